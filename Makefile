@@ -1,0 +1,34 @@
+# helmkit.core — developer entry points. See README.md.
+PYTHON ?= python3
+VENV   := $(CURDIR)/.venv
+PY     := $(VENV)/bin/python
+TREE   := $(CURDIR)/.tree
+export ANSIBLE_COLLECTIONS_PATH := $(TREE)
+export PYTHONPATH := $(TREE)
+
+.PHONY: all venv tree test demo clean
+
+all: test
+
+$(VENV)/.installed: requirements.txt requirements-test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements-test.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+# An ansible_collections/helmkit/core tree that points at this checkout, so that
+# `ansible_collections.helmkit.core...` imports and ANSIBLE_COLLECTIONS_PATH both work.
+tree:
+	@mkdir -p $(TREE)/ansible_collections/helmkit
+	@ln -sfn $(CURDIR) $(TREE)/ansible_collections/helmkit/core
+
+test: venv tree
+	$(PY) -m pytest -q tests
+
+demo: venv tree
+	$(PY) tests/demo/run_demo.py
+
+clean:
+	rm -rf $(TREE) .pytest_cache

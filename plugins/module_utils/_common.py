@@ -1,0 +1,32 @@
+"""Ansible glue shared by helmkit.core's modules.
+
+This is the only module_utils file that imports Ansible. Below it, the engine is plain Python.
+"""
+from __future__ import annotations
+
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule  # noqa: F401  (re-exported for modules)
+
+from .errors import HelmkitError
+
+KUBE_AUTH_ARG_SPEC = dict(
+    kubeconfig=dict(type="raw", no_log=False),
+    context=dict(type="str", aliases=["kube_context"]),
+)
+
+
+def run_module(module, action):
+    """Run ``action(module) -> dict`` and exit the module with its result.
+
+    A :class:`HelmkitError` fails the task with its message only. Any other exception is a bug in helmkit: the task
+    fails with a short message, and the traceback goes to ``exception`` (shown with -vvv), never to the message.
+    """
+    try:
+        result = action(module)
+    except HelmkitError as exc:
+        module.fail_json(msg=str(exc))
+    except Exception as exc:  # pragma: no cover - a bug; keep the traceback out of the message
+        module.fail_json(msg="helmkit internal error: %s: %s" % (type(exc).__name__, exc),
+                         exception=traceback.format_exc())
+    module.exit_json(**result)

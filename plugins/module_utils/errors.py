@@ -1,0 +1,35 @@
+"""Errors raised by helmkit.core's engine.
+
+Every error meant for a person derives from :class:`HelmkitError`. Its ``str()`` is the whole message: what went
+wrong, where (file, line, field), what was expected and, where one exists, a fix. Modules turn these into a failed
+task with that message and no traceback (see ``_common.py``).
+"""
+from __future__ import annotations
+
+
+class HelmkitError(Exception):
+    """Base class of all errors that are reported to the user as they are."""
+
+
+class ChartError(HelmkitError):
+    """A chart could not be loaded, validated or rendered."""
+
+
+class ValuesError(HelmkitError):
+    """User-supplied values are malformed (bad YAML, bad --set syntax, schema violation)."""
+
+
+class RepositoryError(HelmkitError):
+    """A chart repository could not be read or did not hold the requested chart."""
+
+
+class RegistryError(HelmkitError):
+    """An OCI registry refused or failed a request."""
+
+
+class KubeError(HelmkitError):
+    """The Kubernetes API refused or failed a request, or could not be reached."""
+
+
+class ReleaseError(HelmkitError):
+    """A release action failed; the release record says what happened."""
