@@ -1,0 +1,237 @@
+"""YAML loading with the semantics Helm gets from sigs.k8s.io/yaml over go-yaml v2.
+
+Helm reads ``values.yaml`` with ``sigs.k8s.io/yaml``: go-yaml v2 decodes the document, the result is converted to
+JSON and decoded again into ``map[string]interface{}``. So, unlike PyYAML:
+
+* plain scalars resolve as go-yaml v2's ``resolve.go`` does: ``y``/``Y``/``n``/``N`` are booleans, ``1e3`` is a
+  float, ``0777`` is octal, ``08`` is the float 8, ``1:20`` (sexagesimal) and timestamps stay strings;
+* every number becomes a float64 (Python ``float``) after the JSON round trip;
+* map keys become strings (``on: x`` gives the key ``"true"``).
+
+PyYAML's C parser (``yaml.CSafeLoader``) does the parsing; only scalar resolution and the final conversion are ours.
+"""
+from __future__ import annotations
+
+import decimal
+import math
+import re
+
+import yaml
+
+from ..errors import ValuesError
+
+_PLAIN_TAG = "tag:helmkit:plain"
+
+_BOOL_TRUE = frozenset(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"))
+_BOOL_FALSE = frozenset(("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"))
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_SPECIAL_FLOATS = {
+    ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
+    ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf,
+    "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
+    "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
+}
+# go-yaml v2 resolve.go: yamlStyleFloat
+_YAML_STYLE_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_GO_INT = re.compile(r"^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$")
+_INT64_MIN, _UINT64_MAX = -(1 << 63), (1 << 64) - 1
+
+
+def _go_parse_int(text: str):
+    """strconv.ParseInt(text, 0, 64) then ParseUint: an int, or None when Go would fail."""
+    if not _GO_INT.match(text):
+        return None
+    sign = -1 if text[0] == "-" else 1
+    body = text.lstrip("+-")
+    low = body.lower()
+    if low.startswith("0x"):
+        value = int(body[2:], 16)
+    elif low.startswith("0o"):
+        value = int(body[2:], 8)
+    elif low.startswith("0b"):
+        value = int(body[2:], 2)
+    elif len(body) > 1 and body[0] == "0":
+        value = int(body[1:], 8)
+    else:
+        value = int(body)
+    value *= sign
+    if value < _INT64_MIN or value > _UINT64_MAX:
+        return None
+    return value
+
+
+def resolve_plain(text: str):
+    """Resolve a plain (unquoted, untagged) YAML scalar as go-yaml v2 does (resolve.go ``resolve``).
+
+    Returns None, bool, int, float or the string itself.
+    """
+    if text in _NULLS:
+        return None
+    if text in _BOOL_TRUE:
+        return True
+    if text in _BOOL_FALSE:
+        return False
+    if text in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[text]
+    first = text[0]
+    if first in "+-0123456789":
+        plain = text.replace("_", "")
+        value = _go_parse_int(plain)
+        if value is not None:
+            return value
+        if _YAML_STYLE_FLOAT.match(plain):
+            try:
+                return float(plain)
+            except ValueError:
+                return text
+        return text
+    if first == ".":
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    return text
+
+
+class GoYamlLoader(yaml.CSafeLoader):
+    """CSafeLoader whose implicit resolution follows go-yaml v2 instead of PyYAML's YAML 1.1 table."""
+
+
+GoYamlLoader.yaml_implicit_resolvers = {}
+GoYamlLoader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^<<$"), ["<"])
+GoYamlLoader.add_implicit_resolver(_PLAIN_TAG, re.compile(r"(?s).*"), None)
+
+
+def _construct_plain(loader, node):
+    return resolve_plain(loader.construct_scalar(node))
+
+
+def _construct_timestamp_as_string(loader, node):
+    return loader.construct_scalar(node)
+
+
+def _construct_unknown(loader, suffix, node):
+    # go-yaml v2 decodes values with unknown (local) tags by their node kind.
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_scalar(node)
+
+
+GoYamlLoader.add_constructor(_PLAIN_TAG, _construct_plain)
+GoYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_string)
+GoYamlLoader.add_multi_constructor("!", _construct_unknown)
+
+
+def go_format_float(value: float, bits: int = 64) -> str:
+    """strconv.FormatFloat(value, 'g', -1, bits): shortest digits; exponent form when exp < -4 or exp >= 6."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    text = repr(value) if bits == 64 else repr(float("%.8g" % value))
+    dec = decimal.Decimal(text).normalize()
+    sign, digit_tuple, exp = dec.as_tuple()
+    digits = "".join(str(d) for d in digit_tuple)
+    point = len(digits) + exp  # digits before the decimal point (Go's digs.dp)
+    sci = point - 1
+    prefix = "-" if sign else ""
+    if sci < -4 or sci >= 6:
+        body = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return "%s%se%s%02d" % (prefix, body, "-" if sci < 0 else "+", abs(sci))
+    if point <= 0:
+        return prefix + "0." + "0" * (-point) + digits
+    if point >= len(digits):
+        return prefix + digits + "0" * (point - len(digits))
+    return prefix + digits[:point] + "." + digits[point:]
+
+
+def _key_string(key) -> str:
+    # sigs.k8s.io/yaml convertToJSONableObject: keys are formatted by their Go type.
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, int):
+        return str(key)
+    if isinstance(key, float):
+        return go_format_float(key)
+    if key is None:
+        return "null"
+    raise ValuesError("unsupported map key %r: keys must be scalars" % (key,))
+
+
+def to_json_values(value):
+    """Convert a decoded YAML value as the YAML -> JSON -> interface{} round trip does.
+
+    dict keys become strings, every int becomes a float, lists and dicts are converted recursively.
+    """
+    if isinstance(value, dict):
+        return {_key_string(k): to_json_values(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_json_values(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def load_go_yaml(data, source: str = "values"):
+    """Parse one YAML document with go-yaml v2 resolution; returns the raw Python value (ints stay ints).
+
+    Raises ValuesError naming ``source`` and the line on a syntax error.
+    """
+    try:
+        return yaml.load(data, Loader=GoYamlLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = " line %d column %d" % (mark.line + 1, mark.column + 1) if mark else ""
+        raise ValuesError("cannot parse %s:%s: %s; fix the YAML syntax" % (source, where, exc.problem)) from None
+    except yaml.YAMLError as exc:
+        raise ValuesError("cannot parse %s: %s; fix the YAML syntax" % (source, exc)) from None
+
+
+def load_values(data, source: str = "values.yaml") -> dict:
+    """Load a values document as Helm does (``LoadValues``): a dict with string keys and float numbers.
+
+    Multiple YAML documents are merged in order (later documents win at top level, as Helm's LoadValues).
+    An empty document gives ``{}``. Raises ValuesError when the document is not a map.
+    """
+    if isinstance(data, bytes):
+        data = data.decode("utf-8", "replace")
+    if data.startswith("\ufeff"):
+        data = data[1:]
+    result = {}
+    try:
+        docs = list(yaml.load_all(data, Loader=GoYamlLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = " line %d" % (mark.line + 1) if mark else ""
+        raise ValuesError("cannot parse %s:%s: %s; fix the YAML syntax" % (source, where, exc.problem)) from None
+    except yaml.YAMLError as exc:
+        raise ValuesError("cannot parse %s: %s; fix the YAML syntax" % (source, exc)) from None
+    for doc in docs:
+        if doc is None:
+            continue
+        if not isinstance(doc, dict):
+            raise ValuesError("%s: expected a map of values at top level, got %s; put values under keys"
+                              % (source, type(doc).__name__))
+        result = merge_maps(result, to_json_values(doc))
+    return result
+
+
+def merge_maps(base: dict, override: dict) -> dict:
+    """Deep-merge ``override`` into a copy of ``base`` (Helm's MergeMaps): maps merge, anything else replaces."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge_maps(out[key], value)
+        else:
+            out[key] = value
+    return out

@@ -1,0 +1,209 @@
+"""Chart.yaml: parsing into Helm's ``chart.Metadata`` shape and validation (pkg/chart/v2/metadata.go).
+
+Metadata is kept as a dict with Helm's JSON field names in Go struct order, empty fields omitted, exactly as the
+release record serialises it. ``template_view`` gives the map templates see as ``.Chart`` in Helm v4 (Go field
+names, plus ``IsRoot``).
+"""
+from __future__ import annotations
+
+import re
+
+from ..errors import ChartError
+from .goyamlload import go_format_float, load_go_yaml
+
+# (json name, Go field name, kind) in chart.Metadata struct order.
+METADATA_FIELDS = (
+    ("name", "Name", "str"), ("home", "Home", "str"), ("sources", "Sources", "strlist"),
+    ("version", "Version", "str"), ("description", "Description", "str"), ("keywords", "Keywords", "strlist"),
+    ("maintainers", "Maintainers", "maintainers"), ("icon", "Icon", "str"), ("apiVersion", "APIVersion", "str"),
+    ("condition", "Condition", "str"), ("tags", "Tags", "str"), ("appVersion", "AppVersion", "str"),
+    ("deprecated", "Deprecated", "bool"), ("annotations", "Annotations", "strmap"),
+    ("kubeVersion", "KubeVersion", "str"), ("dependencies", "Dependencies", "dependencies"),
+    ("type", "Type", "str"),
+)
+MAINTAINER_FIELDS = (("name", "Name", "str"), ("email", "Email", "str"), ("url", "URL", "str"))
+DEPENDENCY_FIELDS = (
+    ("name", "Name", "str"), ("version", "Version", "str"), ("repository", "Repository", "str"),
+    ("condition", "Condition", "str"), ("tags", "Tags", "strlist"), ("enabled", "Enabled", "bool"),
+    ("import-values", "ImportValues", "any"), ("alias", "Alias", "str"),
+)
+_ALWAYS_KEPT = {("dependency", "repository")}  # `json:"repository"` has no omitempty
+_SEMVER = re.compile(r"^v?(0|[1-9]\d*)(\.(0|[1-9]\d*))?(\.(0|[1-9]\d*))?"
+                     r"(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$")
+_ALIAS = re.compile(r"^[a-zA-Z0-9_-]+$")
+
+
+def _as_string(value, where: str) -> str:
+    # sigs.k8s.io/yaml turns scalars into strings when the Go field is a string.
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return go_format_float(value, 32)
+    raise ChartError("%s: expected a string, got %s" % (where, type(value).__name__))
+
+
+def _convert(value, kind: str, where: str):
+    if kind == "str":
+        return _as_string(value, where)
+    if kind == "bool":
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise ChartError("%s: expected true or false, got %r" % (where, value))
+        return value
+    if kind == "strlist":
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise ChartError("%s: expected a list of strings" % where)
+        return [_as_string(v, where) for v in value]
+    if kind == "strmap":
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise ChartError("%s: expected a map of strings" % where)
+        return {_as_string(k, where): _as_string(v, "%s.%s" % (where, k)) for k, v in value.items()}
+    if kind == "maintainers":
+        return [_struct(m, MAINTAINER_FIELDS, "%s[%d]" % (where, i), "maintainer") for i, m in enumerate(value or [])]
+    if kind == "dependencies":
+        return [_struct(d, DEPENDENCY_FIELDS, "%s[%d]" % (where, i), "dependency") for i, d in enumerate(value or [])]
+    return value
+
+
+def _struct(raw, fields, where: str, kind: str) -> dict:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ChartError("%s: expected a map" % where)
+    out = {}
+    for json_name, _go, field_kind in fields:
+        if json_name not in raw:
+            if (kind, json_name) in _ALWAYS_KEPT:
+                out[json_name] = ""
+            continue
+        value = _convert(raw[json_name], field_kind, "%s.%s" % (where, json_name))
+        if value in ("", [], {}, False, None) and (kind, json_name) not in _ALWAYS_KEPT:
+            continue
+        out[json_name] = value
+    return out
+
+
+def parse_metadata(data, source: str = "Chart.yaml") -> dict:
+    """Parse Chart.yaml bytes into Metadata (JSON names, struct order, empty fields omitted).
+
+    Unknown fields are ignored, like sigs.k8s.io/yaml. An empty ``apiVersion`` becomes ``v1`` (loader behaviour).
+    Raises ChartError naming ``source`` on bad YAML or field types.
+    """
+    if isinstance(data, bytes):
+        data = data.decode("utf-8", "replace")
+    try:
+        raw = load_go_yaml(data, source)
+    except Exception as exc:  # ValuesError from the YAML layer: re-raise as a chart problem
+        raise ChartError(str(exc)) from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ChartError("%s: expected a map at top level" % source)
+    raw = {_as_string(k, source): v for k, v in raw.items()}
+    meta = _struct(raw, METADATA_FIELDS, source, "metadata")
+    if not meta.get("apiVersion"):
+        meta = _with_api_version(meta, "v1")
+    return meta
+
+
+def _with_api_version(meta: dict, api_version: str) -> dict:
+    out = {}
+    for json_name, _go, _kind in METADATA_FIELDS:
+        if json_name == "apiVersion":
+            out[json_name] = api_version
+        elif json_name in meta:
+            out[json_name] = meta[json_name]
+    return out
+
+
+def apply_requirements(meta: dict, data, source: str) -> dict:
+    """Merge a v1 chart's requirements.yaml ``dependencies`` into metadata (loader: unmarshal into Metadata)."""
+    raw = load_go_yaml(data.decode("utf-8", "replace") if isinstance(data, bytes) else data, source) or {}
+    if not isinstance(raw, dict):
+        raise ChartError("%s: expected a map at top level" % source)
+    deps = _convert(raw.get("dependencies"), "dependencies", source + ".dependencies")
+    out = {}
+    for json_name, _go, _kind in METADATA_FIELDS:
+        if json_name == "dependencies":
+            if deps:
+                out[json_name] = deps
+        elif json_name in meta:
+            out[json_name] = meta[json_name]
+    return out
+
+
+def validate_metadata(meta: dict, source: str = "Chart.yaml") -> None:
+    """Helm's Metadata.Validate: name, version (semver), apiVersion, type and dependency aliases.
+
+    Raises ChartError with Helm's wording ("validation: chart.metadata.name is required") plus the file.
+    """
+    where = "%s: validation: " % source
+    if not meta.get("apiVersion"):
+        raise ChartError(where + "chart.metadata.apiVersion is required")
+    if not meta.get("name"):
+        raise ChartError(where + "chart.metadata.name is required; add `name:` to Chart.yaml")
+    name = meta["name"]
+    if "/" in name or "\\" in name or name in (".", ".."):
+        raise ChartError(where + "chart.metadata.name %r is invalid; use a plain name" % name)
+    if not meta.get("version"):
+        raise ChartError(where + "chart.metadata.version is required; add `version:` to Chart.yaml")
+    if not _SEMVER.match(meta["version"]):
+        raise ChartError(where + "chart.metadata.version %r is invalid; use a semantic version like 1.2.3"
+                         % meta["version"])
+    kind = meta.get("type", "")
+    if kind not in ("", "application", "library"):
+        raise ChartError(where + "chart.metadata.type must be application or library")
+    if meta["apiVersion"] not in ("v1", "v2", "v3"):
+        raise ChartError(where + "chart.metadata.apiVersion %r is not valid; use v2" % meta["apiVersion"])
+    seen = {}
+    for dep in meta.get("dependencies", []):
+        if not dep.get("name"):
+            raise ChartError(where + "dependencies must have a name")
+        alias = dep.get("alias", "")
+        if alias and not _ALIAS.match(alias):
+            raise ChartError(where + "dependency %r has disallowed characters in the alias" % dep["name"])
+        key = alias or dep["name"]
+        if key in seen:
+            raise ChartError(where + "more than one dependency with name or alias %r" % key)
+        seen[key] = True
+
+
+def template_view(meta: dict, is_root: bool) -> dict:
+    """The map templates see as ``.Chart`` in Helm v4: Go field names, every field present, plus IsRoot."""
+    view = {}
+    for json_name, go_name, kind in METADATA_FIELDS:
+        value = meta.get(json_name)
+        if kind == "maintainers":
+            value = [_struct_view(m, MAINTAINER_FIELDS) for m in (value or [])]
+        elif kind == "dependencies":
+            value = [_struct_view(d, DEPENDENCY_FIELDS) for d in (value or [])]
+        elif value is None:
+            value = _zero(kind)
+        view[go_name] = value
+    view["IsRoot"] = is_root
+    return view
+
+
+def _struct_view(data: dict, fields) -> dict:
+    view = {}
+    for json_name, go_name, kind in fields:
+        value = data.get(json_name)
+        if value is None:
+            value = [] if json_name == "import-values" else _zero(kind)
+        view[go_name] = value
+    return view
+
+
+def _zero(kind: str):
+    return {"str": "", "bool": False, "strlist": [], "strmap": {}, "maintainers": [], "dependencies": []}.get(kind)

@@ -1,0 +1,133 @@
+"""Loader behaviour, checked against Helm v4 (helm_python) on the corpus and on small charts."""
+from __future__ import annotations
+
+import base64
+import io
+import os
+import tarfile
+
+import helm_python
+import pytest
+
+from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
+from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError
+
+from chart_corpus import CORPUS
+
+
+def _walk(chart, ref_deps=None):
+    yield chart
+    for dep in chart.dependencies:
+        yield from _walk(dep)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[os.path.basename(p)[:-4] for p in CORPUS])
+def test_corpus_chart_loads_like_helm(path):
+    ours = load_chart(path)
+    ref = helm_python.Chart.load(path)
+    assert ours.metadata == ref.metadata
+    assert ours.values == ref.values
+    assert sorted((t.name, t.data.decode()) for t in ours.templates) == sorted(
+        (t["name"], t["data"]) for t in ref.templates)
+    assert sorted((f.name, f.data.decode("utf-8", "replace")) for f in ours.files) == sorted(
+        (f["name"], f["data"]) for f in ref.files)
+    schema = None if ours.schema is None else __import__("json").loads(ours.schema)
+    assert schema == ref.schema
+    assert sorted(d.name for d in ours.dependencies) == sorted(d["name"] for d in ref.dependencies)
+
+
+def test_values_follow_go_yaml_v2_and_json(make_chart):
+    path = make_chart({
+        "Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+        "values.yaml": "a: 1\nb: 1e3\nc: 0777\nd: y\ne: 2001-12-14\nf: 1:20\ng: 08\nh: 1_000\ni: .5\n"
+                       "on: x\nk: 0x1F\nl: 0b101\nm: ~\nn: 'q'\no: [1, 2.5, 'x']\np: {q: {r: N}}\n",
+    })
+    ours = load_chart(path).values
+    assert ours == helm_python.Chart.load(path).values
+    assert isinstance(ours["a"], float) and ours["e"] == "2001-12-14" and ours["true"] == "x"
+
+
+def test_chart_yaml_scalars_become_strings(make_chart):
+    path = make_chart({"Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.2.3\nappVersion: 1.10\n"
+                                     "annotations:\n  a: y\n  b: 2\nkeywords: [1, x]\n"})
+    assert load_chart(path).metadata == helm_python.Chart.load(path).metadata
+
+
+def test_helmignore_in_directory(make_chart):
+    path = make_chart({
+        "Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+        ".helmignore": "*.bak\nsecret/\n/top.txt\ndocs/*.md\n",
+        "a.bak": "x", "keep.txt": "k", "top.txt": "t", "sub/top.txt": "s",
+        "secret/x": "x", "docs/r.md": "r", "docs/r.txt": "t", "templates/.hidden": "h",
+        "templates/cm.yaml": "kind: ConfigMap\n",
+    })
+    ours = load_chart(path)
+    ref = helm_python.Chart.load(path)
+    assert sorted(f.name for f in ours.files) == sorted(f["name"] for f in ref.files)
+    assert sorted(t.name for t in ours.templates) == sorted(t["name"] for t in ref.templates)
+
+
+def _tgz(entries):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for name, data, kind in entries:
+            info = tarfile.TarInfo(name)
+            if kind == "sym":
+                info.type = tarfile.SYMTYPE
+                info.linkname = "/etc/passwd"
+                tar.addfile(info)
+            else:
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+CHART_YAML = b"apiVersion: v2\nname: c\nversion: 0.1.0\n"
+
+
+def test_archive_bytes_and_bom():
+    data = _tgz([("c/Chart.yaml", CHART_YAML, "reg"), ("c/values.yaml", b"\xef\xbb\xbfa: 1\n", "reg")])
+    chart = load_chart(data)
+    assert chart.name == "c" and chart.values == {"a": 1.0}
+
+
+@pytest.mark.parametrize("entry,kind,needle", [
+    ("c/../evil", "reg", "parent directory"),
+    ("/abs/Chart.yaml", "reg", "absolute"),
+    ("c/link", "sym", "link"),
+])
+def test_archive_refuses_unsafe_entries(entry, kind, needle):
+    data = _tgz([("c/Chart.yaml", CHART_YAML, "reg"), (entry, b"x", kind)])
+    with pytest.raises(ChartError) as err:
+        load_chart(data)
+    assert needle in str(err.value) and repr(entry) in str(err.value)
+
+
+def test_archive_refuses_oversized_entry(monkeypatch):
+    from ansible_collections.helmkit.core.plugins.module_utils.chart import loader
+    monkeypatch.setattr(loader, "MAX_FILE_SIZE", 10)
+    data = _tgz([("c/Chart.yaml", CHART_YAML, "reg")])
+    with pytest.raises(ChartError, match="Chart.yaml.*over the"):
+        load_chart(data)
+
+
+def test_missing_chart_yaml_and_bad_version(make_chart):
+    with pytest.raises(ChartError, match="Chart.yaml file is missing"):
+        load_chart(make_chart({"values.yaml": "a: 1\n"}, name="nochart"))
+    with pytest.raises(ChartError, match="version"):
+        load_chart(make_chart({"Chart.yaml": "apiVersion: v2\nname: c\nversion: banana\n"}, name="badver"))
+
+
+def test_nested_subchart_tgz_and_dir(make_chart, tmp_path):
+    sub = _tgz([("sub/Chart.yaml", b"apiVersion: v2\nname: sub\nversion: 0.2.0\n", "reg"),
+                ("sub/values.yaml", b"s: 1\n", "reg")])
+    path = make_chart({
+        "Chart.yaml": CHART_YAML.decode(),
+        "charts/sub-0.2.0.tgz": sub,
+        "charts/other/Chart.yaml": "apiVersion: v2\nname: other\nversion: 0.3.0\n",
+        "charts/other/templates/x.yaml": "a: b\n",
+    })
+    chart = load_chart(path)
+    assert [d.name for d in chart.dependencies] == ["other", "sub"]
+    assert chart.dependencies[0].full_path() == "c/charts/other"
+    assert chart.dependencies[1].values == {"s": 1.0}
