@@ -1,0 +1,239 @@
+"""A Kubernetes API client built from a kubeconfig, on the official ``kubernetes`` package.
+
+Resolution of the kubeconfig follows the kubernetes.core collection and client-go:
+
+1. ``kubeconfig`` argument: a path, a dict (parsed kubeconfig) or the YAML text of one;
+2. the ``K8S_AUTH_KUBECONFIG`` environment variable;
+3. ``KUBECONFIG`` (several paths joined by ``:`` are merged, as client-go does), then ``~/.kube/config``.
+
+The context is the ``context`` argument, else ``K8S_AUTH_CONTEXT``, else the kubeconfig's current context.
+REST mappings (kind -> resource, namespaced or not) come from the ``DynamicClient``'s discovery, cached in a file that
+lives for this client only, so a run never reuses another cluster's answers. Tokens are never logged or put in
+messages.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+
+import yaml
+
+from ..errors import KubeError
+
+try:  # The kubernetes package is a runtime requirement; keep the import error readable when it is missing.
+    import urllib3
+    from kubernetes import client as k8s_client
+    from kubernetes import config as k8s_config
+    from kubernetes.config.config_exception import ConfigException
+    from kubernetes.dynamic import DynamicClient
+    from kubernetes.dynamic.exceptions import ResourceNotFoundError
+    HAS_KUBERNETES = True
+except ImportError:  # pragma: no cover - depends on the host
+    HAS_KUBERNETES = False
+
+DEFAULT_KUBECONFIG = "~/.kube/config"
+
+
+class ApiError(KubeError):
+    """The API server answered with an error status.
+
+    Attributes: ``status`` (HTTP status, int), ``reason`` (Kubernetes ``Status.reason``, e.g. ``"NotFound"``),
+    ``message`` (``Status.message``), ``details`` (``Status.details`` dict or None).
+    """
+
+    def __init__(self, status: int, reason: str, message: str, details=None):
+        super().__init__(message)
+        self.status = status
+        self.reason = reason
+        self.message = message
+        self.details = details
+
+
+def _is_content(text: str) -> bool:
+    return "\n" in text or text.lstrip().startswith(("apiVersion", "{", "clusters", "kind:"))
+
+
+def _load_configuration(kubeconfig, context):
+    """Return a ``kubernetes.client.Configuration`` for ``kubeconfig``/``context`` (see module docstring)."""
+    if not HAS_KUBERNETES:
+        raise KubeError("the Python package 'kubernetes' is required on the host that runs this module; "
+                        "install it with: pip install 'kubernetes>=29'")
+    if kubeconfig is None:
+        kubeconfig = os.environ.get("K8S_AUTH_KUBECONFIG") or None
+    if context is None:
+        context = os.environ.get("K8S_AUTH_CONTEXT") or None
+    configuration = k8s_client.Configuration()
+    try:
+        if isinstance(kubeconfig, dict):
+            k8s_config.load_kube_config_from_dict(kubeconfig, context=context, client_configuration=configuration)
+        elif isinstance(kubeconfig, str) and _is_content(kubeconfig):
+            data = yaml.load(kubeconfig, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            if not isinstance(data, dict):
+                raise KubeError("kubeconfig: the given text is not a kubeconfig (expected a YAML mapping)")
+            k8s_config.load_kube_config_from_dict(data, context=context, client_configuration=configuration)
+        else:
+            path = kubeconfig or os.environ.get("KUBECONFIG") or DEFAULT_KUBECONFIG
+            paths = [os.path.expanduser(p) for p in str(path).split(os.pathsep) if p]
+            if not any(os.path.exists(p) for p in paths):
+                raise KubeError("kubeconfig file %s not found; pass kubeconfig=<path>, or set K8S_AUTH_KUBECONFIG "
+                                "or KUBECONFIG" % os.pathsep.join(paths))
+            k8s_config.load_kube_config(config_file=os.pathsep.join(paths), context=context,
+                                        client_configuration=configuration, persist_config=False)
+    except ConfigException as exc:
+        raise KubeError("invalid kubeconfig%s: %s" % (" (context %r)" % context if context else "", exc)) from None
+    except yaml.YAMLError as exc:
+        raise KubeError("kubeconfig is not valid YAML: %s" % exc) from None
+    return configuration
+
+
+class KubeClient:
+    """One connection to one cluster: raw REST calls, REST mappings and streaming watches.
+
+    ``KubeClient(kubeconfig=None, context=None)``; ``kubeconfig`` is a path, a dict or YAML text.
+    Raises :class:`KubeError` when the kubeconfig cannot be loaded. Call :meth:`close` (or use ``with``) to drop the
+    per-run discovery cache.
+    """
+
+    def __init__(self, kubeconfig=None, context=None):
+        self.configuration = _load_configuration(kubeconfig, context)
+        self.configuration.retries = 1
+        self.server = self.configuration.host
+        self.api_client = k8s_client.ApiClient(self.configuration)
+        self._dynamic = None
+        self._cache_dir = None
+        self._mappings = {}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def close(self) -> None:
+        """Release the connection pool and remove the discovery cache file."""
+        if self._cache_dir:
+            shutil.rmtree(self._cache_dir, ignore_errors=True)
+            self._cache_dir = None
+        try:
+            self.api_client.close()
+        except Exception:  # pragma: no cover - closing is best effort
+            pass
+
+    # -- raw REST ------------------------------------------------------------------------------------------------
+
+    def _unreachable(self, exc) -> KubeError:
+        reason = getattr(exc, "reason", None) or exc
+        return KubeError("cannot reach the Kubernetes API server at %s: %s. Check that the cluster is running and "
+                         "that kubeconfig/context point at it." % (self.server, reason))
+
+    def request(self, method: str, path: str, query=None, body=None, content_type: str = "application/json",
+                stream: bool = False, timeout=None):
+        """Send one request; returns the decoded JSON body (dict), or the open urllib3 response when ``stream``.
+
+        ``query`` is a list of (name, value) pairs; ``body`` a dict serialised as compact JSON; ``timeout`` seconds.
+        Raises :class:`ApiError` for an error status and :class:`KubeError` when the server cannot be reached.
+        """
+        headers = {"Accept": "application/json", "Content-Type": content_type}
+        params = []
+        for name, value in query or ():
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            params.append((name, value))
+        try:
+            prepared = self.api_client.param_serialize(method.upper(), path, query_params=params,
+                                                       header_params=headers, body=body,
+                                                       auth_settings=["BearerToken"])
+            response = self.api_client.call_api(*prepared, _request_timeout=timeout)
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise self._unreachable(exc) from None
+        if stream and 200 <= response.status <= 299:
+            return response.response
+        try:
+            data = response.read()
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise self._unreachable(exc) from None
+        if not 200 <= response.status <= 299:
+            raise self._api_error(method, path, response.status, data)
+        if not data:
+            return {}
+        return json.loads(data.decode("utf-8"))
+
+    @staticmethod
+    def _api_error(method, path, status, data) -> ApiError:
+        try:
+            payload = json.loads(data.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            payload = {}
+        if not isinstance(payload, dict):
+            payload = {}
+        message = payload.get("message") or ("%s %s: HTTP %s" % (method.upper(), path, status))
+        return ApiError(status, payload.get("reason") or "", message, payload.get("details"))
+
+    # -- REST mappings -------------------------------------------------------------------------------------------
+
+    @property
+    def dynamic(self):
+        """The ``DynamicClient`` (created on first use; discovery cached for this client's lifetime)."""
+        if self._dynamic is None:
+            self._cache_dir = tempfile.mkdtemp(prefix="helmkit-discovery-")
+            try:
+                self._dynamic = DynamicClient(self.api_client,
+                                              cache_file=os.path.join(self._cache_dir, "discovery.json"))
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                raise self._unreachable(exc) from None
+            except Exception as exc:  # ApiException and friends from discovery
+                status = getattr(exc, "status", None)
+                raise KubeError("API discovery failed at %s%s: %s" % (
+                    self.server, " (HTTP %s)" % status if status else "", getattr(exc, "reason", exc))) from None
+        return self._dynamic
+
+    def mapping(self, api_version: str, kind: str):
+        """Return ``(resource_name, namespaced)`` for ``api_version``/``kind``, from discovery.
+
+        Raises :class:`KubeError` with Helm's wording when the server has no such kind (a CRD missing).
+        """
+        key = (api_version, kind)
+        if key not in self._mappings:
+            try:
+                resource = self.dynamic.resources.get(api_version=api_version, kind=kind)
+            except ResourceNotFoundError:
+                resource = self._refresh_and_get(api_version, kind)
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                raise self._unreachable(exc) from None
+            self._mappings[key] = (resource.name, bool(resource.namespaced))
+        return self._mappings[key]
+
+    def _refresh_and_get(self, api_version, kind):
+        try:
+            self.dynamic.resources.invalidate_cache()
+            return self.dynamic.resources.get(api_version=api_version, kind=kind)
+        except ResourceNotFoundError:
+            raise KubeError('no matches for kind "%s" in version "%s": ensure CRDs are installed first'
+                            % (kind, api_version)) from None
+
+    def invalidate_mappings(self) -> None:
+        """Forget REST mappings (after CRDs were created), as Helm refreshes discovery."""
+        self._mappings.clear()
+        if self._dynamic is not None:
+            self._dynamic.resources.invalidate_cache()
+
+    def path(self, api_version: str, kind: str, name: str = None, namespace: str = None) -> str:
+        """URL path of an object (or of its collection when ``name`` is None).
+
+        Cluster-scoped kinds ignore ``namespace``; namespaced kinds without a namespace use the whole-cluster
+        collection path.
+        """
+        resource, namespaced = self.mapping(api_version, kind)
+        base = "/api/%s" % api_version if "/" not in api_version else "/apis/%s" % api_version
+        if namespaced and namespace:
+            base += "/namespaces/%s" % namespace
+        base += "/" + resource
+        if name:
+            base += "/" + name
+        return base
+
+    def is_namespaced(self, api_version: str, kind: str) -> bool:
+        """Whether ``kind`` in ``api_version`` is namespaced (from discovery)."""
+        return self.mapping(api_version, kind)[1]

@@ -1,0 +1,120 @@
+"""Kubernetes objects as plain dicts: parsing manifests, identity and Helm's ownership metadata.
+
+Helm builds its resource list from the release manifest (``kube.Client.Build``) and marks every object with the
+label ``app.kubernetes.io/managed-by: Helm`` and the annotations ``meta.helm.sh/release-name`` and
+``meta.helm.sh/release-namespace`` (``pkg/action/validate.go: setMetadataVisitor``). An object that already exists
+without that metadata for this release cannot be adopted (``checkOwnership``).
+"""
+from __future__ import annotations
+
+import copy
+
+import yaml
+
+from ..errors import KubeError
+
+MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
+MANAGED_BY_HELM = "Helm"
+RELEASE_NAME_ANNOTATION = "meta.helm.sh/release-name"
+RELEASE_NAMESPACE_ANNOTATION = "meta.helm.sh/release-namespace"
+RESOURCE_POLICY_ANNOTATION = "helm.sh/resource-policy"
+
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _ManifestLoader(_BASE_LOADER):
+    """YAML 1.1 like sigs.k8s.io/yaml: no timestamp resolution (Go keeps them as strings)."""
+
+
+_ManifestLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
+}
+
+
+def parse_manifest(text: str, source: str = "manifest") -> list:
+    """Parse a multi-document manifest into a list of object dicts, skipping empty documents.
+
+    Raises :class:`KubeError` naming ``source`` and the line when a document is not valid YAML or not an object
+    with apiVersion, kind and metadata.name.
+    """
+    try:
+        documents = [doc for doc in yaml.load_all(text, Loader=_ManifestLoader) if doc is not None]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = " line %d" % (mark.line + 1) if mark is not None else ""
+        raise KubeError("%s%s: cannot parse YAML: %s" % (source, where, getattr(exc, "problem", exc))) from None
+    objects = []
+    for doc in documents:
+        if not isinstance(doc, dict):
+            raise KubeError("%s: a document is not a Kubernetes object (got %s)" % (source, type(doc).__name__))
+        if not doc.get("apiVersion") or not doc.get("kind"):
+            raise KubeError("%s: an object is missing apiVersion or kind: %s" % (source, _describe(doc)))
+        if not (doc.get("metadata") or {}).get("name"):
+            raise KubeError("%s: a %s has no metadata.name" % (source, doc.get("kind")))
+        objects.append(doc)
+    return objects
+
+
+def _describe(doc) -> str:
+    meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
+    return "%s/%s" % (doc.get("kind") or "?", meta.get("name") or "?")
+
+
+def identity(obj: dict) -> tuple:
+    """``(apiVersion group, kind, namespace, name)`` identifying ``obj`` across API versions (Helm's comparison)."""
+    api_version = obj.get("apiVersion", "")
+    group = api_version.split("/")[0] if "/" in api_version else ""
+    meta = obj.get("metadata") or {}
+    return group, obj.get("kind"), meta.get("namespace") or "", meta.get("name")
+
+
+def describe(obj: dict) -> str:
+    """Human reference to ``obj``: ``Kind "name" in namespace "ns"`` (Helm's resourceString)."""
+    meta = obj.get("metadata") or {}
+    return '%s "%s" in namespace "%s"' % (obj.get("kind"), meta.get("name"), meta.get("namespace") or "")
+
+
+def with_ownership(obj: dict, release_name: str, release_namespace: str) -> dict:
+    """Return a copy of ``obj`` with Helm's managed-by label and release annotations merged in."""
+    result = copy.deepcopy(obj)
+    meta = result.setdefault("metadata", {})
+    labels = meta.get("labels") or {}
+    labels[MANAGED_BY_LABEL] = MANAGED_BY_HELM
+    meta["labels"] = labels
+    annotations = meta.get("annotations") or {}
+    annotations[RELEASE_NAME_ANNOTATION] = release_name
+    annotations[RELEASE_NAMESPACE_ANNOTATION] = release_namespace
+    meta["annotations"] = annotations
+    return result
+
+
+def _require(mapping: dict, key: str, value: str):
+    current = (mapping or {}).get(key)
+    if current is None:
+        return 'missing key "%s": must be set to "%s"' % (key, value)
+    if current != value:
+        return 'key "%s" must equal "%s": current value is "%s"' % (key, value, current)
+    return None
+
+
+def ownership_error(existing: dict, release_name: str, release_namespace: str):
+    """Helm's ``checkOwnership``: None when ``existing`` belongs to this release, else the reason (str)."""
+    meta = existing.get("metadata") or {}
+    problems = []
+    problem = _require(meta.get("labels"), MANAGED_BY_LABEL, MANAGED_BY_HELM)
+    if problem:
+        problems.append("label validation error: " + problem)
+    for key, value in ((RELEASE_NAME_ANNOTATION, release_name), (RELEASE_NAMESPACE_ANNOTATION, release_namespace)):
+        problem = _require(meta.get("annotations"), key, value)
+        if problem:
+            problems.append("annotation validation error: " + problem)
+    if not problems:
+        return None
+    return "invalid ownership metadata; " + "; ".join(problems)
+
+
+def keeps_resource(obj: dict) -> bool:
+    """Whether ``obj`` carries ``helm.sh/resource-policy: keep`` (never deleted by upgrade or uninstall)."""
+    annotations = (obj.get("metadata") or {}).get("annotations") or {}
+    return str(annotations.get(RESOURCE_POLICY_ANNOTATION, "")).strip().lower() == "keep"

@@ -1,0 +1,147 @@
+"""Helm v4's Secret storage driver (``pkg/storage/driver/secrets.go``) over a :class:`~..kube.client.KubeClient`.
+
+Each revision is a Secret ``sh.helm.release.v1.<name>.v<revision>`` of type ``helm.sh/release.v1`` whose
+``data.release`` is :func:`~.codec.encode_release` of the record. Labels: ``name``, ``owner=helm``, ``status``,
+``version`` and ``createdAt`` (on create) or ``modifiedAt`` (on update, an unconditional PUT). Custom labels of the
+release are applied over ``createdAt``/``modifiedAt``, and a release loaded from storage carries its stored
+``modifiedAt`` as such a label: the quirk that keeps ``modifiedAt`` at its first stored value (see
+``../shared/reference/helm-v4-wire.md``).
+"""
+from __future__ import annotations
+
+import base64
+import time
+
+from ..errors import ReleaseError
+from ..kube.client import ApiError
+from .codec import decode_release, encode_release
+from .record import STATUS_DEPLOYED, Release
+
+SECRET_TYPE = "helm.sh/release.v1"
+OWNER = "helm"
+_SYSTEM_LABELS = ("name", "owner", "status", "version", "createdAt")
+
+
+def secret_name(release_name: str, version: int) -> str:
+    """Storage key of a revision: ``sh.helm.release.v1.<name>.v<version>``."""
+    return "sh.helm.release.v1.%s.v%d" % (release_name, int(version))
+
+
+class SecretStorage:
+    """Read and write one namespace's Helm release Secrets.
+
+    ``SecretStorage(client, namespace)``. Every write goes through :meth:`create`, :meth:`update` or :meth:`delete`;
+    ``writes`` counts them. Errors are :class:`ReleaseError` with Helm's wording (``create: failed to create: ...``).
+    """
+
+    def __init__(self, client, namespace: str):
+        self.client = client
+        self.namespace = namespace
+        self.writes = 0
+
+    def _collection(self) -> str:
+        return "/api/v1/namespaces/%s/secrets" % self.namespace
+
+    def _secret(self, release: Release, stamp_label: str) -> dict:
+        labels = {stamp_label: str(int(time.time()))}
+        labels.update(release.labels)
+        labels.update({"name": release.name, "owner": OWNER, "status": release.status,
+                       "version": str(release.version)})
+        data = base64.b64encode(encode_release(release.record).encode("ascii")).decode("ascii")
+        return {"apiVersion": "v1", "kind": "Secret",
+                "metadata": {"name": secret_name(release.name, release.version), "namespace": self.namespace,
+                             "labels": labels},
+                "type": SECRET_TYPE, "data": {"release": data}}
+
+    def create(self, release: Release) -> None:
+        """POST the revision's Secret (``createdAt`` label). Raises ReleaseError if it exists or the API fails."""
+        self.writes += 1
+        try:
+            self.client.request("POST", self._collection(), body=self._secret(release, "createdAt"))
+        except ApiError as exc:
+            if exc.status == 409:
+                raise ReleaseError("create: failed to create: release %s revision %d already exists in namespace %s"
+                                   % (release.name, release.version, self.namespace)) from None
+            raise ReleaseError("create: failed to create: %s" % exc.message) from None
+
+    def update(self, release: Release) -> None:
+        """PUT the revision's Secret unconditionally (``modifiedAt`` label, ``createdAt`` dropped)."""
+        self.writes += 1
+        body = self._secret(release, "modifiedAt")
+        try:
+            self.client.request("PUT", "%s/%s" % (self._collection(), body["metadata"]["name"]), body=body)
+        except ApiError as exc:
+            raise ReleaseError("update: failed to update: %s" % exc.message) from None
+
+    def delete(self, release_name: str, version: int) -> None:
+        """DELETE one revision's Secret; a missing one is not an error."""
+        self.writes += 1
+        try:
+            self.client.request("DELETE", "%s/%s" % (self._collection(), secret_name(release_name, version)))
+        except ApiError as exc:
+            if exc.status != 404:
+                raise ReleaseError("delete: failed to delete %s: %s"
+                                   % (secret_name(release_name, version), exc.message)) from None
+
+    @staticmethod
+    def _decode(secret: dict) -> Release:
+        meta = secret.get("metadata") or {}
+        where = "secret %s/%s" % (meta.get("namespace"), meta.get("name"))
+        payload = (secret.get("data") or {}).get("release")
+        if not payload:
+            raise ReleaseError("%s holds no data.release; it is not a Helm release record" % where)
+        record = decode_release(base64.b64decode(payload), where=where)
+        labels = {k: v for k, v in (meta.get("labels") or {}).items() if k not in _SYSTEM_LABELS}
+        return Release(record, labels)
+
+    def get(self, release_name: str, version: int):
+        """Return revision ``version`` of ``release_name`` (:class:`Release`), or None when it does not exist."""
+        try:
+            secret = self.client.request("GET", "%s/%s" % (self._collection(), secret_name(release_name, version)))
+        except ApiError as exc:
+            if exc.status == 404:
+                return None
+            raise ReleaseError("get: failed to get %s: %s"
+                               % (secret_name(release_name, version), exc.message)) from None
+        return self._decode(secret)
+
+    def history(self, release_name: str) -> list:
+        """Every stored revision of ``release_name``, oldest first (list of :class:`Release`)."""
+        try:
+            listing = self.client.request("GET", self._collection(),
+                                          query=[("labelSelector", "name=%s,owner=%s" % (release_name, OWNER))])
+        except ApiError as exc:
+            if exc.status == 404:  # the namespace does not exist (yet)
+                return []
+            raise ReleaseError("query: failed to query with labels: %s" % exc.message) from None
+        releases = [self._decode(item) for item in listing.get("items") or []
+                    if item.get("type", SECRET_TYPE) == SECRET_TYPE]
+        return sorted(releases, key=lambda rel: rel.version)
+
+    def last(self, release_name: str):
+        """The highest revision of ``release_name`` or None."""
+        history = self.history(release_name)
+        return history[-1] if history else None
+
+    @staticmethod
+    def last_deployed(history: list):
+        """The highest revision in ``history`` whose status is deployed, or None."""
+        deployed = [rel for rel in history if rel.status == STATUS_DEPLOYED]
+        return deployed[-1] if deployed else None
+
+    def prune(self, history: list, max_history: int) -> list:
+        """Delete the oldest revisions so that at most ``max_history - 1`` remain before a new one is created.
+
+        Mirrors Helm's ``Storage.removeLeastRecent``: the last deployed revision is never removed. ``max_history``
+        0 or less keeps everything. Returns the revisions deleted.
+        """
+        if not max_history or max_history <= 0:
+            return []
+        keep_deployed = self.last_deployed(history)
+        candidates = [rel for rel in history if rel is not keep_deployed]
+        excess = len(history) - (max_history - 1)
+        removed = []
+        for rel in candidates[:max(0, excess)]:
+            self.delete(rel.name, rel.version)
+            removed.append(rel)
+        return removed
