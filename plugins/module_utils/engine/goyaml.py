@@ -1,0 +1,1197 @@
+"""Go-compatible YAML and JSON for Helm's template functions.
+
+What Helm's ``toYaml`` prints is ``sigs.k8s.io/yaml.Marshal``: the value goes through Go's ``encoding/json`` first
+(map keys become strings, numbers are formatted by encoding/json), the JSON is read back by go-yaml v2 (so a
+number is an ``int`` when its JSON text parses as one, else a ``float64``), and go-yaml v2 (a port of libyaml's
+emitter: block style, indent 2, lines folded at column 80) prints the result. This module re-implements those steps:
+
+* :func:`marshal` / :func:`dump` -- sigs.k8s.io/yaml ``Marshal`` and Helm's ``toYaml`` (pkg/engine/funcs.go).
+* :func:`marshal_pretty` -- Helm's ``toYamlPretty``: go-yaml v3 ``Encoder`` with ``SetIndent(2)``, no JSON trip.
+* :func:`unmarshal` -- sigs.k8s.io/yaml ``Unmarshal`` into ``interface{}``: YAML 1.1 scalars as go-yaml v2 resolves
+  them (resolve.go), then the JSON trip (numbers become ``float``, keys strings). Parsing uses PyYAML's C parser.
+* :func:`to_json` / :func:`from_json` -- Go ``encoding/json`` ``Marshal``/``MarshalIndent``/``Unmarshal``.
+
+The emitter follows gopkg.in/yaml.v2 emitterc.go (yaml_emitter_analyze_scalar, yaml_emitter_select_scalar_style,
+yaml_emitter_write_{plain,single_quoted,double_quoted,literal}_scalar, yaml_emitter_write_indent) and encode.go
+(stringv: a string is quoted when go-yaml would resolve it to a non-string, or when it looks like a base-60 float).
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import math
+import re
+from decimal import Decimal
+
+import yaml
+from yaml.cyaml import CParser
+
+from ..errors import HelmkitError
+from .gofmt import format_float_g
+
+__all__ = [
+    "GoYamlError", "GoJsonError", "marshal", "dump", "marshal_pretty", "unmarshal", "to_json", "from_json",
+    "go_json_float", "resolve_plain", "jsonable",
+]
+
+_INT64_MIN = -(1 << 63)
+_INT64_MAX = (1 << 63) - 1
+_UINT64_MAX = (1 << 64) - 1
+
+
+class GoYamlError(HelmkitError):
+    """YAML could not be produced or parsed; the message is go-yaml's / sigs.k8s.io/yaml's text."""
+
+
+class GoJsonError(HelmkitError):
+    """A value could not be encoded as JSON, or JSON text could not be decoded; message as Go's encoding/json."""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# encoding/json
+# ---------------------------------------------------------------------------------------------------------------
+
+def go_json_float(value: float) -> str:
+    """A float64 as Go's encoding/json writes it (encode.go floatEncoder).
+
+    Shortest round-trip digits; exponent form ``1e+21`` / ``1e-7`` when |value| < 1e-6 or >= 1e21, else fixed
+    (``3`` for 3.0, ``-0`` for -0.0). Raises GoJsonError ``json: unsupported value: NaN`` for NaN and infinities.
+    """
+    if math.isnan(value):
+        raise GoJsonError("json: unsupported value: NaN")
+    if math.isinf(value):
+        raise GoJsonError("json: unsupported value: %sInf" % ("+" if value > 0 else "-"))
+    magnitude = abs(value)
+    if magnitude != 0 and (magnitude < 1e-6 or magnitude >= 1e21):
+        sign, digits, exponent = Decimal(repr(value)).as_tuple()
+        text = "".join(str(d) for d in digits).rstrip("0") or "0"
+        exp = len(digits) + exponent - 1
+        mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
+        return "%s%se%s%02d" % ("-" if sign else "", mantissa, "-" if exp < 0 else "+", abs(exp)) \
+            if abs(exp) >= 10 else "%s%se%s%d" % ("-" if sign else "", mantissa, "-" if exp < 0 else "+", abs(exp))
+    text = format(Decimal(repr(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def jsonable(value):
+    """Convert a template value into what Go's encoding/json would see: dicts with string keys, lists, str, bool,
+    int, float, None. ``bytes`` become base64 text (Go's []byte); tuples become lists; objects that define a
+    ``go_json()`` method (Go structs with json tags, e.g. chart metadata) are converted through it.
+
+    Raises GoJsonError ``json: unsupported type: T`` for anything else, and for NaN/Inf floats.
+    """
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        go_json_float(value)  # raises for NaN / Inf
+        return value
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            out[_json_key(key)] = jsonable(item)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [jsonable(item) for item in value]
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    converter = getattr(value, "go_json", None)
+    if callable(converter):
+        return jsonable(converter())
+    raise GoJsonError("json: unsupported type: %s" % _type_name(value))
+
+
+def _type_name(value) -> str:
+    go_type = getattr(type(value), "go_type", None)
+    return go_type if isinstance(go_type, str) else type(value).__name__
+
+
+def _json_key(key) -> str:
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool) or key is None or isinstance(key, float):
+        raise GoJsonError("json: unsupported type: map[interface {}]interface {}")
+    if isinstance(key, int):
+        return str(key)
+    raise GoJsonError("json: unsupported type: map[interface {}]interface {}")
+
+
+def _json_string(text: str, escape_html: bool) -> str:
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif code < 0x20:
+            out.append(_JSON_CONTROL.get(ch) or "\\u%04x" % code)
+        elif escape_html and ch in "<>&":
+            out.append("\\u%04x" % code)
+        elif code in (0x2028, 0x2029):
+            out.append("\\u%04x" % code)
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\ufffd")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+_JSON_CONTROL = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def _json_encode(value, escape_html: bool, indent, level: int, out: list) -> None:
+    if value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, str):
+        out.append(_json_string(value, escape_html))
+    elif isinstance(value, int):
+        out.append(str(value))
+    elif isinstance(value, float):
+        out.append(go_json_float(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        out.append("{")
+        for index, key in enumerate(sorted(value)):
+            if index:
+                out.append(",")
+            if indent is not None:
+                out.append("\n" + indent * (level + 1))
+            out.append(_json_string(key, escape_html))
+            out.append(": " if indent is not None else ":")
+            _json_encode(value[key], escape_html, indent, level + 1, out)
+        if indent is not None:
+            out.append("\n" + indent * level)
+        out.append("}")
+    else:
+        if not value:
+            out.append("[]")
+            return
+        out.append("[")
+        for index, item in enumerate(value):
+            if index:
+                out.append(",")
+            if indent is not None:
+                out.append("\n" + indent * (level + 1))
+            _json_encode(item, escape_html, indent, level + 1, out)
+        if indent is not None:
+            out.append("\n" + indent * level)
+        out.append("]")
+
+
+def to_json(value, escape_html: bool = True, indent=None) -> str:
+    """Go's ``json.Marshal(value)`` (``indent="  "``: ``json.MarshalIndent(value, "", "  ")``) as text.
+
+    Map keys are sorted (Go sorts map keys); ``<``, ``>`` and ``&`` are escaped as ``\\u003c`` etc. unless
+    ``escape_html`` is False (Sprig's toRawJson uses an Encoder with SetEscapeHTML(false)); U+2028/U+2029 are always
+    escaped. Raises GoJsonError with Go's message for NaN/Inf and unsupported types.
+    """
+    out = []
+    _json_encode(jsonable(value), escape_html, indent, 0, out)
+    return "".join(out)
+
+
+def _json_float_hook(text: str) -> float:
+    return float(text)
+
+
+def from_json(text: str):
+    """Go's ``json.Unmarshal`` into ``interface{}``: objects -> dict, arrays -> list, every number -> float.
+
+    Raises GoJsonError with a Go-style message (``invalid character 'x' looking for beginning of value``,
+    ``unexpected end of JSON input``) when the text is not JSON.
+    """
+    try:
+        return json.loads(text, parse_int=float, parse_float=_json_float_hook, parse_constant=_reject_constant)
+    except GoJsonError:
+        raise
+    except ValueError as exc:
+        raise GoJsonError(_go_json_syntax_message(text, exc))
+
+
+def _reject_constant(name: str):
+    raise ValueError("constant %s" % name)
+
+
+def _go_json_syntax_message(text: str, exc: ValueError) -> str:
+    stripped = text.strip(" \t\r\n")
+    if not stripped:
+        return "unexpected end of JSON input"
+    pos = getattr(exc, "pos", None)
+    msg = getattr(exc, "msg", str(exc))
+    if pos is None:
+        return "invalid character looking for beginning of value"
+    if pos >= len(text):
+        return "unexpected end of JSON input"
+    char = text[pos]
+    if msg.startswith("Extra data"):
+        return "invalid character %s after top-level value" % _go_quote_char(char)
+    if msg.startswith("Expecting property name") or msg.startswith("Expecting ':'"):
+        if msg.startswith("Expecting ':'"):
+            return "invalid character %s after object key" % _go_quote_char(char)
+        return "invalid character %s looking for beginning of object key string" % _go_quote_char(char)
+    if msg.startswith("Expecting ',' delimiter"):
+        return "invalid character %s after %s" % (
+            _go_quote_char(char), "object key:value pair" if _inside_object(text, pos) else "array element")
+    if msg.startswith("Invalid control character"):
+        return "invalid character %s in string literal" % _go_quote_char(char)
+    return "invalid character %s looking for beginning of value" % _go_quote_char(char)
+
+
+def _inside_object(text: str, pos: int) -> bool:
+    depth = []
+    in_string = False
+    escaped = False
+    for ch in text[:pos]:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "{[":
+            depth.append(ch)
+        elif ch in "}]" and depth:
+            depth.pop()
+    return bool(depth) and depth[-1] == "{"
+
+
+def _go_quote_char(char: str) -> str:
+    if char == "'":
+        return "'\\''"
+    if char == '"':
+        return "'\"'"
+    if ord(char) < 0x20:
+        return "'\\x%02x'" % ord(char) if char not in "\n\r\t" else repr(char)
+    return "'%s'" % char
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# go-yaml v2 resolve (resolve.go): what a plain scalar means
+# ---------------------------------------------------------------------------------------------------------------
+
+_BOOL_TRUE = frozenset(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"))
+_BOOL_FALSE = frozenset(("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"))
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_FLOAT_SPECIALS = {
+    ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
+    ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf,
+    "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
+    "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
+}
+_YAML_STYLE_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_BASE60_FLOAT = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+# time.Parse layouts of go-yaml's allowedTimestampFormats; the day is range-checked separately.
+_TIMESTAMP = re.compile(
+    r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+    r"(?:(?:[Tt]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2}))"
+    r"|(?: ([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.[0-9]+)?))?$")
+# strconv.ParseFloat syntax (decimal and hexadecimal, inf/nan words); used for the '.' hint.
+_GO_FLOAT = re.compile(
+    r"^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+    r"|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+"
+    r"|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN])$")
+
+STR, INT, FLOAT, BOOL, NULL, TIMESTAMP, MERGE = "str", "int", "float", "bool", "null", "timestamp", "merge"
+
+
+_DIGITS = {2: "01", 8: "01234567", 10: "0123456789", 16: "0123456789abcdefABCDEF"}
+
+
+def _go_parse_int(text: str):
+    """strconv.ParseInt(text, 0, 64), falling back to ParseUint: the int, or None when neither accepts it."""
+    sign = 1
+    body = text
+    if body[:1] in ("+", "-"):
+        sign = -1 if body[0] == "-" else 1
+        body = body[1:]
+        unsigned_ok = False
+    else:
+        unsigned_ok = True
+    if not body:
+        return None
+    base = 10
+    digits = body
+    if len(body) >= 2 and body[0] == "0" and body[1] in "xXbBoO":
+        base = {"x": 16, "b": 2, "o": 8}[body[1].lower()]
+        digits = body[2:]
+    elif len(body) > 1 and body[0] == "0":
+        base = 8
+        digits = body[1:]
+    if not digits:
+        return None
+    allowed = _DIGITS[base]
+    if any(c not in allowed for c in digits):
+        return None
+    number = sign * int(digits, base)
+    if _INT64_MIN <= number <= _INT64_MAX:
+        return number
+    if unsigned_ok and number <= _UINT64_MAX:
+        return number
+    return None
+
+
+def _is_timestamp(text: str) -> bool:
+    match = _TIMESTAMP.match(text)
+    if not match:
+        return False
+    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    if not 1 <= month <= 12:
+        return False
+    days = [31, 29 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 28, 31, 30, 31, 30, 31, 31,
+            30, 31, 30, 31][month - 1]
+    if not 1 <= day <= days:
+        return False
+    hms = match.group(4, 5, 6) if match.group(4) is not None else match.group(7, 8, 9)
+    if hms[0] is not None:
+        hour, minute, second = (int(x) for x in hms)
+        if hour > 23 or minute > 59 or second > 59:
+            return False
+    return True
+
+
+def resolve_plain(text: str):
+    """go-yaml v2's ``resolve("", text)`` for a plain scalar: ``(kind, value)``.
+
+    kind is one of "str", "int", "float", "bool", "null", "timestamp", "merge"; value is the Python value (the text
+    itself for str and timestamp, as go-yaml keeps timestamps as strings when decoding into ``interface{}``).
+    """
+    hint = text[:1]
+    if text == "" or text in _NULLS:
+        return NULL, None
+    if hint in "yYnNtTfFoO~":
+        if text in _BOOL_TRUE:
+            return BOOL, True
+        if text in _BOOL_FALSE:
+            return BOOL, False
+        return STR, text
+    if hint == ".":
+        if text in _FLOAT_SPECIALS:
+            return FLOAT, _FLOAT_SPECIALS[text]
+        if _GO_FLOAT.match(text):
+            return FLOAT, _py_float(text)
+        return STR, text
+    if hint in "+-0123456789":
+        if text in _FLOAT_SPECIALS:
+            return FLOAT, _FLOAT_SPECIALS[text]
+        if _is_timestamp(text):
+            return TIMESTAMP, text
+        plain = text.replace("_", "")
+        number = _go_parse_int(plain)
+        if number is not None:
+            return INT, number
+        if _YAML_STYLE_FLOAT.match(plain):
+            return FLOAT, float(plain)
+        if plain.startswith("0b") or plain.startswith("-0b"):
+            negative = plain.startswith("-")
+            digits = plain[3:] if negative else plain[2:]
+            if digits and all(c in "01" for c in digits):
+                number = int(digits, 2) * (-1 if negative else 1)
+                if _INT64_MIN <= number <= (_UINT64_MAX if not negative else _INT64_MAX):
+                    return INT, number
+        return STR, text
+    if text == "<<":
+        return MERGE, text
+    return STR, text
+
+
+def _py_float(text: str) -> float:
+    lowered = text.lower().lstrip("+-")
+    if lowered.startswith("0x"):
+        value = float.fromhex(text)
+    elif lowered in ("inf", "infinity"):
+        value = math.inf * (-1 if text.startswith("-") else 1)
+    elif lowered == "nan":
+        value = math.nan
+    else:
+        value = float(text)
+    return value
+
+
+def _needs_quotes(text: str) -> bool:
+    """encode.go stringv: a string cannot be plain when it would resolve to another type or looks base 60."""
+    kind, _ = resolve_plain(text)
+    if kind not in (STR, MERGE):
+        return True
+    if text and (text[0] in "+-0123456789") and ":" in text and _BASE60_FLOAT.match(text):
+        return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Key order (sorter.go keyList.Less)
+# ---------------------------------------------------------------------------------------------------------------
+
+def _wrap64(number: int) -> int:
+    number &= (1 << 64) - 1
+    return number - (1 << 64) if number >= (1 << 63) else number
+
+
+def _key_less(a: str, b: str) -> bool:
+    length = min(len(a), len(b))
+    for i in range(length):
+        ca, cb = a[i], b[i]
+        if ca == cb:
+            continue
+        al, bl = ca.isalpha(), cb.isalpha()
+        if al and bl:
+            return ca < cb
+        if al or bl:
+            return bl
+        an = bn = 0
+        if ca == "0" or cb == "0":
+            j = i - 1
+            while j >= 0 and a[j].isdecimal():
+                if a[j] != "0":
+                    an = bn = 1
+                    break
+                j -= 1
+        ai = i
+        while ai < len(a) and a[ai].isdecimal():
+            an = _wrap64(an * 10 + ord(a[ai]) - 48)
+            ai += 1
+        bi = i
+        while bi < len(b) and b[bi].isdecimal():
+            bn = _wrap64(bn * 10 + ord(b[bi]) - 48)
+            bi += 1
+        if an != bn:
+            return an < bn
+        if ai != bi:
+            return ai < bi
+        return ca < cb
+    return len(a) < len(b)
+
+
+def _key_cmp(a, b) -> int:
+    if _key_less(a, b):
+        return -1
+    if _key_less(b, a):
+        return 1
+    return 0
+
+
+_KEY_ORDER = functools.cmp_to_key(_key_cmp)
+
+
+def _key_order_any(key):
+    return _KEY_ORDER(key)
+
+
+def sorted_keys(mapping: dict) -> list:
+    """Keys of ``mapping`` (all strings) in go-yaml's order: letters after non-letters, digit runs numerically."""
+    return sorted(mapping, key=_KEY_ORDER)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The emitter (emitterc.go)
+# ---------------------------------------------------------------------------------------------------------------
+
+PLAIN, SINGLE, DOUBLE, LITERAL = 1, 2, 3, 4
+_BEST_INDENT = 2
+_BEST_WIDTH = 80
+_BREAKS = "\r\n\x85\u2028\u2029"
+_BLANKZ = " \t\x00" + _BREAKS
+
+
+def _printable(ch: str) -> bool:
+    code = ord(ch)
+    return (code == 0x0A or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF
+            or (0xE000 <= code <= 0xFFFD and code != 0xFEFF))
+
+
+class _Scalar(object):
+    """A scalar to print: its text, the style the encoder asked for, and the emitter's analysis of the text."""
+
+    __slots__ = ("value", "style", "multiline", "flow_plain_allowed", "block_plain_allowed",
+                 "single_quoted_allowed", "block_allowed")
+
+    def __init__(self, value: str, style: int) -> None:
+        self.value = value
+        self.style = style
+        self._analyze()
+
+    def _analyze(self) -> None:
+        value = self.value
+        if not value:
+            self.multiline = False
+            self.flow_plain_allowed = False
+            self.block_plain_allowed = True
+            self.single_quoted_allowed = True
+            self.block_allowed = False
+            return
+        block_ind = flow_ind = line_breaks = special = False
+        leading_space = leading_break = trailing_space = trailing_break = False
+        break_space = space_break = previous_space = previous_break = False
+        if value.startswith("---") or value.startswith("..."):
+            block_ind = flow_ind = True
+        preceded_by_ws = True
+        last = len(value) - 1
+        for i, ch in enumerate(value):
+            followed_by_ws = i == last or value[i + 1] in " \t"
+            if i == 0:
+                if ch in "#,[]{}&*!|>'\"%@`":
+                    flow_ind = block_ind = True
+                elif ch in "?:":
+                    flow_ind = True
+                    if followed_by_ws:
+                        block_ind = True
+                elif ch == "-" and followed_by_ws:
+                    flow_ind = block_ind = True
+            else:
+                if ch in ",?[]{}":
+                    flow_ind = True
+                elif ch == ":":
+                    flow_ind = True
+                    if followed_by_ws:
+                        block_ind = True
+                elif ch == "#" and preceded_by_ws:
+                    flow_ind = block_ind = True
+            if not _printable(ch):
+                special = True
+            if ch == " ":
+                if i == 0:
+                    leading_space = True
+                if i == last:
+                    trailing_space = True
+                if previous_break:
+                    break_space = True
+                previous_space, previous_break = True, False
+            elif ch in _BREAKS:
+                line_breaks = True
+                if i == 0:
+                    leading_break = True
+                if i == last:
+                    trailing_break = True
+                if previous_space:
+                    space_break = True
+                previous_space, previous_break = False, True
+            else:
+                previous_space = previous_break = False
+            preceded_by_ws = ch in _BLANKZ
+        self.multiline = line_breaks
+        flow_plain = block_plain = single = block = True
+        if leading_space or leading_break or trailing_space or trailing_break:
+            flow_plain = block_plain = False
+        if trailing_space:
+            block = False
+        if break_space:
+            flow_plain = block_plain = single = False
+        if space_break or special:
+            flow_plain = block_plain = single = block = False
+        if line_breaks:
+            flow_plain = block_plain = False
+        if flow_ind:
+            flow_plain = False
+        if block_ind:
+            block_plain = False
+        self.flow_plain_allowed = flow_plain
+        self.block_plain_allowed = block_plain
+        self.single_quoted_allowed = single
+        self.block_allowed = block
+
+
+class _Map(list):
+    """A mapping node of the emitter tree: a list of (key node, value node) pairs in output order."""
+
+
+class _Emitter(object):
+    """go-yaml's block emitter for one document of plain data (dict, list, _Scalar leaves).
+
+    ``indent_sequences`` selects go-yaml v3's layout (a block sequence under a key is indented); ``width`` is the
+    column after which plain and quoted scalars are folded at spaces (None: never).
+    """
+
+    def __init__(self, indent_sequences: bool = False, width=_BEST_WIDTH) -> None:
+        self.out = []
+        self.column = 0
+        self.indent = -1
+        self.whitespace = True
+        self.indention = True
+        self.flow_level = 0
+        self.simple_key_context = False
+        self.mapping_context = False
+        self.indent_sequences = indent_sequences
+        self.width = width if width is not None else (1 << 31) - 1
+
+    # -- low-level writers ---------------------------------------------------------------------------------------
+    def put(self, text: str) -> None:
+        self.out.append(text)
+        self.column += len(text)
+
+    def put_break(self) -> None:
+        self.out.append("\n")
+        self.column = 0
+
+    def write_break_char(self, ch: str) -> None:
+        if ch == "\n":
+            self.put_break()
+        else:
+            self.out.append(ch)
+            self.column = 0
+
+    def write_indent(self) -> None:
+        indent = self.indent if self.indent >= 0 else 0
+        if not self.indention or self.column > indent or (self.column == indent and not self.whitespace):
+            self.put_break()
+        if self.column < indent:
+            self.put(" " * (indent - self.column))
+        self.whitespace = True
+        self.indention = True
+
+    def write_indicator(self, indicator: str, need_whitespace: bool, is_whitespace: bool,
+                        is_indention: bool) -> None:
+        if need_whitespace and not self.whitespace:
+            self.put(" ")
+        self.put(indicator)
+        self.whitespace = is_whitespace
+        self.indention = self.indention and is_indention
+
+    def increase_indent(self, flow: bool, indentless: bool) -> int:
+        saved = self.indent
+        if self.indent < 0:
+            self.indent = _BEST_INDENT if flow else 0
+        elif not indentless:
+            self.indent += _BEST_INDENT
+        return saved
+
+    # -- nodes ----------------------------------------------------------------------------------------------------
+    def emit_document(self, node) -> str:
+        self.emit_node(node, mapping=False, simple_key=False)
+        self.indent = -1
+        self.write_indent()
+        return "".join(self.out)
+
+    def emit_node(self, node, mapping: bool, simple_key: bool) -> None:
+        self.mapping_context = mapping
+        self.simple_key_context = simple_key
+        if isinstance(node, _Scalar):
+            self.emit_scalar(node)
+        elif not isinstance(node, _Map):
+            if not node or self.flow_level:
+                self.emit_flow_empty("[", "]")
+            else:
+                self.emit_block_sequence(node)
+        else:
+            if not node or self.flow_level:
+                self.emit_flow_empty("{", "}")
+            else:
+                self.emit_block_mapping(node)
+
+    def emit_flow_empty(self, start: str, end: str) -> None:
+        self.write_indicator(start, True, True, False)
+        saved = self.increase_indent(True, False)
+        self.flow_level += 1
+        self.flow_level -= 1
+        self.indent = saved
+        self.write_indicator(end, False, False, False)
+
+    def emit_block_sequence(self, items: list) -> None:
+        if self.indent_sequences:
+            indentless = False
+        else:
+            indentless = self.mapping_context and not self.indention
+        saved = self.increase_indent(False, indentless)
+        for item in items:
+            self.write_indent()
+            self.write_indicator("-", True, False, True)
+            self.emit_node(item, mapping=False, simple_key=False)
+        self.indent = saved
+
+    def emit_block_mapping(self, pairs: list) -> None:
+        saved = self.increase_indent(False, False)
+        for key, value in pairs:
+            self.write_indent()
+            if self.check_simple_key(key):
+                self.emit_node(key, mapping=True, simple_key=True)
+                self.write_indicator(":", False, False, False)
+            else:
+                self.write_indicator("?", True, False, True)
+                self.emit_node(key, mapping=True, simple_key=False)
+                self.write_indent()
+                self.write_indicator(":", True, False, True)
+            self.emit_node(value, mapping=True, simple_key=False)
+        self.indent = saved
+
+    @staticmethod
+    def check_simple_key(key) -> bool:
+        if isinstance(key, _Scalar):
+            if key.multiline:
+                return False
+            return len(key.value.encode("utf-8", "surrogatepass")) <= 128
+        return not key  # an empty flow collection can be a simple key
+
+    # -- scalars -----------------------------------------------------------------------------------------------
+    def select_style(self, scalar: _Scalar) -> int:
+        style = scalar.style
+        if self.simple_key_context and scalar.multiline:
+            style = DOUBLE
+        if style == PLAIN:
+            if (self.flow_level and not scalar.flow_plain_allowed) or \
+                    (not self.flow_level and not scalar.block_plain_allowed):
+                style = SINGLE
+            if not scalar.value and (self.flow_level or self.simple_key_context):
+                style = SINGLE
+        if style == SINGLE and not scalar.single_quoted_allowed:
+            style = DOUBLE
+        if style == LITERAL:
+            if not scalar.block_allowed or self.flow_level or self.simple_key_context:
+                style = DOUBLE
+        return style
+
+    def emit_scalar(self, scalar: _Scalar) -> None:
+        style = self.select_style(scalar)
+        saved = self.increase_indent(True, False)
+        allow_breaks = not self.simple_key_context
+        if style == PLAIN:
+            self.write_plain(scalar.value, allow_breaks)
+        elif style == SINGLE:
+            self.write_single(scalar.value, allow_breaks)
+        elif style == DOUBLE:
+            self.write_double(scalar.value, allow_breaks)
+        else:
+            self.write_literal(scalar.value)
+        self.indent = saved
+
+    def write_plain(self, value: str, allow_breaks: bool) -> None:
+        if not self.whitespace:
+            self.put(" ")
+        spaces = breaks = False
+        count = len(value)
+        i = 0
+        while i < count:
+            ch = value[i]
+            if ch == " ":
+                if allow_breaks and not spaces and self.column > self.width and \
+                        not (i + 1 < count and value[i + 1] == " "):
+                    self.write_indent()
+                else:
+                    self.put(ch)
+                spaces = True
+            elif ch in _BREAKS:
+                if not breaks and ch == "\n":
+                    self.put_break()
+                self.write_break_char(ch)
+                self.indention = True
+                breaks = True
+            else:
+                if breaks:
+                    self.write_indent()
+                self.put(ch)
+                self.indention = False
+                spaces = breaks = False
+            i += 1
+        self.whitespace = False
+        self.indention = False
+
+    def write_single(self, value: str, allow_breaks: bool) -> None:
+        self.write_indicator("'", True, False, False)
+        spaces = breaks = False
+        count = len(value)
+        for i, ch in enumerate(value):
+            if ch == " ":
+                if allow_breaks and not spaces and self.column > self.width and 0 < i < count - 1 and \
+                        value[i + 1] != " ":
+                    self.write_indent()
+                else:
+                    self.put(ch)
+                spaces = True
+            elif ch in _BREAKS:
+                if not breaks and ch == "\n":
+                    self.put_break()
+                self.write_break_char(ch)
+                self.indention = True
+                breaks = True
+            else:
+                if breaks:
+                    self.write_indent()
+                if ch == "'":
+                    self.put("'")
+                self.put(ch)
+                self.indention = False
+                spaces = breaks = False
+        self.write_indicator("'", False, False, False)
+        self.whitespace = False
+        self.indention = False
+
+    def write_double(self, value: str, allow_breaks: bool) -> None:
+        self.write_indicator('"', True, False, False)
+        spaces = False
+        count = len(value)
+        # go-yaml's is_bom looks at the first character whatever the position, so a leading BOM escapes them all.
+        escape_all = value[:1] == "\ufeff"
+        for i, ch in enumerate(value):
+            code = ord(ch)
+            if escape_all or not _printable(ch) or ch in _BREAKS or ch == '"' or ch == "\\":
+                self.put("\\" + _double_escape(code))
+                spaces = False
+            elif ch == " ":
+                if allow_breaks and not spaces and self.column > self.width and i != 0 and i != count - 1:
+                    self.write_indent()
+                    if i + 1 < count and value[i + 1] == " ":
+                        self.put("\\")
+                else:
+                    self.put(ch)
+                spaces = True
+            else:
+                self.put(ch)
+                spaces = False
+        self.write_indicator('"', False, False, False)
+        self.whitespace = False
+        self.indention = False
+
+    def write_literal(self, value: str) -> None:
+        self.write_indicator("|", True, False, False)
+        if value[:1] == " " or value[:1] in _BREAKS:
+            self.write_indicator(str(_BEST_INDENT), False, False, False)
+        chomp = ""
+        if not value or value[-1] not in _BREAKS:
+            chomp = "-"
+        elif len(value) == 1 or value[-2] in _BREAKS:
+            chomp = "+"
+        if chomp:
+            self.write_indicator(chomp, False, False, False)
+        self.put_break()
+        self.indention = True
+        self.whitespace = True
+        breaks = True
+        for ch in value:
+            if ch in _BREAKS:
+                self.write_break_char(ch)
+                self.indention = True
+                breaks = True
+            else:
+                if breaks:
+                    self.write_indent()
+                self.put(ch)
+                self.indention = False
+                breaks = False
+
+
+_DOUBLE_ESCAPES = {0x00: "0", 0x07: "a", 0x08: "b", 0x09: "t", 0x0A: "n", 0x0B: "v", 0x0C: "f", 0x0D: "r",
+                   0x1B: "e", 0x22: '"', 0x5C: "\\", 0x85: "N", 0xA0: "_", 0x2028: "L", 0x2029: "P"}
+
+
+def _double_escape(code: int) -> str:
+    short = _DOUBLE_ESCAPES.get(code)
+    if short is not None:
+        return short
+    if code <= 0xFF:
+        return "x%02X" % code
+    if code <= 0xFFFF:
+        return "u%04X" % code
+    return "U%08X" % code
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Building the node tree
+# ---------------------------------------------------------------------------------------------------------------
+
+def _string_scalar(text: str, v3: bool = False) -> _Scalar:
+    if "\n" in text:
+        return _Scalar(text, LITERAL)
+    needs = _needs_quotes_v3(text) if v3 else _needs_quotes(text)
+    return _Scalar(text, DOUBLE if needs else PLAIN)
+
+
+def _yaml_float(value: float) -> str:
+    if math.isnan(value):
+        return ".nan"
+    if math.isinf(value):
+        return ".inf" if value > 0 else "-.inf"
+    return format_float_g(value)
+
+
+def _json_number_node(text: str) -> _Scalar:
+    """A JSON number as go-yaml v2 reads it back (int if ParseInt/ParseUint accept it, else float64)."""
+    kind, value = resolve_plain(text)
+    if kind == INT:
+        return _Scalar(str(value), PLAIN)
+    return _Scalar(_yaml_float(float(text)), PLAIN)
+
+
+_NEL_RUN = re.compile(" *\x85(?: *\x85)* *")
+
+
+def _fold_nel(match) -> str:
+    breaks = match.group().count("\x85")
+    return " " if breaks == 1 else "\n" * (breaks - 1)
+
+
+def _json_string_roundtrip(text: str) -> str:
+    """A string after encoding/json wrote it and go-yaml read it back as a double-quoted scalar.
+
+    encoding/json leaves U+0085 (NEL) unescaped and YAML folds that line break like a newline in a quoted scalar;
+    lone surrogates (invalid UTF-8 in Go) become U+FFFD.
+    """
+    if "\x85" in text:
+        text = _NEL_RUN.sub(_fold_nel, text)
+    return text.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(text) else text
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _json_tree(value):
+    """jsonable value -> emitter tree, as go-yaml v2 sees the JSON text of ``value``."""
+    if value is None:
+        return _Scalar("null", PLAIN)
+    if value is True:
+        return _Scalar("true", PLAIN)
+    if value is False:
+        return _Scalar("false", PLAIN)
+    if isinstance(value, str):
+        return _string_scalar(_json_string_roundtrip(value))
+    if isinstance(value, int):
+        return _json_number_node(str(value))
+    if isinstance(value, float):
+        return _json_number_node(go_json_float(value))
+    if isinstance(value, dict):
+        return _Map((_string_scalar(key), _json_tree(value[key])) for key in sorted_keys(value))
+    return [_json_tree(item) for item in value]
+
+
+def marshal(value) -> str:
+    """sigs.k8s.io/yaml ``Marshal(value)``: the YAML text, ending in a newline.
+
+    Raises GoYamlError ``error marshaling into JSON: json: unsupported value: NaN`` (Go's text) when the value
+    cannot be written as JSON.
+    """
+    try:
+        data = jsonable(value)
+    except GoJsonError as exc:
+        raise GoYamlError("error marshaling into JSON: %s" % exc)
+    return _Emitter().emit_document(_json_tree(data))
+
+
+def dump(value) -> str:
+    """Helm's ``toYaml``: :func:`marshal` without its final newline (pkg/engine/funcs.go toYAML).
+
+    Raises GoYamlError when the value cannot be marshalled (``toYaml`` itself then prints "").
+    """
+    text = marshal(value)
+    return text[:-1] if text.endswith("\n") else text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# go-yaml v3 (toYamlPretty)
+# ---------------------------------------------------------------------------------------------------------------
+
+_OLD_BOOLS = frozenset(("y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off",
+                        "OFF"))
+
+
+def _resolve_v3(text: str) -> str:
+    """go-yaml v3 resolve: "str" or another kind (v3 booleans are only true/false; ints allow 0o)."""
+    if text in ("", "~", "null", "Null", "NULL"):
+        return NULL
+    if text in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        return BOOL
+    if text in _FLOAT_SPECIALS:
+        return FLOAT
+    hint = text[:1]
+    if hint == ".":
+        return FLOAT if _GO_FLOAT.match(text) else STR
+    if hint in "+-0123456789":
+        if _is_timestamp(text):
+            return TIMESTAMP
+        plain = text.replace("_", "")
+        if _go_parse_int(plain) is not None:
+            return INT
+        if _YAML_STYLE_FLOAT.match(plain):
+            return FLOAT
+        if plain.startswith("0b") or plain.startswith("-0b"):
+            digits = plain[3:] if plain.startswith("-") else plain[2:]
+            if digits and all(c in "01" for c in digits):
+                return INT
+    return STR
+
+
+def _needs_quotes_v3(text: str) -> bool:
+    if _resolve_v3(text) != STR:
+        return True
+    if text in _OLD_BOOLS:
+        return True
+    return bool(text and text[0] in "+-0123456789" and ":" in text and _BASE60_FLOAT.match(text))
+
+
+def _native_tree(value):
+    """Python value -> emitter tree as go-yaml v3 encodes Go values directly (no JSON trip)."""
+    if value is None:
+        return _Scalar("null", PLAIN)
+    if value is True:
+        return _Scalar("true", PLAIN)
+    if value is False:
+        return _Scalar("false", PLAIN)
+    if isinstance(value, str):
+        return _string_scalar(value, v3=True)
+    if isinstance(value, int):
+        return _Scalar(str(value), PLAIN)
+    if isinstance(value, float):
+        return _Scalar(_yaml_float(value), PLAIN)
+    if isinstance(value, dict):
+        keys = list(value)
+        if all(isinstance(k, str) for k in keys):
+            keys = sorted(keys, key=_KEY_ORDER)
+        return _Map((_native_tree(k), _native_tree(value[k])) for k in keys)
+    if isinstance(value, (list, tuple)):
+        return [_native_tree(item) for item in value]
+    if isinstance(value, (bytes, bytearray)):
+        return _native_tree(bytes(value).decode("utf-8", "replace"))
+    converter = getattr(value, "go_json", None)
+    if callable(converter):
+        return _native_tree(converter())
+    raise GoYamlError("cannot marshal type: %s" % _type_name(value))
+
+
+def marshal_pretty(value) -> str:
+    """Helm's ``toYamlPretty`` (go-yaml v3 Encoder, SetIndent(2)): YAML text without the final newline.
+
+    Sequences under a key are indented; long lines are not folded. Raises GoYamlError for values go-yaml cannot
+    encode.
+    """
+    text = _Emitter(indent_sequences=True, width=None).emit_document(_native_tree(value))
+    return text[:-1] if text.endswith("\n") else text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Parsing (sigs.k8s.io/yaml Unmarshal into interface{})
+# ---------------------------------------------------------------------------------------------------------------
+
+_PLAIN_TAG = "tag:helmkit,2026:go-plain"
+
+
+class _GoResolver(yaml.resolver.BaseResolver):
+    """Every untagged plain scalar goes to go-yaml's resolve; quoted scalars are strings."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0]:
+            if value == "<<":
+                return "tag:yaml.org,2002:merge"
+            return _PLAIN_TAG
+        return super(_GoResolver, self).resolve(kind, value, implicit)
+
+
+class _GoConstructor(yaml.constructor.SafeConstructor):
+    """SafeConstructor with go-yaml v2's scalar meanings and its timestamps-stay-strings rule."""
+
+    def construct_go_plain(self, node):
+        kind, value = resolve_plain(node.value)
+        if kind == MERGE:
+            return node.value
+        return value
+
+    def construct_yaml_timestamp(self, node):
+        return node.value
+
+    def construct_yaml_binary(self, node):
+        return super(_GoConstructor, self).construct_yaml_binary(node).decode("utf-8", "replace")
+
+
+_GoConstructor.add_constructor(_PLAIN_TAG, _GoConstructor.construct_go_plain)
+_GoConstructor.add_constructor("tag:yaml.org,2002:timestamp", _GoConstructor.construct_yaml_timestamp)
+_GoConstructor.add_constructor("tag:yaml.org,2002:binary", _GoConstructor.construct_yaml_binary)
+
+
+class _GoLoader(CParser, _GoConstructor, _GoResolver):
+    def __init__(self, stream):
+        CParser.__init__(self, stream)
+        _GoConstructor.__init__(self)
+        _GoResolver.__init__(self)
+
+
+def _yaml_error_message(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    line = mark.line + 1 if mark is not None else 0
+    if context and isinstance(exc, yaml.parser.ParserError):
+        problem = "%s %s" % (context, problem) if "while parsing" in context else problem
+    return "yaml: line %d: %s" % (line, problem)
+
+
+def _to_json_value(value):
+    """A go-yaml v2 decoded value -> what encoding/json hands back for it (sigs.k8s.io/yaml's JSON trip)."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            out[_yaml_key_string(key)] = _to_json_value(item)
+        return out
+    if isinstance(value, list):
+        return [_to_json_value(item) for item in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, float):
+        go_json_float(value)
+        return value
+    return value
+
+
+def _yaml_key_string(key) -> str:
+    if isinstance(key, str):
+        return key
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if isinstance(key, int):
+        return str(key)
+    if isinstance(key, float):
+        if math.isnan(key):
+            return ".nan"
+        if math.isinf(key):
+            return ".inf" if key > 0 else "-.inf"
+        return _format_float32_g(key)
+    raise GoYamlError("error converting YAML to JSON: Unsupported map key of type: %s, key: %r" % (
+        _type_name(key), key))
+
+
+def _format_float32_g(value: float) -> str:
+    """strconv.FormatFloat(value, 'g', -1, 32): shortest digits that round-trip through float32."""
+    import struct
+    f32 = struct.unpack("f", struct.pack("f", value))[0]
+    for digits in range(1, 18):
+        text = "%.*e" % (digits - 1, f32)
+        if struct.unpack("f", struct.pack("f", float(text)))[0] == f32:
+            return format_float_g(float(text))
+    return format_float_g(f32)
+
+
+def unmarshal(text: str):
+    """sigs.k8s.io/yaml ``Unmarshal`` of the first YAML document into ``interface{}``.
+
+    Returns dicts with string keys, lists, str, bool, None and float (every number). An empty document gives None.
+    Raises GoYamlError ``error converting YAML to JSON: yaml: line N: ...`` for bad YAML and
+    ``error converting YAML to JSON: json: unsupported value: NaN`` for values JSON cannot hold.
+    """
+    loader = _GoLoader(text)
+    try:
+        try:
+            node = loader.get_node() if loader.check_node() else None
+            data = loader.construct_document(node) if node is not None else None
+        except yaml.YAMLError as exc:
+            raise GoYamlError("error converting YAML to JSON: %s" % _yaml_error_message(exc))
+    finally:
+        loader.dispose()
+    try:
+        return _to_json_value(data)
+    except GoJsonError as exc:
+        raise GoYamlError("error converting YAML to JSON: %s" % exc)
