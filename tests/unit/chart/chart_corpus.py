@@ -16,3 +16,46 @@ def corpus_manifest():
         return json.load(handle)
 
 
+
+
+# Helm renders deeper paths first, so this probe sees .Values before any template can `set` into them.
+VALUES_PROBE = "/".join(["zz"] * 12) + "/helmkit-values-probe.txt"
+
+
+def _add_to_archive(data: bytes, name: str, text: str) -> bytes:
+    import io
+    import tarfile
+    out = io.BytesIO()
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as src, tarfile.open(fileobj=out, mode="w:gz") as dst:
+        top = None
+        for member in src.getmembers():
+            top = top or member.name.split("/")[0]
+            dst.addfile(member, src.extractfile(member) if member.isreg() else None)
+        info = tarfile.TarInfo("%s/templates/%s" % (top, name))
+        payload = text.encode()
+        info.size = len(payload)
+        dst.addfile(info, io.BytesIO(payload))
+    return out.getvalue()
+
+
+def helm_rendered_values(chart_path: str, user=None) -> dict:
+    """The `.Values` Helm v4 gives the top chart's templates (rendered with helm_python through a probe template)."""
+    import helm_python
+    if os.path.isdir(chart_path):
+        probe = os.path.join(chart_path, "templates", VALUES_PROBE)
+        os.makedirs(os.path.dirname(probe), exist_ok=True)
+        with open(probe, "w") as handle:
+            handle.write("{{ .Values | toJson }}")
+        try:
+            chart = helm_python.Chart.load(chart_path)
+            name = chart.name
+            rendered = chart.render(user, name="test-release", namespace="test-ns")
+        finally:
+            os.remove(probe)
+    else:
+        with open(chart_path, "rb") as handle:
+            data = _add_to_archive(handle.read(), VALUES_PROBE, "{{ .Values | toJson }}")
+        chart = helm_python.Chart.load_archive(data)
+        name = chart.name
+        rendered = chart.render(user, name="test-release", namespace="test-ns")
+    return json.loads(rendered["%s/templates/%s" % (name, VALUES_PROBE)])
