@@ -1,0 +1,290 @@
+"""Release actions with Helm v4's semantics: install, upgrade, uninstall, plus the "no change" decision.
+
+The order of writes follows ``../shared/reference/helm-v4-wire.md``:
+
+* install: create(pending-install), pre-install hooks, apply, wait, post-install hooks, update(deployed);
+* upgrade: create(pending-upgrade), pre-upgrade hooks, apply, delete objects the new manifest dropped (unless
+  ``helm.sh/resource-policy: keep``), wait, post-upgrade hooks, update(previous -> superseded), update(new ->
+  deployed);
+* uninstall: update(uninstalling), pre-delete hooks, deletes (reverse install order), wait until gone, post-delete
+  hooks, update(uninstalled), then delete every revision's Secret.
+
+A failure marks the revision ``failed`` with Helm's description (``Release "<name>" failed: <error>`` on install,
+``Upgrade "<name>" failed: <error>`` on upgrade) and raises :class:`ReleaseError` with it.
+
+Idempotency: when the last revision is deployed with the same chart name and version, the same user values and the
+same rendered manifest, and every object of that manifest still exists, nothing is written at all.
+"""
+from __future__ import annotations
+
+from ..errors import HelmkitError, ReleaseError
+from ..kube import wait as kube_wait
+from ..kube.apply import Applier
+from ..kube.objects import identity, keeps_resource, parse_manifest
+from . import hooks as release_hooks
+from .record import (PENDING_STATUSES, STATUS_DEPLOYED, STATUS_FAILED, STATUS_PENDING_INSTALL,
+                     STATUS_PENDING_UPGRADE, STATUS_SUPERSEDED, STATUS_UNINSTALLED, STATUS_UNINSTALLING, Release,
+                     chart_record, hook_record, sorted_map)
+from .storage import SecretStorage
+
+
+class ReleaseOptions:
+    """What a release action needs besides the chart.
+
+    ``name`` and ``namespace`` (str); ``create_namespace``, ``force_conflicts``, ``wait``, ``dry_run`` (bool);
+    ``field_manager`` (str, default ``"helm"``); ``timeout`` (seconds, default 300); ``max_history`` (int, default
+    10; 0 keeps every revision); ``description`` (str or None, replaces Helm's default description).
+    """
+
+    def __init__(self, name: str, namespace: str = "default", create_namespace: bool = False,
+                 field_manager: str = "helm", force_conflicts: bool = False, wait: bool = False,
+                 timeout: float = 300, max_history: int = 10, dry_run: bool = False, description: str = None):
+        self.name = name
+        self.namespace = namespace or "default"
+        self.create_namespace = bool(create_namespace)
+        self.field_manager = field_manager or "helm"
+        self.force_conflicts = bool(force_conflicts)
+        self.wait = bool(wait)
+        self.timeout = float(timeout if timeout is not None else 300)
+        self.max_history = 10 if max_history is None else int(max_history)
+        self.dry_run = bool(dry_run)
+        self.description = description
+
+
+class ActionResult:
+    """Outcome of :func:`ensure_present` / :func:`ensure_absent`.
+
+    ``changed`` (bool), ``action`` (``"install"``, ``"upgrade"``, ``"uninstall"`` or ``"none"``), ``release``
+    (:class:`Release` or None: the revision now current, or the one uninstalled), ``writes`` (Secret writes sent).
+    """
+
+    def __init__(self, changed: bool, action: str, release=None, writes: int = 0):
+        self.changed = changed
+        self.action = action
+        self.release = release
+        self.writes = writes
+
+    @property
+    def manifest(self) -> str:
+        return self.release.manifest if self.release is not None else ""
+
+    @property
+    def notes(self) -> str:
+        return self.release.notes if self.release is not None else ""
+
+
+def _text(item) -> str:
+    if isinstance(item, str):
+        return item
+    for name in ("content", "manifest", "text", "data"):
+        value = getattr(item, name, None)
+        if isinstance(value, bytes):
+            return value.decode("utf-8")
+        if isinstance(value, str):
+            return value
+    raise TypeError("cannot read manifest text from %r" % (item,))
+
+
+def _objects(applier: Applier, manifest: str, source: str) -> list:
+    return [applier.normalise(obj) for obj in parse_manifest(manifest, source=source)]
+
+
+def _same_values(left: dict, right: dict) -> bool:
+    return sorted_map(left or {}) == sorted_map(right or {})
+
+
+def _all_live(applier: Applier, objects: list) -> bool:
+    return all(applier.get(obj) is not None for obj in objects)
+
+
+def _chart_id(chart) -> tuple:
+    meta = chart.metadata or {}
+    return meta.get("name", ""), meta.get("version", "")
+
+
+def is_unchanged(applier: Applier, last: Release, chart, config: dict, manifest: str, objects: list) -> bool:
+    """Whether ``last`` already is what a new revision would be (same chart, values, manifest; objects live).
+
+    Only GET requests are sent.
+    """
+    return (last is not None and last.status == STATUS_DEPLOYED
+            and (last.chart_name, last.chart_version) == _chart_id(chart)
+            and _same_values(last.config, config)
+            and last.manifest == manifest
+            and _all_live(applier, objects))
+
+
+def _new_release(options: ReleaseOptions, rendered, config: dict, version: int, status: str, description: str,
+                 first_deployed: str = None, labels: dict = None) -> Release:
+    return Release.new(name=options.name, namespace=options.namespace, version=version,
+                       chart=chart_record(rendered.chart), config=config, manifest=rendered.manifest,
+                       hooks=[hook_record(h) for h in rendered.hooks or []], notes=rendered.notes or "",
+                       status=status, description=description, first_deployed=first_deployed, labels=labels)
+
+
+def _namespace_missing(applier: Applier) -> bool:
+    try:
+        return applier.client.request("GET", "/api/v1/namespaces/%s" % applier.namespace) is None
+    except HelmkitError as exc:
+        if getattr(exc, "status", None) == 404:
+            return True
+        raise
+
+
+def ensure_present(client, options: ReleaseOptions, chart, values: dict, render) -> ActionResult:
+    """Install or upgrade release ``options.name`` to ``chart`` with user ``values``; a no-op when unchanged.
+
+    ``render(chart, values, revision=int, is_upgrade=bool) -> RenderedRelease`` (``chart/render.py``'s
+    ``render_release`` contract: ``manifest``, ``hooks``, ``notes``, ``crds``, ``chart``). Raises
+    :class:`ReleaseError` when the action fails (the failed revision is stored), :class:`KubeError` for API errors
+    before anything was written, and render errors as the renderer raises them.
+    """
+    storage = SecretStorage(client, options.namespace)
+    applier = Applier(client, options.name, options.namespace, options.field_manager, options.force_conflicts,
+                      options.dry_run)
+    history = storage.history(options.name)
+    last = history[-1] if history else None
+    if last is not None and last.status in PENDING_STATUSES:
+        raise ReleaseError("another operation (install/upgrade/rollback) is in progress: release %s revision %d is "
+                           "%s. Wait for it to finish, or, if it was interrupted, roll it back or uninstall it with "
+                           "helm." % (options.name, last.version, last.status))
+    if last is None or last.status == STATUS_UNINSTALLED:
+        return _install(applier, storage, options, chart, values or {}, render, history)
+    return _upgrade(applier, storage, options, chart, values or {}, render, history)
+
+
+def _apply_all(applier: Applier, objects: list) -> None:
+    for obj in objects:
+        applier.apply(obj)
+
+
+def _install(applier, storage, options, chart, config, render, history) -> ActionResult:
+    version = history[-1].version + 1 if history else 1
+    rendered = render(chart, config, revision=version, is_upgrade=False)
+    if options.dry_run and options.create_namespace and _namespace_missing(applier):
+        release = _new_release(options, rendered, config, version, STATUS_PENDING_INSTALL, "Dry run complete")
+        return ActionResult(True, "install", release)
+    if options.create_namespace:
+        applier.apply_namespace(options.namespace)
+    crds = []
+    for crd in rendered.crds or []:
+        crds.extend(parse_manifest(_text(crd), source="crds"))
+    for crd in crds:
+        applier.apply(crd, owned=False)
+    if crds:
+        applier.client.invalidate_mappings()
+    objects = _objects(applier, rendered.manifest, "manifest")
+    applier.check_adoptable(objects, "install")
+    release = _new_release(options, rendered, config, version, STATUS_PENDING_INSTALL, "Initial install underway")
+    if options.dry_run:
+        _apply_all(applier, objects)
+        release.set_status(STATUS_PENDING_INSTALL, "Dry run complete")
+        return ActionResult(True, "install", release)
+    storage.prune(history, options.max_history)
+    storage.create(release)
+    try:
+        release_hooks.run_hooks(applier, storage, release, "pre-install", options.timeout)
+        _apply_all(applier, objects)
+        if options.wait:
+            kube_wait.wait_ready(applier, objects, options.timeout)
+        release_hooks.run_hooks(applier, storage, release, "post-install", options.timeout)
+    except HelmkitError as exc:
+        _fail(storage, release, 'Release "%s" failed: %s' % (options.name, exc))
+    release.set_status(STATUS_DEPLOYED, options.description or "Install complete")
+    storage.update(release)
+    return ActionResult(True, "install", release, storage.writes)
+
+
+def _fail(storage, release, description):
+    release.set_status(STATUS_FAILED, description)
+    storage.update(release)
+    raise ReleaseError(description)
+
+
+def _upgrade(applier, storage, options, chart, config, render, history) -> ActionResult:
+    last = history[-1]
+    if not config and last.config:  # Helm reuses the last revision's values when none are given
+        config = last.config
+    version = last.version + 1
+    rendered = render(chart, config, revision=version, is_upgrade=True)
+    objects = _objects(applier, rendered.manifest, "manifest")
+    if is_unchanged(applier, last, chart, config, rendered.manifest, objects):
+        return ActionResult(False, "none", last)
+    deployed = storage.last_deployed(history)
+    current = deployed or last
+    old_objects = _previous_objects(applier, current)
+    old_ids = {identity(obj) for obj in old_objects}
+    applier.check_adoptable([obj for obj in objects if identity(obj) not in old_ids], "upgrade")
+    release = _new_release(options, rendered, config, version, STATUS_PENDING_UPGRADE, "Preparing upgrade",
+                           first_deployed=current.info.get("first_deployed"), labels=last.labels)
+    if options.dry_run:
+        _apply_all(applier, objects)
+        release.set_status(STATUS_PENDING_UPGRADE, "Dry run complete")
+        return ActionResult(True, "upgrade", release)
+    removed = storage.prune(history, options.max_history)
+    history = [rel for rel in history if rel not in removed]
+    storage.create(release)
+    new_ids = {identity(obj) for obj in objects}
+    try:
+        release_hooks.run_hooks(applier, storage, release, "pre-upgrade", options.timeout)
+        _apply_all(applier, objects)
+        dropped = [obj for obj in old_objects if identity(obj) not in new_ids and not keeps_resource(obj)]
+        applier.delete_all(dropped, options.timeout)
+        if options.wait:
+            kube_wait.wait_ready(applier, objects, options.timeout)
+        release_hooks.run_hooks(applier, storage, release, "post-upgrade", options.timeout)
+    except HelmkitError as exc:
+        _fail(storage, release, 'Upgrade "%s" failed: %s' % (options.name, exc))
+    for previous in history:
+        if previous.status == STATUS_DEPLOYED or (previous is last and previous.status == STATUS_FAILED):
+            previous.set_status(STATUS_SUPERSEDED)
+            storage.update(previous)
+    release.set_status(STATUS_DEPLOYED, options.description or "Upgrade complete")
+    storage.update(release)
+    return ActionResult(True, "upgrade", release, storage.writes)
+
+
+def _previous_objects(applier, release: Release) -> list:
+    """Objects of a stored revision's manifest; kinds the server no longer knows are left out."""
+    result = []
+    for obj in parse_manifest(release.manifest, source="release %s revision %d manifest"
+                              % (release.name, release.version)):
+        try:
+            result.append(applier.normalise(obj))
+        except HelmkitError:
+            continue
+    return result
+
+
+def ensure_absent(client, options: ReleaseOptions, keep_history: bool = False) -> ActionResult:
+    """Uninstall release ``options.name``; a no-op when there is none (or it is already uninstalled).
+
+    Deletes the manifest's objects except those with ``helm.sh/resource-policy: keep``, waits (``options.timeout``)
+    until they are gone, and removes every revision's Secret unless ``keep_history``.
+    """
+    storage = SecretStorage(client, options.namespace)
+    applier = Applier(client, options.name, options.namespace, options.field_manager, options.force_conflicts,
+                      options.dry_run)
+    history = storage.history(options.name)
+    if not history or history[-1].status == STATUS_UNINSTALLED:
+        return ActionResult(False, "none", history[-1] if history else None)
+    last = history[-1]
+    if options.dry_run:
+        return ActionResult(True, "uninstall", last)
+    last.set_status(STATUS_UNINSTALLING, "Deletion in progress (or silently failed)")
+    storage.update(last)
+    try:
+        release_hooks.run_hooks(applier, storage, last, "pre-delete", options.timeout)
+        objects = [obj for obj in _previous_objects(applier, last) if not keeps_resource(obj)]
+        applier.delete_all(objects, options.timeout)
+        release_hooks.run_hooks(applier, storage, last, "post-delete", options.timeout)
+    except HelmkitError as exc:
+        last.set_status(STATUS_FAILED, "uninstallation failed: %s" % exc)
+        storage.update(last)
+        raise ReleaseError('failed to uninstall release "%s": %s' % (options.name, exc)) from None
+    last.set_status(STATUS_UNINSTALLED, "Uninstallation complete", deleted=True)
+    storage.update(last)
+    if not keep_history:
+        for revision in history:
+            storage.delete(revision.name, revision.version)
+    return ActionResult(True, "uninstall", last, storage.writes)

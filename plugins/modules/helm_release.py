@@ -1,0 +1,209 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+"""Ansible module helm_release: install, upgrade or uninstall a Helm release without the helm binary."""
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: helm_release
+short_description: Install, upgrade or uninstall a Helm release, without the helm binary
+version_added: "0.1.0"
+description:
+  - Renders a Helm chart in pure Python and applies it like Helm v4 (server-side apply), storing the release in
+    Helm v4's Secret format so that the C(helm) CLI sees and manages the same release.
+  - Idempotent. When the last revision is deployed with the same chart version, the same values and the same
+    rendered manifest, and all its objects still exist, the module makes no write to the cluster.
+  - In check mode, objects are sent with C(dryRun=All) to be validated, and nothing is stored.
+options:
+  release_name:
+    description: Name of the release.
+    type: str
+    required: true
+    aliases: [name]
+  release_namespace:
+    description: Namespace of the release, where its objects and its release records go.
+    type: str
+    default: default
+    aliases: [namespace]
+  chart_ref:
+    description:
+      - The chart. A local chart directory or C(.tgz) path, V(repo/chart) for a repository added with
+        M(helmkit.core.helm_repository), a chart name together with O(chart_repo_url), or a C(.tgz) URL.
+      - Required when O(state=present).
+    type: str
+  chart_repo_url:
+    description: URL of the chart repository that holds O(chart_ref).
+    type: str
+  chart_version:
+    description: Chart version or semver constraint. Defaults to the latest stable version.
+    type: str
+  release_values:
+    description:
+      - Values for the chart, merged over O(values_files) (like C(helm --set-json)).
+      - When no values are given at all, an upgrade reuses the last revision's values, as Helm does.
+    type: dict
+    default: {}
+    aliases: [values]
+  values_files:
+    description: Values files on the managed host, merged in order (like C(helm -f)).
+    type: list
+    elements: str
+    default: []
+  create_namespace:
+    description: Create O(release_namespace) if needed, with the same server-side apply as C(helm --create-namespace).
+    type: bool
+    default: false
+  state:
+    description: V(present) installs or upgrades the release; V(absent) uninstalls it and removes its history.
+    type: str
+    choices: [present, absent]
+    default: present
+  field_manager:
+    description:
+      - Server-side apply field manager. The helm CLI uses V(helm); keep it so that C(helm upgrade) after this
+        module does not conflict.
+    type: str
+    default: helm
+  force_conflicts:
+    description: Take over fields owned by another field manager instead of failing with a conflict.
+    type: bool
+    default: false
+  wait:
+    description: Wait until Deployments, StatefulSets, DaemonSets, Jobs and Pods are ready (or deleted objects gone).
+    type: bool
+    default: false
+  timeout:
+    description: How long to wait for readiness, hooks and deletions, in seconds.
+    type: int
+    default: 300
+  max_history:
+    description: Revisions to keep in the release history; V(0) keeps them all.
+    type: int
+    default: 10
+extends_documentation_fragment:
+  - helmkit.core.kube_auth
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+author:
+  - helmkit.core maintainers
+"""
+
+EXAMPLES = r"""
+- name: Install podinfo from a repository URL
+  helmkit.core.helm_release:
+    name: podinfo
+    namespace: web
+    create_namespace: true
+    chart_ref: podinfo
+    chart_repo_url: https://stefanprodan.github.io/podinfo
+    chart_version: 6.14.1
+    values:
+      replicaCount: 2
+
+- name: Install a local chart with values files, and wait for it
+  helmkit.core.helm_release:
+    name: app
+    namespace: apps
+    chart_ref: ./charts/app
+    values_files:
+      - values/prod.yaml
+    wait: true
+    timeout: 600
+
+- name: Uninstall
+  helmkit.core.helm_release:
+    name: podinfo
+    namespace: web
+    state: absent
+"""
+
+RETURN = r"""
+status:
+  description: The release's current revision (after uninstall, the revision that was uninstalled).
+  returned: when a release exists or existed
+  type: dict
+  contains:
+    name: {description: Release name., type: str, sample: podinfo}
+    namespace: {description: Release namespace., type: str, sample: web}
+    revision: {description: Revision number., type: int, sample: 2}
+    status: {description: Helm status (deployed, failed, uninstalled...)., type: str, sample: deployed}
+    chart: {description: Chart name and version., type: str, sample: podinfo-6.14.1}
+    app_version: {description: The chart's appVersion., type: str, sample: 6.14.1}
+    updated: {description: When the revision was deployed (RFC 3339)., type: str,
+              sample: "2026-11-21T10:08:45.055660341Z"}
+    description: {description: Helm's description of the revision., type: str, sample: Install complete}
+manifest:
+  description: The rendered manifest of the revision, exactly as Helm stores it.
+  returned: state=present
+  type: str
+notes:
+  description: The chart's rendered NOTES.txt.
+  returned: state=present
+  type: str
+"""
+
+from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
+    KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
+
+
+def _render(chart, values, revision, is_upgrade, name, namespace):
+    from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_release
+    return render_release(chart, values, release_name=name, namespace=namespace, revision=revision,
+                          is_upgrade=is_upgrade)
+
+
+def _action(module):
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
+    from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs
+
+    params = module.params
+    options = actions.ReleaseOptions(
+        params["release_name"], params["release_namespace"], create_namespace=params["create_namespace"],
+        field_manager=params["field_manager"], force_conflicts=params["force_conflicts"], wait=params["wait"],
+        timeout=params["timeout"], max_history=params["max_history"], dry_run=module.check_mode)
+    if params["state"] == "present":
+        chart = inputs.resolve_chart(params["chart_ref"], params["chart_version"], params["chart_repo_url"])
+        values = inputs.collect_values(params["values_files"], params["release_values"])
+    with KubeClient(params["kubeconfig"], params["context"]) as client:
+        if params["state"] == "absent":
+            result = actions.ensure_absent(client, options)
+        else:
+            def render(chart_, values_, revision, is_upgrade):
+                return _render(chart_, values_, revision, is_upgrade, options.name, options.namespace)
+            result = actions.ensure_present(client, options, chart, values, render)
+    output = {"changed": result.changed}
+    if result.release is not None:
+        output["status"] = result.release.summary()
+    if params["state"] == "present":
+        output["manifest"] = result.manifest
+        output["notes"] = result.notes
+    return output
+
+
+def main():
+    argument_spec = dict(
+        release_name=dict(type="str", required=True, aliases=["name"]),
+        release_namespace=dict(type="str", default="default", aliases=["namespace"]),
+        chart_ref=dict(type="str"),
+        chart_repo_url=dict(type="str"),
+        chart_version=dict(type="str"),
+        release_values=dict(type="dict", default={}, aliases=["values"]),
+        values_files=dict(type="list", elements="str", default=[]),
+        create_namespace=dict(type="bool", default=False),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        field_manager=dict(type="str", default="helm"),
+        force_conflicts=dict(type="bool", default=False),
+        wait=dict(type="bool", default=False),
+        timeout=dict(type="int", default=300),
+        max_history=dict(type="int", default=10),
+    )
+    argument_spec.update(KUBE_AUTH_ARG_SPEC)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_if=[("state", "present", ["chart_ref"])])
+    run_module(module, _action)
+
+
+if __name__ == "__main__":
+    main()
