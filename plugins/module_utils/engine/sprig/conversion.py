@@ -1,0 +1,50 @@
+"""Sprig's type conversions (Masterminds/sprig/v3 numeric.go, functions.go) with spf13/cast v1.7 semantics."""
+from __future__ import annotations
+
+import re
+
+from ._base import ANY, STRING, go_func, strval, to_float64, to_int64
+
+_ATOI_RE = re.compile(r"[+-]?[0-9]+\Z")
+
+
+@go_func(STRING)
+def atoi(s):
+    """strconv.Atoi with errors ignored: a decimal integer, else 0."""
+    if not _ATOI_RE.match(s):
+        return 0
+    value = int(s, 10)
+    return value if -(1 << 63) <= value < (1 << 63) else 0
+
+
+@go_func(ANY)
+def int_(value):
+    """cast.ToInt: ints as they are, floats truncated, bools 1/0, strings parsed ("0x1F", "017", "8.00");
+    anything invalid gives 0."""
+    return to_int64(value)
+
+
+@go_func(ANY)
+def int64_(value):
+    """cast.ToInt64 (same rules as int)."""
+    return to_int64(value)
+
+
+@go_func(ANY)
+def float64_(value):
+    """cast.ToFloat64: numbers converted, strings parsed like strconv.ParseFloat; invalid gives 0."""
+    return to_float64(value)
+
+
+@go_func(ANY)
+def toDecimal(value):
+    """Sprig toDecimal: the value printed with %v, read as an octal (unix mode) number; invalid gives 0."""
+    text = strval(value)
+    body = text[1:] if text[:1] in "+-" else text
+    if not body or not all(c in "01234567" for c in body):
+        return 0
+    parsed = int(text, 8)
+    return parsed if -(1 << 63) <= parsed < (1 << 63) else 0
+
+
+FUNCS = {"atoi": atoi, "int": int_, "int64": int64_, "float64": float64_, "toDecimal": toDecimal}
