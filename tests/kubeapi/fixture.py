@@ -1,0 +1,137 @@
+"""Test API: run the emulator in a subprocess.
+
+    from kubeapi.fixture import KubeAPIServer
+    with KubeAPIServer() as api:
+        api.kubeconfig, api.url        # kubeconfig path, https://127.0.0.1:PORT
+        api.request_log()              # [RequestRecord(method, path, query, content_type, user_agent)]
+        api.clear_request_log()
+"""
+from __future__ import annotations
+
+import collections
+import json
+import os
+import shutil
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+import yaml
+
+TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+RequestRecord = collections.namedtuple("RequestRecord", "method path query content_type user_agent")
+
+
+class KubeAPIServerError(RuntimeError):
+    """The emulator did not start, or its control endpoint failed."""
+
+
+class KubeAPIServer:
+    """Context manager running ``python -m kubeapi`` on 127.0.0.1.
+
+    Args: kubeconfig (path to write; default: a file in a fresh temp dir), port (0 = free), ready_delay
+    (seconds before simulated workloads are ready), state_dir (optional), start_timeout (seconds).
+    Attributes after start(): ``kubeconfig`` (str path), ``url`` (str), ``process`` (Popen).
+    """
+
+    def __init__(self, kubeconfig=None, port=0, ready_delay=0.2, state_dir=None, start_timeout=30.0):
+        self._tmp = None
+        if kubeconfig is None:
+            self._tmp = tempfile.mkdtemp(prefix="kubeapi-")
+            kubeconfig = os.path.join(self._tmp, "kubeconfig")
+        self.kubeconfig = kubeconfig
+        self.port = port
+        self.ready_delay = ready_delay
+        self.state_dir = state_dir
+        self.start_timeout = start_timeout
+        self.url = None
+        self.process = None
+        self._token = None
+        self._ssl = None
+
+    def start(self):
+        """Start the subprocess and wait for its ready line. Returns self. Raises KubeAPIServerError."""
+        env = dict(os.environ)
+        env["PYTHONPATH"] = TESTS_DIR + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        cmd = [sys.executable, "-m", "kubeapi", "--kubeconfig", self.kubeconfig, "--port", str(self.port),
+               "--ready-delay", str(self.ready_delay)]
+        if self.state_dir:
+            cmd += ["--state-dir", self.state_dir]
+        self._stderr = tempfile.TemporaryFile(mode="w+")
+        self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self._stderr, env=env, text=True)
+        line = []
+        reader = threading.Thread(target=lambda: line.append(self.process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(self.start_timeout)
+        if not line or not line[0].startswith("kubeapi ready"):
+            self.stop()
+            self._stderr.seek(0)
+            err = self._stderr.read()
+            raise KubeAPIServerError("kubeapi emulator did not start: %s" % (err.strip()[-2000:] or "no ready line"))
+        fields = dict(p.split("=", 1) for p in line[0].split()[2:])
+        self.url = fields["url"]
+        with open(self.kubeconfig) as f:
+            cfg = yaml.safe_load(f)
+        self._token = cfg["users"][0]["user"]["token"]
+        import base64
+        ca = base64.b64decode(cfg["clusters"][0]["cluster"]["certificate-authority-data"]).decode()
+        self._ssl = ssl.create_default_context(cadata=ca)
+        return self
+
+    def _control(self, method, path):
+        req = urllib.request.Request(self.url + path, method=method,
+                                     headers={"Authorization": "Bearer " + self._token})
+        try:
+            with urllib.request.urlopen(req, context=self._ssl, timeout=10) as resp:
+                return json.loads(resp.read())
+        except OSError as exc:
+            raise KubeAPIServerError("kubeapi control request %s %s failed: %s" % (method, path, exc))
+
+    def request_log(self):
+        """Every API request served so far, oldest first: list of RequestRecord(method, path, query,
+        content_type, user_agent); query is the raw query string, content_type without parameters."""
+        return [RequestRecord(r["method"], r["path"], r["query"], r["content_type"], r.get("user_agent", ""))
+                for r in self._control("GET", "/_kubeapi/requests")["requests"]]
+
+    def clear_request_log(self):
+        """Forget the requests logged so far."""
+        self._control("DELETE", "/_kubeapi/requests")
+
+    def stop(self):
+        """Terminate the subprocess (SIGTERM, then kill after 5 s) and remove the temp dir it created."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        for stream in (getattr(self.process, "stdout", None), getattr(self, "_stderr", None)):
+            if stream is not None:
+                stream.close()
+        if self._tmp:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+
+def wait_for(predicate, timeout=10.0, interval=0.05):
+    """Poll predicate() until it returns a truthy value (returned) or timeout seconds pass (returns None)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return None
