@@ -233,6 +233,9 @@ def _go_json_syntax_message(text: str, exc: ValueError) -> str:
     if pos >= len(text):
         return "unexpected end of JSON input"
     char = text[pos]
+    literal = _literal_error(text, pos)
+    if literal:
+        return literal
     if msg.startswith("Extra data"):
         return "invalid character %s after top-level value" % _go_quote_char(char)
     if msg.startswith("Expecting property name") or msg.startswith("Expecting ':'"):
@@ -245,6 +248,21 @@ def _go_json_syntax_message(text: str, exc: ValueError) -> str:
     if msg.startswith("Invalid control character"):
         return "invalid character %s in string literal" % _go_quote_char(char)
     return "invalid character %s looking for beginning of value" % _go_quote_char(char)
+
+
+def _literal_error(text: str, pos: int):
+    """encoding/json's scanner message for a broken true/false/null literal starting at ``pos``, else None."""
+    for word in ("true", "false", "null"):
+        if text[pos] != word[0]:
+            continue
+        for offset in range(1, len(word)):
+            index = pos + offset
+            char = text[index] if index < len(text) else " "
+            if char != word[offset]:
+                return "invalid character %s in literal %s (expecting %s)" % (
+                    _go_quote_char(char), word, _go_quote_char(word[offset]))
+        return None
+    return None
 
 
 def _inside_object(text: str, pos: int) -> bool:
@@ -381,7 +399,9 @@ def resolve_plain(text: str):
         if text in _FLOAT_SPECIALS:
             return FLOAT, _FLOAT_SPECIALS[text]
         if _GO_FLOAT.match(text):
-            return FLOAT, _py_float(text)
+            number = _py_float(text)
+            if number is not None:
+                return FLOAT, number
         return STR, text
     if hint in "+-0123456789":
         if text in _FLOAT_SPECIALS:
@@ -393,7 +413,9 @@ def resolve_plain(text: str):
         if number is not None:
             return INT, number
         if _YAML_STYLE_FLOAT.match(plain):
-            return FLOAT, float(plain)
+            number = _py_float(plain)
+            if number is not None:
+                return FLOAT, number
         if plain.startswith("0b") or plain.startswith("-0b"):
             negative = plain.startswith("-")
             digits = plain[3:] if negative else plain[2:]
@@ -407,17 +429,18 @@ def resolve_plain(text: str):
     return STR, text
 
 
-def _py_float(text: str) -> float:
+def _py_float(text: str):
+    """strconv.ParseFloat(text, 64) for text of valid syntax: the float, or None when Go reports ErrRange."""
     lowered = text.lower().lstrip("+-")
-    if lowered.startswith("0x"):
-        value = float.fromhex(text)
-    elif lowered in ("inf", "infinity"):
-        value = math.inf * (-1 if text.startswith("-") else 1)
-    elif lowered == "nan":
-        value = math.nan
-    else:
-        value = float(text)
-    return value
+    if lowered in ("inf", "infinity"):
+        return math.inf * (-1 if text.startswith("-") else 1)
+    if lowered == "nan":
+        return math.nan
+    try:
+        value = float.fromhex(text) if lowered.startswith("0x") else float(text)
+    except (OverflowError, ValueError):
+        return None
+    return None if math.isinf(value) else value
 
 
 def _needs_quotes(text: str) -> bool:
@@ -921,6 +944,8 @@ def _json_number_node(text: str) -> _Scalar:
     return _Scalar(_yaml_float(float(text)), PLAIN)
 
 
+# Characters go-yaml's reader refuses in its input (readerc.go); encoding/json leaves them unescaped.
+_YAML_FORBIDDEN = re.compile("[\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _NEL_RUN = re.compile(" *\x85(?: *\x85)* *")
 
 
@@ -935,6 +960,8 @@ def _json_string_roundtrip(text: str) -> str:
     encoding/json leaves U+0085 (NEL) unescaped and YAML folds that line break like a newline in a quoted scalar;
     lone surrogates (invalid UTF-8 in Go) become U+FFFD.
     """
+    if _YAML_FORBIDDEN.search(text):
+        raise GoYamlError("error converting JSON to YAML: yaml: control characters are not allowed")
     if "\x85" in text:
         text = _NEL_RUN.sub(_fold_nel, text)
     return text.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(text) else text
@@ -963,7 +990,8 @@ def _json_tree(value):
     if isinstance(value, float):
         return _json_number_node(go_json_float(value))
     if isinstance(value, dict):
-        return _Map((_string_scalar(key), _json_tree(value[key])) for key in sorted_keys(value))
+        return _Map((_string_scalar(_json_string_roundtrip(key)), _json_tree(value[key]))
+                    for key in sorted_keys(value))
     return [_json_tree(item) for item in value]
 
 
@@ -977,7 +1005,8 @@ def marshal(value) -> str:
         data = jsonable(value)
     except GoJsonError as exc:
         raise GoYamlError("error marshaling into JSON: %s" % exc)
-    return _Emitter().emit_document(_json_tree(data))
+    tree = _json_tree(data)
+    return _Emitter().emit_document(tree)
 
 
 def dump(value) -> str:
@@ -1097,6 +1126,18 @@ class _GoConstructor(yaml.constructor.SafeConstructor):
             return node.value
         return value
 
+    def construct_mapping(self, node, deep=False):
+        """Keys become their JSON strings at once (Python would merge True with 1 and 1.0 as one dict key)."""
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+        mapping = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (list, dict)):
+                raise GoYamlError("error converting YAML to JSON: yaml: invalid map key: %s" % _go_sharp(key))
+            mapping[_yaml_key_string(key)] = self.construct_object(value_node, deep=deep)
+        return mapping
+
     def construct_yaml_timestamp(self, node):
         return node.value
 
@@ -1117,13 +1158,35 @@ class _GoLoader(CParser, _GoConstructor, _GoResolver):
 
 
 def _yaml_error_message(exc: yaml.YAMLError) -> str:
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
-    line = mark.line + 1 if mark is not None else 0
-    if context and isinstance(exc, yaml.parser.ParserError):
-        problem = "%s %s" % (context, problem) if "while parsing" in context else problem
-    return "yaml: line %d: %s" % (line, problem)
+    """go-yaml v2 parser.fail(): "yaml: line N: problem" with its own line rule (0-based parser marks, 1-based
+    scanner marks, the context mark when the problem mark is on the first line, no line at all when both are 0)."""
+    problem = getattr(exc, "problem", None) or "unknown problem parsing YAML content"
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    line = 0
+    if problem_mark is not None and problem_mark.line != 0:
+        line = problem_mark.line + (1 if isinstance(exc, yaml.scanner.ScannerError) else 0)
+    elif context_mark is not None and context_mark.line != 0:
+        line = context_mark.line
+    return "yaml: %s%s" % ("line %d: " % line if line else "", problem)
+
+
+def _go_sharp(value) -> str:
+    """Go's %#v of a decoded YAML value (used in go-yaml's "invalid map key" message)."""
+    if isinstance(value, list):
+        return "[]interface {}{" + ", ".join(_go_sharp(v) for v in value) + "}"
+    if isinstance(value, dict):
+        return "map[interface {}]interface {}{" + ", ".join(
+            "%s:%s" % (_go_sharp(k), _go_sharp(v)) for k, v in value.items()) + "}"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return "interface {}(nil)"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return format_float_g(value)
+    return str(value)
 
 
 def _to_json_value(value):

@@ -1,0 +1,152 @@
+"""goyaml against real Helm v4: toYaml of values passed in (strings, numbers, nesting, key order), fromYaml of
+YAML text, toJson. Each group renders one chart with helm_python and compares with our output byte for byte."""
+from __future__ import annotations
+
+import difflib
+
+import pytest
+
+from ansible_collections.helmkit.core.plugins.module_utils.engine import goyaml
+from helm_ref import helm_render
+
+QUOTING = [
+    "*", "yes", "on", "~", "null", "0x1F", "1e3", "  lead", "a: b", "#x", "é", "a\nb ", "a\n", "a\n\n", "\tx",
+    "", " ", "-", "- a", "-a", "?", "? a", ":", "a:", "a#b", "a #b", "a,b", "[a]", "{a}", "!x", "&x", "|", ">", "'",
+    '"', "%", "@", "`", "---", "...", "--- x", "a\nb", "a\n b", " a\nb", "a \nb", "\na", "a\r\nb",
+    "x" * 100 + " " + "y" * 100, "word " * 30, "'q' " * 30, "a  b " * 30, "quote\"d " * 20 + "\t",
+    "2024-01-02", "2024-13-02", "2024-02-30", "2024-1-2", "2024-01-02T10:20:30Z", "2024-01-02 10:20:30", "1:20",
+    "190:20:30.15", "12:60", "0o17", "017", "08", "0b101", "+1", "-1", "1_000", ".5", ".", ".inf", "-.inf", ".nan",
+    "1.", "1e", "0x", "0xFFFFFFFFFFFFFFFFFF", "18446744073709551615", "18446744073709551616", "9223372036854775808",
+    "-9223372036854775809", "Y", "n", "NO", "Off", "True", "tRue", "<<", "=", "\U0001F600", "\u00a0x", "x\u00a0",
+    "\ufeffx", "\x85", "a\x85b", "\u2028", "tab\tin", "back\\slash", 'dq"in', "a'b", "a\n\nb\n", "  \n", "a\n ",
+    "\n", "\n\n", "x\ty\nz", "é\nü", "line1\nline2\n\n\n", "long line " * 12 + "\nsecond", "k: v\nk2: v2\n",
+    "a:b", "a :b", "http://x.y/z", "a\u2029b", "3.0", "1e+06", "--", "- ", " -", "foo bar ", "null ", "~a",
+    "\x00\x07\x1b", "1e400", "0x1p-2", ".1e5", "_1", "1__0", "-0b11", "+.inf", "<script>&",
+]
+NUMBERS = [0, 1, -1, 1.5, 3.0, 1e6, 1e21, 1e20, 1.2345675e6, 1e-7, 1.5e-7, 0.1, 123456789012345678, 2 ** 63,
+           2 ** 64, -0.0, 1e300, 100, 1234567.5, 0.000001, 0.0000012, 9007199254740993, -1e-300, 5e-324]
+# A key set on which go-yaml's order is a strict weak order (no ties between numeric and letter rules).
+KEYS = ["a", "b", "a1", "a10", "a2", "A", "B", "_x", "1", "10", "2", "-", "é", "Z", "z", "a01", "a001", "x.y",
+        "k8s", "k9", "", " ", "ü", "key with space", "0", "00", "1.5", "1.10"]
+
+
+def _diff(ref: str, ours: str) -> str:
+    return "".join(difflib.unified_diff(ref.splitlines(True), ours.splitlines(True), "helm", "ours"))
+
+
+def _values():
+    values = {"s%03d" % i: text for i, text in enumerate(QUOTING)}
+    values["keys"] = {text: i for i, text in enumerate(QUOTING[:60])}
+    values["lst"] = QUOTING[:30]
+    values["nested"] = [[["a"]], [], {}, [{}], [{"a": [1, {"b": None}]}], {"m": {"n": {"o": []}}}, [[], [[]]]]
+    values["nums"] = NUMBERS
+    values["order"] = {key: 1 for key in KEYS}
+    values["longkey"] = {"k" * 130: "v", "short": {"k" * 129: ["x"]}}
+    values["deep"] = {"l1": {"l2": [{"l3": ["x" * 90 + " tail", {"l4": "y " * 50}]}]}}
+    return values
+
+
+def test_to_yaml_matches_helm_for_values_passed_in():
+    values = _values()
+    ref = helm_render({"a.yaml": "{{ toYaml .Values }}\n"}, values=values)["c/templates/a.yaml"]
+    # Helm receives the values as JSON, so numbers arrive as float64, as our from_json gives them.
+    ours = goyaml.dump(goyaml.from_json(goyaml.to_json(values))) + "\n"
+    assert ref == ours, _diff(ref, ours)
+
+
+def test_to_yaml_of_scalars_and_containers_at_top_level():
+    cases = ["plain", "a\nb", "", "yes", [], {}, None, [["a"]], "x" * 85 + " " + "y" * 10]
+    templates = {"t%d.yaml" % i: "{{ toYaml (index .Values.cases %d) }}" % i for i in range(len(cases))}
+    ref = helm_render(templates, values={"cases": cases})
+    for i, case in enumerate(cases):
+        assert ref["c/templates/t%d.yaml" % i] == goyaml.dump(case), case
+
+
+VALUES_YAML = r'''
+a: yes
+b: on
+c: y
+d: ~
+e: 0x1F
+f: 0o17
+g: 017
+h: 1_000
+i: 1e3
+j: 2024-01-02
+k: 1:20
+l: .5
+m: +12
+n: 12345678901234567890
+o: 99999999999999999999
+p: 1.0
+q: -0.0
+r: 3.
+s: 0b101
+t: "quoted 1"
+u: !!str 123
+v: 'single'
+w: |
+  block
+  text
+x: >
+  folded
+  text
+y: [1, 2.5, "x", null, true]
+z: {a: 1}
+1: int key
+2.5: float key
+true: bool key
+anchors: &anc {p: 1}
+merge:
+  <<: *anc
+  q: 2
+empty:
+nested:
+  - a: 1
+    b: [x, y]
+  - - deep
+long: aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff gggggggggg hhhhhhhhhh iiiiiiiiii
+big: 1e400
+neg: -1e-400
+date2: 2001-12-14t21:59:43.10-05:00
+bin: !!binary aGVsbG8=
+'''
+
+
+def test_from_yaml_then_to_yaml_matches_helm():
+    ref = helm_render({"a.yaml": "{{ toYaml (fromYaml .Values.text) }}\n"}, values={"text": VALUES_YAML})
+    ours = goyaml.dump(goyaml.unmarshal(VALUES_YAML)) + "\n"
+    assert ref["c/templates/a.yaml"] == ours, _diff(ref["c/templates/a.yaml"], ours)
+
+
+def test_to_json_matches_helm():
+    values = _values()
+    ref = helm_render({"a.yaml": "{{ toJson .Values }}"}, values=values)["c/templates/a.yaml"]
+    assert ref == goyaml.to_json(goyaml.from_json(goyaml.to_json(values)))
+
+
+def test_json_float_formatting():
+    assert [goyaml.go_json_float(x) for x in (3.0, 1e21, 1e-7, 1.5e-7, -0.0, 1e20, 0.1, 1e-10)] == [
+        "3", "1e+21", "1e-7", "1.5e-7", "-0", "100000000000000000000", "0.1", "1e-10"]
+    with pytest.raises(goyaml.GoJsonError, match="unsupported value: NaN"):
+        goyaml.go_json_float(float("nan"))
+
+
+def test_marshal_refuses_nan_with_go_message():
+    with pytest.raises(goyaml.GoYamlError, match=r"error marshaling into JSON: json: unsupported value: \+Inf"):
+        goyaml.marshal({"a": float("inf")})
+
+
+def test_resolve_plain_kinds():
+    assert goyaml.resolve_plain("yes") == ("bool", True)
+    assert goyaml.resolve_plain("0x1F") == ("int", 31)
+    assert goyaml.resolve_plain("2024-01-02") == ("timestamp", "2024-01-02")
+    assert goyaml.resolve_plain("1e400") == ("str", "1e400")
+    assert goyaml.resolve_plain("abc") == ("str", "abc")
+
+
+def test_to_yaml_fails_like_helm_on_characters_yaml_refuses():
+    ref = helm_render({"a.yaml": "[{{ toYaml .Values }}]"}, values={"a": "x\x7fy"})["c/templates/a.yaml"]
+    assert ref == "[]"
+    with pytest.raises(goyaml.GoYamlError, match="control characters are not allowed"):
+        goyaml.dump({"a": "x\x7fy"})

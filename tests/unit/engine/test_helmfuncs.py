@@ -1,0 +1,73 @@
+"""helmfuncs against real Helm v4: fromYaml/fromYamlArray/fromJson/fromJsonArray results and error texts, toJson,
+toYamlPretty, mustTo* failures."""
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.helmkit.core.plugins.module_utils.engine import helmfuncs
+from ansible_collections.helmkit.core.plugins.module_utils.engine.errors import FuncError
+from helm_ref import helm_render
+
+YAML_DOCS = ["a: 1", "- a\n- b", "abc", "", "a: [", "a: b: c", "null", "1", "{a: 1}\n---\nb: 2", "a:\n\tb: 1",
+             "? [a]\n: 1", "a: 1\na: 2", "x: !!binary aGVsbG8=", "- 1\n- 2.5", "k: 'unterminated", "@x",
+             "a: {b: [1, {c: yes}]}", "1: one\ntrue: t\n2.5: f", "a:\n  - b\n c"]
+JSON_DOCS = ['{"a":1}', '[1,2]', '"s"', '', '{', '{"a":}', '{"a":1} x', '{"a" 1}', '[1,]', 'tru', 'nul',
+             '{"a":1.5e3,"b":[true,null]}', '{"a":1,}', "  ", "[1 2]", '{"a":"<&>"}', "12", "true"]
+
+
+def test_from_yaml_and_from_json_match_helm():
+    lines = []
+    ours = []
+    for i, doc in enumerate(YAML_DOCS):
+        lines.append("{{ toJson (fromYaml (index .Values.docs %d)) }}" % i)
+        lines.append("{{ toJson (fromYamlArray (index .Values.docs %d)) }}" % i)
+        ours.append(helmfuncs.to_json(helmfuncs.from_yaml(doc)))
+        ours.append(helmfuncs.to_json(helmfuncs.from_yaml_array(doc)))
+    for i, doc in enumerate(JSON_DOCS):
+        lines.append("{{ toJson (fromJson (index .Values.jdocs %d)) }}" % i)
+        lines.append("{{ toJson (fromJsonArray (index .Values.jdocs %d)) }}" % i)
+        ours.append(helmfuncs.to_json(helmfuncs.from_json(doc)))
+        ours.append(helmfuncs.to_json(helmfuncs.from_json_array(doc)))
+    ref = helm_render({"a.yaml": "\n".join(lines)}, values={"docs": YAML_DOCS, "jdocs": JSON_DOCS})
+    got = ref["c/templates/a.yaml"].split("\n")
+    mismatches = [(line, h, o) for line, h, o in zip(lines, got, ours) if h != o]
+    assert not mismatches
+
+
+PRETTY = [{"a": [1, 2], "b": {"c": "yes", "d": None}}, ["x", ["y"], {}], {"s": "multi\nline\n", "t": "x" * 100 + " y"},
+          {"n": 3.0, "f": 1.5, "big": 1e6, "k10": 1, "k9": 2}, {"q": "on", "r": "1e3", "e": ""}]
+
+
+def test_to_yaml_pretty_matches_helm():
+    templates = {"p%d.yaml" % i: "{{ toYamlPretty (index .Values.cases %d) }}" % i for i in range(len(PRETTY))}
+    ref = helm_render(templates, values={"cases": PRETTY})
+    values = helmfuncs.from_json(helmfuncs.to_json({"cases": PRETTY}))["cases"]
+    for i, case in enumerate(values):
+        assert ref["c/templates/p%d.yaml" % i] == helmfuncs.to_yaml_pretty(case), case
+
+
+def test_must_forms_raise_and_plain_forms_swallow():
+    nan = float("nan")
+    assert helmfuncs.to_yaml({"a": nan}) == ""
+    assert helmfuncs.to_json({"a": nan}) == ""
+    with pytest.raises(FuncError, match="json: unsupported value: NaN"):
+        helmfuncs.must_to_json({"a": nan})
+    with pytest.raises(FuncError, match="error marshaling into JSON: json: unsupported value: NaN"):
+        helmfuncs.must_to_yaml([nan])
+
+
+def test_funcs_table_names():
+    names = set(helmfuncs.funcs())
+    assert {"toYaml", "mustToYaml", "toYamlPretty", "fromYaml", "fromYamlArray", "toJson", "mustToJson", "fromJson",
+            "fromJsonArray", "toToml", "mustToToml", "fromToml"} == names
+    assert helmfuncs.funcs()["toYaml"]({"b": 1, "a": [None]}) == "a:\n- null\nb: 1"
+
+
+def test_to_toml_matches_helm():
+    cases = [{"a": 1.0, "b": "x", "t": {"c": [1.0, 2.0], "d": {"e": True}, "g": {"h": 1.0}}, "u": {"v": "w"}},
+             {"s": "q\"uote\n", "f": 1.5, "arr": [{"x": 1.0, "y": {"z": 1.0}}, {"x": 2.0}], "z": "last"},
+             {"only": {"table": "x"}}]
+    templates = {"t%d.yaml" % i: "{{ toToml (index .Values.cases %d) }}" % i for i in range(len(cases))}
+    ref = helm_render(templates, values={"cases": cases})
+    for i, case in enumerate(cases):
+        assert ref["c/templates/t%d.yaml" % i] == helmfuncs.to_toml(case), case
