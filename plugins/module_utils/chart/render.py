@@ -1,0 +1,217 @@
+"""Render a chart like Helm v4: the public chart API of helmkit.core.
+
+Pipeline (Helm's ``action.Install``/``helm template`` order)::
+
+    load_chart -> process_dependencies (aliases, condition/tags, import-values)
+               -> coalesce_values -> schema validation -> template contexts -> engine.helm.render
+               -> (render_release only) NOTES extraction, SortManifests, manifest string
+
+:func:`render_chart` returns what Helm's ``engine.Render`` returns; :func:`render_release` what the release layer
+stores and applies. Neither touches a cluster (``lookup`` gives empty results unless a lookup callable is given).
+"""
+from __future__ import annotations
+
+import json
+
+from ..errors import ChartError, ValuesError
+from .context import Capabilities, chart_context, release_object
+from .loader import Chart, load_chart
+from .manifest import Manifest, build_manifest, extract_notes, sort_manifests
+from .values import coalesce_values, process_dependencies
+
+
+class RenderedRelease(object):
+    """Result of :func:`render_release`.
+
+    Attributes:
+        manifest (str): non-hook documents exactly as Helm stores the release manifest
+            (``"---\\n# Source: <path>\\n<doc>\\n"`` each, in install order, CRDs and NOTES excluded).
+        manifests (list[Manifest]): those documents in install (kind) order.
+        hooks (list[Hook]): hook documents, kind-sorted as Helm stores them.
+        notes (str): the top chart's rendered NOTES.txt (plus subcharts' with ``subchart_notes``).
+        crds (list[Manifest]): ``crds/`` files of the chart and its enabled subcharts (name = full path).
+        chart (Chart): the chart after dependency processing (what Helm stores in the release).
+        config (dict): the user-supplied values.
+        values (dict): the coalesced values the templates saw.
+        files (dict[str, str]): every rendered template (engine output, NOTES included).
+    """
+
+    def __init__(self, manifest, manifests, hooks, notes, crds, chart, config, values, files):
+        self.manifest = manifest
+        self.manifests = manifests
+        self.hooks = hooks
+        self.notes = notes
+        self.crds = crds
+        self.chart = chart
+        self.config = config
+        self.values = values
+        self.files = files
+
+
+def _as_chart(chart) -> Chart:
+    if isinstance(chart, Chart):
+        return chart
+    return load_chart(chart)
+
+
+def validate_values_schema(chart: Chart, values: dict) -> None:
+    """Check ``values`` against ``values.schema.json`` of the chart and, recursively, of each subchart.
+
+    Helm does this on install and template (pkg/chart/common/util/jsonschema.go ``ValidateAgainstSchema``).
+    Uses the ``jsonschema`` package, imported only when a chart ships a schema.
+    Raises ValuesError listing every chart and violation, or ChartError when a schema is not valid JSON.
+    """
+    problems = []
+    _collect_schema_problems(chart, values, problems)
+    if problems:
+        raise ValuesError("values don't meet the specifications of the schema(s) in the following chart(s):\n"
+                          + "".join(problems))
+
+
+def _collect_schema_problems(chart: Chart, values: dict, problems: list) -> None:
+    if chart.schema:
+        try:
+            schema = json.loads(chart.schema)
+        except ValueError as exc:
+            raise ChartError("%s: values.schema.json is not valid JSON: %s" % (chart.full_path(), exc)) from None
+        errors = _schema_errors(schema, values, chart.full_path())
+        if errors:
+            problems.append("%s:\n%s\n" % (chart.name, "\n".join(errors)))
+    for sub in chart.dependencies:
+        sub_values = values.get(sub.name)
+        _collect_schema_problems(sub, sub_values if isinstance(sub_values, dict) else {}, problems)
+
+
+def _schema_errors(schema, values, where: str) -> list:
+    try:
+        import jsonschema
+    except ImportError:
+        raise ChartError("%s ships values.schema.json but the Python package 'jsonschema' is not installed; "
+                         "install it (pip install jsonschema) to render this chart" % where) from None
+    if not isinstance(schema, dict):
+        return []
+    validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
+    validator = validator_class(schema)
+    out = []
+    for error in sorted(validator.iter_errors(values), key=lambda e: list(e.absolute_path)):
+        location = "/" + "/".join(str(p) for p in error.absolute_path)
+        out.append("- at '%s': %s" % (location if error.absolute_path else "", error.message))
+    return out
+
+
+def _render_templates(chart: Chart, values: dict, release: dict, capabilities, strict: bool, lookup):
+    from ..engine.helm import RenderTemplate, render
+
+    templates = []
+    _collect_templates(chart, chart_context(chart, values, release, capabilities), templates, RenderTemplate)
+    return render(templates, strict=strict, lookup=lookup)
+
+
+def _collect_templates(chart: Chart, context: dict, out: list, factory) -> None:
+    base = chart.full_path()
+    library = chart.metadata.get("type") == "library"
+    for template in chart.templates:
+        if library and not template.name.rsplit("/", 1)[-1].startswith("_"):
+            continue  # isTemplateValid: library charts contribute partials only
+        out.append(factory(name="%s/%s" % (base, template.name), source=template.data.decode("utf-8", "replace"),
+                           context=context, base_path="%s/templates" % base))
+    for sub in chart.dependencies:
+        _collect_templates(sub, context["Subcharts"][sub.name], out, factory)
+
+
+def _prepare(chart, values, kube_version, api_versions):
+    loaded = _as_chart(chart)
+    user = values or {}
+    if not isinstance(user, dict):
+        raise ValuesError("values must be a map of keys to values, got %s" % type(user).__name__)
+    processed = process_dependencies(loaded, user)
+    coalesced = coalesce_values(processed, user)
+    validate_values_schema(processed, coalesced)
+    capabilities = Capabilities(kube_version, api_versions)
+    return processed, user, coalesced, capabilities
+
+
+def render_chart(chart, values=None, release_name="release-name", namespace="default", revision=1,
+                 is_upgrade=False, kube_version=None, api_versions=None) -> dict:
+    """Render every template of a chart, like Helm v4's ``engine.Render`` after ``helm template`` set-up.
+
+    Args:
+        chart: a chart directory path, a ``.tgz`` path, the ``.tgz`` bytes, or a loaded :class:`Chart`.
+        values (dict | None): user values (already parsed; numbers as Helm sees them, e.g. from
+            ``goyamlload.load_values``), coalesced over the chart's defaults.
+        release_name, namespace (str): ``.Release.Name`` / ``.Release.Namespace``.
+        revision (int): ``.Release.Revision``. is_upgrade (bool): ``.Release.IsUpgrade`` (IsInstall is the negation).
+        kube_version (str | None): ``.Capabilities.KubeVersion`` (default v1.36.0, Helm v4.2.3's offline default).
+        api_versions (list[str] | None): extra ``.Capabilities.APIVersions`` entries.
+
+    Returns:
+        dict[str, str]: ``{"<chart>/templates/<file>": text}`` for every non-partial template of the chart and its
+        enabled subcharts (``<chart>/charts/<sub or alias>/templates/...``), NOTES.txt included, as Helm's engine
+        returns them (``<no value>`` removed). Library charts contribute no output.
+
+    Raises:
+        ChartError: the chart cannot be loaded or a template fails to parse or execute (Helm's message format).
+        ValuesError: values are malformed or violate ``values.schema.json``.
+    """
+    processed, _user, coalesced, capabilities = _prepare(chart, values, kube_version, api_versions)
+    release = release_object(release_name, namespace, revision, is_upgrade)
+    return _render_templates(processed, coalesced, release, capabilities, False, None)
+
+
+def crd_objects(chart: Chart) -> list:
+    """``crds/*.yaml|yml|json`` of the chart then of its subcharts (Helm's CRDObjects); Manifest.name is
+    ``<chart full path>/crds/<file>``."""
+    out = []
+    for f in chart.files:
+        if f.name.startswith("crds/") and f.name.lower().rsplit(".", 1)[-1] in ("yaml", "yml", "json") \
+                and "." in f.name.rsplit("/", 1)[-1]:
+            out.append(Manifest("%s/%s" % (chart.full_path(), f.name), f.data.decode("utf-8", "replace"), {}))
+    for sub in chart.dependencies:
+        out.extend(crd_objects(sub))
+    return out
+
+
+def _check_kube_version(chart: Chart, capabilities) -> None:
+    constraint = chart.metadata.get("kubeVersion")
+    if not constraint:
+        return
+    from ..semver import SemverError, parse_constraint
+    try:
+        ok = parse_constraint(constraint).check(capabilities.KubeVersion.Version)
+    except (SemverError, ValueError):
+        raise ChartError("%s: Chart.yaml kubeVersion %r is not a valid constraint" % (chart.name, constraint)) \
+            from None
+    if not ok:
+        raise ChartError("chart requires kubeVersion: %s which is incompatible with Kubernetes %s"
+                         % (constraint, capabilities.KubeVersion.Version))
+
+
+def render_release(chart, values, *, release_name, namespace, revision, is_upgrade, capabilities=None,
+                   lookup=None, subchart_notes=False) -> RenderedRelease:
+    """Render a chart for a release (Helm v4 ``action`` renderResources): manifests, hooks, notes, CRDs.
+
+    Args:
+        chart: path, ``.tgz`` bytes or loaded :class:`Chart`. values (dict | None): user values.
+        release_name, namespace, revision, is_upgrade: the release being installed or upgraded.
+        capabilities (Capabilities | None): from the cluster (defaults to Helm's offline capabilities).
+        lookup (callable | None): the engine's ``lookup(apiVersion, kind, namespace, name) -> dict``.
+        subchart_notes (bool): include subcharts' NOTES.txt (Helm's ``--render-subchart-notes``).
+
+    Returns:
+        RenderedRelease. Raises ChartError (library chart, kubeVersion mismatch, template or YAML errors) and
+        ValuesError (bad values or schema violations).
+    """
+    loaded = _as_chart(chart)
+    if loaded.metadata.get("type") == "library":
+        raise ChartError("%s is a library chart; library charts are not installable. Use it as a dependency of "
+                         "an application chart" % loaded.name)
+    processed, user, coalesced, default_caps = _prepare(loaded, values, None, None)
+    caps = capabilities or default_caps
+    _check_kube_version(processed, caps)
+    release = release_object(release_name, namespace, revision, is_upgrade)
+    files = _render_templates(processed, coalesced, release, caps, False, lookup)
+    remaining = dict(files)
+    notes = extract_notes(remaining, processed.name, subchart_notes)
+    hooks, manifests = sort_manifests(remaining)
+    return RenderedRelease(build_manifest(manifests), manifests, hooks, notes, crd_objects(processed), processed,
+                           user, coalesced, files)
