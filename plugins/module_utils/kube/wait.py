@@ -55,6 +55,10 @@ def readiness(obj: dict):
     if kind == "Deployment":
         if spec.get("paused"):
             return True, ""
+        progressing = _condition(obj, "Progressing")
+        if progressing and progressing.get("reason") == "ProgressDeadlineExceeded":
+            raise FailedError("%s failed: %s" % (describe(obj), progressing.get("message") or
+                                                  "progress deadline exceeded"))
         replicas = _int(spec.get("replicas"), 1)
         updated, available = _int(status.get("updatedReplicas")), _int(status.get("availableReplicas"))
         if updated < replicas:

@@ -100,3 +100,12 @@ def test_statefulset_and_daemonset_readiness():
                                                           "updatedNumberScheduled": 2, "numberAvailable": 2}}
     assert wait.readiness(ds) == (True, "")
     assert wait.readiness({"kind": "ConfigMap"}) == (True, "")
+
+
+def test_deployment_past_progress_deadline_fails():
+    stuck = _deployment(1, 0, 0)
+    stuck["metadata"]["name"] = "web"
+    stuck["status"]["conditions"] = [{"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded",
+                                      "message": 'ReplicaSet "web-1" has timed out progressing.'}]
+    with pytest.raises(wait.FailedError, match='Deployment "web" in namespace "" failed: ReplicaSet "web-1" has'):
+        wait.readiness(stuck)

@@ -1,0 +1,268 @@
+"""Release actions against the Kubernetes API emulator (fixture ``kubeconfig``): what is written, in which order,
+what is stored, and that an unchanged re-run writes nothing.
+
+Charts here are tiny ones written by the tests; their manifests are composed in Helm's stored format by hand because
+these tests exercise the release actions, not rendering (rendering is compared with Helm elsewhere).
+"""
+import base64
+import json
+import zlib
+
+import pytest
+
+from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
+from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError, KubeError
+from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
+from ansible_collections.helmkit.core.plugins.module_utils.release import actions
+from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
+
+NS = "demo-ns"
+
+
+class Rendered:
+    """The fields of chart/render.py's RenderedRelease that the actions read."""
+
+    def __init__(self, chart, manifest, hooks=(), notes="", crds=()):
+        self.chart = chart
+        self.manifest = manifest
+        self.hooks = list(hooks)
+        self.notes = notes
+        self.crds = list(crds)
+
+
+def _doc(path, text):
+    return "---\n# Source: demo/templates/%s\n%s\n" % (path, text)
+
+
+def _configmap(name, data, annotations=None):
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\n" % name
+    if annotations:
+        text += "  annotations:\n" + "".join("    %s: %s\n" % kv for kv in annotations.items())
+    return text + "data:\n" + "".join("  %s: %s\n" % kv for kv in sorted(data.items()))
+
+
+@pytest.fixture
+def chart(tmp_path):
+    root = tmp_path / "demo"
+    (root / "templates").mkdir(parents=True)
+    (root / "Chart.yaml").write_text("apiVersion: v2\nname: demo\nversion: 1.2.3\nappVersion: \"4.5\"\n")
+    (root / "values.yaml").write_text("greeting: hello\n")
+    (root / "templates" / "cm.yaml").write_text("# rendered by the tests\n")
+    return load_chart(str(root))
+
+
+def make_render(build):
+    """A render callable for the actions: ``build(values, revision, is_upgrade) -> Rendered``; calls recorded."""
+    calls = []
+
+    def render(chart, values, revision, is_upgrade):
+        calls.append((values, revision, is_upgrade))
+        return build(chart, values, revision, is_upgrade)
+    render.calls = calls
+    return render
+
+
+def simple_build(chart, values, revision, is_upgrade):
+    greeting = values.get("greeting", "hello")
+    manifest = _doc("cm.yaml", _configmap("demo-config", {"greeting": greeting}))
+    if values.get("extra"):
+        manifest += _doc("extra.yaml", _configmap("demo-extra", {"a": "b"}))
+    if values.get("kept"):
+        manifest += _doc("kept.yaml", _configmap("demo-kept", {"a": "b"}, {"helm.sh/resource-policy": "keep"}))
+    return Rendered(chart, manifest, notes="Thanks for installing %s\n" % greeting)
+
+
+@pytest.fixture
+def client(emulator):
+    with KubeClient(emulator.kubeconfig) as kube:
+        kube.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
+                                                         "metadata": {"name": NS}})
+        yield kube
+
+
+def requests(client):
+    return client.request("GET", "/_kubeapi/requests")["requests"]
+
+
+def clear_log(client):
+    client.request("DELETE", "/_kubeapi/requests")
+
+
+def writes(client):
+    return [(r["method"], r["path"]) for r in requests(client) if r["method"] not in ("GET", "HEAD")]
+
+
+def secret(client, name, version):
+    return client.request("GET", "/api/v1/namespaces/%s/secrets/sh.helm.release.v1.%s.v%d" % (NS, name, version))
+
+
+def decoded(sec):
+    raw = base64.b64decode(base64.b64decode(sec["data"]["release"]))
+    assert raw[:10].hex() == "1f8b08000000000002ff"
+    return json.loads(zlib.decompress(raw, 31))
+
+
+def options(**overrides):
+    args = dict(name="demo", namespace=NS)
+    args.update(overrides)
+    return actions.ReleaseOptions(**args)
+
+
+def test_install_writes_in_helms_order_and_stores_helms_record(client, chart):
+    clear_log(client)
+    result = actions.ensure_present(client, options(), chart, {"greeting": "hi"}, make_render(simple_build))
+    assert result.changed and result.action == "install" and result.release.version == 1
+    assert writes(client) == [
+        ("POST", "/api/v1/namespaces/%s/secrets" % NS),
+        ("PATCH", "/api/v1/namespaces/%s/configmaps/demo-config" % NS),
+        ("PUT", "/api/v1/namespaces/%s/secrets/sh.helm.release.v1.demo.v1" % NS),
+    ]
+    patch = [r for r in requests(client) if r["method"] == "PATCH"][0]
+    assert patch["content_type"] == "application/apply-patch+yaml"
+    assert patch["query"] == "fieldManager=helm&fieldValidation=Strict&force=false"
+    sec = secret(client, "demo", 1)
+    assert sec["type"] == "helm.sh/release.v1"
+    labels = sec["metadata"]["labels"]
+    assert {k: labels[k] for k in ("name", "owner", "status", "version")} == \
+        {"name": "demo", "owner": "helm", "status": "deployed", "version": "1"}
+    assert "modifiedAt" in labels and "createdAt" not in labels
+    record = decoded(sec)
+    assert list(record) == ["name", "info", "chart", "config", "manifest", "version", "namespace", "apply_method"]
+    assert record["info"]["status"] == "deployed" and record["info"]["description"] == "Install complete"
+    assert record["config"] == {"greeting": "hi"}
+    assert record["chart"]["metadata"] == {"name": "demo", "version": "1.2.3", "apiVersion": "v2",
+                                           "appVersion": "4.5"}
+    live = client.request("GET", "/api/v1/namespaces/%s/configmaps/demo-config" % NS)
+    assert live["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "Helm"
+    assert live["metadata"]["annotations"]["meta.helm.sh/release-name"] == "demo"
+    assert live["metadata"]["annotations"]["meta.helm.sh/release-namespace"] == NS
+
+
+def test_unchanged_rerun_makes_no_write(client, chart):
+    render = make_render(simple_build)
+    actions.ensure_present(client, options(), chart, {"greeting": "hi"}, render)
+    clear_log(client)
+    result = actions.ensure_present(client, options(), chart, {"greeting": "hi"}, render)
+    assert not result.changed and result.action == "none" and result.release.version == 1
+    assert writes(client) == []
+    assert render.calls[-1] == ({"greeting": "hi"}, 2, True)
+
+
+def test_rerun_reinstalls_objects_deleted_behind_our_back(client, chart):
+    actions.ensure_present(client, options(), chart, {}, make_render(simple_build))
+    client.request("DELETE", "/api/v1/namespaces/%s/configmaps/demo-config" % NS)
+    result = actions.ensure_present(client, options(), chart, {}, make_render(simple_build))
+    assert result.changed and result.release.version == 2
+    client.request("GET", "/api/v1/namespaces/%s/configmaps/demo-config" % NS)
+
+
+def test_upgrade_supersedes_and_deletes_dropped_objects_but_keeps_policy_keep(client, chart):
+    render = make_render(simple_build)
+    actions.ensure_present(client, options(), chart, {"extra": True, "kept": True}, render)
+    clear_log(client)
+    result = actions.ensure_present(client, options(), chart, {"greeting": "bye"}, render)
+    assert result.action == "upgrade" and result.release.version == 2
+    assert writes(client) == [
+        ("POST", "/api/v1/namespaces/%s/secrets" % NS),
+        ("PATCH", "/api/v1/namespaces/%s/configmaps/demo-config" % NS),
+        ("DELETE", "/api/v1/namespaces/%s/configmaps/demo-extra" % NS),
+        ("PUT", "/api/v1/namespaces/%s/secrets/sh.helm.release.v1.demo.v1" % NS),
+        ("PUT", "/api/v1/namespaces/%s/secrets/sh.helm.release.v1.demo.v2" % NS),
+    ]
+    assert decoded(secret(client, "demo", 1))["info"]["status"] == "superseded"
+    new = decoded(secret(client, "demo", 2))
+    assert new["info"]["status"] == "deployed" and new["info"]["description"] == "Upgrade complete"
+    first = decoded(secret(client, "demo", 1))["info"]["first_deployed"]
+    assert new["info"]["first_deployed"] == first
+    client.request("GET", "/api/v1/namespaces/%s/configmaps/demo-kept" % NS)
+    with pytest.raises(KubeError):
+        client.request("GET", "/api/v1/namespaces/%s/configmaps/demo-extra" % NS)
+
+
+def test_upgrade_without_values_reuses_last_values(client, chart):
+    render = make_render(simple_build)
+    actions.ensure_present(client, options(), chart, {"greeting": "hi"}, render)
+    result = actions.ensure_present(client, options(), chart, {}, render)
+    assert not result.changed
+    assert render.calls[-1][0] == {"greeting": "hi"}
+
+
+def test_install_refuses_foreign_object_and_writes_nothing(client, chart):
+    client.request("POST", "/api/v1/namespaces/%s/configmaps" % NS,
+                   body={"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "demo-config"}})
+    clear_log(client)
+    with pytest.raises(KubeError) as info:
+        actions.ensure_present(client, options(), chart, {}, make_render(simple_build))
+    assert str(info.value).startswith(
+        'Unable to continue with install: ConfigMap "demo-config" in namespace "%s" exists and cannot be imported '
+        'into the current release: invalid ownership metadata; label validation error: missing key '
+        '"app.kubernetes.io/managed-by": must be set to "Helm"' % NS)
+    assert writes(client) == []
+
+
+def test_failed_apply_marks_release_failed_with_helms_description(client, chart):
+    def bad(chart_, values, revision, is_upgrade):
+        text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\nnotAField: 1\n"
+        return Rendered(chart_, _doc("bad.yaml", text))
+    with pytest.raises(ReleaseError) as info:
+        actions.ensure_present(client, options(), chart, {}, make_render(bad))
+    assert str(info.value).startswith('Release "demo" failed: server-side apply failed for object %s/bad v1, '
+                                      'Kind=ConfigMap: ' % NS)
+    record = decoded(secret(client, "demo", 1))
+    assert record["info"]["status"] == "failed"
+    assert record["info"]["description"] == str(info.value)
+
+
+def test_check_mode_writes_nothing(client, chart):
+    clear_log(client)
+    result = actions.ensure_present(client, options(dry_run=True), chart, {}, make_render(simple_build))
+    assert result.changed and result.action == "install"
+    sent = [r for r in requests(client) if r["method"] not in ("GET", "HEAD")]
+    assert all("dryRun=All" in r["query"] for r in sent)
+    assert SecretStorage(client, NS).history("demo") == []
+
+
+def test_uninstall_deletes_objects_and_history_then_is_a_no_op(client, chart):
+    render = make_render(simple_build)
+    actions.ensure_present(client, options(), chart, {"kept": True}, render)
+    actions.ensure_present(client, options(), chart, {"kept": True, "greeting": "x"}, render)
+    result = actions.ensure_absent(client, options())
+    assert result.changed and result.release.status == "uninstalled"
+    assert SecretStorage(client, NS).history("demo") == []
+    with pytest.raises(KubeError):
+        client.request("GET", "/api/v1/namespaces/%s/configmaps/demo-config" % NS)
+    client.request("GET", "/api/v1/namespaces/%s/configmaps/demo-kept" % NS)
+    clear_log(client)
+    again = actions.ensure_absent(client, options())
+    assert not again.changed and writes(client) == []
+
+
+def test_max_history_prunes_oldest_revisions(client, chart):
+    render = make_render(simple_build)
+    for index in range(4):
+        actions.ensure_present(client, options(max_history=2), chart, {"greeting": "v%d" % index}, render)
+    versions = [rel.version for rel in SecretStorage(client, NS).history("demo")]
+    assert versions == [3, 4]
+
+
+def test_hooks_run_in_weight_order_and_are_recorded(client, chart):
+    def with_hooks(chart_, values, revision, is_upgrade):
+        rendered = simple_build(chart_, values, revision, is_upgrade)
+        rendered.hooks = [
+            {"name": "late", "kind": "ConfigMap", "path": "demo/templates/late.yaml", "events": ["pre-install"],
+             "weight": 5, "delete_policies": ["hook-succeeded"],
+             "manifest": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: late\n"},
+            {"name": "early", "kind": "ConfigMap", "path": "demo/templates/early.yaml", "events": ["pre-install"],
+             "weight": -1, "delete_policies": ["before-hook-creation"],
+             "manifest": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: early\n"},
+        ]
+        return rendered
+    clear_log(client)
+    actions.ensure_present(client, options(), chart, {}, make_render(with_hooks))
+    order = [(m, p.rsplit("/", 1)[-1]) for m, p in writes(client) if "configmaps" in p]
+    assert order == [("DELETE", "early"), ("PATCH", "early"), ("PATCH", "late"), ("DELETE", "late"),
+                     ("PATCH", "demo-config")]
+    record = decoded(secret(client, "demo", 1))
+    assert [(h["name"], h.get("weight"), h["last_run"]["phase"]) for h in record["hooks"]] == \
+        [("late", 5, "Succeeded"), ("early", -1, "Succeeded")]
+    assert all(h["last_run"]["started_at"] <= h["last_run"]["completed_at"] for h in record["hooks"])
