@@ -1,0 +1,628 @@
+"""Compile text/template parse trees to Python closures and run them with Go's exec.go semantics.
+
+``compile_tree(tree)`` turns a :class:`nodes.Tree` into ``run(state, dot)`` (cached on the tree, and trees are
+cached by content in template.py, so a template is parsed and compiled once per process). ``State`` holds what Go's
+``state`` holds: the template set, the variable stack, the executing template's name and the template depth.
+
+Semantics follow text/template/exec.go: pipelines pass the previous command's value as the last argument, ``and``/
+``or`` short-circuit, ``range`` iterates lists, maps (sorted keys) and ints, ``break``/``continue``, variables are
+scoped by ``if``/``with``/``range``, ``template`` calls start a fresh variable scope, a nil action result prints
+``<no value>``, and every error is a TemplateExecError in Go's format
+``template: FILE:LINE:COL: executing "NAME" at <NODE>: MESSAGE``.
+"""
+from __future__ import annotations
+
+import inspect
+
+from . import nodes as nd
+from .builtins import BUILTINS
+from .errors import TemplateExecError
+from .gofmt import format_value, go_quote
+from .gotypes import go_type_name, truth
+
+MAX_EXEC_DEPTH = 100000
+MISSING = object()  # Go's missingVal: no value piped into a command
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+class State(object):
+    """Execution state: ``ts`` (TemplateSet), ``funcs``, ``out`` (list of str), ``vars`` (list of [name, value]),
+    ``name`` (executing template), ``depth``, ``missing_error`` (missingkey=error)."""
+
+    __slots__ = ("ts", "funcs", "out", "vars", "name", "depth", "missing_error")
+
+    def __init__(self, ts, funcs, name: str, data, missing_error: bool) -> None:
+        self.ts = ts
+        self.funcs = funcs
+        self.out = []
+        self.vars = [["$", data]]
+        self.name = name
+        self.depth = 0
+        self.missing_error = missing_error
+
+
+def error_message(state: State, node, message: str) -> str:
+    """Go's state.errorf text for an error at ``node``."""
+    if node is None:
+        return "template: %s: %s" % (state.name, message)
+    return "template: %s: executing %s at <%s>: %s" % (node.tree.location(node.pos), go_quote(state.name),
+                                                      node, message)
+
+
+def fail(state: State, node, message: str):
+    """Raise TemplateExecError for ``node`` with Go's message."""
+    line = col = 0
+    raise TemplateExecError(error_message(state, node, message), state.name, line, col)
+
+
+# -- function arity -----------------------------------------------------------------------------------------------
+
+_ARITY = {}
+
+
+def arity(fn):
+    """(minimum args, maximum args or None when variadic) of a Python callable; cached per function."""
+    key = getattr(fn, "__func__", fn)
+    bound = key is not fn
+    try:
+        result = _ARITY.get(key)
+    except TypeError:
+        result = None
+        key = None
+    if result is None:
+        result = _compute_arity(key if key is not None else fn)
+        if key is not None:
+            _ARITY[key] = result
+    if bound:
+        low, high = result
+        return max(low - 1, 0), (None if high is None else max(high - 1, 0))
+    return result
+
+
+def _compute_arity(fn):
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return 0, None
+    low = high = 0
+    for param in sig.parameters.values():
+        if param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+            high += 1
+            if param.default is param.empty:
+                low += 1
+        elif param.kind == param.VAR_POSITIONAL:
+            return low, None
+    return low, high
+
+
+def check_arity(state, node, name: str, fn, nargs: int, piped: bool) -> None:
+    """Go evalCall's argument count check; ``nargs`` excludes a piped final value."""
+    low, high = arity(fn)
+    num_in = nargs + (1 if piped else 0)
+    if high is None:
+        if num_in < low:
+            fail(state, node, "wrong number of args for %s: want at least %d got %d" % (name, low, nargs))
+    elif num_in < low or num_in > high:
+        fail(state, node, "wrong number of args for %s: want %d got %d" % (name, high, num_in))
+
+
+def call_function(state, node, name: str, fn, argv):
+    """Call ``fn(*argv)``; any exception becomes ``error calling NAME: MESSAGE`` at ``node``."""
+    try:
+        return fn(*argv)
+    except (_Break, _Continue, RecursionError):
+        raise
+    except Exception as exc:  # functions report failure by raising; Go wraps the error the same way
+        fail(state, node, "error calling %s: %s" % (name, _exc_text(exc)))
+
+
+def _exc_text(exc: Exception) -> str:
+    text = str(exc)
+    if isinstance(exc, KeyError) and len(exc.args) == 1:
+        text = str(exc.args[0])
+    return text or type(exc).__name__
+
+
+# -- printing -----------------------------------------------------------------------------------------------------
+
+def print_value(value) -> str:
+    """How an action prints its value: nil -> "<no value>", strings as they are, others with %v."""
+    if value.__class__ is str:
+        return value
+    if value is None:
+        return "<no value>"
+    return format_value(value)
+
+
+# -- compiler -----------------------------------------------------------------------------------------------------
+
+def compile_tree(tree):
+    """Compile (once) and return ``run(state, dot)`` for a parse tree."""
+    run = tree.compiled
+    if run is None:
+        run = _Compiler().list(tree.root, False)
+        tree.compiled = run
+    return run
+
+
+def last_at(node):
+    """The node Go's state would point at after evaluating ``node`` (used for errors raised after a pipeline,
+    e.g. "range can't iterate over ...")."""
+    if isinstance(node, nd.PipeNode):
+        return last_at(node.cmds[-1]) if node.cmds else node
+    if isinstance(node, nd.CommandNode):
+        first = node.args[0]
+        if isinstance(first, nd.IdentifierNode):
+            return last_at(node.args[-1]) if len(node.args) > 1 else first
+        if isinstance(first, (nd.PipeNode, nd.ChainNode)):
+            return last_at(first)
+        return first
+    if isinstance(node, nd.ChainNode):
+        return last_at(node.node)
+    return node
+
+
+class _Compiler(object):
+    """Builds closures; ``dot_iface`` tells whether dot is an interface {} value (inside range), which only
+    changes error texts ("nil pointer evaluating interface {}.x", "can't evaluate field x in type interface {}")."""
+
+    # statements ----------------------------------------------------------------------------------------------
+    def list(self, node, dot_iface: bool):
+        ops = []
+        for child in node.nodes:
+            if isinstance(child, nd.TextNode):
+                if ops and ops[-1].__class__ is str:
+                    ops[-1] = ops[-1] + child.text
+                else:
+                    ops.append(child.text)
+            else:
+                ops.append(self.statement(child, dot_iface))
+        ops = tuple(ops)
+        if len(ops) == 1 and ops[0].__class__ is str:
+            text = ops[0]
+
+            def run_text(state, dot):
+                state.out.append(text)
+            return run_text
+
+        def run_list(state, dot):
+            out = state.out
+            for op in ops:
+                if op.__class__ is str:
+                    out.append(op)
+                else:
+                    op(state, dot)
+        return run_list
+
+    def statement(self, node, dot_iface):
+        if isinstance(node, nd.ActionNode):
+            return self.action(node, dot_iface)
+        if isinstance(node, nd.IfNode):
+            return self.if_with(node, dot_iface, False)
+        if isinstance(node, nd.WithNode):
+            return self.if_with(node, dot_iface, True)
+        if isinstance(node, nd.RangeNode):
+            return self.range_(node, dot_iface)
+        if isinstance(node, nd.TemplateNode):
+            return self.template(node, dot_iface)
+        if isinstance(node, nd.BreakNode):
+            def run_break(state, dot):
+                raise _Break()
+            return run_break
+        if isinstance(node, nd.ContinueNode):
+            def run_continue(state, dot):
+                raise _Continue()
+            return run_continue
+        if isinstance(node, nd.ListNode):
+            return self.list(node, dot_iface)
+        raise AssertionError("unknown node %r" % node)  # pragma: no cover
+
+    def action(self, node, dot_iface):
+        pipe = self.pipe(node.pipe, dot_iface)
+        if node.pipe.decl:
+            def run_decl(state, dot):
+                pipe(state, dot)
+            return run_decl
+
+        def run_action(state, dot):
+            value = pipe(state, dot)
+            if value.__class__ is str:
+                state.out.append(value)
+            else:
+                state.out.append(print_value(value))
+        return run_action
+
+    def if_with(self, node, dot_iface, is_with):
+        pipe = self.pipe(node.pipe, dot_iface)
+        body = self.list(node.list, False if is_with else dot_iface)
+        else_body = self.list(node.else_list, dot_iface) if node.else_list is not None else None
+
+        def run_if_with(state, dot):
+            mark = len(state.vars)
+            value = pipe(state, dot)
+            if truth(value):
+                body(state, value if is_with else dot)
+            elif else_body is not None:
+                else_body(state, dot)
+            del state.vars[mark:]
+        return run_if_with
+
+    def range_(self, node, dot_iface):
+        pipe = self.pipe(node.pipe, dot_iface)
+        body = self.list(node.list, True)
+        else_body = self.list(node.else_list, dot_iface) if node.else_list is not None else None
+        decl = node.pipe.decl
+        ndecl = len(decl)
+        is_assign = node.pipe.is_assign
+        names = [v.ident[0] for v in decl]
+        at = last_at(node.pipe)
+
+        def one(state, mark, index, elem):
+            if ndecl:
+                if is_assign:
+                    _set_var(state, at, names[0], index if ndecl > 1 else elem)
+                    if ndecl > 1:
+                        _set_var(state, at, names[1], elem)
+                else:
+                    state.vars[mark - 1][1] = elem
+                    if ndecl > 1:
+                        state.vars[mark - 2][1] = index
+            try:
+                body(state, elem)
+            except _Continue:
+                pass
+            del state.vars[mark:]
+
+        def run_range(state, dot):
+            mark0 = len(state.vars)
+            value = pipe(state, dot)
+            mark = len(state.vars)
+            try:
+                if isinstance(value, (list, tuple)):
+                    if value:
+                        for i, elem in enumerate(value):
+                            one(state, mark, i, elem)
+                        return
+                elif isinstance(value, dict):
+                    if value:
+                        for key in _sorted_keys(value):
+                            one(state, mark, key, value[key])
+                        return
+                elif isinstance(value, int) and not isinstance(value, bool):
+                    if ndecl > 1:
+                        fail(state, at, "can't use %s to iterate over more than one variable"
+                             % format_value(value))
+                    if value > 0:
+                        for i in range(value):
+                            one(state, mark, None, i)
+                        return
+                elif value is not None:
+                    fail(state, at, "range can't iterate over %s" % format_value(value))
+                if else_body is not None:
+                    else_body(state, dot)
+            except _Break:
+                pass
+            finally:
+                del state.vars[mark0:]
+        return run_range
+
+    def template(self, node, dot_iface):
+        pipe = self.pipe(node.pipe, dot_iface) if node.pipe is not None else None
+        name = node.name
+
+        def run_template(state, dot):
+            tree = state.ts.lookup(name)
+            if tree is None:
+                fail(state, node, "template %s not defined" % go_quote(name))
+            if state.depth >= MAX_EXEC_DEPTH:
+                fail(state, node, "exceeded maximum template depth (%d)" % MAX_EXEC_DEPTH)
+            value = pipe(state, dot) if pipe is not None else None
+            run = compile_tree(tree)
+            saved_vars, saved_name = state.vars, state.name
+            state.vars = [["$", value]]
+            state.name = name
+            state.depth += 1
+            try:
+                run(state, value)
+            except RecursionError:
+                state.vars, state.name = saved_vars, saved_name
+                fail(state, node, "exceeded maximum template depth (%d)" % MAX_EXEC_DEPTH)
+            finally:
+                state.depth -= 1
+                state.vars, state.name = saved_vars, saved_name
+        return run_template
+
+    # pipelines and commands -------------------------------------------------------------------------------------
+    def pipe(self, node, dot_iface):
+        cmds = tuple(self.command(c, dot_iface) for c in node.cmds)
+        names = [v.ident[0] for v in node.decl]
+        is_assign = node.is_assign
+        if not names and len(cmds) == 1:
+            only = cmds[0]
+
+            def run_pipe1(state, dot):
+                return only(state, dot, MISSING)
+            return run_pipe1
+
+        def run_pipe(state, dot):
+            value = MISSING
+            for cmd in cmds:
+                value = cmd(state, dot, value)
+            for name in names:
+                if is_assign:
+                    _set_var(state, node, name, value)
+                else:
+                    state.vars.append([name, value])
+            return value
+        return run_pipe
+
+    def command(self, cmd, dot_iface):
+        first = cmd.args[0]
+        if isinstance(first, nd.FieldNode):
+            return self.field_command(cmd, first, dot_iface)
+        if isinstance(first, nd.ChainNode):
+            return self.chain_command(cmd, first, dot_iface)
+        if isinstance(first, nd.IdentifierNode):
+            return self.function_command(cmd, first, dot_iface)
+        if isinstance(first, nd.PipeNode):
+            pipe = self.pipe(first, dot_iface)
+            nargs = len(cmd.args)
+
+            def run_paren(state, dot, final):
+                if nargs > 1 or final is not MISSING:
+                    fail(state, first, "can't give argument to non-function %s" % cmd.args[0])
+                return pipe(state, dot)
+            return run_paren
+        if isinstance(first, nd.VariableNode):
+            return self.variable_command(cmd, first, dot_iface)
+        return self.literal_command(cmd, first)
+
+    def literal_command(self, cmd, first):
+        nargs = len(cmd.args)
+        if isinstance(first, nd.NilNode):
+            def run_nil(state, dot, final):
+                if nargs > 1 or final is not MISSING:
+                    fail(state, first, "can't give argument to non-function %s" % first)
+                fail(state, first, "nil is not a command")
+            return run_nil
+        value_of = self.constant(first)
+
+        def run_literal(state, dot, final):
+            if nargs > 1 or final is not MISSING:
+                fail(state, first, "can't give argument to non-function %s" % first)
+            return value_of(state, dot)
+        return run_literal
+
+    def constant(self, node):
+        """Closure for a literal or dot: (state, dot) -> value."""
+        if isinstance(node, nd.DotNode):
+            return lambda state, dot: dot
+        if isinstance(node, nd.BoolNode):
+            value = node.true
+        elif isinstance(node, nd.StringNode):
+            value = node.text
+        elif isinstance(node, nd.NumberNode):
+            value = node.value
+            if value is None:
+                def overflow(state, dot):
+                    fail(state, node, "%s overflows int" % node.text)
+                return overflow
+        elif isinstance(node, nd.NilNode):
+            value = None
+        else:  # pragma: no cover
+            raise AssertionError(node)
+        return lambda state, dot: value
+
+    def arg(self, node, dot_iface):
+        """Closure evaluating one argument (Go evalArg for an interface{} parameter)."""
+        if isinstance(node, (nd.DotNode, nd.BoolNode, nd.StringNode, nd.NumberNode, nd.NilNode)):
+            return self.constant(node)
+        if isinstance(node, nd.FieldNode):
+            cmd = self.field_command(None, node, dot_iface)
+        elif isinstance(node, nd.VariableNode):
+            cmd = self.variable_command(None, node, dot_iface)
+        elif isinstance(node, nd.ChainNode):
+            cmd = self.chain_command(None, node, dot_iface)
+        elif isinstance(node, nd.IdentifierNode):
+            cmd = self.function_command(None, node, dot_iface)
+        elif isinstance(node, nd.PipeNode):
+            return self.pipe(node, dot_iface)
+        else:  # pragma: no cover
+            raise AssertionError(node)
+        return lambda state, dot: cmd(state, dot, MISSING)
+
+    def field_command(self, cmd, field, dot_iface):
+        idents = tuple(field.ident)
+        args = tuple(self.arg(a, dot_iface) for a in cmd.args[1:]) if cmd is not None else ()
+        return _field_chain_runner(field, idents, args, dot_iface, lambda state, dot: dot)
+
+    def variable_command(self, cmd, var, dot_iface):
+        name = var.ident[0]
+        idents = tuple(var.ident[1:])
+        args = tuple(self.arg(a, dot_iface) for a in cmd.args[1:]) if cmd is not None else ()
+        nargs = len(args)
+
+        def get(state, dot):
+            for entry in reversed(state.vars):
+                if entry[0] == name:
+                    return entry[1]
+            fail(state, var, "undefined variable: %s" % name)
+
+        if not idents:
+            def run_var(state, dot, final):
+                value = get(state, dot)
+                if nargs > 0 or final is not MISSING:
+                    fail(state, var, "can't give argument to non-function %s" % var)
+                return value
+            return run_var
+        return _field_chain_runner(var, idents, args, False, get)
+
+    def chain_command(self, cmd, chain, dot_iface):
+        if isinstance(chain.node, nd.NilNode):
+            def run_nil_chain(state, dot, final):
+                fail(state, chain, "indirection through explicit nil in %s" % chain)
+            return run_nil_chain
+        receiver = self.arg(chain.node, dot_iface)
+        args = tuple(self.arg(a, dot_iface) for a in cmd.args[1:]) if cmd is not None else ()
+        return _field_chain_runner(chain, tuple(chain.field), args, False, receiver)
+
+    def function_command(self, cmd, ident, dot_iface):
+        name = ident.ident
+        arg_nodes = cmd.args[1:] if cmd is not None else []
+        args = tuple(self.arg(a, dot_iface) for a in arg_nodes)
+        nargs = len(args)
+        err_node = cmd if cmd is not None else ident
+        builtin = BUILTINS.get(name)
+
+        if name in ("and", "or"):
+            want = name == "or"
+
+            def run_and_or(state, dot, final):
+                fn = state.funcs.get(name)
+                if fn is not None:
+                    return _call(state, dot, final, fn)
+                if nargs == 0 and final is MISSING:
+                    fail(state, ident, "wrong number of args for %s: want at least 1 got 0" % name)
+                value = None
+                for arg in args:
+                    value = arg(state, dot)
+                    if truth(value) == want:
+                        return value
+                if final is not MISSING:
+                    value = final
+                return value
+            return run_and_or
+
+        if name == "call":
+            callee = str(arg_nodes[0]) if arg_nodes else ""
+
+            def run_call(state, dot, final):
+                fn = state.funcs.get(name)
+                if fn is not None:
+                    return _call(state, dot, final, fn)
+                if nargs == 0 and final is MISSING:
+                    fail(state, ident, "wrong number of args for call: want at least 1 got 0")
+                argv = [a(state, dot) for a in args]
+                if final is not MISSING:
+                    argv.append(final)
+                target = argv[0]
+                if target is None:
+                    fail(state, err_node, "error calling call: call of nil")
+                if not callable(target):
+                    fail(state, err_node, "error calling call: non-function %s of type %s"
+                         % (callee, go_type_name(target)))
+                check_arity(state, ident, callee, target, len(argv) - 1, False)
+                return call_function(state, err_node, "call", target, argv[1:])
+            return run_call
+
+        def _call(state, dot, final, fn):
+            check_arity(state, ident, name, fn, nargs, final is not MISSING)
+            argv = [a(state, dot) for a in args]
+            if final is not MISSING:
+                argv.append(final)
+            return call_function(state, err_node, name, fn, argv)
+
+        def run_function(state, dot, final):
+            fn = state.funcs.get(name, builtin)
+            if fn is None:
+                fail(state, ident, "%s is not a defined function" % go_quote(name))
+            return _call(state, dot, final, fn)
+        return run_function
+
+
+def _sorted_keys(mapping):
+    try:
+        return sorted(mapping)
+    except TypeError:
+        return list(mapping)
+
+
+def _set_var(state, node, name, value):
+    for entry in reversed(state.vars):
+        if entry[0] == name:
+            entry[1] = value
+            return
+    fail(state, node, "undefined variable: %s" % name)
+
+
+def _field_chain_runner(node, idents, args, first_iface, receiver_of):
+    """Closure for ``.a.b.c args...`` starting from ``receiver_of(state, dot)`` (Go evalFieldChain)."""
+    last = len(idents) - 1
+    nargs = len(args)
+    if nargs == 0 and last == 0:
+        name0 = idents[0]
+
+        def run_field1(state, dot, final):
+            receiver = receiver_of(state, dot)
+            if receiver.__class__ is dict and final is MISSING:
+                value = receiver.get(name0, MISSING)
+                if value is not MISSING:
+                    return value
+            return eval_field(state, node, name0, receiver, first_iface, (), final, dot)
+        return run_field1
+
+    def run_fields(state, dot, final):
+        receiver = receiver_of(state, dot)
+        iface = first_iface
+        for i in range(last):
+            name = idents[i]
+            if receiver.__class__ is dict:
+                value = receiver.get(name, MISSING)
+                if value is not MISSING:
+                    receiver = value
+                    iface = True
+                    continue
+            was_map = isinstance(receiver, dict)
+            receiver = eval_field(state, node, name, receiver, iface, (), MISSING, dot)
+            iface = was_map
+        return eval_field(state, node, idents[last], receiver, iface, args, final, dot)
+    return run_fields
+
+
+def eval_field(state, node, name, receiver, iface, args, final, dot):
+    """Go evalField: method call, object attribute, or map key ``name`` on ``receiver``."""
+    if receiver is None:
+        if iface:
+            fail(state, node, "nil pointer evaluating interface {}.%s" % name)
+        if state.missing_error:
+            fail(state, node, "nil data; no entry for key %s" % go_quote(name))
+        return None
+    has_args = bool(args) or final is not MISSING
+    cls = receiver.__class__
+    if cls is not dict and name[:1].isupper():
+        attr = getattr(cls, name, MISSING)
+        if attr is MISSING and not isinstance(receiver, dict):
+            attr = getattr(receiver, name, MISSING)
+            if attr is not MISSING and not callable(attr):
+                if has_args:
+                    fail(state, node, "%s has arguments but cannot be invoked as function" % name)
+                return attr
+        if attr is not MISSING:
+            if callable(attr) and not isinstance(attr, type):
+                method = getattr(receiver, name)
+                check_arity(state, node, name, method, len(args), final is not MISSING)
+                argv = [a(state, dot) for a in args]
+                if final is not MISSING:
+                    argv.append(final)
+                return call_function(state, node, name, method, argv)
+            if has_args:
+                fail(state, node, "%s has arguments but cannot be invoked as function" % name)
+            return getattr(receiver, name)
+    if isinstance(receiver, dict):
+        if has_args:
+            fail(state, node, "%s is not a method but has arguments" % name)
+        value = receiver.get(name, MISSING)
+        if value is MISSING:
+            if state.missing_error:
+                fail(state, node, "map has no entry for key %s" % go_quote(name))
+            return None
+        return value
+    type_name = "interface {}" if iface else go_type_name(receiver)
+    fail(state, node, "can't evaluate field %s in type %s" % (name, type_name))

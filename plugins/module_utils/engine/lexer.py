@@ -1,0 +1,461 @@
+"""Lexer for Go's text/template, written as state functions like text/template/parse/lex.go.
+
+``lex(name, text)`` returns the list of :class:`Item` for a whole template: text, delimiters, trim markers
+(``{{- `` and `` -}}``, which need the space), comments (dropped), strings, raw strings, character constants,
+numbers, identifiers, keywords, fields, variables, ``:=``/``=``, parens and pipes. A lexing error ends the list with
+an ``ERROR`` item whose value is Go's message ("unclosed action", "bad number syntax: ...", ...); the parser turns
+it into a TemplateParseError.
+"""
+from __future__ import annotations
+
+# Item types (text/template/parse/lex.go itemType). Keywords come after KEYWORD.
+ERROR, BOOL, CHAR, CHAR_CONSTANT, COMMENT, COMPLEX, ASSIGN, DECLARE, EOF, FIELD, IDENTIFIER, LEFT_DELIM, \
+    LEFT_PAREN, NUMBER, PIPE, RAW_STRING, RIGHT_DELIM, RIGHT_PAREN, SPACE, STRING, TEXT, VARIABLE, KEYWORD, \
+    BLOCK, BREAK, CONTINUE, DOT, DEFINE, ELSE, END, IF, NIL, RANGE, TEMPLATE, WITH = range(35)
+
+KEYWORDS = {
+    ".": DOT, "block": BLOCK, "break": BREAK, "continue": CONTINUE, "define": DEFINE, "else": ELSE, "end": END,
+    "if": IF, "range": RANGE, "nil": NIL, "template": TEMPLATE, "with": WITH,
+}
+
+LEFT_DELIM_TEXT = "{{"
+RIGHT_DELIM_TEXT = "}}"
+LEFT_COMMENT = "/*"
+RIGHT_COMMENT = "*/"
+_SPACES = " \t\r\n"
+
+
+class Item(object):
+    """One token: ``typ`` (a module constant), ``pos`` (offset in the text), ``val`` (its text), ``line``."""
+
+    __slots__ = ("typ", "pos", "val", "line")
+
+    def __init__(self, typ: int, pos: int, val: str, line: int) -> None:
+        self.typ = typ
+        self.pos = pos
+        self.val = val
+        self.line = line
+
+    def __str__(self) -> str:
+        """Go's item.String(), used in "unexpected X in Y" parse errors."""
+        if self.typ == EOF:
+            return "EOF"
+        if self.typ == ERROR:
+            return self.val
+        if self.typ > KEYWORD:
+            return "<%s>" % self.val
+        from .gofmt import go_quote
+        if len(self.val) > 10:
+            return go_quote(self.val[:10]) + "..."
+        return go_quote(self.val)
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return "Item(%d, %r, line %d)" % (self.typ, self.val, self.line)
+
+
+def is_space(c: str) -> bool:
+    """Go lex.go isSpace: space, tab, carriage return, newline."""
+    return c in _SPACES and c != ""
+
+
+def is_alnum(c: str) -> bool:
+    """Go lex.go isAlphaNumeric: underscore, Unicode letter or digit."""
+    if c == "":
+        return False
+    return c == "_" or c.isalpha() or _is_digit(c)
+
+
+def _is_digit(c: str) -> bool:
+    # Go's unicode.IsDigit is category Nd; str.isdecimal is the same set.
+    return c.isdecimal()
+
+
+def _has_left_trim(s: str, i: int) -> bool:
+    return len(s) >= i + 2 and s[i] == "-" and s[i + 1] in _SPACES
+
+
+def _has_right_trim(s: str, i: int) -> bool:
+    return len(s) >= i + 2 and s[i] in _SPACES and s[i + 1] == "-"
+
+
+class Lexer(object):
+    """Scanner state (Go's lexer struct); ``run()`` drives the state functions and returns the items."""
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.input = text
+        self.pos = 0
+        self.start = 0
+        self.line = 1
+        self.start_line = 1
+        self.paren_depth = 0
+        self.items = []
+
+    # -- primitives ------------------------------------------------------------------------------------------
+    def next(self) -> str:
+        if self.pos >= len(self.input):
+            self.pos += 1  # so that backup() after EOF is harmless
+            return ""
+        c = self.input[self.pos]
+        self.pos += 1
+        if c == "\n":
+            self.line += 1
+        return c
+
+    def backup(self) -> None:
+        self.pos -= 1
+        if self.pos < len(self.input) and self.input[self.pos] == "\n":
+            self.line -= 1
+
+    def peek(self) -> str:
+        return self.input[self.pos] if self.pos < len(self.input) else ""
+
+    def emit(self, typ: int) -> None:
+        end = min(self.pos, len(self.input))
+        self.items.append(Item(typ, self.start, self.input[self.start:end], self.start_line))
+        self.start = self.pos
+        self.start_line = self.line
+
+    def ignore(self) -> None:
+        self.line += self.input.count("\n", self.start, self.pos)
+        self.start = self.pos
+        self.start_line = self.line
+
+    def accept(self, valid: str) -> bool:
+        c = self.peek()
+        if c != "" and c in valid:
+            self.next()
+            return True
+        return False
+
+    def accept_run(self, valid: str) -> None:
+        while self.accept(valid):
+            pass
+
+    def errorf(self, message: str):
+        self.items.append(Item(ERROR, self.start, message, self.start_line))
+        return None
+
+    def at_terminator(self) -> bool:
+        c = self.peek()
+        if c == "" or c in _SPACES or c in ".,|:)(":
+            return True
+        return self.input.startswith(RIGHT_DELIM_TEXT, self.pos)
+
+    def at_right_delim(self):
+        """(is at a right delimiter, with a trim marker before it)."""
+        if _has_right_trim(self.input, self.pos) and self.input.startswith(RIGHT_DELIM_TEXT, self.pos + 2):
+            return True, True
+        if self.input.startswith(RIGHT_DELIM_TEXT, self.pos):
+            return True, False
+        return False, False
+
+    def run(self) -> list:
+        state = lex_text
+        while state is not None:
+            state = state(self)
+        return self.items
+
+
+def _right_trim_length(s: str) -> int:
+    return len(s) - len(s.rstrip(_SPACES))
+
+
+def _left_trim_length(s: str, i: int) -> int:
+    j = i
+    n = len(s)
+    while j < n and s[j] in _SPACES:
+        j += 1
+    return j - i
+
+
+# -- state functions -----------------------------------------------------------------------------------------
+
+def lex_text(lx: Lexer):
+    x = lx.input.find(LEFT_DELIM_TEXT, lx.pos)
+    if x >= 0:
+        if x > lx.pos:
+            lx.pos = x
+            trim = 0
+            if _has_left_trim(lx.input, x + len(LEFT_DELIM_TEXT)):
+                trim = _right_trim_length(lx.input[lx.start:lx.pos])
+            lx.pos -= trim
+            text = lx.input[lx.start:lx.pos]
+            item = Item(TEXT, lx.start, text, lx.start_line)
+            lx.line += text.count("\n")
+            lx.start = lx.pos
+            lx.start_line = lx.line
+            lx.pos += trim
+            lx.ignore()
+            if text:
+                lx.items.append(item)
+        return lex_left_delim
+    lx.pos = len(lx.input)
+    if lx.pos > lx.start:
+        text = lx.input[lx.start:]
+        lx.items.append(Item(TEXT, lx.start, text, lx.start_line))
+        lx.line += text.count("\n")
+        lx.start = lx.pos
+        lx.start_line = lx.line
+    lx.items.append(Item(EOF, lx.pos, "", lx.line))
+    return None
+
+
+def lex_left_delim(lx: Lexer):
+    lx.pos += len(LEFT_DELIM_TEXT)
+    trim = _has_left_trim(lx.input, lx.pos)
+    after_marker = 2 if trim else 0
+    if lx.input.startswith(LEFT_COMMENT, lx.pos + after_marker):
+        lx.pos += after_marker
+        lx.ignore()
+        return lex_comment
+    lx.emit(LEFT_DELIM)
+    lx.pos += after_marker
+    lx.ignore()
+    lx.paren_depth = 0
+    return lex_inside_action
+
+
+def lex_comment(lx: Lexer):
+    lx.pos += len(LEFT_COMMENT)
+    x = lx.input.find(RIGHT_COMMENT, lx.pos)
+    if x < 0:
+        return lx.errorf("unclosed comment")
+    lx.pos = x + len(RIGHT_COMMENT)
+    delim, trim = lx.at_right_delim()
+    if not delim:
+        return lx.errorf("comment ends before closing delimiter")
+    if trim:
+        lx.pos += 2
+    lx.pos += len(RIGHT_DELIM_TEXT)
+    if trim:
+        lx.pos += _left_trim_length(lx.input, lx.pos)
+    lx.ignore()
+    return lex_text
+
+
+def lex_right_delim(lx: Lexer):
+    _, trim = lx.at_right_delim()
+    if trim:
+        lx.pos += 2
+        lx.ignore()
+    lx.pos += len(RIGHT_DELIM_TEXT)
+    lx.emit(RIGHT_DELIM)
+    if trim:
+        lx.pos += _left_trim_length(lx.input, lx.pos)
+        lx.ignore()
+    return lex_text
+
+
+def lex_inside_action(lx: Lexer):
+    delim, _ = lx.at_right_delim()
+    if delim:
+        if lx.paren_depth == 0:
+            return lex_right_delim
+        return lx.errorf("unclosed left paren")
+    c = lx.next()
+    if c == "":
+        return lx.errorf("unclosed action")
+    if c in _SPACES:
+        lx.backup()
+        return lex_space
+    if c == "=":
+        lx.emit(ASSIGN)
+    elif c == ":":
+        if lx.next() != "=":
+            return lx.errorf("expected :=")
+        lx.emit(DECLARE)
+    elif c == "|":
+        lx.emit(PIPE)
+    elif c == '"':
+        return lex_quote
+    elif c == "`":
+        return lex_raw_quote
+    elif c == "$":
+        return lex_variable
+    elif c == "'":
+        return lex_char
+    elif c == "." and lx.pos < len(lx.input) and not ("0" <= lx.input[lx.pos] <= "9"):
+        return lex_field
+    elif c == "." or c == "+" or c == "-" or "0" <= c <= "9":
+        lx.backup()
+        return lex_number
+    elif is_alnum(c):
+        lx.backup()
+        return lex_identifier
+    elif c == "(":
+        lx.emit(LEFT_PAREN)
+        lx.paren_depth += 1
+    elif c == ")":
+        lx.emit(RIGHT_PAREN)
+        lx.paren_depth -= 1
+        if lx.paren_depth < 0:
+            return lx.errorf("unexpected right paren")
+    elif ord(c) < 0x80 and c.isprintable():
+        lx.emit(CHAR)
+    else:
+        return lx.errorf("unrecognized character in action: %s" % _sharp_u(c))
+    return lex_inside_action
+
+
+def _sharp_u(c: str) -> str:
+    """Go's %#U: U+0041 'A'."""
+    text = "U+%04X" % ord(c)
+    if c.isprintable():
+        text += " '" + c + "'"
+    return text
+
+
+def lex_space(lx: Lexer):
+    num = 0
+    while True:
+        c = lx.peek()
+        if c == "" or c not in _SPACES:
+            break
+        lx.next()
+        num += 1
+    if _has_right_trim(lx.input, lx.pos - 1) and lx.input.startswith(RIGHT_DELIM_TEXT, lx.pos + 1):
+        lx.backup()
+        if num == 1:
+            return lex_inside_action
+    lx.emit(SPACE)
+    return lex_inside_action
+
+
+def lex_identifier(lx: Lexer):
+    while True:
+        c = lx.next()
+        if not is_alnum(c):
+            lx.backup()
+            word = lx.input[lx.start:lx.pos]
+            if not lx.at_terminator():
+                return lx.errorf("bad character %s" % _sharp_u(c))
+            key = KEYWORDS.get(word)
+            if key is not None:
+                lx.emit(key)
+            elif word[0] == ".":
+                lx.emit(FIELD)
+            elif word == "true" or word == "false":
+                lx.emit(BOOL)
+            else:
+                lx.emit(IDENTIFIER)
+            return lex_inside_action
+
+
+def lex_field(lx: Lexer):
+    return _lex_field_or_variable(lx, FIELD)
+
+
+def lex_variable(lx: Lexer):
+    if lx.at_terminator():
+        lx.emit(VARIABLE)
+        return lex_inside_action
+    return _lex_field_or_variable(lx, VARIABLE)
+
+
+def _lex_field_or_variable(lx: Lexer, typ: int):
+    if lx.at_terminator():
+        lx.emit(VARIABLE if typ == VARIABLE else DOT)
+        return lex_inside_action
+    c = ""
+    while True:
+        c = lx.next()
+        if not is_alnum(c):
+            lx.backup()
+            break
+    if not lx.at_terminator():
+        return lx.errorf("bad character %s" % _sharp_u(c or lx.peek()))
+    lx.emit(typ)
+    return lex_inside_action
+
+
+def lex_char(lx: Lexer):
+    while True:
+        c = lx.next()
+        if c == "\\":
+            c = lx.next()
+            if c != "" and c != "\n":
+                continue
+            return lx.errorf("unterminated character constant")
+        if c == "" or c == "\n":
+            return lx.errorf("unterminated character constant")
+        if c == "'":
+            break
+    lx.emit(CHAR_CONSTANT)
+    return lex_inside_action
+
+
+def lex_number(lx: Lexer):
+    if not _scan_number(lx):
+        return lx.errorf("bad number syntax: %s" % _quote(lx.input[lx.start:lx.pos]))
+    c = lx.peek()
+    if c == "+" or c == "-":
+        if not _scan_number(lx) or lx.input[lx.pos - 1] != "i":
+            return lx.errorf("bad number syntax: %s" % _quote(lx.input[lx.start:lx.pos]))
+        lx.emit(COMPLEX)
+    else:
+        lx.emit(NUMBER)
+    return lex_inside_action
+
+
+def _quote(s: str) -> str:
+    from .gofmt import go_quote
+    return go_quote(s)
+
+
+def _scan_number(lx: Lexer) -> bool:
+    lx.accept("+-")
+    digits = "0123456789_"
+    if lx.accept("0"):
+        if lx.accept("xX"):
+            digits = "0123456789abcdefABCDEF_"
+        elif lx.accept("oO"):
+            digits = "01234567_"
+        elif lx.accept("bB"):
+            digits = "01_"
+    lx.accept_run(digits)
+    if lx.accept("."):
+        lx.accept_run(digits)
+    if len(digits) == 11 and lx.accept("eE"):
+        lx.accept("+-")
+        lx.accept_run("0123456789_")
+    if len(digits) == 23 and lx.accept("pP"):
+        lx.accept("+-")
+        lx.accept_run("0123456789_")
+    lx.accept("i")
+    if is_alnum(lx.peek()):
+        lx.next()
+        return False
+    return True
+
+
+def lex_quote(lx: Lexer):
+    while True:
+        c = lx.next()
+        if c == "\\":
+            c = lx.next()
+            if c != "" and c != "\n":
+                continue
+            return lx.errorf("unterminated quoted string")
+        if c == "" or c == "\n":
+            return lx.errorf("unterminated quoted string")
+        if c == '"':
+            break
+    lx.emit(STRING)
+    return lex_inside_action
+
+
+def lex_raw_quote(lx: Lexer):
+    while True:
+        c = lx.next()
+        if c == "":
+            return lx.errorf("unterminated raw quoted string")
+        if c == "`":
+            break
+    lx.emit(RAW_STRING)
+    return lex_inside_action
+
+
+def lex(name: str, text: str) -> list:
+    """Lex a whole template. Returns a list of Item ending with EOF or ERROR."""
+    return Lexer(name, text).run()
