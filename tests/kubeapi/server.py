@@ -47,6 +47,7 @@ class APIServer(ThreadingHTTPServer):
     def finish_request(self, request, client_address):
         try:
             request.settimeout(60)
+            request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             tls = self.ssl_context.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError):
             return
@@ -147,7 +148,7 @@ class Handler(BaseHTTPRequestHandler):
         if not path.startswith("/_kubeapi/"):
             self.server.record({"method": self.command, "path": path, "query": parsed.query,
                                 "content_type": content_type.split(";")[0].strip(),
-                                "user_agent": self.headers.get("User-Agent", "")})
+                                "user_agent": self.headers.get("User-Agent", ""), "time": time.time()})
         try:
             if self.headers.get("Authorization", "") != "Bearer " + self.server.token:
                 raise ApiError(401, "Unauthorized", "Unauthorized")
