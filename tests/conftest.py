@@ -13,3 +13,44 @@ if TREE not in sys.path:
 os.environ.setdefault("ANSIBLE_COLLECTIONS_PATH", TREE)
 
 SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
+
+
+# ---- Kubernetes API for tests (tests/kubeapi, see its README) ------------------------------------------------
+import pytest  # noqa: E402
+
+TESTS_DIR = os.path.join(ROOT, "tests")
+if TESTS_DIR not in sys.path:
+    sys.path.insert(0, TESTS_DIR)
+
+
+@pytest.fixture(scope="session")
+def kubeapi():
+    """Session-wide Kubernetes API: the kubeapi emulator (KubeAPIServer: .kubeconfig, .url, .request_log(),
+    .clear_request_log(), .has_request_log True) or, when HELMKIT_TEST_KUBECONFIG is set, that real cluster
+    (ExternalCluster: same attributes, .has_request_log False, request_log() raises RequestLogUnavailable).
+    Tests that need the request log use the ``kubeapi_log`` fixture, which skips with a reason on real clusters.
+    """
+    from kubeapi.fixture import ExternalCluster, KubeAPIServer
+
+    real = os.environ.get("HELMKIT_TEST_KUBECONFIG")
+    if real:
+        yield ExternalCluster(real)
+        return
+    with KubeAPIServer() as api:
+        yield api
+
+
+@pytest.fixture(scope="session")
+def kubeconfig(kubeapi):
+    """Path (str) of a kubeconfig for the session's Kubernetes API (context helmkit-test on the emulator)."""
+    return kubeapi.kubeconfig
+
+
+@pytest.fixture
+def kubeapi_log(kubeapi):
+    """The emulator, for tests that count requests: its log is cleared first. Skips, saying why, when
+    HELMKIT_TEST_KUBECONFIG selects a real cluster (no request log there)."""
+    if not kubeapi.has_request_log:
+        pytest.skip("needs the kubeapi emulator's request log; HELMKIT_TEST_KUBECONFIG selects a real cluster")
+    kubeapi.clear_request_log()
+    return kubeapi

@@ -135,3 +135,38 @@ def wait_for(predicate, timeout=10.0, interval=0.05):
             return value
         time.sleep(interval)
     return None
+
+
+class RequestLogUnavailable(RuntimeError):
+    """The request log exists only for the emulator, not for a real cluster (HELMKIT_TEST_KUBECONFIG)."""
+
+
+class ExternalCluster:
+    """A real cluster given by HELMKIT_TEST_KUBECONFIG, with the KubeAPIServer attributes that make sense.
+
+    Args: kubeconfig (path). ``url`` is the current context's server; ``has_request_log`` is False and
+    request_log()/clear_request_log() raise RequestLogUnavailable.
+    """
+
+    has_request_log = False
+
+    def __init__(self, kubeconfig):
+        self.kubeconfig = kubeconfig
+        with open(kubeconfig) as f:
+            cfg = yaml.safe_load(f) or {}
+        ctx_name = cfg.get("current-context")
+        ctx = next((c["context"] for c in cfg.get("contexts") or [] if c.get("name") == ctx_name), {})
+        cluster = next((c["cluster"] for c in cfg.get("clusters") or [] if c.get("name") == ctx.get("cluster")), {})
+        self.url = cluster.get("server")
+
+    def request_log(self):
+        raise RequestLogUnavailable("the request log needs the kubeapi emulator; HELMKIT_TEST_KUBECONFIG selects a "
+                                    "real cluster")
+
+    clear_request_log = request_log
+
+    def stop(self):
+        """Nothing to stop: the cluster is not ours."""
+
+
+KubeAPIServer.has_request_log = True
