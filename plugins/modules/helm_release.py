@@ -148,12 +148,6 @@ from ansible_collections.helmkit.core.plugins.module_utils._common import (  # n
     KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
 
 
-def _render(chart, values, revision, is_upgrade, name, namespace):
-    from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_release
-    return render_release(chart, values, release_name=name, namespace=namespace, revision=revision,
-                          is_upgrade=is_upgrade)
-
-
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
     from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs
@@ -170,8 +164,7 @@ def _action(module):
         if params["state"] == "absent":
             result = actions.ensure_absent(client, options)
         else:
-            def render(chart_, values_, revision, is_upgrade):
-                return _render(chart_, values_, revision, is_upgrade, options.name, options.namespace)
+            render = inputs.cluster_renderer(client, options.name, options.namespace)
             result = actions.ensure_present(client, options, chart, values, render)
     output = {"changed": result.changed}
     if result.release is not None:

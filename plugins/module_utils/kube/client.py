@@ -29,6 +29,7 @@ try:  # The kubernetes package is a runtime requirement; keep the import error r
     from kubernetes.config.config_exception import ConfigException
     from kubernetes.dynamic import DynamicClient
     from kubernetes.dynamic.exceptions import ResourceNotFoundError
+    from kubernetes.dynamic.resource import ResourceList
     HAS_KUBERNETES = True
 except ImportError:  # pragma: no cover - depends on the host
     HAS_KUBERNETES = False
@@ -237,3 +238,37 @@ class KubeClient:
     def is_namespaced(self, api_version: str, kind: str) -> bool:
         """Whether ``kind`` in ``api_version`` is namespaced (from discovery)."""
         return self.mapping(api_version, kind)[1]
+
+    # -- what templates see ----------------------------------------------------------------------------------------
+
+    def capabilities(self):
+        """``(kube_version, api_versions)`` as Helm reads them for ``.Capabilities``: the server's ``gitVersion``
+        and every ``group/version`` plus ``group/version/Kind`` from discovery (``action.getCapabilities``)."""
+        version = (self.dynamic.version or {}).get("kubernetes") or {}
+        seen = []
+        try:
+            for entry in self.dynamic.resources:
+                for resource in entry if isinstance(entry, list) else [entry]:
+                    if isinstance(resource, ResourceList):  # the client's synthetic <Kind>List entries
+                        continue
+                    group_version = resource.group_version
+                    for item in (group_version, "%s/%s" % (group_version, resource.kind)):
+                        if item not in seen:
+                            seen.append(item)
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise self._unreachable(exc) from None
+        return version.get("gitVersion"), seen
+
+    def lookup(self, api_version: str, kind: str, namespace: str, name: str) -> dict:
+        """Helm's template ``lookup``: the object (or, without ``name``, the list) as a dict; ``{}`` when it does
+        not exist or the kind is unknown. Raises :class:`KubeError` for other API failures."""
+        try:
+            path = self.path(api_version, kind, name or None, namespace or None)
+        except KubeError:
+            return {}
+        try:
+            return self.request("GET", path)
+        except ApiError as exc:
+            if exc.status == 404:
+                return {}
+            raise KubeError("lookup of %s %s %s/%s failed: %s" % (api_version, kind, namespace, name, exc.message))

@@ -56,3 +56,21 @@ def collect_values(values_files=None, release_values=None) -> dict:
             raise ValuesError("release_values must be a mapping of values, got %s" % type(release_values).__name__)
         merged = merge_maps(merged, to_json_values(release_values))
     return merged
+
+
+def cluster_renderer(client, release_name: str, namespace: str):
+    """A ``render(chart, values, revision, is_upgrade)`` for the actions: ``chart/render.py: render_release`` with
+    the cluster's ``.Capabilities`` (server version and discovery, read once) and a live ``lookup``, as Helm's
+    install and upgrade render."""
+    from ..chart.context import Capabilities
+    from ..chart.render import render_release
+
+    capabilities = []
+
+    def render(chart, values, revision, is_upgrade):
+        if not capabilities:
+            kube_version, api_versions = client.capabilities()
+            capabilities.append(Capabilities(kube_version, api_versions))
+        return render_release(chart, values, release_name=release_name, namespace=namespace, revision=revision,
+                              is_upgrade=is_upgrade, capabilities=capabilities[0], lookup=client.lookup)
+    return render

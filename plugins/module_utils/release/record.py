@@ -139,7 +139,12 @@ def chart_record(chart) -> dict:
 
 
 def hook_record(hook) -> dict:
-    """Helm's stored form of a hook (``release.Hook``), from a rendered hook (object or dict)."""
+    """Helm's stored form of a hook (``release.Hook``), from a rendered hook (object or dict).
+
+    A rendered ``chart/manifest.py`` Hook gives its own record (``to_record``); dicts are shaped here.
+    """
+    if hasattr(hook, "to_record"):
+        return hook.to_record()
     last_run = _attr(hook, "last_run", default=None) or {"phase": ""}
     record = {
         "name": _attr(hook, "name"),
