@@ -88,7 +88,7 @@ def length(item) -> int:
     if isinstance(item, (str, list, tuple, dict, bytes, bytearray)):
         return _seq_len(item)
     if item is None:
-        raise FuncError("reflect: call of reflect.Value.Type on zero Value")
+        raise FuncError("len of nil pointer")
     if hasattr(type(item), "__len__"):
         return len(item)
     raise FuncError("len of type %s" % go_type_name(item))

@@ -341,7 +341,8 @@ class _Compiler(object):
 
     # pipelines and commands -------------------------------------------------------------------------------------
     def pipe(self, node, dot_iface):
-        cmds = tuple(self.command(c, dot_iface) for c in node.cmds)
+        cmds = tuple(self.command(c, dot_iface, node if i == 0 else last_at(node.cmds[i - 1]))
+                     for i, c in enumerate(node.cmds))
         names = [v.ident[0] for v in node.decl]
         is_assign = node.is_assign
         if not names and len(cmds) == 1:
@@ -363,7 +364,7 @@ class _Compiler(object):
             return value
         return run_pipe
 
-    def command(self, cmd, dot_iface):
+    def command(self, cmd, dot_iface, at):
         first = cmd.args[0]
         if isinstance(first, nd.FieldNode):
             return self.field_command(cmd, first, dot_iface)
@@ -377,7 +378,7 @@ class _Compiler(object):
 
             def run_paren(state, dot, final):
                 if nargs > 1 or final is not MISSING:
-                    fail(state, first, "can't give argument to non-function %s" % cmd.args[0])
+                    fail(state, at, "can't give argument to non-function %s" % cmd.args[0])
                 return pipe(state, dot)
             return run_paren
         if isinstance(first, nd.VariableNode):
