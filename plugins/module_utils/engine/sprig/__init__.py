@@ -9,11 +9,13 @@ on top of this map by engine/helmfuncs.py and engine/helm.py and override the Sp
 """
 from __future__ import annotations
 
-from . import conversion, defaults, dicts, encoding, lists, math, regex, reflect, semver, strings
+from . import (conversion, crypto, dates, defaults, dicts, encoding, lists, math, network, paths, regex, reflect,
+               semver, strings, textcase)
 from ._base import ArgTypeError
 
 FUNCS: dict = {}
-for _family in (strings, conversion, math, defaults, encoding, lists, dicts, reflect, regex, semver):
+for _family in (strings, textcase, conversion, math, defaults, encoding, lists, dicts, reflect, regex, semver,
+                crypto, dates, paths, network):
     FUNCS.update(_family.FUNCS)
 
 __all__ = ["FUNCS", "ArgTypeError"]
