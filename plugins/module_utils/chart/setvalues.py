@@ -1,0 +1,360 @@
+"""Helm's ``--set`` family of value parsers (pkg/strvals/parser.go and literal_parser.go).
+
+* :func:`parse_set` (``--set``): ``a.b=c``, ``a[0].b=c``, ``{x,y}`` lists, ``\\`` escapes the next character
+  (``a\\.b=c`` is the key "a.b", ``v=x\\,y`` the value "x,y"); values are typed: true/false/null (any case), 0,
+  base-10 integers not starting with 0 (Python int, Go int64), else strings.
+* :func:`parse_set_string` (``--set-string``): the same syntax, every value a string.
+* :func:`parse_set_json` (``--set-json``): each value is a JSON document (``a={"b":[1,2]}``).
+* :func:`parse_set_file` (``--set-file``): each value is a path whose contents become the string value.
+* :func:`parse_set_literal` (``--set-literal``): one key, the rest of the text verbatim as the value.
+
+All take ``(expression, into=None)`` and return the dict (``into`` is updated in place when given, like ParseInto).
+Errors raise ValuesError with Helm's wording plus the offending expression (file contents never appear).
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from ..errors import ValuesError
+
+MAX_INDEX = 65536
+MAX_NESTED_NAME_LEVEL = 30
+_INT = re.compile(r"^[+-]?[0-9]+$")
+
+
+class _EOF(Exception):
+    pass
+
+
+class _NotList(Exception):
+    pass
+
+
+class _Scanner(object):
+    def __init__(self, text: str):
+        self.text = text
+        self.pos = 0
+
+    def read(self):
+        if self.pos >= len(self.text):
+            raise _EOF()
+        ch = self.text[self.pos]
+        self.pos += 1
+        return ch
+
+    def unread(self):
+        self.pos -= 1
+
+    def rest(self) -> str:
+        return self.text[self.pos:]
+
+    def until(self, stop: str):
+        """runesUntil: (text, stop char or None at end); a backslash keeps the next character literally."""
+        out = []
+        while self.pos < len(self.text):
+            ch = self.text[self.pos]
+            self.pos += 1
+            if ch == "\\":
+                if self.pos < len(self.text):
+                    out.append(self.text[self.pos])
+                    self.pos += 1
+                continue
+            if ch in stop:
+                return "".join(out), ch
+            out.append(ch)
+        return "".join(out), None
+
+
+def typed_value(text: str):
+    """strvals typedVal: true/false/null (case-insensitive), "0", base-10 int64 not starting with 0, else str."""
+    low = text.lower()
+    if low == "true":
+        return True
+    if low == "false":
+        return False
+    if low == "null":
+        return None
+    if text == "0":
+        return 0
+    if text and text[0] != "0" and _INT.match(text):
+        value = int(text)
+        if -(1 << 63) <= value < (1 << 63):
+            return value
+    return text
+
+
+def _set_index(items: list, index: int, value) -> list:
+    if index < 0:
+        raise ValuesError("negative %d index not allowed" % index)
+    if index > MAX_INDEX:
+        raise ValuesError("index of %d is greater than maximum supported index of %d" % (index, MAX_INDEX))
+    if len(items) <= index:
+        items = items + [None] * (index + 1 - len(items))
+    items[index] = value
+    return items
+
+
+def _go_quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+class _Parser(object):
+    def __init__(self, text: str, data: dict, reader, json_values: bool = False):
+        self.sc = _Scanner(text)
+        self.data = data
+        self.reader = reader
+        self.json_values = json_values
+
+    def parse(self):
+        while True:
+            try:
+                self.key(self.data, 0)
+            except _EOF:
+                return
+
+    def key(self, data: dict, level: int):
+        k, last = self.sc.until("=[,.")
+        if last is None:
+            if not k:
+                raise _EOF()
+            raise ValuesError("key %s has no value" % _go_quote(k))
+        if last == "[":
+            index = self.key_index()
+            current = data.get(k)
+            items = current if isinstance(current, list) else []
+            try:
+                items = self.list_item(items, index, level)
+            except _EOF:
+                if k:
+                    data[k] = items
+                raise
+            if k:
+                data[k] = items
+            return
+        if last == "=":
+            if self.json_values:
+                if self.empty_value():
+                    if k:
+                        data[k] = None
+                    return
+                value = self.json_value()
+                if k:
+                    data[k] = value
+                self.empty_value()
+                return
+            try:
+                value = self.value_list()
+            except _EOF:
+                if k:
+                    data[k] = ""
+                raise
+            except _NotList:
+                text, _at_end = self.value()
+                value = self.reader(text)
+                if k:
+                    data[k] = value
+                return
+            if k:
+                data[k] = value
+            return
+        if last == ",":
+            if k:
+                data[k] = ""
+            raise ValuesError("key %s has no value (cannot end with ,)" % _go_quote(k))
+        # last == "."
+        level += 1
+        if level > MAX_NESTED_NAME_LEVEL:
+            raise ValuesError("value name nested level is greater than maximum supported nested level of %d"
+                              % MAX_NESTED_NAME_LEVEL)
+        current = data.get(k)
+        inner = current if isinstance(current, dict) else {}
+        try:
+            self.key(inner, level)
+        except _EOF:
+            if inner and k:
+                data[k] = inner
+            raise
+        if not inner:
+            raise ValuesError("key map %s has no value" % _go_quote(k))
+        if k:
+            data[k] = inner
+
+    def key_index(self) -> int:
+        text, last = self.sc.until("]")
+        if last is None:
+            raise ValuesError("error parsing index: unexpected end of expression; close the index with ]")
+        try:
+            return int(text, 10)
+        except ValueError:
+            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % _go_quote(text)) \
+                from None
+
+    def list_item(self, items: list, index: int, level: int) -> list:
+        if index < 0:
+            raise ValuesError("negative %d index not allowed" % index)
+        if index > MAX_INDEX:
+            raise ValuesError("index of %d is greater than maximum supported index of %d" % (index, MAX_INDEX))
+        k, last = self.sc.until("[.=")
+        if k:
+            raise ValuesError("unexpected data at end of array index: %s" % _go_quote(k))
+        if last is None:
+            raise _EOF()
+        if last == "=":
+            if self.json_values:
+                if self.empty_value():
+                    return _set_index(items, index, None)
+                items = _set_index(items, index, self.json_value())
+                self.empty_value()
+                return items
+            try:
+                value = self.value_list()
+            except _EOF:
+                return _set_index(items, index, "")
+            except _NotList:
+                text, at_end = self.value()
+                return _set_index(items, index, self.reader(text))
+            return _set_index(items, index, value)
+        if last == "[":
+            next_index = self.key_index()
+            nested = items[index] if len(items) > index and isinstance(items[index], list) else []
+            return _set_index(items, index, self.list_item(nested, next_index, level))
+        # last == "."
+        inner = {}
+        if len(items) > index:
+            if isinstance(items[index], dict):
+                inner = items[index]
+            else:
+                items[index] = inner
+        self.key(inner, level)
+        return _set_index(items, index, inner)
+
+    def value_list(self) -> list:
+        ch = self.sc.read()
+        if ch != "{":
+            self.sc.unread()
+            raise _NotList()
+        out = []
+        while True:
+            text, last = self.sc.until(",}")
+            if last is None:
+                raise ValuesError("list must terminate with '}'")
+            if last == "}":
+                try:
+                    if self.sc.read() != ",":
+                        self.sc.unread()
+                except _EOF:
+                    pass
+                out.append(self.reader(text))
+                return out
+            out.append(self.reader(text))
+
+    def value(self):
+        text, last = self.sc.until(",")
+        return text, last is None
+
+    def empty_value(self) -> bool:
+        while True:
+            try:
+                ch = self.sc.read()
+            except _EOF:
+                return True
+            if ch == ",":
+                return True
+            if not ch.isspace():
+                self.sc.unread()
+                return False
+
+    def json_value(self):
+        decoder = json.JSONDecoder()
+        rest = self.sc.rest()
+        stripped = len(rest) - len(rest.lstrip())
+        try:
+            value, end = decoder.raw_decode(rest, stripped)
+        except ValueError as exc:
+            raise ValuesError("invalid JSON value in --set-json: %s" % exc.msg) from None
+        self.sc.pos += end
+        return value
+
+
+def _run(expression: str, into, reader, json_values=False) -> dict:
+    data = into if into is not None else {}
+    parser = _Parser(expression, data, reader, json_values)
+    try:
+        parser.parse()
+    except ValuesError as exc:
+        raise ValuesError("failed parsing --set data %s: %s" % (_go_quote(expression), exc)) from None
+    return data
+
+
+def parse_set(expression: str, into=None) -> dict:
+    """``--set``: typed values (see module doc). Returns ``into`` (or a new dict) updated."""
+    return _run(expression, into, typed_value)
+
+
+def parse_set_string(expression: str, into=None) -> dict:
+    """``--set-string``: like parse_set but every value stays a string."""
+    return _run(expression, into, lambda text: text)
+
+
+def parse_set_json(expression: str, into=None) -> dict:
+    """``--set-json``: ``key=<JSON>`` pairs separated by commas; JSON numbers become float/int as Python parses."""
+    return _run(expression, into, typed_value, json_values=True)
+
+
+def parse_set_file(expression: str, into=None, read_file=None) -> dict:
+    """``--set-file``: ``key=path``; the file's contents (UTF-8) become the value. ``read_file(path) -> str``
+    may be given (defaults to reading the local file). Raises ValuesError naming the path when unreadable."""
+    def reader(path):
+        if read_file is not None:
+            return read_file(path)
+        try:
+            with open(path, "rb") as handle:
+                return handle.read().decode("utf-8", "replace")
+        except OSError as exc:
+            raise ValuesError("cannot read --set-file %s: %s" % (path, exc.strerror)) from None
+    return _run(expression, into, reader)
+
+
+def parse_set_literal(expression: str, into=None) -> dict:
+    """``--set-literal``: ``a.b[0]=anything,even=commas``: the key path, then the rest verbatim."""
+    data = into if into is not None else {}
+    key, sep, value = expression.partition("=")
+    if not sep:
+        raise ValuesError("failed parsing --set-literal data %s: key %s has no value"
+                          % (_go_quote(expression), _go_quote(key)))
+    parts = re.findall(r"[^.\[\]]+|\[\d+\]", key)
+    if not parts:
+        raise ValuesError("failed parsing --set-literal data %s: empty key" % _go_quote(expression))
+    _assign_path(data, parts, value)
+    return data
+
+
+def _assign_path(container, parts, value):
+    head, rest = parts[0], parts[1:]
+    if head.startswith("["):
+        index = int(head[1:-1])
+        items = container
+        while len(items) <= index:
+            items.append(None)
+        if not rest:
+            items[index] = value
+            return
+        child = items[index]
+        if rest[0].startswith("["):
+            if not isinstance(child, list):
+                child = items[index] = []
+        elif not isinstance(child, dict):
+            child = items[index] = {}
+        _assign_path(child, rest, value)
+        return
+    if not rest:
+        container[head] = value
+        return
+    child = container.get(head)
+    if rest[0].startswith("["):
+        if not isinstance(child, list):
+            child = container[head] = []
+    elif not isinstance(child, dict):
+        child = container[head] = {}
+    _assign_path(child, rest, value)
