@@ -292,9 +292,27 @@ def from_toml(text) -> dict:
         return {"Error": "toml: %s" % exc}
 
 
+_ANY = ("interface {}",)
+_STRING = ("string",)
+
+
+def _typed(fn, go_args):
+    """A copy of ``fn`` whose Go parameter types (``go_args``, read by the template executor) are declared."""
+    def wrapper(value):
+        return fn(value)
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    wrapper.go_args = go_args
+    return wrapper
+
+
 def funcs() -> dict:
-    """Helm's pure template functions by name (pkg/engine/funcs.go funcMap, without the late-bound ones)."""
-    return {
+    """Helm's pure template functions by name (pkg/engine/funcs.go funcMap, without the late-bound ones).
+
+    Each callable takes one argument and carries ``go_args`` (its Go parameter type), so the executor reports
+    Go's "wrong type for value; expected string; got int" for e.g. ``fromYaml 1``.
+    """
+    table = {
         "toYaml": to_yaml,
         "mustToYaml": must_to_yaml,
         "toYamlPretty": to_yaml_pretty,
@@ -308,6 +326,8 @@ def funcs() -> dict:
         "mustToToml": must_to_toml,
         "fromToml": from_toml,
     }
+    strings = ("fromYaml", "fromYamlArray", "fromJson", "fromJsonArray", "fromToml")
+    return dict((name, _typed(fn, _STRING if name in strings else _ANY)) for name, fn in table.items())
 
 
 def _to_pretty_json(value) -> str:

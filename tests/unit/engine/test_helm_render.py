@@ -1,0 +1,141 @@
+"""helm.render (Helm's engine.Render) against real Helm v4 on small generated charts: render order and shared
+values, partials, include/tpl/required/fail/lookup, <no value> stripping, and Helm's error texts."""
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.helmkit.core.plugins.module_utils.engine import goyaml
+from ansible_collections.helmkit.core.plugins.module_utils.engine.helm import (
+    RenderError, RenderTemplate, render, sort_templates)
+from helm_ref import helm_render
+
+CHART = "c"
+
+
+def ours(templates: dict, values=None, strict=False, lookup=None) -> dict:
+    """Render ``{path under templates/: text}`` with helm.render and a context like Helm's for a root chart."""
+    vals = goyaml.from_json(goyaml.to_json(values or {}))
+    context = {"Values": vals, "Release": {"Name": "test-release", "Namespace": "test-ns"},
+               "Chart": {"Name": CHART}, "Capabilities": {}, "Files": {}, "Subcharts": {}}
+    items = [RenderTemplate("%s/templates/%s" % (CHART, rel), text, context, "%s/templates" % CHART)
+             for rel, text in templates.items()]
+    return render(items, strict=strict, lookup=lookup)
+
+
+def helm_error_text(templates: dict, values=None) -> str:
+    import helm_python
+    try:
+        helm_render(templates, values=values)
+    except helm_python.HelmError as exc:
+        return str(exc)
+    raise AssertionError("Helm rendered without error")
+
+
+def our_error_text(templates: dict, values=None) -> str:
+    with pytest.raises(RenderError) as info:
+        ours(templates, values)
+    return str(info.value)
+
+
+ORDER = {
+    "a.yaml": '{{ $_ := set .Values "seen" (printf "%s,a" (.Values.seen | default "")) }}a={{ .Values.seen }}',
+    "b.yaml": '{{ $_ := set .Values "seen" (printf "%s,b" (.Values.seen | default "")) }}b={{ .Values.seen }}',
+    "sub/c.yaml": '{{ $_ := set .Values "seen" (printf "%s,c" (.Values.seen | default "")) }}c={{ .Values.seen }}',
+    "_p.tpl": '{{ define "p" }}P1{{ end }}ignored output',
+    "sub/_q.tpl": '{{ define "p" }}P2{{ end }}',
+    "z.yaml": '{{ include "p" . }}|{{ template "p" . }}',
+    "NOTES.txt": "notes {{ .Template.Name }} {{ .Template.BasePath }}",
+    "e.yaml": "",
+    "w.yaml": "{{ .Values.nope }}|<no value>|{{ .Values.m.x }}",
+    "zz_profile.yaml": '{{ $_ := set .Values "late" "L" }}',
+    "y.yaml": "late={{ .Values.late }}",
+}
+
+
+def test_order_partials_notes_and_no_value_match_helm():
+    values = {"m": {}}
+    assert ours(ORDER, values) == helm_render(ORDER, values=values)
+
+
+def test_sort_templates_is_deepest_first_then_reverse_lexical():
+    names = ["c/templates/a.yaml", "c/templates/b.yaml", "c/charts/s/templates/x.yaml", "c/templates/sub/c.yaml"]
+    assert sort_templates(names) == ["c/charts/s/templates/x.yaml", "c/templates/sub/c.yaml",
+                                     "c/templates/b.yaml", "c/templates/a.yaml"]
+
+
+FUNCS = {
+    "tpl.yaml": ('{{ tpl "{{ .Template.Name }}|{{ .Template.BasePath }}|{{ .Values.v }}" . }}\n'
+                 '{{ tpl "{{ define \\"tt\\" }}T{{ end }}{{ include \\"tt\\" . }}" . }}\n'
+                 '{{ tpl "{{ tpl \\"{{ .Values.v }}-nested\\" . }}" . }}\n'
+                 '{{ tpl "{{ .a }}" (dict "a" "A") }}|{{ tpl "plain <no value> text" . }}|[{{ tpl "{{ .Values.no }}" . }}]\n'
+                 '{{ tpl (toYaml .Values.tplmap) . }}\n'),
+    "inc.yaml": ('{{ define "lbl" }}app: {{ .Values.v }}{{ end }}{{ include "lbl" . | indent 2 }}\n'
+                 '{{ define "ctx" }}{{ .name }}={{ .value }}{{ end }}{{ include "ctx" (dict "name" "k" "value" 1) }}\n'),
+    "req.yaml": '{{ required "m" .Values.v }}|{{ required "zero ok" 0 }}|{{ lookup "v1" "Pod" "ns" "x" | toJson }}|'
+                '[{{ getHostByName "localhost" }}]',
+    "yaml.yaml": ('{{ toYaml .Values.tplmap }}\n{{ .Values.tplmap | toJson }}\n{{ (fromYaml "a: [1, yes]").a | toJson }}\n'
+                  '{{ toYaml (list "on" 1.5 (dict "k" "*")) }}\n'),
+}
+
+
+def test_helm_functions_match_helm():
+    values = {"v": "V", "tplmap": {"name": "{{ .Values.v }}-x", "list": ["a", "{{ .Release.Name }}"]}}
+    assert ours(FUNCS, values) == helm_render(FUNCS, values=values)
+
+
+ERRORS = {
+    "required": '{{ required "need x" .Values.x }}',
+    "required_nl": 'a\n  {{ required "a\\nb" nil }}',
+    "required_empty": '{{ required "msg here" "" }}',
+    "fail": 'x\n  {{ fail "boom" }}',
+    "fail_in_include": '{{ define "f" }}{{ fail "deep" }}{{ end }}{{ include "f" . }}',
+    "fail_in_tpl": '{{ tpl "{{ fail \\"ff\\" }}" . }}',
+    "required_in_tpl_in_include": '{{ define "g" }}{{ tpl "{{ required \\"rq\\" nil }}" . }}{{ end }}{{ include "g" . }}',
+    "tpl_exec": '{{ tpl "{{ .Values.x.y }}" . }}',
+    "tpl_parse": '{{ tpl "{{ .Values.x" . }}',
+    "tpl_func_error": '{{ tpl "{{ index .Values 1 }}" . }}',
+    "include_missing": '{{ include "nope" . }}',
+    "include_nil": '{{ define "x" }}\n  {{ .Values.a.b }}{{ end }}{{ include "x" . }}',
+    "include_include_nil": ('{{ define "x" }}{{ .Values.a.b }}{{ end }}{{ define "y" }}{{ include "x" . }}{{ end }}'
+                            '{{ include "y" . }}'),
+    "include_funcerr": '{{ define "x" }}{{ index .Values 1 }}{{ end }}{{ include "x" . }}',
+    "parse": 'a\n{{ .Values.x',
+    "parse_end": '{{ end }}',
+    "parse_func": '{{ env "HOME" }}',
+    "exec_nil": '{{ .Values.x.y.z }}',
+    "index_direct": '{{ index .Values 1 }}',
+    "undefined_tpl": '{{ template "nope" . }}',
+    "int_field": '{{ $x := 1 }}{{ $x.foo }}',
+    "include_args": '{{ include "a" }}',
+    "tpl_nonstring": '{{ tpl 1 . }}',
+}
+
+
+@pytest.mark.parametrize("case", sorted(ERRORS))
+def test_error_messages_match_helm(case):
+    templates = {"t.yaml": ERRORS[case]}
+    assert our_error_text(templates) == helm_error_text(templates)
+
+
+def test_include_recursion_is_stopped():
+    templates = {"t.yaml": '{{ define "r" }}{{ include "r" . }}{{ end }}{{ include "r" . }}'}
+    message = our_error_text(templates)
+    assert "rendering template has a nested reference name: r: unable to execute template" in message or \
+        "rendering template failed" in message
+
+
+def test_strict_mode_fails_on_missing_key():
+    with pytest.raises(RenderError, match="map has no entry for key"):
+        ours({"t.yaml": "{{ .Values.missing }}"}, strict=True)
+
+
+def test_lookup_is_injected_in_install_mode():
+    calls = []
+
+    def lookup(api_version, kind, namespace, name):
+        calls.append((api_version, kind, namespace, name))
+        return {"metadata": {"name": name}}
+
+    out = ours({"t.yaml": '{{ (lookup "v1" "Secret" "ns" "s1").metadata.name }}'}, lookup=lookup)
+    assert out == {"c/templates/t.yaml": "s1"}
+    assert calls == [("v1", "Secret", "ns", "s1")]
