@@ -150,6 +150,9 @@ def printf(format, *args) -> str:
     return sprintf(format, *args)
 
 
+printf.go_args = ("string", None)
+
+
 def println(*args) -> str:
     """Go ``println`` (fmt.Sprintln)."""
     return sprintln(*args)

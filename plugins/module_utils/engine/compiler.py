@@ -345,6 +345,7 @@ class _Compiler(object):
                      for i, c in enumerate(node.cmds))
         names = [v.ident[0] for v in node.decl]
         is_assign = node.is_assign
+        at = last_at(node)
         if not names and len(cmds) == 1:
             only = cmds[0]
 
@@ -358,7 +359,7 @@ class _Compiler(object):
                 value = cmd(state, dot, value)
             for name in names:
                 if is_assign:
-                    _set_var(state, node, name, value)
+                    _set_var(state, at, name, value)
                 else:
                     state.vars.append([name, value])
             return value
@@ -525,9 +526,13 @@ class _Compiler(object):
 
         def _call(state, dot, final, fn):
             check_arity(state, ident, name, fn, nargs, final is not MISSING)
-            argv = [a(state, dot) for a in args]
-            if final is not MISSING:
-                argv.append(final)
+            types = getattr(fn, "go_args", None)
+            if types is None:
+                argv = [a(state, dot) for a in args]
+                if final is not MISSING:
+                    argv.append(final)
+            else:
+                argv = typed_args(state, dot, fn, types, arg_nodes, args, final, ident)
             return call_function(state, err_node, name, fn, argv)
 
         def run_function(state, dot, final):
@@ -536,6 +541,84 @@ class _Compiler(object):
                 fail(state, ident, "%s is not a defined function" % go_quote(name))
             return _call(state, dot, final, fn)
         return run_function
+
+
+_NILABLE_PREFIXES = ("[]", "map[", "*", "interface", "func")
+
+
+def _can_be_nil(typ: str) -> bool:
+    return typ.startswith(_NILABLE_PREFIXES)
+
+
+def _param_type(types, index: int, fixed: int, variadic: bool):
+    if variadic and index >= fixed:
+        return types[fixed] if fixed < len(types) else None
+    return types[index] if index < len(types) else None
+
+
+def _literal_for(state, node, typ: str):
+    """Go evalBool/evalString/evalInteger/evalFloat: a literal argument for a typed parameter."""
+    if typ == "bool":
+        if isinstance(node, nd.BoolNode):
+            return node.true
+        fail(state, node, "expected bool; found %s" % node)
+    if typ == "string":
+        if isinstance(node, nd.StringNode):
+            return node.text
+        fail(state, node, "expected string; found %s" % node)
+    if typ in ("int", "int64", "int32", "int8", "int16"):
+        if isinstance(node, nd.NumberNode) and node.is_int:
+            return node.int_value
+        fail(state, node, "expected integer; found %s" % node)
+    if typ in ("float64", "float32"):
+        if isinstance(node, nd.NumberNode) and node.is_float:
+            return node.float_value
+        fail(state, node, "expected float; found %s" % node)
+    if typ.startswith("uint"):
+        if isinstance(node, nd.NumberNode) and node.is_int and node.int_value >= 0:
+            return node.int_value
+        fail(state, node, "expected unsigned integer; found %s" % node)
+    fail(state, node, "can't handle %s for arg of type %s" % (node, typ))
+
+
+def _validate(state, node, value, typ: str):
+    """Go validateType: a computed value for a typed parameter."""
+    if value is None:
+        if _can_be_nil(typ):
+            return None
+        fail(state, node, "invalid value; expected %s" % typ)
+    actual = go_type_name(value)
+    if actual != typ and not typ.startswith("interface"):
+        fail(state, node, "wrong type for value; expected %s; got %s" % (typ, actual))
+    return value
+
+
+def typed_args(state, dot, fn, types, arg_nodes, args, final, ident):
+    """Evaluate arguments for a function that declares Go parameter types in ``fn.go_args`` (a tuple of Go type
+    names, the last one being the element type of a variadic parameter; None or "interface {}" accept anything).
+    Gives Go's "expected string; found 1" / "wrong type for value; expected string; got int" errors."""
+    low, high = arity(fn)
+    variadic = high is None
+    argv = []
+    for i, node in enumerate(arg_nodes):
+        typ = _param_type(types, i, low, variadic)
+        if typ is None or typ.startswith("interface"):
+            argv.append(args[i](state, dot))
+        elif isinstance(node, nd.NilNode):
+            if not _can_be_nil(typ):
+                fail(state, node, "cannot assign nil to %s" % typ)
+            argv.append(None)
+        elif isinstance(node, (nd.BoolNode, nd.StringNode, nd.NumberNode)):
+            argv.append(_literal_for(state, node, typ))
+        else:
+            argv.append(_validate(state, last_at(node), args[i](state, dot), typ))
+    if final is not MISSING:
+        typ = _param_type(types, len(arg_nodes), low, variadic)
+        if typ is not None:
+            at = last_at(arg_nodes[-1]) if arg_nodes else ident
+            final = _validate(state, at, final, typ)
+        argv.append(final)
+    return argv
 
 
 def _sorted_keys(mapping):

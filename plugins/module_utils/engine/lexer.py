@@ -287,10 +287,10 @@ def lex_inside_action(lx: Lexer):
         lx.emit(LEFT_PAREN)
         lx.paren_depth += 1
     elif c == ")":
-        lx.emit(RIGHT_PAREN)
         lx.paren_depth -= 1
         if lx.paren_depth < 0:
             return lx.errorf("unexpected right paren")
+        lx.emit(RIGHT_PAREN)
     elif ord(c) < 0x80 and c.isprintable():
         lx.emit(CHAR)
     else:

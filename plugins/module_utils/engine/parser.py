@@ -31,6 +31,7 @@ class Parser(object):
         self.tree = None
         self.vars = ["$"]
         self.range_depth = 0
+        self.action_line = 0
 
     # -- token stream ------------------------------------------------------------------------------------------
     def _lex_next(self):
@@ -96,6 +97,13 @@ class Parser(object):
         return token
 
     def unexpected(self, token, context: str):
+        if token.typ == lx.ERROR:
+            extra = ""
+            if self.action_line != 0 and self.action_line != token.line:
+                extra = " in action started at %s:%d" % (self.name, self.action_line)
+                if token.val.endswith(" action"):
+                    extra = extra[len(" in action"):]
+            self.errorf("%s%s" % (token, extra))
         self.errorf("unexpected %s in %s" % (token, context))
 
     # -- trees -------------------------------------------------------------------------------------------------
@@ -132,9 +140,10 @@ class Parser(object):
 
     def _parse_definition(self) -> None:
         context = "define clause"
-        saved = (self.vars, self.range_depth)
+        saved = (self.vars, self.range_depth, self.action_line)
         self.vars = ["$"]
         self.range_depth = 0
+        self.action_line = 0
         name_token = self.expect_one_of(lx.STRING, lx.RAW_STRING, context)
         tree = self._new_tree(go_unquote(name_token.val, self))
         self.tree = tree
@@ -143,7 +152,7 @@ class Parser(object):
         if not isinstance(end, nd.EndNode):
             self.errorf("unexpected %s in %s" % (end, context))
         self._add(tree)
-        self.vars, self.range_depth = saved
+        self.vars, self.range_depth, self.action_line = saved
 
     def item_list(self):
         lst = nd.ListNode(self.tree, self.peek_non_space().pos)
@@ -159,7 +168,11 @@ class Parser(object):
         if token.typ == lx.TEXT:
             return nd.TextNode(self.tree, token.pos, token.val)
         if token.typ == lx.LEFT_DELIM:
-            return self.action()
+            saved = self.action_line
+            self.action_line = token.line
+            node = self.action()
+            self.action_line = saved if saved == 0 else 0
+            return node
         self.unexpected(token, "input")
 
     def action(self):
@@ -301,9 +314,10 @@ class Parser(object):
         name = self.parse_template_name(token, context)
         pipe = self.pipeline(context, lx.RIGHT_DELIM)
         outer = self.tree
-        saved = (self.vars, self.range_depth)
+        saved = (self.vars, self.range_depth, self.action_line)
         self.vars = ["$"]
         self.range_depth = 0
+        self.action_line = 0
         block = self._new_tree(name)
         self.tree = block
         block.root, end = self.item_list()
@@ -311,7 +325,7 @@ class Parser(object):
             self.errorf("unexpected %s in %s" % (end, context))
         self._add(block)
         self.tree = outer
-        self.vars, self.range_depth = saved
+        self.vars, self.range_depth, self.action_line = saved
         return nd.TemplateNode(self.tree, token.pos, token.line, name, pipe)
 
     def template_control(self):
@@ -344,10 +358,8 @@ class Parser(object):
                 self.backup()
             elif typ == lx.PIPE:
                 pass
-            elif typ == lx.ERROR:
-                self.errorf(token.val)
             else:
-                self.errorf("unexpected %s in operand" % token)
+                self.unexpected(token, "operand")
             break
         if not cmd.args:
             self.errorf("empty command")
@@ -374,9 +386,7 @@ class Parser(object):
     def term(self):
         token = self.next_non_space()
         typ = token.typ
-        if typ == lx.ERROR:
-            self.errorf(token.val)
-        elif typ == lx.IDENTIFIER:
+        if typ == lx.IDENTIFIER:
             if not self.has_function(token.val):
                 self.errorf("function %s not defined" % _q(token.val))
             return nd.IdentifierNode(self.tree, token.pos, token.val)
@@ -618,7 +628,10 @@ def parse(name: str, text: str, has_function) -> dict:
 
     Returns ``{template name: nodes.Tree}``. Raises TemplateParseError with Go's message.
     """
+    parser = Parser(name, text, has_function)
     try:
-        return Parser(name, text, has_function).parse()
+        return parser.parse()
     except RecursionError:
-        raise TemplateParseError("template: %s: template is nested too deeply" % name)
+        pass
+    # Go allows 10000 nested parentheses; Python's stack allows fewer, and says so the way Go does.
+    parser.errorf("max expression depth exceeded")
