@@ -64,7 +64,8 @@ def go_func(*params: str, variadic: str = None):
     """Declare a function's Go signature and check its arguments on every call.
 
     ``params`` are the Go types of the fixed parameters, ``variadic`` the element type of a trailing ``...T``.
-    Sets ``go_params`` / ``go_variadic`` on the returned callable so the executor may check arity and types itself.
+    Sets ``go_params`` / ``go_variadic`` and ``go_args`` (fixed types then the variadic element type, what
+    engine/compiler.py ``typed_args`` reads) so the executor checks argument types with Go's messages.
     Raises FuncError for a wrong argument count ("wrong number of args for NAME: want N got M") and ArgTypeError
     for an argument of the wrong type.
     """
@@ -84,6 +85,8 @@ def go_func(*params: str, variadic: str = None):
 
         wrapper.go_params = params
         wrapper.go_variadic = variadic
+        # engine/compiler.py typed_args: fixed parameter types, then the variadic element type.
+        wrapper.go_args = params + ((variadic,) if variadic is not None else ())
         return wrapper
 
     return deco
@@ -317,3 +320,22 @@ def go_bytes(text: str) -> bytes:
 def from_go_bytes(data: bytes) -> str:
     """A Go string from its bytes; invalid UTF-8 is kept as surrogate escapes so byte slicing round-trips."""
     return data.decode("utf-8", "surrogateescape")
+
+
+class StringSlice(list):
+    """A Go ``[]string`` result (splitList, keys, toStrings, sortAlpha, regexFindAll, ...): a list whose
+    ``%T`` is "[]string"."""
+
+    go_type = "[]string"
+
+
+class IntSlice(list):
+    """A Go ``[]int`` result (until, untilStep): a list whose ``%T`` is "[]int"."""
+
+    go_type = "[]int"
+
+
+class StringMap(dict):
+    """A Go ``map[string]string`` result (split, splitn)."""
+
+    go_type = "map[string]string"

@@ -19,7 +19,10 @@ import secrets
 import struct
 
 from ..errors import FuncError
-from ._base import ANY, INT, STRING, go_func
+from ._base import INT, STRING, go_func
+
+SLICE = "[]interface {}"
+CERT = "sprig.certificate"
 
 _SEED = b"com.lyndir.masterpassword"
 _TEMPLATES = {
@@ -50,7 +53,7 @@ def _need_cryptography():
                         "templates; install it with: pip install cryptography")
 
 
-@go_func(INT, STRING, STRING, STRING, STRING)
+@go_func("uint32", STRING, STRING, STRING, STRING)
 def derivePassword(counter, password_type, password, user, site):
     """Master Password algorithm: scrypt(password, seed+user) keyed HMAC-SHA256 over seed+site+counter picks a
     template of ``password_type`` (maximum, long, medium, short, basic, pin) and its characters."""
@@ -268,14 +271,14 @@ def _self_signed(cn, ips, dns, days, key) -> Certificate:
                        days, key, None, None, False)
 
 
-@go_func(STRING, ANY, ANY, INT)
+@go_func(STRING, SLICE, SLICE, INT)
 def genSelfSignedCert(cn, ips, dns, days):
     """Sprig genSelfSignedCert CN IPS DNSNAMES DAYS: a self-signed server/client certificate (RSA 2048)."""
     _need_cryptography()
     return _self_signed(cn, ips, dns, days, _rsa_key(2048))
 
 
-@go_func(STRING, ANY, ANY, INT, STRING)
+@go_func(STRING, SLICE, SLICE, INT, STRING)
 def genSelfSignedCertWithKey(cn, ips, dns, days, key_pem):
     """Sprig genSelfSignedCertWithKey: genSelfSignedCert with the given PEM private key."""
     _need_cryptography()
@@ -299,14 +302,14 @@ def _signed(cn, ips, dns, days, ca, key) -> Certificate:
     return _build_cert(cn, ip_list, dns_list, days, key, issuer_cert, issuer_key, False)
 
 
-@go_func(STRING, ANY, ANY, INT, ANY)
+@go_func(STRING, SLICE, SLICE, INT, CERT)
 def genSignedCert(cn, ips, dns, days, ca):
     """Sprig genSignedCert CN IPS DNSNAMES DAYS CA: a certificate with a new RSA 2048 key signed by CA."""
     _need_cryptography()
     return _signed(cn, ips, dns, days, ca, _rsa_key(2048))
 
 
-@go_func(STRING, ANY, ANY, INT, ANY, STRING)
+@go_func(STRING, SLICE, SLICE, INT, CERT, STRING)
 def genSignedCertWithKey(cn, ips, dns, days, ca, key_pem):
     """Sprig genSignedCertWithKey: genSignedCert with the given PEM private key."""
     _need_cryptography()

@@ -451,7 +451,7 @@ def htmlDateInZone(when, zone):
     return go_format(_in_zone(_time_of(when), zone), "2006-01-02")
 
 
-@go_func(STRING, ANY)
+@go_func(STRING, "time.Time")
 def dateModify(change, when):
     """Sprig dateModify: the time plus a Go duration ("-1.5h"); an invalid duration leaves it unchanged."""
     t = _need_time(when, 1)
@@ -461,7 +461,7 @@ def dateModify(change, when):
         return t
 
 
-@go_func(STRING, ANY)
+@go_func(STRING, "time.Time")
 def mustDateModify(change, when):
     """Like dateModify but an invalid duration fails the template."""
     t = _need_time(when, 1)
@@ -489,7 +489,7 @@ def mustToDate(layout, value):
         raise FuncError(str(exc))
 
 
-@go_func(ANY)
+@go_func("time.Time")
 def unixEpoch(when):
     """Sprig unixEpoch: Unix seconds of a time, as a string."""
     return str(_need_time(when, 0).Unix())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 
 from ..errors import FuncError
-from ._base import ANY, MAP, STRING, empty, go_func, strval
+from ._base import ANY, MAP, STRING, StringSlice, empty, go_func, strval
 
 
 @go_func(variadic=ANY)
@@ -65,7 +65,7 @@ def pluck(key, *dicts):
 @go_func(variadic=MAP)
 def keys(*dicts):
     """Sprig keys: the keys of all maps (duplicates kept)."""
-    return [k for d in dicts if d is not None for k in d]
+    return StringSlice(k for d in dicts if d is not None for k in d)
 
 
 @go_func(MAP, variadic=STRING)
@@ -142,7 +142,10 @@ def mergeOverwrite(dst, *srcs):
 
 @go_func(ANY)
 def deepCopy(value):
-    """Sprig deepCopy (copystructure.Copy): an independent deep copy of maps and lists."""
+    """Sprig deepCopy (copystructure.Copy): an independent deep copy of maps and lists; nil is an error as in
+    copystructure (reflect on a zero Value)."""
+    if value is None:
+        raise FuncError("reflect: call of reflect.Value.Type on zero Value")
     return copy.deepcopy(value)
 
 

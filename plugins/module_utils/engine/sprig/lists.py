@@ -65,16 +65,14 @@ def first(items):
 
 @go_func(ANY)
 def rest(items):
-    """Sprig rest: all but the first element (nil for an empty list)."""
-    seq = _as_slice(items, "Cannot find rest on type %s")
-    return seq[1:] if seq else None
+    """Sprig rest: all but the first element (a nil []interface{}, printed "[]", for an empty list)."""
+    return _as_slice(items, "Cannot find rest on type %s")[1:]
 
 
 @go_func(ANY)
 def initial(items):
-    """Sprig initial: all but the last element (nil for an empty list)."""
-    seq = _as_slice(items, "Cannot find initial on type %s")
-    return seq[:-1] if seq else None
+    """Sprig initial: all but the last element (a nil []interface{}, printed "[]", for an empty list)."""
+    return _as_slice(items, "Cannot find initial on type %s")[:-1]
 
 
 @go_func(ANY)

@@ -10,7 +10,7 @@ import math
 import secrets
 
 from ..errors import FuncError
-from ._base import ANY, FLOAT, INT, go_func, to_float64, to_int64, wrap_int64
+from ._base import ANY, FLOAT, INT, IntSlice, go_func, to_float64, to_int64, wrap_int64
 
 _DIV_ZERO = "runtime error: integer divide by zero"
 
@@ -222,11 +222,11 @@ def until_step(start: int, stop: int, step: int) -> list:
     """Sprig untilStep on ints: [start, start+step, ...) toward stop; [] when step points away."""
     if stop < start:
         if step >= 0:
-            return []
-        return list(range(start, stop, step))
+            return IntSlice()
+        return IntSlice(range(start, stop, step))
     if step <= 0:
-        return []
-    return list(range(start, stop, step))
+        return IntSlice()
+    return IntSlice(range(start, stop, step))
 
 
 @go_func(INT)

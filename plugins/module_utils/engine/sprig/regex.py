@@ -12,7 +12,7 @@ import functools
 import re
 
 from ..errors import FuncError
-from ._base import INT, STRING, go_func
+from ._base import INT, STRING, StringSlice, go_func
 
 _POSIX = {
     "alnum": "0-9A-Za-z", "alpha": "A-Za-z", "ascii": "\\x00-\\x7f", "blank": "\\t ", "cntrl": "\\x00-\\x1f\\x7f",
@@ -20,6 +20,7 @@ _POSIX = {
     "space": "\\t\\n\\v\\f\\r ", "upper": "A-Z", "word": "0-9A-Za-z_", "xdigit": "0-9A-Fa-f",
 }
 _CLASS_ESCAPES = "dDwWsS"
+_REPEAT = re.compile(r"\{\d+(?:,\d*)?\}")
 
 
 def translate(pattern: str) -> str:
@@ -95,7 +96,9 @@ def translate(pattern: str) -> str:
             i += 1
             continue
         if ch == "$" and not multiline:
-            out.append("(?!(?s:.))")
+            out.append("\\Z")
+        elif ch == "{" and not _REPEAT.match(pattern, i):
+            out.append("\\{")
         elif ch == "(" and pattern.startswith("(?<", i) and not pattern.startswith("(?<=", i) \
                 and not pattern.startswith("(?<!", i):
             out.append("(?P<")
@@ -231,8 +234,8 @@ def mustRegexMatch(regex, s):
 def regexFindAll(regex, s, n):
     """Sprig regexFindAll: up to n matches (all when n < 0) as a list of strings."""
     if n == 0:
-        return []
-    return [m.group(0) for m in find_all(compile_go(regex), s, n)]
+        return StringSlice()
+    return StringSlice(m.group(0) for m in find_all(compile_go(regex), s, n))
 
 
 @go_func(STRING, STRING)
@@ -258,9 +261,9 @@ def regexReplaceAllLiteral(regex, s, repl):
 def regexSplit(regex, s, n):
     """Sprig regexSplit: regexp.Split(s, n): at most n parts (all when n < 0); n == 0 gives an empty list."""
     if n == 0:
-        return []
+        return StringSlice()
     if regex and s == "":
-        return [""]
+        return StringSlice([""])
     parts, beg, end = [], 0, 0
     for m in find_all(compile_go(regex), s, n):
         if n > 0 and len(parts) == n - 1:
@@ -271,7 +274,7 @@ def regexSplit(regex, s, n):
         beg = m.end()
     if end != len(s):
         parts.append(s[beg:])
-    return parts
+    return StringSlice(parts)
 
 
 _META = frozenset("\\.+*?()|[]{}^$")

@@ -11,7 +11,7 @@ import unicodedata
 import zlib
 
 from ..errors import FuncError
-from ._base import ANY, INT, STRING, from_go_bytes, go_bytes, go_func, go_quote, strval
+from ._base import ANY, INT, STRING, StringMap, StringSlice, from_go_bytes, go_bytes, go_func, go_quote, strval
 
 _GO_SPACE = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
                       "\u200a\u2028\u2029\u202f\u205f\u3000")
@@ -397,30 +397,32 @@ def _go_split(s: str, sep: str, n: int = -1) -> list:
 @go_func(STRING, STRING)
 def split(sep, s):
     """Sprig split: strings.Split as a map {"_0": part0, "_1": part1, ...}."""
-    return {"_%d" % i: part for i, part in enumerate(_go_split(s, sep))}
+    return StringMap(("_%d" % i, part) for i, part in enumerate(_go_split(s, sep)))
 
 
 @go_func(STRING, INT, STRING)
 def splitn(sep, n, s):
     """Sprig splitn: strings.SplitN(s, sep, n) as a map {"_0": ..., ...}."""
-    return {"_%d" % i: part for i, part in enumerate(_go_split(s, sep, n))}
+    return StringMap(("_%d" % i, part) for i, part in enumerate(_go_split(s, sep, n)))
 
 
 @go_func(STRING, STRING)
 def splitList(sep, s):
-    """strings.Split(s, sep) as a list of strings."""
-    return _go_split(s, sep)
+    """strings.Split(s, sep) as a []string."""
+    return StringSlice(_go_split(s, sep))
 
 
 def strslice(value) -> list:
     """Sprig strslice: a slice's non-nil elements as strings; nil gives []; any other value [strval(value)]."""
+    if isinstance(value, StringSlice):
+        return value
     if isinstance(value, (list, tuple)):
-        return [strval(v) for v in value if v is not None]
+        return StringSlice(strval(v) for v in value if v is not None)
     if isinstance(value, (bytes, bytearray)):
-        return [str(b) for b in value]
+        return StringSlice(str(b) for b in value)
     if value is None:
-        return []
-    return [strval(value)]
+        return StringSlice()
+    return StringSlice([strval(value)])
 
 
 @go_func(ANY)
@@ -439,8 +441,8 @@ def join(sep, value):
 def sortAlpha(value):
     """Sprig sortAlpha: a slice's elements as strings sorted by bytes; a non-slice gives [strval(value)]."""
     if isinstance(value, (list, tuple, bytes, bytearray)):
-        return sorted(strslice(value), key=go_bytes)
-    return [strval(value)]
+        return StringSlice(sorted(strslice(value), key=go_bytes))
+    return StringSlice([strval(value)])
 
 
 _ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
