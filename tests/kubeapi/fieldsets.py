@@ -72,6 +72,36 @@ def _collect(value, path, out):
     out.add(path)
 
 
+# Fields whose Go type is a map (map[string]string, ResourceList): an Update that creates one owns the map
+# itself too, which FieldsV1 shows as ".": {} (structs are never members on their own).
+MAP_FIELDS = {"labels", "annotations", "data", "binaryData", "stringData", "matchLabels", "nodeSelector", "limits",
+              "requests", "parameters", "capacity", "selector"}
+
+
+def new_map_nodes(old, new):
+    """Paths of non-empty map-typed fields present in new but not in old (for Update operations)."""
+    out = set()
+
+    def walk(value, path):
+        if isinstance(value, dict) and not _atomic_map(path, value):
+            for k, v in value.items():
+                p = path + (("f", k),)
+                if isinstance(v, dict) and v and k in MAP_FIELDS and not _atomic_map(p, v) \
+                        and (old is None or get_at(old, p) is MISSING):
+                    out.add(p)
+                walk(v, p)
+        elif isinstance(value, list):
+            kind, keys = list_semantics(_names(path))
+            if kind == "map":
+                for item in value:
+                    ident = element_key(item, keys)
+                    if ident is not None:
+                        walk(item, path + (("k", tuple(sorted(ident))),))
+
+    walk(new, ())
+    return {p for p in out if not _stripped(p)}
+
+
 def _hashable(v):
     return json.dumps(v, sort_keys=True) if isinstance(v, (dict, list)) else v
 

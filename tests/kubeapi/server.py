@@ -20,7 +20,7 @@ import yaml
 
 from . import discovery, protobuf
 from .errors import ApiError, bad_request, resource_not_found
-from .selectors import SelectorError, parse_field_selector, parse_label_selector
+from .selection import SelectorError, parse_field_selector, parse_label_selector
 from .store import APPLY, WriteOptions
 
 PROTOBUF = "application/vnd.kubernetes.protobuf"

@@ -20,7 +20,7 @@ import yaml
 from . import defaults, fieldsets
 from .errors import (ApiError, already_exists, bad_request, conflict, namespace_not_found, not_found)
 from .patches import PatchError, json_patch, merge_patch, strategic_merge_patch
-from .selectors import match_fields, match_labels
+from .selection import match_fields, match_labels
 
 APPLY = "application/apply-patch+yaml"
 MERGE = "application/merge-patch+json"
@@ -337,7 +337,8 @@ class Store:
         new_paths = fieldsets.field_paths(obj, status_is_subresource=not status_sub)
         if status_sub:
             new_paths = {p for p in new_paths if p[:1] == (("f", "status"),)}
-        changed = fieldsets.changed_paths(old, obj, new_paths)
+        changed = fieldsets.changed_paths(old, obj, new_paths) | {
+            p for p in fieldsets.new_map_nodes(old, obj) if not status_sub or p[:1] == (("f", "status"),)}
         me = {"manager": opts.manager, "operation": "Update", "apiVersion": opts.api_version}
         if status_sub:
             me["subresource"] = "status"

@@ -526,3 +526,11 @@ def test_unauthenticated_requests_are_rejected(emulator, kubeconfig):
     ctx = ssl.create_default_context(cadata=base64.b64decode(cluster["certificate-authority-data"]).decode())
     r = httpx.get(cluster["server"] + "/api/v1/namespaces", verify=ctx)
     assert r.status_code == 401 and r.json()["reason"] == "Unauthorized"
+
+
+def test_update_managed_fields_own_new_maps(core, ns):
+    cm = core.create_namespaced_config_map(ns, {"metadata": {"name": "mf", "labels": {"x": "1"}}, "data": {"k": "v"}},
+                                           field_manager="creator")
+    entry = cm.metadata.managed_fields[0]
+    assert (entry.manager, entry.operation, entry.api_version) == ("creator", "Update", "v1")
+    assert entry.fields_v1 == {"f:data": {".": {}, "f:k": {}}, "f:metadata": {"f:labels": {".": {}, "f:x": {}}}}

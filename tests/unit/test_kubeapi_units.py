@@ -7,7 +7,7 @@ import pytest
 
 from kubeapi import fieldsets, protobuf
 from kubeapi.patches import PatchError, json_patch, merge_patch, strategic_merge_patch
-from kubeapi.selectors import SelectorError, match_fields, match_labels, parse_field_selector, parse_label_selector
+from kubeapi.selection import SelectorError, match_fields, match_labels, parse_field_selector, parse_label_selector
 
 
 @pytest.mark.parametrize("selector,labels,expected", [
