@@ -151,3 +151,89 @@ def test_family_matches_helm(family, reference, ours):
     assert len(got) == len(expected)
     for line, (want, have) in enumerate(zip(expected, got), 1):
         assert have == want, "%s line %d" % (family, line)
+
+
+ERROR_VALUES = {"f": 1.5, "s": "x", "l": [1]}
+
+# Templates that fail in Helm; our error message (position, node, Go's text) must be the same.
+ERRORS = [
+    '{{ append "str" 1 }}',
+    '{{ first 1 }}',
+    '{{ prepend nil 1 }}',
+    '{{ concat (list 1) "x" }}',
+    '{{ slice (list 1 2) 1 5 }}',
+    '{{ slice "abc" 1 }}',
+    '{{ chunk 0 (list 1) }}',
+    '{{ chunk -1 (list 1) }}',
+    '{{ dig "a" (dict) }}',
+    '{{ dig "a" "b" "d" (dict "a" "x") }}',
+    '{{ dig 1 "d" (dict "a" "x") }}',
+    '{{ div 1 0 }}',
+    '{{ mod 1 0 }}',
+    '{{ substr 2 1 "abc" }}',
+    '{{ substr -1 10 "abc" }}',
+    '{{ substr 5 -1 "abc" }}',
+    '{{ repeat -1 "x" }}',
+    '{{ regexFind "(" "x" }}',
+    '{{ mustRegexMatch "[" "x" }}',
+    '{{ regexReplaceAll "a**" "x" "y" }}',
+    '{{ semver "x" }}',
+    '{{ semverCompare "bad" "1.0.0" }}',
+    '{{ mustToDate "2006" "x" }}',
+    '{{ mustDateModify "x" now }}',
+    '{{ trunc .Values.f "x" }}',
+    '{{ upper 1 }}',
+    '{{ upper .Values.f }}',
+    '{{ set nil "a" 1 }}',
+    '{{ randInt 5 1 }}',
+    '{{ mustFromJson "{" }}',
+    '{{ urlParse "%zz" }}',
+    '{{ urlParse ":x" }}',
+    '{{ decryptAES "k" "short" }}',
+    '{{ decryptAES "k" "!!" }}',
+    '{{ genSignedCert "x" nil nil 1 (dict) }}',
+    '{{ genSelfSignedCert "x" (list 1) nil 1 }}',
+    '{{ genSelfSignedCert "x" (list "bad") nil 1 }}',
+    '{{ genSelfSignedCert "x" nil (list 2) 1 }}',
+    '{{ genCAWithKey "x" 1 "nope" }}',
+    '{{ unixEpoch 1 }}',
+    '{{ ternary 1 2 "x" }}',
+    '{{ ternary 1 2 .Values.s }}',
+    '{{ mustToPrettyJson (float64 "inf") }}',
+    '{{ mustToRawJson (float64 "nan") }}',
+    '{{ without 1 2 }}',
+    '{{ has 1 "x" }}',
+    '{{ uniq (dict) }}',
+    '{{ reverse nil }}',
+    '{{ keys (list) }}',
+    '{{ pluck "a" (list) }}',
+    '{{ merge (dict) 1 }}',
+    '{{ derivePassword -1 "long" "a" "b" "c" }}',
+    '{{ until 1.5 }}',
+    '{{ seq 1 "x" }}',
+    '{{ abbrev 5 nil }}',
+    '{{ round 1.5 1.5 }}',
+    '{{ indent .Values.f "x" }}',
+    '{{ regexSplit "a" "b" .Values.f }}',
+    '{{ mustChunk 2 "x" }}',
+    '{{ mustLast 5 }}',
+    '{{ mustInitial "x" }}',
+    '{{ mustRest 1 }}',
+    '{{ compact 1 }}',
+    '{{ typeIs 1 "x" }}',
+    '{{ hasKey (list) "a" }}',
+    '{{ get (list) "a" }}',
+    '{{ dateModify "1h" "x" }}',
+    '{{ date 1 2 }}',
+    '{{ b64enc 5 }}',
+    '{{ htpasswd "u" 5 }}',
+    '{{ splitn "," .Values.f "a" }}',
+    '{{ list 1 | join }}',
+]
+
+
+@pytest.mark.parametrize("text", ERRORS)
+def test_error_matches_helm(text):
+    expected = helm_error("e", text, ERROR_VALUES)
+    assert expected, "Helm rendered %r without error" % text
+    assert our_error("e", text, ERROR_VALUES) == expected

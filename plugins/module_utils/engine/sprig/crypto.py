@@ -164,7 +164,7 @@ def _parse_private_key(pem: str):
     try:
         return ser.load_pem_private_key(pem.encode("ascii", "replace"), password=None)
     except (ValueError, TypeError) as exc:
-        raise FuncError("parsing private key: %s" % exc)
+        raise FuncError("decoding PEM: %s" % exc)
 
 
 # Certificates ----------------------------------------------------------------------------------------------------
@@ -259,11 +259,18 @@ def genCA(cn, days):
     return _ca(cn, days, _rsa_key(2048))
 
 
+def _given_key(key_pem: str):
+    try:
+        return _parse_private_key(key_pem)
+    except FuncError as exc:
+        raise FuncError("parsing private key: %s" % exc)
+
+
 @go_func(STRING, INT, STRING)
 def genCAWithKey(cn, days, key_pem):
     """Sprig genCAWithKey: genCA with the given PEM private key."""
     _need_cryptography()
-    return _ca(cn, days, _parse_private_key(key_pem))
+    return _ca(cn, days, _given_key(key_pem))
 
 
 def _self_signed(cn, ips, dns, days, key) -> Certificate:
@@ -282,7 +289,7 @@ def genSelfSignedCert(cn, ips, dns, days):
 def genSelfSignedCertWithKey(cn, ips, dns, days, key_pem):
     """Sprig genSelfSignedCertWithKey: genSelfSignedCert with the given PEM private key."""
     _need_cryptography()
-    return _self_signed(cn, ips, dns, days, _parse_private_key(key_pem))
+    return _self_signed(cn, ips, dns, days, _given_key(key_pem))
 
 
 def _signed(cn, ips, dns, days, ca, key) -> Certificate:
@@ -298,7 +305,10 @@ def _signed(cn, ips, dns, days, ca, key) -> Certificate:
         issuer_cert = x509.load_pem_x509_certificate(ca.Cert.encode("ascii", "replace"))
     except ValueError as exc:
         raise FuncError("error parsing certificate: decodedSignerCert.Bytes: %s" % exc)
-    issuer_key = _parse_private_key(ca.Key)
+    try:
+        issuer_key = _parse_private_key(ca.Key)
+    except FuncError as exc:
+        raise FuncError("error parsing private key: %s" % exc)
     return _build_cert(cn, ip_list, dns_list, days, key, issuer_cert, issuer_key, False)
 
 
@@ -313,7 +323,7 @@ def genSignedCert(cn, ips, dns, days, ca):
 def genSignedCertWithKey(cn, ips, dns, days, ca, key_pem):
     """Sprig genSignedCertWithKey: genSignedCert with the given PEM private key."""
     _need_cryptography()
-    return _signed(cn, ips, dns, days, ca, _parse_private_key(key_pem))
+    return _signed(cn, ips, dns, days, ca, _given_key(key_pem))
 
 
 @go_func(STRING, STRING)
@@ -367,10 +377,11 @@ def encryptAES(password, plaintext):
 @go_func(STRING, STRING)
 def decryptAES(password, crypt_text):
     """Sprig decryptAES: the inverse of encryptAES. Raises FuncError for bad base64 or short input."""
-    try:
-        data = base64.b64decode(crypt_text, validate=True)
-    except (binascii.Error, ValueError):
-        raise FuncError("illegal base64 data at input byte 0")
+    from .encoding import _b64_error
+    err = _b64_error(crypt_text)
+    if err:
+        raise FuncError(err)
+    data = base64.b64decode(crypt_text)
     if len(data) < 16:
         raise FuncError("ciphertext too short")
     if len(data) % 16:

@@ -43,9 +43,7 @@ def chunk(size, items):
     """Sprig chunk: the list split into lists of ``size`` elements (the last may be shorter)."""
     seq = _as_slice(items, "Cannot chunk type %s")
     if size <= 0:
-        if not seq:
-            return []
-        raise FuncError("runtime error: integer divide by zero" if size == 0 else "runtime error: makeslice: len out of range")
+        raise FuncError("runtime error: makeslice: len out of range")
     return [seq[i:i + size] for i in range(0, len(seq), size)]
 
 
@@ -129,7 +127,7 @@ def slice_(items, *indices):
     start = to_int64(indices[0]) if indices else 0
     end = to_int64(indices[1]) if len(indices) >= 2 else len(seq)
     if start < 0 or end < start or end > len(seq):
-        raise FuncError("reflect: slice index out of range")
+        raise FuncError("reflect.Value.Slice: slice index out of bounds")
     return seq[start:end]
 
 

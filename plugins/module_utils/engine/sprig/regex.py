@@ -122,12 +122,42 @@ def _compile_cached(pattern: str):
     return re.compile(translate(pattern), re.ASCII)
 
 
-def compile_go(pattern: str):
-    """Compile a Go regexp; raises FuncError in regexp.MustCompile's words on a bad pattern."""
+def _go_parse_error(pattern: str, exc: Exception) -> str:
+    """Go's regexp/syntax error text for a pattern Python refused (best effort by error kind)."""
+    msg = str(getattr(exc, "msg", exc))
+    pos = getattr(exc, "pos", None) or 0
+    if "unterminated subpattern" in msg or "missing )" in msg:
+        return "missing closing ): `%s`" % pattern
+    if "unterminated character set" in msg:
+        return "missing closing ]: `%s`" % pattern[pos:]
+    if "unbalanced parenthesis" in msg:
+        return "unexpected ): `%s`" % pattern
+    if "multiple repeat" in msg:
+        return "invalid nested repetition operator: `%s`" % pattern[pos - 1:pos + 1]
+    if "nothing to repeat" in msg:
+        return "missing argument to repetition operator: `%s`" % pattern[pos:pos + 1]
+    if "bad escape" in msg:
+        return "invalid escape sequence: `%s`" % pattern[pos:pos + 2]
+    if "bad character range" in msg:
+        return "invalid character class range: `%s`" % msg.rsplit(" ", 3)[-3]
+    if "unknown extension" in msg or "look-behind" in msg:
+        return "invalid or unsupported Perl syntax: `%s`" % pattern[pos:pos + 3]
+    if "min repeat greater than max repeat" in msg:
+        end = pattern.find("}", pos)
+        return "invalid repeat count: `%s`" % pattern[pattern.rfind("{", 0, pos + 1):end + 1]
+    return msg
+
+
+def compile_go(pattern: str, must: bool = False):
+    """Compile a Go regexp. A bad pattern raises FuncError: in regexp.MustCompile's words ("regexp:
+    Compile(`x`): error parsing regexp: ...") or, with ``must``, regexp.Compile's ("error parsing regexp: ...")."""
     try:
         return _compile_cached(pattern)
     except (re.error, ValueError, OverflowError) as exc:
-        raise FuncError("regexp: Compile(%s): error parsing regexp: %s" % (_go_quote_expr(pattern), exc))
+        text = "error parsing regexp: " + _go_parse_error(pattern, exc)
+        if must:
+            raise FuncError(text)
+        raise FuncError("regexp: Compile(%s): %s" % (_go_quote_expr(pattern), text))
 
 
 def find_all(rx, s: str, n: int = -1) -> list:
@@ -227,45 +257,28 @@ def regexMatch(regex, s):
 @go_func(STRING, STRING)
 def mustRegexMatch(regex, s):
     """Like regexMatch but a bad pattern fails the template."""
-    return compile_go(regex).search(s) is not None
+    return compile_go(regex, True).search(s) is not None
 
 
-@go_func(STRING, STRING, INT)
-def regexFindAll(regex, s, n):
-    """Sprig regexFindAll: up to n matches (all when n < 0) as a list of strings."""
+def _find_all(regex, s, n, must=False):
     if n == 0:
         return StringSlice()
-    return StringSlice(m.group(0) for m in find_all(compile_go(regex), s, n))
+    return StringSlice(m.group(0) for m in find_all(compile_go(regex, must), s, n))
 
 
-@go_func(STRING, STRING)
-def regexFind(regex, s):
-    """Sprig regexFind: the first match, or ""."""
-    m = compile_go(regex).search(s)
+def _find(regex, s, must=False):
+    m = compile_go(regex, must).search(s)
     return m.group(0) if m else ""
 
 
-@go_func(STRING, STRING, STRING)
-def regexReplaceAll(regex, s, repl):
-    """Sprig regexReplaceAll: replace every match, expanding $1, ${name}, ... in ``repl`` like Go."""
-    return _replace(compile_go(regex), s, lambda m: expand(repl, m))
-
-
-@go_func(STRING, STRING, STRING)
-def regexReplaceAllLiteral(regex, s, repl):
-    """Sprig regexReplaceAllLiteral: replace every match with ``repl`` as it is."""
-    return _replace(compile_go(regex), s, lambda m: repl)
-
-
-@go_func(STRING, STRING, INT)
-def regexSplit(regex, s, n):
-    """Sprig regexSplit: regexp.Split(s, n): at most n parts (all when n < 0); n == 0 gives an empty list."""
+def _split(regex, s, n, must=False):
     if n == 0:
         return StringSlice()
+    rx = compile_go(regex, must)
     if regex and s == "":
         return StringSlice([""])
     parts, beg, end = [], 0, 0
-    for m in find_all(compile_go(regex), s, n):
+    for m in find_all(rx, s, n):
         if n > 0 and len(parts) == n - 1:
             break
         end = m.start()
@@ -275,6 +288,66 @@ def regexSplit(regex, s, n):
     if end != len(s):
         parts.append(s[beg:])
     return StringSlice(parts)
+
+
+@go_func(STRING, STRING, INT)
+def regexFindAll(regex, s, n):
+    """Sprig regexFindAll: up to n matches (all when n < 0) as a []string."""
+    return _find_all(regex, s, n)
+
+
+@go_func(STRING, STRING, INT)
+def mustRegexFindAll(regex, s, n):
+    """Like regexFindAll; a bad pattern gives regexp.Compile's error."""
+    return _find_all(regex, s, n, True)
+
+
+@go_func(STRING, STRING)
+def regexFind(regex, s):
+    """Sprig regexFind: the first match, or ""."""
+    return _find(regex, s)
+
+
+@go_func(STRING, STRING)
+def mustRegexFind(regex, s):
+    """Like regexFind; a bad pattern gives regexp.Compile's error."""
+    return _find(regex, s, True)
+
+
+@go_func(STRING, STRING, STRING)
+def regexReplaceAll(regex, s, repl):
+    """Sprig regexReplaceAll: replace every match, expanding $1, ${name}, ... in ``repl`` like Go."""
+    return _replace(compile_go(regex), s, lambda m: expand(repl, m))
+
+
+@go_func(STRING, STRING, STRING)
+def mustRegexReplaceAll(regex, s, repl):
+    """Like regexReplaceAll; a bad pattern gives regexp.Compile's error."""
+    return _replace(compile_go(regex, True), s, lambda m: expand(repl, m))
+
+
+@go_func(STRING, STRING, STRING)
+def regexReplaceAllLiteral(regex, s, repl):
+    """Sprig regexReplaceAllLiteral: replace every match with ``repl`` as it is."""
+    return _replace(compile_go(regex), s, lambda m: repl)
+
+
+@go_func(STRING, STRING, STRING)
+def mustRegexReplaceAllLiteral(regex, s, repl):
+    """Like regexReplaceAllLiteral; a bad pattern gives regexp.Compile's error."""
+    return _replace(compile_go(regex, True), s, lambda m: repl)
+
+
+@go_func(STRING, STRING, INT)
+def regexSplit(regex, s, n):
+    """Sprig regexSplit: regexp.Split(s, n): at most n parts (all when n < 0); n == 0 gives an empty list."""
+    return _split(regex, s, n)
+
+
+@go_func(STRING, STRING, INT)
+def mustRegexSplit(regex, s, n):
+    """Like regexSplit; a bad pattern gives regexp.Compile's error."""
+    return _split(regex, s, n, True)
 
 
 _META = frozenset("\\.+*?()|[]{}^$")
@@ -288,10 +361,10 @@ def regexQuoteMeta(s):
 
 FUNCS = {
     "regexMatch": regexMatch, "mustRegexMatch": mustRegexMatch,
-    "regexFindAll": regexFindAll, "mustRegexFindAll": regexFindAll,
-    "regexFind": regexFind, "mustRegexFind": regexFind,
-    "regexReplaceAll": regexReplaceAll, "mustRegexReplaceAll": regexReplaceAll,
-    "regexReplaceAllLiteral": regexReplaceAllLiteral, "mustRegexReplaceAllLiteral": regexReplaceAllLiteral,
-    "regexSplit": regexSplit, "mustRegexSplit": regexSplit,
+    "regexFindAll": regexFindAll, "mustRegexFindAll": mustRegexFindAll,
+    "regexFind": regexFind, "mustRegexFind": mustRegexFind,
+    "regexReplaceAll": regexReplaceAll, "mustRegexReplaceAll": mustRegexReplaceAll,
+    "regexReplaceAllLiteral": regexReplaceAllLiteral, "mustRegexReplaceAllLiteral": mustRegexReplaceAllLiteral,
+    "regexSplit": regexSplit, "mustRegexSplit": mustRegexSplit,
     "regexQuoteMeta": regexQuoteMeta,
 }
