@@ -462,17 +462,21 @@ def _wrap64(number: int) -> int:
     return number - (1 << 64) if number >= (1 << 63) else number
 
 
-def _key_less(a: str, b: str) -> bool:
+def _key_less(a: str, b: str, v3: bool = False) -> bool:
+    """sorter.go keyList.Less for two string keys; ``v3``: go-yaml v3's variant, where after a digit that both
+    keys share a letter sorts before a non-letter."""
     length = min(len(a), len(b))
+    digits = False
     for i in range(length):
         ca, cb = a[i], b[i]
         if ca == cb:
+            digits = ca.isdecimal()
             continue
         al, bl = ca.isalpha(), cb.isalpha()
         if al and bl:
             return ca < cb
         if al or bl:
-            return bl
+            return al if (v3 and digits) else bl
         an = bn = 0
         if ca == "0" or cb == "0":
             j = i - 1
@@ -505,11 +509,16 @@ def _key_cmp(a, b) -> int:
     return 0
 
 
+def _key_cmp_v3(a, b) -> int:
+    if _key_less(a, b, True):
+        return -1
+    if _key_less(b, a, True):
+        return 1
+    return 0
+
+
 _KEY_ORDER = functools.cmp_to_key(_key_cmp)
-
-
-def _key_order_any(key):
-    return _KEY_ORDER(key)
+_KEY_ORDER_V3 = functools.cmp_to_key(_key_cmp_v3)
 
 
 def sorted_keys(mapping: dict) -> list:
@@ -540,12 +549,14 @@ class _Scalar(object):
     __slots__ = ("value", "style", "multiline", "flow_plain_allowed", "block_plain_allowed",
                  "single_quoted_allowed", "block_allowed")
 
-    def __init__(self, value: str, style: int) -> None:
+    def __init__(self, value: str, style: int, v3: bool = False) -> None:
         self.value = value
         self.style = style
-        self._analyze()
+        self._analyze(v3)
 
-    def _analyze(self) -> None:
+    def _analyze(self, v3: bool) -> None:
+        """yaml_emitter_analyze_scalar; ``v3``: go-yaml v3's rule that a tab only rules out plain and single-quoted
+        styles (v2 counts it as a special character, which also rules out block literals)."""
         value = self.value
         if not value:
             self.multiline = False
@@ -554,7 +565,7 @@ class _Scalar(object):
             self.single_quoted_allowed = True
             self.block_allowed = False
             return
-        block_ind = flow_ind = line_breaks = special = False
+        block_ind = flow_ind = line_breaks = special = tabs = False
         leading_space = leading_break = trailing_space = trailing_break = False
         break_space = space_break = previous_space = previous_break = False
         if value.startswith("---") or value.startswith("..."):
@@ -581,7 +592,9 @@ class _Scalar(object):
                         block_ind = True
                 elif ch == "#" and preceded_by_ws:
                     flow_ind = block_ind = True
-            if not _printable(ch):
+            if v3 and ch == "\t":
+                tabs = True
+            elif not _printable(ch):
                 special = True
             if ch == " ":
                 if i == 0:
@@ -611,8 +624,10 @@ class _Scalar(object):
             block = False
         if break_space:
             flow_plain = block_plain = single = False
+        if space_break or special or tabs:
+            flow_plain = block_plain = single = False
         if space_break or special:
-            flow_plain = block_plain = single = block = False
+            block = False
         if line_breaks:
             flow_plain = block_plain = False
         if flow_ind:
@@ -923,9 +938,9 @@ def _double_escape(code: int) -> str:
 
 def _string_scalar(text: str, v3: bool = False) -> _Scalar:
     if "\n" in text:
-        return _Scalar(text, LITERAL)
+        return _Scalar(text, LITERAL, v3)
     needs = _needs_quotes_v3(text) if v3 else _needs_quotes(text)
-    return _Scalar(text, DOUBLE if needs else PLAIN)
+    return _Scalar(text, DOUBLE if needs else PLAIN, v3)
 
 
 def _yaml_float(value: float) -> str:
@@ -1077,7 +1092,7 @@ def _native_tree(value):
     if isinstance(value, dict):
         keys = list(value)
         if all(isinstance(k, str) for k in keys):
-            keys = sorted(keys, key=_KEY_ORDER)
+            keys = sorted(keys, key=_KEY_ORDER_V3)
         return _Map((_native_tree(k), _native_tree(value[k])) for k in keys)
     if isinstance(value, (list, tuple)):
         return [_native_tree(item) for item in value]
