@@ -32,7 +32,7 @@ from .gofmt import format_float_g
 
 __all__ = [
     "GoYamlError", "GoJsonError", "marshal", "dump", "marshal_pretty", "unmarshal", "to_json", "from_json",
-    "go_json_float", "resolve_plain", "jsonable",
+    "go_json_float", "resolve_plain", "jsonable", "GoStruct",
 ]
 
 _INT64_MIN = -(1 << 63)
@@ -76,10 +76,18 @@ def go_json_float(value: float) -> str:
     return text
 
 
+class GoStruct(dict):
+    """A Go struct after :func:`jsonable`: encoding/json writes its fields in declaration order, not sorted."""
+
+
 def jsonable(value):
     """Convert a template value into what Go's encoding/json would see: dicts with string keys, lists, str, bool,
-    int, float, None. ``bytes`` become base64 text (Go's []byte); tuples become lists; objects that define a
-    ``go_json()`` method (Go structs with json tags, e.g. chart metadata) are converted through it.
+    int, float, None. ``bytes`` become base64 text (Go's []byte); tuples become lists.
+
+    Objects standing in for Go structs are converted through their ``go_json()`` method when they have one, else
+    field by field: public (upper-case) instance attributes in definition order, renamed and filtered by an
+    optional class attribute ``go_json_tags`` ({"Field": "name,omitempty"}, "-" drops a field), as encoding/json
+    does with struct tags. The result is a :class:`GoStruct`, which keeps that order when written as JSON.
 
     Raises GoJsonError ``json: unsupported type: T`` for anything else, and for NaN/Inf floats.
     """
@@ -100,7 +108,37 @@ def jsonable(value):
     converter = getattr(value, "go_json", None)
     if callable(converter):
         return jsonable(converter())
+    fields = getattr(value, "__dict__", None)
+    if isinstance(fields, dict) and not callable(value):
+        return _struct_fields(value, fields)
     raise GoJsonError("json: unsupported type: %s" % _type_name(value))
+
+
+def _is_empty_field(value) -> bool:
+    """encoding/json's isEmptyValue for omitempty: false, 0, "", nil, empty map/slice."""
+    if value is None or value is False:
+        return True
+    if isinstance(value, (str, bytes, list, tuple, dict)):
+        return len(value) == 0
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value == 0
+    return False
+
+
+def _struct_fields(value, fields: dict) -> GoStruct:
+    tags = getattr(type(value), "go_json_tags", None) or {}
+    out = GoStruct()
+    for name, item in fields.items():
+        if not name[:1].isupper() or callable(item):
+            continue
+        tag = tags.get(name, "")
+        if tag == "-":
+            continue
+        key, _, options = tag.partition(",")
+        if "omitempty" in options.split(",") and _is_empty_field(item):
+            continue
+        out[key or name] = jsonable(item)
+    return out
 
 
 def _type_name(value) -> str:
@@ -161,7 +199,7 @@ def _json_encode(value, escape_html: bool, indent, level: int, out: list) -> Non
             out.append("{}")
             return
         out.append("{")
-        for index, key in enumerate(sorted(value)):
+        for index, key in enumerate(value if isinstance(value, GoStruct) else sorted(value)):
             if index:
                 out.append(",")
             if indent is not None:

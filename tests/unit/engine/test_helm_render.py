@@ -139,3 +139,42 @@ def test_lookup_is_injected_in_install_mode():
     out = ours({"t.yaml": '{{ (lookup "v1" "Secret" "ns" "s1").metadata.name }}'}, lookup=lookup)
     assert out == {"c/templates/t.yaml": "s1"}
     assert calls == [("v1", "Secret", "ns", "s1")]
+
+
+class _KubeVersion(object):
+    """A Go struct stand-in without tags (fields in declaration order)."""
+
+    def __init__(self):
+        self.Version = "v1.36.0"
+        self.Major = "1"
+        self.Minor = "36"
+
+    def GitVersion(self):  # noqa: N802 - Go method name
+        return self.Version
+
+
+class _BuildInfo(object):
+    go_json_tags = {"Version": "version", "GitCommit": "git_commit,omitempty", "GoVersion": "go_version"}
+
+    def __init__(self):
+        self.Version = "v4.2"
+        self.GitCommit = ""
+        self.GoVersion = "go1.26.6"
+
+
+def test_structs_are_encoded_like_encoding_json():
+    from ansible_collections.helmkit.core.plugins.module_utils.engine import helmfuncs
+    assert helmfuncs.to_json(_KubeVersion()) == '{"Version":"v1.36.0","Major":"1","Minor":"36"}'
+    assert helmfuncs.to_json(_BuildInfo()) == '{"version":"v4.2","go_version":"go1.26.6"}'
+    assert helmfuncs.to_yaml({"k": _KubeVersion()}) == 'k:\n  Major: "1"\n  Minor: "36"\n  Version: v1.36.0'
+    assert helmfuncs.to_json({"files": {"a.txt": b"hi"}}) == '{"files":{"a.txt":"aGk="}}'
+
+
+def test_capabilities_and_release_objects_encode_like_helm():
+    from ansible_collections.helmkit.core.plugins.module_utils.chart.context import Capabilities, release_object
+    text = ("{{ toJson .Capabilities.KubeVersion }}|{{ toYaml .Capabilities.KubeVersion }}|{{ toJson .Release }}|"
+            "{{ toJson .Template }}|{{ toJson .Capabilities.APIVersions | trunc 60 }}")
+    context = {"Values": {}, "Release": release_object("test-release", "test-ns"), "Chart": {},
+               "Capabilities": Capabilities(), "Files": {}, "Subcharts": {}}
+    ours_out = render([RenderTemplate("c/templates/t.yaml", text, context, "c/templates")])
+    assert ours_out == helm_render({"t.yaml": text})
