@@ -106,6 +106,22 @@ class Capabilities(object):
                 self.APIVersions.append(extra)
         self.HelmVersion = BuildInfo()
 
+    @classmethod
+    def from_cluster(cls, git_version: str, api_versions, major=None, minor=None) -> "Capabilities":
+        """Capabilities as Helm builds them from a live cluster (action.getCapabilities): KubeVersion.Version is
+        the server's ``gitVersion`` verbatim (e.g. "v1.30.2+k3s1"), Major/Minor the server's own fields (derived
+        from gitVersion when not given), and APIVersions exactly the discovered list (no defaults added)."""
+        caps = cls()
+        kube = KubeVersion(git_version)
+        kube.Version = git_version
+        if major is not None:
+            kube.Major = str(major)
+        if minor is not None:
+            kube.Minor = str(minor)
+        caps.KubeVersion = kube
+        caps.APIVersions = VersionSet(api_versions or ())
+        return caps
+
     def __str__(self):
         return "&{%s [%s] %s}" % (self.KubeVersion, " ".join(self.APIVersions), self.HelmVersion)
 

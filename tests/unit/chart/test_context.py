@@ -116,3 +116,10 @@ def test_glob_compiles_gobwas_syntax():
     assert not compile_glob("a/*").match("a/x/y")
     with pytest.raises(ValueError):
         compile_glob("a/{x")
+
+
+def test_capabilities_from_cluster_use_discovery_only():
+    caps = Capabilities.from_cluster("v1.30.2+k3s1", ["v1", "apps/v1", "apps/v1/Deployment"], major="1", minor="30")
+    assert str(caps.KubeVersion) == "v1.30.2+k3s1" and caps.KubeVersion.Minor == "30"
+    assert list(caps.APIVersions) == ["v1", "apps/v1", "apps/v1/Deployment"]
+    assert not caps.APIVersions.Has("batch/v1")

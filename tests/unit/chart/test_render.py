@@ -1,0 +1,159 @@
+"""render_release / render_chart end to end against Helm v4 (helm_python): dry-run install manifests and notes,
+values schema validation, library charts, errors."""
+from __future__ import annotations
+
+import os
+
+import helm_python
+import pytest
+
+from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import load_values
+from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_chart, render_release
+from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError, ValuesError
+
+from chart_corpus import CHARTS_DIR, corpus_manifest
+
+KUBECONFIG = """apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+contexts: [{name: c, context: {cluster: c, user: u, namespace: test-ns}}]
+current-context: c
+users: [{name: u, user: {token: unused}}]
+"""
+FIRST_BAR = ("podinfo", "ingress-nginx", "redis")
+CASES = [e for e in corpus_manifest() if e["name"] in FIRST_BAR or (
+    not e.get("nondeterministic") and e.get("type") != "library" and not e["deps"])]
+
+
+@pytest.fixture(scope="module")
+def helm_config(tmp_path_factory):
+    path = tmp_path_factory.mktemp("kube") / "config"
+    path.write_text(KUBECONFIG)
+    return helm_python.Config(kubeconfig_path=str(path), namespace="test-ns")
+
+
+def _values_text(name):
+    path = os.path.join(CHARTS_DIR, "values", name + ".yaml")
+    return open(path).read() if os.path.exists(path) else None
+
+
+def _mask_random(text):
+    # redis renders a random password into a Secret (and its checksum into the pods): compare everything else.
+    return "\n".join(line for line in text.split("\n")
+                     if "password" not in line.lower() and "checksum/" not in line)
+
+
+@pytest.mark.parametrize("entry", CASES, ids=[e["name"] for e in CASES])
+def test_release_manifest_and_notes_match_helm_dry_run(entry, helm_config):
+    text = _values_text(entry["name"])
+    path = os.path.join(CHARTS_DIR, entry["tgz"])
+    ours = render_release(path, load_values(text) if text else None, release_name="test-release",
+                          namespace="test-ns", revision=1, is_upgrade=False)
+    helm = helm_config.install(helm_python.Chart.load(path), "test-release",
+                               helm_python.values_from_yaml(text) if text else None, namespace="test-ns",
+                               dry_run="client")
+    expected_manifest = helm.get("manifest", "")
+    if entry.get("nondeterministic"):
+        assert _mask_random(ours.manifest) == _mask_random(expected_manifest)
+    else:
+        assert ours.manifest == expected_manifest
+    assert ours.notes == helm.get("notes", "")
+    assert ours.chart.name == entry["chart_name"]
+
+
+def test_podinfo_hooks_as_helm_stores_them():
+    """Same chart, release name, namespace and (no) values as ../shared/reference/releases/podinfo.v1.json."""
+    import json
+    from chart_corpus import SHARED
+    with open(os.path.join(SHARED, "reference", "releases", "podinfo.v1.json")) as handle:
+        record = json.load(handle)
+    path = os.path.join(CHARTS_DIR, "podinfo-6.14.1.tgz")
+    ours = render_release(path, record.get("config"), release_name=record["name"], namespace=record["namespace"],
+                          revision=1, is_upgrade=False)
+    assert ours.manifest == record["manifest"]
+    assert ours.notes == record["info"]["notes"]
+    # Hook names carry a random suffix (randAlphaNum), so compare everything else, and the names' prefixes.
+    stored = [dict(h, last_run={"phase": ""}) for h in record["hooks"]]
+    mine = [h.to_record() for h in ours.hooks]
+    assert [(h["path"], h["kind"], h["events"], h["delete_policies"]) for h in mine] == [
+        (h["path"], h["kind"], h["events"], h["delete_policies"]) for h in stored]
+    assert [h["name"][:-6] for h in mine] == [h["name"][:-6] for h in stored]
+
+
+SCHEMA_CHART = {
+    "Chart.yaml": "apiVersion: v2\nname: s\nversion: 0.1.0\n",
+    "values.yaml": "replicas: 1\nname: x\n",
+    "values.schema.json": '{"type": "object", "properties": {"replicas": {"type": "integer", "minimum": 1},'
+                          ' "name": {"type": "string"}}, "required": ["name"]}',
+    "templates/cm.yaml": "kind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n",
+}
+
+
+@pytest.mark.parametrize("user,valid", [
+    (None, True), ({"replicas": 3}, True), ({"replicas": 0}, False), ({"replicas": "two"}, False),
+    ({"name": 5}, False), ({"name": None}, False),
+])
+def test_values_schema_like_helm(make_chart, user, valid):
+    path = make_chart(SCHEMA_CHART)
+    try:
+        helm_python.Chart.load(path).render(user, name="r", namespace="ns")
+        helm_valid = True
+    except helm_python.HelmError:
+        helm_valid = False
+    assert helm_valid == valid
+    if valid:
+        assert render_chart(path, user)["s/templates/cm.yaml"].startswith("kind: ConfigMap")
+    else:
+        with pytest.raises(ValuesError, match="schema"):
+            render_chart(path, user)
+
+
+def test_subchart_schema_is_checked(make_chart):
+    files = {"Chart.yaml": "apiVersion: v2\nname: top\nversion: 0.1.0\ndependencies:\n"
+                           "  - {name: s, version: 0.1.0}\n"}
+    files.update({"charts/s/" + k: v for k, v in SCHEMA_CHART.items()})
+    path = make_chart(files)
+    assert "top/charts/s/templates/cm.yaml" in render_chart(path, None)
+    with pytest.raises(ValuesError, match="s:"):
+        render_chart(path, {"s": {"replicas": 0}})
+
+
+def test_library_chart(make_chart):
+    path = make_chart({"Chart.yaml": "apiVersion: v2\nname: lib\nversion: 0.1.0\ntype: library\n",
+                       "templates/_h.tpl": '{{ define "lib.x" }}x{{ end }}', "templates/cm.yaml": "kind: X\n"})
+    assert render_chart(path) == helm_python.Chart.load(path).render(name="r", namespace="ns") == {}
+    with pytest.raises(ChartError, match="library charts are not installable"):
+        render_release(path, None, release_name="r", namespace="ns", revision=1, is_upgrade=False)
+
+
+def test_template_error_is_a_chart_error_with_helm_text(make_chart):
+    path = make_chart({"Chart.yaml": "apiVersion: v2\nname: e\nversion: 0.1.0\n",
+                       "templates/a.yaml": '{{ required "name is required" .Values.name }}'})
+    with pytest.raises(helm_python.HelmError) as helm_err:
+        helm_python.Chart.load(path).render(name="r", namespace="ns")
+    with pytest.raises(Exception) as ours:
+        render_chart(path)
+    assert "name is required" in str(ours.value) and "name is required" in str(helm_err.value)
+    assert "e/templates/a.yaml" in str(ours.value)
+
+
+def test_kube_version_constraint_checked_on_release(make_chart):
+    path = make_chart({"Chart.yaml": "apiVersion: v2\nname: k\nversion: 0.1.0\nkubeVersion: '<1.20.0'\n",
+                       "templates/a.yaml": "kind: A\nmetadata: {name: a}\n"})
+    with pytest.raises(ChartError, match="incompatible with Kubernetes v1.36.0"):
+        render_release(path, None, release_name="r", namespace="ns", revision=1, is_upgrade=False)
+
+
+def test_alias_subchart_template_paths_and_disabled_subchart(make_chart):
+    path = make_chart({
+        "Chart.yaml": "apiVersion: v2\nname: top\nversion: 0.1.0\ndependencies:\n"
+                      "  - {name: sub, version: 0.2.0, alias: one}\n"
+                      "  - {name: sub, version: 0.2.0, alias: two, condition: two.enabled}\n",
+        "values.yaml": "two: {enabled: false}\n",
+        "charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.2.0\n",
+        "charts/sub/templates/cm.yaml": "kind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name }}-{{ .Values.v }}\n",
+        "charts/sub/values.yaml": "v: 1\n",
+    })
+    ours = render_chart(path)
+    assert ours == helm_python.Chart.load(path).render(name="release-name", namespace="default")
+    assert list(ours) == ["top/charts/one/templates/cm.yaml"]
