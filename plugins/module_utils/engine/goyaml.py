@@ -1194,6 +1194,29 @@ class _GoConstructor(yaml.constructor.SafeConstructor):
     def construct_yaml_timestamp(self, node):
         return node.value
 
+    def _explicit(self, node, want: str):
+        """A scalar with an explicit !!int/!!float/!!bool/!!null tag: go-yaml resolves the text and refuses
+        a mismatch ("cannot decode !!str `x` as a !!int")."""
+        kind, value = resolve_plain(node.value)
+        if kind == want or (want == FLOAT and kind == INT):
+            return float(value) if want == FLOAT else value
+        shown = {STR: "str", INT: "int", FLOAT: "float", BOOL: "bool", NULL: "null", TIMESTAMP: "timestamp",
+                 MERGE: "merge"}[kind]
+        raise GoYamlError("error converting YAML to JSON: yaml: cannot decode !!%s `%s` as a !!%s" % (
+            shown, node.value, {INT: "int", FLOAT: "float", BOOL: "bool", NULL: "null"}[want]))
+
+    def construct_yaml_int(self, node):
+        return self._explicit(node, INT)
+
+    def construct_yaml_float(self, node):
+        return self._explicit(node, FLOAT)
+
+    def construct_yaml_bool(self, node):
+        return self._explicit(node, BOOL)
+
+    def construct_yaml_null(self, node):
+        return self._explicit(node, NULL)
+
     def construct_yaml_binary(self, node):
         return super(_GoConstructor, self).construct_yaml_binary(node).decode("utf-8", "replace")
 
@@ -1201,6 +1224,10 @@ class _GoConstructor(yaml.constructor.SafeConstructor):
 _GoConstructor.add_constructor(_PLAIN_TAG, _GoConstructor.construct_go_plain)
 _GoConstructor.add_constructor("tag:yaml.org,2002:timestamp", _GoConstructor.construct_yaml_timestamp)
 _GoConstructor.add_constructor("tag:yaml.org,2002:binary", _GoConstructor.construct_yaml_binary)
+_GoConstructor.add_constructor("tag:yaml.org,2002:int", _GoConstructor.construct_yaml_int)
+_GoConstructor.add_constructor("tag:yaml.org,2002:float", _GoConstructor.construct_yaml_float)
+_GoConstructor.add_constructor("tag:yaml.org,2002:bool", _GoConstructor.construct_yaml_bool)
+_GoConstructor.add_constructor("tag:yaml.org,2002:null", _GoConstructor.construct_yaml_null)
 
 
 class _GoLoader(CParser, _GoConstructor, _GoResolver):
@@ -1210,11 +1237,19 @@ class _GoLoader(CParser, _GoConstructor, _GoResolver):
         _GoResolver.__init__(self)
 
 
-def _yaml_error_message(exc: yaml.YAMLError) -> str:
+_ALIAS_NAME = re.compile(r"\*([^\s,\[\]{}]+)")
+
+
+def _yaml_error_message(exc: yaml.YAMLError, text: str = "") -> str:
     """go-yaml v2 parser.fail(): "yaml: line N: problem" with its own line rule (0-based parser marks, 1-based
     scanner marks, the context mark when the problem mark is on the first line, no line at all when both are 0)."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        return "yaml: control characters are not allowed"
     problem = getattr(exc, "problem", None) or "unknown problem parsing YAML content"
     problem_mark = getattr(exc, "problem_mark", None)
+    if problem.startswith("found undefined alias"):
+        match = _ALIAS_NAME.match(text, problem_mark.index) if problem_mark is not None else None
+        return "yaml: unknown anchor '%s' referenced" % (match.group(1) if match else "")
     context_mark = getattr(exc, "context_mark", None)
     line = 0
     if problem_mark is not None and problem_mark.line != 0:
@@ -1303,8 +1338,12 @@ def unmarshal(text: str):
         try:
             node = loader.get_node() if loader.check_node() else None
             data = loader.construct_document(node) if node is not None else None
+        except GoYamlError:
+            raise
         except yaml.YAMLError as exc:
-            raise GoYamlError("error converting YAML to JSON: %s" % _yaml_error_message(exc))
+            raise GoYamlError("error converting YAML to JSON: %s" % _yaml_error_message(exc, text))
+        except (ValueError, TypeError, ArithmeticError) as exc:  # a value its explicit tag cannot hold
+            raise GoYamlError("error converting YAML to JSON: yaml: %s" % exc)
     finally:
         loader.dispose()
     try:

@@ -10,7 +10,12 @@ from helm_ref import helm_render
 
 YAML_DOCS = ["a: 1", "- a\n- b", "abc", "", "a: [", "a: b: c", "null", "1", "{a: 1}\n---\nb: 2", "a:\n\tb: 1",
              "? [a]\n: 1", "a: 1\na: 2", "x: !!binary aGVsbG8=", "- 1\n- 2.5", "k: 'unterminated", "@x",
-             "a: {b: [1, {c: yes}]}", "1: one\ntrue: t\n2.5: f", "a:\n  - b\n c"]
+             "a: {b: [1, {c: yes}]}", "1: one\ntrue: t\n2.5: f", "a:\n  - b\n c",
+             "a:\n  b: 1\n c: 2", "- a\nb: 1", "a: {b", "a: \"x\\q\"", "a:\n\t- b", "key: value\n  bad: indent",
+             "a: *unknown", "a: &x 1\nb: *y", "!!int x", "a: !!int x", "a: !!float 1", "? a\n? a", "[1, 2",
+             "{a: 1, a: 2}", "x: |\n  a\n b", "a: 1\n---\nb", "%TAG", "a: b\n- c", "- a\n - b", "'a' b",
+             "a: 'b'c", "\"unterminated", "a: [1,\n2,\n", "a:\n  - b\n  c: d", "\x01", "a: \x07",
+             "---\n...\n---\nx: 1"]
 JSON_DOCS = ['{"a":1}', '[1,2]', '"s"', '', '{', '{"a":}', '{"a":1} x', '{"a" 1}', '[1,]', 'tru', 'nul',
              '{"a":1.5e3,"b":[true,null]}', '{"a":1,}', "  ", "[1 2]", '{"a":"<&>"}', "12", "true"]
 
