@@ -1,0 +1,152 @@
+"""helm_release through ansible-playbook on localhost against the Kubernetes API (fixture ``kubeapi``): real charts
+installed, re-run without a single write, upgraded, checked, uninstalled; bad input fails one task with one clear
+message and writes nothing."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TREE = os.path.join(ROOT, ".tree")
+PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
+PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
+CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
+
+
+def chart_path(name):
+    return os.path.join(CHARTS, name + ".tgz")
+
+
+def run_tasks(tmp_path, tasks):
+    """Run ``tasks`` (list of helm_release argument dicts) in one play; returns the registered results in order.
+
+    Every task is ``ignore_errors`` so that a failure's result is returned too. A ``_check_mode: true`` entry runs
+    that task in check mode.
+    """
+    play_tasks = []
+    for index, args in enumerate(tasks):
+        args = dict(args)
+        check = args.pop("_check_mode", False)
+        play_tasks.append({"name": "task %d" % index, "helmkit.core.helm_release": args,
+                           "register": "r%d" % index, "ignore_errors": True, "check_mode": check})
+    results = "{{ [%s] | to_json }}" % ", ".join("r%d" % i for i in range(len(tasks)))
+    out = tmp_path / "results.json"
+    play_tasks.append({"name": "save results", "copy": {"content": results, "dest": str(out)},
+                       "check_mode": False})
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}]))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
+               ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=PYTHON)
+    cmd = [PLAYBOOK, "-i", "localhost,", "-c", "local", str(playbook)]
+    proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=600)
+    assert out.exists(), "playbook did not finish:\n%s\n%s" % (proc.stdout[-4000:], proc.stderr[-4000:])
+    return json.loads(out.read_text())
+
+
+def writes(log):
+    return [(r.method, r.path) for r in log if r.method not in ("GET", "HEAD")]
+
+
+def release_args(kubeconfig, name, namespace, chart, **extra):
+    args = {"release_name": name, "release_namespace": namespace, "chart_ref": chart, "kubeconfig": kubeconfig,
+            "create_namespace": True}
+    args.update(extra)
+    return args
+
+
+@pytest.mark.parametrize("chart,values", [
+    ("podinfo-6.14.1", {"replicaCount": 2}),
+    ("ingress-nginx-4.15.1", {"controller": {"service": {"type": "ClusterIP"}}}),
+    ("redis-23.1.1", {"architecture": "standalone"}),
+], ids=lambda value: value if isinstance(value, str) else "")
+def test_lifecycle(kubeapi_log, tmp_path, chart, values):
+    name = chart.split("-")[0]
+    namespace = "it-" + name
+    args = release_args(kubeapi_log.kubeconfig, name, namespace, chart_path(chart), wait=True, timeout=120)
+    installed, = run_tasks(tmp_path, [args])
+    assert not installed.get("failed"), installed.get("msg")
+    assert installed["changed"] is True
+    assert installed["status"]["revision"] == 1 and installed["status"]["status"] == "deployed"
+    assert installed["status"]["chart"] == chart
+    assert installed["manifest"].startswith("---\n# Source: ")
+
+    kubeapi_log.clear_request_log()
+    again, = run_tasks(tmp_path, [args])
+    assert again["changed"] is False and again["status"]["revision"] == 1
+    assert writes(kubeapi_log.request_log()) == []
+
+    upgraded_args = dict(args, release_values=values)
+    absent_args = {"release_name": name, "release_namespace": namespace, "state": "absent",
+                   "kubeconfig": kubeapi_log.kubeconfig}
+    checked, upgraded, rerun, removed, removed_again = run_tasks(tmp_path, [
+        dict(upgraded_args, _check_mode=True), upgraded_args, upgraded_args, absent_args, absent_args])
+    assert checked["changed"] is True and checked["status"]["revision"] == 2, checked.get("msg")
+    assert upgraded["changed"] is True, upgraded.get("msg")
+    assert upgraded["status"]["revision"] == 2, "check mode must not have stored a revision"
+    assert upgraded["status"]["description"] == "Upgrade complete"
+    assert rerun["changed"] is False and rerun["status"]["revision"] == 2
+    assert removed["changed"] is True and removed["status"]["status"] == "uninstalled"
+    assert removed_again["changed"] is False
+
+
+def test_interop_with_helm(kubeapi, tmp_path):
+    """Helm (helm_python) sees our release and upgrades it; we then see its revision and stay idempotent.
+
+    helm_python applies as field manager "python", so our tasks use that name, as the module documents.
+    """
+    import helm_python
+
+    name, namespace = "interop", "it-interop"
+    args = release_args(kubeapi.kubeconfig, name, namespace, chart_path("podinfo-6.14.1"), field_manager="python",
+                        release_values={"ui": {"message": "one"}})
+    ours, = run_tasks(tmp_path, [args])
+    assert ours["changed"] is True, ours.get("msg")
+    helm = helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace=namespace)
+    listed = helm.list()
+    assert [(r["name"], r["version"], r["info"]["status"]) for r in listed] == [(name, 1, "deployed")]
+    status = helm.status(name)
+    assert status["version"] == 1 and status["manifest"] == ours["manifest"]
+
+    helm.upgrade(chart_path("podinfo-6.14.1"), name, {"ui": {"message": "two"}}, namespace=namespace)
+    after, = run_tasks(tmp_path, [dict(args, release_values={"ui": {"message": "two"}})])
+    assert after["changed"] is False, after.get("msg")
+    assert after["status"]["revision"] == 2 and after["status"]["status"] == "deployed"
+    assert after["manifest"] == helm.status(name)["manifest"]
+
+
+def _broken_chart(tmp_path):
+    root = tmp_path / "broken"
+    (root / "templates").mkdir(parents=True)
+    (root / "Chart.yaml").write_text("apiVersion: v2\nname: broken\nversion: 0.1.0\n")
+    (root / "templates" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: {{ required \"a is required\" "
+        ".Values.a }}\n")
+    return str(root)
+
+
+def test_bad_input_fails_cleanly_and_writes_nothing(kubeapi_log, tmp_path):
+    bad_values = tmp_path / "bad-values.yaml"
+    bad_values.write_text("replicaCount: 1\nimage: [unclosed\n")
+    base = release_args(kubeapi_log.kubeconfig, "bad", "it-bad", chart_path("podinfo-6.14.1"))
+    missing, malformed, template, unreachable = run_tasks(tmp_path, [
+        dict(base, chart_ref=str(tmp_path / "no-such-chart")),
+        dict(base, values_files=[str(bad_values)]),
+        dict(base, chart_ref=_broken_chart(tmp_path)),
+        dict(base, kubeconfig={"apiVersion": "v1", "kind": "Config", "current-context": "c",
+                               "clusters": [{"name": "c", "cluster": {"server": "https://127.0.0.1:9"}}],
+                               "users": [{"name": "u", "user": {"token": "t"}}],
+                               "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u"}}]}),
+    ])
+    for result in (missing, malformed, template, unreachable):
+        assert result["failed"] is True
+        assert "Traceback" not in result["msg"] and "exception" not in result
+    assert missing["msg"] == "chart path %s not found; give an existing chart directory or .tgz file" \
+        % (tmp_path / "no-such-chart")
+    assert malformed["msg"].startswith("cannot parse %s: line 3" % bad_values), malformed["msg"]
+    assert template["msg"].startswith("execution error at (broken/templates/cm.yaml:6:"), template["msg"]
+    assert template["msg"].endswith("a is required")
+    assert unreachable["msg"].startswith("cannot reach the Kubernetes API server at https://127.0.0.1:9: ")
+    assert writes(kubeapi_log.request_log()) == []
