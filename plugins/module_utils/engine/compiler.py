@@ -12,6 +12,7 @@ scoped by ``if``/``with``/``range``, ``template`` calls start a fresh variable s
 """
 from __future__ import annotations
 
+import gc
 import inspect
 
 from . import nodes as nd
@@ -147,7 +148,13 @@ def compile_tree(tree):
     """Compile (once) and return ``run(state, dot)`` for a parse tree."""
     run = tree.compiled
     if run is None:
-        run = _Compiler().list(tree.root, False)
+        enabled = gc.isenabled()
+        gc.disable()  # compiling allocates many long-lived closures; see template._parse_cached
+        try:
+            run = _Compiler().list(tree.root, False)
+        finally:
+            if enabled:
+                gc.enable()
         tree.compiled = run
     return run
 

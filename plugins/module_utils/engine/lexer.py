@@ -8,6 +8,8 @@ it into a TemplateParseError.
 """
 from __future__ import annotations
 
+import re
+
 # Item types (text/template/parse/lex.go itemType). Keywords come after KEYWORD.
 ERROR, BOOL, CHAR, CHAR_CONSTANT, COMMENT, COMPLEX, ASSIGN, DECLARE, EOF, FIELD, IDENTIFIER, LEFT_DELIM, \
     LEFT_PAREN, NUMBER, PIPE, RAW_STRING, RIGHT_DELIM, RIGHT_PAREN, SPACE, STRING, TEXT, VARIABLE, KEYWORD, \
@@ -23,6 +25,9 @@ RIGHT_DELIM_TEXT = "}}"
 LEFT_COMMENT = "/*"
 RIGHT_COMMENT = "*/"
 _SPACES = " \t\r\n"
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]*")
+_SPACE_RUN = re.compile(r"[ \t\r\n]*")
+_QUOTED = re.compile(r'(?:[^"\\\n]|\\[^\n])*"')
 
 
 class Item(object):
@@ -307,13 +312,10 @@ def _sharp_u(c: str) -> str:
 
 
 def lex_space(lx: Lexer):
-    num = 0
-    while True:
-        c = lx.peek()
-        if c == "" or c not in _SPACES:
-            break
-        lx.next()
-        num += 1
+    end = _SPACE_RUN.match(lx.input, lx.pos).end()
+    num = end - lx.pos
+    lx.line += lx.input.count("\n", lx.pos, end)
+    lx.pos = end
     if _has_right_trim(lx.input, lx.pos - 1) and lx.input.startswith(RIGHT_DELIM_TEXT, lx.pos + 1):
         lx.backup()
         if num == 1:
@@ -323,6 +325,7 @@ def lex_space(lx: Lexer):
 
 
 def lex_identifier(lx: Lexer):
+    lx.pos = _ASCII_WORD.match(lx.input, lx.pos).end()
     while True:
         c = lx.next()
         if not is_alnum(c):
@@ -358,6 +361,7 @@ def _lex_field_or_variable(lx: Lexer, typ: int):
         lx.emit(VARIABLE if typ == VARIABLE else DOT)
         return lex_inside_action
     c = ""
+    lx.pos = _ASCII_WORD.match(lx.input, lx.pos).end()
     while True:
         c = lx.next()
         if not is_alnum(c):
@@ -430,6 +434,11 @@ def _scan_number(lx: Lexer) -> bool:
 
 
 def lex_quote(lx: Lexer):
+    match = _QUOTED.match(lx.input, lx.pos)
+    if match is not None:
+        lx.pos = match.end()
+        lx.emit(STRING)
+        return lex_inside_action
     while True:
         c = lx.next()
         if c == "\\":
@@ -446,12 +455,13 @@ def lex_quote(lx: Lexer):
 
 
 def lex_raw_quote(lx: Lexer):
-    while True:
-        c = lx.next()
-        if c == "":
-            return lx.errorf("unterminated raw quoted string")
-        if c == "`":
-            break
+    end = lx.input.find("`", lx.pos)
+    if end < 0:
+        lx.line += lx.input.count("\n", lx.pos)
+        lx.pos = len(lx.input)
+        return lx.errorf("unterminated raw quoted string")
+    lx.line += lx.input.count("\n", lx.pos, end)
+    lx.pos = end + 1
     lx.emit(RAW_STRING)
     return lex_inside_action
 

@@ -8,6 +8,7 @@ trees, so a template is parsed and compiled once.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 
 from . import nodes as nd
@@ -25,10 +26,16 @@ def _parse_cached(name: str, text: str, func_names: frozenset, func_key: str) ->
     key = hashlib.sha256(("%s\0%s\0%s" % (func_key, name, text)).encode("utf-8", "surrogatepass")).hexdigest()
     trees = _PARSE_CACHE.get(key)
     if trees is None:
+        # Parsing allocates many long-lived objects; the cyclic GC would rescan them over and over.
+        enabled = gc.isenabled()
+        gc.disable()
         try:
             trees = parse(name, text, func_names.__contains__)
         except TemplateParseError as exc:
             trees = exc
+        finally:
+            if enabled:
+                gc.enable()
         if len(_PARSE_CACHE) >= _PARSE_CACHE_LIMIT:
             _PARSE_CACHE.clear()
         _PARSE_CACHE[key] = trees
@@ -112,8 +119,14 @@ class TemplateSet(object):
                                     % (go_quote(name), go_quote(self.root_name)), name)
         state = State(self, self.funcs, name, data, self.missingkey == "error")
         run = compile_tree(tree)
+        enabled = gc.isenabled()
+        if enabled:
+            gc.disable()  # rendering allocates heavily next to a large live heap; collect once afterwards
         try:
             run(state, data)
         except RecursionError:
             raise TemplateExecError(error_message(state, None, "exceeded maximum template depth (100000)"), name)
+        finally:
+            if enabled:
+                gc.enable()
         return "".join(state.out)
