@@ -241,9 +241,10 @@ class KubeClient:
 
     # -- what templates see ----------------------------------------------------------------------------------------
 
-    def capabilities(self):
-        """``(kube_version, api_versions)`` as Helm reads them for ``.Capabilities``: the server's ``gitVersion``
-        and every ``group/version`` plus ``group/version/Kind`` from discovery (``action.getCapabilities``)."""
+    def capabilities(self) -> dict:
+        """What Helm reads for ``.Capabilities`` (``action.getCapabilities``): a dict with ``git_version``,
+        ``major`` and ``minor`` from ``/version`` and ``api_versions``, every ``group/version`` plus
+        ``group/version/Kind`` from discovery, in discovery order."""
         version = (self.dynamic.version or {}).get("kubernetes") or {}
         seen = []
         try:
@@ -257,7 +258,8 @@ class KubeClient:
                             seen.append(item)
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise self._unreachable(exc) from None
-        return version.get("gitVersion"), seen
+        return {"git_version": version.get("gitVersion"), "major": version.get("major"),
+                "minor": version.get("minor"), "api_versions": seen}
 
     def lookup(self, api_version: str, kind: str, namespace: str, name: str) -> dict:
         """Helm's template ``lookup``: the object (or, without ``name``, the list) as a dict; ``{}`` when it does

@@ -69,8 +69,9 @@ def cluster_renderer(client, release_name: str, namespace: str):
 
     def render(chart, values, revision, is_upgrade):
         if not capabilities:
-            kube_version, api_versions = client.capabilities()
-            capabilities.append(Capabilities(kube_version, api_versions))
+            found = client.capabilities()
+            capabilities.append(Capabilities.from_cluster(found["git_version"], found["api_versions"],
+                                                          major=found["major"], minor=found["minor"]))
         return render_release(chart, values, release_name=release_name, namespace=namespace, revision=revision,
                               is_upgrade=is_upgrade, capabilities=capabilities[0], lookup=client.lookup)
     return render
