@@ -131,3 +131,40 @@ def test_nested_subchart_tgz_and_dir(make_chart, tmp_path):
     assert [d.name for d in chart.dependencies] == ["other", "sub"]
     assert chart.dependencies[0].full_path() == "c/charts/other"
     assert chart.dependencies[1].values == {"s": 1.0}
+
+
+def test_v1_chart_requirements_and_lock(make_chart):
+    path = make_chart({
+        "Chart.yaml": "apiVersion: v1\nname: old\nversion: 1.0.0\n",
+        "requirements.yaml": "dependencies:\n  - name: sub\n    version: 0.2.0\n    repository: https://x\n"
+                             "    condition: sub.enabled\n",
+        "requirements.lock": "dependencies:\n  - name: sub\n    version: 0.2.0\n    repository: https://x\n"
+                             "digest: sha256:abc\ngenerated: '2020-01-01T00:00:00Z'\n",
+        "charts/sub/Chart.yaml": "apiVersion: v1\nname: sub\nversion: 0.2.0\n",
+    })
+    ours = load_chart(path)
+    ref = helm_python.Chart.load(path)
+    assert ours.metadata == ref.metadata
+    assert sorted(f.name for f in ours.files) == sorted(f["name"] for f in ref.files)
+    assert ours.lock["digest"] == "sha256:abc"
+
+
+def test_archive_total_size_limit(monkeypatch):
+    from ansible_collections.helmkit.core.plugins.module_utils.chart import loader
+    monkeypatch.setattr(loader, "MAX_ARCHIVE_SIZE", 50)
+    data = _tgz([("c/Chart.yaml", CHART_YAML, "reg"), ("c/big.txt", b"x" * 40, "reg")])
+    with pytest.raises(ChartError, match="decompressed size exceeds.*c/big.txt"):
+        load_chart(data)
+
+
+CRD_CHARTS = [p for p in CORPUS if os.path.basename(p).startswith(
+    ("aws-load-balancer-controller", "external-dns", "kube-prometheus-stack", "loki", "rollout-operator",
+     "traefik"))]
+
+
+@pytest.mark.parametrize("path", CRD_CHARTS, ids=[os.path.basename(p)[:-4] for p in CRD_CHARTS])
+def test_crd_objects_like_helm(path):
+    from ansible_collections.helmkit.core.plugins.module_utils.chart.render import crd_objects
+    ours = [(m.name, m.content) for m in crd_objects(load_chart(path))]
+    ref = [(c["filename"], c["data"]) for c in helm_python.Chart.load(path).crds]
+    assert ref and sorted(ours) == sorted(ref)
