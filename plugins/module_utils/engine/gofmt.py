@@ -91,7 +91,7 @@ class _Printf(object):
         text = fmt[i + 1:close]
         if text.isdigit() and text.isascii():
             n = int(text) - 1
-            if 0 <= n:
+            if 0 <= n < len(self.args):
                 return n, close + 1, True
         self.good_arg_num = False
         return arg_num, close + 1, True
@@ -555,6 +555,40 @@ def _hex_float(value: float, prec, upper: bool) -> str:
     return text.upper().replace("0X", "0X") if upper else text
 
 
+def _sharp_float(num: str, conv: str, prec: int) -> str:
+    """fmt's '#' flag on floats: always a decimal point, and %g keeps trailing zeros (fmt/format.go fmtFloat)."""
+    sign = ""
+    if num[:1] in "+-":
+        sign, num = num[0], num[1:]
+    digits = 0
+    if conv in "gGv":
+        digits = 6 if prec == -1 else prec
+    tail = ""
+    cut = len(num)
+    for i, c in enumerate(num):
+        if c in "eE":
+            cut = i
+            tail = num[i:]
+            break
+    body = num[:cut]
+    has_point = "." in body
+    seen_nonzero = False
+    for c in body:
+        if c == ".":
+            continue
+        if c != "0":
+            seen_nonzero = True
+        if seen_nonzero:
+            digits -= 1
+    if not has_point:
+        if body == "0":
+            digits -= 1
+        body += "."
+    if digits > 0:
+        body += "0" * digits
+    return sign + body + tail
+
+
 def _format_float(value: float, verb: str, spec: _Spec) -> str:
     if verb == "v":
         conv = "g"
@@ -563,8 +597,8 @@ def _format_float(value: float, verb: str, spec: _Spec) -> str:
     else:
         return _bad_verb(value, verb, spec)
     num = _strconv_float(value, conv, spec.prec)
-    if spec.sharp_v and verb == "v" and num[-1:].isdigit() and "." not in num and "e" not in num:
-        pass
+    if spec.sharp and conv not in "bxX" and num not in ("+Inf", "-Inf", "NaN"):
+        num = _sharp_float(num, conv, -1 if spec.prec is None or conv not in "gG" else spec.prec)
     if num[0] in "+-":
         sign, body = num[0], num[1:]
     else:
