@@ -105,31 +105,39 @@ def must_to_json(value) -> str:
 
 
 def _unmarshal_json(text: str, want_map: bool):
-    data = goyaml.from_json(text)
-    if data is None:
-        return None  # json.Unmarshal of null leaves a nil map / nil slice
-    if want_map and not isinstance(data, dict):
-        raise goyaml.GoJsonError("json: cannot unmarshal %s into Go value of type %s" % (_kind_name(data), _MAP_TYPE))
-    if not want_map and not isinstance(data, list):
-        raise goyaml.GoJsonError("json: cannot unmarshal %s into Go value of type %s" % (
-            _kind_name(data), _SLICE_TYPE))
-    return data
+    """json.Unmarshal into a map / slice: (value or None for JSON null, first decode error or None)."""
+    errors = []
+    data = goyaml.from_json(text, errors)
+    if data is not None:
+        if want_map and not isinstance(data, dict):
+            raise goyaml.GoJsonError("json: cannot unmarshal %s into Go value of type %s" % (
+                _kind_name(data), _MAP_TYPE))
+        if not want_map and not isinstance(data, list):
+            raise goyaml.GoJsonError("json: cannot unmarshal %s into Go value of type %s" % (
+                _kind_name(data), _SLICE_TYPE))
+    return data, (errors[0] if errors else None)
 
 
 def from_json(text) -> dict:
-    """fromJson: a JSON object as a dict (numbers are floats); {"Error": message} otherwise."""
+    """fromJson: a JSON object as a dict (numbers are floats); {"Error": message} otherwise. JSON null gives a
+    nil map (None), as json.Unmarshal leaves it."""
     try:
-        return _unmarshal_json(_as_text(text), True)
+        data, error = _unmarshal_json(_as_text(text), True)
     except goyaml.GoJsonError as exc:
         return {"Error": str(exc)}
+    if error is not None:
+        data = {} if data is None else data
+        data["Error"] = error
+    return data
 
 
 def from_json_array(text) -> list:
-    """fromJsonArray: a JSON array as a list; [message] otherwise."""
+    """fromJsonArray: a JSON array as a list; [message] otherwise (JSON null gives a nil slice, None)."""
     try:
-        return _unmarshal_json(_as_text(text), False)
+        data, error = _unmarshal_json(_as_text(text), False)
     except goyaml.GoJsonError as exc:
         return [str(exc)]
+    return [error] if error is not None else data
 
 
 def _as_text(value) -> str:
