@@ -155,7 +155,7 @@ class Applier:
             if not pending:
                 return
             if time.monotonic() >= deadline:
-                raise KubeError("timed out after %ss waiting for deletion of: %s"
+                raise KubeError("timed out after %gs waiting for deletion of: %s"
                                 % (timeout, ", ".join(describe(obj) for obj in pending)))
             time.sleep(delay)
             delay = min(delay * 2, 1.0)

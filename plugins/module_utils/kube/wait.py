@@ -179,5 +179,5 @@ def wait_ready(applier, objects: list, timeout: float) -> None:
         if not ready:
             not_ready.append("%s (%s)" % (describe(obj), reason))
     if not_ready:
-        raise KubeError("timed out after %ss waiting for resources to be ready: %s. Raise timeout, or check the "
+        raise KubeError("timed out after %gs waiting for resources to be ready: %s. Raise timeout, or check the "
                         "objects with kubectl describe." % (timeout, "; ".join(not_ready)))

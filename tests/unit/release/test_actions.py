@@ -266,3 +266,59 @@ def test_hooks_run_in_weight_order_and_are_recorded(client, chart):
     assert [(h["name"], h.get("weight"), h["last_run"]["phase"]) for h in record["hooks"]] == \
         [("late", 5, "Succeeded"), ("early", -1, "Succeeded")]
     assert all(h["last_run"]["started_at"] <= h["last_run"]["completed_at"] for h in record["hooks"])
+
+
+def test_conflict_with_another_field_manager_explains_the_fix(client, chart):
+    render = make_render(simple_build)
+    actions.ensure_present(client, options(), chart, {"greeting": "a"}, render)
+    with pytest.raises(ReleaseError) as info:
+        actions.ensure_present(client, options(field_manager="other"), chart, {"greeting": "b"}, render)
+    message = str(info.value)
+    assert message.startswith('Upgrade "demo" failed: server-side apply failed for object %s/demo-config v1, '
+                              'Kind=ConfigMap: ' % NS)
+    assert "Set force_conflicts=true to take them over, or set field_manager" in message
+    assert decoded(secret(client, "demo", 2))["info"]["status"] == "failed"
+    result = actions.ensure_present(client, options(field_manager="other", force_conflicts=True), chart,
+                                    {"greeting": "b"}, render)
+    assert result.release.version == 3 and result.release.status == "deployed"
+    assert decoded(secret(client, "demo", 2))["info"]["status"] == "superseded"
+
+
+def _workload_build(annotation):
+    def build(chart_, values, revision, is_upgrade):
+        text = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n"
+                "    kubeapi.helmkit.test/fail: \"%s\"\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n"
+                "      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n"
+                "      containers:\n      - name: web\n        image: nginx\n" % annotation)
+        return Rendered(chart_, _doc("web.yaml", text))
+    return build
+
+
+def test_wait_until_deployment_available(client, chart):
+    result = actions.ensure_present(client, options(wait=True, timeout=60), chart, {},
+                                    make_render(_workload_build("false")))
+    assert result.release.status == "deployed"
+    live = client.request("GET", "/apis/apps/v1/namespaces/%s/deployments/web" % NS)
+    assert live["status"]["availableReplicas"] == 1
+
+
+def test_failing_deployment_fails_the_release(client, chart):
+    with pytest.raises(ReleaseError) as info:
+        actions.ensure_present(client, options(wait=True, timeout=60), chart, {},
+                               make_render(_workload_build("true")))
+    assert str(info.value).startswith('Release "demo" failed: Deployment "web" in namespace "%s" failed: ' % NS)
+    assert decoded(secret(client, "demo", 1))["info"]["status"] == "failed"
+
+
+def test_wait_timeout_names_the_objects_not_ready(client, chart):
+    def build(chart_, values, revision, is_upgrade):
+        text = ("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n  annotations:\n"
+                "    kubeapi.helmkit.test/fail: \"true\"\nspec:\n  replicas: 1\n  serviceName: db\n  selector:\n"
+                "    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n"
+                "    spec:\n      containers:\n      - name: db\n        image: redis\n")
+        return Rendered(chart_, _doc("db.yaml", text))
+    with pytest.raises(ReleaseError) as info:
+        actions.ensure_present(client, options(wait=True, timeout=1), chart, {}, make_render(build))
+    assert str(info.value) == (
+        'Release "demo" failed: timed out after 1s waiting for resources to be ready: StatefulSet "db" in '
+        'namespace "%s" (0 of 1 replicas ready). Raise timeout, or check the objects with kubectl describe.' % NS)
