@@ -81,9 +81,11 @@ def resolve_plain(text: str):
             return value
         if _YAML_STYLE_FLOAT.match(plain):
             try:
-                return float(plain)
+                value = float(plain)
             except ValueError:
                 return text
+            # strconv.ParseFloat reports out-of-range (±Inf) as an error, so go-yaml keeps the string.
+            return text if math.isinf(value) else value
         return text
     if first == ".":
         try:
@@ -160,7 +162,8 @@ def _key_string(key) -> str:
     if isinstance(key, float):
         return go_format_float(key)
     if key is None:
-        return "null"
+        raise ValuesError("error converting YAML to JSON: unsupported map key of type: <nil>; quote the key "
+                          "(\"null\": ...) to use it as a string")
     raise ValuesError("unsupported map key %r: keys must be scalars" % (key,))
 
 
@@ -177,6 +180,9 @@ def to_json_values(value):
         return value
     if isinstance(value, int):
         return float(value)
+    if isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
+        raise ValuesError("error converting YAML to JSON: json: unsupported value: %s; quote it to use it as a "
+                          "string" % go_format_float(value))
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return value
@@ -222,7 +228,11 @@ def load_values(data, source: str = "values.yaml") -> dict:
         if not isinstance(doc, dict):
             raise ValuesError("%s: expected a map of values at top level, got %s; put values under keys"
                               % (source, type(doc).__name__))
-        result = merge_maps(result, to_json_values(doc))
+        try:
+            converted = to_json_values(doc)
+        except ValuesError as exc:
+            raise ValuesError("cannot load %s: %s" % (source, exc)) from None
+        result = merge_maps(result, converted)
     return result
 
 

@@ -168,3 +168,21 @@ def test_crd_objects_like_helm(path):
     ours = [(m.name, m.content) for m in crd_objects(load_chart(path))]
     ref = [(c["filename"], c["data"]) for c in helm_python.Chart.load(path).crds]
     assert ref and sorted(ours) == sorted(ref)
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\na: 2\n", "base: &b {x: 1}\nd:\n  <<: *b\n  y: 2\n", 'a: !!str 12\nb: !!int "7"\nc: !custom x\n',
+    "k: 1e400\n", "a: .inf\n", "a: [1, .nan]\n", "a: 0o17\nb: 0x_1F\nc: 1__0\n", "1: one\n2.5: two\n",
+    "null: three\n", "t: 2001-12-14T21:59:43.10-05:00\nx: 12:30:00\n", "b: -0\nc: +0.5\nd: 1.\n",
+    "s: 'y'\nt: Y\nu: NO\n", "a: 1\n---\nb: {c: 1}\n---\nb: {d: 2}\n",
+])
+def test_values_yaml_edge_cases_like_helm(make_chart, text):
+    from ansible_collections.helmkit.core.plugins.module_utils.errors import ValuesError
+    path = make_chart({"Chart.yaml": CHART_YAML.decode(), "values.yaml": text})
+    try:
+        expected = helm_python.Chart.load(path).values
+    except helm_python.HelmError:
+        with pytest.raises(ValuesError):
+            load_chart(path)
+        return
+    assert load_chart(path).values == expected
