@@ -154,7 +154,9 @@ def changed_paths(old, new, paths):
 
 
 def remove_paths(obj, paths):
-    """Delete each path from obj in place (deepest first); empty parents are kept as the apiserver does."""
+    """Delete each path from obj in place; a path under another removed path goes with it. Empty parents are
+    kept, as the apiserver does."""
+    paths = {p for p in paths if not any(p[:i] in paths for i in range(1, len(p)))}
     for p in sorted(paths, key=len, reverse=True):
         parent = get_at(obj, p[:-1]) if len(p) > 1 else obj
         if parent is MISSING:

@@ -2,7 +2,7 @@
 
 Wire format: ``k8s\\x00`` magic, then a ``runtime.Unknown`` message {1: typeMeta{1: apiVersion, 2: kind},
 2: raw, 3: contentEncoding, 4: contentType} (k8s.io/apimachinery/pkg/runtime/generated.proto) whose ``raw`` is
-the object: ``v1.Secret`` or ``v1.DeleteOptions`` (k8s.io/api/core/v1/generated.proto,
+the object: ``v1.Secret``, ``v1.ConfigMap`` or ``v1.DeleteOptions`` (k8s.io/api/core/v1/generated.proto,
 k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto). Only the fields those types use are decoded.
 """
 from __future__ import annotations
@@ -114,6 +114,23 @@ def decode_secret(buf):
     return obj
 
 
+def decode_config_map(buf):
+    """v1.ConfigMap protobuf -> its JSON dict (Helm's configmap storage driver)."""
+    obj = {"apiVersion": "v1", "kind": "ConfigMap"}
+    for num, _, v in fields(buf):
+        if num == 1:
+            obj["metadata"] = decode_object_meta(v)
+        elif num == 2:
+            k, val = _map_entry(v)
+            obj.setdefault("data", {})[k] = val.decode()
+        elif num == 3:
+            k, val = _map_entry(v)
+            obj.setdefault("binaryData", {})[k] = base64.b64encode(val).decode()
+        elif num == 4:
+            obj["immutable"] = bool(v)
+    return obj
+
+
 def decode_delete_options(buf):
     """meta/v1 DeleteOptions protobuf -> its JSON dict."""
     obj = {"apiVersion": "v1", "kind": "DeleteOptions"}
@@ -134,7 +151,8 @@ def decode_delete_options(buf):
     return obj
 
 
-_DECODERS = {("v1", "Secret"): decode_secret, ("v1", "DeleteOptions"): decode_delete_options,
+_DECODERS = {("v1", "Secret"): decode_secret, ("v1", "ConfigMap"): decode_config_map,
+             ("v1", "DeleteOptions"): decode_delete_options,
              ("meta.k8s.io/v1", "DeleteOptions"): decode_delete_options}
 
 

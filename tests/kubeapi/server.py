@@ -7,6 +7,7 @@ Test-only control endpoints live under ``/_kubeapi/`` (request log) and are not 
 """
 from __future__ import annotations
 
+import base64
 import json
 import queue
 import socket
@@ -75,6 +76,11 @@ class APIServer(ThreadingHTTPServer):
         """Append one request (dict) to the log."""
         with self.log_lock:
             self.log.append(entry)
+
+
+def _item_key(item):
+    meta = item["metadata"]
+    return (meta.get("namespace") or "", meta["name"])
 
 
 def _first(query, name, default=None):
@@ -254,6 +260,8 @@ class Handler(BaseHTTPRequestHandler):
             raise resource_not_found()
         name = rest[1] if len(rest) >= 2 else None
         sub = rest[2] if len(rest) == 3 else ""
+        if sub == "log" and resource.kind == "Pod" and self.command == "GET":
+            return self._pod_log(resource, namespace, name)
         if sub and (sub != "status" or not resource.status):
             raise resource_not_found()
         if namespace is None and resource.namespaced and name is not None:
@@ -358,11 +366,36 @@ class Handler(BaseHTTPRequestHandler):
     def _list(self, resource, namespace, query):
         labels, fields = self._selectors(query)
         items, rv = self.server.store.list(resource, namespace, labels, fields)
+        meta = {"resourceVersion": rv}
+        token = _first(query, "continue")
+        if token:
+            try:
+                state = json.loads(base64.urlsafe_b64decode(token.encode()))
+                after, rv = state["after"], state["rv"]
+            except (ValueError, KeyError, TypeError):
+                raise bad_request("continue key is not valid: illegal base64 data")
+            meta["resourceVersion"] = rv
+            items = [i for i in items if _item_key(i) > tuple(after)]
+        limit = int(_first(query, "limit") or 0)
+        if limit > 0 and len(items) > limit:
+            meta["continue"] = base64.urlsafe_b64encode(json.dumps(
+                {"rv": meta["resourceVersion"], "after": list(_item_key(items[limit - 1]))}).encode()).decode()
+            meta["remainingItemCount"] = len(items) - limit
+            items = items[:limit]
         for item in items:
             item.pop("apiVersion", None)
             item.pop("kind", None)
         return self._send_json(200, {"kind": resource.kind + "List", "apiVersion": resource.group_version,
-                                     "metadata": {"resourceVersion": rv}, "items": items})
+                                     "metadata": meta, "items": items})
+
+    def _pod_log(self, resource, namespace, name):
+        self.server.store.get(resource, namespace, name)
+        data = b""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        self.wfile.write(data)
 
     def _watch(self, resource, namespace, query):
         labels, fields = self._selectors(query)

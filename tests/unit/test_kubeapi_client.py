@@ -534,3 +534,36 @@ def test_update_managed_fields_own_new_maps(core, ns):
     entry = cm.metadata.managed_fields[0]
     assert (entry.manager, entry.operation, entry.api_version) == ("creator", "Update", "v1")
     assert entry.fields_v1 == {"f:data": {".": {}, "f:k": {}}, "f:metadata": {"f:labels": {".": {}, "f:x": {}}}}
+
+
+def test_list_pagination_with_limit_and_continue(core, ns):
+    for i in range(5):
+        core.create_namespaced_config_map(ns, {"metadata": {"name": "page-%d" % i}})
+    first = core.list_namespaced_config_map(ns, limit=2)
+    assert [i.metadata.name for i in first.items] == ["page-0", "page-1"]
+    assert first.metadata.remaining_item_count == 3 and first.metadata._continue
+    second = core.list_namespaced_config_map(ns, limit=2, _continue=first.metadata._continue)
+    assert [i.metadata.name for i in second.items] == ["page-2", "page-3"]
+    last = core.list_namespaced_config_map(ns, limit=2, _continue=second.metadata._continue)
+    assert [i.metadata.name for i in last.items] == ["page-4"] and not last.metadata._continue
+
+
+def test_ssa_removes_list_elements_no_longer_applied(dyn, ns):
+    deps = dyn.resources.get(api_version="apps/v1", kind="Deployment")
+    body = _deployment("env")
+    body["metadata"]["namespace"] = ns
+    container = body["spec"]["template"]["spec"]["containers"][0]
+    container["env"] = [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]
+    deps.server_side_apply(body=body, name="env", namespace=ns, field_manager="helm")
+    container["env"] = [{"name": "B", "value": "3"}]
+    out = deps.server_side_apply(body=body, name="env", namespace=ns, field_manager="helm")
+    env = out.to_dict()["spec"]["template"]["spec"]["containers"][0]["env"]
+    assert env == [{"name": "B", "value": "3"}]
+    fields = _managed(out)[0]["fieldsV1"]["f:spec"]["f:template"]["f:spec"]["f:containers"]['k:{"name":"app"}']
+    assert list(fields["f:env"]) == ['k:{"name":"B"}']
+
+
+def test_pod_log_subresource(core, ns):
+    core.create_namespaced_pod(ns, {"metadata": {"name": "logs"}, "spec": {"containers": [{"name": "c",
+                                                                                          "image": "x"}]}})
+    assert core.read_namespaced_pod_log("logs", ns) == ""

@@ -147,3 +147,15 @@ def test_failing_workload_fails_the_release(kubeapi, core, tmp_path):
         cfg.install(str(chart), "bad", None, create_namespace=True, wait="watcher", timeout=20)
     labels = _release_secrets(core, ns, "bad")[-1].metadata.labels
     assert labels["status"] == "failed"
+
+
+def test_configmap_storage_driver(kubeapi, core):
+    ns = _namespace()
+    cfg = helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace=ns, storage_driver="configmap")
+    cfg.install(PODINFO, "cmrel", None, create_namespace=True, timeout=60)
+    maps = core.list_namespaced_config_map(ns, label_selector="owner=helm,name=cmrel").items
+    assert [m.metadata.name for m in maps] == ["sh.helm.release.v1.cmrel.v1"]
+    assert maps[0].metadata.labels["status"] == "deployed"
+    assert [r["name"] for r in cfg.list()] == ["cmrel"]
+    cfg.uninstall("cmrel", timeout=60)
+    assert core.list_namespaced_config_map(ns, label_selector="owner=helm").items == []
