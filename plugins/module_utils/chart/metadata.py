@@ -143,11 +143,61 @@ def apply_requirements(meta: dict, data, source: str) -> dict:
     return out
 
 
+def sanitize_string(text: str) -> str:
+    """Helm's sanitizeString: every Unicode space becomes " ", other non-printable characters are dropped."""
+    out = []
+    for ch in text:
+        if ch.isspace():
+            out.append(" ")
+        elif ch.isprintable():
+            out.append(ch)
+    return "".join(out)
+
+
+_SANITIZED = ("name", "description", "home", "icon", "condition", "tags", "appVersion", "kubeVersion")
+_SANITIZED_LISTS = ("sources", "keywords")
+_SANITIZED_MAINTAINER = ("name", "email", "url")
+_SANITIZED_DEPENDENCY = ("name", "version", "repository", "condition", "alias")
+
+
+def _sanitize(meta: dict) -> None:
+    for key in _SANITIZED:
+        if key in meta:
+            meta[key] = sanitize_string(meta[key])
+    for key in _SANITIZED_LISTS:
+        if key in meta:
+            meta[key] = [sanitize_string(v) for v in meta[key]]
+    for maintainer in meta.get("maintainers", []):
+        for key in _SANITIZED_MAINTAINER:
+            if key in maintainer:
+                maintainer[key] = sanitize_string(maintainer[key])
+    for dep in meta.get("dependencies", []):
+        for key in _SANITIZED_DEPENDENCY:
+            if key in dep:
+                dep[key] = sanitize_string(dep[key])
+        if "tags" in dep:
+            dep["tags"] = [sanitize_string(t) for t in dep["tags"]]
+
+
+def _valid_semver(version: str) -> bool:
+    try:
+        from ..semver import SemverError, parse_version
+    except ImportError:  # pragma: no cover - the shared semver module ships with the collection
+        return bool(_SEMVER.match(version))
+    try:
+        parse_version(version)
+    except (SemverError, ValueError):
+        return False
+    return True
+
+
 def validate_metadata(meta: dict, source: str = "Chart.yaml") -> None:
-    """Helm's Metadata.Validate: name, version (semver), apiVersion, type and dependency aliases.
+    """Helm's Metadata.Validate: sanitises text fields in place (spaces for whitespace, non-printables dropped),
+    then checks name, version (Masterminds semver), apiVersion, type and dependency aliases.
 
     Raises ChartError with Helm's wording ("validation: chart.metadata.name is required") plus the file.
     """
+    _sanitize(meta)
     where = "%s: validation: " % source
     if not meta.get("apiVersion"):
         raise ChartError(where + "chart.metadata.apiVersion is required")
@@ -158,7 +208,7 @@ def validate_metadata(meta: dict, source: str = "Chart.yaml") -> None:
         raise ChartError(where + "chart.metadata.name %r is invalid; use a plain name" % name)
     if not meta.get("version"):
         raise ChartError(where + "chart.metadata.version is required; add `version:` to Chart.yaml")
-    if not _SEMVER.match(meta["version"]):
+    if not _valid_semver(meta["version"]):
         raise ChartError(where + "chart.metadata.version %r is invalid; use a semantic version like 1.2.3"
                          % meta["version"])
     kind = meta.get("type", "")

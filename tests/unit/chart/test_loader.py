@@ -186,3 +186,10 @@ def test_values_yaml_edge_cases_like_helm(make_chart, text):
             load_chart(path)
         return
     assert load_chart(path).values == expected
+
+
+def test_metadata_sanitised_like_helm(make_chart):
+    path = make_chart({"Chart.yaml": "apiVersion: v2\nname: c\nversion: 01.2.3\ndescription: |\n  line one\n"
+                                     "  line\ttwo\n\nkeywords: [\"a\\u0007b\"]\n"
+                                     "maintainers: [{name: \"me\\nyou\"}]\n"})
+    assert load_chart(path).metadata == helm_python.Chart.load(path).metadata
