@@ -1,0 +1,89 @@
+"""Lexer (text/template/parse/lex.go): token streams, trim markers, comments, positions and lexing errors."""
+from __future__ import annotations
+
+import pytest
+
+from _helmref import helm_render_many, ours_render_many
+from ansible_collections.helmkit.core.plugins.module_utils.engine import lexer as lx
+
+
+def _tokens(text):
+    return [(item.typ, item.val) for item in lx.lex("t", text)]
+
+
+def test_text_and_action_tokens():
+    assert _tokens('a {{ .x.y | printf "%d" $v }}b') == [
+        (lx.TEXT, "a "), (lx.LEFT_DELIM, "{{"), (lx.SPACE, " "), (lx.FIELD, ".x"), (lx.FIELD, ".y"),
+        (lx.SPACE, " "), (lx.PIPE, "|"), (lx.SPACE, " "), (lx.IDENTIFIER, "printf"), (lx.SPACE, " "),
+        (lx.STRING, '"%d"'), (lx.SPACE, " "), (lx.VARIABLE, "$v"), (lx.SPACE, " "), (lx.RIGHT_DELIM, "}}"),
+        (lx.TEXT, "b"), (lx.EOF, ""),
+    ]
+
+
+def test_keywords_literals_and_punctuation():
+    text = "{{if else end range with define template block break continue nil true false . $ $x := = ( ) , 'a' `r` 1.5e3 0x1F -2}}"
+    kinds = [t for t, _ in _tokens(text) if t != lx.SPACE]
+    assert kinds == [lx.LEFT_DELIM, lx.IF, lx.ELSE, lx.END, lx.RANGE, lx.WITH, lx.DEFINE, lx.TEMPLATE, lx.BLOCK,
+                     lx.BREAK, lx.CONTINUE, lx.NIL, lx.BOOL, lx.BOOL, lx.DOT, lx.VARIABLE, lx.VARIABLE,
+                     lx.DECLARE, lx.ASSIGN, lx.LEFT_PAREN, lx.RIGHT_PAREN, lx.CHAR, lx.CHAR_CONSTANT,
+                     lx.RAW_STRING, lx.NUMBER, lx.NUMBER, lx.NUMBER, lx.RIGHT_DELIM, lx.EOF]
+
+
+def test_trim_markers_need_the_space():
+    assert _tokens("a  {{- 3 -}}  b") == [(lx.TEXT, "a"), (lx.LEFT_DELIM, "{{"), (lx.NUMBER, "3"),
+                                         (lx.RIGHT_DELIM, "}}"), (lx.TEXT, "b"), (lx.EOF, "")]
+    assert _tokens("{{ 3  -}}")[3] == (lx.SPACE, " ")
+    # "{{-3}}" is the number -3, not a trim marker
+    assert (lx.NUMBER, "-3") in _tokens("a {{-3}} b")
+    assert _tokens("a {{-3}} b")[0] == (lx.TEXT, "a ")
+
+
+def test_comments_are_dropped_and_trimmed():
+    assert _tokens("a {{/* x */}} b") == [(lx.TEXT, "a "), (lx.TEXT, " b"), (lx.EOF, "")]
+    assert _tokens("a \n{{- /* x */ -}}\n b") == [(lx.TEXT, "a"), (lx.TEXT, "b"), (lx.EOF, "")]
+
+
+def test_item_lines_follow_newlines():
+    items = lx.lex("t", "a\nb{{ 1\n}}\n{{ `x\ny` }}{{ 2 }}")
+    lines = [(item.val, item.line) for item in items if item.typ in (lx.NUMBER, lx.RAW_STRING, lx.EOF)]
+    assert lines == [("1", 2), ("`x\ny`", 4), ("2", 5), ("", 5)]
+
+
+@pytest.mark.parametrize("text,message", [
+    ("{{ 1", "unclosed action"),
+    ("{{ \"ab", "unterminated quoted string"),
+    ("{{ `ab", "unterminated raw quoted string"),
+    ("{{ 'a", "unterminated character constant"),
+    ("{{/* x", "unclosed comment"),
+    ("{{/* x */ }}", "comment ends before closing delimiter"),
+    ("{{ 3x }}", 'bad number syntax: "3x"'),
+    ("{{ .a# }}", "bad character U+0023 '#'"),
+    ("{{ \u00a7 }}", "unrecognized character in action: U+00A7 '\u00a7'"),
+    ("{{ ) }}", "unexpected right paren"),
+    ("{{ ( }}", "unclosed left paren"),
+    ("{{ : }}", "expected :="),
+])
+def test_lexing_errors(text, message):
+    last = lx.lex("t", text)[-1]
+    assert last.typ == lx.ERROR
+    assert last.val == message
+
+
+def test_item_string_forms():
+    items = lx.lex("t", '{{ if "abcdefghijklmnop" }}')
+    assert [str(i) for i in items if i.typ in (lx.IF, lx.STRING, lx.EOF)] == \
+        ["<if>", '"\\"abcdefghi"...', "EOF"]
+
+
+TRIM_CASES = {
+    "trim1": "a \t\n {{- 1 -}} \n\t b",
+    "trim2": "{{- 1 }}\n  {{- 2 -}}\n\n",
+    "trim3": "x\r\n{{- /* c */ -}}\r\ny",
+    "trim4": "{{ 1 -}}{{ 2 }}  {{- 3 }}",
+    "trim5": "a{{- \"\" -}}b{{-   4   -}}c",
+    "trim6": "line\n  {{- if true }}\n  yes\n  {{- end }}\n",
+}
+
+
+def test_trim_behaviour_matches_helm():
+    assert ours_render_many(TRIM_CASES) == helm_render_many(TRIM_CASES)
