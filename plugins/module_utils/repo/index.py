@@ -1,0 +1,427 @@
+"""Chart repository indexes: download (httpx), parse (PyYAML C loader), cache, and version resolution.
+
+Behaviour follows Helm ``pkg/repo/index.go`` and ``pkg/repo/chartrepo.go``:
+
+* the index lives at ``<repository URL>/index.yaml`` (query string of the repository URL kept) and chart URLs in it
+  may be relative to the repository URL (``ResolveReferenceURL``);
+* entries map a chart name to its versions, sorted highest first by semantic version (versions that do not parse
+  sort by string); entries without a name or version are dropped, a missing ``apiVersion`` of a version is ``v1``;
+* :func:`resolve` is ``IndexFile.Get``: an exact version string match first, otherwise the highest version that
+  satisfies the constraint (Masterminds rules, see ``semver.py``); ``devel`` without a version means ``>0.0.0-0``.
+
+Parsing a large index (grafana's is 4 MB) costs about a second, so :func:`load_cached_index` keeps a JSON copy
+of the parsed index beside Helm's ``<name>-index.yaml`` (``<name>-index.helmkit.json``), valid while the YAML
+file's size, mtime and SHA-256 are unchanged.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import ssl
+import time
+from urllib.parse import urlsplit, urlunsplit, urljoin
+
+import yaml
+
+from ..errors import RepositoryError
+from ..semver import SemverError, parse_constraint, parse_version
+from .config import atomic_write, charts_list_path, index_cache_path
+
+__all__ = [
+    "ChartVersion", "IndexFile", "parse_index", "load_index_file", "load_cached_index", "resolve", "fetch_index",
+    "update_index_cache", "resolve_reference_url", "redact_url", "http_get", "DEFAULT_TIMEOUT",
+]
+
+DEFAULT_TIMEOUT = 120.0
+DEFAULT_RETRIES = 3
+# First back-off delay in seconds; doubled on each retry. Tests lower it.
+BACKOFF_SECONDS = 0.5
+_CACHE_FORMAT = 1
+
+
+class _IndexLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The C safe loader that keeps scalars as Helm's string fields see them.
+
+    Helm unmarshals the index into Go structs whose version fields are strings, so ``version: 1.10`` is "1.10"
+    and ``created: 2024-01-01T00:00:00Z`` is the text itself; only booleans (``deprecated``) stay typed.
+    """
+
+
+_IndexLoader.yaml_implicit_resolvers = dict(
+    (first, [(tag, regexp) for tag, regexp in resolvers
+             if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float", "tag:yaml.org,2002:int")])
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+)
+
+
+class ChartVersion(object):
+    """One version of a chart in an index (Helm ``repo.ChartVersion``).
+
+    Attributes: ``name``, ``version`` (str), ``urls`` (list of str, possibly relative), ``digest`` (hex sha256 or
+    ""), ``created`` (str), ``deprecated`` (bool), ``api_version``, ``app_version``, ``description``,
+    ``keywords`` (list), ``metadata`` (the whole mapping from the index).
+    """
+
+    __slots__ = ("metadata",)
+
+    def __init__(self, metadata):
+        self.metadata = metadata
+
+    def _str(self, key):
+        value = self.metadata.get(key)
+        return "" if value is None else str(value)
+
+    name = property(lambda self: self._str("name"))
+    version = property(lambda self: self._str("version"))
+    digest = property(lambda self: self._str("digest"))
+    created = property(lambda self: self._str("created"))
+    api_version = property(lambda self: self._str("apiVersion") or "v1")
+    app_version = property(lambda self: self._str("appVersion"))
+    description = property(lambda self: self._str("description"))
+    deprecated = property(lambda self: bool(self.metadata.get("deprecated")))
+    urls = property(lambda self: [str(u) for u in (self.metadata.get("urls") or [])])
+    keywords = property(lambda self: list(self.metadata.get("keywords") or []))
+
+    def __repr__(self):
+        return "ChartVersion(%r, %r)" % (self.name, self.version)
+
+
+class IndexFile(object):
+    """A parsed repository index: ``api_version``, ``generated`` (str) and ``entries`` (name -> [ChartVersion],
+    highest version first)."""
+
+    def __init__(self, entries, api_version="v1", generated=""):
+        self.entries = entries
+        self.api_version = api_version
+        self.generated = generated
+
+    def chart_names(self):
+        return sorted(self.entries)
+
+    def to_json_data(self):
+        return {"apiVersion": self.api_version, "generated": self.generated,
+                "entries": dict((n, [cv.metadata for cv in cvs]) for n, cvs in self.entries.items())}
+
+    @classmethod
+    def from_json_data(cls, data):
+        entries = dict((n, [ChartVersion(m) for m in cvs]) for n, cvs in data["entries"].items())
+        return cls(entries, data.get("apiVersion", "v1"), data.get("generated", ""))
+
+
+def _sort_versions(versions):
+    """Highest first; like Helm's ChartVersions.Less, versions that do not parse order by string, lowest."""
+    good, bad = [], []
+    for cv in versions:
+        try:
+            good.append((parse_version(cv.version), cv))
+        except SemverError:
+            bad.append(cv)
+    good.sort(key=lambda pair: pair[0], reverse=True)
+    bad.sort(key=lambda cv: cv.version, reverse=True)
+    return [cv for _, cv in good] + bad
+
+
+def parse_index(data, source="index.yaml"):
+    """Parse index bytes (YAML or JSON) into an :class:`IndexFile`.
+
+    Raises RepositoryError naming ``source`` when the data is empty, not YAML, not a mapping, or has no
+    ``apiVersion`` (Helm's ``no API version specified``).
+    """
+    if not data or not data.strip():
+        raise RepositoryError("%s: the repository index is empty" % source)
+    try:
+        doc = yaml.load(data, Loader=_IndexLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = " (line %d)" % (mark.line + 1) if mark is not None else ""
+        raise RepositoryError("%s is not a chart repository index: invalid YAML%s: %s"
+                              % (source, where, getattr(exc, "problem", None) or exc))
+    if not isinstance(doc, dict):
+        raise RepositoryError("%s is not a chart repository index: expected a mapping with 'apiVersion' and "
+                              "'entries', got %s" % (source, type(doc).__name__))
+    if not doc.get("apiVersion"):
+        raise RepositoryError("%s is not a chart repository index: no API version specified" % source)
+    raw_entries = doc.get("entries") or {}
+    if not isinstance(raw_entries, dict):
+        raise RepositoryError("%s: 'entries' must be a mapping of chart names to versions" % source)
+    entries = {}
+    for name, versions in raw_entries.items():
+        kept = []
+        for meta in versions or []:
+            if not isinstance(meta, dict) or not meta.get("version"):
+                continue
+            if not meta.get("name"):
+                meta["name"] = str(name)
+            if not meta.get("apiVersion"):
+                meta["apiVersion"] = "v1"
+            kept.append(ChartVersion(meta))
+        entries[str(name)] = _sort_versions(kept)
+    return IndexFile(entries, str(doc.get("apiVersion")), str(doc.get("generated") or ""))
+
+
+def load_index_file(path):
+    """Read and parse the index at ``path`` (no parsed cache). Raises RepositoryError."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise RepositoryError("cannot read repository index %s: %s" % (path, exc.strerror))
+    return parse_index(data, source=path)
+
+
+def _json_cache_path(yaml_path):
+    base = yaml_path[:-len(".yaml")] if yaml_path.endswith(".yaml") else yaml_path
+    return base + ".helmkit.json"
+
+
+def _stamp(path, data):
+    st = os.stat(path)
+    return {"format": _CACHE_FORMAT, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
+            "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def load_cached_index(yaml_path):
+    """Parsed index for the YAML file ``yaml_path``, from the JSON cache beside it when still valid.
+
+    The cache ``<name>-index.helmkit.json`` records the YAML file's size, mtime (ns) and SHA-256; any difference
+    re-parses the YAML and rewrites the cache. A missing/corrupt cache is rebuilt silently. Raises
+    RepositoryError when the YAML file itself is missing or invalid.
+    """
+    try:
+        with open(yaml_path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise RepositoryError("cannot read repository index %s: %s" % (yaml_path, exc.strerror))
+    stamp = _stamp(yaml_path, data)
+    cache_path = _json_cache_path(yaml_path)
+    try:
+        with open(cache_path, "rb") as fh:
+            cached = json.loads(fh.read())
+        if cached.get("stamp") == stamp:
+            return IndexFile.from_json_data(cached["index"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    index = parse_index(data, source=yaml_path)
+    payload = json.dumps({"stamp": stamp, "index": index.to_json_data()}, separators=(",", ":"), default=str)
+    try:
+        atomic_write(cache_path, payload.encode("utf-8"), mode=0o644)
+    except RepositoryError:
+        pass  # a read-only cache directory only costs speed
+    return index
+
+
+def _nearest(versions, wanted, limit=5):
+    """Up to ``limit`` available versions closest to ``wanted``: the highest ones below it, then above it."""
+    try:
+        target = parse_version(wanted)
+    except SemverError:
+        return [cv.version for cv in versions[:limit]]
+    below, above = [], []
+    for cv in versions:
+        try:
+            (below if parse_version(cv.version) <= target else above).append(cv.version)
+        except SemverError:
+            continue
+    return (below + list(reversed(above)))[:limit]
+
+
+def resolve(index, name, constraint=None, devel=False, repository=None):
+    """The :class:`ChartVersion` of chart ``name`` that Helm would pick.
+
+    ``constraint``: None/"" for the latest release (with ``devel``, the latest version including prereleases),
+    an exact version, or a Masterminds constraint (``^1.2``, ``>=1.0 <2``). Raises RepositoryError:
+    ``chart "x" not found in repository "r"`` or ``chart "x" version "9.9.9" not found in repository "r";
+    nearest: 1.2.3, 1.2.2``, or the constraint's parse error.
+    """
+    where = ' in repository "%s"' % repository if repository else " in the repository index"
+    versions = index.entries.get(name)
+    if not versions:
+        hint = ""
+        close = [n for n in index.entries if name.lower() in n.lower() or n.lower() in name.lower()]
+        if close:
+            hint = "; charts with similar names: %s" % ", ".join(sorted(close)[:5])
+        raise RepositoryError('chart "%s" not found%s%s' % (name, where, hint))
+    text = constraint or ""
+    if text:
+        for cv in versions:
+            if cv.version == text:
+                return cv
+    try:
+        parsed = parse_constraint(text or (">0.0.0-0" if devel else "*"))
+    except SemverError as exc:
+        raise RepositoryError('invalid version "%s" for chart "%s": %s' % (text, name, exc))
+    for cv in versions:
+        try:
+            version = parse_version(cv.version)
+        except SemverError:
+            continue
+        if parsed.check(version):
+            return cv
+    nearest = _nearest(versions, text)
+    shown = text or ("any version" if devel else "any release")
+    hint = ("; nearest: %s" % ", ".join(nearest)) if nearest else ""
+    if not text and not devel:
+        hint += "; only prereleases exist, set devel: true or a version"
+    raise RepositoryError('chart "%s" version "%s" not found%s%s' % (name, shown, where, hint))
+
+
+def resolve_reference_url(base_url, ref_url):
+    """Helm's ``repo.ResolveReferenceURL``: ``ref_url`` resolved against ``base_url`` treated as a directory.
+
+    Absolute ``ref_url`` is returned as is; otherwise the base path gets a trailing slash before joining and the
+    base's query string is kept (``https://h/r?x=1`` + ``a.tgz`` -> ``https://h/r/a.tgz?x=1``).
+    """
+    if urlsplit(ref_url).scheme:
+        return ref_url
+    base = urlsplit(base_url)
+    directory = urlunsplit((base.scheme, base.netloc, base.path.rstrip("/") + "/", "", ""))
+    joined = urlsplit(urljoin(directory, ref_url))
+    return urlunsplit((joined.scheme, joined.netloc, joined.path, base.query, joined.fragment))
+
+
+def redact_url(url):
+    """``url`` without a password in its userinfo (``https://u:secret@h/`` -> ``https://u:***@h/``)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = "%s:***@%s" % (parts.username or "", parts.netloc.rsplit("@", 1)[1])
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def _ssl_context(ca_file, cert_file, key_file, insecure):
+    if insecure:
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    else:
+        try:
+            ctx = ssl.create_default_context(cafile=ca_file or None)
+        except (OSError, ssl.SSLError) as exc:
+            raise RepositoryError("cannot load ca_file %s: %s; give a PEM file of CA certificates"
+                                  % (ca_file, getattr(exc, "strerror", None) or exc))
+    if cert_file:
+        try:
+            ctx.load_cert_chain(cert_file, key_file or None)
+        except (OSError, ssl.SSLError) as exc:
+            raise RepositoryError("cannot load client certificate %s / key %s: %s; give PEM files"
+                                  % (cert_file, key_file, getattr(exc, "strerror", None) or exc))
+    return ctx
+
+
+def _basic_auth_header(username, password):
+    import base64
+    token = base64.b64encode(("%s:%s" % (username or "", password or "")).encode("utf-8")).decode("ascii")
+    return "Basic " + token
+
+
+def http_get(url, username=None, password=None, pass_credentials=False, ca_file=None, cert_file=None,
+             key_file=None, insecure_skip_tls_verify=False, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES,
+             what="repository"):
+    """GET ``url`` and return the body (bytes), the way Helm's HTTP getter does.
+
+    Basic auth goes to the URL's host; on redirects to another host only when ``pass_credentials`` (Helm's
+    ``--pass-credentials``). Connection errors, timeouts and 5xx answers are retried ``retries`` times with
+    exponential back-off. Raises RepositoryError with the (redacted) URL and a hint for 401/403/404/other
+    statuses and for unreachable hosts; the password never appears in a message.
+    """
+    import httpx
+
+    verify = _ssl_context(ca_file, cert_file, key_file, insecure_skip_tls_verify) if url.startswith("https") \
+        else True
+    parts = urlsplit(url)
+    if parts.username is not None and username is None:
+        username, password = parts.username, parts.password
+    origin_host = parts.hostname
+    attempt = 0
+    with httpx.Client(verify=verify, timeout=timeout, follow_redirects=False) as client:
+        while True:
+            try:
+                response = _get_following_redirects(client, url, origin_host, username, password,
+                                                    pass_credentials)
+            except httpx.TransportError as exc:
+                if attempt < retries:
+                    time.sleep(BACKOFF_SECONDS * (2 ** attempt))
+                    attempt += 1
+                    continue
+                raise RepositoryError("%s %s is unreachable: %s; check the URL, DNS, proxy and TLS settings"
+                                      % (what, redact_url(url), _transport_reason(exc)))
+            if response.status_code >= 500 and attempt < retries:
+                time.sleep(BACKOFF_SECONDS * (2 ** attempt))
+                attempt += 1
+                continue
+            if response.status_code != 200:
+                raise RepositoryError(_status_message(what, url, response.status_code, bool(username or password)))
+            return response.content
+
+
+def _transport_reason(exc):
+    text = str(exc) or type(exc).__name__
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        text += " (set ca_file to the repository's CA, or insecure_skip_tls_verify: true)"
+    return text
+
+
+def _get_following_redirects(client, url, origin_host, username, password, pass_credentials, limit=10):
+    for _ in range(limit):
+        headers = {"User-Agent": "Helm/4 helmkit.core"}
+        host = urlsplit(url).hostname
+        if (username or password) and (host == origin_host or pass_credentials):
+            headers["Authorization"] = _basic_auth_header(username, password)
+        clean = _strip_userinfo(url)
+        response = client.get(clean, headers=headers)
+        if response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers:
+            url = urljoin(clean, response.headers["location"])
+            continue
+        return response
+    raise RepositoryError("too many redirects fetching %s" % redact_url(url))
+
+
+def _strip_userinfo(url):
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[1], parts.path, parts.query, parts.fragment))
+
+
+def _status_message(what, url, status, sent_credentials):
+    shown = redact_url(url)
+    if status in (401, 403):
+        reason = "401 Unauthorized" if status == 401 else "403 Forbidden"
+        if sent_credentials:
+            hint = "the username/password were refused; check them (and pass_credentials if the server redirects)"
+        else:
+            hint = "the repository needs credentials; set username and password"
+        return "%s %s answered %s: %s" % (what, shown, reason, hint)
+    if status == 404:
+        return "%s %s answered 404 Not Found; check the URL (a chart repository serves index.yaml at its root)" % (
+            what, shown)
+    return "%s %s answered HTTP %d" % (what, shown, status)
+
+
+def fetch_index(repo_url, **http_options):
+    """Download ``<repo_url>/index.yaml`` and return ``(bytes, IndexFile)``; ``http_options`` as :func:`http_get`.
+
+    Raises RepositoryError when it cannot be fetched or is not a valid index (naming the URL).
+    """
+    index_url = resolve_reference_url(repo_url, "index.yaml")
+    data = http_get(index_url, what="repository index", **http_options)
+    index = parse_index(data, source=redact_url(index_url))
+    return data, index
+
+
+def update_index_cache(cache_dir, name, repo_url, **http_options):
+    """Download repository ``name``'s index into Helm's cache; return the parsed :class:`IndexFile`.
+
+    Writes ``<cache>/<name>-index.yaml`` (the bytes as served), ``<cache>/<name>-charts.txt`` and the parsed JSON
+    cache, each atomically. Raises RepositoryError.
+    """
+    data, index = fetch_index(repo_url, **http_options)
+    yaml_path = index_cache_path(cache_dir, name)
+    atomic_write(yaml_path, data, mode=0o644)
+    names = "".join(n + "\n" for n in index.chart_names())
+    atomic_write(charts_list_path(cache_dir, name), names.encode("utf-8"), mode=0o644)
+    payload = json.dumps({"stamp": _stamp(yaml_path, data), "index": index.to_json_data()},
+                         separators=(",", ":"), default=str)
+    atomic_write(_json_cache_path(yaml_path), payload.encode("utf-8"), mode=0o644)
+    return index
