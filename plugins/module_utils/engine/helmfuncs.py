@@ -12,10 +12,10 @@ encoder's message.
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 
 from . import goyaml
 from .errors import FuncError
+from .gofmt import format_float_g
 
 _MAP_TYPE = "map[string]interface {}"
 _SLICE_TYPE = "[]interface {}"
@@ -155,38 +155,24 @@ def _go_type(value) -> str:
 
 # --- TOML (github.com/BurntSushi/toml) -----------------------------------------------------------------------------
 
-def _toml_normalize(value):
-    """funcs.go normalizeForTOML: whole-number floats within int64 become ints."""
-    if isinstance(value, dict):
-        return dict((k, _toml_normalize(v)) for k, v in value.items())
-    if isinstance(value, list):
-        return [_toml_normalize(v) for v in value]
-    if isinstance(value, float) and not (math.isnan(value) or math.isinf(value)) and value == math.trunc(value) \
-            and -(1 << 63) <= value < (1 << 63):
-        return int(value)
-    return value
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+_TOML_BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_TABLE, _ARRAY_TABLE, _OTHER = "table", "array-table", "other"
+
+
+class _TomlError(Exception):
+    """BurntSushi's tomlEncodeError: Encode returns it and toToml prints its text."""
 
 
 def _toml_string(text: str) -> str:
+    """writeQuoted: a basic string with BurntSushi's dblQuotedReplacer escapes."""
     out = ['"']
     for ch in text:
-        code = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\b":
-            out.append("\\b")
-        elif ch == "\f":
-            out.append("\\f")
-        elif code < 0x20 or code == 0x7F:
-            out.append("\\u%04X" % code)
+        esc = _TOML_ESCAPES.get(ch)
+        if esc is not None:
+            out.append(esc)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append("\\u%04x" % ord(ch))
         else:
             out.append(ch)
     out.append('"')
@@ -194,78 +180,150 @@ def _toml_string(text: str) -> str:
 
 
 def _toml_key(key: str) -> str:
-    if key and all(c.isascii() and (c.isalnum() or c in "_-") for c in key):
+    """Key.maybeQuoted: bare when made of A-Za-z0-9_- only, else a quoted string."""
+    if key and all(c in _TOML_BARE for c in key):
         return key
     return _toml_string(key)
 
 
 def _toml_float(value: float) -> str:
-    """BurntSushi/toml: strconv.FormatFloat(f, 'f', -1, 64) with ".0" added to whole numbers; nan/inf words."""
+    """BurntSushi/toml: strconv.FormatFloat(f, 'g', -1, 64), with ".0" added when that has no "." or exponent."""
     if math.isnan(value):
         return "nan"
     if math.isinf(value):
         return "inf" if value > 0 else "-inf"
-    text = format(Decimal(repr(value)), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text if "." in text else text + ".0"
+    text = format_float_g(value)
+    return text if ("." in text or "e" in text) else text + ".0"
 
 
-def _toml_value(value) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, str):
-        return _toml_string(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return _toml_float(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value if v is not None) + "]"
+def _toml_type(value):
+    """tomlTypeOfGo, reduced to what decides the layout: table, array of tables, or anything else (None: nil)."""
+    if value is None:
+        return None
     if isinstance(value, dict):
-        return "{" + ", ".join("%s = %s" % (_toml_key(k), _toml_value(value[k])) for k in sorted(value)
-                                if value[k] is not None) + "}"
-    raise goyaml.GoJsonError("toml: cannot encode a value of type %s" % _go_type(value))
+        return _TABLE
+    if isinstance(value, list):
+        if not value:
+            return _OTHER
+        if any(item is None for item in value):
+            raise _TomlError("toml: cannot encode array with nil element")
+        return _ARRAY_TABLE if all(isinstance(item, dict) for item in value) else _OTHER
+    return _OTHER
 
 
-def _is_table(value) -> bool:
-    return isinstance(value, dict)
+class _TomlEncoder(object):
+    """BurntSushi/toml's Encoder (encode.go) for template values: tables indented two spaces per level."""
+
+    def __init__(self) -> None:
+        self.out = []
+        self.wrote_nl = 0
+        self.has_written = False
+
+    def wf(self, text: str) -> None:
+        self.out.append(text)
+        self.wrote_nl = 0
+        self.has_written = True
+
+    def newline(self, count: int) -> None:
+        """Make sure ``count`` newlines end the output (none at the top of the file)."""
+        if not self.has_written:
+            return
+        missing = count - self.wrote_nl
+        if missing > 0:
+            self.out.append("\n" * missing)
+            self.wrote_nl += missing
+
+    def element(self, value) -> None:
+        if value is True or value is False:
+            self.wf("true" if value else "false")
+        elif isinstance(value, str):
+            self.wf(_toml_string(value))
+        elif isinstance(value, int):
+            self.wf(str(value))
+        elif isinstance(value, float):
+            self.wf(_toml_float(value))
+        elif isinstance(value, list):
+            _toml_type(value)  # refuses nil elements
+            self.wf("[")
+            for index, item in enumerate(value):
+                self.element(item)
+                if index != len(value) - 1:
+                    self.wf(", ")
+            self.wf("]")
+        elif isinstance(value, dict):
+            self.map(value, [], inline=True)
+        else:
+            raise _TomlError("toml: cannot encode a value of type %s" % _go_type(value))
+
+    def encode(self, key: list, value) -> None:
+        kind = _toml_type(value)
+        if kind is None:
+            return
+        if kind == _TABLE:
+            self.table(key, value)
+        elif kind == _ARRAY_TABLE:
+            self.array_of_tables(key, value)
+        else:
+            self.key_value(key, value)
+            self.newline(1)
+
+    def key_value(self, key: list, value) -> None:
+        self.wf("%s%s = " % ("  " * (len(key) - 1), _toml_key(key[-1])))
+        self.element(value)
+
+    def table(self, key: list, value: dict) -> None:
+        if len(key) == 1:
+            self.newline(2)
+        if key:
+            self.wf("%s[%s]" % ("  " * (len(key) - 1), ".".join(_toml_key(k) for k in key)))
+            self.newline(1)
+        self.map(value, key, inline=False)
+
+    def array_of_tables(self, key: list, value: list) -> None:
+        for item in value:
+            if item is None:
+                continue
+            self.newline(2)
+            self.wf("%s[[%s]]" % ("  " * (len(key) - 1), ".".join(_toml_key(k) for k in key)))
+            self.newline(1)
+            if not isinstance(item, dict):
+                raise _TomlError("toml: cannot encode a value of type %s" % _go_type(item))
+            self.map(item, key, inline=False)
+
+    def map(self, value: dict, key: list, inline: bool) -> None:
+        direct = sorted((k for k in value if _toml_type(value[k]) not in (_TABLE, _ARRAY_TABLE)), key=_go_bytes)
+        sub = sorted((k for k in value if _toml_type(value[k]) in (_TABLE, _ARRAY_TABLE)), key=_go_bytes)
+        if inline:
+            self.wf("{")
+        for group, trailing in ((direct, bool(sub)), (sub, False)):
+            for index, name in enumerate(group):
+                item = value[name]
+                if item is None:
+                    continue
+                if inline:
+                    self.key_value([name], item)
+                    if trailing or index != len(group) - 1:
+                        self.wf(", ")
+                else:
+                    self.encode(key + [name], item)
+        if inline:
+            self.wf("}")
 
 
-def _is_table_array(value) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
-
-
-def _toml_table(table: dict, path: list, indent: str, out: list) -> None:
-    keys = sorted(table)
-    for key in keys:
-        value = table[key]
-        if value is None or _is_table(value) or _is_table_array(value):
-            continue
-        out.append("%s%s = %s\n" % (indent, _toml_key(key), _toml_value(value)))
-    for key in keys:
-        value = table[key]
-        sub = path + [key]
-        if _is_table(value):
-            out.append("%s%s[%s]\n" % ("\n" if len(sub) == 1 else "", indent, ".".join(_toml_key(k) for k in sub)))
-            _toml_table(value, sub, indent + "  ", out)
-        elif _is_table_array(value):
-            for item in value:
-                out.append("%s%s[[%s]]\n" % ("\n" if len(sub) == 1 else "", indent,
-                                              ".".join(_toml_key(k) for k in sub)))
-                _toml_table(item, sub, indent + "  ", out)
+def _go_bytes(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
 
 
 def _encode_toml(value) -> str:
-    value = value  # Helm v4.2 has no normalizeForTOML: float64 9 prints as 9.0
-    if not isinstance(value, dict):
-        raise goyaml.GoJsonError("toml: top-level values must be Go maps or structs")
-    out = []
-    _toml_table(value, [], "", out)
-    text = "".join(out)
-    return text[1:] if text.startswith("\n") else text
+    """toml.NewEncoder(b).Encode(value) output; raises FuncError for nil (Go panics there), _TomlError else."""
+    if value is None:
+        raise FuncError("reflect: call of reflect.Value.Type on zero Value")
+    encoder = _TomlEncoder()
+    if isinstance(value, dict):
+        encoder.encode([], value)
+    else:
+        encoder.element(value)
+    return "".join(encoder.out)
 
 
 def to_toml(value) -> str:
@@ -273,7 +331,7 @@ def to_toml(value) -> str:
     text when the value cannot be encoded."""
     try:
         return _encode_toml(value)
-    except goyaml.GoJsonError as exc:
+    except _TomlError as exc:
         return str(exc)
 
 
@@ -281,7 +339,7 @@ def must_to_toml(value) -> str:
     """mustToToml: like toToml but raises FuncError on error."""
     try:
         return _encode_toml(value)
-    except goyaml.GoJsonError as exc:
+    except _TomlError as exc:
         raise FuncError(str(exc))
 
 
