@@ -193,3 +193,26 @@ def test_metadata_sanitised_like_helm(make_chart):
                                      "  line\ttwo\n\nkeywords: [\"a\\u0007b\"]\n"
                                      "maintainers: [{name: \"me\\nyou\"}]\n"})
     assert load_chart(path).metadata == helm_python.Chart.load(path).metadata
+
+
+@pytest.mark.parametrize("rules", [
+    "*.bak\n!keep.bak\n", "docs/\n", "/docs/*.md\n", "sub/*\n", "[a-c]*.txt\n", "?.txt\n", "# comment\n\n*.md\n",
+    "templates/\n", "*/\n",
+])
+def test_helmignore_rules_like_helm(make_chart, rules):
+    path = make_chart({
+        "Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n", ".helmignore": rules,
+        "a.bak": "x", "keep.bak": "k", "a.txt": "a", "d.txt": "d", "x.txt": "x", "docs/r.md": "r", "docs/t.txt": "t",
+        "sub/s.txt": "s", "sub/deep/s.txt": "s", "r.md": "r", "templates/cm.yaml": "kind: ConfigMap\n",
+    })
+    try:
+        ref = helm_python.Chart.load(path)
+    except helm_python.HelmError as exc:
+        # A negated rule ignores everything it does not match, Chart.yaml included, in Helm too.
+        assert "Chart.yaml file is missing" in str(exc)
+        with pytest.raises(ChartError, match="Chart.yaml file is missing"):
+            load_chart(path)
+        return
+    ours = load_chart(path)
+    assert sorted(f.name for f in ours.files) == sorted(f["name"] for f in ref.files)
+    assert sorted(t.name for t in ours.templates) == sorted(t["name"] for t in ref.templates)
