@@ -11,6 +11,7 @@ encoder's message.
 """
 from __future__ import annotations
 
+import datetime
 import math
 
 from . import goyaml
@@ -353,9 +354,55 @@ def from_toml(text) -> dict:
     except ImportError:  # pragma: no cover - Python < 3.11
         return {"Error": "fromToml needs Python 3.11 or later (tomllib)"}
     try:
-        return tomllib.loads(_as_text(text))
+        return _toml_times(tomllib.loads(_as_text(text)))
     except tomllib.TOMLDecodeError as exc:
         return {"Error": "toml: %s" % exc}
+
+
+class TomlTime(object):
+    """A TOML date-time as BurntSushi decodes it (Go ``time.Time``): toJson writes RFC 3339, printing uses Go's
+    ``Time.String`` layout."""
+
+    go_type = "time.Time"
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def go_json(self) -> str:
+        value = self.value
+        if isinstance(value, datetime.datetime):
+            text = value.isoformat()
+            offset = value.utcoffset()
+            if offset is not None and offset == datetime.timedelta(0):
+                text = text[:-6] + "Z"
+            return text
+        if isinstance(value, datetime.date):
+            return value.isoformat() + "T00:00:00Z"
+        return "0000-01-01T%sZ" % value.isoformat()
+
+    def __str__(self) -> str:
+        value = self.value
+        if isinstance(value, datetime.datetime):
+            offset = value.utcoffset()
+            if offset is None or offset == datetime.timedelta(0):
+                return value.strftime("%Y-%m-%d %H:%M:%S") + _fraction(value) + " +0000 UTC"
+            zone = value.strftime("%z")
+            return value.strftime("%Y-%m-%d %H:%M:%S") + _fraction(value) + " %s %s" % (zone, zone)
+        return self.go_json()
+
+
+def _fraction(value) -> str:
+    return ("." + ("%06d" % value.microsecond).rstrip("0")) if value.microsecond else ""
+
+
+def _toml_times(value):
+    if isinstance(value, dict):
+        return dict((k, _toml_times(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [_toml_times(v) for v in value]
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return TomlTime(value)
+    return value
 
 
 _ANY = ("interface {}",)

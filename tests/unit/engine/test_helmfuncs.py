@@ -108,3 +108,12 @@ def test_random_to_toml_matches_helm():
     mismatches = [(case, ref["c/templates/t%d.yaml" % i], helmfuncs.to_toml(case)) for i, case in enumerate(values)
                   if ref["c/templates/t%d.yaml" % i] != helmfuncs.to_toml(case)]
     assert not mismatches[:3]
+
+
+def test_from_toml_matches_helm():
+    docs = ['a = 1\nb = "x"\n[t]\nc = [1, 2]\n', "a = 1.5\nd = 1979-05-27T07:32:00Z", 'x = [1, "a"]',
+            "[[arr]]\nq = true\n[[arr]]\nq = false", "big = 9223372036854775807", 'k."dotted key" = "v"']
+    text = "\n".join("{{ toJson (fromToml (index .Values.docs %d)) }}" % i for i in range(len(docs)))
+    ref = helm_render({"t.yaml": text}, values={"docs": docs})["c/templates/t.yaml"].split("\n")
+    assert ref == [helmfuncs.to_json(helmfuncs.from_toml(doc)) for doc in docs]
+    assert list(helmfuncs.from_toml("a = ")) == ["Error"]
