@@ -5,6 +5,7 @@ Each case becomes one template file ``c/templates/<case>.txt``; outputs are comp
 """
 from __future__ import annotations
 
+import codecs
 import os
 import tempfile
 
@@ -55,7 +56,20 @@ def our_outputs(cases: dict, values: dict) -> dict:
                "Chart": {"Name": CHART}, "Capabilities": {}, "Files": {}, "Subcharts": {}}
     templates = [RenderTemplate(_name(case), text, context, CHART + "/templates") for case, text in cases.items()]
     rendered = render(templates)
-    return {case: rendered[_name(case)] for case in cases}
+    return {case: _as_helm_python_text(rendered[_name(case)]) for case in cases}
+
+
+def _per_byte_replace(exc):
+    return "\ufffd" * (exc.end - exc.start), exc.end
+
+
+codecs.register_error("go-replace", _per_byte_replace)
+
+
+def _as_helm_python_text(text: str) -> str:
+    # Our strings keep Go's raw bytes as surrogate escapes; Helm's text reaches helm_python with every invalid
+    # byte turned into U+FFFD (Go's JSON encoding). Compare the same bytes the same way.
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "go-replace")
 
 
 def our_error(case: str, text: str, values: dict) -> str:

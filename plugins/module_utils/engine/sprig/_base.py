@@ -158,6 +158,8 @@ _INT_RE = re.compile(r"[+-]?(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1
 def parse_int_base0(text: str):
     """Go strconv.ParseInt(text, 0, 64): "0x"/"0b"/"0o"/leading-"0" prefixes and underscores between digits.
     Returns the int, or None where Go returns an error (syntax or out of range)."""
+    if not text.isascii():
+        return None
     if "_" in text:
         if not underscore_ok(text):
             return None
@@ -205,6 +207,8 @@ _FLOAT_RE = re.compile(
 def parse_float(text: str):
     """Go strconv.ParseFloat(text, 64). Returns the float, or None where Go returns an error (syntax, or a
     value out of range)."""
+    if not text.isascii():
+        return None
     if "_" in text:
         if not underscore_ok(text):
             return None
@@ -339,3 +343,23 @@ class StringMap(dict):
     """A Go ``map[string]string`` result (split, splitn)."""
 
     go_type = "map[string]string"
+
+
+def go_upper(ch: str) -> str:
+    """Go unicode.ToUpper of one character (simple case mapping: no "ß" -> "SS")."""
+    up = ch.upper()
+    return up if len(up) == 1 else ch
+
+
+def go_lower(ch: str) -> str:
+    """Go unicode.ToLower of one character (simple case mapping: "İ" -> "i")."""
+    if ch == "\u0130":
+        return "i"
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
+def go_title(ch: str) -> str:
+    """Go unicode.ToTitle of one character (simple case mapping)."""
+    tit = ch.title()
+    return tit if len(tit) == 1 else go_upper(ch)

@@ -14,7 +14,8 @@ def atoi(s):
     if not _ATOI_RE.match(s):
         return 0
     value = int(s, 10)
-    return value if -(1 << 63) <= value < (1 << 63) else 0
+    # strconv.Atoi reports a range error together with the clamped value, and Sprig keeps the value.
+    return max(-(1 << 63), min(value, (1 << 63) - 1))
 
 
 @go_func(ANY)

@@ -135,18 +135,30 @@ def minf(a, *more):
     return best
 
 
+def go_floor(v: float) -> float:
+    """Go math.Floor: keeps infinities, NaN and the sign of zero."""
+    if math.isinf(v) or math.isnan(v):
+        return v
+    return math.copysign(float(math.floor(v)), v)
+
+
+def go_ceil(v: float) -> float:
+    """Go math.Ceil: keeps infinities, NaN and the sign of zero (math.Ceil(-0.5) is -0)."""
+    if math.isinf(v) or math.isnan(v):
+        return v
+    return math.copysign(float(math.ceil(v)), v)
+
+
 @go_func(ANY)
 def floor(value):
     """math.Floor(float64(value))."""
-    v = to_float64(value)
-    return v if math.isinf(v) or math.isnan(v) else float(math.floor(v))
+    return go_floor(to_float64(value))
 
 
 @go_func(ANY)
 def ceil(value):
     """math.Ceil(float64(value))."""
-    v = to_float64(value)
-    return v if math.isinf(v) or math.isnan(v) else float(math.ceil(v))
+    return go_ceil(to_float64(value))
 
 
 @go_func(ANY, INT, variadic=FLOAT)
@@ -159,8 +171,8 @@ def round_(value, places, *round_on):
     if math.isinf(digit) or math.isnan(digit):
         return digit / power
     frac = math.modf(digit)[0]
-    rounded = math.ceil(digit) if frac >= threshold else math.floor(digit)
-    return float(rounded) / power
+    rounded = go_ceil(digit) if frac >= threshold else go_floor(digit)
+    return rounded / power
 
 
 def _decimal(value: float) -> decimal.Decimal:
@@ -185,7 +197,8 @@ def _decimal_op(first, rest, op) -> float:
     acc = _decimal(to_float64(first))
     for v in rest:
         acc = op(acc, _decimal(to_float64(v)))
-    return float(acc)
+    # shopspring/decimal has no negative zero
+    return float(acc) + 0.0 if acc != 0 else 0.0
 
 
 @go_func(ANY)

@@ -42,6 +42,8 @@ def _quote(s: str) -> str:
 def parse_url(raw: str) -> dict:
     """Go url.Parse of ``raw`` into the map Sprig's urlParse returns (scheme, host, hostname, path, query,
     opaque, fragment, userinfo). Raises FuncError for a malformed escape or a missing scheme before ':'."""
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in raw):
+        raise FuncError("unable to parse url: parse %s: net/url: invalid control character in URL" % _quote(raw))
     rest, fragment = raw, ""
     if "#" in rest:
         rest, frag = rest.split("#", 1)
@@ -65,6 +67,12 @@ def parse_url(raw: str) -> dict:
             if "@" in authority:
                 userinfo, authority = authority.rsplit("@", 1)
             host = authority
+            colon = host.rfind(":")
+            if colon >= 0 and (not host.startswith("[") or host.rfind("]") < colon):
+                port = host[colon:]
+                if not all(c.isdigit() and c.isascii() for c in port[1:]):
+                    raise FuncError("unable to parse url: parse %s: invalid port %s after host"
+                                    % (_quote(raw), _quote(port)))
         path = _unescape(rest, raw)
     hostname = host
     if hostname.startswith("["):
@@ -72,7 +80,21 @@ def parse_url(raw: str) -> dict:
     elif ":" in hostname:
         hostname = hostname[:hostname.rfind(":")]
     return {"scheme": scheme, "host": host, "hostname": hostname, "path": path, "query": query,
-            "opaque": opaque, "fragment": fragment, "userinfo": userinfo}
+            "opaque": opaque, "fragment": fragment, "userinfo": _userinfo_string(userinfo, raw)}
+
+
+def _userinfo_string(userinfo: str, raw: str) -> str:
+    """Go url.Userinfo.String() of a parsed userinfo: user and password unescaped, then re-escaped."""
+    if not userinfo:
+        return ""
+    user, colon, password = userinfo.partition(":")
+    text = _escape(_unescape(user, raw), _USERINFO_KEEP)
+    if colon:
+        text += ":" + _escape(_unescape(password, raw), _USERINFO_KEEP)
+    return text
+
+
+_USERINFO_KEEP = "$&+,;="
 
 
 def _escape(s: str, keep: str) -> str:
@@ -112,7 +134,7 @@ def urlJoin(d):
             if host or path or user:
                 out.append("//")
             if user:
-                out.append(user + "@")
+                out.append(_userinfo_string(user, user) + "@")
             out.append(host)
         escaped = _escape(path, "$&+,/:;=@")
         if escaped and not escaped.startswith("/") and host:

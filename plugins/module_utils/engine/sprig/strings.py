@@ -11,7 +11,8 @@ import unicodedata
 import zlib
 
 from ..errors import FuncError
-from ._base import ANY, INT, STRING, StringMap, StringSlice, from_go_bytes, go_bytes, go_func, go_quote, strval
+from ._base import (ANY, INT, STRING, StringMap, StringSlice, from_go_bytes, go_bytes, go_func, go_lower, go_quote,
+                    go_title, go_upper, strval)
 
 _GO_SPACE = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
                       "\u200a\u2028\u2029\u202f\u205f\u3000")
@@ -22,27 +23,7 @@ def go_isspace(ch: str) -> bool:
     return ch in _GO_SPACE
 
 
-def _upper(ch: str) -> str:
-    up = ch.upper()
-    return up if len(up) == 1 else ch
-
-
-def _lower(ch: str) -> str:
-    low = ch.lower()
-    return low if len(low) == 1 else ch
-
-
-def _title(ch: str) -> str:
-    tit = ch.title()
-    return tit if len(tit) == 1 else _upper(ch)
-
-
-def _is_upper(ch: str) -> bool:
-    return unicodedata.category(ch) == "Lu"
-
-
-def _is_lower(ch: str) -> bool:
-    return unicodedata.category(ch) == "Ll"
+_upper, _lower, _title = go_upper, go_lower, go_title
 
 
 @go_func(STRING)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ._base import STRING, go_func
+from ._base import STRING, go_func, go_lower, go_upper
 from .strings import go_isspace
 
 _INVALID, _NUMBER, _UPPER, _ALPHA, _CONNECTOR, _PUNCT, _OTHER = range(7)
@@ -85,8 +85,7 @@ def _lowered(kind: int, word: str, connector: str) -> str:
         if _is_connector(ch):
             out.append(connector)
         elif _is_upper(ch):
-            low = ch.lower()
-            out.append(low if len(low) == 1 else ch)
+            out.append(go_lower(ch))
         else:
             out.append(ch)
     return "".join(out)
@@ -138,14 +137,7 @@ def _to_lower_case(s: str, connector: str) -> str:
     return "".join(out)
 
 
-def _upper(ch: str) -> str:
-    up = ch.upper()
-    return up if len(up) == 1 else ch
-
-
-def _lower(ch: str) -> str:
-    low = ch.lower()
-    return low if len(low) == 1 else ch
+_upper, _lower = go_upper, go_lower
 
 
 def _to_camel(s: str) -> str:
