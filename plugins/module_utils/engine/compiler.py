@@ -480,7 +480,8 @@ class _Compiler(object):
             return run_nil_chain
         receiver = self.arg(chain.node, dot_iface)
         args = tuple(self.arg(a, dot_iface) for a in cmd.args[1:]) if cmd is not None else ()
-        return _field_chain_runner(chain, tuple(chain.field), args, False, receiver)
+        # Go's state points at the last node evaluated for the chain's operand when a field fails.
+        return _field_chain_runner(last_at(chain.node), tuple(chain.field), args, False, receiver)
 
     def function_command(self, cmd, ident, dot_iface):
         name = ident.ident

@@ -79,6 +79,12 @@ CASES = {
                 "{{ js \"\\u2028=\" }} {{ urlquery \"a b&c=d/\u00e9~\" }} {{ html .Values.nil }}",
     "call_method": "{{ .Values.s | len }} {{ printf \"%s\" .Values.uni }} {{ len .Values.uni }}",
     "whitespace_actions": "{{\n.Values.s\n}} {{ \t1\t}} {{- \n 2 \n -}} end",
+    "and_short_circuit": "{{ and 0 (index .Values.l 9) }} {{ or 1 (index .Values.l 9) }}",
+    "range_else_vars": "{{ range $i, $v := .Values.el }}{{ else }}{{ $x := 1 }}{{ $x }}{{ end }}",
+    "nested_templates_vars": "{{ define \"exec_v\" }}{{ $a := . }}{{ range $.l }}{{ $a }}{{ . }}{{ end }}{{ end }}"
+                             "{{ template \"exec_v\" .Values }}",
+    "block_override": "{{ block \"exec_blk\" . }}default{{ end }}",
+    "block_override_def": "{{ define \"exec_blk\" }}overridden{{ end }}",
     "nil_receiver_var": "{{ $x := .Values.nil }}{{ $x.foo }}|{{ (.Values.nil).foo }}|{{ $x.a.b }}",
 }
 
@@ -146,6 +152,24 @@ ERROR_CASES = {
     "paren_args": "{{ (1) 2 }}",
     "call_nil": "{{ call .Values.nil }}",
     "call_string": "{{ call .Values.s 1 }}",
+    "error_in_arg_pipe": "{{ printf \"%s\" (index .Values.l 5) }}",
+    "error_piped_final": "{{ .Values.l | index 5 }}",
+    "eq_piped": "{{ .Values.n | eq 3 }}",
+    "range_over_func_result": "{{ range (print \"x\") }}{{ end }}",
+    "with_decl_error": "{{ with $x := .Values.s.q }}{{ end }}",
+    "field_on_number": "{{ .Values.m.b.c }}",
+    "multiline_action": "a\n{{\n  .Values.missing.x\n}}",
+    "nested_define_chain": "{{ define \"err_a\" }}{{ template \"err_b\" . }}{{ end }}"
+                           "{{ define \"err_b\" }}\n  {{ .q.r }}{{ end }}{{ template \"err_a\" .Values }}",
+    "variable_field_nil": "{{ $x := .Values.m }}{{ $x.zz.y }}",
+    "range_dot_field_on_string": "{{ range .Values.l }}{{ .x }}{{ end }}",
+    "template_pipe_error": "{{ define \"err_c\" }}{{ end }}{{ template \"err_c\" .Values.missing.y }}",
+    "or_error": "{{ or 0 (index .Values.l 9) }}",
+    "if_pipe_error": "{{ if .Values.missing.y }}{{ end }}",
+    "else_if_error": "{{ if false }}{{ else if eq 1 1.0 }}{{ end }}",
+    "error_after_unicode_line": "\u00e9\n\u00e9\u00e9{{ eq 1 \"a\" }}",
+    "map_key_args": "{{ .Values.m.b 1 2 }}",
+    "chain_on_pipe_error": "{{ (index .Values.m \"c\").d.e.f }}",
     "recursion_depth": "{{ define \"err_inf\" }}{{ template \"err_inf\" . }}{{ end }}{{ template \"err_inf\" . }}",
 }
 
