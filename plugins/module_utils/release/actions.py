@@ -17,6 +17,8 @@ same rendered manifest, and every object of that manifest still exists, nothing 
 """
 from __future__ import annotations
 
+import re
+
 from ..errors import HelmkitError, ReleaseError
 from ..kube import wait as kube_wait
 from ..kube.apply import Applier
@@ -26,6 +28,18 @@ from .record import (PENDING_STATUSES, STATUS_DEPLOYED, STATUS_FAILED, STATUS_PE
                      STATUS_PENDING_UPGRADE, STATUS_SUPERSEDED, STATUS_UNINSTALLED, STATUS_UNINSTALLING, Release,
                      chart_record, hook_record, sorted_map)
 from .storage import SecretStorage
+
+
+# pkg/chart/v2/util/validate_name.go: DNS-1123 subdomain, at most 53 characters (Secret names add a suffix).
+_RELEASE_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+MAX_RELEASE_NAME = 53
+
+
+def validate_release_name(name: str) -> None:
+    """Raise :class:`ReleaseError` with Helm's message unless ``name`` is a valid release name."""
+    if not name or len(name) > MAX_RELEASE_NAME or not _RELEASE_NAME.match(name):
+        raise ReleaseError('release name "%s": invalid release name, must match regex %s and the length must not '
+                           'be longer than %d' % (name, _RELEASE_NAME.pattern, MAX_RELEASE_NAME))
 
 
 class ReleaseOptions:
@@ -39,6 +53,7 @@ class ReleaseOptions:
     def __init__(self, name: str, namespace: str = "default", create_namespace: bool = False,
                  field_manager: str = "helm", force_conflicts: bool = False, wait: bool = False,
                  timeout: float = 300, max_history: int = 10, dry_run: bool = False, description: str = None):
+        validate_release_name(name)
         self.name = name
         self.namespace = namespace or "default"
         self.create_namespace = bool(create_namespace)

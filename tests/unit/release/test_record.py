@@ -47,3 +47,13 @@ def test_summary():
     summary = _new().summary()
     assert summary["chart"] == "c-1.0.0" and summary["app_version"] == "2" and summary["revision"] == 1
     assert summary["status"] == "pending-install"
+
+
+def test_release_names_follow_helms_rule():
+    import pytest
+    from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
+    from ansible_collections.helmkit.core.plugins.module_utils.release.actions import ReleaseOptions
+    assert ReleaseOptions("my-app.v2").name == "my-app.v2"
+    for bad in ("My_App", "-x", "a" * 54, ""):
+        with pytest.raises(ReleaseError, match='invalid release name, must match regex'):
+            ReleaseOptions(bad)
