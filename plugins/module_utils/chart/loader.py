@@ -195,24 +195,30 @@ def load_directory(path: str) -> Chart:
         with open(ignore_file, encoding="utf-8", errors="replace") as handle:
             rules = IgnoreRules(handle.read())
     files = []
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
-        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
-        rel_dir = "" if rel_dir == "." else rel_dir + "/"
-        dirnames[:] = sorted(d for d in dirnames if not rules.ignore(rel_dir + d, True))
-        for filename in sorted(filenames):
-            rel = rel_dir + filename
-            if rules.ignore(rel, False):
-                continue
-            full = os.path.join(dirpath, filename)
-            if not os.path.isfile(full):
-                raise ChartError("cannot load irregular file %s: charts may only hold regular files" % full)
-            with open(full, "rb") as handle:
-                content = handle.read()
-            if content.startswith(_UTF8_BOM):
-                content = content[3:]
-            modtime = datetime.datetime.fromtimestamp(int(os.stat(full).st_mtime), datetime.timezone.utc)
-            files.append(ChartFile(rel, content, modtime))
+    _walk_directory(top, "", rules, files)
     return load_files(files, path)
+
+
+def _walk_directory(directory: str, prefix: str, rules, out: list) -> None:
+    """Helm's sympath.Walk order: entries of each directory in lexical order, descending into a directory where
+    it sorts (so ``a/x`` comes before ``b.txt``); symbolic links are followed."""
+    for entry in sorted(os.listdir(directory)):
+        full = os.path.join(directory, entry)
+        rel = prefix + entry
+        if os.path.isdir(full):
+            if not rules.ignore(rel, True):
+                _walk_directory(full, rel + "/", rules, out)
+            continue
+        if rules.ignore(rel, False):
+            continue
+        if not os.path.isfile(full):
+            raise ChartError("cannot load irregular file %s: charts may only hold regular files" % full)
+        with open(full, "rb") as handle:
+            content = handle.read()
+        if content.startswith(_UTF8_BOM):
+            content = content[3:]
+        modtime = datetime.datetime.fromtimestamp(int(os.stat(full).st_mtime), datetime.timezone.utc)
+        out.append(ChartFile(rel, content, modtime))
 
 
 def load_files(files: list, origin: str = "chart") -> Chart:

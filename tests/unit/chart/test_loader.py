@@ -27,10 +27,10 @@ def test_corpus_chart_loads_like_helm(path):
     ref = helm_python.Chart.load(path)
     assert ours.metadata == ref.metadata
     assert ours.values == ref.values
-    assert sorted((t.name, t.data.decode()) for t in ours.templates) == sorted(
-        (t["name"], t["data"]) for t in ref.templates)
-    assert sorted((f.name, f.data.decode("utf-8", "replace")) for f in ours.files) == sorted(
-        (f["name"], f["data"]) for f in ref.files)
+    # Same files in the same order (the release record stores them in load order).
+    assert [(t.name, t.data.decode()) for t in ours.templates] == [(t["name"], t["data"]) for t in ref.templates]
+    assert [(f.name, f.data.decode("utf-8", "replace")) for f in ours.files] == [
+        (f["name"], f["data"]) for f in ref.files]
     schema = None if ours.schema is None else __import__("json").loads(ours.schema)
     assert schema == ref.schema
     assert sorted(d.name for d in ours.dependencies) == sorted(d["name"] for d in ref.dependencies)
@@ -216,3 +216,14 @@ def test_helmignore_rules_like_helm(make_chart, rules):
     ours = load_chart(path)
     assert sorted(f.name for f in ours.files) == sorted(f["name"] for f in ref.files)
     assert sorted(t.name for t in ours.templates) == sorted(t["name"] for t in ref.templates)
+
+
+def test_directory_file_order_like_helm(make_chart):
+    path = make_chart({
+        "Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n", "b.txt": "b", "a/x.txt": "x", "a.txt": "a",
+        "templates/z.yaml": "z: 1\n", "templates/m/a.yaml": "a: 1\n", "templates/n.yaml": "n: 1\n",
+    })
+    ours = load_chart(path)
+    ref = helm_python.Chart.load(path)
+    assert [f.name for f in ours.files] == [f["name"] for f in ref.files]
+    assert [t.name for t in ours.templates] == [t["name"] for t in ref.templates]
