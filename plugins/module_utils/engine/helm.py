@@ -205,8 +205,9 @@ def _sprig_funcs() -> dict:
 class _Renderer(object):
     """The state one render shares between its closures: the set stack, include counts, the tpl cache."""
 
-    def __init__(self, strict: bool, lookup, max_include_depth: int) -> None:
+    def __init__(self, strict: bool, lookup, max_include_depth: int, lint: bool = False) -> None:
         self.strict = strict
+        self.lint = lint
         self.lookup_fn = lookup
         self.max_include_depth = max_include_depth
         self.included = {}
@@ -295,20 +296,22 @@ class _Renderer(object):
             self.stack.pop()
         return out.replace("<no value>", "")
 
-    @staticmethod
-    def required(warn, value):
+    def required(self, warn, value):
         """required MSG VALUE: VALUE, or an error carrying MSG when VALUE is nil or ""."""
         if not isinstance(warn, str):
             raise FuncError("wrong type for value; expected string; got %s" % _type_name(warn))
         if value is None or (isinstance(value, str) and value == ""):
+            if self.lint:
+                return ""
             raise FuncError(_warn_wrap(warn))
         return value
 
-    @staticmethod
-    def fail(message):
-        """fail MSG: always an error carrying MSG."""
+    def fail(self, message):
+        """fail MSG: an error carrying MSG (in lint mode: nothing)."""
         if not isinstance(message, str):
             raise FuncError("wrong type for value; expected string; got %s" % _type_name(message))
+        if self.lint:
+            return ""
         raise FuncError(_warn_wrap(message))
 
     def lookup(self, api_version, kind, namespace, name):
@@ -316,7 +319,7 @@ class _Renderer(object):
         for arg in (api_version, kind, namespace, name):
             if not isinstance(arg, str):
                 raise FuncError("wrong type for value; expected string; got %s" % _type_name(arg))
-        if self.lookup_fn is None:
+        if self.lookup_fn is None or self.lint:
             return {}
         try:
             found = self.lookup_fn(api_version, kind, namespace, name)
@@ -359,7 +362,8 @@ def _type_name(value) -> str:
     return "interface {}" if value is None else go_type_name(value)
 
 
-def render(templates, *, strict: bool = False, lookup=None, max_include_depth: int = RECURSION_MAX) -> dict:
+def render(templates, *, strict: bool = False, lookup=None, max_include_depth: int = RECURSION_MAX,
+           lint: bool = False) -> dict:
     """Render a chart tree's templates as Helm's engine does.
 
     Args:
@@ -368,6 +372,8 @@ def render(templates, *, strict: bool = False, lookup=None, max_include_depth: i
         lookup: ``lookup(api_version, kind, namespace, name) -> dict`` for install mode; None gives Helm's
             offline behaviour (every lookup returns an empty map). Exceptions it raises fail the template.
         max_include_depth: how deep one template name may include itself (Helm: 1000).
+        lint: Helm's LintMode: ``required`` with a missing value and ``fail`` print "" instead of failing, and
+            ``lookup`` never contacts the cluster.
 
     Returns:
         {template name: rendered text} for every non-partial template (NOTES.txt included).
@@ -379,7 +385,7 @@ def render(templates, *, strict: bool = False, lookup=None, max_include_depth: i
     for item in templates:
         by_name[item.name] = item
     order = sort_templates(by_name)
-    renderer = _Renderer(strict, lookup, max_include_depth)
+    renderer = _Renderer(strict, lookup, max_include_depth, lint)
     renderer.parse(by_name, order)
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
