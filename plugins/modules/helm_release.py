@@ -1,5 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
+# Copyright: helmkit.core contributors
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
 """Ansible module helm_release: install, upgrade or uninstall a Helm release without the helm binary."""
 from __future__ import annotations
 
@@ -83,11 +85,13 @@ extends_documentation_fragment:
   - helmkit.core.kube_auth
 attributes:
   check_mode:
+    description: Objects are sent with C(dryRun=All) so that the API server validates them; nothing is stored.
     support: full
   diff_mode:
+    description: Not supported; the returned O(release_values) and RV(manifest) show what was applied.
     support: none
 author:
-  - helmkit.core maintainers
+  - helmkit maintainers (@helmkit)
 """
 
 EXAMPLES = r"""
@@ -125,15 +129,38 @@ status:
   returned: when a release exists or existed
   type: dict
   contains:
-    name: {description: Release name., type: str, sample: podinfo}
-    namespace: {description: Release namespace., type: str, sample: web}
-    revision: {description: Revision number., type: int, sample: 2}
-    status: {description: Helm status (deployed, failed, uninstalled...)., type: str, sample: deployed}
-    chart: {description: Chart name and version., type: str, sample: podinfo-6.14.1}
-    app_version: {description: The chart's appVersion., type: str, sample: 6.14.1}
-    updated: {description: When the revision was deployed (RFC 3339)., type: str,
-              sample: "2026-11-21T10:08:45.055660341Z"}
-    description: {description: Helm's description of the revision., type: str, sample: Install complete}
+    name:
+      description: Release name.
+      type: str
+      sample: podinfo
+    namespace:
+      description: Release namespace.
+      type: str
+      sample: web
+    revision:
+      description: Revision number.
+      type: int
+      sample: 2
+    status:
+      description: Helm's status of the revision, for example V(deployed), V(failed) or V(uninstalled).
+      type: str
+      sample: deployed
+    chart:
+      description: Chart name and version.
+      type: str
+      sample: podinfo-6.14.1
+    app_version:
+      description: The chart's appVersion.
+      type: str
+      sample: 6.14.1
+    updated:
+      description: When the revision was deployed (RFC 3339).
+      type: str
+      sample: "2026-11-21T10:08:45.055660341Z"
+    description:
+      description: Helm's description of the revision.
+      type: str
+      sample: Install complete
 manifest:
   description: The rendered manifest of the revision, exactly as Helm stores it.
   returned: state=present
