@@ -1,7 +1,6 @@
 """Loader behaviour, checked against Helm v4 (helm_python) on the corpus and on small charts."""
 from __future__ import annotations
 
-import base64
 import io
 import os
 import tarfile

@@ -5,7 +5,6 @@ import os
 
 import helm_python
 import pytest
-import yaml
 
 from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
 from ansible_collections.helmkit.core.plugins.module_utils.chart.values import (
