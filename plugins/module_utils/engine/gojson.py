@@ -86,10 +86,22 @@ def jsonable(value):
     converter = getattr(value, "go_json", None)
     if callable(converter):
         return jsonable(converter())
+    marshaler = _MARSHALERS.get(getattr(type(value), "go_type", None))
+    if marshaler is not None:
+        return marshaler(value)
     fields = getattr(value, "__dict__", None)
     if isinstance(fields, dict) and not callable(value):
         return _struct_fields(value, fields)
     raise GoJsonError("json: unsupported type: %s" % _type_name(value))
+
+
+# Go types whose MarshalJSON writes a string: time.Time (RFC 3339 with nanoseconds) and Masterminds semver.
+_RFC3339_NANO = "2006-01-02T15:04:05.999999999Z07:00"
+_MARSHALERS = {
+    "time.Time": lambda value: value.Format(_RFC3339_NANO) if hasattr(value, "Format") else str(value),
+    "*semver.Version": str,
+    "semver.Version": str,
+}
 
 
 def _is_empty_field(value) -> bool:

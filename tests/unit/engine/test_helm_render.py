@@ -188,3 +188,10 @@ def test_lint_mode_lets_required_and_fail_pass():
     assert out == {"c/templates/t.yaml": "[][][{}]"}
     with pytest.raises(RenderError, match=r"execution error at \(c/templates/t.yaml:1:4\): need x"):
         render([RenderTemplate("c/templates/t.yaml", text, vals, "c/templates")])
+
+
+def test_sprig_objects_encode_like_helm():
+    text = ('{{ toJson (toDate "2006-01-02 15:04:05" "2024-03-04 05:06:07") }}|'
+            '{{ toYaml (dict "t" (toDate "2006-01-02" "2024-03-04")) }}|'
+            '{{ semver "1.2.3-beta.1+meta" | toJson }}|{{ toJson (genSelfSignedCert "x" nil nil 1 | typeOf) }}')
+    assert ours({"t.yaml": text}) == helm_render({"t.yaml": text})
