@@ -9,6 +9,7 @@ it into a TemplateParseError.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 # Item types (text/template/parse/lex.go itemType). Keywords come after KEYWORD.
 ERROR, BOOL, CHAR, CHAR_CONSTANT, COMMENT, COMPLEX, ASSIGN, DECLARE, EOF, FIELD, IDENTIFIER, LEFT_DELIM, \
@@ -30,16 +31,21 @@ _SPACE_RUN = re.compile(r"[ \t\r\n]*")
 _QUOTED = re.compile(r'(?:[^"\\\n]|\\[^\n])*"')
 
 
-class Item(object):
-    """One token: ``typ`` (a module constant), ``pos`` (offset in the text), ``val`` (its text), ``line``."""
+class Item(tuple):
+    """One token: ``typ`` (a module constant), ``pos`` (offset in the text), ``val`` (its text), ``line``.
 
-    __slots__ = ("typ", "pos", "val", "line")
+    A tuple underneath, because a template has many tokens and tuples are cheap to make.
+    """
 
-    def __init__(self, typ: int, pos: int, val: str, line: int) -> None:
-        self.typ = typ
-        self.pos = pos
-        self.val = val
-        self.line = line
+    __slots__ = ()
+
+    typ = property(itemgetter(0))
+    pos = property(itemgetter(1))
+    val = property(itemgetter(2))
+    line = property(itemgetter(3))
+
+    def __new__(cls, typ: int, pos: int, val: str, line: int):
+        return _tuple_new(cls, (typ, pos, val, line))
 
     def __str__(self) -> str:
         """Go's item.String(), used in "unexpected X in Y" parse errors."""
@@ -56,6 +62,9 @@ class Item(object):
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return "Item(%d, %r, line %d)" % (self.typ, self.val, self.line)
+
+
+_tuple_new = tuple.__new__
 
 
 def is_space(c: str) -> bool:
@@ -116,8 +125,8 @@ class Lexer(object):
         return self.input[self.pos] if self.pos < len(self.input) else ""
 
     def emit(self, typ: int) -> None:
-        end = min(self.pos, len(self.input))
-        self.items.append(Item(typ, self.start, self.input[self.start:end], self.start_line))
+        start = self.start
+        self.items.append(_tuple_new(Item, (typ, start, self.input[start:self.pos], self.start_line)))
         self.start = self.pos
         self.start_line = self.line
 
@@ -149,10 +158,13 @@ class Lexer(object):
 
     def at_right_delim(self):
         """(is at a right delimiter, with a trim marker before it)."""
-        if _has_right_trim(self.input, self.pos) and self.input.startswith(RIGHT_DELIM_TEXT, self.pos + 2):
+        text = self.input
+        pos = self.pos
+        c = text[pos:pos + 1]
+        if c == "}":
+            return text.startswith(RIGHT_DELIM_TEXT, pos), False
+        if c and c in _SPACES and text.startswith("-" + RIGHT_DELIM_TEXT, pos + 1):
             return True, True
-        if self.input.startswith(RIGHT_DELIM_TEXT, self.pos):
-            return True, False
         return False, False
 
     def run(self) -> list:
