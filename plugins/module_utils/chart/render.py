@@ -149,8 +149,10 @@ def render_chart(chart, values=None, release_name="release-name", namespace="def
         enabled subcharts (``<chart>/charts/<sub or alias>/templates/...``), NOTES.txt included, as Helm's engine
         returns them (``<no value>`` removed). Library charts contribute no output.
 
-    Raises:
-        ChartError: the chart cannot be loaded or a template fails to parse or execute (Helm's message format).
+    Raises (all HelmkitError subclasses, with messages for people):
+        ChartError: the chart cannot be loaded or is invalid.
+        engine.errors.TemplateError: a template fails to parse or execute; the text is Helm's
+            (``template: <chart>/templates/x.yaml:3:5: executing ...``).
         ValuesError: values are malformed or violate ``values.schema.json``.
     """
     processed, _user, coalesced, capabilities = _prepare(chart, values, kube_version, api_versions)
@@ -198,8 +200,9 @@ def render_release(chart, values, *, release_name, namespace, revision, is_upgra
         subchart_notes (bool): include subcharts' NOTES.txt (Helm's ``--render-subchart-notes``).
 
     Returns:
-        RenderedRelease. Raises ChartError (library chart, kubeVersion mismatch, template or YAML errors) and
-        ValuesError (bad values or schema violations).
+        RenderedRelease. Raises ChartError (library chart, kubeVersion mismatch, a rendered document that is
+        not YAML), engine.errors.TemplateError (template errors, Helm's text) and ValuesError (bad values or
+        schema violations).
     """
     loaded = _as_chart(chart)
     if loaded.metadata.get("type") == "library":

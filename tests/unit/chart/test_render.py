@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import load_values
 from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_chart, render_release
-from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError, ValuesError
+from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError, HelmkitError, ValuesError
 
 from chart_corpus import CHARTS_DIR, corpus_manifest
 
@@ -131,7 +131,7 @@ def test_template_error_is_a_chart_error_with_helm_text(make_chart):
                        "templates/a.yaml": '{{ required "name is required" .Values.name }}'})
     with pytest.raises(helm_python.HelmError) as helm_err:
         helm_python.Chart.load(path).render(name="r", namespace="ns")
-    with pytest.raises(Exception) as ours:
+    with pytest.raises(HelmkitError) as ours:
         render_chart(path)
     assert "name is required" in str(ours.value) and "name is required" in str(helm_err.value)
     assert "e/templates/a.yaml" in str(ours.value)
