@@ -195,3 +195,34 @@ def test_sprig_objects_encode_like_helm():
             '{{ toYaml (dict "t" (toDate "2006-01-02" "2024-03-04")) }}|'
             '{{ semver "1.2.3-beta.1+meta" | toJson }}|{{ toJson (genSelfSignedCert "x" nil nil 1 | typeOf) }}')
     assert ours({"t.yaml": text}) == helm_render({"t.yaml": text})
+
+
+def test_parent_defines_override_subchart_defines_like_helm(tmp_path):
+    import helm_python
+    from helm_ref import write_chart
+    parent = write_chart(str(tmp_path), {
+        "_helpers.tpl": '{{ define "x" }}parent-x{{ end }}',
+        "p.yaml": '{{ include "x" . }}|{{ include "only-sub" . }}|{{ .Template.BasePath }}',
+    })
+    write_chart(str(tmp_path / "c" / "charts"), {
+        "_helpers.tpl": '{{ define "x" }}sub-x{{ end }}{{ define "only-sub" }}sub-only{{ end }}',
+        "s.yaml": '{{ include "x" . }}|{{ .Template.Name }}|{{ .Template.BasePath }}',
+    }, name="sub")
+    with open(str(tmp_path / "c" / "Chart.yaml"), "a") as handle:
+        handle.write("dependencies:\n- name: sub\n  version: 0.1.0\n")
+    want = helm_python.Chart.load(parent).render({}, name="test-release", namespace="test-ns")
+
+    def ctx():
+        return {"Values": {}, "Release": {}, "Chart": {}, "Capabilities": {}, "Files": {}, "Subcharts": {}}
+    parent_ctx, sub_ctx = ctx(), ctx()
+    items = [
+        RenderTemplate("c/templates/_helpers.tpl", '{{ define "x" }}parent-x{{ end }}', parent_ctx, "c/templates"),
+        RenderTemplate("c/templates/p.yaml", '{{ include "x" . }}|{{ include "only-sub" . }}|{{ .Template.BasePath }}',
+                       parent_ctx, "c/templates"),
+        RenderTemplate("c/charts/sub/templates/_helpers.tpl",
+                       '{{ define "x" }}sub-x{{ end }}{{ define "only-sub" }}sub-only{{ end }}', sub_ctx,
+                       "c/charts/sub/templates"),
+        RenderTemplate("c/charts/sub/templates/s.yaml", '{{ include "x" . }}|{{ .Template.Name }}|{{ .Template.BasePath }}',
+                       sub_ctx, "c/charts/sub/templates"),
+    ]
+    assert render(items) == want
