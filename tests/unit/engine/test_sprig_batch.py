@@ -64,6 +64,89 @@ URL_FUNCS = ["urlParse .", "urlJoin (urlParse .)", "(urlParse .).hostname", "(ur
 NUMERIC_STRING_FUNCS = ["int .", "int64 .", "float64 .", "atoi .", "toDecimal .", "add . 0", "floor .", "mul . 2", "ceil ."]
 
 
+def _versions(rng) -> str:
+    text = "%s%d" % (rng.choice(["", "", "v"]), rng.randint(0, 3))
+    if rng.random() < 0.85:
+        text += ".%d" % rng.randint(0, 3)
+        if rng.random() < 0.85:
+            text += ".%d" % rng.randint(0, 3)
+    if rng.random() < 0.35:
+        text += "-" + rng.choice(["alpha", "alpha.1", "alpha.10", "beta", "0", "rc.2", "1", "a-b"])
+    if rng.random() < 0.1:
+        text += "+build.7"
+    return text
+
+
+def _constraint_part(rng) -> str:
+    op = rng.choice(["", "=", "!=", ">", "<", ">=", "=>", "<=", "=<", "~", "~>", "^"])
+    version = _versions(rng).lstrip("v").split("+")[0]
+    if rng.random() < 0.25:
+        parts = version.split("-")[0].split(".")
+        parts[rng.randrange(len(parts))] = rng.choice(["x", "X", "*"])
+        version = ".".join(parts)
+    return op + rng.choice(["", " "]) + version
+
+
+def _semver_pairs(seed: int, count: int) -> list:
+    rng = random.Random(seed)
+    out = []
+    while len(out) < count:
+        kind = rng.random()
+        if kind < 0.5:
+            constraint = _constraint_part(rng)
+        elif kind < 0.75:
+            constraint = rng.choice([" ", ", "]).join(_constraint_part(rng) for _ in range(2))
+        elif kind < 0.9:
+            constraint = " || ".join(_constraint_part(rng) for _ in range(2))
+        else:
+            constraint = "%s - %s" % (_versions(rng).lstrip("v"), _versions(rng).lstrip("v"))
+        out.append([constraint, _versions(rng)])
+    return out
+
+
+_LEAVES = [None, "", "x", 0, 1, 2.5, True, False, [], [1], ["a", "b"], {}]
+
+
+def _tree(rng, depth: int) -> dict:
+    out = {}
+    for key in rng.sample(["a", "b", "c", "d"], rng.randint(0, 4)):
+        if depth and rng.random() < 0.35:
+            out[key] = _tree(rng, depth - 1)
+        else:
+            out[key] = rng.choice(_LEAVES)
+    return out
+
+
+def _merge_pairs(seed: int, count: int) -> list:
+    rng = random.Random(seed)
+    return [[_tree(rng, 2), _tree(rng, 2)] for _ in range(count)]
+
+
+_REGEX_PATTERNS = ["a+", "(a)(b)?", "[0-9]+", "x*", "^a", "b$", "(?i)AB", "\\s+", "[^a-z]", "(\\w+)@(\\w+)",
+                   "a|ab", "(?P<n>[a-z])\\d", "\\b", ".", "[[:upper:]]+", "[\\w-\\.]+", "a{2,}", "()", "$", "^"]
+_REGEX_INPUTS = ["", "a", "aaa", "abab", "xa1b2", "A b\tc", "joe@host x@y", "ba\nb", "x.y-z", "aab", "Zz9"]
+_REPLACEMENTS = ["-", "<$1>", "${1}x", "$1x", "$$", "$n", "${n}", "$0", "[$2]", "$"]
+
+
+def _regex_cases() -> list:
+    rng = random.Random(5)
+    return [[p, i, rng.choice(_REPLACEMENTS)] for p in _REGEX_PATTERNS for i in _REGEX_INPUTS]
+
+
+_LAYOUTS = ["2006-01-02T15:04:05Z07:00", "Mon Jan _2 15:04:05 MST 2006", "02 Jan 06 15:04 -0700",
+            "Monday, 02-Jan-06 15:04:05.000 MST", "3:04:05.999999PM", "Jan 2 2006 __2 002", "2006-01-02 15:04:05.000000",
+            "20060102150405", "06/1/2 3pm Z0700", ".000 ,999 .9 15h", "January"]
+
+
+def _date_cases() -> list:
+    rng = random.Random(9)
+    out = []
+    for _ in range(120):
+        out.append([rng.choice(_LAYOUTS), rng.randint(-2 * 10 ** 9, 4 * 10 ** 9),
+                    rng.choice(["UTC", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Europe/Paris"])])
+    return out
+
+
 RECORD, FIELD = "\u241e", "\u241f"  # separators that no input contains
 
 
@@ -72,17 +155,40 @@ def _template(exprs: list, source: str) -> str:
     return "{{ range .Values.%s }}%s%s{{ end }}" % (source, body, RECORD)
 
 
+SEMVER_FUNCS = ["semverCompare (index . 0) (index . 1)", "semver (index . 1)", "(semver (index . 1)).Original"]
+MERGE_FUNCS = ["merge (deepCopy (index . 0)) (index . 1) | toJson",
+               "mergeOverwrite (deepCopy (index . 0)) (index . 1) | toJson",
+               "mergeOverwrite (deepCopy (index . 0)) (deepCopy (index . 1)) (index . 0) | toJson",
+               "$d := deepCopy (index . 0) }}{{ $s := deepCopy (index . 1) }}{{ $_ := merge $d $s }}{{ $_ := set $d \"n\" 1 }}{{ toJson $s",
+               "merge (deepCopy (index . 1)) (index . 0) | toPrettyJson", "index . 0 | toRawJson",
+               "pick (index . 0) \"a\" \"b\" | toJson", "omit (index . 1) \"a\" | toJson", "keys (index . 0) | sortAlpha",
+               "values (index . 1) | len", "dig \"a\" \"none\" (index . 0) | toJson", "compact (values (index . 0)) | len",
+               "coalesce (index . 0).a (index . 1).a | toJson", "default \"D\" (index . 0).b", "empty (index . 1).c",
+               "deepEqual (index . 0) (index . 1)", "has (index . 0).a (list 1 \"x\" 0 2.5 true)"]
+REGEX_FUNCS = ["regexFindAll (index . 0) (index . 1) -1", "regexFind (index . 0) (index . 1)",
+               "regexReplaceAll (index . 0) (index . 1) (index . 2)", "regexReplaceAllLiteral (index . 0) (index . 1) (index . 2)",
+               "regexSplit (index . 0) (index . 1) -1", "regexSplit (index . 0) (index . 1) 2", "regexMatch (index . 0) (index . 1)",
+               "regexFindAll (index . 0) (index . 1) 1"]
+DATE_FUNCS = ["dateInZone (index . 0) (int64 (index . 1)) (index . 2)", "date (index . 0) (int64 (index . 1))",
+              "htmlDateInZone (int64 (index . 1)) (index . 2)", "duration (toString (int64 (index . 1)))",
+              "durationRound (printf \"%dms\" (int64 (index . 1)))", "unixEpoch (toDate \"2006-01-02\" (htmlDate (int64 (index . 1))))"]
+
 CASES = {
     "strings": _template(STRING_FUNCS, "strings"),
     "numbers": _template(NUMBER_FUNCS, "numbers"),
     "numeric_strings": _template(NUMERIC_STRING_FUNCS, "numeric_strings"),
     "urls": _template(URL_FUNCS, "urls"),
+    "semver": _template(SEMVER_FUNCS, "semver"),
+    "merge": _template(MERGE_FUNCS, "merge"),
+    "regex": _template(REGEX_FUNCS, "regex"),
+    "dates": _template(DATE_FUNCS, "dates"),
 }
 
 VALUES = {"strings": _strings(7, 400), "numbers": _numbers(11, 400), "numeric_strings": _NUMERIC_STRINGS,
-          "urls": _URLS}
+          "urls": _URLS, "semver": _semver_pairs(3, 400), "merge": _merge_pairs(4, 300), "regex": _regex_cases(),
+          "dates": _date_cases()}
 EXPRS = {"strings": STRING_FUNCS, "numbers": NUMBER_FUNCS, "numeric_strings": NUMERIC_STRING_FUNCS,
-         "urls": URL_FUNCS}
+         "urls": URL_FUNCS, "semver": SEMVER_FUNCS, "merge": MERGE_FUNCS, "regex": REGEX_FUNCS, "dates": DATE_FUNCS}
 
 
 @pytest.fixture(scope="module")

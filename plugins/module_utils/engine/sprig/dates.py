@@ -252,7 +252,7 @@ def go_format(t: GoTime, layout: str) -> str:
         }.get(tok)
         if value is None and tok == "MST":
             name = dt.tzname() or ""
-            value = name if name and not name.startswith(("+", "-")) else _offset_text(offset, "-0700")
+            value = name if name else _offset_text(offset, "-0700")
         if value is None:
             value = _offset_text(offset, tok)
         out.append(value)
@@ -329,7 +329,8 @@ def go_parse(layout: str, value: str, tz) -> GoTime:
     if yday is not None:
         dt = datetime.datetime(year, 1, 1, hour, minute, second) + datetime.timedelta(days=yday - 1)
     if offset is not None:
-        aware = dt.replace(tzinfo=datetime.timezone(datetime.timedelta(seconds=offset)))
+        fixed = _UTC if offset == 0 else datetime.timezone(datetime.timedelta(seconds=offset), "")
+        aware = dt.replace(tzinfo=fixed)
         zone = tz if tz is not None and aware.astimezone(tz).utcoffset() == aware.utcoffset() else aware.tzinfo
         if offset == 0 and tz is not None and aware.astimezone(tz).utcoffset() != aware.utcoffset():
             zone = _UTC

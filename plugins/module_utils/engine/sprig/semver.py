@@ -1,7 +1,7 @@
 """Sprig's semver and semverCompare over Masterminds/semver v3 rules (version.go, constraints.go).
 
 Versions parse loosely ("v1.2" is 1.2.0); prerelease identifiers compare numerically when both are numbers;
-a version with a prerelease satisfies a constraint only when that constraint part names a prerelease too.
+a version with a prerelease satisfies an AND group only when some constraint of that group names a prerelease.
 Constraints: ``=``, ``!=``, ``>``, ``<``, ``>=``, ``=>``, ``<=``, ``=<``, ``~``, ``~>``, ``^``, wildcards
 ``x X *``, hyphen ranges ``1.2 - 1.4``, AND with spaces or commas, OR with ``||``.
 """
@@ -227,8 +227,8 @@ def _caret(v: Version, c: _Constraint) -> bool:
     return c.con.patch == v.patch
 
 
-def _check(v: Version, c: _Constraint) -> bool:
-    if v.pre and not c.con.pre:
+def _check(v: Version, c: _Constraint, include_pre: bool) -> bool:
+    if v.pre and not include_pre:
         return False
     op, con = c.op, c.con
     if op in ("", "="):
@@ -276,8 +276,13 @@ def _check(v: Version, c: _Constraint) -> bool:
 
 
 def check(groups: list, v: Version) -> bool:
-    """Constraints.Check: some OR group whose every constraint admits v."""
-    return any(all(_check(v, c) for c in group) for group in groups)
+    """Constraints.Check: some OR group whose every constraint admits v. A prerelease version can only match
+    a group in which some constraint names a prerelease."""
+    for group in groups:
+        include_pre = any(c.con.pre for c in group)
+        if all(_check(v, c, include_pre) for c in group):
+            return True
+    return False
 
 
 @go_func(STRING)
