@@ -93,10 +93,52 @@ def _schema_errors(schema, values, where: str) -> list:
     validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
     validator = validator_class(schema)
     out = []
-    for error in sorted(validator.iter_errors(values), key=lambda e: list(e.absolute_path)):
-        location = "/" + "/".join(str(p) for p in error.absolute_path)
-        out.append("- at '%s': %s" % (location if error.absolute_path else "", error.message))
+    for error in validator.iter_errors(values):
+        location = "/" + "/".join(str(p) for p in error.absolute_path) if error.absolute_path else ""
+        out.append("- at '%s': %s" % (location, _schema_message(error)))
     return out
+
+
+def _json_type(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _schema_message(error) -> str:
+    """The wording of santhosh-tekuri/jsonschema (Helm v4's validator) for the common keywords."""
+    kind, expected, instance = error.validator, error.validator_value, error.instance
+    if kind == "type":
+        wanted = expected if isinstance(expected, list) else [expected]
+        return "got %s, want %s" % (_json_type(instance), " or ".join(str(w) for w in wanted))
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
+                "minItems", "maxItems"):
+        got = len(instance) if kind.endswith(("Length", "Items")) else instance
+        return "%s: got %s, want %s" % (kind, _plain_number(got), _plain_number(expected))
+    if kind == "required":
+        missing = [name for name in expected if isinstance(instance, dict) and name not in instance]
+        return "missing propert%s %s" % ("y" if len(missing) == 1 else "ies",
+                                         ", ".join("'%s'" % name for name in missing))
+    if kind == "enum":
+        return "value must be one of %s" % ", ".join(json.dumps(v) for v in expected)
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        extra = sorted(k for k in instance if k not in (error.schema.get("properties") or {}))
+        return "additional properties %s not allowed" % ", ".join("'%s'" % k for k in extra)
+    return error.message
+
+
+def _plain_number(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _render_templates(chart: Chart, values: dict, release: dict, capabilities, strict: bool, lookup):

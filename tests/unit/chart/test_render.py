@@ -97,15 +97,17 @@ def test_values_schema_like_helm(make_chart, user, valid):
     path = make_chart(SCHEMA_CHART)
     try:
         helm_python.Chart.load(path).render(user, name="r", namespace="ns")
-        helm_valid = True
-    except helm_python.HelmError:
-        helm_valid = False
-    assert helm_valid == valid
+        helm_error = None
+    except helm_python.HelmError as exc:
+        helm_error = str(exc)
+    assert (helm_error is None) == valid
     if valid:
         assert render_chart(path, user)["s/templates/cm.yaml"].startswith("kind: ConfigMap")
     else:
-        with pytest.raises(ValuesError, match="schema"):
+        with pytest.raises(ValuesError, match="schema") as ours:
             render_chart(path, user)
+        problems = sorted(line for line in str(ours.value).splitlines() if line.startswith("- at"))
+        assert problems == sorted(line for line in helm_error.splitlines() if line.startswith("- at"))
 
 
 def test_subchart_schema_is_checked(make_chart):
