@@ -9,7 +9,8 @@ emitter: block style, indent 2, lines folded at column 80) prints the result. Th
 * :func:`marshal_pretty` -- Helm's ``toYamlPretty``: go-yaml v3 ``Encoder`` with ``SetIndent(2)``, no JSON trip.
 * :func:`unmarshal` -- sigs.k8s.io/yaml ``Unmarshal`` into ``interface{}``: YAML 1.1 scalars as go-yaml v2 resolves
   them (resolve.go), then the JSON trip (numbers become ``float``, keys strings). Parsing uses PyYAML's C parser.
-* :func:`to_json` / :func:`from_json` -- Go ``encoding/json`` ``Marshal``/``MarshalIndent``/``Unmarshal``.
+* :func:`to_json` / :func:`from_json` -- Go ``encoding/json`` ``Marshal``/``MarshalIndent``/``Unmarshal``,
+  re-exported from ``gojson.py``.
 
 The emitter follows gopkg.in/yaml.v2 emitterc.go (yaml_emitter_analyze_scalar, yaml_emitter_select_scalar_style,
 yaml_emitter_write_{plain,single_quoted,double_quoted,literal}_scalar, yaml_emitter_write_indent) and encode.go
