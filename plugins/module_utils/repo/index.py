@@ -317,11 +317,12 @@ def _basic_auth_header(username, password):
 
 def http_get(url, username=None, password=None, pass_credentials=False, ca_file=None, cert_file=None,
              key_file=None, insecure_skip_tls_verify=False, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES,
-             what="repository"):
+             what="repository", credentials_host=None):
     """GET ``url`` and return the body (bytes), the way Helm's HTTP getter does.
 
-    Basic auth goes to the URL's host; on redirects to another host only when ``pass_credentials`` (Helm's
-    ``--pass-credentials``). Connection errors, timeouts and 5xx answers are retried ``retries`` times with
+    Basic auth goes to the URL's host (or ``credentials_host``: the repository's host when downloading a chart
+    whose URL may point elsewhere); to any other host, including redirect targets, only when ``pass_credentials``
+    (Helm's ``--pass-credentials``). Connection errors, timeouts and 5xx answers are retried ``retries`` times with
     exponential back-off. Raises RepositoryError with the (redacted) URL and a hint for 401/403/404/other
     statuses and for unreachable hosts; the password never appears in a message.
     """
@@ -332,7 +333,7 @@ def http_get(url, username=None, password=None, pass_credentials=False, ca_file=
     parts = urlsplit(url)
     if parts.username is not None and username is None:
         username, password = parts.username, parts.password
-    origin_host = parts.hostname
+    origin_host = credentials_host or parts.hostname
     attempt = 0
     with httpx.Client(verify=verify, timeout=timeout, follow_redirects=False) as client:
         while True:

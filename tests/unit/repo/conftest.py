@@ -1,0 +1,48 @@
+"""Fixtures for repository tests: an isolated Helm home and real chart repository servers."""
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from tests.helpers.chartrepo import ChartRepoServer, make_test_pki  # noqa: E402
+
+SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
+PODINFO = os.path.join(SHARED, "charts", "podinfo-6.14.1.tgz")
+REDIS = os.path.join(SHARED, "charts", "redis-23.1.1.tgz")
+NGINX = os.path.join(SHARED, "charts", "ingress-nginx-4.15.1.tgz")
+
+
+@pytest.fixture
+def helm_home(tmp_path, monkeypatch):
+    """Point every Helm location at a fresh temporary directory; returns (repository_config, repository_cache)."""
+    for var in ("HELM_REPOSITORY_CONFIG", "HELM_REPOSITORY_CACHE", "HELM_CONFIG_HOME", "HELM_CACHE_HOME",
+                "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    config = str(tmp_path / "config" / "repositories.yaml")
+    cache = str(tmp_path / "cache" / "repository")
+    monkeypatch.setenv("HELM_REPOSITORY_CONFIG", config)
+    monkeypatch.setenv("HELM_REPOSITORY_CACHE", cache)
+    return config, cache
+
+
+@pytest.fixture
+def fast_backoff(monkeypatch):
+    from ansible_collections.helmkit.core.plugins.module_utils.repo import index
+    monkeypatch.setattr(index, "BACKOFF_SECONDS", 0.01)
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory):
+    return make_test_pki(str(tmp_path_factory.mktemp("pki")))
+
+
+@pytest.fixture(scope="module")
+def repo():
+    with ChartRepoServer(charts=[PODINFO, REDIS]) as server:
+        yield server
