@@ -24,6 +24,7 @@ import re
 import sys
 
 from . import helmfuncs
+from ..errors import HelmkitError
 from .errors import FuncError, TemplateError, TemplateExecError, TemplateParseError
 from .gofmt import go_quote
 
@@ -352,6 +353,11 @@ class _Renderer(object):
             except RecursionError:
                 raise RenderError("rendering template failed: templates nest too deeply (include/tpl recursion) "
                                   "while rendering %s" % name)
+            except HelmkitError:
+                raise
+            except Exception as exc:  # Helm recovers a panic the same way: "rendering template failed: ..."
+                raise RenderError("rendering template failed: %s: %s (while rendering %s)"
+                                  % (type(exc).__name__, exc, name)) from exc
             rendered[name] = out.replace("<no value>", "")
         self.stack.pop()
         return rendered
