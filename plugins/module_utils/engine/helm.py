@@ -337,6 +337,11 @@ class _Renderer(object):
                 self.root.add(name, templates[name].source)
             except TemplateParseError as exc:
                 raise RenderError(cleanup_parse_error(name, str(exc)))
+            except HelmkitError:
+                raise
+            except Exception as exc:  # a parser failure: report it like Helm's recovered panic
+                raise RenderError("rendering template failed: %s: %s (while parsing %s)"
+                                  % (type(exc).__name__, exc, name)) from exc
 
     def execute(self, templates: dict, order: list) -> dict:
         rendered = {}
