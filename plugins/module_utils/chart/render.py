@@ -230,6 +230,19 @@ def _check_kube_version(chart: Chart, capabilities) -> None:
                          % (constraint, capabilities.KubeVersion.Version))
 
 
+def check_dependencies(chart: Chart) -> None:
+    """Helm's action.CheckDependencies: every dependency declared in Chart.yaml must be present in charts/.
+
+    Raises ChartError naming the missing ones (Helm: "found in Chart.yaml, but missing in charts/ directory").
+    """
+    present = {sub.name for sub in chart.dependencies}
+    missing = [dep.get("name", "") for dep in chart.metadata.get("dependencies", [])
+               if dep.get("name") not in present]
+    if missing:
+        raise ChartError("chart dependencies are missing; run dependency update/build first: found in Chart.yaml, "
+                         "but missing in charts/ directory: %s" % ", ".join(missing))
+
+
 def render_release(chart, values, *, release_name, namespace, revision, is_upgrade, capabilities=None,
                    lookup=None, subchart_notes=False) -> RenderedRelease:
     """Render a chart for a release (Helm v4 ``action`` renderResources): manifests, hooks, notes, CRDs.
@@ -242,7 +255,7 @@ def render_release(chart, values, *, release_name, namespace, revision, is_upgra
         subchart_notes (bool): include subcharts' NOTES.txt (Helm's ``--render-subchart-notes``).
 
     Returns:
-        RenderedRelease. Raises ChartError (library chart, kubeVersion mismatch, a rendered document that is
+        RenderedRelease. Raises ChartError (library chart, missing dependency, kubeVersion mismatch, a document that is
         not YAML), engine.errors.TemplateError (template errors, Helm's text) and ValuesError (bad values or
         schema violations).
     """
@@ -250,6 +263,7 @@ def render_release(chart, values, *, release_name, namespace, revision, is_upgra
     if loaded.metadata.get("type") == "library":
         raise ChartError("%s is a library chart; library charts are not installable. Use it as a dependency of "
                          "an application chart" % loaded.name)
+    check_dependencies(loaded)
     processed, user, coalesced, default_caps = _prepare(loaded, values, None, None)
     caps = capabilities or default_caps
     _check_kube_version(processed, caps)

@@ -159,3 +159,12 @@ def test_alias_subchart_template_paths_and_disabled_subchart(make_chart):
     ours = render_chart(path)
     assert ours == helm_python.Chart.load(path).render(name="release-name", namespace="default")
     assert list(ours) == ["top/charts/one/templates/cm.yaml"]
+
+
+def test_missing_dependency_fails_release_like_helm_install(make_chart):
+    path = make_chart({"Chart.yaml": "apiVersion: v2\nname: md\nversion: 0.1.0\ndependencies:\n"
+                                     "  - {name: gone, version: 1.0.0, repository: 'https://x'}\n",
+                       "templates/a.yaml": "a: 1\n"})
+    assert render_chart(path) == helm_python.Chart.load(path).render(name="release-name", namespace="default")
+    with pytest.raises(ChartError, match="missing in charts/ directory: gone"):
+        render_release(path, None, release_name="r", namespace="ns", revision=1, is_upgrade=False)
