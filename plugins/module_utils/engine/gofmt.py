@@ -527,9 +527,12 @@ def _strconv_float(value: float, verb: str, prec) -> str:
     if verb in "xX":
         return _hex_float(value, prec, verb == "X")
     # 'b': decimalless scientific notation with exponent a power of two
+    sign = "-" if math.copysign(1.0, value) < 0 else ""
+    value = abs(value)
+    if value < 2.2250738585072014e-308:  # zero and subnormals: exponent fixed at -1074
+        return "%s%dp-1074" % (sign, int(math.ldexp(value, 1074)))
     mantissa, exponent = math.frexp(value)
-    mant = int(mantissa * (1 << 53))
-    return "%dp%+d" % (mant, exponent - 53)
+    return "%s%dp%+d" % (sign, int(mantissa * (1 << 53)), exponent - 53)
 
 
 def _hex_float(value: float, prec, upper: bool) -> str:
@@ -561,12 +564,13 @@ def _sharp_float(num: str, conv: str, prec: int) -> str:
     if num[:1] in "+-":
         sign, num = num[0], num[1:]
     digits = 0
-    if conv in "gGv":
+    if conv in "gGvxX":
         digits = 6 if prec == -1 else prec
     tail = ""
     cut = len(num)
+    exponent_marks = "pP" if conv in "xX" else "eEpP"
     for i, c in enumerate(num):
-        if c in "eE":
+        if c in exponent_marks:
             cut = i
             tail = num[i:]
             break
@@ -597,8 +601,8 @@ def _format_float(value: float, verb: str, spec: _Spec) -> str:
     else:
         return _bad_verb(value, verb, spec)
     num = _strconv_float(value, conv, spec.prec)
-    if spec.sharp and conv not in "bxX" and num not in ("+Inf", "-Inf", "NaN"):
-        num = _sharp_float(num, conv, -1 if spec.prec is None or conv not in "gG" else spec.prec)
+    if spec.sharp and conv != "b" and num not in ("+Inf", "-Inf", "NaN"):
+        num = _sharp_float(num, conv, -1 if spec.prec is None or conv not in "gGxX" else spec.prec)
     if num[0] in "+-":
         sign, body = num[0], num[1:]
     else:
