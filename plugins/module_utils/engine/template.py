@@ -118,12 +118,11 @@ class TemplateSet(object):
             raise TemplateExecError("template: no template %s associated with template %s"
                                     % (go_quote(name), go_quote(self.root_name)), name)
         state = State(self, self.funcs, name, data, self.missingkey == "error")
-        run = compile_tree(tree)
         enabled = gc.isenabled()
         if enabled:
             gc.disable()  # rendering allocates heavily next to a large live heap; collect once afterwards
         try:
-            run(state, data)
+            compile_tree(tree)(state, data)
         except RecursionError:
             raise TemplateExecError(error_message(state, None, "exceeded maximum template depth (100000)"), name)
         finally:
