@@ -9,6 +9,8 @@ import sys
 import pytest
 import yaml
 
+from helpers.chartrepo import ChartRepoServer
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
@@ -16,11 +18,28 @@ PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
 CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 
 
+REPO_CHARTS = ("podinfo-6.14.1", "ingress-nginx-4.15.1", "redis-23.1.1")
+
+
 def chart_path(name):
     return os.path.join(CHARTS, name + ".tgz")
 
 
-def run_tasks(tmp_path, tasks):
+@pytest.fixture(scope="module")
+def chart_repo():
+    """A Helm chart repository on 127.0.0.1 serving podinfo, ingress-nginx and redis from the corpus."""
+    with ChartRepoServer(charts=[chart_path(name) for name in REPO_CHARTS]) as repo:
+        yield repo
+
+
+@pytest.fixture(scope="module")
+def helm_home(tmp_path_factory):
+    """Private Helm config and cache homes, so tests never touch ~/.config/helm or ~/.cache/helm."""
+    home = tmp_path_factory.mktemp("helm-home")
+    return {"HELM_CONFIG_HOME": str(home / "config"), "HELM_CACHE_HOME": str(home / "cache")}
+
+
+def run_tasks(tmp_path, tasks, extra_env=None):
     """Run ``tasks`` (list of helm_release argument dicts) in one play; returns the registered results in order.
 
     Every task is ``ignore_errors`` so that a failure's result is returned too. A ``_check_mode: true`` entry runs
@@ -40,6 +59,7 @@ def run_tasks(tmp_path, tasks):
     playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}]))
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
                ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=PYTHON)
+    env.update(extra_env or {})
     cmd = [PLAYBOOK, "-i", "localhost,", "-c", "local", str(playbook)]
     proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=600)
     assert out.exists(), "playbook did not finish:\n%s\n%s" % (proc.stdout[-4000:], proc.stderr[-4000:])
@@ -62,11 +82,12 @@ def release_args(kubeconfig, name, namespace, chart, **extra):
     ("ingress-nginx-4.15.1", {"controller": {"service": {"type": "ClusterIP"}}}),
     ("redis-23.1.1", {"architecture": "standalone"}),
 ], ids=lambda value: value if isinstance(value, str) else "")
-def test_lifecycle(kubeapi_log, tmp_path, chart, values):
-    name = chart.split("-")[0]
+def test_lifecycle(kubeapi_log, chart_repo, helm_home, tmp_path, chart, values):
+    name, version = chart.rsplit("-", 1)
     namespace = "it-" + name
-    args = release_args(kubeapi_log.kubeconfig, name, namespace, chart_path(chart), wait=True, timeout=120)
-    installed, = run_tasks(tmp_path, [args])
+    args = release_args(kubeapi_log.kubeconfig, name, namespace, name, chart_repo_url=chart_repo.url,
+                        chart_version=version, wait=True, timeout=120)
+    installed, = run_tasks(tmp_path, [args], helm_home)
     assert not installed.get("failed"), installed.get("msg")
     assert installed["changed"] is True
     assert installed["status"]["revision"] == 1 and installed["status"]["status"] == "deployed"
@@ -74,7 +95,7 @@ def test_lifecycle(kubeapi_log, tmp_path, chart, values):
     assert installed["manifest"].startswith("---\n# Source: ")
 
     kubeapi_log.clear_request_log()
-    again, = run_tasks(tmp_path, [args])
+    again, = run_tasks(tmp_path, [args], helm_home)
     assert again["changed"] is False and again["status"]["revision"] == 1
     assert writes(kubeapi_log.request_log()) == []
 
@@ -82,7 +103,7 @@ def test_lifecycle(kubeapi_log, tmp_path, chart, values):
     absent_args = {"release_name": name, "release_namespace": namespace, "state": "absent",
                    "kubeconfig": kubeapi_log.kubeconfig}
     checked, upgraded, rerun, removed, removed_again = run_tasks(tmp_path, [
-        dict(upgraded_args, _check_mode=True), upgraded_args, upgraded_args, absent_args, absent_args])
+        dict(upgraded_args, _check_mode=True), upgraded_args, upgraded_args, absent_args, absent_args], helm_home)
     assert checked["changed"] is True and checked["status"]["revision"] == 2, checked.get("msg")
     assert upgraded["changed"] is True, upgraded.get("msg")
     assert upgraded["status"]["revision"] == 2, "check mode must not have stored a revision"
@@ -128,26 +149,31 @@ def _broken_chart(tmp_path):
     return str(root)
 
 
-def test_bad_input_fails_cleanly_and_writes_nothing(kubeapi_log, tmp_path):
+def test_bad_input_fails_cleanly_and_writes_nothing(kubeapi_log, chart_repo, helm_home, tmp_path):
     bad_values = tmp_path / "bad-values.yaml"
     bad_values.write_text("replicaCount: 1\nimage: [unclosed\n")
     base = release_args(kubeapi_log.kubeconfig, "bad", "it-bad", chart_path("podinfo-6.14.1"))
-    missing, malformed, template, unreachable = run_tasks(tmp_path, [
+    missing, no_version, no_repo, malformed, template, unreachable = run_tasks(tmp_path, [
         dict(base, chart_ref=str(tmp_path / "no-such-chart")),
+        dict(base, chart_ref="podinfo", chart_repo_url=chart_repo.url, chart_version="6.99.0"),
+        dict(base, chart_ref="podinfo", chart_repo_url="http://127.0.0.1:9", chart_version="6.14.1"),
         dict(base, values_files=[str(bad_values)]),
         dict(base, chart_ref=_broken_chart(tmp_path)),
         dict(base, kubeconfig={"apiVersion": "v1", "kind": "Config", "current-context": "c",
                                "clusters": [{"name": "c", "cluster": {"server": "https://127.0.0.1:9"}}],
                                "users": [{"name": "u", "user": {"token": "t"}}],
                                "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u"}}]}),
-    ])
-    for result in (missing, malformed, template, unreachable):
+    ], helm_home)
+    for result in (missing, no_version, no_repo, malformed, template, unreachable):
         assert result["failed"] is True
         assert "Traceback" not in result["msg"]
         # ansible-core 2.19 fills in this placeholder when a module fails without a traceback
         assert result.get("exception", "(traceback unavailable)") == "(traceback unavailable)"
     assert missing["msg"] == "chart path %s not found; give an existing chart directory or .tgz file" \
         % (tmp_path / "no-such-chart")
+    assert no_version["msg"] == 'chart "podinfo" version "6.99.0" not found in repository "%s"; nearest: 6.14.1' \
+        % chart_repo.url
+    assert no_repo["msg"].startswith("repository index http://127.0.0.1:9/index.yaml is unreachable: ")
     assert malformed["msg"].startswith("cannot parse %s: line 3" % bad_values), malformed["msg"]
     assert template["msg"].startswith("execution error at (broken/templates/cm.yaml:6:"), template["msg"]
     assert template["msg"].endswith("a is required")
