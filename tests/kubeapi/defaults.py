@@ -47,15 +47,12 @@ def validate(resource, obj):
     meta = obj.get("metadata") or {}
     name = meta.get("name") or ""
     causes = []
-    pattern = _LABEL if resource.kind in ("Namespace", "Service") else _SUBDOMAIN
     if not name:
         causes.append(("metadata.name", "FieldValueRequired", "Required value: name or generateName is required"))
-    elif len(name) > 253 or not pattern.match(name):
-        what = "RFC 1123 label" if pattern is _LABEL else "RFC 1123 subdomain"
-        causes.append(("metadata.name", "FieldValueInvalid",
-                       'Invalid value: "%s": a lowercase %s must consist of lower case alphanumeric characters, '
-                       "'-'%s, and must start and end with an alphanumeric character" %
-                       (name, what, "" if pattern is _LABEL else " or '.'")))
+    else:
+        problem = name_problem(resource, name)
+        if problem:
+            causes.append(("metadata.name", "FieldValueInvalid", 'Invalid value: "%s": %s' % (name, problem)))
     for key, value in (meta.get("labels") or {}).items():
         if not isinstance(value, str) or len(value) > 63 or not _LABEL_VALUE.match(value):
             causes.append(("metadata.labels", "FieldValueInvalid",
@@ -86,6 +83,40 @@ def validate(resource, obj):
         causes.append(("spec.containers", "FieldValueRequired", "Required value"))
     if causes:
         raise invalid(resource, name, causes)
+
+
+_RBAC = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+_DNS1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+_MSG_SUBDOMAIN = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+                  "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
+                  "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
+_MSG_LABEL = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
+              "start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
+              "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")
+_MSG_1035 = ("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic "
+             "character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for "
+             "validation is '[a-z]([-a-z0-9]*[a-z0-9])?')")
+
+
+def name_problem(resource, name):
+    """Why ``name`` is not a valid metadata.name for the kind, or None. RBAC kinds take any path segment,
+    Services a DNS-1035 label, Namespaces an RFC 1123 label, everything else an RFC 1123 subdomain
+    (k8s.io/apimachinery/pkg/util/validation, pkg/apis/*/validation)."""
+    if resource.kind in _RBAC and resource.crd is None:
+        if name in (".", "..") or "/" in name or "%" in name:
+            return "may not contain '/' or '%'" if name not in (".", "..") else "may not be '%s'" % name
+        return None
+    if resource.kind == "Service" and resource.crd is None:
+        if len(name) > 63:
+            return "must be no more than 63 characters"
+        return None if _DNS1035.match(name) else _MSG_1035
+    if resource.kind == "Namespace" and resource.crd is None:
+        if len(name) > 63:
+            return "must be no more than 63 characters"
+        return None if _LABEL.match(name) else _MSG_LABEL
+    if len(name) > 253:
+        return "must be no more than 253 characters"
+    return None if _SUBDOMAIN.match(name) else _MSG_SUBDOMAIN
 
 
 def _go_map(d):

@@ -31,9 +31,14 @@ def _atomic_map(path, value):
 
 def field_paths(obj, status_is_subresource=True):
     """All tracked paths of an object (dict) as a set: leaves, list-map elements and set members."""
-    out = set()
+    return set(path_values(obj, status_is_subresource))
+
+
+def path_values(obj, status_is_subresource=True):
+    """{path: value} for every tracked path of obj (one walk; values are not copied)."""
+    out = {}
     _collect(obj, (), out)
-    return {p for p in out if p and not _stripped(p, status_is_subresource)}
+    return {p: v for p, v in out.items() if p and not _stripped(p, status_is_subresource)}
 
 
 def _stripped(path, status_is_subresource=True):
@@ -55,21 +60,21 @@ def _collect(value, path, out):
         kind, keys = list_semantics(_names(path))
         if kind == "set":
             for v in value:
-                out.add(path + (("v", _hashable(v)),))
+                out[path + (("v", _hashable(v)),)] = v
             return
         if kind == "map":
             for item in value:
                 ident = element_key(item, keys)
                 if ident is None:
-                    out.add(path)
+                    out[path] = value
                     return
                 ep = path + (("k", tuple(sorted(ident))),)
-                out.add(ep)
+                out[ep] = item
                 if isinstance(item, dict):
                     for k, v in item.items():
                         _collect(v, ep + (("f", k),), out)
             return
-    out.add(path)
+    out[path] = value
 
 
 # Fields whose Go type is a map (map[string]string, ResourceList): an Update that creates one owns the map
@@ -139,18 +144,29 @@ def get_at(obj, path):
 
 def changed_paths(old, new, paths):
     """Subset of ``paths`` (from new) whose value was added or modified going from old to new."""
+    before = path_values(old, False) if old is not None else {}
+    after = path_values(new, False)
     out = set()
     for p in paths:
-        before = get_at(old, p) if old is not None else MISSING
-        if before is MISSING:
+        if p in before:
+            was = before[p]
+        else:
+            was = get_at(old, p) if old is not None else MISSING
+        if was is MISSING:
             out.add(p)
             continue
-        after = get_at(new, p)
         if p[-1][0] in ("k", "v"):
             continue
-        if before != after:
+        now = after[p] if p in after else get_at(new, p)
+        if was != now:
             out.add(p)
     return out
+
+
+def existing(obj, paths):
+    """The subset of paths present in obj."""
+    present = path_values(obj, False)
+    return {p for p in paths if p in present or get_at(obj, p) is not MISSING}
 
 
 def remove_paths(obj, paths):
@@ -175,31 +191,38 @@ def remove_paths(obj, paths):
 
 def merge_apply(live, applied, path=()):
     """Merge an applied configuration into the live object (SSA semantics): maps recurse, list-maps merge by
-    key, sets union, everything else is replaced. Returns a new value.
+    key, sets union, everything else is replaced. Returns a new value that may share structure with both
+    arguments: callers pass a private copy of the live object and a freshly decoded applied configuration.
     """
     if isinstance(applied, dict) and isinstance(live, dict) and not _atomic_map(path, applied):
-        out = copy.deepcopy(live)
+        out = dict(live)
         for k, v in applied.items():
             out[k] = merge_apply(live.get(k, MISSING), v, path + (("f", k),))
         return out
     if isinstance(applied, list) and isinstance(live, list):
         kind, keys = list_semantics(_names(path))
         if kind == "set":
-            out = [x for x in applied]
+            out = list(applied)
             out += [x for x in live if x not in out]
             return out
         if kind == "map":
-            out = copy.deepcopy(live)
+            out = list(live)
+            index = {}
+            for i, c in enumerate(out):
+                ident = element_key(c, keys)
+                if ident is not None:
+                    index.setdefault(ident, i)
             for item in applied:
                 ident = element_key(item, keys)
-                pos = next((i for i, c in enumerate(out) if ident is not None and element_key(c, keys) == ident),
-                           None)
+                pos = index.get(ident) if ident is not None else None
                 if pos is None:
-                    out.append(copy.deepcopy(item))
+                    out.append(item)
+                    if ident is not None:
+                        index[ident] = len(out) - 1
                 else:
                     out[pos] = merge_apply(out[pos], item, path + (("k", tuple(sorted(ident))),))
             return out
-    return copy.deepcopy(applied)
+    return applied
 
 
 # ---- FieldsV1 encoding -------------------------------------------------------------------------------------
@@ -232,14 +255,17 @@ def to_fields_v1(paths):
     also has children.
     """
     tree = {}
-    for p in sorted(paths, key=len):
-        node = tree
-        for el in p:
-            node = node.setdefault(_encode_el(el), {})
+    keys = {}
+    members = []
     for p in paths:
         node = tree
         for el in p:
-            node = node[_encode_el(el)]
+            key = keys.get(el)
+            if key is None:
+                key = keys[el] = _encode_el(el)
+            node = node.setdefault(key, {})
+        members.append(node)
+    for node in members:
         if node and "." not in node:
             node["."] = {}
     return _sorted_tree(tree)
