@@ -60,6 +60,9 @@ def error_message(state: State, node, message: str) -> str:
 def fail(state: State, node, message: str):
     """Raise TemplateExecError for ``node`` with Go's message."""
     line = col = 0
+    if node is not None:
+        _, line_text, col_text = node.tree.location(node.pos).rsplit(":", 2)
+        line, col = int(line_text), int(col_text)
     raise TemplateExecError(error_message(state, node, message), state.name, line, col)
 
 

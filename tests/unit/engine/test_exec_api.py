@@ -40,6 +40,7 @@ def test_missing_template_and_missingkey_error():
         ts.execute("t", {"a": {}})
     # Go positions a field chain at its last-but-first field (".b" here), as Helm's messages show
     assert str(info.value) == 'template: t:1:5: executing "t" at <.a.b>: map has no entry for key "b"'
+    assert (info.value.name, info.value.line, info.value.col) == ("t", 1, 5)
     with pytest.raises(TemplateExecError) as info:
         ts.execute("nope", {})
     assert str(info.value) == 'template: no template "nope" associated with template "gotpl"'
