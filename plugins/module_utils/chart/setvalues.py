@@ -95,6 +95,29 @@ def _set_index(items: list, index: int, value) -> list:
     return items
 
 
+_GO_TYPES = ((bool, "bool"), (int, "int64"), (float, "float64"), (str, "string"), (list, "[]interface {}"),
+             (dict, "map[string]interface {}"))
+
+
+def _go_type(value) -> str:
+    for kind, name in _GO_TYPES:
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
+
+
+def _existing(container, key, kind):
+    """Helm's unchecked type assertion on an existing key (a Go panic it reports as "unable to parse key")."""
+    value = container[key]
+    if isinstance(value, kind):
+        return value
+    wanted = "[]interface {}" if kind is list else "map[string]interface {}"
+    if value is None:
+        raise ValuesError("unable to parse key: interface conversion: interface {} is nil, not %s" % wanted)
+    raise ValuesError("unable to parse key: interface conversion: interface {} is %s, not %s"
+                      % (_go_type(value), wanted))
+
+
 def _go_quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
@@ -121,8 +144,7 @@ class _Parser(object):
             raise ValuesError("key %s has no value" % _go_quote(k))
         if last == "[":
             index = self.key_index()
-            current = data.get(k)
-            items = current if isinstance(current, list) else []
+            items = _existing(data, k, list) if k in data else []
             try:
                 items = self.list_item(items, index, level)
             except _EOF:
@@ -167,8 +189,7 @@ class _Parser(object):
         if level > MAX_NESTED_NAME_LEVEL:
             raise ValuesError("value name nested level is greater than maximum supported nested level of %d"
                               % MAX_NESTED_NAME_LEVEL)
-        current = data.get(k)
-        inner = current if isinstance(current, dict) else {}
+        inner = _existing(data, k, dict) if k in data else {}
         try:
             self.key(inner, level)
         except _EOF:
@@ -183,12 +204,10 @@ class _Parser(object):
     def key_index(self) -> int:
         text, last = self.sc.until("]")
         if last is None:
-            raise ValuesError("error parsing index: unexpected end of expression; close the index with ]")
-        try:
-            return int(text, 10)
-        except ValueError:
-            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % _go_quote(text)) \
-                from None
+            raise _EOF()  # Helm wraps io.EOF here, and its parse loop treats any EOF as the end of input
+        if not _INT.match(text):  # strconv.Atoi: no spaces, no underscores
+            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % _go_quote(text))
+        return int(text, 10)
 
     def list_item(self, items: list, index: int, level: int) -> list:
         if index < 0:
@@ -217,7 +236,9 @@ class _Parser(object):
             return _set_index(items, index, value)
         if last == "[":
             next_index = self.key_index()
-            nested = items[index] if len(items) > index and isinstance(items[index], list) else []
+            nested = []
+            if len(items) > index and items[index] is not None:
+                nested = _existing({0: items[index]}, 0, list)
             return _set_index(items, index, self.list_item(nested, next_index, level))
         # last == "."
         inner = {}

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import helm_python
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ansible_collections.helmkit.core.plugins.module_utils.chart import setvalues
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ValuesError
@@ -57,3 +59,26 @@ def test_into_merges_successive_flags():
     data = setvalues.parse_set("a.b=1")
     setvalues.parse_set("a.c=2", into=data)
     assert data == {"a": {"b": 1, "c": 2}}
+
+
+@pytest.mark.parametrize("expression", ["a=null,a.b=1", "a=1,a[0]=2", "a[0]=1,a[0][1]=2", "a.b=1,a[0]=1"])
+def test_type_conflicts_fail_with_helms_message(expression):
+    with pytest.raises(helm_python.HelmError) as helm_err:
+        helm_python.parse_set_string(expression)
+    with pytest.raises(ValuesError) as ours:
+        setvalues.parse_set(expression)
+    assert str(ours.value).endswith(str(helm_err.value).split("unable to parse key: ")[-1])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab.=,[]{}01\\ -", min_size=1, max_size=10))
+def test_random_expressions_like_helm(expression):
+    for ours_parse, helm_parse in ((setvalues.parse_set, helm_python.parse_set_string),
+                                   (setvalues.parse_set_string, helm_python.parse_set_string_values)):
+        try:
+            expected = helm_parse(expression)
+        except helm_python.HelmError:
+            with pytest.raises(ValuesError):
+                ours_parse(expression)
+            continue
+        assert ours_parse(expression) == expected
