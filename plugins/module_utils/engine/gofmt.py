@@ -36,6 +36,11 @@ def format_value(value) -> str:
     """Go's ``fmt.Sprint(value)`` for one operand, i.e. ``%v`` (str; never raises)."""
     if isinstance(value, str):
         return value
+    if value.__class__ is float:
+        magnitude = abs(value)
+        # Between 1e-4 and 1e6 Go's shortest %v and Python's repr print the same digits in fixed notation.
+        if 1e-4 <= magnitude < 1e6:
+            return "%d" % value if value.is_integer() else repr(value)
     return _format(value, "v", _DEFAULT, 0)
 
 

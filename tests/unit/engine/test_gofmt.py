@@ -105,3 +105,14 @@ def test_custom_objects_print_with_str():
     assert gofmt.format_value(Version()) == "1.2.3"
     assert gofmt.sprintf("%s|%v|%T|%d", Version(), [Version()], Version(), Version()) == \
         "1.2.3|[1.2.3]|*semver.Version|%!d(*semver.Version=1.2.3)"
+
+
+def test_fast_float_path_agrees_with_strconv_g():
+    """format_value's fixed-notation shortcut must print exactly what the general strconv 'g' path prints."""
+    import random
+    rng = random.Random(7)
+    samples = [1e-4, 0.000123, 999999.9, 1e6 - 1, 0.1, 2.5, -3.75, 100.0, -100.0, 123456.789]
+    samples += [rng.uniform(-1e6, 1e6) for _ in range(2000)] + [rng.uniform(-1, 1) * 10 ** rng.randint(-5, 6)
+                                                                 for _ in range(2000)]
+    for value in samples:
+        assert gofmt.format_value(value) == gofmt.format_float_g(value), value
