@@ -287,15 +287,24 @@ class _Parser(object):
                 return False
 
     def json_value(self):
-        decoder = json.JSONDecoder()
+        """One JSON document from the input, as Go's json.Decoder reads it (no NaN/Infinity; a number token
+        runs on through '.', 'e' and 'E', so "0." is an error rather than 0 followed by ".")."""
+        decoder = json.JSONDecoder(parse_constant=_reject_constant)
         rest = self.sc.rest()
-        stripped = len(rest) - len(rest.lstrip())
+        stripped = len(rest) - len(rest.lstrip(" \t\r\n"))
         try:
             value, end = decoder.raw_decode(rest, stripped)
         except ValueError as exc:
-            raise ValuesError("invalid JSON value in --set-json: %s" % exc.msg) from None
+            raise ValuesError("invalid JSON value in --set-json: %s" % getattr(exc, "msg", exc)) from None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and rest[end:end + 1] in (".", "e", "E"):
+            raise ValuesError("invalid JSON value in --set-json: malformed number %s"
+                              % _go_quote(rest[stripped:end + 1]))
         self.sc.pos += end
         return value
+
+
+def _reject_constant(name):
+    raise ValueError("invalid character %s looking for beginning of value" % _go_quote(name[:1]))
 
 
 def _run(expression: str, into, reader, json_values=False) -> dict:
@@ -338,44 +347,110 @@ def parse_set_file(expression: str, into=None, read_file=None) -> dict:
 
 
 def parse_set_literal(expression: str, into=None) -> dict:
-    """``--set-literal``: ``a.b[0]=anything,even=commas``: the key path, then the rest verbatim."""
+    """``--set-literal``: a key path (``a.b[0].c``, no escapes), ``=``, then the rest of the text verbatim."""
     data = into if into is not None else {}
-    key, sep, value = expression.partition("=")
-    if not sep:
-        raise ValuesError("failed parsing --set-literal data %s: key %s has no value"
-                          % (_go_quote(expression), _go_quote(key)))
-    parts = re.findall(r"[^.\[\]]+|\[\d+\]", key)
-    if not parts:
-        raise ValuesError("failed parsing --set-literal data %s: empty key" % _go_quote(expression))
-    _assign_path(data, parts, value)
+    parser = _LiteralParser(expression, data)
+    try:
+        parser.parse()
+    except ValuesError as exc:
+        raise ValuesError("failed parsing --set-literal data %s: %s" % (_go_quote(expression), exc)) from None
     return data
 
 
-def _assign_path(container, parts, value):
-    head, rest = parts[0], parts[1:]
-    if head.startswith("["):
-        index = int(head[1:-1])
-        items = container
-        while len(items) <= index:
-            items.append(None)
-        if not rest:
-            items[index] = value
+class _LiteralParser(object):
+    """pkg/strvals/literal_parser.go: like the --set parser, but no escapes, no lists and the value runs to the
+    end of the expression."""
+
+    def __init__(self, text: str, data: dict):
+        self.text = text
+        self.pos = 0
+        self.data = data
+
+    def until(self, stop: str):
+        start = self.pos
+        while self.pos < len(self.text):
+            ch = self.text[self.pos]
+            self.pos += 1
+            if ch in stop:
+                return self.text[start:self.pos - 1], ch
+        return self.text[start:], None
+
+    def parse(self):
+        while True:
+            try:
+                self.key(self.data, 0)
+            except _EOF:
+                return
+
+    def key(self, data: dict, level: int):
+        k, last = self.until("=[.")
+        if last is None:
+            if not k:
+                raise _EOF()
+            raise ValuesError("key %s has no value" % _go_quote(k))
+        if last == "=":
+            value, _ = self.until("")
+            if k:
+                data[k] = value
             return
-        child = items[index]
-        if rest[0].startswith("["):
-            if not isinstance(child, list):
-                child = items[index] = []
-        elif not isinstance(child, dict):
-            child = items[index] = {}
-        _assign_path(child, rest, value)
-        return
-    if not rest:
-        container[head] = value
-        return
-    child = container.get(head)
-    if rest[0].startswith("["):
-        if not isinstance(child, list):
-            child = container[head] = []
-    elif not isinstance(child, dict):
-        child = container[head] = {}
-    _assign_path(child, rest, value)
+        if last == ".":
+            level += 1
+            if level > MAX_NESTED_NAME_LEVEL:
+                raise ValuesError("value name nested level is greater than maximum supported nested level of %d"
+                                  % MAX_NESTED_NAME_LEVEL)
+            inner = _existing(data, k, dict) if k in data else {}
+            try:
+                self.key(inner, level)
+            except _EOF:
+                if inner and k:
+                    data[k] = inner
+                raise
+            if not inner:
+                raise ValuesError("key map %s has no value" % _go_quote(k))
+            if k:
+                data[k] = inner
+            return
+        index = self.key_index()
+        items = _existing(data, k, list) if k in data else []
+        try:
+            items = self.list_item(items, index, level)
+        except _EOF:
+            if k:
+                data[k] = items
+            raise
+        if k:
+            data[k] = items
+
+    def key_index(self) -> int:
+        text, last = self.until("]")
+        if last is None:
+            raise _EOF()
+        if not _INT.match(text):
+            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % _go_quote(text))
+        return int(text, 10)
+
+    def list_item(self, items: list, index: int, level: int) -> list:
+        if index < 0:
+            raise ValuesError("negative %d index not allowed" % index)
+        k, last = self.until("[.=")
+        if k:
+            raise ValuesError("unexpected data at end of array index: %s" % _go_quote(k))
+        if last is None:
+            raise _EOF()
+        if last == "=":
+            value, _ = self.until("")
+            return _set_index(items, index, value)
+        if last == ".":
+            inner = {}
+            if len(items) > index:
+                if isinstance(items[index], dict):
+                    inner = items[index]
+                else:
+                    items[index] = inner
+            self.key(inner, level)
+            return _set_index(items, index, inner)
+        next_index = self.key_index()
+        nested = []
+        if len(items) > index and items[index] is not None:
+            nested = _existing({0: items[index]}, 0, list)
+        return _set_index(items, index, self.list_item(nested, next_index, level))

@@ -82,3 +82,27 @@ def test_random_expressions_like_helm(expression):
                 ours_parse(expression)
             continue
         assert ours_parse(expression) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab.=,[]01\\ ", min_size=1, max_size=10))
+def test_random_literal_expressions_like_helm(expression):
+    try:
+        expected = helm_python.parse_set_literal(expression)
+    except helm_python.HelmError:
+        with pytest.raises(ValuesError):
+            setvalues.parse_set_literal(expression)
+        return
+    assert setvalues.parse_set_literal(expression) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='ab.=,[]{}01" :n', min_size=1, max_size=10))
+def test_random_json_expressions_like_helm(expression):
+    try:
+        expected = helm_python.parse_set_json(expression)
+    except helm_python.HelmError:
+        with pytest.raises(ValuesError):
+            setvalues.parse_set_json(expression)
+        return
+    assert setvalues.parse_set_json(expression) == expected
