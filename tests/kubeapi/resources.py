@@ -5,6 +5,7 @@ group, version, plural resource name, kind, scope, short names and whether it ha
 """
 from __future__ import annotations
 
+import re
 import threading
 
 ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
@@ -93,8 +94,17 @@ _BUILTIN = [
     ("certificates.k8s.io", "v1", "certificatesigningrequests", "CertificateSigningRequest", False, ["csr"], True),
 ]
 
-# Preferred version per group when a group serves several (autoscaling serves v2 and v1).
-_PREFERRED = {"autoscaling": "v2"}
+_VERSION = re.compile(r"^v(\d+)(?:(alpha|beta)(\d+))?$")
+
+
+def version_priority(version):
+    """Sort key giving Kubernetes' version priority (apimachinery/pkg/version/helpers.go CompareKubeAwareVersion
+    reversed): GA before beta before alpha, higher numbers first, non-Kubernetes versions last by name."""
+    m = _VERSION.match(version)
+    if not m:
+        return (3, 0, 0, version)
+    major, stage, minor = int(m.group(1)), m.group(2), int(m.group(3) or 0)
+    return ({None: 0, "beta": 1, "alpha": 2}[stage], -major, -minor, version)
 
 
 class ResourceTable:
@@ -124,10 +134,7 @@ class ResourceTable:
             if r.version not in versions[r.group]:
                 versions[r.group].append(r.version)
         for group in order:
-            pref = _PREFERRED.get(group)
-            if pref in versions[group]:
-                versions[group].remove(pref)
-                versions[group].insert(0, pref)
+            versions[group].sort(key=version_priority)
         return [(g, versions[g]) for g in order]
 
     def lookup(self, group, version, plural):

@@ -236,7 +236,7 @@ class Store:
             if key in self._bucket(resource):
                 raise already_exists(resource, meta.get("name"))
             obj = self._prepare_new(resource, body)
-            self._set_update_fields(obj, None, opts)
+            self._set_update_fields(resource, obj, None, opts)
             return self._store(resource, obj, None, opts)
 
     def _prepare_new(self, resource, body):
@@ -245,8 +245,7 @@ class Store:
         for k in ("resourceVersion", "uid", "creationTimestamp", "generation", "deletionTimestamp",
                   "managedFields", "selfLink"):
             meta.pop(k, None)
-        if resource.status and resource.kind not in ("Namespace", "Service", "Pod", "PersistentVolumeClaim") \
-                and resource.crd is None:
+        if resource.status:
             obj.pop("status", None)
         meta["uid"] = str(uuid.uuid4())
         meta["creationTimestamp"] = now()
@@ -316,7 +315,7 @@ class Store:
                 obj.pop("status", None)
             else:
                 obj["status"] = status
-        elif resource.status and resource.kind not in ("Pod", "Service", "PersistentVolumeClaim"):
+        elif resource.status:
             if "status" in old:
                 obj["status"] = clone(old["status"])
             else:
@@ -330,10 +329,10 @@ class Store:
             _crd_status(obj)
         obj["apiVersion"] = resource.group_version
         obj["kind"] = resource.kind
-        self._set_update_fields(obj, old, opts)
+        self._set_update_fields(resource, obj, old, opts)
         return obj
 
-    def _set_update_fields(self, obj, old, opts):
+    def _set_update_fields(self, resource, obj, old, opts):
         """managedFields bookkeeping for a non-apply write: the writer (operation Update) owns what it changed;
         other managers lose those fields (ownership moves, no conflicts for updates).
         """
@@ -341,7 +340,7 @@ class Store:
             return
         entries = [e for e in (obj["metadata"].get("managedFields") or []) if isinstance(e, dict)]
         status_sub = opts.subresource == "status"
-        new_paths = fieldsets.field_paths(obj, status_is_subresource=not status_sub)
+        new_paths = fieldsets.field_paths(obj, status_is_subresource=resource.status and not status_sub)
         if status_sub:
             new_paths = {p for p in new_paths if p[:1] == (("f", "status"),)}
         changed = fieldsets.changed_paths(old, obj, new_paths) | {
@@ -446,11 +445,9 @@ class Store:
                                                                 if k not in ("apiVersion", "kind")}))
             live_for_diff = old
             obj = merged
-        applied_paths = fieldsets.field_paths(applied, status_is_subresource=not status_sub)
+        applied_paths = fieldsets.field_paths(applied, status_is_subresource=resource.status and not status_sub)
         if status_sub:
             applied_paths = {p for p in applied_paths if p[:1] == (("f", "status"),)}
-        elif resource.status and resource.crd is None and resource.kind not in ("Namespace",):
-            applied_paths = {p for p in applied_paths if p[:1] != (("f", "status"),)}
         entries = [e for e in ((old or {}).get("metadata", {}).get("managedFields") or [])]
         me = {"manager": opts.manager, "operation": "Apply", "apiVersion": resource.group_version}
         if status_sub:
@@ -526,6 +523,8 @@ class Store:
             if resource.kind in ("Pod", "Namespace"):
                 out = self._out(resource, old)
                 out["metadata"]["deletionTimestamp"] = now()
+                if resource.kind == "Namespace":
+                    out["status"] = {"phase": "Terminating"}
                 return out
             details = {"name": name, "kind": resource.plural, "uid": old["metadata"]["uid"]}
             if resource.group:

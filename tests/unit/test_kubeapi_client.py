@@ -567,3 +567,40 @@ def test_pod_log_subresource(core, ns):
     core.create_namespaced_pod(ns, {"metadata": {"name": "logs"}, "spec": {"containers": [{"name": "c",
                                                                                           "image": "x"}]}})
     assert core.read_namespaced_pod_log("logs", ns) == ""
+
+
+def test_status_subresource_separates_spec_and_status_writes(core, raw, ns):
+    group = "s%s.example.com" % uuid.uuid4().hex[:6]
+    crd = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+           "metadata": {"name": "gadgets." + group},
+           "spec": {"group": group, "scope": "Namespaced", "names": {"plural": "gadgets", "kind": "Gadget"},
+                    "versions": [{"name": "v1beta1", "served": True, "storage": False,
+                                  "schema": {"openAPIV3Schema": {"type": "object"}}},
+                                 {"name": "v1", "served": True, "storage": True,
+                                  "schema": {"openAPIV3Schema": {"type": "object"}},
+                                  "subresources": {"status": {}}}]}}
+    r = raw.post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", content=json.dumps(crd),
+                 headers={"Content-Type": "application/json"})
+    assert r.status_code == 201
+    groups = {g["name"]: g for g in raw.get("/apis").json()["groups"]}
+    assert groups[group]["preferredVersion"]["version"] == "v1"
+    base = "/apis/%s/v1/namespaces/%s/gadgets" % (group, ns)
+    body = {"apiVersion": group + "/v1", "kind": "Gadget", "metadata": {"name": "g"}, "spec": {"a": 1},
+            "status": {"ready": True}}
+    created = raw.post(base, content=json.dumps(body), headers={"Content-Type": "application/json"}).json()
+    assert "status" not in created
+    merge = {"Content-Type": "application/merge-patch+json"}
+    out = raw.patch(base + "/g/status", content=json.dumps({"status": {"ready": True}, "spec": {"a": 2}}),
+                    headers=merge).json()
+    assert out["status"] == {"ready": True} and out["spec"] == {"a": 1}
+    out = raw.patch(base + "/g", content=json.dumps({"status": {"ready": False}, "spec": {"a": 3}}),
+                    headers=merge).json()
+    assert out["status"] == {"ready": True} and out["spec"] == {"a": 3} and out["metadata"]["generation"] == 2
+    raw.delete("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets." + group)
+
+
+def test_namespace_delete_answers_terminating(core):
+    name = "term-" + uuid.uuid4().hex[:6]
+    core.create_namespace({"metadata": {"name": name}})
+    answer = core.delete_namespace(name)
+    assert answer["status"]["phase"] == "Terminating" and answer["metadata"]["deletionTimestamp"]
