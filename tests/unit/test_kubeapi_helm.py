@@ -159,3 +159,15 @@ def test_configmap_storage_driver(kubeapi, core):
     assert [r["name"] for r in cfg.list()] == ["cmrel"]
     cfg.uninstall("cmrel", timeout=60)
     assert core.list_namespaced_config_map(ns, label_selector="owner=helm").items == []
+
+
+def test_helm_test_runs_podinfo_test_pods(kubeapi, core):
+    ns = _namespace()
+    cfg = helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace=ns)
+    cfg.install(PODINFO, "tp", None, create_namespace=True, wait="watcher", timeout=60)
+    result = cfg.test("tp", timeout=60)
+    assert result["release"]["status"] == "deployed"
+    record = _decode_release(_release_secrets(core, ns, "tp")[-1])
+    phases = {h["name"].split("-test-")[0]: h["last_run"]["phase"] for h in record["hooks"]}
+    assert phases and set(phases.values()) == {"Succeeded"}
+    assert core.list_namespaced_pod(ns).items == []  # hook-succeeded test pods are deleted
