@@ -167,15 +167,25 @@ def _key_string(key) -> str:
     raise ValuesError("unsupported map key %r: keys must be scalars" % (key,))
 
 
-def to_json_values(value):
+MAX_CONVERTED_NODES = 1_000_000
+
+
+def to_json_values(value, _budget=None):
     """Convert a decoded YAML value as the YAML -> JSON -> interface{} round trip does.
 
-    dict keys become strings, every int becomes a float, lists and dicts are converted recursively.
+    dict keys become strings, every int becomes a float, lists and dicts are converted recursively. Aliases are
+    expanded (as the JSON round trip does); a document whose expansion exceeds MAX_CONVERTED_NODES raises
+    ValuesError, like go-yaml's "document contains excessive aliasing" guard against alias bombs.
     """
+    if _budget is None:
+        _budget = [MAX_CONVERTED_NODES]
+    _budget[0] -= 1
+    if _budget[0] < 0:
+        raise ValuesError("yaml: document contains excessive aliasing; remove the alias expansion")
     if isinstance(value, dict):
-        return {_key_string(k): to_json_values(v) for k, v in value.items()}
+        return {_key_string(k): to_json_values(v, _budget) for k, v in value.items()}
     if isinstance(value, list):
-        return [to_json_values(v) for v in value]
+        return [to_json_values(v, _budget) for v in value]
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int):

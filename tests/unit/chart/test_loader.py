@@ -226,3 +226,13 @@ def test_directory_file_order_like_helm(make_chart):
     ref = helm_python.Chart.load(path)
     assert [f.name for f in ours.files] == [f["name"] for f in ref.files]
     assert [t.name for t in ours.templates] == [t["name"] for t in ref.templates]
+
+
+def test_alias_bomb_is_refused(make_chart):
+    from ansible_collections.helmkit.core.plugins.module_utils.errors import ValuesError
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        lines.append("a%d: &a%d [%s]" % (i, i, ", ".join(["*a%d" % (i - 1)] * 10)))
+    path = make_chart({"Chart.yaml": CHART_YAML.decode(), "values.yaml": "\n".join(lines) + "\n"})
+    with pytest.raises(ValuesError, match="excessive aliasing"):
+        load_chart(path)
