@@ -11,6 +11,7 @@ import copy
 
 import yaml
 
+from ..chart.goyamlload import GoYamlLoader
 from ..errors import KubeError
 
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
@@ -19,27 +20,36 @@ RELEASE_NAME_ANNOTATION = "meta.helm.sh/release-name"
 RELEASE_NAMESPACE_ANNOTATION = "meta.helm.sh/release-namespace"
 RESOURCE_POLICY_ANNOTATION = "helm.sh/resource-policy"
 
-_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _as_json(value):
+    """What sigs.k8s.io/yaml's YAML -> JSON step gives: string keys, floats with integral values as Go's encoder
+    prints them (``1.0`` becomes ``1``), everything else unchanged."""
+    if isinstance(value, dict):
+        return {_key(k): _as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json(v) for v in value]
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return int(value)
+    return value
 
 
-class _ManifestLoader(_BASE_LOADER):
-    """YAML 1.1 like sigs.k8s.io/yaml: no timestamp resolution (Go keeps them as strings)."""
-
-
-_ManifestLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
-}
+def _key(key) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    return key if isinstance(key, str) else str(_as_json(key))
 
 
 def parse_manifest(text: str, source: str = "manifest") -> list:
     """Parse a multi-document manifest into a list of object dicts, skipping empty documents.
 
+    Scalars resolve as go-yaml v2 does (``chart/goyamlload.py``), as in Helm's YAML -> JSON conversion.
+
     Raises :class:`KubeError` naming ``source`` and the line when a document is not valid YAML or not an object
     with apiVersion, kind and metadata.name.
     """
     try:
-        documents = [doc for doc in yaml.load_all(text, Loader=_ManifestLoader) if doc is not None]
+        documents = [_as_json(doc) for doc in yaml.load_all(text, Loader=GoYamlLoader) if doc is not None]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = " line %d" % (mark.line + 1) if mark is not None else ""

@@ -181,3 +181,27 @@ def wait_ready(applier, objects: list, timeout: float) -> None:
     if not_ready:
         raise KubeError("timed out after %gs waiting for resources to be ready: %s. Raise timeout, or check the "
                         "objects with kubectl describe." % (timeout, "; ".join(not_ready)))
+
+
+def wait_established(applier, crds: list, timeout: float) -> None:
+    """Wait up to ``timeout`` seconds until every CustomResourceDefinition in ``crds`` has ``Established=True``,
+    as Helm does before installing the chart's other objects. Raises :class:`KubeError` naming those that are not.
+    """
+    deadline = time.monotonic() + max(0.0, float(timeout))
+    pending = list(crds)
+    delay = 0.05
+    while pending:
+        still = []
+        for crd in pending:
+            live = applier.get(crd)
+            established = _condition(live or {}, "Established")
+            if not (established and established.get("status") == "True"):
+                still.append(crd)
+        pending = still
+        if not pending:
+            return
+        if time.monotonic() >= deadline:
+            raise KubeError("timed out after %gs waiting for CustomResourceDefinitions to be established: %s"
+                            % (timeout, ", ".join((c.get("metadata") or {}).get("name", "?") for c in pending)))
+        time.sleep(delay)
+        delay = min(delay * 2, 1.0)

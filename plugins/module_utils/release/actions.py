@@ -186,7 +186,8 @@ def _install(applier, storage, options, chart, config, render, history) -> Actio
         crds.extend(parse_manifest(_text(crd), source="crds"))
     for crd in crds:
         applier.apply(crd, owned=False)
-    if crds:
+    if crds and not options.dry_run:
+        kube_wait.wait_established(applier, crds, options.timeout)
         applier.client.invalidate_mappings()
     objects = _objects(applier, rendered.manifest, "manifest")
     applier.check_adoptable(objects, "install")

@@ -109,3 +109,9 @@ def test_deployment_past_progress_deadline_fails():
                                       "message": 'ReplicaSet "web-1" has timed out progressing.'}]
     with pytest.raises(wait.FailedError, match='Deployment "web" in namespace "" failed: ReplicaSet "web-1" has'):
         wait.readiness(stuck)
+
+
+def test_parse_manifest_resolves_scalars_like_go_yaml():
+    parsed = objects.parse_manifest("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
+                                    "data:\n  op: =\n  num: 1.0\n  flag: y\n  8: eight\n")
+    assert parsed[0]["data"] == {"op": "=", "num": 1, "flag": True, "8": "eight"}
