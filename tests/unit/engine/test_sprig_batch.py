@@ -133,6 +133,22 @@ def _regex_cases() -> list:
     return [[p, i, rng.choice(_REPLACEMENTS)] for p in _REGEX_PATTERNS for i in _REGEX_INPUTS]
 
 
+# Go RE2 patterns (from the corpus and from Go's syntax corners) run over one input; each must translate.
+REGEX_PROBES = [
+    r"[]a]+", r"[^]a]+", r"[a-]+", r"[-a]+", r"[\d-z]+", r"[\w.-]+", r"[^[:space:]]+", r"[[:^alpha:]]+", r"\pL+",
+    r"\p{Greek}+", r"\PL+", r"(?s)a.b", r"(?U)a+", r"\Aa", r"\x41", r"\x{263a}", r"\101", r"\0", r"a+?",
+    r"(?i)σ", r"(?i)straße", r"\Qa.b", r"(?:ab)+", r"(?m)^b", r"(?i:A)b", r"[[:word:]]+", r"\d\D\s\S\w\W",
+    r"[^\n]", r"\n\t\f\r\v\a", r"\.\+\*", r"\_", r"\-", r"\ ", r"\/", r"a|", r"|a", r"()", r"(|a)+",
+    r"[a-c[:digit:]]+", r"[\x00-\x1f]", r"\b\B", r"^$", r"(?im)^A$", r"(?-i)a", r"é+", r"[é-ü]+", r"\{",
+    r"a{,3}", r"a{2", r"{", r"}", r"a{1,2}?", r"x(?i)A", r"(a(?i)B)c", r"(?U)a+?b*", r"\z", r"[\pL\d]+",
+    r"-r\d+$|sha256:", r"v\d+\.\d+\.\d+", r"(?m)^\s*disable_mlock\s*=\s*(true|false)",
+    r"\$(?:__(?:env|file|vault))?{[^}]+}", r"^([0-9a-fA-F]*:)+[0-9a-fA-F]*$", r"^[\w-\.]+$",
+    r"{(v[0-9])*[^}]*}}$", r"(-?[^a-z\d\-])+-?", r"[^-A-Za-z0-9_.]", r"[^a-zA-Z0-9-_.]+", r"\W",
+]
+REGEX_PROBE_INPUT = "abc aab a.b Σσς straße STRASSE ]a]b- 1-z A☺ x\nb é ü {} ${x} {v1}} disable_mlock = true fe80::1 my-App_1.x"
+REGEX_PROBE_FUNCS = ["regexFindAll . $.Values.probe_input -1", "regexReplaceAll . $.Values.probe_input \"<$0>\"",
+                     "regexSplit . $.Values.probe_input 3", "regexMatch . $.Values.probe_input"]
+
 _LAYOUTS = ["2006-01-02T15:04:05Z07:00", "Mon Jan _2 15:04:05 MST 2006", "02 Jan 06 15:04 -0700",
             "Monday, 02-Jan-06 15:04:05.000 MST", "3:04:05.999999PM", "Jan 2 2006 __2 002", "2006-01-02 15:04:05.000000",
             "20060102150405", "06/1/2 3pm Z0700", ".000 ,999 .9 15h", "January"]
@@ -182,13 +198,15 @@ CASES = {
     "merge": _template(MERGE_FUNCS, "merge"),
     "regex": _template(REGEX_FUNCS, "regex"),
     "dates": _template(DATE_FUNCS, "dates"),
+    "regex_probes": _template(REGEX_PROBE_FUNCS, "regex_probes"),
 }
 
 VALUES = {"strings": _strings(7, 400), "numbers": _numbers(11, 400), "numeric_strings": _NUMERIC_STRINGS,
           "urls": _URLS, "semver": _semver_pairs(3, 400), "merge": _merge_pairs(4, 300), "regex": _regex_cases(),
-          "dates": _date_cases()}
+          "dates": _date_cases(), "regex_probes": REGEX_PROBES, "probe_input": REGEX_PROBE_INPUT}
 EXPRS = {"strings": STRING_FUNCS, "numbers": NUMBER_FUNCS, "numeric_strings": NUMERIC_STRING_FUNCS,
-         "urls": URL_FUNCS, "semver": SEMVER_FUNCS, "merge": MERGE_FUNCS, "regex": REGEX_FUNCS, "dates": DATE_FUNCS}
+         "urls": URL_FUNCS, "semver": SEMVER_FUNCS, "merge": MERGE_FUNCS, "regex": REGEX_FUNCS, "dates": DATE_FUNCS,
+         "regex_probes": REGEX_PROBE_FUNCS}
 
 
 @pytest.fixture(scope="module")
