@@ -266,7 +266,8 @@ class _Compiler(object):
 
     def range_(self, node, dot_iface):
         pipe = self.pipe(node.pipe, dot_iface)
-        body = self.list(node.list, True)
+        body = self.list(node.list, True)  # elements of []interface {} and map values are interfaces
+        int_body = []  # ranging over an int gives a concrete int dot; compiled on first use
         else_body = self.list(node.else_list, dot_iface) if node.else_list is not None else None
         decl = node.pipe.decl
         ndecl = len(decl)
@@ -274,7 +275,7 @@ class _Compiler(object):
         names = [v.ident[0] for v in decl]
         at = last_at(node.pipe)
 
-        def one(state, mark, index, elem):
+        def one(state, mark, index, elem, body=body):
             if ndecl:
                 if is_assign:
                     _set_var(state, at, names[0], index if ndecl > 1 else elem)
@@ -310,8 +311,10 @@ class _Compiler(object):
                         fail(state, at, "can't use %s to iterate over more than one variable"
                              % format_value(value))
                     if value > 0:
+                        if not int_body:
+                            int_body.append(self.list(node.list, False))
                         for i in range(value):
-                            one(state, mark, None, i)
+                            one(state, mark, None, i, int_body[0])
                         return
                 elif value is not None:
                     fail(state, at, "range can't iterate over %s" % format_value(value))
@@ -592,11 +595,14 @@ def _literal_for(state, node, typ: str):
     fail(state, node, "can't handle %s for arg of type %s" % (node, typ))
 
 
-def _validate(state, node, value, typ: str):
-    """Go validateType: a computed value for a typed parameter."""
+def _validate(state, node, value, typ: str, from_interface: bool = False):
+    """Go validateType: a computed value for a typed parameter. ``from_interface``: the value is still an
+    interface {} (a map entry or a function result), so a nil is a nil interface rather than no value."""
     if value is None:
         if _can_be_nil(typ):
             return None
+        if from_interface:
+            fail(state, node, "wrong type for value; expected %s; got interface {}" % typ)
         fail(state, node, "invalid value; expected %s" % typ)
     actual = go_type_name(value)
     if actual != typ and not typ.startswith("interface"):
@@ -622,7 +628,9 @@ def typed_args(state, dot, fn, types, arg_nodes, args, final, ident):
         elif isinstance(node, (nd.BoolNode, nd.StringNode, nd.NumberNode)):
             argv.append(_literal_for(state, node, typ))
         else:
-            argv.append(_validate(state, last_at(node), args[i](state, dot), typ))
+            # evalPipeline unwraps interfaces; a bare variable holds an unwrapped value too.
+            unwrapped = isinstance(node, nd.PipeNode) or (isinstance(node, nd.VariableNode) and len(node.ident) == 1)
+            argv.append(_validate(state, last_at(node), args[i](state, dot), typ, not unwrapped))
     if final is not MISSING:
         typ = _param_type(types, len(arg_nodes), low, variadic)
         if typ is not None:

@@ -117,12 +117,11 @@ def _eq_one(a, ka: int, b) -> bool:
     if a is None or b is None:
         return (a is None) == (b is None)
     if _reflect_kind(a) != _reflect_kind(b):
-        from .gofmt import format_value
-        raise FuncError("non-comparable types %s: %s, %s: %s" % (
-            format_value(a), go_type_name(a), go_type_name(b), format_value(b)))
+        from .gofmt import sprintf
+        raise FuncError(sprintf("non-comparable types %s: %v, %s: %v", a, go_type_name(a), go_type_name(b), b))
     if not _comparable(b):
-        from .gofmt import format_value
-        raise FuncError("non-comparable type %s: %s" % (format_value(b), go_type_name(b)))
+        from .gofmt import sprintf
+        raise FuncError(sprintf("non-comparable type %s: %v", b, go_type_name(b)))
     return a is b or (type(a) is type(b) and a == b)
 
 

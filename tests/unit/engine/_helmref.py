@@ -125,4 +125,4 @@ def helm_exec_error(message: str) -> str:
     if not match:
         return message
     location, name, context, text = match.groups()
-    return "%s\n  executing %s at <%s>:\n    %s" % (location, name, context, text)
+    return ("%s\n  executing %s at <%s>:\n    %s" % (location, name, context, text)).rstrip()

@@ -9,7 +9,7 @@ VALUES = {
     "s": "str", "n": 3, "f": 1.5, "big": 1000000, "zero": 0, "t": True, "no": False, "empty": "",
     "l": ["a", "b", "c"], "nums": [3, 1, 2], "el": [], "m": {"b": 2, "a": 1, "c": {"d": "deep"}}, "em": {},
     "nil": None, "ln": [None, "x"], "nested": {"list": [{"name": "x", "v": 1}, {"name": "y", "v": 2}]},
-    "html": "<a href=\"x\">'&'</a>", "uni": "h\u00e9llo \u2603", "neg": -2.25,
+    "html": "<a href=\"x\">'&'</a>", "uni": "h\u00e9llo \u2603", "neg": -2.25, "nums2": [1, 2.5, -3],
     "chain": {"v": 1, "next": {"v": 2, "next": {"v": 3}}},
 }
 
@@ -170,6 +170,11 @@ ERROR_CASES = {
     "error_after_unicode_line": "\u00e9\n\u00e9\u00e9{{ eq 1 \"a\" }}",
     "map_key_args": "{{ .Values.m.b 1 2 }}",
     "chain_on_pipe_error": "{{ (index .Values.m \"c\").d.e.f }}",
+    "range_int_dot_field": "{{ range 3 }}{{ .Values.t }}{{ end }}",
+    "printf_nil_map_value": "{{ printf .Values.missing }}",
+    "printf_nil_variable": "{{ $m := .Values.missing }}{{ printf $m }}",
+    "printf_nil_pipe": "{{ printf (.Values.missing) }}",
+    "eq_noncomparable_kinds": "{{ eq .Values.nums2 .Values.m }}",
     "recursion_depth": "{{ define \"err_inf\" }}{{ template \"err_inf\" . }}{{ end }}{{ template \"err_inf\" . }}",
 }
 
