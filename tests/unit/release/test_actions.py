@@ -322,3 +322,42 @@ def test_wait_timeout_names_the_objects_not_ready(client, chart):
     assert str(info.value) == (
         'Release "demo" failed: timed out after 1s waiting for resources to be ready: StatefulSet "db" in '
         'namespace "%s" (0 of 1 replicas ready). Raise timeout, or check the objects with kubectl describe.' % NS)
+
+
+CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, listKind: WidgetList, plural: widgets, singular: widget}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        x-kubernetes-preserve-unknown-fields: true
+"""
+
+
+class _CrdFile:
+    def __init__(self, content):
+        self.name = "demo/crds/widgets.yaml"
+        self.content = content
+
+
+def test_crds_are_applied_first_then_their_objects(client, chart):
+    def build(chart_, values, revision, is_upgrade):
+        widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: 3\n"
+        return Rendered(chart_, _doc("widget.yaml", widget), crds=[_CrdFile(CRD)])
+    clear_log(client)
+    result = actions.ensure_present(client, options(), chart, {}, make_render(build))
+    assert result.release.status == "deployed"
+    patched = [p for m, p in writes(client) if m == "PATCH"]
+    assert patched == ["/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com",
+                       "/apis/example.com/v1/namespaces/%s/widgets/w1" % NS]
+    assert client.request("GET", "/apis/example.com/v1/namespaces/%s/widgets/w1" % NS)["spec"]["size"] == 3
+    assert "crds" not in json.dumps(decoded(secret(client, "demo", 1))["manifest"])
