@@ -1,6 +1,7 @@
 """Index parsing, the parsed-index cache, resolution and downloads (plugins/module_utils/repo/index.py)."""
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 
@@ -14,9 +15,14 @@ from conftest import SHARED, ChartRepoServer, PODINFO
 INDEXES = os.path.join(SHARED, "indexes")
 
 
+@functools.lru_cache(maxsize=None)
+def _load(name):
+    return ix.load_index_file(os.path.join(INDEXES, name))
+
+
 @pytest.mark.parametrize("name", sorted(os.listdir(INDEXES)))
 def test_real_indexes_parse_sorted_highest_first(name):
-    index = ix.load_index_file(os.path.join(INDEXES, name))
+    index = _load(name)
     assert index.entries
     for chart, versions in index.entries.items():
         parsed = []
@@ -53,7 +59,22 @@ def test_invalid_indexes(data, needle):
 
 @pytest.fixture(scope="module")
 def grafana():
-    return ix.load_index_file(os.path.join(INDEXES, "grafana-helm-charts-index.yaml"))
+    return _load("grafana-helm-charts-index.yaml")
+
+
+@pytest.mark.parametrize("name", ["fluent-helm-charts-index.yaml", "kubernetes-ingress-nginx-index.yaml"])
+def test_index_reads_like_real_helm(name):
+    """Real Helm (helm_python.repo_index) downloads and parses the same index: same charts, versions, order."""
+    import helm_python
+    with open(os.path.join(INDEXES, name), "rb") as fh:
+        data = fh.read()
+    with ChartRepoServer(index=data) as server:
+        theirs = helm_python.repo_index(server.url)
+        _, ours = ix.fetch_index(server.url)
+    assert sorted(ours.entries) == sorted(theirs["entries"])
+    for chart, versions in theirs["entries"].items():
+        assert [cv.version for cv in ours.entries[chart]] == [v["version"] for v in versions], chart
+        assert [cv.digest for cv in ours.entries[chart]] == [v.get("digest", "") for v in versions], chart
 
 
 def test_resolve_like_helm(grafana):
