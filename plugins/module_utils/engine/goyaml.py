@@ -895,11 +895,26 @@ class _GoConstructor(yaml.constructor.SafeConstructor):
             self.flatten_mapping(node)
         mapping = {}
         for key_node, value_node in node.value:
+            if isinstance(key_node, (yaml.MappingNode, yaml.SequenceNode)):
+                raise GoYamlError("error converting YAML to JSON: yaml: invalid map key: %s"
+                                  % _go_sharp(self._raw(key_node)))
             key = self.construct_object(key_node, deep=True)
-            if isinstance(key, (list, dict)):
-                raise GoYamlError("error converting YAML to JSON: yaml: invalid map key: %s" % _go_sharp(key))
+            if key is None:
+                value = self.construct_object(value_node, deep=True)
+                raise GoYamlError("error converting YAML to JSON: unsupported map key of type: %%!s(<nil>), key: "
+                                  "<nil>, value: %s" % ("<nil>" if value is None else _go_sharp(value)))
             mapping[_yaml_key_string(key)] = self.construct_object(value_node, deep=deep)
         return mapping
+
+    def _raw(self, node):
+        """A collection node as go-yaml decodes it into interface{} (keys not turned into strings), for messages."""
+        if isinstance(node, yaml.MappingNode):
+            return [(self._raw(k), self._raw(v)) for k, v in node.value]
+        if isinstance(node, yaml.SequenceNode):
+            return _RawList(self._raw(item) for item in node.value)
+        if node.tag == _PLAIN_TAG:
+            return resolve_plain(node.value)[1]
+        return node.value
 
     def construct_yaml_timestamp(self, node):
         return node.value
@@ -930,10 +945,19 @@ class _GoConstructor(yaml.constructor.SafeConstructor):
     def construct_yaml_binary(self, node):
         return super(_GoConstructor, self).construct_yaml_binary(node).decode("utf-8", "replace")
 
+    def construct_yaml_str(self, node):
+        """!!str on a collection: go-yaml decodes the collection into interface{} and ignores the tag."""
+        if isinstance(node, yaml.MappingNode):
+            return self.construct_mapping(node, deep=True)
+        if isinstance(node, yaml.SequenceNode):
+            return self.construct_sequence(node, deep=True)
+        return super(_GoConstructor, self).construct_yaml_str(node)
+
 
 _GoConstructor.add_constructor(_PLAIN_TAG, _GoConstructor.construct_go_plain)
 _GoConstructor.add_constructor("tag:yaml.org,2002:timestamp", _GoConstructor.construct_yaml_timestamp)
 _GoConstructor.add_constructor("tag:yaml.org,2002:binary", _GoConstructor.construct_yaml_binary)
+_GoConstructor.add_constructor("tag:yaml.org,2002:str", _GoConstructor.construct_yaml_str)
 _GoConstructor.add_constructor("tag:yaml.org,2002:int", _GoConstructor.construct_yaml_int)
 _GoConstructor.add_constructor("tag:yaml.org,2002:float", _GoConstructor.construct_yaml_float)
 _GoConstructor.add_constructor("tag:yaml.org,2002:bool", _GoConstructor.construct_yaml_bool)
@@ -947,7 +971,7 @@ class _GoLoader(CParser, _GoConstructor, _GoResolver):
         _GoResolver.__init__(self)
 
 
-_ALIAS_NAME = re.compile(r"\*([^\s,\[\]{}]+)")
+_ALIAS_NAME = re.compile(r"\*([0-9A-Za-z_-]+)")
 
 
 def _yaml_error_message(exc: yaml.YAMLError, text: str = "") -> str:
@@ -956,6 +980,9 @@ def _yaml_error_message(exc: yaml.YAMLError, text: str = "") -> str:
     if isinstance(exc, yaml.reader.ReaderError):
         return "yaml: control characters are not allowed"
     problem = getattr(exc, "problem", None) or "unknown problem parsing YAML content"
+    if problem.startswith("expected a mapping or list of mappings for merging") or \
+            problem.startswith("expected a mapping for merging"):
+        return "yaml: map merge requires map or sequence of maps as the value"
     problem_mark = getattr(exc, "problem_mark", None)
     if problem.startswith("found undefined alias"):
         match = _ALIAS_NAME.match(text, problem_mark.index) if problem_mark is not None else None
@@ -969,8 +996,17 @@ def _yaml_error_message(exc: yaml.YAMLError, text: str = "") -> str:
     return "yaml: %s%s" % ("line %d: " % line if line else "", problem)
 
 
+class _RawList(list):
+    """A decoded YAML sequence (as opposed to the pair list that stands for a raw mapping in messages)."""
+
+
 def _go_sharp(value) -> str:
     """Go's %#v of a decoded YAML value (used in go-yaml's "invalid map key" message)."""
+    if isinstance(value, _RawList):
+        return "[]interface {}{" + ", ".join(_go_sharp(v) for v in value) + "}"
+    if isinstance(value, list) and all(isinstance(v, tuple) and len(v) == 2 for v in value) and value:
+        return "map[interface {}]interface {}{" + ", ".join(
+            "%s:%s" % (_go_sharp(k), _go_sharp(v)) for k, v in value) + "}"
     if isinstance(value, list):
         return "[]interface {}{" + ", ".join(_go_sharp(v) for v in value) + "}"
     if isinstance(value, dict):

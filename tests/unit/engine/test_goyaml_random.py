@@ -78,3 +78,21 @@ def test_random_from_yaml_round_trip_matches_helm():
     out = helm_render({"t.yaml": template}, values={"texts": texts})["c/templates/t.yaml"].split("\n")[:-1]
     ours = [helmfuncs.to_json(helmfuncs.from_yaml_array("- %s" % helmfuncs.to_json(text))) for text in texts]
     assert out == ours
+
+
+YAML_PIECES = ["a", "b", ":", ": ", "- ", "\n", "\n  ", "\n- ", "'", '"', "#", " #c", ",", "1", "0x1F", "1e3", "yes",
+               "~", "null", "&x ", "*x", "!!str ", "? ", "|", ">", "\n  b", "2024-01-02", "0o7", "017", ".5", "-",
+               "--- ", "...", "\t", "é", "<<: ", "1:2", "true", "+.inf"]
+
+
+def test_random_yaml_text_parses_like_helm():
+    """fromYaml of random block-style YAML snippets (valid and broken): same values, same error texts."""
+    docs = []
+    for seed in (1, 3, 4):
+        rng = random.Random(seed)
+        docs += ["".join(rng.choice(YAML_PIECES) for _ in range(rng.randint(1, 12))) for _ in range(300)]
+    text = "\n".join("{{ toJson (fromYaml (index .Values.docs %d)) }}" % i for i in range(len(docs)))
+    ref = helm_render({"t.yaml": text}, values={"docs": docs})["c/templates/t.yaml"].split("\n")
+    ours = [helmfuncs.to_json(helmfuncs.from_yaml(doc)) for doc in docs]
+    mismatches = [(doc, want, got) for doc, want, got in zip(docs, ref, ours) if want != got]
+    assert not mismatches[:3]
