@@ -108,6 +108,26 @@ ERRORS = {
     "int_field": '{{ $x := 1 }}{{ $x.foo }}',
     "include_args": '{{ include "a" }}',
     "tpl_nonstring": '{{ tpl 1 . }}',
+    "unclosed_define": '{{ define "x" }}abc',
+    "bad_number": '{{ 1x }}',
+    "undefined_var": '{{ $x }}',
+    "call_nonfunc": '{{ call .Values.x }}',
+    "eq_types": '{{ eq 1 "a" }}',
+    "index_oob": '{{ index (list 1) 5 }}',
+    "div0": '{{ div 1 0 }}',
+    "nested_tpl_include": '{{ define "q" }}{{ tpl "{{ .Values.a.b }}" . }}{{ end }}{{ include "q" . }}',
+    "unknown_func_in_tpl": '{{ tpl "{{ nope }}" . }}',
+    "template_nil_field": '{{ define "z" }}{{ .x.y }}{{ end }}{{ template "z" .Values }}',
+    "required_in_range": '{{ range list 1 2 }}{{ required "in range" nil }}{{ end }}',
+    "fail_line3": 'a\nb\n   {{- fail "third" }}',
+    "toYaml_args": '{{ toYaml }}',
+    "fromYaml_int": '{{ fromYaml 1 }}',
+    "include_int": '{{ include 1 . }}',
+    "lookup_args": '{{ lookup "v1" "Pod" "x" }}',
+    "tpl_define_nil": '{{ tpl "{{ define \\"w\\" }}{{ .Values.a.b }}{{ end }}{{ include \\"w\\" . }}" . }}',
+    "comment_unclosed": '{{/* abc',
+    "fail_chain": ('{{ define "a1" }}{{ include "a2" . }}{{ end }}{{ define "a2" }}{{ fail "chain" }}{{ end }}'
+                   '{{ include "a1" . }}'),
 }
 
 
