@@ -17,7 +17,8 @@ _COMPARE = (
 )
 _PARSE = (
     '{{- range .Values.cases }}{{ $v := semver .v }}\n'
-    '{{ $v.Major }}|{{ $v.Minor }}|{{ $v.Patch }}|{{ $v.Prerelease }}|{{ $v.Metadata }}|{{ $v.Original }}|{{ $v.String }}\n'
+    '{{ $v.Major }}|{{ $v.Minor }}|{{ $v.Patch }}|{{ $v.Prerelease }}|{{ $v.Metadata }}|'
+    '{{ $v.Original }}|{{ $v.String }}\n'
     '{{- end }}\n'
 )
 _ORDER = (

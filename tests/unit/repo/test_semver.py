@@ -127,7 +127,7 @@ def test_parse_version(text, fields):
     v = parse_version(text)
     assert (v.Major(), v.Minor(), v.Patch(), v.Prerelease(), v.Metadata(), v.Original(), v.String()) == fields
     assert str(v) == fields[-1]
-    assert v.go_type == "*semver.Version"
+    assert isinstance(v, Version) and v.go_type == "*semver.Version"
 
 
 @pytest.mark.parametrize("text,message", VERSION_ERRORS)
