@@ -54,7 +54,7 @@ MATH = r"""{{ add 1 2 3 }}|{{ add }}|{{ add "5" 1.9 nil }}|{{ add .Values.f .Val
 {{ addf 1.1 2.2 }}|{{ add1f 0.1 }}|{{ subf 1 0.9 }}|{{ mulf 0.1 3 }}|{{ divf 1 3 }}|{{ divf 10 4 }}|{{ addf }}|{{ mulf 1.5 "2" }}|{{ divf 2 3 }}
 {{ until 5 }}|{{ until -3 }}|{{ until 0 }}|{{ untilStep 0 10 3 }}|{{ untilStep 10 0 -3 }}|{{ untilStep 0 10 -1 }}|{{ untilStep 5 5 1 }}
 {{ seq 5 }}|{{ seq -2 }}|{{ seq 2 5 }}|{{ seq 5 2 }}|{{ seq 1 2 10 }}|{{ seq 10 -3 1 }}|{{ seq 1 -1 5 }}|{{ seq }}|{{ seq 0 }}
-{{ typeOf (ceil 1) }}|{{ typeOf (until 2) }}|{{ typeOf (addf 1 2) }}|{{ typeOf (append (until 2) 1) }}|{{ deepEqual (until 2) (list 0 1) }}
+{{ typeOf (add 1 2) }}|{{ kindOf (sub 1 2) }}|{{ typeOf (int64 1) }}|{{ typeOf (toDecimal 7) }}|{{ typeOf (max 1 2) }}|{{ deepEqual (add 1 0) 1 }}|{{ has (add 1 0) (list 1) }}|{{ eq (add 1 1) 2 }}|{{ printf "%d %v %T" (mul 2 3) (div 7 2) (mod 7 2) }}|{{ index (list 1 2 3) (sub 2 1) }}|{{ duration (int64 90) }}|{{ durationRound (int64 3700000000000) }}|{{ toJson (add 1 2) }}|{{ toYaml (dict "a" (add 1 2)) }}|{{ typeOf (ceil 1) }}|{{ typeOf (until 2) }}|{{ typeOf (addf 1 2) }}|{{ typeOf (append (until 2) 1) }}|{{ deepEqual (until 2) (list 0 1) }}
 """
 
 DEFAULTS = r"""{{ default "d" .Values.empty }}|{{ default "d" .Values.s }}|{{ default "d" .Values.zero }}|{{ default "d" .Values.nil }}|{{ default "d" .Values.missing }}|{{ default "d" .Values.el }}|{{ default "d" .Values.em }}|{{ default "d" .Values.no }}|{{ default "d" .Values.t }}|{{ default "d" .Values.l }}|{{ default 5 0 }}|{{ default "d" }}
@@ -224,6 +224,8 @@ ERRORS = [
     '{{ genSelfSignedCert "x" nil (list 2) 1 }}',
     '{{ genCAWithKey "x" 1 "nope" }}',
     '{{ unixEpoch 1 }}',
+    '{{ trunc (sub 10 5) "abcdefghijk" }}',
+    '{{ until (add 1 2) }}',
     '{{ ternary 1 2 "x" }}',
     '{{ ternary 1 2 .Values.s }}',
     '{{ mustToPrettyJson (float64 "inf") }}',

@@ -326,6 +326,17 @@ def from_go_bytes(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
+class Int64(int):
+    """A Go ``int64`` result (add, sub, mul, div, mod, max, min, int64, toDecimal): an int whose ``%T`` and
+    kind are "int64", so typed parameters refuse it like Go ("expected int; got int64")."""
+
+    go_type = "int64"
+    go_kind = "int64"
+
+    def __repr__(self) -> str:
+        return int.__repr__(self)
+
+
 class StringSlice(list):
     """A Go ``[]string`` result (splitList, keys, toStrings, sortAlpha, regexFindAll, ...): a list whose
     ``%T`` is "[]string"."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ._base import ANY, STRING, go_func, strval, to_float64, to_int64
+from ._base import ANY, STRING, Int64, go_func, strval, to_float64, to_int64
 
 _ATOI_RE = re.compile(r"[+-]?[0-9]+\Z")
 
@@ -27,8 +27,8 @@ def int_(value):
 
 @go_func(ANY)
 def int64_(value):
-    """cast.ToInt64 (same rules as int)."""
-    return to_int64(value)
+    """cast.ToInt64 (same rules as int), as an int64."""
+    return Int64(to_int64(value))
 
 
 @go_func(ANY)
@@ -43,9 +43,9 @@ def toDecimal(value):
     text = strval(value)
     body = text[1:] if text[:1] in "+-" else text
     if not body or not all(c in "01234567" for c in body):
-        return 0
+        return Int64(0)
     parsed = int(text, 8)
-    return parsed if -(1 << 63) <= parsed < (1 << 63) else 0
+    return Int64(parsed if -(1 << 63) <= parsed < (1 << 63) else 0)
 
 
 FUNCS = {"atoi": atoi, "int": int_, "int64": int64_, "float64": float64_, "toDecimal": toDecimal}

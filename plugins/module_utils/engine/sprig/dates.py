@@ -12,7 +12,7 @@ import re
 import time
 
 from ..errors import FuncError
-from ._base import ANY, STRING, ArgTypeError, go_func
+from ._base import ANY, STRING, ArgTypeError, Int64, go_func
 
 _NS = 1000000000
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -402,6 +402,11 @@ def parse_duration(text: str) -> int:
 
 # Template functions ----------------------------------------------------------------------------------------------
 
+def _wrap_duration(ns: int) -> int:
+    from ._base import wrap_int64
+    return wrap_int64(ns)
+
+
 def _time_of(value) -> GoTime:
     if isinstance(value, GoTime):
         return value
@@ -511,8 +516,10 @@ def duration(seconds):
     duration ("1m30s")."""
     n = 0
     if isinstance(seconds, str):
-        n = int(seconds) if re.match(r"[+-]?\d+\Z", seconds) else 0
-    return format_duration(n * _NS)
+        n = int(seconds) if re.match(r"[+-]?[0-9]+\Z", seconds) else 0
+    elif isinstance(seconds, Int64):
+        n = int(seconds)
+    return format_duration(_wrap_duration(n * _NS))
 
 
 @go_func(ANY)
@@ -524,6 +531,8 @@ def durationRound(value):
             d = parse_duration(value)
         except ValueError:
             d = 0
+    elif isinstance(value, Int64):
+        d = int(value)
     elif isinstance(value, GoTime):
         d = time.time_ns() - value.ns
     u = abs(d)

@@ -10,7 +10,7 @@ import math
 import secrets
 
 from ..errors import FuncError
-from ._base import ANY, FLOAT, INT, IntSlice, go_func, to_float64, to_int64, wrap_int64
+from ._base import ANY, FLOAT, INT, Int64, IntSlice, go_func, to_float64, to_int64, wrap_int64
 
 _DIV_ZERO = "runtime error: integer divide by zero"
 
@@ -35,31 +35,31 @@ def add(*values):
     total = 0
     for v in values:
         total = wrap_int64(total + to_int64(v))
-    return total
+    return Int64(total)
 
 
 @go_func(ANY)
 def add1(value):
     """Sprig add1: int64(value) + 1."""
-    return wrap_int64(to_int64(value) + 1)
+    return Int64(wrap_int64(to_int64(value) + 1))
 
 
 @go_func(ANY, ANY)
 def sub(a, b):
     """Sprig sub: int64 a - b."""
-    return wrap_int64(to_int64(a) - to_int64(b))
+    return Int64(wrap_int64(to_int64(a) - to_int64(b)))
 
 
 @go_func(ANY, ANY)
 def div(a, b):
     """Sprig div: int64 a / b truncated toward zero; FuncError on division by zero."""
-    return _go_div(to_int64(a), to_int64(b))
+    return Int64(_go_div(to_int64(a), to_int64(b)))
 
 
 @go_func(ANY, ANY)
 def mod(a, b):
     """Sprig mod: int64 a % b with the sign of a; FuncError on division by zero."""
-    return _go_mod(to_int64(a), to_int64(b))
+    return Int64(_go_mod(to_int64(a), to_int64(b)))
 
 
 @go_func(ANY, variadic=ANY)
@@ -68,7 +68,7 @@ def mul(a, *more):
     total = to_int64(a)
     for v in more:
         total = wrap_int64(total * to_int64(v))
-    return total
+    return Int64(total)
 
 
 @go_func(INT, INT)
@@ -85,7 +85,7 @@ def max_(a, *more):
     best = to_int64(a)
     for v in more:
         best = max(best, to_int64(v))
-    return best
+    return Int64(best)
 
 
 @go_func(ANY, variadic=ANY)
@@ -94,7 +94,7 @@ def min_(a, *more):
     best = to_int64(a)
     for v in more:
         best = min(best, to_int64(v))
-    return best
+    return Int64(best)
 
 
 def _go_fmax(a: float, b: float) -> float:
