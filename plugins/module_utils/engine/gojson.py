@@ -115,8 +115,16 @@ def _is_empty_field(value) -> bool:
     return False
 
 
+# json tags of Go structs Helm hands to templates, by go_type (helm.sh/helm/v4/internal/version.BuildInfo).
+_KNOWN_TAGS = {
+    "version.BuildInfo": {"Version": "version,omitempty", "GitCommit": "git_commit,omitempty",
+                          "GitTreeState": "git_tree_state,omitempty", "GoVersion": "go_version,omitempty",
+                          "KubeClientVersion": "kube_client_version"},
+}
+
+
 def _struct_fields(value, fields: dict) -> GoStruct:
-    tags = getattr(type(value), "go_json_tags", None) or {}
+    tags = getattr(type(value), "go_json_tags", None) or _KNOWN_TAGS.get(getattr(type(value), "go_type", None)) or {}
     out = GoStruct()
     for name, item in fields.items():
         if not name[:1].isupper() or callable(item):

@@ -193,7 +193,8 @@ def test_structs_are_encoded_like_encoding_json():
 def test_capabilities_and_release_objects_encode_like_helm():
     from ansible_collections.helmkit.core.plugins.module_utils.chart.context import Capabilities, release_object
     text = ("{{ toJson .Capabilities.KubeVersion }}|{{ toYaml .Capabilities.KubeVersion }}|{{ toJson .Release }}|"
-            "{{ toJson .Template }}|{{ toJson .Capabilities.APIVersions | trunc 60 }}")
+            "{{ toJson .Template }}|{{ toJson .Capabilities.APIVersions | trunc 60 }}|{{ toJson .Capabilities }}|"
+            "{{ toYaml .Capabilities.HelmVersion }}")
     context = {"Values": {}, "Release": release_object("test-release", "test-ns"), "Chart": {},
                "Capabilities": Capabilities(), "Files": {}, "Subcharts": {}}
     ours_out = render([RenderTemplate("c/templates/t.yaml", text, context, "c/templates")])
