@@ -22,6 +22,7 @@ from .gofmt import format_value, go_quote
 from .gotypes import go_type_name, truth
 
 MAX_EXEC_DEPTH = 100000
+_LEN = BUILTINS["len"]
 MISSING = object()  # Go's missingVal: no value piped into a command
 
 
@@ -538,6 +539,12 @@ class _Compiler(object):
                 return call_function(state, err_node, "call", target, argv[1:])
             return run_call
 
+        # Go's len sees an untyped nil (nil literal, variable or pipeline result) differently from a nil
+        # interface taken from a map: the first panics inside reflect, the second is a "nil pointer".
+        first = arg_nodes[0] if arg_nodes else None
+        len_of_invalid = name == "len" and (first is None or isinstance(first, (nd.NilNode, nd.PipeNode)) or (
+            isinstance(first, nd.VariableNode) and len(first.ident) == 1))
+
         def _call(state, dot, final, fn):
             check_arity(state, ident, name, fn, nargs, final is not MISSING)
             types = getattr(fn, "go_args", None)
@@ -547,6 +554,8 @@ class _Compiler(object):
                     argv.append(final)
             else:
                 argv = typed_args(state, dot, fn, types, arg_nodes, args, final, ident)
+            if len_of_invalid and fn is _LEN and argv == [None]:
+                fail(state, err_node, "error calling len: reflect: call of reflect.Value.Type on zero Value")
             return call_function(state, err_node, name, fn, argv)
 
         def run_function(state, dot, final):
