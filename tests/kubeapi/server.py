@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import queue
+import select
 import socket
 import ssl
 import threading
@@ -76,6 +77,16 @@ class APIServer(ThreadingHTTPServer):
         """Append one request (dict) to the log."""
         with self.log_lock:
             self.log.append(entry)
+
+
+def _peer_gone(sock):
+    """True when the client closed a streaming connection (it is readable: EOF, as clients send nothing
+    while a watch streams)."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
 
 
 def _item_key(item):
@@ -422,6 +433,9 @@ class Handler(BaseHTTPRequestHandler):
                 try:
                     event = w.queue.get(timeout=min(left, 0.5))
                 except queue.Empty:
+                    if _peer_gone(self.connection):
+                        self.close_connection = True
+                        return None
                     continue
                 if event is None:
                     break
