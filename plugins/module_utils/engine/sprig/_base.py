@@ -337,6 +337,22 @@ class Int64(int):
         return int.__repr__(self)
 
 
+class Uint64(int):
+    """A Go ``uint64`` result (semver's Major, Minor, Patch)."""
+
+    go_type = "uint64"
+    go_kind = "uint64"
+
+    def __repr__(self) -> str:
+        return int.__repr__(self)
+
+
+class ChunkSlice(list):
+    """A Go ``[][]interface {}`` result (chunk)."""
+
+    go_type = "[][]interface {}"
+
+
 class StringSlice(list):
     """A Go ``[]string`` result (splitList, keys, toStrings, sortAlpha, regexFindAll, ...): a list whose
     ``%T`` is "[]string"."""

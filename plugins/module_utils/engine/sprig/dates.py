@@ -68,13 +68,13 @@ class GoTime(object):
         return go_format(self, layout)
 
     def Unix(self) -> int:
-        return self.ns // _NS
+        return Int64(self.ns // _NS)
 
     def UnixNano(self) -> int:
-        return self.ns
+        return Int64(self.ns)
 
     def UnixMilli(self) -> int:
-        return self.ns // 1000000
+        return Int64(self.ns // 1000000)
 
     def Year(self) -> int:
         return self._dt().year

@@ -4,7 +4,7 @@ variant panics with; text/template turns both into the same template error, so t
 from __future__ import annotations
 
 from ..errors import FuncError
-from ._base import ANY, INT, empty, go_func, go_kind, go_slice, to_int64
+from ._base import ANY, INT, ChunkSlice, empty, go_func, go_kind, go_slice, to_int64
 from .reflect import deep_equal
 
 _NIL_DEREF = "runtime error: invalid memory address or nil pointer dereference"
@@ -44,7 +44,7 @@ def chunk(size, items):
     seq = _as_slice(items, "Cannot chunk type %s")
     if size <= 0:
         raise FuncError("runtime error: makeslice: len out of range")
-    return [seq[i:i + size] for i in range(0, len(seq), size)]
+    return ChunkSlice(seq[i:i + size] for i in range(0, len(seq), size))
 
 
 @go_func(ANY)
@@ -128,6 +128,8 @@ def slice_(items, *indices):
     end = to_int64(indices[1]) if len(indices) >= 2 else len(seq)
     if start < 0 or end < start or end > len(seq):
         raise FuncError("reflect.Value.Slice: slice index out of bounds")
+    if isinstance(items, list) and type(items) is not list:
+        return type(items)(seq[start:end])  # keeps []string / []int
     return seq[start:end]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..errors import FuncError
-from ._base import STRING, go_func
+from ._base import STRING, Uint64, go_func
 
 _VERSION_RE = re.compile(
     r"v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?"
@@ -46,13 +46,13 @@ class Version(object):
         self.pre, self.metadata, self.original = pre, metadata, original
 
     def Major(self) -> int:
-        return self.major
+        return Uint64(self.major)
 
     def Minor(self) -> int:
-        return self.minor
+        return Uint64(self.minor)
 
     def Patch(self) -> int:
-        return self.patch
+        return Uint64(self.patch)
 
     def Prerelease(self) -> str:
         return self.pre
