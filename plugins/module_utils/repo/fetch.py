@@ -199,14 +199,9 @@ def fetch_chart(chart_ref, version=None, repo_url=None, username=None, password=
         raise RepositoryError('chart "%s" version "%s" in repository "%s" has no download URL in the index'
                               % (chart, cv.version, label))
     url = resolve_reference_url(base_url, cv.urls[0])
-    options["credentials_host"] = _host(base_url)
+    options["credentials_url"] = base_url
     path, digest, downloaded = _download(url, cv.digest.lower(), cache_dir, options)
     return FetchedChart(path, cv.name, cv.version, digest, redact_url(url), label, downloaded)
-
-
-def _host(url):
-    from urllib.parse import urlsplit
-    return urlsplit(url).hostname
 
 
 def _url_cache_name(repo_url):

@@ -317,11 +317,12 @@ def _basic_auth_header(username, password):
 
 def http_get(url, username=None, password=None, pass_credentials=False, ca_file=None, cert_file=None,
              key_file=None, insecure_skip_tls_verify=False, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES,
-             what="repository", credentials_host=None):
+             what="repository", credentials_url=None):
     """GET ``url`` and return the body (bytes), the way Helm's HTTP getter does.
 
-    Basic auth goes to the URL's host (or ``credentials_host``: the repository's host when downloading a chart
-    whose URL may point elsewhere); to any other host, including redirect targets, only when ``pass_credentials``
+    Like Helm's HTTP getter, basic auth is sent only when both username and password are set, and only to the
+    scheme, host and port of ``url`` (or of ``credentials_url``: the repository URL when downloading a chart whose
+    URL may point elsewhere); to any other origin, including redirect targets, only with ``pass_credentials``
     (Helm's ``--pass-credentials``). Connection errors, timeouts and 5xx answers are retried ``retries`` times with
     exponential back-off. Raises RepositoryError with the (redacted) URL and a hint for 401/403/404/other
     statuses and for unreachable hosts; the password never appears in a message.
@@ -333,12 +334,12 @@ def http_get(url, username=None, password=None, pass_credentials=False, ca_file=
     parts = urlsplit(url)
     if parts.username is not None and username is None:
         username, password = parts.username, parts.password
-    origin_host = credentials_host or parts.hostname
+    origin = _origin(credentials_url or url)
     attempt = 0
     with httpx.Client(verify=verify, timeout=timeout, follow_redirects=False) as client:
         while True:
             try:
-                response = _get_following_redirects(client, url, origin_host, username, password,
+                response = _get_following_redirects(client, url, origin, username, password,
                                                     pass_credentials)
             except httpx.TransportError as exc:
                 if attempt < retries:
@@ -352,7 +353,7 @@ def http_get(url, username=None, password=None, pass_credentials=False, ca_file=
                 attempt += 1
                 continue
             if response.status_code != 200:
-                raise RepositoryError(_status_message(what, url, response.status_code, bool(username or password)))
+                raise RepositoryError(_status_message(what, url, response.status_code, bool(username and password)))
             return response.content
 
 
@@ -363,11 +364,17 @@ def _transport_reason(exc):
     return text
 
 
-def _get_following_redirects(client, url, origin_host, username, password, pass_credentials, limit=10):
+def _origin(url):
+    """(scheme, host:port) with the default port made explicit, as Helm compares URLs before sending credentials."""
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+def _get_following_redirects(client, url, origin, username, password, pass_credentials, limit=10):
     for _ in range(limit):
         headers = {"User-Agent": "Helm/4 helmkit.core"}
-        host = urlsplit(url).hostname
-        if (username or password) and (host == origin_host or pass_credentials):
+        if username and password and (_origin(url) == origin or pass_credentials):
             headers["Authorization"] = _basic_auth_header(username, password)
         clean = _strip_userinfo(url)
         response = client.get(clean, headers=headers)

@@ -123,3 +123,18 @@ def test_unreachable_repository_names_url(helm_home, fast_backoff):
     with pytest.raises(RepositoryError) as info:
         fetch_chart("podinfo", repo_url=url, timeout=5)
     assert "unreachable" in str(info.value) and url in str(info.value)
+
+
+def test_credentials_stay_on_the_repository_origin(helm_home):
+    """An index may point chart URLs at another origin (same host, other port): Helm sends no credentials there
+    unless pass_credentials."""
+    with ChartRepoServer(charts=[PODINFO]) as files:
+        index = ("apiVersion: v1\nentries:\n  podinfo:\n  - name: podinfo\n    version: 6.14.1\n"
+                 "    urls: [%s/podinfo-6.14.1.tgz]\n" % files.url).encode()
+        with ChartRepoServer(index=index, username="u", password="pw-xyz") as repo:
+            fetch_chart("podinfo", repo_url=repo.url, username="u", password="pw-xyz")
+            assert files.requests[-1] == ("/podinfo-6.14.1.tgz", None)
+            assert all(auth for _, auth in repo.requests)
+            os.remove(os.path.join(helm_home[1], "helmkit", "charts", _sha(PODINFO) + ".tgz"))
+            fetch_chart("podinfo", repo_url=repo.url, username="u", password="pw-xyz", pass_credentials=True)
+            assert files.requests[-1][1] is not None
