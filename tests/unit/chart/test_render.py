@@ -61,25 +61,6 @@ def test_release_manifest_and_notes_match_helm_dry_run(entry, helm_config):
     assert ours.chart.name == entry["chart_name"]
 
 
-def test_podinfo_hooks_as_helm_stores_them():
-    """Same chart, release name, namespace and (no) values as ../shared/reference/releases/podinfo.v1.json."""
-    import json
-    from chart_corpus import SHARED
-    with open(os.path.join(SHARED, "reference", "releases", "podinfo.v1.json")) as handle:
-        record = json.load(handle)
-    path = os.path.join(CHARTS_DIR, "podinfo-6.14.1.tgz")
-    ours = render_release(path, record.get("config"), release_name=record["name"], namespace=record["namespace"],
-                          revision=1, is_upgrade=False)
-    assert ours.manifest == record["manifest"]
-    assert ours.notes == record["info"]["notes"]
-    # Hook names carry a random suffix (randAlphaNum), so compare everything else, and the names' prefixes.
-    stored = [dict(h, last_run={"phase": ""}) for h in record["hooks"]]
-    mine = [h.to_record() for h in ours.hooks]
-    assert [(h["path"], h["kind"], h["events"], h["delete_policies"]) for h in mine] == [
-        (h["path"], h["kind"], h["events"], h["delete_policies"]) for h in stored]
-    assert [h["name"][:-6] for h in mine] == [h["name"][:-6] for h in stored]
-
-
 SCHEMA_CHART = {
     "Chart.yaml": "apiVersion: v2\nname: s\nversion: 0.1.0\n",
     "values.yaml": "replicas: 1\nname: x\n",
@@ -168,3 +149,29 @@ def test_missing_dependency_fails_release_like_helm_install(make_chart):
     assert render_chart(path) == helm_python.Chart.load(path).render(name="release-name", namespace="default")
     with pytest.raises(ChartError, match="missing in charts/ directory: gone"):
         render_release(path, None, release_name="r", namespace="ns", revision=1, is_upgrade=False)
+
+
+@pytest.mark.parametrize("record_name,tgz", [("podinfo.v1.json", "podinfo-6.14.1.tgz"),
+                                             ("ingress-nginx.v1.json", "ingress-nginx-4.15.1.tgz")])
+def test_release_matches_stored_helm_record(record_name, tgz):
+    """The manifest, notes and hooks (except run times and random name suffixes) Helm v4 stored for a real
+    install (../shared/reference/releases) are what render_release produces for the same inputs."""
+    import json
+    from chart_corpus import SHARED
+    from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import to_json_values
+    with open(os.path.join(SHARED, "reference", "releases", record_name)) as handle:
+        record = json.load(handle)
+    ours = render_release(os.path.join(CHARTS_DIR, tgz), to_json_values(record.get("config") or {}),
+                          release_name=record["name"], namespace=record["namespace"], revision=record["version"],
+                          is_upgrade=False)
+    assert ours.manifest == record["manifest"]
+    assert ours.notes == record["info"].get("notes", "")
+    mine = [h.to_record() for h in ours.hooks]
+    stored = record["hooks"]
+    fields = ("path", "kind", "events", "weight", "delete_policies")
+    assert [tuple(h.get(f) for f in fields) for h in mine] == [tuple(h.get(f) for f in fields) for h in stored]
+    for a, b in zip(mine, stored):
+        if a["name"] == b["name"]:
+            assert a["manifest"] == b["manifest"]
+        else:  # randAlphaNum suffix in podinfo's test pods
+            assert a["name"][:-6] == b["name"][:-6]
