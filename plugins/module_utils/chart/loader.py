@@ -27,6 +27,12 @@ _DRIVE_PATH = re.compile(r"^[a-zA-Z]:/")
 ZERO_TIME = datetime.datetime(1, 1, 1, tzinfo=datetime.timezone.utc)
 
 
+def _utc(nanoseconds) -> datetime.datetime:
+    """An aware UTC datetime for a time in nanoseconds since the epoch (microsecond precision kept)."""
+    seconds, nanos = divmod(int(nanoseconds), 1_000_000_000)
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).replace(microsecond=nanos // 1000)
+
+
 class ChartFile:
     """One file of a chart: ``name`` (chart-relative, '/'-separated), ``data`` (bytes), ``modtime`` (aware UTC)."""
 
@@ -166,7 +172,7 @@ def read_archive(data: bytes, origin: str = "<archive bytes>") -> list:
             content = tar.extractfile(member).read()
             if content.startswith(_UTF8_BOM):
                 content = content[3:]
-            modtime = datetime.datetime.fromtimestamp(int(member.mtime), datetime.timezone.utc)
+            modtime = _utc(member.mtime * 1_000_000_000)
             files.append(ChartFile(name, content, modtime))
     if not files:
         raise ChartError("%s: no files in chart archive" % origin)
@@ -217,7 +223,7 @@ def _walk_directory(directory: str, prefix: str, rules, out: list) -> None:
             content = handle.read()
         if content.startswith(_UTF8_BOM):
             content = content[3:]
-        modtime = datetime.datetime.fromtimestamp(int(os.stat(full).st_mtime), datetime.timezone.utc)
+        modtime = _utc(os.stat(full).st_mtime_ns)
         out.append(ChartFile(rel, content, modtime))
 
 
