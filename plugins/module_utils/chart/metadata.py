@@ -214,8 +214,6 @@ def validate_metadata(meta: dict, source: str = "Chart.yaml") -> None:
     kind = meta.get("type", "")
     if kind not in ("", "application", "library"):
         raise ChartError(where + "chart.metadata.type must be application or library")
-    if meta["apiVersion"] not in ("v1", "v2", "v3"):
-        raise ChartError(where + "chart.metadata.apiVersion %r is not valid; use v2" % meta["apiVersion"])
     seen = {}
     for dep in meta.get("dependencies", []):
         if not dep.get("name"):

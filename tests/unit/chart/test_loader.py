@@ -236,3 +236,9 @@ def test_alias_bomb_is_refused(make_chart):
     path = make_chart({"Chart.yaml": CHART_YAML.decode(), "values.yaml": "\n".join(lines) + "\n"})
     with pytest.raises(ValuesError, match="excessive aliasing"):
         load_chart(path)
+
+
+@pytest.mark.parametrize("api_version", ["v2", "v3", "v9", '""'])
+def test_api_version_accepted_like_helm_loader(make_chart, api_version):
+    path = make_chart({"Chart.yaml": "apiVersion: %s\nname: av\nversion: 0.1.0\n" % api_version})
+    assert load_chart(path).metadata == helm_python.Chart.load(path).metadata
