@@ -212,3 +212,59 @@ def _service_defaults(spec, old_spec, alloc):
             port["nodePort"] = old_ports.get(port.get("port"), {}).get("nodePort") or alloc.node_port()
     if spec["type"] in ("NodePort", "LoadBalancer"):
         spec.setdefault("externalTrafficPolicy", "Cluster")
+
+
+_STS_MUTABLE = ("replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy",
+                "minReadySeconds")
+
+
+def _go_selector(sel):
+    labels = (sel or {}).get("matchLabels") or {}
+    text = "map[string]string{%s}" % ", ".join('"%s":"%s"' % (k, labels[k]) for k in sorted(labels)) \
+        if labels else "map[string]string(nil)"
+    return "v1.LabelSelector{MatchLabels:%s, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}" % text
+
+
+def validate_update(resource, old, new):
+    """Raise ApiError 422 for changes a real apiserver forbids on update (immutable fields); returns None.
+
+    Covered: workload and Job selectors, Job pod templates, StatefulSet spec fields other than the mutable ones,
+    ConfigMap/Secret data once ``immutable`` is set, a Service's clusterIP
+    (pkg/apis/apps/validation, pkg/apis/batch/validation, pkg/apis/core/validation).
+    """
+    if resource.crd is not None:
+        return
+    kind = resource.kind
+    name = new["metadata"]["name"]
+    old_spec = old.get("spec") if isinstance(old.get("spec"), dict) else {}
+    new_spec = new.get("spec") if isinstance(new.get("spec"), dict) else {}
+    causes = []
+    if kind in ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job") \
+            and old_spec.get("selector") != new_spec.get("selector") and old_spec.get("selector") is not None:
+        causes.append(("spec.selector", "FieldValueInvalid", "Invalid value: %s: field is immutable"
+                       % _go_selector(new_spec.get("selector"))))
+    if kind == "Job" and old_spec.get("template") != new_spec.get("template"):
+        causes.append(("spec.template", "FieldValueInvalid",
+                       "Invalid value: core.PodTemplateSpec{...}: field is immutable"))
+    if kind == "StatefulSet":
+        rest_old = {k: v for k, v in old_spec.items() if k not in _STS_MUTABLE + ("selector",)}
+        rest_new = {k: v for k, v in new_spec.items() if k not in _STS_MUTABLE + ("selector",)}
+        if rest_old != rest_new:
+            causes.append(("spec", "FieldValueForbidden",
+                           "Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', "
+                           "'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and "
+                           "'minReadySeconds' are forbidden"))
+    if kind in ("ConfigMap", "Secret") and old.get("immutable"):
+        for field in ("data", "binaryData") if kind == "ConfigMap" else ("data",):
+            if (old.get(field) or {}) != (new.get(field) or {}):
+                causes.append((field, "FieldValueForbidden", "Forbidden: field is immutable when `immutable` is set"))
+        if not new.get("immutable"):
+            causes.append(("immutable", "FieldValueForbidden",
+                           "Forbidden: field is immutable when `immutable` is set"))
+    if kind == "Service":
+        before, after = old_spec.get("clusterIP"), new_spec.get("clusterIP")
+        if before and after and before != after:
+            causes.append(("spec.clusterIPs[0]", "FieldValueInvalid",
+                           'Invalid value: []string{"%s"}: may not change once set' % after))
+    if causes:
+        raise invalid(resource, name, causes)

@@ -323,6 +323,7 @@ class Store:
         defaults.apply_defaults(resource, obj, old, self.alloc)
         defaults.check_data_values(resource, obj)
         defaults.validate(resource, obj)
+        defaults.validate_update(resource, old, obj)
         if "generation" in meta and _spec_changed(old, obj):
             meta["generation"] = old["metadata"].get("generation", 1) + 1
         if resource.kind == "CustomResourceDefinition":

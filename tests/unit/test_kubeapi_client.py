@@ -612,3 +612,23 @@ def test_namespace_delete_answers_terminating(core):
     core.create_namespace({"metadata": {"name": name}})
     answer = core.delete_namespace(name)
     assert answer["status"]["phase"] == "Terminating" and answer["metadata"]["deletionTimestamp"]
+
+
+def test_immutable_fields_are_rejected_on_update(core, dyn, ns):
+    deps = dyn.resources.get(api_version="apps/v1", kind="Deployment")
+    deps.create(body=_deployment("imm"), namespace=ns)
+    changed = _deployment("imm")
+    changed["spec"]["selector"] = {"matchLabels": {"app": "imm", "tier": "x"}}
+    changed["spec"]["template"]["metadata"]["labels"]["tier"] = "x"
+    with pytest.raises(ApiException) as err:
+        deps.replace(body=changed, namespace=ns)
+    status = _status(err.value)
+    assert err.value.status == 422 and status["reason"] == "Invalid"
+    assert status["details"]["causes"][0]["field"] == "spec.selector"
+    assert status["message"].startswith('Deployment.apps "imm" is invalid: spec.selector: Invalid value: ')
+    assert status["message"].endswith(": field is immutable")
+    core.create_namespaced_config_map(ns, {"metadata": {"name": "frozen"}, "data": {"a": "1"}, "immutable": True})
+    with pytest.raises(ApiException) as err:
+        core.patch_namespaced_config_map("frozen", ns, {"data": {"a": "2"}})
+    assert _status(err.value)["message"] == \
+        'ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set'
