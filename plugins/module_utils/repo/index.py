@@ -4,8 +4,8 @@ Behaviour follows Helm ``pkg/repo/index.go`` and ``pkg/repo/chartrepo.go``:
 
 * the index lives at ``<repository URL>/index.yaml`` (query string of the repository URL kept) and chart URLs in it
   may be relative to the repository URL (``ResolveReferenceURL``);
-* entries map a chart name to its versions, sorted highest first by semantic version (versions that do not parse
-  sort by string); entries without a name or version are dropped, a missing ``apiVersion`` of a version is ``v1``;
+* entries map a chart name to its versions, sorted highest first by semantic version; versions without a name or
+  whose version is not semantic are dropped (Helm logs and skips them), a missing ``apiVersion`` is ``v1``;
 * :func:`resolve` is ``IndexFile.Get``: an exact version string match first, otherwise the highest version that
   satisfies the constraint (Masterminds rules, see ``semver.py``); ``devel`` without a version means ``>0.0.0-0``.
 
@@ -110,16 +110,25 @@ class IndexFile(object):
 
 
 def _sort_versions(versions):
-    """Highest first; like Helm's ChartVersions.Less, versions that do not parse order by string, lowest."""
-    good, bad = [], []
-    for cv in versions:
-        try:
-            good.append((parse_version(cv.version), cv))
-        except SemverError:
-            bad.append(cv)
-    good.sort(key=lambda pair: pair[0], reverse=True)
-    bad.sort(key=lambda cv: cv.version, reverse=True)
-    return [cv for _, cv in good] + bad
+    """Highest first (Helm's ``SortEntries``); every version here already parsed."""
+    return [cv for _, cv in sorted(versions, key=lambda pair: pair[0], reverse=True)]
+
+
+def _valid_version(meta):
+    """``(Version, ChartVersion)`` for an index entry Helm keeps, else None.
+
+    Helm's loadIndex drops entries that fail chart metadata validation: no name, or a version that is not
+    semantic (Masterminds ``NewVersion``).
+    """
+    if not isinstance(meta, dict) or not meta.get("name") or meta.get("version") in (None, ""):
+        return None
+    try:
+        version = parse_version(str(meta["version"]))
+    except SemverError:
+        return None
+    if not meta.get("apiVersion"):
+        meta["apiVersion"] = "v1"
+    return version, ChartVersion(meta)
 
 
 def parse_index(data, source="index.yaml"):
@@ -147,15 +156,7 @@ def parse_index(data, source="index.yaml"):
         raise RepositoryError("%s: 'entries' must be a mapping of chart names to versions" % source)
     entries = {}
     for name, versions in raw_entries.items():
-        kept = []
-        for meta in versions or []:
-            if not isinstance(meta, dict) or not meta.get("version"):
-                continue
-            if not meta.get("name"):
-                meta["name"] = str(name)
-            if not meta.get("apiVersion"):
-                meta["apiVersion"] = "v1"
-            kept.append(ChartVersion(meta))
+        kept = [pair for pair in (_valid_version(meta) for meta in versions or []) if pair is not None]
         entries[str(name)] = _sort_versions(kept)
     return IndexFile(entries, str(doc.get("apiVersion")), str(doc.get("generated") or ""))
 
