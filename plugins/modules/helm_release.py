@@ -176,10 +176,11 @@ from ansible_collections.helmkit.core.plugins.module_utils._common import (  # n
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, kubeconfig_secrets
     from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs
 
     params = module.params
+    module.no_log_values.update(kubeconfig_secrets(params["kubeconfig"]))
     options = actions.ReleaseOptions(
         params["release_name"], params["release_namespace"], create_namespace=params["create_namespace"],
         field_manager=params["field_manager"], force_conflicts=params["force_conflicts"], wait=params["wait"],

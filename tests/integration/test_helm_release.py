@@ -63,6 +63,7 @@ def run_tasks(tmp_path, tasks, extra_env=None):
     cmd = [PLAYBOOK, "-i", "localhost,", "-c", "local", str(playbook)]
     proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=600)
     assert out.exists(), "playbook did not finish:\n%s\n%s" % (proc.stdout[-4000:], proc.stderr[-4000:])
+    run_tasks.last_output = proc.stdout + proc.stderr
     return json.loads(out.read_text())
 
 
@@ -161,7 +162,7 @@ def test_bad_input_fails_cleanly_and_writes_nothing(kubeapi_log, chart_repo, hel
         dict(base, chart_ref=_broken_chart(tmp_path)),
         dict(base, kubeconfig={"apiVersion": "v1", "kind": "Config", "current-context": "c",
                                "clusters": [{"name": "c", "cluster": {"server": "https://127.0.0.1:9"}}],
-                               "users": [{"name": "u", "user": {"token": "t"}}],
+                               "users": [{"name": "u", "user": {"token": "it-secret-token-123"}}],
                                "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u"}}]}),
     ], helm_home)
     for result in (missing, no_version, no_repo, malformed, template, unreachable):
@@ -179,3 +180,16 @@ def test_bad_input_fails_cleanly_and_writes_nothing(kubeapi_log, chart_repo, hel
     assert template["msg"].endswith("a is required")
     assert unreachable["msg"].startswith("cannot reach the Kubernetes API server at https://127.0.0.1:9: ")
     assert writes(kubeapi_log.request_log()) == []
+
+
+def test_inline_kubeconfig_secrets_stay_out_of_output(tmp_path):
+    token = "it-secret-token-123"
+    config = {"apiVersion": "v1", "kind": "Config", "current-context": "c",
+              "clusters": [{"name": "c", "cluster": {"server": "https://127.0.0.1:9"}}],
+              "users": [{"name": "u", "user": {"token": token}}],
+              "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u"}}]}
+    result, = run_tasks(tmp_path, [{"release_name": "x", "state": "absent", "kubeconfig": config}],
+                        {"ANSIBLE_VERBOSITY": "4"})
+    assert result["failed"] is True
+    assert "invocation" in run_tasks.last_output
+    assert token not in run_tasks.last_output and token not in json.dumps(result)

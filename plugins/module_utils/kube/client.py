@@ -56,6 +56,36 @@ def _is_content(text: str) -> bool:
     return "\n" in text or text.lstrip().startswith(("apiVersion", "{", "clusters", "kind:"))
 
 
+_SECRET_KEYS = ("token", "password", "client-key-data", "id-token", "refresh-token", "client-secret", "access-token")
+
+
+def kubeconfig_secrets(kubeconfig) -> set:
+    """Secret strings inside an inline kubeconfig (dict or YAML text): tokens, passwords, private keys.
+
+    Modules register them as no-log values so they never appear in task output; a path gives an empty set.
+    """
+    if isinstance(kubeconfig, str):
+        if not _is_content(kubeconfig):
+            return set()
+        try:
+            kubeconfig = yaml.load(kubeconfig, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except yaml.YAMLError:
+            return {kubeconfig}
+    found = set()
+    stack = [kubeconfig]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in _SECRET_KEYS and isinstance(value, str) and value:
+                    found.add(value)
+                else:
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
 def _load_configuration(kubeconfig, context):
     """Return a ``kubernetes.client.Configuration`` for ``kubeconfig``/``context`` (see module docstring)."""
     if not HAS_KUBERNETES:

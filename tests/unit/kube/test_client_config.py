@@ -61,3 +61,12 @@ def test_unreachable_cluster_names_the_server_and_hides_the_token():
     assert message.startswith("cannot reach the Kubernetes API server at %s/one: " % server)
     assert "s3cr3t-token" not in message
     client.close()
+
+
+def test_kubeconfig_secrets_finds_tokens_and_keys():
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import kubeconfig_secrets
+    config = _kubeconfig("https://127.0.0.1:6443")
+    config["users"].append({"name": "v", "user": {"client-key-data": "S0VZ", "username": "bob", "password": "pw"}})
+    assert kubeconfig_secrets(config) == {"s3cr3t-token", "S0VZ", "pw"}
+    assert kubeconfig_secrets(yaml.safe_dump(config)) == {"s3cr3t-token", "S0VZ", "pw"}
+    assert kubeconfig_secrets("/path/to/kubeconfig") == set()
