@@ -39,6 +39,9 @@ options:
     description:
       - Replace an existing repository of the same name that has a different URL (Helm's C(--force-update)).
         Without it such a task fails, so that a typo cannot silently repoint a repository.
+      - Other changes to an existing repository (credentials, TLS files, O(pass_credentials)) are applied without
+        it, so that a rotated password only needs the task to run again. (C(helm repo add) asks for
+        C(--force-update) for those too.)
     type: bool
     default: false
   update_cache:
