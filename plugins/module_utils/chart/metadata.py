@@ -69,10 +69,16 @@ def _convert(value, kind: str, where: str):
         if not isinstance(value, dict):
             raise ChartError("%s: expected a map of strings" % where)
         return {_as_string(k, where): _as_string(v, "%s.%s" % (where, k)) for k, v in value.items()}
-    if kind == "maintainers":
-        return [_struct(m, MAINTAINER_FIELDS, "%s[%d]" % (where, i), "maintainer") for i, m in enumerate(value or [])]
-    if kind == "dependencies":
-        return [_struct(d, DEPENDENCY_FIELDS, "%s[%d]" % (where, i), "dependency") for i, d in enumerate(value or [])]
+    if kind in ("maintainers", "dependencies"):
+        if value is not None and not isinstance(value, list):
+            raise ChartError("%s: expected a list" % where)
+        for item in value or []:
+            if item is None:
+                raise ChartError("%s: validation: %s must not contain empty or null nodes; remove the empty entry"
+                                 % (where, kind))
+        fields, label = (MAINTAINER_FIELDS, "maintainer") if kind == "maintainers" else (DEPENDENCY_FIELDS,
+                                                                                        "dependency")
+        return [_struct(item, fields, "%s[%d]" % (where, i), label) for i, item in enumerate(value or [])]
     return value
 
 
@@ -216,11 +222,9 @@ def validate_metadata(meta: dict, source: str = "Chart.yaml") -> None:
         raise ChartError(where + "chart.metadata.type must be application or library")
     seen = {}
     for dep in meta.get("dependencies", []):
-        if not dep.get("name"):
-            raise ChartError(where + "dependencies must have a name")
         alias = dep.get("alias", "")
         if alias and not _ALIAS.match(alias):
-            raise ChartError(where + "dependency %r has disallowed characters in the alias" % dep["name"])
+            raise ChartError(where + "dependency %r has disallowed characters in the alias" % dep.get("name", ""))
         key = alias or dep["name"]
         if key in seen:
             raise ChartError(where + "more than one dependency with name or alias %r" % key)

@@ -242,3 +242,16 @@ def test_alias_bomb_is_refused(make_chart):
 def test_api_version_accepted_like_helm_loader(make_chart, api_version):
     path = make_chart({"Chart.yaml": "apiVersion: %s\nname: av\nversion: 0.1.0\n" % api_version})
     assert load_chart(path).metadata == helm_python.Chart.load(path).metadata
+
+
+@pytest.mark.parametrize("extra", ["maintainers: [~]\n", "dependencies: [~]\n",
+                                   "dependencies: [{name: s, version: 1.0.0, alias: 'bad alias'}]\n",
+                                   "dependencies: [{name: s, version: 1.0.0}, {name: s, version: 1.0.0}]\n",
+                                   "type: plugin\n", "name: a/b\n"])
+def test_invalid_metadata_rejected_like_helm(make_chart, extra):
+    path = make_chart({"Chart.yaml": "apiVersion: v2\nversion: 0.1.0\n" + ("" if "name:" in extra else "name: c\n")
+                       + extra})
+    with pytest.raises(helm_python.HelmError):
+        helm_python.Chart.load(path)
+    with pytest.raises(ChartError):
+        load_chart(path)
