@@ -61,6 +61,12 @@ _URLS = ["http://example.com", "https://user:pw@h.example:8443/p/a%20t/h?q=1&r=%
          "https://example.com/a/../b/./c", "http://h/p;param?q", "ftp://h/%41"]
 URL_FUNCS = ["urlParse .", "urlJoin (urlParse .)", "(urlParse .).hostname", "(urlParse .).path"]
 
+_ENCODED = ["", "aGVsbG8=", "aGVsbG8", "aGVsbA==", "aGVsbA=", "aGVsbA", "aGV sbG8=", "aGVs\nbG8=", "aGVs\r\nbG8=",
+            "a===", "====", "=", "aGVsbG8==", "aGVsbG8=x", "!!!!", "aGVs-G8=", "YQ", "YQ=", "YQ==", "YWI=", "YWJj",
+            "NBSWY3DP", "NBSWY3D", "NBSWY3DPEE======", "nbswy3dp", "MFRGG===", "MFRGG", "MZXW6YTBOI======", "0000",
+            "w6k=", "/+/+", "_-_-", "8J+YgA==", "gA=="]
+ENCODED_FUNCS = ["b64dec .", "b32dec .", "b64enc (b64dec .)", "len (b64dec .)"]
+
 NUMERIC_STRING_FUNCS = ["int .", "int64 .", "float64 .", "atoi .", "toDecimal .", "add . 0", "floor .", "mul . 2", "ceil ."]
 
 
@@ -199,14 +205,16 @@ CASES = {
     "regex": _template(REGEX_FUNCS, "regex"),
     "dates": _template(DATE_FUNCS, "dates"),
     "regex_probes": _template(REGEX_PROBE_FUNCS, "regex_probes"),
+    "encoded": _template(ENCODED_FUNCS, "encoded"),
 }
 
 VALUES = {"strings": _strings(7, 400), "numbers": _numbers(11, 400), "numeric_strings": _NUMERIC_STRINGS,
           "urls": _URLS, "semver": _semver_pairs(3, 400), "merge": _merge_pairs(4, 300), "regex": _regex_cases(),
-          "dates": _date_cases(), "regex_probes": REGEX_PROBES, "probe_input": REGEX_PROBE_INPUT}
+          "dates": _date_cases(), "regex_probes": REGEX_PROBES, "probe_input": REGEX_PROBE_INPUT,
+          "encoded": _ENCODED}
 EXPRS = {"strings": STRING_FUNCS, "numbers": NUMBER_FUNCS, "numeric_strings": NUMERIC_STRING_FUNCS,
          "urls": URL_FUNCS, "semver": SEMVER_FUNCS, "merge": MERGE_FUNCS, "regex": REGEX_FUNCS, "dates": DATE_FUNCS,
-         "regex_probes": REGEX_PROBE_FUNCS}
+         "regex_probes": REGEX_PROBE_FUNCS, "encoded": ENCODED_FUNCS}
 
 
 @pytest.fixture(scope="module")

@@ -377,11 +377,11 @@ def encryptAES(password, plaintext):
 @go_func(STRING, STRING)
 def decryptAES(password, crypt_text):
     """Sprig decryptAES: the inverse of encryptAES. Raises FuncError for bad base64 or short input."""
-    from .encoding import _b64_error
-    err = _b64_error(crypt_text)
+    from .encoding import b64_error, go_b64decode
+    err = b64_error(crypt_text)
     if err:
         raise FuncError(err)
-    data = base64.b64decode(crypt_text)
+    data = go_b64decode(crypt_text.encode("utf-8", "surrogateescape"))
     if len(data) < 16:
         raise FuncError("ciphertext too short")
     if len(data) % 16:

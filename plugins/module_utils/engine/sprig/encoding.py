@@ -4,7 +4,6 @@ Helm does not replace (toPrettyJson, toRawJson, mustFromJson, ...), with Go enco
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import math
 
@@ -18,37 +17,120 @@ def b64enc(s):
     return base64.b64encode(go_bytes(s)).decode("ascii")
 
 
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+class _Corrupt(Exception):
+    def __init__(self, offset: int, kind: str = "base64") -> None:
+        super().__init__("illegal %s data at input byte %d" % (kind, offset))
+        self.offset = offset
+
+
+class _Corrupt32(_Corrupt):
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset, "base32")
+
+
+def go_b64decode(src: bytes) -> bytes:
+    """encoding/base64 StdEncoding.DecodeString: "\r"/"\n" skipped, padding required. Raises _Corrupt with
+    Go's offset (base64.CorruptInputError) for bad input."""
+    out = bytearray()
+    si, n = 0, len(src)
+    while True:
+        vals, dlen = [], 4
+        j = 0
+        while j < 4:
+            if si == n:
+                if j == 0:
+                    return bytes(out)
+                raise _Corrupt(si - j)
+            c = src[si]
+            si += 1
+            idx = _B64.find(chr(c)) if c < 128 else -1
+            if idx >= 0:
+                vals.append(idx)
+                j += 1
+                continue
+            if c in (10, 13):
+                continue
+            if c != 61:
+                raise _Corrupt(si - 1)
+            if j in (0, 1):
+                raise _Corrupt(si - 1)
+            if j == 2:
+                while si < n and src[si] in (10, 13):
+                    si += 1
+                if si == n:
+                    raise _Corrupt(n)
+                if src[si] != 61:
+                    raise _Corrupt(si - 1)
+                si += 1
+            while si < n and src[si] in (10, 13):
+                si += 1
+            if si < n:
+                raise _Corrupt(si)
+            dlen = j
+            break
+        vals += [0] * (4 - len(vals))
+        val = vals[0] << 18 | vals[1] << 12 | vals[2] << 6 | vals[3]
+        out += bytes([val >> 16 & 255, val >> 8 & 255, val & 255])[:dlen - 1]
+        if dlen < 4:
+            return bytes(out)
+
+
+def go_b32decode(text: bytes) -> bytes:
+    """encoding/base32 StdEncoding.DecodeString (newlines stripped first). Raises _Corrupt with Go's offset."""
+    src = text.replace(b"\r", b"").replace(b"\n", b"")
+    out = bytearray()
+    olen, pos, end = len(src), 0, False
+    while pos < olen and not end:
+        vals, dlen, j = [], 8, 0
+        while j < 8:
+            if pos == olen:
+                raise _Corrupt32(olen - (olen - pos) - j)
+            c = src[pos]
+            pos += 1
+            remaining = olen - pos
+            if c == 61 and j >= 2 and remaining < 8:
+                if remaining + j < 7:
+                    raise _Corrupt32(olen)
+                for k in range(7 - j):
+                    if remaining > k and src[pos + k] != 61:
+                        raise _Corrupt32(olen - remaining + k - 1)
+                dlen, end = j, True
+                if dlen in (1, 3, 6):
+                    raise _Corrupt32(olen - remaining - 1)
+                break
+            idx = _B32.find(chr(c)) if c < 128 else -1
+            if idx < 0:
+                raise _Corrupt32(olen - remaining - 1)
+            vals.append(idx)
+            j += 1
+        vals += [0] * (8 - len(vals))
+        val = 0
+        for v in vals:
+            val = val << 5 | v
+        nbytes = {8: 5, 7: 4, 5: 3, 4: 2, 2: 1}.get(dlen, 0)
+        out += val.to_bytes(5, "big")[:nbytes]
+    return bytes(out)
+
+
 @go_func(STRING)
 def b64dec(s):
     """base64.StdEncoding decode; on bad input Sprig returns Go's error text instead of failing."""
-    err = _b64_error(s)
-    if err:
-        return err
-    return from_go_bytes(base64.b64decode(s))
-
-
-def _b64_error(s: str) -> str:
-    # Go's decoder reports the offset of the first bad byte ("illegal base64 data at input byte N").
-    data = go_bytes(s).replace(b"\r", b"").replace(b"\n", b"")
-    alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-    raw = go_bytes(s)
-    pos = 0
-    for i, b in enumerate(raw):
-        if b in (13, 10):
-            continue
-        if b not in alphabet and b != 61:
-            return "illegal base64 data at input byte %d" % pos
-        pos += 1
     try:
-        base64.b64decode(data, validate=True)
-    except (binascii.Error, ValueError):
-        stripped = data.rstrip(b"=")
-        if len(data) % 4 != 0 or b"=" in stripped:
-            bad = len(stripped) if b"=" not in stripped else stripped.index(b"=")
-            if len(data) % 4 != 0 and b"=" not in stripped:
-                bad = len(data) - (len(data) % 4)
-            return "illegal base64 data at input byte %d" % bad
-        return "illegal base64 data at input byte %d" % len(stripped)
+        return from_go_bytes(go_b64decode(go_bytes(s)))
+    except _Corrupt as exc:
+        return str(exc)
+
+
+def b64_error(s: str) -> str:
+    """Go's base64 error text for ``s`` ("" when it decodes)."""
+    try:
+        go_b64decode(go_bytes(s))
+    except _Corrupt as exc:
+        return str(exc)
     return ""
 
 
@@ -60,18 +142,11 @@ def b32enc(s):
 
 @go_func(STRING)
 def b32dec(s):
-    """base32.StdEncoding decode; on bad input returns an error text like Sprig."""
+    """base32.StdEncoding decode; on bad input returns Go's error text like Sprig."""
     try:
-        return from_go_bytes(base64.b32decode(go_bytes(s)))
-    except (binascii.Error, ValueError):
-        return "illegal base32 data at input byte %d" % _first_bad_b32(s)
-
-
-def _first_bad_b32(s: str) -> int:
-    for i, ch in enumerate(s):
-        if ch not in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567=":
-            return i
-    return len(s.rstrip("="))
+        return from_go_bytes(go_b32decode(go_bytes(s)))
+    except _Corrupt as exc:
+        return str(exc)
 
 
 # Go encoding/json ------------------------------------------------------------------------------------------------
