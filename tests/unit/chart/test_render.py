@@ -175,3 +175,29 @@ def test_release_matches_stored_helm_record(record_name, tgz):
             assert a["manifest"] == b["manifest"]
         else:  # randAlphaNum suffix in podinfo's test pods
             assert a["name"][:-6] == b["name"][:-6]
+
+
+def test_nested_library_charts_and_globals_like_helm(make_chart):
+    path = make_chart({
+        "Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n"
+                      "  - {name: lib, version: 0.1.0}\n  - {name: web, version: 0.1.0, alias: front}\n",
+        "values.yaml": "global: {env: prod}\nfront: {port: 8080}\n",
+        "templates/cm.yaml": 'kind: ConfigMap\ndata:\n  x: {{ include "lib.name" . }}\n'
+                             '  y: {{ include "inner.greet" . }}\n  env: {{ .Values.global.env }}\n',
+        "templates/NOTES.txt": "notes {{ .Chart.Name }}",
+        "charts/lib/Chart.yaml": "apiVersion: v2\nname: lib\nversion: 0.1.0\ntype: library\ndependencies:\n"
+                                 "  - {name: inner, version: 0.1.0}\n",
+        "charts/lib/templates/_names.tpl": '{{ define "lib.name" }}{{ .Release.Name }}-{{ .Chart.Name }}{{ end }}',
+        "charts/lib/templates/ignored.yaml": "kind: Ignored\n",
+        "charts/lib/charts/inner/Chart.yaml": "apiVersion: v2\nname: inner\nversion: 0.1.0\ntype: library\n",
+        "charts/lib/charts/inner/templates/_g.tpl": '{{ define "inner.greet" }}hi {{ .Values.global.env }}{{ end }}',
+        "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+        "charts/web/values.yaml": "port: 80\nglobal: {env: dev, zone: a}\n",
+        "charts/web/templates/svc.yaml": "kind: Service\nport: {{ .Values.port }}\nenv: {{ .Values.global.env }}\n"
+                                         "zone: {{ .Values.global.zone }}\nname: {{ .Chart.Name }}\n",
+        "charts/web/templates/NOTES.txt": "web notes",
+    })
+    ours = render_chart(path, {"global": {"env": "stage"}})
+    assert ours == helm_python.Chart.load(path).render({"global": {"env": "stage"}}, name="release-name",
+                                                       namespace="default")
+    assert "app/charts/front/templates/svc.yaml" in ours
