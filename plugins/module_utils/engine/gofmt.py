@@ -381,7 +381,9 @@ def _format_int(value: int, verb: str, spec: _Spec) -> str:
     if verb == "q":
         return _pad(go_quote(_rune(value), ascii_only=spec.plus, quote="'"), spec)
     if verb == "U":
-        text = "U+%04X" % value if value >= 0 else "U+-%04X" % -value
+        if value < 0:
+            value += 1 << 64  # Go formats the operand as a uint64
+        text = "U+%04X" % value
         if spec.sharp and 0 <= value <= 0x10FFFF and _rune(value).isprintable():
             text += " '" + _rune(value) + "'"
         return _pad(text, spec)

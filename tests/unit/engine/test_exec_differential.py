@@ -12,7 +12,8 @@ import pytest
 from _helmref import helm_render_error, helm_render_many, ours_error, ours_render_many
 
 VALUES = {"s": "str", "n": 3, "f": 1.5, "z": 0, "t": True, "e": "", "l": ["a", "b", None], "el": [],
-          "m": {"a": 1, "b": {"c": "d"}, "n": None}, "nums": [1, 2.5, -3]}
+          "m": {"a": 1, "b": {"c": "d"}, "n": None, "u": "h\u00e9 <&>"}, "nums": [1, 2.5, -3, 1e6, 0.0001, 1e-7],
+          "big": 12345678.9, "neg": -0.5, "deep": {"x": [{"y": {"z": "w"}}]}}
 FIELDS = [".Values.s", ".Values.n", ".Values.f", ".Values.z", ".Values.t", ".Values.e", ".Values.l", ".Values.el",
           ".Values.m", ".Values.m.a", ".Values.m.b", ".Values.m.b.c", ".Values.m.n", ".Values.nums",
           ".Values.missing", "$.Values.s", "$.Values.m"]
@@ -104,3 +105,97 @@ def test_errors_match_helm(ours):
         if got != expected:
             mismatches[case] = (CASES[case], expected, got)
     assert mismatches == {}
+
+
+# -- mostly valid templates: printing, formatting and control flow over every kind of value ---------------------
+
+ANY = [".Values.s", ".Values.n", ".Values.f", ".Values.z", ".Values.t", ".Values.e", ".Values.l", ".Values.el",
+       ".Values.m", ".Values.m.a", ".Values.m.b", ".Values.m.b.c", ".Values.m.n", ".Values.nums", ".Values.missing",
+       ".Values.big", ".Values.neg", ".Values.deep", "(index .Values.deep.x 0).y.z", "(index .Values.l 2)",
+       '"lit"', "1", "2.5", "true", "nil", "'x'", "`r`", "-7", "1e21", "0.1"]
+STRINGS = [".Values.s", ".Values.e", ".Values.m.b.c", ".Values.m.u", '"a b"', '"<x>"', "(print .Values.n)",
+           '(printf "%05.1f" .Values.f)']
+FORMATS = ['"%v"', '"%d"', '"%s"', '"%q"', '"%5.2f|%-4v|"', '"%x %X"', '"%T"', '"%v %v"', '"%+v"', '"%t"', '"%e"',
+           '"%g"', '"%08.3f"', '"%c"', '"%U"', '"%o"', '"%b"', '"%#v"', '"%[2]v %[1]v"']
+
+
+class _ValidGenerator(object):
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def expr(self) -> str:
+        rng = self.rng
+        r = rng.random()
+        if r < 0.2:
+            return rng.choice(ANY)
+        if r < 0.4:
+            return "printf %s %s" % (rng.choice(FORMATS), " ".join(rng.choice(ANY) for _ in range(rng.randint(0, 3))))
+        if r < 0.5:
+            return rng.choice(["print", "println"]) + " " + " ".join(rng.choice(ANY) for _ in range(rng.randint(0, 4)))
+        if r < 0.6:
+            return rng.choice(["html", "js", "urlquery"]) + " " + " ".join(rng.choice(ANY)
+                                                                         for _ in range(rng.randint(1, 2)))
+        if r < 0.7:
+            return rng.choice(["and", "or"]) + " " + " ".join(rng.choice(ANY) for _ in range(rng.randint(1, 3)))
+        if r < 0.75:
+            return "not " + rng.choice(ANY)
+        if r < 0.85:
+            return rng.choice(["eq", "ne", "lt", "le", "gt", "ge"]) + " " + rng.choice(STRINGS) + " " + \
+                rng.choice(STRINGS)
+        if r < 0.9:
+            return "len " + rng.choice(STRINGS + [".Values.l", ".Values.m", ".Values.nums", ".Values.el"])
+        return "index .Values.m " + rng.choice(['"a"', '"b"', '"zz"', '"u"'])
+
+    def pipe(self) -> str:
+        text = self.expr()
+        if self.rng.random() < 0.3:
+            text += " | " + self.rng.choice(["print", "html", "js", "urlquery", "println", 'printf "[%v]"', "not"])
+        return text
+
+    def body(self, depth: int) -> str:
+        rng = self.rng
+        out = []
+        for _ in range(rng.randint(1, 4)):
+            ws = rng.choice(["", " ", "\n", "\n  ", "  \n"])
+            r = rng.random()
+            if r < 0.5 or depth > 2:
+                out.append(ws + rng.choice(["{{ ", "{{- "]) + self.pipe() + rng.choice([" }}", " -}}"]))
+            elif r < 0.65:
+                text = "{{ if " + self.pipe() + " }}" + self.body(depth + 1)
+                if rng.random() < 0.3:
+                    text += "{{ else if " + self.pipe() + " }}" + self.body(depth + 1)
+                if rng.random() < 0.5:
+                    text += "{{ else }}" + self.body(depth + 1)
+                out.append(ws + text + "{{ end }}")
+            elif r < 0.8:
+                decl = rng.choice(["", "$v := ", "$i, $v := "])
+                source = rng.choice([".Values.l", ".Values.m", ".Values.nums", ".Values.el", ".Values.missing", "3",
+                                     "0", ".Values.deep.x"])
+                if source in ("3", "0") and decl == "$i, $v := ":
+                    decl = "$v := "
+                inner = self.body(depth + 1).replace(".Values", "$.Values").replace("$$", "$")
+                text = "{{ range " + decl + source + " }}{{ . }}" + ("{{ $v }}" if decl else "") + inner
+                if rng.random() < 0.4:
+                    text += "{{ else }}" + self.body(depth + 1)
+                out.append(ws + text + "{{ end }}")
+            elif r < 0.9:
+                inner = self.body(depth + 1).replace(".Values", "$.Values").replace("$$", "$")
+                text = "{{ with " + rng.choice([".Values.m", ".Values.deep", ".Values.missing", ".Values.s",
+                                                ".Values.e"]) + " }}{{ . }}" + inner
+                if rng.random() < 0.4:
+                    text += "{{ else }}" + self.body(depth + 1)
+                out.append(ws + text + "{{ end }}")
+            else:
+                out.append(ws + "{{ $x := " + self.pipe() + " }}{{ $x }}{{ $x = " + rng.choice(ANY) + " }}{{ $x }}")
+        return "".join(out)
+
+
+VALID_CASES = {"v%03d" % i: _ValidGenerator(seed).body(0) for i, seed in enumerate(range(7000, 7250))}
+
+
+def test_mostly_valid_templates_match_helm():
+    ours = ours_render_many(VALID_CASES, VALUES)
+    rendered = {case: VALID_CASES[case] for case in VALID_CASES if isinstance(ours[case], str)}
+    assert len(rendered) >= 200
+    reference = helm_render_many(rendered, VALUES)
+    assert {case: ours[case] for case in rendered} == reference
