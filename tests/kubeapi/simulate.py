@@ -169,9 +169,31 @@ def _ensure_replicaset(sim, dep, replicas, ready):
         rs["metadata"]["resourceVersion"] = store._next_rv()
         bucket[key] = rs
         store._emit(rs_res, "ADDED", rs)
-    else:
-        store.set_status(rs_res, meta.get("namespace"), name, status)
+    elif rs["spec"].get("replicas") != replicas or rs.get("status") != status:
+        rs = copy.deepcopy(rs)
+        rs["spec"]["replicas"] = replicas
+        rs["status"] = status
+        rs["metadata"]["resourceVersion"] = store._next_rv()
+        bucket[key] = rs
+        store._emit(rs_res, "MODIFIED", rs)
+    _scale_down_old(store, rs_res, bucket, meta, name)
     return name
+
+
+def _scale_down_old(store, rs_res, bucket, dep_meta, current):
+    """A finished rollout leaves the Deployment's older ReplicaSets at zero replicas."""
+    for key, rs in list(bucket.items()):
+        refs = rs["metadata"].get("ownerReferences") or []
+        if rs["metadata"]["name"] == current or not any(r.get("uid") == dep_meta["uid"] for r in refs):
+            continue
+        if (rs.get("spec") or {}).get("replicas") == 0:
+            continue
+        rs = copy.deepcopy(rs)
+        rs["spec"]["replicas"] = 0
+        rs["status"] = {"replicas": 0, "observedGeneration": rs["metadata"].get("generation", 1)}
+        rs["metadata"]["resourceVersion"] = store._next_rv()
+        bucket[key] = rs
+        store._emit(rs_res, "MODIFIED", rs)
 
 
 def _statefulset(sim, resource, obj):

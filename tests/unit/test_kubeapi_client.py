@@ -474,6 +474,11 @@ def test_deployment_becomes_ready_after_spec_changes(emulator, dyn, ns):
     deps.patch(name="ready", namespace=ns, body={"spec": {"replicas": 3}},
                content_type="application/merge-patch+json")
     assert wait_for(lambda: _ready(deps, "ready", ns), timeout=10)
+    deps.patch(name="ready", namespace=ns, content_type="application/merge-patch+json",
+               body={"spec": {"template": {"metadata": {"annotations": {"rev": "2"}}}}})
+    assert wait_for(lambda: _ready(deps, "ready", ns), timeout=10)
+    sets = dyn.resources.get(api_version="apps/v1", kind="ReplicaSet").get(namespace=ns, label_selector="app=ready")
+    assert sorted(rs.spec.replicas for rs in sets.items) == [0, 3]
 
 
 def test_failing_deployment_and_job(emulator, dyn, ns):
