@@ -6,7 +6,7 @@
 * :func:`parse_set_string` (``--set-string``): the same syntax, every value a string.
 * :func:`parse_set_json` (``--set-json``): each value is a JSON document (``a={"b":[1,2]}``).
 * :func:`parse_set_file` (``--set-file``): each value is a path whose contents become the string value.
-* :func:`parse_set_literal` (``--set-literal``): one key, the rest of the text verbatim as the value.
+* :func:`parse_set_literal` (``--set-literal``): a key path (no escapes), then the rest of the text verbatim.
 
 All take ``(expression, into=None)`` and return the dict (``into`` is updated in place when given, like ParseInto).
 Errors raise ValuesError with Helm's wording plus the offending expression (file contents never appear).
