@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import inspect
+import weakref
 
 from . import nodes as nd
 from .builtins import BUILTINS
@@ -69,7 +70,7 @@ def fail(state: State, node, message: str):
 
 # -- function arity -----------------------------------------------------------------------------------------------
 
-_ARITY = {}
+_ARITY = weakref.WeakKeyDictionary()  # per-render closures (include, tpl) must not be kept alive here
 
 
 def arity(fn):
@@ -78,7 +79,7 @@ def arity(fn):
     bound = key is not fn
     try:
         result = _ARITY.get(key)
-    except TypeError:
+    except TypeError:  # not weak-referenceable (a C function): compute every time
         result = None
         key = None
     if result is None:
