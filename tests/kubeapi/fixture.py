@@ -3,7 +3,7 @@
     from kubeapi.fixture import KubeAPIServer
     with KubeAPIServer() as api:
         api.kubeconfig, api.url        # kubeconfig path, https://127.0.0.1:PORT
-        api.request_log()              # [RequestRecord(method, path, query, content_type, user_agent)]
+        api.request_log()              # [RequestRecord(method, path, query, content_type)] (+ .user_agent, .time)
         api.clear_request_log()
 """
 from __future__ import annotations
@@ -24,7 +24,19 @@ import yaml
 
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-RequestRecord = collections.namedtuple("RequestRecord", "method path query content_type user_agent")
+class RequestRecord(collections.namedtuple("RequestRecord", "method path query content_type")):
+    """One logged request: a 4-tuple (method, path, query, content_type) with two more attributes,
+    ``user_agent`` (str) and ``time`` (Unix seconds when it arrived, float)."""
+
+    user_agent = ""
+    time = 0.0
+
+
+def _record(entry):
+    rec = RequestRecord(entry["method"], entry["path"], entry["query"], entry["content_type"])
+    rec.user_agent = entry.get("user_agent", "")
+    rec.time = entry.get("time", 0.0)
+    return rec
 
 
 class KubeAPIServerError(RuntimeError):
@@ -93,10 +105,10 @@ class KubeAPIServer:
             raise KubeAPIServerError("kubeapi control request %s %s failed: %s" % (method, path, exc))
 
     def request_log(self):
-        """Every API request served so far, oldest first: list of RequestRecord(method, path, query,
-        content_type, user_agent); query is the raw query string, content_type without parameters."""
-        return [RequestRecord(r["method"], r["path"], r["query"], r["content_type"], r.get("user_agent", ""))
-                for r in self._control("GET", "/_kubeapi/requests")["requests"]]
+        """Every API request served so far, oldest first: list of RequestRecord (method, path, query,
+        content_type; also .user_agent and .time); query is the raw query string, content_type has no
+        parameters."""
+        return [_record(r) for r in self._control("GET", "/_kubeapi/requests")["requests"]]
 
     def clear_request_log(self):
         """Forget the requests logged so far."""

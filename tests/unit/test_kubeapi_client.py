@@ -637,3 +637,10 @@ def test_immutable_fields_are_rejected_on_update(core, dyn, ns):
         core.patch_namespaced_config_map("frozen", ns, {"data": {"a": "2"}})
     assert _status(err.value)["message"] == \
         'ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set'
+
+
+def test_request_records_unpack_to_four_fields(core, ns, kubeapi_log):
+    core.list_namespaced_config_map(ns, label_selector="a=b")
+    (method, path, query, content_type), = kubeapi_log.request_log()
+    assert (method, path, query) == ("GET", "/api/v1/namespaces/%s/configmaps" % ns, "labelSelector=a%3Db")
+    assert kubeapi_log.request_log()[0].user_agent.startswith("OpenAPI-Generator/")
