@@ -44,7 +44,8 @@ STRING_FUNCS = [
     "adler32sum .", "replace \"a\" \"-\" .", "splitList \" \" .", "indent 2 .", "contains \"a\" .", "len .",
     "substr 0 4 .", "trimAll \" _\" .", "toString .", "cat . .", "b64dec (b64enc .)", "plural \"x\" \"y\" (len .)",
     "regexReplaceAll \"[^a-z0-9]+\" . \"-\"", "regexFindAll \"[A-Z]+|\\\\d+\" . -1", "regexSplit \"\\\\s+\" . -1",
-    "regexMatch \"^\\\\w+$\" .", "base .", "dir .", "clean .", "ext .",
+    "regexMatch \"^\\\\w+$\" .", "toPrettyJson (dict \"k\" . \"l\" (list . 1.5))", "toRawJson (list .)",
+    "mustToRawJson (dict . 1)", "toJson .", "mustFromJson (toJson .)", "base .", "dir .", "clean .", "ext .",
 ]
 
 NUMBER_FUNCS = [

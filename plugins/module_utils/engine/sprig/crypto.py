@@ -9,7 +9,6 @@ certificates, X.509 v3 with Sprig's key usages, "$2a$10$" bcrypt hashes.
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime
 import hashlib
 import hmac
@@ -331,13 +330,14 @@ def buildCustomCert(b64cert, b64key):
     """Sprig buildCustomCert: a certificate struct from base64-encoded PEM certificate and key (validated)."""
     _need_cryptography()
     from cryptography import x509
+    from .encoding import _Corrupt, go_b64decode
     try:
-        cert = base64.b64decode(b64cert, validate=True)
-    except (binascii.Error, ValueError):
+        cert = go_b64decode(b64cert.encode("utf-8", "surrogateescape"))
+    except _Corrupt:
         raise FuncError("unable to decode base64 certificate")
     try:
-        key = base64.b64decode(b64key, validate=True)
-    except (binascii.Error, ValueError):
+        key = go_b64decode(b64key.encode("utf-8", "surrogateescape"))
+    except _Corrupt:
         raise FuncError("unable to decode base64 private key")
     if b"-----BEGIN" not in cert:
         raise FuncError("unable to decode certificate")
