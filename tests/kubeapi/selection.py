@@ -76,14 +76,38 @@ def match_labels(reqs, labels):
     return True
 
 
-_FIELDS = {"metadata.name": ("metadata", "name"), "metadata.namespace": ("metadata", "namespace")}
+# Field selectors each kind supports besides metadata.name and metadata.namespace (the registries'
+# GetAttrs / AddFieldLabelConversionFunc in pkg/registry and pkg/apis/*/v1/conversion.go).
+SUPPORTED_FIELDS = {
+    "Pod": {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
+            "spec.hostNetwork", "status.phase", "status.podIP", "status.podIPs", "status.nominatedNodeName"},
+    "Secret": {"type"},
+    "Event": {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+              "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason",
+              "reportingComponent", "source", "type"},
+    "Namespace": {"status.phase"},
+    "Node": {"spec.unschedulable"},
+    "ReplicaSet": {"status.replicas"},
+    "ReplicationController": {"status.replicas"},
+    "Job": {"status.successful"},
+    "Service": {"spec.clusterIP", "spec.type"},
+    "CertificateSigningRequest": {"spec.signerName"},
+}
+
+
+def check_field_selector(kind, reqs):
+    """Raise SelectorError('field label not supported: X') for fields the kind cannot select on."""
+    allowed = {"metadata.name", "metadata.namespace"} | SUPPORTED_FIELDS.get(kind, set())
+    for path, _, _ in reqs:
+        field = ".".join(path)
+        if field not in allowed:
+            raise SelectorError('field label not supported: %s' % field)
 
 
 def parse_field_selector(text):
     """Parse a field selector into [(field path tuple, op, value)]; op '=' or '!='.
 
-    Supported fields: metadata.name, metadata.namespace (all kinds), plus any other dotted path (compared as
-    string). Raises SelectorError.
+    Any dotted path parses; check_field_selector() says whether a kind supports it. Raises SelectorError.
     """
     reqs = []
     for part in _split(text or ""):

@@ -22,7 +22,7 @@ import yaml
 
 from . import discovery, protobuf
 from .errors import ApiError, bad_request, resource_not_found
-from .selection import SelectorError, parse_field_selector, parse_label_selector
+from .selection import SelectorError, check_field_selector, parse_field_selector, parse_label_selector
 from .store import APPLY, WriteOptions
 
 PROTOBUF = "application/vnd.kubernetes.protobuf"
@@ -288,7 +288,7 @@ class Handler(BaseHTTPRequestHandler):
                                                self._write_opts(query, resource))
                 return self._send_json(201, obj, extra=self._warn())
             if method == "DELETE":
-                labels, fields = self._selectors(query)
+                labels, fields = self._selectors(query, resource)
                 items = self.server.store.delete_collection(resource, namespace, labels, fields,
                                                             self._write_opts(query, resource, body, content_type))
                 return self._send_json(200, {"kind": resource.kind + "List", "apiVersion": resource.group_version,
@@ -367,15 +367,17 @@ class Handler(BaseHTTPRequestHandler):
         self._last_opts = opts
         return opts
 
-    def _selectors(self, query):
+    def _selectors(self, query, resource=None):
         try:
-            return (parse_label_selector(_first(query, "labelSelector", "")),
-                    parse_field_selector(_first(query, "fieldSelector", "")))
+            fields = parse_field_selector(_first(query, "fieldSelector", ""))
+            if resource is not None and resource.crd is None:
+                check_field_selector(resource.kind, fields)
+            return parse_label_selector(_first(query, "labelSelector", "")), fields
         except SelectorError as exc:
             raise bad_request(str(exc))
 
     def _list(self, resource, namespace, query):
-        labels, fields = self._selectors(query)
+        labels, fields = self._selectors(query, resource)
         items, rv = self.server.store.list(resource, namespace, labels, fields)
         meta = {"resourceVersion": rv}
         token = _first(query, "continue")
@@ -409,7 +411,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def _watch(self, resource, namespace, query):
-        labels, fields = self._selectors(query)
+        labels, fields = self._selectors(query, resource)
         send_initial = _first(query, "sendInitialEvents") == "true"
         if send_initial and _first(query, "resourceVersionMatch") != "NotOlderThan":
             raise ApiError(422, "Invalid", "resourceVersionMatch: Forbidden: sendInitialEvents requires setting "

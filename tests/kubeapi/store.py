@@ -423,7 +423,7 @@ class Store:
                 meta.get("name"), name))
         if meta.get("managedFields"):
             raise bad_request("metadata.managedFields must be nil")
-        self._validate_fields(resource, applied, Strictly(opts))
+        self._validate_fields(resource, applied, opts)
         status_sub = opts.subresource == "status"
         if old is None:
             if status_sub:
@@ -612,15 +612,6 @@ class Store:
             for g, p, o in state.get("objects", []):
                 meta = o["metadata"]
                 self.objects.setdefault((g, p), {})[(meta.get("namespace"), meta["name"])] = o
-
-
-class Strictly:
-    """WriteOptions view used for apply: the apiserver rejects unknown fields in an applied configuration
-    only with fieldValidation=Strict, otherwise it warns."""
-
-    def __init__(self, opts):
-        self.validation = opts.validation
-        self.warnings = opts.warnings
 
 
 def opts_no_fields(opts):

@@ -644,3 +644,13 @@ def test_request_records_unpack_to_four_fields(core, ns, kubeapi_log):
     (method, path, query, content_type), = kubeapi_log.request_log()
     assert (method, path, query) == ("GET", "/api/v1/namespaces/%s/configmaps" % ns, "labelSelector=a%3Db")
     assert kubeapi_log.request_log()[0].user_agent.startswith("OpenAPI-Generator/")
+
+
+def test_unsupported_field_selectors_are_rejected(core, ns):
+    with pytest.raises(ApiException) as err:
+        core.list_namespaced_config_map(ns, field_selector="data.a=1")
+    assert err.value.status == 400 and _status(err.value)["message"] == "field label not supported: data.a"
+    core.create_namespaced_secret(ns, {"metadata": {"name": "typed"}, "type": "helm.sh/release.v1"})
+    core.create_namespaced_secret(ns, {"metadata": {"name": "plain"}})
+    found = core.list_namespaced_secret(ns, field_selector="type=helm.sh/release.v1").items
+    assert [s.metadata.name for s in found] == ["typed"]
