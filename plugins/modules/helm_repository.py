@@ -58,7 +58,7 @@ options:
 extends_documentation_fragment:
   - helmkit.core.repo_auth
 author:
-  - helmkit.core contributors
+  - helmkit maintainers (@helmkit)
 """
 
 EXAMPLES = r"""

@@ -53,7 +53,7 @@ class RepositoryEntry(object):
     pass_credentials_all. ``password`` is a secret: it is never part of ``repr()`` or :meth:`public_dict`.
     """
 
-    __slots__ = tuple(attr for _, attr in _ENTRY_KEYS)
+    __slots__ = tuple(pair[1] for pair in _ENTRY_KEYS)
 
     def __init__(self, name, url, username="", password="", cert_file="", key_file="", ca_file="",
                  insecure_skip_tls_verify=False, pass_credentials_all=False):
@@ -160,8 +160,8 @@ class HelmPaths(object):
         self.repository_cache = repository_cache
 
     def __repr__(self):
-        return "HelmPaths(repository_config=%r, repository_cache=%r)" % (self.repository_config,
-                                                                        self.repository_cache)
+        return "HelmPaths(repository_config=%r, repository_cache=%r)" % (
+            self.repository_config, self.repository_cache)
 
 
 def _home_dir(env, helm_var, xdg_var, linux_default, darwin_default):

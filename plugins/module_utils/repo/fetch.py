@@ -131,16 +131,16 @@ def _http_options(entry_or_none, username, password, pass_credentials, ca_file, 
 
 
 def _resolve_with_refresh(cache_dir, cache_name, repo_url, chart, version, devel, label, http_options):
-    """Resolve from the cached index; download the index again when needed. Returns (ChartVersion, refreshed)."""
+    """Resolve from the cached index; download the index again when needed. Returns the ChartVersion."""
     yaml_path = index_cache_path(cache_dir, cache_name)
     with locked(yaml_path):
         if os.path.isfile(yaml_path):
             try:
-                return resolve(load_cached_index(yaml_path), chart, version, devel, repository=label), False
+                return resolve(load_cached_index(yaml_path), chart, version, devel, repository=label)
             except RepositoryError:
                 pass  # stale or corrupt cache: fall through to a fresh download
         index = update_index_cache(cache_dir, cache_name, repo_url, **http_options)
-        return resolve(index, chart, version, devel, repository=label), True
+        return resolve(index, chart, version, devel, repository=label)
 
 
 def fetch_chart(chart_ref, version=None, repo_url=None, username=None, password=None, pass_credentials=False,
@@ -157,9 +157,9 @@ def fetch_chart(chart_ref, version=None, repo_url=None, username=None, password=
     if not chart_ref or not isinstance(chart_ref, str):
         raise RepositoryError("chart reference is empty; give a path, a URL, repo/chart or a name with repo_url")
     if chart_ref.startswith("oci://") or (repo_url or "").startswith("oci://"):
+        oci_ref = chart_ref if chart_ref.startswith("oci://") else repo_url
         raise RepositoryError("%s is an OCI registry reference; OCI charts are pulled with the registry client, "
-                              "not from a chart repository" % (chart_ref if chart_ref.startswith("oci://")
-                                                                else repo_url))
+                              "not from a chart repository" % oci_ref)
     paths = helm_paths(repository_config, repository_cache)
     cache_dir = chart_cache_dir(paths.repository_cache)
 
@@ -193,8 +193,8 @@ def fetch_chart(chart_ref, version=None, repo_url=None, username=None, password=
 
     options = _http_options(entry, username, password, pass_credentials, ca_file, cert_file, key_file,
                             insecure_skip_tls_verify, timeout)
-    cv, _ = _resolve_with_refresh(paths.repository_cache, cache_name, base_url, chart, version, devel, label,
-                                  options)
+    cv = _resolve_with_refresh(paths.repository_cache, cache_name, base_url, chart, version, devel, label,
+                               options)
     if not cv.urls:
         raise RepositoryError('chart "%s" version "%s" in repository "%s" has no download URL in the index'
                               % (chart, cv.version, label))

@@ -111,7 +111,7 @@ class IndexFile(object):
 
 def _sort_versions(versions):
     """Highest first (Helm's ``SortEntries``); every version here already parsed."""
-    return [cv for _, cv in sorted(versions, key=lambda pair: pair[0], reverse=True)]
+    return [pair[1] for pair in sorted(versions, key=lambda pair: pair[0], reverse=True)]
 
 
 def _valid_version(meta):
@@ -373,7 +373,7 @@ def _origin(url):
 
 
 def _get_following_redirects(client, url, origin, username, password, pass_credentials, limit=10):
-    for _ in range(limit):
+    for _hop in range(limit):
         headers = {"User-Agent": "Helm/4 helmkit.core"}
         if username and password and (_origin(url) == origin or pass_credentials):
             headers["Authorization"] = _basic_auth_header(username, password)
