@@ -327,11 +327,11 @@ class Handler(BaseHTTPRequestHandler):
             return None
         return {"Warning": ", ".join('299 - "%s"' % w.replace('"', '\\"') for w in opts.warnings)}
 
-    def _decode(self, body, content_type):
+    def _decode(self, body, content_type, expect_kind=None):
         ctype = content_type.split(";")[0].strip()
         if ctype == PROTOBUF:
             try:
-                return protobuf.decode(body)
+                return protobuf.decode(body, expect_kind=expect_kind)
             except (protobuf.ProtobufError, UnicodeDecodeError) as exc:
                 raise ApiError(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
                                                             "accepted media types include: application/json, "
@@ -347,13 +347,13 @@ class Handler(BaseHTTPRequestHandler):
             raise bad_request("error decoding YAML: %s" % exc)
 
     def _write_opts(self, query, resource, body=None, content_type="", sub=""):
-        delete_opts = {}
-        if body:
-            delete_opts = self._decode(body, content_type) or {} if content_type.split(";")[0].strip() != PROTOBUF \
-                else protobuf.decode(body, expect_kind="DeleteOptions")
+        delete_opts = (self._decode(body, content_type, expect_kind="DeleteOptions") or {}) if body else {}
+        if not isinstance(delete_opts, dict):
+            raise bad_request("the body of the request was in an unknown format")
         dry = query.get("dryRun", []) + list(delete_opts.get("dryRun") or [])
-        if any(d != "All" for d in dry):
-            raise bad_request("dryRun: Unsupported value: %r: supported values: \"All\"" % dry[0])
+        bad = [d for d in dry if d != "All"]
+        if bad:
+            raise bad_request('dryRun: Unsupported value: "%s": supported values: "All"' % bad[0])
         agent = self.headers.get("User-Agent", "unknown").split("/")[0] or "unknown"
         opts = WriteOptions(dry_run=bool(dry), manager=_first(query, "fieldManager") or agent[:128],
                             force=_first(query, "force") in ("true", "1", "True"),

@@ -628,10 +628,11 @@ def _same_owner(entry, me):
 
 
 def _position(entries, me):
+    """Where the manager's refreshed entry goes: its old place, or last."""
     for i, e in enumerate(entries):
         if _same_owner(e, me):
-            return min(i, len(entries))
-    return len([e for e in entries if not _same_owner(e, me)])
+            return i
+    return len(entries)
 
 
 def _ordered_entry(e):
