@@ -7,11 +7,10 @@ Helm v4 applies every object with ``PATCH <object>?fieldManager=<manager>&fieldV
 """
 from __future__ import annotations
 
-import time
-
 from ..errors import KubeError
 from .client import ApiError
 from .objects import describe, ownership_error, with_ownership
+from .wait import poll_until
 
 APPLY_CONTENT_TYPE = "application/apply-patch+yaml"
 
@@ -147,15 +146,7 @@ class Applier:
 
     def wait_gone(self, objects: list, timeout: float) -> None:
         """Wait up to ``timeout`` seconds until every object in ``objects`` is gone (GET gives 404)."""
-        deadline = time.monotonic() + max(0.0, float(timeout))
-        pending = list(objects)
-        delay = 0.05
-        while pending:
-            pending = [obj for obj in pending if self.get(obj) is not None]
-            if not pending:
-                return
-            if time.monotonic() >= deadline:
-                raise KubeError("timed out after %gs waiting for deletion of: %s"
-                                % (timeout, ", ".join(describe(obj) for obj in pending)))
-            time.sleep(delay)
-            delay = min(delay * 2, 1.0)
+        pending = poll_until(objects, lambda obj: self.get(obj) is None, timeout)
+        if pending:
+            raise KubeError("timed out after %gs waiting for deletion of: %s"
+                            % (timeout, ", ".join(describe(obj) for obj in pending)))

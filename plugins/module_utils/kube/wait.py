@@ -183,25 +183,30 @@ def wait_ready(applier, objects: list, timeout: float) -> None:
                         "objects with kubectl describe." % (timeout, "; ".join(not_ready)))
 
 
+def poll_until(items: list, done, timeout: float) -> list:
+    """Call ``done(item)`` for the items not yet done, with a growing pause (50 ms up to 1 s), until all are done
+    or ``timeout`` seconds pass. Returns the items still not done (empty when all finished)."""
+    deadline = time.monotonic() + max(0.0, float(timeout))
+    pending = list(items)
+    delay = 0.05
+    while True:
+        pending = [item for item in pending if not done(item)]
+        if not pending or time.monotonic() >= deadline:
+            return pending
+        time.sleep(delay)
+        delay = min(delay * 2, 1.0)
+
+
+def _established(applier, crd: dict) -> bool:
+    condition = _condition(applier.get(crd) or {}, "Established")
+    return bool(condition) and condition.get("status") == "True"
+
+
 def wait_established(applier, crds: list, timeout: float) -> None:
     """Wait up to ``timeout`` seconds until every CustomResourceDefinition in ``crds`` has ``Established=True``,
     as Helm does before installing the chart's other objects. Raises :class:`KubeError` naming those that are not.
     """
-    deadline = time.monotonic() + max(0.0, float(timeout))
-    pending = list(crds)
-    delay = 0.05
-    while pending:
-        still = []
-        for crd in pending:
-            live = applier.get(crd)
-            established = _condition(live or {}, "Established")
-            if not (established and established.get("status") == "True"):
-                still.append(crd)
-        pending = still
-        if not pending:
-            return
-        if time.monotonic() >= deadline:
-            raise KubeError("timed out after %gs waiting for CustomResourceDefinitions to be established: %s"
-                            % (timeout, ", ".join((c.get("metadata") or {}).get("name", "?") for c in pending)))
-        time.sleep(delay)
-        delay = min(delay * 2, 1.0)
+    pending = poll_until(crds, lambda crd: _established(applier, crd), timeout)
+    if pending:
+        raise KubeError("timed out after %gs waiting for CustomResourceDefinitions to be established: %s"
+                        % (timeout, ", ".join((c.get("metadata") or {}).get("name", "?") for c in pending)))

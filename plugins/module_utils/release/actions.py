@@ -138,12 +138,8 @@ def _new_release(options: ReleaseOptions, rendered, config: dict, version: int, 
 
 
 def _namespace_missing(applier: Applier) -> bool:
-    try:
-        return applier.client.request("GET", "/api/v1/namespaces/%s" % applier.namespace) is None
-    except HelmkitError as exc:
-        if getattr(exc, "status", None) == 404:
-            return True
-        raise
+    namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": applier.namespace}}
+    return applier.get(namespace) is None
 
 
 def ensure_present(client, options: ReleaseOptions, chart, values: dict, render) -> ActionResult:

@@ -49,8 +49,12 @@ def sorted_map(value):
 
 
 def _empty(value) -> bool:
-    return value is None or value is False or value == "" or value == 0 and not isinstance(value, float) \
-        or (isinstance(value, (dict, list)) and not value)
+    """Go's ``omitempty``: nil, false, 0, "" and empty maps and slices are left out."""
+    if value is None or isinstance(value, bool):
+        return not value
+    if isinstance(value, (str, dict, list, int, float)):
+        return not value
+    return False
 
 
 def _struct(data: dict, order, keep=()) -> dict:
