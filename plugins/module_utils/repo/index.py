@@ -330,8 +330,9 @@ def http_get(url, username=None, password=None, pass_credentials=False, ca_file=
     """
     import httpx
 
-    verify = _ssl_context(ca_file, cert_file, key_file, insecure_skip_tls_verify) if url.startswith("https") \
-        else True
+    verify = True
+    if url.startswith("https") or ca_file or cert_file or insecure_skip_tls_verify:
+        verify = _ssl_context(ca_file, cert_file, key_file, insecure_skip_tls_verify)  # also for https redirects
     parts = urlsplit(url)
     if parts.username is not None and username is None:
         username, password = parts.username, parts.password

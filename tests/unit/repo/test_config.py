@@ -106,3 +106,23 @@ def test_lock_serialises_writers(tmp_path):
     t.join(5)
     assert order == ["main", "worker"]
     assert os.path.exists(str(tmp_path / "repositories.lock"))
+
+
+def test_concurrent_read_modify_write_loses_nothing(tmp_path):
+    """Writers that each add entries under the lock never lose another writer's entries."""
+    path = str(tmp_path / "repositories.yaml")
+
+    def add_many(prefix):
+        for i in range(15):
+            with locked(path):
+                rf = load_repository_file(path)
+                rf.update(RepositoryEntry("%s%d" % (prefix, i), "https://%s.example/%d" % (prefix, i)))
+                save_repository_file(path, rf)
+
+    threads = [threading.Thread(target=add_many, args=(p,)) for p in "abcd"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    names = sorted(e.name for e in load_repository_file(path).repositories)
+    assert names == sorted("%s%d" % (p, i) for p in "abcd" for i in range(15))
