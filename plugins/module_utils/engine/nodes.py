@@ -45,6 +45,8 @@ class Node(object):
 
 
 class ListNode(Node):
+    """A sequence of nodes (``nodes``)."""
+
     __slots__ = ("nodes",)
 
     def __init__(self, tree, pos) -> None:
@@ -56,6 +58,8 @@ class ListNode(Node):
 
 
 class TextNode(Node):
+    """Plain text outside actions (``text``)."""
+
     __slots__ = ("text",)
 
     def __init__(self, tree, pos, text: str) -> None:
@@ -86,6 +90,8 @@ class PipeNode(Node):
 
 
 class ActionNode(Node):
+    """``{{pipeline}}``: prints the pipeline's value unless it declares variables."""
+
     __slots__ = ("line", "pipe")
 
     def __init__(self, tree, pos, line: int, pipe: PipeNode) -> None:
@@ -98,6 +104,8 @@ class ActionNode(Node):
 
 
 class CommandNode(Node):
+    """One command of a pipeline: ``args`` (the first is the function, field or operand)."""
+
     __slots__ = ("args",)
 
     def __init__(self, tree, pos) -> None:
@@ -115,6 +123,8 @@ class CommandNode(Node):
 
 
 class IdentifierNode(Node):
+    """A function name (``ident``)."""
+
     __slots__ = ("ident",)
 
     def __init__(self, tree, pos, ident: str) -> None:
@@ -139,6 +149,8 @@ class VariableNode(Node):
 
 
 class DotNode(Node):
+    """``.``, the cursor."""
+
     __slots__ = ()
 
     def __str__(self) -> str:
@@ -146,6 +158,8 @@ class DotNode(Node):
 
 
 class NilNode(Node):
+    """The untyped ``nil``."""
+
     __slots__ = ()
 
     def __str__(self) -> str:
@@ -192,6 +206,8 @@ class ChainNode(Node):
 
 
 class BoolNode(Node):
+    """``true`` or ``false``."""
+
     __slots__ = ("true",)
 
     def __init__(self, tree, pos, true: bool) -> None:
@@ -221,6 +237,8 @@ class NumberNode(Node):
 
 
 class StringNode(Node):
+    """A string literal: ``quoted`` as written, ``text`` unquoted."""
+
     __slots__ = ("quoted", "text")
 
     def __init__(self, tree, pos, quoted: str, text: str) -> None:
@@ -233,6 +251,8 @@ class StringNode(Node):
 
 
 class EndNode(Node):
+    """``{{end}}`` (parser-internal)."""
+
     __slots__ = ()
 
     def __str__(self) -> str:
@@ -240,6 +260,8 @@ class EndNode(Node):
 
 
 class ElseNode(Node):
+    """``{{else}}`` (parser-internal)."""
+
     __slots__ = ("line",)
 
     def __init__(self, tree, pos, line: int) -> None:
@@ -271,21 +293,29 @@ class BranchNode(Node):
 
 
 class IfNode(BranchNode):
+    """``{{if}}``; ``{{else if}}`` is an IfNode alone in ``else_list``."""
+
     __slots__ = ()
     keyword = "if"
 
 
 class RangeNode(BranchNode):
+    """``{{range}}``."""
+
     __slots__ = ()
     keyword = "range"
 
 
 class WithNode(BranchNode):
+    """``{{with}}``; ``{{else with}}`` is a WithNode alone in ``else_list``."""
+
     __slots__ = ()
     keyword = "with"
 
 
 class TemplateNode(Node):
+    """``{{template "name" pipeline}}`` (also what ``{{block}}`` leaves in place)."""
+
     __slots__ = ("line", "name", "pipe")
 
     def __init__(self, tree, pos, line: int, name: str, pipe) -> None:
@@ -301,6 +331,8 @@ class TemplateNode(Node):
 
 
 class BreakNode(Node):
+    """``{{break}}`` inside range."""
+
     __slots__ = ("line",)
 
     def __init__(self, tree, pos, line: int) -> None:
@@ -312,6 +344,8 @@ class BreakNode(Node):
 
 
 class ContinueNode(Node):
+    """``{{continue}}`` inside range."""
+
     __slots__ = ("line",)
 
     def __init__(self, tree, pos, line: int) -> None:
