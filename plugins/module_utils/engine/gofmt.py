@@ -562,7 +562,7 @@ def _hex_float(value: float, prec, upper: bool) -> str:
             frac = frac + "0" * (prec - len(frac))
         e = int(exp)
         text = sign + "0x" + whole + ("." + frac if frac else "") + "p" + ("-" if e < 0 else "+") + "%02d" % abs(e)
-    return text.upper().replace("0X", "0X") if upper else text
+    return text.upper() if upper else text
 
 
 def _sharp_float(num: str, conv: str, prec: int) -> str:
