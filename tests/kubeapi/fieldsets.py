@@ -7,7 +7,6 @@ sorted by name), ('v', value) a set member, ('i', n) a list index.
 """
 from __future__ import annotations
 
-import copy
 import json
 
 from .schema import element_key, list_semantics

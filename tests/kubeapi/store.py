@@ -11,7 +11,6 @@ import datetime
 import json
 import queue
 import random
-import string
 import threading
 import uuid
 
