@@ -259,6 +259,8 @@ def _format(value, verb: str, spec: _Spec, depth: int) -> str:
         return _format_int(value, verb, spec)
     if isinstance(value, float):
         return _format_float(value, verb, spec)
+    if isinstance(value, complex):
+        return _format_complex(value, verb, spec)
     if isinstance(value, (bytes, bytearray)):
         if verb in "sqxX":
             return _format_string(bytes(value).decode("utf-8", "replace"), verb, spec, raw=bytes(value))
@@ -563,6 +565,17 @@ def _hex_float(value: float, prec, upper: bool) -> str:
         e = int(exp)
         text = sign + "0x" + whole + ("." + frac if frac else "") + "p" + ("-" if e < 0 else "+") + "%02d" % abs(e)
     return text.upper() if upper else text
+
+
+def _format_complex(value: complex, verb: str, spec: _Spec) -> str:
+    """fmt's fmtComplex: (real+imagi), the imaginary part always signed."""
+    if verb not in "vbgGxXfFeE":
+        return _bad_verb(value, verb, spec)
+    imag_spec = _Spec()
+    for name in _Spec.__slots__:
+        setattr(imag_spec, name, getattr(spec, name))
+    imag_spec.plus = True
+    return "(" + _format_float(value.real, verb, spec) + _format_float(value.imag, verb, imag_spec) + "i)"
 
 
 def _sharp_float(num: str, conv: str, prec: int) -> str:

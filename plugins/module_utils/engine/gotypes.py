@@ -15,6 +15,7 @@ from .errors import FuncError
 # Basic kinds of text/template/funcs.go (basicKind).
 INVALID_KIND = 0
 BOOL_KIND = 1
+COMPLEX_KIND = 2
 INT_KIND = 3
 FLOAT_KIND = 4
 STRING_KIND = 5
@@ -31,7 +32,7 @@ def truth(value) -> bool:
         return False
     if value is True:
         return True
-    if isinstance(value, (str, bytes, list, tuple, dict, int, float)):
+    if isinstance(value, (str, bytes, list, tuple, dict, int, float, complex)):
         return bool(value)
     truth_of = getattr(type(value), "go_truth", None)
     if truth_of is not None:
@@ -63,6 +64,8 @@ def go_type_name(value) -> str:
         return "int"
     if isinstance(value, float):
         return "float64"
+    if isinstance(value, complex):
+        return "complex128"
     if isinstance(value, dict):
         return "map[string]interface {}"
     if isinstance(value, (list, tuple)):
@@ -99,6 +102,8 @@ def basic_kind(value) -> int:
         return INT_KIND
     if isinstance(value, float):
         return FLOAT_KIND
+    if isinstance(value, complex):
+        return COMPLEX_KIND
     return INVALID_KIND
 
 
@@ -165,7 +170,7 @@ def lt(arg1, arg2) -> bool:
         raise FuncError("invalid type for comparison")
     if k1 != k2:
         raise FuncError("incompatible types for comparison: %s and %s" % (go_type_name(arg1), go_type_name(arg2)))
-    if k1 == BOOL_KIND:
+    if k1 == BOOL_KIND or k1 == COMPLEX_KIND:
         raise FuncError("invalid type for comparison")
     if k1 == STRING_KIND:
         return arg1.encode("utf-8", "surrogatepass") < arg2.encode("utf-8", "surrogatepass")

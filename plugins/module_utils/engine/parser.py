@@ -422,13 +422,24 @@ class Parser(object):
             value, tail = _unquote_char(text[1:], "'", self)
             if tail != "'":
                 self.errorf("malformed character constant: %s" % text)
+            if value < 0:  # \x and octal escapes are byte values; in a rune constant they are the rune
+                value = -value - 1
             node.is_int = node.is_float = True
             node.int_value = value
             node.float_value = float(value)
             node.value = value
             return node
-        if token.typ == lx.COMPLEX or text.endswith("i"):
-            self.errorf("complex numbers are not supported: %s" % _q(text))
+        if token.typ == lx.COMPLEX:
+            value = _parse_complex(text)
+            if value is None:
+                self.errorf("strconv.ParseComplex: parsing %s: invalid syntax" % _q(text))
+            return _complex_node(node, value)
+        if text.endswith("i"):
+            imaginary = _parse_float(text[:-1]) if text[:-1] else None
+            if imaginary is None:
+                imaginary = _parse_int(text[:-1]) if text[:-1] else None
+            if imaginary is not None:
+                return _complex_node(node, complex(0, imaginary))
         ival = _parse_int(text)
         if ival is not None:
             if -(1 << 63) <= ival < (1 << 63):
@@ -462,6 +473,32 @@ class Parser(object):
         else:
             node.value = None  # uint-only: "overflows int" at execution
         return node
+
+
+def _complex_node(node, value: complex):
+    """NumberNode for a complex constant (Go's newNumber + simplifyComplex); executes as a complex128."""
+    node.is_complex = True
+    node.value = value
+    if value.imag == 0:
+        node.is_float = True
+        node.float_value = value.real
+        if value.real == int(value.real):
+            node.is_int = True
+            node.int_value = int(value.real)
+    return node
+
+
+def _parse_complex(text: str):
+    """strconv.ParseComplex for the lexer's "a+bi" form; None if invalid."""
+    body = text[:-1]
+    for k in range(len(body) - 1, 0, -1):
+        if body[k] in "+-" and body[k - 1] not in "eEpP":
+            real = _parse_float(body[:k]) if any(c in body[:k] for c in ".eEpP") else _parse_int(body[:k])
+            imag = _parse_float(body[k:]) if any(c in body[k:] for c in ".eEpP") else _parse_int(body[k:])
+            if real is None or imag is None:
+                return None
+            return complex(float(real), float(imag))
+    return None
 
 
 _OPERAND_START = frozenset([lx.BOOL, lx.CHAR_CONSTANT, lx.COMPLEX, lx.DOT, lx.FIELD, lx.IDENTIFIER, lx.NUMBER,
@@ -549,7 +586,10 @@ def _parse_float(text: str):
             return -value if s.startswith("-") else value
         if not body or not all(c in "0123456789.eE+-" for c in body):
             return None
-        return float(s)
+        value = float(s)
+        if value in (float("inf"), float("-inf")):
+            return None  # Go's ParseFloat reports ErrRange
+        return value
     except (ValueError, OverflowError):
         return None
 
@@ -597,7 +637,7 @@ def _unquote_char(s: str, quote: str, parser):
 def go_unquote(text: str, parser) -> str:
     """strconv.Unquote of a Go string literal ("..." or `...`); invalid literals raise "invalid syntax".
 
-    \\x and octal escapes give raw bytes; bytes that are not UTF-8 are kept as surrogate escapes.
+    \\x and octal escapes give raw bytes; bytes that are not UTF-8 become U+FFFD.
     """
     if text.startswith("`"):
         if len(text) < 2 or not text.endswith("`"):
@@ -620,7 +660,8 @@ def go_unquote(text: str, parser) -> str:
             out.append(-value - 1)
         else:
             out.extend(chr(value).encode("utf-8", "surrogatepass"))
-    return out.decode("utf-8", "surrogateescape")
+    # Go keeps the raw bytes; invalid UTF-8 reaches the output as bytes that read back as U+FFFD.
+    return out.decode("utf-8", "replace")
 
 
 def parse(name: str, text: str, has_function) -> dict:

@@ -22,6 +22,11 @@ CASES = {
     "literals": "{{ 1 }} {{ -2 }} {{ 1.5 }} {{ 1e3 }} {{ 0x1F }} {{ 0o17 }} {{ 0b101 }} {{ 017 }} {{ 1_000 }} "
                 "{{ 'a' }} {{ '\\n' }} {{ \"q\\t\\\"x\\\"\" }} {{ `raw\\n` }} {{ true }} {{ false }} {{ 0x1p4 }} "
                 "{{ 1e21 }} {{ 123456789.0 }} {{ .5 }} {{ 1. }} {{ 0.000001 }}",
+    "literals2": "{{ '\\x41' }} {{ '\\101' }} {{ '\\u00e9' }} {{ '\\U0001F600' }} {{ '\\'' }} {{ \"\\x41\\101\\u00e9\\a\" }} "
+                 "{{ \"\\xc3\\xa9\" }} {{ 1_000.5 }} {{ 0x1.8p1 }} {{ 0o777 }} {{ -0x10 }} {{ +5 }} {{ 1E3 }} {{ .5e1 }} "
+                 "{{ 0x_1F }} {{ -0.0 }} {{ 9223372036854775807 }} {{ 0X1P-2 }} {{ 0B11 }} {{ 1. }} {{ 00 }}",
+    "complex": "{{ 1i }} {{ 1+2i }} {{ 0i }} {{ printf \"%v %T %.1f %e\" 1.5-2i 3i 2i -1e3-1e-3i }} {{ eq 1i 1i }} "
+               "{{ 1e3i }} {{ 0x1p2i }} {{ print 2i 3 }} {{ 1.5e3+0i }} {{ if 0i }}t{{ else }}f{{ end }}",
     "dot_fields": "{{ .Values.s }} {{ .Values.m.c.d }} {{ .Values.missing }} {{ .Values.m.zz }} {{ .Release.Name }}",
     "print_values": "{{ .Values.n }} {{ .Values.f }} {{ .Values.big }} {{ .Values.t }} {{ .Values.l }} "
                     "{{ .Values.m }} {{ .Values.nil }} {{ .Values.ln }} {{ .Values.el }} {{ .Values.em }} "
