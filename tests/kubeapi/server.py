@@ -410,6 +410,15 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _stream_error(self, err):
+        """A watch that cannot start from its resourceVersion: 200 with one ERROR event (as the apiserver)."""
+        line = json.dumps({"type": "ERROR", "object": err.status()}, separators=(",", ":")).encode() + b"\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(line)))
+        self.end_headers()
+        self.wfile.write(line)
+
     def _watch(self, resource, namespace, query):
         labels, fields = self._selectors(query, resource)
         send_initial = _first(query, "sendInitialEvents") == "true"
@@ -418,7 +427,13 @@ class Handler(BaseHTTPRequestHandler):
                                            "resourceVersionMatch to NotOlderThan", {})
         timeout = float(_first(query, "timeoutSeconds") or 1800)
         store = self.server.store
-        w = store.open_watch(resource, namespace, labels, fields, _first(query, "resourceVersion"), send_initial)
+        try:
+            w = store.open_watch(resource, namespace, labels, fields, _first(query, "resourceVersion"),
+                                 send_initial)
+        except ApiError as err:
+            if err.code != 410:
+                raise
+            return self._stream_error(err)
         bookmarks = _first(query, "allowWatchBookmarks") == "true"
         try:
             self.send_response(200)

@@ -79,16 +79,17 @@ class WriteOptions:
 class Store:
     """All objects of the emulated cluster.
 
-    Args: table (ResourceTable). Attributes: ``lock``, ``rv`` (last resourceVersion, int), ``on_write``
-    (callable(resource, obj, event type) run under the lock after each stored change; the simulator hooks in).
+    Args: table (ResourceTable), history (how many events watches can replay; older resourceVersions are 410
+    Expired). Attributes: ``lock``, ``rv`` (last resourceVersion, int), ``on_write`` (list of
+    callable(resource, obj, event type) run under the lock after each stored change; the simulator hooks in).
     """
 
-    def __init__(self, table):
+    def __init__(self, table, history=50000):
         self.table = table
         self.lock = threading.RLock()
         self.objects = {}
         self.rv = 1000
-        self.history = collections.deque(maxlen=50000)
+        self.history = collections.deque(maxlen=history)
         self.watches = set()
         self.alloc = defaults.Allocator()
         self.on_write = []

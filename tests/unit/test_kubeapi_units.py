@@ -180,3 +180,33 @@ def test_merge_apply_keeps_other_managers_list_items():
     applied = {"spec": {"containers": [{"name": "a", "image": "3"}]}}
     out = fieldsets.merge_apply(live, applied)
     assert out["spec"]["containers"] == [{"name": "a", "image": "3"}, {"name": "b", "image": "2"}]
+
+
+def test_watch_from_a_compacted_resource_version_is_expired():
+    from kubeapi.errors import ApiError
+    from kubeapi.resources import ResourceTable
+    from kubeapi.store import Store, WriteOptions
+
+    store = Store(ResourceTable(), history=3)
+    cms = store.table.lookup("", "v1", "configmaps")
+    first = store.create(cms, "default", {"metadata": {"name": "a"}}, WriteOptions())
+    for name in "bcde":
+        store.create(cms, "default", {"metadata": {"name": name}}, WriteOptions())
+    with pytest.raises(ApiError) as err:
+        store.open_watch(cms, "default", [], [], first["metadata"]["resourceVersion"], False)
+    assert err.value.code == 410 and err.value.reason == "Expired"
+    w = store.open_watch(cms, "default", [], [], str(int(first["metadata"]["resourceVersion"]) + 2), False)
+    assert [e[1]["metadata"]["name"] for e in list(w.queue.queue)] == ["d", "e"]
+
+
+def test_ssa_reapply_is_a_no_op():
+    from kubeapi.resources import ResourceTable
+    from kubeapi.store import APPLY, Store, WriteOptions
+
+    store = Store(ResourceTable())
+    cms = store.table.lookup("", "v1", "configmaps")
+    body = b'{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},"data":{"a":"1"}}'
+    one = store.patch(cms, "default", "x", APPLY, body, WriteOptions(manager="helm"))
+    two = store.patch(cms, "default", "x", APPLY, body, WriteOptions(manager="helm"))
+    assert one["metadata"]["resourceVersion"] == two["metadata"]["resourceVersion"]
+    assert one["metadata"]["managedFields"] == two["metadata"]["managedFields"]
