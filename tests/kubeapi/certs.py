@@ -24,7 +24,8 @@ def make_ca():
     """(ca_cert_pem, ca_key_pem): a self-signed CA valid for 10 years."""
     key = ec.generate_private_key(ec.SECP256R1())
     start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
-    cert = (x509.CertificateBuilder().subject_name(_name("kubeapi-emulator-ca")).issuer_name(_name("kubeapi-emulator-ca"))
+    name = _name("kubeapi-emulator-ca")
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(start).not_valid_after(start + datetime.timedelta(days=3650))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
