@@ -160,5 +160,5 @@ def openapi_document(table, group, version):
 
 # GET /version (version.Info); the emulator claims the apiserver version Helm's wire reference was taken on.
 VERSION = {"major": "1", "minor": "36", "emulationMajor": "1", "emulationMinor": "36", "minCompatibilityMajor": "1",
-           "minCompatibilityMinor": "35", "gitVersion": "v1.36.2", "gitCommit": "0" * 40, "gitTreeState": "clean", "buildDate": "2026-10-01T00:00:00Z", "goVersion": "go1.25.3", "compiler": "gc",
-           "platform": "linux/amd64"}
+           "minCompatibilityMinor": "35", "gitVersion": "v1.36.2", "gitCommit": "0" * 40, "gitTreeState": "clean",
+           "buildDate": "2026-10-01T00:00:00Z", "goVersion": "go1.25.3", "compiler": "gc", "platform": "linux/amd64"}
