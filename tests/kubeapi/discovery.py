@@ -81,7 +81,8 @@ def aggregated(table, core):
                                                                                             "update"]}]
                 resources.append(entry)
             vlist.append({"version": v, "resources": resources, "freshness": "Current"})
-        items.append({"metadata": {"name": group, "creationTimestamp": None}, "versions": vlist})
+        meta = {"name": group, "creationTimestamp": None} if group else {"creationTimestamp": None}
+        items.append({"metadata": meta, "versions": vlist})
     return {"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "metadata": {},
             "items": items}
 

@@ -109,7 +109,8 @@ def test_aggregated_discovery_with_etag(raw):
     again = raw.get("/apis", headers={"Accept": accept, "If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
     core = raw.get("/api", headers={"Accept": accept}).json()
-    assert [i["metadata"]["name"] for i in core["items"]] == [""]
+    assert [i["metadata"].get("name", "") for i in core["items"]] == [""]
+    assert [v["version"] for v in core["items"][0]["versions"]] == ["v1"]
 
 
 def test_openapi_v3_patch_operations_list_field_validation(raw):
