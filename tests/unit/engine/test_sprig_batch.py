@@ -164,7 +164,7 @@ _LAYOUTS = ["2006-01-02T15:04:05Z07:00", "Mon Jan _2 15:04:05 MST 2006", "02 Jan
 def _date_cases() -> list:
     rng = random.Random(9)
     out = []
-    for _ in range(120):
+    for _ in range(200):
         out.append([rng.choice(_LAYOUTS), rng.randint(-2 * 10 ** 9, 4 * 10 ** 9),
                     rng.choice(["UTC", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Europe/Paris"])])
     return out
@@ -194,7 +194,9 @@ REGEX_FUNCS = ["regexFindAll (index . 0) (index . 1) -1", "regexFind (index . 0)
                "regexFindAll (index . 0) (index . 1) 1"]
 DATE_FUNCS = ["dateInZone (index . 0) (int64 (index . 1)) (index . 2)", "date (index . 0) (int64 (index . 1))",
               "htmlDateInZone (int64 (index . 1)) (index . 2)", "duration (toString (int64 (index . 1)))",
-              "durationRound (printf \"%dms\" (int64 (index . 1)))", "unixEpoch (toDate \"2006-01-02\" (htmlDate (int64 (index . 1))))"]
+              "durationRound (printf \"%dms\" (int64 (index . 1)))", "unixEpoch (toDate \"2006-01-02\" (htmlDate (int64 (index . 1))))",
+              "toDate (index . 0) (dateInZone (index . 0) (int64 (index . 1)) (index . 2)) | unixEpoch",
+              "toDate (index . 0) (dateInZone (index . 0) (int64 (index . 1)) \"UTC\") | date \"2006-01-02 15:04:05.000000 Z07:00\""]
 
 CASES = {
     "strings": _template(STRING_FUNCS, "strings"),

@@ -22,6 +22,41 @@ _START = time.monotonic()
 _UTC = datetime.timezone.utc
 
 
+def days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date (any year, 0 and negative included)."""
+    year -= month <= 2
+    era = year // 400
+    yoe = year - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def civil_from_days(days: int):
+    """(year, month, day) of a day count since 1970-01-01 (inverse of days_from_civil)."""
+    days += 719468
+    era = days // 146097
+    doe = days - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    year = yoe + era * 400
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = mp + (3 if mp < 10 else -9)
+    return year + (month <= 2), month, day
+
+
+_MIN_SECS, _MAX_SECS = -62135596800, 253402300799  # what Python's datetime can hold
+
+
+def zone_at(tz, secs: int):
+    """(UTC offset in seconds, abbreviation) of zone ``tz`` at Unix time ``secs`` (clamped to datetime's range)."""
+    clamped = min(max(secs, _MIN_SECS + 86400), _MAX_SECS - 86400)
+    dt = datetime.datetime.fromtimestamp(clamped, tz)
+    off = dt.utcoffset()
+    return (int(off.total_seconds()) if off is not None else 0), (dt.tzname() or "")
+
+
 def _local_zone():
     return datetime.datetime.now().astimezone().tzinfo
 
@@ -56,10 +91,16 @@ class GoTime(object):
     def now(cls) -> "GoTime":
         return cls(time.time_ns(), _local_zone(), time.monotonic() - _START)
 
-    def _dt(self) -> datetime.datetime:
-        secs, _ = divmod(self.ns, _NS)
-        base = datetime.datetime(1970, 1, 1, tzinfo=_UTC) + datetime.timedelta(seconds=secs)
-        return base.astimezone(self.tz)
+    def fields(self) -> dict:
+        """Calendar fields in the time's zone: year, month, day, hour, minute, second, weekday (Sunday 0),
+        yday, offset (seconds east of UTC), zone (abbreviation)."""
+        secs = self.ns // _NS
+        offset, name = zone_at(self.tz, secs)
+        days, rem = divmod(secs + offset, 86400)
+        year, month, day = civil_from_days(days)
+        return {"year": year, "month": month, "day": day, "hour": rem // 3600, "minute": rem // 60 % 60,
+                "second": rem % 60, "weekday": (days + 4) % 7, "offset": offset, "zone": name,
+                "yday": days - days_from_civil(year, 1, 1) + 1}
 
     def nanosecond(self) -> int:
         return self.ns % _NS
@@ -77,22 +118,22 @@ class GoTime(object):
         return Int64(self.ns // 1000000)
 
     def Year(self) -> int:
-        return self._dt().year
+        return self.fields()["year"]
 
     def YearDay(self) -> int:
-        return self._dt().timetuple().tm_yday
+        return self.fields()["yday"]
 
     def Day(self) -> int:
-        return self._dt().day
+        return self.fields()["day"]
 
     def Hour(self) -> int:
-        return self._dt().hour
+        return self.fields()["hour"]
 
     def Minute(self) -> int:
-        return self._dt().minute
+        return self.fields()["minute"]
 
     def Second(self) -> int:
-        return self._dt().second
+        return self.fields()["second"]
 
     def Nanosecond(self) -> int:
         return self.nanosecond()
@@ -222,8 +263,8 @@ def _offset_text(offset: int, token: str) -> str:
 
 def go_format(t: GoTime, layout: str) -> str:
     """time.Time.Format(layout) with Go's reference-time tokens."""
-    dt = t._dt()
-    offset = int(dt.utcoffset().total_seconds()) if dt.utcoffset() is not None else 0
+    f = t.fields()
+    offset = f["offset"]
     out = []
     for kind, tok in _layout_chunks(layout):
         if kind == "lit":
@@ -239,19 +280,21 @@ def go_format(t: GoTime, layout: str) -> str:
                 if cut:
                     out.append(sep + cut)
             continue
-        hour12 = dt.hour % 12 or 12
+        hour, year = f["hour"], f["year"]
+        hour12 = hour % 12 or 12
+        weekday = _DAYS[(f["weekday"] + 6) % 7]
         value = {
-            "January": _MONTHS[dt.month - 1], "Jan": _MONTHS[dt.month - 1][:3],
-            "Monday": _DAYS[dt.weekday()], "Mon": _DAYS[dt.weekday()][:3],
-            "01": "%02d" % dt.month, "1": str(dt.month), "02": "%02d" % dt.day, "2": str(dt.day),
-            "_2": "%2d" % dt.day, "__2": "%3d" % dt.timetuple().tm_yday, "002": "%03d" % dt.timetuple().tm_yday,
-            "15": "%02d" % dt.hour, "3": str(hour12), "03": "%02d" % hour12,
-            "4": str(dt.minute), "04": "%02d" % dt.minute, "5": str(dt.second), "05": "%02d" % dt.second,
-            "2006": "%04d" % dt.year, "06": "%02d" % (dt.year % 100),
-            "PM": "PM" if dt.hour >= 12 else "AM", "pm": "pm" if dt.hour >= 12 else "am",
+            "January": _MONTHS[f["month"] - 1], "Jan": _MONTHS[f["month"] - 1][:3],
+            "Monday": weekday, "Mon": weekday[:3],
+            "01": "%02d" % f["month"], "1": str(f["month"]), "02": "%02d" % f["day"], "2": str(f["day"]),
+            "_2": "%2d" % f["day"], "__2": "%3d" % f["yday"], "002": "%03d" % f["yday"],
+            "15": "%02d" % hour, "3": str(hour12), "03": "%02d" % hour12,
+            "4": str(f["minute"]), "04": "%02d" % f["minute"], "5": str(f["second"]), "05": "%02d" % f["second"],
+            "2006": ("%04d" % year) if year >= 0 else "-%04d" % -year, "06": "%02d" % (year % 100),
+            "PM": "PM" if hour >= 12 else "AM", "pm": "pm" if hour >= 12 else "am",
         }.get(tok)
         if value is None and tok == "MST":
-            name = dt.tzname() or ""
+            name = f["zone"]
             value = name if name else _offset_text(offset, "-0700")
         if value is None:
             value = _offset_text(offset, tok)
@@ -266,7 +309,9 @@ _PARSE_PATTERNS = {
     "__2": r" {0,2}(\d{1,3})", "002": r"(\d\d\d)",
     "15": r"(\d\d?)", "3": r"(\d\d?)", "03": r"(\d\d)", "4": r"(\d\d?)", "04": r"(\d\d)",
     "5": r"(\d\d?)", "05": r"(\d\d)", "2006": r"(\d\d\d\d)", "06": r"(\d\d)", "PM": "(AM|PM)", "pm": "(am|pm)",
-    "MST": r"([A-Z]{3,5}|[+-]\d+)",
+    # time.parseTimeZone: UTC, ChST/MeST, GMT[+-h], +-hh, 3 capitals, or 4-5 ending in T (and WITA)
+    "MST": r"(UTC|ChST|MeST|GMT(?:[+-](?:1?[0-9]|2[0-3])(?![0-9]))?|[+-](?:[01]?[0-9]|2[0-3])(?![0-9])"
+           r"|[A-Z]{3}(?![A-Z])|[A-Z]{3,4}T(?![A-Z])|WITA(?![A-Z]))",
 }
 
 
@@ -276,9 +321,19 @@ def go_parse(layout: str, value: str, tz) -> GoTime:
     regex, tokens = [], []
     for kind, tok in _layout_chunks(layout):
         if kind == "lit":
-            regex.append(re.escape(tok))
+            # time.skip: a run of spaces in the layout takes every space of the value (no backtracking), or
+            # matches the end of the value
+            for part in re.findall(r" +|[^ ]+", tok):
+                if part.startswith(" "):
+                    tokens.append("space")
+                    regex.append("(?:(?=( +))\\%d|\\Z)" % len(tokens))
+                else:
+                    regex.append(re.escape(part))
         elif isinstance(tok, tuple):
-            regex.append(r"(?:[.,](\d+))?")
+            if tok[2] == "0":
+                regex.append(r"[.,](\d{%d})" % tok[3])
+            else:
+                regex.append(r"(?:[.,](\d+))?")
             tokens.append("frac")
         elif tok in _PARSE_PATTERNS:
             regex.append(_PARSE_PATTERNS[tok])
@@ -289,8 +344,8 @@ def go_parse(layout: str, value: str, tz) -> GoTime:
     m = re.match("".join(regex) + r"\Z", value)
     if not m:
         raise ValueError('parsing time "%s" as "%s": cannot parse "%s" as "%s"' % (value, layout, value, layout))
-    year, month, day, hour, minute, second, frac, pm, yday = 1, 1, 1, 0, 0, 0, 0, None, None
-    offset = None
+    year, month, day, hour, minute, second, frac, pm, yday = 0, 1, 1, 0, 0, 0, 0, None, None
+    offset, zone_name = None, None
     for tok, text in zip(tokens, m.groups()):
         if text is None:
             continue
@@ -316,6 +371,8 @@ def go_parse(layout: str, value: str, tz) -> GoTime:
             pm = text.upper() == "PM"
         elif tok == "frac":
             frac = int((text + "000000000")[:9])
+        elif tok == "MST":
+            zone_name = text
         elif tok == "tz":
             if text == "Z":
                 offset = 0
@@ -325,20 +382,35 @@ def go_parse(layout: str, value: str, tz) -> GoTime:
                 offset = -secs if text[0] == "-" else secs
     if pm is not None and hour <= 12:
         hour = (hour % 12) + (12 if pm else 0)
-    dt = datetime.datetime(year, month, day, hour, minute, second)
     if yday is not None:
-        dt = datetime.datetime(year, 1, 1, hour, minute, second) + datetime.timedelta(days=yday - 1)
-    if offset is not None:
-        fixed = _UTC if offset == 0 else datetime.timezone(datetime.timedelta(seconds=offset), "")
-        aware = dt.replace(tzinfo=fixed)
-        zone = tz if tz is not None and aware.astimezone(tz).utcoffset() == aware.utcoffset() else aware.tzinfo
-        if offset == 0 and tz is not None and aware.astimezone(tz).utcoffset() != aware.utcoffset():
-            zone = _UTC
+        days = days_from_civil(year, 1, 1) + yday - 1
     else:
-        aware = dt.replace(tzinfo=tz)
-        zone = tz
-    delta = aware - datetime.datetime(1970, 1, 1, tzinfo=_UTC)
-    ns = (delta.days * 86400 + delta.seconds) * _NS + frac
+        days = days_from_civil(year, month, day)
+    local = days * 86400 + hour * 3600 + minute * 60 + second
+    if offset is None and zone_name is not None:
+        if zone_name == "UTC":
+            offset = 0
+        elif tz is not None and zone_at(tz, local)[1] == zone_name:
+            offset = zone_at(tz, local - zone_at(tz, local)[0])[0]
+            return GoTime((local - offset) * _NS + frac, tz)
+        else:
+            hours = int(zone_name[3:]) if zone_name.startswith("GMT") and len(zone_name) > 3 else 0
+            fixed = datetime.timezone(datetime.timedelta(hours=hours), zone_name)
+            return GoTime((local - hours * 3600) * _NS + frac, fixed)
+    if offset is not None:
+        secs = local - offset
+        zone = _UTC if offset == 0 else datetime.timezone(datetime.timedelta(seconds=offset), "")
+        if tz is not None and offset != 0 and zone_at(tz, secs)[0] == offset:
+            zone = tz
+    else:
+        zone = tz if tz is not None else _UTC
+        # the zone's offset at that wall time (Go's Date: offset looked up at the guess, then corrected)
+        guess = zone_at(zone, local)[0]
+        secs = local - guess
+        actual = zone_at(zone, secs)[0]
+        if actual != guess:
+            secs = local - actual
+    ns = secs * _NS + frac
     return GoTime(ns, zone)
 
 
