@@ -160,3 +160,22 @@ def test_wrong_password_is_not_echoed(servers, helm_env, tmp_path):
         {"name": "private", "url": private.url, "username": "deploy", "password": "wrong-" + SECRET}], helm_env)
     assert results[0].get("failed") and "401" in results[0]["msg"]
     assert ("wrong-" + SECRET) not in output
+
+
+def test_https_repository_with_private_ca_and_client_certificate(helm_env, tmp_path):
+    with ChartRepoServer(charts=[PODINFO], client_ca=True) as tls:
+        base = {"name": "secure", "url": tls.url, "timeout": 10}
+        results, _ = run_tasks(tmp_path, [
+            base,
+            dict(base, ca_file=tls.ca_file),
+            dict(base, ca_file=tls.ca_file, cert_file=tls.client_cert_file, key_file=tls.client_key_file),
+            dict(base, ca_file=tls.ca_file, cert_file=tls.client_cert_file, key_file=tls.client_key_file),
+        ], helm_env)
+    no_ca, no_cert, added, again = results
+    assert no_ca.get("failed") and "ca_file" in no_ca["msg"]
+    assert no_cert.get("failed") and tls.url in no_cert["msg"]
+    assert added["changed"] is True and added["charts"] == ["podinfo"], added.get("msg")
+    assert again["changed"] is False
+    entry = _config(helm_env)["repositories"][0]
+    assert (entry["caFile"], entry["certFile"], entry["keyFile"]) == (tls.ca_file, tls.client_cert_file,
+                                                                      tls.client_key_file)

@@ -344,7 +344,7 @@ def http_get(url, username=None, password=None, pass_credentials=False, ca_file=
                 response = _get_following_redirects(client, url, origin, username, password,
                                                     pass_credentials)
             except httpx.TransportError as exc:
-                if attempt < retries:
+                if attempt < retries and not _is_tls_error(exc):
                     time.sleep(BACKOFF_SECONDS * (2 ** attempt))
                     attempt += 1
                     continue
@@ -357,6 +357,17 @@ def http_get(url, username=None, password=None, pass_credentials=False, ca_file=
             if response.status_code != 200:
                 raise RepositoryError(_status_message(what, url, response.status_code, bool(username and password)))
             return response.content
+
+
+def _is_tls_error(exc):
+    """True when a TLS handshake failed (bad certificate, wrong CA): retrying cannot help."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
 
 
 def _transport_reason(exc):
