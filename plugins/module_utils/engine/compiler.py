@@ -300,13 +300,14 @@ class _Compiler(object):
             try:
                 if isinstance(value, (list, tuple)):
                     if value:
-                        for i, elem in enumerate(value):
+                        for i, elem in enumerate(tuple(value)):  # Go ranges over the length it started with
                             one(state, mark, i, elem)
                         return
                 elif isinstance(value, dict):
                     if value:
-                        for key in _sorted_keys(value):
-                            one(state, mark, key, value[key])
+                        # Go (fmtsort) snapshots sorted keys and values before the first iteration.
+                        for key, elem in [(key, value[key]) for key in _sorted_keys(value)]:
+                            one(state, mark, key, elem)
                         return
                 elif isinstance(value, int) and not isinstance(value, bool):
                     if ndecl > 1:

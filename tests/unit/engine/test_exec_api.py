@@ -155,3 +155,18 @@ def test_parse_cache_returns_fresh_errors():
             ts.add("bad", "{{ if }}")
         assert str(info.value) == "template: bad:1: missing value for if"
     assert issubclass(TemplateParseError, TemplateError)
+
+
+def test_range_iterates_a_snapshot_of_maps_and_lists():
+    def unset(d, key):
+        d.pop(key, None)
+        return d
+
+    def push(lst, item):
+        lst.append(item)
+        return lst
+
+    ts = TemplateSet({"unset": unset, "push": push})
+    ts.add("t", '{{ range $k, $v := .m }}{{ $k }}{{ $v }}{{ $_ := unset $.m "b" }}{{ end }}|'
+                '{{ range .l }}{{ . }}{{ $_ := push $.l 9 }}{{ end }}')
+    assert ts.execute("t", {"m": {"a": 1, "b": 2}, "l": [1, 2]}) == "a1b2|12"
