@@ -50,7 +50,7 @@ CONVERSION = r"""{{ int "42" }}|{{ int "0x1F" }}|{{ int "017" }}|{{ int "1_000" 
 MATH = r"""{{ add 1 2 3 }}|{{ add }}|{{ add "5" 1.9 nil }}|{{ add .Values.f .Values.n }}|{{ add1 .Values.f }}|{{ add1 "x" }}|{{ sub 5 7 }}|{{ sub .Values.f 1 }}
 {{ mul 2 3 4 }}|{{ mul "3" }}|{{ div 7 2 }}|{{ div -7 2 }}|{{ mod 7 3 }}|{{ mod -7 3 }}|{{ mul 9223372036854775807 2 }}
 {{ max 1 5 3 }}|{{ max -1 }}|{{ min 4 2 8 }}|{{ biggest 1 "9" }}|{{ maxf 1.5 2 -3 }}|{{ minf 1.5 2 -3 }}|{{ maxf "x" }}
-{{ ceil 1.2 }}|{{ floor 1.8 }}|{{ floor -1.2 }}|{{ ceil "2.1" }}|{{ round 3.14159 2 }}|{{ round 2.5 0 }}|{{ round -2.5 0 }}|{{ round 1.2345 3 0.4 }}|{{ round 123.456 -1 }}
+{{ round 1.2345 3 1 }}|{{ round 1.5 0 .Values.f }}|{{ round 1.5 0 0 }}|{{ ceil 1.2 }}|{{ floor 1.8 }}|{{ floor -1.2 }}|{{ ceil "2.1" }}|{{ round 3.14159 2 }}|{{ round 2.5 0 }}|{{ round -2.5 0 }}|{{ round 1.2345 3 0.4 }}|{{ round 123.456 -1 }}
 {{ addf 1.1 2.2 }}|{{ add1f 0.1 }}|{{ subf 1 0.9 }}|{{ mulf 0.1 3 }}|{{ divf 1 3 }}|{{ divf 10 4 }}|{{ addf }}|{{ mulf 1.5 "2" }}|{{ divf 2 3 }}
 {{ until 5 }}|{{ until -3 }}|{{ until 0 }}|{{ untilStep 0 10 3 }}|{{ untilStep 10 0 -3 }}|{{ untilStep 0 10 -1 }}|{{ untilStep 5 5 1 }}
 {{ seq 5 }}|{{ seq -2 }}|{{ seq 2 5 }}|{{ seq 5 2 }}|{{ seq 1 2 10 }}|{{ seq 10 -3 1 }}|{{ seq 1 -1 5 }}|{{ seq }}|{{ seq 0 }}
@@ -236,6 +236,12 @@ ERRORS = [
     '{{ genSelfSignedCert "x" nil (list 2) 1 }}',
     '{{ genCAWithKey "x" 1 "nope" }}',
     '{{ unixEpoch 1 }}',
+    '{{ derivePassword .Values.f "pin" "a" "b" "c" }}',
+    '{{ ternary 1 2 nil }}',
+    '{{ genSignedCert "x" nil nil 1 nil }}',
+    '{{ genSelfSignedCert "x" "1.2.3.4" nil 1 }}',
+    '{{ split "," nil }}',
+    '{{ round 1.5 0 "x" }}',
     '{{ trunc (sub 10 5) "abcdefghijk" }}',
     '{{ until (add 1 2) }}',
     '{{ ternary 1 2 "x" }}',
