@@ -62,6 +62,7 @@ class Chart:
         self.lock = None
         self.values = {}
         self.raw_values = None
+        self.values_modtime = ZERO_TIME
         self.schema = None
         self.schema_modtime = ZERO_TIME
         self.modtime = ZERO_TIME
@@ -249,6 +250,7 @@ def load_files(files: list, origin: str = "chart") -> Chart:
                 chart.files.append(f)
         elif name == "values.yaml":
             chart.raw_values = f.data
+            chart.values_modtime = f.modtime
             chart.values = load_values(f.data, "%s: values.yaml" % origin)
         elif name == "values.schema.json":
             chart.schema = f.data

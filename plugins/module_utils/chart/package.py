@@ -1,0 +1,199 @@
+"""``helm package``: write a chart as Helm v4's reproducible ``<name>-<version>.tgz``.
+
+Helm v4 (pkg/chart/v2/util/save.go ``Save``/``writeTarContents``) writes, for the chart and then each subchart
+under ``<chart>/charts/``: ``Chart.yaml`` re-marshalled from the metadata with sigs.k8s.io/yaml, ``Chart.lock``
+(API v2 only) re-marshalled, ``values.yaml`` as is, ``values.schema.json``, the templates and the other files in
+load order. Every entry is a regular file, mode 0644, uid/gid 0, no user names, modification time that of the
+file it came from (Chart.yaml's for Chart.yaml, the lock's ``generated`` for Chart.lock), rounded to the second as
+Go's tar writer does for its default format (USTAR, PAX when a name needs it). The tar stream ends with two zero
+blocks. The gzip header carries Helm's extra field and the comment ``Helm``, no modification time, OS 255.
+
+The uncompressed tar stream is byte-identical to Helm's. The compressed bytes come from zlib at Go's default
+level 6; Go's compress/flate makes different (equally valid) deflate output, so the archive's SHA-256 is stable
+for a given chart (same chart -> same digest) but not equal to the one ``helm package`` gives.
+"""
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import struct
+import tarfile
+import zlib
+
+from ..engine.goyaml import marshal
+from ..errors import ChartError
+from .loader import ZERO_TIME, load_chart
+from .metadata import DEPENDENCY_FIELDS
+
+__all__ = ["package_chart", "archive_bytes", "tar_stream"]
+
+_HEADER_EXTRA = b"+aHR0cHM6Ly95b3V0dS5iZS96OVV6MWljandyTQo="
+_BLOCK = 512
+
+
+def _seconds(modtime) -> int:
+    """Go's ``ModTime.Round(time.Second)`` as Unix seconds; the zero time means "now" like Helm."""
+    if modtime is None or modtime == ZERO_TIME:
+        modtime = datetime.datetime.now(datetime.timezone.utc)
+    epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+    delta = modtime - epoch
+    seconds = delta.days * 86400 + delta.seconds
+    return seconds + (1 if delta.microseconds >= 500000 else 0)
+
+
+def _go_header(block: bytes) -> bytes:
+    """Go's tar writer fills devmajor/devminor with octal zeros for every entry (Python leaves them empty on
+    newer versions); set them and recompute the checksum (sum of the bytes with the checksum field as spaces)."""
+    block = bytearray(block)
+    block[329:345] = b"0000000\0" * 2
+    block[148:156] = b" " * 8
+    block[148:156] = b"%06o\0 " % sum(block)
+    return bytes(block)
+
+
+def _split_ustar(name: str):
+    """Go's ``splitUSTARPath``: split a long ASCII name at the last "/" that leaves a prefix of at most 155 and a
+    name of at most 100 bytes. Returns ``(prefix, name)`` or None."""
+    if len(name) <= 100 or not name.isascii():
+        return None
+    length = len(name)
+    if length > 156:
+        length = 156
+    elif name[length - 1] == "/":
+        length -= 1
+    i = name.rfind("/", 0, length)
+    if i <= 0 or len(name) - i - 1 > 100 or len(name) - i - 1 == 0 or i > 155:
+        return None
+    return name[:i], name[i + 1:]
+
+
+def _entry(name: str, data: bytes, modtime) -> bytes:
+    split = _split_ustar(name)
+    info = tarfile.TarInfo(split[1] if split else name)
+    info.size = len(data)
+    info.mode = 0o644
+    info.mtime = _seconds(modtime)
+    info.uname = info.gname = ""
+    header = info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape")
+    if split:
+        block = bytearray(header)
+        block[345:500] = split[0].encode("ascii").ljust(155, b"\0")
+        header = _go_header(bytes(block))
+    elif len(header) > _BLOCK:
+        header = _go_header(header[:_BLOCK]) + header[_BLOCK:-_BLOCK] + _go_header(header[-_BLOCK:])
+    else:
+        header = _go_header(header)
+    padding = (-len(data)) % _BLOCK
+    return header + data + b"\0" * padding
+
+
+_RFC3339 = re.compile(r"^(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def _parse_generated(value):
+    """``(RFC3339Nano text as Go re-formats it, aware datetime rounded to the second)`` or ``(None, None)``."""
+    if isinstance(value, datetime.datetime):
+        value = value.isoformat()
+    match = _RFC3339.match(str(value or ""))
+    if not match:
+        return None, None
+    day, clock, fraction, zone = match.groups()
+    fraction = (fraction or "").rstrip("0")
+    zone = "Z" if zone in ("Z", "z", "+00:00", "-00:00") else zone
+    text = "%sT%s%s%s" % (day, clock, "." + fraction if fraction else "", zone)
+    base = datetime.datetime.fromisoformat("%sT%s%s" % (day, clock, "+00:00" if zone == "Z" else zone))
+    if fraction and int(fraction.ljust(9, "0")) >= 500000000:
+        base += datetime.timedelta(seconds=1)
+    return text, base
+
+
+def _lock_document(lock: dict):
+    """Chart.lock as Helm's ``chart.Lock`` struct marshals it, and its ``generated`` time (aware datetime or
+    None)."""
+    text, when = _parse_generated(lock.get("generated"))
+    deps = []
+    for dep in lock.get("dependencies") or []:
+        out = {}
+        for json_name, _go, _kind in DEPENDENCY_FIELDS:
+            value = (dep or {}).get(json_name)
+            if value or json_name == "repository":
+                out[json_name] = value if value is not None else ""
+        deps.append(out)
+    doc = {"generated": text or "0001-01-01T00:00:00Z", "digest": str(lock.get("digest") or ""),
+           "dependencies": deps}
+    return doc, when
+
+
+def _chart_entries(chart, prefix: str, out: list) -> None:
+    base = prefix + chart.name
+    meta = dict(chart.metadata)
+    if meta.get("apiVersion") == "v1":
+        meta.pop("dependencies", None)
+    out.append(_entry(base + "/Chart.yaml", marshal(meta).encode("utf-8"), chart.modtime))
+    if meta.get("apiVersion") == "v2" and chart.lock is not None:
+        doc, when = _lock_document(chart.lock)
+        out.append(_entry(base + "/Chart.lock", marshal(doc).encode("utf-8"), when))
+    values = next((f for f in _raw_files(chart) if f.name == "values.yaml"), None)
+    if values is not None:
+        out.append(_entry(base + "/values.yaml", values.data, values.modtime))
+    if chart.schema is not None:
+        out.append(_entry(base + "/values.schema.json", chart.schema, chart.schema_modtime))
+    for f in list(chart.templates) + list(chart.files):
+        out.append(_entry(base + "/" + f.name, f.data, f.modtime))
+    for dep in chart.dependencies:
+        _chart_entries(dep, base + "/charts/", out)
+
+
+def _raw_files(chart):
+    raw = getattr(chart, "raw_files", None)
+    if raw is not None:
+        return raw
+    if chart.raw_values is None:
+        return []
+    from .loader import ChartFile
+    return [ChartFile("values.yaml", chart.raw_values, getattr(chart, "values_modtime", None) or chart.modtime)]
+
+
+def tar_stream(chart) -> bytes:
+    """The uncompressed tar stream Helm writes for a loaded chart (see the module docstring)."""
+    entries = []
+    _chart_entries(chart, "", entries)
+    return b"".join(entries) + b"\0" * (2 * _BLOCK)
+
+
+def archive_bytes(chart) -> bytes:
+    """The gzip-compressed archive for a loaded chart (Helm's gzip header, zlib level 6 body)."""
+    data = tar_stream(chart)
+    header = b"\x1f\x8b\x08\x14" + b"\0\0\0\0" + b"\x00\xff"
+    header += struct.pack("<H", len(_HEADER_EXTRA)) + _HEADER_EXTRA + b"Helm\0"
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    body = compressor.compress(data) + compressor.flush()
+    trailer = struct.pack("<II", zlib.crc32(data) & 0xFFFFFFFF, len(data) & 0xFFFFFFFF)
+    return header + body + trailer
+
+
+def package_chart(path, destination, version=None, app_version=None) -> str:
+    """Package the chart directory (or archive) ``path`` into ``destination/<name>-<version>.tgz``.
+
+    ``version``/``app_version`` override Chart.yaml's like ``helm package --version/--app-version``. The file's
+    modification time is set to the newest modification time inside the chart, so that pushing the same chart
+    twice gives the same ``org.opencontainers.image.created`` annotation and manifest digest. Returns the
+    archive's path. Raises ChartError (no Chart.yaml, invalid chart, unwritable destination).
+    """
+    chart = load_chart(path)
+    if version:
+        chart.metadata["version"] = version
+    if app_version:
+        chart.metadata["appVersion"] = app_version
+    data = archive_bytes(chart)
+    target = os.path.join(destination, "%s-%s.tgz" % (chart.name, chart.metadata.get("version", "")))
+    try:
+        os.makedirs(destination, exist_ok=True)
+        with open(target, "wb") as fh:
+            fh.write(data)
+        newest = max([_seconds(chart.modtime)] + [_seconds(f.modtime) for f in chart.templates + chart.files])
+        os.utime(target, (newest, newest))
+    except OSError as exc:
+        raise ChartError("cannot write chart archive %s: %s" % (target, exc.strerror))
+    return target
