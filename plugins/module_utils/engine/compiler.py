@@ -500,6 +500,25 @@ class _Compiler(object):
         err_node = cmd if cmd is not None else ident
         builtin = BUILTINS.get(name)
 
+        # Go's len sees an untyped nil (nil literal, variable or pipeline result) differently from a nil
+        # interface taken from a map: the first panics inside reflect, the second is a "nil pointer".
+        first = arg_nodes[0] if arg_nodes else None
+        len_of_invalid = name == "len" and (first is None or isinstance(first, (nd.NilNode, nd.PipeNode)) or (
+            isinstance(first, nd.VariableNode) and len(first.ident) == 1))
+
+        def _call(state, dot, final, fn):
+            check_arity(state, ident, name, fn, nargs, final is not MISSING)
+            types = getattr(fn, "go_args", None)
+            if types is None:
+                argv = [a(state, dot) for a in args]
+                if final is not MISSING:
+                    argv.append(final)
+            else:
+                argv = typed_args(state, dot, fn, types, arg_nodes, args, final, ident)
+            if len_of_invalid and fn is _LEN and len(argv) == 1 and argv[0] is None:
+                fail(state, err_node, "error calling len: reflect: call of reflect.Value.Type on zero Value")
+            return call_function(state, err_node, name, fn, argv)
+
         if name in ("and", "or"):
             want = name == "or"
 
@@ -540,25 +559,6 @@ class _Compiler(object):
                 check_arity(state, ident, callee, target, len(argv) - 1, False)
                 return call_function(state, err_node, "call", target, argv[1:])
             return run_call
-
-        # Go's len sees an untyped nil (nil literal, variable or pipeline result) differently from a nil
-        # interface taken from a map: the first panics inside reflect, the second is a "nil pointer".
-        first = arg_nodes[0] if arg_nodes else None
-        len_of_invalid = name == "len" and (first is None or isinstance(first, (nd.NilNode, nd.PipeNode)) or (
-            isinstance(first, nd.VariableNode) and len(first.ident) == 1))
-
-        def _call(state, dot, final, fn):
-            check_arity(state, ident, name, fn, nargs, final is not MISSING)
-            types = getattr(fn, "go_args", None)
-            if types is None:
-                argv = [a(state, dot) for a in args]
-                if final is not MISSING:
-                    argv.append(final)
-            else:
-                argv = typed_args(state, dot, fn, types, arg_nodes, args, final, ident)
-            if len_of_invalid and fn is _LEN and argv == [None]:
-                fail(state, err_node, "error calling len: reflect: call of reflect.Value.Type on zero Value")
-            return call_function(state, err_node, name, fn, argv)
 
         def run_function(state, dot, final):
             fn = state.funcs.get(name, builtin)

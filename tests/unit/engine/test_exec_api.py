@@ -170,3 +170,9 @@ def test_range_iterates_a_snapshot_of_maps_and_lists():
     ts.add("t", '{{ range $k, $v := .m }}{{ $k }}{{ $v }}{{ $_ := unset $.m "b" }}{{ end }}|'
                 '{{ range .l }}{{ . }}{{ $_ := push $.l 9 }}{{ end }}')
     assert ts.execute("t", {"m": {"a": 1, "b": 2}, "l": [1, 2]}) == "a1b2|12"
+
+
+def test_funcs_may_override_builtins():
+    ts = TemplateSet({"and": lambda a, b: "custom-and", "len": lambda x: 42, "call": lambda f: "custom-call"})
+    ts.add("t", '{{ and 0 1 }} {{ len "ab" }} {{ call 1 }} {{ or 0 "x" }}')
+    assert ts.execute("t", {}) == "custom-and 42 custom-call x"
