@@ -145,21 +145,23 @@ def _resolve_with_refresh(cache_dir, cache_name, repo_url, chart, version, devel
 
 def fetch_chart(chart_ref, version=None, repo_url=None, username=None, password=None, pass_credentials=False,
                 ca_file=None, cert_file=None, key_file=None, insecure_skip_tls_verify=False, devel=False,
-                repository_config=None, repository_cache=None, timeout=DEFAULT_TIMEOUT):
+                repository_config=None, repository_cache=None, timeout=DEFAULT_TIMEOUT, plain_http=False):
     """Locate ``chart_ref`` and return a :class:`FetchedChart` whose ``path`` is a local .tgz or directory.
 
     ``version``: exact version or Masterminds constraint (None/"" = latest release; ``devel`` admits
     prereleases). Credentials/TLS arguments override those stored in repositories.yaml for ``repo/chart``.
     ``repository_config``/``repository_cache`` default to Helm's locations (HELM_REPOSITORY_CONFIG, ...).
-    ``timeout`` is seconds per HTTP request. Raises RepositoryError with the URL and a fix for every failure
+    ``timeout`` is seconds per HTTP request. ``oci://host/path/name[:tag|@digest]`` refs (or a name with an
+    ``oci://`` ``repo_url``) are pulled from the registry by ``oci/api.py: pull`` (``plain_http`` applies to them
+    only) and raise RegistryError. Raises RepositoryError with the URL and a fix for every failure
     (unreachable repository, 401/403, 404, invalid index, chart or version missing, digest mismatch).
     """
     if not chart_ref or not isinstance(chart_ref, str):
         raise RepositoryError("chart reference is empty; give a path, a URL, repo/chart or a name with repo_url")
     if chart_ref.startswith("oci://") or (repo_url or "").startswith("oci://"):
-        oci_ref = chart_ref if chart_ref.startswith("oci://") else repo_url
-        raise RepositoryError("%s is an OCI registry reference; OCI charts are pulled with the registry client, "
-                              "not from a chart repository" % oci_ref)
+        oci_ref = chart_ref if chart_ref.startswith("oci://") else repo_url.rstrip("/") + "/" + chart_ref
+        return _fetch_oci(oci_ref, version, devel, username, password, ca_file, cert_file, key_file,
+                          insecure_skip_tls_verify, plain_http, repository_cache, timeout)
     paths = helm_paths(repository_config, repository_cache)
     cache_dir = chart_cache_dir(paths.repository_cache)
 
@@ -202,6 +204,17 @@ def fetch_chart(chart_ref, version=None, repo_url=None, username=None, password=
     options["credentials_url"] = base_url
     path, digest, downloaded = _download(url, cv.digest.lower(), cache_dir, options)
     return FetchedChart(path, cv.name, cv.version, digest, redact_url(url), label, downloaded)
+
+
+def _fetch_oci(ref, version, devel, username, password, ca_file, cert_file, key_file, insecure, plain_http,
+               repository_cache, timeout):
+    """The OCI hook: pull ``ref`` with the registry client (credential chain, digest check, cache by digest)."""
+    from ..oci.api import pull
+    pulled = pull(ref, version=version or None, devel=devel, repository_cache=repository_cache, username=username,
+                  password=password, ca_file=ca_file, cert_file=cert_file, key_file=key_file,
+                  insecure_skip_tls_verify=insecure, plain_http=plain_http, timeout=timeout)
+    return FetchedChart(pulled.path, pulled.name, pulled.version, pulled.digest, pulled.ref,
+                        ref[len("oci://"):].split("/", 1)[0], pulled.downloaded)
 
 
 def _url_cache_name(repo_url):
