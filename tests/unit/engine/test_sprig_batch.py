@@ -170,6 +170,18 @@ def _date_cases() -> list:
     return out
 
 
+# (layout, value) pairs for toDate: valid, out of range, and malformed values
+PARSE_CASES = [("2006-01-02", "2024-02-30"), ("2006-01-02", "2024-13-01"), ("2006-01-02", "x"), ("2006-01-02", "2024-01-0"), ("2006-01-02", "2024-01-01 extra"),
+    ("15:04", "25:00"), ("15:04", "10:61"), ("3:04PM", "3:04XM"), ("3:04pm", "13:04pm"), ("Jan 2", "Foo 2"), ("Jan 2 2006", "jan 2 2024"),
+    ("2006-01-02T15:04:05Z07:00", "2024-01-01T10:00:00+2500"), ("2006-01-02T15:04:05Z07:00", "2024-01-01T10:00:00+05:30"),
+    ("2006-01-02T15:04:05Z07:00", "2024-01-01T10:00:00Z"), ("2006-01-02T15:04:05-0700", "2024-01-01T10:00:00Z"),
+    ("2006 002", "2024 060"), ("2006 002", "2023 366"), ("2006 002 01", "2024 060 03"), ("2006-01-02 15:04:05", "2024-01-01 10:00:00.123"),
+    ("2006-01-02 MST", "2024-01-01 PDT"), ("2006-01-02 MST", "2024-01-01 GMT+3"), ("2006-01-02 MST", "2024-01-01 pdt"),
+    ("Monday 2006", "Funday 2024"), ("2006-01-02", "2024-1-02"), ("2006-1-2", "2024-1-2"), ("_2 Jan", " 5 Jan"), ("2006.000", "2024.12"),
+    ("2006.999", "2024.123456789123"), ("06", "99"), ("06", "9"), ("2006-01-02 15:04:05.000000000", "2024-01-01 10:00:00.000000001")]
+PARSE_FUNCS = ["toDate (index . 0) (index . 1)", "toDate (index . 0) (index . 1) | unixEpoch"]
+
+
 RECORD, FIELD = "\u241e", "\u241f"  # separators that no input contains
 
 
@@ -209,15 +221,16 @@ CASES = {
     "dates": _template(DATE_FUNCS, "dates"),
     "regex_probes": _template(REGEX_PROBE_FUNCS, "regex_probes"),
     "encoded": _template(ENCODED_FUNCS, "encoded"),
+    "parse": _template(PARSE_FUNCS, "parse"),
 }
 
 VALUES = {"strings": _strings(7, 400), "numbers": _numbers(11, 400), "numeric_strings": _NUMERIC_STRINGS,
           "urls": _URLS, "semver": _semver_pairs(3, 400), "merge": _merge_pairs(4, 300), "regex": _regex_cases(),
           "dates": _date_cases(), "regex_probes": REGEX_PROBES, "probe_input": REGEX_PROBE_INPUT,
-          "encoded": _ENCODED}
+          "encoded": _ENCODED, "parse": [list(case) for case in PARSE_CASES]}
 EXPRS = {"strings": STRING_FUNCS, "numbers": NUMBER_FUNCS, "numeric_strings": NUMERIC_STRING_FUNCS,
          "urls": URL_FUNCS, "semver": SEMVER_FUNCS, "merge": MERGE_FUNCS, "regex": REGEX_FUNCS, "dates": DATE_FUNCS,
-         "regex_probes": REGEX_PROBE_FUNCS, "encoded": ENCODED_FUNCS}
+         "regex_probes": REGEX_PROBE_FUNCS, "encoded": ENCODED_FUNCS, "parse": PARSE_FUNCS}
 
 
 @pytest.fixture(scope="module")

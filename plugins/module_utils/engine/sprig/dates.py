@@ -302,116 +302,314 @@ def go_format(t: GoTime, layout: str) -> str:
     return "".join(out)
 
 
-_PARSE_PATTERNS = {
-    "January": "(%s)" % "|".join(_MONTHS), "Jan": "(%s)" % "|".join(m[:3] for m in _MONTHS),
-    "Monday": "(%s)" % "|".join(_DAYS), "Mon": "(%s)" % "|".join(d[:3] for d in _DAYS),
-    "01": r"(\d\d)", "1": r"(\d\d?)", "02": r"(\d\d)", "2": r"(\d\d?)", "_2": r" ?(\d\d?)",
-    "__2": r" {0,2}(\d{1,3})", "002": r"(\d\d\d)",
-    "15": r"(\d\d?)", "3": r"(\d\d?)", "03": r"(\d\d)", "4": r"(\d\d?)", "04": r"(\d\d)",
-    "5": r"(\d\d?)", "05": r"(\d\d)", "2006": r"(\d\d\d\d)", "06": r"(\d\d)", "PM": "(AM|PM)", "pm": "(am|pm)",
-    # time.parseTimeZone: UTC, ChST/MeST, GMT[+-h], +-hh, 3 capitals, or 4-5 ending in T (and WITA)
-    "MST": r"(UTC|ChST|MeST|GMT(?:[+-](?:1?[0-9]|2[0-3])(?![0-9]))?|[+-](?:[01]?[0-9]|2[0-3])(?![0-9])"
-           r"|[A-Z]{3}(?![A-Z])|[A-Z]{3,4}T(?![A-Z])|WITA(?![A-Z]))",
-}
+class _Bad(Exception):
+    """A layout element did not match (Go's errBad) or was out of range."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _time_quote(text: str) -> str:
+    out = ['"']
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch.isprintable() or ch == " ":
+            out.append(ch)
+        else:
+            out.append("\\x%02x" % ord(ch) if ord(ch) < 0x100 else "\\u%04x" % ord(ch))
+    out.append('"')
+    return "".join(out)
+
+
+def _digit(s: str, i: int) -> bool:
+    return i < len(s) and "0" <= s[i] <= "9"
+
+
+def _getnum(s: str, fixed: bool):
+    if not _digit(s, 0):
+        raise _Bad()
+    if not _digit(s, 1):
+        if fixed:
+            raise _Bad()
+        return int(s[0]), s[1:]
+    return int(s[:2]), s[2:]
+
+
+def _getnum3(s: str, fixed: bool):
+    n = 0
+    while n < 3 and _digit(s, n):
+        n += 1
+    if n == 0 or (fixed and n != 3):
+        raise _Bad()
+    return int(s[:n]), s[n:]
+
+
+def _lookup(names: list, s: str):
+    for index, name in enumerate(names):
+        if len(s) >= len(name) and s[:len(name)].lower() == name.lower():
+            return index, s[len(name):]
+    raise _Bad()
+
+
+def _skip(value: str, prefix: str) -> str:
+    while prefix:
+        if prefix[0] == " ":
+            if value and value[0] != " ":
+                raise _Bad()
+            prefix = prefix.lstrip(" ")
+            value = value.lstrip(" ")
+            continue
+        if not value or value[0] != prefix[0]:
+            raise _Bad()
+        prefix, value = prefix[1:], value[1:]
+    return value
+
+
+def _nanoseconds(value: str, nbytes: int) -> int:
+    if value[0] not in ".,":
+        raise _Bad()
+    digits = value[1:min(nbytes, 10)]
+    if not digits.isdigit() or not digits.isascii():
+        raise _Bad()
+    return int((digits + "000000000")[:9])
+
+
+def _parse_zone_name(value: str) -> int:
+    """time.parseTimeZone: length of a zone abbreviation at the start of value, 0 if none."""
+    if len(value) < 3:
+        return 0
+    if value[:4] in ("ChST", "MeST"):
+        return 4
+    if value[:3] == "GMT":
+        rest = value[3:]
+        n = _signed_offset(rest) if rest[:1] in ("+", "-") else 0
+        return 3 + n
+    if value[0] in "+-":
+        return _signed_offset(value)
+    upper = 0
+    while upper < 6 and upper < len(value) and "A" <= value[upper] <= "Z":
+        upper += 1
+    if upper == 3:
+        return 3
+    if upper == 4 and (value[3] == "T" or value[:4] == "WITA"):
+        return 4
+    if upper == 5 and value[4] == "T":
+        return 5
+    return 0
+
+
+def _signed_offset(value: str) -> int:
+    j = 1
+    while _digit(value, j):
+        j += 1
+    if j == 1 or int(value[1:j]) > 23:
+        return 0
+    return j
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+_DAYS_IN = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+
+def _days_in(month: int, year: int) -> int:
+    return 29 if month == 2 and _is_leap(year) else _DAYS_IN[month - 1]
 
 
 def go_parse(layout: str, value: str, tz) -> GoTime:
-    """time.ParseInLocation(layout, value, tz) for the common layout tokens. Raises ValueError when the value
-    does not fit the layout."""
-    regex, tokens = [], []
-    for kind, tok in _layout_chunks(layout):
+    """time.ParseInLocation(layout, value, tz), element by element like Go (time/format.go parse). Raises
+    ValueError with Go's message ("parsing time "x" as "2006": cannot parse "x" as "2006")."""
+    original_value = value
+    year, month, day, yday, hour, minute, second, nsec = 0, -1, -1, -1, 0, 0, 0, 0
+    pm_set = am_set = False
+    zone_offset, zone_name, utc = None, "", False
+
+    def fail(elem_value: str, elem_layout: str, message: str = "") -> ValueError:
+        if message:
+            return ValueError("parsing time %s%s" % (_time_quote(original_value), message))
+        return ValueError("parsing time %s as %s: cannot parse %s as %s" % (
+            _time_quote(original_value), _time_quote(layout), _time_quote(elem_value), _time_quote(elem_layout)))
+
+    chunks = _layout_chunks(layout)
+    for index, (kind, tok) in enumerate(chunks):
         if kind == "lit":
-            # time.skip: a run of spaces in the layout takes every space of the value (no backtracking), or
-            # matches the end of the value
-            for part in re.findall(r" +|[^ ]+", tok):
-                if part.startswith(" "):
-                    tokens.append("space")
-                    regex.append("(?:(?=( +))\\%d|\\Z)" % len(tokens))
-                else:
-                    regex.append(re.escape(part))
-        elif isinstance(tok, tuple):
-            if tok[2] == "0":
-                regex.append(r"[.,](\d{%d})" % tok[3])
-            else:
-                regex.append(r"(?:[.,](\d+))?")
-            tokens.append("frac")
-        elif tok in _PARSE_PATTERNS:
-            regex.append(_PARSE_PATTERNS[tok])
-            tokens.append(tok)
-        else:
-            regex.append(r"(Z|[+-]\d\d(?::?\d\d(?::?\d\d)?)?)")
-            tokens.append("tz")
-    m = re.match("".join(regex) + r"\Z", value)
-    if not m:
-        raise ValueError('parsing time "%s" as "%s": cannot parse "%s" as "%s"' % (value, layout, value, layout))
-    year, month, day, hour, minute, second, frac, pm, yday = 0, 1, 1, 0, 0, 0, 0, None, None
-    offset, zone_name = None, None
-    for tok, text in zip(tokens, m.groups()):
-        if text is None:
+            try:
+                value = _skip(value, tok)
+            except _Bad:
+                raise fail(value, tok)
             continue
-        if tok in ("January", "Jan"):
-            month = [x[:len(text)] for x in _MONTHS].index(text) + 1
-        elif tok in ("01", "1"):
-            month = int(text)
-        elif tok in ("02", "2", "_2"):
-            day = int(text)
-        elif tok in ("__2", "002"):
-            yday = int(text)
-        elif tok in ("15", "3", "03"):
-            hour = int(text)
-        elif tok in ("4", "04"):
-            minute = int(text)
-        elif tok in ("5", "05"):
-            second = int(text)
-        elif tok == "2006":
-            year = int(text)
-        elif tok == "06":
-            year = int(text) + (1900 if int(text) >= 69 else 2000)
-        elif tok in ("PM", "pm"):
-            pm = text.upper() == "PM"
-        elif tok == "frac":
-            frac = int((text + "000000000")[:9])
-        elif tok == "MST":
-            zone_name = text
-        elif tok == "tz":
-            if text == "Z":
-                offset = 0
+        hold = value
+        std_text = ("%s%s" % (tok[1], tok[2] * tok[3])) if isinstance(tok, tuple) else tok
+        try:
+            if isinstance(tok, tuple):
+                if tok[2] == "0":
+                    if len(value) < 1 + tok[3]:
+                        raise _Bad()
+                    nsec = _nanoseconds(value, 1 + tok[3])
+                    value = value[1 + tok[3]:]
+                elif len(value) >= 2 and value[0] in ".," and _digit(value, 1):
+                    n = 1
+                    while _digit(value, n):
+                        n += 1
+                    nsec = _nanoseconds(value, n)
+                    value = value[n:]
+            elif tok == "06":
+                if len(value) < 2 or not value[:2].isdigit():
+                    raise _Bad()
+                year = int(value[:2])
+                year += 1900 if year >= 69 else 2000
+                value = value[2:]
+            elif tok == "2006":
+                if len(value) < 4 or not _digit(value, 0) or not value[:4].isdigit():
+                    raise _Bad()
+                year, value = int(value[:4]), value[4:]
+            elif tok in ("Jan", "January"):
+                names = [m[:3] for m in _MONTHS] if tok == "Jan" else _MONTHS
+                month, value = _lookup(names, value)
+                month += 1
+            elif tok in ("1", "01"):
+                month, value = _getnum(value, tok == "01")
+                if month <= 0 or month > 12:
+                    raise _Bad(": month out of range")
+            elif tok in ("Mon", "Monday"):
+                names = [d[:3] for d in _DAYS] if tok == "Mon" else _DAYS
+                _, value = _lookup(names, value)
+            elif tok in ("2", "_2", "02"):
+                if tok == "_2" and value[:1] == " ":
+                    value = value[1:]
+                day, value = _getnum(value, tok == "02")
+            elif tok in ("__2", "002"):
+                for _ in range(2):
+                    if tok == "__2" and value[:1] == " ":
+                        value = value[1:]
+                yday, value = _getnum3(value, tok == "002")
+            elif tok == "15":
+                hour, value = _getnum(value, False)
+                if hour >= 24:
+                    raise _Bad(": hour out of range")
+            elif tok in ("3", "03"):
+                hour, value = _getnum(value, tok == "03")
+                if hour > 12:
+                    raise _Bad(": hour out of range")
+            elif tok in ("4", "04"):
+                minute, value = _getnum(value, tok == "04")
+                if minute >= 60:
+                    raise _Bad(": minute out of range")
+            elif tok in ("5", "05"):
+                second, value = _getnum(value, tok == "05")
+                if second >= 60:
+                    raise _Bad(": second out of range")
+                nxt = chunks[index + 1] if index + 1 < len(chunks) else None
+                has_frac = nxt is not None and isinstance(nxt[1], tuple)
+                if len(value) >= 2 and value[0] in ".," and _digit(value, 1) and not has_frac:
+                    n = 2
+                    while _digit(value, n):
+                        n += 1
+                    nsec = _nanoseconds(value, n)
+                    value = value[n:]
+            elif tok in ("PM", "pm"):
+                if len(value) < 2 or value[:2] not in ((tok, "AM") if tok == "PM" else (tok, "am")):
+                    raise _Bad()
+                pm_set, am_set = value[:2] == tok, value[:2] != tok
+                value = value[2:]
+            elif tok == "MST":
+                if value[:3] == "UTC":
+                    utc, value = True, value[3:]
+                else:
+                    n = _parse_zone_name(value)
+                    if not n:
+                        raise _Bad()
+                    zone_name, value = value[:n], value[n:]
             else:
-                digits = text[1:].replace(":", "")
-                secs = int(digits[:2]) * 3600 + int(digits[2:4] or 0) * 60 + int(digits[4:6] or 0)
-                offset = -secs if text[0] == "-" else secs
-    if pm is not None and hour <= 12:
-        hour = (hour % 12) + (12 if pm else 0)
-    if yday is not None:
-        days = days_from_civil(year, 1, 1) + yday - 1
+                if tok[0] == "Z" and value[:1] == "Z":
+                    utc, value = True, value[1:]
+                else:
+                    body = tok[1:]
+                    need = {"07": 3, "0700": 5, "07:00": 6, "070000": 7, "07:00:00": 9}[body]
+                    if len(value) < need:
+                        raise _Bad()
+                    part = value[:need]
+                    if ":" in body and (part[3] != ":" or (need == 9 and part[6] != ":")):
+                        raise _Bad()
+                    digits = part[1:].replace(":", "") if ":" in body else part[1:]
+                    hh, mm, ss = digits[0:2], digits[2:4] or "00", digits[4:6] or "00"
+                    if not (hh + mm + ss).isdigit():
+                        raise _Bad()
+                    if int(hh) > 24 or int(mm) > 60 or int(ss) > 60:
+                        raise _Bad(": time zone offset %s out of range"
+                                   % ("hour" if int(hh) > 24 else "minute" if int(mm) > 60 else "second"))
+                    if part[0] not in "+-":
+                        raise _Bad()
+                    zone_offset = (int(hh) * 60 + int(mm)) * 60 + int(ss)
+                    if part[0] == "-":
+                        zone_offset = -zone_offset
+                    value = value[need:]
+        except _Bad as exc:
+            if exc.message:
+                raise fail(value, std_text, exc.message)
+            raise fail(hold, std_text)
+    if value:
+        raise fail(value, "", ": extra text: %s" % _time_quote(value))
+    if pm_set and hour < 12:
+        hour += 12
+    elif am_set and hour == 12:
+        hour = 0
+    if yday >= 0:
+        m = d = 0
+        if _is_leap(year):
+            if yday == 31 + 29:
+                m, d = 2, 29
+            elif yday > 31 + 29:
+                yday -= 1
+        if yday < 1 or yday > 365:
+            raise fail(value, "", ": day-of-year out of range")
+        if m == 0:
+            m = 1
+            while m < 12 and sum(_DAYS_IN[:m]) < yday:
+                m += 1
+            d = yday - sum(_DAYS_IN[:m - 1])
+        if month >= 0 and month != m:
+            raise fail(value, "", ": day-of-year does not match month")
+        if day >= 0 and day != d:
+            raise fail(value, "", ": day-of-year does not match day")
+        month, day = m, d
     else:
-        days = days_from_civil(year, month, day)
-    local = days * 86400 + hour * 3600 + minute * 60 + second
-    if offset is None and zone_name is not None:
-        if zone_name == "UTC":
-            offset = 0
-        elif tz is not None and zone_at(tz, local)[1] == zone_name:
-            offset = zone_at(tz, local - zone_at(tz, local)[0])[0]
-            return GoTime((local - offset) * _NS + frac, tz)
-        else:
-            hours = int(zone_name[3:]) if zone_name.startswith("GMT") and len(zone_name) > 3 else 0
-            fixed = datetime.timezone(datetime.timedelta(hours=hours), zone_name)
-            return GoTime((local - hours * 3600) * _NS + frac, fixed)
-    if offset is not None:
-        secs = local - offset
-        zone = _UTC if offset == 0 else datetime.timezone(datetime.timedelta(seconds=offset), "")
-        if tz is not None and offset != 0 and zone_at(tz, secs)[0] == offset:
-            zone = tz
-    else:
-        zone = tz if tz is not None else _UTC
-        # the zone's offset at that wall time (Go's Date: offset looked up at the guess, then corrected)
-        guess = zone_at(zone, local)[0]
-        secs = local - guess
-        actual = zone_at(zone, secs)[0]
-        if actual != guess:
-            secs = local - actual
-    ns = secs * _NS + frac
-    return GoTime(ns, zone)
+        month = 1 if month < 0 else month
+        day = 1 if day < 0 else day
+    if day < 1 or day > _days_in(month, year):
+        raise fail(value, "", ": day out of range")
+    local = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
+    if utc:
+        return GoTime(local * _NS + nsec, _UTC)
+    if zone_offset is not None:
+        secs = local - zone_offset
+        if tz is not None and zone_at(tz, secs)[0] == zone_offset and zone_at(tz, secs)[1]:
+            return GoTime(secs * _NS + nsec, tz)
+        if abs(zone_offset) >= 86400:
+            raise fail(value, "", ": time zone offset out of range")
+        fixed = datetime.timezone(datetime.timedelta(seconds=zone_offset), zone_name)
+        return GoTime(secs * _NS + nsec, fixed)
+    if zone_name:
+        if tz is not None:
+            guess = zone_at(tz, local)
+            if guess[1] == zone_name:
+                offset = zone_at(tz, local - guess[0])[0]
+                return GoTime((local - offset) * _NS + nsec, tz)
+        # Go keeps the wall clock read as UTC and only attaches a made-up zone (GMT+h has that offset)
+        hours = int(zone_name[3:]) if zone_name.startswith("GMT") and len(zone_name) > 3 else 0
+        fixed = datetime.timezone(datetime.timedelta(hours=hours), zone_name)
+        return GoTime(local * _NS + nsec, fixed)
+    zone = tz if tz is not None else _UTC
+    guess = zone_at(zone, local)[0]
+    secs = local - guess
+    actual = zone_at(zone, secs)[0]
+    if actual != guess:
+        secs = local - actual
+    return GoTime(secs * _NS + nsec, zone)
 
 
 # Durations -------------------------------------------------------------------------------------------------------
