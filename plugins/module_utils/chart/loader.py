@@ -1,7 +1,7 @@
 """Load a chart from a directory, a ``.tgz`` file or ``.tgz`` bytes, like Helm's pkg/chart/v2/loader.
 
 ``load_chart(source) -> Chart``. Archives are read in memory with Helm's safety rules (archive.go): no absolute
-paths, no ``..``, no links or devices, at most 20 MiB per entry and 100 MiB in total once decompressed; the
+paths, no ``..``, no links or devices, at most 5 MiB per entry and 100 MiB in total once decompressed; the
 top-level directory is stripped and a UTF-8 BOM is removed from every file. Directories honour ``.helmignore``.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .goyamlload import load_go_yaml, load_values
 from .ignore import IgnoreRules
 from .metadata import apply_requirements, parse_metadata, validate_metadata
 
-MAX_FILE_SIZE = 20 * 1024 * 1024
+MAX_FILE_SIZE = 5 * 1024 * 1024  # Helm v4.2 MaxDecompressedFileSize
 MAX_ARCHIVE_SIZE = 100 * 1024 * 1024
 _UTF8_BOM = b"\xef\xbb\xbf"
 _DRIVE_PATH = re.compile(r"^[a-zA-Z]:/")
@@ -120,72 +120,99 @@ def load_chart(source) -> Chart:
     return load_archive(data, path)
 
 
-def _read_members(data: bytes, origin: str):
+def _open_stream(data: bytes, origin: str):
+    """A streaming tar reader over the (gzip-compressed) archive: members are decompressed as they are read, so
+    an entry is refused on its header's size before any of its data is inflated (bounded memory and time)."""
+    source = io.BytesIO(data)
+    if data[:2] == b"\x1f\x8b":
+        source = gzip.GzipFile(fileobj=source, mode="rb")
     try:
-        raw = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
-    except (OSError, EOFError, zlib.error) as exc:
-        raise ChartError("%s is not a valid chart archive: %s" % (origin, exc)) from None
-    if len(raw) > MAX_ARCHIVE_SIZE + 1024 * 1024:
-        raise ChartError("%s: archive is larger than the %d MiB Helm accepts once decompressed"
-                         % (origin, MAX_ARCHIVE_SIZE >> 20))
-    try:
-        return tarfile.open(fileobj=io.BytesIO(raw), mode="r:")
-    except tarfile.TarError as exc:
+        return tarfile.open(fileobj=source, mode="r|")
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
         raise ChartError("%s is not a valid chart archive: %s" % (origin, exc)) from None
 
 
 def read_archive(data: bytes, origin: str = "<archive bytes>") -> list:
     """Extract a chart archive in memory into ChartFiles with the top-level directory stripped.
 
-    Raises ChartError naming the offending entry for unsafe paths, links, devices or sizes over Helm's limits.
+    Checks follow Helm v4's ``LoadArchiveFiles`` (pkg/chart/loader/archive), in its order and with its messages
+    (prefixed by ``origin`` and the entry): content outside the base directory, a parent-directory reference, a
+    drive path, the total decompressed size (``MAX_ARCHIVE_SIZE``, 100 MiB) and the size of one file
+    (``MAX_FILE_SIZE``, 5 MiB in Helm v4.2), judged on each tar header before the entry is inflated. Stricter than
+    Helm, absolute entries and links or special files are refused too. Raises ChartError naming the entry.
     """
     files = []
-    total = 0
-    with _read_members(data, origin) as tar:
-        try:
-            members = tar.getmembers()
-        except tarfile.TarError as exc:
-            raise ChartError("%s is not a valid chart archive: %s" % (origin, exc)) from None
-        for member in members:
+    remaining = MAX_ARCHIVE_SIZE
+    tar = _open_stream(data, origin)
+    try:
+        while True:
+            try:
+                member = tar.next()
+            except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
+                raise ChartError("%s is not a valid chart archive: %s" % (origin, exc)) from None
+            if member is None:
+                break
             if member.isdir() or member.type in (tarfile.XHDTYPE, tarfile.XGLTYPE):
                 continue
-            entry = member.name
-            if not member.isreg():
-                raise ChartError("%s: entry %r is a link or special file; chart archives may only hold regular "
-                                 "files" % (origin, entry))
-            _check_entry(entry, origin)
-            parts = entry.replace("\\", "/").split("/")
-            if parts[0] == "Chart.yaml":
-                raise ChartError("%s: chart yaml not in base directory (entry %r); package the chart in a "
-                                 "top-level directory" % (origin, entry))
-            name = posixpath.normpath("/".join(parts[1:])) if len(parts) > 1 else ""
-            if not name or name == ".":
-                raise ChartError("%s: entry %r is outside the chart's top-level directory" % (origin, entry))
-            if name.startswith(".."):
-                raise ChartError("%s: entry %r references a parent directory" % (origin, entry))
+            name = _entry_name(member, origin)
+            if member.size > remaining:
+                raise ChartError("%s: decompressed chart is larger than the maximum size %d (decompressed size "
+                                 "exceeds %d MiB at entry %r)" % (origin, MAX_ARCHIVE_SIZE, MAX_ARCHIVE_SIZE >> 20,
+                                                                  member.name))
             if member.size > MAX_FILE_SIZE:
-                raise ChartError("%s: entry %r is %d bytes, over the %d MiB limit per file"
-                                 % (origin, entry, member.size, MAX_FILE_SIZE >> 20))
-            total += member.size
-            if total > MAX_ARCHIVE_SIZE:
-                raise ChartError("%s: decompressed size exceeds %d MiB at entry %r"
-                                 % (origin, MAX_ARCHIVE_SIZE >> 20, entry))
-            content = tar.extractfile(member).read()
+                raise ChartError("%s: decompressed chart file %s is larger than the maximum file size %d (the entry "
+                                 "is over the %s per-file limit Helm accepts)"
+                                 % (origin, _go_quote(member.name), MAX_FILE_SIZE, _size_text(MAX_FILE_SIZE)))
+            try:
+                content = tar.extractfile(member).read()
+            except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
+                raise ChartError("%s is not a valid chart archive: %s" % (origin, exc)) from None
+            remaining -= len(content)
+            if len(content) < member.size or remaining <= 0:
+                raise ChartError("%s: decompressed chart is larger than the maximum size %d (decompressed size "
+                                 "reaches %d MiB at entry %r)" % (origin, MAX_ARCHIVE_SIZE, MAX_ARCHIVE_SIZE >> 20,
+                                                                  member.name))
             if content.startswith(_UTF8_BOM):
                 content = content[3:]
-            modtime = _utc(member.mtime * 1_000_000_000)
-            files.append(ChartFile(name, content, modtime))
+            files.append(ChartFile(name, content, _utc(member.mtime * 1_000_000_000)))
+    finally:
+        tar.close()
     if not files:
         raise ChartError("%s: no files in chart archive" % origin)
     return files
 
 
-def _check_entry(entry: str, origin: str) -> None:
+def _go_quote(text: str) -> str:
+    return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _size_text(size: int) -> str:
+    return "%d MiB" % (size >> 20) if size >= 1 << 20 else "%d bytes" % size
+
+
+def _entry_name(member, origin: str) -> str:
+    """The chart-relative name of a regular-file entry (top directory stripped), or ChartError (Helm's text)."""
+    entry = member.name
+    if not member.isreg():
+        raise ChartError("%s: entry %r is a link or special file; chart archives may only hold regular "
+                         "files" % (origin, entry))
     normal = entry.replace("\\", "/")
     if normal.startswith("/") or _DRIVE_PATH.match(normal):
         raise ChartError("%s: entry %r is an absolute path; refusing to load" % (origin, entry))
-    if ".." in normal.split("/"):
-        raise ChartError("%s: entry %r references a parent directory; refusing to load" % (origin, entry))
+    parts = normal.split("/")
+    name = posixpath.normpath("/".join(parts[1:])) if len(parts) > 1 else "."
+    if name == ".":
+        raise ChartError("%s: chart illegally contains content outside the base directory: %s; package the chart "
+                         "in a top-level directory" % (origin, _go_quote(entry)))
+    if name.startswith("..") or ".." in parts:
+        raise ChartError("%s: entry %r: chart illegally references parent directory; refusing to load"
+                         % (origin, entry))
+    if _DRIVE_PATH.match(name):
+        raise ChartError("%s: entry %r: chart contains illegally named files" % (origin, entry))
+    if parts[0] == "Chart.yaml":
+        raise ChartError("%s: chart yaml not in base directory (entry %r); package the chart in a "
+                         "top-level directory" % (origin, entry))
+    return name
 
 
 def load_archive(data: bytes, origin: str = "<archive bytes>") -> Chart:
@@ -206,15 +233,25 @@ def load_directory(path: str) -> Chart:
     return load_files(files, path)
 
 
-def _walk_directory(directory: str, prefix: str, rules, out: list) -> None:
+def _walk_directory(directory: str, prefix: str, rules, out: list, top=None, seen=()) -> None:
     """Helm's sympath.Walk order: entries of each directory in lexical order, descending into a directory where
-    it sorts (so ``a/x`` comes before ``b.txt``); symbolic links are followed."""
+    it sorts (so ``a/x`` comes before ``b.txt``). Symbolic links are followed as Helm does, but (stricter than Helm)
+    only when they resolve inside the chart directory; a link that leaves it, or a directory link loop, is refused
+    with a ChartError naming the link."""
+    top = top or os.path.realpath(directory)
+    seen = seen or (top,)
     for entry in sorted(os.listdir(directory)):
         full = os.path.join(directory, entry)
         rel = prefix + entry
+        if os.path.islink(full):
+            _check_link(full, top)
         if os.path.isdir(full):
             if not rules.ignore(rel, True):
-                _walk_directory(full, rel + "/", rules, out)
+                real = os.path.realpath(full)
+                if real in seen:
+                    raise ChartError("symbolic link %s makes a loop (it points to %s, a directory that contains it); "
+                                     "remove the link" % (full, real))
+                _walk_directory(full, rel + "/", rules, out, top, seen + (real,))
             continue
         if rules.ignore(rel, False):
             continue
@@ -226,6 +263,13 @@ def _walk_directory(directory: str, prefix: str, rules, out: list) -> None:
             content = content[3:]
         modtime = _utc(os.stat(full).st_mtime_ns)
         out.append(ChartFile(rel, content, modtime))
+
+
+def _check_link(path: str, top: str) -> None:
+    real = os.path.realpath(path)
+    if real != top and not real.startswith(top.rstrip(os.sep) + os.sep):
+        raise ChartError("symbolic link %s points to %s, outside the chart directory %s; refusing to load it (copy "
+                         "the file into the chart instead)" % (path, real, top))
 
 
 def load_files(files: list, origin: str = "chart") -> Chart:
