@@ -213,6 +213,26 @@ def load_go_yaml(data, source: str = "values"):
         raise ValuesError("cannot parse %s: %s; fix the YAML syntax" % (source, exc)) from None
 
 
+def go_yaml_error_text(exc, text: str = None) -> str:
+    """A PyYAML (libyaml) error worded as go-yaml v2 words it: ``yaml: line N: <problem>``.
+
+    go-yaml v2 (yaml.go ``parser.fail``) reports the problem mark's 0-based line for parser errors, one more for
+    scanner errors, the context mark's line when the problem is on line 0, and no line when both are 0.
+    """
+    problem = getattr(exc, "problem", None) or str(exc)
+    mark, context = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    if "undefined alias" in problem and mark is not None and text is not None:
+        found = re.match(r"\*([^\s,\[\]{}]+)", text[mark.index:])
+        if found:  # go-yaml's composer names the anchor and gives no line
+            return "yaml: unknown anchor '%s' referenced" % found.group(1)
+    line = 0
+    if mark is not None and mark.line != 0:
+        line = mark.line + (1 if isinstance(exc, yaml.scanner.ScannerError) else 0)
+    elif context is not None:
+        line = context.line
+    return "yaml: %s%s" % ("line %d: " % line if line else "", problem)
+
+
 def load_values(data, source: str = "values.yaml") -> dict:
     """Load a values document as Helm does (``LoadValues``): a dict with string keys and float numbers.
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 
+import yaml
+
 from ..errors import ChartError
-from .goyamlload import go_format_float, load_go_yaml
+from .goyamlload import GoYamlLoader, go_format_float, go_yaml_error_text, load_go_yaml
 
 # (json name, Go field name, kind) in chart.Metadata struct order.
 METADATA_FIELDS = (
@@ -109,9 +111,10 @@ def parse_metadata(data, source: str = "Chart.yaml") -> dict:
     if isinstance(data, bytes):
         data = data.decode("utf-8", "replace")
     try:
-        raw = load_go_yaml(data, source)
-    except Exception as exc:  # ValuesError from the YAML layer: re-raise as a chart problem
-        raise ChartError(str(exc)) from None
+        raw = yaml.load(data, Loader=GoYamlLoader)
+    except yaml.YAMLError as exc:  # Helm's wording (sigs.k8s.io/yaml over go-yaml v2), then where and a fix
+        raise ChartError("%s: cannot load Chart.yaml: error converting YAML to JSON: %s; fix the YAML syntax"
+                         % (source, go_yaml_error_text(exc, data))) from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
