@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 
+import yaml
+
 from ..errors import ChartError
-from .goyamlload import load_go_yaml
+from .goyamlload import GoYamlLoader, go_yaml_error_text
 
 HOOK_ANNOTATION = "helm.sh/hook"
 HOOK_WEIGHT_ANNOTATION = "helm.sh/hook-weight"
@@ -151,9 +153,10 @@ def parse_head(document: str, path: str) -> dict:
     Raises ChartError "YAML parse error on <path>: ..." like Helm when the document is not valid YAML or not a map.
     """
     try:
-        raw = load_go_yaml(document, path)
-    except Exception as exc:
-        raise ChartError("YAML parse error on %s: %s" % (path, exc)) from None
+        raw = yaml.load(document, Loader=GoYamlLoader)
+    except yaml.YAMLError as exc:
+        raise ChartError("YAML parse error on %s: error converting YAML to JSON: %s"
+                         % (path, go_yaml_error_text(exc, document))) from None
     if raw is None:
         return {}
     if not isinstance(raw, dict):
