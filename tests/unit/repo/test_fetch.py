@@ -12,7 +12,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.repo.config import (
 )
 from ansible_collections.helmkit.core.plugins.module_utils.repo.fetch import fetch_chart
 
-from conftest import PODINFO, REDIS, ChartRepoServer
+from _repo_env import PODINFO, REDIS, ChartRepoServer
 
 
 def _sha(path):

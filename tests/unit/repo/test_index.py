@@ -10,7 +10,7 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError
 from ansible_collections.helmkit.core.plugins.module_utils.repo import index as ix
 
-from conftest import SHARED, ChartRepoServer, PODINFO
+from _repo_env import SHARED, ChartRepoServer, PODINFO
 
 INDEXES = os.path.join(SHARED, "indexes")
 
