@@ -31,7 +31,7 @@ from ..errors import RepositoryError
 
 __all__ = [
     "RepositoryEntry", "RepositoryFile", "HelmPaths", "helm_paths", "load_repository_file",
-    "save_repository_file", "locked", "atomic_write", "index_cache_path", "charts_list_path",
+    "save_repository_file", "locked", "atomic_write", "index_cache_path", "charts_list_path", "describe_yaml_error",
 ]
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -214,10 +214,8 @@ def load_repository_file(path):
     try:
         data = yaml.load(raw, Loader=_LOADER)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = " line %d" % (mark.line + 1) if mark is not None else ""
-        raise RepositoryError("repository config %s%s is not valid YAML: %s; fix or delete the file"
-                              % (path, where, getattr(exc, "problem", exc)))
+        raise RepositoryError("repository config %s is not valid YAML: %s; fix or delete the file"
+                              % (path, describe_yaml_error(exc)))
     if data is None:
         return RepositoryFile()
     if not isinstance(data, dict):
@@ -232,6 +230,13 @@ def load_repository_file(path):
         generated = generated.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return RepositoryFile(entries, api_version=str(data.get("apiVersion") or "v1"),
                           generated=str(generated) if generated else None)
+
+
+def describe_yaml_error(exc):
+    """``"line N: problem"`` for a PyYAML error (the line is 1-based), or the error's text without a position."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    return "line %d: %s" % (mark.line + 1, problem) if mark is not None else problem
 
 
 def atomic_write(path, data, mode=0o644):

@@ -24,7 +24,7 @@ import tarfile
 import yaml
 
 from ..errors import RepositoryError
-from .config import atomic_write, helm_paths, index_cache_path, load_repository_file, locked
+from .config import atomic_write, describe_yaml_error, helm_paths, index_cache_path, load_repository_file, locked
 from .index import (
     DEFAULT_TIMEOUT, _IndexLoader, http_get, load_cached_index, redact_url, resolve, resolve_reference_url,
     update_index_cache,
@@ -90,7 +90,7 @@ def read_chart_metadata(path):
     except (OSError, tarfile.TarError, EOFError) as exc:
         raise RepositoryError("cannot read chart %s: %s" % (path, getattr(exc, "strerror", None) or exc))
     except yaml.YAMLError as exc:
-        raise RepositoryError("chart %s: Chart.yaml is not valid YAML: %s" % (path, exc))
+        raise RepositoryError("chart %s: Chart.yaml is not valid YAML: %s" % (path, describe_yaml_error(exc)))
     if not isinstance(meta, dict):
         raise RepositoryError("chart %s: Chart.yaml must be a mapping" % path)
     return str(meta.get("name") or ""), str(meta.get("version") or "")

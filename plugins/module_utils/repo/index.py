@@ -26,7 +26,7 @@ import yaml
 
 from ..errors import RepositoryError
 from ..semver import SemverError, parse_constraint, parse_version
-from .config import atomic_write, charts_list_path, index_cache_path
+from .config import atomic_write, charts_list_path, describe_yaml_error, index_cache_path
 
 __all__ = [
     "ChartVersion", "IndexFile", "parse_index", "load_index_file", "load_cached_index", "resolve", "fetch_index",
@@ -142,10 +142,8 @@ def parse_index(data, source="index.yaml"):
     try:
         doc = yaml.load(data, Loader=_IndexLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = " (line %d)" % (mark.line + 1) if mark is not None else ""
-        raise RepositoryError("%s is not a chart repository index: invalid YAML%s: %s"
-                              % (source, where, getattr(exc, "problem", None) or exc))
+        raise RepositoryError("%s is not a chart repository index: invalid YAML at %s"
+                              % (source, describe_yaml_error(exc)))
     if not isinstance(doc, dict):
         raise RepositoryError("%s is not a chart repository index: expected a mapping with 'apiVersion' and "
                               "'entries', got %s" % (source, type(doc).__name__))
