@@ -338,3 +338,70 @@ def test_directory_push_is_reproducible(open_registry, tmp_path):
     first = api.push(src, "oci://%s/dir" % open_registry.host, plain_http=True)
     second = api.push(src, "oci://%s/dir" % open_registry.host, plain_http=True)
     assert first["changed"] is True and second == dict(first, changed=False)
+
+
+# ---- credentials from a Kubernetes Secret ---------------------------------------------------------------------------
+
+def test_credentials_from_kubernetes_secret(basic_registry, isolated, kubeconfig):
+    import base64
+
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
+
+    reg = basic_registry
+    api.push(PODINFO, "oci://%s/secretcreds" % reg.host, plain_http=True, username="deploy", password=PASSWORD)
+    config = json.dumps({"auths": {reg.host: {"auth": base64.b64encode(("deploy:" + PASSWORD).encode()).decode()}}})
+    with KubeClient(kubeconfig) as kube:
+        for ns in ("oci-fallback", "oci-release"):
+            try:
+                kube.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
+                                                                  "metadata": {"name": ns}})
+            except Exception:  # already there from an earlier run against a real cluster
+                pass
+        kube.request("POST", "/api/v1/namespaces/oci-fallback/secrets", body={
+            "apiVersion": "v1", "kind": "Secret", "metadata": {"name": "regcred"},
+            "type": "kubernetes.io/dockerconfigjson",
+            "data": {".dockerconfigjson": base64.b64encode(config.encode()).decode()}})
+        ref = "oci://%s/secretcreds/podinfo" % reg.host
+        credential = api.credential_from_secret(kube, {"name": "regcred", "namespace": "oci-fallback"},
+                                                "oci-release", None, ref)
+        assert credential.source == 'Secret "oci-fallback/regcred"'
+        pulled = api.pull(ref, repository_cache=isolated, plain_http=True, credential=credential)
+        assert pulled.digest == sha256(PODINFO)
+        with pytest.raises(RegistryError) as info:
+            api.credential_from_secret(kube, {"name": "absent"}, "oci-release", "oci-fallback", ref)
+        assert 'not found in namespace "oci-release" nor in "oci-fallback"' in str(info.value)
+
+
+def _members(tar_bytes):
+    """{name: (header block, data)} of an uncompressed tar stream written without PAX records."""
+    out, offset = {}, 0
+    while offset + 512 <= len(tar_bytes):
+        header = tar_bytes[offset:offset + 512]
+        if header == b"\0" * 512:
+            break
+        info = tarfile.TarInfo.frombuf(header, "utf-8", "surrogateescape")
+        size = info.size
+        data = tar_bytes[offset + 512:offset + 512 + size]
+        out[info.name] = (header, data)
+        offset += 512 + (size + 511) // 512 * 512
+    return out
+
+
+def test_package_with_several_subcharts_matches_helm_entry_by_entry(tmp_path):
+    """Helm writes subcharts in Go map order (random from run to run); ours is name order, one of Helm's orders.
+    Every entry (header and content) is the same."""
+    with tarfile.open(os.path.join(CHARTS, "kube-prometheus-stack-88.5.3.tgz")) as tar:
+        tar.extractall(str(tmp_path / "src"))
+    src = str(tmp_path / "src" / "kube-prometheus-stack")
+    with open(helm_python.package(src, destination=str(tmp_path / "helm")), "rb") as fh:
+        theirs = gzip.decompress(fh.read())
+    with open(package_chart(src, str(tmp_path / "ours")), "rb") as fh:
+        ours = gzip.decompress(fh.read())
+    assert len(ours) == len(theirs)
+    assert _members(ours) == _members(theirs)
+    order = []
+    for name in _members(ours):
+        parts = name.split("/")
+        if len(parts) > 3 and parts[1] == "charts" and parts[2] not in order:
+            order.append(parts[2])
+    assert order == sorted(order)
