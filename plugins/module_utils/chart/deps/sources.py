@@ -1,0 +1,357 @@
+"""Where dependencies come from: repository look-up, index loading (once per run), version resolution, downloads.
+
+Behaviour follows Helm's pkg/downloader/manager.go (``resolveRepoNames``, ``ensureMissingRepos``, ``findChartURL``,
+``downloadAll``, ``tarFromLocalDir``) and internal/resolver/resolver.go (``Resolve``):
+
+* ``repository: ""``: the chart is already unpacked in ``charts/<name>``;
+* ``file://path``: a chart directory relative to the parent chart (or absolute); locked at its Chart.yaml version
+  and packaged into ``charts/`` (its own ``file://`` dependencies are not followed, as in Helm, so a circular
+  reference cannot loop);
+* ``@name`` / ``alias:name``: a repository of repositories.yaml; the URL replaces the alias in the lock and digest;
+* ``https://...``: a configured repository with an equal URL, else an unmanaged one cached as
+  ``helm-manager-<sha256 of the URL>`` like Helm;
+* ``oci://registry/path``: tags of ``registry/path/<name>`` are matched (oci/api.py ``pull``).
+
+Unlike Helm, only the repositories the chart uses are refreshed (Helm refreshes every configured repository),
+each index is downloaded and parsed once per run (the parsed-index JSON cache of repo/index.py), indexes and
+archives are fetched concurrently by a bounded pool, and an unreachable repository is an error naming it.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
+from ...errors import ChartError, RegistryError, RepositoryError
+from ...repo.config import RepositoryEntry, helm_paths, index_cache_path, load_repository_file, locked
+from ...repo.fetch import _download, chart_cache_dir, read_chart_metadata
+from ...repo.index import DEFAULT_TIMEOUT, _nearest, load_cached_index, redact_url, resolve_reference_url
+from ...repo.index import update_index_cache
+from ...semver import SemverError, parse_constraint, parse_version
+
+__all__ = ["SourceOptions", "Sources", "urls_equal", "MANAGER_PREFIX"]
+
+MANAGER_PREFIX = "helm-manager-"
+MAX_WORKERS = 6
+
+
+class SourceOptions(object):
+    """Settings for reaching repositories and registries.
+
+    ``repository_config``/``repository_cache`` (Helm's paths by default), ``skip_refresh`` (use cached indexes),
+    ``plain_http`` (OCI over HTTP), ``username``/``password``/``pass_credentials``/``ca_file``/``cert_file``/
+    ``key_file``/``insecure_skip_tls_verify`` (for repositories not in repositories.yaml and for registries;
+    entries of repositories.yaml use their own unless these are given), ``registry_config`` (registry
+    credentials file), ``timeout`` (seconds per request), ``max_workers`` (download pool size).
+    """
+
+    def __init__(self, repository_config=None, repository_cache=None, skip_refresh=False, plain_http=False,
+                 username=None, password=None, pass_credentials=False, ca_file=None, cert_file=None, key_file=None,
+                 insecure_skip_tls_verify=False, registry_config=None, timeout=DEFAULT_TIMEOUT,
+                 max_workers=MAX_WORKERS):
+        self.repository_config = repository_config
+        self.repository_cache = repository_cache
+        self.skip_refresh = bool(skip_refresh)
+        self.plain_http = bool(plain_http)
+        self.username = username
+        self.password = password
+        self.pass_credentials = bool(pass_credentials)
+        self.ca_file = ca_file
+        self.cert_file = cert_file
+        self.key_file = key_file
+        self.insecure_skip_tls_verify = bool(insecure_skip_tls_verify)
+        self.registry_config = registry_config
+        self.timeout = timeout
+        self.max_workers = max(1, int(max_workers or 1))
+
+
+def _clean_path(path):
+    cleaned = posixpath.normpath(path or "/")
+    return "/" if cleaned in (".", "//") else cleaned
+
+
+def urls_equal(a, b):
+    """Helm's ``urlutil.Equal``: the same URL once empty paths become ``/`` and paths are cleaned."""
+    pa, pb = urlsplit(a), urlsplit(b)
+    if not pa.scheme or not pb.scheme:
+        return posixpath.normpath(a) == posixpath.normpath(b)
+    return (pa.scheme, pa.netloc, _clean_path(pa.path), pa.query) == (pb.scheme, pb.netloc, _clean_path(pb.path),
+                                                                      pb.query)
+
+
+def local_path(repository, chart_path):
+    """Helm's ``resolver.GetLocalPath``: the directory a ``file://`` repository names; ChartError when missing."""
+    rel = repository[len("file://"):] if repository.startswith("file://") else repository
+    path = os.path.abspath(rel) if rel.startswith("/") else os.path.normpath(os.path.join(chart_path, rel))
+    if not os.path.exists(path):
+        raise ChartError("directory %s not found (repository %s of chart %s); fix the file:// path, it is relative "
+                         "to the chart directory" % (path, repository, chart_path))
+    return path
+
+
+def pool_map(func, items, workers):
+    """``[func(item) for item in items]`` on a bounded thread pool; the first exception (in item order) is
+    raised after every task finished."""
+    items = list(items)
+    if len(items) <= 1 or workers <= 1:
+        return [func(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
+        futures = [pool.submit(func, item) for item in items]
+    return [f.result() for f in futures]
+
+
+class Fetched(object):
+    """An archive to place into ``charts/``: ``filename``, and either ``path`` (a cached file) or ``data``."""
+
+    __slots__ = ("filename", "path", "data", "name", "version", "skipped")
+
+    def __init__(self, filename, path=None, data=None, name="", version="", skipped=False):
+        self.filename = filename
+        self.path = path
+        self.data = data
+        self.name = name
+        self.version = version
+        self.skipped = skipped
+
+    def read(self):
+        if self.data is not None:
+            return self.data
+        with open(self.path, "rb") as fh:
+            return fh.read()
+
+
+class Sources(object):
+    """Repository state for one update/build run of the chart at ``chart_path``.
+
+    Methods raise ChartError, RepositoryError or RegistryError with a message naming the dependency and the
+    repository.
+    """
+
+    def __init__(self, chart_path, options):
+        self.chart_path = chart_path
+        self.options = options
+        self.paths = helm_paths(options.repository_config, options.repository_cache)
+        self.repo_file = load_repository_file(self.paths.repository_config)
+        self.entries = {}        # repository URL as written in the dependency -> RepositoryEntry
+        self._indexes = {}       # entry name -> IndexFile
+        self._lock = threading.Lock()
+        self._oci = {}           # (repository, name, version) -> PulledChart
+
+    # -- repositories -------------------------------------------------------------------------------------------
+    def resolve_repo_names(self, deps):
+        """Helm's ``resolveRepoNames`` + ``ensureMissingRepos``: find the repository of every HTTP dependency.
+
+        ``@name``/``alias:name`` repositories are replaced in ``deps`` (in place) by the repository URL, as Helm
+        does before hashing. Raises RepositoryError listing repositories that are neither configured nor URLs.
+        """
+        missing = []
+        for dep in deps:
+            repo = dep.get("repository", "")
+            if not repo or repo.startswith("oci://"):
+                continue
+            if repo.startswith("file://"):
+                local_path(repo, self.chart_path)
+                continue
+            entry = None
+            for alias_prefix in ("@", "alias:"):
+                if repo.startswith(alias_prefix):
+                    entry = self.repo_file.get(repo[len(alias_prefix):])
+                    if entry is not None:
+                        dep["repository"] = entry.url
+                    break
+            else:
+                entry = next((e for e in self.repo_file.repositories if urls_equal(e.url, repo)), None)
+                if entry is None and urlsplit(repo).scheme in ("http", "https"):
+                    entry = RepositoryEntry(MANAGER_PREFIX + hashlib.sha256(repo.encode("utf-8")).hexdigest(), repo)
+            if entry is None:
+                missing.append(repo)
+                continue
+            self.entries[dep["repository"]] = entry
+        if missing:
+            raise RepositoryError(
+                "no repository definition for %s. Please add them via 'helm repo add' (with helmkit.core."
+                "helm_repository), or write the repository URL instead of the name (%s)"
+                % (", ".join(missing), self.paths.repository_config))
+
+    def _http_options(self, entry):
+        o = self.options
+        return {
+            "username": o.username if o.username is not None else (entry.username or None),
+            "password": o.password if o.password is not None else (entry.password or None),
+            "pass_credentials": o.pass_credentials or entry.pass_credentials_all,
+            "ca_file": o.ca_file or entry.ca_file or None,
+            "cert_file": o.cert_file or entry.cert_file or None,
+            "key_file": o.key_file or entry.key_file or None,
+            "insecure_skip_tls_verify": o.insecure_skip_tls_verify or entry.insecure_skip_tls_verify,
+            "timeout": o.timeout,
+        }
+
+    def load_indexes(self, repositories):
+        """Load (refresh unless ``skip_refresh``) the index of each repository URL in ``repositories``, each once,
+        concurrently. Raises RepositoryError naming an unreachable repository."""
+        wanted = {}
+        for repo in repositories:
+            entry = self.entries[repo]
+            if entry.name not in self._indexes:
+                wanted.setdefault(entry.name, entry)
+        pool_map(self._load_index, list(wanted.values()), self.options.max_workers)
+
+    def _load_index(self, entry):
+        cache = self.paths.repository_cache
+        yaml_path = index_cache_path(cache, entry.name)
+        label = entry.url if entry.name.startswith(MANAGER_PREFIX) else '"%s" (%s)' % (entry.name, entry.url)
+        with locked(yaml_path):
+            if self.options.skip_refresh:
+                if not os.path.isfile(yaml_path):
+                    raise RepositoryError(
+                        "no cached repository for %s found. (try 'helm repo update'): skip_refresh is set and %s "
+                        "does not exist; run without skip_refresh" % (label, yaml_path))
+                index = load_cached_index(yaml_path)
+            else:
+                try:
+                    index = update_index_cache(cache, entry.name, entry.url, **self._http_options(entry))
+                except RepositoryError as exc:
+                    raise RepositoryError("cannot update repository %s: %s" % (label, exc))
+        with self._lock:
+            self._indexes[entry.name] = index
+        return index
+
+    def index_for(self, repo):
+        return self._indexes[self.entries[repo].name]
+
+    # -- resolution ---------------------------------------------------------------------------------------------
+    def resolve_version(self, dep):
+        """The version to lock for an HTTP or OCI dependency ``dep`` (Helm ``Resolver.Resolve``).
+
+        Returns the version string as the index (or tag) writes it, or raises RepositoryError/RegistryError; a
+        version that does not exist is reported with the nearest available versions.
+        """
+        name, repo, text = dep["name"], dep["repository"], dep.get("version", "")
+        try:
+            constraint = parse_constraint(text)
+        except SemverError as exc:
+            raise ChartError('dependency "%s" has an invalid version/constraint format: %s; fix its version in '
+                             "Chart.yaml" % (name, exc))
+        if repo.startswith("oci://"):
+            return self.pull_oci(repo, name, text).version
+        versions = self.index_for(repo).entries.get(name)
+        if not versions:
+            raise RepositoryError("%s chart not found in repo %s; check the dependency name and repository"
+                                  % (name, redact_url(repo)))
+        for cv in versions:
+            if not cv.urls:
+                continue
+            try:
+                if constraint.check(parse_version(cv.version)):
+                    return cv.version
+            except SemverError:
+                continue
+        nearest = _nearest(versions, text.lstrip("=v~^<> "))
+        raise RepositoryError(
+            "can't get a valid version for repositories %s. Try changing the version constraint in Chart.yaml: "
+            'no version of chart "%s" in %s satisfies "%s"; nearest available: %s'
+            % (name, name, redact_url(repo), text, ", ".join(nearest) or "none"))
+
+    # -- downloads ----------------------------------------------------------------------------------------------
+    def pull_oci(self, repo, name, version):
+        """Pull ``<repo>/<name>`` at ``version`` (exact or constraint) into the chart cache, once per run."""
+        from ...oci.api import pull
+        key = (repo, name, version)
+        with self._lock:
+            if key in self._oci:
+                return self._oci[key]
+        o = self.options
+        try:
+            pulled = pull(repo.rstrip("/") + "/" + name, version=version or None,
+                          repository_cache=self.paths.repository_cache, username=o.username, password=o.password,
+                          registry_config_path=o.registry_config, plain_http=o.plain_http,
+                          insecure_skip_tls_verify=o.insecure_skip_tls_verify, ca_file=o.ca_file,
+                          cert_file=o.cert_file, key_file=o.key_file, timeout=o.timeout)
+        except RegistryError as exc:
+            raise RegistryError('dependency "%s" from %s: %s' % (name, repo, exc))
+        with self._lock:
+            self._oci[key] = pulled
+        return pulled
+
+    def fetch(self, dep, charts_dir):
+        """The archive for locked dependency ``dep`` (name, repository, exact version): a :class:`Fetched`.
+
+        An archive already in ``charts_dir`` with the index's digest is not downloaded again (``skipped``).
+        """
+        name, repo, version = dep["name"], dep["repository"], dep.get("version", "")
+        if repo.startswith("file://"):
+            return self._package_local(dep)
+        if repo.startswith("oci://"):
+            pulled = self.pull_oci(repo, name, version)
+            return Fetched("%s-%s.tgz" % (pulled.name, pulled.version), path=pulled.path, name=pulled.name,
+                           version=pulled.version)
+        entry = self.entries[repo]
+        cv = next((cv for cv in self.index_for(repo).entries.get(name) or []
+                   if cv.urls and _versions_equal(version, cv.version)), None)
+        if cv is None:
+            raise RepositoryError('could not find chart "%s" version "%s" in repository %s: the lock names a version '
+                                  "the repository no longer lists; run state: update" % (name, version,
+                                                                                       redact_url(repo)))
+        url = resolve_reference_url(entry.url, cv.urls[0])
+        filename = posixpath.basename(urlsplit(url).path)
+        existing = os.path.join(charts_dir, filename)
+        digest = cv.digest.lower()
+        if digest and os.path.isfile(existing) and _sha256_file(existing) == digest:
+            return Fetched(filename, path=existing, name=name, version=cv.version, skipped=True)
+        options = self._http_options(entry)
+        options["credentials_url"] = entry.url
+        try:
+            path, _digest, _downloaded = _download(url, digest, chart_cache_dir(self.paths.repository_cache),
+                                                   options)
+        except RepositoryError as exc:
+            raise RepositoryError('could not download dependency "%s" %s: %s' % (name, version, exc))
+        return Fetched(filename, path=path, name=name, version=cv.version)
+
+    def _package_local(self, dep):
+        from ..loader import load_chart
+        from ..package import archive_bytes
+        path = local_path(dep["repository"], self.chart_path)
+        chart = load_chart(path)
+        version = chart.metadata.get("version", "")
+        wanted = dep.get("version", "")
+        try:
+            ok = parse_constraint(wanted).check(parse_version(version))
+        except SemverError as exc:
+            raise ChartError('dependency "%s" has an invalid version/constraint format: %s' % (dep["name"], exc))
+        if not ok:
+            raise ChartError("can't get a valid version for dependency %s: %s has version %s, the lock wants %s; "
+                             "run state: update" % (dep["name"], path, version, wanted))
+        return Fetched("%s-%s.tgz" % (chart.name, version), data=archive_bytes(chart), name=chart.name,
+                       version=version)
+
+
+def _versions_equal(a, b):
+    """Helm's ``versionEquals``: semantic equality, string equality when ``a`` is not a version."""
+    try:
+        va = parse_version(a)
+    except SemverError:
+        return a == b
+    try:
+        return va == parse_version(b)
+    except SemverError:
+        return False
+
+
+def _sha256_file(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def local_chart_version(chart_path, name):
+    """``(path, version)`` of the unpacked chart ``charts/<name>`` of a dependency without repository."""
+    path = local_path(os.path.join("charts", name), chart_path)
+    try:
+        return path, read_chart_metadata(path)[1]
+    except RepositoryError as exc:
+        raise ChartError("unable to load chart '%s': %s" % (path, exc))
