@@ -242,7 +242,7 @@ def test_basic_auth_chain_and_wrong_password(basic_registry, isolated, tmp_path)
     remote = "oci://%s/private" % reg.host
     with pytest.raises(RegistryError) as info:
         api.push(PODINFO, remote, plain_http=True)
-    assert "requires authentication and no credentials were found" in str(info.value)
+    assert "requires authentication for" in str(info.value) and "no credentials were found" in str(info.value)
     with pytest.raises(RegistryError) as info:
         api.push(PODINFO, remote, plain_http=True, username="deploy", password="wrong-" + PASSWORD)
     text = str(info.value)
@@ -287,6 +287,9 @@ def test_bearer_token_flow_caches_tokens_and_names_the_source(token_registry, is
     with api.open_client(reg.host, plain_http=True, credential=ident) as client:
         assert client.tags("tok/podinfo") == ["6.14.1"]
     assert reg.token_requests[0][0] == "POST" and reg.token_requests[0][1]["grant_type"] == ["refresh_token"]
+    with pytest.raises(RegistryError) as info:
+        api.pull(remote + "/podinfo:6.14.1", repository_cache=isolated, plain_http=True)
+    assert "requires authentication for GET" in str(info.value) and "no credentials were found" in str(info.value)
     with pytest.raises(RegistryError) as info:
         api.pull(remote + "/podinfo", repository_cache=isolated, plain_http=True, username="deploy",
                  password="nope")

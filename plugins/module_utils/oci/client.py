@@ -183,10 +183,7 @@ class RegistryClient(object):
             scheme, params = parse_challenge(resp.headers.get("WWW-Authenticate", ""))
             if scheme == "basic":
                 if self.credential.anonymous:
-                    raise RegistryError("registry %s requires authentication and no credentials were found "
-                                        "(looked at the options, registry_config, Helm's and Docker's config); log "
-                                        "in with helmkit.core.helm_registry_login or give username/password"
-                                        % self.host)
+                    raise self._refused(method, path)
                 self._basic = True
                 headers["Authorization"] = self._basic_header()
             elif scheme == "bearer":
@@ -199,9 +196,7 @@ class RegistryClient(object):
                 kwargs["content"].seek(0)
             resp = self._send(method, url, headers=headers, **kwargs)
             if resp.status_code == 401:
-                raise RegistryError("registry %s refused the credentials from %s (HTTP 401 on %s %s); check the "
-                                    "username and password, or log in again"
-                                    % (self.host, self.credential.source, method, path))
+                raise self._refused(method, path)
         if resp.status_code == 403:
             raise RegistryError("registry %s denied %s %s to the credentials from %s (HTTP 403); the account lacks "
                                 "%s access" % (self.host, method, path, self.credential.source,
@@ -212,6 +207,15 @@ class RegistryClient(object):
             raise RegistryError("registry %s answered HTTP %d to %s %s%s" % (
                 self.host, resp.status_code, method, path, _error_text(resp)))
         return resp
+
+    def _refused(self, method, path):
+        if self.credential.anonymous:
+            return RegistryError("registry %s requires authentication for %s %s and no credentials were found "
+                                 "(looked at the options, registry_config, Helm's and Docker's config); log in with "
+                                 "helmkit.core.helm_registry_login or give username/password" % (self.host, method,
+                                                                                                 path))
+        return RegistryError("registry %s refused the credentials from %s (HTTP 401 on %s %s); check the username "
+                             "and password, or log in again" % (self.host, self.credential.source, method, path))
 
     def _basic_header(self):
         import base64
