@@ -1,0 +1,131 @@
+"""helm_template module and lookup through ansible-playbook on localhost: output equal to Helm v4's render,
+set_values and values files, show_only, output_dir with changed/check mode, errors without tracebacks, and
+charts fetched from a repository server."""
+import json
+import os
+import subprocess
+import sys
+
+import helm_python
+import pytest
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
+
+TREE = os.path.join(ROOT, ".tree")
+PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
+PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
+CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
+PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
+KUBECONFIG = """apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+contexts: [{name: c, context: {cluster: c, user: u, namespace: default}}]
+current-context: c
+users: [{name: u, user: {token: unused}}]
+"""
+
+
+def run_play(tmp_path, tasks, env_extra=None):
+    """Run ``tasks`` (each registered as r<N>, errors ignored) and return (results, output)."""
+    play_tasks = []
+    for index, task in enumerate(tasks):
+        task = dict(task)
+        task.setdefault("name", "task %d" % index)
+        task.update({"register": "r%d" % index, "ignore_errors": True})
+        play_tasks.append(task)
+    out = tmp_path / "results.json"
+    play_tasks.append({"name": "save", "copy": {"content": "{{ [%s] | to_json }}" % ", ".join(
+        "r%d" % i for i in range(len(tasks))), "dest": str(out)}, "check_mode": False})
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}]))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
+               ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=PYTHON)
+    env.update(env_extra or {})
+    cmd = [PLAYBOOK, "-i", "localhost,", "-c", "local", "-v", str(playbook)]
+    proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=300)
+    assert out.exists(), "playbook did not finish:\n%s\n%s" % (proc.stdout[-4000:], proc.stderr[-4000:])
+    return json.loads(out.read_text()), proc.stdout + proc.stderr
+
+
+def _helm_manifest(path, values, name="release-name", namespace="default", tmp_path=None):
+    """Helm v4's release manifest for an install dry-run (what helm template prints before hooks)."""
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(KUBECONFIG)
+    config = helm_python.Config(kubeconfig_path=str(kubeconfig), namespace=namespace)
+    return config.install(helm_python.Chart.load(path), name, values, namespace=namespace, dry_run="client")["manifest"]
+
+
+def test_module_and_lookup_render_like_helm(tmp_path):
+    values_file = tmp_path / "values.yaml"
+    values_file.write_text("replicaCount: 3\nui: {message: from-file}\n")
+    args = {"chart_ref": PODINFO, "release_name": "web", "release_namespace": "prod", "skip_tests": True,
+            "values_files": [str(values_file)], "values": {"ui": {"color": "#123456"}},
+            "set_values": [{"value": "image.tag=6.0.0", "value_type": "string"}, {"value": "hpa.enabled=true"}]}
+    lookup_opts = ", ".join("%s=%s" % (k, json.dumps(v)) for k, v in args.items() if k != "chart_ref")
+    lookup_opts = lookup_opts.replace("true", "True").replace("false", "False")
+    results, output = run_play(tmp_path, [
+        {"helmkit.core.helm_template": args},
+        {"set_fact": {"looked_up": "{{ lookup('helmkit.core.helm_template', %r, %s) }}" % (PODINFO, lookup_opts)}},
+        {"set_fact": {"objects": "{{ lookup('helmkit.core.helm_template', %r, output='objects', "
+                                 "show_only=['templates/service.yaml']) }}" % PODINFO}},
+    ])
+    module, looked_up, objects = results
+    helm_values = {"replicaCount": 3, "ui": {"message": "from-file", "color": "#123456"},
+                   "image": {"tag": "6.0.0"}, "hpa": {"enabled": True}}
+    expected = _helm_manifest(PODINFO, helm_values, "web", "prod", tmp_path).strip() + "\n"
+    assert module["changed"] is False and module["manifest"] == expected, module.get("msg")
+    assert module["chart"] == {"name": "podinfo", "version": "6.14.1"}
+    kinds = sorted(o["kind"] for o in module["objects"])
+    assert kinds == ["Deployment", "HorizontalPodAutoscaler", "Service"]
+    assert looked_up["ansible_facts"]["looked_up"] == expected
+    assert [o["kind"] for o in objects["ansible_facts"]["objects"]] == ["Service"]
+    assert "Traceback" not in output
+
+
+def test_output_dir_changed_only_when_files_change(tmp_path):
+    out = tmp_path / "out"
+    task = {"helmkit.core.helm_template": {"chart_ref": PODINFO, "output_dir": str(out), "skip_tests": True}}
+    results, _ = run_play(tmp_path, [dict(task, check_mode=True), task, task])
+    checked, written, again = results
+    files = ["podinfo/templates/deployment.yaml", "podinfo/templates/service.yaml"]
+    assert checked["changed"] is True and checked["files"] == files
+    assert written["changed"] is True and written["files"] == files
+    assert again["changed"] is False and again["files"] == []
+    text = (out / "podinfo" / "templates" / "service.yaml").read_text()
+    assert text.startswith("---\n# Source: podinfo/templates/service.yaml\napiVersion: v1\nkind: Service\n")
+    assert text in _helm_manifest(PODINFO, None, tmp_path=tmp_path)
+
+
+def test_errors_are_messages_not_tracebacks(tmp_path):
+    chart = tmp_path / "broken"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: broken\nversion: 0.1.0\n")
+    (chart / "templates" / "cm.yaml").write_text('x: {{ required "x is required" .Values.x }}\n')
+    results, output = run_play(tmp_path, [
+        {"helmkit.core.helm_template": {"chart_ref": str(chart)}},
+        {"helmkit.core.helm_template": {"chart_ref": PODINFO, "show_only": ["templates/nope.yaml"]}},
+        {"set_fact": {"x": "{{ lookup('helmkit.core.helm_template', %r) }}" % str(chart)}},
+    ])
+    failed, missing, lookup = results
+    with pytest.raises(helm_python.HelmError) as helm_error:
+        helm_python.Chart.load(str(chart)).render(None, name="release-name", namespace="default")
+    assert failed["failed"] and failed["msg"] == str(helm_error.value)
+    assert missing["failed"] and missing["msg"] == "could not find template templates/nope.yaml in chart"
+    assert lookup["failed"] and "x is required" in lookup["msg"]
+    assert "Traceback" not in output
+
+
+def test_chart_from_repository(tmp_path):
+    env = {"HELM_REPOSITORY_CONFIG": str(tmp_path / "helm" / "repositories.yaml"),
+           "HELM_REPOSITORY_CACHE": str(tmp_path / "helm" / "cache")}
+    with ChartRepoServer(charts=[PODINFO]) as repo:
+        results, _ = run_play(tmp_path, [
+            {"helmkit.core.helm_template": {"chart_ref": "podinfo", "chart_repo_url": repo.url,
+                                            "chart_version": "6.14.1", "skip_tests": True}},
+        ], env)
+    assert results[0]["manifest"] == _helm_manifest(PODINFO, None, tmp_path=tmp_path).strip() + "\n", results[0]
