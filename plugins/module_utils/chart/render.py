@@ -83,6 +83,14 @@ def _collect_schema_problems(chart: Chart, values: dict, problems: list) -> None
 
 
 def _schema_errors(schema, values, where: str) -> list:
+    """Violations of ``values`` as the lines Helm v4 prints (santhosh-tekuri/jsonschema v6 ``ValidationError``).
+
+    v6 nests errors the way it validates: every instance location whose validation failed in more than one way is
+    a ``- at '<loc>': validation failed`` group with its causes indented below it; a location that failed in one
+    way is a single line. At one location, object keywords (min/maxProperties, required) come first, then the
+    properties in the values' order (Helm's order is Go's random map order), then additionalProperties, then the
+    rest. ``type``, ``const`` and ``enum`` stop the validation of their location, as in v6.
+    """
     try:
         import jsonschema
     except ImportError:
@@ -91,12 +99,68 @@ def _schema_errors(schema, values, where: str) -> list:
     if not isinstance(schema, dict):
         return []
     validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
-    validator = validator_class(schema)
-    out = []
-    for error in validator.iter_errors(values):
-        location = "/" + "/".join(str(p) for p in error.absolute_path) if error.absolute_path else ""
-        out.append("- at '%s': %s" % (location, _schema_message(error)))
-    return out
+    root = _SchemaNode()
+    for error in validator_class(schema).iter_errors(values):
+        node = root
+        for part in error.absolute_path:
+            node = node.children.setdefault(part, _SchemaNode())
+        node.errors.append(error)
+    lines = []
+    for location, message, depth in root.causes(values, ""):
+        lines.append("%s- at '%s': %s" % ("  " * depth, location, message))
+    return lines
+
+
+_STOPPING = ("type", "const", "enum")
+_FIRST = ("minProperties", "maxProperties", "required", "dependencies", "minItems", "maxItems", "uniqueItems")
+_AFTER_PROPERTIES = ("additionalProperties", "additionalItems", "contains")
+
+
+class _SchemaNode(object):
+    """Errors found at one instance location and the child locations below it."""
+
+    def __init__(self):
+        self.errors = []
+        self.children = {}
+
+    def causes(self, instance, location: str, depth: int = 0):
+        """(location, message, depth) lines for the causes at this location, v6 order."""
+        stopping = [e for e in self.errors if e.validator in _STOPPING]
+        if stopping:
+            first = min(stopping, key=lambda e: _STOPPING.index(e.validator))
+            return [(location, _schema_message(first), depth)]
+        items = [[(location, _schema_message(e), depth)] for e in self.errors if e.validator in _FIRST]
+        for key in _child_order(instance, self.children):
+            child = self.children[key]
+            child_location = "%s/%s" % (location, str(key).replace("~", "~0").replace("/", "~1"))
+            child_instance = _child(instance, key)
+            sub = child.causes(child_instance, child_location, depth + 1)
+            if child.count_causes() > 1:
+                items.append([(child_location, "validation failed", depth)] + sub)
+            else:
+                items.append([(loc, msg, d - 1) for loc, msg, d in sub])
+        items += [[(location, _schema_message(e), depth)] for e in self.errors if e.validator in _AFTER_PROPERTIES]
+        items += [[(location, _schema_message(e), depth)] for e in self.errors
+                  if e.validator not in _FIRST + _AFTER_PROPERTIES]
+        return [line for item in items for line in item]
+
+    def count_causes(self) -> int:
+        if any(e.validator in _STOPPING for e in self.errors):
+            return 1
+        return len(self.errors) + len(self.children)
+
+
+def _child_order(instance, children: dict):
+    if isinstance(instance, dict):
+        return [k for k in instance if k in children]
+    return sorted(children, key=lambda k: (not isinstance(k, int), k if isinstance(k, int) else str(k)))
+
+
+def _child(instance, key):
+    try:
+        return instance[key]
+    except (KeyError, IndexError, TypeError):
+        return None
 
 
 def _json_type(value) -> str:
@@ -113,22 +177,34 @@ def _json_type(value) -> str:
     return "object"
 
 
+def _quote(value) -> str:
+    """v6's display of a value: strings in single quotes (Go-quoted inside), anything else as JSON."""
+    if isinstance(value, str):
+        inner = json.dumps(value, ensure_ascii=False)[1:-1].replace('\\"', '"').replace("'", "\\'")
+        return "'%s'" % inner
+    return json.dumps(value, separators=(",", ":"))
+
+
 def _schema_message(error) -> str:
-    """The wording of santhosh-tekuri/jsonschema (Helm v4's validator) for the common keywords."""
+    """The wording of santhosh-tekuri/jsonschema v6 (Helm v4's validator) for the common keywords."""
     kind, expected, instance = error.validator, error.validator_value, error.instance
     if kind == "type":
         wanted = expected if isinstance(expected, list) else [expected]
         return "got %s, want %s" % (_json_type(instance), " or ".join(str(w) for w in wanted))
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
-                "minItems", "maxItems"):
-        got = len(instance) if kind.endswith(("Length", "Items")) else instance
+                "minItems", "maxItems", "minProperties", "maxProperties", "multipleOf"):
+        got = len(instance) if kind.endswith(("Length", "Items", "Properties")) else instance
         return "%s: got %s, want %s" % (kind, _plain_number(got), _plain_number(expected))
     if kind == "required":
         missing = [name for name in expected if isinstance(instance, dict) and name not in instance]
         return "missing propert%s %s" % ("y" if len(missing) == 1 else "ies",
                                          ", ".join("'%s'" % name for name in missing))
     if kind == "enum":
-        return "value must be one of %s" % ", ".join(json.dumps(v) for v in expected)
+        return "value must be one of %s" % ", ".join(_quote(v) for v in expected)
+    if kind == "const":
+        return "value must be %s" % _quote(expected)
+    if kind == "pattern":
+        return "%s does not match pattern %s" % (_quote(instance), _quote(expected))
     if kind == "additionalProperties" and isinstance(instance, dict):
         extra = sorted(k for k in instance if k not in (error.schema.get("properties") or {}))
         return "additional properties %s not allowed" % ", ".join("'%s'" % k for k in extra)
