@@ -55,6 +55,15 @@ options:
     description: Timeout of each HTTP request to the repository, in seconds.
     type: int
     default: 120
+  kubeconfig:
+    description:
+      - Not used (repositories are local files). Accepted so that C(module_defaults) for the action group
+        C(group/helmkit.core.helm) can set O(kubeconfig) for all helmkit modules at once.
+    type: raw
+  context:
+    description: Not used; accepted for C(module_defaults) like O(kubeconfig).
+    type: str
+    aliases: [kube_context]
 extends_documentation_fragment:
   - helmkit.core.repo_auth
 author:
@@ -130,7 +139,7 @@ charts:
 import os  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    AnsibleModule, run_module)
+    KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
 
 
 def _entry_from_params(p):
@@ -263,6 +272,7 @@ def main():
         repository_config=dict(type="path"),
         repository_cache=dict(type="path"),
     )
+    argument_spec.update(KUBE_AUTH_ARG_SPEC)  # accepted, unused: lets group module_defaults set kubeconfig
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_if=[("state", "present", ["url"])],
                            required_by={"key_file": "cert_file"})

@@ -37,7 +37,7 @@ def helm_env(tmp_path):
             "HELM_REPOSITORY_CACHE": str(tmp_path / "helm" / "cache")}
 
 
-def run_tasks(tmp_path, tasks, env_extra, diff=False):
+def run_tasks(tmp_path, tasks, env_extra, diff=False, module_defaults=None):
     """Run ``tasks`` (helm_repository argument dicts; ``_check_mode`` key for check mode) in one play.
 
     Returns (results in order, full ansible-playbook output).
@@ -52,7 +52,10 @@ def run_tasks(tmp_path, tasks, env_extra, diff=False):
     play_tasks.append({"name": "save", "copy": {"content": "{{ [%s] | to_json }}" % ", ".join(
         "r%d" % i for i in range(len(tasks))), "dest": str(out)}, "check_mode": False})
     playbook = tmp_path / "play.yml"
-    playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}]))
+    play = {"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}
+    if module_defaults:
+        play["module_defaults"] = module_defaults
+    playbook.write_text(yaml.safe_dump([play]))
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
                ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=PYTHON)
     env.update(env_extra)
@@ -85,8 +88,11 @@ def test_add_rerun_update_remove(servers, helm_env, tmp_path):
 
 
 def test_check_mode_writes_nothing(servers, helm_env, tmp_path):
+    """Also: group module_defaults that set kubeconfig for every helmkit module do not break this one."""
     public, _ = servers
-    results, _ = run_tasks(tmp_path, [{"name": "demo", "url": public.url, "_check_mode": True}], helm_env)
+    defaults = {"group/helmkit.core.helm": {"kubeconfig": "/nonexistent/kubeconfig", "context": "x"}}
+    results, _ = run_tasks(tmp_path, [{"name": "demo", "url": public.url, "_check_mode": True}], helm_env,
+                           module_defaults=defaults)
     assert results[0]["changed"] is True
     assert not os.path.exists(helm_env["HELM_REPOSITORY_CONFIG"])
     assert not os.path.exists(helm_env["HELM_REPOSITORY_CACHE"])
