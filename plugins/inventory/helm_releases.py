@@ -1,0 +1,193 @@
+# -*- coding: utf-8 -*-
+# Copyright: helmkit.core contributors
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+"""Inventory plugin helm_releases: every Helm release of one or more clusters as an inventory host."""
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: helm_releases
+short_description: Helm releases of one or more Kubernetes clusters as inventory hosts
+version_added: "0.1.0"
+description:
+  - Reads the Helm releases of every cluster in O(connections) by decoding Helm v3/v4's storage records (the
+    C(helm) CLI's releases too) and makes each release a host named C(<cluster>/<namespace>/<release>).
+  - Host variables describe the release's latest revision (see O(include_manifest)); releases in V(failed),
+    V(pending-*) or V(uninstalling) state are listed like any other, in their C(helm_status_*) group.
+  - Default groups are C(helm_cluster_<cluster>), C(helm_namespace_<namespace>), C(helm_chart_<chart name>) and
+    C(helm_status_<status>) (for example C(helm_status_failed), C(helm_status_pending_upgrade)), all made safe as
+    Ansible group names.
+  - A cluster that cannot be reached, or a record that cannot be decoded, produces a warning that names it; every
+    other cluster and release is still loaded.
+  - The configuration file name must end with C(helm_releases.yml) or C(helm_releases.yaml).
+extends_documentation_fragment:
+  - constructed
+  - inventory_cache
+options:
+  plugin:
+    description: Marks this file as a configuration of this plugin.
+    type: str
+    required: true
+    choices: [helmkit.core.helm_releases]
+  connections:
+    description:
+      - The clusters to read. Each entry is a dict with optional keys C(name) (the cluster part of host names,
+        default the context name, else V(default)), C(kubeconfig) (a path, a dict or YAML text; default as in
+        M(helmkit.core.helm_release)), C(context), and C(namespaces) (a list; default every namespace).
+      - Without any entry, the default kubeconfig and context are read.
+    type: list
+    elements: dict
+    default: []
+  storage_driver:
+    description: Helm's storage driver that holds the release records.
+    type: str
+    choices: [secret, configmap]
+    default: secret
+  all_values:
+    description: C(helm_values) holds the computed values (chart defaults included) instead of the user-supplied ones.
+    type: bool
+    default: false
+  include_manifest:
+    description: Also set C(helm_manifest), C(helm_notes) and C(helm_hooks) (they can be large).
+    type: bool
+    default: false
+  connection_local:
+    description: Set C(ansible_connection=local) on every host, so that tasks targeting releases run on the
+      controller.
+    type: bool
+    default: true
+"""
+
+EXAMPLES = r"""
+# prod.helm_releases.yml
+plugin: helmkit.core.helm_releases
+connections:
+  - name: prod
+    kubeconfig: ~/.kube/prod
+    namespaces: [web, data]
+  - name: staging
+    context: staging-admin
+keyed_groups:
+  - key: helm_app_version
+    prefix: app
+compose:
+  owner: helm_labels.team | default('unknown')
+groups:
+  broken: helm_status != 'deployed'
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: ~/.cache/helm_releases
+"""
+
+import os  # noqa: E402
+import re  # noqa: E402
+
+from ansible.errors import AnsibleParserError  # noqa: E402
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable  # noqa: E402
+
+from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
+
+_VARS = ("revision", "status", "chart", "chart_name", "chart_version", "app_version", "updated", "first_deployed",
+         "description", "values", "labels")
+_LARGE_VARS = ("manifest", "notes", "hooks")
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+    """Inventory of Helm releases: see DOCUMENTATION."""
+
+    NAME = "helmkit.core.helm_releases"
+
+    def verify_file(self, path):
+        """Accept only files named ``*helm_releases.yml`` / ``*helm_releases.yaml``."""
+        if not super(InventoryModule, self).verify_file(path):
+            return False
+        return os.path.basename(path).endswith(("helm_releases.yml", "helm_releases.yaml"))
+
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path, cache)
+        self._read_config_data(path)
+        cache_key = self.get_cache_key(path)
+        use_cache = self.get_option("cache") and cache
+        update_cache = self.get_option("cache") and not cache
+        releases = None
+        if use_cache:
+            try:
+                releases = self._cache[cache_key]
+            except KeyError:
+                update_cache = True
+        if releases is None:
+            releases = self._read_clusters()
+        if update_cache:
+            self._cache[cache_key] = releases
+        self._populate(releases)
+
+    # -- reading -------------------------------------------------------------------------------------------------
+
+    def _connections(self):
+        connections = self.get_option("connections") or [{}]
+        for index, conn in enumerate(connections):
+            if not isinstance(conn, dict):
+                raise AnsibleParserError("connections[%d] must be a dict with keys name, kubeconfig, context, "
+                                         "namespaces; got %r" % (index, conn))
+            unknown = set(conn) - {"name", "kubeconfig", "context", "namespaces"}
+            if unknown:
+                raise AnsibleParserError("connections[%d] has unknown keys %s; expected name, kubeconfig, context, "
+                                         "namespaces" % (index, ", ".join(sorted(unknown))))
+            namespaces = conn.get("namespaces") or []
+            if isinstance(namespaces, str) or not isinstance(namespaces, list):
+                raise AnsibleParserError("connections[%d].namespaces must be a list of namespace names" % index)
+            yield {"name": str(conn.get("name") or conn.get("context") or "default"),
+                   "kubeconfig": conn.get("kubeconfig"), "context": conn.get("context"), "namespaces": namespaces}
+
+    def _read_clusters(self) -> list:
+        """Releases of every connection as a list of plain dicts (cacheable): release data plus ``cluster``."""
+        from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
+        from ansible_collections.helmkit.core.plugins.module_utils.release.query import ReleaseQuery, find_releases
+
+        releases = []
+        for conn in self._connections():
+            kubeconfig = conn["kubeconfig"]
+            if isinstance(kubeconfig, str) and "\n" not in kubeconfig:
+                kubeconfig = os.path.expanduser(kubeconfig)
+            try:
+                with KubeClient(kubeconfig, conn["context"]) as client:
+                    query = ReleaseQuery(client, self.get_option("storage_driver"))
+                    found = find_releases(query, namespaces=conn["namespaces"],
+                                          all_values=self.get_option("all_values"))
+            except HelmkitError as exc:
+                self.display.warning("helm_releases: skipped cluster %r (connection %s): %s"
+                                     % (conn["name"], conn["context"] or "default context", exc))
+                continue
+            for warning in query.warnings:
+                self.display.warning("helm_releases: cluster %r: %s" % (conn["name"], warning))
+            for item in found:
+                item["cluster"] = conn["name"]
+                releases.append(item)
+        return releases
+
+    # -- inventory -----------------------------------------------------------------------------------------------
+
+    def _group(self, prefix, value):
+        group = re.sub(r"[^A-Za-z0-9_]", "_", "%s_%s" % (prefix, value))
+        self.inventory.add_group(group)
+        return group
+
+    def _populate(self, releases):
+        strict = self.get_option("strict")
+        names = _VARS + (_LARGE_VARS if self.get_option("include_manifest") else ())
+        for item in releases:
+            host = "%s/%s/%s" % (item["cluster"], item["namespace"], item["name"])
+            self.inventory.add_host(host)
+            hostvars = {"helm_release": item["name"], "helm_namespace": item["namespace"],
+                        "helm_cluster": item["cluster"]}
+            for name in names:
+                hostvars["helm_" + name] = item.get(name)
+            if self.get_option("connection_local"):
+                hostvars["ansible_connection"] = "local"
+            for key, value in hostvars.items():
+                self.inventory.set_variable(host, key, value)
+            for prefix, value in (("helm_cluster", item["cluster"]), ("helm_namespace", item["namespace"]),
+                                  ("helm_chart", item["chart_name"]), ("helm_status", item["status"])):
+                self.inventory.add_child(self._group(prefix, value), host)
+            self._set_composite_vars(self.get_option("compose"), hostvars, host, strict=strict)
+            self._add_host_to_composed_groups(self.get_option("groups"), hostvars, host, strict=strict)
+            self._add_host_to_keyed_groups(self.get_option("keyed_groups"), hostvars, host, strict=strict)
