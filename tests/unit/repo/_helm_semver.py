@@ -31,8 +31,8 @@ _ORDER = (
 class HelmSemver(object):
     """Ask real Helm how Masterminds/semver answers; errors come back as their message string."""
 
-    def __init__(self):
-        self._dir = tempfile.mkdtemp(prefix="helm-semver-")
+    def __init__(self, directory=None):
+        self._dir = directory or tempfile.mkdtemp(prefix="helm-semver-")
         self._charts = {}
         for name, body in (("compare", _COMPARE), ("parse", _PARSE), ("order", _ORDER)):
             root = os.path.join(self._dir, name)

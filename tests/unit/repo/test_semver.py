@@ -16,8 +16,8 @@ from _helm_semver import HelmSemver
 
 
 @pytest.fixture(scope="module")
-def helm():
-    return HelmSemver()
+def helm(tmp_path_factory):
+    return HelmSemver(str(tmp_path_factory.mktemp("helm-semver")))
 
 
 # (constraint, version, expected)
