@@ -12,13 +12,14 @@ options:
       - Registry username. With O(password), the highest-precedence credentials.
       - Without it, credentials come from O(registry_config), then Helm's registry config (E(HELM_REGISTRY_CONFIG)
         or C(~/.config/helm/registry/config.json)), then Docker's config (E(DOCKER_CONFIG) or
-        C(~/.docker/config.json): C(auths), C(credHelpers), C(credsStore)), else anonymous access.
+        C(~/.docker/config.json), with its C(auths), C(credHelpers) and C(credsStore)), else anonymous access.
     type: str
   password:
     description: Registry password. Never logged or returned.
     type: str
   token:
-    description: A registry access token sent as C(Authorization: Bearer). Never logged or returned.
+    description:
+      - A registry access token, sent as a Bearer token. Never logged or returned.
     type: str
   registry_config:
     description: A Docker-format credentials file consulted before Helm's and Docker's own.

@@ -28,7 +28,8 @@ options:
     required: true
 extends_documentation_fragment:
   - helmkit.core.registry
-author: helmkit.core contributors
+author:
+  - helmkit maintainers (@helmkit)
 """
 
 EXAMPLES = r"""

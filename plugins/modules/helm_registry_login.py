@@ -54,7 +54,8 @@ options:
   key_file:
     description: PEM private key of O(cert_file).
     type: path
-author: helmkit.core contributors
+author:
+  - helmkit maintainers (@helmkit)
 """
 
 EXAMPLES = r"""

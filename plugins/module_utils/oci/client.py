@@ -45,7 +45,7 @@ def sha256_digest(data: bytes) -> str:
 def parse_challenge(header: str):
     """``(scheme lower-case, {param: value})`` of a ``WWW-Authenticate`` header (first challenge only)."""
     header = (header or "").strip()
-    scheme, _, rest = header.partition(" ")
+    scheme, rest = header.partition(" ")[::2]
     params = {}
     for match in _CHALLENGE_PARAM.finditer(rest):
         value = match.group(2) if match.group(2) is not None else match.group(3)
@@ -153,8 +153,8 @@ class RegistryClient(object):
                                 "check the username and password or log in again"
                                 % (self.host, realm, cred.source, resp.status_code))
         if resp.status_code != 200:
-            raise RegistryError("registry %s: the token service %s answered HTTP %d" % (self.host, realm,
-                                                                                      resp.status_code))
+            raise RegistryError("registry %s: the token service %s answered HTTP %d"
+                                % (self.host, realm, resp.status_code))
         try:
             body = resp.json()
         except ValueError:

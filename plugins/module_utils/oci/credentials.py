@@ -123,7 +123,8 @@ def _from_auth_entry(entry, where):
 def _run_helper(helper, host, where):
     program = "docker-credential-" + helper
     try:
-        proc = subprocess.run([program, "get"], input=host.encode("utf-8"), capture_output=True, timeout=60)
+        proc = subprocess.run([program, "get"], input=host.encode("utf-8"), capture_output=True, timeout=60,
+                              check=False)
     except FileNotFoundError:
         raise RegistryError("%s names the credential helper \"%s\" for %s, but %s is not on PATH; install it or "
                             "remove the entry" % (where, helper, host, program))

@@ -123,5 +123,3 @@ def pull_chart(client, ref_text, version=None, devel=False, cache_dir=None, dest
             atomic_write(os.path.join(destination, "%s-%s.tgz" % (name, chart_version)), fh.read(), mode=0o644)
     full_ref = "oci://%s/%s%s@%s" % (ref.host, ref.repository, ":" + ref.tag if ref.tag else "", manifest_digest)
     return PulledChart(path, name, chart_version, hex_digest, manifest_digest, full_ref, downloaded)
-
-

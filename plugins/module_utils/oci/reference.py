@@ -105,7 +105,7 @@ def parse_reference(ref: str, require_name: bool = True) -> OCIReference:
         if not _DIGEST.match(digest):
             raise ReferenceError('OCI reference "%s": digest "%s" is not sha256:<64 lower-case hex digits>'
                                  % (ref, digest))
-    host, _, path = rest.partition("/")
+    host, path = rest.partition("/")[::2]
     if not host or not _HOST.match(host):
         raise ReferenceError('OCI reference "%s": "%s" is not a registry host[:port]' % (ref, host))
     tag = ""
