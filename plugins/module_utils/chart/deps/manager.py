@@ -314,21 +314,16 @@ def list_dependencies(chart_path):
 
     ``status`` as Helm's: ``ok`` (archive present, version satisfies the constraint), ``missing``,
     ``wrong version``, ``unpacked`` (a chart directory in ``charts/``), ``misnamed`` (the archive holds another
-    chart), ``corrupt``, ``invalid version``, ``too many matches``. Raises ChartError for an unreadable chart.
+    chart), ``corrupt``, ``invalid version``, ``too many matches``. Raises ChartError for a chart Helm cannot load
+    (Chart.yaml, or an archive in ``charts/`` that is not a chart: Helm's "error unpacking subchart ...").
     """
+    from ..loader import load_chart
     info = read_chart_dependencies(chart_path)
     charts_dir = os.path.join(info.path, "charts")
+    parent = load_chart(info.path)  # like Helm, an unloadable subchart fails the listing
     unpacked = {}
-    if os.path.isdir(charts_dir):
-        for filename in sorted(os.listdir(charts_dir)):
-            path = os.path.join(charts_dir, filename)
-            if filename[:1] in "._" or not (os.path.isdir(path) or filename.endswith(".tgz")):
-                continue
-            try:
-                name, version = read_chart_metadata(path)
-            except RepositoryError:
-                continue
-            unpacked[name] = version
+    for child in parent.dependencies:
+        unpacked[child.name] = child.metadata.get("version", "")
     out = []
     for dep in info.dependencies:
         out.append({"name": dep["name"], "version": dep.get("version", ""), "repository": dep["repository"],
