@@ -124,6 +124,21 @@ def _tree(rng, depth: int) -> dict:
     return out
 
 
+def _lists(seed: int, count: int) -> list:
+    rng = random.Random(seed)
+    leaves = _LEAVES + ["a", "b", 1, 1.0, "1", {"a": 1}, [None], "é"]
+    return [[rng.choice(leaves) for _ in range(rng.randint(0, 6))] for _ in range(count)]
+
+
+LIST_FUNCS = ["uniq . | toJson", "without . 1 \"a\" nil | toJson", "has 1 .", "has \"a\" .", "has nil .",
+              "compact . | toJson", "first . | toJson", "last . | toJson", "rest .", "initial .", "rest . | len", "initial . | toString",
+              "reverse . | toJson", "sortAlpha .", "join \",\" .", "toStrings . | toJson", "chunk 2 . | toJson",
+              "slice . 0 (len .) | toJson", "append . 9 | toJson", "prepend . 9 | toJson", "concat . . | len",
+              "len .", "empty .", "default \"d\" (first .) | toJson", "coalesce . | toJson", "all .", "any .",
+              "quote .", "squote .", "cat .", "toString .", "list . | toJson", "deepEqual . (deepCopy .)",
+              "typeOf (first .)", "kindOf (last .)", "dict \"k\" . | toPrettyJson", "toRawJson .", "mustToJson ."]
+
+
 def _merge_pairs(seed: int, count: int) -> list:
     rng = random.Random(seed)
     return [[_tree(rng, 2), _tree(rng, 2)] for _ in range(count)]
@@ -222,15 +237,17 @@ CASES = {
     "regex_probes": _template(REGEX_PROBE_FUNCS, "regex_probes"),
     "encoded": _template(ENCODED_FUNCS, "encoded"),
     "parse": _template(PARSE_FUNCS, "parse"),
+    "lists": _template(LIST_FUNCS, "lists"),
 }
 
 VALUES = {"strings": _strings(7, 400), "numbers": _numbers(11, 400), "numeric_strings": _NUMERIC_STRINGS,
           "urls": _URLS, "semver": _semver_pairs(3, 400), "merge": _merge_pairs(4, 300), "regex": _regex_cases(),
           "dates": _date_cases(), "regex_probes": REGEX_PROBES, "probe_input": REGEX_PROBE_INPUT,
-          "encoded": _ENCODED, "parse": [list(case) for case in PARSE_CASES]}
+          "encoded": _ENCODED, "parse": [list(case) for case in PARSE_CASES],
+          "lists": _lists(6, 250)}
 EXPRS = {"strings": STRING_FUNCS, "numbers": NUMBER_FUNCS, "numeric_strings": NUMERIC_STRING_FUNCS,
          "urls": URL_FUNCS, "semver": SEMVER_FUNCS, "merge": MERGE_FUNCS, "regex": REGEX_FUNCS, "dates": DATE_FUNCS,
-         "regex_probes": REGEX_PROBE_FUNCS, "encoded": ENCODED_FUNCS, "parse": PARSE_FUNCS}
+         "regex_probes": REGEX_PROBE_FUNCS, "encoded": ENCODED_FUNCS, "parse": PARSE_FUNCS, "lists": LIST_FUNCS}
 
 
 @pytest.fixture(scope="module")

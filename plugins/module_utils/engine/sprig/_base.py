@@ -366,6 +366,20 @@ class IntSlice(list):
     go_type = "[]int"
 
 
+class NilSlice(list):
+    """A nil Go slice (``[]interface {}(nil)``): empty, printed "[]" like any empty slice, but Go's
+    encoding/json writes it as ``null``. ``go_nil`` marks it for encoders."""
+
+    go_type = "[]interface {}"
+    go_nil = True
+
+
+class NilStringSlice(StringSlice):
+    """A nil ``[]string`` (regexFindAll without a match)."""
+
+    go_nil = True
+
+
 class StringMap(dict):
     """A Go ``map[string]string`` result (split, splitn)."""
 

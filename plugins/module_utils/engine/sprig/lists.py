@@ -4,7 +4,7 @@ variant panics with; text/template turns both into the same template error, so t
 from __future__ import annotations
 
 from ..errors import FuncError
-from ._base import ANY, INT, ChunkSlice, empty, go_func, go_kind, go_slice, to_int64
+from ._base import ANY, INT, ChunkSlice, NilSlice, empty, go_func, go_kind, go_slice, to_int64
 from .reflect import deep_equal
 
 _NIL_DEREF = "runtime error: invalid memory address or nil pointer dereference"
@@ -64,13 +64,15 @@ def first(items):
 @go_func(ANY)
 def rest(items):
     """Sprig rest: all but the first element (a nil []interface{}, printed "[]", for an empty list)."""
-    return _as_slice(items, "Cannot find rest on type %s")[1:]
+    seq = _as_slice(items, "Cannot find rest on type %s")
+    return seq[1:] if seq else NilSlice()
 
 
 @go_func(ANY)
 def initial(items):
     """Sprig initial: all but the last element (a nil []interface{}, printed "[]", for an empty list)."""
-    return _as_slice(items, "Cannot find initial on type %s")[:-1]
+    seq = _as_slice(items, "Cannot find initial on type %s")
+    return seq[:-1] if seq else NilSlice()
 
 
 @go_func(ANY)

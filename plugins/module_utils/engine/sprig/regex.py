@@ -5,7 +5,7 @@ return regexp.Compile's error; regexMatch swallows it and gives false.
 from __future__ import annotations
 
 from ..errors import FuncError
-from ._base import INT, STRING, StringSlice, go_func
+from ._base import INT, STRING, NilStringSlice, StringSlice, go_func
 from .goregexp import compile_go, expand, find_all
 
 
@@ -35,9 +35,9 @@ def mustRegexMatch(regex, s):
 
 
 def _find_all(regex, s, n, must=False):
-    if n == 0:
-        return StringSlice()
-    return StringSlice(m.group(0) for m in find_all(compile_go(regex, must), s, n))
+    rx = compile_go(regex, must)
+    found = [m.group(0) for m in find_all(rx, s, n)] if n != 0 else []
+    return StringSlice(found) if found else NilStringSlice()
 
 
 def _find(regex, s, must=False):
@@ -46,9 +46,9 @@ def _find(regex, s, must=False):
 
 
 def _split(regex, s, n, must=False):
-    if n == 0:
-        return StringSlice()
     rx = compile_go(regex, must)
+    if n == 0:
+        return NilStringSlice()
     if regex and s == "":
         return StringSlice([""])
     parts, beg, end = [], 0, 0
