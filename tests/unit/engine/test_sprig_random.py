@@ -11,7 +11,7 @@ from _sprigref import helm_outputs, our_outputs
 FORMS = r"""{{ len (randAlphaNum 16) }}|{{ regexMatch "^[A-Za-z0-9]{16}$" (randAlphaNum 16) }}|{{ regexMatch "^[A-Za-z]{8}$" (randAlpha 8) }}|{{ regexMatch "^[0-9]{5}$" (randNumeric 5) }}|{{ regexMatch "^[ -~]{40}$" (randAscii 40) }}|{{ randAlpha 0 }}
 {{ len (randBytes 24) }}|{{ regexMatch "^[A-Za-z0-9+/]{32}$" (randBytes 24) }}|{{ randInt 3 4 }}|{{ regexMatch "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$" uuidv4 }}
 {{ len (shuffle "abcdef") }}|{{ shuffle "aaa" }}|{{ sortAlpha (splitList "" (shuffle "dcba")) }}
-{{ typeOf now }}|{{ now | date "2006" | len }}|{{ ago now }}|{{ durationRound now }}|{{ kindOf now }}|{{ now | unixEpoch | len }}|{{ regexMatch "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" (htmlDate now) }}
+{{ regexMatch "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)? [+-][0-9]{4} [A-Za-z0-9+-]+ m=\\+[0-9]+\\.[0-9]{9}$" (toString now) }}|{{ regexMatch "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+ [+-][0-9]{4} [A-Za-z0-9+-]+$" (toString (now | date_modify "0s" | toString | toDate "2006-01-02 15:04:05.999999999 -0700 MST")) }}|{{ typeOf now }}|{{ now | date "2006" | len }}|{{ ago now }}|{{ durationRound now }}|{{ kindOf now }}|{{ now | unixEpoch | len }}|{{ regexMatch "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" (htmlDate now) }}
 {{ regexMatch "^u:\\$2a\\$10\\$[./A-Za-z0-9]{53}$" (htpasswd "u" "p") }}|{{ regexMatch "^\\$2a\\$10\\$[./A-Za-z0-9]{53}$" (bcrypt "secret") }}
 {{ $k := genPrivateKey "ecdsa" }}{{ regexMatch "^-----BEGIN EC PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END EC PRIVATE KEY-----\n$" $k }}|{{ len $k }}
 {{ $e := genPrivateKey "ed25519" }}{{ regexMatch "^-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END PRIVATE KEY-----\n$" $e }}|{{ len $e }}
