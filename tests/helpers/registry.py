@@ -6,7 +6,8 @@
 
 ``auth``: None (anonymous), "basic" (htpasswd, bcrypt) or "token" (a small token server in this process signs
 RS256 JWTs with a throw-away key whose certificate is the registry's ``rootcertbundle``; it checks Basic
-credentials and grants pull/push on every requested repository). ``token_requests`` records every token request
+credentials and grants pull/push on every requested repository). ``tls=True`` serves HTTPS with a throw-away CA (``ca_file``); ``client_ca=True`` also requires a client
+certificate (``client_cert_file``/``client_key_file``). ``token_requests`` records every token request
 as ``(method, query dict, authorization header or None)``. ``REGISTRY_BIN`` is the binary, None when missing.
 """
 from __future__ import annotations
@@ -94,14 +95,15 @@ class _TokenIssuer(object):
 class RegistryServer(object):
     """Start ``docker-registry`` with a generated config; stop it (and its token server) on exit."""
 
-    def __init__(self, auth=None, username="helmkit", password="s3cret-pass", tls=False):
+    def __init__(self, auth=None, username="helmkit", password="s3cret-pass", tls=False, client_ca=False):
         if REGISTRY_BIN is None:
             raise RuntimeError("docker-registry is not installed (apt-get install docker-registry)")
         self.auth = auth
         self.username = username
         self.password = password
-        self.tls = tls
-        self.ca_file = None
+        self.tls = tls or client_ca
+        self.client_ca = client_ca
+        self.ca_file = self.client_cert_file = self.client_key_file = None
         self.token_requests = []
         self._dir = tempfile.mkdtemp(prefix="helmkit-registry-")
         self._proc = None
@@ -173,6 +175,9 @@ class RegistryServer(object):
             pki = make_test_pki(os.path.join(self._dir, "pki"))
             self.ca_file = pki["ca_file"]
             lines += ["  tls:", "    certificate: %s" % pki["server_cert"], "    key: %s" % pki["server_key"]]
+            if self.client_ca:
+                self.client_cert_file, self.client_key_file = pki["client_cert"], pki["client_key"]
+                lines += ["    clientcas:", "      - %s" % pki["ca_file"]]
         if self.auth == "basic":
             path = os.path.join(self._dir, "htpasswd")
             with open(path, "w") as fh:

@@ -408,3 +408,34 @@ def test_package_with_several_subcharts_matches_helm_entry_by_entry(tmp_path):
         if len(parts) > 3 and parts[1] == "charts" and parts[2] not in order:
             order.append(parts[2])
     assert order == sorted(order)
+
+
+def test_client_certificate(isolated):
+    with RegistryServer(client_ca=True) as reg:
+        remote = "oci://%s/mtls" % reg.host
+        with pytest.raises(RegistryError) as info:
+            api.push(PODINFO, remote, ca_file=reg.ca_file)
+        assert reg.host in str(info.value) and "set cert_file and key_file" in str(info.value)
+        result = api.push(PODINFO, remote, ca_file=reg.ca_file, cert_file=reg.client_cert_file,
+                          key_file=reg.client_key_file)
+        assert result["changed"] is True
+        pulled = api.pull(remote + "/podinfo:6.14.1", repository_cache=isolated, ca_file=reg.ca_file,
+                          cert_file=reg.client_cert_file, key_file=reg.client_key_file)
+        assert pulled.digest == sha256(PODINFO)
+    with pytest.raises(RegistryError) as info:
+        api.open_client("r.io", cert_file="/nonexistent/cert.pem")
+    assert "cannot load client certificate /nonexistent/cert.pem" in str(info.value)
+
+
+def test_helm_release_chart_resolution_pulls_oci_refs(tls_registry, isolated, monkeypatch, tmp_path):
+    """helm_release resolves charts through release/inputs.py -> fetch_chart -> oci.api.pull, with credentials and
+    trust from the environment (Helm's/Docker's config, SSL_CERT_FILE)."""
+    from ansible_collections.helmkit.core.plugins.module_utils.release.inputs import resolve_chart
+
+    reg = tls_registry
+    api.push(PODINFO, "oci://%s/release" % reg.host, ca_file=reg.ca_file)
+    monkeypatch.setenv("SSL_CERT_FILE", reg.ca_file)
+    monkeypatch.setenv("HELM_REPOSITORY_CACHE", isolated)
+    chart = resolve_chart("oci://%s/release/podinfo" % reg.host, "6.x", None)
+    assert (chart.name, chart.metadata["version"]) == ("podinfo", "6.14.1")
+    assert os.path.isfile(os.path.join(isolated, "helmkit", "charts", sha256(PODINFO) + ".tgz"))

@@ -120,6 +120,9 @@ class RegistryClient(object):
             raise RegistryError("registry %s did not answer %s %s in time" % (self.host, method, url))
         except httpx.HTTPError as exc:
             text = str(exc)
+            if "BAD_CERTIFICATE" in text or "CERTIFICATE_REQUIRED" in text:
+                raise RegistryError("registry %s rejected the TLS client certificate (%s); set cert_file and "
+                                    "key_file to a certificate it trusts" % (self.host, text))
             raise RegistryError("request to registry %s failed: %s%s" % (
                 self.host, text, "; the registry may require HTTPS (unset plain_http)" if self.plain_http else ""))
 
