@@ -64,6 +64,8 @@ notes:
   - O(username), O(password) and the TLS options apply to repositories that are not in C(repositories.yaml) and to
     C(oci://) registries; repositories of C(repositories.yaml) use their stored credentials unless these are given.
   - Like Helm, the dependencies of C(file://) charts are not resolved recursively.
+author:
+  - helmkit maintainers (@helmkit)
 """
 
 EXAMPLES = r"""

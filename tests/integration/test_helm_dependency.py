@@ -1,0 +1,131 @@
+"""helm_dependency through ansible-playbook on localhost against a real chart repository: update (credentials never
+shown), re-run without change, list, build after charts/ was removed, check mode, verify refused, a failing task
+that changes nothing; the lock it writes is accepted by Helm v4 (helm_python.dependency_build)."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import helm_python
+import pytest
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
+
+TREE = os.path.join(ROOT, ".tree")
+PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
+PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
+CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
+SECRET = "Dep-s3cret-pw-42"
+
+
+@pytest.fixture(scope="module")
+def repo():
+    with ChartRepoServer(charts=[os.path.join(CHARTS, "common-2.31.10.tgz"),
+                                 os.path.join(CHARTS, "podinfo-6.14.1.tgz")],
+                         username="deploy", password=SECRET) as server:
+        yield server
+
+
+def write_parent(directory, repo_url):
+    os.makedirs(os.path.join(directory, "templates"), exist_ok=True)
+    with open(os.path.join(directory, "Chart.yaml"), "w") as fh:
+        yaml.safe_dump({"apiVersion": "v2", "name": "parent", "version": "1.0.0", "dependencies": [
+            {"name": "common", "version": "^2.0.0", "repository": repo_url},
+            {"name": "podinfo", "version": "6.14.1", "repository": repo_url, "alias": "web"}]}, fh)
+    return directory
+
+
+def run_tasks(tmp_path, tasks):
+    play_tasks = []
+    for index, args in enumerate(tasks):
+        args = dict(args)
+        check = args.pop("_check_mode", False)
+        play_tasks.append({"name": "task %d" % index, "helmkit.core.helm_dependency": args,
+                           "register": "r%d" % index, "ignore_errors": True, "check_mode": check})
+    out = tmp_path / "results.json"
+    play_tasks.append({"name": "save", "copy": {"content": "{{ [%s] | to_json }}" % ", ".join(
+        "r%d" % i for i in range(len(tasks))), "dest": str(out)}, "check_mode": False})
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}]))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
+               ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=PYTHON,
+               HELM_REPOSITORY_CONFIG=str(tmp_path / "helm" / "repositories.yaml"),
+               HELM_REPOSITORY_CACHE=str(tmp_path / "helm" / "cache"))
+    proc = subprocess.run([PLAYBOOK, "-i", "localhost,", "-c", "local", "-v", str(playbook)], env=env,
+                          cwd=str(tmp_path), capture_output=True, text=True, timeout=300)
+    assert out.exists(), "playbook did not finish:\n%s\n%s" % (proc.stdout[-4000:], proc.stderr[-4000:])
+    return json.loads(out.read_text()), proc.stdout + proc.stderr
+
+
+def test_update_list_build_check_mode(repo, tmp_path):
+    parent = write_parent(str(tmp_path / "parent"), repo.url)
+    auth = {"chart_path": parent, "username": "deploy", "password": SECRET}
+    results, output = run_tasks(tmp_path, [
+        dict(auth, state="update", _check_mode=True),
+        dict(auth, state="update"),
+        dict(auth, state="update"),
+        {"chart_path": parent, "state": "list"},
+    ])
+    checked, updated, again, listed = results
+    assert checked["changed"] is True and checked["lock_written"], checked.get("msg")
+    assert updated["changed"] is True and sorted(updated["added"]) == ["common-2.31.10.tgz", "podinfo-6.14.1.tgz"]
+    assert [d["version"] for d in updated["dependencies"]] == ["2.31.10", "6.14.1"]
+    assert again["changed"] is False and again["lock_written"] is False
+    assert [d["status"] for d in listed["dependencies"]] == ["ok", "ok"]
+    assert SECRET not in output and SECRET not in json.dumps(results)
+    with open(os.path.join(parent, "Chart.lock")) as fh:
+        lock = yaml.safe_load(fh)
+    assert lock["digest"] == updated["digest"]
+
+    shutil.rmtree(os.path.join(parent, "charts"))
+    lock_bytes = open(os.path.join(parent, "Chart.lock"), "rb").read()
+    results, _ = run_tasks(tmp_path, [
+        {"chart_path": parent, "verify": True},
+        dict(auth, _check_mode=True),
+        dict(auth),
+        dict(auth),
+    ])
+    refused, build_check, built, built_again = results
+    assert refused.get("failed") and "verify: true is not supported" in refused["msg"]
+    assert build_check["changed"] is True and not os.path.exists(os.path.join(parent, "charts", "web"))
+    assert built["changed"] is True and built["lock_written"] is False
+    assert built_again["changed"] is False
+    assert open(os.path.join(parent, "Chart.lock"), "rb").read() == lock_bytes
+    assert sorted(os.listdir(os.path.join(parent, "charts"))) == ["common-2.31.10.tgz", "podinfo-6.14.1.tgz"]
+
+
+def test_failures_change_nothing_and_helm_accepts_the_lock(repo, tmp_path):
+    with ChartRepoServer(charts=[os.path.join(CHARTS, "common-2.31.10.tgz")]) as public:
+        parent = write_parent(str(tmp_path / "parent"), public.url)
+        with open(os.path.join(parent, "Chart.yaml")) as fh:
+            meta = yaml.safe_load(fh)
+        meta["dependencies"] = meta["dependencies"][:1]
+        with open(os.path.join(parent, "Chart.yaml"), "w") as fh:
+            yaml.safe_dump(meta, fh)
+        results, _ = run_tasks(tmp_path, [{"chart_path": parent, "state": "update"}])
+        assert results[0]["changed"], results[0].get("msg")
+        copy = str(tmp_path / "helm-copy")
+        shutil.copytree(parent, copy)
+        shutil.rmtree(os.path.join(copy, "charts"))
+        helm_python.dependency_build(copy)
+
+        meta["dependencies"][0]["version"] = "3.0.0"
+        with open(os.path.join(parent, "Chart.yaml"), "w") as fh:
+            yaml.safe_dump(meta, fh)
+        before = {n: open(os.path.join(parent, "charts", n), "rb").read()
+                  for n in os.listdir(os.path.join(parent, "charts"))}
+        lock_before = open(os.path.join(parent, "Chart.lock"), "rb").read()
+        results, _ = run_tasks(tmp_path, [{"chart_path": parent, "state": "update"}, {"chart_path": parent}])
+        missing, stale = results
+        assert missing.get("failed") and "nearest available: 2.31.10" in missing["msg"]
+        assert stale.get("failed") and "the lock file (Chart.lock) is out of sync" in stale["msg"]
+        assert "Traceback" not in missing["msg"] + stale["msg"]
+        after = {n: open(os.path.join(parent, "charts", n), "rb").read()
+                 for n in os.listdir(os.path.join(parent, "charts"))}
+        assert after == before and open(os.path.join(parent, "Chart.lock"), "rb").read() == lock_before
