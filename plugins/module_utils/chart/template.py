@@ -198,8 +198,30 @@ def parse_objects(text: str) -> list:
         where = "rendered manifest" + (" %s" % found.group(0)[len("# Source: "):] if found else "")
         value = load_go_yaml(doc, where)
         if value is not None:
-            objects.append(value)
+            objects.append(_plain_data(value))
     return objects
+
+
+def _plain_data(value):
+    """JSON-friendly data, as sigs.k8s.io/yaml would give it: ``!!binary`` decoded into a string, ``!!set`` a map of
+    nulls, non-string keys as strings."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else _key_text(k): _plain_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_data(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return {_key_text(k): None for k in value}
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", "replace")
+    return value
+
+
+def _key_text(key) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    return str(key)
 
 
 def collect_values(values_files=(), values=None, set_values=(), read_file=None) -> dict:

@@ -267,3 +267,10 @@ def test_values_errors_name_the_input(tmp_path):
 def test_parse_objects_names_the_source_of_bad_yaml():
     with pytest.raises(Exception, match="hc/templates/x.yaml"):
         template.parse_objects("---\n# Source: hc/templates/x.yaml\na: [b\n")
+
+
+def test_objects_are_plain_json_data():
+    objects = template.parse_objects("---\n# Source: c/templates/x.yaml\nkind: Secret\ndata: !!binary aGVsbG8=\n"
+                                     "set: !!set {a}\n---\n# Source: c/templates/y.yaml\n# only a comment\n")
+    assert objects == [{"kind": "Secret", "data": "hello", "set": {"a": None}}]
+    json.dumps(objects)
