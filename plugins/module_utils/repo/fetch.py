@@ -3,6 +3,8 @@
 
 ``chart_ref`` forms, checked in this order:
 
+0. ``oci://host/path/name[:tag|@digest]`` (or a name with an ``oci://`` ``repo_url``): handed to the registry
+   client, ``oci/api.py: pull``;
 1. a local path (a chart directory or a ``.tgz``): returned as is;
 2. an ``http://``/``https://`` URL of a ``.tgz``: downloaded;
 3. a chart name together with ``repo_url``: that repository's index is read (cached under a name derived from the
