@@ -103,6 +103,11 @@ def test_lifecycle(kubeapi_log, chart_repo, helm_home, tmp_path, chart, values):
     upgraded_args = dict(args, release_values=values)
     absent_args = {"release_name": name, "release_namespace": namespace, "state": "absent",
                    "kubeconfig": kubeapi_log.kubeconfig}
+    if name != "podinfo":  # the other charts take the short route: upgrade, uninstall
+        upgraded, removed = run_tasks(tmp_path, [upgraded_args, absent_args], helm_home)
+        assert upgraded["changed"] is True and upgraded["status"]["revision"] == 2, upgraded.get("msg")
+        assert removed["changed"] is True and removed["status"]["status"] == "uninstalled"
+        return
     checked, upgraded, rerun, removed, removed_again = run_tasks(tmp_path, [
         dict(upgraded_args, _check_mode=True), upgraded_args, upgraded_args, absent_args, absent_args], helm_home)
     assert checked["changed"] is True and checked["status"]["revision"] == 2, checked.get("msg")
