@@ -361,3 +361,31 @@ def test_crds_are_applied_first_then_their_objects(client, chart):
                        "/apis/example.com/v1/namespaces/%s/widgets/w1" % NS]
     assert client.request("GET", "/apis/example.com/v1/namespaces/%s/widgets/w1" % NS)["spec"]["size"] == 3
     assert "crds" not in json.dumps(decoded(secret(client, "demo", 1))["manifest"])
+
+
+def test_pending_release_is_left_alone_with_a_way_out(client, chart):
+    render = make_render(simple_build)
+    actions.ensure_present(client, options(), chart, {}, render)
+    storage = SecretStorage(client, NS)
+    last = storage.get("demo", 1)
+    last.set_status("pending-upgrade", "Preparing upgrade")
+    storage.update(last)
+    clear_log(client)
+    with pytest.raises(ReleaseError) as info:
+        actions.ensure_present(client, options(), chart, {"greeting": "x"}, render)
+    assert str(info.value).startswith("another operation (install/upgrade/rollback) is in progress: release demo "
+                                      "revision 1 is pending-upgrade.")
+    assert writes(client) == []
+
+
+def test_uninstall_keeping_history_then_install_again(client, chart):
+    render = make_render(simple_build)
+    actions.ensure_present(client, options(), chart, {}, render)
+    result = actions.ensure_absent(client, options(), keep_history=True)
+    assert result.changed
+    kept = decoded(secret(client, "demo", 1))
+    assert kept["info"]["status"] == "uninstalled" and kept["info"]["description"] == "Uninstallation complete"
+    assert list(kept["info"]) == ["first_deployed", "last_deployed", "deleted", "description", "status", "notes"]
+    again = actions.ensure_present(client, options(), chart, {}, render)
+    assert again.action == "install" and again.release.version == 2
+    assert render.calls[-1][1:] == (2, False)
