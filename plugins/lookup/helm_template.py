@@ -6,6 +6,8 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 name: helm_template
+author:
+  - helmkit maintainers (@helmkit)
 short_description: Render a Helm chart on the controller, like C(helm template), without the helm binary
 version_added: "0.1.0"
 description:

@@ -117,7 +117,7 @@ seealso:
     plugin_type: lookup
   - module: helmkit.core.helm_release
 author:
-  - helmkit.core contributors
+  - helmkit maintainers (@helmkit)
 """
 
 EXAMPLES = r"""

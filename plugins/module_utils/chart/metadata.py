@@ -78,8 +78,10 @@ def _convert(value, kind: str, where: str):
             if item is None:
                 raise ChartError("%s: validation: %s must not contain empty or null nodes; remove the empty entry"
                                  % (where, kind))
-        fields, label = (MAINTAINER_FIELDS, "maintainer") if kind == "maintainers" else (DEPENDENCY_FIELDS,
-                                                                                        "dependency")
+        if kind == "maintainers":
+            fields, label = MAINTAINER_FIELDS, "maintainer"
+        else:
+            fields, label = DEPENDENCY_FIELDS, "dependency"
         return [_struct(item, fields, "%s[%d]" % (where, i), label) for i, item in enumerate(value or [])]
     return value
 
