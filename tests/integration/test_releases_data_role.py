@@ -1,0 +1,136 @@
+"""The helmkit.core.releases role and playbooks/stack.yml through ansible-playbook against the Kubernetes API
+(fixture ``kubeapi``): dependency order, concurrency per level, idempotent re-runs, uninstall in reverse order,
+repositories, and argument/plan errors."""
+import importlib.util
+import os
+import subprocess
+
+import pytest
+import yaml
+
+from helpers.chartrepo import ChartRepoServer
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TREE = os.path.join(ROOT, ".tree")
+BIN = os.path.join(ROOT, ".venv", "bin")
+STACK = os.path.join(ROOT, "playbooks", "stack.yml")
+PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
+
+
+def load_filter():
+    path = os.path.join(ROOT, "plugins", "filter", "releases_plan.py")
+    spec = importlib.util.spec_from_file_location("releases_plan_filter", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def playbook(tmp_path, args, extra_env=None):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
+               ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=os.path.join(BIN, "python"),
+               HELM_CONFIG_HOME=str(tmp_path / "helm-config"), HELM_CACHE_HOME=str(tmp_path / "helm-cache"))
+    env.update(extra_env or {})
+    return subprocess.run([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,"] + args, env=env,
+                          cwd=str(tmp_path), capture_output=True, text=True, timeout=600)
+
+
+def recap(output):
+    line = [text for text in output.splitlines() if text.startswith("localhost ")][-1]
+    return dict(part.split("=") for part in line.split(":", 1)[1].split())
+
+
+def releases_in(kubeconfig, namespace):
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
+    from ansible_collections.helmkit.core.plugins.module_utils.release.query import ReleaseQuery, latest
+    with KubeClient(kubeconfig) as client:
+        return {rel.name: rel for rel in latest(ReleaseQuery(client).revisions(namespace))}
+
+
+def test_plan_levels_and_errors():
+    plan = load_filter().releases_plan
+    releases = [{"name": "web", "needs": ["db", "cache"]}, {"name": "db"}, {"name": "cache", "needs": ["db"]},
+                {"name": "docs"}, {"name": "old", "needs": ["web"], "state": "absent"},
+                {"name": "repo-user", "repository": {"name": "r", "url": "http://x"}},
+                {"name": "repo-user-2", "repository": {"name": "r", "url": "http://x"}}]
+    result = plan(releases)
+    assert [[r["name"] for r in level] for level in result["install"]] == \
+        [["db", "docs", "repo-user", "repo-user-2"], ["cache"], ["web"]]
+    assert [[r["name"] for r in level] for level in result["uninstall"]] == [["old"]]
+    assert result["repositories"] == [{"name": "r", "url": "http://x"}]
+    from ansible.errors import AnsibleFilterError
+    with pytest.raises(AnsibleFilterError, match=r"the needs of releases a, b form a cycle"):
+        plan([{"name": "a", "needs": ["b"]}, {"name": "b", "needs": ["a"]}, {"name": "c"}])
+    with pytest.raises(AnsibleFilterError, match=r"release 'a' needs 'nope', which is not in the releases list"):
+        plan([{"name": "a", "needs": ["nope"]}])
+    with pytest.raises(AnsibleFilterError, match=r"releases\[1\]: release 'a' is listed twice"):
+        plan([{"name": "a"}, {"name": "a"}])
+
+
+def test_stack_playbook(kubeapi_log, tmp_path):
+    kc = kubeapi_log.kubeconfig
+    namespace = "rd-stack"
+    args = [STACK, "-e", "stack_kubeconfig=%s" % kc, "-e", "stack_namespace=%s" % namespace]
+    first = playbook(tmp_path, args)
+    assert first.returncode == 0, first.stdout[-4000:] + first.stderr[-3000:]
+    found = releases_in(kc, namespace)
+    assert sorted(found) == ["store", "web", "web-canary"]
+    assert all(rel.status == "deployed" and rel.version == 1 for rel in found.values())
+    assert found["store"].config == {"settings": {"maxmemory": "64mb"}}
+    # the web releases were started only after store was complete (RFC 3339 UTC stamps sort as text)
+    store_done = found["store"].info["last_deployed"]
+    assert found["web"].info["first_deployed"] > store_done
+    assert found["web-canary"].info["first_deployed"] > store_done
+    assert "Start the level's releases concurrently" in first.stdout  # web and web-canary ran as async jobs
+    assert '"store": "deployed", "web": "deployed", "web-canary": "deployed"' in " ".join(first.stdout.split())
+
+    # a sequential re-run: store is untouched; hello-web prints .Release.Revision in a ConfigMap, so every upgrade
+    # of web renders a different manifest and helm_release makes a new revision, as helm upgrade would
+    again = playbook(tmp_path, args + ["-e", "stack_parallel=false"])
+    assert again.returncode == 0, again.stdout[-4000:]
+    assert "Apply the level's releases one by one" in again.stdout
+    assert recap(again.stdout)["changed"] == "1"
+    assert {name: rel.version for name, rel in releases_in(kc, namespace).items()} == \
+        {"store": 1, "web": 2, "web-canary": 2}
+
+    kubeapi_log.clear_request_log()
+    gone = playbook(tmp_path, args + ["-e", "stack_state=absent"])
+    assert gone.returncode == 0, gone.stdout[-4000:]
+    assert releases_in(kc, namespace) == {}
+    deletes = [r.path.rsplit("/", 1)[-1] for r in kubeapi_log.request_log()
+               if r.method == "DELETE" and "/secrets/sh.helm.release.v1." in r.path]
+    assert deletes.index("sh.helm.release.v1.store.v1") > deletes.index("sh.helm.release.v1.web.v2")
+    assert deletes.index("sh.helm.release.v1.store.v1") > deletes.index("sh.helm.release.v1.web-canary.v2")
+
+
+def test_role_with_repository_and_bad_input(kubeapi, tmp_path):
+    kc = kubeapi.kubeconfig
+    with ChartRepoServer(charts=[PODINFO]) as repo:
+        play = [{"hosts": "localhost", "connection": "local", "gather_facts": False, "roles": [{
+            "role": "helmkit.core.releases", "releases_kubeconfig": kc, "releases_parallel": True,
+            "releases": [
+                {"name": "front", "namespace": "rd-repo", "chart": "podinfo", "version": "6.14.1",
+                 "repository": {"name": "lab", "url": repo.url}, "values": {"ui": {"message": "front"}}},
+                {"name": "back", "namespace": "rd-repo", "chart": "podinfo", "version": "6.14.1",
+                 "repository": {"name": "lab", "url": repo.url}, "values": {"replicaCount": 2}}]}]}]
+        (tmp_path / "repo.yml").write_text(yaml.safe_dump(play))
+        result = playbook(tmp_path, ["repo.yml"])
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    found = releases_in(kc, "rd-repo")
+    assert {name: (rel.chart_version, rel.config) for name, rel in found.items()} == {
+        "front": ("6.14.1", {"ui": {"message": "front"}}), "back": ("6.14.1", {"replicaCount": 2})}
+    repositories = yaml.safe_load((tmp_path / "helm-config" / "repositories.yaml").read_text())
+    assert [r["name"] for r in repositories["repositories"]] == ["lab"]
+
+    cycle = [{"hosts": "localhost", "connection": "local", "gather_facts": False, "roles": [{
+        "role": "helmkit.core.releases", "releases_kubeconfig": kc,
+        "releases": [{"name": "a", "chart": "x", "needs": ["b"]}, {"name": "b", "chart": "x", "needs": ["a"]}]}]}]
+    (tmp_path / "cycle.yml").write_text(yaml.safe_dump(cycle))
+    failed = playbook(tmp_path, ["cycle.yml"])
+    assert failed.returncode != 0 and "the needs of releases a, b form a cycle" in failed.stdout
+
+    bad = [{"hosts": "localhost", "connection": "local", "gather_facts": False, "roles": [{
+        "role": "helmkit.core.releases", "releases": [{"name": "a", "state": "gone"}]}]}]
+    (tmp_path / "bad.yml").write_text(yaml.safe_dump(bad))
+    invalid = playbook(tmp_path, ["bad.yml"])
+    assert invalid.returncode != 0
+    assert "value of state must be one of: present, absent, got: gone found in releases" in invalid.stdout
