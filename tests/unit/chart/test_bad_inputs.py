@@ -204,22 +204,31 @@ SCHEMA = {"type": "object", "additionalProperties": False, "required": ["name"],
 
 
 def _blocks(message):
-    """Helm prints the properties of an object in Go's random map order: compare the header lines and the set of
-    top-level ``- at`` blocks (each with its indented causes); names in one additionalProperties line are sorted."""
-    head, blocks, current = [], [], None
+    """Helm prints the properties of an object in Go's random map order: compare the header lines and the tree of
+    ``- at`` lines (each with its indented causes) with siblings sorted at every level; the names in one
+    additionalProperties line are sorted too."""
+    head, lines = [], []
     for line in message.split("\n"):
         line = re.sub(r"additional properties (.*) not allowed",
                       lambda m: "additional properties %s not allowed" % ", ".join(sorted(m.group(1).split(", "))),
                       line)
-        if line.startswith("- at"):
-            current = [line]
-            blocks.append(current)
-        elif line.startswith("  ") and current is not None:
-            current.append(line)
+        if line.lstrip(" ").startswith("- at"):
+            lines.append(((len(line) - len(line.lstrip(" "))) // 2, line.strip()))
         else:
-            current = None
             head.append(line)
-    return head, sorted("\n".join(b) for b in blocks)
+
+    def canonical(items):
+        out, i = [], 0
+        while i < len(items):
+            depth, text = items[i]
+            j = i + 1
+            while j < len(items) and items[j][0] > depth:
+                j += 1
+            out.append((text, canonical(items[i + 1:j])))
+            i = j
+        return sorted(out)
+
+    return head, canonical(lines)
 
 
 @pytest.mark.parametrize("values", [
