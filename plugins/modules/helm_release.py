@@ -12,8 +12,9 @@ version_added: "0.1.0"
 description:
   - Renders a Helm chart in pure Python and applies it like Helm v4 (server-side apply), storing the release in
     Helm v4's Secret format so that the C(helm) CLI sees and manages the same release.
-  - Idempotent. When the last revision is deployed with the same chart version, the same values and the same
-    rendered manifest, and all its objects still exist, the module makes no write to the cluster.
+  - Idempotent. When the last revision is deployed with the same chart version and the same values, the chart
+    rendered as that revision gives the stored manifest, and all its objects still exist, the module makes no write
+    to the cluster. Charts with random output (generated passwords) upgrade on every run, as with Helm.
   - In check mode, objects are sent with C(dryRun=All) to be validated, and nothing is stored.
 options:
   release_name:

@@ -12,8 +12,9 @@ The order of writes follows ``../shared/reference/helm-v4-wire.md``:
 A failure marks the revision ``failed`` with Helm's description (``Release "<name>" failed: <error>`` on install,
 ``Upgrade "<name>" failed: <error>`` on upgrade) and raises :class:`ReleaseError` with it.
 
-Idempotency: when the last revision is deployed with the same chart name and version, the same user values and the
-same rendered manifest, and every object of that manifest still exists, nothing is written at all.
+Idempotency: when the last revision is deployed with the same chart name and version and the same user values, the
+chart rendered as that revision gives the stored manifest, and every object of that manifest still exists, nothing
+is written at all (see :func:`is_unchanged`).
 """
 from __future__ import annotations
 
@@ -117,16 +118,22 @@ def _chart_id(chart) -> tuple:
     return meta.get("name", ""), meta.get("version", "")
 
 
-def is_unchanged(applier: Applier, last: Release, chart, config: dict, manifest: str, objects: list) -> bool:
-    """Whether ``last`` already is what a new revision would be (same chart, values, manifest; objects live).
+def _rendered_as_upgrade(release: Release) -> bool:
+    """Whether ``release`` was rendered with ``.Release.IsUpgrade`` (every revision but a fresh install's)."""
+    return release.version > 1 and not release.description.startswith("Install")
 
-    Only GET requests are sent.
+
+def is_unchanged(applier: Applier, last: Release, chart, config: dict, render) -> bool:
+    """Whether ``last`` already is what the same inputs give: deployed, same chart name and version, same user
+    values, and the chart rendered *as that revision* (same ``.Release.Revision``/``IsUpgrade``) gives the stored
+    manifest, whose objects all still exist. So a chart printing its revision stays unchanged, while one with
+    random output (a generated password) upgrades, as Helm would. Only GET requests are sent.
     """
-    return (last is not None and last.status == STATUS_DEPLOYED
-            and (last.chart_name, last.chart_version) == _chart_id(chart)
-            and _same_values(last.config, config)
-            and last.manifest == manifest
-            and _all_live(applier, objects))
+    if last is None or last.status != STATUS_DEPLOYED or (last.chart_name, last.chart_version) != _chart_id(chart) \
+            or not _same_values(last.config, config):
+        return False
+    again = render(chart, config, revision=last.version, is_upgrade=_rendered_as_upgrade(last))
+    return again.manifest == last.manifest and _all_live(applier, _objects(applier, again.manifest, "manifest"))
 
 
 def _new_release(options: ReleaseOptions, rendered, config: dict, version: int, status: str, description: str,
@@ -217,11 +224,11 @@ def _upgrade(applier, storage, options, chart, config, render, history) -> Actio
     last = history[-1]
     if not config and last.config:  # Helm reuses the last revision's values when none are given
         config = last.config
+    if is_unchanged(applier, last, chart, config, render):
+        return ActionResult(False, "none", last)
     version = last.version + 1
     rendered = render(chart, config, revision=version, is_upgrade=True)
     objects = _objects(applier, rendered.manifest, "manifest")
-    if is_unchanged(applier, last, chart, config, rendered.manifest, objects):
-        return ActionResult(False, "none", last)
     deployed = storage.last_deployed(history)
     current = deployed or last
     old_objects = _previous_objects(applier, current)

@@ -145,7 +145,33 @@ def test_unchanged_rerun_makes_no_write(client, chart):
     result = actions.ensure_present(client, options(), chart, {"greeting": "hi"}, render)
     assert not result.changed and result.action == "none" and result.release.version == 1
     assert writes(client) == []
-    assert render.calls[-1] == ({"greeting": "hi"}, 2, True)
+    assert render.calls[-1] == ({"greeting": "hi"}, 1, False)
+
+
+def test_chart_printing_its_revision_stays_unchanged(client, chart):
+    def build(chart_, values, revision, is_upgrade):
+        text = _configmap("demo-config", {"revision": '"%d"' % revision, "upgrade": '"%s"' % is_upgrade})
+        return Rendered(chart_, _doc("cm.yaml", text))
+    render = make_render(build)
+    actions.ensure_present(client, options(), chart, {}, render)
+    upgraded = actions.ensure_present(client, options(), chart, {"v": 2}, render)
+    assert upgraded.release.version == 2
+    clear_log(client)
+    again = actions.ensure_present(client, options(), chart, {"v": 2}, render)
+    assert not again.changed and again.release.version == 2
+    assert render.calls[-1] == ({"v": 2}, 2, True)
+    assert writes(client) == []
+
+
+def test_random_output_upgrades_like_helm(client, chart):
+    counter = []
+
+    def build(chart_, values, revision, is_upgrade):
+        counter.append(1)
+        return Rendered(chart_, _doc("cm.yaml", _configmap("demo-config", {"password": "p%d" % len(counter)})))
+    actions.ensure_present(client, options(), chart, {}, make_render(build))
+    again = actions.ensure_present(client, options(), chart, {}, make_render(build))
+    assert again.changed and again.release.version == 2
 
 
 def test_rerun_reinstalls_objects_deleted_behind_our_back(client, chart):
