@@ -17,7 +17,7 @@ description:
 options:
   _terms:
     description: Chart references; a local chart directory or C(.tgz), V(repo/chart), a chart name with
-      O(chart_repo_url), or a C(.tgz) URL.
+      O(chart_repo_url), a C(.tgz) URL, or V(oci://registry/path/chart).
     required: true
   chart_repo_url:
     description: URL of the chart repository that holds the charts.
@@ -25,6 +25,17 @@ options:
   chart_version:
     description: Chart version or semver constraint. Defaults to the latest stable version.
     type: str
+  plain_http:
+    description: Use HTTP instead of HTTPS for C(oci://) charts.
+    type: bool
+    default: false
+  insecure_skip_tls_verify:
+    description: Do not verify the registry's certificate for C(oci://) charts.
+    type: bool
+    default: false
+  ca_file:
+    description: CA bundle that signs the registry's certificate, for C(oci://) charts.
+    type: path
   release_name:
     description: C(.Release.Name).
     type: str
@@ -133,7 +144,6 @@ class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
         from ansible_collections.helmkit.core.plugins.module_utils.chart import template
-        from ansible_collections.helmkit.core.plugins.module_utils.release.inputs import resolve_chart
 
         self.set_options(var_options=variables, direct=kwargs)
         opt = self.get_option
@@ -141,7 +151,9 @@ class LookupModule(LookupBase):
         results = []
         for term in terms:
             try:
-                chart = resolve_chart(str(term), opt("chart_version"), opt("chart_repo_url"))
+                chart = template.resolve_template_chart(
+                    str(term), opt("chart_version"), opt("chart_repo_url"), plain_http=opt("plain_http"),
+                    insecure_skip_tls_verify=opt("insecure_skip_tls_verify"), ca_file=opt("ca_file"))
                 values = template.collect_values(opt("values_files"), opt("values"), set_values)
                 rendered = template.template_chart(
                     chart, values, release_name=opt("release_name"), namespace=opt("release_namespace"),

@@ -20,7 +20,9 @@ options:
   chart_ref:
     description:
       - The chart. A local chart directory or C(.tgz) path, V(repo/chart) for a repository added with
-        M(helmkit.core.helm_repository), a chart name together with O(chart_repo_url), or a C(.tgz) URL.
+        M(helmkit.core.helm_repository), a chart name together with O(chart_repo_url), a C(.tgz) URL, or an OCI
+        reference V(oci://registry/path/chart) (optionally with V(:tag)), pulled with the credentials of
+        C(helm registry login) or Docker's configuration.
     type: str
     required: true
     aliases: [chart]
@@ -30,6 +32,17 @@ options:
   chart_version:
     description: Chart version or semver constraint. Defaults to the latest stable version.
     type: str
+  plain_http:
+    description: Use HTTP instead of HTTPS for an C(oci://) O(chart_ref).
+    type: bool
+    default: false
+  insecure_skip_tls_verify:
+    description: Do not verify the registry's certificate for an C(oci://) O(chart_ref).
+    type: bool
+    default: false
+  ca_file:
+    description: CA bundle that signs the registry's certificate, for an C(oci://) O(chart_ref).
+    type: path
   release_name:
     description: C(.Release.Name).
     type: str
@@ -176,6 +189,9 @@ ARGUMENT_SPEC = dict(
     chart_ref=dict(type="str", required=True, aliases=["chart"]),
     chart_repo_url=dict(type="str"),
     chart_version=dict(type="str"),
+    plain_http=dict(type="bool", default=False),
+    insecure_skip_tls_verify=dict(type="bool", default=False),
+    ca_file=dict(type="path"),
     release_name=dict(type="str", default="release-name", aliases=["name"]),
     release_namespace=dict(type="str", default="default", aliases=["namespace"]),
     values=dict(type="dict", default={}, aliases=["release_values"]),
@@ -196,10 +212,11 @@ ARGUMENT_SPEC = dict(
 
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.chart import template
-    from ansible_collections.helmkit.core.plugins.module_utils.release.inputs import resolve_chart
 
     params = module.params
-    chart = resolve_chart(params["chart_ref"], params["chart_version"], params["chart_repo_url"])
+    chart = template.resolve_template_chart(
+        params["chart_ref"], params["chart_version"], params["chart_repo_url"], plain_http=params["plain_http"],
+        insecure_skip_tls_verify=params["insecure_skip_tls_verify"], ca_file=params["ca_file"])
     values = template.collect_values(params["values_files"], params["values"], params["set_values"])
     result = template.template_chart(
         chart, values, release_name=params["release_name"], namespace=params["release_namespace"],

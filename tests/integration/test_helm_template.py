@@ -129,3 +129,22 @@ def test_chart_from_repository(tmp_path):
                                             "chart_version": "6.14.1", "skip_tests": True}},
         ], env)
     assert results[0]["manifest"] == _helm_manifest(PODINFO, None, tmp_path=tmp_path).strip() + "\n", results[0]
+
+
+def test_chart_from_oci_registry(tmp_path):
+    from tests.helpers.registry import REGISTRY_BIN, RegistryServer
+    if REGISTRY_BIN is None:
+        pytest.fail("the test OCI registry (docker-registry) is not installed")
+    env = {"HOME": str(tmp_path / "home"), "HELM_CONFIG_HOME": str(tmp_path / "helmconfig"),
+           "DOCKER_CONFIG": str(tmp_path / "docker"), "HELM_REPOSITORY_CACHE": str(tmp_path / "cache")}
+    with RegistryServer() as registry:
+        helm_python.push(PODINFO, "oci://%s/charts" % registry.host, plain_http=True)
+        ref = "oci://%s/charts/podinfo" % registry.host
+        results, output = run_play(tmp_path, [
+            {"helmkit.core.helm_template": {"chart_ref": ref, "chart_version": "6.14.1", "plain_http": True,
+                                            "skip_tests": True, "release_name": "oci"}},
+            {"helmkit.core.helm_template": {"chart_ref": ref, "chart_version": "9.9.9", "plain_http": True}},
+        ], env)
+    found, missing = results
+    assert found["manifest"] == _helm_manifest(PODINFO, None, "oci", tmp_path=tmp_path).strip() + "\n", found
+    assert missing["failed"] and "9.9.9" in missing["msg"] and "Traceback" not in output
