@@ -15,7 +15,8 @@ description:
     layout (C(<output_dir>/<chart>/templates/x.yaml)).
   - The chart, O(values_files) and C(file) entries of O(set_values) are read on the host where the module runs.
     Use the P(helmkit.core.helm_template#lookup) lookup plugin to render on the controller.
-  - Reports a change only when O(output_dir) files are written with new content. Supports check mode.
+  - Reports a change only when O(output_dir) files are written with new content. Supports check mode and diff
+    mode (the O(output_dir) files that change).
 options:
   chart_ref:
     description:
@@ -226,6 +227,9 @@ def _action(module):
     output = {"changed": False, "manifest": result.manifest, "objects": result.objects,
               "chart": {"name": chart.name, "version": chart.metadata.get("version", "")}}
     if params["output_dir"]:
+        if module._diff:
+            pending = template.sync_output_dir(params["output_dir"], result.files, check_mode=True)
+            output["diff"] = template.output_dir_diff(params["output_dir"], result.files, pending)
         written = template.sync_output_dir(params["output_dir"], result.files, module.check_mode)
         output["files"] = written
         output["changed"] = bool(written)

@@ -90,8 +90,11 @@ def test_module_and_lookup_render_like_helm(tmp_path):
 def test_output_dir_changed_only_when_files_change(tmp_path):
     out = tmp_path / "out"
     task = {"helmkit.core.helm_template": {"chart_ref": PODINFO, "output_dir": str(out), "skip_tests": True}}
-    results, _ = run_play(tmp_path, [dict(task, check_mode=True), task, task])
+    results, _ = run_play(tmp_path, [dict(task, check_mode=True, diff=True), task, task])
     checked, written, again = results
+    assert [d["after_header"] for d in checked["diff"]] == [str(out / f) for f in (
+        "podinfo/templates/deployment.yaml", "podinfo/templates/service.yaml")]
+    assert checked["diff"][1]["before"] == "" and checked["diff"][1]["after"].startswith("---\n# Source: ")
     files = ["podinfo/templates/deployment.yaml", "podinfo/templates/service.yaml"]
     assert checked["changed"] is True and checked["files"] == files
     assert written["changed"] is True and written["files"] == files

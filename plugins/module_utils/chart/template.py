@@ -313,6 +313,21 @@ def template_chart(chart, values=None, *, release_name="release-name", namespace
                           rendered)
 
 
+def output_dir_diff(output_dir: str, files: dict, paths) -> list:
+    """Ansible diff entries (``before``/``after`` text with headers) for ``paths`` of ``files`` against what
+    ``output_dir`` holds now (a missing file is empty before). Call before :func:`sync_output_dir` writes."""
+    out = []
+    for rel in paths:
+        target = os.path.join(os.path.abspath(output_dir), *rel.split("/"))
+        try:
+            with open(target, "rb") as handle:
+                before = handle.read().decode("utf-8", "replace")
+        except OSError:
+            before = ""
+        out.append({"before": before, "after": files[rel], "before_header": target, "after_header": target})
+    return out
+
+
 def sync_output_dir(output_dir: str, files: dict, check_mode: bool = False) -> list:
     """Make ``<output_dir>/<path>`` hold ``files[path]`` for each file; write only those whose bytes differ.
 
