@@ -415,3 +415,10 @@ def test_uninstall_keeping_history_then_install_again(client, chart):
     again = actions.ensure_present(client, options(), chart, {}, render)
     assert again.action == "install" and again.release.version == 2
     assert render.calls[-1][1:] == (2, False)
+
+
+def test_missing_namespace_says_how_to_fix_it(client, chart):
+    with pytest.raises(ReleaseError) as info:
+        actions.ensure_present(client, options(namespace="nowhere"), chart, {}, make_render(simple_build))
+    assert str(info.value) == ('create: failed to create: namespaces "nowhere" not found; create the namespace '
+                               'first, or set create_namespace: true')
