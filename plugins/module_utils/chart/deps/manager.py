@@ -67,7 +67,7 @@ def update_dependencies(chart_path, options=None, check_mode=False):
         return result
     sources = Sources(info.path, options)
     sources.resolve_repo_names(req)
-    sources.load_indexes(sorted(set(d["repository"] for d in req if d["repository"] in sources.entries)))
+    sources.load_indexes(req)
     locked = pool_map(lambda dep: _lock_one(sources, dep), req, options.max_workers)
     _place(sources, info, locked, result, check_mode)
     digest = hash_req(req, locked)
@@ -131,7 +131,7 @@ def build_dependencies(chart_path, options=None, check_mode=False):
         repo = dep["repository"]
         if repo and not repo.startswith(("file://", "oci://")) and repo not in sources.entries:
             sources.resolve_repo_names([dep])
-    sources.load_indexes(sorted(set(d["repository"] for d in locked if d["repository"] in sources.entries)))
+    sources.load_indexes(locked)
     result.dependencies, result.digest = locked, info.lock.get("digest") or ""
     _place(sources, info, locked, result, check_mode)
     if not check_mode:

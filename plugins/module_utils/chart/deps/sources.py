@@ -19,6 +19,7 @@ archives are fetched concurrently by a bounded pool, and an unreachable reposito
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import posixpath
 import threading
@@ -26,11 +27,14 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from ...errors import ChartError, RegistryError, RepositoryError
-from ...repo.config import RepositoryEntry, helm_paths, index_cache_path, load_repository_file, locked
+from ...repo.config import (
+    RepositoryEntry, atomic_write, charts_list_path, helm_paths, index_cache_path, load_repository_file, locked)
 from ...repo.fetch import _download, chart_cache_dir, read_chart_metadata
-from ...repo.index import DEFAULT_TIMEOUT, _nearest, load_cached_index, redact_url, resolve_reference_url
-from ...repo.index import update_index_cache
+from ...repo.index import (
+    DEFAULT_TIMEOUT, _json_cache_path, _nearest, _stamp, http_get, load_cached_index, parse_index, redact_url,
+    resolve_reference_url)
 from ...semver import SemverError, parse_constraint, parse_version
+from .partialindex import index_chart_names, partial_index
 
 __all__ = ["SourceOptions", "Sources", "urls_equal", "MANAGER_PREFIX"]
 
@@ -189,17 +193,18 @@ class Sources(object):
             "timeout": o.timeout,
         }
 
-    def load_indexes(self, repositories):
-        """Load (refresh unless ``skip_refresh``) the index of each repository URL in ``repositories``, each once,
-        concurrently. Raises RepositoryError naming an unreachable repository."""
+    def load_indexes(self, deps):
+        """Load (refresh unless ``skip_refresh``) the index of each repository the HTTP dependencies ``deps`` use,
+        each once, concurrently. Raises RepositoryError naming an unreachable repository."""
         wanted = {}
-        for repo in repositories:
-            entry = self.entries[repo]
-            if entry.name not in self._indexes:
-                wanted.setdefault(entry.name, entry)
+        for dep in deps:
+            entry = self.entries.get(dep["repository"])
+            if entry is not None and entry.name not in self._indexes:
+                wanted.setdefault(entry.name, (entry, set()))[1].add(dep["name"])
         pool_map(self._load_index, list(wanted.values()), self.options.max_workers)
 
-    def _load_index(self, entry):
+    def _load_index(self, job):
+        entry, names = job
         cache = self.paths.repository_cache
         yaml_path = index_cache_path(cache, entry.name)
         label = entry.url if entry.name.startswith(MANAGER_PREFIX) else '"%s" (%s)' % (entry.name, entry.url)
@@ -209,14 +214,54 @@ class Sources(object):
                     raise RepositoryError(
                         "no cached repository for %s found. (try 'helm repo update'): skip_refresh is set and %s "
                         "does not exist; run without skip_refresh" % (label, yaml_path))
-                index = load_cached_index(yaml_path)
+                index = self._cached_index(yaml_path, names, None)
             else:
                 try:
-                    index = update_index_cache(cache, entry.name, entry.url, **self._http_options(entry))
+                    index = self._refresh_index(entry, yaml_path, names)
                 except RepositoryError as exc:
                     raise RepositoryError("cannot update repository %s: %s" % (label, exc))
         with self._lock:
             self._indexes[entry.name] = index
+        return index
+
+    @staticmethod
+    def _cached_index(yaml_path, names, data):
+        """The index in Helm's cache file: the parsed JSON cache when there is one, else only the charts
+        ``names`` parsed from the YAML (the whole file when its layout is unusual)."""
+        if os.path.isfile(_json_cache_path(yaml_path)):
+            return load_cached_index(yaml_path)
+        if data is None:
+            with open(yaml_path, "rb") as fh:
+                data = fh.read()
+        return partial_index(data, names, source=yaml_path) or load_cached_index(yaml_path)
+
+    def _refresh_index(self, entry, yaml_path, names):
+        """Download the index again. Bytes equal to the cached file reuse the cache; otherwise the file is
+        replaced and only the charts ``names`` are parsed (helm #9865: parsing megabytes of YAML is the cost)."""
+        index_url = resolve_reference_url(entry.url, "index.yaml")
+        data = http_get(index_url, what="repository index", **self._http_options(entry))
+        if os.path.isfile(yaml_path) and os.path.getsize(yaml_path) == len(data):
+            with open(yaml_path, "rb") as fh:
+                if fh.read() == data:
+                    return self._cached_index(yaml_path, names, data)
+        source = redact_url(index_url)
+        index = partial_index(data, names, source=source)
+        chart_names = index_chart_names(data)
+        full = index is None
+        if full:
+            index = parse_index(data, source=source)
+            chart_names = index.chart_names()
+        cache = self.paths.repository_cache
+        atomic_write(yaml_path, data, mode=0o644)
+        atomic_write(charts_list_path(cache, entry.name), "".join(n + "\n" for n in chart_names).encode("utf-8"),
+                     mode=0o644)
+        json_path = _json_cache_path(yaml_path)
+        if full:
+            payload = json.dumps({"stamp": _stamp(yaml_path, data), "index": index.to_json_data()},
+                                 separators=(",", ":"), default=str)
+            atomic_write(json_path, payload.encode("utf-8"), mode=0o644)
+        elif os.path.exists(json_path):
+            os.remove(json_path)  # describes the old file; a later full read rebuilds it
         return index
 
     def index_for(self, repo):
