@@ -25,7 +25,8 @@ from ...semver import SemverError, parse_constraint, parse_version
 from .lockfile import go_now, hash_req, hash_v2_req, lock_text, locked_entry, read_chart_dependencies
 from .sources import Sources, SourceOptions, local_chart_version, local_path, pool_map
 
-__all__ = ["DependencyResult", "update_dependencies", "build_dependencies", "list_dependencies", "SourceOptions"]
+__all__ = ["DependencyResult", "update_dependencies", "build_dependencies", "list_dependencies", "SourceOptions",
+           "prepare_chart_directory", "missing_dependencies"]
 
 
 class DependencyResult(object):
@@ -52,12 +53,13 @@ class DependencyResult(object):
                 "added": list(self.added), "removed": list(self.removed), "unchanged": list(self.unchanged)}
 
 
-def update_dependencies(chart_path, options=None, check_mode=False):
+def update_dependencies(chart_path, options=None, check_mode=False, local_base=None):
     """``helm dependency update``: resolve, download into ``charts/``, write the lock.
 
     ``options``: a :class:`SourceOptions`. ``check_mode``: resolve and download into the cache only, change
-    nothing in the chart. Returns a :class:`DependencyResult`. Raises ChartError / RepositoryError /
-    RegistryError (nothing in the chart is changed then).
+    nothing in the chart. ``local_base``: the directory ``file://`` paths are relative to (default the chart;
+    for a copy of a chart, the original). Returns a :class:`DependencyResult`. Raises ChartError /
+    RepositoryError / RegistryError (nothing in the chart is changed then).
     """
     options = options or SourceOptions()
     info = read_chart_dependencies(chart_path)
@@ -65,7 +67,7 @@ def update_dependencies(chart_path, options=None, check_mode=False):
     req = info.dependencies
     if not req:
         return result
-    sources = Sources(info.path, options)
+    sources = Sources(info.path, options, local_base)
     sources.resolve_repo_names(req)
     sources.load_indexes(req)
     locked = pool_map(lambda dep: _lock_one(sources, dep), req, options.max_workers)
@@ -90,7 +92,7 @@ def _lock_one(sources, dep):
         local_chart_version(sources.chart_path, name)
         return locked_entry(name, "", dep.get("version", ""))
     if repo.startswith("file://"):
-        path = local_path(repo, sources.chart_path)
+        path = local_path(repo, sources.local_base)
         try:
             version = read_chart_metadata(path)[1]
         except RepositoryError as exc:
@@ -263,6 +265,54 @@ def _rollback(charts_dir, backup, placed, moved_out, created_charts, lock_path, 
         os.replace(lock_backup, lock_path)
     if created_charts:
         shutil.rmtree(charts_dir, ignore_errors=True)
+
+
+# -- helm_release -------------------------------------------------------------------------------------------------
+
+def missing_dependencies(chart_path):
+    """Names (aliases are not names) of Chart.yaml dependencies that no chart in ``charts/`` provides; cheap: only
+    the Chart.yaml of each ``charts/`` entry is read."""
+    info = read_chart_dependencies(chart_path)
+    charts_dir = os.path.join(info.path, "charts")
+    present = set()
+    if os.path.isdir(charts_dir):
+        for filename in os.listdir(charts_dir):
+            path = os.path.join(charts_dir, filename)
+            if filename[:1] in "._" or not (os.path.isdir(path) or filename.endswith(".tgz")):
+                continue
+            try:
+                present.add(read_chart_metadata(path)[0])
+            except RepositoryError:
+                continue
+    return [d["name"] for d in info.dependencies if d["name"] not in present]
+
+
+def prepare_chart_directory(chart_path, dependency_update=False, options=None, check_mode=False, scratch=None):
+    """What helm_release does with a local chart directory before rendering it.
+
+    ``dependency_update``: run :func:`update_dependencies` first (in check mode on a copy of the chart made in
+    the directory ``scratch``, so the chart itself is not touched). Then every dependency must be in ``charts/``;
+    otherwise ChartError tells to run helmkit.core.helm_dependency. Returns ``(path to render, DependencyResult or
+    None)``.
+    """
+    result = None
+    path = chart_path
+    if dependency_update:
+        if check_mode:
+            if scratch is None:
+                raise ValueError("scratch directory required in check mode")
+            path = os.path.join(scratch, os.path.basename(os.path.abspath(chart_path)) or "chart")
+            shutil.copytree(chart_path, path, symlinks=True)
+            result = update_dependencies(path, options, local_base=os.path.abspath(chart_path))
+        else:
+            result = update_dependencies(path, options)
+    missing = missing_dependencies(path)
+    if missing:
+        raise ChartError("chart %s has dependencies that are not in its charts/ directory: %s. Run "
+                         "helmkit.core.helm_dependency on it first (state: present builds charts/ from Chart.lock, "
+                         "state: update resolves them), or set dependency_update: true"
+                         % (chart_path, ", ".join(missing)))
+    return path, result
 
 
 # -- list ----------------------------------------------------------------------------------------------------------

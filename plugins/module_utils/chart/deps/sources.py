@@ -128,14 +128,16 @@ class Fetched(object):
 
 
 class Sources(object):
-    """Repository state for one update/build run of the chart at ``chart_path``.
+    """Repository state for one update/build run of the chart at ``chart_path`` (``file://`` paths relative to
+    ``local_base``, default the chart).
 
     Methods raise ChartError, RepositoryError or RegistryError with a message naming the dependency and the
     repository.
     """
 
-    def __init__(self, chart_path, options):
+    def __init__(self, chart_path, options, local_base=None):
         self.chart_path = chart_path
+        self.local_base = local_base or chart_path
         self.options = options
         self.paths = helm_paths(options.repository_config, options.repository_cache)
         self.repo_file = load_repository_file(self.paths.repository_config)
@@ -157,7 +159,7 @@ class Sources(object):
             if not repo or repo.startswith("oci://"):
                 continue
             if repo.startswith("file://"):
-                local_path(repo, self.chart_path)
+                local_path(repo, self.local_base)
                 continue
             entry = None
             for alias_prefix in ("@", "alias:"):
@@ -358,7 +360,7 @@ class Sources(object):
     def _package_local(self, dep):
         from ..loader import load_chart
         from ..package import archive_bytes
-        path = local_path(dep["repository"], self.chart_path)
+        path = local_path(dep["repository"], self.local_base)
         chart = load_chart(path)
         version = chart.metadata.get("version", "")
         wanted = dep.get("version", "")
