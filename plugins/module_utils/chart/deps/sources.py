@@ -340,8 +340,8 @@ class Sources(object):
                    if cv.urls and _versions_equal(version, cv.version)), None)
         if cv is None:
             raise RepositoryError('could not find chart "%s" version "%s" in repository %s: the lock names a version '
-                                  "the repository no longer lists; run state: update" % (name, version,
-                                                                                       redact_url(repo)))
+                                  "the repository no longer lists; run state: update"
+                                  % (name, version, redact_url(repo)))
         url = resolve_reference_url(entry.url, cv.urls[0])
         filename = posixpath.basename(urlsplit(url).path)
         existing = os.path.join(charts_dir, filename)
