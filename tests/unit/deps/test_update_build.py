@@ -34,7 +34,9 @@ def assert_same_as_helm(chart_dir):
     assert sorted(os.listdir(os.path.join(chart_dir, "charts"))) == helm_files
     # Helm accepts our lock as it is (build checks the digest against Chart.yaml).
     accept = helm_copy(chart_dir, "-accept")
-    shutil.rmtree(os.path.join(accept, "charts"))
+    for name in os.listdir(os.path.join(accept, "charts")):
+        if name.endswith(".tgz"):
+            os.remove(os.path.join(accept, "charts", name))
     helm_python.dependency_build(accept)
     return ours
 
@@ -285,3 +287,19 @@ def test_digest_equals_helms_for_helm_written_locks(tmp_path, chart_repo):
     from ansible_collections.helmkit.core.plugins.module_utils.chart.deps.lockfile import locked_entry
     locked = [locked_entry(d["name"], d["repository"], d["version"]) for d in theirs["dependencies"]]
     assert hash_req(info.dependencies, locked) == theirs["digest"]
+
+
+def test_unpacked_subchart_without_repository_matches_helm(tmp_path, chart_repo):
+    parent = write_chart(tmp_path / "parent", "parent", [
+        {"name": "inner", "version": "^1.0.0"},
+        {"name": "common", "version": "2.31.10", "repository": chart_repo.url}])
+    write_chart(os.path.join(parent, "charts", "inner"), "inner", version="1.4.0")
+    update(parent)
+    lock = assert_same_as_helm(parent)
+    assert lock["dependencies"][0] == {"name": "inner", "repository": "", "version": "^1.0.0"}
+    assert os.path.isdir(os.path.join(parent, "charts", "inner"))
+    write_chart(os.path.join(parent, "charts", "inner"), "inner", version="2.0.0")
+    before = snapshot(parent)
+    with pytest.raises(HelmkitError, match="dependency inner at version 2.0.0 does not satisfy the constraint"):
+        build(parent)
+    assert snapshot(parent) == before
