@@ -162,7 +162,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 manifest:
-  description: Exactly what C(helm template) prints on standard output for these options.
+  description:
+    - Exactly what C(helm template) prints on standard output for these options (without C(--output-dir); the
+      text is returned even when O(output_dir) is set).
   returned: always
   type: str
   sample: "---\n# Source: web/templates/service.yaml\napiVersion: v1\nkind: Service\n..."

@@ -389,7 +389,7 @@ class _LiteralParser(object):
                 raise _EOF()
             raise ValuesError("key %s has no value" % _go_quote(k))
         if last == "=":
-            value, _ = self.until("")
+            value, _last = self.until("")
             if k:
                 data[k] = value
             return
@@ -438,7 +438,7 @@ class _LiteralParser(object):
         if last is None:
             raise _EOF()
         if last == "=":
-            value, _ = self.until("")
+            value, _last = self.until("")
             return _set_index(items, index, value)
         if last == ".":
             inner = {}

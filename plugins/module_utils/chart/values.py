@@ -302,6 +302,18 @@ def _trim_nils(values: dict) -> dict:
     return out
 
 
+def _under_parent(parent: str):
+    """import-values child/parent form: a function placing the found child value at ``parent``."""
+    def mapped(found):
+        return _path_to_map(parent, found)
+    return mapped
+
+
+def _as_is(found):
+    """import-values string form: the exported map is merged as it is."""
+    return found
+
+
 def _process_import_values(chart, merge: bool) -> None:
     deps_meta = chart.metadata.get("dependencies")
     if not deps_meta:
@@ -316,12 +328,12 @@ def _process_import_values(chart, merge: bool) -> None:
                 parent = _go_sprint(item.get("parent"))
                 normalised.append({"child": child, "parent": parent})
                 source_path = dep["name"] + "." + child
-                mapped = lambda found, parent=parent: _path_to_map(parent, found)
+                mapped = _under_parent(parent)
             elif isinstance(item, str):
                 child = "exports." + item
                 normalised.append({"child": child, "parent": "."})
                 source_path = dep["name"] + "." + child
-                mapped = lambda found: found
+                mapped = _as_is
             else:
                 continue
             try:
