@@ -1,8 +1,23 @@
 """Render benchmark: every corpus chart with helmkit.core's render_chart and with Helm v4 (helm_python), same run.
 
-``python benchmarks/render.py [--repeat N] [--chart NAME ...]``. Times are in-process wall-clock seconds for
-"load the .tgz and render it" (best of N), measured alternately for both implementations. Prints one line per
-chart/variant with both times and the ratio ours/helm, then the median ratio. Not a test.
+``python benchmarks/render.py [--repeat N] [--chart NAME ...] [--profile FILE]``
+
+What is timed (in-process wall-clock seconds, ``time.perf_counter``), for each chart and values variant:
+
+* **helm**: ``helm_python.Chart.load(tgz)`` + ``chart.render(values, name=, namespace=)`` -- Helm v4's loader and
+  engine (Go, in-process through the shared library), from the ``.tgz`` on disk. Helm keeps no template cache
+  between renders, so every Helm render is "cold".
+* **ours cold**: ``render_chart(tgz, values, ...)`` right after :func:`engine.template.clear_caches` -- load the
+  ``.tgz``, parse and compile every template, render. This is what one Ansible module run pays for one chart.
+* **ours warm**: the same call again in the same process: the ``.tgz`` is still loaded and coalesced from scratch,
+  but parse trees and compiled code come from the process-wide content-hash cache (a playbook/lookup rendering the
+  same chart again, or a controller process rendering many releases of it).
+
+Values files are parsed once, outside the timing, on both sides. Each of the three is measured ``--repeat`` times,
+interleaved (helm, ours cold, ours warm, helm, ...) so machine load affects both sides alike; the best time counts.
+The target of issue 3 (at most 3x Helm's in-process time, corpus median and kube-prometheus-stack) is checked
+against the **cold** column, the stricter one; the warm column is reported too. Exit status 1 when the target is
+missed. Not a test (timings depend on the machine).
 """
 from __future__ import annotations
 
@@ -17,33 +32,62 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "conformance"))
 
 import harness  # noqa: E402
 
+TARGET = 3.0
+FLAGSHIP = "kube-prometheus-stack"
 
-def _best(func, repeat: int) -> float:
-    best = None
+
+def _timed(func) -> float:
+    started = time.perf_counter()
+    func()
+    return time.perf_counter() - started
+
+
+def _measure(ours, helm, clear, repeat: int):
+    """(best helm, best ours cold, best ours warm) seconds over ``repeat`` interleaved rounds."""
+    helm_times, cold_times, warm_times = [], [], []
     for _ in range(repeat):
-        started = time.perf_counter()
-        func()
-        elapsed = time.perf_counter() - started
-        best = elapsed if best is None else min(best, elapsed)
-    return best
+        helm_times.append(_timed(helm))
+        clear()
+        cold_times.append(_timed(ours))
+        warm_times.append(_timed(ours))
+    return min(helm_times), min(cold_times), min(warm_times)
+
+
+def _summary(label: str, rows: list, column: int) -> float:
+    ratios = [row[column] for row in rows]
+    median = statistics.median(ratios)
+    flagship = [row[column] for row in rows if row[0] == FLAGSHIP]
+    print("%-5s median ratio ours/helm: %.2fx over %d renders; %s: %s" % (
+        label, median, len(ratios), FLAGSHIP, ", ".join("%.2fx" % r for r in flagship) or "not run"))
+    return max([median] + flagship)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--chart", action="append")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per chart; the best time counts")
+    parser.add_argument("--chart", action="append", help="only this chart (repeatable)")
+    parser.add_argument("--profile", help="write cProfile stats of our cold renders to this file")
     args = parser.parse_args(argv)
     harness.ensure_importable()
     import helm_python
     from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import load_values
     from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_chart
+    from ansible_collections.helmkit.core.plugins.module_utils.engine.template import clear_caches
 
+    profiler = None
+    if args.profile:
+        import cProfile
+        profiler = cProfile.Profile()
     entries = harness.corpus()
     if args.chart:
         entries = [e for e in entries if e["name"] in args.chart]
-    ratios = []
-    print("%-32s %-7s %10s %10s %7s" % ("chart", "variant", "ours s", "helm s", "ratio"))
-    for entry, variant in harness.cases(entries):
+    cases = list(harness.cases(entries))
+    if cases:  # start the Go runtime before timing anything (our imports are done already too)
+        with helm_python.Chart.load(os.path.join(harness.CHARTS_DIR, cases[0][0]["tgz"])) as chart:
+            chart.render(None, name="warm-up", namespace="default")
+    rows = []
+    print("%-30s %-7s %9s %9s %9s %7s %7s" % ("chart", "variant", "helm s", "cold s", "warm s", "cold x", "warm x"))
+    for entry, variant in cases:
         path = os.path.join(harness.CHARTS_DIR, entry["tgz"])
         values_file = harness.values_path(entry, variant)
         text = open(values_file).read() if values_file else None
@@ -51,24 +95,35 @@ def main(argv=None) -> int:
         helm_values = helm_python.values_from_yaml(text) if text else None
 
         def ours():
-            render_chart(path, ours_values, release_name="test-release", namespace="test-ns")
+            if profiler is not None:
+                profiler.enable()
+            try:
+                render_chart(path, ours_values, release_name="test-release", namespace="test-ns")
+            finally:
+                if profiler is not None:
+                    profiler.disable()
 
         def helm():
             with helm_python.Chart.load(path) as chart:
                 chart.render(helm_values, name="test-release", namespace="test-ns")
 
         try:
-            ours_time = _best(ours, args.repeat)
+            helm_time, cold, warm = _measure(ours, helm, clear_caches, args.repeat)
         except Exception as exc:  # report and keep going: a benchmark, not a test
-            print("%-32s %-7s error: %s" % (entry["name"], variant, str(exc).splitlines()[0][:100]))
+            print("%-30s %-7s error: %s" % (entry["name"], variant, str(exc).splitlines()[0][:100]))
             continue
-        helm_time = _best(helm, args.repeat)
-        ratio = ours_time / helm_time if helm_time else float("inf")
-        ratios.append(ratio)
-        print("%-32s %-7s %10.4f %10.4f %6.2fx" % (entry["name"], variant, ours_time, helm_time, ratio), flush=True)
-    if ratios:
-        print("median ratio ours/helm: %.2fx over %d renders" % (statistics.median(ratios), len(ratios)))
-    return 0
+        rows.append((entry["name"], cold / helm_time, warm / helm_time))
+        print("%-30s %-7s %9.4f %9.4f %9.4f %6.2fx %6.2fx" % (entry["name"], variant, helm_time, cold, warm,
+                                                              cold / helm_time, warm / helm_time), flush=True)
+    if not rows:
+        return 1
+    worst_cold = _summary("cold", rows, 1)
+    _summary("warm", rows, 2)
+    print("target (cold, median and %s): at most %.1fx -> %s" % (FLAGSHIP, TARGET,
+                                                                 "met" if worst_cold <= TARGET else "MISSED"))
+    if profiler is not None:
+        profiler.dump_stats(args.profile)
+    return 0 if worst_cold <= TARGET else 1
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 
+from ..engine.runtime import EngineScope
 from ..errors import ChartError, ValuesError
 from .context import Capabilities, chart_context, release_object
 from .loader import Chart, load_chart
@@ -273,9 +274,10 @@ def render_chart(chart, values=None, release_name="release-name", namespace="def
             (``template: <chart>/templates/x.yaml:3:5: executing ...``).
         ValuesError: values are malformed or violate ``values.schema.json``.
     """
-    processed, _user, coalesced, capabilities = _prepare(chart, values, kube_version, api_versions)
-    release = release_object(release_name, namespace, revision, is_upgrade)
-    return _render_templates(processed, coalesced, release, capabilities, False, None)
+    with EngineScope():  # loading and coalescing allocate as heavily as rendering: GC paused (engine/runtime.py)
+        processed, _user, coalesced, capabilities = _prepare(chart, values, kube_version, api_versions)
+        release = release_object(release_name, namespace, revision, is_upgrade)
+        return _render_templates(processed, coalesced, release, capabilities, False, None)
 
 
 def crd_objects(chart: Chart) -> list:
@@ -335,6 +337,13 @@ def render_release(chart, values, *, release_name, namespace, revision, is_upgra
         not YAML), engine.errors.TemplateError (template errors, Helm's text) and ValuesError (bad values or
         schema violations).
     """
+    with EngineScope():  # GC paused while loading and rendering (engine/runtime.py)
+        return _render_release(chart, values, release_name, namespace, revision, is_upgrade, capabilities, lookup,
+                               subchart_notes)
+
+
+def _render_release(chart, values, release_name, namespace, revision, is_upgrade, capabilities, lookup,
+                    subchart_notes) -> RenderedRelease:
     loaded = _as_chart(chart)
     if loaded.metadata.get("type") == "library":
         raise ChartError("%s is a library chart; library charts are not installable. Use it as a dependency of "

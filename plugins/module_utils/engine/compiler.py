@@ -12,7 +12,6 @@ scoped by ``if``/``with``/``range``, ``template`` calls start a fresh variable s
 """
 from __future__ import annotations
 
-import gc
 import inspect
 import weakref
 
@@ -21,6 +20,7 @@ from .builtins import BUILTINS
 from .errors import TemplateExecError
 from .gofmt import format_value, go_quote
 from .gotypes import go_type_name, truth
+from .runtime import EngineScope
 
 MAX_EXEC_DEPTH = 100000
 _LEN = BUILTINS["len"]
@@ -71,6 +71,11 @@ def fail(state: State, node, message: str):
 # -- function arity -----------------------------------------------------------------------------------------------
 
 _ARITY = weakref.WeakKeyDictionary()  # per-render closures (include, tpl) must not be kept alive here
+
+
+def clear_caches() -> None:
+    """Forget cached arities (see template.clear_caches)."""
+    _ARITY.clear()
 
 
 def arity(fn):
@@ -153,13 +158,8 @@ def compile_tree(tree):
     """Compile (once) and return ``run(state, dot)`` for a parse tree."""
     run = tree.compiled
     if run is None:
-        enabled = gc.isenabled()
-        gc.disable()  # compiling allocates many long-lived closures; see template._parse_cached
-        try:
+        with EngineScope():  # compiling allocates many long-lived closures; see runtime.py
             run = _Compiler().list(tree.root, False)
-        finally:
-            if enabled:
-                gc.enable()
         tree.compiled = run
     return run
 

@@ -27,6 +27,7 @@ from . import helmfuncs
 from ..errors import HelmkitError
 from .errors import FuncError, TemplateError, TemplateExecError, TemplateParseError
 from .gofmt import go_quote
+from .runtime import EngineScope
 
 __all__ = ["RenderTemplate", "RenderError", "render", "sort_templates", "cleanup_parse_error",
            "cleanup_exec_error"]
@@ -397,10 +398,6 @@ def render(templates, *, strict: bool = False, lookup=None, max_include_depth: i
         by_name[item.name] = item
     order = sort_templates(by_name)
     renderer = _Renderer(strict, lookup, max_include_depth, lint)
-    renderer.parse(by_name, order)
-    old_limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
-    try:
+    with EngineScope(_RECURSION_LIMIT):  # GC paused, recursion limit raised; re-entrant, thread-safe
+        renderer.parse(by_name, order)
         return renderer.execute(by_name, order)
-    finally:
-        sys.setrecursionlimit(old_limit)

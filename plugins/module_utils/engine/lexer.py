@@ -264,7 +264,91 @@ def lex_right_delim(lx: Lexer):
     return lex_text
 
 
+# Fast path inside actions: one regular expression recognises the common tokens (spaces, fields, variables,
+# identifiers and keywords, simple strings and integers, pipes, parens, := and =, a plain "}}"). Each alternative
+# only matches where Go's state functions would produce exactly that one item (words must be followed by one of
+# Go's terminators, integers by a character that cannot continue a number); everything else -- trim markers,
+# errors, chars, raw strings, other numbers, non-ASCII -- goes to the state functions below, one step at a time.
+_TERMINATOR = r"(?=[ \t\r\n.,|:)(]|\}\}|\Z)"
+_FAST = re.compile(
+    r"(?P<sp>[ \t\r\n]+)"
+    r"|(?P<rd>\}\})"
+    r"|(?P<fld>\.(?:[A-Za-z_][A-Za-z0-9_]*)?)" + _TERMINATOR
+    + r"|(?P<var>\$[A-Za-z0-9_]*)" + _TERMINATOR
+    + r"|(?P<id>[A-Za-z_][A-Za-z0-9_]*)" + _TERMINATOR
+    + r'|(?P<str>"(?:[^"\\\n]|\\[^\n])*")'
+    + r"|(?P<num>0|[1-9][0-9]*)(?=[ \t\r\n|)(,]|\}\}|\Z)"
+    + r"|(?P<one>[|()=]|:=)")
+_ONE = {"|": PIPE, "(": LEFT_PAREN, ")": RIGHT_PAREN, "=": ASSIGN, ":=": DECLARE}
+
+
+def _lex_action_fast(lx: Lexer):
+    """Emit the common tokens of an action in one loop. Returns lex_text after a plain "}}", else None (the
+    state functions take over at ``lx.pos``)."""
+    text = lx.input
+    items = lx.items
+    append = items.append
+    match = _FAST.match
+    pos = lx.pos
+    line = lx.line
+    state = None
+    while True:
+        m = match(text, pos)
+        if m is None:
+            break
+        kind = m.lastgroup
+        end = m.end()
+        val = m.group()
+        if kind == "sp":
+            if text.startswith("-}}", end):
+                break  # a right trim marker: lex_space and at_right_delim handle it
+            append(_tuple_new(Item, (SPACE, pos, val, line)))
+            line += val.count("\n")
+        elif kind == "id":
+            typ = KEYWORDS.get(val)
+            if typ is None:
+                typ = BOOL if val == "true" or val == "false" else IDENTIFIER
+            append(_tuple_new(Item, (typ, pos, val, line)))
+        elif kind == "fld":
+            append(_tuple_new(Item, (FIELD if len(val) > 1 else DOT, pos, val, line)))
+        elif kind == "var":
+            append(_tuple_new(Item, (VARIABLE, pos, val, line)))
+        elif kind == "str":
+            append(_tuple_new(Item, (STRING, pos, val, line)))
+        elif kind == "num":
+            append(_tuple_new(Item, (NUMBER, pos, val, line)))
+        elif kind == "rd":
+            if lx.paren_depth != 0:
+                break
+            append(_tuple_new(Item, (RIGHT_DELIM, pos, val, line)))
+            pos = end
+            state = lex_text
+            break
+        else:
+            typ = _ONE[val]
+            if typ == LEFT_PAREN:
+                lx.paren_depth += 1
+            elif typ == RIGHT_PAREN:
+                if lx.paren_depth <= 0:
+                    break
+                lx.paren_depth -= 1
+            append(_tuple_new(Item, (typ, pos, val, line)))
+        pos = end
+    lx.pos = lx.start = pos
+    lx.line = lx.start_line = line
+    return state
+
+
 def lex_inside_action(lx: Lexer):
+    if lx.start == lx.pos and lx.start_line == lx.line:
+        state = _lex_action_fast(lx)
+        if state is not None:
+            return state
+    return _lex_inside_action_step(lx)
+
+
+def _lex_inside_action_step(lx: Lexer):
+    """One step of Go's lexInsideAction (the general path)."""
     delim, _ = lx.at_right_delim()
     if delim:
         if lx.paren_depth == 0:

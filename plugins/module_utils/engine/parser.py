@@ -11,6 +11,9 @@ from . import nodes as nd
 from .errors import TemplateParseError
 
 
+_SPACE = lx.SPACE
+
+
 class _Abort(Exception):
     pass
 
@@ -36,18 +39,18 @@ class Parser(object):
     # -- token stream ------------------------------------------------------------------------------------------
     def _lex_next(self):
         items = self.items
-        if self.index < len(items):
-            item = items[self.index]
-            self.index += 1
-            return item
+        index = self.index
+        if index < len(items):
+            self.index = index + 1
+            return items[index]
         return items[-1]
 
     def next(self):
         if self.peek_count > 0:
             self.peek_count -= 1
-        else:
-            self.token[0] = self._lex_next()
-        return self.token[self.peek_count]
+            return self.token[self.peek_count]
+        item = self.token[0] = self._lex_next()
+        return item
 
     def backup(self) -> None:
         self.peek_count += 1
@@ -69,14 +72,18 @@ class Parser(object):
         return self.token[0]
 
     def next_non_space(self):
-        while True:
-            token = self.next()
-            if token.typ != lx.SPACE:
+        while True:  # next() inlined: this is the parser's hottest loop
+            if self.peek_count > 0:
+                self.peek_count -= 1
+                token = self.token[self.peek_count]
+            else:
+                token = self.token[0] = self._lex_next()
+            if token[0] != _SPACE:
                 return token
 
     def peek_non_space(self):
         token = self.next_non_space()
-        self.backup()
+        self.peek_count += 1
         return token
 
     # -- errors ------------------------------------------------------------------------------------------------
@@ -86,18 +93,18 @@ class Parser(object):
 
     def expect(self, expected: int, context: str):
         token = self.next_non_space()
-        if token.typ != expected:
+        if token[0] != expected:
             self.unexpected(token, context)
         return token
 
     def expect_one_of(self, expected1: int, expected2: int, context: str):
         token = self.next_non_space()
-        if token.typ != expected1 and token.typ != expected2:
+        if token[0] != expected1 and token[0] != expected2:
             self.unexpected(token, context)
         return token
 
     def unexpected(self, token, context: str):
-        if token.typ == lx.ERROR:
+        if token[0] == lx.ERROR:
             extra = ""
             if self.action_line != 0 and self.action_line != token.line:
                 extra = " in action started at %s:%d" % (self.name, self.action_line)
@@ -123,10 +130,10 @@ class Parser(object):
         tree = self._new_tree(self.name)
         self.tree = tree
         tree.root = nd.ListNode(tree, self.peek().pos)
-        while self.peek().typ != lx.EOF:
-            if self.peek().typ == lx.LEFT_DELIM:
+        while self.peek()[0] != lx.EOF:
+            if self.peek()[0] == lx.LEFT_DELIM:
                 delim = self.next()
-                if self.next_non_space().typ == lx.DEFINE:
+                if self.next_non_space()[0] == lx.DEFINE:
                     self._parse_definition()
                     self.tree = tree
                     continue
@@ -156,7 +163,7 @@ class Parser(object):
 
     def item_list(self):
         lst = nd.ListNode(self.tree, self.peek_non_space().pos)
-        while self.peek_non_space().typ != lx.EOF:
+        while self.peek_non_space()[0] != lx.EOF:
             node = self.text_or_action()
             if isinstance(node, (nd.EndNode, nd.ElseNode)):
                 return lst, node
@@ -165,9 +172,9 @@ class Parser(object):
 
     def text_or_action(self):
         token = self.next_non_space()
-        if token.typ == lx.TEXT:
+        if token[0] == lx.TEXT:
             return nd.TextNode(self.tree, token.pos, token.val)
-        if token.typ == lx.LEFT_DELIM:
+        if token[0] == lx.LEFT_DELIM:
             saved = self.action_line
             self.action_line = token.line
             node = self.action()
@@ -177,7 +184,7 @@ class Parser(object):
 
     def action(self):
         token = self.next_non_space()
-        typ = token.typ
+        typ = token[0]
         if typ == lx.BLOCK:
             return self.block_control()
         if typ == lx.BREAK:
@@ -202,7 +209,7 @@ class Parser(object):
 
     def break_control(self, pos: int, line: int):
         token = self.next_non_space()
-        if token.typ != lx.RIGHT_DELIM:
+        if token[0] != lx.RIGHT_DELIM:
             self.unexpected(token, "{{break}}")
         if self.range_depth == 0:
             self.errorf("{{break}} outside {{range}}")
@@ -210,7 +217,7 @@ class Parser(object):
 
     def continue_control(self, pos: int, line: int):
         token = self.next_non_space()
-        if token.typ != lx.RIGHT_DELIM:
+        if token[0] != lx.RIGHT_DELIM:
             self.unexpected(token, "{{continue}}")
         if self.range_depth == 0:
             self.errorf("{{continue}} outside {{range}}")
@@ -221,33 +228,33 @@ class Parser(object):
         pipe = nd.PipeNode(self.tree, token.pos, token.line)
         while True:  # decls
             v = self.peek_non_space()
-            if v.typ != lx.VARIABLE:
+            if v[0] != lx.VARIABLE:
                 break
             self.next()
             token_after = self.peek()
             nxt = self.peek_non_space()
-            if nxt.typ == lx.ASSIGN or nxt.typ == lx.DECLARE:
-                pipe.is_assign = nxt.typ == lx.ASSIGN
+            if nxt[0] == lx.ASSIGN or nxt[0] == lx.DECLARE:
+                pipe.is_assign = nxt[0] == lx.ASSIGN
                 self.next_non_space()
                 pipe.decl.append(nd.VariableNode(self.tree, v.pos, v.val))
                 self.vars.append(v.val)
-            elif nxt.typ == lx.CHAR and nxt.val == ",":
+            elif nxt[0] == lx.CHAR and nxt.val == ",":
                 self.next_non_space()
                 pipe.decl.append(nd.VariableNode(self.tree, v.pos, v.val))
                 self.vars.append(v.val)
                 if context == "range" and len(pipe.decl) < 2:
-                    if self.peek_non_space().typ in (lx.VARIABLE, lx.RIGHT_DELIM, lx.RIGHT_PAREN):
+                    if self.peek_non_space()[0] in (lx.VARIABLE, lx.RIGHT_DELIM, lx.RIGHT_PAREN):
                         continue
                     self.errorf("range can only initialize variables")
                 self.errorf("too many declarations in %s" % context)
-            elif token_after.typ == lx.SPACE:
+            elif token_after[0] == lx.SPACE:
                 self.backup3(v, token_after)
             else:
                 self.backup2(v)
             break
         while True:
             token = self.next_non_space()
-            typ = token.typ
+            typ = token[0]
             if typ == end:
                 self.check_pipeline(pipe, context)
                 return pipe
@@ -274,11 +281,11 @@ class Parser(object):
             self.range_depth -= 1
         else_list = None
         if isinstance(nxt, nd.ElseNode):
-            if context == "if" and self.peek().typ == lx.IF:
+            if context == "if" and self.peek()[0] == lx.IF:
                 self.next()
                 else_list = nd.ListNode(self.tree, nxt.pos)
                 else_list.nodes.append(self.if_control())
-            elif context == "with" and self.peek().typ == lx.WITH:
+            elif context == "with" and self.peek()[0] == lx.WITH:
                 self.next()
                 else_list = nd.ListNode(self.tree, nxt.pos)
                 else_list.nodes.append(self.with_control())
@@ -303,7 +310,7 @@ class Parser(object):
 
     def else_control(self):
         peek = self.peek_non_space()
-        if peek.typ == lx.IF or peek.typ == lx.WITH:
+        if peek[0] == lx.IF or peek[0] == lx.WITH:
             return nd.ElseNode(self.tree, peek.pos, peek.line)
         token = self.expect(lx.RIGHT_DELIM, "else")
         return nd.ElseNode(self.tree, token.pos, token.line)
@@ -333,13 +340,13 @@ class Parser(object):
         token = self.next_non_space()
         name = self.parse_template_name(token, context)
         pipe = None
-        if self.next_non_space().typ != lx.RIGHT_DELIM:
+        if self.next_non_space()[0] != lx.RIGHT_DELIM:
             self.backup()
             pipe = self.pipeline(context, lx.RIGHT_DELIM)
         return nd.TemplateNode(self.tree, token.pos, token.line, name, pipe)
 
     def parse_template_name(self, token, context: str) -> str:
-        if token.typ == lx.STRING or token.typ == lx.RAW_STRING:
+        if token[0] == lx.STRING or token[0] == lx.RAW_STRING:
             return go_unquote(token.val, self)
         self.unexpected(token, context)
 
@@ -351,7 +358,7 @@ class Parser(object):
             if operand is not None:
                 cmd.args.append(operand)
             token = self.next()
-            typ = token.typ
+            typ = token[0]
             if typ == lx.SPACE:
                 continue
             if typ == lx.RIGHT_DELIM or typ == lx.RIGHT_PAREN:
@@ -369,9 +376,9 @@ class Parser(object):
         node = self.term()
         if node is None:
             return None
-        if self.peek().typ == lx.FIELD:
+        if self.peek()[0] == lx.FIELD:
             chain = nd.ChainNode(self.tree, self.peek().pos, node)
-            while self.peek().typ == lx.FIELD:
+            while self.peek()[0] == lx.FIELD:
                 chain.add(self.next().val)
             if isinstance(node, nd.FieldNode):
                 node = nd.FieldNode(self.tree, chain.pos, str(chain))
@@ -385,7 +392,7 @@ class Parser(object):
 
     def term(self):
         token = self.next_non_space()
-        typ = token.typ
+        typ = token[0]
         if typ == lx.IDENTIFIER:
             if not self.has_function(token.val):
                 self.errorf("function %s not defined" % _q(token.val))
@@ -418,7 +425,7 @@ class Parser(object):
     def new_number(self, token):
         node = nd.NumberNode(self.tree, token.pos, token.val)
         text = token.val
-        if token.typ == lx.CHAR_CONSTANT:
+        if token[0] == lx.CHAR_CONSTANT:
             value, tail = _unquote_char(text[1:], "'", self)
             if tail != "'":
                 self.errorf("malformed character constant: %s" % text)
@@ -429,7 +436,7 @@ class Parser(object):
             node.float_value = float(value)
             node.value = value
             return node
-        if token.typ == lx.COMPLEX:
+        if token[0] == lx.COMPLEX:
             value = _parse_complex(text)
             if value is None:
                 self.errorf("strconv.ParseComplex: parsing %s: invalid syntax" % _q(text))

@@ -8,7 +8,6 @@ trees, so a template is parsed and compiled once.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 
 from . import nodes as nd
@@ -17,6 +16,7 @@ from .compiler import State, compile_tree, error_message
 from .errors import TemplateExecError, TemplateParseError
 from .gofmt import go_quote
 from .parser import parse
+from .runtime import EngineScope
 
 _PARSE_CACHE = {}
 _PARSE_CACHE_LIMIT = 20000
@@ -27,21 +27,31 @@ def _parse_cached(name: str, text: str, func_names: frozenset, func_key: str) ->
     trees = _PARSE_CACHE.get(key)
     if trees is None:
         # Parsing allocates many long-lived objects; the cyclic GC would rescan them over and over.
-        enabled = gc.isenabled()
-        gc.disable()
         try:
-            trees = parse(name, text, func_names.__contains__)
+            with EngineScope():
+                trees = parse(name, text, func_names.__contains__)
         except TemplateParseError as exc:
             trees = exc
-        finally:
-            if enabled:
-                gc.enable()
         if len(_PARSE_CACHE) >= _PARSE_CACHE_LIMIT:
             _PARSE_CACHE.clear()
         _PARSE_CACHE[key] = trees
     if isinstance(trees, TemplateParseError):
         raise TemplateParseError(str(trees))
     return trees
+
+
+def clear_caches() -> None:
+    """Forget every parsed and compiled template and the engine's other process-wide caches (compiled regular
+    expressions, function arities), so the next render starts cold, as in a fresh process. For benchmarks and tests;
+    never needed for correctness (caches are keyed by content)."""
+    _PARSE_CACHE.clear()
+    from . import compiler
+    from .sprig import goregexp
+    compiler.clear_caches()
+    for name in dir(goregexp):
+        cached = getattr(goregexp, name)
+        if callable(getattr(cached, "cache_clear", None)):
+            cached.cache_clear()
 
 
 class TemplateSet(object):
@@ -118,14 +128,9 @@ class TemplateSet(object):
             raise TemplateExecError("template: no template %s associated with template %s"
                                     % (go_quote(name), go_quote(self.root_name)), name)
         state = State(self, self.funcs, name, data, self.missingkey == "error")
-        enabled = gc.isenabled()
-        if enabled:
-            gc.disable()  # rendering allocates heavily next to a large live heap; collect once afterwards
         try:
-            compile_tree(tree)(state, data)
+            with EngineScope():  # rendering allocates heavily next to a large live heap
+                compile_tree(tree)(state, data)
         except RecursionError:
             raise TemplateExecError(error_message(state, None, "exceeded maximum template depth (100000)"), name)
-        finally:
-            if enabled:
-                gc.enable()
         return "".join(state.out)

@@ -87,3 +87,24 @@ TRIM_CASES = {
 
 def test_trim_behaviour_matches_helm():
     assert ours_render_many(TRIM_CASES) == helm_render_many(TRIM_CASES)
+
+
+# -- the regular-expression fast path inside actions must produce exactly the state functions' items ------------
+
+_FAST_PATH_CASES = [
+    '{{ .Values.a.b | default "x" | quote }}', "{{- if and .a (not .b) -}}x{{- end }}", "{{ $x := 1 }}{{ $x = 2 }}",
+    "{{ range $i, $v := .l }}{{ $i }}{{ end }}", "{{ .a -}} b", "{{ .a  -}} b", "{{ .a}}", "{{.a-}}", "{{ 1.5 }}",
+    "{{ 0x1F }}", "{{ 1i }}", "{{ -1 }}", "{{ 12 }}", "{{ 12) }}", "{{ (1) }}", "{{ ) }}", "{{ ( }}", "{{ $ }}",
+    "{{ $.a }}", "{{ .é }}", "{{ aé }}", "{{ a; }}", "{{ a:b }}", "{{ :a }}", '{{ "a\\"b" }}', '{{ "a\nb" }}',
+    "{{ 'c' }}", "{{ `r\nr` }}", "{{ . }}", "{{ .5 }}", "{{ x.y }}", "{{ true.x }}", "{{ a\n|\nb }}", "{{ a",
+    "{{ a }", "{{ a=b }}", "{{ a:=b }}", "{{ a,b }}", "{{/* c */}}", "{{- /* c */ -}}", "{{ 01 }}", "{{ 1e3 }}",
+    "{{ 1_000 }}", "{{ nil }}", "{{ .a\t}}", "{{ \u00a0 }}", "{{ }}", "{{ ((.a)) }}",
+]
+
+
+@pytest.mark.parametrize("text", _FAST_PATH_CASES)
+def test_fast_path_matches_state_functions(text, monkeypatch):
+    fast = [tuple(item) for item in lx.lex("t", text)]
+    monkeypatch.setattr(lx, "lex_inside_action", lx._lex_inside_action_step)
+    slow = [tuple(item) for item in lx.lex("t", text)]
+    assert fast == slow
