@@ -7,6 +7,7 @@ serving the example chart packaged from examples/charts/hello-web.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -55,8 +56,9 @@ def reachable(kubeconfig: str) -> bool:
 
 def install_collection() -> str:
     dest = os.path.join(WORK, "collections")
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=dest)
     subprocess.run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", ROOT, "-p", dest, "--force"],
-                   check=True, stdout=subprocess.DEVNULL)
+                   check=True, stdout=subprocess.DEVNULL, env=env)
     print("installed helmkit.core into %s" % dest)
     return dest
 
@@ -78,6 +80,9 @@ def run_playbook(collections: str, kubeconfig: str, repo_url: str) -> int:
 
 
 def main() -> int:
+    # Every demo run starts from a clean Helm home and API state: the repository URL changes with the port.
+    for leftover in ("helm", "kubeapi", "repo"):
+        shutil.rmtree(os.path.join(WORK, leftover), ignore_errors=True)
     os.makedirs(WORK, exist_ok=True)
     collections = install_collection()
     tgz = package_chart(os.path.join(ROOT, "examples", "charts", "hello-web"), os.path.join(WORK, "repo"))
