@@ -41,7 +41,7 @@ options:
     description: Return this stored revision instead of the latest (C(helm get all --revision)).
     type: int
   history:
-    description: Add RV(history), the summary of every stored revision, oldest first (C(helm history)).
+    description: Add a C(history) list, the summary of every stored revision, oldest first (C(helm history)).
     type: bool
     default: false
   all_values:

@@ -30,7 +30,7 @@ def ansible_env():
                 ANSIBLE_INVENTORY_UNPARSED_WARNING="0", ANSIBLE_DEPRECATION_WARNINGS="0")
 
 
-def run_play(tmp_path, tasks, name="play"):
+def run_play(tmp_path, tasks, name="play", module_defaults=None):
     """Run ``tasks`` on localhost; every task registers ``r<index>`` and ignores errors. Returns (results, output)."""
     play_tasks = []
     for index, task in enumerate(tasks):
@@ -39,9 +39,13 @@ def run_play(tmp_path, tasks, name="play"):
     results = "{{ [%s] | to_json }}" % ", ".join("r%d" % i for i in range(len(tasks)))
     play_tasks.append({"name": "save", "copy": {"content": results, "dest": str(out)}, "check_mode": False})
     playbook = tmp_path / ("%s.yml" % name)
-    playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}]))
+    play = {"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}
+    if module_defaults:
+        play["module_defaults"] = module_defaults
+    playbook.write_text(yaml.safe_dump([play]))
     proc = subprocess.run([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local", str(playbook)],
-                          env=ansible_env(), cwd=str(tmp_path), capture_output=True, text=True, timeout=300)
+                          env=ansible_env(), cwd=str(tmp_path), capture_output=True, text=True, timeout=300,
+                          check=False)
     assert out.exists(), "playbook did not finish:\n%s\n%s" % (proc.stdout[-4000:], proc.stderr[-4000:])
     return json.loads(out.read_text()), proc.stdout + proc.stderr
 
@@ -173,11 +177,19 @@ def test_info_module(cluster, tmp_path):
     assert [r["name"] for r in in_b["releases"]] == ["broken-up", "halfway"]
 
 
+def test_module_defaults_group(cluster, tmp_path):
+    """module_defaults for group/helmkit.core.helm reaches helm_release_info (meta/runtime.yml's action group)."""
+    results, _output = run_play(tmp_path, [{"helmkit.core.helm_release_info": {"name": "web", "namespace": "rd-a"}}],
+                                module_defaults={"group/helmkit.core.helm": {"kubeconfig": cluster["kubeconfig"]}})
+    assert results[0].get("failed") is not True, results[0].get("msg")
+    assert results[0]["release"]["revision"] == 2
+
+
 def run_inventory(tmp_path, config, name="test.helm_releases.yml"):
     path = tmp_path / name
     path.write_text(yaml.safe_dump(config))
     proc = subprocess.run([os.path.join(BIN, "ansible-inventory"), "--list", "-i", str(path)], env=ansible_env(),
-                          cwd=str(tmp_path), capture_output=True, text=True, timeout=300)
+                          cwd=str(tmp_path), capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return json.loads(proc.stdout, object_hook=unwrap_unsafe), proc.stderr
 
@@ -221,9 +233,9 @@ def test_inventory(cluster, tmp_path):
     assert "rd-secret-token-456" not in stderr
 
     # the ConfigMap driver, and computed values
-    inventory, _ = run_inventory(tmp_path, {"plugin": "helmkit.core.helm_releases", "storage_driver": "configmap",
+    inventory = run_inventory(tmp_path, {"plugin": "helmkit.core.helm_releases", "storage_driver": "configmap",
                                             "all_values": True, "include_manifest": True,
-                                            "connections": [{"name": "cm", "kubeconfig": kc}]}, "cm.helm_releases.yml")
+                                            "connections": [{"name": "cm", "kubeconfig": kc}]}, "cm.helm_releases.yml")[0]
     app = inventory["_meta"]["hostvars"]["cm/rd-cm/cm-app"]
     assert app["helm_values"] == cluster["helm_cm"].get_values("cm-app", all_values=True)
     assert app["helm_manifest"] == cluster["helm_cm"].status("cm-app")["manifest"]
@@ -238,11 +250,11 @@ def test_inventory_cache(cluster, tmp_path):
     request(kc, "POST", "/api/v1/namespaces",
             {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "rd-cache"}})
     store_record(kc, "rd-cache", "first", 1, "deployed")
-    inventory, _ = run_inventory(tmp_path, config)
+    inventory = run_inventory(tmp_path, config)[0]
     assert sorted(inventory["_meta"]["hostvars"]) == ["lab/rd-cache/first"]
     assert list(cache_dir.iterdir())
     store_record(kc, "rd-cache", "second", 1, "deployed")
-    cached, _ = run_inventory(tmp_path, config)
+    cached = run_inventory(tmp_path, config)[0]
     assert sorted(cached["_meta"]["hostvars"]) == ["lab/rd-cache/first"]
-    fresh, _ = run_inventory(tmp_path, dict(config, cache=False))
+    fresh = run_inventory(tmp_path, dict(config, cache=False))[0]
     assert sorted(fresh["_meta"]["hostvars"]) == ["lab/rd-cache/first", "lab/rd-cache/second"]
