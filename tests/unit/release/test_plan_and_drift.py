@@ -1,0 +1,158 @@
+"""check/diff plans and drift on the Kubernetes API emulator: which objects would be created, changed or deleted
+(decided by server-side dry-run, never stored), values diffs, Secret masking, and drift detect/correct.
+
+Tiny hand-written charts as in test_actions.py: these tests exercise the release plan, not rendering."""
+import pytest
+
+from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError
+from ansible_collections.helmkit.core.plugins.module_utils.release import actions, diff, drift
+from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
+
+from test_actions import (NS, Rendered, _configmap, _doc, chart, clear_log, client, make_render,  # noqa: F401
+                          options, requests, simple_build)
+
+
+def real_writes(client):
+    """Requests that could change the cluster: every non-GET without dryRun=All."""
+    return [(r["method"], r["path"]) for r in requests(client)
+            if r["method"] not in ("GET", "HEAD") and "dryRun=All" not in (r["query"] or "")]
+
+
+def all_non_get(client):
+    return [(r["method"], r["path"]) for r in requests(client) if r["method"] not in ("GET", "HEAD")]
+
+
+def secret_build(chart_, values, revision, is_upgrade):
+    text = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: demo-secret\ntype: Opaque\nstringData:\n"
+            "  password: %s\n  user: admin\n" % values.get("password", "s3cret"))
+    return Rendered(chart_, _doc("cm.yaml", _configmap("demo-config", {"greeting": values.get("greeting", "hello")}))
+                    + _doc("secret.yaml", text))
+
+
+def test_plan_of_a_new_release_creates_every_object_and_stores_nothing(client, chart):
+    clear_log(client)
+    plan = diff.plan_release(client, options(), chart, {"greeting": "hi", "extra": True}, make_render(simple_build))
+    assert plan.changed and plan.action == "install" and plan.revision == 1
+    summary = plan.summary()
+    assert summary["create"] == ["%s/ConfigMap/demo-config" % NS, "%s/ConfigMap/demo-extra" % NS]
+    assert summary["change"] == [] and summary["delete"] == []
+    assert summary["chart"] == {"before": "", "after": "demo-1.2.3"}
+    assert real_writes(client) == []
+    assert all(r["method"] == "GET" or "dryRun=All" in r["query"] for r in requests(client))
+    assert SecretStorage(client, NS).history("demo") == []
+    after = plan.objects[0].after
+    assert after["data"] == {"greeting": "hi"}
+    assert after["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "Helm"
+    assert "managedFields" not in after["metadata"] and "resourceVersion" not in after["metadata"]
+
+
+def test_plan_of_an_unchanged_release_is_no_change_with_gets_only(client, chart):
+    render = make_render(simple_build)
+    actions.ensure_present(client, options(), chart, {"greeting": "hi"}, render)
+    clear_log(client)
+    plan = diff.plan_release(client, options(), chart, {"greeting": "hi"}, render)
+    assert not plan.changed and plan.action == "none" and plan.ansible_diffs() == []
+    assert all_non_get(client) == []
+
+
+def test_plan_of_an_upgrade_names_changes_deletes_and_values(client, chart):
+    render = make_render(simple_build)
+    actions.ensure_present(client, options(), chart, {"greeting": "hi", "extra": True, "kept": True}, render)
+    clear_log(client)
+    plan = diff.plan_release(client, options(), chart, {"greeting": "bye"}, render)
+    summary = plan.summary()
+    assert summary["action"] == "upgrade" and summary["revision"] == 2 and summary["values_changed"]
+    assert summary["change"] == ["%s/ConfigMap/demo-config" % NS]
+    assert summary["delete"] == ["%s/ConfigMap/demo-extra" % NS]
+    assert summary["create"] == []
+    change = [o for o in summary["objects"] if o["action"] == "change"][0]
+    assert change["fields"] == ["/data/greeting"]
+    kept = [o for o in plan.objects if o.object["name"] == "demo-kept"][0]
+    assert kept.action == "none" and "keep" in kept.reason
+    text = plan.unified()
+    assert "--- values (revision 1)\n+++ values (revision 2)\n" in text
+    assert "-extra: true\n-greeting: hi\n-kept: true\n+greeting: bye\n" in text
+    assert "--- %s/ConfigMap/demo-config (live)\n" % NS in text
+    assert "-  greeting: hi\n+  greeting: bye\n" in text
+    assert "+++ %s/ConfigMap/demo-extra (dry-run)\n" % NS in text
+    assert real_writes(client) == []
+    assert [r.version for r in SecretStorage(client, NS).history("demo")] == [1]
+
+
+def test_secret_values_are_masked_in_diffs(client, chart):
+    render = make_render(secret_build)
+    actions.ensure_present(client, options(), chart, {"password": "first-pass"}, render)
+    plan = diff.plan_release(client, options(), chart, {"password": "second-pass"}, render)
+    secret = [o for o in plan.objects if o.object["kind"] == "Secret"][0]
+    assert secret.action == "change"
+    assert secret.before["data"] == {"password": "*** (before)", "user": "***"}
+    assert secret.after["data"] == {"password": "*** (after)", "user": "***"}
+    text = "".join(diff.to_yaml(side) for side in (secret.before, secret.after))
+    assert "first-pass" not in text and "second-pass" not in text
+    assert "Zmlyc3QtcGFzcw" not in text  # base64 of first-pass
+
+
+def test_mask_secrets_leaves_other_kinds_alone():
+    cm = {"kind": "ConfigMap", "data": {"a": "b"}}
+    assert diff.mask_secrets(cm, None) == (cm, None)
+    before, after = diff.mask_secrets(None, {"kind": "Secret", "data": {"k": "dg=="}})
+    assert before is None and after["data"] == {"k": "***"}
+
+
+def test_changed_paths_are_json_pointers():
+    before = {"a": {"b": 1, "c/d": [1, 2]}, "gone": 1}
+    after = {"a": {"b": 2, "c/d": [1, 3]}, "new": {"x": 1}}
+    assert diff.changed_paths(before, after) == ["/a/b", "/a/c~1d/1", "/gone", "/new"]
+    assert diff.changed_paths([1], [1, 2], "/l") == ["/l"]
+
+
+def test_drift_detect_reports_a_manual_edit_and_correct_restores_it_without_a_revision(client, chart):
+    render = make_render(simple_build)
+    actions.ensure_present(client, options(), chart, {"greeting": "hi"}, render)
+    path = "/api/v1/namespaces/%s/configmaps/demo-config" % NS
+    client.request("PATCH", path, query=[("fieldManager", "kubectl-edit")], body={"data": {"greeting": "edited"}},
+                   content_type="application/merge-patch+json")
+    release = SecretStorage(client, NS).history("demo")[-1]
+    clear_log(client)
+    found = drift.detect(client, release)
+    assert real_writes(client) == []
+    assert [d.as_dict() for d in found] == [{
+        "object": {"apiVersion": "v1", "kind": "ConfigMap", "name": "demo-config", "namespace": NS},
+        "missing": False, "fields": [{"path": "/data/greeting", "live": "edited", "desired": "hi"}]}]
+    assert "/data/greeting is 'edited', release has 'hi'" in found[0].describe()
+    assert drift.detect(client, release, ignore=["/data/greeting"]) == []
+    assert drift.detect(client, release, ignore=["ConfigMap/demo-config:/data"]) == []
+    assert len(drift.detect(client, release, ignore=["ConfigMap/other:/data"])) == 1
+    clear_log(client)
+    assert drift.correct(client, release, found) == 1
+    assert real_writes(client) == [("PATCH", path)]
+    assert client.request("GET", path)["data"] == {"greeting": "hi"}
+    assert [r.version for r in SecretStorage(client, NS).history("demo")] == [1]
+    assert drift.detect(client, release) == []
+
+
+def test_drift_sees_a_deleted_object_and_ignores_fields_the_release_does_not_manage(client, chart):
+    render = make_render(simple_build)
+    actions.ensure_present(client, options(), chart, {"extra": True}, render)
+    path = "/api/v1/namespaces/%s/configmaps/demo-config" % NS
+    client.request("PATCH", path, query=[("fieldManager", "other")], body={"data": {"unmanaged": "x"}},
+                   content_type="application/merge-patch+json")
+    client.request("DELETE", "/api/v1/namespaces/%s/configmaps/demo-extra" % NS)
+    release = SecretStorage(client, NS).history("demo")[-1]
+    found = drift.detect(client, release)
+    assert [(d.object["metadata"]["name"], d.missing) for d in found] == [("demo-extra", True)]
+    drift.correct(client, release, found)
+    client.request("GET", "/api/v1/namespaces/%s/configmaps/demo-extra" % NS)
+
+
+def test_drift_ignore_must_be_json_pointers():
+    with pytest.raises(HelmkitError, match="not a JSON pointer"):
+        drift.validate_ignore(["spec.replicas"])
+    drift.validate_ignore(["/spec/replicas", "Deployment/web:/spec"])
+
+
+def test_resolve_pointer():
+    doc = {"a": [{"b~c": 1}], "x/y": 2}
+    assert drift.resolve_pointer(doc, "/a/0/b~0c") == 1
+    assert drift.resolve_pointer(doc, "/x~1y") == 2
+    assert drift.resolve_pointer(doc, "/a/5") is None
