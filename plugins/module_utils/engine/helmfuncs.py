@@ -347,15 +347,16 @@ def must_to_toml(value) -> str:
 def from_toml(text) -> dict:
     """fromToml: a TOML document as a dict; {"Error": message} when it cannot be parsed.
 
-    Parsing uses the standard library's ``tomllib`` (Python 3.11+); on older Pythons the result is the Error map.
+    Parsing uses the standard library's ``tomllib`` on Python 3.11+ and :mod:`tomlparse` (same values) on 3.9 and
+    3.10. Error texts are Python's, not BurntSushi's, but always start with ``toml: ``.
     """
     try:
         import tomllib
-    except ImportError:  # pragma: no cover - Python < 3.11
-        return {"Error": "fromToml needs Python 3.11 or later (tomllib)"}
+    except ImportError:  # Python < 3.11
+        from . import tomlparse as tomllib
     try:
         return _toml_times(tomllib.loads(_as_text(text)))
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         return {"Error": "toml: %s" % exc}
 
 
