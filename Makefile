@@ -6,7 +6,7 @@ TREE   := $(CURDIR)/.tree
 export ANSIBLE_COLLECTIONS_PATH := $(TREE)
 export PYTHONPATH := $(TREE)
 
-.PHONY: all venv tree test demo clean
+.PHONY: all venv tree system-deps test demo clean
 
 all: test
 
@@ -24,7 +24,11 @@ tree:
 	@mkdir -p $(TREE)/ansible_collections/helmkit
 	@ln -sfn $(CURDIR) $(TREE)/ansible_collections/helmkit/core
 
-test: venv tree
+# Debian packages the tests need (docker-registry for OCI, htpasswd); installs only what is missing.
+system-deps:
+	@bash scripts/install-system-deps.sh
+
+test: system-deps venv tree
 	$(PY) -m pytest -q tests
 
 demo: venv tree

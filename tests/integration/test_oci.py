@@ -17,7 +17,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from tests.helpers.registry import REGISTRY_BIN, RegistryServer  # noqa: E402
+from tests.helpers.registry import RegistryServer  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils.chart.package import package_chart  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError, RegistryError  # noqa: E402
@@ -26,8 +26,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.oci.client import Reg
 from ansible_collections.helmkit.core.plugins.module_utils.oci.credentials import Credential  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.repo.fetch import fetch_chart  # noqa: E402
 
-helm_python = pytest.importorskip("helm_python")
-pytestmark = pytest.mark.skipif(REGISTRY_BIN is None, reason="docker-registry is not installed (see .ci/run)")
+import helm_python  # noqa: E402  (test-only reference, always installed by requirements-test.txt)
 
 CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")

@@ -18,9 +18,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from tests.helpers.registry import REGISTRY_BIN, RegistryServer  # noqa: E402
+from tests.helpers.registry import RegistryServer  # noqa: E402
 
-pytestmark = pytest.mark.skipif(REGISTRY_BIN is None, reason="docker-registry is not installed (see .ci/run)")
 
 TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
