@@ -19,12 +19,14 @@ is written at all (see :func:`is_unchanged`).
 from __future__ import annotations
 
 import re
+import time
 
 from ..errors import HelmkitError, ReleaseError
 from ..kube import wait as kube_wait
 from ..kube.apply import Applier
 from ..kube.objects import identity, keeps_resource, parse_manifest
 from . import hooks as release_hooks
+from .lock import ReleaseLock, parse_time
 from .record import (PENDING_STATUSES, STATUS_DEPLOYED, STATUS_FAILED, STATUS_PENDING_INSTALL,
                      STATUS_PENDING_UPGRADE, STATUS_SUPERSEDED, STATUS_UNINSTALLED, STATUS_UNINSTALLING, Release,
                      chart_record, hook_record, sorted_map)
@@ -48,12 +50,14 @@ class ReleaseOptions:
 
     ``name`` and ``namespace`` (str); ``create_namespace``, ``force_conflicts``, ``wait``, ``dry_run`` (bool);
     ``field_manager`` (str, default ``"helm"``); ``timeout`` (seconds, default 300); ``max_history`` (int, default
-    10; 0 keeps every revision); ``description`` (str or None, replaces Helm's default description).
+    10; 0 keeps every revision); ``description`` (str or None, replaces Helm's default description);
+    ``wait_for_lock`` (seconds, default 0: how long to wait for another run's lock, see ``release/lock.py``).
     """
 
     def __init__(self, name: str, namespace: str = "default", create_namespace: bool = False,
                  field_manager: str = "helm", force_conflicts: bool = False, wait: bool = False,
-                 timeout: float = 300, max_history: int = 10, dry_run: bool = False, description: str = None):
+                 timeout: float = 300, max_history: int = 10, dry_run: bool = False, description: str = None,
+                 wait_for_lock: float = 0):
         validate_release_name(name)
         self.name = name
         self.namespace = namespace or "default"
@@ -65,6 +69,7 @@ class ReleaseOptions:
         self.max_history = 10 if max_history is None else int(max_history)
         self.dry_run = bool(dry_run)
         self.description = description
+        self.wait_for_lock = float(wait_for_lock or 0)
 
 
 class ActionResult:
@@ -156,19 +161,97 @@ def ensure_present(client, options: ReleaseOptions, chart, values: dict, render)
     ``render_release`` contract: ``manifest``, ``hooks``, ``notes``, ``crds``, ``chart``). Raises
     :class:`ReleaseError` when the action fails (the failed revision is stored), :class:`KubeError` for API errors
     before anything was written, and render errors as the renderer raises them.
+
+    Writes happen under the release's lock (``release/lock.py``); a run that finds it held fails at once with
+    ``another operation (upgrade of revision N) is in progress`` or waits ``options.wait_for_lock`` seconds. A
+    ``pending-*`` last revision older than ``options.timeout`` whose run is gone is marked failed first.
     """
     storage = SecretStorage(client, options.namespace)
     applier = Applier(client, options.name, options.namespace, options.field_manager, options.force_conflicts,
                       options.dry_run)
     history = storage.history(options.name)
     last = history[-1] if history else None
-    if last is not None and last.status in PENDING_STATUSES:
-        raise ReleaseError("another operation (install/upgrade/rollback) is in progress: release %s revision %d is "
-                           "%s. Wait for it to finish, or, if it was interrupted, roll it back or uninstall it with "
-                           "helm." % (options.name, last.version, last.status))
-    if last is None or last.status == STATUS_UNINSTALLED:
-        return _install(applier, storage, options, chart, values or {}, render, history)
-    return _upgrade(applier, storage, options, chart, values or {}, render, history)
+    if last is not None and last.status in PENDING_STATUSES and (options.dry_run or not _stale(options, last)):
+        raise _pending_error(options, last)  # refused before any write
+    checked = False
+    if last is not None and last.status not in PENDING_STATUSES and last.status != STATUS_UNINSTALLED:
+        if is_unchanged(applier, last, chart, _upgrade_config(values or {}, last), render):
+            return ActionResult(False, "none", last)  # no write, so no lock either
+        checked = True
+    if options.dry_run:
+        return _present(applier, storage, options, chart, values or {}, render, history, checked)
+    with ReleaseLock(client, options.namespace, options.name, _operation(history), options.timeout,
+                     options.wait_for_lock):
+        fresh = storage.history(options.name)
+        if _fingerprint(fresh) != _fingerprint(history):
+            checked = False  # another run changed the release while this one waited for the lock
+        if fresh and fresh[-1].status in PENDING_STATUSES:
+            _settle_pending(storage, options, fresh[-1])
+            checked = False
+        return _present(applier, storage, options, chart, values or {}, render, fresh, checked)
+
+
+def _present(applier, storage, options, chart, config, render, history, checked) -> ActionResult:
+    if not history or history[-1].status == STATUS_UNINSTALLED:
+        return _install(applier, storage, options, chart, config, render, history)
+    return _upgrade(applier, storage, options, chart, config, render, history, checked)
+
+
+def _fingerprint(history: list) -> list:
+    return [(rel.version, rel.status) for rel in history]
+
+
+def _operation(history: list) -> str:
+    """What other runs see in the lock: ``install of revision N`` or ``upgrade of revision N``."""
+    if not history or history[-1].status == STATUS_UNINSTALLED:
+        return "install of revision %d" % (history[-1].version + 1 if history else 1)
+    return "upgrade of revision %d" % (history[-1].version + 1)
+
+
+def _pending_verb(status: str) -> str:
+    return status[len("pending-"):] if status.startswith("pending-") else status
+
+
+def _pending_error(options: ReleaseOptions, last: Release) -> ReleaseError:
+    return ReleaseError("release %s: another operation (%s of revision %d) is in progress: revision %d is %s. Wait "
+                        "for it to finish; if it was interrupted, run again once timeout (%ds) has passed and it is "
+                        "marked failed, or roll it back or uninstall it with helm."
+                        % (options.name, _pending_verb(last.status), last.version, last.version, last.status,
+                           options.timeout))
+
+
+def _settle_pending(storage, options: ReleaseOptions, last: Release) -> None:
+    """With the lock held: a ``pending-*`` ``last`` older than ``options.timeout`` was left by a run that is gone
+    (killed CI job): mark it failed, saying why. A younger one may belong to the helm CLI: refuse."""
+    if not _stale(options, last):
+        raise _pending_error(options, last)
+    age = _age(last)
+    verb = _pending_verb(last.status)
+    prefix = 'Release "%s" failed' % options.name if verb == "install" else '%s "%s" failed' % (
+        verb.capitalize(), options.name)
+    _mark(storage, last, STATUS_FAILED, "%s: interrupted: revision %d was still %s %ds after it started, longer than "
+          "the timeout (%ds), and no run held its lock; marked failed by helmkit before a new operation"
+          % (prefix, last.version, last.status, int(age), int(options.timeout)))
+
+
+def _age(release: Release) -> float:
+    """Seconds since ``release`` was last written by its operation (``info.last_deployed``)."""
+    return time.time() - parse_time(release.info.get("last_deployed"))
+
+
+def _stale(options: ReleaseOptions, release: Release) -> bool:
+    return _age(release) >= options.timeout
+
+
+def _mark(storage, release: Release, status: str, description: str) -> None:
+    release.set_status(status, description)
+    storage.update(release)
+
+
+def _upgrade_config(values: dict, last: Release) -> dict:
+    if not values and last.config:  # Helm reuses the last revision's values when none are given
+        return last.config
+    return values
 
 
 def _apply_all(applier: Applier, objects: list) -> None:
@@ -220,11 +303,10 @@ def _fail(storage, release, description):
     raise ReleaseError(description)
 
 
-def _upgrade(applier, storage, options, chart, config, render, history) -> ActionResult:
+def _upgrade(applier, storage, options, chart, config, render, history, checked=False) -> ActionResult:
     last = history[-1]
-    if not config and last.config:  # Helm reuses the last revision's values when none are given
-        config = last.config
-    if is_unchanged(applier, last, chart, config, render):
+    config = _upgrade_config(config, last)
+    if not checked and is_unchanged(applier, last, chart, config, render):
         return ActionResult(False, "none", last)
     version = last.version + 1
     rendered = render(chart, config, revision=version, is_upgrade=True)
@@ -287,9 +369,18 @@ def ensure_absent(client, options: ReleaseOptions, keep_history: bool = False) -
     history = storage.history(options.name)
     if not history or history[-1].status == STATUS_UNINSTALLED:
         return ActionResult(False, "none", history[-1] if history else None)
-    last = history[-1]
     if options.dry_run:
-        return ActionResult(True, "uninstall", last)
+        return ActionResult(True, "uninstall", history[-1])
+    with ReleaseLock(client, options.namespace, options.name, "uninstall of revision %d" % history[-1].version,
+                     options.timeout, options.wait_for_lock):
+        history = storage.history(options.name)  # as it is now that this run holds the lock
+        if not history or history[-1].status == STATUS_UNINSTALLED:
+            return ActionResult(False, "none", history[-1] if history else None)
+        return _uninstall(applier, storage, options, history, keep_history)
+
+
+def _uninstall(applier, storage, options, history, keep_history) -> ActionResult:
+    last = history[-1]
     last.set_status(STATUS_UNINSTALLING, "Deletion in progress (or silently failed)")
     storage.update(last)
     try:
