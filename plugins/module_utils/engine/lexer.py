@@ -310,6 +310,8 @@ def _lex_action_fast(lx: Lexer):
                 typ = BOOL if val == "true" or val == "false" else IDENTIFIER
             append(_tuple_new(Item, (typ, pos, val, line)))
         elif kind == "fld":
+            if end == len(text) and len(val) == 1:
+                break  # a lone "." at the end of input lexes as a number in Go
             append(_tuple_new(Item, (FIELD if len(val) > 1 else DOT, pos, val, line)))
         elif kind == "var":
             append(_tuple_new(Item, (VARIABLE, pos, val, line)))
