@@ -17,8 +17,7 @@ import binascii
 import fnmatch
 
 from ..chart.values import coalesce_values
-from ..errors import HelmkitError, ReleaseError
-from ..kube.client import ApiError
+from ..errors import HelmkitError, KubeError, ReleaseError
 from .codec import decode_release
 from .record import Release
 
@@ -62,8 +61,11 @@ class ReleaseQuery:
     def _list(self, namespace, selector: str) -> list:
         try:
             listing = self.client.request("GET", self._collection(namespace), query=[("labelSelector", selector)])
-        except ApiError as exc:
-            if exc.status == 404:  # the namespace does not exist
+        except KubeError as exc:
+            status = getattr(exc, "status", None)  # kube.client.ApiError; None when the server was not reached
+            if status is None:
+                raise
+            if status == 404:  # the namespace does not exist
                 return []
             raise ReleaseError("cannot list Helm release %ss%s: %s" % (
                 self.driver, " in namespace %s" % namespace if namespace else "", exc.message)) from None
