@@ -21,6 +21,7 @@ import tempfile
 import yaml
 
 from ..errors import KubeError
+from .retry import RetryPolicy, describe_attempts
 
 try:  # The kubernetes package is a runtime requirement; keep the import error readable when it is missing.
     import urllib3
@@ -135,6 +136,7 @@ class KubeClient:
         self._dynamic = None
         self._cache_dir = None
         self._mappings = {}
+        self.retry = RetryPolicy()
 
     def __enter__(self):
         return self
@@ -163,8 +165,11 @@ class KubeClient:
                 stream: bool = False, timeout=None):
         """Send one request; returns the decoded JSON body (dict), or the open urllib3 response when ``stream``.
 
-        ``query`` is a list of (name, value) pairs; ``body`` a dict serialised as compact JSON; ``timeout`` seconds.
-        Raises :class:`ApiError` for an error status and :class:`KubeError` when the server cannot be reached.
+        ``query`` is a list of (name, value) pairs; ``body`` a dict serialised as compact JSON; ``timeout`` seconds
+        (default ``self.retry.request_timeout``, none for streams). Throttling (429), unavailability (5xx) and lost
+        connections are retried with backoff as ``kube/retry.py`` says; a create (POST) whose answer was lost is
+        read back before anything is sent again. Raises :class:`ApiError` for an error status and
+        :class:`KubeError` when the server cannot be reached; both name the attempts when retries ran out.
         """
         headers = {"Accept": "application/json", "Content-Type": content_type}
         params = []
@@ -172,24 +177,71 @@ class KubeClient:
             if isinstance(value, bool):
                 value = "true" if value else "false"
             params.append((name, value))
-        try:
-            prepared = self.api_client.param_serialize(method.upper(), path, query_params=params,
-                                                       header_params=headers, body=body,
-                                                       auth_settings=["BearerToken"])
-            response = self.api_client.call_api(*prepared, _request_timeout=timeout)
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise self._unreachable(exc) from None
+        if timeout is None and not stream:
+            timeout = self.retry.request_timeout
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response, data = self._send(method, path, params, headers, body, stream, timeout)
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                if self.retry.may_retry_connection(method) and attempt < self.retry.attempts:
+                    self.retry.sleep(self.retry.backoff(attempt))
+                    continue
+                if method.upper() == "POST" and isinstance(body, dict):
+                    found = self._recover_create(path, body)
+                    if found is not None:
+                        return found
+                raise self._gave_up(method, path, attempt, exc) from None
+            status = response.status
+            if stream and 200 <= status <= 299:
+                return response.response
+            if 200 <= status <= 299:
+                return json.loads(data.decode("utf-8")) if data else {}
+            if self.retry.may_retry_status(method, status) and attempt < self.retry.attempts:
+                self.retry.sleep(self.retry.backoff(attempt, response.getheader("Retry-After")))
+                continue
+            error = self._api_error(method, path, status, data)
+            if attempt > 1:
+                error.message = describe_attempts(self.server, method, path, attempt, "HTTP %d %s: %s" % (
+                    status, error.reason or "", error.message))
+                error.args = (error.message,)
+            raise error
+
+    def _send(self, method, path, params, headers, body, stream, timeout):
+        prepared = self.api_client.param_serialize(method.upper(), path, query_params=params, header_params=headers,
+                                                   body=body, auth_settings=["BearerToken"])
+        response = self.api_client.call_api(*prepared, _request_timeout=timeout)
         if stream and 200 <= response.status <= 299:
-            return response.response
+            return response, b""
+        return response, response.read()
+
+    def _gave_up(self, method, path, attempts, exc) -> KubeError:
+        reason = getattr(exc, "reason", None) or exc
+        return KubeError("cannot reach the Kubernetes API server at %s: %s (%s %s, %d attempt%s%s). Check that the "
+                         "cluster is running and that kubeconfig/context point at it."
+                         % (self.server, reason, method.upper(), path, attempts, "" if attempts == 1 else "s",
+                            "" if self.retry.may_retry_connection(method) else "; a create is never repeated blindly"
+                            " and the object was not found when read back"))
+
+    def _recover_create(self, path: str, body: dict):
+        """After a POST to collection ``path`` lost its answer: read the object back (never repeat the create
+        blindly). Returns the object when it exists and carries what was sent (``metadata.labels``, ``data``,
+        ``spec``, ``type``), else None (then the caller reports the failure; nothing is sent twice)."""
+        name = (body.get("metadata") or {}).get("name")
+        if not name:
+            return None
         try:
-            data = response.read()
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise self._unreachable(exc) from None
-        if not 200 <= response.status <= 299:
-            raise self._api_error(method, path, response.status, data)
-        if not data:
-            return {}
-        return json.loads(data.decode("utf-8"))
+            found = self.request("GET", "%s/%s" % (path.rstrip("/"), name))
+        except KubeError:
+            return None
+        sent_labels = (body.get("metadata") or {}).get("labels") or {}
+        found_labels = (found.get("metadata") or {}).get("labels") or {}
+        if any(found_labels.get(k) != v for k, v in sent_labels.items()):
+            return None
+        if any(body.get(k) is not None and found.get(k) != body.get(k) for k in ("data", "spec", "type")):
+            return None
+        return found
 
     @staticmethod
     def _api_error(method, path, status, data) -> ApiError:
