@@ -1,0 +1,131 @@
+"""``helm uninstall`` with Helm v4's options (``pkg/action/uninstall.go``): keep_history, wait, cascade, hooks.
+
+Writes, as Helm: update(``uninstalling``, "Deletion in progress (or silently failed)"); pre-delete hooks; deletes of
+the manifest's objects in Helm's uninstall order (kind order ``UNINSTALL_ORDER``, unknown kinds last) with the
+``cascade`` propagation policy, except ``helm.sh/resource-policy: keep`` objects (reported as kept); with ``wait``, a
+wait until they are gone; post-delete hooks; update(``uninstalled``, ``info.deleted``, "Uninstallation complete");
+then, without ``keep_history``, a DELETE of every revision's Secret.
+
+An already uninstalled release whose history was kept is purged when ``keep_history`` is false (Helm does the same),
+and left alone (no change) when it is true. Hook failures leave the release ``failed`` with Helm's
+``uninstallation failed: <error>`` description, so ``helm`` and the next run see what happened.
+"""
+from __future__ import annotations
+
+from ..chart.manifest import UNINSTALL_ORDER
+from ..errors import HelmkitError, KubeError, ReleaseError
+from ..kube.apply import Applier
+from ..kube.client import ApiError
+from ..kube.objects import describe, keeps_resource
+from . import hooks as release_hooks
+from .record import STATUS_FAILED, STATUS_UNINSTALLED, STATUS_UNINSTALLING
+from .rollback import release_objects
+from .storage import SecretStorage
+
+#: ``cascade`` values (``helm uninstall --cascade``) and the DeleteOptions propagation policy each sends.
+CASCADE_POLICIES = {"background": "Background", "foreground": "Foreground", "orphan": "Orphan"}
+_UNINSTALL_RANK = {kind: index for index, kind in enumerate(UNINSTALL_ORDER)}
+
+
+def uninstall_order(objects: list) -> list:
+    """``objects`` stably sorted as Helm sorts manifests for uninstall: known kinds by ``UNINSTALL_ORDER``, then
+    unknown kinds alphabetically."""
+    def key(obj):
+        kind = obj.get("kind") or ""
+        rank = _UNINSTALL_RANK.get(kind)
+        return (0, rank, "") if rank is not None else (1, 0, kind)
+    return sorted(objects, key=key)
+
+
+class UninstallResult:
+    """``changed`` (bool), ``action`` (``"uninstall"``, ``"purge"`` or ``"none"``), ``release`` (the revision
+    uninstalled, or None), ``kept`` (list of ``Kind/name`` strings kept by resource policy), ``info`` (Helm's
+    "These resources were kept due to the resource policy:" text, or ""), ``writes`` (release Secret writes)."""
+
+    def __init__(self, changed: bool, action: str, release=None, kept=(), writes: int = 0):
+        self.changed = changed
+        self.action = action
+        self.release = release
+        self.kept = list(kept)
+        self.writes = writes
+
+    @property
+    def info(self) -> str:
+        if not self.kept:
+            return ""
+        return "These resources were kept due to the resource policy:\n" + "".join(
+            "[%s]\n" % item for item in self.kept)
+
+    manifest = ""
+    notes = ""
+
+
+def _delete(applier, obj: dict, policy: str) -> bool:
+    query = [("dryRun", "All")] if applier.dry_run else []
+    try:
+        applier.client.request("DELETE", applier.path(obj), query=query,
+                               body={"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": policy})
+    except ApiError as exc:
+        if exc.status == 404:
+            return False
+        raise KubeError("cannot delete %s: %s" % (describe(obj), exc.message)) from None
+    return True
+
+
+def _name(obj: dict) -> str:
+    return "%s/%s" % (obj.get("kind"), (obj.get("metadata") or {}).get("name"))
+
+
+def uninstall(client, options, keep_history: bool = False, cascade: str = "background") -> UninstallResult:
+    """Uninstall release ``options.name`` (a :class:`~.actions.ReleaseOptions`: ``wait``, ``timeout``,
+    ``dry_run``, ``disable_hooks`` are read). A no-op when there is no release.
+
+    ``cascade``: ``background`` (default), ``foreground`` or ``orphan``. Raises :class:`ReleaseError` for a bad
+    ``cascade`` or a failed uninstall (the release is stored ``failed`` first).
+    """
+    policy = CASCADE_POLICIES.get(str(cascade or "background").lower())
+    if policy is None:
+        raise ReleaseError("cascade %r is not valid: use background, foreground or orphan (helm uninstall --cascade)"
+                           % (cascade,))
+    storage = SecretStorage(client, options.namespace)
+    applier = Applier(client, options.name, options.namespace, options.field_manager, options.force_conflicts,
+                      options.dry_run)
+    history = storage.history(options.name)
+    if not history:
+        return UninstallResult(False, "none")
+    last = history[-1]
+    if last.status == STATUS_UNINSTALLED:
+        if keep_history:
+            return UninstallResult(False, "none", last)
+        if not options.dry_run:
+            _purge(storage, history)
+        return UninstallResult(True, "purge", last, writes=storage.writes)
+    objects = release_objects(applier, last)
+    kept = [_name(obj) for obj in objects if keeps_resource(obj)]
+    if options.dry_run:
+        return UninstallResult(True, "uninstall", last, kept)
+    disabled = getattr(options, "disable_hooks", False)
+    last.set_status(STATUS_UNINSTALLING, "Deletion in progress (or silently failed)")
+    storage.update(last)
+    try:
+        release_hooks.run_hooks(applier, storage, last, "pre-delete", options.timeout, disabled=disabled)
+        doomed = [obj for obj in uninstall_order(objects) if not keeps_resource(obj)]
+        deleted = [obj for obj in doomed if _delete(applier, obj, policy)]
+        if options.wait:
+            applier.wait_gone(deleted, options.timeout)
+        release_hooks.run_hooks(applier, storage, last, "post-delete", options.timeout, disabled=disabled)
+    except HelmkitError as exc:
+        last.set_status(STATUS_FAILED, "uninstallation failed: %s" % exc)
+        storage.update(last)
+        raise ReleaseError('failed to uninstall release "%s": %s' % (options.name, exc)) from None
+    last.set_status(STATUS_UNINSTALLED, getattr(options, "description", None) or "Uninstallation complete",
+                    deleted=True)
+    storage.update(last)
+    if not keep_history:
+        _purge(storage, history)
+    return UninstallResult(True, "uninstall", last, kept, storage.writes)
+
+
+def _purge(storage, history: list) -> None:
+    for revision in history:
+        storage.delete(revision.name, revision.version)
