@@ -10,6 +10,7 @@ import math
 import secrets
 
 from ..errors import FuncError
+from ..limits import list_limit_message, max_list_length
 from ._base import ANY, FLOAT, INT, Int64, IntSlice, go_func, to_float64, to_int64, wrap_int64
 
 _DIV_ZERO = "runtime error: integer divide by zero"
@@ -232,7 +233,11 @@ def divf(a, *more):
 
 
 def until_step(start: int, stop: int, step: int) -> list:
-    """Sprig untilStep on ints: [start, start+step, ...) toward stop; [] when step points away."""
+    """Sprig untilStep on ints: [start, start+step, ...) toward stop; [] when step points away.
+
+    Raises FuncError when the list would be longer than ``engine/limits.py``'s list limit."""
+    if step and len(range(start, stop, step)) > max_list_length():
+        raise FuncError(list_limit_message("untilStep", len(range(start, stop, step))))
     if stop < start:
         if step >= 0:
             return IntSlice()

@@ -11,6 +11,7 @@ import unicodedata
 import zlib
 
 from ..errors import FuncError
+from ..limits import max_string_bytes, string_limit_message
 from ._base import (ANY, INT, STRING, StringMap, StringSlice, from_go_bytes, go_bytes, go_func, go_lower, go_quote,
                     go_title, go_upper, strval)
 
@@ -136,6 +137,8 @@ def repeat(count, s):
     """strings.Repeat(s, count); a negative count is Go's panic."""
     if count < 0:
         raise FuncError("strings: negative Repeat count")
+    if count and len(s) * count > max_string_bytes():
+        raise FuncError(string_limit_message("repeat", len(s) * count))
     return s * count
 
 
