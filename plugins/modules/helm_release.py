@@ -47,7 +47,11 @@ options:
     default: {}
     aliases: [values]
   values_files:
-    description: Values files on the managed host, merged in order (like C(helm -f)).
+    description:
+      - Values files merged in order (like C(helm -f)), before O(release_values) and O(set_values).
+      - Read on the Ansible controller by the action plugin (relative paths are searched like C(files/) of the role
+        or playbook), decrypted with Ansible Vault when encrypted; a path not found on the controller is read on
+        the managed host.
     type: list
     elements: str
     default: []
@@ -75,8 +79,10 @@ options:
     type: bool
     default: false
   timeout:
-    description: How long to wait for readiness, hooks and deletions, in seconds.
-    type: int
+    description:
+      - How long to wait for readiness, hooks and deletions. Seconds (V(300)) or a Go duration like C(helm
+        --timeout) (V(5m), V(1h30m)). Anything else fails before any request.
+    type: raw
     default: 300
   max_history:
     description: Revisions to keep in the release history; V(0) keeps them all.
@@ -84,13 +90,18 @@ options:
     default: 10
 extends_documentation_fragment:
   - helmkit.core.kube_auth
+  - helmkit.core.release_input
 attributes:
   check_mode:
-    description: Objects are sent with C(dryRun=All) so that the API server validates them; nothing is stored.
+    description:
+      - Every object is sent as a server-side apply with C(dryRun=All) under O(field_manager); nothing is stored.
+        RV(plan) says which objects would be created, changed or deleted, and why.
     support: full
   diff_mode:
-    description: Not supported; the returned O(release_values) and RV(manifest) show what was applied.
-    support: none
+    description:
+      - A diff of the release values and one per object that changes, between the live object (without
+        managedFields, status, resourceVersion) and the server's dry-run result. Secret values are masked.
+    support: full
 author:
   - helmkit maintainers (@helmkit)
 """
@@ -170,31 +181,64 @@ notes:
   description: The chart's rendered NOTES.txt.
   returned: state=present
   type: str
+plan:
+  description:
+    - What the run would do (check mode) or did (diff mode), decided by server-side dry-run.
+    - C(action) is V(install), V(upgrade) or V(none); C(create), C(change) and C(delete) list objects as
+      C(namespace/Kind/name); C(objects) gives each change with its C(reason) and the JSON pointers of the changed
+      C(fields); C(values_changed) and C(chart) (C(before)/C(after)) describe the release inputs.
+  returned: state=present in check mode or diff mode
+  type: dict
+  sample: {"action": "upgrade", "revision": 3, "create": [], "change": ["web/ConfigMap/app"], "delete": [],
+           "objects": [{"action": "change", "object": {"apiVersion": "v1", "kind": "ConfigMap", "name": "app",
+           "namespace": "web"}, "reason": "live object differs from the dry-run result", "fields": ["/data/a"]}],
+           "values_changed": true, "chart": {"before": "app-1.0.0", "after": "app-1.0.0"}}
+drift:
+  description:
+    - With O(drift=detect) or O(drift=correct) on an otherwise unchanged release, the objects whose managed fields
+      were edited (or which were deleted) since the last revision, with each field's live and desired value
+      (Secret values masked).
+  returned: state=present and drift is not ignore
+  type: list
+  elements: dict
+  sample: [{"object": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "namespace": "web"},
+            "missing": false, "fields": [{"path": "/spec/replicas", "live": 5, "desired": 2}]}]
+drift_corrected:
+  description: True when O(drift=correct) re-applied drifted objects (no new revision is written).
+  returned: when drift was corrected
+  type: bool
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.release.present import (  # noqa: E402
+    INPUT_ARG_SPEC as RELEASE_INPUT_ARG_SPEC)
 
 
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, kubeconfig_secrets
     from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs
 
+    from ansible_collections.helmkit.core.plugins.module_utils.release import present
+
     params = module.params
     module.no_log_values.update(kubeconfig_secrets(params["kubeconfig"]))
+    present.validate(params)
     options = actions.ReleaseOptions(
         params["release_name"], params["release_namespace"], create_namespace=params["create_namespace"],
         field_manager=params["field_manager"], force_conflicts=params["force_conflicts"], wait=params["wait"],
-        timeout=params["timeout"], max_history=params["max_history"], dry_run=module.check_mode)
+        timeout=present.parse_timeout(params["timeout"]), max_history=params["max_history"],
+        dry_run=module.check_mode)
     if params["state"] == "present":
         chart = inputs.resolve_chart(params["chart_ref"], params["chart_version"], params["chart_repo_url"])
-        values = inputs.collect_values(params["values_files"], params["release_values"])
+        values = present.collect_values(params)
     with KubeClient(params["kubeconfig"], params["context"]) as client:
         if params["state"] == "absent":
             result = actions.ensure_absent(client, options)
         else:
-            render = inputs.cluster_renderer(client, options.name, options.namespace)
-            result = actions.ensure_present(client, options, chart, values, render)
+            render = present.wrap_render(inputs.cluster_renderer(client, options.name, options.namespace), params)
+            return present.run(client, options, chart, values, render, params, actions.ensure_present,
+                               check_mode=module.check_mode, diff_mode=module._diff)
     output = {"changed": result.changed}
     if result.release is not None:
         output["status"] = result.release.summary()
@@ -218,10 +262,11 @@ def main():
         field_manager=dict(type="str", default="helm"),
         force_conflicts=dict(type="bool", default=False),
         wait=dict(type="bool", default=False),
-        timeout=dict(type="int", default=300),
+        timeout=dict(type="raw", default=300),
         max_history=dict(type="int", default=10),
     )
     argument_spec.update(KUBE_AUTH_ARG_SPEC)
+    argument_spec.update(RELEASE_INPUT_ARG_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_if=[("state", "present", ["chart_ref"])])
     run_module(module, _action)

@@ -1,0 +1,52 @@
+# -*- coding: utf-8 -*-
+# Copyright: helmkit.core contributors
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+"""Action plugin for helmkit.core.helm_release: reads ``values_files`` on the controller.
+
+Each ``values_files`` entry is looked up like a role's or playbook's ``files/`` (``ActionBase._find_needle``) and read
+through the DataLoader, which decrypts Ansible Vault files with the play's vault secrets. The texts go to the module
+as ``values_files_contents`` (a ``no_log`` option, so decrypted values never appear in logs); the module parses them
+with Helm's YAML rules. An entry not found on the controller is left for the module to read on the managed host.
+"""
+from __future__ import annotations
+
+from ansible.errors import AnsibleError, AnsibleFileNotFound
+from ansible.module_utils.common.text.converters import to_text
+from ansible.plugins.action import ActionBase
+
+
+class ActionModule(ActionBase):
+    """Run helm_release with values files read (and Vault-decrypted) on the controller."""
+
+    TRANSFERS_FILES = False
+
+    def _read_values_file(self, path):
+        """Return ``{"path", "content"}`` for a controller file, ``{"path"}`` when it is not on the controller."""
+        try:
+            found = self._find_needle("files", path)
+        except AnsibleFileNotFound:
+            return {"path": path}
+        try:
+            data, _show = self._loader._get_file_contents(found)
+        except AnsibleError as exc:
+            raise AnsibleError("cannot read values file %s: %s" % (path, to_text(exc)))
+        return {"path": path, "content": to_text(data, errors="surrogate_or_strict")}
+
+    def run(self, tmp=None, task_vars=None):
+        """Read ``values_files`` here, then execute the module with ``values_files_contents``."""
+        result = super(ActionModule, self).run(tmp, task_vars)
+        del tmp
+        args = dict(self._task.args)
+        files = args.get("values_files") or []
+        if isinstance(files, str):
+            files = [files]
+        if files and "values_files_contents" not in args:
+            try:
+                args["values_files_contents"] = [self._read_values_file(to_text(path)) for path in files]
+            except AnsibleError as exc:
+                result.update(failed=True, msg=to_text(exc.message if hasattr(exc, "message") else exc))
+                return result
+            args.pop("values_files", None)
+        result.update(self._execute_module(module_name=self._task.resolved_action or "helmkit.core.helm_release",
+                                           module_args=args, task_vars=task_vars))
+        return result

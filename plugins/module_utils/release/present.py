@@ -1,0 +1,194 @@
+"""helm_release's ``state=present`` around the release actions: plan-time validation, values input (values file
+contents from the action plugin, ``set_values``), ``post_renderer``, check mode and diff mode plans, and drift.
+
+No Ansible imports: the module passes its ``params`` dict and flags in, and gets the task result dict back.
+
+* Validation before any request (seed 000's plan-time validation): a chart directory without ``Chart.yaml``, an
+  ``oci://`` chart without a version, a ``timeout`` that is not a duration, a ``drift_ignore`` entry that is not a
+  JSON pointer, a ``post_renderer`` binary that does not exist.
+* ``set_values``: ``[{value: "a.b=c", value_type: raw|string|json|file|literal}]``, applied after the values
+  files and ``release_values`` as Helm applies ``--set-json``, ``--set``, ``--set-string``, ``--set-file`` and
+  ``--set-literal`` (``pkg/cli/values/options.go: MergeValues``: by kind in that order, each into the same map).
+* check mode: ``actions.ensure_present`` with ``dryRun=All``; when it would change anything, ``diff.plan_release``
+  says which objects would be created, changed or deleted and why.
+* diff mode: the plan is computed before the action, and returned as Ansible diffs (values, then objects).
+* drift (``detect``/``correct``/``ignore``) is checked only when the release is otherwise unchanged.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+from ..errors import HelmkitError, ValuesError
+from . import diff as release_diff
+from . import drift as release_drift
+
+INPUT_ARG_SPEC = dict(
+    values_files_contents=dict(type="list", elements="dict", no_log=True, options=dict(
+        path=dict(type="str", required=True), content=dict(type="str"))),
+    set_values=dict(type="list", elements="dict", options=dict(
+        value=dict(type="str", required=True),
+        value_type=dict(type="str", default="raw", choices=["raw", "string", "json", "file", "literal"]))),
+    post_renderer=dict(type="dict", options=dict(
+        binary_path=dict(type="str", required=True), args=dict(type="list", elements="str", default=[]),
+        timeout=dict(type="raw", default=60))),
+    drift=dict(type="str", default="ignore", choices=["detect", "correct", "ignore"]),
+    drift_ignore=dict(type="list", elements="str", default=[]),
+)
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|ms|s|m|h)")
+_UNITS = {"ns": 1e-9, "us": 1e-6, "\u00b5s": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def parse_timeout(value, field: str = "timeout") -> float:
+    """Seconds from an int/float (seconds) or a Go duration string (``"300"``, ``"5m"``, ``"1h2m3.5s"``, as
+    ``helm --timeout`` takes, ``time.ParseDuration``). Raises :class:`HelmkitError` naming ``field`` otherwise."""
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, (int, float)):
+        if value < 0:
+            raise HelmkitError("%s must not be negative, got %s" % (field, value))
+        return float(value)
+    text = str(value or "").strip()
+    if re.match(r"^\d+(\.\d+)?$", text):
+        return float(text)
+    pos, total = 0, 0.0
+    while text and pos < len(text):
+        match = _DURATION_PART.match(text, pos)
+        if not match:
+            break
+        total += float(match.group(1)) * _UNITS[match.group(2)]
+        pos = match.end()
+    if not text or pos != len(text):
+        raise HelmkitError("%s %r is not a duration: give seconds (300) or a Go duration such as 90s, 5m or 1h30m"
+                           % (field, value))
+    return total
+
+
+def validate(params: dict) -> None:
+    """Plan-time checks of helm_release ``params`` (dict) before any request; raises :class:`HelmkitError`."""
+    parse_timeout(params.get("timeout"))
+    release_drift.validate_ignore(params.get("drift_ignore"))
+    ref = params.get("chart_ref") or ""
+    if params.get("state", "present") != "present":
+        return
+    local = os.path.expanduser(ref)
+    if not params.get("chart_repo_url") and os.path.isdir(local) \
+            and not os.path.isfile(os.path.join(local, "Chart.yaml")):
+        raise HelmkitError("chart_ref %s is a directory without Chart.yaml; point it at the chart's directory (the "
+                           "one holding Chart.yaml) or at a packaged .tgz" % ref)
+    if ref.startswith("oci://"):
+        tail = ref[len("oci://"):].rsplit("/", 1)[-1]
+        if not params.get("chart_version") and ":" not in tail and "@" not in tail:
+            raise HelmkitError("chart_ref %s is an OCI chart without a version: set chart_version (or add :<tag> or "
+                               "@sha256:<digest> to the reference) so that every run installs the same chart" % ref)
+    renderer = params.get("post_renderer")
+    if renderer:
+        from .postrender import _binary
+        _binary(renderer.get("binary_path"))
+        parse_timeout(renderer.get("timeout"), "post_renderer.timeout")
+
+
+# pkg/cli/values/options.go: MergeValues parses --set-json, then --set, --set-string, --set-file, --set-literal,
+# each kind in the order given, every one into the same map (so "a[1]=x" edits the list "a={p,q}" made).
+_SET_ORDER = ("json", "raw", "string", "file", "literal")
+
+
+def _set_parser(value_type: str):
+    from ..chart import setvalues
+    return {"raw": setvalues.parse_set, "string": setvalues.parse_set_string, "json": setvalues.parse_set_json,
+            "file": setvalues.parse_set_file, "literal": setvalues.parse_set_literal}[value_type]
+
+
+def collect_values(params: dict) -> dict:
+    """User values from ``params``: values files (``values_files_contents`` read on the controller by the action
+    plugin, or ``values_files`` read here), then ``release_values``, then ``set_values`` in order.
+
+    Raises :class:`ValuesError` naming the file or the ``set_values`` entry.
+    """
+    from ..chart.goyamlload import load_values, merge_maps, to_json_values
+
+    merged = {}
+    for entry in params.get("values_files_contents") or []:
+        if entry.get("content") is None:  # not found on the controller: read it on the managed host
+            from .inputs import collect_values as read_files
+            merged = merge_maps(merged, read_files([entry["path"]], None))
+        else:
+            merged = merge_maps(merged, load_values(entry["content"].encode("utf-8"), source=entry["path"]))
+    if not params.get("values_files_contents"):
+        from .inputs import collect_values as read_files
+        merged = read_files(params.get("values_files"), None)
+    release_values = params.get("release_values")
+    if release_values:
+        if not isinstance(release_values, dict):
+            raise ValuesError("release_values must be a mapping of values, got %s" % type(release_values).__name__)
+        merged = merge_maps(merged, to_json_values(release_values))
+    items = list(enumerate(params.get("set_values") or []))
+    items.sort(key=lambda pair: _SET_ORDER.index(pair[1].get("value_type") or "raw"))
+    for index, item in items:
+        parser = _set_parser(item.get("value_type") or "raw")
+        try:
+            merged = parser(item["value"], into=merged)
+        except ValuesError as exc:
+            raise ValuesError("set_values[%d] (value_type %s): %s" % (index, item.get("value_type") or "raw", exc)) \
+                from None
+    return merged
+
+
+def wrap_render(render, params: dict):
+    """``render`` with ``post_renderer`` applied when ``params`` has one (``release/postrender.py``)."""
+    renderer = params.get("post_renderer")
+    if not renderer:
+        return render
+    from .postrender import with_post_renderer
+    return with_post_renderer(render, renderer["binary_path"], renderer.get("args") or [],
+                              parse_timeout(renderer.get("timeout", 60), "post_renderer.timeout"))
+
+
+def _drift(client, release, params: dict, check_mode: bool, output: dict, warnings: list) -> None:
+    mode = params.get("drift") or "ignore"
+    if mode == "ignore" or release is None or release.status != "deployed":
+        return
+    found = release_drift.detect(client, release, params.get("field_manager") or "helm",
+                                 params.get("drift_ignore") or [])
+    output["drift"] = [item.as_dict() for item in found]
+    if not found:
+        return
+    if mode == "detect":
+        warnings.extend("drift: %s" % item.describe() for item in found)
+        return
+    if not check_mode:
+        release_drift.correct(client, release, found, params.get("field_manager") or "helm")
+    output["changed"] = True
+    output["drift_corrected"] = True
+
+
+def run(client, options, chart, values: dict, render, params: dict, ensure_present, check_mode: bool = False,
+        diff_mode: bool = False) -> dict:
+    """Install, upgrade or plan release ``options`` and return the task result.
+
+    ``ensure_present`` is ``actions.ensure_present`` (passed in so that the action stays the one the module
+    imports). Result keys: ``changed``, ``status`` (the release summary), ``manifest``, ``notes``, ``plan`` (check
+    or diff mode: ``diff.Plan.summary()``), ``diff`` (diff mode: list of Ansible diffs), ``drift`` (drift
+    detect/correct: list of drifted objects), ``warnings``.
+    """
+    plan = None
+    if diff_mode and not check_mode:
+        plan = release_diff.plan_release(client, options, chart, values, render)
+    result = ensure_present(client, options, chart, values, render)
+    if check_mode and result.changed:
+        plan = release_diff.plan_release(client, options, chart, values, render)
+    output = {"changed": result.changed, "warnings": []}
+    if result.release is not None:
+        output["status"] = result.release.summary()
+    output["manifest"] = result.manifest
+    output["notes"] = result.notes
+    if plan is not None:
+        output["plan"] = plan.summary()
+        if diff_mode:
+            output["diff"] = plan.ansible_diffs()
+    if not result.changed:
+        _drift(client, result.release, params, check_mode, output, output["warnings"])
+    if not output["warnings"]:
+        del output["warnings"]
+    return output
