@@ -27,6 +27,7 @@ import yaml
 from ..errors import RepositoryError
 from ..semver import SemverError, parse_constraint, parse_version
 from .config import atomic_write, charts_list_path, describe_yaml_error, index_cache_path
+from .indexscan import FIELDS, scan_index
 
 __all__ = [
     "ChartVersion", "IndexFile", "parse_index", "load_index_file", "load_cached_index", "resolve", "fetch_index",
@@ -37,7 +38,7 @@ DEFAULT_TIMEOUT = 120.0
 DEFAULT_RETRIES = 3
 # First back-off delay in seconds; doubled on each retry. Tests lower it.
 BACKOFF_SECONDS = 0.5
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 class _IndexLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -60,7 +61,8 @@ class ChartVersion(object):
 
     Attributes: ``name``, ``version`` (str), ``urls`` (list of str, possibly relative), ``digest`` (hex sha256 or
     ""), ``created`` (str), ``deprecated`` (bool), ``api_version``, ``app_version``, ``description``,
-    ``keywords`` (list), ``metadata`` (the whole mapping from the index).
+    ``keywords`` (list), ``metadata`` (the mapping from the index, reduced to ``indexscan.FIELDS``: annotations,
+    maintainers and dependencies are not kept).
     """
 
     __slots__ = ("metadata",)
@@ -126,19 +128,41 @@ def _valid_version(meta):
         version = parse_version(str(meta["version"]))
     except SemverError:
         return None
-    if not meta.get("apiVersion"):
-        meta["apiVersion"] = "v1"
-    return version, ChartVersion(meta)
+    kept = dict((key, value) for key, value in meta.items() if key in FIELDS)
+    if not kept.get("apiVersion"):
+        kept["apiVersion"] = "v1"
+    return version, ChartVersion(kept)
 
 
 def parse_index(data, source="index.yaml"):
     """Parse index bytes (YAML or JSON) into an :class:`IndexFile`.
 
+    Indexes in the layout Helm writes are read by :func:`.indexscan.scan_index`, which keeps only the fields
+    :class:`ChartVersion` reads; anything else goes through the full C loader. Both give the same entries.
     Raises RepositoryError naming ``source`` when the data is empty, not YAML, not a mapping, or has no
     ``apiVersion`` (Helm's ``no API version specified``).
     """
     if not data or not data.strip():
         raise RepositoryError("%s: the repository index is empty" % source)
+    scanned = scan_index(data)
+    if scanned is not None:
+        doc, raw_entries = scanned
+    else:
+        doc = _load_full(data, source)
+        raw_entries = doc.get("entries") or {}
+    if not doc.get("apiVersion"):
+        raise RepositoryError("%s is not a chart repository index: no API version specified" % source)
+    if not isinstance(raw_entries, dict):
+        raise RepositoryError("%s: 'entries' must be a mapping of chart names to versions" % source)
+    entries = {}
+    for name, versions in raw_entries.items():
+        kept = [pair for pair in (_valid_version(meta) for meta in versions or []) if pair is not None]
+        entries[str(name)] = _sort_versions(kept)
+    return IndexFile(entries, str(doc.get("apiVersion")), str(doc.get("generated") or ""))
+
+
+def _load_full(data, source):
+    """The whole index document through the C loader; raises RepositoryError when it is not a YAML mapping."""
     try:
         doc = yaml.load(data, Loader=_IndexLoader)
     except yaml.YAMLError as exc:
@@ -147,16 +171,7 @@ def parse_index(data, source="index.yaml"):
     if not isinstance(doc, dict):
         raise RepositoryError("%s is not a chart repository index: expected a mapping with 'apiVersion' and "
                               "'entries', got %s" % (source, type(doc).__name__))
-    if not doc.get("apiVersion"):
-        raise RepositoryError("%s is not a chart repository index: no API version specified" % source)
-    raw_entries = doc.get("entries") or {}
-    if not isinstance(raw_entries, dict):
-        raise RepositoryError("%s: 'entries' must be a mapping of chart names to versions" % source)
-    entries = {}
-    for name, versions in raw_entries.items():
-        kept = [pair for pair in (_valid_version(meta) for meta in versions or []) if pair is not None]
-        entries[str(name)] = _sort_versions(kept)
-    return IndexFile(entries, str(doc.get("apiVersion")), str(doc.get("generated") or ""))
+    return doc
 
 
 def load_index_file(path):

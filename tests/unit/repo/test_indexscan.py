@@ -1,0 +1,110 @@
+"""The streaming index reader (repo/indexscan.py) gives exactly what the full YAML loader gives."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ansible_collections.helmkit.core.plugins.module_utils.repo import index as ix
+from ansible_collections.helmkit.core.plugins.module_utils.repo import indexscan
+
+from _repo_env import SHARED
+
+INDEXES = os.path.join(SHARED, "indexes")
+
+
+def _full(data):
+    """Entries as parse_index builds them from the full loader (the reference for the fast path)."""
+    doc = ix._load_full(data, "test")
+    entries = {}
+    for name, versions in (doc.get("entries") or {}).items():
+        kept = [pair for pair in (ix._valid_version(meta) for meta in versions or []) if pair is not None]
+        entries[str(name)] = [cv.metadata for cv in ix._sort_versions(kept)]
+    return doc.get("apiVersion"), doc.get("generated"), entries
+
+
+def _fast(data):
+    assert indexscan.scan_index(data) is not None, "the fast path refused this index"
+    index = ix.parse_index(data)
+    return index.api_version, index.generated, dict(
+        (name, [cv.metadata for cv in versions]) for name, versions in index.entries.items())
+
+
+@pytest.mark.parametrize("name", sorted(os.listdir(INDEXES)))
+def test_real_indexes_match_full_loader(name):
+    with open(os.path.join(INDEXES, name), "rb") as fh:
+        data = fh.read()
+    assert _fast(data) == _full(data)
+
+
+TRICKY = b"""apiVersion: v1
+entries:
+  demo:
+  - annotations:
+      note: |
+        # not a comment
+        description: not a field
+    apiVersion: v2
+    appVersion: yes
+    created: "2024-01-02T03:04:05Z"
+    deprecated: true
+    description: A long description that wraps over
+      two lines, with 'quotes' and a colon:here
+    digest: "abc\\x41"
+    keywords:
+    - one
+    - "two words"
+    - 3
+    name: demo
+    urls:
+    - charts/demo-1.10.tgz
+    version: 1.10
+  - name: demo
+    version: 1.9.0
+    description: |-
+      block
+
+      scalar
+    appVersion: ~
+    urls: [a.tgz, 'b.tgz']
+  - name: demo
+    version: not-semver
+  empty: []
+generated: 2024-01-02T03:04:05Z
+serverInfo:
+  contextPath: /x
+"""
+
+
+def test_tricky_values_match_full_loader():
+    fast = _fast(TRICKY)
+    assert fast == _full(TRICKY)
+    first = fast[2]["demo"][0]
+    assert first["appVersion"] is True and first["digest"] == "abcA" and first["version"] == "1.10"
+    assert first["keywords"] == ["one", "two words", "3"] and "annotations" not in first
+    assert fast[2]["empty"] == [] and fast[1] == "2024-01-02T03:04:05Z"
+
+
+@pytest.mark.parametrize("data", [
+    b'{"apiVersion": "v1", "entries": {"a": [{"name": "a", "version": "1.0.0", "urls": ["a.tgz"]}]}}',
+    b"apiVersion: v1\nentries:\n  a:\n    - name: a\n      version: 1.0.0\n      urls: [a.tgz]\n",
+    b"apiVersion: v1\nentries:\n  a:\n  - &v {name: a, version: 1.0.0, urls: [a.tgz]}\n",
+    b"apiVersion: v1\n# comment\nentries:\n  a:\n  - name: a\n    version: 1.0.0\n    urls: [a.tgz]\n",
+    b"apiVersion: v1\r\nentries:\r\n  a:\r\n  - name: a\r\n    version: 1.0.0\r\n    urls: [a.tgz]\r\n",
+    b"apiVersion: v1\nentries:\n  \"a\":\n  - name: a\n    version: 1.0.0\n    urls: [a.tgz]\n",
+])
+def test_unusual_layouts_fall_back_to_full_loader(data):
+    assert indexscan.scan_index(data) is None
+    index = ix.parse_index(data)
+    assert index.entries["a"][0].version == "1.0.0" and index.entries["a"][0].urls == ["a.tgz"]
+
+
+@pytest.mark.parametrize("data", [
+    b"apiVersion: v1\nentries:\n  a:\n  - name: a\n    version: 1.0.0\n    description: \"unterminated\n",
+    b"apiVersion: v1\nentries:\n  a:\n  - name: a\n    version: 1.0.0\n    urls:\n    - [a.tgz\n",
+])
+def test_broken_yaml_is_reported_by_full_loader(data):
+    assert indexscan.scan_index(data) is None
+    with pytest.raises(ix.RepositoryError) as info:
+        ix.parse_index(data, source="https://r.example/index.yaml")
+    assert "invalid YAML" in str(info.value) and "line" in str(info.value)
