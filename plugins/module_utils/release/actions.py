@@ -30,6 +30,7 @@ from .lock import ReleaseLock, parse_time
 from .record import (PENDING_STATUSES, STATUS_DEPLOYED, STATUS_FAILED, STATUS_PENDING_INSTALL,
                      STATUS_PENDING_UPGRADE, STATUS_SUPERSEDED, STATUS_UNINSTALLED, STATUS_UNINSTALLING, Release,
                      chart_record, hook_record, sorted_map)
+from .labels import release_labels, validate_labels
 from .storage import SecretStorage
 
 
@@ -52,12 +53,19 @@ class ReleaseOptions:
     ``field_manager`` (str, default ``"helm"``); ``timeout`` (seconds, default 300); ``max_history`` (int, default
     10; 0 keeps every revision); ``description`` (str or None, replaces Helm's default description);
     ``wait_for_lock`` (seconds, default 0: how long to wait for another run's lock, see ``release/lock.py``).
+    Lifecycle options (see docs/helm_release.md): ``labels`` (dict, release labels on the release Secrets; on
+    upgrade merged over the last revision's, ``release/labels.py``); ``disable_hooks``; ``reset_values`` (an
+    upgrade without values uses the chart defaults instead of the last values); ``take_ownership`` (adopt existing
+    objects without Helm's ownership metadata); ``cleanup_on_fail`` (a failed upgrade deletes the objects it
+    introduced); ``crds`` (``create_replace`` as Helm, ``create`` only missing ones, ``skip``; install only).
     """
 
     def __init__(self, name: str, namespace: str = "default", create_namespace: bool = False,
                  field_manager: str = "helm", force_conflicts: bool = False, wait: bool = False,
                  timeout: float = 300, max_history: int = 10, dry_run: bool = False, description: str = None,
-                 wait_for_lock: float = 0):
+                 wait_for_lock: float = 0, labels: dict = None, disable_hooks: bool = False,
+                 reset_values: bool = False, take_ownership: bool = False, cleanup_on_fail: bool = False,
+                 crds: str = "create_replace"):
         validate_release_name(name)
         self.name = name
         self.namespace = namespace or "default"
@@ -70,6 +78,14 @@ class ReleaseOptions:
         self.dry_run = bool(dry_run)
         self.description = description
         self.wait_for_lock = float(wait_for_lock or 0)
+        self.labels = validate_labels(labels)
+        self.disable_hooks = bool(disable_hooks)
+        self.reset_values = bool(reset_values)
+        self.take_ownership = bool(take_ownership)
+        self.cleanup_on_fail = bool(cleanup_on_fail)
+        if crds not in ("create_replace", "create", "skip"):
+            raise ReleaseError("crds %r is not valid: use create_replace, create or skip" % (crds,))
+        self.crds = crds
 
 
 class ActionResult:
@@ -175,7 +191,7 @@ def ensure_present(client, options: ReleaseOptions, chart, values: dict, render)
         raise _pending_error(options, last)  # refused before any write
     checked = False
     if last is not None and last.status not in PENDING_STATUSES and last.status != STATUS_UNINSTALLED:
-        if is_unchanged(applier, last, chart, _upgrade_config(values or {}, last), render):
+        if is_unchanged(applier, last, chart, _upgrade_config(values or {}, last, options), render):
             return ActionResult(False, "none", last)  # no write, so no lock either
         checked = True
     if options.dry_run:
@@ -248,8 +264,8 @@ def _mark(storage, release: Release, status: str, description: str) -> None:
     storage.update(release)
 
 
-def _upgrade_config(values: dict, last: Release) -> dict:
-    if not values and last.config:  # Helm reuses the last revision's values when none are given
+def _upgrade_config(values: dict, last: Release, options: ReleaseOptions) -> dict:
+    if not values and last.config and not options.reset_values:  # Helm reuses the last values when none given
         return last.config
     return values
 
@@ -268,16 +284,21 @@ def _install(applier, storage, options, chart, config, render, history) -> Actio
     if options.create_namespace:
         applier.apply_namespace(options.namespace)
     crds = []
-    for crd in rendered.crds or []:
+    chart_crds = (rendered.crds or []) if options.crds != "skip" else []
+    for crd in chart_crds:
         crds.extend(parse_manifest(_text(crd), source="crds"))
     for crd in crds:
+        if options.crds == "create" and applier.get(crd) is not None:
+            continue  # Flux's Create policy: existing CRDs are left as they are
         applier.apply(crd, owned=False)
     if crds and not options.dry_run:
         kube_wait.wait_established(applier, crds, options.timeout)
         applier.client.invalidate_mappings()
     objects = _objects(applier, rendered.manifest, "manifest")
-    applier.check_adoptable(objects, "install")
-    release = _new_release(options, rendered, config, version, STATUS_PENDING_INSTALL, "Initial install underway")
+    if not options.take_ownership:
+        applier.check_adoptable(objects, "install")
+    release = _new_release(options, rendered, config, version, STATUS_PENDING_INSTALL, "Initial install underway",
+                           labels=release_labels(None, options.labels))
     if options.dry_run:
         _apply_all(applier, objects)
         release.set_status(STATUS_PENDING_INSTALL, "Dry run complete")
@@ -285,11 +306,13 @@ def _install(applier, storage, options, chart, config, render, history) -> Actio
     storage.prune(history, options.max_history)
     storage.create(release)
     try:
-        release_hooks.run_hooks(applier, storage, release, "pre-install", options.timeout)
+        release_hooks.run_hooks(applier, storage, release, "pre-install", options.timeout,
+                                  disabled=options.disable_hooks)
         _apply_all(applier, objects)
         if options.wait:
             kube_wait.wait_ready(applier, objects, options.timeout)
-        release_hooks.run_hooks(applier, storage, release, "post-install", options.timeout)
+        release_hooks.run_hooks(applier, storage, release, "post-install", options.timeout,
+                                  disabled=options.disable_hooks)
     except HelmkitError as exc:
         _fail(storage, release, 'Release "%s" failed: %s' % (options.name, exc))
     release.set_status(STATUS_DEPLOYED, options.description or "Install complete")
@@ -305,7 +328,7 @@ def _fail(storage, release, description):
 
 def _upgrade(applier, storage, options, chart, config, render, history, checked=False) -> ActionResult:
     last = history[-1]
-    config = _upgrade_config(config, last)
+    config = _upgrade_config(config, last, options)
     if not checked and is_unchanged(applier, last, chart, config, render):
         return ActionResult(False, "none", last)
     version = last.version + 1
@@ -315,9 +338,12 @@ def _upgrade(applier, storage, options, chart, config, render, history, checked=
     current = deployed or last
     old_objects = _previous_objects(applier, current)
     old_ids = {identity(obj) for obj in old_objects}
-    applier.check_adoptable([obj for obj in objects if identity(obj) not in old_ids], "upgrade")
+    introduced = [obj for obj in objects if identity(obj) not in old_ids]
+    if not options.take_ownership:
+        applier.check_adoptable(introduced, "upgrade")
     release = _new_release(options, rendered, config, version, STATUS_PENDING_UPGRADE, "Preparing upgrade",
-                           first_deployed=current.info.get("first_deployed"), labels=last.labels)
+                           first_deployed=current.info.get("first_deployed"),
+                           labels=release_labels(last.labels, options.labels))
     if options.dry_run:
         _apply_all(applier, objects)
         release.set_status(STATUS_PENDING_UPGRADE, "Dry run complete")
@@ -327,14 +353,18 @@ def _upgrade(applier, storage, options, chart, config, render, history, checked=
     storage.create(release)
     new_ids = {identity(obj) for obj in objects}
     try:
-        release_hooks.run_hooks(applier, storage, release, "pre-upgrade", options.timeout)
+        release_hooks.run_hooks(applier, storage, release, "pre-upgrade", options.timeout,
+                                  disabled=options.disable_hooks)
         _apply_all(applier, objects)
         dropped = [obj for obj in old_objects if identity(obj) not in new_ids and not keeps_resource(obj)]
         applier.delete_all(dropped, options.timeout)
         if options.wait:
             kube_wait.wait_ready(applier, objects, options.timeout)
-        release_hooks.run_hooks(applier, storage, release, "post-upgrade", options.timeout)
+        release_hooks.run_hooks(applier, storage, release, "post-upgrade", options.timeout,
+                                  disabled=options.disable_hooks)
     except HelmkitError as exc:
+        if options.cleanup_on_fail:
+            _cleanup(applier, introduced, options.timeout)
         _fail(storage, release, 'Upgrade "%s" failed: %s' % (options.name, exc))
     for previous in history:
         if previous.status == STATUS_DEPLOYED or (previous is last and previous.status == STATUS_FAILED):
@@ -343,6 +373,15 @@ def _upgrade(applier, storage, options, chart, config, render, history, checked=
     release.set_status(STATUS_DEPLOYED, options.description or "Upgrade complete")
     storage.update(release)
     return ActionResult(True, "upgrade", release, storage.writes)
+
+
+def _cleanup(applier, introduced: list, timeout: float) -> None:
+    """``cleanup_on_fail``: delete the objects a failed upgrade introduced (Helm deletes ``results.Created``);
+    errors here are dropped, the upgrade's error is the one reported."""
+    try:
+        applier.delete_all([obj for obj in introduced if not keeps_resource(obj)], timeout)
+    except HelmkitError:
+        pass
 
 
 def _previous_objects(applier, release: Release) -> list:
@@ -384,10 +423,12 @@ def _uninstall(applier, storage, options, history, keep_history) -> ActionResult
     last.set_status(STATUS_UNINSTALLING, "Deletion in progress (or silently failed)")
     storage.update(last)
     try:
-        release_hooks.run_hooks(applier, storage, last, "pre-delete", options.timeout)
+        release_hooks.run_hooks(applier, storage, last, "pre-delete", options.timeout,
+                                  disabled=options.disable_hooks)
         objects = [obj for obj in _previous_objects(applier, last) if not keeps_resource(obj)]
         applier.delete_all(objects, options.timeout)
-        release_hooks.run_hooks(applier, storage, last, "post-delete", options.timeout)
+        release_hooks.run_hooks(applier, storage, last, "post-delete", options.timeout,
+                                  disabled=options.disable_hooks)
     except HelmkitError as exc:
         last.set_status(STATUS_FAILED, "uninstallation failed: %s" % exc)
         storage.update(last)
