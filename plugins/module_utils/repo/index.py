@@ -171,7 +171,31 @@ def _load_full(data, source):
     if not isinstance(doc, dict):
         raise RepositoryError("%s is not a chart repository index: expected a mapping with 'apiVersion' and "
                               "'entries', got %s" % (source, type(doc).__name__))
+    if _expanded_size(doc, {}) > MAX_EXPANDED_NODES:
+        raise RepositoryError("%s is not a usable chart repository index: yaml: document contains excessive "
+                              "aliasing (an alias bomb: over %d values once aliases are expanded)"
+                              % (source, MAX_EXPANDED_NODES))
     return doc
+
+
+#: Most values an index may hold once YAML aliases are expanded (go-yaml refuses "excessive aliasing" too).
+MAX_EXPANDED_NODES = 10000000
+
+
+def _expanded_size(value, sizes):
+    """How many values ``value`` holds with every alias expanded; shared (aliased) containers are counted once per
+    use but measured once (``sizes`` memoises by id), so a billion-laughs document is measured in linear time."""
+    key = id(value)
+    if key in sizes:
+        return sizes[key]
+    if isinstance(value, dict):
+        total = 1 + sum(_expanded_size(item, sizes) for item in value.values())
+    elif isinstance(value, list):
+        total = 1 + sum(_expanded_size(item, sizes) for item in value)
+    else:
+        return 1
+    sizes[key] = total
+    return total
 
 
 def load_index_file(path):

@@ -1,0 +1,35 @@
+"""Reliability suite: every case carries one marker saying what it proves, and the run ends with the totals
+
+    faults survived: N/N, bad inputs: M/M clear errors, secrets leaked: 0
+
+``fault``: a concurrency, interruption or server fault the code must survive; ``bad_input``: hostile or broken input
+that must give a clear error (HelmkitError, no traceback, bounded time) and write nothing; ``secret``: a check that a
+secret does not leak (each failed case counts as one leak).
+"""
+import pytest
+
+MARKERS = ("fault", "bad_input", "secret")
+_OUTCOMES = {name: {"passed": 0, "total": 0} for name in MARKERS}
+
+
+def pytest_configure(config):
+    for name in MARKERS:
+        config.addinivalue_line("markers", "%s: reliability case counted in the closing totals" % name)
+
+
+def pytest_runtest_logreport(report):
+    if report.when != "call" and not (report.when == "setup" and report.outcome != "passed"):
+        return
+    for name in MARKERS:
+        if name in report.keywords:
+            _OUTCOMES[name]["total"] += 1
+            if report.outcome == "passed" and report.when == "call":
+                _OUTCOMES[name]["passed"] += 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    faults, bad, secrets = (_OUTCOMES[name] for name in MARKERS)
+    if not faults["total"] and not bad["total"] and not secrets["total"]:
+        return
+    terminalreporter.write_line("faults survived: %d/%d, bad inputs: %d/%d clear errors, secrets leaked: %d" % (
+        faults["passed"], faults["total"], bad["passed"], bad["total"], secrets["total"] - secrets["passed"]))

@@ -1,0 +1,58 @@
+"""Small builders shared by the reliability cases: charts as .tgz bytes and directories, clean-error checks."""
+import io
+import os
+import tarfile
+import time
+
+from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError
+
+CHART_YAML = "apiVersion: v2\nname: {name}\nversion: 0.1.0\n"
+
+
+def tgz(entries, name="hostile"):
+    """A chart archive: ``entries`` is a list of (path inside the archive, bytes or a tarfile.TarInfo factory)."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for path, content in entries:
+            if callable(content):
+                info = content(path)
+                tar.addfile(info)
+                continue
+            info = tarfile.TarInfo(path)
+            info.size = len(content)
+            info.mode = 0o644
+            tar.addfile(info, io.BytesIO(content))
+    return buf.getvalue()
+
+
+def base_entries(name="hostile"):
+    return [("%s/Chart.yaml" % name, CHART_YAML.format(name=name).encode())]
+
+
+def chart_dir(root, templates, values=None, name="hostile"):
+    """Write a chart directory under ``root``; ``templates`` maps file name -> text (or bytes)."""
+    path = os.path.join(str(root), name)
+    os.makedirs(os.path.join(path, "templates"), exist_ok=True)
+    with open(os.path.join(path, "Chart.yaml"), "w") as handle:
+        handle.write(CHART_YAML.format(name=name))
+    if values is not None:
+        with open(os.path.join(path, "values.yaml"), "wb") as handle:
+            handle.write(values if isinstance(values, bytes) else values.encode())
+    for file_name, text in templates.items():
+        with open(os.path.join(path, "templates", file_name), "wb") as handle:
+            handle.write(text if isinstance(text, bytes) else text.encode())
+    return path
+
+
+def clear_error(call, *args, expected=HelmkitError, **kwargs):
+    """Run ``call``; assert it raised ``expected`` (a HelmkitError) with a one-paragraph message for people:
+    non-empty, no Python traceback, no repr of an internal object. Returns (message, seconds taken)."""
+    start = time.monotonic()
+    try:
+        call(*args, **kwargs)
+    except expected as exc:
+        message = str(exc)
+        assert message.strip(), "empty error message"
+        assert "Traceback" not in message and "object at 0x" not in message, message
+        return message, time.monotonic() - start
+    raise AssertionError("%s did not raise %s" % (getattr(call, "__name__", call), expected.__name__))
