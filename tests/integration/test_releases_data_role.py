@@ -128,6 +128,17 @@ def test_role_with_repository_and_bad_input(kubeapi, tmp_path):
     failed = playbook(tmp_path, ["cycle.yml"])
     assert failed.returncode != 0 and "the needs of releases a, b form a cycle" in failed.stdout
 
+    broken = [{"hosts": "localhost", "connection": "local", "gather_facts": False, "roles": [{
+        "role": "helmkit.core.releases", "releases_kubeconfig": kc, "releases_parallel": True,
+        "releases": [{"name": "ok", "namespace": "rd-broken", "chart": os.path.join(ROOT, "examples", "charts",
+                                                                                  "hello-store")},
+                     {"name": "nochart", "namespace": "rd-broken", "chart": str(tmp_path / "no-such-chart")}]}]}]
+    (tmp_path / "broken.yml").write_text(yaml.safe_dump(broken))
+    failed = playbook(tmp_path, ["broken.yml"])
+    assert failed.returncode != 0
+    assert "chart path %s not found" % (tmp_path / "no-such-chart") in failed.stdout
+    assert sorted(releases_in(kc, "rd-broken")) == ["ok"]
+
     bad = [{"hosts": "localhost", "connection": "local", "gather_facts": False, "roles": [{
         "role": "helmkit.core.releases", "releases": [{"name": "a", "state": "gone"}]}]}]
     (tmp_path / "bad.yml").write_text(yaml.safe_dump(bad))
