@@ -1,0 +1,159 @@
+"""``helm search repo``: keyword search over the cached indexes of the repositories in repositories.yaml.
+
+Behaviour follows Helm ``pkg/cmd/search_repo.go`` and its search package (``cmd/helm/search/search.go``):
+
+* each chart version is indexed as the line ``<chart>\\v<repo>/<chart>\\v<description>\\v<keywords joined by " ">``;
+* a literal term matches case-insensitively anywhere in that line, a regular expression case-sensitively; the
+  score is the number of ``\\v`` separators before the match (0 = chart name, 1 = ``repo/chart``,
+  2 = description, 3 = keywords). Results are sorted by score, then by ``repo/chart`` name, then newest version
+  first;
+* the version constraint defaults to ``>0.0.0`` (``>0.0.0-0`` with ``devel``); without ``versions`` only the
+  first (newest) matching version of each chart is kept;
+* a repository whose cache is missing or unreadable is skipped (Helm prints a warning) and reported in
+  :attr:`SearchResult.skipped`.
+
+Differences: regular expressions use Python's ``re`` (Go uses RE2; common syntax is the same). ``allow``/``deny``
+are helmkit extensions: regular expressions searched in ``repo/chart``.
+"""
+from __future__ import annotations
+
+import re
+
+from ..errors import RepositoryError
+from ..semver import SemverError, parse_constraint, parse_version
+from .config import helm_paths, index_cache_path, load_repository_file
+from .index import load_cached_index, resolve_reference_url
+
+__all__ = ["SearchResult", "search_repositories", "MAX_SCORE"]
+
+# Helm's searchMaxScore: a match beyond this many separators is not relevant.
+MAX_SCORE = 25
+_SEP = "\v"
+
+
+class SearchResult(object):
+    """``charts``: list of dicts (see :func:`search_repositories`); ``skipped``: list of ``(repository, reason)``."""
+
+    __slots__ = ("charts", "skipped")
+
+    def __init__(self, charts, skipped):
+        self.charts = charts
+        self.skipped = skipped
+
+
+def _line(repo_name, cv):
+    return _SEP.join([cv.name, "%s/%s" % (repo_name, cv.name), cv.description, " ".join(str(k) for k in cv.keywords)])
+
+
+def _score(position, line):
+    """Separators before ``position`` in ``line`` (Helm's calcScore)."""
+    return line.count(_SEP, 0, position)
+
+
+def _compile(pattern, what):
+    try:
+        return re.compile(pattern)
+    except (re.error, TypeError) as exc:
+        raise RepositoryError("%s %r is not a valid regular expression: %s" % (what, pattern, exc))
+
+
+def _matcher(term, regexp):
+    """A function ``line -> match position or -1`` for ``term``."""
+    if regexp:
+        compiled = _compile(term, "search term")
+
+        def find(line):
+            match = compiled.search(line)
+            return match.start() if match else -1
+        return find
+    lowered = term.lower()
+    return lambda line: line.lower().find(lowered)
+
+
+def _candidates(repositories, cache_dir, skipped):
+    """``(repo name, repo url, ChartVersion)`` for every version of every chart in the readable caches."""
+    for entry in repositories:
+        try:
+            index = load_cached_index(index_cache_path(cache_dir, entry.name))
+        except RepositoryError as exc:
+            skipped.append((entry.name, "%s; run helmkit.core.helm_repository with update_cache: true" % exc))
+            continue
+        for versions in index.entries.values():
+            for cv in versions:
+                yield entry.name, entry.url, cv
+
+
+def _as_dict(repo_name, repo_url, cv, score):
+    return {
+        "name": "%s/%s" % (repo_name, cv.name), "chart": cv.name, "repository": repo_name,
+        "version": cv.version, "app_version": cv.app_version, "description": cv.description,
+        "keywords": [str(k) for k in cv.keywords], "deprecated": cv.deprecated, "digest": cv.digest,
+        "created": cv.created, "urls": [resolve_reference_url(repo_url, u) for u in cv.urls], "score": score,
+    }
+
+
+def search_repositories(terms=None, regexp=False, version=None, versions=False, devel=False, allow=None,
+                        deny=None, repositories=None, repository_config=None, repository_cache=None):
+    """Search the cached indexes of configured repositories like ``helm search repo``.
+
+    ``terms``: list of strings joined with a space (Helm joins its arguments); empty/None lists every chart.
+    ``regexp``: treat the joined term as a regular expression. ``version``: a Masterminds constraint
+    (default ``>0.0.0``, or ``>0.0.0-0`` with ``devel``). ``versions``: True for every matching version, not only
+    the newest. ``allow``/``deny``: lists of regular expressions searched in ``repo/chart``: a chart is kept when
+    it matches any ``allow`` (when given) and no ``deny``. ``repositories``: names to search (default all).
+
+    Returns :class:`SearchResult`; each chart dict has ``name`` (``repo/chart``), ``chart``, ``repository``,
+    ``version``, ``app_version``, ``description``, ``keywords``, ``deprecated``, ``digest``, ``created``,
+    ``urls`` (absolute) and ``score``. Raises RepositoryError for an invalid constraint or regular expression,
+    an unreadable repositories.yaml, or a repository name that is not configured.
+    """
+    constraint_text = version or (">0.0.0-0" if devel else ">0.0.0")
+    try:
+        constraint = parse_constraint(constraint_text)
+    except SemverError as exc:
+        raise RepositoryError('an invalid version/constraint format "%s": %s; use e.g. "^1.2", ">=1.0 <2" or '
+                              "an exact version" % (constraint_text, exc))
+    allow_res = [_compile(p, "allow pattern") for p in (allow or [])]
+    deny_res = [_compile(p, "deny pattern") for p in (deny or [])]
+    term = " ".join(str(t) for t in (terms or []))
+    find = _matcher(term, regexp) if term else None
+
+    paths = helm_paths(repository_config, repository_cache)
+    configured = load_repository_file(paths.repository_config).repositories
+    if repositories:
+        known = set(e.name for e in configured)
+        unknown = [n for n in repositories if n not in known]
+        if unknown:
+            raise RepositoryError("repository %s not configured in %s; configured: %s"
+                                  % (", ".join(unknown), paths.repository_config,
+                                     ", ".join(sorted(known)) or "none"))
+        configured = [e for e in configured if e.name in set(repositories)]
+
+    skipped, found = [], []
+    for repo_name, repo_url, cv in _candidates(configured, paths.repository_cache, skipped):
+        full_name = "%s/%s" % (repo_name, cv.name)
+        if allow_res and not any(r.search(full_name) for r in allow_res):
+            continue
+        if any(r.search(full_name) for r in deny_res):
+            continue
+        score = 0
+        if find is not None:
+            line = _line(repo_name, cv)
+            position = find(line)
+            if position < 0:
+                continue
+            score = _score(position, line)
+            if score >= MAX_SCORE:
+                continue
+        found.append((score, full_name, parse_version(cv.version), repo_name, repo_url, cv))
+    # score ascending, name ascending, newest version first
+    found.sort(key=lambda item: item[2], reverse=True)
+    found.sort(key=lambda item: (item[0], item[1]))
+    charts, seen = [], set()
+    for score, full_name, parsed, repo_name, repo_url, cv in found:
+        if not versions and full_name in seen:
+            continue
+        if constraint.check(parsed):
+            charts.append(_as_dict(repo_name, repo_url, cv, score))
+            seen.add(full_name)
+    return SearchResult(charts, skipped)
