@@ -56,3 +56,44 @@ def clear_error(call, *args, expected=HelmkitError, **kwargs):
         assert "Traceback" not in message and "object at 0x" not in message, message
         return message, time.monotonic() - start
     raise AssertionError("%s did not raise %s" % (getattr(call, "__name__", call), expected.__name__))
+
+
+CM_TEMPLATE = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\ndata:\n"
+               "  greeting: {{ .Values.greeting | default \"hello\" | quote }}\n")
+
+
+def release_chart(root, name="rel"):
+    """A loaded one-ConfigMap chart whose data follows ``.Values.greeting``."""
+    from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
+    return load_chart(chart_dir(root, {"cm.yaml": CM_TEMPLATE}, name=name))
+
+
+def renderer(release_name, namespace, delay=0.0, hook=None):
+    """A ``render(chart, values, revision=, is_upgrade=)`` for release actions; ``hook(revision)`` runs first and
+    ``delay`` seconds pass before rendering a revision > 1 (to hold an upgrade inside its lock)."""
+    from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_release
+
+    def render(chart, values, revision, is_upgrade):
+        if hook is not None:
+            hook(revision)
+        if delay and revision > 1:
+            time.sleep(delay)
+        return render_release(chart, values, release_name=release_name, namespace=namespace, revision=revision,
+                              is_upgrade=is_upgrade)
+    return render
+
+
+def make_namespace(client, name):
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import ApiError
+    try:
+        client.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
+                                                           "metadata": {"name": name}})
+    except ApiError as exc:
+        if exc.status != 409:
+            raise
+    return name
+
+
+def history(client, namespace, name):
+    from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
+    return [(rel.version, rel.status) for rel in SecretStorage(client, namespace).history(name)]
