@@ -20,7 +20,7 @@ from .store import now
 
 FAIL_ANNOTATION = "kubeapi.helmkit.test/fail"
 _KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "Pod", "PodDisruptionBudget",
-          "HorizontalPodAutoscaler")
+          "HorizontalPodAutoscaler", "APIService")
 
 
 def _failing(obj):
@@ -32,6 +32,8 @@ def _done(kind, obj):
     gen = obj["metadata"].get("generation")
     if kind == "Pod":
         return status.get("phase") in ("Succeeded", "Failed", "Running")
+    if kind == "APIService":
+        return any(c.get("type") == "Available" for c in status.get("conditions") or [])
     if kind == "Job":
         return any(c.get("type") in ("Complete", "Failed") for c in status.get("conditions") or []) and \
             status.get("observedGeneration", gen) == gen
@@ -290,6 +292,15 @@ def _hpa(sim, resource, obj):
     return {"observedGeneration": obj["metadata"].get("generation"), "currentReplicas": 1, "desiredReplicas": 1}
 
 
-_STATUS = {"Deployment": _deployment, "StatefulSet": _statefulset, "DaemonSet": _daemonset,
+def _apiservice(sim, resource, obj):
+    available = "False" if _failing(obj) else "True"
+    return {"conditions": [{"type": "Available", "status": available, "lastTransitionTime": now(),
+                            "reason": "Passed" if available == "True" else "FailedDiscoveryCheck",
+                            "message": "all checks passed" if available == "True" else "failing or missing "
+                                                                                        "response"}]}
+
+
+_STATUS = {"APIService": _apiservice,
+           "Deployment": _deployment, "StatefulSet": _statefulset, "DaemonSet": _daemonset,
            "ReplicaSet": _replicaset, "Job": _job, "Pod": _pod, "PodDisruptionBudget": _pdb,
            "HorizontalPodAutoscaler": _hpa}

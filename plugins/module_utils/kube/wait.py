@@ -1,9 +1,8 @@
-"""Waiting for workloads to become ready, with watches, bounded by a timeout.
+"""Waiting for objects to become ready, with watches, bounded by a timeout.
 
-Readiness follows kstatus (sigs.k8s.io/cli-utils ``pkg/kstatus/status/core.go``), which Helm v4's watcher uses:
-Deployments (observed generation, updated and available replicas), StatefulSets (ready and updated replicas),
-DaemonSets (scheduled, updated and available pods), Jobs (Complete; Failed is an error), Pods (Ready or Succeeded).
-Other kinds are ready once they exist.
+Readiness follows kstatus (sigs.k8s.io/cli-utils ``pkg/kstatus/status/core.go``), which Helm v4's watcher uses; the
+rules for each kind are in ``status.py`` (Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, Pods, PVCs,
+LoadBalancer Services, APIServices, CRDs, and any resource with Ready/Reconciling/Stalled conditions).
 """
 from __future__ import annotations
 
@@ -12,9 +11,8 @@ import time
 
 from ..errors import KubeError
 from .client import ApiError
+from . import status as kstatus
 from .objects import describe
-
-WAITED_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "Pod")
 
 
 class FailedError(KubeError):
@@ -28,91 +26,27 @@ def _condition(obj: dict, kind: str):
     return None
 
 
-def _generation_observed(obj: dict) -> bool:
-    status = obj.get("status") or {}
-    generation = (obj.get("metadata") or {}).get("generation")
-    observed = status.get("observedGeneration")
-    return generation is None or (observed is not None and observed >= generation)
-
-
-def _int(value, default=0) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def readiness(obj: dict):
-    """Return ``(ready, reason)`` for a live object; ``reason`` says what is missing when not ready.
-
-    Raises :class:`FailedError` for a failed Job or Pod.
+def readiness(obj: dict, wait_for_jobs: bool = True):
+    """Return ``(ready, reason)`` for a live object by kstatus rules (``status.py: compute``); ``reason`` says
+    what is missing when not ready. Raises :class:`FailedError` when the object failed (a Job with Failed=True, a
+    Pod in phase Failed, a Deployment past its progress deadline, a resource with Stalled=True).
     """
-    kind = obj.get("kind")
-    status = obj.get("status") or {}
-    spec = obj.get("spec") or {}
-    if kind in ("Deployment", "StatefulSet", "DaemonSet") and not _generation_observed(obj):
-        return False, "status.observedGeneration is behind metadata.generation"
-    if kind == "Deployment":
-        if spec.get("paused"):
-            return True, ""
-        progressing = _condition(obj, "Progressing")
-        if progressing and progressing.get("reason") == "ProgressDeadlineExceeded":
-            raise FailedError("%s failed: %s" % (describe(obj), progressing.get("message") or
-                                                  "progress deadline exceeded"))
-        replicas = _int(spec.get("replicas"), 1)
-        updated, available = _int(status.get("updatedReplicas")), _int(status.get("availableReplicas"))
-        if updated < replicas:
-            return False, "%d of %d replicas updated" % (updated, replicas)
-        if available < replicas:
-            return False, "%d of %d replicas available" % (available, replicas)
-        return True, ""
-    if kind == "StatefulSet":
-        replicas = _int(spec.get("replicas"), 1)
-        ready = _int(status.get("readyReplicas"))
-        if ready < replicas:
-            return False, "%d of %d replicas ready" % (ready, replicas)
-        if "updatedReplicas" in status and _int(status.get("updatedReplicas")) < replicas:
-            return False, "%d of %d replicas updated" % (_int(status.get("updatedReplicas")), replicas)
-        return True, ""
-    if kind == "DaemonSet":
-        desired = _int(status.get("desiredNumberScheduled"))
-        for field in ("updatedNumberScheduled", "numberAvailable"):
-            if field in status and _int(status.get(field)) < desired:
-                return False, "%s is %d of %d" % (field, _int(status.get(field)), desired)
-        if _int(status.get("numberReady")) < desired:
-            return False, "%d of %d pods ready" % (_int(status.get("numberReady")), desired)
-        return True, ""
-    if kind == "Job":
-        failed = _condition(obj, "Failed")
-        if failed and failed.get("status") == "True":
-            raise FailedError("%s failed: %s" % (describe(obj), failed.get("message") or failed.get("reason")))
-        complete = _condition(obj, "Complete")
-        if complete and complete.get("status") == "True":
-            return True, ""
-        return False, "not complete"
-    if kind == "Pod":
-        phase = status.get("phase")
-        if phase == "Succeeded":
-            return True, ""
-        if phase == "Failed":
-            raise FailedError("%s failed: %s" % (describe(obj), status.get("message") or status.get("reason")))
-        ready = _condition(obj, "Ready")
-        if phase == "Running" and ready and ready.get("status") == "True":
-            return True, ""
-        return False, "phase %s" % (phase or "Pending")
-    return True, ""
+    state, message = kstatus.compute(obj, wait_for_jobs=wait_for_jobs)
+    if state == kstatus.FAILED:
+        raise FailedError("%s failed: %s" % (describe(obj), message))
+    return state == kstatus.CURRENT, "" if state == kstatus.CURRENT else message
 
 
-def _watch_until_ready(applier, obj: dict, live: dict, deadline: float):
-    """Watch one object until ready or ``deadline``; returns ``(ready, reason)``."""
+def _watch_until_ready(applier, obj: dict, live: dict, deadline: float, wait_for_jobs: bool = True):
+    """Watch one object until ready or ``deadline``; returns ``(ready, reason, last seen object)``."""
     meta = obj.get("metadata") or {}
     collection = applier.client.path(obj["apiVersion"], obj["kind"], None, meta.get("namespace"))
-    reason = readiness(live)[1]
+    reason = readiness(live, wait_for_jobs)[1]
     resource_version = (live.get("metadata") or {}).get("resourceVersion")
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            return False, reason
+            return False, reason, live
         query = [("watch", "true"), ("fieldSelector", "metadata.name=%s" % meta.get("name")),
                  ("timeoutSeconds", max(1, int(remaining)))]
         if resource_version:
@@ -125,10 +59,10 @@ def _watch_until_ready(applier, obj: dict, live: dict, deadline: float):
             time.sleep(min(1.0, max(0.0, remaining)))
             live = applier.get(obj)
             if live is None:
-                return False, "not found"
-            ready, reason = readiness(live)
+                return False, "not found", None
+            ready, reason = readiness(live, wait_for_jobs)
             if ready:
-                return True, ""
+                return True, "", live
             continue
         try:
             for line in _lines(stream):
@@ -139,11 +73,12 @@ def _watch_until_ready(applier, obj: dict, live: dict, deadline: float):
                 current = event.get("object") or {}
                 resource_version = (current.get("metadata") or {}).get("resourceVersion") or resource_version
                 if event.get("type") in ("ADDED", "MODIFIED"):
-                    ready, reason = readiness(current)
+                    live = current
+                    ready, reason = readiness(current, wait_for_jobs)
                     if ready:
-                        return True, ""
+                        return True, "", live
                 if time.monotonic() >= deadline:
-                    return False, reason
+                    return False, reason, live
         finally:
             stream.release_conn()
 
@@ -160,27 +95,60 @@ def _lines(response):
         yield buffer
 
 
-def wait_ready(applier, objects: list, timeout: float) -> None:
-    """Wait up to ``timeout`` seconds until every Deployment, StatefulSet, DaemonSet, Job and Pod in ``objects``
-    is ready. Raises :class:`KubeError` naming the objects not ready (and why) on timeout, or :class:`FailedError`.
+def _last_event(applier, obj: dict) -> str:
+    """``Reason: message`` of the newest Event about ``obj``, or "" when there is none or Events are unreadable."""
+    meta = obj.get("metadata") or {}
+    if not meta.get("namespace"):
+        return ""
+    selector = "involvedObject.name=%s,involvedObject.kind=%s" % (meta.get("name"), obj.get("kind"))
+    try:
+        found = applier.client.request("GET", "/api/v1/namespaces/%s/events" % meta["namespace"],
+                                       query=[("fieldSelector", selector)])
+    except KubeError:
+        return ""
+    items = [item for item in (found or {}).get("items") or [] if isinstance(item, dict)]
+    if not items:
+        return ""
+    newest = max(items, key=lambda item: str(item.get("lastTimestamp") or item.get("eventTime") or ""))
+    return "%s: %s" % (newest.get("reason") or "Event", (newest.get("message") or "").strip())
+
+
+def _not_ready_text(applier, obj: dict, reason: str, live) -> str:
+    """``Kind "name" in namespace "ns": reason; conditions: ...; last event: ...; see: kubectl describe ...``."""
+    parts = ["%s: %s" % (describe(obj), reason)]
+    conditions = kstatus.conditions_text(live or {})
+    if conditions:
+        parts.append("conditions: %s" % conditions)
+    event = _last_event(applier, obj)
+    if event:
+        parts.append("last event: %s" % event)
+    parts.append("see: %s" % kstatus.kubectl_hint(obj))
+    return "; ".join(parts)
+
+
+def wait_ready(applier, objects: list, timeout: float, wait_for_jobs: bool = True) -> None:
+    """Wait up to ``timeout`` seconds until every object in ``objects`` is current by kstatus rules (``status.py``),
+    watching each one that is not. ``wait_for_jobs`` False lets running Jobs pass (Helm without
+    ``--wait-for-jobs``).
+
+    Raises :class:`KubeError` on timeout naming each object not ready, why (its kstatus message, its conditions and
+    its newest Event when readable) and a ``kubectl describe`` command; :class:`FailedError` when one failed.
     """
     deadline = time.monotonic() + max(0.0, float(timeout))
     not_ready = []
     for obj in objects:
-        if obj.get("kind") not in WAITED_KINDS:
-            continue
         live = applier.get(obj)
         if live is None:
-            not_ready.append("%s (not found)" % describe(obj))
+            not_ready.append("%s: not found; see: %s" % (describe(obj), kstatus.kubectl_hint(obj)))
             continue
-        ready, reason = readiness(live)
+        ready, reason = readiness(live, wait_for_jobs)
         if not ready:
-            ready, reason = _watch_until_ready(applier, obj, live, deadline)
+            ready, reason, live = _watch_until_ready(applier, obj, live, deadline, wait_for_jobs)
         if not ready:
-            not_ready.append("%s (%s)" % (describe(obj), reason))
+            not_ready.append(_not_ready_text(applier, obj, reason, live))
     if not_ready:
-        raise KubeError("timed out after %gs waiting for resources to be ready: %s. Raise timeout, or check the "
-                        "objects with kubectl describe." % (timeout, "; ".join(not_ready)))
+        raise KubeError("timed out after %gs waiting for %d resource(s) to be ready: %s. Raise timeout if they only "
+                        "need longer." % (timeout, len(not_ready), " | ".join(not_ready)))
 
 
 def poll_until(items: list, done, timeout: float) -> list:

@@ -70,32 +70,37 @@ def test_keep_policy():
 
 def _deployment(replicas, updated, available, generation=2, observed=2):
     return {"kind": "Deployment", "metadata": {"generation": generation}, "spec": {"replicas": replicas},
-            "status": {"observedGeneration": observed, "updatedReplicas": updated, "availableReplicas": available}}
+            "status": {"observedGeneration": observed, "replicas": updated, "updatedReplicas": updated,
+                       "availableReplicas": available, "readyReplicas": available}}
 
 
 def test_deployment_readiness():
     assert wait.readiness(_deployment(2, 2, 2)) == (True, "")
-    assert wait.readiness(_deployment(2, 2, 1)) == (False, "1 of 2 replicas available")
-    assert wait.readiness(_deployment(2, 1, 1)) == (False, "1 of 2 replicas updated")
+    assert wait.readiness(_deployment(2, 2, 1)) == (False, "Available: 1/2")
+    assert wait.readiness(_deployment(2, 1, 1)) == (False, "Updated: 1/2")
     assert wait.readiness(_deployment(2, 2, 2, generation=3))[0] is False
 
 
 def test_job_and_pod_readiness():
     done = {"kind": "Job", "status": {"conditions": [{"type": "Complete", "status": "True"}]}}
     assert wait.readiness(done) == (True, "")
-    assert wait.readiness({"kind": "Job", "status": {}}) == (False, "not complete")
+    assert wait.readiness({"kind": "Job", "status": {}}) == \
+        (False, "Job not complete (active 0, succeeded 0, failed 0)")
+    assert wait.readiness({"kind": "Job", "status": {"active": 1}}, wait_for_jobs=False)[0] is True
     with pytest.raises(wait.FailedError, match="BackoffLimitExceeded"):
         wait.readiness({"kind": "Job", "metadata": {"name": "j"},
                         "status": {"conditions": [{"type": "Failed", "status": "True",
                                                    "reason": "BackoffLimitExceeded"}]}})
     running = {"kind": "Pod", "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}}
     assert wait.readiness(running) == (True, "")
-    assert wait.readiness({"kind": "Pod", "status": {"phase": "Pending"}}) == (False, "phase Pending")
+    assert wait.readiness({"kind": "Pod", "status": {"phase": "Pending"}}) == \
+        (False, "Pod Pending, not ready: no Ready condition")
 
 
 def test_statefulset_and_daemonset_readiness():
-    sts = {"kind": "StatefulSet", "metadata": {}, "spec": {"replicas": 3}, "status": {"readyReplicas": 2}}
-    assert wait.readiness(sts) == (False, "2 of 3 replicas ready")
+    sts = {"kind": "StatefulSet", "metadata": {}, "spec": {"replicas": 3}, "status": {"replicas": 3,
+                                                                                     "readyReplicas": 2}}
+    assert wait.readiness(sts) == (False, "Ready: 2/3")
     ds = {"kind": "DaemonSet", "metadata": {}, "status": {"desiredNumberScheduled": 2, "numberReady": 2,
                                                           "updatedNumberScheduled": 2, "numberAvailable": 2}}
     assert wait.readiness(ds) == (True, "")
