@@ -24,8 +24,8 @@ from . import diff as release_diff
 from . import drift as release_drift
 
 INPUT_ARG_SPEC = dict(
-    values_files_contents=dict(type="list", elements="dict", no_log=True, options=dict(
-        path=dict(type="str", required=True), content=dict(type="str"))),
+    values_files_contents=dict(type="list", elements="dict", options=dict(
+        path=dict(type="str", required=True), content=dict(type="str", no_log=True))),
     set_values=dict(type="list", elements="dict", options=dict(
         value=dict(type="str", required=True),
         value_type=dict(type="str", default="raw", choices=["raw", "string", "json", "file", "literal"]))),
