@@ -59,6 +59,12 @@ options:
         description: Seconds (or a Go duration) the program may run before the task fails.
         type: raw
         default: 60
+  wait_for_jobs:
+    description:
+      - With O(wait), also wait until the chart's Jobs complete (C(helm --wait-for-jobs)); a failed Job fails the
+        task. Without it, a running Job counts as ready. Hook Jobs are always waited for.
+    type: bool
+    default: false
   drift:
     description:
       - What to do when the release is otherwise unchanged but a field it manages was edited in the cluster (for

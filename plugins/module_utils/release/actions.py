@@ -60,6 +60,8 @@ class ReleaseOptions:
     introduced); ``crds`` (``create_replace`` as Helm, ``create`` only missing ones, ``skip``; install only).
     """
 
+    wait_for_jobs = True  # with ``wait``, Jobs must complete; helm_release sets it from its option (Helm's default off)
+
     def __init__(self, name: str, namespace: str = "default", create_namespace: bool = False,
                  field_manager: str = "helm", force_conflicts: bool = False, wait: bool = False,
                  timeout: float = 300, max_history: int = 10, dry_run: bool = False, description: str = None,
@@ -310,7 +312,7 @@ def _install(applier, storage, options, chart, config, render, history) -> Actio
                                   disabled=options.disable_hooks)
         _apply_all(applier, objects)
         if options.wait:
-            kube_wait.wait_ready(applier, objects, options.timeout)
+            kube_wait.wait_ready(applier, objects, options.timeout, options.wait_for_jobs)
         release_hooks.run_hooks(applier, storage, release, "post-install", options.timeout,
                                   disabled=options.disable_hooks)
     except HelmkitError as exc:
@@ -359,7 +361,7 @@ def _upgrade(applier, storage, options, chart, config, render, history, checked=
         dropped = [obj for obj in old_objects if identity(obj) not in new_ids and not keeps_resource(obj)]
         applier.delete_all(dropped, options.timeout)
         if options.wait:
-            kube_wait.wait_ready(applier, objects, options.timeout)
+            kube_wait.wait_ready(applier, objects, options.timeout, options.wait_for_jobs)
         release_hooks.run_hooks(applier, storage, release, "post-upgrade", options.timeout,
                                   disabled=options.disable_hooks)
     except HelmkitError as exc:

@@ -32,6 +32,7 @@ INPUT_ARG_SPEC = dict(
     post_renderer=dict(type="dict", options=dict(
         binary_path=dict(type="str", required=True), args=dict(type="list", elements="str", default=[]),
         timeout=dict(type="raw", default=60))),
+    wait_for_jobs=dict(type="bool", default=False),
     drift=dict(type="str", default="ignore", choices=["detect", "correct", "ignore"]),
     drift_ignore=dict(type="list", elements="str", default=[]),
 )
@@ -172,6 +173,7 @@ def run(client, options, chart, values: dict, render, params: dict, ensure_prese
     or diff mode: ``diff.Plan.summary()``), ``diff`` (diff mode: list of Ansible diffs), ``drift`` (drift
     detect/correct: list of drifted objects), ``warnings``.
     """
+    options.wait_for_jobs = bool(params.get("wait_for_jobs"))
     plan = None
     if diff_mode and not check_mode:
         plan = release_diff.plan_release(client, options, chart, values, render)
