@@ -11,7 +11,7 @@ uses, with Helm's ``--wait-for-jobs`` choice on top:
   ``updateRevision``;
 * DaemonSet: current, updated, available and ready numbers reach ``desiredNumberScheduled``;
 * ReplicaSet: available and ready replicas reach ``spec.replicas``;
-* Job: ``Failed=True`` fails; ``Complete=True`` is current; a running Job is current unless ``wait_for_jobs``;
+* Job: only with ``wait_for_jobs``: ``Failed=True`` fails, ``Complete=True`` is current;
 * Pod: ``Succeeded``, or ``Running`` with ``Ready=True``; ``Failed`` fails;
 * PersistentVolumeClaim: phase ``Bound``;
 * Service: a ``LoadBalancer`` needs ``status.loadBalancer.ingress`` (or ``spec.externalIPs``);
@@ -115,12 +115,12 @@ def _replicaset(obj, spec, status):
 
 
 def _job(obj, spec, status, wait_for_jobs):
+    if not wait_for_jobs:  # Helm's waiter leaves Jobs out without --wait-for-jobs
+        return CURRENT, "Job not waited for (wait_for_jobs is off)"
     if _is(obj, "Failed"):
         return FAILED, _why(condition(obj, "Failed"), "Job failed")
     if _is(obj, "Complete"):
         return CURRENT, "Job completed"
-    if not wait_for_jobs:
-        return CURRENT, "Job is running (wait_for_jobs is off)"
     return IN_PROGRESS, "Job not complete (active %d, succeeded %d, failed %d)" % (
         _int(status.get("active")), _int(status.get("succeeded")), _int(status.get("failed")))
 
