@@ -1,0 +1,190 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: helmkit.core contributors
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+"""Ansible module helm_pull: download a chart archive like helm pull, idempotently, without the helm binary."""
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: helm_pull
+short_description: Download a chart from a repository, a URL or an OCI registry, like helm pull
+version_added: "0.1.0"
+description:
+  - Saves a chart archive in O(destination) as C(helm pull) does (file name from the download URL,
+    C(<name>-<version>.tgz) for C(oci://)), or unpacks it with O(untar=true).
+  - Idempotent. For C(repo/chart) and O(repo_url) references the version and its SHA-256 come from the repository
+    index; when the archive already in O(destination) has that digest nothing is downloaded, even without
+    O(chart_version). Other references go through the local content-addressed chart cache and are compared byte
+    for byte.
+  - Downloads are checked against the index digest and cached by digest, so pulling again does not download again.
+  - Unpacking follows the chart loader's safety rules (no absolute or C(..) paths, no links, size limits).
+  - Supports check mode (nothing is written to O(destination); the chart cache may be filled).
+options:
+  chart_ref:
+    description:
+      - C(repo/chart) with C(repo) from Helm's C(repositories.yaml); a chart name with O(repo_url);
+        an C(https://) URL of a C(.tgz); an C(oci://host/path/chart[:tag]) reference; or a local C(.tgz).
+    type: str
+    required: true
+    aliases: [chart]
+  chart_version:
+    description: Exact version or version constraint (V(^1.2), V(>=1 <2)). Default the latest release.
+    type: str
+    aliases: [version]
+  repo_url:
+    description: Repository URL for a bare chart name (no C(repositories.yaml) entry needed; like C(--repo)).
+    type: str
+    aliases: [chart_repo_url]
+  destination:
+    description: Directory to save the archive (or the unpacked chart) in; created when missing.
+    type: path
+    required: true
+  untar:
+    description: Unpack the chart into C(<destination>/<untar_dir>/<chart name>) instead of saving the archive.
+    type: bool
+    default: false
+  untar_dir:
+    description: Directory, relative to O(destination) unless absolute, that receives the unpacked chart.
+    type: path
+    default: .
+  force:
+    description: With O(untar=true), replace an existing chart directory whose files differ from the chart
+      (C(helm pull --untar) refuses; without O(force) so does this module).
+    type: bool
+    default: false
+  devel:
+    description: Consider pre-release versions when O(chart_version) is not set (V(>0.0.0-0)).
+    type: bool
+    default: false
+  verify:
+    description:
+      - Check the chart's provenance file (C(<url>.prov)) before saving anything.
+      - The provenance file is parsed and the archive's SHA-256 is checked against it, but the OpenPGP signature
+        is B(not) verified (no OpenPGP library among helmkit's dependencies), so the task then fails with a message
+        saying so rather than pass unverified. Use C(helm verify) or gpg for signatures.
+    type: bool
+    default: false
+  keyring:
+    description: Keyring for O(verify) (accepted for compatibility with C(helm pull --keyring); not used).
+    type: path
+  plain_http:
+    description: Use plain HTTP for C(oci://) references.
+    type: bool
+    default: false
+  timeout:
+    description: Timeout of each HTTP request, in seconds.
+    type: int
+    default: 120
+  kubeconfig:
+    description: Not used; accepted so that C(module_defaults) of the C(group/helmkit.core.helm) action group apply.
+    type: raw
+  context:
+    description: Not used; accepted for C(module_defaults) like O(kubeconfig).
+    type: str
+    aliases: [kube_context]
+extends_documentation_fragment:
+  - helmkit.core.repo_auth
+author:
+  - helmkit maintainers (@helmkit)
+"""
+
+EXAMPLES = r"""
+- name: Latest podinfo from a configured repository (downloads only when the archive differs)
+  helmkit.core.helm_pull:
+    chart_ref: podinfo/podinfo
+    destination: /srv/charts
+
+- name: A pinned version from a repository URL, unpacked
+  helmkit.core.helm_pull:
+    chart_ref: redis
+    repo_url: https://charts.example.com/stable
+    chart_version: "23.1.1"
+    destination: /srv/charts
+    untar: true
+
+- name: From an OCI registry
+  helmkit.core.helm_pull:
+    chart_ref: oci://registry.example.com/charts/podinfo
+    chart_version: "^6"
+    destination: /srv/charts
+"""
+
+RETURN = r"""
+path:
+  description: The saved archive, or with O(untar=true) the chart directory.
+  returned: success
+  type: str
+name:
+  description: Chart name.
+  returned: success
+  type: str
+version:
+  description: Chart version pulled.
+  returned: success
+  type: str
+digest:
+  description: Hex SHA-256 of the chart archive.
+  returned: success
+  type: str
+url:
+  description: Where the archive comes from (password removed); empty for a local archive.
+  returned: success
+  type: str
+repository:
+  description: Repository name, repository URL or registry host the chart came from.
+  returned: success
+  type: str
+downloaded:
+  description: Whether this task downloaded the archive (false when it was already at the destination or cached).
+  returned: success
+  type: bool
+"""
+
+from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
+    KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
+
+
+def _action(module):
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.pull import pull_chart
+    p = module.params
+    return pull_chart(
+        p["chart_ref"], p["destination"], version=p["chart_version"], repo_url=p["repo_url"], untar=p["untar"],
+        untar_dir=p["untar_dir"], force=p["force"], verify=p["verify"], keyring=p["keyring"], devel=p["devel"],
+        check_mode=module.check_mode, username=p["username"], password=p["password"],
+        pass_credentials=p["pass_credentials"], ca_file=p["ca_file"], cert_file=p["cert_file"], key_file=p["key_file"],
+        insecure_skip_tls_verify=p["insecure_skip_tls_verify"], plain_http=p["plain_http"],
+        repository_config=p["repository_config"], repository_cache=p["repository_cache"], timeout=p["timeout"])
+
+
+def main():
+    argument_spec = dict(
+        chart_ref=dict(type="str", required=True, aliases=["chart"]),
+        chart_version=dict(type="str", aliases=["version"]),
+        repo_url=dict(type="str", aliases=["chart_repo_url"]),
+        destination=dict(type="path", required=True),
+        untar=dict(type="bool", default=False),
+        untar_dir=dict(type="path", default="."),
+        force=dict(type="bool", default=False),
+        devel=dict(type="bool", default=False),
+        verify=dict(type="bool", default=False),
+        keyring=dict(type="path", no_log=False),
+        plain_http=dict(type="bool", default=False),
+        timeout=dict(type="int", default=120),
+        username=dict(type="str"),
+        password=dict(type="str", no_log=True),
+        pass_credentials=dict(type="bool", default=False, no_log=False),
+        ca_file=dict(type="path"),
+        cert_file=dict(type="path"),
+        key_file=dict(type="path"),
+        insecure_skip_tls_verify=dict(type="bool", default=False),
+        repository_config=dict(type="path"),
+        repository_cache=dict(type="path"),
+    )
+    argument_spec.update(KUBE_AUTH_ARG_SPEC)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_by={"key_file": "cert_file"})
+    run_module(module, _action)
+
+
+if __name__ == "__main__":
+    main()
