@@ -130,7 +130,10 @@ class KubeClient:
 
     def __init__(self, kubeconfig=None, context=None):
         self.configuration = _load_configuration(kubeconfig, context)
-        self.configuration.retries = 1
+        # urllib3 may only retry a connection that was never established; answers (503, 429 with Retry-After)
+        # and lost answers are this client's to retry (kube/retry.py), so nothing is sent twice behind its back.
+        self.configuration.retries = urllib3.util.Retry(total=1, connect=1, read=0, redirect=0, status=0, other=0,
+                                                        respect_retry_after_header=False)
         self.server = self.configuration.host
         self.api_client = k8s_client.ApiClient(self.configuration)
         self._dynamic = None
