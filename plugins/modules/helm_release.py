@@ -60,9 +60,14 @@ options:
     type: bool
     default: false
   state:
-    description: V(present) installs or upgrades the release; V(absent) uninstalls it and removes its history.
+    description:
+      - V(present) installs or upgrades the release. A release whose last revision failed (or was left
+        C(pending-*) longer than O(timeout)) is upgraded from its last deployed revision; a failed first install is
+        replaced; RV(recovered) says so.
+      - V(absent) uninstalls it (see O(keep_history), O(cascade), O(wait)).
+      - V(rollback) rolls it back to O(revision) like C(helm rollback), as a new revision.
     type: str
-    choices: [present, absent]
+    choices: [present, absent, rollback]
     default: present
   field_manager:
     description:
@@ -91,6 +96,7 @@ options:
 extends_documentation_fragment:
   - helmkit.core.kube_auth
   - helmkit.core.release_input
+  - helmkit.core.release_lifecycle
 attributes:
   check_mode:
     description:
@@ -128,6 +134,32 @@ EXAMPLES = r"""
     wait: true
     timeout: 600
 
+- name: Upgrade, rolling back automatically if it does not become ready in 5 minutes
+  helmkit.core.helm_release:
+    name: app
+    namespace: apps
+    chart_ref: ./charts/app
+    reuse_values: true
+    values:
+      image:
+        tag: "2.0"
+    atomic: true
+    timeout: 5m
+
+- name: Roll back to revision 3
+  helmkit.core.helm_release:
+    name: app
+    namespace: apps
+    state: rollback
+    revision: 3
+
+- name: Uninstall, keeping the history (helm history still shows it)
+  helmkit.core.helm_release:
+    name: app
+    namespace: apps
+    state: absent
+    keep_history: true
+
 - name: Uninstall
   helmkit.core.helm_release:
     name: podinfo
@@ -136,6 +168,33 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+recovered:
+  description:
+    - Present when this run recovered a failed release. C(revision) and C(status) name the revision found failed
+      (or pending), C(action) what was done (V(upgrade from revision N) or V(replace failed install)), C(result)
+      and C(new_revision) the outcome, C(deleted) the objects failed attempts had left behind that were removed.
+  returned: when a failed release was recovered
+  type: dict
+  sample: {"revision": 3, "status": "failed", "action": "upgrade from revision 2", "result": "deployed",
+           "new_revision": 4, "deleted": ["Deployment/web-canary"]}
+rollback_to:
+  description: With O(state=rollback), the revision rolled back to.
+  returned: state=rollback
+  type: int
+  sample: 2
+kept:
+  description: With O(state=absent), objects kept by C(helm.sh/resource-policy=keep), as C(Kind/name).
+  returned: when objects were kept
+  type: list
+  elements: str
+info:
+  description: Helm's uninstall text about the objects kept by resource policy.
+  returned: when objects were kept
+  type: str
+atomic:
+  description: V(rollback) or V(uninstall) when O(atomic) undid a failed action (the task then fails).
+  returned: when atomic undid a failed action
+  type: str
 status:
   description: The release's current revision (after uninstall, the revision that was uninstalled).
   returned: when a release exists or existed
@@ -213,13 +272,14 @@ from ansible_collections.helmkit.core.plugins.module_utils._common import (  # n
     KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
 from ansible_collections.helmkit.core.plugins.module_utils.release.present import (  # noqa: E402
     INPUT_ARG_SPEC as RELEASE_INPUT_ARG_SPEC)
+from ansible_collections.helmkit.core.plugins.module_utils.release.lifecycle import (  # noqa: E402
+    LIFECYCLE_ARG_SPEC)
 
 
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, kubeconfig_secrets
-    from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs
-
-    from ansible_collections.helmkit.core.plugins.module_utils.release import present
+    from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, lifecycle, present, \
+        recovery
 
     params = module.params
     module.no_log_values.update(kubeconfig_secrets(params["kubeconfig"]))
@@ -228,24 +288,25 @@ def _action(module):
         params["release_name"], params["release_namespace"], create_namespace=params["create_namespace"],
         field_manager=params["field_manager"], force_conflicts=params["force_conflicts"], wait=params["wait"],
         timeout=present.parse_timeout(params["timeout"]), max_history=params["max_history"],
-        dry_run=module.check_mode)
+        dry_run=module.check_mode, **lifecycle.options_kwargs(params))
     if params["state"] == "present":
         chart = inputs.resolve_chart(params["chart_ref"], params["chart_version"], params["chart_repo_url"])
         values = present.collect_values(params)
     with KubeClient(params["kubeconfig"], params["context"]) as client:
         if params["state"] == "absent":
-            result = actions.ensure_absent(client, options)
-        else:
-            render = present.wrap_render(inputs.cluster_renderer(client, options.name, options.namespace), params)
-            return present.run(client, options, chart, values, render, params, actions.ensure_present,
-                               check_mode=module.check_mode, diff_mode=module._diff)
-    output = {"changed": result.changed}
-    if result.release is not None:
-        output["status"] = result.release.summary()
-    if params["state"] == "present":
-        output["manifest"] = result.manifest
-        output["notes"] = result.notes
-    return output
+            return lifecycle.absent(client, options, params)
+        if params["state"] == "rollback":
+            return lifecycle.rolled_back(client, options, params)
+        render = present.wrap_render(inputs.cluster_renderer(client, options.name, options.namespace), params)
+        action = lifecycle.PresentAction(params)
+        try:
+            output = present.run(client, options, chart, values, render, params, action,
+                                 check_mode=module.check_mode, diff_mode=module._diff)
+        except recovery.AtomicError as exc:
+            return lifecycle.atomic_failure(exc)
+        if action.recovered:
+            output["recovered"] = action.recovered
+        return output
 
 
 def main():
@@ -258,7 +319,7 @@ def main():
         release_values=dict(type="dict", default={}, aliases=["values"]),
         values_files=dict(type="list", elements="str", default=[]),
         create_namespace=dict(type="bool", default=False),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
+        state=dict(type="str", choices=["present", "absent", "rollback"], default="present"),
         field_manager=dict(type="str", default="helm"),
         force_conflicts=dict(type="bool", default=False),
         wait=dict(type="bool", default=False),
@@ -267,6 +328,7 @@ def main():
     )
     argument_spec.update(KUBE_AUTH_ARG_SPEC)
     argument_spec.update(RELEASE_INPUT_ARG_SPEC)
+    argument_spec.update(LIFECYCLE_ARG_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_if=[("state", "present", ["chart_ref"])])
     run_module(module, _action)

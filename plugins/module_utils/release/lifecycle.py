@@ -1,0 +1,96 @@
+"""helm_release's lifecycle options and its ``absent`` and ``rollback`` states, without Ansible imports.
+
+The module passes its ``params`` dict; these functions return the task result dict. Options (Helm's names):
+``description``, ``labels``, ``disable_hooks``, ``reuse_values``/``reset_values``/``reset_then_reuse_values``,
+``take_ownership``, ``cleanup_on_fail``, ``atomic`` (alias ``rollback_on_failure``), ``skip_crds``/``crds``,
+``revision`` (rollback), ``keep_history`` and ``cascade`` (absent).
+"""
+from __future__ import annotations
+
+from . import recovery, reuse
+from .rollback import rollback
+from .storage import SecretStorage
+from .uninstall import uninstall
+
+LIFECYCLE_ARG_SPEC = dict(
+    description=dict(type="str"),
+    labels=dict(type="dict"),
+    disable_hooks=dict(type="bool", default=False),
+    reuse_values=dict(type="bool", default=False),
+    reset_values=dict(type="bool", default=False),
+    reset_then_reuse_values=dict(type="bool", default=False),
+    take_ownership=dict(type="bool", default=False),
+    cleanup_on_fail=dict(type="bool", default=False),
+    atomic=dict(type="bool", default=False, aliases=["rollback_on_failure"]),
+    skip_crds=dict(type="bool", default=False),
+    crds=dict(type="str", default="create_replace", choices=["create", "create_replace", "skip"]),
+    revision=dict(type="int", default=0),
+    keep_history=dict(type="bool", default=False),
+    cascade=dict(type="str", default="background", choices=["background", "foreground", "orphan"]),
+)
+
+
+def options_kwargs(params: dict) -> dict:
+    """Keyword arguments for :class:`~.actions.ReleaseOptions` from the module's ``params``. Raises
+    :class:`~..errors.ValuesError` when more than one of the values modes is set."""
+    reuse.choose_mode(params.get("reuse_values"), params.get("reset_values"), params.get("reset_then_reuse_values"))
+    return dict(description=params.get("description"), labels=params.get("labels"),
+                disable_hooks=params.get("disable_hooks"), reset_values=params.get("reset_values"),
+                take_ownership=params.get("take_ownership"), cleanup_on_fail=params.get("cleanup_on_fail"),
+                crds="skip" if params.get("skip_crds") else (params.get("crds") or "create_replace"))
+
+
+class PresentAction:
+    """The ``ensure_present`` callable handed to ``present.run``: values mode, recovery and ``atomic``.
+
+    Call as ``ensure_present(client, options, chart, values, render)``. After the call, ``recovered`` holds the
+    recovery report (dict) or None.
+    """
+
+    def __init__(self, params: dict):
+        self.mode = reuse.choose_mode(params.get("reuse_values"), params.get("reset_values"),
+                                      params.get("reset_then_reuse_values"))
+        self.atomic = bool(params.get("atomic"))
+        self.recovered = None
+
+    def __call__(self, client, options, chart, values, render):
+        if self.mode in ("reuse_values", "reset_then_reuse_values"):
+            history = SecretStorage(client, options.namespace).history(options.name)
+            chart, values = reuse.upgrade_inputs(chart, history, values, self.mode)
+        result = recovery.ensure_present_recovering(client, options, chart, values, render,
+                                                    atomic=self.atomic and not options.dry_run)
+        self.recovered = result.recovered
+        return result
+
+
+def atomic_failure(exc: recovery.AtomicError) -> dict:
+    """Task result for a failed action that ``atomic`` undid: ``failed``, ``msg``, ``changed`` (something was
+    written), ``status`` of the rollback revision when there is one, ``atomic`` (``rollback``/``uninstall``)."""
+    output = {"failed": True, "changed": True, "msg": str(exc), "atomic": exc.undo}
+    if exc.release is not None:
+        output["status"] = exc.release.summary()
+    return output
+
+
+def absent(client, options, params: dict) -> dict:
+    """``state=absent``: uninstall with ``keep_history``, ``wait``, ``cascade``, ``disable_hooks``."""
+    result = uninstall(client, options, keep_history=bool(params.get("keep_history")),
+                       cascade=params.get("cascade") or "background")
+    output = {"changed": result.changed}
+    if result.release is not None:
+        output["status"] = result.release.summary()
+    if result.kept:
+        output["kept"] = result.kept
+        output["info"] = result.info
+    return output
+
+
+def rolled_back(client, options, params: dict) -> dict:
+    """``state=rollback``: roll back to ``revision`` (0: the previous one)."""
+    result = rollback(client, options, revision=params.get("revision") or 0)
+    output = {"changed": result.changed, "manifest": result.manifest, "notes": result.notes}
+    if result.release is not None:
+        output["status"] = result.release.summary()
+    output["rollback_to"] = result.target.version
+    return output
+
