@@ -102,8 +102,8 @@ def returns_table(returns: dict, prefix: str = "") -> list:
         kind = spec.get("type", "")
         if spec.get("elements"):
             kind = "%s / %s" % (kind, spec["elements"])
-        rows.append("| `%s` | %s | %s | %s |" % (label, kind, markup(spec.get("returned", "")),
-                                              markup(spec.get("description"))))
+        cells = (label, kind, markup(spec.get("returned", "")), markup(spec.get("description")))
+        rows.append("| `%s` | %s | %s | %s |" % cells)
         if spec.get("contains"):
             rows.extend(returns_table(spec["contains"], label + ("[]." if spec.get("type") == "list" else ".")))
     return rows

@@ -11,8 +11,12 @@ version_added: "0.1.0"
 description:
   - Reads the Helm releases of every cluster in O(connections) by decoding Helm v3/v4's storage records (the
     C(helm) CLI's releases too) and makes each release a host named C(<cluster>/<namespace>/<release>).
-  - Host variables describe the release's latest revision (see O(include_manifest)); releases in V(failed),
-    V(pending-*) or V(uninstalling) state are listed like any other, in their C(helm_status_*) group.
+  - Host variables describe the release's latest revision, with the keys of the P(helmkit.core.helm_release#lookup)
+    lookup prefixed C(helm_) - C(helm_release) (the name), C(helm_namespace), C(helm_cluster), C(helm_revision),
+    C(helm_status), C(helm_chart), C(helm_chart_name), C(helm_chart_version), C(helm_app_version), C(helm_updated),
+    C(helm_first_deployed), C(helm_description), C(helm_values) and C(helm_labels) (see also O(include_manifest)).
+  - Releases in V(failed), V(pending-*) or V(uninstalling) state are listed like any other, in their
+    C(helm_status_*) group.
   - Default groups are C(helm_cluster_<cluster>), C(helm_namespace_<namespace>), C(helm_chart_<chart name>) and
     C(helm_status_<status>) (for example C(helm_status_failed), C(helm_status_pending_upgrade)), all made safe as
     Ansible group names.

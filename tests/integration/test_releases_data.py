@@ -233,9 +233,9 @@ def test_inventory(cluster, tmp_path):
     assert "rd-secret-token-456" not in stderr
 
     # the ConfigMap driver, and computed values
-    inventory = run_inventory(tmp_path, {"plugin": "helmkit.core.helm_releases", "storage_driver": "configmap",
-                                            "all_values": True, "include_manifest": True,
-                                            "connections": [{"name": "cm", "kubeconfig": kc}]}, "cm.helm_releases.yml")[0]
+    config = {"plugin": "helmkit.core.helm_releases", "storage_driver": "configmap", "all_values": True,
+              "include_manifest": True, "connections": [{"name": "cm", "kubeconfig": kc}]}
+    inventory = run_inventory(tmp_path, config, "cm.helm_releases.yml")[0]
     app = inventory["_meta"]["hostvars"]["cm/rd-cm/cm-app"]
     assert app["helm_values"] == cluster["helm_cm"].get_values("cm-app", all_values=True)
     assert app["helm_manifest"] == cluster["helm_cm"].status("cm-app")["manifest"]

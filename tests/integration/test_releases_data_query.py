@@ -94,8 +94,8 @@ def test_data_shape_history_revision_and_computed_values():
 
 
 def test_filters():
-    rel = q.ReleaseQuery(FakeClient([])).decode(storage_object("secret", record("x", 1, "pending-upgrade",
-                                                                               chart="ingress-nginx")))
+    stored = storage_object("secret", record("x", 1, "pending-upgrade", chart="ingress-nginx"))
+    rel = q.ReleaseQuery(FakeClient([])).decode(stored)
     assert q.matches(rel) and q.matches(rel, ["pending-upgrade"]) and not q.matches(rel, ["deployed"])
     assert q.matches(rel, chart="ingress-nginx") and q.matches(rel, chart="ingress-*")
     assert q.matches(rel, chart="ingress-nginx-1.0.0") and not q.matches(rel, chart="ingress")

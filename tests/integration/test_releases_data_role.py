@@ -130,8 +130,8 @@ def test_role_with_repository_and_bad_input(kubeapi, tmp_path):
 
     broken = [{"hosts": "localhost", "connection": "local", "gather_facts": False, "roles": [{
         "role": "helmkit.core.releases", "releases_kubeconfig": kc, "releases_parallel": True,
-        "releases": [{"name": "ok", "namespace": "rd-broken", "chart": os.path.join(ROOT, "examples", "charts",
-                                                                                  "hello-store")},
+        "releases": [{"name": "ok", "namespace": "rd-broken",
+                      "chart": os.path.join(ROOT, "examples", "charts", "hello-store")},
                      {"name": "nochart", "namespace": "rd-broken", "chart": str(tmp_path / "no-such-chart")}]}]}]
     (tmp_path / "broken.yml").write_text(yaml.safe_dump(broken))
     failed = playbook(tmp_path, ["broken.yml"])
