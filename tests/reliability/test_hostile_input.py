@@ -204,3 +204,24 @@ def test_manifest_without_name():
     message, _ = clear_error(parse_manifest, "# Source: c/templates/x.yaml\napiVersion: v1\nkind: ConfigMap\n"
                              "metadata: {}\n", "manifest", expected=KubeError)
     assert "name" in message
+
+
+# -- the apiserver says no -----------------------------------------------------------------------------------------
+
+def test_apiserver_rejection_quotes_the_reason_and_the_template(kubeconfig, tmp_path):
+    from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart as load
+    from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
+    from ansible_collections.helmkit.core.plugins.module_utils.release import actions
+
+    from .helpers import make_namespace, renderer
+
+    chart = load(chart_dir(tmp_path, {"bad.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n"}))
+    with KubeClient(kubeconfig) as client:
+        make_namespace(client, "rel-reject")
+        message, _ = clear_error(actions.ensure_present, client, actions.ReleaseOptions("rejected", "rel-reject"),
+                                 chart, {}, renderer("rejected", "rel-reject"), expected=ReleaseError)
+        assert "Bad_Name" in message and "hostile/templates/bad.yaml" in message
+        assert "RFC 1123" in message or "Invalid" in message or "invalid" in message
+        cms = client.request("GET", "/api/v1/namespaces/rel-reject/configmaps")["items"]
+        assert [cm["metadata"]["name"] for cm in cms if cm["metadata"]["name"] != "kube-root-ca.crt"] == []

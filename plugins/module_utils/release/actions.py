@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import time
 
-from ..errors import HelmkitError, ReleaseError
+from ..errors import HelmkitError, KubeError, ReleaseError
 from ..kube import wait as kube_wait
 from ..kube.apply import Applier
 from ..kube.objects import identity, keeps_resource, parse_manifest
@@ -272,9 +272,36 @@ def _upgrade_config(values: dict, last: Release, options: ReleaseOptions) -> dic
     return values
 
 
-def _apply_all(applier: Applier, objects: list) -> None:
+def _apply_all(applier: Applier, objects: list, manifest: str = "") -> None:
+    """Apply ``objects`` in order; an API rejection names the template the object came from (``# Source:``)."""
     for obj in objects:
-        applier.apply(obj)
+        try:
+            applier.apply(obj)
+        except KubeError as exc:
+            source = template_source(manifest, obj)
+            if not source:
+                raise
+            raise KubeError("%s (the object comes from template %s)" % (exc, source)) from None
+
+
+_SOURCE = re.compile(r"^# Source: (.+)$", re.M)
+
+
+def template_source(manifest: str, obj: dict) -> str:
+    """The ``# Source:`` template of ``obj`` in ``manifest`` (Helm's rendered manifest), or "" when unknown.
+    Only called for error messages: each document is parsed on its own."""
+    wanted = identity(obj)
+    for document in re.split(r"^---[ \t]*$", manifest or "", flags=re.M):
+        match = _SOURCE.search(document)
+        if not match:
+            continue
+        try:
+            found = parse_manifest(document, source=match.group(1))
+        except HelmkitError:
+            continue
+        if any(identity(candidate)[1::2] == wanted[1::2] for candidate in found):  # same kind and name
+            return match.group(1).strip()
+    return ""
 
 
 def _install(applier, storage, options, chart, config, render, history) -> ActionResult:
@@ -302,7 +329,7 @@ def _install(applier, storage, options, chart, config, render, history) -> Actio
     release = _new_release(options, rendered, config, version, STATUS_PENDING_INSTALL, "Initial install underway",
                            labels=release_labels(None, options.labels))
     if options.dry_run:
-        _apply_all(applier, objects)
+        _apply_all(applier, objects, rendered.manifest)
         release.set_status(STATUS_PENDING_INSTALL, "Dry run complete")
         return ActionResult(True, "install", release)
     storage.prune(history, options.max_history)
@@ -310,7 +337,7 @@ def _install(applier, storage, options, chart, config, render, history) -> Actio
     try:
         release_hooks.run_hooks(applier, storage, release, "pre-install", options.timeout,
                                   disabled=options.disable_hooks)
-        _apply_all(applier, objects)
+        _apply_all(applier, objects, rendered.manifest)
         if options.wait:
             kube_wait.wait_ready(applier, objects, options.timeout, options.wait_for_jobs)
         release_hooks.run_hooks(applier, storage, release, "post-install", options.timeout,
@@ -347,7 +374,7 @@ def _upgrade(applier, storage, options, chart, config, render, history, checked=
                            first_deployed=current.info.get("first_deployed"),
                            labels=release_labels(last.labels, options.labels))
     if options.dry_run:
-        _apply_all(applier, objects)
+        _apply_all(applier, objects, rendered.manifest)
         release.set_status(STATUS_PENDING_UPGRADE, "Dry run complete")
         return ActionResult(True, "upgrade", release)
     removed = storage.prune(history, options.max_history)
@@ -357,7 +384,7 @@ def _upgrade(applier, storage, options, chart, config, render, history, checked=
     try:
         release_hooks.run_hooks(applier, storage, release, "pre-upgrade", options.timeout,
                                   disabled=options.disable_hooks)
-        _apply_all(applier, objects)
+        _apply_all(applier, objects, rendered.manifest)
         dropped = [obj for obj in old_objects if identity(obj) not in new_ids and not keeps_resource(obj)]
         applier.delete_all(dropped, options.timeout)
         if options.wait:
