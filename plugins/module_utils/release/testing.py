@@ -79,25 +79,40 @@ def _pod_log(client, namespace: str, name: str) -> str:
         response.release_conn()
 
 
+def _tested_release(storage, name: str, namespace: str):
+    release = storage.last(name)
+    if release is None or release.status == STATUS_UNINSTALLED:
+        raise ReleaseError('release "%s" not found in namespace %s: there is no release to test; install it first'
+                           % (name, namespace))
+    return release
+
+
+def planned_tests(client, name: str, namespace: str, filter_names=None) -> TestResult:
+    """The tests :func:`run_tests` would run (check mode): reads only. ``tests`` entries have an empty phase."""
+    release = _tested_release(SecretStorage(client, namespace), name, namespace)
+    executing, _ = select_hooks(release.hooks, *split_filter(filter_names))
+    tests = [dict(entry, phase="", started_at="", completed_at="")
+             for entry in _summary(release_hooks.ordered_hooks(executing, TEST_EVENT))]
+    return TestResult(release, tests, {})
+
+
 def run_tests(client, name: str, namespace: str, timeout: float = 300, filter_names=None,
-              logs: bool = False) -> TestResult:
-    """Run the test hooks of release ``name`` in ``namespace`` (seconds ``timeout`` for all of them).
+              logs: bool = False, field_manager: str = "helm") -> TestResult:
+    """Run the test hooks of release ``name`` in ``namespace`` (seconds ``timeout`` for all of them), applying
+    them as ``field_manager``.
 
     Raises :class:`ReleaseError` when there is no release (or it is uninstalled). A failing test does not raise:
     the result's ``failed`` holds Helm's message and the hook's ``last_run`` says ``Failed`` in the stored release.
     """
     storage = SecretStorage(client, namespace)
-    release = storage.last(name)
-    if release is None or release.status == STATUS_UNINSTALLED:
-        raise ReleaseError('release "%s" not found in namespace %s: there is no release to test; install it first'
-                           % (name, namespace))
+    release = _tested_release(storage, name, namespace)
     include, exclude = split_filter(filter_names)
     all_hooks = release.hooks
     executing, skipped = select_hooks(all_hooks, include, exclude)
     filtered = bool(include or exclude)
     if filtered:
         release.record["hooks"] = executing
-    applier = Applier(client, name, namespace)
+    applier = Applier(client, name, namespace, field_manager)
     failed = ""
     try:
         release_hooks.run_hooks(applier, storage, release, TEST_EVENT, timeout)

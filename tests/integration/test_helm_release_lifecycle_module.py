@@ -1,0 +1,72 @@
+"""helm_release's rollback/absent/atomic options and helm_test through ansible-playbook against the test Kubernetes
+API, with podinfo from the corpus (its three test Pods), and Helm (helm_python) reading what we stored."""
+import json
+import os
+import subprocess
+import uuid
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TREE = os.path.join(ROOT, ".tree")
+PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
+PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
+PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
+
+
+def run_play(tmp_path, tasks):
+    """Run ``tasks`` (list of (module, args) pairs) in one play, each ``ignore_errors``; returns their results."""
+    play_tasks = []
+    for index, (module, args) in enumerate(tasks):
+        play_tasks.append({"name": "task %d" % index, "helmkit.core.%s" % module: args, "register": "r%d" % index,
+                           "ignore_errors": True})
+    out = tmp_path / "results.json"
+    play_tasks.append({"name": "save", "copy": {"content": "{{ [%s] | to_json }}" % ", ".join(
+        "r%d" % i for i in range(len(tasks))), "dest": str(out)}})
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}]))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0",
+               ANSIBLE_PYTHON_INTERPRETER=PYTHON)
+    proc = subprocess.run([PLAYBOOK, "-i", "localhost,", "-c", "local", str(playbook)], env=env, cwd=str(tmp_path),
+                          capture_output=True, text=True, timeout=600)
+    assert out.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    return json.loads(out.read_text())
+
+
+def test_rollback_test_and_uninstall_with_kept_history(kubeapi, tmp_path):
+    import helm_python
+
+    namespace = "it-life-%s" % uuid.uuid4().hex[:6]
+    base = {"release_name": "pi", "release_namespace": namespace, "kubeconfig": kubeapi.kubeconfig,
+            "field_manager": "python", "timeout": 120}
+    present = dict(base, chart_ref=PODINFO, create_namespace=True, labels={"team": "web"})
+    results = run_play(tmp_path, [
+        ("helm_release", dict(present, values={"ui": {"message": "one"}})),
+        ("helm_release", dict(present, values={"ui": {"message": "two"}}, description="second")),
+        ("helm_release", dict(base, state="rollback")),
+        ("helm_release", dict(base, state="rollback", revision=1)),
+        ("helm_test", dict(base, logs=True, filter=["!pi-podinfo-grpc-test-x"])),
+        ("helm_test", dict(base, filter=["nothing-by-this-name"])),
+        ("helm_release", dict(base, state="absent", keep_history=True)),
+        ("helm_release", dict(base, state="absent", keep_history=True)),
+    ])
+    one, two, back, back_again, tested, none_tested, removed, removed_again = results
+    for result in results:
+        assert not result.get("failed"), result.get("msg")
+    assert two["status"]["description"] == "second"
+    assert back["changed"] is True and back["rollback_to"] == 1
+    assert back["status"]["revision"] == 3 and back["status"]["description"] == "Rollback to 1"
+    assert back["manifest"] == one["manifest"]
+    assert back_again["changed"] is False and back_again["status"]["revision"] == 3
+    assert [t["phase"] for t in tested["tests"]] == ["Succeeded"] * 3
+    assert sorted(tested["logs"]) == sorted(t["name"] for t in tested["tests"])
+    assert none_tested["tests"] == [] and none_tested["changed"] is False
+    assert removed["changed"] is True and removed["status"]["status"] == "uninstalled"
+    assert removed_again["changed"] is False
+
+    helm = helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace=namespace)
+    history = helm.history("pi")
+    assert [(r["revision"], r["status"], r["labels"].get("team")) for r in history] == [
+        (1, "superseded", "web"), (2, "superseded", "web"), (3, "uninstalled", "web")]
+    helm.rollback("pi", version=3)
+    assert [r["status"] for r in helm.history("pi")][-1] == "deployed"
