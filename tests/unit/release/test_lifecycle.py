@@ -268,3 +268,68 @@ def test_failed_upgrade_recovers_from_last_deployed(client, chart):
     assert result.recovered["deleted"] == ["Deployment/life-web"]
     assert [s for _, s, _ in history(client)] == ["superseded", "superseded", "deployed"]
     assert live(client, "Deployment", "life-web") is None
+
+
+# -- upgrade options -----------------------------------------------------------------------------------------------
+
+def test_release_labels_are_stored_on_the_secrets_merged_on_upgrade_and_system_names_refused(client, chart):
+    present(client, chart, {"greeting": "one"}, labels={"team": "web", "tier": "front"})
+    _, sec = decoded(client, 1)
+    assert sec["metadata"]["labels"]["team"] == "web" and sec["metadata"]["labels"]["tier"] == "front"
+    present(client, chart, {"greeting": "two"}, labels={"tier": "null", "env": "prod"})
+    _, sec = decoded(client, 2)
+    labels = sec["metadata"]["labels"]
+    assert labels["team"] == "web" and labels["env"] == "prod" and "tier" not in labels
+    assert {labels[k] for k in ("name", "owner", "status", "version")} == {"life", "helm", "deployed", "2"}
+    with pytest.raises(ReleaseError, match="system reserved label name 'owner'"):
+        options(labels={"owner": "me"})
+
+
+def test_reuse_reset_and_reset_then_reuse_values(client, chart):
+    from ansible_collections.helmkit.core.plugins.module_utils.release import reuse
+    present(client, chart, {"greeting": "one", "extra": True})
+    history_ = SecretStorage(client, NS).history("life")
+    _, reused = reuse.upgrade_inputs(chart, history_, {"greeting": "two"}, "reuse_values")
+    assert reused == {"greeting": "two", "extra": True}
+    chart_r, merged = reuse.upgrade_inputs(chart, history_, {"greeting": "two"}, "reset_then_reuse_values")
+    assert merged == {"greeting": "two", "extra": True} and chart_r is chart
+    chart_u, _ = reuse.upgrade_inputs(chart, history_, {}, "reuse_values")
+    assert chart_u.values == {"greeting": "one", "extra": True} and chart.values == {"greeting": "hello"}
+    assert reuse.upgrade_inputs(chart, history_, {"a": 1}, "reset_values") == (chart, {"a": 1})
+    with pytest.raises(Exception, match="reuse_values and reset_values are mutually exclusive"):
+        reuse.choose_mode(True, True, False)
+    result = present(client, chart, {}, reset_values=True)
+    assert result.release.config == {} and live(client, "ConfigMap", "life-extra") is None
+
+
+def test_take_ownership_adopts_an_unowned_object(client, chart):
+    client.request("POST", "/api/v1/namespaces/%s/configmaps" % NS,
+                   body={"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "life-config"}})
+    with pytest.raises(Exception, match="exists and cannot be imported into the current release"):
+        present(client, chart, {"greeting": "one"})
+    present(client, chart, {"greeting": "one"}, take_ownership=True)
+    adopted = live(client, "ConfigMap", "life-config")
+    assert adopted["metadata"]["annotations"]["meta.helm.sh/release-name"] == "life"
+    assert adopted["data"] == {"greeting": "one"}
+
+
+def test_cleanup_on_fail_deletes_what_the_failed_upgrade_introduced(client, chart):
+    present(client, chart, {"greeting": "one"})
+    with pytest.raises(ReleaseError, match='Upgrade "life" failed'):
+        present(client, chart, {"greeting": "one", "extra": True, "deploy": "fail"}, wait=True, timeout=1.5,
+                cleanup_on_fail=True)
+    assert live(client, "ConfigMap", "life-extra") is None and live(client, "Deployment", "life-web") is None
+    assert [s for _, s, _ in history(client)] == ["deployed", "failed"]
+
+
+def test_disable_hooks_runs_no_hook(client, chart):
+    def with_hook(chart_, values, revision, is_upgrade):
+        rendered = build(chart_, values, revision, is_upgrade)
+        rendered.hooks = [{"name": "life-pre", "kind": "ConfigMap", "path": "demo/templates/pre.yaml",
+                           "events": ["pre-install"], "last_run": {"phase": ""},
+                           "manifest": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: life-pre\n"}]
+        return rendered
+    actions.ensure_present(client, options(disable_hooks=True), chart, {}, with_hook)
+    assert live(client, "ConfigMap", "life-pre") is None
+    record, _ = decoded(client, 1)
+    assert record["hooks"][0]["last_run"] == {"phase": ""}
