@@ -1,0 +1,58 @@
+"""helm_pull, helm_show and helm_repository state=list through ansible-playbook against real chart repository
+servers: Helm's bytes, idempotence without downloads, check mode, passwords never shown, clear failures."""
+import hashlib
+import os
+import sys
+
+import helm_python
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
+from tests.integration.test_helm_template import run_play  # noqa: E402
+
+CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
+PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
+REDIS = os.path.join(CHARTS, "redis-23.1.1.tgz")
+SECRET = "Pull-s3cret-pw"
+
+
+def _sha(path):
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
+def test_pull_show_and_list(tmp_path):
+    env = {"HELM_REPOSITORY_CONFIG": str(tmp_path / "helm" / "repositories.yaml"),
+           "HELM_REPOSITORY_CACHE": str(tmp_path / "helm" / "cache")}
+    dest = str(tmp_path / "charts")
+    pull = {"chart_ref": "private/podinfo", "destination": dest}
+    with ChartRepoServer(charts=[PODINFO, REDIS], username="deploy", password=SECRET) as server:
+        results, output = run_play(tmp_path, [
+            {"helmkit.core.helm_repository": {"name": "private", "url": server.url, "username": "deploy",
+                                              "password": SECRET}},
+            {"helmkit.core.helm_pull": pull, "check_mode": True},
+            {"helmkit.core.helm_pull": pull},
+            {"helmkit.core.helm_pull": pull},
+            {"helmkit.core.helm_pull": dict(pull, chart_version="9.9.9")},
+            {"helmkit.core.helm_pull": dict(pull, verify=True)},
+            {"helmkit.core.helm_show": {"chart_ref": "private/redis", "output": "chart"}},
+            {"helmkit.core.helm_repository": {"state": "list"}},
+        ], env)
+        requests_after = list(server.requests)
+    added, checked, pulled, again, missing, verify, shown, listed = results
+    assert added["changed"], added
+    assert checked["changed"] and checked["path"] == os.path.join(dest, "podinfo-6.14.1.tgz")
+    assert pulled["changed"] and pulled["path"] == os.path.join(dest, "podinfo-6.14.1.tgz")
+    assert _sha(pulled["path"]) == _sha(PODINFO) == pulled["digest"]
+    assert again["changed"] is False and again["downloaded"] is False
+    assert missing["failed"] and 'version "9.9.9" not found in repository "private"' in missing["msg"]
+    assert verify["failed"] and "podinfo-6.14.1.tgz.prov" in verify["msg"] and "404" in verify["msg"]
+    assert shown["output"] == helm_python.show(REDIS, output_format="chart") and not shown["changed"]
+    repos = listed["repositories"]
+    assert listed["changed"] is False and [r["name"] for r in repos] == ["private"]
+    assert repos[0]["password_set"] is True and "password" not in repos[0]
+    assert SECRET not in output and SECRET not in str(results)
+    assert sum(1 for path, _auth in requests_after if path.endswith(".tgz")) == 2  # one archive download each for podinfo (check mode fills the cache) and redis
