@@ -50,7 +50,8 @@ class ListNode(Node):
     __slots__ = ("nodes",)
 
     def __init__(self, tree, pos) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
+        self.pos = pos
         self.nodes = []
 
     def __str__(self) -> str:
@@ -63,7 +64,8 @@ class TextNode(Node):
     __slots__ = ("text",)
 
     def __init__(self, tree, pos, text: str) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
+        self.pos = pos
         self.text = text
 
     def __str__(self) -> str:
@@ -76,7 +78,8 @@ class PipeNode(Node):
     __slots__ = ("line", "is_assign", "decl", "cmds")
 
     def __init__(self, tree, pos, line: int) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
+        self.pos = pos
         self.line = line
         self.is_assign = False
         self.decl = []
@@ -95,7 +98,8 @@ class ActionNode(Node):
     __slots__ = ("line", "pipe")
 
     def __init__(self, tree, pos, line: int, pipe: PipeNode) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
+        self.pos = pos
         self.line = line
         self.pipe = pipe
 
@@ -109,7 +113,8 @@ class CommandNode(Node):
     __slots__ = ("args",)
 
     def __init__(self, tree, pos) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
+        self.pos = pos
         self.args = []
 
     def __str__(self) -> str:
@@ -128,7 +133,8 @@ class IdentifierNode(Node):
     __slots__ = ("ident",)
 
     def __init__(self, tree, pos, ident: str) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
+        self.pos = pos
         self.ident = ident
 
     def __str__(self) -> str:
@@ -141,7 +147,8 @@ class VariableNode(Node):
     __slots__ = ("ident",)
 
     def __init__(self, tree, pos, name: str) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
+        self.pos = pos
         self.ident = name.split(".")
 
     def __str__(self) -> str:
@@ -172,7 +179,8 @@ class FieldNode(Node):
     __slots__ = ("ident",)
 
     def __init__(self, tree, pos, text: str) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
+        self.pos = pos
         self.ident = text[1:].split(".")
 
     def __str__(self) -> str:
@@ -185,7 +193,8 @@ class ChainNode(Node):
     __slots__ = ("node", "field")
 
     def __init__(self, tree, pos, node) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
+        self.pos = pos
         self.node = node
         self.field = []
 
@@ -211,7 +220,8 @@ class BoolNode(Node):
     __slots__ = ("true",)
 
     def __init__(self, tree, pos, true: bool) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
+        self.pos = pos
         self.true = true
 
     def __str__(self) -> str:
@@ -225,7 +235,8 @@ class NumberNode(Node):
     __slots__ = ("text", "value", "is_int", "is_float", "is_complex", "int_value", "float_value")
 
     def __init__(self, tree, pos, text: str) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
+        self.pos = pos
         self.text = text
         self.value = None
         self.is_int = self.is_float = self.is_complex = False
@@ -242,7 +253,8 @@ class StringNode(Node):
     __slots__ = ("quoted", "text")
 
     def __init__(self, tree, pos, quoted: str, text: str) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
+        self.pos = pos
         self.quoted = quoted
         self.text = text
 
@@ -265,7 +277,8 @@ class ElseNode(Node):
     __slots__ = ("line",)
 
     def __init__(self, tree, pos, line: int) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
+        self.pos = pos
         self.line = line
 
     def __str__(self) -> str:
@@ -279,7 +292,8 @@ class BranchNode(Node):
     keyword = ""
 
     def __init__(self, tree, pos, line, pipe, list_, else_list) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
+        self.pos = pos
         self.line = line
         self.pipe = pipe
         self.list = list_
@@ -319,7 +333,8 @@ class TemplateNode(Node):
     __slots__ = ("line", "name", "pipe")
 
     def __init__(self, tree, pos, line: int, name: str, pipe) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
+        self.pos = pos
         self.line = line
         self.name = name
         self.pipe = pipe
@@ -336,7 +351,8 @@ class BreakNode(Node):
     __slots__ = ("line",)
 
     def __init__(self, tree, pos, line: int) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
+        self.pos = pos
         self.line = line
 
     def __str__(self) -> str:
@@ -349,7 +365,8 @@ class ContinueNode(Node):
     __slots__ = ("line",)
 
     def __init__(self, tree, pos, line: int) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
+        self.pos = pos
         self.line = line
 
     def __str__(self) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from . import lexer as lx
 from . import nodes as nd
+from .lexer import (  # token types as module globals: the parser compares them in its hottest paths
+    ASSIGN, BLOCK, BOOL, BREAK, CHAR, CHAR_CONSTANT, COMPLEX, CONTINUE, DECLARE, DEFINE, DOT, ELSE, END, EOF,
+    ERROR, FIELD, IDENTIFIER, IF, LEFT_DELIM, LEFT_PAREN, NIL, NUMBER, PIPE, RANGE, RAW_STRING, RIGHT_DELIM,
+    RIGHT_PAREN, SPACE, STRING, TEMPLATE, TEXT, VARIABLE, WITH)
 from .errors import TemplateParseError
-
-
-_SPACE = lx.SPACE
 
 
 class _Abort(Exception):
@@ -78,7 +79,7 @@ class Parser(object):
                 token = self.token[self.peek_count]
             else:
                 token = self.token[0] = self._lex_next()
-            if token[0] != _SPACE:
+            if token[0] != SPACE:
                 return token
 
     def peek_non_space(self):
@@ -104,7 +105,7 @@ class Parser(object):
         return token
 
     def unexpected(self, token, context: str):
-        if token[0] == lx.ERROR:
+        if token[0] == ERROR:
             extra = ""
             if self.action_line != 0 and self.action_line != token.line:
                 extra = " in action started at %s:%d" % (self.name, self.action_line)
@@ -130,10 +131,10 @@ class Parser(object):
         tree = self._new_tree(self.name)
         self.tree = tree
         tree.root = nd.ListNode(tree, self.peek().pos)
-        while self.peek()[0] != lx.EOF:
-            if self.peek()[0] == lx.LEFT_DELIM:
+        while self.peek()[0] != EOF:
+            if self.peek()[0] == LEFT_DELIM:
                 delim = self.next()
-                if self.next_non_space()[0] == lx.DEFINE:
+                if self.next_non_space()[0] == DEFINE:
                     self._parse_definition()
                     self.tree = tree
                     continue
@@ -151,10 +152,10 @@ class Parser(object):
         self.vars = ["$"]
         self.range_depth = 0
         self.action_line = 0
-        name_token = self.expect_one_of(lx.STRING, lx.RAW_STRING, context)
+        name_token = self.expect_one_of(STRING, RAW_STRING, context)
         tree = self._new_tree(go_unquote(name_token.val, self))
         self.tree = tree
-        self.expect(lx.RIGHT_DELIM, context)
+        self.expect(RIGHT_DELIM, context)
         tree.root, end = self.item_list()
         if not isinstance(end, nd.EndNode):
             self.errorf("unexpected %s in %s" % (end, context))
@@ -163,7 +164,7 @@ class Parser(object):
 
     def item_list(self):
         lst = nd.ListNode(self.tree, self.peek_non_space().pos)
-        while self.peek_non_space()[0] != lx.EOF:
+        while self.peek_non_space()[0] != EOF:
             node = self.text_or_action()
             if isinstance(node, (nd.EndNode, nd.ElseNode)):
                 return lst, node
@@ -172,9 +173,9 @@ class Parser(object):
 
     def text_or_action(self):
         token = self.next_non_space()
-        if token[0] == lx.TEXT:
+        if token[0] == TEXT:
             return nd.TextNode(self.tree, token.pos, token.val)
-        if token[0] == lx.LEFT_DELIM:
+        if token[0] == LEFT_DELIM:
             saved = self.action_line
             self.action_line = token.line
             node = self.action()
@@ -185,31 +186,31 @@ class Parser(object):
     def action(self):
         token = self.next_non_space()
         typ = token[0]
-        if typ == lx.BLOCK:
+        if typ == BLOCK:
             return self.block_control()
-        if typ == lx.BREAK:
+        if typ == BREAK:
             return self.break_control(token.pos, token.line)
-        if typ == lx.CONTINUE:
+        if typ == CONTINUE:
             return self.continue_control(token.pos, token.line)
-        if typ == lx.ELSE:
+        if typ == ELSE:
             return self.else_control()
-        if typ == lx.END:
+        if typ == END:
             return self.end_control()
-        if typ == lx.IF:
+        if typ == IF:
             return self.if_control()
-        if typ == lx.RANGE:
+        if typ == RANGE:
             return self.range_control()
-        if typ == lx.TEMPLATE:
+        if typ == TEMPLATE:
             return self.template_control()
-        if typ == lx.WITH:
+        if typ == WITH:
             return self.with_control()
         self.backup()
         token = self.peek()
-        return nd.ActionNode(self.tree, token.pos, token.line, self.pipeline("command", lx.RIGHT_DELIM))
+        return nd.ActionNode(self.tree, token.pos, token.line, self.pipeline("command", RIGHT_DELIM))
 
     def break_control(self, pos: int, line: int):
         token = self.next_non_space()
-        if token[0] != lx.RIGHT_DELIM:
+        if token[0] != RIGHT_DELIM:
             self.unexpected(token, "{{break}}")
         if self.range_depth == 0:
             self.errorf("{{break}} outside {{range}}")
@@ -217,7 +218,7 @@ class Parser(object):
 
     def continue_control(self, pos: int, line: int):
         token = self.next_non_space()
-        if token[0] != lx.RIGHT_DELIM:
+        if token[0] != RIGHT_DELIM:
             self.unexpected(token, "{{continue}}")
         if self.range_depth == 0:
             self.errorf("{{continue}} outside {{range}}")
@@ -228,26 +229,26 @@ class Parser(object):
         pipe = nd.PipeNode(self.tree, token.pos, token.line)
         while True:  # decls
             v = self.peek_non_space()
-            if v[0] != lx.VARIABLE:
+            if v[0] != VARIABLE:
                 break
             self.next()
             token_after = self.peek()
             nxt = self.peek_non_space()
-            if nxt[0] == lx.ASSIGN or nxt[0] == lx.DECLARE:
-                pipe.is_assign = nxt[0] == lx.ASSIGN
+            if nxt[0] == ASSIGN or nxt[0] == DECLARE:
+                pipe.is_assign = nxt[0] == ASSIGN
                 self.next_non_space()
                 pipe.decl.append(nd.VariableNode(self.tree, v.pos, v.val))
                 self.vars.append(v.val)
-            elif nxt[0] == lx.CHAR and nxt.val == ",":
+            elif nxt[0] == CHAR and nxt.val == ",":
                 self.next_non_space()
                 pipe.decl.append(nd.VariableNode(self.tree, v.pos, v.val))
                 self.vars.append(v.val)
                 if context == "range" and len(pipe.decl) < 2:
-                    if self.peek_non_space()[0] in (lx.VARIABLE, lx.RIGHT_DELIM, lx.RIGHT_PAREN):
+                    if self.peek_non_space()[0] in (VARIABLE, RIGHT_DELIM, RIGHT_PAREN):
                         continue
                     self.errorf("range can only initialize variables")
                 self.errorf("too many declarations in %s" % context)
-            elif token_after[0] == lx.SPACE:
+            elif token_after[0] == SPACE:
                 self.backup3(v, token_after)
             else:
                 self.backup2(v)
@@ -273,7 +274,7 @@ class Parser(object):
 
     def parse_control(self, context: str):
         mark = len(self.vars)
-        pipe = self.pipeline(context, lx.RIGHT_DELIM)
+        pipe = self.pipeline(context, RIGHT_DELIM)
         if context == "range":
             self.range_depth += 1
         lst, nxt = self.item_list()
@@ -281,11 +282,11 @@ class Parser(object):
             self.range_depth -= 1
         else_list = None
         if isinstance(nxt, nd.ElseNode):
-            if context == "if" and self.peek()[0] == lx.IF:
+            if context == "if" and self.peek()[0] == IF:
                 self.next()
                 else_list = nd.ListNode(self.tree, nxt.pos)
                 else_list.nodes.append(self.if_control())
-            elif context == "with" and self.peek()[0] == lx.WITH:
+            elif context == "with" and self.peek()[0] == WITH:
                 self.next()
                 else_list = nd.ListNode(self.tree, nxt.pos)
                 else_list.nodes.append(self.with_control())
@@ -306,20 +307,20 @@ class Parser(object):
         return nd.WithNode(self.tree, *self.parse_control("with"))
 
     def end_control(self):
-        return nd.EndNode(self.tree, self.expect(lx.RIGHT_DELIM, "end").pos)
+        return nd.EndNode(self.tree, self.expect(RIGHT_DELIM, "end").pos)
 
     def else_control(self):
         peek = self.peek_non_space()
-        if peek[0] == lx.IF or peek[0] == lx.WITH:
+        if peek[0] == IF or peek[0] == WITH:
             return nd.ElseNode(self.tree, peek.pos, peek.line)
-        token = self.expect(lx.RIGHT_DELIM, "else")
+        token = self.expect(RIGHT_DELIM, "else")
         return nd.ElseNode(self.tree, token.pos, token.line)
 
     def block_control(self):
         context = "block clause"
         token = self.next_non_space()
         name = self.parse_template_name(token, context)
-        pipe = self.pipeline(context, lx.RIGHT_DELIM)
+        pipe = self.pipeline(context, RIGHT_DELIM)
         outer = self.tree
         saved = (self.vars, self.range_depth, self.action_line)
         self.vars = ["$"]
@@ -340,13 +341,13 @@ class Parser(object):
         token = self.next_non_space()
         name = self.parse_template_name(token, context)
         pipe = None
-        if self.next_non_space()[0] != lx.RIGHT_DELIM:
+        if self.next_non_space()[0] != RIGHT_DELIM:
             self.backup()
-            pipe = self.pipeline(context, lx.RIGHT_DELIM)
+            pipe = self.pipeline(context, RIGHT_DELIM)
         return nd.TemplateNode(self.tree, token.pos, token.line, name, pipe)
 
     def parse_template_name(self, token, context: str) -> str:
-        if token[0] == lx.STRING or token[0] == lx.RAW_STRING:
+        if token[0] == STRING or token[0] == RAW_STRING:
             return go_unquote(token.val, self)
         self.unexpected(token, context)
 
@@ -359,11 +360,11 @@ class Parser(object):
                 cmd.args.append(operand)
             token = self.next()
             typ = token[0]
-            if typ == lx.SPACE:
+            if typ == SPACE:
                 continue
-            if typ == lx.RIGHT_DELIM or typ == lx.RIGHT_PAREN:
+            if typ == RIGHT_DELIM or typ == RIGHT_PAREN:
                 self.backup()
-            elif typ == lx.PIPE:
+            elif typ == PIPE:
                 pass
             else:
                 self.unexpected(token, "operand")
@@ -376,9 +377,9 @@ class Parser(object):
         node = self.term()
         if node is None:
             return None
-        if self.peek()[0] == lx.FIELD:
+        if self.peek()[0] == FIELD:
             chain = nd.ChainNode(self.tree, self.peek().pos, node)
-            while self.peek()[0] == lx.FIELD:
+            while self.peek()[0] == FIELD:
                 chain.add(self.next().val)
             if isinstance(node, nd.FieldNode):
                 node = nd.FieldNode(self.tree, chain.pos, str(chain))
@@ -393,25 +394,25 @@ class Parser(object):
     def term(self):
         token = self.next_non_space()
         typ = token[0]
-        if typ == lx.IDENTIFIER:
+        if typ == IDENTIFIER:
             if not self.has_function(token.val):
                 self.errorf("function %s not defined" % _q(token.val))
             return nd.IdentifierNode(self.tree, token.pos, token.val)
-        elif typ == lx.DOT:
+        elif typ == DOT:
             return nd.DotNode(self.tree, token.pos)
-        elif typ == lx.NIL:
+        elif typ == NIL:
             return nd.NilNode(self.tree, token.pos)
-        elif typ == lx.VARIABLE:
+        elif typ == VARIABLE:
             return self.use_var(token.pos, token.val)
-        elif typ == lx.FIELD:
+        elif typ == FIELD:
             return nd.FieldNode(self.tree, token.pos, token.val)
-        elif typ == lx.BOOL:
+        elif typ == BOOL:
             return nd.BoolNode(self.tree, token.pos, token.val == "true")
-        elif typ in (lx.CHAR_CONSTANT, lx.COMPLEX, lx.NUMBER):
+        elif typ in (CHAR_CONSTANT, COMPLEX, NUMBER):
             return self.new_number(token)
-        elif typ == lx.LEFT_PAREN:
-            return self.pipeline("parenthesized pipeline", lx.RIGHT_PAREN)
-        elif typ == lx.STRING or typ == lx.RAW_STRING:
+        elif typ == LEFT_PAREN:
+            return self.pipeline("parenthesized pipeline", RIGHT_PAREN)
+        elif typ == STRING or typ == RAW_STRING:
             return nd.StringNode(self.tree, token.pos, token.val, go_unquote(token.val, self))
         self.backup()
         return None
@@ -425,7 +426,7 @@ class Parser(object):
     def new_number(self, token):
         node = nd.NumberNode(self.tree, token.pos, token.val)
         text = token.val
-        if token[0] == lx.CHAR_CONSTANT:
+        if token[0] == CHAR_CONSTANT:
             value, tail = _unquote_char(text[1:], "'", self)
             if tail != "'":
                 self.errorf("malformed character constant: %s" % text)
@@ -436,7 +437,7 @@ class Parser(object):
             node.float_value = float(value)
             node.value = value
             return node
-        if token[0] == lx.COMPLEX:
+        if token[0] == COMPLEX:
             value = _parse_complex(text)
             if value is None:
                 self.errorf("strconv.ParseComplex: parsing %s: invalid syntax" % _q(text))
@@ -508,8 +509,8 @@ def _parse_complex(text: str):
     return None
 
 
-_OPERAND_START = frozenset([lx.BOOL, lx.CHAR_CONSTANT, lx.COMPLEX, lx.DOT, lx.FIELD, lx.IDENTIFIER, lx.NUMBER,
-                            lx.NIL, lx.RAW_STRING, lx.STRING, lx.VARIABLE, lx.LEFT_PAREN])
+_OPERAND_START = frozenset([BOOL, CHAR_CONSTANT, COMPLEX, DOT, FIELD, IDENTIFIER, NUMBER,
+                            NIL, RAW_STRING, STRING, VARIABLE, LEFT_PAREN])
 
 
 def _q(s: str) -> str:
