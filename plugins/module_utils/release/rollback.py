@@ -24,8 +24,9 @@ from ..kube.objects import identity, keeps_resource, parse_manifest
 from . import hooks as release_hooks
 from .record import (STATUS_DEPLOYED, STATUS_FAILED, STATUS_PENDING_ROLLBACK, STATUS_SUPERSEDED, Release,
                      info_record)
-from .storage import SecretStorage
 from .codec import go_time
+from .lock import ReleaseLock
+from .storage import SecretStorage
 
 
 def release_objects(applier, release: Release) -> list:
@@ -112,7 +113,7 @@ def rollback(client, options, revision: int = 0, cleanup_on_fail: bool = None) -
     ``force_conflicts``, ``dry_run``, ``disable_hooks`` and ``cleanup_on_fail`` are read when present). With an
     explicit ``revision`` whose chart, values and manifest the deployed last revision already has, nothing is written.
     Raises :class:`ReleaseError` when there is no such release or revision, or when the rollback fails (the failed
-    revision is stored first).
+    revision is stored first). Writes happen under the release's lock (``release/lock.py``).
     """
     storage = SecretStorage(client, options.namespace)
     applier = Applier(client, options.name, options.namespace, options.field_manager, options.force_conflicts,
@@ -130,10 +131,16 @@ def rollback(client, options, revision: int = 0, cleanup_on_fail: bool = None) -
         return RollbackResult(True, "rollback", release, target)
     if cleanup_on_fail is None:
         cleanup_on_fail = getattr(options, "cleanup_on_fail", False)
-    removed = storage.prune(history, options.max_history)
-    history = [rel for rel in history if rel not in removed]
-    storage.create(release)
-    _perform(applier, storage, options, history, current, release, bool(cleanup_on_fail))
+    with ReleaseLock(client, options.namespace, options.name, "rollback to revision %d" % target.version,
+                     options.timeout, getattr(options, "wait_for_lock", 0)):
+        history = storage.history(options.name)  # as it is now that this run holds the lock
+        target = target_revision(history, target.version)
+        current = history[-1]
+        release = rollback_record(current, target)
+        removed = storage.prune(history, options.max_history)
+        history = [rel for rel in history if rel not in removed]
+        storage.create(release)
+        _perform(applier, storage, options, history, current, release, bool(cleanup_on_fail))
     return RollbackResult(True, "rollback", release, target, storage.writes)
 
 

@@ -8,7 +8,8 @@ then, without ``keep_history``, a DELETE of every revision's Secret.
 
 An already uninstalled release whose history was kept is purged when ``keep_history`` is false (Helm does the same),
 and left alone (no change) when it is true. Hook failures leave the release ``failed`` with Helm's
-``uninstallation failed: <error>`` description, so ``helm`` and the next run see what happened.
+``uninstallation failed: <error>`` description, so ``helm`` and the next run see what happened. Writes happen under
+the release's lock (``release/lock.py``).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ..kube.objects import describe, keeps_resource
 from . import hooks as release_hooks
 from .record import STATUS_FAILED, STATUS_UNINSTALLED, STATUS_UNINSTALLING
 from .rollback import release_objects
+from .lock import ReleaseLock
 from .storage import SecretStorage
 
 #: ``cascade`` values (``helm uninstall --cascade``) and the DeleteOptions propagation policy each sends.
@@ -104,6 +106,23 @@ def uninstall(client, options, keep_history: bool = False, cascade: str = "backg
     kept = [_name(obj) for obj in objects if keeps_resource(obj)]
     if options.dry_run:
         return UninstallResult(True, "uninstall", last, kept)
+    with ReleaseLock(client, options.namespace, options.name, "uninstall of revision %d" % last.version,
+                     options.timeout, getattr(options, "wait_for_lock", 0)):
+        history = storage.history(options.name)  # as it is now that this run holds the lock
+        if not history:
+            return UninstallResult(False, "none")
+        if history[-1].status == STATUS_UNINSTALLED:
+            if not keep_history:
+                _purge(storage, history)
+            return UninstallResult(not keep_history, "purge" if not keep_history else "none", history[-1],
+                                   writes=storage.writes)
+        return _uninstall(applier, storage, options, history, keep_history, policy)
+
+
+def _uninstall(applier, storage, options, history, keep_history, policy) -> UninstallResult:
+    last = history[-1]
+    objects = release_objects(applier, last)
+    kept = [_name(obj) for obj in objects if keeps_resource(obj)]
     disabled = getattr(options, "disable_hooks", False)
     last.set_status(STATUS_UNINSTALLING, "Deletion in progress (or silently failed)")
     storage.update(last)
