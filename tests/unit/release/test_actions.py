@@ -348,8 +348,9 @@ def test_wait_timeout_names_the_objects_not_ready(client, chart):
     with pytest.raises(ReleaseError) as info:
         actions.ensure_present(client, options(wait=True, timeout=1), chart, {}, make_render(build))
     assert str(info.value) == (
-        'Release "demo" failed: timed out after 1s waiting for resources to be ready: StatefulSet "db" in '
-        'namespace "%s" (0 of 1 replicas ready). Raise timeout, or check the objects with kubectl describe.' % NS)
+        'Release "demo" failed: timed out after 1s waiting for 1 resource(s) to be ready: StatefulSet "db" in '
+        'namespace "%s": Ready: 0/1; see: kubectl describe statefulset.apps/db -n %s. Raise timeout if they only '
+        'need longer.' % (NS, NS))
 
 
 CRD = """apiVersion: apiextensions.k8s.io/v1
