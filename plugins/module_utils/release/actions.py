@@ -25,6 +25,7 @@ from ..errors import HelmkitError, KubeError, ReleaseError
 from ..kube import wait as kube_wait
 from ..kube.apply import Applier
 from ..kube.objects import identity, keeps_resource, parse_manifest
+from ..kube.parallel import apply_in_kind_batches
 from . import hooks as release_hooks
 from .lock import ReleaseLock, parse_time
 from .record import (PENDING_STATUSES, STATUS_DEPLOYED, STATUS_FAILED, STATUS_PENDING_INSTALL,
@@ -273,15 +274,18 @@ def _upgrade_config(values: dict, last: Release, options: ReleaseOptions) -> dic
 
 
 def _apply_all(applier: Applier, objects: list, manifest: str = "") -> None:
-    """Apply ``objects`` in order; an API rejection names the template the object came from (``# Source:``)."""
-    for obj in objects:
+    """Apply ``objects`` as Helm's batchPerform does: consecutive objects of one kind concurrently (bounded pool),
+    kinds in install order (``kube/parallel.py``); an API rejection names the template the object came from
+    (``# Source:``), the first failing object in order being reported."""
+    def apply_one(obj):
         try:
-            applier.apply(obj)
+            return applier.apply(obj)
         except KubeError as exc:
             source = template_source(manifest, obj)
             if not source:
                 raise
             raise KubeError("%s (the object comes from template %s)" % (exc, source)) from None
+    apply_in_kind_batches(apply_one, objects)
 
 
 _SOURCE = re.compile(r"^# Source: (.+)$", re.M)
