@@ -25,8 +25,9 @@ NS = "rel-kill"
 TEMPLATES = {
     "a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-a\ndata:\n"
               "  v: {{ .Values.v | default \"1\" | quote }}\n",
-    "b.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-b\ndata:\n"
-              "  v: {{ .Values.v | default \"1\" | quote }}\n",
+    # another kind, applied after ConfigMaps in Helm's install order (objects of one kind may be applied together)
+    "b.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-b\n  annotations:\n"
+              "    v: {{ .Values.v | default \"1\" | quote }}\nspec:\n  ports: [{port: 80}]\n",
 }
 
 # The upgrade run that gets killed. Slowness at the phase under test comes from wrapping library functions here,
@@ -76,6 +77,9 @@ def _status(client, name, version):
 
 
 def _live(client, name, suffix):
+    if suffix == "b":
+        service = client.request("GET", "/api/v1/namespaces/%s/services/%s-b" % (NS, name))
+        return service["metadata"]["annotations"]["v"]
     return client.request("GET", "/api/v1/namespaces/%s/configmaps/%s-%s" % (NS, name, suffix))["data"]["v"]
 
 

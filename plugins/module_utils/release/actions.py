@@ -27,7 +27,7 @@ from ..kube.apply import Applier
 from ..kube.objects import identity, keeps_resource, parse_manifest
 from ..kube.parallel import apply_in_kind_batches
 from . import hooks as release_hooks
-from .lock import ReleaseLock, parse_time
+from .lock import ReleaseLock, current_holder, parse_time
 from .record import (PENDING_STATUSES, STATUS_DEPLOYED, STATUS_FAILED, STATUS_PENDING_INSTALL,
                      STATUS_PENDING_UPGRADE, STATUS_SUPERSEDED, STATUS_UNINSTALLED, STATUS_UNINSTALLING, Release,
                      chart_record, hook_record, sorted_map)
@@ -190,8 +190,9 @@ def ensure_present(client, options: ReleaseOptions, chart, values: dict, render)
                       options.dry_run)
     history = storage.history(options.name)
     last = history[-1] if history else None
-    if last is not None and last.status in PENDING_STATUSES and (options.dry_run or not _stale(options, last)):
-        raise _pending_error(options, last)  # refused before any write
+    if last is not None and last.status in PENDING_STATUSES and (options.dry_run or not _stale(options, last)) \
+            and (options.dry_run or current_holder(client, options.namespace, options.name) is None):
+        raise _pending_error(options, last)  # refused before any write (a live holder: wait for it, or say who)
     checked = False
     if last is not None and last.status not in PENDING_STATUSES and last.status != STATUS_UNINSTALLED:
         if is_unchanged(applier, last, chart, _upgrade_config(values or {}, last, options), render):
