@@ -93,6 +93,16 @@ options:
     description: Revisions to keep in the release history; V(0) keeps them all.
     type: int
     default: 10
+  wait_for_lock:
+    description:
+      - How long to wait when another run is installing or upgrading the same release. Seconds or a Go duration
+        (V(2m)). With V(0), the task fails at once with C(another operation (upgrade of revision N) is in
+        progress).
+      - The lock is a C(coordination.k8s.io/v1) Lease named C(helmkit.release.<release_name>) in the release
+        namespace, held for the operation only; the helm CLI ignores it. A lock left by a killed run expires after
+        O(timeout) plus a minute, or at once when its process on the same host is gone.
+    type: raw
+    default: 0
 extends_documentation_fragment:
   - helmkit.core.kube_auth
   - helmkit.core.release_input
@@ -288,7 +298,8 @@ def _action(module):
         params["release_name"], params["release_namespace"], create_namespace=params["create_namespace"],
         field_manager=params["field_manager"], force_conflicts=params["force_conflicts"], wait=params["wait"],
         timeout=present.parse_timeout(params["timeout"]), max_history=params["max_history"],
-        dry_run=module.check_mode, **lifecycle.options_kwargs(params))
+        dry_run=module.check_mode, wait_for_lock=present.parse_timeout(params["wait_for_lock"], "wait_for_lock"),
+        **lifecycle.options_kwargs(params))
     if params["state"] == "present":
         chart = inputs.resolve_chart(params["chart_ref"], params["chart_version"], params["chart_repo_url"])
         values = present.collect_values(params)
@@ -325,6 +336,7 @@ def main():
         wait=dict(type="bool", default=False),
         timeout=dict(type="raw", default=300),
         max_history=dict(type="int", default=10),
+        wait_for_lock=dict(type="raw", default=0),
     )
     argument_spec.update(KUBE_AUTH_ARG_SPEC)
     argument_spec.update(RELEASE_INPUT_ARG_SPEC)
