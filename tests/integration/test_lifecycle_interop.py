@@ -181,3 +181,31 @@ def test_skip_crds_leaves_the_custom_resource_unknown(kubeapi, client, tmp_path)
     _ours(client, "sk", namespace, str(root), {}, crds="skip")
     with pytest.raises(HelmkitError):
         client.request("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.%s" % group)
+
+
+def test_our_rollback_record_matches_helms(kubeapi, client):
+    """Helm rolls back to revision 1, then we roll back to revision 1 again: the two records differ only in
+    version and timestamps, and in the Secret labels only by version and the time stamp."""
+    namespace = _namespace(client, "ix-g")
+    helm = _helm(kubeapi, namespace)
+    helm.install(PODINFO, "pi", {"ui": {"message": "one"}}, namespace=namespace, labels={"team": "web"})
+    helm.upgrade(PODINFO, "pi", {"ui": {"message": "two"}}, namespace=namespace)
+    helm.rollback("pi", version=1)
+    storage = SecretStorage(client, namespace)
+    theirs = storage.get("pi", 3)
+    helm.upgrade(PODINFO, "pi", {"ui": {"message": "three"}}, namespace=namespace)
+    ours = rollback.rollback(client, actions.ReleaseOptions("pi", namespace, field_manager="python", timeout=60),
+                             revision=1).release
+    ours = storage.get("pi", ours.version)
+
+    def comparable(release):
+        record = dict(release.record)
+        info = dict(record.pop("info"))
+        for key in ("first_deployed", "last_deployed"):
+            info.pop(key)
+        record.pop("version")
+        return record, info, list(release.record), list(release.record["info"])
+    assert comparable(ours) == comparable(theirs)
+    assert {k: v for k, v in ours.labels.items() if k != "modifiedAt"} == \
+        {k: v for k, v in theirs.labels.items() if k != "modifiedAt"}
+    assert [r["status"] for r in helm.history("pi")] == ["superseded"] * 4 + ["deployed"]

@@ -333,3 +333,56 @@ def test_disable_hooks_runs_no_hook(client, chart):
     assert live(client, "ConfigMap", "life-pre") is None
     record, _ = decoded(client, 1)
     assert record["hooks"][0]["last_run"] == {"phase": ""}
+
+
+def test_rollback_runs_pre_and_post_rollback_hooks_of_the_target(client, chart):
+    def with_hooks(chart_, values, revision, is_upgrade):
+        rendered = build(chart_, values, revision, is_upgrade)
+        rendered.hooks = [
+            {"name": "life-post-rb", "kind": "ConfigMap", "path": "demo/templates/post.yaml",
+             "events": ["post-rollback"], "last_run": {"phase": ""},
+             "manifest": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: life-post-rb\n"},
+            {"name": "life-pre-rb", "kind": "ConfigMap", "path": "demo/templates/pre.yaml",
+             "events": ["pre-rollback"], "last_run": {"phase": ""},
+             "manifest": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: life-pre-rb\n"}]
+        return rendered
+    actions.ensure_present(client, options(), chart, {"greeting": "one"}, with_hooks)
+    actions.ensure_present(client, options(), chart, {"greeting": "two"}, build)
+    client.request("DELETE", "/_kubeapi/requests")
+    rollback.rollback(client, options(), revision=1)
+    order = [(r["method"], r["path"].rsplit("/", 2)[-2:]) for r in client.request("GET", "/_kubeapi/requests")[
+        "requests"] if r["method"] in ("POST", "PUT", "PATCH", "DELETE") and "/leases" not in r["path"]]
+    assert order == [
+        ("POST", ["life-ns", "secrets"]),
+        ("DELETE", ["configmaps", "life-pre-rb"]), ("PUT", ["secrets", "sh.helm.release.v1.life.v3"]),
+        ("PATCH", ["configmaps", "life-pre-rb"]), ("PUT", ["secrets", "sh.helm.release.v1.life.v3"]),
+        ("PATCH", ["configmaps", "life-config"]),
+        ("DELETE", ["configmaps", "life-post-rb"]), ("PUT", ["secrets", "sh.helm.release.v1.life.v3"]),
+        ("PATCH", ["configmaps", "life-post-rb"]), ("PUT", ["secrets", "sh.helm.release.v1.life.v3"]),
+        ("PUT", ["secrets", "sh.helm.release.v1.life.v2"]), ("PUT", ["secrets", "sh.helm.release.v1.life.v3"]),
+    ]
+    record, _ = decoded(client, 3)
+    assert {h["name"]: h["last_run"]["phase"] for h in record["hooks"]} == \
+        {"life-pre-rb": "Succeeded", "life-post-rb": "Succeeded"}
+    assert [h["delete_policies"] for h in record["hooks"]] == [["before-hook-creation"]] * 2
+
+
+def test_stale_pending_upgrade_is_recovered_and_reported(client, chart):
+    present(client, chart, {"greeting": "one"})
+    present(client, chart, {"greeting": "two"})
+    storage = SecretStorage(client, NS)
+    first = storage.get("life", 1)  # an interrupted upgrade leaves the previous revision deployed
+    first.set_status("deployed")
+    storage.update(first)
+    last = storage.last("life")
+    last.record["info"]["last_deployed"] = "2026-01-01T00:00:00Z"
+    last.set_status("pending-upgrade", "Preparing upgrade")
+    storage.update(last)
+    with pytest.raises(ReleaseError, match="another operation"):
+        recovery.ensure_present_recovering(client, options(timeout=10 ** 9), chart, {"greeting": "three"}, build)
+    result = recovery.ensure_present_recovering(client, options(), chart, {"greeting": "three"}, build)
+    assert result.recovered["status"] == "pending-upgrade" and result.recovered["revision"] == 2
+    assert result.recovered["action"] == "upgrade from revision 1"
+    assert [s for _, s, _ in history(client)] == ["superseded", "superseded", "deployed"]
+    assert "interrupted" in history(client)[1][2], "the interrupted revision says what happened to it"
+    assert live(client, "ConfigMap", "life-config")["data"] == {"greeting": "three"}
