@@ -55,4 +55,30 @@ def test_pull_show_and_list(tmp_path):
     assert listed["changed"] is False and [r["name"] for r in repos] == ["private"]
     assert repos[0]["password_set"] is True and "password" not in repos[0]
     assert SECRET not in output and SECRET not in str(results)
-    assert sum(1 for path, _auth in requests_after if path.endswith(".tgz")) == 2  # one archive download each for podinfo (check mode fills the cache) and redis
+    # one archive download each: podinfo (check mode fills the cache) and redis
+    assert sum(1 for path, _auth in requests_after if path.endswith(".tgz")) == 2
+
+
+def test_pull_oci_like_helm(tmp_path, monkeypatch):
+    import pytest
+    from tests.helpers.registry import REGISTRY_BIN, RegistryServer
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.pull import pull_chart
+    if REGISTRY_BIN is None:
+        pytest.skip("the docker-registry binary (CNCF distribution) is not installed")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("HELM_CONFIG_HOME", str(tmp_path / "helmconfig"))
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
+    monkeypatch.delenv("HELM_REGISTRY_CONFIG", raising=False)
+    with RegistryServer() as reg:
+        helm_python.push(PODINFO, "oci://%s/charts" % reg.host, plain_http=True)
+        ref = "oci://%s/charts/podinfo" % reg.host
+        helms = tmp_path / "helm"
+        helms.mkdir()
+        helm_python.pull(ref, version="6.14.1", destination=str(helms), plain_http=True)
+        cache = str(tmp_path / "cache")
+        ours = pull_chart(ref, str(tmp_path / "ours"), version="^6", plain_http=True, repository_cache=cache)
+        again = pull_chart(ref, str(tmp_path / "ours"), version="^6", plain_http=True, repository_cache=cache)
+    assert ours["changed"] and ours["path"].endswith("podinfo-6.14.1.tgz")
+    with open(ours["path"], "rb") as a, open(str(helms / "podinfo-6.14.1.tgz"), "rb") as b:
+        assert a.read() == b.read()
+    assert not again["changed"] and not again["downloaded"]

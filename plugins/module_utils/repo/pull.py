@@ -203,8 +203,10 @@ def pull_chart(chart_ref, destination, version=None, repo_url=None, untar=False,
         raise RepositoryError("%s is a chart directory, not an archive; helm_pull copies archives (use "
                               "helmkit.core.helm_package or copy the directory)" % fetched.path)
     data = _read(fetched.path)
-    url = located.url if located is not None else (chart_ref if chart_ref.startswith(("http://", "https://"))
-                                                    else "")
+    if located is not None:
+        url = located.url
+    else:
+        url = chart_ref if chart_ref.startswith(("http://", "https://")) else ""
     provenance = None
     if verify:
         options = located.options if located is not None else _http_options(None, *credentials)
