@@ -42,3 +42,16 @@ def apply_in_kind_batches(apply, objects: list, workers: int = DEFAULT_WORKERS) 
             for future in futures:
                 results.append(future.result())
     return results
+
+
+def map_bounded(function, items: list, workers: int = DEFAULT_WORKERS) -> list:
+    """``[function(item) for item in items]`` with at most ``workers`` calls in flight (for independent reads such
+    as GETs). Results in ``items`` order; the exception of the first item (in order) that raised is re-raised after
+    all calls finished."""
+    if workers <= 1 or len(items) <= 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(workers, len(items)), thread_name_prefix="helmkit-read") as pool:
+        futures = [pool.submit(function, item) for item in items]
+        for future in futures:
+            future.exception()
+        return [future.result() for future in futures]

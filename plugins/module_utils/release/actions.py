@@ -25,7 +25,7 @@ from ..errors import HelmkitError, KubeError, ReleaseError
 from ..kube import wait as kube_wait
 from ..kube.apply import Applier
 from ..kube.objects import identity, keeps_resource, parse_manifest
-from ..kube.parallel import apply_in_kind_batches
+from ..kube.parallel import apply_in_kind_batches, map_bounded
 from . import hooks as release_hooks
 from .lock import ReleaseLock, current_holder, parse_time
 from .record import (PENDING_STATUSES, STATUS_DEPLOYED, STATUS_FAILED, STATUS_PENDING_INSTALL,
@@ -134,7 +134,13 @@ def _same_values(left: dict, right: dict) -> bool:
 
 
 def _all_live(applier: Applier, objects: list) -> bool:
-    return all(applier.get(obj) is not None for obj in objects)
+    return all(map_bounded(lambda obj: applier.get(obj) is not None, objects))
+
+
+def _check_adoptable(applier: Applier, objects: list, action: str) -> None:
+    """``Applier.check_adoptable`` with the GETs in parallel (bounded); the first refused object in order is
+    reported."""
+    map_bounded(lambda obj: applier.check_adoptable([obj], action), objects)
 
 
 def _chart_id(chart) -> tuple:
@@ -330,7 +336,7 @@ def _install(applier, storage, options, chart, config, render, history) -> Actio
         applier.client.invalidate_mappings()
     objects = _objects(applier, rendered.manifest, "manifest")
     if not options.take_ownership:
-        applier.check_adoptable(objects, "install")
+        _check_adoptable(applier, objects, "install")
     release = _new_release(options, rendered, config, version, STATUS_PENDING_INSTALL, "Initial install underway",
                            labels=release_labels(None, options.labels))
     if options.dry_run:
@@ -374,7 +380,7 @@ def _upgrade(applier, storage, options, chart, config, render, history, checked=
     old_ids = {identity(obj) for obj in old_objects}
     introduced = [obj for obj in objects if identity(obj) not in old_ids]
     if not options.take_ownership:
-        applier.check_adoptable(introduced, "upgrade")
+        _check_adoptable(applier, introduced, "upgrade")
     release = _new_release(options, rendered, config, version, STATUS_PENDING_UPGRADE, "Preparing upgrade",
                            first_deployed=current.info.get("first_deployed"),
                            labels=release_labels(last.labels, options.labels))

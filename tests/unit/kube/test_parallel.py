@@ -49,3 +49,14 @@ def test_one_worker_is_sequential():
     order = []
     parallel.apply_in_kind_batches(lambda o: order.append(o["metadata"]["name"]), objs("A", "A", "B"), workers=1)
     assert order == ["A-0", "A-1", "B-2"]
+
+
+def test_map_bounded_keeps_order_and_raises_the_first_failure_in_order():
+    assert parallel.map_bounded(lambda x: x * 2, [1, 2, 3], workers=3) == [2, 4, 6]
+
+    def check(x):
+        if x in (2, 3):
+            raise KeyError(x)
+        return x
+    with pytest.raises(KeyError, match="2"):
+        parallel.map_bounded(check, [1, 2, 3, 4], workers=4)
