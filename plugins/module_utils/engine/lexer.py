@@ -280,6 +280,7 @@ _FAST = re.compile(
     + r"|(?P<num>0|[1-9][0-9]*)(?=[ \t\r\n|)(,]|\}\}|\Z)"
     + r"|(?P<one>[|()=]|:=)")
 _ONE = {"|": PIPE, "(": LEFT_PAREN, ")": RIGHT_PAREN, "=": ASSIGN, ":=": DECLARE}
+_GROUP_TYPE = {4: VARIABLE, 6: STRING, 7: NUMBER}  # by group number: sp=1 rd=2 fld=3 var=4 id=5 str=6 num=7 one=8
 
 
 def _lex_action_fast(lx: Lexer):
@@ -296,37 +297,32 @@ def _lex_action_fast(lx: Lexer):
         m = match(text, pos)
         if m is None:
             break
-        kind = m.lastgroup
+        kind = m.lastindex  # the group numbers of _FAST, most frequent first below
         end = m.end()
         val = m.group()
-        if kind == "sp":
+        if kind == 1:  # spaces
             if text.startswith("-}}", end):
                 break  # a right trim marker: lex_space and at_right_delim handle it
             append(_tuple_new(Item, (SPACE, pos, val, line)))
-            line += val.count("\n")
-        elif kind == "id":
+            if "\n" in val:
+                line += val.count("\n")
+        elif kind == 3:  # field or dot
+            if end == len(text) and len(val) == 1:
+                break  # a lone "." at the end of input lexes as a number in Go
+            append(_tuple_new(Item, (FIELD if len(val) > 1 else DOT, pos, val, line)))
+        elif kind == 5:  # identifier, keyword or bool
             typ = KEYWORDS.get(val)
             if typ is None:
                 typ = BOOL if val == "true" or val == "false" else IDENTIFIER
             append(_tuple_new(Item, (typ, pos, val, line)))
-        elif kind == "fld":
-            if end == len(text) and len(val) == 1:
-                break  # a lone "." at the end of input lexes as a number in Go
-            append(_tuple_new(Item, (FIELD if len(val) > 1 else DOT, pos, val, line)))
-        elif kind == "var":
-            append(_tuple_new(Item, (VARIABLE, pos, val, line)))
-        elif kind == "str":
-            append(_tuple_new(Item, (STRING, pos, val, line)))
-        elif kind == "num":
-            append(_tuple_new(Item, (NUMBER, pos, val, line)))
-        elif kind == "rd":
+        elif kind == 2:  # "}}"
             if lx.paren_depth != 0:
                 break
             append(_tuple_new(Item, (RIGHT_DELIM, pos, val, line)))
             pos = end
             state = lex_text
             break
-        else:
+        elif kind == 8:  # | ( ) = :=
             typ = _ONE[val]
             if typ == LEFT_PAREN:
                 lx.paren_depth += 1
@@ -335,6 +331,8 @@ def _lex_action_fast(lx: Lexer):
                     break
                 lx.paren_depth -= 1
             append(_tuple_new(Item, (typ, pos, val, line)))
+        else:  # variable, string, number
+            append(_tuple_new(Item, (_GROUP_TYPE[kind], pos, val, line)))
         pos = end
     lx.pos = lx.start = pos
     lx.line = lx.start_line = line

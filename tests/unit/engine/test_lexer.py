@@ -109,3 +109,8 @@ def test_fast_path_matches_state_functions(text, monkeypatch):
     monkeypatch.setattr(lx, "lex_inside_action", lx._lex_inside_action_step)
     slow = [tuple(item) for item in lx.lex("t", text)]
     assert fast == slow
+
+
+def test_fast_path_group_numbers_are_the_ones_the_loop_dispatches_on():
+    order = ("sp", "rd", "fld", "var", "id", "str", "num", "one")
+    assert [lx._FAST.groupindex[name] for name in order] == list(range(1, 9))
