@@ -21,10 +21,9 @@ description:
     M(helmkit.core.helm_release) instead.
 options:
   name:
-    description:
-      - Name of the repository, the C(NAME) in C(NAME/CHART) references. Required unless O(state=list).
-      - With O(state=list), only this repository is returned (an empty list when it is not configured).
+    description: Name of the repository, the C(NAME) in C(NAME/CHART) references.
     type: str
+    required: true
     aliases: [repo_name]
   url:
     description:
@@ -32,12 +31,9 @@ options:
     type: str
     aliases: [repo_url]
   state:
-    description:
-      - V(present) adds or updates the repository; V(absent) removes it and its cached index.
-      - V(list) changes nothing and returns the configured repositories in RV(repositories), passwords
-        redacted (like C(helm repo list)).
+    description: V(present) adds or updates the repository; V(absent) removes it and its cached index.
     type: str
-    choices: [present, absent, list]
+    choices: [present, absent]
     default: present
   force_update:
     description:
@@ -100,11 +96,6 @@ EXAMPLES = r"""
     url: https://charts.example.com/v2
     force_update: true
 
-- name: Which repositories are configured? (helm repo list)
-  helmkit.core.helm_repository:
-    state: list
-  register: configured
-
 - name: Remove a repository
   helmkit.core.helm_repository:
     name: podinfo
@@ -138,12 +129,6 @@ index_updated:
   description: Whether the cached index was downloaded by this task.
   returned: always
   type: bool
-repositories:
-  description: With O(state=list), the configured repositories in file order, each like RV(repository) (the
-    password replaced by C(password_set)).
-  returned: when state is list
-  type: list
-  elements: dict
 charts:
   description: Names of the charts in the repository's index, when the index was downloaded.
   returned: when index_updated
@@ -236,24 +221,12 @@ def _absent(module, paths, repo_file, existing, result):
     _remove_cache(paths.repository_cache, existing.name)
 
 
-def _list(p):
-    """state=list: the configured repositories without passwords; reads only (no lock, nothing written)."""
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.config import helm_paths, load_repository_file
-
-    paths = helm_paths(p["repository_config"], p["repository_cache"])
-    entries = load_repository_file(paths.repository_config).repositories
-    return {"changed": False, "repository_config": paths.repository_config,
-            "repositories": [e.public_dict() for e in entries if not p["name"] or e.name == p["name"]]}
-
-
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError
     from ansible_collections.helmkit.core.plugins.module_utils.repo.config import (
         helm_paths, index_cache_path, load_repository_file, locked)
 
     p = module.params
-    if p["state"] == "list":
-        return _list(p)
     if p["url"] and p["url"].strip().lower().startswith("oci://"):
         raise RepositoryError(
             "%s is an OCI registry, not a chart repository: OCI registries have no index and are not added with "
@@ -283,9 +256,9 @@ def _action(module):
 
 def main():
     argument_spec = dict(
-        name=dict(type="str", aliases=["repo_name"]),
+        name=dict(type="str", required=True, aliases=["repo_name"]),
         url=dict(type="str", aliases=["repo_url"]),
-        state=dict(type="str", choices=["present", "absent", "list"], default="present"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
         force_update=dict(type="bool", default=False),
         update_cache=dict(type="bool", default=False),
         timeout=dict(type="int", default=120),
@@ -301,7 +274,7 @@ def main():
     )
     argument_spec.update(KUBE_AUTH_ARG_SPEC)  # accepted, unused: lets group module_defaults set kubeconfig
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
-                           required_if=[("state", "present", ["name", "url"]), ("state", "absent", ["name"])],
+                           required_if=[("state", "present", ["url"])],
                            required_by={"key_file": "cert_file"})
     run_module(module, _action)
 

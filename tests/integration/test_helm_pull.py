@@ -1,4 +1,4 @@
-"""helm_pull, helm_show and helm_repository state=list through ansible-playbook against real chart repository
+"""helm_pull, helm_show and helm_repository_info through ansible-playbook against real chart repository
 servers: Helm's bytes, idempotence without downloads, check mode, passwords never shown, clear failures."""
 import hashlib
 import os
@@ -39,7 +39,7 @@ def test_pull_show_and_list(tmp_path):
             {"helmkit.core.helm_pull": dict(pull, chart_version="9.9.9")},
             {"helmkit.core.helm_pull": dict(pull, verify=True)},
             {"helmkit.core.helm_show": {"chart_ref": "private/redis", "output": "chart"}},
-            {"helmkit.core.helm_repository": {"state": "list"}},
+            {"helmkit.core.helm_repository_info": {}},
         ], env)
         requests_after = list(server.requests)
     added, checked, pulled, again, missing, verify, shown, listed = results
@@ -53,7 +53,7 @@ def test_pull_show_and_list(tmp_path):
     assert shown["output"] == helm_python.show(REDIS, output_format="chart") and not shown["changed"]
     repos = listed["repositories"]
     assert listed["changed"] is False and [r["name"] for r in repos] == ["private"]
-    assert repos[0]["password_set"] is True and "password" not in repos[0]
+    assert repos[0]["password_set"] is True and "password" not in repos[0] and repos[0]["index_cached"] is True
     assert SECRET not in output and SECRET not in str(results)
     # one archive download each: podinfo (check mode fills the cache) and redis
     assert sum(1 for path, _auth in requests_after if path.endswith(".tgz")) == 2

@@ -10,7 +10,8 @@ Behaviour follows Helm ``pkg/action/pull.go`` and ``pkg/downloader/chart_downloa
 * ``verify`` checks the provenance file ``<url>.prov`` (see ``provenance.py``).
 
 Idempotence (kubernetes.core #889): for ``repo/chart`` and ``repo_url`` refs the version and its digest come from
-the repository index, so when the archive already at the destination has that SHA-256 nothing is downloaded, even
+the repository index (Helm's cache for ``repo/chart``; for ``repo_url`` the index is downloaded again unless the
+cached copy lists the exact version asked for, as ``helm pull --repo`` always reads it afresh), so when the archive already at the destination has that SHA-256 nothing is downloaded, even
 when no version is given. Other refs are fetched through ``fetch_chart``'s content-addressed cache and compared
 byte for byte. Extraction applies the chart loader's archive rules (``chart/loader.py``: no absolute or parent
 paths, no links or special files, per-file and total size limits).
@@ -31,7 +32,7 @@ from .config import atomic_write, helm_paths, load_repository_file
 from .fetch import (
     _http_options, _resolve_with_refresh, _sha256_file, _url_cache_name, fetch_chart,
 )
-from .index import DEFAULT_TIMEOUT, http_get, redact_url, resolve_reference_url
+from .index import DEFAULT_TIMEOUT, http_get, redact_url, resolve_reference_url, update_index_cache
 
 __all__ = ["pull_chart", "archive_file_name", "extract_archive", "archive_matches_directory"]
 
@@ -155,12 +156,28 @@ def _locate(chart_ref, version, repo_url, devel, paths, credentials):
     else:
         return None
     options = _http_options(entry, *credentials)
+    if repo_url and not _cached_exact(paths.repository_cache, cache_name, chart, version):
+        # like helm pull --repo, which reads the index afresh: a cached "latest" must not go stale
+        update_index_cache(paths.repository_cache, cache_name, base_url, **options)
     cv = _resolve_with_refresh(paths.repository_cache, cache_name, base_url, chart, version, devel, label, options)
     if not cv.urls:
         raise RepositoryError('chart "%s" version "%s" in repository "%s" has no download URL in the index; the '
                               "repository's index.yaml is broken, ask its maintainers" % (chart, cv.version, label))
     url = resolve_reference_url(base_url, cv.urls[0])
     return _Located(url, cv.digest.lower(), cv.name, cv.version, label, base_url, options)
+
+
+def _cached_exact(cache_dir, cache_name, chart, version):
+    """True when the cached index of ``cache_name`` lists ``chart`` at exactly ``version`` (no refresh needed)."""
+    from .config import index_cache_path
+    from .index import load_cached_index
+    if not version:
+        return False
+    try:
+        versions = load_cached_index(index_cache_path(cache_dir, cache_name)).entries.get(chart) or []
+    except RepositoryError:
+        return False
+    return any(cv.version == version for cv in versions)
 
 
 def _read(path):

@@ -170,3 +170,17 @@ def test_bad_repositories(helm_home, tmp_path, fast_backoff):
         pull_chart("podinfo", str(tmp_path / "d"), repo_url="http://127.0.0.1:9", timeout=2)
     assert "unreachable" in str(info.value)
     assert open(config, "rb").read() == before and not (tmp_path / "d").exists()
+
+
+def test_repo_url_latest_follows_a_new_release(helm_home, tmp_path):
+    digest = _sha(PODINFO).encode()
+    entry = (b"  - name: podinfo\n    version: %s\n    digest: " + digest + b"\n    urls: [podinfo-6.14.1.tgz]\n")
+    index = b"apiVersion: v1\nentries:\n  podinfo:\n" + entry % b"6.14.1"
+    with ChartRepoServer(charts=[PODINFO], index=index) as server:
+        assert pull_chart("podinfo", str(tmp_path / "d"), repo_url=server.url)["version"] == "6.14.1"
+        with open(os.path.join(server.directory, "index.yaml"), "wb") as fh:
+            fh.write(index + entry % b"6.15.0")
+        assert pull_chart("podinfo", str(tmp_path / "d"), repo_url=server.url)["version"] == "6.15.0"
+        before = len(server.requests)
+        pinned = pull_chart("podinfo", str(tmp_path / "d"), repo_url=server.url, version="6.14.1")
+        assert not pinned["changed"] and len(server.requests) == before  # exact cached version: no index fetch
