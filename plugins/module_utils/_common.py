@@ -16,12 +16,24 @@ KUBE_AUTH_ARG_SPEC = dict(
 )
 
 
+_INSECURE_OPTIONS = ("insecure_skip_tls_verify", "insecure")
+
+
+def _warn_insecure(module) -> None:
+    """One warning per task when an option turns TLS certificate verification off (it is on by default)."""
+    names = [name for name in _INSECURE_OPTIONS if (module.params or {}).get(name) is True]
+    if names:
+        module.warn("TLS certificate verification is turned off (%s=true): the server's identity is not checked, "
+                    "so credentials and charts can be intercepted. Give its CA with ca_file instead." % names[0])
+
+
 def run_module(module, action):
     """Run ``action(module) -> dict`` and exit the module with its result.
 
     A :class:`HelmkitError` fails the task with its message only. Any other exception is a bug in helmkit: the task
     fails with a short message, and the traceback goes to ``exception`` (shown with -vvv), never to the message.
     """
+    _warn_insecure(module)
     try:
         result = action(module)
     except HelmkitError as exc:

@@ -93,6 +93,15 @@ options:
     description: Revisions to keep in the release history; V(0) keeps them all.
     type: int
     default: 10
+  sensitive_values:
+    description:
+      - Value paths (dotted keys, such as V(db.password) or V(tls)) whose contents never appear in the task's
+        output. Every string under each path is masked in RV(values), RV(manifest), diffs, errors and the logged
+        invocation, as plain text and base64 (as Secret manifests and release records hold them).
+      - Secret objects are masked in diffs anyway; this also covers values printed into other objects.
+    type: list
+    elements: str
+    default: []
   wait_for_lock:
     description:
       - How long to wait when another run is installing or upgrading the same release. Seconds or a Go duration
@@ -289,10 +298,12 @@ from ansible_collections.helmkit.core.plugins.module_utils.release.lifecycle imp
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, kubeconfig_secrets
     from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, lifecycle, present, \
-        recovery
+        recovery, sensitive
 
     params = module.params
     module.no_log_values.update(kubeconfig_secrets(params["kubeconfig"]))
+    module.no_log_values.update(sensitive.sensitive_strings(params.get("release_values") or {},
+                                                            params["sensitive_values"]))
     present.validate(params)
     options = actions.ReleaseOptions(
         params["release_name"], params["release_namespace"], create_namespace=params["create_namespace"],
@@ -303,7 +314,11 @@ def _action(module):
     if params["state"] == "present":
         chart = inputs.resolve_chart(params["chart_ref"], params["chart_version"], params["chart_repo_url"])
         values = present.collect_values(params)
+        module.no_log_values.update(sensitive.sensitive_strings(values, params["sensitive_values"]))
     with KubeClient(params["kubeconfig"], params["context"]) as client:
+        if params["sensitive_values"]:  # the stored revisions' values show up in diffs and rollbacks too
+            module.no_log_values.update(sensitive.stored_sensitive_strings(client, options.namespace, options.name,
+                                                                           params["sensitive_values"]))
         if params["state"] == "absent":
             return lifecycle.absent(client, options, params)
         if params["state"] == "rollback":
@@ -337,6 +352,7 @@ def main():
         timeout=dict(type="raw", default=300),
         max_history=dict(type="int", default=10),
         wait_for_lock=dict(type="raw", default=0),
+        sensitive_values=dict(type="list", elements="str", default=[]),
     )
     argument_spec.update(KUBE_AUTH_ARG_SPEC)
     argument_spec.update(RELEASE_INPUT_ARG_SPEC)
