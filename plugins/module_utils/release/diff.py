@@ -240,8 +240,8 @@ def plan_release(client, options, chart, values: dict, render) -> Plan:
         raise ReleaseError("another operation (install/upgrade/rollback) is in progress: release %s "
                                    "revision %d is %s" % (options.name, last.version, last.status))
     installing = last is None or last.status == STATUS_UNINSTALLED
-    if not installing and not values and last.config:
-        values = last.config
+    if not installing:
+        values = actions._upgrade_config(values, last, options)
     meta = chart.metadata or {}
     chart_after = _chart_label(meta.get("name", ""), meta.get("version", ""))
     chart_before = "" if installing else _chart_label(last.chart_name, last.chart_version)

@@ -164,6 +164,25 @@ def _drift(client, release, params: dict, check_mode: bool, output: dict, warnin
     output["drift_corrected"] = True
 
 
+def plan_inputs(client, options, chart, values: dict, params: dict) -> tuple:
+    """``(chart, values)`` an upgrade renders with under the task's values mode (``reuse_values``,
+    ``reset_then_reuse_values``; ``release/reuse.py``), so that a plan shows what the run will do."""
+    from . import reuse
+    from .storage import SecretStorage
+
+    mode = reuse.choose_mode(params.get("reuse_values"), params.get("reset_values"),
+                             params.get("reset_then_reuse_values"))
+    if mode not in ("reuse_values", "reset_then_reuse_values"):
+        return chart, values
+    history = SecretStorage(client, options.namespace).history(options.name)
+    return reuse.upgrade_inputs(chart, history, values, mode)
+
+
+def _plan(client, options, chart, values: dict, render, params: dict):
+    chart, values = plan_inputs(client, options, chart, values, params)
+    return release_diff.plan_release(client, options, chart, values, render)
+
+
 def run(client, options, chart, values: dict, render, params: dict, ensure_present, check_mode: bool = False,
         diff_mode: bool = False) -> dict:
     """Install, upgrade or plan release ``options`` and return the task result.
@@ -176,10 +195,10 @@ def run(client, options, chart, values: dict, render, params: dict, ensure_prese
     options.wait_for_jobs = bool(params.get("wait_for_jobs"))
     plan = None
     if diff_mode and not check_mode:
-        plan = release_diff.plan_release(client, options, chart, values, render)
+        plan = _plan(client, options, chart, values, render, params)
     result = ensure_present(client, options, chart, values, render)
     if check_mode and result.changed:
-        plan = release_diff.plan_release(client, options, chart, values, render)
+        plan = _plan(client, options, chart, values, render, params)
     output = {"changed": result.changed, "warnings": []}
     if result.release is not None:
         output["status"] = result.release.summary()
@@ -189,6 +208,9 @@ def run(client, options, chart, values: dict, render, params: dict, ensure_prese
         output["plan"] = plan.summary()
         if diff_mode:
             output["diff"] = plan.ansible_diffs()
+    elif check_mode:
+        output["plan"] = {"action": "none", "revision": result.release.version if result.release else 0,
+                          "create": [], "change": [], "delete": [], "objects": [], "values_changed": False}
     if not result.changed:
         _drift(client, result.release, params, check_mode, output, output["warnings"])
     if not output["warnings"]:

@@ -156,3 +156,17 @@ def test_resolve_pointer():
     assert drift.resolve_pointer(doc, "/a/0/b~0c") == 1
     assert drift.resolve_pointer(doc, "/x~1y") == 2
     assert drift.resolve_pointer(doc, "/a/5") is None
+
+
+def test_plan_follows_reuse_values_and_reset_values(client, chart):
+    from ansible_collections.helmkit.core.plugins.module_utils.release import present
+    render = make_render(simple_build)
+    actions.ensure_present(client, options(), chart, {"greeting": "hi", "extra": True}, render)
+    reused_chart, reused = present.plan_inputs(client, options(), chart, {"greeting": "bye"},
+                                               {"reuse_values": True})
+    plan = diff.plan_release(client, options(), reused_chart, reused, render)
+    assert plan.summary()["delete"] == [] and plan.values_after == {"greeting": "bye", "extra": True}
+    plain = diff.plan_release(client, options(), chart, {"greeting": "bye"}, render)
+    assert plain.summary()["delete"] == ["%s/ConfigMap/demo-extra" % NS]
+    reset = diff.plan_release(client, options(reset_values=True), chart, {}, render)
+    assert reset.values_after == {} and reset.summary()["delete"] == ["%s/ConfigMap/demo-extra" % NS]
