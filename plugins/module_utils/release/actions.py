@@ -347,12 +347,12 @@ def _install(applier, storage, options, chart, config, render, history) -> Actio
     storage.create(release)
     try:
         release_hooks.run_hooks(applier, storage, release, "pre-install", options.timeout,
-                                  disabled=options.disable_hooks)
+                                disabled=options.disable_hooks)
         _apply_all(applier, objects, rendered.manifest)
         if options.wait:
             kube_wait.wait_ready(applier, objects, options.timeout, options.wait_for_jobs)
         release_hooks.run_hooks(applier, storage, release, "post-install", options.timeout,
-                                  disabled=options.disable_hooks)
+                                disabled=options.disable_hooks)
     except HelmkitError as exc:
         _fail(storage, release, 'Release "%s" failed: %s' % (options.name, exc))
     release.set_status(STATUS_DEPLOYED, options.description or "Install complete")
@@ -394,14 +394,14 @@ def _upgrade(applier, storage, options, chart, config, render, history, checked=
     new_ids = {identity(obj) for obj in objects}
     try:
         release_hooks.run_hooks(applier, storage, release, "pre-upgrade", options.timeout,
-                                  disabled=options.disable_hooks)
+                                disabled=options.disable_hooks)
         _apply_all(applier, objects, rendered.manifest)
         dropped = [obj for obj in old_objects if identity(obj) not in new_ids and not keeps_resource(obj)]
         applier.delete_all(dropped, options.timeout)
         if options.wait:
             kube_wait.wait_ready(applier, objects, options.timeout, options.wait_for_jobs)
         release_hooks.run_hooks(applier, storage, release, "post-upgrade", options.timeout,
-                                  disabled=options.disable_hooks)
+                                disabled=options.disable_hooks)
     except HelmkitError as exc:
         if options.cleanup_on_fail:
             _cleanup(applier, introduced, options.timeout)
@@ -464,11 +464,11 @@ def _uninstall(applier, storage, options, history, keep_history) -> ActionResult
     storage.update(last)
     try:
         release_hooks.run_hooks(applier, storage, last, "pre-delete", options.timeout,
-                                  disabled=options.disable_hooks)
+                                disabled=options.disable_hooks)
         objects = [obj for obj in _previous_objects(applier, last) if not keeps_resource(obj)]
         applier.delete_all(objects, options.timeout)
         release_hooks.run_hooks(applier, storage, last, "post-delete", options.timeout,
-                                  disabled=options.disable_hooks)
+                                disabled=options.disable_hooks)
     except HelmkitError as exc:
         last.set_status(STATUS_FAILED, "uninstallation failed: %s" % exc)
         storage.update(last)

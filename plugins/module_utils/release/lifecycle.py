@@ -93,4 +93,3 @@ def rolled_back(client, options, params: dict) -> dict:
         output["status"] = result.release.summary()
     output["rollback_to"] = result.target.version
     return output
-
