@@ -25,7 +25,7 @@ from ..errors import HelmkitError, ReleaseError
 from ..kube.apply import Applier
 from ..kube.objects import describe, identity, keeps_resource, parse_manifest
 from . import actions
-from .record import PENDING_STATUSES, STATUS_UNINSTALLED, sorted_map
+from .record import PENDING_STATUSES, STATUS_UNINSTALLED, hook_record, sorted_map
 from .storage import SecretStorage
 
 _DROPPED_METADATA = ("managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink")
@@ -140,11 +140,13 @@ class Plan:
     ``changed`` (bool), ``action`` (``"install"``, ``"upgrade"`` or ``"none"``), ``revision`` (int, the revision an
     action would write), ``objects`` (list of :class:`ObjectChange`, unchanged ones included with action
     ``"none"``), ``values_before``/``values_after`` (user values, dicts), ``chart_before``/``chart_after``
-    (``name-version`` strings, before is ``""`` on install), ``release`` (last stored Release or None).
+    (``name-version`` strings, before is ``""`` on install), ``release`` (last stored Release or None), ``hooks``
+    (``[{name, kind, event, weight}]``: the chart's hooks the action would run, in Helm's order).
     """
 
     def __init__(self, action: str, revision: int, objects: list, values_before: dict, values_after: dict,
-                 chart_before: str, chart_after: str, release=None):
+                 chart_before: str, chart_after: str, release=None, hooks=None):
+        self.hooks = hooks or []
         self.action = action
         self.revision = revision
         self.objects = objects
@@ -170,6 +172,7 @@ class Plan:
         for action in ("create", "change", "delete"):
             result[action] = [item.label for item in self.objects if item.action == action]
         result["objects"] = [item.as_dict() for item in self.objects if item.action != "none"]
+        result["hooks"] = self.hooks
         return result
 
     def ansible_diffs(self) -> list:
@@ -274,8 +277,20 @@ def plan_release(client, options, chart, values: dict, render) -> Plan:
             elif applier.get(obj) is not None:
                 changes.append(ObjectChange("delete", obj, "no longer in the chart's manifest",
                                             comparable(applier.get(obj)), None))
-    return Plan("install" if installing else "upgrade", revision, changes, values_before, values,
-                chart_before, chart_after, last)
+    action = "install" if installing else "upgrade"
+    return Plan(action, revision, changes, values_before, values, chart_before, chart_after, last,
+                _hooks(rendered, action))
+
+
+def _hooks(rendered, action: str) -> list:
+    """The rendered hooks that run for ``action``, per event (pre- then post-) in Helm's order (``hooks.py``), as
+    ``{name, kind, event, weight}``."""
+    from .hooks import ordered_hooks
+
+    records = [hook_record(hook) for hook in rendered.hooks or []]
+    return [{"name": record.get("name"), "kind": record.get("kind"), "event": event,
+             "weight": record.get("weight", 0)}
+            for event in ("pre-" + action, "post-" + action) for record in ordered_hooks(records, event)]
 
 
 def describe_change(change: ObjectChange) -> str:

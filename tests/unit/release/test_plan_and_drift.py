@@ -170,3 +170,19 @@ def test_plan_follows_reuse_values_and_reset_values(client, chart):
     assert plain.summary()["delete"] == ["%s/ConfigMap/demo-extra" % NS]
     reset = diff.plan_release(client, options(reset_values=True), chart, {}, render)
     assert reset.values_after == {} and reset.summary()["delete"] == ["%s/ConfigMap/demo-extra" % NS]
+
+
+def test_plan_lists_the_hooks_the_action_would_run_in_helms_order(client, chart):
+    def with_hooks(chart_, values, revision, is_upgrade):
+        rendered = simple_build(chart_, values, revision, is_upgrade)
+        rendered.hooks = [
+            {"name": "late", "kind": "ConfigMap", "path": "demo/templates/late.yaml",
+             "events": ["pre-install", "post-upgrade"], "weight": 5,
+             "manifest": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: late\n"},
+            {"name": "early", "kind": "Job", "path": "demo/templates/early.yaml", "events": ["pre-install"],
+             "weight": -1, "manifest": "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: early\n"},
+        ]
+        return rendered
+    plan = diff.plan_release(client, options(), chart, {}, make_render(with_hooks))
+    assert plan.summary()["hooks"] == [{"name": "early", "kind": "Job", "event": "pre-install", "weight": -1},
+                                       {"name": "late", "kind": "ConfigMap", "event": "pre-install", "weight": 5}]
