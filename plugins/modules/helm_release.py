@@ -264,7 +264,8 @@ plan:
     - What the run would do (check mode) or did (diff mode), decided by server-side dry-run.
     - C(action) is V(install), V(upgrade) or V(none); C(create), C(change) and C(delete) list objects as
       C(namespace/Kind/name); C(objects) gives each change with its C(reason) and the JSON pointers of the changed
-      C(fields); C(values_changed) and C(chart) (C(before)/C(after)) describe the release inputs.
+      C(fields); C(values_changed) and C(chart) (C(before)/C(after)) describe the release inputs; C(hooks) lists
+      the hooks the action would run (C(name), C(kind), C(event), C(weight)) in Helm's order.
   returned: state=present in check mode or diff mode
   type: dict
   sample: {"action": "upgrade", "revision": 3, "create": [], "change": ["web/ConfigMap/app"], "delete": [],
