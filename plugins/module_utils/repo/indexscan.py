@@ -153,8 +153,14 @@ def _scan(data):
         if body.startswith(b"    "):
             if current is None:
                 raise _Unusual()
-            match = None if body[4:5] in (b" ", b"-") else _KEY_LINE.match(body)
-            if match is None:  # continuation of the current key (deeper lines, or "    - item" sequences)
+            fifth = body[4:5]
+            if fifth == b" " or (fifth == b"-" and body[5:6] in (b" ", b"")):
+                match = None  # continuation of the current key: deeper lines, or "    - item" sequences
+            else:
+                match = _KEY_LINE.match(body)
+                if match is None:
+                    raise _Unusual()  # a quoted or unusual key, or a comment, at the fields' indentation
+            if match is None:
                 if current.key is not None:
                     if current.lines is None:
                         current.lines = []

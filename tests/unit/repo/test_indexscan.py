@@ -92,6 +92,8 @@ def test_tricky_values_match_full_loader():
     b"apiVersion: v1\n# comment\nentries:\n  a:\n  - name: a\n    version: 1.0.0\n    urls: [a.tgz]\n",
     b"apiVersion: v1\r\nentries:\r\n  a:\r\n  - name: a\r\n    version: 1.0.0\r\n    urls: [a.tgz]\r\n",
     b"apiVersion: v1\nentries:\n  \"a\":\n  - name: a\n    version: 1.0.0\n    urls: [a.tgz]\n",
+    b"apiVersion: v1\nentries:\n  a:\n  - home: x\n    \"name\": a\n    version: 1.0.0\n    urls: [a.tgz]\n",
+    b"apiVersion: v1\nentries:\n  a:\n  - name: a\n    # note\n    version: 1.0.0\n    urls: [a.tgz]\n",
 ])
 def test_unusual_layouts_fall_back_to_full_loader(data):
     assert indexscan.scan_index(data) is None
