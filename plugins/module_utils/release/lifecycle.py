@@ -7,10 +7,8 @@ The module passes its ``params`` dict; these functions return the task result di
 """
 from __future__ import annotations
 
-from . import recovery, reuse
-from .rollback import rollback
-from .storage import SecretStorage
-from .uninstall import uninstall
+# The rest of the release package is imported where used, so that the module can read LIFECYCLE_ARG_SPEC (and
+# ansible-doc/argument validation work) without PyYAML or the kubernetes client.
 
 LIFECYCLE_ARG_SPEC = dict(
     description=dict(type="str"),
@@ -33,6 +31,7 @@ LIFECYCLE_ARG_SPEC = dict(
 def options_kwargs(params: dict) -> dict:
     """Keyword arguments for :class:`~.actions.ReleaseOptions` from the module's ``params``. Raises
     :class:`~..errors.ValuesError` when more than one of the values modes is set."""
+    from . import reuse
     reuse.choose_mode(params.get("reuse_values"), params.get("reset_values"), params.get("reset_then_reuse_values"))
     return dict(description=params.get("description"), labels=params.get("labels"),
                 disable_hooks=params.get("disable_hooks"), reset_values=params.get("reset_values"),
@@ -48,12 +47,15 @@ class PresentAction:
     """
 
     def __init__(self, params: dict):
+        from . import reuse
         self.mode = reuse.choose_mode(params.get("reuse_values"), params.get("reset_values"),
                                       params.get("reset_then_reuse_values"))
         self.atomic = bool(params.get("atomic"))
         self.recovered = None
 
     def __call__(self, client, options, chart, values, render):
+        from . import recovery, reuse
+        from .storage import SecretStorage
         if self.mode in ("reuse_values", "reset_then_reuse_values"):
             history = SecretStorage(client, options.namespace).history(options.name)
             chart, values = reuse.upgrade_inputs(chart, history, values, self.mode)
@@ -63,8 +65,8 @@ class PresentAction:
         return result
 
 
-def atomic_failure(exc: recovery.AtomicError) -> dict:
-    """Task result for a failed action that ``atomic`` undid: ``failed``, ``msg``, ``changed`` (something was
+def atomic_failure(exc) -> dict:
+    """Task result for a failed action that ``atomic`` undid (a :class:`~.recovery.AtomicError`): ``failed``, ``msg``, ``changed`` (something was
     written), ``status`` of the rollback revision when there is one, ``atomic`` (``rollback``/``uninstall``)."""
     output = {"failed": True, "changed": True, "msg": str(exc), "atomic": exc.undo}
     if exc.release is not None:
@@ -74,6 +76,7 @@ def atomic_failure(exc: recovery.AtomicError) -> dict:
 
 def absent(client, options, params: dict) -> dict:
     """``state=absent``: uninstall with ``keep_history``, ``wait``, ``cascade``, ``disable_hooks``."""
+    from .uninstall import uninstall
     result = uninstall(client, options, keep_history=bool(params.get("keep_history")),
                        cascade=params.get("cascade") or "background")
     output = {"changed": result.changed}
@@ -87,6 +90,7 @@ def absent(client, options, params: dict) -> dict:
 
 def rolled_back(client, options, params: dict) -> dict:
     """``state=rollback``: roll back to ``revision`` (0: the previous one)."""
+    from .rollback import rollback
     result = rollback(client, options, revision=params.get("revision") or 0)
     output = {"changed": result.changed, "manifest": result.manifest, "notes": result.notes}
     if result.release is not None:
