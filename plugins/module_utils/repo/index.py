@@ -156,6 +156,9 @@ def parse_index(data, source="index.yaml"):
         raise RepositoryError("%s: 'entries' must be a mapping of chart names to versions" % source)
     entries = {}
     for name, versions in raw_entries.items():
+        if versions is not None and not isinstance(versions, list):  # Go: cannot unmarshal into []*ChartVersion
+            raise RepositoryError("%s: entries.%s must be a list of chart versions, got %s"
+                                  % (source, name, type(versions).__name__))
         kept = [pair for pair in (_valid_version(meta) for meta in versions or []) if pair is not None]
         entries[str(name)] = _sort_versions(kept)
     return IndexFile(entries, str(doc.get("apiVersion")), str(doc.get("generated") or ""))
