@@ -13,12 +13,15 @@ from __future__ import annotations
 from ansible.errors import AnsibleError, AnsibleFileNotFound
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
+from ansible.utils.vars import merge_hash
 
 
 class ActionModule(ActionBase):
     """Run helm_release with values files read (and Vault-decrypted) on the controller."""
 
     TRANSFERS_FILES = False
+    _supports_check_mode = True
+    _supports_async = True
 
     def _read_values_file(self, path):
         """Return ``{"path", "content"}`` for a controller file, ``{"path"}`` when it is not on the controller."""
@@ -33,7 +36,8 @@ class ActionModule(ActionBase):
         return {"path": path, "content": to_text(data, errors="surrogate_or_strict")}
 
     def run(self, tmp=None, task_vars=None):
-        """Read ``values_files`` here, then execute the module with ``values_files_contents``."""
+        """Read ``values_files`` here, then execute the module with ``values_files_contents`` (``async`` tasks are
+        wrapped as ``ansible.builtin.normal`` wraps them)."""
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
         args = dict(self._task.args)
@@ -47,6 +51,10 @@ class ActionModule(ActionBase):
                 result.update(failed=True, msg=to_text(exc.message if hasattr(exc, "message") else exc))
                 return result
             args.pop("values_files", None)
-        result.update(self._execute_module(module_name=self._task.resolved_action or "helmkit.core.helm_release",
-                                           module_args=args, task_vars=task_vars))
+        wrap_async = self._task.async_val and not self._connection.has_native_async
+        result = merge_hash(result, self._execute_module(
+            module_name=self._task.resolved_action or "helmkit.core.helm_release", module_args=args,
+            task_vars=task_vars, wrap_async=wrap_async))
+        if not wrap_async:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
         return result
