@@ -30,7 +30,7 @@ def ansible_env():
                 ANSIBLE_INVENTORY_UNPARSED_WARNING="0", ANSIBLE_DEPRECATION_WARNINGS="0")
 
 
-def run_play(tmp_path, tasks, name="play", module_defaults=None):
+def run_play(tmp_path, tasks, name="play"):
     """Run ``tasks`` on localhost; every task registers ``r<index>`` and ignores errors. Returns (results, output)."""
     play_tasks = []
     for index, task in enumerate(tasks):
@@ -39,10 +39,7 @@ def run_play(tmp_path, tasks, name="play", module_defaults=None):
     results = "{{ [%s] | to_json }}" % ", ".join("r%d" % i for i in range(len(tasks)))
     play_tasks.append({"name": "save", "copy": {"content": results, "dest": str(out)}, "check_mode": False})
     playbook = tmp_path / ("%s.yml" % name)
-    play = {"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}
-    if module_defaults:
-        play["module_defaults"] = module_defaults
-    playbook.write_text(yaml.safe_dump([play]))
+    playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}]))
     proc = subprocess.run([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local", str(playbook)],
                           env=ansible_env(), cwd=str(tmp_path), capture_output=True, text=True, timeout=300,
                           check=False)
@@ -165,8 +162,11 @@ def test_info_module(cluster, tmp_path):
         {"helmkit.core.helm_release_info": dict(base, name="nope", namespace="rd-a")},
         {"helmkit.core.helm_release_info": dict(base, name="nope", namespace="rd-a", fail_on_missing=True)},
         {"helmkit.core.helm_release_info": dict(base, namespace="rd-b")},
+        # module_defaults for group/helmkit.core.helm reach helm_release_info (meta/runtime.yml's action group)
+        {"helmkit.core.helm_release_info": {"name": "web", "namespace": "rd-a"},
+         "module_defaults": {"group/helmkit.core.helm": {"kubeconfig": kc}}},
     ])
-    web, failed, missing, strict, in_b = results
+    web, failed, missing, strict, in_b, defaulted = results
     assert web["changed"] is False
     assert web["release"]["revision"] == 2 and web["release"]["values"] == {"greeting": "two", "replicaCount": 2}
     assert len(web["release"]["history"]) == 2
@@ -175,14 +175,8 @@ def test_info_module(cluster, tmp_path):
     assert strict["failed"] is True and strict["msg"].startswith("release 'nope' not found in namespace(s) rd-a")
     assert any("sh.helm.release.v1.garbled.v1" in w for w in in_b["warnings"])
     assert [r["name"] for r in in_b["releases"]] == ["broken-up", "halfway"]
-
-
-def test_module_defaults_group(cluster, tmp_path):
-    """module_defaults for group/helmkit.core.helm reaches helm_release_info (meta/runtime.yml's action group)."""
-    results, _output = run_play(tmp_path, [{"helmkit.core.helm_release_info": {"name": "web", "namespace": "rd-a"}}],
-                                module_defaults={"group/helmkit.core.helm": {"kubeconfig": cluster["kubeconfig"]}})
-    assert results[0].get("failed") is not True, results[0].get("msg")
-    assert results[0]["release"]["revision"] == 2
+    assert defaulted.get("failed") is not True, defaulted.get("msg")
+    assert defaulted["release"]["revision"] == 2
 
 
 def run_inventory(tmp_path, config, name="test.helm_releases.yml"):

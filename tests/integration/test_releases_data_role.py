@@ -121,13 +121,6 @@ def test_role_with_repository_and_bad_input(kubeapi, tmp_path):
     repositories = yaml.safe_load((tmp_path / "helm-config" / "repositories.yaml").read_text())
     assert [r["name"] for r in repositories["repositories"]] == ["lab"]
 
-    cycle = [{"hosts": "localhost", "connection": "local", "gather_facts": False, "roles": [{
-        "role": "helmkit.core.releases", "releases_kubeconfig": kc,
-        "releases": [{"name": "a", "chart": "x", "needs": ["b"]}, {"name": "b", "chart": "x", "needs": ["a"]}]}]}]
-    (tmp_path / "cycle.yml").write_text(yaml.safe_dump(cycle))
-    failed = playbook(tmp_path, ["cycle.yml"])
-    assert failed.returncode != 0 and "the needs of releases a, b form a cycle" in failed.stdout
-
     broken = [{"hosts": "localhost", "connection": "local", "gather_facts": False, "roles": [{
         "role": "helmkit.core.releases", "releases_kubeconfig": kc, "releases_parallel": True,
         "releases": [{"name": "ok", "namespace": "rd-broken",
