@@ -225,3 +225,27 @@ def test_apiserver_rejection_quotes_the_reason_and_the_template(kubeconfig, tmp_
         assert "RFC 1123" in message or "Invalid" in message or "invalid" in message
         cms = client.request("GET", "/api/v1/namespaces/rel-reject/configmaps")["items"]
         assert [cm["metadata"]["name"] for cm in cms if cm["metadata"]["name"] != "kube-root-ca.crt"] == []
+
+
+def test_a_100_mb_values_file_is_refused_before_parsing(tmp_path):
+    from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import load_values
+    from ansible_collections.helmkit.core.plugins.module_utils.errors import ValuesError
+
+    path = tmp_path / "huge.yaml"
+    with open(str(path), "wb") as handle:
+        line = b"key%09d: " + b"v" * 80 + b"\n"
+        for i in range(100 * 1024 * 1024 // len(line) + 1):
+            handle.write(line.replace(b"%09d", b"%09d" % i))
+    data = path.read_bytes()
+    assert len(data) >= 100 * 1024 * 1024
+    message, _ = clear_error(load_values, data, str(path), expected=ValuesError)
+    assert "huge.yaml" in message and "HELMKIT_MAX_VALUES_BYTES" in message
+
+
+def test_raised_values_limit_lets_a_bigger_file_through(monkeypatch):
+    from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import load_values
+
+    monkeypatch.setenv("HELMKIT_MAX_VALUES_BYTES", "8")
+    clear_error(load_values, b"a: 123456789\n")
+    monkeypatch.setenv("HELMKIT_MAX_VALUES_BYTES", "64")
+    assert load_values(b"a: 123456789\n") == {"a": 123456789.0}

@@ -18,6 +18,7 @@ import re
 
 import yaml
 
+from ..engine.limits import max_values_bytes
 from ..errors import ValuesError
 
 _PLAIN_TAG = "tag:helmkit:plain"
@@ -239,6 +240,10 @@ def load_values(data, source: str = "values.yaml") -> dict:
     Multiple YAML documents are merged in order (later documents win at top level, as Helm's LoadValues).
     An empty document gives ``{}``. Raises ValuesError when the document is not a map.
     """
+    if len(data) > max_values_bytes():
+        raise ValuesError("%s is %d bytes, over helmkit's limit of %d for a values document; split it, or raise the "
+                          "limit with the environment variable HELMKIT_MAX_VALUES_BYTES"
+                          % (source, len(data), max_values_bytes()))
     if isinstance(data, bytes):
         data = data.decode("utf-8", "replace")
     if data.startswith("\ufeff"):

@@ -6,7 +6,9 @@ size asked for and how to raise the limit. The limits are far above what real ch
 lists of at most a few hundred items). Raise them with environment variables on the host that runs the module:
 
 * ``HELMKIT_MAX_LIST_LENGTH`` (default 1,000,000): longest list ``until``/``untilStep``/``seq`` may build;
-* ``HELMKIT_MAX_STRING_BYTES`` (default 64 MiB): longest string ``repeat`` may build.
+* ``HELMKIT_MAX_STRING_BYTES`` (default 64 MiB): longest string ``repeat`` may build;
+* ``HELMKIT_MAX_VALUES_BYTES`` (default 32 MiB): largest values document (a values file, ``values.yaml``) parsed;
+  parsing YAML takes some 20 times its size in memory, so a 100 MB values file would need about 2 GB.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import os
 
 DEFAULT_MAX_LIST_LENGTH = 1000000
 DEFAULT_MAX_STRING_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_VALUES_BYTES = 32 * 1024 * 1024
 
 
 def _env_int(name: str, default: int) -> int:
@@ -42,3 +45,8 @@ def list_limit_message(func: str, length: int) -> str:
 def string_limit_message(func: str, size: int) -> str:
     return ("%s would build a string of %d bytes, over helmkit's limit of %d; if the chart really needs it, raise "
             "the limit with the environment variable HELMKIT_MAX_STRING_BYTES" % (func, size, max_string_bytes()))
+
+
+def max_values_bytes() -> int:
+    """The values-document size limit in bytes (``HELMKIT_MAX_VALUES_BYTES`` or 32 MiB)."""
+    return _env_int("HELMKIT_MAX_VALUES_BYTES", DEFAULT_MAX_VALUES_BYTES)
