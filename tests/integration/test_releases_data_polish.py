@@ -123,6 +123,9 @@ def test_execution_environment(tmp_path):
 
 
 def test_role_documentation():
+    text = run([os.path.join(BIN, "ansible-doc"), "-t", "role", "helmkit.core.releases"])
+    assert text.returncode == 0 and "WARNING" not in text.stderr and "ERROR" not in text.stderr, text.stderr
+    assert "releases_parallel" in text.stdout
     proc = run([os.path.join(BIN, "ansible-doc"), "-t", "role", "--json", "helmkit.core.releases"])
     assert proc.returncode == 0 and "WARNING" not in proc.stderr, proc.stderr
     spec = yaml.safe_load(proc.stdout)["helmkit.core.releases"]["entry_points"]["main"]
