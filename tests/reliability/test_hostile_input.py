@@ -249,3 +249,17 @@ def test_raised_values_limit_lets_a_bigger_file_through(monkeypatch):
     clear_error(load_values, b"a: 123456789\n")
     monkeypatch.setenv("HELMKIT_MAX_VALUES_BYTES", "64")
     assert load_values(b"a: 123456789\n") == {"a": 123456789.0}
+
+
+def test_a_range_loop_printing_a_gigabyte_hits_the_output_limit(tmp_path):
+    values = "chunk: %s\n" % ("x" * 1024)
+    message, _ = clear_error(_render, tmp_path, {"x.yaml": "{{ range until 1000000 }}{{ $.Values.chunk }}{{ end }}"},
+                             values)
+    assert "HELMKIT_MAX_OUTPUT_BYTES" in message and "x.yaml" in message
+
+
+def test_raised_output_limit_lets_the_output_through(tmp_path, monkeypatch):
+    monkeypatch.setenv("HELMKIT_MAX_OUTPUT_BYTES", "1000")
+    clear_error(_render, tmp_path, {"x.yaml": "{{ range until 2048 }}x{{ end }}"})
+    monkeypatch.setenv("HELMKIT_MAX_OUTPUT_BYTES", "4096")
+    assert len(_render(tmp_path, {"x.yaml": "{{ range until 2048 }}x{{ end }}"})["hostile/templates/x.yaml"]) == 2048

@@ -20,6 +20,7 @@ from .builtins import BUILTINS
 from .errors import TemplateExecError
 from .gofmt import format_value, go_quote
 from .gotypes import go_type_name, truth
+from .limits import max_output_bytes, output_limit_message
 from .runtime import EngineScope
 
 MAX_EXEC_DEPTH = 100000
@@ -39,7 +40,7 @@ class State(object):
     """Execution state: ``ts`` (TemplateSet), ``funcs``, ``out`` (list of str), ``vars`` (list of [name, value]),
     ``name`` (executing template), ``depth``, ``missing_error`` (missingkey=error)."""
 
-    __slots__ = ("ts", "funcs", "out", "vars", "name", "depth", "missing_error")
+    __slots__ = ("ts", "funcs", "out", "vars", "name", "depth", "missing_error", "ticks", "counted", "size")
 
     def __init__(self, ts, funcs, name: str, data, missing_error: bool) -> None:
         self.ts = ts
@@ -49,6 +50,19 @@ class State(object):
         self.name = name
         self.depth = 0
         self.missing_error = missing_error
+        self.ticks = 0  # range iterations, for the output-size check (engine/limits.py)
+        self.counted = 0  # chunks of ``out`` already added to ``size``
+        self.size = 0
+
+
+def _check_output(state: State, node) -> None:
+    """Add the output written since the last check to ``state.size``; fail past the output limit. Called every
+    1024 range iterations, so a loop printing a gigabyte stops early at a cost linear in the output."""
+    out = state.out
+    state.size += sum(len(chunk) for chunk in out[state.counted:])
+    state.counted = len(out)
+    if state.size > max_output_bytes():
+        fail(state, node, output_limit_message(state.size))
 
 
 def error_message(state: State, node, message: str) -> str:
@@ -292,6 +306,9 @@ class _Compiler(object):
             except _Continue:
                 pass
             del state.vars[mark:]
+            state.ticks += 1
+            if not state.ticks & 1023:
+                _check_output(state, at)
 
         def run_range(state, dot):
             mark0 = len(state.vars)

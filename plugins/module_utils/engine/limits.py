@@ -7,6 +7,8 @@ lists of at most a few hundred items). Raise them with environment variables on 
 
 * ``HELMKIT_MAX_LIST_LENGTH`` (default 1,000,000): longest list ``until``/``untilStep``/``seq`` may build;
 * ``HELMKIT_MAX_STRING_BYTES`` (default 64 MiB): longest string ``repeat`` may build;
+* ``HELMKIT_MAX_OUTPUT_BYTES`` (default 128 MiB): most output one template may produce in ``range`` loops
+  (checked every 1024 iterations); the largest template of the 42-chart corpus renders under 2 MiB;
 * ``HELMKIT_MAX_VALUES_BYTES`` (default 32 MiB): largest values document (a values file, ``values.yaml``) parsed;
   parsing YAML takes some 20 times its size in memory, so a 100 MB values file would need about 2 GB.
 """
@@ -17,6 +19,7 @@ import os
 DEFAULT_MAX_LIST_LENGTH = 1000000
 DEFAULT_MAX_STRING_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_VALUES_BYTES = 32 * 1024 * 1024
+DEFAULT_MAX_OUTPUT_BYTES = 128 * 1024 * 1024
 
 
 def _env_int(name: str, default: int) -> int:
@@ -50,3 +53,14 @@ def string_limit_message(func: str, size: int) -> str:
 def max_values_bytes() -> int:
     """The values-document size limit in bytes (``HELMKIT_MAX_VALUES_BYTES`` or 32 MiB)."""
     return _env_int("HELMKIT_MAX_VALUES_BYTES", DEFAULT_MAX_VALUES_BYTES)
+
+
+def max_output_bytes() -> int:
+    """The per-template output limit in bytes (``HELMKIT_MAX_OUTPUT_BYTES`` or 128 MiB)."""
+    return _env_int("HELMKIT_MAX_OUTPUT_BYTES", DEFAULT_MAX_OUTPUT_BYTES)
+
+
+def output_limit_message(size: int) -> str:
+    return ("the template's output reached %d bytes, over helmkit's limit of %d; if the chart really renders that "
+            "much, raise the limit with the environment variable HELMKIT_MAX_OUTPUT_BYTES"
+            % (size, max_output_bytes()))
