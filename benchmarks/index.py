@@ -34,7 +34,7 @@ DEFAULT_INDEX = "grafana-helm-charts-index.yaml"
 
 def _best(func, repeat):
     best = None
-    for _ in range(repeat):
+    for _attempt in range(repeat):
         started = time.perf_counter()
         func()
         elapsed = time.perf_counter() - started
@@ -87,7 +87,7 @@ def main(argv=None):
 
             yaml_path = os.path.join(cache, "bench-index.yaml")
             helm_t = ours_t = None
-            for _ in range(args.repeat):  # alternate so that machine load hits both alike
+            for _round in range(args.repeat):  # alternate so that machine load hits both alike
                 helm_t = min(helm_t or 1e9, _best(lambda: _helm_latest(helm_python, server.url, chart), 1))
                 ours_t = min(ours_t or 1e9, _best(ours_first, 1))
             ours_first()

@@ -11,7 +11,8 @@ Behaviour follows Helm ``pkg/action/pull.go`` and ``pkg/downloader/chart_downloa
 
 Idempotence (kubernetes.core #889): for ``repo/chart`` and ``repo_url`` refs the version and its digest come from
 the repository index (Helm's cache for ``repo/chart``; for ``repo_url`` the index is downloaded again unless the
-cached copy lists the exact version asked for, as ``helm pull --repo`` always reads it afresh), so when the archive already at the destination has that SHA-256 nothing is downloaded, even
+cached copy lists the exact version asked for, as ``helm pull --repo`` always reads it afresh), so when the
+archive already at the destination has that SHA-256 nothing is downloaded, even
 when no version is given. Other refs are fetched through ``fetch_chart``'s content-addressed cache and compared
 byte for byte. Extraction applies the chart loader's archive rules (``chart/loader.py``: no absolute or parent
 paths, no links or special files, per-file and total size limits).

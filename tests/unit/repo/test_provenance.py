@@ -25,17 +25,18 @@ def signed(tmp_path_factory):
         pytest.skip("gpg is needed to create a signing key for Helm's sign (test-only)")
     home = str(tmp_path_factory.mktemp("gnupg"))
     os.chmod(home, 0o700)
-    run = dict(check=True, capture_output=True, env=dict(os.environ, GNUPGHOME=home))
+    env = dict(os.environ, GNUPGHOME=home)
     subprocess.run([gpg, "--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key",
-                    "helmkit test <test@example.com>", "rsa2048", "sign", "1d"], **run)
+                    "helmkit test <test@example.com>", "rsa2048", "sign", "1d"], check=True, capture_output=True,
+                   env=env)
     secret, public = os.path.join(home, "secring.gpg"), os.path.join(home, "pubring.gpg")
     with open(secret, "wb") as fh:
-        fh.write(subprocess.run([gpg, "--batch", "--export-secret-keys"], **run).stdout)
+        fh.write(subprocess.run([gpg, "--batch", "--export-secret-keys"], check=True, capture_output=True,
+                                env=env).stdout)
     with open(public, "wb") as fh:
-        fh.write(subprocess.run([gpg, "--batch", "--export"], **run).stdout)
+        fh.write(subprocess.run([gpg, "--batch", "--export"], check=True, capture_output=True, env=env).stdout)
     subprocess.run([gpg, "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", "",
-                    "--delete-secret-and-public-key", "helmkit test"], capture_output=True,
-                   env=dict(os.environ, GNUPGHOME=home))
+                    "--delete-secret-and-public-key", "helmkit test"], check=False, capture_output=True, env=env)
     archive = os.path.join(home, os.path.basename(PODINFO))
     shutil.copy(PODINFO, archive)
     prov_path = helm_python.sign(archive, key="helmkit test", keyring=secret)
@@ -46,7 +47,7 @@ def signed(tmp_path_factory):
     finally:
         gpgconf = shutil.which("gpgconf")
         if gpgconf:  # stop the gpg-agent that gpg started for this home
-            subprocess.run([gpgconf, "--kill", "gpg-agent"], capture_output=True, env=dict(os.environ, GNUPGHOME=home))
+            subprocess.run([gpgconf, "--kill", "gpg-agent"], check=False, capture_output=True, env=env)
 
 
 def _sha(path):
@@ -64,7 +65,7 @@ def test_parse_matches_helm_verify(signed):
 
 
 def test_check_fails_closed_after_the_sha256_check(signed):
-    archive, prov, _ = signed
+    archive, prov, _public = signed
     with pytest.raises(RepositoryError) as info:
         check_provenance(prov, "podinfo-6.14.1.tgz", _sha(archive), keyring="/k.gpg")
     assert "matches the provenance file" in str(info.value) and "NOT verified" in str(info.value)

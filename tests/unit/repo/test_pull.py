@@ -55,7 +55,7 @@ def test_pull_matches_helm_bytes_and_is_idempotent_without_version(helm_home, re
 
 
 def test_changed_file_at_destination_is_replaced_from_cache(helm_home, repo, tmp_path):
-    config, _ = helm_home
+    config, _cache = helm_home
     _add(config, "demo", repo.url)
     dest = tmp_path / "d"
     pull_chart("demo/podinfo", str(dest))
@@ -136,7 +136,7 @@ def test_entry_without_urls(helm_home, tmp_path):
     (">=1 <<2", "invalid version"),
 ])
 def test_version_errors_leave_config_untouched(helm_home, repo, tmp_path, version, needle):
-    config, _ = helm_home
+    config, _cache = helm_home
     _add(config, "demo", repo.url)
     before = open(config, "rb").read()
     with pytest.raises(RepositoryError) as info:
@@ -146,7 +146,7 @@ def test_version_errors_leave_config_untouched(helm_home, repo, tmp_path, versio
 
 
 def test_bad_repositories(helm_home, tmp_path, fast_backoff):
-    config, _ = helm_home
+    config, _cache = helm_home
     _add(config, "keep", "https://keep.example")
     before = open(config, "rb").read()
     with ChartRepoServer(charts=[PODINFO], username="u", password="secret-pw") as private:

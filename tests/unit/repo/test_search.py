@@ -82,7 +82,7 @@ def test_repository_name_scores_one_and_case_is_ignored(repos):
 
 def test_versions_all_devel_and_constraint(repos):
     every = search_repositories(["alpha"], versions=True, devel=True, repositories=["small"])
-    assert [(n, v) for n, v, _ in _names(every)][:3] == [
+    assert [(n, v) for n, v, _score in _names(every)][:3] == [
         ("small/alpha", "2.0.0-rc.1"), ("small/alpha", "1.2.0"), ("small/alpha", "1.1.0")]
     latest_devel = search_repositories(["alpha"], devel=True, repositories=["small"])
     assert _names(latest_devel)[0] == ("small/alpha", "2.0.0-rc.1", 0)
@@ -94,7 +94,7 @@ def test_versions_all_devel_and_constraint(repos):
 
 def test_regexp_is_case_sensitive(repos):
     assert _names(search_repositories(["^Alpha web"], regexp=True, repositories=["small"])) == []
-    assert [n for n, _, s in _names(search_repositories(["web s.rver"], regexp=True, repositories=["small"]))] \
+    assert [n for n, _version, _score in _names(search_repositories(["web s.rver"], regexp=True, repositories=["small"]))] \
         == ["small/alpha"]
 
 
@@ -110,7 +110,7 @@ def test_no_terms_lists_every_chart_latest_and_skips_missing_cache(repos):
     grafana = [c for c in result.charts if c["repository"] == "grafana"]
     assert len(set(c["name"] for c in grafana)) == len(grafana) > 30
     assert [c["name"] for c in result.charts] == sorted(c["name"] for c in result.charts)
-    assert [name for name, _ in result.skipped] == ["nocache"]
+    assert [name for name, _reason in result.skipped] == ["nocache"]
     assert "update_cache" in result.skipped[0][1]
 
 
