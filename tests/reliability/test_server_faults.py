@@ -121,3 +121,53 @@ def test_release_install_survives_a_flaky_apiserver(client, proxy, tmp_path):
     assert result.action == "install" and result.release.version == 1
     assert history(client, NS, "flaky") == [(1, "deployed")]
     assert client.request("GET", CM_PATH + "/flaky-cm")["data"]["greeting"] == "hi"
+
+
+# -- a chart repository behind the same kind of proxy --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def repo_proxy():
+    import os
+
+    from helpers.chartrepo import ChartRepoServer
+
+    podinfo = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "charts", "podinfo-6.14.1.tgz")
+    with ChartRepoServer(charts=[os.path.abspath(podinfo)]) as repo:
+        with FaultProxy(repo.url, None) as running:
+            yield running
+
+
+@pytest.fixture
+def repo(repo_proxy, monkeypatch):
+    from ansible_collections.helmkit.core.plugins.module_utils.repo import index
+
+    monkeypatch.setattr(index, "BACKOFF_SECONDS", 0.01)
+    repo_proxy.faults.clear()
+    del repo_proxy.seen[:]
+    return repo_proxy
+
+
+def _index(repo):
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.index import http_get, parse_index
+    return parse_index(http_get(repo.url + "/index.yaml"))
+
+
+def test_repository_index_survives_resets_and_503_with_retry_after(repo):
+    repo.add("GET", "/index.yaml", "reset")
+    repo.add("GET", "/index.yaml", "status", status=503, retry_after=0)
+    assert "podinfo" in _index(repo).entries
+    assert repo.count("GET", "/index.yaml") == 3
+
+
+def test_repository_429_is_retried(repo):
+    repo.add("GET", "/index.yaml", "status", times=2, status=429, retry_after=0)
+    assert "podinfo" in _index(repo).entries
+
+
+def test_repository_give_up_names_the_url_and_attempts(repo):
+    from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError
+
+    repo.add("GET", "/index.yaml", "status", times=99, status=503)
+    with pytest.raises(RepositoryError) as info:
+        _index(repo)
+    assert repo.url + "/index.yaml" in str(info.value) and "gave up after 4 attempts" in str(info.value)

@@ -388,15 +388,33 @@ def http_get(url, username=None, password=None, pass_credentials=False, ca_file=
                     time.sleep(BACKOFF_SECONDS * (2 ** attempt))
                     attempt += 1
                     continue
-                raise RepositoryError("%s %s is unreachable: %s; check the URL, DNS, proxy and TLS settings"
-                                      % (what, redact_url(url), _transport_reason(exc)))
-            if response.status_code >= 500 and attempt < retries:
-                time.sleep(BACKOFF_SECONDS * (2 ** attempt))
+                raise RepositoryError("%s %s is unreachable: %s%s; check the URL, DNS, proxy and TLS settings"
+                                      % (what, redact_url(url), _transport_reason(exc), _attempts(attempt)))
+            if (response.status_code >= 500 or response.status_code == 429) and attempt < retries:
+                time.sleep(_retry_delay(response, attempt))
                 attempt += 1
                 continue
             if response.status_code != 200:
-                raise RepositoryError(_status_message(what, url, response.status_code, bool(username and password)))
+                raise RepositoryError(_status_message(what, url, response.status_code, bool(username and password))
+                                      + _attempts(attempt))
             return response.content
+
+
+#: Longest wait a server's Retry-After may ask for (seconds).
+MAX_RETRY_AFTER = 30.0
+
+
+def _retry_delay(response, attempt):
+    """Seconds before the next try: the server's ``Retry-After`` (seconds, capped) or exponential back-off."""
+    try:
+        return min(MAX_RETRY_AFTER, max(0.0, float(response.headers.get("Retry-After", "").strip())))
+    except ValueError:
+        return BACKOFF_SECONDS * (2 ** attempt)
+
+
+def _attempts(retried):
+    """`` (GET gave up after N attempts)`` when the request was retried, else ""."""
+    return " (GET gave up after %d attempts)" % (retried + 1) if retried else ""
 
 
 def _is_tls_error(exc):
