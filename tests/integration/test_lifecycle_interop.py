@@ -68,7 +68,7 @@ def test_we_install_helm_upgrades_we_roll_back_helm_lists_we_uninstall(kubeapi, 
     history = helm.history("pi")
     assert [(r["revision"], r["status"], r["labels"].get("team")) for r in history] == [
         (1, "superseded", "web"), (2, "superseded", "web"), (3, "deployed", "web")]
-    assert [d for _, _, d in _history(client, "pi", namespace)] == \
+    assert [entry[2] for entry in _history(client, "pi", namespace)] == \
         ["Install complete", "Upgrade complete", "Rollback to 1"]
     assert helm.get_values("pi") == {"ui": {"message": "one"}}
     assert helm.status("pi")["manifest"] == installed.release.manifest
@@ -131,7 +131,7 @@ def test_failing_pre_upgrade_hook_job_fails_the_upgrade_and_atomic_rolls_back(ku
         _ours(client, "hk", namespace, chart, {"message": "two", "failHook": True}, atomic=True)
     assert "pre-upgrade hook hooked/templates/hook.yaml failed" in str(caught.value)
     history = _history(client, "hk", namespace)
-    assert [(v, s) for v, s, _ in history] == [(1, "superseded"), (2, "failed"), (3, "deployed")]
+    assert [entry[:2] for entry in history] == [(1, "superseded"), (2, "failed"), (3, "deployed")]
     assert history[2][2] == "Rollback to 1"
     record = SecretStorage(client, namespace).get("hk", 2)
     assert [h["last_run"]["phase"] for h in record.hooks] == ["Failed"]

@@ -90,7 +90,7 @@ def _tested_release(storage, name: str, namespace: str):
 def planned_tests(client, name: str, namespace: str, filter_names=None) -> TestResult:
     """The tests :func:`run_tests` would run (check mode): reads only. ``tests`` entries have an empty phase."""
     release = _tested_release(SecretStorage(client, namespace), name, namespace)
-    executing, _ = select_hooks(release.hooks, *split_filter(filter_names))
+    executing = select_hooks(release.hooks, *split_filter(filter_names))[0]
     tests = [dict(entry, phase="", started_at="", completed_at="")
              for entry in _summary(release_hooks.ordered_hooks(executing, TEST_EVENT))]
     return TestResult(release, tests, {})

@@ -138,7 +138,7 @@ def test_rollback_to_previous_is_a_new_revision_with_the_targets_record(client, 
     assert result.changed and result.release.version == 3 and result.target.version == 1
     assert history(client) == [(1, "superseded", "Install complete"), (2, "superseded", "Upgrade complete"),
                                (3, "deployed", "Rollback to 1")]
-    v1, _ = decoded(client, 1)
+    v1 = decoded(client, 1)[0]
     v3, sec = decoded(client, 3)
     assert list(v3) == ["name", "info", "chart", "config", "manifest", "version", "namespace", "apply_method"]
     assert (v3["chart"], v3["config"], v3["manifest"]) == (v1["chart"], v1["config"], v1["manifest"])
@@ -166,7 +166,7 @@ def test_rollback_keeps_release_labels_and_prunes_to_max_history(client, chart):
     present(client, chart, {"greeting": "two"})
     present(client, chart, {"greeting": "three"})
     rollback.rollback(client, options(max_history=2), revision=2)
-    assert [v for v, _, _ in history(client)] == [3, 4]
+    assert [entry[0] for entry in history(client)] == [3, 4]
 
 
 # -- uninstall -----------------------------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ def test_uninstall_keep_history_then_purge(client, chart):
     assert result.kept == ["ConfigMap/life-kept"]
     assert result.info == "These resources were kept due to the resource policy:\n[ConfigMap/life-kept]\n"
     assert history(client) == [(1, "uninstalled", "Uninstallation complete")]
-    record, _ = decoded(client, 1)
+    record = decoded(client, 1)[0]
     assert list(record["info"]) == ["first_deployed", "last_deployed", "deleted", "description", "status", "notes"]
     assert live(client, "ConfigMap", "life-config") is None
     assert live(client, "ConfigMap", "life-kept") is not None
@@ -212,13 +212,13 @@ def test_helm_test_runs_filtered_tests_records_phases_and_returns_logs(client, c
     assert result.failed == ""
     assert [(t["name"], t["phase"]) for t in result.tests] == [("life-t1", "Succeeded"), ("life-t2", "Succeeded")]
     assert set(result.logs) == {"life-t1", "life-t2"}
-    record, _ = decoded(client, 1)
+    record = decoded(client, 1)[0]
     assert [(h["name"], h["last_run"]["phase"]) for h in record["hooks"]] == \
         [("life-bad", ""), ("life-t1", "Succeeded"), ("life-t2", "Succeeded")]
     assert history(client) == [(1, "deployed", "Install complete")], "helm test makes no new revision"
     failing = testing.run_tests(client, "life", NS, timeout=20, filter_names=["life-bad"])
     assert failing.failed.startswith("test hook demo/templates/tests/life-bad.yaml failed")
-    record, _ = decoded(client, 1)
+    record = decoded(client, 1)[0]
     assert [h["last_run"]["phase"] for h in record["hooks"] if h["name"] == "life-bad"] == ["Failed"]
 
 
@@ -248,12 +248,12 @@ def test_atomic_install_failure_uninstalls(client, chart):
 def test_failed_first_install_is_replaced_and_reported(client, chart):
     with pytest.raises(ReleaseError, match='Release "life" failed'):
         present(client, chart, {"deploy": "fail", "extra": True}, wait=True, timeout=1.5)
-    assert [s for _, s, _ in history(client)] == ["failed"]
+    assert [entry[1] for entry in history(client)] == ["failed"]
     result = recovery.ensure_present_recovering(client, options(wait=True), chart, {"deploy": "ok"}, build)
     assert result.changed and result.release.version == 2
     assert result.recovered == {"revision": 1, "status": "failed", "action": "replace failed install",
                                 "result": "deployed", "new_revision": 2, "deleted": []}
-    assert [s for _, s, _ in history(client)] == ["superseded", "deployed"]
+    assert [entry[1] for entry in history(client)] == ["superseded", "deployed"]
     assert live(client, "ConfigMap", "life-extra") is None
     again = recovery.ensure_present_recovering(client, options(wait=True), chart, {"deploy": "ok"}, build)
     assert again.changed is False and again.recovered is None
@@ -266,7 +266,7 @@ def test_failed_upgrade_recovers_from_last_deployed(client, chart):
     result = recovery.ensure_present_recovering(client, options(), chart, {"greeting": "three"}, build)
     assert result.recovered["action"] == "upgrade from revision 1" and result.recovered["status"] == "failed"
     assert result.recovered["deleted"] == ["Deployment/life-web"]
-    assert [s for _, s, _ in history(client)] == ["superseded", "superseded", "deployed"]
+    assert [entry[1] for entry in history(client)] == ["superseded", "superseded", "deployed"]
     assert live(client, "Deployment", "life-web") is None
 
 
@@ -274,10 +274,10 @@ def test_failed_upgrade_recovers_from_last_deployed(client, chart):
 
 def test_release_labels_are_stored_on_the_secrets_merged_on_upgrade_and_system_names_refused(client, chart):
     present(client, chart, {"greeting": "one"}, labels={"team": "web", "tier": "front"})
-    _, sec = decoded(client, 1)
+    sec = decoded(client, 1)[1]
     assert sec["metadata"]["labels"]["team"] == "web" and sec["metadata"]["labels"]["tier"] == "front"
     present(client, chart, {"greeting": "two"}, labels={"tier": "null", "env": "prod"})
-    _, sec = decoded(client, 2)
+    sec = decoded(client, 2)[1]
     labels = sec["metadata"]["labels"]
     assert labels["team"] == "web" and labels["env"] == "prod" and "tier" not in labels
     assert {labels[k] for k in ("name", "owner", "status", "version")} == {"life", "helm", "deployed", "2"}
@@ -289,11 +289,11 @@ def test_reuse_reset_and_reset_then_reuse_values(client, chart):
     from ansible_collections.helmkit.core.plugins.module_utils.release import reuse
     present(client, chart, {"greeting": "one", "extra": True})
     history_ = SecretStorage(client, NS).history("life")
-    _, reused = reuse.upgrade_inputs(chart, history_, {"greeting": "two"}, "reuse_values")
+    reused = reuse.upgrade_inputs(chart, history_, {"greeting": "two"}, "reuse_values")[1]
     assert reused == {"greeting": "two", "extra": True}
     chart_r, merged = reuse.upgrade_inputs(chart, history_, {"greeting": "two"}, "reset_then_reuse_values")
     assert merged == {"greeting": "two", "extra": True} and chart_r is chart
-    chart_u, _ = reuse.upgrade_inputs(chart, history_, {}, "reuse_values")
+    chart_u = reuse.upgrade_inputs(chart, history_, {}, "reuse_values")[0]
     assert chart_u.values == {"greeting": "one", "extra": True} and chart.values == {"greeting": "hello"}
     assert reuse.upgrade_inputs(chart, history_, {"a": 1}, "reset_values") == (chart, {"a": 1})
     with pytest.raises(Exception, match="reuse_values and reset_values are mutually exclusive"):
@@ -319,7 +319,7 @@ def test_cleanup_on_fail_deletes_what_the_failed_upgrade_introduced(client, char
         present(client, chart, {"greeting": "one", "extra": True, "deploy": "fail"}, wait=True, timeout=1.5,
                 cleanup_on_fail=True)
     assert live(client, "ConfigMap", "life-extra") is None and live(client, "Deployment", "life-web") is None
-    assert [s for _, s, _ in history(client)] == ["deployed", "failed"]
+    assert [entry[1] for entry in history(client)] == ["deployed", "failed"]
 
 
 def test_disable_hooks_runs_no_hook(client, chart):
@@ -331,7 +331,7 @@ def test_disable_hooks_runs_no_hook(client, chart):
         return rendered
     actions.ensure_present(client, options(disable_hooks=True), chart, {}, with_hook)
     assert live(client, "ConfigMap", "life-pre") is None
-    record, _ = decoded(client, 1)
+    record = decoded(client, 1)[0]
     assert record["hooks"][0]["last_run"] == {"phase": ""}
 
 
@@ -361,7 +361,7 @@ def test_rollback_runs_pre_and_post_rollback_hooks_of_the_target(client, chart):
         ("PATCH", ["configmaps", "life-post-rb"]), ("PUT", ["secrets", "sh.helm.release.v1.life.v3"]),
         ("PUT", ["secrets", "sh.helm.release.v1.life.v2"]), ("PUT", ["secrets", "sh.helm.release.v1.life.v3"]),
     ]
-    record, _ = decoded(client, 3)
+    record = decoded(client, 3)[0]
     assert {h["name"]: h["last_run"]["phase"] for h in record["hooks"]} == \
         {"life-pre-rb": "Succeeded", "life-post-rb": "Succeeded"}
     assert [h["delete_policies"] for h in record["hooks"]] == [["before-hook-creation"]] * 2
@@ -383,6 +383,6 @@ def test_stale_pending_upgrade_is_recovered_and_reported(client, chart):
     result = recovery.ensure_present_recovering(client, options(), chart, {"greeting": "three"}, build)
     assert result.recovered["status"] == "pending-upgrade" and result.recovered["revision"] == 2
     assert result.recovered["action"] == "upgrade from revision 1"
-    assert [s for _, s, _ in history(client)] == ["superseded", "superseded", "deployed"]
+    assert [entry[1] for entry in history(client)] == ["superseded", "superseded", "deployed"]
     assert "interrupted" in history(client)[1][2], "the interrupted revision says what happened to it"
     assert live(client, "ConfigMap", "life-config")["data"] == {"greeting": "three"}
