@@ -5,6 +5,7 @@ import os
 import subprocess
 import uuid
 
+import pytest
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -70,3 +71,40 @@ def test_rollback_test_and_uninstall_with_kept_history(kubeapi, tmp_path):
         (1, "superseded", "web"), (2, "superseded", "web"), (3, "uninstalled", "web")]
     helm.rollback("pi", version=3)
     assert [r["status"] for r in helm.history("pi")][-1] == "deployed"
+
+
+def _web_chart(tmp_path):
+    root = tmp_path / "web"
+    (root / "templates").mkdir(parents=True)
+    (root / "Chart.yaml").write_text("apiVersion: v2\nname: web\nversion: 0.1.0\n")
+    (root / "values.yaml").write_text("image: nginx\nbroken: false\n")
+    (root / "templates" / "deploy.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
+        "{{- if .Values.broken }}\n  annotations:\n    kubeapi.helmkit.test/fail: \"true\"\n{{- end }}\n"
+        "spec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n"
+        "      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: {{ .Values.image }}\n")
+    return str(root)
+
+
+@pytest.mark.skipif(bool(os.environ.get("HELMKIT_TEST_KUBECONFIG")),
+                    reason="needs the kubeapi emulator's kubeapi.helmkit.test/fail annotation")
+def test_atomic_upgrade_fails_the_task_rolls_back_and_a_later_run_recovers(kubeapi, tmp_path):
+    namespace = "it-atomic-%s" % uuid.uuid4().hex[:6]
+    base = {"release_name": "web", "release_namespace": namespace, "kubeconfig": kubeapi.kubeconfig,
+            "chart_ref": _web_chart(tmp_path), "create_namespace": True, "timeout": 3}
+    good, bad, plain_bad, fixed = run_play(tmp_path, [
+        ("helm_release", dict(base, wait=True)),
+        ("helm_release", dict(base, values={"image": "nginx:2", "broken": True}, atomic=True)),
+        ("helm_release", dict(base, values={"image": "nginx:3", "broken": True}, wait=True)),
+        ("helm_release", dict(base, values={"image": "nginx:4"}, wait=True)),
+    ])
+    assert good["status"]["revision"] == 1 and not good.get("failed")
+    assert bad["failed"] is True and bad["atomic"] == "rollback"
+    assert bad["msg"].startswith("release web failed, and has been rolled back due to rollback-on-failure being "
+                                 'set: Upgrade "web" failed: ')
+    assert bad["status"]["revision"] == 3 and bad["status"]["description"] == "Rollback to 1"
+    assert plain_bad["failed"] is True and plain_bad["msg"].startswith('Upgrade "web" failed: ')
+    assert fixed["changed"] is True and not fixed.get("failed"), fixed.get("msg")
+    assert fixed["recovered"]["revision"] == 4 and fixed["recovered"]["status"] == "failed"
+    assert fixed["recovered"]["action"] == "upgrade from revision 3"
+    assert fixed["status"]["revision"] == 5 and fixed["status"]["status"] == "deployed"

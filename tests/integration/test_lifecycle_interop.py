@@ -9,6 +9,7 @@ import os
 import uuid
 
 import pytest
+import yaml
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError, ReleaseError
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
@@ -209,3 +210,24 @@ def test_our_rollback_record_matches_helms(kubeapi, client):
     assert {k: v for k, v in ours.labels.items() if k != "modifiedAt"} == \
         {k: v for k, v in theirs.labels.items() if k != "modifiedAt"}
     assert [r["status"] for r in helm.history("pi")] == ["superseded"] * 4 + ["deployed"]
+
+
+def test_crds_create_leaves_an_existing_crd_alone(kubeapi, client, tmp_path):
+    group = "iz%s.helmkit.test" % uuid.uuid4().hex[:6]
+    crd_text = ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: gizmos.%s\n"
+                "  labels:\n    generation: %%s\nspec:\n  group: %s\n  names:\n    kind: Gizmo\n    plural: gizmos\n"
+                "  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n"
+                "      openAPIV3Schema:\n        type: object\n" % (group, group))
+    client.request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+                   body=yaml.safe_load(crd_text % "old"))
+    root = tmp_path / "gizmo"
+    (root / "templates").mkdir(parents=True)
+    (root / "crds").mkdir()
+    (root / "Chart.yaml").write_text("apiVersion: v2\nname: gizmo\nversion: 0.1.0\n")
+    (root / "crds" / "gizmo.yaml").write_text(crd_text % "new")
+    (root / "templates" / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n")
+    namespace = _namespace(client, "ix-h")
+    _ours(client, "gz", namespace, str(root), {}, crds="create")
+    crd = client.request("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gizmos.%s" % group)
+    assert crd["metadata"]["labels"] == {"generation": "old"}
+    client.request("DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gizmos.%s" % group)
