@@ -18,6 +18,7 @@ options:
       - Release labels, stored as labels of the release Secrets as Helm v4 stores them (C(helm install --labels)).
       - On upgrade they are merged over the last revision's labels; a value V(null) removes a label.
       - The names C(name), C(owner), C(status), C(version), C(createdAt) and C(modifiedAt) are reserved.
+      - Like O(description), labels are written with the next revision; changing only them does not make one.
     type: dict
   disable_hooks:
     description: Run no chart hooks (C(--no-hooks)), for install, upgrade, rollback and uninstall.
