@@ -319,9 +319,32 @@ def _lex_action_fast(lx: Lexer):
             if lx.paren_depth != 0:
                 break
             append(_tuple_new(Item, (RIGHT_DELIM, pos, val, line)))
-            pos = end
-            state = lex_text
-            break
+            # lex_text and lex_left_delim inlined for the common case: text, then "{{" or "{{- " opening an action
+            x = text.find("{{", end)
+            if x < 0 or x + 2 >= len(text):
+                pos = end
+                state = lex_text
+                break
+            trim = text[x + 2] == "-" and x + 3 < len(text) and text[x + 3] in _SPACES
+            if x > end:
+                stop = x - _right_trim_length(text[end:x]) if trim else x
+                chunk = text[end:stop]
+                if chunk:
+                    append(_tuple_new(Item, (TEXT, end, chunk, line)))
+                    line += chunk.count("\n")
+                if stop != x:
+                    line += text.count("\n", stop, x)
+            after = x + 4 if trim else x + 2
+            if text.startswith(LEFT_COMMENT, after):
+                pos = x
+                state = lex_left_delim
+                break
+            append(_tuple_new(Item, (LEFT_DELIM, x, LEFT_DELIM_TEXT, line)))
+            if trim and text[x + 3] == "\n":
+                line += 1
+            lx.paren_depth = 0
+            pos = after
+            continue
         elif kind == 8:  # | ( ) = :=
             typ = _ONE[val]
             if typ == LEFT_PAREN:
