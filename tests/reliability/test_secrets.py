@@ -87,6 +87,10 @@ def test_kube_client_verifies_tls_by_default(kubeconfig):
 
 REPO_PASSWORD = "repo-pw-7d1e9c"
 SECRET_VALUE = "db-password-4b2f8a"
+TEMPLATE_SECRET = "tmpl-token-91c3e0"
+PLAIN_SECRET_TEMPLATE = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: plain\ntype: Opaque\n"
+                         "stringData:\n  token: %s{{ if .Values.extra }}-x{{ end }}\n"
+                         "data:\n  other: {{ \"%s\" | b64enc }}\n" % (TEMPLATE_SECRET, TEMPLATE_SECRET))
 SECRET_TEMPLATE = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\ntype: Opaque\n"
                    "data:\n  password: {{ .Values.password | b64enc }}\n")
 
@@ -121,6 +125,12 @@ def secret_run(kubeapi, tmp_path_factory):
         handle.write("apiVersion: v2\nname: sec\nversion: 0.1.0\n")
     with open(os.path.join(chart, "templates", "secret.yaml"), "w") as handle:
         handle.write(SECRET_TEMPLATE)
+    plain = os.path.join(str(tmp_path), "plain")  # a Secret written in the template itself, no sensitive_values
+    os.makedirs(os.path.join(plain, "templates"))
+    with open(os.path.join(plain, "Chart.yaml"), "w") as handle:
+        handle.write("apiVersion: v2\nname: plain\nversion: 0.1.0\n")
+    with open(os.path.join(plain, "templates", "secret.yaml"), "w") as handle:
+        handle.write(PLAIN_SECRET_TEMPLATE)
     podinfo = os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz")
     release = {"release_name": "sec", "release_namespace": "rel-secrets", "create_namespace": True,
                "chart_ref": chart, "kubeconfig": "{{ kubeconfig_data }}", "values": {"password": "{{ db_password }}"},
@@ -139,7 +149,18 @@ def secret_run(kubeapi, tmp_path_factory):
                 "password": "{{ db_password }}-2"})},
             {"name": "release with a broken chart", "ignore_errors": True,
              "helmkit.core.helm_release": dict(release, chart_ref=os.path.join(str(tmp_path), "missing"))},
-            {"name": "results", "copy": {"content": "{{ [repo, installed] | to_json }}",
+            {"name": "plain Secret, check and diff", "check_mode": True, "register": "plain",
+             "helmkit.core.helm_release": {"release_name": "plain", "release_namespace": "rel-secrets",
+                                           "chart_ref": plain, "kubeconfig": "{{ kubeconfig_data }}"}},
+            {"name": "plain Secret, installed with diff", "register": "plain_installed",
+             "helmkit.core.helm_release": {"release_name": "plain", "release_namespace": "rel-secrets",
+                                           "chart_ref": plain, "kubeconfig": "{{ kubeconfig_data }}"}},
+            {"name": "plain Secret, changed with diff", "register": "plain_changed",
+             "helmkit.core.helm_release": {"release_name": "plain", "release_namespace": "rel-secrets",
+                                           "chart_ref": plain, "kubeconfig": "{{ kubeconfig_data }}",
+                                           "values": {"extra": "yes"}}},
+            {"name": "results", "copy": {"content": "{{ [repo, installed, plain, plain_installed, plain_changed]"
+                                                    " | to_json }}",
                                          "dest": str(tmp_path / "results.json")}},
         ]
         proc = _playbook(tmp_path, tasks, {"kubeconfig_data": kubeconfig, "db_password": SECRET_VALUE,
@@ -158,7 +179,7 @@ def _variants(secret):
 
 def test_playbook_run_completed(secret_run):
     assert secret_run["results"].exists(), secret_run["text"][-4000:]
-    repo, installed = json.loads(secret_run["results"].read_text())
+    repo, installed = json.loads(secret_run["results"].read_text())[:2]
     assert not repo.get("failed") and installed.get("changed"), (repo, installed)
 
 
@@ -174,3 +195,11 @@ def test_no_secret_in_any_output(secret_run, which):
 def test_insecure_tls_warns_once_per_task(secret_run):
     printed = secret_run["proc"].stdout + secret_run["proc"].stderr
     assert printed.count("[WARNING]: TLS certificate verification is turned off") == 1
+
+
+def test_secret_objects_are_redacted_in_diffs(secret_run):
+    results = json.loads(secret_run["results"].read_text())[2:]
+    assert all(not result.get("failed") for result in results), results
+    diffs = json.dumps([result.get("diff") for result in results])
+    assert "plain" in diffs and "Secret" in diffs  # the Secret is in the diffs ...
+    assert [variant for variant in _variants(TEMPLATE_SECRET) if variant in diffs] == []  # ... with data masked
