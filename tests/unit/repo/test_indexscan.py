@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 import pytest
+import yaml
 
 from ansible_collections.helmkit.core.plugins.module_utils.repo import index as ix
 from ansible_collections.helmkit.core.plugins.module_utils.repo import indexscan
@@ -110,3 +111,43 @@ def test_broken_yaml_is_reported_by_full_loader(data):
     with pytest.raises(ix.RepositoryError) as info:
         ix.parse_index(data, source="https://r.example/index.yaml")
     assert "invalid YAML" in str(info.value) and "line" in str(info.value)
+
+
+def _random_index(draw):
+    from hypothesis import strategies as st
+    text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\t\x85\u2028\u2029"
+                                          "\ufeff"), max_size=90)
+    scalar = st.one_of(text, st.sampled_from(["yes", "no", "null", "~", "1.10", "0o17", "2024-01-02", "true",
+                                              "- x", "a: b", "#c", "'q'", '"d"', "&a", "*b", "!t", "", " lead"]))
+    version = st.one_of(st.sampled_from(["1.0.0", "1.10", "v2.0.0", "1.0.0-rc.1+b.2", "bad", ""]), scalar)
+    meta = st.fixed_dictionaries({"name": st.sampled_from(["demo", "other"]), "version": version}, optional={
+        "description": scalar, "appVersion": scalar, "digest": scalar, "created": scalar,
+        "deprecated": st.one_of(st.booleans(), scalar), "keywords": st.lists(scalar, max_size=3),
+        "urls": st.lists(scalar, max_size=2), "apiVersion": st.sampled_from(["v1", "v2", ""]),
+        "annotations": st.dictionaries(st.sampled_from(["a/b", "c"]), scalar, max_size=2),
+        "maintainers": st.lists(st.fixed_dictionaries({"name": scalar}), max_size=2)})
+    entries = draw(st.dictionaries(st.sampled_from(["demo", "other", "x-y"]), st.lists(meta, max_size=4),
+                                   max_size=3))
+    width = draw(st.integers(min_value=20, max_value=120))
+    doc = {"apiVersion": "v1", "entries": entries, "generated": draw(scalar)}
+    return yaml.safe_dump(doc, default_flow_style=False, width=width, allow_unicode=draw(st.booleans()),
+                          sort_keys=True).encode("utf-8")
+
+
+def test_random_indexes_match_full_loader():
+    """Differential: indexes dumped in the block layout with awkward scalars read the same both ways."""
+    from hypothesis import given, settings, HealthCheck
+    from hypothesis import strategies as st
+    fast_used = []
+
+    @settings(max_examples=200, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def check(data):
+        raw = data.draw(st.composite(lambda draw: _random_index(draw))())
+        if indexscan.scan_index(raw) is None:
+            return
+        fast_used.append(1)
+        assert _fast(raw) == _full(raw)
+
+    check()
+    assert len(fast_used) > 60  # the fast path really ran
