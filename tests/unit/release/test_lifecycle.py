@@ -386,3 +386,14 @@ def test_stale_pending_upgrade_is_recovered_and_reported(client, chart):
     assert [entry[1] for entry in history(client)] == ["superseded", "superseded", "deployed"]
     assert "interrupted" in history(client)[1][2], "the interrupted revision says what happened to it"
     assert live(client, "ConfigMap", "life-config")["data"] == {"greeting": "three"}
+
+
+def test_rollback_brings_back_an_uninstalled_release_with_kept_history(client, chart):
+    present(client, chart, {"greeting": "one"})
+    present(client, chart, {"greeting": "two"})
+    uninstall.uninstall(client, options(), keep_history=True)
+    assert live(client, "ConfigMap", "life-config") is None
+    result = rollback.rollback(client, options(), revision=2)
+    assert result.release.version == 3 and result.release.description == "Rollback to 2"
+    assert [entry[1] for entry in history(client)] == ["superseded", "uninstalled", "deployed"]
+    assert live(client, "ConfigMap", "life-config")["data"] == {"greeting": "two"}
