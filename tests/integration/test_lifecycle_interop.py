@@ -231,3 +231,25 @@ def test_crds_create_leaves_an_existing_crd_alone(kubeapi, client, tmp_path):
     crd = client.request("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gizmos.%s" % group)
     assert crd["metadata"]["labels"] == {"generation": "old"}
     client.request("DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gizmos.%s" % group)
+
+
+def test_our_helm_test_records_results_as_helm_test_does(kubeapi, client):
+    from ansible_collections.helmkit.core.plugins.module_utils.release import testing
+
+    def shape(release):
+        return [(list(hook), hook["kind"], hook["events"], hook["delete_policies"], hook["last_run"]["phase"],
+                 sorted(hook["last_run"])) for hook in release.hooks]
+    records = []
+    for runner in ("helm", "ours"):
+        namespace = _namespace(client, "ix-t")
+        helm = _helm(kubeapi, namespace)
+        helm.install(PODINFO, "pi", {}, namespace=namespace)
+        if runner == "helm":
+            helm.test("pi", timeout=60)
+        else:
+            result = testing.run_tests(client, "pi", namespace, timeout=60, field_manager="python")
+            assert result.failed == "" and len(result.tests) == 3
+        records.append(SecretStorage(client, namespace).get("pi", 1))
+    theirs, ours = records
+    assert shape(ours) == shape(theirs)
+    assert (ours.status, ours.description) == (theirs.status, theirs.description) == ("deployed", "Install complete")
