@@ -64,7 +64,7 @@ def test_pull_oci_like_helm(tmp_path, monkeypatch):
     from tests.helpers.registry import REGISTRY_BIN, RegistryServer
     from ansible_collections.helmkit.core.plugins.module_utils.repo.pull import pull_chart
     if REGISTRY_BIN is None:
-        pytest.skip("the docker-registry binary (CNCF distribution) is not installed")
+        pytest.fail("the docker-registry binary (CNCF distribution) is not installed: run scripts/install-system-deps.sh")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("HELM_CONFIG_HOME", str(tmp_path / "helmconfig"))
     monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))

@@ -22,7 +22,7 @@ def signed(tmp_path_factory):
     """``(archive path, .prov bytes, public keyring)`` of podinfo signed by Helm with a new key."""
     gpg = shutil.which("gpg")
     if gpg is None:
-        pytest.skip("gpg is needed to create a signing key for Helm's sign (test-only)")
+        pytest.fail("gpg is needed to create a signing key for Helm's sign (test-only): run scripts/install-system-deps.sh")
     home = str(tmp_path_factory.mktemp("gnupg"))
     os.chmod(home, 0o700)
     env = dict(os.environ, GNUPGHOME=home)
