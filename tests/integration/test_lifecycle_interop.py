@@ -36,8 +36,9 @@ def client(kubeapi):
         yield kube
 
 
-def _ours(client, name, namespace, chart, values, field_manager="python", atomic=False, params=None, **extra):
-    options = actions.ReleaseOptions(name, namespace, field_manager=field_manager, timeout=60, **extra)
+def _ours(client, name, namespace, chart, values, field_manager="python", atomic=False, params=None, timeout=60,
+          **extra):
+    options = actions.ReleaseOptions(name, namespace, field_manager=field_manager, timeout=timeout, **extra)
     action = lifecycle.PresentAction(dict(params or {}, atomic=atomic))
     render = inputs.cluster_renderer(client, name, namespace)
     return action(client, options, inputs.resolve_chart(chart), values, render)
@@ -253,3 +254,39 @@ def test_our_helm_test_records_results_as_helm_test_does(kubeapi, client):
     theirs, ours = records
     assert shape(ours) == shape(theirs)
     assert (ours.status, ours.description) == (theirs.status, theirs.description) == ("deployed", "Install complete")
+
+
+def _web_chart(tmp_path):
+    root = tmp_path / "web"
+    (root / "templates").mkdir(parents=True, exist_ok=True)
+    (root / "Chart.yaml").write_text("apiVersion: v2\nname: web\nversion: 0.1.0\n")
+    (root / "values.yaml").write_text("image: nginx\nbroken: false\n")
+    (root / "templates" / "deploy.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
+        "{{- if .Values.broken }}\n  annotations:\n    kubeapi.helmkit.test/fail: \"true\"\n{{- end }}\n"
+        "spec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n"
+        "      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: {{ .Values.image }}\n")
+    return str(root)
+
+
+@EMULATOR_ONLY
+def test_atomic_upgrade_leaves_the_same_history_as_helms_rollback_on_failure(kubeapi, client, tmp_path):
+    chart = _web_chart(tmp_path)
+    histories = []
+    for runner in ("helm", "ours"):
+        namespace = _namespace(client, "ix-at")
+        helm = _helm(kubeapi, namespace)
+        helm.install(chart, "web", {}, namespace=namespace, wait="watcher", timeout=30)
+        broken = {"image": "nginx:2", "broken": True}
+        if runner == "helm":
+            with pytest.raises(Exception):
+                helm.upgrade(chart, "web", broken, namespace=namespace, rollback_on_failure=True, timeout=3)
+        else:
+            with pytest.raises(recovery.AtomicError):
+                _ours(client, "web", namespace, chart, broken, atomic=True, timeout=3)
+        histories.append(_history(client, "web", namespace))
+    theirs, ours = histories
+    assert [entry[:2] for entry in ours] == [entry[:2] for entry in theirs] == \
+        [(1, "superseded"), (2, "failed"), (3, "deployed")]
+    assert ours[2][2] == theirs[2][2] == "Rollback to 1"
+    assert ours[1][2].startswith('Upgrade "web" failed: ') and theirs[1][2].startswith('Upgrade "web" failed: ')
