@@ -290,3 +290,21 @@ def test_atomic_upgrade_leaves_the_same_history_as_helms_rollback_on_failure(kub
         [(1, "superseded"), (2, "failed"), (3, "deployed")]
     assert ours[2][2] == theirs[2][2] == "Rollback to 1"
     assert ours[1][2].startswith('Upgrade "web" failed: ') and theirs[1][2].startswith('Upgrade "web" failed: ')
+
+
+@EMULATOR_ONLY
+def test_atomic_install_leaves_nothing_like_helms_rollback_on_failure(kubeapi, client, tmp_path):
+    chart = _web_chart(tmp_path)
+    for runner in ("helm", "ours"):
+        namespace = _namespace(client, "ix-ai")
+        broken = {"broken": True}
+        if runner == "helm":
+            with pytest.raises(Exception):
+                _helm(kubeapi, namespace).install(chart, "web", broken, namespace=namespace,
+                                                  rollback_on_failure=True, timeout=3)
+        else:
+            with pytest.raises(recovery.AtomicError, match="has been uninstalled due to rollback-on-failure"):
+                _ours(client, "web", namespace, chart, broken, atomic=True, timeout=3)
+        assert _history(client, "web", namespace) == [], runner
+        with pytest.raises(HelmkitError):
+            client.request("GET", "/apis/apps/v1/namespaces/%s/deployments/web" % namespace)
