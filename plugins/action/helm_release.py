@@ -24,16 +24,17 @@ class ActionModule(ActionBase):
     _supports_async = True
 
     def _read_values_file(self, path):
-        """Return ``{"path", "content"}`` for a controller file, ``{"path"}`` when it is not on the controller."""
+        """Return ``{"path", "content", "vault"}`` for a controller file (``vault``: it was Vault-encrypted),
+        ``{"path"}`` when it is not on the controller."""
         try:
             found = self._find_needle("files", path)
         except AnsibleFileNotFound:
             return {"path": path}
         try:
-            data, _show = self._loader._get_file_contents(found)
+            data, show = self._loader._get_file_contents(found)
         except AnsibleError as exc:
             raise AnsibleError("cannot read values file %s: %s" % (path, to_text(exc)))
-        return {"path": path, "content": to_text(data, errors="surrogate_or_strict")}
+        return {"path": path, "content": to_text(data, errors="surrogate_or_strict"), "vault": not show}
 
     def run(self, tmp=None, task_vars=None):
         """Read ``values_files`` here, then execute the module with ``values_files_contents`` (``async`` tasks are

@@ -40,6 +40,10 @@ options:
       content:
         description: Its text; absent when the file is to be read on the managed host.
         type: str
+      vault:
+        description: The file was Ansible Vault-encrypted; its values are then masked in all task output.
+        type: bool
+        default: false
   post_renderer:
     description:
       - A program that rewrites the rendered manifest, like C(helm --post-renderer). The manifest (hooks excluded)

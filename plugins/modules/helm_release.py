@@ -50,8 +50,8 @@ options:
     description:
       - Values files merged in order (like C(helm -f)), before O(release_values) and O(set_values).
       - Read on the Ansible controller by the action plugin (relative paths are searched like C(files/) of the role
-        or playbook), decrypted with Ansible Vault when encrypted; a path not found on the controller is read on
-        the managed host.
+        or playbook), decrypted with Ansible Vault when encrypted (the values of an encrypted file are then masked
+        in all task output, diffs included); a path not found on the controller is read on the managed host.
     type: list
     elements: str
     default: []
@@ -315,6 +315,7 @@ def _action(module):
     if params["state"] == "present":
         chart = inputs.resolve_chart(params["chart_ref"], params["chart_version"], params["chart_repo_url"])
         values = present.collect_values(params)
+        module.no_log_values.update(present.vault_strings(params))
         module.no_log_values.update(sensitive.sensitive_strings(values, params["sensitive_values"]))
     with KubeClient(params["kubeconfig"], params["context"]) as client:
         if params["sensitive_values"]:  # the stored revisions' values show up in diffs and rollbacks too

@@ -179,13 +179,22 @@ def test_vault_values_file_set_values_and_post_renderer(kubeapi_log, chart_dir, 
     bad = release(kubeapi_log.kubeconfig, chart_dir, "plan-bad", post_renderer={"binary_path": str(failing)})
     installed, failed = run_play(tmp_path, [args, bad], vault_password="letmein")
     assert installed["changed"] is True, installed.get("msg")
-    assert "from-vault" not in run_play.output
+    assert "from-vault" not in run_play.output and "from-vault" not in json.dumps(installed)
+    assert 'word: "********"' in installed["manifest"]
     live = configmap(kubeapi_log, ns, "plan-config")
     assert live["data"] == {"greeting": "from-file", "list": '["a","2"]'}
     assert live["metadata"]["labels"]["post-rendered"] == "yes"
     assert 'post-rendered: "yes"' in installed["manifest"]
     assert failed.get("failed") is True
     assert "exit status 3" in failed["msg"] and "kustomize: bad patch" in failed["msg"]
+
+    changed = dict(args)
+    changed["helmkit.core.helm_release"] = dict(args["helmkit.core.helm_release"], release_values={"extra": True})
+    planned, = run_play(tmp_path, [dict(changed, check_mode=True)], diff=True, vault_password="letmein")
+    assert planned["changed"] is True and planned["plan"]["create"] == ["%s/ConfigMap/plan-extra" % ns]
+    assert "+extra: true" in run_play.output
+    assert "from-vault" not in run_play.output and "from-vault" not in json.dumps(planned)
+    assert "ZnJvbS12YXVsdA" not in run_play.output  # base64 of from-vault
 
 
 @pytest.mark.parametrize("extra,message", [

@@ -25,7 +25,8 @@ from . import drift as release_drift
 
 INPUT_ARG_SPEC = dict(
     values_files_contents=dict(type="list", elements="dict", options=dict(
-        path=dict(type="str", required=True), content=dict(type="str", no_log=True))),
+        path=dict(type="str", required=True), content=dict(type="str", no_log=True),
+        vault=dict(type="bool", default=False))),
     set_values=dict(type="list", elements="dict", options=dict(
         value=dict(type="str", required=True),
         value_type=dict(type="str", default="raw", choices=["raw", "string", "json", "file", "literal"]))),
@@ -134,6 +135,36 @@ def collect_values(params: dict) -> dict:
             raise ValuesError("set_values[%d] (value_type %s): %s" % (index, item.get("value_type") or "raw", exc)) \
                 from None
     return merged
+
+
+def _leaf_texts(value) -> list:
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _leaf_texts(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _leaf_texts(item)]
+    if value is None or isinstance(value, bool):
+        return []
+    return [value if isinstance(value, str) else str(value)]
+
+
+def vault_strings(params: dict) -> set:
+    """Strings the module registers as no-log values: every value (of at least 4 characters) of the values files
+    that were Ansible Vault-encrypted on the controller, as text, base64 and base64 twice (Secret data and release
+    records), so that decrypted values never show in results, diffs or errors. Empty when no file was encrypted."""
+    import base64
+
+    from ..chart.goyamlload import load_values
+
+    found = set()
+    for entry in params.get("values_files_contents") or []:
+        if not entry.get("vault") or entry.get("content") is None:
+            continue
+        for text in _leaf_texts(load_values(entry["content"].encode("utf-8"), source=entry["path"])):
+            if len(text) < 4:
+                continue
+            once = base64.b64encode(text.encode("utf-8")).decode("ascii")
+            found.update((text, once, base64.b64encode(once.encode("ascii")).decode("ascii")))
+    return found
 
 
 def wrap_render(render, params: dict):
