@@ -5,8 +5,9 @@
 
 Each ``values_files`` entry is looked up like a role's or playbook's ``files/`` (``ActionBase._find_needle``) and read
 through the DataLoader, which decrypts Ansible Vault files with the play's vault secrets. The texts go to the module
-as ``values_files_contents`` (its ``content`` is ``no_log``, so decrypted values never appear in logs); the module parses them
-with Helm's YAML rules. An entry not found on the controller is left for the module to read on the managed host.
+as ``values_files_contents`` (``content`` is ``no_log``; ``vault`` marks encrypted files, whose values the module
+masks in all output); the module parses them with Helm's YAML rules. An entry not found on the controller is left
+for the module to read on the managed host.
 """
 from __future__ import annotations
 
