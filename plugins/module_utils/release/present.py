@@ -20,8 +20,8 @@ import os
 import re
 
 from ..errors import HelmkitError, ValuesError
-from . import diff as release_diff
-from . import drift as release_drift
+
+# diff and drift (kube, PyYAML) are imported where used, so that helm_release reads INPUT_ARG_SPEC without them.
 
 INPUT_ARG_SPEC = dict(
     values_files_contents=dict(type="list", elements="dict", options=dict(
@@ -70,7 +70,8 @@ def parse_timeout(value, field: str = "timeout") -> float:
 def validate(params: dict) -> None:
     """Plan-time checks of helm_release ``params`` (dict) before any request; raises :class:`HelmkitError`."""
     parse_timeout(params.get("timeout"))
-    release_drift.validate_ignore(params.get("drift_ignore"))
+    from .drift import validate_ignore
+    validate_ignore(params.get("drift_ignore"))
     ref = params.get("chart_ref") or ""
     if params.get("state", "present") != "present":
         return
@@ -181,6 +182,7 @@ def _drift(client, release, params: dict, check_mode: bool, output: dict, warnin
     mode = params.get("drift") or "ignore"
     if mode == "ignore" or release is None or release.status != "deployed":
         return
+    from . import drift as release_drift
     found = release_drift.detect(client, release, params.get("field_manager") or "helm",
                                  params.get("drift_ignore") or [])
     output["drift"] = [item.as_dict() for item in found]
@@ -211,7 +213,8 @@ def plan_inputs(client, options, chart, values: dict, params: dict) -> tuple:
 
 def _plan(client, options, chart, values: dict, render, params: dict):
     chart, values = plan_inputs(client, options, chart, values, params)
-    return release_diff.plan_release(client, options, chart, values, render)
+    from .diff import plan_release
+    return plan_release(client, options, chart, values, render)
 
 
 def run(client, options, chart, values: dict, render, params: dict, ensure_present, check_mode: bool = False,
