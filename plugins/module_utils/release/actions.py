@@ -204,6 +204,11 @@ def ensure_present(client, options: ReleaseOptions, chart, values: dict, render)
         if is_unchanged(applier, last, chart, _upgrade_config(values or {}, last, options), render):
             return ActionResult(False, "none", last)  # no write, so no lock either
         checked = True
+    render = _RenderOnce(render)
+    if last is None or last.status == STATUS_UNINSTALLED:  # render errors surface before the lock is taken
+        render(chart, values or {}, revision=last.version + 1 if last else 1, is_upgrade=False)
+    elif last.status not in PENDING_STATUSES:
+        render(chart, _upgrade_config(values or {}, last, options), revision=last.version + 1, is_upgrade=True)
     if options.dry_run:
         return _present(applier, storage, options, chart, values or {}, render, history, checked)
     with ReleaseLock(client, options.namespace, options.name, _operation(history), options.timeout,
@@ -215,6 +220,23 @@ def ensure_present(client, options: ReleaseOptions, chart, values: dict, render)
             _settle_pending(storage, options, fresh[-1])
             checked = False
         return _present(applier, storage, options, chart, values or {}, render, fresh, checked)
+
+
+class _RenderOnce(object):
+    """A render callable that remembers its last result, so the revision rendered before the lock is taken is not
+    rendered again under it (unless the history changed meanwhile, which changes the revision or values)."""
+
+    def __init__(self, render):
+        self.render = render
+        self.last = None
+
+    def __call__(self, chart, values, revision, is_upgrade):
+        key = (id(chart), revision, is_upgrade)
+        if self.last is not None and self.last[0] == key and self.last[1] == values:
+            return self.last[2]
+        rendered = self.render(chart, values, revision=revision, is_upgrade=is_upgrade)
+        self.last = (key, values, rendered)
+        return rendered
 
 
 def _present(applier, storage, options, chart, config, render, history, checked) -> ActionResult:
