@@ -3,8 +3,8 @@
 Hooks of one event run in order of weight, then kind (Helm's install order, unknown kinds last and alphabetically),
 then name (``hookByWeight``). For each: a ``before-hook-creation`` delete (also Helm's default when a hook names no
 policy) and a wait until it is gone, a release update recording phase ``Running``, a server-side apply of the hook,
-and a wait until it is ready (a Job complete, a Pod succeeded). After all hooks the release is updated once more,
-then hooks with ``hook-succeeded`` are deleted in reverse order. A failing hook gets phase ``Failed``, is deleted
+and a wait until it is done (:func:`wait_hook`: a Job complete, a Pod succeeded; other kinds are not waited for).
+After all hooks the release is updated once more, then hooks with ``hook-succeeded`` are deleted in reverse order. A failing hook gets phase ``Failed``, is deleted
 when it has ``hook-failed``, and fails the action. A CustomResourceDefinition hook is never deleted.
 """
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 import time
 
 from ..chart.manifest import INSTALL_ORDER
-from ..errors import HelmkitError, ReleaseError
+from ..errors import HelmkitError, KubeError, ReleaseError
 from ..kube import wait as kube_wait
-from ..kube.objects import parse_manifest
+from ..kube.objects import describe, parse_manifest
 from .codec import go_time
 
 BEFORE_HOOK_CREATION = "before-hook-creation"
@@ -43,6 +43,36 @@ def _hook_object(applier, hook: dict) -> dict:
     if not objects:
         raise ReleaseError("hook %s (%s) has no Kubernetes object" % (hook.get("name"), hook.get("path")))
     return applier.normalise(objects[0])
+
+
+def _pod_phase(applier, obj: dict) -> str:
+    live = applier.get(obj)
+    return ((live or {}).get("status") or {}).get("phase") or ("Gone" if live is None else "")
+
+
+def wait_hook(applier, obj: dict, timeout: float) -> None:
+    """Wait until a hook object is done, as Helm's ``WatchUntilReady`` (``pkg/kube/statuswait.go``): a Job until
+    it completes, a Pod until phase ``Succeeded`` (a running, ready Pod is not done); other kinds at once.
+    Raises :class:`KubeError` when the Job or Pod failed, vanished or timed out (``timeout`` seconds)."""
+    kind = obj.get("kind")
+    if kind == "Job":
+        kube_wait.wait_ready(applier, [obj], timeout)
+    elif kind == "Pod":
+        phase = {"now": ""}
+
+        def finished(item) -> bool:
+            phase["now"] = _pod_phase(applier, item)
+            return phase["now"] in ("Succeeded", "Failed", "Gone")
+        pending = kube_wait.poll_until([obj], finished, timeout)
+        name = describe(obj)
+        if pending:
+            raise KubeError("timed out after %.0fs waiting for %s to finish (phase %s)"
+                            % (timeout, name, phase["now"] or "unknown"))
+        if phase["now"] == "Failed":
+            raise KubeError("%s failed (phase Failed); see kubectl logs -n %s %s"
+                            % (name, obj["metadata"].get("namespace"), obj["metadata"].get("name")))
+        if phase["now"] == "Gone":
+            raise KubeError("%s was deleted before it finished" % name)
 
 
 def delete_by_policy(applier, hook: dict, policy: str, timeout: float) -> None:
@@ -80,7 +110,7 @@ def run_hooks(applier, storage, release, event: str, timeout: float, dry_run: bo
         storage.update(release)
         try:
             applier.apply(obj, owned=False)
-            kube_wait.wait_ready(applier, [obj], max(0.0, deadline - time.monotonic()))
+            wait_hook(applier, obj, max(0.0, deadline - time.monotonic()))
         except HelmkitError as exc:
             hook["last_run"] = {"started_at": hook["last_run"]["started_at"], "completed_at": go_time(),
                                 "phase": "Failed"}

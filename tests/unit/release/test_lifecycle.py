@@ -397,3 +397,16 @@ def test_rollback_brings_back_an_uninstalled_release_with_kept_history(client, c
     assert result.release.version == 3 and result.release.description == "Rollback to 2"
     assert [entry[1] for entry in history(client)] == ["superseded", "uninstalled", "deployed"]
     assert live(client, "ConfigMap", "life-config")["data"] == {"greeting": "two"}
+
+
+def test_a_running_ready_test_pod_is_not_a_passed_test(client, chart):
+    def with_server_pod(chart_, values, revision, is_upgrade):
+        rendered = build(chart_, values, revision, is_upgrade)
+        hook = _test_pod("life-server")
+        hook["manifest"] = hook["manifest"].replace("restartPolicy: Never", "restartPolicy: Always")
+        rendered.hooks = [hook]
+        return rendered
+    actions.ensure_present(client, options(), chart, {}, with_server_pod)
+    result = testing.run_tests(client, "life", NS, timeout=1)
+    assert "timed out after 1s waiting for Pod" in result.failed and "(phase Running)" in result.failed
+    assert result.tests[0]["phase"] == "Failed"
