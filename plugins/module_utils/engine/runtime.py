@@ -17,12 +17,14 @@ therefore keeps one process-wide count of active scopes under a lock:
 * the last scope to leave restores exactly what the first one recorded (re-enables the GC only if it had been
   enabled, puts the recursion limit back only if nobody changed it in between).
 
-Exceptions propagate unchanged; the ``finally`` path always runs. A caller that wants the GC off for good
+Exceptions propagate unchanged; the ``finally`` path always runs. A process forked while scopes are active (by
+another thread) starts with none: the child restores the settings at once. A caller that wants the GC off for good
 (``gc.disable()`` before rendering) keeps it off: a scope never enables a collector it did not disable.
 """
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import threading
 
@@ -79,6 +81,25 @@ class EngineScope(object):
                     sys.setrecursionlimit(_saved_limit)
                 _saved_limit = _raised_limit = None
         return False
+
+
+def _reset_after_fork() -> None:
+    """In a child forked while scopes were active (Ansible forks workers; another thread may have been rendering):
+    the threads that owned those scopes do not exist there, so restore the settings now and start from zero."""
+    global _LOCK, _active, _gc_was_enabled, _saved_limit, _raised_limit
+    _LOCK = threading.Lock()  # it may have been held by a thread that no longer exists
+    if _active:
+        _active = 0
+        if _gc_was_enabled:
+            gc.enable()
+        if _saved_limit is not None and sys.getrecursionlimit() == _raised_limit:
+            sys.setrecursionlimit(_saved_limit)
+    _gc_was_enabled = False
+    _saved_limit = _raised_limit = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 def active_scopes() -> int:

@@ -3,6 +3,7 @@ after exceptions."""
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import threading
 
@@ -114,3 +115,17 @@ def test_render_leaves_interpreter_settings_as_they_were():
     assert gc.isenabled()
     assert sys.getrecursionlimit() == limit
     assert runtime.active_scopes() == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork only")
+def test_a_child_forked_inside_a_scope_starts_with_none():
+    limit = sys.getrecursionlimit()
+    with EngineScope(limit + 100):
+        pid = os.fork()
+        if pid == 0:  # the child: the scope's owner does not exist here
+            ok = gc.isenabled() and runtime.active_scopes() == 0 and sys.getrecursionlimit() == limit
+            os._exit(0 if ok else 1)
+        _, status = os.waitpid(pid, 0)
+        assert not gc.isenabled()  # the parent's scope is still active
+    assert os.WEXITSTATUS(status) == 0
+    assert gc.isenabled()
