@@ -265,7 +265,8 @@ def _web_chart(tmp_path):
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
         "{{- if .Values.broken }}\n  annotations:\n    kubeapi.helmkit.test/fail: \"true\"\n{{- end }}\n"
         "spec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n"
-        "      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: {{ .Values.image }}\n")
+        "      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n"
+        "        image: {{ .Values.image }}\n")
     return str(root)
 
 

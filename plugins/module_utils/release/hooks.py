@@ -4,8 +4,9 @@ Hooks of one event run in order of weight, then kind (Helm's install order, unkn
 then name (``hookByWeight``). For each: a ``before-hook-creation`` delete (also Helm's default when a hook names no
 policy) and a wait until it is gone, a release update recording phase ``Running``, a server-side apply of the hook,
 and a wait until it is done (:func:`wait_hook`: a Job complete, a Pod succeeded; other kinds are not waited for).
-After all hooks the release is updated once more, then hooks with ``hook-succeeded`` are deleted in reverse order. A failing hook gets phase ``Failed``, is deleted
-when it has ``hook-failed``, and fails the action. A CustomResourceDefinition hook is never deleted.
+After all hooks the release is updated once more, then hooks with ``hook-succeeded`` are deleted in reverse order.
+A failing hook gets phase ``Failed``, is deleted when it has ``hook-failed``, and fails the action. A
+CustomResourceDefinition hook is never deleted.
 """
 from __future__ import annotations
 

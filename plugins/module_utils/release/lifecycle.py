@@ -66,8 +66,9 @@ class PresentAction:
 
 
 def atomic_failure(exc) -> dict:
-    """Task result for a failed action that ``atomic`` undid (a :class:`~.recovery.AtomicError`): ``failed``, ``msg``, ``changed`` (something was
-    written), ``status`` of the rollback revision when there is one, ``atomic`` (``rollback``/``uninstall``)."""
+    """Task result for a failed action that ``atomic`` undid (a :class:`~.recovery.AtomicError`): ``failed``,
+    ``msg``, ``changed`` (something was written), ``status`` of the rollback revision when there is one, ``atomic``
+    (``rollback``/``uninstall``)."""
     output = {"failed": True, "changed": True, "msg": str(exc), "atomic": exc.undo}
     if exc.release is not None:
         output["status"] = exc.release.summary()
