@@ -127,6 +127,8 @@ def _eq_one(a, ka: int, b) -> bool:
     if not _comparable(b):
         from .gofmt import sprintf
         raise FuncError(sprintf("non-comparable type %s: %v", b, go_type_name(b)))
+    if getattr(type(a), "go_kind", None) == "ptr":
+        return a is b  # Go pointers are equal only when they point at the same value
     return a is b or (type(a) is type(b) and a == b)
 
 

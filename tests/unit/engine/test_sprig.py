@@ -105,6 +105,7 @@ SEMVER = r"""{{ semverCompare ">=1.21-0" .Values.ver }}|{{ semverCompare "^1.2.0
 {{ semverCompare "!=1.2.3" "1.2.4" }}|{{ semverCompare "=1.2.3" "1.2.3" }}|{{ semverCompare "1.1 - 1.3" "1.3.5" }}|{{ semverCompare ">= 1.2, < 3.0.0" "2.0.0" }}|{{ semverCompare "*" "1.0.0" }}|{{ semverCompare ">1.2.3-alpha.9" "1.2.3-alpha.10" }}
 {{ semver "1.2.3-beta.1+build.5" }}|{{ (semver "v2.5").Major }}|{{ (semver "v2.5").Minor }}|{{ (semver "2.5.7").Patch }}|{{ (semver "1.0.0-rc1").Prerelease }}|{{ (semver "1.0.0+meta").Metadata }}|{{ (semver "v1.0").Original }}
 {{ (semver "1.2.3").Compare (semver "1.2.3") }}|{{ (semver "1.0.0-alpha").Compare (semver "1.0.0") }}|{{ (semver "1.10.0").GreaterThan (semver "1.9.0") }}|{{ (semver "1.2.3").Equal (semver "v1.2.3") }}|{{ typeOf (semver "1.0.0") }}
+{{ deepEqual (semver "1.2.3") (semver "v1.2.3") }}|{{ deepEqual (semver "1.2.3+a") (semver "1.2.3+b") }}|{{ deepEqual (semver "1.2.3") (semver "1.2.3") }}|{{ eq (semver "1.2.3") (semver "1.2.3") }}|{{ $v := semver "1.0.0" }}{{ eq $v $v }}|{{ (semver "v1.2.3").IncPatch }}|{{ kindOf (semver "1") }}|{{ (semver "1.2.3").LessThanEqual (semver "1.2.3") }}
 """
 
 PATHS = r"""{{ base "/a/b/c.txt" }}|{{ base "" }}|{{ base "/" }}|{{ base "a/b/" }}|{{ dir "/a/b/c" }}|{{ dir "c" }}|{{ dir "" }}|{{ dir "/a/" }}
@@ -201,6 +202,12 @@ ERRORS = [
     '{{ mustRegexSplit "\\\\p{Nope}" "x" -1 }}',
     '{{ semver "x" }}',
     '{{ semverCompare "bad" "1.0.0" }}',
+    '{{ semver "99999999999999999999.0.0" }}',
+    '{{ semver "1.%s" }}' % ("1" * 300),
+    '{{ semverCompare "%s" "1.0.0" }}' % "||".join(["1"] * 40),
+    '{{ semverCompare "\\a>1" "1.0.0" }}',
+    '{{ semverCompare "\\u0085>1" "1.0.0" }}',
+    '{{ semverCompare ">1" "x" }}',
     '{{ mustToDate "2006" "x" }}',
     '{{ mustDateModify "x" now }}',
     '{{ trunc .Values.f "x" }}',
