@@ -300,24 +300,9 @@ def _parse_atom(text):
 
 
 def _go_quote(text):
-    """Go's %q for the ASCII-ish strings that reach constraint errors."""
-    out = []
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\f":
-            out.append("\\f")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7f:
-            out.append("\\x%02x" % ord(ch))
-        else:
-            out.append(ch)
-    return '"%s"' % "".join(out)
+    """Go's %q (strconv.Quote), as Masterminds' errors print a constraint group."""
+    from .engine.gofmt import go_quote
+    return go_quote(text)
 
 
 def _not_equal(v, c):

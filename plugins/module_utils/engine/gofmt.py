@@ -344,7 +344,11 @@ _ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t
 
 
 def go_quote(value: str, ascii_only: bool = False, quote: str = '"') -> str:
-    """Go's ``strconv.Quote`` (or QuoteToASCII with ``ascii_only``); ``quote`` may be "'" for QuoteRune."""
+    """Go's ``strconv.Quote`` (or QuoteToASCII with ``ascii_only``); ``quote`` may be "'" for QuoteRune.
+
+    The project's one Go quoting function (Sprig, semver errors and fmt's %q use it). Invalid UTF-8 bytes, held
+    as surrogate escapes U+DC80..U+DCFF, are written ``\\xNN`` like Go (strconv/quote.go appendQuotedWith).
+    """
     out = [quote]
     for c in value:
         if c == quote or c == "\\":
@@ -362,6 +366,8 @@ def go_quote(value: str, ascii_only: bool = False, quote: str = '"') -> str:
             out.append(esc)
         elif code < 0x20 or code == 0x7F:
             out.append("\\x%02x" % code)
+        elif 0xDC80 <= code <= 0xDCFF:
+            out.append("\\x%02x" % (code - 0xDC00))  # a surrogate-escaped invalid UTF-8 byte
         elif 0xD800 <= code <= 0xDFFF:
             out.append("\\ufffd")
         elif code < 0x10000:

@@ -10,6 +10,7 @@ import math
 import re
 
 from ..errors import FuncError
+from ..gofmt import go_quote  # noqa: F401  (the one Go quoting function, re-exported for the Sprig families)
 from ..gotypes import go_type_name
 
 INT64_MIN = -(1 << 63)
@@ -287,33 +288,6 @@ def go_kind(value) -> str:
     if callable(value):
         return "func"
     return "ptr"
-
-
-_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
-            "\\": "\\\\", '"': '\\"'}
-
-
-def go_quote(text: str) -> str:
-    """Go strconv.Quote / fmt %q of a string: double quotes, Go escapes, printable Unicode kept."""
-    out = ['"']
-    for ch in text:
-        esc = _ESCAPES.get(ch)
-        if esc is not None:
-            out.append(esc)
-            continue
-        code = ord(ch)
-        if 0xDC80 <= code <= 0xDCFF:
-            out.append("\\x%02x" % (code - 0xDC00))
-        elif ch == " " or ch.isprintable():
-            out.append(ch)
-        elif code < 0x20 or code == 0x7F:
-            out.append("\\x%02x" % code)
-        elif code < 0x10000:
-            out.append("\\u%04x" % code)
-        else:
-            out.append("\\U%08x" % code)
-    out.append('"')
-    return "".join(out)
 
 
 def go_bytes(text: str) -> bytes:
