@@ -327,6 +327,7 @@ def _action(module):
             return lifecycle.rolled_back(client, options, params)
         render = present.wrap_render(inputs.cluster_renderer(client, options.name, options.namespace), params)
         action = lifecycle.PresentAction(params)
+        chart, values = action.inputs(client, options, chart, values)
         try:
             output = present.run(client, options, chart, values, render, params, action,
                                  check_mode=module.check_mode, diff_mode=module._diff)

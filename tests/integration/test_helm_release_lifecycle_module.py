@@ -19,10 +19,13 @@ def run_play(tmp_path, tasks):
     """Run ``tasks`` (list of (module, args) pairs) in one play, each ``ignore_errors``; returns their results."""
     play_tasks = []
     for index, (module, args) in enumerate(tasks):
-        play_tasks.append({"name": "task %d" % index, "helmkit.core.%s" % module: args, "register": "r%d" % index,
-                           "ignore_errors": True})
+        args = dict(args)
+        task = {"name": "task %d" % index, "register": "r%d" % index, "ignore_errors": True,
+                "diff": args.pop("_diff", False), "check_mode": args.pop("_check_mode", False)}
+        task["helmkit.core.%s" % module] = args
+        play_tasks.append(task)
     out = tmp_path / "results.json"
-    play_tasks.append({"name": "save", "copy": {"content": "{{ [%s] | to_json }}" % ", ".join(
+    play_tasks.append({"name": "save", "check_mode": False, "copy": {"content": "{{ [%s] | to_json }}" % ", ".join(
         "r%d" % i for i in range(len(tasks))), "dest": str(out)}})
     playbook = tmp_path / "play.yml"
     playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}]))
@@ -109,3 +112,21 @@ def test_atomic_upgrade_fails_the_task_rolls_back_and_a_later_run_recovers(kubea
     assert fixed["recovered"]["revision"] == 4 and fixed["recovered"]["status"] == "failed"
     assert fixed["recovered"]["action"] == "upgrade from revision 3"
     assert fixed["status"]["revision"] == 5 and fixed["status"]["status"] == "deployed"
+
+
+def test_reuse_values_plans_with_the_reused_values(kubeapi, tmp_path):
+    namespace = "it-reuse-%s" % uuid.uuid4().hex[:6]
+    base = {"release_name": "pi", "release_namespace": namespace, "kubeconfig": kubeapi.kubeconfig,
+            "chart_ref": PODINFO, "create_namespace": True, "field_manager": "python"}
+    installed, diffed, checked, upgraded = run_play(tmp_path, [
+        ("helm_release", dict(base, values={"ui": {"message": "one"}, "replicaCount": 1})),
+        ("helm_release", dict(base, reuse_values=True, _diff=True)),
+        ("helm_release", dict(base, reuse_values=True, values={"replicaCount": 2}, _check_mode=True)),
+        ("helm_release", dict(base, reuse_values=True, values={"replicaCount": 2})),
+    ])
+    for result in (installed, diffed, checked, upgraded):
+        assert not result.get("failed"), result.get("msg")
+    assert diffed["changed"] is False and diffed["plan"]["values_changed"] is False
+    assert checked["changed"] is True and checked["plan"]["values_changed"] is True
+    assert checked["plan"]["change"] == ["%s/Deployment/pi-podinfo" % namespace]
+    assert upgraded["status"]["revision"] == 2

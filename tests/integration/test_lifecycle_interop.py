@@ -41,7 +41,8 @@ def _ours(client, name, namespace, chart, values, field_manager="python", atomic
     options = actions.ReleaseOptions(name, namespace, field_manager=field_manager, timeout=timeout, **extra)
     action = lifecycle.PresentAction(dict(params or {}, atomic=atomic))
     render = inputs.cluster_renderer(client, name, namespace)
-    return action(client, options, inputs.resolve_chart(chart), values, render)
+    chart, values = action.inputs(client, options, inputs.resolve_chart(chart), values)
+    return action(client, options, chart, values, render)
 
 
 def _helm(kubeapi, namespace):

@@ -40,7 +40,8 @@ def options_kwargs(params: dict) -> dict:
 
 
 class PresentAction:
-    """The ``ensure_present`` callable handed to ``present.run``: values mode, recovery and ``atomic``.
+    """The ``ensure_present`` callable handed to ``present.run``: recovery and ``atomic``; :meth:`inputs` applies
+    the values mode first.
 
     Call as ``ensure_present(client, options, chart, values, render)``. After the call, ``recovered`` holds the
     recovery report (dict) or None.
@@ -53,12 +54,18 @@ class PresentAction:
         self.atomic = bool(params.get("atomic"))
         self.recovered = None
 
-    def __call__(self, client, options, chart, values, render):
-        from . import recovery, reuse
+    def inputs(self, client, options, chart, values: dict) -> tuple:
+        """``(chart, values)`` to install or upgrade with under the values mode (``release/reuse.py``); call it
+        once, before the action and any check/diff plan, so that both see the same inputs."""
+        from . import reuse
         from .storage import SecretStorage
-        if self.mode in ("reuse_values", "reset_then_reuse_values"):
-            history = SecretStorage(client, options.namespace).history(options.name)
-            chart, values = reuse.upgrade_inputs(chart, history, values, self.mode)
+        if self.mode not in ("reuse_values", "reset_then_reuse_values"):
+            return chart, values
+        history = SecretStorage(client, options.namespace).history(options.name)
+        return reuse.upgrade_inputs(chart, history, values, self.mode)
+
+    def __call__(self, client, options, chart, values, render):
+        from . import recovery
         result = recovery.ensure_present_recovering(client, options, chart, values, render,
                                                     atomic=self.atomic and not options.dry_run)
         self.recovered = result.recovered
