@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import ssl
 
 import httpx
 
 from ..errors import RegistryError
+from ..transport import ssl_context
 from .credentials import Credential
 
 __all__ = ["RegistryClient", "OCI_MANIFEST", "DOCKER_MANIFEST", "OCI_INDEX", "MANIFEST_ACCEPT",
@@ -53,26 +53,6 @@ def parse_challenge(header: str):
     return scheme.lower(), params
 
 
-def _ssl_context(ca_file, cert_file, key_file, insecure):
-    if insecure:
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-    else:
-        try:
-            ctx = ssl.create_default_context(cafile=ca_file or None)
-        except (OSError, ssl.SSLError) as exc:
-            raise RegistryError("cannot load ca_file %s: %s; give a PEM file of CA certificates"
-                                % (ca_file, getattr(exc, "strerror", None) or exc))
-    if cert_file:
-        try:
-            ctx.load_cert_chain(cert_file, key_file or None)
-        except (OSError, ssl.SSLError) as exc:
-            raise RegistryError("cannot load client certificate %s / key %s: %s; give PEM files"
-                                % (cert_file, key_file, getattr(exc, "strerror", None) or exc))
-    return ctx
-
-
 class RegistryClient(object):
     """Talks to one registry ``host`` (``host[:port]``).
 
@@ -87,7 +67,8 @@ class RegistryClient(object):
         self.credential = credential or Credential()
         self.plain_http = plain_http
         self.base = "%s://%s" % ("http" if plain_http else "https", host)
-        verify = True if plain_http else _ssl_context(ca_file, cert_file, key_file, insecure_skip_tls_verify)
+        verify = True if plain_http else ssl_context(ca_file, cert_file, key_file, insecure_skip_tls_verify,
+                                                     RegistryError)
         self._http = httpx.Client(verify=verify, timeout=timeout, follow_redirects=True)
         self._tokens = {}      # (realm, service, scope) -> token
         self._basic = False    # the registry asked for Basic once: send it up front from then on

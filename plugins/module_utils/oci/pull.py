@@ -9,12 +9,12 @@ again.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 
 from ..errors import RegistryError
 from ..repo.config import atomic_write
+from ..transport import sha256_file
 from .client import DOCKER_LIST, OCI_INDEX
 from .push import CHART_LAYER_MEDIA_TYPE, CONFIG_MEDIA_TYPE
 from .reference import nearest_tags_text, parse_reference, select_tag, tag_to_version
@@ -70,14 +70,6 @@ def _describe(manifest, media_type):
     return "an OCI artifact with config %s and layers %s, not a Helm chart" % (config_type, layers)
 
 
-def _sha256_file(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def pull_chart(client, ref_text, version=None, devel=False, cache_dir=None, destination=None):
     """Pull the chart ``ref_text`` through ``client`` (a RegistryClient for its host).
 
@@ -108,7 +100,7 @@ def pull_chart(client, ref_text, version=None, devel=False, cache_dir=None, dest
     hex_digest = layer_digest[len("sha256:"):]
     path = os.path.join(cache_dir, hex_digest + ".tgz")
     downloaded = False
-    if not (os.path.isfile(path) and _sha256_file(path) == hex_digest):
+    if not (os.path.isfile(path) and sha256_file(path) == hex_digest):
         blob = client.get_blob(ref.repository, layer_digest)
         atomic_write(path, blob, mode=0o644)
         downloaded = True

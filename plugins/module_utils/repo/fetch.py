@@ -26,6 +26,7 @@ import tarfile
 import yaml
 
 from ..errors import RepositoryError
+from ..transport import sha256_file
 from .config import atomic_write, describe_yaml_error, helm_paths, index_cache_path, load_repository_file, locked
 from .index import (
     DEFAULT_TIMEOUT, _IndexLoader, http_get, load_cached_index, redact_url, resolve, resolve_reference_url,
@@ -67,14 +68,6 @@ def chart_cache_dir(repository_cache):
     return os.path.join(repository_cache, "helmkit", "charts")
 
 
-def _sha256_file(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def read_chart_metadata(path):
     """``(name, version)`` from the Chart.yaml of a chart directory or .tgz at ``path``. Raises RepositoryError."""
     try:
@@ -102,7 +95,7 @@ def _download(url, expected_digest, cache_dir, http_options):
     """Download ``url`` into the content-addressed cache; return (path, sha256, downloaded)."""
     if expected_digest:
         cached = os.path.join(cache_dir, expected_digest + ".tgz")
-        if os.path.isfile(cached) and _sha256_file(cached) == expected_digest:
+        if os.path.isfile(cached) and sha256_file(cached) == expected_digest:
             return cached, expected_digest, False
     data = http_get(url, what="chart", **http_options)
     actual = hashlib.sha256(data).hexdigest()
@@ -170,7 +163,7 @@ def fetch_chart(chart_ref, version=None, repo_url=None, username=None, password=
     if os.path.exists(chart_ref) and not repo_url:
         path = os.path.abspath(chart_ref)
         name, chart_version = read_chart_metadata(path)
-        digest = "" if os.path.isdir(path) else _sha256_file(path)
+        digest = "" if os.path.isdir(path) else sha256_file(path)
         return FetchedChart(path, name, chart_version, digest)
 
     if chart_ref.startswith(("http://", "https://")):

@@ -26,6 +26,7 @@ import yaml
 
 from ..errors import RepositoryError
 from ..semver import SemverError, parse_constraint, parse_version
+from ..transport import ssl_context
 from .config import atomic_write, charts_list_path, describe_yaml_error, index_cache_path
 from .indexscan import FIELDS, scan_index
 
@@ -330,26 +331,6 @@ def redact_url(url):
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
-def _ssl_context(ca_file, cert_file, key_file, insecure):
-    if insecure:
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-    else:
-        try:
-            ctx = ssl.create_default_context(cafile=ca_file or None)
-        except (OSError, ssl.SSLError) as exc:
-            raise RepositoryError("cannot load ca_file %s: %s; give a PEM file of CA certificates"
-                                  % (ca_file, getattr(exc, "strerror", None) or exc))
-    if cert_file:
-        try:
-            ctx.load_cert_chain(cert_file, key_file or None)
-        except (OSError, ssl.SSLError) as exc:
-            raise RepositoryError("cannot load client certificate %s / key %s: %s; give PEM files"
-                                  % (cert_file, key_file, getattr(exc, "strerror", None) or exc))
-    return ctx
-
-
 def _basic_auth_header(username, password):
     import base64
     token = base64.b64encode(("%s:%s" % (username or "", password or "")).encode("utf-8")).decode("ascii")
@@ -372,7 +353,7 @@ def http_get(url, username=None, password=None, pass_credentials=False, ca_file=
 
     verify = True
     if url.startswith("https") or ca_file or cert_file or insecure_skip_tls_verify:
-        verify = _ssl_context(ca_file, cert_file, key_file, insecure_skip_tls_verify)  # also for https redirects
+        verify = ssl_context(ca_file, cert_file, key_file, insecure_skip_tls_verify, RepositoryError)  # also for https redirects
     parts = urlsplit(url)
     if parts.username is not None and username is None:
         username, password = parts.username, parts.password

@@ -29,9 +29,10 @@ import tarfile
 from urllib.parse import urlsplit
 
 from ..errors import ChartError, RepositoryError
+from ..transport import sha256_file
 from .config import atomic_write, helm_paths, load_repository_file
 from .fetch import (
-    _http_options, _resolve_with_refresh, _sha256_file, _url_cache_name, fetch_chart,
+    _http_options, _resolve_with_refresh, _url_cache_name, fetch_chart,
 )
 from .index import DEFAULT_TIMEOUT, http_get, redact_url, resolve_reference_url, update_index_cache
 
@@ -206,7 +207,7 @@ def pull_chart(chart_ref, destination, version=None, repo_url=None, untar=False,
     oci = chart_ref.startswith("oci://") or (repo_url or "").startswith("oci://")
     if located is not None and located.digest and not untar:
         target = os.path.join(destination, archive_file_name(located.url, located.name, located.version))
-        if os.path.isfile(target) and _sha256_file(target) == located.digest:
+        if os.path.isfile(target) and sha256_file(target) == located.digest:
             result = _result(False, target, located.name, located.version, located.digest, located.url,
                              located.repository, False)
             if verify:
@@ -243,7 +244,7 @@ def pull_chart(chart_ref, destination, version=None, repo_url=None, untar=False,
         changed = not same
     else:
         target = os.path.join(destination, archive_file_name(url, fetched.name, fetched.version, oci=oci))
-        same = os.path.isfile(target) and _sha256_file(target) == fetched.digest
+        same = os.path.isfile(target) and sha256_file(target) == fetched.digest
         if not same and not check_mode:
             os.makedirs(destination, exist_ok=True)
             atomic_write(target, data, mode=0o644)

@@ -34,6 +34,7 @@ from ...repo.index import (
     DEFAULT_TIMEOUT, _json_cache_path, _nearest, _stamp, http_get, load_cached_index, parse_index, redact_url,
     resolve_reference_url)
 from ...semver import SemverError, parse_constraint, parse_version
+from ...transport import sha256_file
 from .partialindex import index_chart_names, partial_index
 
 __all__ = ["SourceOptions", "Sources", "urls_equal", "MANAGER_PREFIX"]
@@ -346,7 +347,7 @@ class Sources(object):
         filename = posixpath.basename(urlsplit(url).path)
         existing = os.path.join(charts_dir, filename)
         digest = cv.digest.lower()
-        if digest and os.path.isfile(existing) and _sha256_file(existing) == digest:
+        if digest and os.path.isfile(existing) and sha256_file(existing) == digest:
             return Fetched(filename, path=existing, name=name, version=cv.version, skipped=True)
         options = self._http_options(entry)
         options["credentials_url"] = entry.url
@@ -385,14 +386,6 @@ def _versions_equal(a, b):
         return va == parse_version(b)
     except SemverError:
         return False
-
-
-def _sha256_file(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def local_chart_version(chart_path, name):
