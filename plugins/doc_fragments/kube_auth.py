@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
-"""Options every helmkit.core module that talks to a Kubernetes cluster shares."""
+"""Options every helmkit.core module that talks to a Kubernetes cluster shares (``helmkit.core.kube_auth``), and the
+same options as accepted-but-unused by the modules of the ``helm`` action group that do not
+(``helmkit.core.kube_auth.unused``), so ``module_defaults: {group/helmkit.core.helm: {kubeconfig: ...}}`` works."""
 from __future__ import annotations
 
 
@@ -24,4 +26,20 @@ requirements:
   - "python >= 3.9"
   - "kubernetes >= 29.0.0"
   - "PyYAML >= 6.0"
+"""
+
+    # Modules of the action group that never talk to Kubernetes (repositories, registries, pull, show, template,
+    # dependency): same names and types as DOCUMENTATION, declared by _common.KUBE_AUTH_ARG_SPEC.
+    UNUSED = r"""
+options:
+  kubeconfig:
+    description:
+      - Not used by this module, which does not talk to Kubernetes. Accepted so that group module_defaults can set
+        them (C(module_defaults) for C(group/helmkit.core.helm) apply to every module of the action group).
+    type: raw
+  context:
+    description:
+      - Not used by this module; accepted so that group module_defaults can set them, like O(kubeconfig).
+    type: str
+    aliases: [kube_context]
 """

@@ -10,6 +10,10 @@ from ansible.module_utils.basic import AnsibleModule  # noqa: F401  (re-exported
 
 from .errors import HelmkitError
 
+# The Kubernetes connection options. Every module of meta/runtime.yml's ``helm`` action group declares them: the
+# ones that talk to a cluster document them with the doc fragment helmkit.core.kube_auth, the others accept them
+# unused (doc fragment helmkit.core.kube_auth.unused) so that ``module_defaults: {group/helmkit.core.helm:
+# {kubeconfig: ..., context: ...}}`` never fails a task with "Unsupported parameters".
 KUBE_AUTH_ARG_SPEC = dict(
     kubeconfig=dict(type="raw", no_log=False),
     context=dict(type="str", aliases=["kube_context"]),

@@ -19,6 +19,7 @@ description:
   - Every change is staged first. A failure leaves C(charts/) and the lock file exactly as they were.
   - Idempotent. Supports check mode (resolves and downloads into the cache, changes nothing in the chart).
 extends_documentation_fragment:
+  - helmkit.core.kube_auth.unused
   - helmkit.core.repo_auth
 options:
   chart_path:
@@ -125,7 +126,7 @@ unchanged:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    AnsibleModule, run_module)
+    KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
 
 
 def _action(module):
@@ -169,6 +170,7 @@ def main():
         repository_config=dict(type="path"),
         repository_cache=dict(type="path"),
     )
+    argument_spec.update(KUBE_AUTH_ARG_SPEC)  # accepted, unused: group module_defaults may set them
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_by={"key_file": "cert_file"})
     run_module(module, _action)

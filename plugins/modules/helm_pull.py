@@ -75,14 +75,8 @@ options:
     description: Timeout of each HTTP request, in seconds.
     type: int
     default: 120
-  kubeconfig:
-    description: Not used; accepted so that C(module_defaults) of the C(group/helmkit.core.helm) action group apply.
-    type: raw
-  context:
-    description: Not used; accepted for C(module_defaults) like O(kubeconfig).
-    type: str
-    aliases: [kube_context]
 extends_documentation_fragment:
+  - helmkit.core.kube_auth.unused
   - helmkit.core.repo_auth
 author:
   - helmkit maintainers (@helmkit)

@@ -54,6 +54,8 @@ options:
   key_file:
     description: PEM private key of O(cert_file).
     type: path
+extends_documentation_fragment:
+  - helmkit.core.kube_auth.unused
 author:
   - helmkit maintainers (@helmkit)
 """
@@ -83,7 +85,7 @@ host:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    AnsibleModule, run_module)
+    KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
 
 
 def _action(module):
@@ -119,6 +121,7 @@ def main():
         cert_file=dict(type="path"),
         key_file=dict(type="path"),
     )
+    argument_spec.update(KUBE_AUTH_ARG_SPEC)  # accepted, unused: group module_defaults may set them
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     run_module(module, _action)
 

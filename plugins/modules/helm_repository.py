@@ -55,16 +55,8 @@ options:
     description: Timeout of each HTTP request to the repository, in seconds.
     type: int
     default: 120
-  kubeconfig:
-    description:
-      - Not used (repositories are local files). Accepted so that C(module_defaults) for the action group
-        C(group/helmkit.core.helm) can set O(kubeconfig) for all helmkit modules at once.
-    type: raw
-  context:
-    description: Not used; accepted for C(module_defaults) like O(kubeconfig).
-    type: str
-    aliases: [kube_context]
 extends_documentation_fragment:
+  - helmkit.core.kube_auth.unused
   - helmkit.core.repo_auth
 author:
   - helmkit maintainers (@helmkit)

@@ -28,13 +28,8 @@ options:
     description:
       - Directory of Helm's repository cache. Defaults like the C(helm) CLI (E(HELM_REPOSITORY_CACHE), ...).
     type: path
-  kubeconfig:
-    description: Not used; accepted so that C(module_defaults) of the C(group/helmkit.core.helm) action group apply.
-    type: raw
-  context:
-    description: Not used; accepted for C(module_defaults) like O(kubeconfig).
-    type: str
-    aliases: [kube_context]
+extends_documentation_fragment:
+  - helmkit.core.kube_auth.unused
 author:
   - helmkit maintainers (@helmkit)
 """

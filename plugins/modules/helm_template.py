@@ -130,6 +130,8 @@ seealso:
   - plugin: helmkit.core.helm_template
     plugin_type: lookup
   - module: helmkit.core.helm_release
+extends_documentation_fragment:
+  - helmkit.core.kube_auth.unused
 author:
   - helmkit maintainers (@helmkit)
 """
@@ -186,7 +188,8 @@ chart:
   sample: {name: web, version: 1.0.0}
 """
 
-from ansible_collections.helmkit.core.plugins.module_utils._common import AnsibleModule, run_module  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
+    KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
 
 ARGUMENT_SPEC = dict(
     chart_ref=dict(type="str", required=True, aliases=["chart"]),
@@ -239,7 +242,9 @@ def _action(module):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    argument_spec = dict(ARGUMENT_SPEC)
+    argument_spec.update(KUBE_AUTH_ARG_SPEC)  # accepted, unused: group module_defaults may set them
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     run_module(module, _action)
 
 
