@@ -81,6 +81,7 @@ def test_stack_playbook(kubeapi_log, tmp_path):
     assert found["web"].info["first_deployed"] > store_done
     assert found["web-canary"].info["first_deployed"] > store_done
     assert "Start the level's releases concurrently" in first.stdout  # web and web-canary ran as async jobs
+    assert recap(first.stdout)["rescued"] == "0"
     assert '"store": "deployed", "web": "deployed", "web-canary": "deployed"' in " ".join(first.stdout.split())
 
     # a sequential re-run with the same input changes nothing (hello-web prints .Release.Revision, which
@@ -129,7 +130,7 @@ def test_role_with_repository_and_bad_input(kubeapi, tmp_path):
     (tmp_path / "broken.yml").write_text(yaml.safe_dump(broken))
     failed = playbook(tmp_path, ["broken.yml"])
     assert failed.returncode != 0
-    assert "chart path %s not found" % (tmp_path / "no-such-chart") in failed.stdout
+    assert "rd-broken/nochart: chart path %s not found" % (tmp_path / "no-such-chart") in failed.stdout
     assert sorted(releases_in(kc, "rd-broken")) == ["ok"]
 
     bad = [{"hosts": "localhost", "connection": "local", "gather_facts": False, "roles": [{
