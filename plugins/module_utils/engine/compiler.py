@@ -623,10 +623,14 @@ def _literal_for(state, node, typ: str):
     fail(state, node, "can't handle %s for arg of type %s" % (node, typ))
 
 
-def _validate(state, node, value, typ: str, from_interface: bool = False):
+def _validate(state, node, value, typ: str, from_interface: bool = False, map_entry: bool = False):
     """Go validateType: a computed value for a typed parameter. ``from_interface``: the value is still an
-    interface {} (a map entry or a function result), so a nil is a nil interface rather than no value."""
+    interface {} (a map entry or a function result), so a nil is a nil interface rather than no value.
+    ``map_entry``: the value is a field of a map (``.Values.x``, ``$v.x``, ``(.Values).x``): a nil there is a
+    valid nil ``interface {}``, which Go assigns to no typed parameter, not even a map, slice or pointer."""
     if value is None:
+        if map_entry:
+            fail(state, node, "wrong type for value; expected %s; got interface {}" % typ)
         if _can_be_nil(typ):
             return None
         if from_interface:
@@ -658,7 +662,10 @@ def typed_args(state, dot, fn, types, arg_nodes, args, final, ident):
         else:
             # evalPipeline unwraps interfaces; a bare variable holds an unwrapped value too.
             unwrapped = isinstance(node, nd.PipeNode) or (isinstance(node, nd.VariableNode) and len(node.ident) == 1)
-            argv.append(_validate(state, last_at(node), args[i](state, dot), typ, not unwrapped))
+            # A field (Go evalFieldNode/evalChainNode/evalVariableNode with fields) keeps the map's interface {}.
+            map_entry = isinstance(node, (nd.FieldNode, nd.ChainNode)) or (
+                isinstance(node, nd.VariableNode) and len(node.ident) > 1)
+            argv.append(_validate(state, last_at(node), args[i](state, dot), typ, not unwrapped, map_entry))
     if final is not MISSING:
         typ = _param_type(types, len(arg_nodes), low, variadic)
         if typ is not None:

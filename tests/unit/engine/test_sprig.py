@@ -84,6 +84,7 @@ DICTS = r"""{{ dict "a" 1 "b" "x" }}|{{ dict }}|{{ dict "odd" }}|{{ dict 1 2 tru
 {{ mustMerge (dict "a" 0 "b" false) (dict "a" 5 "b" true) }}|{{ mustMergeOverwrite (dict "a" 1) (dict "a" 0) }}|{{ merge (dict "a" (dict)) (dict "a" (dict "q" 1)) }}
 {{ dig "a" "b" "c" "def" .Values.nested }}|{{ dig "a" "x" "def" .Values.nested }}|{{ dig "list" "def" .Values.nested }}|{{ dig "zz" nil .Values.nested }}
 {{ $c := deepCopy .Values.m }}{{ $_ := set $c.c "d" "changed" }}{{ .Values.m.c.d }}|{{ deepCopy 1 }}
+{{ hasKey nil "a" }}|{{ $n := .Values.nil }}{{ hasKey $n "a" }}|{{ merge (dict) nil }}|{{ .Values.nil | keys }}|{{ $.Values.nil | keys }}|{{ hasKey (index .Values "nil") "a" }}|{{ include "nilmap" .Values.nil }}|{{ template "nilmap" .Values.missing }}{{ define "nilmap" }}{{ keys . }}{{ end }}
 """
 
 REFLECT = r"""{{ typeOf .Values.s }}|{{ typeOf .Values.f }}|{{ typeOf .Values.m }}|{{ typeOf .Values.l }}|{{ typeOf .Values.nil }}|{{ typeOf 1 }}|{{ typeOf true }}|{{ typeOf (list) }}|{{ typeOf (dict) }}
@@ -154,7 +155,7 @@ def test_family_matches_helm(family, reference, ours):
         assert have == want, "%s line %d" % (family, line)
 
 
-ERROR_VALUES = {"f": 1.5, "s": "x", "l": [1]}
+ERROR_VALUES = {"f": 1.5, "s": "x", "l": [1], "nil": None}
 
 # Templates that fail in Helm; our error message (position, node, Go's text) must be the same.
 ERRORS = [
@@ -208,6 +209,14 @@ ERRORS = [
     '{{ semverCompare "\\a>1" "1.0.0" }}',
     '{{ semverCompare "\\u0085>1" "1.0.0" }}',
     '{{ semverCompare ">1" "x" }}',
+    # a nil map entry is a nil interface {}: no typed parameter takes it (only literal nil and variables do)
+    '{{ hasKey .Values.nil "a" }}',
+    '{{ merge (dict) .Values.missing }}',
+    '{{ keys $.Values.nil }}',
+    '{{ keys (.Values).nil }}',
+    '{{ with $v := .Values }}{{ pick $v.nil "a" }}{{ end }}',
+    '{{ $d := dict "n" nil }}{{ get $d.n "a" }}',
+    '{{ upper .Values.nil }}',
     '{{ mustToDate "2006" "x" }}',
     '{{ mustDateModify "x" now }}',
     '{{ trunc .Values.f "x" }}',
