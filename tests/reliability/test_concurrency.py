@@ -102,7 +102,18 @@ def test_racing_runs_exactly_one_wins(client):
     assert sorted(outcomes) == ["refused"] * 7 + ["won"]
 
 
-def _upgrade_race(client, tmp_path, name, wait_for_lock):
+def _upgrade_race(client, tmp_path, name, wait_for_lock, monkeypatch):
+    """Thread "first" upgrades and, holding the lock, stalls a second before writing its pending record; the
+    second run starts once the first holds the lock."""
+    from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
+
+    original_create = SecretStorage.create
+
+    def slow_create(self, release):
+        if threading.current_thread().name == "first":
+            time.sleep(1.0)
+        return original_create(self, release)
+    monkeypatch.setattr(SecretStorage, "create", slow_create)
     chart = release_chart(tmp_path)
     actions.ensure_present(client, actions.ReleaseOptions(name, NS), chart, {"greeting": "v1"}, renderer(name, NS))
     results = {}
@@ -114,7 +125,7 @@ def _upgrade_race(client, tmp_path, name, wait_for_lock):
                                                   renderer(name, NS, delay=delay))
         except ReleaseError as exc:
             results[key] = exc
-    first = threading.Thread(target=run, args=("first", "v2", 1.0, 0))
+    first = threading.Thread(target=run, args=("first", "v2", 0, 0), name="first")
     first.start()
     for _ in range(200):  # the first run holds the lock before the second starts
         try:
@@ -127,16 +138,16 @@ def _upgrade_race(client, tmp_path, name, wait_for_lock):
     return results
 
 
-def test_concurrent_upgrade_is_refused_and_storage_stays_consistent(client, tmp_path):
-    results = _upgrade_race(client, tmp_path, "race", wait_for_lock=0)
+def test_concurrent_upgrade_is_refused_and_storage_stays_consistent(client, tmp_path, monkeypatch):
+    results = _upgrade_race(client, tmp_path, "race", 0, monkeypatch)
     assert results["first"].action == "upgrade" and results["first"].release.version == 2
     assert isinstance(results["second"], ReleaseError)
     assert "another operation (upgrade of revision 2) is in progress" in str(results["second"])
     assert history(client, NS, "race") == [(1, "superseded"), (2, "deployed")]
 
 
-def test_concurrent_upgrade_with_wait_for_lock_runs_after_the_first(client, tmp_path):
-    results = _upgrade_race(client, tmp_path, "queue", wait_for_lock=60)
+def test_concurrent_upgrade_with_wait_for_lock_runs_after_the_first(client, tmp_path, monkeypatch):
+    results = _upgrade_race(client, tmp_path, "queue", 60, monkeypatch)
     assert results["first"].release.version == 2
     assert results["second"].action == "upgrade" and results["second"].release.version == 3
     assert history(client, NS, "queue") == [(1, "superseded"), (2, "superseded"), (3, "deployed")]
