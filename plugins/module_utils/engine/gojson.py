@@ -60,7 +60,8 @@ def go_json_float(value: float) -> str:
 
 def jsonable(value):
     """Convert a template value into what Go's encoding/json would see: dicts with string keys, lists, str, bool,
-    int, float, None. ``bytes`` become base64 text (Go's []byte); tuples become lists.
+    int, float, None. ``bytes`` become base64 text (Go's []byte); tuples become lists; a list marked
+    ``go_nil = True`` (a nil Go slice, sprig._base.NilSlice) becomes None, as encoding/json writes ``null``.
 
     Objects standing in for Go structs are converted through their ``go_json()`` method when they have one, else
     field by field: public (upper-case) instance attributes in definition order, renamed and filtered by an
@@ -80,6 +81,8 @@ def jsonable(value):
             out[_json_key(key)] = jsonable(item)
         return out
     if isinstance(value, (list, tuple)):
+        if getattr(value, "go_nil", False):
+            return None  # a nil Go slice (rest/initial of an empty list, regexFindAll without a match): null
         return [jsonable(item) for item in value]
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(bytes(value)).decode("ascii")

@@ -84,6 +84,7 @@ DICTS = r"""{{ dict "a" 1 "b" "x" }}|{{ dict }}|{{ dict "odd" }}|{{ dict 1 2 tru
 {{ mustMerge (dict "a" 0 "b" false) (dict "a" 5 "b" true) }}|{{ mustMergeOverwrite (dict "a" 1) (dict "a" 0) }}|{{ merge (dict "a" (dict)) (dict "a" (dict "q" 1)) }}
 {{ dig "a" "b" "c" "def" .Values.nested }}|{{ dig "a" "x" "def" .Values.nested }}|{{ dig "list" "def" .Values.nested }}|{{ dig "zz" nil .Values.nested }}
 {{ $c := deepCopy .Values.m }}{{ $_ := set $c.c "d" "changed" }}{{ .Values.m.c.d }}|{{ deepCopy 1 }}
+{{ rest (list 1) | toJson }}|{{ rest (list) | toJson }}|{{ initial .Values.el | toJson }}|{{ regexFindAll "x" "abc" -1 | toJson }}|{{ concat | toJson }}|{{ concat (list) .Values.el | toJson }}|{{ dict "a" (rest (list)) | toYaml }}|{{ list (initial (list)) | toJson }}|{{ rest (list) | toYamlPretty }}|{{ rest (list) | toPrettyJson }}|{{ deepEqual (concat) (list) }}|{{ deepEqual (rest (list)) (regexFindAll "x" "y" -1 | rest) }}|{{ append (concat) 1 | toJson }}
 {{ hasKey nil "a" }}|{{ $n := .Values.nil }}{{ hasKey $n "a" }}|{{ merge (dict) nil }}|{{ .Values.nil | keys }}|{{ $.Values.nil | keys }}|{{ hasKey (index .Values "nil") "a" }}|{{ include "nilmap" .Values.nil }}|{{ template "nilmap" .Values.missing }}{{ define "nilmap" }}{{ keys . }}{{ end }}
 """
 

@@ -146,7 +146,7 @@ def concat(*lists):
         if seq is None:
             raise FuncError("Cannot concat type %s as list" % go_kind(items))
         out.extend(seq)
-    return out
+    return out if out else NilSlice()  # Go appends to a nil slice: nothing appended leaves it nil
 
 
 FUNCS = {

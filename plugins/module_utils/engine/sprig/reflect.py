@@ -15,6 +15,8 @@ def deep_equal(a, b) -> bool:
     if isinstance(a, dict):
         return len(a) == len(b) and all(k in b and deep_equal(v, b[k]) for k, v in a.items())
     if isinstance(a, (list, tuple)):
+        if getattr(a, "go_nil", False) != getattr(b, "go_nil", False):
+            return False  # a nil slice never equals a non-nil one, even an empty one
         return len(a) == len(b) and all(deep_equal(x, y) for x, y in zip(a, b))
     return a == b
 
