@@ -3,8 +3,8 @@
 Helm builds one set per render: ``template.New("gotpl").Option("missingkey=zero").Funcs(m)`` and then
 ``t.New(file).Parse(text)`` for every file; every ``{{define}}`` joins the shared set (a later definition replaces an
 earlier one unless the later one is empty) and files are executed with ``ExecuteTemplate``. Parsing is cached by
-content (sha256 of name, text and function names) for the whole process, and compiled code is cached on the parse
-trees, so a template is parsed and compiled once.
+content (sha256 of name, text and function names) for the whole process and, through :mod:`.treecache`, on disk
+for later processes; compiled code is cached on the parse trees, so a template is parsed and compiled once.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from .errors import TemplateExecError, TemplateParseError
 from .gofmt import go_quote
 from .parser import parse
 from .runtime import EngineScope
+from . import treecache
 
 _PARSE_CACHE = {}
 _PARSE_CACHE_LIMIT = 20000
@@ -27,11 +28,15 @@ def _parse_cached(name: str, text: str, func_names: frozenset, func_key: str) ->
     trees = _PARSE_CACHE.get(key)
     if trees is None:
         # Parsing allocates many long-lived objects; the cyclic GC would rescan them over and over.
-        try:
-            with EngineScope():
-                trees = parse(name, text, func_names.__contains__)
-        except TemplateParseError as exc:
-            trees = exc
+        with EngineScope():
+            trees = treecache.load(key)  # another process may have parsed this file already
+            if trees is None:
+                try:
+                    trees = parse(name, text, func_names.__contains__)
+                except TemplateParseError as exc:
+                    trees = exc
+                else:
+                    treecache.store(key, trees)
         if len(_PARSE_CACHE) >= _PARSE_CACHE_LIMIT:
             _PARSE_CACHE.clear()
         _PARSE_CACHE[key] = trees
@@ -43,7 +48,8 @@ def _parse_cached(name: str, text: str, func_names: frozenset, func_key: str) ->
 def clear_caches() -> None:
     """Forget every parsed and compiled template and the engine's other process-wide caches (compiled regular
     expressions, function arities), so the next render starts cold, as in a fresh process. For benchmarks and tests;
-    never needed for correctness (caches are keyed by content)."""
+    never needed for correctness (caches are keyed by content). The on-disk parse cache (:mod:`.treecache`) is kept:
+    set ``HELMKIT_TEMPLATE_CACHE=0`` and call ``treecache.reset()`` to measure without it."""
     _PARSE_CACHE.clear()
     from . import compiler
     from .sprig import goregexp

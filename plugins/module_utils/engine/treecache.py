@@ -1,0 +1,232 @@
+"""Persistent cache of parse trees shared between processes (one Ansible module run after the first parses nothing).
+
+Each entry is one template file's parse result (``{template name: Tree}``) under
+``${XDG_CACHE_HOME:-~/.cache}/helmkit/templates/<key>``, where ``key`` is the content hash that
+:mod:`.template` already uses for its in-process cache (function names, file name and text). Entries hold only
+plain data written by :mod:`marshal` (ints, strings, floats, complex numbers, lists, tuples): nodes are flattened to
+``(class index, slot values...)`` tuples and rebuilt from the classes of :mod:`.nodes`; nothing is ever unpickled.
+
+Safety:
+
+* the directory is created 0700 and used only if it is owned by the current user and not writable by group or
+  others; otherwise the cache is silently off;
+* each file starts with a header naming the format, the Python bytecode magic number, a hash of the lexer, parser
+  and nodes sources (so any engine change invalidates every entry) and the key, followed by the sha256 of the body:
+  a file that does not match is ignored, removed and rebuilt, so a truncated or corrupted entry never reaches
+  :func:`marshal.loads`;
+* writes go to a temporary file in the same directory and are renamed into place (atomic on POSIX and Windows);
+* the directory is bounded (:data:`MAX_ENTRIES`): when a process first writes and finds more entries, it removes
+  the least recently modified half;
+* ``HELMKIT_TEMPLATE_CACHE=0`` (or ``off``/``false``/``no``) turns the cache off; every I/O error turns it off for
+  the rest of the process. The cache never changes results: a miss parses as before.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import marshal
+import os
+import stat
+import tempfile
+
+from . import nodes as nd
+
+MAX_ENTRIES = 4000
+_FORMAT = b"helmkit-trees-1\0"
+_TREE, _TUPLE, _UNSET = -1, -2, -3
+
+_CLASSES = sorted((obj for obj in vars(nd).values() if isinstance(obj, type) and issubclass(obj, nd.Node)),
+                  key=lambda cls: cls.__name__)
+_INDEX = {cls: i for i, cls in enumerate(_CLASSES)}
+_SLOTS = []
+for _cls in _CLASSES:
+    _names = []
+    for _base in reversed(_cls.__mro__):
+        _names.extend(_base.__dict__.get("__slots__", ()))
+    _SLOTS.append(tuple(_names))
+_SCALARS = (str, int, float, bool, complex, type(None))
+
+_state = {"dir": None, "header": None, "off": False, "pruned": False}
+
+
+class _Unencodable(Exception):
+    pass
+
+
+def _engine_digest() -> bytes:
+    digest = hashlib.sha256(importlib.util.MAGIC_NUMBER)
+    here = os.path.dirname(os.path.abspath(__file__))
+    for name in ("lexer.py", "parser.py", "nodes.py", "treecache.py"):
+        with open(os.path.join(here, name), "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest().encode("ascii")
+
+
+def _directory():
+    """The cache directory (created 0700), or None when the cache is off or the directory is unsafe."""
+    if _state["off"]:
+        return None
+    if _state["dir"] is not None:
+        return _state["dir"]
+    try:
+        if os.environ.get("HELMKIT_TEMPLATE_CACHE", "").strip().lower() in ("0", "off", "false", "no"):
+            raise OSError("disabled")
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        path = os.path.join(base, "helmkit", "templates")
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        info = os.stat(path)
+        if not stat.S_ISDIR(info.st_mode) or info.st_mode & 0o022:
+            raise OSError("unsafe")
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            raise OSError("not ours")
+        _state["header"] = _FORMAT + _engine_digest() + b"\0"
+    except (OSError, ValueError):
+        _state["off"] = True
+        return None
+    _state["dir"] = path
+    return path
+
+
+def _encode(value, trees: dict):
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, list):
+        return [_encode(v, trees) for v in value]
+    if isinstance(value, tuple):
+        return (_TUPLE,) + tuple(_encode(v, trees) for v in value)
+    if isinstance(value, nd.Tree):
+        index = trees.get(id(value))
+        if index is None:
+            raise _Unencodable()
+        return (_TREE, index)
+    index = _INDEX.get(type(value))
+    if index is None:
+        raise _Unencodable()
+    out = [index]
+    for slot in _SLOTS[index]:
+        try:
+            out.append(_encode(getattr(value, slot), trees))
+        except AttributeError:
+            out.append((_UNSET,))
+    return tuple(out)
+
+
+def _decode(value, trees: list):
+    if isinstance(value, tuple):
+        tag = value[0]
+        if tag == _TUPLE:
+            return tuple(_decode(v, trees) for v in value[1:])
+        if tag == _TREE:
+            return trees[value[1]]
+        cls = _CLASSES[tag]
+        obj = cls.__new__(cls)
+        for slot, item in zip(_SLOTS[tag], value[1:]):
+            if item.__class__ is tuple:
+                if item[0] == _UNSET:
+                    continue
+                item = _decode(item, trees)
+            elif item.__class__ is list:
+                item = _decode(item, trees)
+            setattr(obj, slot, item)
+        return obj
+    if isinstance(value, list):
+        return [_decode(v, trees) for v in value]
+    return value
+
+
+def dumps(trees: dict) -> bytes:
+    """Serialise a parse result ``{name: Tree}`` (fresh from the parser: nothing compiled) to marshal bytes.
+
+    Raises _Unencodable for objects the format does not know (the caller then does not cache)."""
+    order = list(trees.values())
+    index = {id(tree): i for i, tree in enumerate(order)}
+    heads = [(tree.name, tree.parse_name, tree.text) for tree in order]
+    roots = [_encode(tree.root, index) for tree in order]
+    return marshal.dumps((list(trees), [order.index(t) for t in trees.values()], heads, roots))
+
+
+def loads(data: bytes) -> dict:
+    """Inverse of :func:`dumps`: a new ``{name: Tree}`` with fresh node objects."""
+    names, positions, heads, roots = marshal.loads(data)
+    order = [nd.Tree(name, parse_name, text) for name, parse_name, text in heads]
+    for tree, root in zip(order, roots):
+        tree.root = _decode(root, order)
+    return {name: order[i] for name, i in zip(names, positions)}
+
+
+def load(key: str):
+    """The cached parse result for ``key`` (hex digest) or None (miss, cache off, or a bad entry, which is
+    removed)."""
+    path = _directory()
+    if path is None:
+        return None
+    entry = os.path.join(path, key)
+    try:
+        with open(entry, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    header = _state["header"] + key.encode("ascii") + b"\0"
+    body = data[len(header) + 64:]
+    if not data.startswith(header) or data[len(header):len(header) + 64] != \
+            hashlib.sha256(body).hexdigest().encode("ascii"):
+        _remove(entry)
+        return None
+    try:
+        return loads(body)
+    except Exception:  # a well-hashed entry from a buggy writer: ignore and rebuild
+        _remove(entry)
+        return None
+
+
+def store(key: str, trees: dict) -> None:
+    """Write the parse result for ``key`` (atomic; errors switch the cache off for this process)."""
+    path = _directory()
+    if path is None:
+        return
+    try:
+        body = dumps(trees)
+    except (_Unencodable, ValueError, RecursionError):
+        return
+    data = _state["header"] + key.encode("ascii") + b"\0" + hashlib.sha256(body).hexdigest().encode("ascii") + body
+    try:
+        if not _state["pruned"]:
+            _state["pruned"] = True
+            _prune(path)
+        handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=path)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temp, os.path.join(path, key))
+        except BaseException:
+            _remove(temp)
+            raise
+    except OSError:
+        _state["off"] = True
+
+
+def _prune(path: str) -> None:
+    names = os.listdir(path)
+    if len(names) <= MAX_ENTRIES:
+        return
+    aged = []
+    for name in names:
+        try:
+            aged.append((os.stat(os.path.join(path, name)).st_mtime, name))
+        except OSError:
+            pass
+    aged.sort()
+    for _, name in aged[:len(aged) - MAX_ENTRIES // 2]:
+        _remove(os.path.join(path, name))
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+def reset() -> None:
+    """Forget the resolved directory and on/off state (tests change XDG_CACHE_HOME/HELMKIT_TEMPLATE_CACHE)."""
+    _state.update({"dir": None, "header": None, "off": False, "pruned": False})
