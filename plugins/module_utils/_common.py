@@ -4,6 +4,7 @@ This is the only module_utils file that imports Ansible. Below it, the engine is
 """
 from __future__ import annotations
 
+import re
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule  # noqa: F401  (re-exported for modules)
@@ -41,8 +42,27 @@ def run_module(module, action):
     try:
         result = action(module)
     except HelmkitError as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=valid_text(str(exc)))
     except Exception as exc:  # pragma: no cover - a bug; keep the traceback out of the message
-        module.fail_json(msg="helmkit internal error: %s: %s" % (type(exc).__name__, exc),
+        module.fail_json(msg="helmkit internal error: %s: %s" % (type(exc).__name__, valid_text(str(exc))),
                          exception=traceback.format_exc())
-    module.exit_json(**result)
+    module.exit_json(**valid_text(result))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(value):
+    """``value`` (str, or dicts/lists/tuples of them) with every surrogate escape replaced by U+FFFD.
+
+    Rendered text holds an invalid UTF-8 byte (``{{ "héllo" | trunc 2 }}``, ``b64dec``) as a surrogate escape;
+    module results are JSON for the controller, so such bytes become U+FFFD as Go's encoding/json writes them.
+    Other values are returned unchanged.
+    """
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) is not None else value
+    if isinstance(value, dict):
+        return {key: valid_text(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [valid_text(item) for item in value]
+    return value

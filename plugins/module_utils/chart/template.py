@@ -340,7 +340,7 @@ def sync_output_dir(output_dir: str, files: dict, check_mode: bool = False) -> l
         target = os.path.join(top, *rel.split("/"))
         if not os.path.abspath(target).startswith(top + os.sep):
             raise ChartError("refusing to write %s outside output_dir %s" % (rel, output_dir))
-        data = text.encode("utf-8")
+        data = text.encode("utf-8", "surrogateescape")  # the rendered bytes, as helm template --output-dir writes
         try:
             with open(target, "rb") as handle:
                 if handle.read() == data:

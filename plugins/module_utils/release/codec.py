@@ -13,6 +13,7 @@ import base64
 import binascii
 import datetime
 import json
+import re
 import struct
 import time
 import zlib
@@ -52,9 +53,21 @@ def go_float(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_string(text: str) -> str:
+    """A JSON string literal as encoding/json writes it: each invalid UTF-8 byte (held as a surrogate escape, e.g.
+    from ``trunc`` cutting a character in NOTES.txt) becomes the escape ``\\ufffd`` (encode.go appendString)."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    if _SURROGATE.search(quoted) is not None:
+        quoted = _SURROGATE.sub(lambda _m: "\\ufffd", quoted)
+    return quoted
+
+
 def _encode(value, out: list) -> None:
     if isinstance(value, str):
-        out.append(json.dumps(value, ensure_ascii=False))
+        out.append(_json_string(value))
     elif value is None:
         out.append("null")
     elif value is True:
@@ -72,7 +85,7 @@ def _encode(value, out: list) -> None:
             if not first:
                 out.append(",")
             first = False
-            out.append(json.dumps(str(key), ensure_ascii=False))
+            out.append(_json_string(str(key)))
             out.append(":")
             _encode(item, out)
         out.append("}")
