@@ -20,6 +20,20 @@ KUBE_AUTH_ARG_SPEC = dict(
     context=dict(type="str", aliases=["kube_context"]),
 )
 
+# The chart repository options documented by the doc fragment helmkit.core.repo_auth (helm's --username,
+# --password, --pass-credentials, --ca-file, --cert-file, --key-file, --insecure-skip-tls-verify,
+# --repository-config, --repository-cache).
+REPO_AUTH_ARG_SPEC = dict(
+    username=dict(type="str"),
+    password=dict(type="str", no_log=True),
+    pass_credentials=dict(type="bool", default=False, no_log=False),
+    ca_file=dict(type="path"),
+    cert_file=dict(type="path"),
+    key_file=dict(type="path", no_log=False),
+    insecure_skip_tls_verify=dict(type="bool", default=False),
+    repository_config=dict(type="path"),
+    repository_cache=dict(type="path"),
+)
 
 _INSECURE_OPTIONS = ("insecure_skip_tls_verify", "insecure")
 

@@ -135,7 +135,7 @@ downloaded:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
+    KUBE_AUTH_ARG_SPEC, REPO_AUTH_ARG_SPEC, AnsibleModule, run_module)
 
 
 def _action(module):
@@ -164,16 +164,8 @@ def main():
         keyring=dict(type="path", no_log=False),
         plain_http=dict(type="bool", default=False),
         timeout=dict(type="int", default=120),
-        username=dict(type="str"),
-        password=dict(type="str", no_log=True),
-        pass_credentials=dict(type="bool", default=False, no_log=False),
-        ca_file=dict(type="path"),
-        cert_file=dict(type="path"),
-        key_file=dict(type="path"),
-        insecure_skip_tls_verify=dict(type="bool", default=False),
-        repository_config=dict(type="path"),
-        repository_cache=dict(type="path"),
     )
+    argument_spec.update(REPO_AUTH_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_ARG_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_by={"key_file": "cert_file"})

@@ -131,7 +131,7 @@ charts:
 import os  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
+    KUBE_AUTH_ARG_SPEC, REPO_AUTH_ARG_SPEC, AnsibleModule, run_module)
 
 
 def _entry_from_params(p):
@@ -254,16 +254,8 @@ def main():
         force_update=dict(type="bool", default=False),
         update_cache=dict(type="bool", default=False),
         timeout=dict(type="int", default=120),
-        username=dict(type="str"),
-        password=dict(type="str", no_log=True),
-        pass_credentials=dict(type="bool", default=False, no_log=False),
-        ca_file=dict(type="path"),
-        cert_file=dict(type="path"),
-        key_file=dict(type="path"),
-        insecure_skip_tls_verify=dict(type="bool", default=False),
-        repository_config=dict(type="path"),
-        repository_cache=dict(type="path"),
     )
+    argument_spec.update(REPO_AUTH_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_ARG_SPEC)  # accepted, unused: lets group module_defaults set kubeconfig
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_if=[("state", "present", ["url"])],
