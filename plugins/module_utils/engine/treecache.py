@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import marshal
+import operator
 import os
 import stat
 import tempfile
@@ -44,7 +45,12 @@ for _cls in _CLASSES:
     for _base in reversed(_cls.__mro__):
         _names.extend(_base.__dict__.get("__slots__", ()))
     _SLOTS.append(tuple(_names))
-_SCALARS = (str, int, float, bool, complex, type(None))
+_GETTERS = [operator.attrgetter(*slots) if len(slots) > 1 else
+            (lambda obj, _get=operator.attrgetter(*slots): (_get(obj),)) if slots else (lambda obj: ())
+            for slots in _SLOTS]
+_Tree = nd.Tree
+_SCALAR_SET = frozenset((str, int, float, bool, complex, type(None)))
+_UNSET_ITEM = (-3,)
 
 _state = {"dir": None, "header": None, "off": False, "pruned": False}
 
@@ -88,27 +94,30 @@ def _directory():
 
 
 def _encode(value, trees: dict):
-    if isinstance(value, _SCALARS):
-        return value
-    if isinstance(value, list):
-        return [_encode(v, trees) for v in value]
-    if isinstance(value, tuple):
-        return (_TUPLE,) + tuple(_encode(v, trees) for v in value)
-    if isinstance(value, nd.Tree):
-        index = trees.get(id(value))
-        if index is None:
-            raise _Unencodable()
-        return (_TREE, index)
-    index = _INDEX.get(type(value))
-    if index is None:
-        raise _Unencodable()
-    out = [index]
-    for slot in _SLOTS[index]:
+    cls = value.__class__
+    index = _INDEX.get(cls)
+    if index is not None:  # a node: the common case first
         try:
-            out.append(_encode(getattr(value, slot), trees))
-        except AttributeError:
-            out.append((_UNSET,))
-    return tuple(out)
+            items = _GETTERS[index](value)
+        except AttributeError:  # some slot never set
+            items = tuple(getattr(value, slot, _UNSET_ITEM) for slot in _SLOTS[index])
+        out = [index]
+        for item in items:
+            kind = item.__class__
+            if kind in _SCALAR_SET or item is _UNSET_ITEM:
+                out.append(item)
+            elif kind is _Tree:  # every node's "tree"
+                out.append(trees[id(item)])
+            else:
+                out.append(_encode(item, trees))
+        return tuple(out)
+    if cls in _SCALAR_SET:
+        return value
+    if cls is list:
+        return [v if v.__class__ in _SCALAR_SET else _encode(v, trees) for v in value]
+    if cls is tuple:
+        return (_TUPLE,) + tuple(_encode(v, trees) for v in value)
+    raise _Unencodable()
 
 
 def _decode(value, trees: list):
@@ -139,7 +148,7 @@ def dumps(trees: dict) -> bytes:
 
     Raises _Unencodable for objects the format does not know (the caller then does not cache)."""
     order = list(trees.values())
-    index = {id(tree): i for i, tree in enumerate(order)}
+    index = {id(tree): (_TREE, i) for i, tree in enumerate(order)}
     heads = [(tree.name, tree.parse_name, tree.text) for tree in order]
     roots = [_encode(tree.root, index) for tree in order]
     return marshal.dumps((list(trees), [order.index(t) for t in trees.values()], heads, roots))
@@ -186,7 +195,7 @@ def store(key: str, trees: dict) -> None:
         return
     try:
         body = dumps(trees)
-    except (_Unencodable, ValueError, RecursionError):
+    except (_Unencodable, KeyError, ValueError, RecursionError):
         return
     data = _state["header"] + key.encode("ascii") + b"\0" + hashlib.sha256(body).hexdigest().encode("ascii") + body
     try:

@@ -1,0 +1,121 @@
+"""On-disk parse-tree cache (engine/treecache.py): round trip, hits across "processes", corruption, safety, bound."""
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from ansible_collections.helmkit.core.plugins.module_utils.engine import template, treecache
+from ansible_collections.helmkit.core.plugins.module_utils.engine.parser import parse
+from ansible_collections.helmkit.core.plugins.module_utils.engine.template import TemplateSet
+
+TEXT = ('{{- define "x.name" -}}{{ .Values.name | default "n" | trunc 63 }}{{- end -}}\n'
+        '{{ $v := 1.5 }}{{ range $i, $e := .Values.list }}{{ $i }}={{ $e }} {{ else }}none{{ end }}\n'
+        '{{ with .Values.obj }}{{ .a.b }}{{ end }}{{ if and (eq 1 1) (not false) nil }}y{{ end }}\n'
+        "{{ template \"x.name\" . }} {{ printf \"%q %d\" `raw` 0x1F }} {{ 'c' }} {{ 2i }} {{ (.Values).name }}\n"
+        '{{ block "b" . }}block{{ end }}{{/* comment */}}')
+FUNCS = {"default": lambda d, v=None: v or d, "trunc": lambda n, s: s[:n]}
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("HELMKIT_TEMPLATE_CACHE", raising=False)
+    treecache.reset()
+    template.clear_caches()
+    yield tmp_path / "helmkit" / "templates"
+    treecache.reset()
+    template.clear_caches()
+
+
+def _render(data):
+    ts = TemplateSet(FUNCS)
+    ts.add("t.yaml", TEXT)
+    return ts.execute("t.yaml", data)
+
+
+def _shape(node):
+    """Every slot of every node, recursively, for structural comparison."""
+    if isinstance(node, list):
+        return [_shape(n) for n in node]
+    if isinstance(node, tuple):
+        return tuple(_shape(n) for n in node)
+    slots = getattr(node, "__slots__", None)
+    if slots is None or node.__class__.__name__ == "Tree":
+        return node if slots is None else ("tree", node.name)
+    out = [type(node).__name__]
+    for cls in type(node).__mro__:
+        for slot in getattr(cls, "__slots__", ()):
+            out.append((slot, _shape(getattr(node, slot, "<unset>"))))
+    return out
+
+
+def test_round_trip_keeps_every_slot():
+    trees = parse("t.yaml", TEXT, lambda name: name in FUNCS or name in ("and", "eq", "not", "printf"))
+    again = treecache.loads(treecache.dumps(trees))
+    assert list(again) == list(trees)
+    for name in trees:
+        assert _shape(again[name].root) == _shape(trees[name].root)
+        assert again[name].text == trees[name].text and again[name].parse_name == "t.yaml"
+        assert all(n.tree is again[name] for n in again[name].root.nodes)
+
+
+def test_second_process_reads_the_entry(cache_dir):
+    data = {"Values": {"list": ["a", "b"], "obj": {"a": {"b": 7}}, "name": "abc"}}
+    first = _render(data)
+    files = os.listdir(str(cache_dir))
+    assert len(files) == 1
+    assert stat.S_IMODE(os.stat(str(cache_dir)).st_mode) == 0o700
+    template.clear_caches()  # as a new process: nothing in memory
+    calls = []
+    real = template.parse
+    template.parse = lambda *a: calls.append(a) or real(*a)
+    try:
+        assert _render(data) == first
+    finally:
+        template.parse = real
+    assert calls == []
+
+
+def test_corrupt_entry_is_ignored_and_rebuilt(cache_dir):
+    first = _render({"Values": {}})
+    entry = cache_dir / os.listdir(str(cache_dir))[0]
+    data = entry.read_bytes()
+    entry.write_bytes(data[:-10] + b"0123456789")
+    template.clear_caches()
+    assert _render({"Values": {}}) == first
+    assert entry.read_bytes() == data  # rebuilt with the same content
+    entry.write_bytes(b"garbage")
+    template.clear_caches()
+    assert _render({"Values": {}}) == first
+
+
+def test_disabled_by_environment(cache_dir, monkeypatch):
+    monkeypatch.setenv("HELMKIT_TEMPLATE_CACHE", "0")
+    treecache.reset()
+    _render({"Values": {}})
+    assert not cache_dir.exists()
+
+
+def test_unsafe_directory_is_not_used(cache_dir):
+    os.makedirs(str(cache_dir))
+    os.chmod(str(cache_dir), 0o777)
+    _render({"Values": {}})
+    assert os.listdir(str(cache_dir)) == []
+
+
+def test_parse_errors_are_not_stored(cache_dir):
+    ts = TemplateSet(FUNCS)
+    with pytest.raises(Exception, match="unclosed action"):
+        ts.add("bad.yaml", "{{ .x ")
+    assert not cache_dir.exists() or os.listdir(str(cache_dir)) == []
+
+
+def test_directory_is_bounded(cache_dir, monkeypatch):
+    monkeypatch.setattr(treecache, "MAX_ENTRIES", 4)
+    os.makedirs(str(cache_dir), mode=0o700)
+    for i in range(6):
+        (cache_dir / ("old%d" % i)).write_bytes(b"x")
+    _render({"Values": {}})
+    assert len(os.listdir(str(cache_dir))) == 3  # oldest pruned to half the bound, then the new entry
