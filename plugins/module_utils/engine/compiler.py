@@ -531,7 +531,7 @@ class _Compiler(object):
                 if final is not MISSING:
                     argv.append(final)
             else:
-                argv = typed_args(state, dot, fn, types, arg_nodes, args, final, ident)
+                argv = typed_args(state, dot, fn, types, arg_nodes, args, final, ident, dot_iface)
             if len_of_invalid and fn is _LEN and len(argv) == 1 and argv[0] is None:
                 fail(state, err_node, "error calling len: reflect: call of reflect.Value.Type on zero Value")
             return call_function(state, err_node, name, fn, argv)
@@ -642,10 +642,11 @@ def _validate(state, node, value, typ: str, from_interface: bool = False, map_en
     return value
 
 
-def typed_args(state, dot, fn, types, arg_nodes, args, final, ident):
+def typed_args(state, dot, fn, types, arg_nodes, args, final, ident, dot_iface: bool = False):
     """Evaluate arguments for a function that declares Go parameter types in ``fn.go_args`` (a tuple of Go type
     names, the last one being the element type of a variadic parameter; None or "interface {}" accept anything).
-    Gives Go's "expected string; found 1" / "wrong type for value; expected string; got int" errors."""
+    Gives Go's "expected string; found 1" / "wrong type for value; expected string; got int" errors.
+    ``dot_iface``: dot is an element of a range (an interface {}), so a nil dot is a nil interface too."""
     low, high = arity(fn)
     variadic = high is None
     argv = []
@@ -664,7 +665,8 @@ def typed_args(state, dot, fn, types, arg_nodes, args, final, ident):
             unwrapped = isinstance(node, nd.PipeNode) or (isinstance(node, nd.VariableNode) and len(node.ident) == 1)
             # A field (Go evalFieldNode/evalChainNode/evalVariableNode with fields) keeps the map's interface {}.
             map_entry = isinstance(node, (nd.FieldNode, nd.ChainNode)) or (
-                isinstance(node, nd.VariableNode) and len(node.ident) > 1)
+                isinstance(node, nd.VariableNode) and len(node.ident) > 1) or (
+                dot_iface and isinstance(node, nd.DotNode))
             argv.append(_validate(state, last_at(node), args[i](state, dot), typ, not unwrapped, map_entry))
     if final is not MISSING:
         typ = _param_type(types, len(arg_nodes), low, variadic)
