@@ -132,17 +132,17 @@ def _open_stream(data: bytes, origin: str):
         raise ChartError("%s is not a valid chart archive: %s" % (origin, exc)) from None
 
 
-def read_archive(data: bytes, origin: str = "<archive bytes>") -> list:
-    """Extract a chart archive in memory into ChartFiles with the top-level directory stripped.
-
-    Checks follow Helm v4's ``LoadArchiveFiles`` (pkg/chart/loader/archive), in its order and with its messages
-    (prefixed by ``origin`` and the entry): content outside the base directory, a parent-directory reference, a
-    drive path, the total decompressed size (``MAX_ARCHIVE_SIZE``, 100 MiB) and the size of one file
-    (``MAX_FILE_SIZE``, 5 MiB in Helm v4.2), judged on each tar header before the entry is inflated. Stricter than
-    Helm, absolute entries and links or special files are refused too. Raises ChartError naming the entry.
+def iter_archive(data: bytes, origin: str = "<archive bytes>"):
+    """Yield ``(member, name, content)`` for each regular file of a chart archive, checked as Helm v4's
+    ``LoadArchiveFiles`` (pkg/chart/loader/archive) checks entries, in its order and with its messages (prefixed by
+    ``origin`` and the entry): content outside the base directory, a parent-directory reference, a drive path, the
+    total decompressed size (``MAX_ARCHIVE_SIZE``, 100 MiB) and the size of one file (``MAX_FILE_SIZE``, 5 MiB in
+    Helm v4.2), judged on each tar header before the entry is inflated. Stricter than Helm, absolute entries and
+    links or special files are refused too. ``name`` has the top-level directory stripped; ``content`` is the
+    entry's bytes as stored (BOM kept). Raises ChartError naming the entry; an archive without files is an error.
     """
-    files = []
     remaining = MAX_ARCHIVE_SIZE
+    found = False
     tar = _open_stream(data, origin)
     try:
         while True:
@@ -172,13 +172,22 @@ def read_archive(data: bytes, origin: str = "<archive bytes>") -> list:
                 raise ChartError("%s: decompressed chart is larger than the maximum size %d (decompressed size "
                                  "reaches %d MiB at entry %r)" % (origin, MAX_ARCHIVE_SIZE, MAX_ARCHIVE_SIZE >> 20,
                                                                   member.name))
-            if content.startswith(_UTF8_BOM):
-                content = content[3:]
-            files.append(ChartFile(name, content, _utc(member.mtime * 1_000_000_000)))
+            found = True
+            yield member, name, content
     finally:
         tar.close()
-    if not files:
+    if not found:
         raise ChartError("%s: no files in chart archive" % origin)
+
+
+def read_archive(data: bytes, origin: str = "<archive bytes>") -> list:
+    """Extract a chart archive in memory into ChartFiles with the top-level directory stripped (a UTF-8 BOM at the
+    start of a file is dropped, as Helm does). Entry checks and errors: :func:`iter_archive`."""
+    files = []
+    for member, name, content in iter_archive(data, origin):
+        if content.startswith(_UTF8_BOM):
+            content = content[3:]
+        files.append(ChartFile(name, content, _utc(member.mtime * 1_000_000_000)))
     return files
 
 

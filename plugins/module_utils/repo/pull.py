@@ -24,11 +24,9 @@ import os
 import posixpath
 import shutil
 import tempfile
-import zlib
-import tarfile
 from urllib.parse import urlsplit
 
-from ..errors import ChartError, RepositoryError
+from ..errors import RepositoryError
 from ..transport import sha256_file
 from .config import atomic_write, helm_paths, load_repository_file
 from .fetch import (
@@ -48,35 +46,16 @@ def archive_file_name(url, name, version, oci=False):
 
 
 def _archive_members(data, origin):
-    """``[(relative path, bytes)]`` of a chart archive with the top directory stripped; ``(top, members)``.
+    """``(top, [(relative path, bytes)])`` of a chart archive with the top directory stripped.
 
-    Uses the chart loader's streaming reader and entry checks; raises ChartError for unsafe or oversized entries.
+    The chart loader's streaming reader and entry checks (chart.loader.iter_archive); raises ChartError for unsafe,
+    truncated or oversized entries.
     """
-    from ..chart.loader import MAX_ARCHIVE_SIZE, MAX_FILE_SIZE, _entry_name, _open_stream
-    members, top, remaining = [], None, MAX_ARCHIVE_SIZE
-    tar = _open_stream(data, origin)
-    try:
-        while True:
-            try:
-                member = tar.next()
-            except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
-                raise ChartError("%s is not a valid chart archive: %s" % (origin, exc))
-            if member is None:
-                break
-            if member.isdir() or member.type in (tarfile.XHDTYPE, tarfile.XGLTYPE):
-                continue
-            name = _entry_name(member, origin)
-            if member.size > MAX_FILE_SIZE or member.size > remaining:
-                raise ChartError("%s: entry %r is larger than the chart size limits (%d bytes per file, %d in all)"
-                                 % (origin, member.name, MAX_FILE_SIZE, MAX_ARCHIVE_SIZE))
-            content = tar.extractfile(member).read()
-            remaining -= len(content)
-            top = top or member.name.replace("\\", "/").split("/", 1)[0]
-            members.append((name, content))
-    finally:
-        tar.close()
-    if not members:
-        raise ChartError("%s: no files in chart archive" % origin)
+    from ..chart.loader import iter_archive
+    members, top = [], None
+    for member, name, content in iter_archive(data, origin):
+        top = top or member.name.replace("\\", "/").split("/", 1)[0]
+        members.append((name, content))
     return top, members
 
 
