@@ -197,7 +197,11 @@ def last_at(node):
 
 class _Compiler(object):
     """Builds closures; ``dot_iface`` tells whether dot is an interface {} value (inside range), which only
-    changes error texts ("nil pointer evaluating interface {}.x", "can't evaluate field x in type interface {}")."""
+    changes error texts ("nil pointer evaluating interface {}.x", "can't evaluate field x in type interface {}").
+    ``iface_vars`` names the range element variables in scope: like dot there, they hold interface {} values."""
+
+    def __init__(self) -> None:
+        self.iface_vars = []
 
     # statements ----------------------------------------------------------------------------------------------
     def list(self, node, dot_iface: bool):
@@ -282,7 +286,12 @@ class _Compiler(object):
 
     def range_(self, node, dot_iface):
         pipe = self.pipe(node.pipe, dot_iface)
-        body = self.list(node.list, True)  # elements of []interface {} and map values are interfaces
+        elem_var = [node.pipe.decl[-1].ident[0]] if node.pipe.decl else []
+        self.iface_vars.extend(elem_var)
+        try:
+            body = self.list(node.list, True)  # elements of []interface {} and map values are interfaces
+        finally:
+            del self.iface_vars[len(self.iface_vars) - len(elem_var):]
         int_body = []  # ranging over an int gives a concrete int dot; compiled on first use
         else_body = self.list(node.else_list, dot_iface) if node.else_list is not None else None
         decl = node.pipe.decl
@@ -515,6 +524,8 @@ class _Compiler(object):
         args = tuple(self.arg(a, dot_iface) for a in arg_nodes)
         nargs = len(args)
         err_node = cmd if cmd is not None else ident
+        iface_args = frozenset(i for i, a in enumerate(arg_nodes) if isinstance(a, nd.VariableNode)
+                               and len(a.ident) == 1 and a.ident[0] in self.iface_vars)
         builtin = BUILTINS.get(name)
 
         # Go's len sees an untyped nil (nil literal, variable or pipeline result) differently from a nil
@@ -531,7 +542,7 @@ class _Compiler(object):
                 if final is not MISSING:
                     argv.append(final)
             else:
-                argv = typed_args(state, dot, fn, types, arg_nodes, args, final, ident, dot_iface)
+                argv = typed_args(state, dot, fn, types, arg_nodes, args, final, ident, dot_iface, iface_args)
             if len_of_invalid and fn is _LEN and len(argv) == 1 and argv[0] is None:
                 fail(state, err_node, "error calling len: reflect: call of reflect.Value.Type on zero Value")
             return call_function(state, err_node, name, fn, argv)
@@ -642,11 +653,13 @@ def _validate(state, node, value, typ: str, from_interface: bool = False, map_en
     return value
 
 
-def typed_args(state, dot, fn, types, arg_nodes, args, final, ident, dot_iface: bool = False):
+def typed_args(state, dot, fn, types, arg_nodes, args, final, ident, dot_iface: bool = False,
+               iface_args=frozenset()):
     """Evaluate arguments for a function that declares Go parameter types in ``fn.go_args`` (a tuple of Go type
     names, the last one being the element type of a variadic parameter; None or "interface {}" accept anything).
     Gives Go's "expected string; found 1" / "wrong type for value; expected string; got int" errors.
-    ``dot_iface``: dot is an element of a range (an interface {}), so a nil dot is a nil interface too."""
+    ``dot_iface``: dot is an element of a range (an interface {}), so a nil dot is a nil interface too; so is a
+    range element variable, at the argument indexes in ``iface_args``."""
     low, high = arity(fn)
     variadic = high is None
     argv = []
@@ -666,7 +679,7 @@ def typed_args(state, dot, fn, types, arg_nodes, args, final, ident, dot_iface: 
             # A field (Go evalFieldNode/evalChainNode/evalVariableNode with fields) keeps the map's interface {}.
             map_entry = isinstance(node, (nd.FieldNode, nd.ChainNode)) or (
                 isinstance(node, nd.VariableNode) and len(node.ident) > 1) or (
-                dot_iface and isinstance(node, nd.DotNode))
+                dot_iface and isinstance(node, nd.DotNode)) or i in iface_args
             argv.append(_validate(state, last_at(node), args[i](state, dot), typ, not unwrapped, map_entry))
     if final is not MISSING:
         typ = _param_type(types, len(arg_nodes), low, variadic)

@@ -85,7 +85,7 @@ DICTS = r"""{{ dict "a" 1 "b" "x" }}|{{ dict }}|{{ dict "odd" }}|{{ dict 1 2 tru
 {{ dig "a" "b" "c" "def" .Values.nested }}|{{ dig "a" "x" "def" .Values.nested }}|{{ dig "list" "def" .Values.nested }}|{{ dig "zz" nil .Values.nested }}
 {{ $c := deepCopy .Values.m }}{{ $_ := set $c.c "d" "changed" }}{{ .Values.m.c.d }}|{{ deepCopy 1 }}
 {{ rest (list 1) | toJson }}|{{ rest (list) | toJson }}|{{ initial .Values.el | toJson }}|{{ regexFindAll "x" "abc" -1 | toJson }}|{{ concat | toJson }}|{{ concat (list) .Values.el | toJson }}|{{ dict "a" (rest (list)) | toYaml }}|{{ list (initial (list)) | toJson }}|{{ rest (list) | toYamlPretty }}|{{ rest (list) | toPrettyJson }}|{{ deepEqual (concat) (list) }}|{{ deepEqual (rest (list)) (regexFindAll "x" "y" -1 | rest) }}|{{ append (concat) 1 | toJson }}
-{{ hasKey nil "a" }}|{{ $n := .Values.nil }}{{ hasKey $n "a" }}|{{ merge (dict) nil }}|{{ .Values.nil | keys }}|{{ $.Values.nil | keys }}|{{ hasKey (index .Values "nil") "a" }}|{{ include "nilmap" .Values.nil }}|{{ template "nilmap" .Values.missing }}|{{ range list nil (dict "a" 1) }}{{ include "nilmap" . }}{{ keys (.) }}{{ . | keys }}{{ with . }}{{ keys . }}{{ end }}{{ end }}{{ define "nilmap" }}{{ keys . }}{{ end }}
+{{ hasKey nil "a" }}|{{ $n := .Values.nil }}{{ hasKey $n "a" }}|{{ merge (dict) nil }}|{{ .Values.nil | keys }}|{{ $.Values.nil | keys }}|{{ hasKey (index .Values "nil") "a" }}|{{ include "nilmap" .Values.nil }}|{{ template "nilmap" .Values.missing }}|{{ range list nil (dict "a" 1) }}{{ include "nilmap" . }}{{ keys (.) }}{{ . | keys }}{{ with . }}{{ keys . }}{{ end }}{{ end }}|{{ range $v := list nil }}{{ $w := $v }}{{ keys $w }}{{ $v | keys }}{{ end }}|{{ range $i := until 2 }}{{ add1 $i }}{{ end }}{{ define "nilmap" }}{{ keys . }}{{ end }}
 """
 
 REFLECT = r"""{{ typeOf .Values.s }}|{{ typeOf .Values.f }}|{{ typeOf .Values.m }}|{{ typeOf .Values.l }}|{{ typeOf .Values.nil }}|{{ typeOf 1 }}|{{ typeOf true }}|{{ typeOf (list) }}|{{ typeOf (dict) }}
@@ -220,6 +220,8 @@ ERRORS = [
     '{{ upper .Values.nil }}',
     '{{ range list nil }}{{ hasKey . "a" }}{{ end }}',
     '{{ range .Values.l }}{{ keys . }}{{ end }}',
+    '{{ range $v := list nil }}{{ hasKey $v "a" }}{{ end }}',
+    '{{ range $k, $v := dict "k" nil }}{{ keys $v }}{{ end }}',
     '{{ mustToDate "2006" "x" }}',
     '{{ mustDateModify "x" now }}',
     '{{ trunc .Values.f "x" }}',
