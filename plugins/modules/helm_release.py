@@ -112,6 +112,15 @@ options:
         O(timeout) plus a minute, or at once when its process on the same host is gone.
     type: raw
     default: 0
+  dependency_update:
+    description:
+      - For a local chart directory, first do what M(helmkit.core.helm_dependency) does with V(state=update):
+        resolve the dependencies of C(Chart.yaml), download them into C(charts/) and write C(Chart.lock)
+        (C(helm install --dependency-update)). In check mode this happens on a temporary copy of the chart.
+      - Without it, a chart directory whose dependencies are not in C(charts/) fails with a message that says to
+        run M(helmkit.core.helm_dependency).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - helmkit.core.kube_auth
   - helmkit.core.release_input
@@ -296,6 +305,29 @@ from ansible_collections.helmkit.core.plugins.module_utils.release.lifecycle imp
     LIFECYCLE_ARG_SPEC)
 
 
+def _resolve_chart(module, inputs):
+    """Load the chart. A local chart directory first gets its dependencies updated (dependency_update) and checked
+    (plugins/module_utils/chart/deps/manager.py: prepare_chart_directory)."""
+    import os
+    import shutil
+    import tempfile
+
+    from ansible_collections.helmkit.core.plugins.module_utils.chart.deps.manager import prepare_chart_directory
+
+    params = module.params
+    local = os.path.expanduser(params["chart_ref"] or "")
+    if params["chart_repo_url"] or not os.path.isdir(local):
+        return inputs.resolve_chart(params["chart_ref"], params["chart_version"], params["chart_repo_url"])
+    scratch = tempfile.mkdtemp(prefix="helmkit-release-deps-") if module.check_mode else None
+    try:
+        path, _result = prepare_chart_directory(local, params["dependency_update"], check_mode=module.check_mode,
+                                                scratch=scratch)
+        return inputs.resolve_chart(path, params["chart_version"], None)
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, kubeconfig_secrets
     from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, lifecycle, present, \
@@ -313,7 +345,7 @@ def _action(module):
         dry_run=module.check_mode, wait_for_lock=present.parse_timeout(params["wait_for_lock"], "wait_for_lock"),
         **lifecycle.options_kwargs(params))
     if params["state"] == "present":
-        chart = inputs.resolve_chart(params["chart_ref"], params["chart_version"], params["chart_repo_url"])
+        chart = _resolve_chart(module, inputs)
         values = present.collect_values(params)
         module.no_log_values.update(present.vault_strings(params))
         module.no_log_values.update(sensitive.sensitive_strings(values, params["sensitive_values"]))
@@ -345,6 +377,7 @@ def main():
         chart_ref=dict(type="str"),
         chart_repo_url=dict(type="str"),
         chart_version=dict(type="str"),
+        dependency_update=dict(type="bool", default=False),
         release_values=dict(type="dict", default={}, aliases=["values"]),
         values_files=dict(type="list", elements="str", default=[]),
         create_namespace=dict(type="bool", default=False),
