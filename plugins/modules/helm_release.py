@@ -96,7 +96,7 @@ options:
   sensitive_values:
     description:
       - Value paths (dotted keys, such as V(db.password) or V(tls)) whose contents never appear in the task's
-        output. Every string under each path is masked in RV(values), RV(manifest), diffs, errors and the logged
+        output. Every string under each path is masked in returned values, RV(manifest), diffs, errors and the logged
         invocation, as plain text and base64 (as Secret manifests and release records hold them).
       - Secret objects are masked in diffs anyway; this also covers values printed into other objects.
     type: list
@@ -114,8 +114,8 @@ options:
     default: 0
   dependency_update:
     description:
-      - For a local chart directory, first do what M(helmkit.core.helm_dependency) does with V(state=update):
-        resolve the dependencies of C(Chart.yaml), download them into C(charts/) and write C(Chart.lock)
+      - For a local chart directory, first do what M(helmkit.core.helm_dependency) does with V(state=update),
+        that is resolve the dependencies of C(Chart.yaml), download them into C(charts/) and write C(Chart.lock)
         (C(helm install --dependency-update)). In check mode this happens on a temporary copy of the chart.
       - Without it, a chart directory whose dependencies are not in C(charts/) fails with a message that says to
         run M(helmkit.core.helm_dependency).
