@@ -27,6 +27,7 @@ import importlib.util
 import marshal
 import os
 import stat
+import sys
 import tempfile
 
 from . import nodes as nd
@@ -56,11 +57,16 @@ class _Unencodable(Exception):
 
 
 def _engine_digest() -> bytes:
+    """sha256 over the Python magic number and the sources of the modules that define the tree format. Read through
+    each module's loader, so it also works when module_utils run from a zip (Ansible's AnsiballZ payload)."""
+    from . import lexer, parser
     digest = hashlib.sha256(importlib.util.MAGIC_NUMBER)
-    here = os.path.dirname(os.path.abspath(__file__))
-    for name in ("lexer.py", "parser.py", "nodes.py", "treecache.py"):
-        with open(os.path.join(here, name), "rb") as handle:
-            digest.update(handle.read())
+    for module in (lexer, parser, nd, sys.modules[__name__]):
+        loader = getattr(module, "__loader__", None)
+        source = loader.get_source(module.__name__) if loader is not None else None
+        if source is None:
+            raise OSError("no source for %s" % module.__name__)
+        digest.update(source.encode("utf-8", "surrogatepass"))
     return digest.hexdigest().encode("ascii")
 
 
@@ -82,7 +88,7 @@ def _directory():
         if hasattr(os, "getuid") and info.st_uid != os.getuid():
             raise OSError("not ours")
         _state["header"] = _FORMAT + _engine_digest() + b"\0"
-    except (OSError, ValueError):
+    except (OSError, ValueError, ImportError):
         _state["off"] = True
         return None
     _state["dir"] = path

@@ -119,3 +119,35 @@ def test_directory_is_bounded(cache_dir, monkeypatch):
         (cache_dir / ("old%d" % i)).write_bytes(b"x")
     _render({"Values": {}})
     assert len(os.listdir(str(cache_dir))) == 3  # oldest pruned to half the bound, then the new entry
+
+
+def test_works_when_module_utils_run_from_a_zip(tmp_path):
+    """Ansible ships module_utils to the target inside a zip (AnsiballZ); the engine hash is read via the loaders."""
+    import subprocess
+    import sys
+    import zipfile
+
+    from ansible_collections.helmkit.core.plugins.module_utils import engine
+    utils = os.path.dirname(os.path.dirname(os.path.abspath(engine.__file__)))
+    archive = tmp_path / "payload.zip"
+    with zipfile.ZipFile(str(archive), "w") as out:
+        for package in ("ansible_collections", "ansible_collections/helmkit", "ansible_collections/helmkit/core",
+                        "ansible_collections/helmkit/core/plugins"):
+            out.writestr(package + "/__init__.py", "")
+        for folder, _, files in os.walk(utils):
+            for name in files:
+                if name.endswith(".py"):
+                    full = os.path.join(folder, name)
+                    out.write(full, "ansible_collections/helmkit/core/plugins/module_utils/"
+                              + os.path.relpath(full, utils).replace(os.sep, "/"))
+    code = ("from ansible_collections.helmkit.core.plugins.module_utils.engine.template import TemplateSet\n"
+            "from ansible_collections.helmkit.core.plugins.module_utils.engine import treecache\n"
+            "assert '.zip' in treecache.__file__\n"
+            "ts = TemplateSet(); ts.add('a', '{{ .x }}'); print(ts.execute('a', {'x': 5}))\n")
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), PYTHONPATH=str(archive))
+    env.pop("HELMKIT_TEMPLATE_CACHE", None)
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=str(tmp_path), capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "5\n"
+    assert len(os.listdir(str(tmp_path / "cache" / "helmkit" / "templates"))) == 1
