@@ -20,6 +20,7 @@ RELEASE_NAME_ANNOTATION = "meta.helm.sh/release-name"
 RELEASE_NAMESPACE_ANNOTATION = "meta.helm.sh/release-namespace"
 RESOURCE_POLICY_ANNOTATION = "helm.sh/resource-policy"
 
+
 def _as_json(value):
     """What sigs.k8s.io/yaml's YAML -> JSON step gives: string keys, floats with integral values as Go's encoder
     prints them (``1.0`` becomes ``1``), everything else unchanged."""

@@ -511,5 +511,3 @@ def expand(template: str, m) -> str:
                 out.append(m.group(index))
     out.append(template)
     return "".join(out)
-
-

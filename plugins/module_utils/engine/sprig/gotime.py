@@ -666,5 +666,3 @@ def parse_duration(text: str) -> int:
             total += int(m.group(2)) * unit // 10 ** len(m.group(2))
         s = s[m.end():]
     return sign * total
-
-
