@@ -66,7 +66,9 @@ def _engine_digest() -> bytes:
         source = loader.get_source(module.__name__) if loader is not None else None
         if source is None:
             raise OSError("no source for %s" % module.__name__)
-        digest.update(source.encode("utf-8", "surrogatepass"))
+        if not isinstance(source, bytes):  # Ansible's collection loader returns bytes, importlib's str
+            source = source.encode("utf-8", "surrogatepass")
+        digest.update(source)
     return digest.hexdigest().encode("ascii")
 
 
