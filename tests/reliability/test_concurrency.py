@@ -13,7 +13,7 @@ import yaml
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
-from ansible_collections.helmkit.core.plugins.module_utils.release import actions
+from ansible_collections.helmkit.core.plugins.module_utils.release import actions, uninstall
 from ansible_collections.helmkit.core.plugins.module_utils.release.lock import (ReleaseLock, ReleaseLockedError,
                                                                                 lease_name)
 
@@ -160,9 +160,9 @@ def test_uninstall_takes_the_lock_too(client, tmp_path):
     actions.ensure_present(client, actions.ReleaseOptions("gone", NS), chart, {}, renderer("gone", NS))
     with ReleaseLock(client, NS, "gone", "upgrade of revision 2"):
         with pytest.raises(ReleaseLockedError):
-            actions.ensure_absent(client, actions.ReleaseOptions("gone", NS))
+            uninstall.uninstall(client, actions.ReleaseOptions("gone", NS))
     assert history(client, NS, "gone") == [(1, "deployed")]
-    assert actions.ensure_absent(client, actions.ReleaseOptions("gone", NS)).action == "uninstall"
+    assert uninstall.uninstall(client, actions.ReleaseOptions("gone", NS)).action == "uninstall"
 
 
 # -- local files written by several processes ---------------------------------------------------------------------

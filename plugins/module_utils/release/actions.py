@@ -29,7 +29,7 @@ from ..kube.parallel import apply_in_kind_batches, map_bounded
 from . import hooks as release_hooks
 from .lock import ReleaseLock, current_holder, parse_time
 from .record import (PENDING_STATUSES, STATUS_DEPLOYED, STATUS_FAILED, STATUS_PENDING_INSTALL,
-                     STATUS_PENDING_UPGRADE, STATUS_SUPERSEDED, STATUS_UNINSTALLED, STATUS_UNINSTALLING, Release,
+                     STATUS_PENDING_UPGRADE, STATUS_SUPERSEDED, STATUS_UNINSTALLED, Release,
                      chart_record, hook_record, sorted_map)
 from .labels import release_labels, validate_labels
 from .storage import SecretStorage
@@ -92,7 +92,7 @@ class ReleaseOptions:
 
 
 class ActionResult:
-    """Outcome of :func:`ensure_present` / :func:`ensure_absent`.
+    """Outcome of :func:`ensure_present` (uninstall is :func:`.uninstall.uninstall`).
 
     ``changed`` (bool), ``action`` (``"install"``, ``"upgrade"``, ``"uninstall"`` or ``"none"``), ``release``
     (:class:`Release` or None: the revision now current, or the one uninstalled), ``writes`` (Secret writes sent).
@@ -456,48 +456,3 @@ def _previous_objects(applier, release: Release) -> list:
         except HelmkitError:
             continue
     return result
-
-
-def ensure_absent(client, options: ReleaseOptions, keep_history: bool = False) -> ActionResult:
-    """Uninstall release ``options.name``; a no-op when there is none (or it is already uninstalled).
-
-    Deletes the manifest's objects except those with ``helm.sh/resource-policy: keep``, waits (``options.timeout``)
-    until they are gone, and removes every revision's Secret unless ``keep_history``.
-    """
-    storage = SecretStorage(client, options.namespace)
-    applier = Applier(client, options.name, options.namespace, options.field_manager, options.force_conflicts,
-                      options.dry_run)
-    history = storage.history(options.name)
-    if not history or history[-1].status == STATUS_UNINSTALLED:
-        return ActionResult(False, "none", history[-1] if history else None)
-    if options.dry_run:
-        return ActionResult(True, "uninstall", history[-1])
-    with ReleaseLock(client, options.namespace, options.name, "uninstall of revision %d" % history[-1].version,
-                     options.timeout, options.wait_for_lock):
-        history = storage.history(options.name)  # as it is now that this run holds the lock
-        if not history or history[-1].status == STATUS_UNINSTALLED:
-            return ActionResult(False, "none", history[-1] if history else None)
-        return _uninstall(applier, storage, options, history, keep_history)
-
-
-def _uninstall(applier, storage, options, history, keep_history) -> ActionResult:
-    last = history[-1]
-    last.set_status(STATUS_UNINSTALLING, "Deletion in progress (or silently failed)")
-    storage.update(last)
-    try:
-        release_hooks.run_hooks(applier, storage, last, "pre-delete", options.timeout,
-                                disabled=options.disable_hooks)
-        objects = [obj for obj in _previous_objects(applier, last) if not keeps_resource(obj)]
-        applier.delete_all(objects, options.timeout)
-        release_hooks.run_hooks(applier, storage, last, "post-delete", options.timeout,
-                                disabled=options.disable_hooks)
-    except HelmkitError as exc:
-        last.set_status(STATUS_FAILED, "uninstallation failed: %s" % exc)
-        storage.update(last)
-        raise ReleaseError('failed to uninstall release "%s": %s' % (options.name, exc)) from None
-    last.set_status(STATUS_UNINSTALLED, "Uninstallation complete", deleted=True)
-    storage.update(last)
-    if not keep_history:
-        for revision in history:
-            storage.delete(revision.name, revision.version)
-    return ActionResult(True, "uninstall", last, storage.writes)

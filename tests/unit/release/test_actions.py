@@ -13,7 +13,7 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError, KubeError
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
-from ansible_collections.helmkit.core.plugins.module_utils.release import actions
+from ansible_collections.helmkit.core.plugins.module_utils.release import actions, uninstall
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
 
 NS = "demo-ns"
@@ -254,14 +254,14 @@ def test_uninstall_deletes_objects_and_history_then_is_a_no_op(client, chart):
     render = make_render(simple_build)
     actions.ensure_present(client, options(), chart, {"kept": True}, render)
     actions.ensure_present(client, options(), chart, {"kept": True, "greeting": "x"}, render)
-    result = actions.ensure_absent(client, options())
+    result = uninstall.uninstall(client, options())
     assert result.changed and result.release.status == "uninstalled"
     assert SecretStorage(client, NS).history("demo") == []
     with pytest.raises(KubeError):
         client.request("GET", "/api/v1/namespaces/%s/configmaps/demo-config" % NS)
     client.request("GET", "/api/v1/namespaces/%s/configmaps/demo-kept" % NS)
     clear_log(client)
-    again = actions.ensure_absent(client, options())
+    again = uninstall.uninstall(client, options())
     assert not again.changed and writes(client) == []
 
 
@@ -410,7 +410,7 @@ def test_pending_release_is_left_alone_with_a_way_out(client, chart):
 def test_uninstall_keeping_history_then_install_again(client, chart):
     render = make_render(simple_build)
     actions.ensure_present(client, options(), chart, {}, render)
-    result = actions.ensure_absent(client, options(), keep_history=True)
+    result = uninstall.uninstall(client, options(), keep_history=True)
     assert result.changed
     kept = decoded(secret(client, "demo", 1))
     assert kept["info"]["status"] == "uninstalled" and kept["info"]["description"] == "Uninstallation complete"
