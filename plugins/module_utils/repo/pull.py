@@ -7,7 +7,9 @@ Behaviour follows Helm ``pkg/action/pull.go`` and ``pkg/downloader/chart_downloa
 * ``untar`` unpacks it into ``<destination>/<untar_dir>/<chart name>`` instead (the archive itself is not kept);
   Helm refuses when that directory exists; we accept it when its files equal the archive's (nothing to do) and
   replace it only with ``force``;
-* ``verify`` checks the provenance file ``<url>.prov`` (see ``provenance.py``).
+* ``verify`` checks the chart's provenance before anything is written (``verify.py``: ``<url>.prov``, the OCI
+  provenance layer, or ``<archive>.prov`` for a local archive; the OpenPGP signature against ``keyring`` and the
+  archive's SHA-256); the verified ``.prov`` is saved beside the archive, as ``helm pull --verify`` does;
 
 Idempotence (kubernetes.core #889): for ``repo/chart`` and ``repo_url`` refs the version and its digest come from
 the repository index (Helm's cache for ``repo/chart``; for ``repo_url`` the index is downloaded again unless the
@@ -19,7 +21,6 @@ paths, no links or special files, per-file and total size limits).
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 import shutil
@@ -190,7 +191,10 @@ def pull_chart(chart_ref, destination, version=None, repo_url=None, untar=False,
             result = _result(False, target, located.name, located.version, located.digest, located.url,
                              located.repository, False)
             if verify:
-                result["provenance"] = _verify(located.url, target, located.options, keyring)
+                verification, prov = _verify_http(located.url, target, located.options, keyring, located.name,
+                                                  located.version, located.digest)
+                result["provenance"] = verification
+                result["changed"] = _save_provenance(target, prov, check_mode)
             return result
     fetched = fetch_chart(chart_ref, version=version, repo_url=repo_url, username=username, password=password,
                           pass_credentials=pass_credentials, ca_file=ca_file, cert_file=cert_file, key_file=key_file,
@@ -205,10 +209,17 @@ def pull_chart(chart_ref, destination, version=None, repo_url=None, untar=False,
         url = located.url
     else:
         url = chart_ref if chart_ref.startswith(("http://", "https://")) else ""
-    provenance = None
+    provenance = prov = None
     if verify:
-        options = located.options if located is not None else _http_options(None, *credentials)
-        provenance = _verify(url, fetched.path, options, keyring, oci=oci)
+        if oci:
+            provenance, prov = _verify_oci(fetched, keyring, username, password, ca_file, cert_file, key_file,
+                                           insecure_skip_tls_verify, plain_http, timeout)
+        elif url:
+            options = located.options if located is not None else _http_options(None, *credentials)
+            provenance, prov = _verify_http(url, fetched.path, options, keyring, fetched.name, fetched.version,
+                                            fetched.digest)
+        else:
+            provenance, prov = _verify_local(fetched, keyring)
     if untar:
         parent = os.path.normpath(os.path.join(destination, untar_dir or "."))  # an absolute untar_dir wins
         top, _members = _archive_members(data, fetched.path)
@@ -228,6 +239,8 @@ def pull_chart(chart_ref, destination, version=None, repo_url=None, untar=False,
             os.makedirs(destination, exist_ok=True)
             atomic_write(target, data, mode=0o644)
         changed = not same
+        if prov is not None:
+            changed = _save_provenance(target, prov, check_mode) or changed
     result = _result(changed, target, fetched.name, fetched.version, fetched.digest,
                      redact_url(url) if url else fetched.url, fetched.repository, fetched.downloaded)
     if provenance is not None:
@@ -240,14 +253,53 @@ def _result(changed, path, name, version, digest, url, repository, downloaded):
             "url": redact_url(url) if url else "", "repository": repository, "downloaded": downloaded}
 
 
-def _verify(url, archive_path, options, keyring, oci=False):
-    """Fetch ``<url>.prov`` and check it against the archive (see provenance.py); raises RepositoryError."""
-    from .provenance import check_provenance
-    if oci or not url:
-        raise RepositoryError("verify: provenance files are only fetched from chart repositories (<url>.prov); "
-                              "%s has none to check; set verify: false" % (redact_url(url) or "this chart"))
+def _chart_label(name, version):
+    return 'chart "%s" %s' % (name, version) if version else 'chart "%s"' % name
+
+
+def _verify_http(url, archive_path, options, keyring, name, version, digest):
+    """Fetch ``<url>.prov`` (the chart's credentials and TLS options) and verify the archive with it.
+
+    Returns ``(verification dict, provenance bytes)``; raises RepositoryError (nothing is written)."""
+    from .verify import fetch_for, fetch_http_provenance, verify_chart
     http = dict(options)
-    http.pop("credentials_url", None)
-    prov = http_get(url + ".prov", what="provenance file", credentials_url=None, **http)
-    digest = hashlib.sha256(_read(archive_path)).hexdigest()
-    return check_provenance(prov, archive_file_name(url, "", ""), digest, keyring, source=redact_url(url + ".prov"))
+    http.setdefault("credentials_url", None)
+    label = _chart_label(name, version)
+    prov = fetch_for(label, fetch_http_provenance, url, http)
+    verification = verify_chart(archive_path, archive_file_name(url, name, version), prov, keyring, label,
+                                redact_url(url + ".prov"), digest or None)
+    return verification, prov
+
+
+def _verify_oci(fetched, keyring, username, password, ca_file, cert_file, key_file, insecure, plain_http,
+                timeout):
+    """Verify an OCI chart with its manifest's provenance layer; ``(verification dict, provenance bytes)``."""
+    from .verify import fetch_for, fetch_oci_provenance, verify_chart
+    label = _chart_label(fetched.name, fetched.version)
+    prov = fetch_for(label, fetch_oci_provenance, fetched.url, username=username, password=password,
+                     ca_file=ca_file, cert_file=cert_file, key_file=key_file, insecure_skip_tls_verify=insecure,
+                     plain_http=plain_http, timeout=timeout)
+    verification = verify_chart(fetched.path, archive_file_name("", fetched.name, fetched.version, oci=True), prov,
+                                keyring, label, "provenance layer of %s" % fetched.url, fetched.digest)
+    return verification, prov
+
+
+def _verify_local(fetched, keyring):
+    """Verify a local archive with the ``.prov`` beside it; ``(verification dict, provenance bytes)``."""
+    from .verify import fetch_for, read_local_provenance, verify_chart
+    label = _chart_label(fetched.name, fetched.version)
+    prov = fetch_for(label, read_local_provenance, fetched.path)
+    verification = verify_chart(fetched.path, os.path.basename(fetched.path), prov, keyring, label,
+                                fetched.path + ".prov", fetched.digest)
+    return verification, prov
+
+
+def _save_provenance(archive_target, prov, check_mode):
+    """Keep the verified provenance file beside the saved archive (``helm pull --verify`` does); True when it
+    was (or in check mode would be) written."""
+    path = archive_target + ".prov"
+    if os.path.isfile(path) and _read(path) == prov:
+        return False
+    if not check_mode:
+        atomic_write(path, prov, mode=0o644)
+    return True

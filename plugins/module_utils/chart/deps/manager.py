@@ -34,7 +34,9 @@ class DependencyResult(object):
 
     ``changed`` (bool), ``dependencies`` (locked ``{name, repository, version}`` dicts), ``lock_path``,
     ``lock_written`` (bool), ``digest``, ``added`` (archive file names written to ``charts/``), ``removed``
-    (outdated archive names deleted), ``unchanged`` (archives already present with the same content).
+    (outdated archive names deleted), ``unchanged`` (archives already present with the same content),
+    ``verified`` (with ``SourceOptions.verify``: one dict per verified archive, ``name``, ``version``, ``archive``
+    and repo/provenance.py's verification fields: signed_by, fingerprint, file_hash, ...).
     """
 
     def __init__(self, lock_path):
@@ -46,11 +48,13 @@ class DependencyResult(object):
         self.added = []
         self.removed = []
         self.unchanged = []
+        self.verified = []
 
     def as_dict(self):
         return {"changed": self.changed, "dependencies": [dict(d) for d in self.dependencies],
                 "lock_path": self.lock_path, "lock_written": self.lock_written, "digest": self.digest,
-                "added": list(self.added), "removed": list(self.removed), "unchanged": list(self.unchanged)}
+                "added": list(self.added), "removed": list(self.removed), "unchanged": list(self.unchanged),
+                "verified": [dict(v) for v in self.verified]}
 
 
 def update_dependencies(chart_path, options=None, check_mode=False, local_base=None):
@@ -163,6 +167,8 @@ def _place(sources, info, locked, result, check_mode):
     wanted = {}
     for item in fetched:
         wanted[item.filename] = item
+        if item.provenance is not None:
+            result.verified.append(dict(item.provenance, name=item.name, version=item.version, archive=item.filename))
     local_names = set(d["name"] for d in locked if not d["repository"])
     staged = {}
     for filename, item in sorted(wanted.items()):

@@ -50,13 +50,15 @@ class SourceOptions(object):
     ``plain_http`` (OCI over HTTP), ``username``/``password``/``pass_credentials``/``ca_file``/``cert_file``/
     ``key_file``/``insecure_skip_tls_verify`` (for repositories not in repositories.yaml and for registries;
     entries of repositories.yaml use their own unless these are given), ``registry_config`` (registry
-    credentials file), ``timeout`` (seconds per request), ``max_workers`` (download pool size).
+    credentials file), ``timeout`` (seconds per request), ``max_workers`` (download pool size), ``verify``
+    (verify every downloaded chart with its provenance file, like ``--verify``; see repo/verify.py) and
+    ``keyring`` (the keyring for ``verify``; default Helm's ``~/.gnupg/pubring.gpg``).
     """
 
     def __init__(self, repository_config=None, repository_cache=None, skip_refresh=False, plain_http=False,
                  username=None, password=None, pass_credentials=False, ca_file=None, cert_file=None, key_file=None,
                  insecure_skip_tls_verify=False, registry_config=None, timeout=DEFAULT_TIMEOUT,
-                 max_workers=MAX_WORKERS):
+                 max_workers=MAX_WORKERS, verify=False, keyring=None):
         self.repository_config = repository_config
         self.repository_cache = repository_cache
         self.skip_refresh = bool(skip_refresh)
@@ -71,6 +73,8 @@ class SourceOptions(object):
         self.registry_config = registry_config
         self.timeout = timeout
         self.max_workers = max(1, int(max_workers or 1))
+        self.verify = bool(verify)
+        self.keyring = keyring
 
 
 def _clean_path(path):
@@ -109,9 +113,10 @@ def pool_map(func, items, workers):
 
 
 class Fetched(object):
-    """An archive to place into ``charts/``: ``filename``, and either ``path`` (a cached file) or ``data``."""
+    """An archive to place into ``charts/``: ``filename``, and either ``path`` (a cached file) or ``data``;
+    ``provenance``: the verification dict when ``SourceOptions.verify`` checked it (else None)."""
 
-    __slots__ = ("filename", "path", "data", "name", "version", "skipped")
+    __slots__ = ("filename", "path", "data", "name", "version", "skipped", "provenance")
 
     def __init__(self, filename, path=None, data=None, name="", version="", skipped=False):
         self.filename = filename
@@ -120,6 +125,7 @@ class Fetched(object):
         self.name = name
         self.version = version
         self.skipped = skipped
+        self.provenance = None
 
     def read(self):
         if self.data is not None:
@@ -334,8 +340,11 @@ class Sources(object):
             return self._package_local(dep)
         if repo.startswith("oci://"):
             pulled = self.pull_oci(repo, name, version)
-            return Fetched("%s-%s.tgz" % (pulled.name, pulled.version), path=pulled.path, name=pulled.name,
-                           version=pulled.version)
+            fetched = Fetched("%s-%s.tgz" % (pulled.name, pulled.version), path=pulled.path, name=pulled.name,
+                              version=pulled.version)
+            if self.options.verify:
+                fetched.provenance = self._verify_oci(name, pulled)
+            return fetched
         entry = self.entries[repo]
         cv = next((cv for cv in self.index_for(repo).entries.get(name) or []
                    if cv.urls and _versions_equal(version, cv.version)), None)
@@ -347,16 +356,39 @@ class Sources(object):
         filename = posixpath.basename(urlsplit(url).path)
         existing = os.path.join(charts_dir, filename)
         digest = cv.digest.lower()
-        if digest and os.path.isfile(existing) and sha256_file(existing) == digest:
-            return Fetched(filename, path=existing, name=name, version=cv.version, skipped=True)
         options = self._http_options(entry)
         options["credentials_url"] = entry.url
-        try:
-            path, _digest, _downloaded = _download(url, digest, chart_cache_dir(self.paths.repository_cache),
-                                                   options)
-        except RepositoryError as exc:
-            raise RepositoryError('could not download dependency "%s" %s: %s' % (name, version, exc))
-        return Fetched(filename, path=path, name=name, version=cv.version)
+        if digest and os.path.isfile(existing) and sha256_file(existing) == digest:
+            fetched = Fetched(filename, path=existing, name=name, version=cv.version, skipped=True)
+        else:
+            try:
+                path, _digest, _downloaded = _download(url, digest, chart_cache_dir(self.paths.repository_cache),
+                                                       options)
+            except RepositoryError as exc:
+                raise RepositoryError('could not download dependency "%s" %s: %s' % (name, version, exc))
+            fetched = Fetched(filename, path=path, name=name, version=cv.version)
+        if self.options.verify:
+            fetched.provenance = self._verify_http(name, cv.version, url, filename, fetched.path, options)
+        return fetched
+
+    def _verify_http(self, name, version, url, filename, path, options):
+        """Verify a repository dependency with ``<url>.prov`` (Helm's VerifyAlways); the verification dict."""
+        from ...repo.verify import fetch_for, fetch_http_provenance, verify_chart
+        label = 'dependency "%s" %s' % (name, version)
+        prov = fetch_for(label, fetch_http_provenance, url, options)
+        return verify_chart(path, filename, prov, self.options.keyring, label, redact_url(url + ".prov"))
+
+    def _verify_oci(self, name, pulled):
+        """Verify an OCI dependency with its manifest's provenance layer; the verification dict."""
+        from ...repo.verify import fetch_for, fetch_oci_provenance, verify_chart
+        o = self.options
+        label = 'dependency "%s" %s' % (name, pulled.version)
+        prov = fetch_for(label, fetch_oci_provenance, pulled.ref, username=o.username, password=o.password,
+                         registry_config_path=o.registry_config, plain_http=o.plain_http,
+                         insecure_skip_tls_verify=o.insecure_skip_tls_verify, ca_file=o.ca_file,
+                         cert_file=o.cert_file, key_file=o.key_file, timeout=o.timeout)
+        return verify_chart(pulled.path, "%s-%s.tgz" % (pulled.name, pulled.version), prov, o.keyring, label,
+                            "provenance layer of %s" % pulled.ref, pulled.digest)
 
     def _package_local(self, dep):
         from ..loader import load_chart
