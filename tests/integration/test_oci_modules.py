@@ -108,3 +108,73 @@ def test_push_directory_and_rerun(registry, tmp_path):
     assert results[2]["changed"] is False and results[2]["digest"] == results[1]["digest"] == results[0]["digest"]
     assert results[3]["failed"] and "not found" in results[3]["msg"]
     assert SECRET not in output
+
+
+# ---- nothing on stdout but the module's JSON, even when oras is made to print and log ------------------------------
+
+NOISE = r'''
+import os
+import oras.logger
+import oras.provider
+
+_body = oras.provider.Registry.do_request.__wrapped__
+
+
+def _noisy(self, url, method="GET", data=None, headers=None, json=None, stream=False):
+    print("ORAS-NOISE on stdout for %s %s" % (method, url))
+    oras.logger.logger.warning("noisy oras: %s %s with password %s" % (method, url, os.environ["NOISE_SECRET"]))
+    oras.logger.logger.debug("noisy oras headers: %r" % (headers,))
+    return _body(self, url, method, data=data, headers=headers, json=json, stream=stream)
+
+
+oras.provider.Registry.do_request.__wrapped__ = _noisy
+oras.logger.setup_logger(stdout=True, debug=True)   # oras's own console handler, on stdout
+'''
+
+
+def run_module_file(tmp_path, module, args):
+    """Run plugins/modules/<module>.py as Ansible runs a module (args file, JSON on stdout), with a
+    sitecustomize that makes oras print to stdout and log the password. Returns (parsed result, stdout, stderr)."""
+    noise = tmp_path / "noise"
+    noise.mkdir(exist_ok=True)
+    (noise / "sitecustomize.py").write_text(NOISE)
+    args_file = tmp_path / ("%s-args.json" % module)
+    args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": dict(args, _ansible_debug=True)}))
+    env = dict(os.environ, PYTHONPATH="%s:%s" % (noise, TREE), NOISE_SECRET=SECRET, HOME=str(tmp_path / "home"),
+               HELM_CONFIG_HOME=str(tmp_path / "helm"), DOCKER_CONFIG=str(tmp_path / "docker"))
+    env.pop("HELM_REGISTRY_CONFIG", None)
+    proc = subprocess.run([PYTHON, os.path.join(ROOT, "plugins", "modules", module + ".py"), str(args_file)],
+                          env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=120)
+    return json.loads(proc.stdout), proc.stdout, proc.stderr
+
+
+def _warning_texts(result):
+    """Warning messages of a module result: strings, or ansible-core 2.19's ``{"event": {"msg": ...}}``."""
+    return [w["event"]["msg"] if isinstance(w, dict) else w for w in result.get("warnings") or []]
+
+
+def test_login_push_pull_modules_print_only_their_json(registry, tmp_path):
+    host = registry.host
+    config = str(tmp_path / "login.json")
+    login, out1, err1 = run_module_file(tmp_path, "helm_registry_login", {
+        "host": host, "username": "robot", "password": SECRET, "plain_http": True, "registry_config": config})
+    push, out2, err2 = run_module_file(tmp_path, "helm_push", {
+        "chart": PODINFO, "remote": "oci://%s/quiet" % host, "plain_http": True, "username": "robot",
+        "password": SECRET})
+    dest = tmp_path / "pulled"
+    dest.mkdir()
+    pull, out3, err3 = run_module_file(tmp_path, "helm_pull", {
+        "chart_ref": "oci://%s/quiet/podinfo" % host, "chart_version": "6.14.1", "destination": str(dest),
+        "plain_http": True, "username": "robot", "password": SECRET,
+        "repository_cache": str(tmp_path / "cache")})
+    assert login["changed"] is True and not login.get("failed"), login
+    assert push["changed"] is True and push["ref"] == "oci://%s/quiet/podinfo:6.14.1" % host, push
+    assert not pull.get("failed") and (dest / "podinfo-6.14.1.tgz").is_file(), pull
+    for out in (out1, out2, out3):   # stdout is exactly one JSON document: json.loads above would have failed
+        assert "ORAS-NOISE" not in out
+    for result in (login, push):     # oras's warnings become the module's warnings, the password masked
+        texts = _warning_texts(result)
+        assert any(t.startswith("oras: noisy oras: ") and t.endswith("with password ********") for t in texts), texts
+    everything = out1 + out2 + out3 + err1 + err2 + err3
+    assert SECRET not in everything
+    assert base64.b64encode(("robot:" + SECRET).encode()).decode() not in everything

@@ -1,32 +1,45 @@
-"""A small OCI distribution API client (httpx) with Docker's Basic and Bearer token authentication.
+"""The OCI distribution API client of helmkit.core, carried by oras-py (``oras.provider.Registry``).
 
-Implements the requests Helm's registry client makes (OCI distribution spec v1.1; auth as in
-distribution's ``docs/spec/auth/token.md`` and oras-go ``registry/remote/auth``):
+Implements the requests Helm's registry client makes (OCI distribution spec v1.1; auth as in distribution's
+``docs/spec/auth/token.md`` and oras-go ``registry/remote/auth``). Every request goes through
+:class:`~.orasio.HelmkitRegistry` (oras's ``do_request``: its requests session and its challenge handling with our
+auth backend, :class:`~.orasio.HelmkitAuth`):
 
-* a request without credentials; on ``401`` the ``WWW-Authenticate`` challenge decides the flow:
-  ``Basic realm=...`` -> the request again with Basic credentials; ``Bearer realm=..,service=..,scope=..`` ->
-  a token from the realm (GET with Basic credentials, or POST ``grant_type=refresh_token`` for an identity
-  token, or anonymous GET) and the request again with ``Authorization: Bearer``.
+* a request without credentials (or with the Basic header / the cached token of its scope); on ``401`` the
+  ``WWW-Authenticate`` challenge decides the flow: ``Basic`` -> the request again with Basic credentials;
+  ``Bearer realm=..,service=..,scope=..`` -> a token from the realm (GET with Basic credentials, POST
+  ``grant_type=refresh_token`` for an identity token, an access token as is, or anonymous) and the request again.
 * tokens are cached per (realm, service, scope) for the life of the client (one module run).
+* manifests and blobs are sent as the exact bytes given (``data=``), so digests stay Helm's; fetched manifests
+  keep their raw bytes for digest verification.
+* lost connections, timeouts, HTTP 429 and 5xx are retried (:data:`ATTEMPTS` tries, :data:`BACKOFF_SECONDS`
+  doubled, or the registry's ``Retry-After``) by this client, not by oras's sleeping decorator.
+* nothing reaches stdout: oras's log lines and prints are collected in :attr:`RegistryClient.messages`, secrets
+  masked, and routed to a module's warnings or debug output (see :mod:`.messages`).
 
-oras-py is not used for the wire protocol: its auth layer has no way to take our credential chain (helpers,
-identity tokens, Kubernetes Secrets), prints to stdout, and does not expose the exact manifest bytes we need to
-reproduce Helm's digests. Errors are :class:`RegistryError` naming the registry, the request and the credential
-source, never the secret.
+Errors are :class:`RegistryError` naming the registry, the request, the credential source and, after retries, the
+number of attempts; never the secret.
 """
 from __future__ import annotations
 
 import hashlib
 import re
-
-import httpx
+import time
 
 from ..errors import RegistryError
 from ..transport import ssl_context
 from .credentials import Credential
+from .orasio import (HelmkitAuth, HelmkitRegistry, Capture, basic_value, captured, parse_challenge,  # noqa: F401
+                     require_oras, tls_verify)
+
+try:
+    import requests
+    HAS_REQUESTS = True
+except ImportError:  # pragma: no cover - depends on the host; require_oras() explains
+    HAS_REQUESTS = False
 
 __all__ = ["RegistryClient", "OCI_MANIFEST", "DOCKER_MANIFEST", "OCI_INDEX", "MANIFEST_ACCEPT",
-           "sha256_digest"]
+           "sha256_digest", "parse_challenge", "ATTEMPTS"]
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
@@ -34,7 +47,15 @@ DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
 MANIFEST_ACCEPT = ", ".join((OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_LIST))
 DEFAULT_TIMEOUT = 60.0
-_CHALLENGE_PARAM = re.compile(r'([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))')
+#: Tries per request (the first and three retries) for lost connections, timeouts, 429 and 5xx answers.
+ATTEMPTS = 4
+#: First back-off delay in seconds, doubled on each retry. Tests lower it.
+BACKOFF_SECONDS = 0.5
+#: Longest wait a registry's Retry-After may ask for (seconds).
+MAX_RETRY_AFTER = 10.0
+_RETRY_STATUSES = (429, 500, 502, 503, 504)
+_TLS_MARKERS = ("CERTIFICATE_VERIFY_FAILED", "WRONG_VERSION_NUMBER", "wrong version number", "record layer failure",
+                "BAD_CERTIFICATE", "CERTIFICATE_REQUIRED", "certificate required", "SSLError")
 
 
 def sha256_digest(data: bytes) -> str:
@@ -42,39 +63,45 @@ def sha256_digest(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def parse_challenge(header: str):
-    """``(scheme lower-case, {param: value})`` of a ``WWW-Authenticate`` header (first challenge only)."""
-    header = (header or "").strip()
-    scheme, rest = header.partition(" ")[::2]
-    params = {}
-    for match in _CHALLENGE_PARAM.finditer(rest):
-        value = match.group(2) if match.group(2) is not None else match.group(3)
-        params[match.group(1).lower()] = value.replace('\\"', '"')
-    return scheme.lower(), params
-
-
 class RegistryClient(object):
-    """Talks to one registry ``host`` (``host[:port]``).
+    """Talks to one registry ``host`` (``host[:port]``) through oras-py.
 
-    ``credential``: a :class:`Credential` (default anonymous). ``plain_http``: use http://. TLS:
-    ``ca_file``, ``cert_file``/``key_file`` (client certificate), ``insecure_skip_tls_verify``. ``timeout``:
-    seconds per request. Use as a context manager or call ``close()``.
+    ``credential``: a :class:`Credential` (default anonymous). ``plain_http``: use http://. TLS: ``ca_file``,
+    ``cert_file``/``key_file`` (client certificate), ``insecure_skip_tls_verify``. ``timeout``: seconds per
+    request. ``messages``: the ``(level, text)`` log lines of oras and of the retries, secrets masked. Use as a
+    context manager or call ``close()``. Raises RegistryError when oras/requests are not installed or a TLS file
+    cannot be loaded.
     """
 
     def __init__(self, host, credential=None, plain_http=False, insecure_skip_tls_verify=False, ca_file=None,
                  cert_file=None, key_file=None, timeout=DEFAULT_TIMEOUT):
+        require_oras()
         self.host = host
         self.credential = credential or Credential()
         self.plain_http = plain_http
         self.base = "%s://%s" % ("http" if plain_http else "https", host)
-        verify = True if plain_http else ssl_context(ca_file, cert_file, key_file, insecure_skip_tls_verify,
-                                                     RegistryError)
-        self._http = httpx.Client(verify=verify, timeout=timeout, follow_redirects=True)
-        self._tokens = {}      # (realm, service, scope) -> token
-        self._basic = False    # the registry asked for Basic once: send it up front from then on
+        if not plain_http:  # load the files once for a clear message naming the one that is wrong
+            ssl_context(ca_file, cert_file, key_file, insecure_skip_tls_verify, RegistryError)
+        cert = (cert_file, key_file) if cert_file and key_file else (cert_file or None)
+        self._auth = HelmkitAuth(host, self.credential)
+        self._capture = Capture(self._secrets)
+        self._registry = HelmkitRegistry(host, self._auth, plain_http, tls_verify(ca_file, insecure_skip_tls_verify),
+                                         cert, timeout)
+
+    @property
+    def messages(self):
+        """Log lines collected so far: list of ``(level, text)``; secrets are masked."""
+        return self._capture.messages
+
+    def _secrets(self):
+        cred = self.credential
+        found = [cred.password, cred.refresh_token, cred.access_token] + self._auth.tokens()
+        if cred.username or cred.password:
+            found.append(basic_value(cred.username, cred.password))
+        return [s for s in found if s]
 
     def close(self):
-        self._http.close()
+        self._registry.close()
 
     def __enter__(self):
         return self
@@ -84,103 +111,72 @@ class RegistryClient(object):
         return False
 
     # ---- transport --------------------------------------------------------------------------------------------
-    def _send(self, method, url, headers=None, **kwargs):
-        try:
-            return self._http.request(method, url, headers=headers, **kwargs)
-        except httpx.ConnectError as exc:
-            text = str(exc)
-            if not self.plain_http and ("WRONG_VERSION_NUMBER" in text or "wrong version number" in text
-                                        or "record layer failure" in text):
-                raise RegistryError("registry %s does not speak HTTPS (TLS handshake failed: %s); set plain_http: "
-                                    "true for a plain-HTTP registry" % (self.host, text))
-            if "CERTIFICATE_VERIFY_FAILED" in text:
-                raise RegistryError("registry %s: TLS certificate verification failed (%s); set ca_file to the "
-                                    "registry's CA, or insecure_skip_tls_verify: true" % (self.host, text))
-            raise RegistryError("cannot reach registry %s: %s" % (self.host, text))
-        except httpx.TimeoutException:
-            raise RegistryError("registry %s did not answer %s %s in time" % (self.host, method, url))
-        except httpx.HTTPError as exc:
-            text = str(exc)
-            if "BAD_CERTIFICATE" in text or "CERTIFICATE_REQUIRED" in text:
-                raise RegistryError("registry %s rejected the TLS client certificate (%s); set cert_file and "
-                                    "key_file to a certificate it trusts" % (self.host, text))
-            raise RegistryError("request to registry %s failed: %s%s" % (
-                self.host, text, "; the registry may require HTTPS (unset plain_http)" if self.plain_http else ""))
+    def _send(self, method, url, scope, headers, data):
+        """``(requests.Response, attempts)`` of one request through oras, retried on lost connections, timeouts,
+        429 and 5xx. Raises RegistryError for transport failures."""
+        attempt = 1
+        while True:
+            try:
+                with captured(self._capture):
+                    self._auth.scope = scope
+                    resp = self._registry.do_request(url, method, data=data, headers=dict(headers or {}))
+            except requests.exceptions.RequestException as exc:
+                error = self._transport_error(exc, method, url, attempt)
+                if error is None and attempt < ATTEMPTS:
+                    self._pause(method, url, "%s" % type(exc).__name__, BACKOFF_SECONDS * 2 ** (attempt - 1),
+                                attempt)
+                    attempt += 1
+                    continue
+                raise error or self._transport_error(exc, method, url, attempt, final=True)
+            if resp.status_code in _RETRY_STATUSES and attempt < ATTEMPTS:
+                self._pause(method, url, "HTTP %d" % resp.status_code, _retry_delay(resp, attempt), attempt)
+                attempt += 1
+                continue
+            return resp, attempt
 
-    def _token(self, params, scope, force=False):
-        realm = params.get("realm")
-        if not realm:
-            raise RegistryError("registry %s sent a Bearer challenge without a realm" % self.host)
-        service = params.get("service", "")
-        scope = scope or params.get("scope", "")
-        key = (realm, service, scope)
-        if key in self._tokens and not force:
-            return self._tokens[key]
-        cred = self.credential
-        if cred.access_token:
-            self._tokens[key] = cred.access_token
-            return cred.access_token
-        if cred.refresh_token:
-            form = {"grant_type": "refresh_token", "refresh_token": cred.refresh_token, "service": service,
-                    "client_id": "helmkit"}
-            if scope:
-                form["scope"] = scope
-            resp = self._send("POST", realm, data=form)
-        else:
-            query = {"service": service}
-            if scope:
-                query["scope"] = scope
-            auth = (cred.username or "", cred.password or "") if not cred.anonymous else None
-            resp = self._send("GET", realm, params=query, auth=auth)
-        if resp.status_code in (401, 403):
-            raise RegistryError("registry %s: the token service %s refused the credentials from %s (HTTP %d); "
-                                "check the username and password or log in again"
-                                % (self.host, realm, cred.source, resp.status_code))
-        if resp.status_code != 200:
-            raise RegistryError("registry %s: the token service %s answered HTTP %d"
-                                % (self.host, realm, resp.status_code))
-        try:
-            body = resp.json()
-        except ValueError:
-            raise RegistryError("registry %s: the token service %s did not answer JSON" % (self.host, realm))
-        token = body.get("token") or body.get("access_token")
-        if not token:
-            raise RegistryError("registry %s: the token service %s gave no token" % (self.host, realm))
-        self._tokens[key] = token
-        return token
+    def _pause(self, method, url, reason, delay, attempt):
+        self._capture.add("debug", "registry %s: %s %s failed (%s, attempt %d of %d); retrying in %.2fs"
+                          % (self.host, method, url, reason, attempt, ATTEMPTS, delay))
+        time.sleep(delay)
 
-    def request(self, method, path, scope="", headers=None, expect=(200,), what=None, **kwargs):
-        """Send ``method`` to ``<base><path>`` with authentication; return the httpx.Response.
+    def _transport_error(self, exc, method, url, attempt, final=False):
+        """The RegistryError for ``exc``; None when it may be retried (unless ``final``)."""
+        text = str(exc)
+        if not self.plain_http and ("WRONG_VERSION_NUMBER" in text or "wrong version number" in text
+                                    or "record layer failure" in text):
+            return RegistryError("registry %s does not speak HTTPS (TLS handshake failed: %s); set plain_http: "
+                                 "true for a plain-HTTP registry" % (self.host, text))
+        if "CERTIFICATE_VERIFY_FAILED" in text:
+            return RegistryError("registry %s: TLS certificate verification failed (%s); set ca_file to the "
+                                 "registry's CA, or insecure_skip_tls_verify: true" % (self.host, text))
+        if "BAD_CERTIFICATE" in text or "CERTIFICATE_REQUIRED" in text or "certificate required" in text:
+            return RegistryError("registry %s rejected the TLS client certificate (%s); set cert_file and "
+                                 "key_file to a certificate it trusts" % (self.host, text))
+        retryable = isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                                     requests.exceptions.ChunkedEncodingError))
+        if retryable and not isinstance(exc, requests.exceptions.SSLError) and not final:
+            return None
+        tries = " (gave up after %d attempts)" % attempt if attempt > 1 else ""
+        if isinstance(exc, requests.exceptions.Timeout):
+            return RegistryError("registry %s did not answer %s %s in time%s" % (self.host, method, url, tries))
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            return RegistryError("cannot reach registry %s: %s%s" % (self.host, text, tries))
+        return RegistryError("request to registry %s failed: %s%s%s" % (
+            self.host, text, tries, "; the registry may require HTTPS (unset plain_http)" if self.plain_http else ""))
 
-        ``scope``: the token scope (``repository:charts/x:pull``). Statuses outside ``expect`` raise
-        RegistryError (401/403 naming the credential source; others with the registry's error text).
+    def request(self, method, path, scope="", headers=None, expect=(200,), what=None, data=None, content=None):
+        """Send ``method`` to ``<base><path>`` with authentication; return the ``requests.Response``.
+
+        ``scope``: the token scope (``repository:charts/x:pull``). ``data`` (or ``content``): the body, bytes sent
+        as is. Statuses outside ``expect`` raise RegistryError (401/403 naming the credential source; others with
+        the registry's error text and, after retries, the attempts); with ``what`` set, 404 is returned.
         """
         url = path if path.startswith(("http://", "https://")) else self.base + path
-        headers = dict(headers or {})
-        cached = self._cached_auth(scope)
-        if cached:
-            headers["Authorization"] = cached
-        resp = self._send(method, url, headers=headers, **kwargs)
+        resp, attempts = self._send(method, url, scope, headers, content if data is None else data)
         if resp.status_code == 400 and self.plain_http and b"HTTPS server" in resp.content:
             raise RegistryError("registry %s only speaks HTTPS; unset plain_http" % self.host)
         if resp.status_code == 401:
-            scheme, params = parse_challenge(resp.headers.get("WWW-Authenticate", ""))
-            if scheme == "basic":
-                if self.credential.anonymous:
-                    raise self._refused(method, path)
-                self._basic = True
-                headers["Authorization"] = self._basic_header()
-            elif scheme == "bearer":
-                headers["Authorization"] = "Bearer " + self._token(params, scope or params.get("scope", ""),
-                                                                   force=bool(cached))
-            else:
-                raise RegistryError("registry %s asks for an unsupported authentication scheme %r"
-                                    % (self.host, scheme))
-            if "content" in kwargs and hasattr(kwargs["content"], "seek"):
-                kwargs["content"].seek(0)
-            resp = self._send(method, url, headers=headers, **kwargs)
-            if resp.status_code == 401:
-                raise self._refused(method, path)
+            raise self._refused(method, path)
         if resp.status_code == 403:
             raise RegistryError("registry %s denied %s %s to the credentials from %s (HTTP 403); the account lacks "
                                 "%s access" % (self.host, method, path, self.credential.source,
@@ -188,8 +184,9 @@ class RegistryClient(object):
         if resp.status_code not in expect:
             if what is not None and resp.status_code == 404:
                 return resp
-            raise RegistryError("registry %s answered HTTP %d to %s %s%s" % (
-                self.host, resp.status_code, method, path, _error_text(resp)))
+            raise RegistryError("registry %s answered HTTP %d to %s %s%s%s" % (
+                self.host, resp.status_code, method, path, _error_text(resp),
+                " (gave up after %d attempts)" % attempts if attempts > 1 else ""))
         return resp
 
     def _refused(self, method, path):
@@ -200,19 +197,6 @@ class RegistryClient(object):
                                                                                                  path))
         return RegistryError("registry %s refused the credentials from %s (HTTP 401 on %s %s); check the username "
                              "and password, or log in again" % (self.host, self.credential.source, method, path))
-
-    def _basic_header(self):
-        import base64
-        raw = ("%s:%s" % (self.credential.username or "", self.credential.password or "")).encode("utf-8")
-        return "Basic " + base64.b64encode(raw).decode("ascii")
-
-    def _cached_auth(self, scope):
-        if self._basic:
-            return self._basic_header()
-        for (realm, service, cached_scope), token in self._tokens.items():
-            if cached_scope == scope:
-                return "Bearer " + token
-        return None
 
     # ---- API --------------------------------------------------------------------------------------------------
     def ping(self):
@@ -297,21 +281,30 @@ class RegistryClient(object):
         separator = "&" if "?" in location else "?"
         self.request("PUT", location + separator + "digest=" + digest, scope=scope, expect=(201,),
                      headers={"Content-Type": "application/octet-stream", "Content-Length": str(len(data))},
-                     content=data)
+                     data=data)
         return digest
 
     def put_manifest(self, repository, reference, data, media_type=OCI_MANIFEST):
         """Store manifest bytes under ``reference`` (tag); returns the digest the registry reports."""
         resp = self.request("PUT", "/v2/%s/manifests/%s" % (repository, reference),
                             scope="repository:%s:pull,push" % repository, expect=(201,),
-                            headers={"Content-Type": media_type}, content=data)
+                            headers={"Content-Type": media_type}, data=data)
         return resp.headers.get("Docker-Content-Digest") or sha256_digest(data)
+
+
+def _retry_delay(resp, attempt):
+    """Seconds before try ``attempt + 1``: the registry's ``Retry-After`` (seconds, capped) or the back-off."""
+    try:
+        return min(MAX_RETRY_AFTER, max(0.0, float(resp.headers.get("Retry-After", "").strip())))
+    except ValueError:
+        return BACKOFF_SECONDS * 2 ** (attempt - 1)
 
 
 def _error_text(resp):
     try:
-        errors = resp.json().get("errors") or []
+        body = resp.json()
     except ValueError:
         return ""
+    errors = (body.get("errors") or []) if isinstance(body, dict) else []
     texts = ["%s: %s" % (e.get("code", ""), e.get("message", "")) for e in errors if isinstance(e, dict)]
     return (" (%s)" % "; ".join(texts)) if texts else ""
