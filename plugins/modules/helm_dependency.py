@@ -42,13 +42,23 @@ options:
     default: false
   verify:
     description:
-      - Verify the provenance (C(.prov)) signatures of the downloaded charts against O(keyring).
-      - Not available yet; V(true) fails without changing anything (there is no OpenPGP library among
-        helmkit.core's dependencies).
+      - Verify every chart that comes from a chart repository or an OCI registry with its provenance file, like
+        C(helm dependency build --verify) / C(helm dependency update --verify), before anything in the chart is
+        changed. The provenance file is C(<chart URL>.prov) for repositories and the provenance layer for
+        C(oci://) registries; its OpenPGP signature must be made by a key of O(keyring), and the SHA-256 it lists
+        for the archive must match.
+      - Archives already in C(charts/) are verified too. C(file://) dependencies and unpacked charts in
+        C(charts/) are not verified (as in Helm).
+      - A missing provenance file, a key that is not in O(keyring), an altered provenance file or archive fails
+        the task and leaves C(charts/) and the lock file unchanged.
+      - Needs the Python package C(pysequoia) on the host that runs the task.
     type: bool
     default: false
   keyring:
-    description: OpenPGP public keyring for O(verify).
+    description:
+      - OpenPGP public keyring for O(verify) (C(gpg --export) output, binary or ASCII-armored, or a GnuPG
+        C(pubring.kbx)).
+      - Default Helm's, C($GNUPGHOME/pubring.gpg) or C(~/.gnupg/pubring.gpg).
     type: path
   plain_http:
     description: Talk plain HTTP to C(oci://) registries.
@@ -78,6 +88,12 @@ EXAMPLES = r"""
 - name: Rebuild charts/ from Chart.lock (CI)
   helmkit.core.helm_dependency:
     chart_path: charts/myapp
+
+- name: Rebuild charts/ only from charts signed by a trusted key
+  helmkit.core.helm_dependency:
+    chart_path: charts/myapp
+    verify: true
+    keyring: /etc/helm/trusted-signers.gpg
 
 - name: Show the status of each dependency
   helmkit.core.helm_dependency:
@@ -123,6 +139,15 @@ unchanged:
   returned: when state is present or update
   type: list
   elements: str
+verified:
+  description:
+    - With O(verify=true), one entry per verified chart archive, C(helm verify)'s result.
+    - C(name), C(version), C(archive) (file name in C(charts/)), C(signed_by) (user IDs of the signing key),
+      C(fingerprint) (of the signing key's primary key), C(signing_key), C(file_hash) (C(sha256:...)),
+      C(file_name), C(keyring) and C(text) (the lines C(helm verify) prints).
+  returned: when state is present or update
+  type: list
+  elements: dict
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
@@ -131,21 +156,16 @@ from ansible_collections.helmkit.core.plugins.module_utils._common import (  # n
 
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.chart.deps import manager
-    from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError
 
     p = module.params
     if p["state"] == "list":
         return {"changed": False, "dependencies": manager.list_dependencies(p["chart_path"])}
-    if p["verify"]:
-        raise ChartError("verify: true is not supported yet: checking provenance signatures needs an OpenPGP "
-                         "library that helmkit.core does not depend on; nothing was changed. Set verify: false, "
-                         "or check the .prov files with 'helm verify' separately")
     options = manager.SourceOptions(
         repository_config=p["repository_config"], repository_cache=p["repository_cache"],
         skip_refresh=p["skip_refresh"], plain_http=p["plain_http"], username=p["username"],
         password=p["password"], pass_credentials=p["pass_credentials"], ca_file=p["ca_file"],
         cert_file=p["cert_file"], key_file=p["key_file"], insecure_skip_tls_verify=p["insecure_skip_tls_verify"],
-        registry_config=p["registry_config"], timeout=p["timeout"])
+        registry_config=p["registry_config"], timeout=p["timeout"], verify=p["verify"], keyring=p["keyring"])
     action = manager.update_dependencies if p["state"] == "update" else manager.build_dependencies
     return action(p["chart_path"], options, check_mode=module.check_mode).as_dict()
 

@@ -58,14 +58,24 @@ options:
     default: false
   verify:
     description:
-      - Check the chart's provenance file (C(<url>.prov)) before saving anything.
-      - The provenance file is parsed and the archive's SHA-256 is checked against it, but the OpenPGP signature
-        is B(not) verified (no OpenPGP library among helmkit's dependencies), so the task then fails with a message
-        saying so rather than pass unverified. Use C(helm verify) or gpg for signatures.
+      - Verify the chart with its provenance file before anything is saved, like C(helm pull --verify). The
+        provenance file is C(<chart URL>.prov) for repositories, the provenance layer for C(oci://) references, and
+        C(<archive>.prov) beside a local archive.
+      - The OpenPGP signature must be made by a key of O(keyring), and the SHA-256 the signed text lists for the
+        archive's file name must be the archive's. The signer, key fingerprint and hash are returned in
+        RV(provenance).
+      - A missing provenance file, a key that is not in O(keyring), an altered provenance file or an altered
+        archive fails the task and nothing is written to O(destination).
+      - Without O(untar), the verified provenance file is saved beside the archive (C(<archive>.prov)), as Helm
+        does.
+      - Needs the Python package C(pysequoia) on the host that runs the task.
     type: bool
     default: false
   keyring:
-    description: Keyring for O(verify) (accepted for compatibility with C(helm pull --keyring); not used).
+    description:
+      - OpenPGP public keyring for O(verify) (C(gpg --export) output, binary or ASCII-armored, or a GnuPG
+        C(pubring.kbx)).
+      - Default Helm's, C($GNUPGHOME/pubring.gpg) or C(~/.gnupg/pubring.gpg).
     type: path
   plain_http:
     description: Use plain HTTP for C(oci://) references.
@@ -95,6 +105,15 @@ EXAMPLES = r"""
     chart_version: "23.1.1"
     destination: /srv/charts
     untar: true
+
+- name: Only a chart signed by a trusted key
+  helmkit.core.helm_pull:
+    chart_ref: podinfo/podinfo
+    destination: /srv/charts
+    verify: true
+    keyring: /etc/helm/trusted-signers.gpg
+  register: pulled
+# pulled.provenance.signed_by, .fingerprint and .file_hash say who signed what
 
 - name: From an OCI registry
   helmkit.core.helm_pull:
@@ -132,6 +151,33 @@ downloaded:
   description: Whether this task downloaded the archive (false when it was already at the destination or cached).
   returned: success
   type: bool
+provenance:
+  description: The verification, like C(helm verify)'s output.
+  returned: when O(verify=true)
+  type: dict
+  contains:
+    signed_by:
+      description: User IDs of the signing key (C(Name <email>)).
+      type: list
+      elements: str
+    fingerprint:
+      description: Fingerprint of the signing key's primary key, upper-case hex.
+      type: str
+    signing_key:
+      description: Fingerprint of the (sub)key that made the signature.
+      type: str
+    file_hash:
+      description: The archive's verified hash, C(sha256:<hex>).
+      type: str
+    file_name:
+      description: The archive file name the provenance file lists.
+      type: str
+    keyring:
+      description: The keyring used.
+      type: str
+    text:
+      description: What C(helm verify) prints (Signed by, Using Key With Fingerprint, Chart Hash Verified).
+      type: str
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402

@@ -1,6 +1,6 @@
 """helm_dependency through ansible-playbook on localhost against a real chart repository: update (credentials never
-shown), re-run without change, list, build after charts/ was removed, check mode, verify refused, a failing task
-that changes nothing; the lock it writes is accepted by Helm v4 (helm_python.dependency_build)."""
+shown), re-run without change, list, build after charts/ was removed, check mode, verify failing without
+provenance files, a failing task that changes nothing; the lock it writes is accepted by Helm v4 (helm_python.dependency_build)."""
 import json
 import os
 import shutil
@@ -86,13 +86,13 @@ def test_update_list_build_check_mode(repo, tmp_path):
     shutil.rmtree(os.path.join(parent, "charts"))
     lock_bytes = open(os.path.join(parent, "Chart.lock"), "rb").read()
     results, _ = run_tasks(tmp_path, [
-        {"chart_path": parent, "verify": True},
+        dict(auth, verify=True),
         dict(auth, _check_mode=True),
         dict(auth),
         dict(auth),
     ])
     refused, build_check, built, built_again = results
-    assert refused.get("failed") and "verify: true is not supported" in refused["msg"]
+    assert refused.get("failed") and "failed to fetch provenance" in refused["msg"]  # the repository signs nothing
     assert build_check["changed"] is True and not os.path.exists(os.path.join(parent, "charts", "web"))
     assert built["changed"] is True and built["lock_written"] is False
     assert built_again["changed"] is False
