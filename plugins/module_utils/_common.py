@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule  # noqa: F401  (re-exported for modules)
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: F401  pylint: disable=unused-import
 
 from .errors import HelmkitError
+from .libraries import MissingLibraryError
 
 # The Kubernetes connection options. Every module of meta/runtime.yml's ``helm`` action group declares them: the
 # ones that talk to a cluster document them with the doc fragment helmkit.core.kube_auth, the others accept them
@@ -49,12 +50,16 @@ def _warn_insecure(module) -> None:
 def run_module(module, action):
     """Run ``action(module) -> dict`` and exit the module with its result.
 
-    A :class:`HelmkitError` fails the task with its message only. Any other exception is a bug in helmkit: the task
-    fails with a short message, and the traceback goes to ``exception`` (shown with -vvv), never to the message.
+    A :class:`HelmkitError` fails the task with its message only. A Python package that is not installed
+    (:class:`MissingLibraryError`, see ``libraries.py``) fails it with Ansible's ``missing_required_lib`` message and
+    the ImportError's traceback in ``exception``. Any other exception is a bug in helmkit: the task fails with a
+    short message, and the traceback goes to ``exception`` (shown with -vvv), never to the message.
     """
     _warn_insecure(module)
     try:
         result = action(module)
+    except MissingLibraryError as exc:
+        module.fail_json(msg="%s (%s)" % (missing_required_lib(exc.package), exc.reason), exception=exc.import_traceback)
     except HelmkitError as exc:
         module.fail_json(msg=valid_text(str(exc)))
     except Exception as exc:  # pragma: no cover - a bug; keep the traceback out of the message

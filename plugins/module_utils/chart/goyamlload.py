@@ -16,7 +16,14 @@ import decimal
 import math
 import re
 
-import yaml
+from ..libraries import missing_library
+
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:  # pragma: no cover - depends on the host; using yaml then raises MissingLibraryError
+    yaml = missing_library("PyYAML")
+    HAS_YAML = False
 
 from ..engine.limits import max_values_bytes
 from ..errors import ValuesError
@@ -96,13 +103,14 @@ def resolve_plain(text: str):
     return text
 
 
-class GoYamlLoader(yaml.CSafeLoader):
+class GoYamlLoader(yaml.CSafeLoader if HAS_YAML else object):
     """CSafeLoader whose implicit resolution follows go-yaml v2 instead of PyYAML's YAML 1.1 table."""
 
 
-GoYamlLoader.yaml_implicit_resolvers = {}
-GoYamlLoader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^<<$"), ["<"])
-GoYamlLoader.add_implicit_resolver(_PLAIN_TAG, re.compile(r"(?s).*"), None)
+if HAS_YAML:
+    GoYamlLoader.yaml_implicit_resolvers = {}
+    GoYamlLoader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^<<$"), ["<"])
+    GoYamlLoader.add_implicit_resolver(_PLAIN_TAG, re.compile(r"(?s).*"), None)
 
 
 def _construct_plain(loader, node):
@@ -122,9 +130,10 @@ def _construct_unknown(loader, suffix, node):
     return loader.construct_scalar(node)
 
 
-GoYamlLoader.add_constructor(_PLAIN_TAG, _construct_plain)
-GoYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_string)
-GoYamlLoader.add_multi_constructor("!", _construct_unknown)
+if HAS_YAML:
+    GoYamlLoader.add_constructor(_PLAIN_TAG, _construct_plain)
+    GoYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_string)
+    GoYamlLoader.add_multi_constructor("!", _construct_unknown)
 
 
 def go_format_float(value: float, bits: int = 64) -> str:

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 import re
 
-import yaml
+from ..libraries import missing_library
+
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:  # pragma: no cover - depends on the host; using yaml then raises MissingLibraryError
+    yaml = missing_library("PyYAML")
+    HAS_YAML = False
 
 from ..errors import ChartError
 from .goyamlload import GoYamlLoader, go_yaml_error_text

@@ -23,8 +23,15 @@ import json
 import math
 import re
 
-import yaml
-from yaml.cyaml import CParser
+from ..libraries import missing_library
+
+try:
+    import yaml
+    from yaml.cyaml import CParser
+    HAS_YAML = True
+except ImportError:  # pragma: no cover - depends on the host; using yaml then raises MissingLibraryError
+    yaml = missing_library("PyYAML")
+    HAS_YAML = False
 
 from ..errors import HelmkitError
 from .gofmt import format_float_g
@@ -193,7 +200,7 @@ def _py_float(text: str):
 
 def _needs_quotes(text: str) -> bool:
     """encode.go stringv: a string cannot be plain when it would resolve to another type or looks base 60."""
-    kind, _ = resolve_plain(text)
+    kind, _unused = resolve_plain(text)
     if kind not in (STR, MERGE):
         return True
     if text and (text[0] in "+-0123456789") and ":" in text and _BASE60_FLOAT.match(text):
@@ -869,7 +876,7 @@ def marshal_pretty(value) -> str:
 _PLAIN_TAG = "tag:helmkit,2026:go-plain"
 
 
-class _GoResolver(yaml.resolver.BaseResolver):
+class _GoResolver(yaml.resolver.BaseResolver if HAS_YAML else object):
     """Every untagged plain scalar goes to go-yaml's resolve; quoted scalars are strings."""
 
     def resolve(self, kind, value, implicit):
@@ -880,7 +887,7 @@ class _GoResolver(yaml.resolver.BaseResolver):
         return super(_GoResolver, self).resolve(kind, value, implicit)
 
 
-class _GoConstructor(yaml.constructor.SafeConstructor):
+class _GoConstructor(yaml.constructor.SafeConstructor if HAS_YAML else object):
     """SafeConstructor with go-yaml v2's scalar meanings and its timestamps-stay-strings rule."""
 
     def construct_go_plain(self, node):
@@ -954,21 +961,23 @@ class _GoConstructor(yaml.constructor.SafeConstructor):
         return super(_GoConstructor, self).construct_yaml_str(node)
 
 
-_GoConstructor.add_constructor(_PLAIN_TAG, _GoConstructor.construct_go_plain)
-_GoConstructor.add_constructor("tag:yaml.org,2002:timestamp", _GoConstructor.construct_yaml_timestamp)
-_GoConstructor.add_constructor("tag:yaml.org,2002:binary", _GoConstructor.construct_yaml_binary)
-_GoConstructor.add_constructor("tag:yaml.org,2002:str", _GoConstructor.construct_yaml_str)
-_GoConstructor.add_constructor("tag:yaml.org,2002:int", _GoConstructor.construct_yaml_int)
-_GoConstructor.add_constructor("tag:yaml.org,2002:float", _GoConstructor.construct_yaml_float)
-_GoConstructor.add_constructor("tag:yaml.org,2002:bool", _GoConstructor.construct_yaml_bool)
-_GoConstructor.add_constructor("tag:yaml.org,2002:null", _GoConstructor.construct_yaml_null)
+if HAS_YAML:
+    _GoConstructor.add_constructor(_PLAIN_TAG, _GoConstructor.construct_go_plain)
+    _GoConstructor.add_constructor("tag:yaml.org,2002:timestamp", _GoConstructor.construct_yaml_timestamp)
+    _GoConstructor.add_constructor("tag:yaml.org,2002:binary", _GoConstructor.construct_yaml_binary)
+    _GoConstructor.add_constructor("tag:yaml.org,2002:str", _GoConstructor.construct_yaml_str)
+    _GoConstructor.add_constructor("tag:yaml.org,2002:int", _GoConstructor.construct_yaml_int)
+    _GoConstructor.add_constructor("tag:yaml.org,2002:float", _GoConstructor.construct_yaml_float)
+    _GoConstructor.add_constructor("tag:yaml.org,2002:bool", _GoConstructor.construct_yaml_bool)
+    _GoConstructor.add_constructor("tag:yaml.org,2002:null", _GoConstructor.construct_yaml_null)
 
-
-class _GoLoader(CParser, _GoConstructor, _GoResolver):
-    def __init__(self, stream):
-        CParser.__init__(self, stream)
-        _GoConstructor.__init__(self)
-        _GoResolver.__init__(self)
+    class _GoLoader(CParser, _GoConstructor, _GoResolver):
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            _GoConstructor.__init__(self)
+            _GoResolver.__init__(self)
+else:  # pragma: no cover - depends on the host
+    _GoLoader = yaml.unavailable
 
 
 _ALIAS_NAME = re.compile(r"\*([0-9A-Za-z_-]+)")

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import copy
 
-import yaml
+from ..libraries import missing_library
+
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:  # pragma: no cover - depends on the host; using yaml then raises MissingLibraryError
+    yaml = missing_library("PyYAML")
+    HAS_YAML = False
 
 from ..chart.goyamlload import GoYamlLoader
 from ..errors import KubeError

@@ -19,7 +19,14 @@ import copy
 import difflib
 import json
 
-import yaml
+from ..libraries import missing_library
+
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:  # pragma: no cover - depends on the host; using yaml then raises MissingLibraryError
+    yaml = missing_library("PyYAML")
+    HAS_YAML = False
 
 from ..errors import HelmkitError, ReleaseError
 from ..kube.apply import Applier
@@ -29,7 +36,7 @@ from .record import PENDING_STATUSES, STATUS_UNINSTALLED, hook_record, sorted_ma
 from .storage import SecretStorage
 
 _DROPPED_METADATA = ("managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink")
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper) if HAS_YAML else None
 
 
 def comparable(obj: dict) -> dict:
@@ -241,7 +248,7 @@ def plan_release(client, options, chart, values: dict, render) -> Plan:
     values = values or {}
     if last is not None and last.status in PENDING_STATUSES:
         raise ReleaseError("another operation (install/upgrade/rollback) is in progress: release %s "
-                                   "revision %d is %s" % (options.name, last.version, last.status))
+                           "revision %d is %s" % (options.name, last.version, last.status))
     installing = last is None or last.status == STATUS_UNINSTALLED
     if not installing:
         values = actions._upgrade_config(values, last, options)

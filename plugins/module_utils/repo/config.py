@@ -25,7 +25,14 @@ import os
 import sys
 import tempfile
 
-import yaml
+from ..libraries import missing_library
+
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:  # pragma: no cover - depends on the host; using yaml then raises MissingLibraryError
+    yaml = missing_library("PyYAML")
+    HAS_YAML = False
 
 from ..errors import RepositoryError
 
@@ -34,8 +41,8 @@ __all__ = [
     "save_repository_file", "locked", "atomic_write", "index_cache_path", "charts_list_path", "describe_yaml_error",
 ]
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if HAS_YAML else None
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper) if HAS_YAML else None
 
 # repositories.yaml key -> RepositoryEntry attribute, in Helm's field order.
 _ENTRY_KEYS = (

@@ -23,7 +23,14 @@ import hashlib
 import os
 import tarfile
 
-import yaml
+from ..libraries import missing_library
+
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:  # pragma: no cover - depends on the host; using yaml then raises MissingLibraryError
+    yaml = missing_library("PyYAML")
+    HAS_YAML = False
 
 from ..errors import RepositoryError
 from ..transport import sha256_file

@@ -22,7 +22,14 @@ import ssl
 import time
 from urllib.parse import urlsplit, urlunsplit, urljoin
 
-import yaml
+from ..libraries import missing_library
+
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:  # pragma: no cover - depends on the host; using yaml then raises MissingLibraryError
+    yaml = missing_library("PyYAML")
+    HAS_YAML = False
 
 from ..errors import RepositoryError
 from ..semver import SemverError, parse_constraint, parse_version
@@ -42,7 +49,7 @@ BACKOFF_SECONDS = 0.5
 _CACHE_FORMAT = 2
 
 
-class _IndexLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class _IndexLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader) if HAS_YAML else object):
     """The C safe loader that keeps scalars as Helm's string fields see them.
 
     Helm unmarshals the index into Go structs whose version fields are strings, so ``version: 1.10`` is "1.10"
@@ -50,11 +57,12 @@ class _IndexLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """
 
 
-_IndexLoader.yaml_implicit_resolvers = dict(
-    (first, [(tag, regexp) for tag, regexp in resolvers
-             if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float", "tag:yaml.org,2002:int")])
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-)
+if HAS_YAML:
+    _IndexLoader.yaml_implicit_resolvers = dict(
+        (first, [(tag, regexp) for tag, regexp in resolvers
+                 if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float", "tag:yaml.org,2002:int")])
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    )
 
 
 class ChartVersion(object):
@@ -349,7 +357,10 @@ def http_get(url, username=None, password=None, pass_credentials=False, ca_file=
     exponential back-off. Raises RepositoryError with the (redacted) URL and a hint for 401/403/404/other
     statuses and for unreachable hosts; the password never appears in a message.
     """
-    import httpx
+    try:
+        import httpx
+    except ImportError:  # pragma: no cover - depends on the host
+        raise missing_library("httpx").error() from None
 
     verify = True
     if url.startswith("https") or ca_file or cert_file or insecure_skip_tls_verify:

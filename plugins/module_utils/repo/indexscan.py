@@ -24,7 +24,14 @@ from __future__ import annotations
 import io
 import re
 
-import yaml
+from ..libraries import missing_library
+
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:  # pragma: no cover - depends on the host; using yaml then raises MissingLibraryError
+    yaml = missing_library("PyYAML")
+    HAS_YAML = False
 
 __all__ = ["FIELDS", "scan_index"]
 
