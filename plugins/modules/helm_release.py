@@ -121,6 +121,21 @@ options:
         run M(helmkit.core.helm_dependency).
     type: bool
     default: false
+  verify:
+    description:
+      - Verify the chart with its provenance file before installing it, like C(helm install --verify): the
+        OpenPGP signature must be made by a key of O(keyring) and the archive's SHA-256 must be the signed one.
+      - Works for charts from repositories (C(<chart URL>.prov)), C(oci://) registries (the provenance layer) and
+        local C(.tgz) files (C(<file>.prov) beside it); a chart directory cannot be verified, as in Helm.
+      - A failure stops the task before anything is sent to the cluster. RV(provenance) returns the signer.
+      - Needs the Python package C(pysequoia) on the host that runs the task.
+    type: bool
+    default: false
+  keyring:
+    description:
+      - OpenPGP public keyring for O(verify) (C(gpg --export) output, binary or ASCII-armored, or a GnuPG
+        C(pubring.kbx)). Default Helm's, C($GNUPGHOME/pubring.gpg) or C(~/.gnupg/pubring.gpg).
+    type: path
 extends_documentation_fragment:
   - helmkit.core.kube_auth
   - helmkit.core.release_input
@@ -196,6 +211,13 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+provenance:
+  description:
+    - With O(verify=true), who signed the chart, like C(helm verify)'s output. C(signed_by) (user IDs of the
+      signing key), C(fingerprint) (its primary key, upper-case hex), C(signing_key), C(file_hash)
+      (C(sha256:...)), C(file_name), C(keyring) and C(text) (the lines C(helm verify) prints).
+  returned: when O(verify=true) and O(state=present)
+  type: dict
 recovered:
   description:
     - Present when this run recovered a failed release. C(revision) and C(status) name the revision found failed
@@ -328,6 +350,13 @@ def _resolve_chart(module, inputs):
             shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _verified_chart(params):
+    """``helm install --verify``: the chart from its verified archive, and the verification (repo/verify.py)."""
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.verify import load_verified_chart
+    return load_verified_chart(params["chart_ref"], params["chart_version"], params["chart_repo_url"],
+                               params["keyring"])
+
+
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, kubeconfig_secrets
     from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, lifecycle, present, \
@@ -344,8 +373,12 @@ def _action(module):
         timeout=present.parse_timeout(params["timeout"]), max_history=params["max_history"],
         dry_run=module.check_mode, wait_for_lock=present.parse_timeout(params["wait_for_lock"], "wait_for_lock"),
         **lifecycle.options_kwargs(params))
+    provenance = None
     if params["state"] == "present":
-        chart = _resolve_chart(module, inputs)
+        if params["verify"]:
+            chart, provenance = _verified_chart(params)
+        else:
+            chart = _resolve_chart(module, inputs)
         values = present.collect_values(params)
         module.no_log_values.update(present.vault_strings(params))
         module.no_log_values.update(sensitive.sensitive_strings(values, params["sensitive_values"]))
@@ -367,6 +400,8 @@ def _action(module):
             return lifecycle.atomic_failure(exc)
         if action.recovered:
             output["recovered"] = action.recovered
+        if provenance is not None:
+            output["provenance"] = provenance
         return output
 
 
@@ -389,6 +424,8 @@ def main():
         max_history=dict(type="int", default=10),
         wait_for_lock=dict(type="raw", default=0),
         sensitive_values=dict(type="list", elements="str", default=[]),
+        verify=dict(type="bool", default=False),
+        keyring=dict(type="path", no_log=False),
     )
     argument_spec.update(KUBE_AUTH_ARG_SPEC)
     argument_spec.update(RELEASE_INPUT_ARG_SPEC)

@@ -214,3 +214,44 @@ def test_helm_dependency_verify(keys, tmp_path):
         else:
             assert EXPECTED[variant] in result["msg"] and 'dependency "podinfo" 6.14.1' in result["msg"], result
     assert "Traceback" not in output and "Stack backtrace" not in output
+
+
+def test_helm_release_verify(keys, kubeconfig, tmp_path):
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
+    signer, stranger = keys
+    local = str(tmp_path / "podinfo-6.14.1.tgz")
+    shutil.copy(PODINFO, local)
+    with open(local + ".prov", "wb") as fh:
+        fh.write(signer.provenance(PODINFO))
+    unpacked = tmp_path / "unpacked"
+    shutil.unpack_archive(PODINFO, str(unpacked))
+
+    def release(name, chart, **extra):
+        args = {"release_name": name, "release_namespace": "provenance", "chart_ref": chart,
+                "kubeconfig": kubeconfig, "create_namespace": True, "verify": True,
+                "keyring": signer.public_keyring}
+        args.update(extra)
+        return {"helmkit.core.helm_release": args}
+
+    server = _start(signer, [PODINFO], "good")
+    try:
+        results, output = run_play(tmp_path, [
+            release("signed", "podinfo", chart_repo_url=server.url),
+            release("unsigned", "podinfo", chart_repo_url=server.url, keyring=stranger.public_keyring),
+            dict(release("local", local), check_mode=True),
+            release("directory", str(unpacked / "podinfo")),
+        ], _env(tmp_path, str(tmp_path)))
+    finally:
+        server.stop()
+    installed, unknown, checked, directory = results
+    assert installed["changed"] is True, installed.get("msg")
+    assert installed["provenance"]["signed_by"] == [SIGNER]
+    assert installed["provenance"]["file_hash"] == "sha256:" + _sha(PODINFO)
+    assert unknown["failed"] and "not in the keyring" in unknown["msg"] and 'chart "podinfo" 6.14.1' in unknown["msg"]
+    assert checked["changed"] is True and checked["provenance"]["file_name"] == "podinfo-6.14.1.tgz", checked
+    assert directory["failed"] and "cannot verify a directory" in directory["msg"]
+    with KubeClient(kubeconfig) as client:
+        secrets = client.request("GET", "/api/v1/namespaces/provenance/secrets",
+                                 query=[("labelSelector", "owner=helm")])["items"]
+    assert sorted(s["metadata"]["labels"]["name"] for s in secrets) == ["signed"]  # nothing stored for failures
+    assert "Traceback" not in output
