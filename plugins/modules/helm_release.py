@@ -123,7 +123,7 @@ options:
     default: false
   verify:
     description:
-      - Verify the chart with its provenance file before installing it, like C(helm install --verify): the
+      - Verify the chart with its provenance file before installing it, like C(helm install --verify). The
         OpenPGP signature must be made by a key of O(keyring) and the archive's SHA-256 must be the signed one.
       - Works for charts from repositories (C(<chart URL>.prov)), C(oci://) registries (the provenance layer) and
         local C(.tgz) files (C(<file>.prov) beside it); a chart directory cannot be verified, as in Helm.
