@@ -254,7 +254,7 @@ def test_basic_auth_chain_and_wrong_password(basic_registry, isolated, tmp_path)
                       registry_config_path=str(config))
     assert pulled.digest == sha256(PODINFO)
     # Helm logs in and pulls what we pushed
-    client = helm_python.RegistryClient(plain_http=True, credentials_file=str(tmp_path / "helm-creds.json"))
+    client = helm_python.RegistryClient(plain_http=True, credentials_file=str(tmp_path / "helmlogin" / "config.json"))
     client.login(reg.host, "deploy", PASSWORD, plain_http=True)
     out = tmp_path / "out"
     out.mkdir()
@@ -274,9 +274,9 @@ def test_bearer_token_flow_caches_tokens_and_names_the_source(token_registry, is
         requests_after_push = len(reg.token_requests)
         assert push_artifact(client, remote, artifact)["changed"] is False
         assert len(reg.token_requests) == requests_after_push  # cached tokens reused within the run
-    scopes = [q.get("scope") for _, q, _ in reg.token_requests]
+    scopes = [request[1].get("scope") for request in reg.token_requests]
     assert ["repository:tok/podinfo:pull,push"] in scopes
-    assert all(auth and auth.startswith("Basic ") for _, _, auth in reg.token_requests)
+    assert all(request[2] and request[2].startswith("Basic ") for request in reg.token_requests)
     pulled = api.pull(remote + "/podinfo", repository_cache=isolated, plain_http=True, username="deploy",
                       password=PASSWORD)
     assert pulled.digest == sha256(PODINFO)
@@ -355,8 +355,8 @@ def test_credentials_from_kubernetes_secret(basic_registry, isolated, kubeconfig
     with KubeClient(kubeconfig) as kube:
         for ns in ("oci-fallback", "oci-release"):
             try:
-                kube.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
-                                                                  "metadata": {"name": ns}})
+                kube.request("POST", "/api/v1/namespaces",
+                             body={"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
             except Exception:  # already there from an earlier run against a real cluster
                 pass
         kube.request("POST", "/api/v1/namespaces/oci-fallback/secrets", body={

@@ -83,7 +83,7 @@ def test_oras_log_lines_never_carry_credentials_or_tokens(auth, chatty_oras, tmp
     assert (auth == "token") == bool(tokens)
     secrets = [PASSWORD, base64.b64encode(("deploy:" + PASSWORD).encode()).decode()] + tokens
     _assert_masked(lines, secrets)
-    assert any(text.endswith("sent '%s ********'" % ("Basic" if auth == "basic" else "Bearer")) for _, text in lines)
+    assert any(text.endswith("sent '%s ********'" % ("Basic" if auth == "basic" else "Bearer")) for _level, text in lines)
     assert warnings and debug and all(w.startswith("oras: answer ") for w in warnings)
     _assert_masked([("routed", text) for text in warnings + debug], secrets)
 

@@ -51,7 +51,7 @@ except ImportError as _exc:  # pragma: no cover - depends on the host
     ORAS_IMPORT_ERROR = "%s: %s" % (type(_exc).__name__, _exc)
 
 __all__ = ["HAS_ORAS", "require_oras", "HelmkitAuth", "HelmkitRegistry", "Capture", "captured", "tls_verify",
-           "parse_challenge", "undecorated_do_request"]
+           "parse_challenge", "undecorated_do_request", "basic_value"]
 
 _TokenAuthBase = oras.auth.token.TokenAuth if HAS_ORAS else object
 _RegistryBase = oras.provider.Registry if HAS_ORAS else object
@@ -148,7 +148,7 @@ def _oras_dispatch(message):
     """oras's log handler while helmkit is loaded: to the active Capture of this thread, else oras's own."""
     stack = getattr(_ACTIVE, "stack", None)
     if not stack:
-        for handler in getattr(oras.logger.logger, "_helmkit_saved", ()):
+        for handler in getattr(oras.logger.logger, "helmkit_saved_handlers", ()):
             handler(message)
         return
     level = message.get("level", "info")
@@ -162,8 +162,8 @@ def _oras_dispatch(message):
 
 def _install_log_hook():
     log = oras.logger.logger
-    if getattr(log, "_helmkit_saved", None) is None:
-        log._helmkit_saved = [handler for handler in log.log_handler if handler is not _oras_dispatch]
+    if getattr(log, "helmkit_saved_handlers", None) is None:
+        log.helmkit_saved_handlers = [handler for handler in log.log_handler if handler is not _oras_dispatch]
         log.log_handler = [_oras_dispatch]
 
 
@@ -242,13 +242,15 @@ class HelmkitAuth(_TokenAuthBase):
         value = self._get_token()
         return {"Authorization": value} if value else {}
 
+    def attach(self, session, prefix, verify):
+        """Share the registry's requests ``session``, URL ``prefix`` (http/https) and TLS ``verify`` setting."""
+        self.session = session
+        self.prefix = prefix
+        self._tls_verify = verify
+
     def tokens(self):
         """The bearer tokens obtained so far (list of str)."""
         return list(self._cache.values())
-
-    def basic_value(self):
-        """The base64 Basic credentials (str) or None."""
-        return self._basic_auth
 
     def authenticate_request(self, original, headers, refresh=False):
         """oras hook: ``(headers with Authorization, True)`` to send the request again, or raise _Final to hand
@@ -378,9 +380,7 @@ class HelmkitRegistry(_RegistryBase):
         session.mount("http://", adapter)
         self.session.close()
         self.session = session
-        auth.session = session
-        auth.prefix = self.prefix
-        auth._tls_verify = verify
+        auth.attach(session, self.prefix, verify)
         self.auth = auth
 
     def do_request(self, url, method="GET", data=None, headers=None, json=None, stream=False):
