@@ -10,7 +10,8 @@
 The provenance text is laid out as Helm's ``messageBlock`` writes it (pkg/provenance/sign.go): the chart's
 Chart.yaml as YAML, a line ``...``, then ``files:`` mapping the archive's base name to ``sha256:<hex>``; it is
 clear-signed with ``gpg --clearsign --digest-algo SHA512`` (Helm signs with SHA-512). The key is RSA 2048 without
-passphrase (``%no-protection``), created with ``gpg --batch --gen-key`` in a temporary GNUPGHOME.
+passphrase (``%no-protection``), created with ``gpg --batch --gen-key`` in a temporary GNUPGHOME. ``faked_time``
+and ``expire`` make keys that have expired by now; :meth:`GpgSigner.revoked_keyring` revokes the key.
 """
 from __future__ import annotations
 
@@ -44,16 +45,17 @@ def message_block(archive_bytes, file_name, chart_yaml=None):
 class GpgSigner(object):
     """An RSA signing key in its own temporary GNUPGHOME; see the module docstring."""
 
-    def __init__(self, user_id="Helmkit Test Signer <signer@example.com>"):
+    def __init__(self, user_id="Helmkit Test Signer <signer@example.com>", faked_time=None, expire="0"):
         if GPG is None:
             raise RuntimeError("gpg is needed to make test signing keys: run scripts/install-system-deps.sh")
         self.user_id = user_id
+        self.faked_time = faked_time  # gpg --faked-system-time for every call, e.g. "20200101T000000"
         self.home = tempfile.mkdtemp(prefix="helmkit-gnupg-")
         os.chmod(self.home, 0o700)
         self.env = dict(os.environ, GNUPGHOME=self.home)
         name, _sep, email = user_id.partition(" <")
         params = ("%%no-protection\nKey-Type: RSA\nKey-Length: 2048\nKey-Usage: sign\nName-Real: %s\n"
-                  "Name-Email: %s\nExpire-Date: 0\n%%commit\n" % (name, email.rstrip(">")))
+                  "Name-Email: %s\nExpire-Date: %s\n%%commit\n" % (name, email.rstrip(">"), expire))
         self._gpg(["--gen-key"], params.encode("ascii"))
         listing = self._gpg(["--with-colons", "--fingerprint", "--list-keys"]).decode("ascii")
         self.fingerprint = next(line.split(":")[9] for line in listing.splitlines() if line.startswith("fpr:"))
@@ -63,7 +65,8 @@ class GpgSigner(object):
         self.keybox = os.path.join(self.home, "pubring.kbx")
 
     def _gpg(self, args, data=None):
-        proc = subprocess.run([GPG, "--batch", "--yes", "--quiet"] + args, input=data, env=self.env,
+        fake = ["--faked-system-time", self.faked_time] if self.faked_time else []
+        proc = subprocess.run([GPG, "--batch", "--yes", "--quiet"] + fake + args, input=data, env=self.env,
                               capture_output=True, check=False, timeout=60)
         if proc.returncode != 0:
             raise RuntimeError("gpg %s failed: %s" % (" ".join(args), proc.stderr.decode("utf-8", "replace")))
@@ -90,6 +93,13 @@ class GpgSigner(object):
             chart_yaml = yaml.safe_load(message_block(data, "x").split("\n...\n")[0])
             data = signed_bytes
         return self.clearsign(message_block(data, file_name or os.path.basename(archive_path), chart_yaml))
+
+    def revoked_keyring(self):
+        """Import the revocation certificate gpg made with the key; return a binary keyring of the revoked key."""
+        with open(os.path.join(self.home, "openpgp-revocs.d", self.fingerprint + ".rev"), "rb") as fh:
+            text = fh.read().replace(b"\n:-----BEGIN", b"\n-----BEGIN")  # gpg guards the block with a ':'
+        self._gpg(["--import"], text)
+        return self._write("revoked.gpg", self._gpg(["--export"]))
 
     def close(self):
         gpgconf = shutil.which("gpgconf")

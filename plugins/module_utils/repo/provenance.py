@@ -257,6 +257,16 @@ def _issuer(signature_block):
     return (sig.issuer_fingerprint or sig.issuer_key_id or "").lower()
 
 
+def _expired(cert, keyring, source):
+    """RepositoryError when ``cert`` has expired by now (go-crypto, which Helm uses, refuses such keys even for
+    signatures made while they were valid), else None."""
+    expires = cert.expiration
+    if expires is None or expires > datetime.datetime.now(expires.tzinfo):
+        return None
+    return RepositoryError("%s: the signing key %s in %s expired on %s; ask the chart's publisher for a signature "
+                           "by a current key" % (source, cert.fingerprint.upper(), keyring, expires.isoformat()))
+
+
 def _signature_failure(prov, certs, keyring, source, cause):
     """The RepositoryError for a clear-signed message that did not verify: unknown key, unusable key, or a
     signature that does not match the text."""
@@ -275,10 +285,9 @@ def _signature_failure(prov, certs, keyring, source, cause):
     if owner.is_revoked:
         return RepositoryError("%s: the signing key %s in %s has been revoked; do not use this chart"
                                % (source, label, keyring))
-    expires = owner.expiration
-    if expires is not None and expires <= datetime.datetime.now(expires.tzinfo or None):
-        return RepositoryError("%s: the signing key %s in %s expired on %s; ask the chart's publisher for a "
-                               "current signature" % (source, label, keyring, expires.isoformat()))
+    expired = _expired(owner, keyring, source)
+    if expired is not None:
+        return expired
     return RepositoryError("%s: the OpenPGP signature does not match the signed text (%s): the provenance file was "
                            "altered after signing; do not use this chart" % (source, cause))
 
@@ -295,6 +304,9 @@ def _verify_signature(data, prov, keyring, source):
         raise _signature_failure(prov, certs, keyring, source, "no valid signature")
     signer = signatures[0]
     cert = next((c for c in certs if c.fingerprint.lower() == str(signer.certificate).lower()), None)
+    expired = _expired(cert, keyring, source) if cert is not None else None
+    if expired is not None:
+        raise expired
     return result.bytes, cert, str(signer.signing_key)
 
 

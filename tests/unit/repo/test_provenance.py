@@ -123,6 +123,22 @@ def test_unknown_key_altered_text_and_altered_archive_fail_like_helm(signer, str
     assert 'provenance does not contain a SHA for a file named "other-1.0.0.tgz" (it lists: %s)' % NAME in message
 
 
+def test_revoked_and_expired_keys_fail_like_helm(tmp_path):
+    with GpgSigner("Revoked Signer <revoked@example.com>") as revoked:
+        prov = revoked.provenance(PODINFO)
+        assert verify_provenance(prov, NAME, _sha(PODINFO), revoked.public_keyring).signed_by  # valid before
+        keyring = revoked.revoked_keyring()
+        message = _error(prov, NAME, _sha(PODINFO), keyring)
+        assert "the signing key %s in %s has been revoked" % (revoked.fingerprint.upper(), keyring) in message
+        assert _helm_verify(tmp_path, prov, keyring).startswith("error")
+    with GpgSigner("Old Signer <old@example.com>", faked_time="20200101T000000", expire="1d") as old:
+        prov = old.provenance(PODINFO)  # signed in 2020 while the key was valid; it expired the next day
+        message = _error(prov, NAME, _sha(PODINFO), old.public_keyring)
+        assert "the signing key %s in %s expired on 2020-01-02" % (old.fingerprint.upper(),
+                                                                   old.public_keyring) in message
+        assert "key expired" in _helm_verify(tmp_path, prov, old.public_keyring)
+
+
 def test_only_the_signed_text_is_trusted(signer):
     """A files list outside the signed part (before the armor) is not what the check uses."""
     prov = signer.provenance(PODINFO, signed_bytes=b"another archive")
