@@ -122,7 +122,7 @@ def main(argv=None) -> int:
             template = os.path.join(work, "template")
             write_parent(template, repo.url)
             print("index: %.1f MB, %d dependencies, %d rounds" % (len(index) / 1e6, len(charts), args.rounds))
-            rounds = [run_round(work, template, os.path.join(work, "helmhome")) for _ in range(args.rounds)]
+            rounds = [run_round(work, template, os.path.join(work, "helmhome")) for _i in range(args.rounds)]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for case in ("cold", "refresh", "skip"):

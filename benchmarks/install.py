@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -125,7 +125,7 @@ def ansible_rerun(api, path: str, repeat: int) -> list:
     for attempt in range(repeat + 1):
         for old in glob.glob(os.path.join(work, "junit", "*.xml")):
             os.remove(old)
-        proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
         if proc.returncode != 0:
             raise SystemExit("ansible-playbook failed:\n%s" % proc.stdout[-3000:])
         if attempt == 0:

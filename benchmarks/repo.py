@@ -27,7 +27,7 @@ INDEXES = os.path.join(os.path.dirname(ROOT), "shared", "indexes")
 
 def _best(func, repeat):
     best = None
-    for _ in range(repeat):
+    for _i in range(repeat):
         started = time.perf_counter()
         func()
         elapsed = time.perf_counter() - started

@@ -183,7 +183,7 @@ class ChartRepoServer(object):
             self.failure_status = status
 
     def chart_requests(self):
-        return [p for p, _ in self.requests if p.endswith(".tgz")]
+        return [p for p, _unused in self.requests if p.endswith(".tgz")]
 
     def start(self):
         import helm_python

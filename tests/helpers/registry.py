@@ -6,8 +6,8 @@
 
 ``auth``: None (anonymous), "basic" (htpasswd, bcrypt) or "token" (a small token server in this process signs
 RS256 JWTs with a throw-away key whose certificate is the registry's ``rootcertbundle``; it checks Basic
-credentials and grants pull/push on every requested repository). ``tls=True`` serves HTTPS with a throw-away CA (``ca_file``); ``client_ca=True`` also requires a client
-certificate (``client_cert_file``/``client_key_file``). ``token_requests`` records every token request
+credentials and grants pull/push on every requested repository). ``tls=True`` serves HTTPS with a throw-away CA
+(``ca_file``); ``client_ca=True`` also requires a client certificate (``client_cert_file``/``client_key_file``). ``token_requests`` records every token request
 as ``(method, query dict, authorization header or None)``. ``REGISTRY_BIN`` is the binary, None when missing.
 """
 from __future__ import annotations
@@ -133,7 +133,7 @@ class RegistryServer(object):
                         return self._send(401, {"errors": [{"code": "UNAUTHORIZED"}]})
                     subject = server.username
                 elif auth:
-                    user, _, pw = base64.b64decode(auth.split(" ", 1)[1]).decode().partition(":")
+                    user, _unused, pw = base64.b64decode(auth.split(" ", 1)[1]).decode().partition(":")
                     if (user, pw) != (server.username, server.password):
                         return self._send(401, {"errors": [{"code": "UNAUTHORIZED", "message": "bad login"}]})
                     subject = user

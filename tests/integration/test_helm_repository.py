@@ -60,7 +60,7 @@ def run_tasks(tmp_path, tasks, env_extra, diff=False, module_defaults=None):
                ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=PYTHON)
     env.update(env_extra)
     cmd = [PLAYBOOK, "-i", "localhost,", "-c", "local", "-v", str(playbook)] + (["--diff"] if diff else [])
-    proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=300, check=False)
     assert out.exists(), "playbook did not finish:\n%s\n%s" % (proc.stdout[-4000:], proc.stderr[-4000:])
     return json.loads(out.read_text()), proc.stdout + proc.stderr
 
@@ -71,7 +71,7 @@ def _config(helm_env):
 
 
 def test_add_rerun_update_remove(servers, helm_env, tmp_path):
-    public, _ = servers
+    public, _unused = servers
     add = {"name": "demo", "url": public.url}
     checked, added, again, refreshed, removed, removed_again = run_tasks(tmp_path, [
         dict(add, _check_mode=True), add, add, dict(add, update_cache=True),
@@ -89,10 +89,10 @@ def test_add_rerun_update_remove(servers, helm_env, tmp_path):
 
 def test_check_mode_writes_nothing(servers, helm_env, tmp_path):
     """Also: group module_defaults that set kubeconfig for every helmkit module do not break this one."""
-    public, _ = servers
+    public, _unused = servers
     defaults = {"group/helmkit.core.helm": {"kubeconfig": "/nonexistent/kubeconfig", "context": "x"}}
-    results, _ = run_tasks(tmp_path, [{"name": "demo", "url": public.url, "_check_mode": True}], helm_env,
-                           module_defaults=defaults)
+    results, _unused = run_tasks(tmp_path, [{"name": "demo", "url": public.url, "_check_mode": True}], helm_env,
+                                 module_defaults=defaults)
     assert results[0]["changed"] is True
     assert not os.path.exists(helm_env["HELM_REPOSITORY_CONFIG"])
     assert not os.path.exists(helm_env["HELM_REPOSITORY_CACHE"])
@@ -115,7 +115,8 @@ def test_files_are_helms_and_fetch_chart_uses_them(servers, helm_env, tmp_path):
     # fetch_chart reads the same files (in a subprocess, with the same environment as the playbook)
     code = ("import sys; sys.path.insert(0, %r); from ansible_collections.helmkit.core.plugins.module_utils.repo"
             ".fetch import fetch_chart; f = fetch_chart('private/podinfo'); print(f.version, f.digest)" % TREE)
-    proc = subprocess.run([PYTHON, "-c", code], env=dict(os.environ, **helm_env), capture_output=True, text=True)
+    proc = subprocess.run([PYTHON, "-c", code], env=dict(os.environ, **helm_env), capture_output=True, text=True,
+                          check=False)
     assert proc.returncode == 0, proc.stderr
     version, digest = proc.stdout.split()
     assert version == "6.14.1"
@@ -124,7 +125,8 @@ def test_files_are_helms_and_fetch_chart_uses_them(servers, helm_env, tmp_path):
     dest.mkdir()
     code = ("import helm_python, sys; helm_python.pull('podinfo', repo_url=sys.argv[1], username='deploy', "
             "password=sys.argv[2], destination=sys.argv[3])")
-    proc = subprocess.run([PYTHON, "-c", code, private.url, SECRET, str(dest)], capture_output=True, text=True)
+    proc = subprocess.run([PYTHON, "-c", code, private.url, SECRET, str(dest)], capture_output=True, text=True,
+                          check=False)
     assert proc.returncode == 0, proc.stderr
     import hashlib
     assert hashlib.sha256((dest / "podinfo-6.14.1.tgz").read_bytes()).hexdigest() == digest
@@ -161,7 +163,7 @@ def test_bad_input_fails_clearly_and_writes_nothing(helm_env, tmp_path, args, ne
 
 
 def test_wrong_password_is_not_echoed(servers, helm_env, tmp_path):
-    _, private = servers
+    _unused, private = servers
     results, output = run_tasks(tmp_path, [
         {"name": "private", "url": private.url, "username": "deploy", "password": "wrong-" + SECRET}], helm_env)
     assert results[0].get("failed") and "401" in results[0]["msg"]
@@ -171,7 +173,7 @@ def test_wrong_password_is_not_echoed(servers, helm_env, tmp_path):
 def test_https_repository_with_private_ca_and_client_certificate(helm_env, tmp_path):
     with ChartRepoServer(charts=[PODINFO], client_ca=True) as tls:
         base = {"name": "secure", "url": tls.url, "timeout": 10}
-        results, _ = run_tasks(tmp_path, [
+        results, _unused = run_tasks(tmp_path, [
             base,
             dict(base, ca_file=tls.ca_file),
             dict(base, ca_file=tls.ca_file, cert_file=tls.client_cert_file, key_file=tls.client_key_file),

@@ -47,7 +47,7 @@ def run_play(tmp_path, tasks, env_extra=None):
                ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=PYTHON)
     env.update(env_extra or {})
     cmd = [PLAYBOOK, "-i", "localhost,", "-c", "local", "-v", str(playbook)]
-    proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=300, check=False)
     assert out.exists(), "playbook did not finish:\n%s\n%s" % (proc.stdout[-4000:], proc.stderr[-4000:])
     return json.loads(out.read_text()), proc.stdout + proc.stderr
 
@@ -90,7 +90,7 @@ def test_module_and_lookup_render_like_helm(tmp_path):
 def test_output_dir_changed_only_when_files_change(tmp_path):
     out = tmp_path / "out"
     task = {"helmkit.core.helm_template": {"chart_ref": PODINFO, "output_dir": str(out), "skip_tests": True}}
-    results, _ = run_play(tmp_path, [dict(task, check_mode=True, diff=True), task, task])
+    results, _unused = run_play(tmp_path, [dict(task, check_mode=True, diff=True), task, task])
     checked, written, again = results
     assert [d["after_header"] for d in checked["diff"]] == [str(out / f) for f in (
         "podinfo/templates/deployment.yaml", "podinfo/templates/service.yaml")]
@@ -127,7 +127,7 @@ def test_chart_from_repository(tmp_path):
     env = {"HELM_REPOSITORY_CONFIG": str(tmp_path / "helm" / "repositories.yaml"),
            "HELM_REPOSITORY_CACHE": str(tmp_path / "helm" / "cache")}
     with ChartRepoServer(charts=[PODINFO]) as repo:
-        results, _ = run_play(tmp_path, [
+        results, _unused = run_play(tmp_path, [
             {"helmkit.core.helm_template": {"chart_ref": "podinfo", "chart_repo_url": repo.url,
                                             "chart_version": "6.14.1", "skip_tests": True}},
         ], env)

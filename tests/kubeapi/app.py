@@ -29,7 +29,7 @@ def write_kubeconfig(path, url, ca_pem, token):
                                                       base64.b64encode(ca_pem).decode()}}],
            "users": [{"name": CONTEXT, "user": {"token": token}}],
            "contexts": [{"name": CONTEXT, "context": {"cluster": CONTEXT, "user": CONTEXT,
-                                                       "namespace": "default"}}]}
+                                                      "namespace": "default"}}]}
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".kubeconfig-")

@@ -78,7 +78,7 @@ def aggregated(table, core):
                 if r.status:
                     entry["subresources"] = [{"subresource": "status", "responseKind": {
                         "group": r.group, "version": r.version, "kind": r.kind}, "verbs": ["get", "patch",
-                                                                                            "update"]}]
+                                                                                           "update"]}]
                 resources.append(entry)
             vlist.append({"version": v, "resources": resources, "freshness": "Current"})
         meta = {"name": group, "creationTimestamp": None} if group else {"creationTimestamp": None}
@@ -108,7 +108,7 @@ def openapi_index(table):
             doc = openapi_document(table, group, v)
             p = _gv_path(group, v)
             paths[p] = {"serverRelativeURL": "/openapi/v3/%s?hash=%s" % (p, _hash(json.dumps(doc,
-                                                                                               sort_keys=True))[:128])}
+                                                                                             sort_keys=True))[:128])}
     return {"paths": paths}
 
 
@@ -139,7 +139,7 @@ def openapi_document(table, group, version):
         params = [{"name": n, "in": "query", "description": d, "schema": {"type": "string", "uniqueItems": True}}
                   for n, d in _QUERY_PARAMS]
         patch_params = params + [{"name": "force", "in": "query", "schema": {"type": "boolean",
-                                                                            "uniqueItems": True}}]
+                                                                             "uniqueItems": True}}]
         item = prefix + ("/namespaces/{namespace}/" if r.namespaced else "/") + r.plural + "/{name}"
         ops = {}
         for verb, action, ps in (("get", "get", []), ("put", "put", params), ("patch", "patch", patch_params),

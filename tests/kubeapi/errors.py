@@ -59,9 +59,9 @@ def conflict(resource, name, why):
 def invalid(resource, name, causes):
     """422 Invalid. causes: [(field, reason like 'FieldValueRequired', message like 'Required value')]."""
     group_kind = resource.kind + ("." + resource.group if resource.group else "")
-    text = "; ".join("%s: %s" % (f, m) for f, _, m in causes)
+    text = "; ".join("%s: %s" % (f, m) for f, _unused, m in causes)
     if len(causes) > 1:
-        text = "[" + ", ".join("%s: %s" % (f, m) for f, _, m in causes) + "]"
+        text = "[" + ", ".join("%s: %s" % (f, m) for f, _unused, m in causes) + "]"
     details = _details(resource, name, resource.kind)
     details["causes"] = [{"reason": r, "message": m, "field": f} for f, r, m in causes]
     return ApiError(422, "Invalid", '%s "%s" is invalid: %s' % (group_kind, name, text), details)

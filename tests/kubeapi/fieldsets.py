@@ -123,8 +123,8 @@ def get_at(obj, path):
         elif el[0] == "k":
             if not isinstance(cur, list):
                 return MISSING
-            _, keys = list_semantics(names)
-            keys = keys or [k for k, _ in el[1]]
+            _unused, keys = list_semantics(names)
+            keys = keys or [k for k, _unused in el[1]]
             match = [i for i in cur if element_key(i, keys) is not None and tuple(sorted(element_key(i, keys)))
                      == el[1]]
             if not match:
@@ -238,7 +238,7 @@ def _encode_el(el):
 
 
 def _decode_el(text):
-    kind, _, rest = text.partition(":")
+    kind, _unused, rest = text.partition(":")
     if kind == "f":
         return ("f", rest)
     if kind == "k":

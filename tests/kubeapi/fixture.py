@@ -24,6 +24,7 @@ import yaml
 
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+
 class RequestRecord(collections.namedtuple("RequestRecord", "method path query content_type")):
     """One logged request: a 4-tuple (method, path, query, content_type) with two more attributes,
     ``user_agent`` (str) and ``time`` (Unix seconds when it arrived, float)."""

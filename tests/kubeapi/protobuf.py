@@ -57,7 +57,7 @@ def fields(buf):
 
 def _map_entry(buf):
     key = value = b""
-    for num, _, v in fields(buf):
+    for num, _unused, v in fields(buf):
         if num == 1:
             key = v
         elif num == 2:
@@ -67,7 +67,7 @@ def _map_entry(buf):
 
 def _time(buf):
     seconds = 0
-    for num, _, v in fields(buf):
+    for num, _unused, v in fields(buf):
         if num == 1:
             seconds = v if v < (1 << 63) else v - (1 << 64)
     return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -77,7 +77,7 @@ def decode_object_meta(buf):
     """ObjectMeta protobuf -> dict in its JSON form (name, namespace, labels, annotations, ...)."""
     meta = {}
     names = {1: "name", 2: "generateName", 3: "namespace", 5: "uid", 6: "resourceVersion"}
-    for num, _, v in fields(buf):
+    for num, _unused, v in fields(buf):
         if num in names:
             meta[names[num]] = v.decode()
         elif num == 7:
@@ -98,7 +98,7 @@ def decode_object_meta(buf):
 def decode_secret(buf):
     """v1.Secret protobuf -> its JSON dict (data values base64-encoded as in JSON)."""
     obj = {"apiVersion": "v1", "kind": "Secret"}
-    for num, _, v in fields(buf):
+    for num, _unused, v in fields(buf):
         if num == 1:
             obj["metadata"] = decode_object_meta(v)
         elif num == 2:
@@ -117,7 +117,7 @@ def decode_secret(buf):
 def decode_config_map(buf):
     """v1.ConfigMap protobuf -> its JSON dict (Helm's configmap storage driver)."""
     obj = {"apiVersion": "v1", "kind": "ConfigMap"}
-    for num, _, v in fields(buf):
+    for num, _unused, v in fields(buf):
         if num == 1:
             obj["metadata"] = decode_object_meta(v)
         elif num == 2:
@@ -134,12 +134,12 @@ def decode_config_map(buf):
 def decode_delete_options(buf):
     """meta/v1 DeleteOptions protobuf -> its JSON dict."""
     obj = {"apiVersion": "v1", "kind": "DeleteOptions"}
-    for num, _, v in fields(buf):
+    for num, _unused, v in fields(buf):
         if num == 1:
             obj["gracePeriodSeconds"] = v
         elif num == 2:
             pre = {}
-            for n2, _, v2 in fields(v):
+            for n2, _unused, v2 in fields(v):
                 pre["uid" if n2 == 1 else "resourceVersion"] = v2.decode()
             obj["preconditions"] = pre
         elif num == 3:
@@ -166,9 +166,9 @@ def decode(body, expect_kind=None):
         raise ProtobufError("missing k8s protobuf magic")
     api_version = kind = ""
     raw = b""
-    for num, _, v in fields(body[len(MAGIC):]):
+    for num, _unused, v in fields(body[len(MAGIC):]):
         if num == 1:
-            for n2, _, v2 in fields(v):
+            for n2, _unused, v2 in fields(v):
                 if n2 == 1:
                     api_version = v2.decode()
                 elif n2 == 2:

@@ -98,7 +98,7 @@ SUPPORTED_FIELDS = {
 def check_field_selector(kind, reqs):
     """Raise SelectorError('field label not supported: X') for fields the kind cannot select on."""
     allowed = {"metadata.name", "metadata.namespace"} | SUPPORTED_FIELDS.get(kind, set())
-    for path, _, _ in reqs:
+    for path, _unused, _unused2 in reqs:
         field = ".".join(path)
         if field not in allowed:
             raise SelectorError('field label not supported: %s' % field)

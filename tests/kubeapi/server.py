@@ -83,7 +83,7 @@ def _peer_gone(sock):
     """True when the client closed a streaming connection (it is readable: EOF, as clients send nothing
     while a watch streams)."""
     try:
-        readable, _, _ = select.select([sock], [], [], 0)
+        readable, _unused, _unused2 = select.select([sock], [], [], 0)
     except (OSError, ValueError):
         return True
     return bool(readable)

@@ -85,7 +85,7 @@ class Simulator:
                     self._cond.wait(timeout)
                 if self._stopped:
                     return
-                _, _, job = heapq.heappop(self._heap)
+                _unused, _unused2, job = heapq.heappop(self._heap)
             try:
                 self._reconcile(*job)
             except Exception:  # a simulator bug must not kill the server; the object just stays unready
@@ -297,7 +297,7 @@ def _apiservice(sim, resource, obj):
     return {"conditions": [{"type": "Available", "status": available, "lastTransitionTime": now(),
                             "reason": "Passed" if available == "True" else "FailedDiscoveryCheck",
                             "message": "all checks passed" if available == "True" else "failing or missing "
-                                                                                        "response"}]}
+                            "response"}]}
 
 
 _STATUS = {"APIService": _apiservice,

@@ -138,8 +138,8 @@ class Store:
     def list(self, resource, namespace, label_reqs, field_reqs):
         """(items, resourceVersion string) of matching objects, sorted by namespace then name."""
         with self.lock:
-            items = [self._out(resource, o) for (ns, _), o in sorted(self._bucket(resource).items(),
-                                                                      key=lambda kv: (kv[0][0] or "", kv[0][1]))
+            items = [self._out(resource, o) for (ns, _unused), o in sorted(self._bucket(resource).items(),
+                                                                           key=lambda kv: (kv[0][0] or "", kv[0][1]))
                      if (not namespace or ns == namespace)
                      and match_labels(label_reqs, o["metadata"].get("labels"))
                      and match_fields(field_reqs, o)]
@@ -231,7 +231,7 @@ class Store:
             meta = body["metadata"]
             if not meta.get("name") and meta.get("generateName"):
                 meta["name"] = meta["generateName"] + "".join(random.choice("bcdfghjklmnpqrstvwxz2456789")
-                                                              for _ in range(5))
+                                                              for _i in range(5))
             key = (meta.get("namespace"), meta.get("name"))
             if key in self._bucket(resource):
                 raise already_exists(resource, meta.get("name"))
@@ -443,13 +443,13 @@ class Store:
             self._check_namespace(resource, namespace, clone(applied))
             live = clone(old)
             merged = fieldsets.merge_apply(live, clone({k: v for k, v in applied.items()
-                                                                if k not in ("apiVersion", "kind")}))
+                                                        if k not in ("apiVersion", "kind")}))
             live_for_diff = old
             obj = merged
         applied_paths = fieldsets.field_paths(applied, status_is_subresource=resource.status and not status_sub)
         if status_sub:
             applied_paths = {p for p in applied_paths if p[:1] == (("f", "status"),)}
-        entries = [e for e in ((old or {}).get("metadata", {}).get("managedFields") or [])]
+        entries = list((old or {}).get("metadata", {}).get("managedFields") or [])
         me = {"manager": opts.manager, "operation": "Apply", "apiVersion": resource.group_version}
         if status_sub:
             me["subresource"] = "status"
@@ -566,7 +566,7 @@ class Store:
     def delete_collection(self, resource, namespace, label_reqs, field_reqs, opts):
         """DELETE on a collection: removes every match; returns the list of removed objects."""
         with self.lock:
-            items, _ = self.list(resource, namespace, label_reqs, field_reqs)
+            items, _unused = self.list(resource, namespace, label_reqs, field_reqs)
             for item in items:
                 meta = item["metadata"]
                 if not opts.dry_run:

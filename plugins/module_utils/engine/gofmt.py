@@ -454,7 +454,7 @@ def _digits_shortest(value: float):
     """Shortest round-trip decimal digits of |value|: (digits without trailing zeros, decimal point position)."""
     if value == 0:
         return "", 0
-    _, digit_tuple, exponent = Decimal(repr(abs(value))).as_tuple()
+    _unused, digit_tuple, exponent = Decimal(repr(abs(value))).as_tuple()
     digits = "".join(str(d) for d in digit_tuple).rstrip("0")
     dp = len(digit_tuple) + exponent
     stripped = digits.lstrip("0")

@@ -135,7 +135,7 @@ def _struct_fields(value, fields: dict) -> GoStruct:
         tag = tags.get(name, "")
         if tag == "-":
             continue
-        key, _, options = tag.partition(",")
+        key, _unused, options = tag.partition(",")
         if "omitempty" in options.split(",") and _is_empty_field(item):
             continue
         out[key or name] = jsonable(item)

@@ -154,7 +154,7 @@ def _error_chain(message: str) -> list:
     """
     chain = [message]
     current = message
-    for _ in range(100):
+    for _i in range(100):
         match = re.match(r'template: .*?: executing ".*?" at <.*?>: error calling [^:\s]+: ', current, re.S)
         if not match:
             break

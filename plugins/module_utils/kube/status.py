@@ -96,7 +96,7 @@ def _statefulset(obj, spec, status):
         return found
     if status.get("updateRevision") and status.get("currentRevision") != status.get("updateRevision"):
         return IN_PROGRESS, "Waiting for revision %s (current %s)" % (status.get("updateRevision"),
-                                                                    status.get("currentRevision"))
+                                                                      status.get("currentRevision"))
     return CURRENT, "All replicas are ready and updated"
 
 
@@ -137,7 +137,7 @@ def _pod(obj, spec, status):
         waiting = (container.get("state") or {}).get("waiting") or {}
         if waiting.get("reason"):
             return IN_PROGRESS, "Pod %s: container %s is waiting: %s" % (phase, container.get("name"),
-                                                                       waiting.get("message") or waiting["reason"])
+                                                                         waiting.get("message") or waiting["reason"])
     return IN_PROGRESS, "Pod %s, not ready: %s" % (phase, _why(condition(obj, "Ready"), "no Ready condition"))
 
 

@@ -13,6 +13,7 @@ import base64
 import binascii
 import datetime
 import json
+import math
 import re
 import struct
 import time
@@ -34,7 +35,7 @@ def go_float(value: float) -> str:
     ``2.0 -> "2"``, ``1e21 -> "1e+21"``, ``1.5e-07 -> "1.5e-7"``. Raises ValueError for NaN and infinities, which Go's
     encoder refuses too (``json: unsupported value``).
     """
-    if value != value or value in (float("inf"), float("-inf")):
+    if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("json: unsupported value: %r" % value)
     magnitude = abs(value)
     if magnitude != 0 and (magnitude < 1e-6 or magnitude >= 1e21):

@@ -41,7 +41,7 @@ def run(manifest: str, binary_path: str, args=None, timeout: float = DEFAULT_TIM
     command = [_binary(binary_path)] + [str(arg) for arg in args or []]
     try:
         proc = subprocess.run(command, input=manifest.encode("utf-8"), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, timeout=float(timeout))
+                              stderr=subprocess.PIPE, timeout=float(timeout), check=False)
     except subprocess.TimeoutExpired:
         raise PostRenderError("error while running post render on files: post_renderer %s did not finish within "
                               "%gs; raise post_renderer.timeout or fix the program" % (binary_path, timeout)) from None

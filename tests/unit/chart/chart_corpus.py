@@ -16,8 +16,6 @@ def corpus_manifest():
         return json.load(handle)
 
 
-
-
 # Helm renders deeper paths first, so this probe sees .Values before any template can `set` into them.
 VALUES_PROBE = "/".join(["zz"] * 12) + "/helmkit-values-probe.txt"
 

@@ -156,7 +156,7 @@ def test_symlink_inside_chart_is_followed_like_helm(make_chart, tmp_path):
                        "templates/cm.yaml": "kind: ConfigMap\nd: {{ .Files.Get \"files/alias.txt\" | quote }}\n"})
     (tmp_path / "mychart" / "files" / "alias.txt").symlink_to(tmp_path / "mychart" / "files" / "real.txt")
     assert render_chart(path) == helm_python.Chart.load(path).render(None, name="release-name",
-                                                                       namespace="default")
+                                                                     namespace="default")
 
 
 def test_tgz_symlink_entry_is_refused():

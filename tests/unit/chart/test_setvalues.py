@@ -67,7 +67,7 @@ def test_type_conflicts_fail_with_helms_message(expression):
         helm_python.parse_set_string(expression)
     with pytest.raises(ValuesError) as ours:
         setvalues.parse_set(expression)
-    assert str(ours.value).endswith(str(helm_err.value).split("unable to parse key: ")[-1])
+    assert str(ours.value).endswith(str(helm_err.value).rsplit("unable to parse key: ", maxsplit=1)[-1])
 
 
 @settings(max_examples=400, deadline=None)

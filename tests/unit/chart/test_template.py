@@ -61,7 +61,7 @@ def _source_docs(manifest: str):
     out = []
     assert manifest.endswith("\n")
     for chunk in re.split(r"(?:^|\n)---\n# Source: ", manifest[:-1])[1:]:
-        path, _, doc = chunk.partition("\n")
+        path, _unused, doc = chunk.partition("\n")
         out.append((path, doc))
     return out
 

@@ -39,7 +39,7 @@ def test_list_statuses_match_helm(tmp_path, repo_charts):
     assert _statuses(ours) == _statuses(helm_python.dependency_list(parent))
     # memcached is "unpacked": liar-1.0.0.tgz holds the memcached chart, so the loaded parent has it.
     assert [r["status"] for r in ours] == ["ok", "wrong version", "unpacked", "missing", "unpacked",
-                                          "wrong version", "misnamed"]
+                                           "wrong version", "misnamed"]
 
 
 def test_list_too_many_matches_and_unloadable_archives_match_helm(tmp_path):

@@ -171,7 +171,7 @@ def test_build_restores_charts_and_skips_archives_already_present(tmp_path, char
     downloads = len(chart_repo.chart_requests())
     result = build(parent)
     assert not result.changed and sorted(result.unchanged) == ["common-2.31.10.tgz", "podinfo-6.15.0.tgz",
-                                                                "sibling-0.3.1.tgz"]
+                                                               "sibling-0.3.1.tgz"]
     assert len(chart_repo.chart_requests()) == downloads   # nothing downloaded again
     os.remove(os.path.join(parent, "charts", "podinfo-6.15.0.tgz"))
     result = build(parent)
@@ -272,9 +272,9 @@ def test_skip_refresh_uses_the_cached_index_or_says_what_is_missing(tmp_path, ch
         update(parent, manager.SourceOptions(skip_refresh=True))
     update(parent)
     shutil.rmtree(os.path.join(parent, "charts"))
-    index_requests = [p for p, _ in chart_repo.requests if p.endswith("index.yaml")]
+    index_requests = [p for p, _unused in chart_repo.requests if p.endswith("index.yaml")]
     update(parent, manager.SourceOptions(skip_refresh=True))
-    assert [p for p, _ in chart_repo.requests if p.endswith("index.yaml")] == index_requests
+    assert [p for p, _unused in chart_repo.requests if p.endswith("index.yaml")] == index_requests
     assert os.listdir(os.path.join(parent, "charts")) == ["common-2.31.10.tgz"]
 
 

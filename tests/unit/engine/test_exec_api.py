@@ -150,7 +150,7 @@ def test_deep_recursion_is_an_error_not_a_crash():
 
 def test_parse_cache_returns_fresh_errors():
     ts = TemplateSet()
-    for _ in range(2):
+    for _i in range(2):
         with pytest.raises(TemplateParseError) as info:
             ts.add("bad", "{{ if }}")
         assert str(info.value) == "template: bad:1: missing value for if"

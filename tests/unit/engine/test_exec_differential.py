@@ -40,18 +40,18 @@ class _Generator(object):
             return self.operand(depth)
         if r < 0.6:
             return self.rng.choice(UNARY) + " " + self.operand(depth)
-        return self.rng.choice(NARY) + " " + " ".join(self.operand(depth) for _ in range(self.rng.randint(1, 3)))
+        return self.rng.choice(NARY) + " " + " ".join(self.operand(depth) for _i in range(self.rng.randint(1, 3)))
 
     def pipeline(self, depth: int) -> str:
         cmds = [self.command(depth, True)]
-        for _ in range(self.rng.randint(0, 2)):
+        for _i in range(self.rng.randint(0, 2)):
             cmds.append(self.rng.choice(UNARY + NARY) + ("" if self.rng.random() < 0.5 else " " + self.operand(depth)))
         return " | ".join(cmds)
 
     def body(self, depth: int) -> str:
         rng = self.rng
         parts = []
-        for _ in range(rng.randint(1, 3)):
+        for _i in range(rng.randint(1, 3)):
             r = rng.random()
             ws = rng.choice(["", " ", "\n", "  \n "])
             if r < 0.5 or depth > 2:
@@ -80,7 +80,7 @@ class _Generator(object):
 
 
 CASES = {"d%03d" % i: text for i, text in enumerate(_Generator(seed).body(0)
-                                                      for seed in range(20261121, 20261121 + 300))}
+                                                    for seed in range(20261121, 20261121 + 300))}
 
 
 @pytest.fixture(scope="module")
@@ -129,14 +129,14 @@ class _ValidGenerator(object):
         if r < 0.2:
             return rng.choice(ANY)
         if r < 0.4:
-            return "printf %s %s" % (rng.choice(FORMATS), " ".join(rng.choice(ANY) for _ in range(rng.randint(0, 3))))
+            return "printf %s %s" % (rng.choice(FORMATS), " ".join(rng.choice(ANY) for _i in range(rng.randint(0, 3))))
         if r < 0.5:
-            return rng.choice(["print", "println"]) + " " + " ".join(rng.choice(ANY) for _ in range(rng.randint(0, 4)))
+            return rng.choice(["print", "println"]) + " " + " ".join(rng.choice(ANY) for _i in range(rng.randint(0, 4)))
         if r < 0.6:
             return rng.choice(["html", "js", "urlquery"]) + " " + " ".join(rng.choice(ANY)
-                                                                         for _ in range(rng.randint(1, 2)))
+                                                                           for _i in range(rng.randint(1, 2)))
         if r < 0.7:
-            return rng.choice(["and", "or"]) + " " + " ".join(rng.choice(ANY) for _ in range(rng.randint(1, 3)))
+            return rng.choice(["and", "or"]) + " " + " ".join(rng.choice(ANY) for _i in range(rng.randint(1, 3)))
         if r < 0.75:
             return "not " + rng.choice(ANY)
         if r < 0.85:
@@ -155,7 +155,7 @@ class _ValidGenerator(object):
     def body(self, depth: int) -> str:
         rng = self.rng
         out = []
-        for _ in range(rng.randint(1, 4)):
+        for _i in range(rng.randint(1, 4)):
             ws = rng.choice(["", " ", "\n", "\n  ", "  \n"])
             r = rng.random()
             if r < 0.5 or depth > 2:

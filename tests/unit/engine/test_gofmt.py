@@ -53,7 +53,7 @@ def reference():
         for verb in VERBS:
             cases["v%03d" % i] = '{{ printf "%s" .Values.%s }}' % (verb, key)
             i += 1
-    for j, (text, _) in enumerate(EXTRA):
+    for j, (text, _unused) in enumerate(EXTRA):
         cases["x%03d" % j] = "{{ %s }}" % text
     cases["sprint"] = '{{ print 1 2 "a" "b" 3 nil 4.5 .Values.l "c" .Values.m }}'
     cases["sprintln"] = '{{ println 1 "a" 2.5 nil .Values.l }}'
@@ -113,7 +113,7 @@ def test_fast_float_path_agrees_with_strconv_g():
     import random
     rng = random.Random(7)
     samples = [1e-4, 0.000123, 999999.9, 1e6 - 1, 0.1, 2.5, -3.75, 100.0, -100.0, 123456.789]
-    samples += [rng.uniform(-1e6, 1e6) for _ in range(2000)] + [rng.uniform(-1, 1) * 10 ** rng.randint(-5, 6)
-                                                                 for _ in range(2000)]
+    samples += [rng.uniform(-1e6, 1e6) for _i in range(2000)] + [rng.uniform(-1, 1) * 10 ** rng.randint(-5, 6)
+                                                                 for _i in range(2000)]
     for value in samples:
         assert gofmt.format_value(value) == gofmt.format_float_g(value), value

@@ -19,7 +19,7 @@ SEPARATOR = "=====SEP====="
 
 def random_string(rng: random.Random) -> str:
     count = rng.choice([1, 1, 2, 3, 5, 8, 20, 40])
-    return "".join(rng.choice(PIECES) for _ in range(count))
+    return "".join(rng.choice(PIECES) for _i in range(count))
 
 
 def random_value(rng: random.Random, depth: int = 0):
@@ -34,13 +34,13 @@ def random_value(rng: random.Random, depth: int = 0):
             return rng.choice([True, False, None])
         return rng.choice([[], {}])
     if roll < 0.78:
-        return [random_value(rng, depth + 1) for _ in range(rng.randint(1, 4))]
-    return dict((random_string(rng)[:30], random_value(rng, depth + 1)) for _ in range(rng.randint(1, 4)))
+        return [random_value(rng, depth + 1) for _i in range(rng.randint(1, 4))]
+    return dict((random_string(rng)[:30], random_value(rng, depth + 1)) for _i in range(rng.randint(1, 4)))
 
 
 def _cases(seed: int, count: int) -> list:
     rng = random.Random(seed)
-    return [random_value(rng) for _ in range(count)]
+    return [random_value(rng) for _i in range(count)]
 
 
 def _compare(func: str, ours_fn, seed: int, count: int = 150) -> None:
@@ -90,7 +90,7 @@ def test_random_yaml_text_parses_like_helm():
     docs = []
     for seed in (1, 3, 4):
         rng = random.Random(seed)
-        docs += ["".join(rng.choice(YAML_PIECES) for _ in range(rng.randint(1, 12))) for _ in range(300)]
+        docs += ["".join(rng.choice(YAML_PIECES) for _i in range(rng.randint(1, 12))) for _i in range(300)]
     text = "\n".join("{{ toJson (fromYaml (index .Values.docs %d)) }}" % i for i in range(len(docs)))
     ref = helm_render({"t.yaml": text}, values={"docs": docs})["c/templates/t.yaml"].split("\n")
     ours = [helmfuncs.to_json(helmfuncs.from_yaml(doc)) for doc in docs]

@@ -205,7 +205,7 @@ def test_lint_mode_lets_required_and_fail_pass():
     vals = {"Values": {}, "Release": {}, "Chart": {}, "Capabilities": {}, "Files": {}, "Subcharts": {}}
     text = '[{{ required "need x" .Values.x }}][{{ fail "boom" }}][{{ lookup "v1" "Pod" "" "" | toJson }}]'
     out = render([RenderTemplate("c/templates/t.yaml", text, vals, "c/templates")], lint=True,
-                  lookup=lambda *args: {"found": True})
+                 lookup=lambda *args: {"found": True})
     assert out == {"c/templates/t.yaml": "[][][{}]"}
     with pytest.raises(RenderError, match=r"execution error at \(c/templates/t.yaml:1:4\): need x"):
         render([RenderTemplate("c/templates/t.yaml", text, vals, "c/templates")])

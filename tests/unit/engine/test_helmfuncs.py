@@ -88,19 +88,19 @@ def _toml_case(rng, depth=0):
     roll = rng.random()
     if depth > 2 or roll < 0.5:
         return rng.choice([1.0, 2.5, 1234567.0, 1e20, 1e-5, 100.0, -0.0, True, False, "s", "tab\there", "é\u2028",
-                           "q\"uote", "multi\nline", "".join(rng.choice(string.printable) for _ in range(8))])
+                           "q\"uote", "multi\nline", "".join(rng.choice(string.printable) for _i in range(8))])
     if roll < 0.7:
-        return [_toml_case(rng, depth + 1) for _ in range(rng.randint(0, 3))]
+        return [_toml_case(rng, depth + 1) for _i in range(rng.randint(0, 3))]
     if roll < 0.8:
-        return [dict((rng.choice(["a", "b c", "x.y", "k"]), _toml_case(rng, depth + 1)) for _ in range(2))]
+        return [dict((rng.choice(["a", "b c", "x.y", "k"]), _toml_case(rng, depth + 1)) for _i in range(2))]
     return dict((rng.choice(["a", "b", "key with space", "x.y", "n", "é"]), _toml_case(rng, depth + 1))
-                for _ in range(rng.randint(0, 4)))
+                for _i in range(rng.randint(0, 4)))
 
 
 def test_random_to_toml_matches_helm():
     import random
     rng = random.Random(42)
-    cases = [dict(("k%d" % j, _toml_case(rng)) for j in range(rng.randint(1, 4))) for _ in range(60)]
+    cases = [dict(("k%d" % j, _toml_case(rng)) for j in range(rng.randint(1, 4))) for _i in range(60)]
     cases += [1.5, True, [1.0, "x"], {"a": [[{}]]}, {"a": None}, {"a": [None]}]
     templates = {"t%d.yaml" % i: "{{ toToml (index .Values.cases %d) }}" % i for i in range(len(cases))}
     ref = helm_render(templates, values={"cases": cases})

@@ -22,7 +22,7 @@ def test_text_and_action_tokens():
 
 def test_keywords_literals_and_punctuation():
     text = "{{if else end range with define template block break continue nil true false . $ $x := = ( ) , 'a' `r` 1.5e3 0x1F -2}}"
-    kinds = [t for t, _ in _tokens(text) if t != lx.SPACE]
+    kinds = [t for t, _unused in _tokens(text) if t != lx.SPACE]
     assert kinds == [lx.LEFT_DELIM, lx.IF, lx.ELSE, lx.END, lx.RANGE, lx.WITH, lx.DEFINE, lx.TEMPLATE, lx.BLOCK,
                      lx.BREAK, lx.CONTINUE, lx.NIL, lx.BOOL, lx.BOOL, lx.DOT, lx.VARIABLE, lx.VARIABLE,
                      lx.DECLARE, lx.ASSIGN, lx.LEFT_PAREN, lx.RIGHT_PAREN, lx.CHAR, lx.CHAR_CONSTANT,
@@ -31,7 +31,7 @@ def test_keywords_literals_and_punctuation():
 
 def test_trim_markers_need_the_space():
     assert _tokens("a  {{- 3 -}}  b") == [(lx.TEXT, "a"), (lx.LEFT_DELIM, "{{"), (lx.NUMBER, "3"),
-                                         (lx.RIGHT_DELIM, "}}"), (lx.TEXT, "b"), (lx.EOF, "")]
+                                          (lx.RIGHT_DELIM, "}}"), (lx.TEXT, "b"), (lx.EOF, "")]
     assert _tokens("{{ 3  -}}")[3] == (lx.SPACE, " ")
     # "{{-3}}" is the number -3, not a trim marker
     assert (lx.NUMBER, "-3") in _tokens("a {{-3}} b")

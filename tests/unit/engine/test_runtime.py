@@ -87,7 +87,7 @@ def test_threads_overlapping_scopes_restore_gc_once_all_leave():
             release.wait(10)
             states.append(gc.isenabled())
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
+    threads = [threading.Thread(target=worker) for _i in range(2)]
     for t in threads:
         t.start()
     inside.wait()  # both workers are inside their scopes
@@ -125,7 +125,7 @@ def test_a_child_forked_inside_a_scope_starts_with_none():
         if pid == 0:  # the child: the scope's owner does not exist here
             ok = gc.isenabled() and runtime.active_scopes() == 0 and sys.getrecursionlimit() == limit
             os._exit(0 if ok else 1)
-        _, status = os.waitpid(pid, 0)
+        _unused, status = os.waitpid(pid, 0)
         assert not gc.isenabled()  # the parent's scope is still active
     assert os.WEXITSTATUS(status) == 0
     assert gc.isenabled()

@@ -17,7 +17,7 @@ def _strings(seed: int, count: int) -> list:
     rng = random.Random(seed)
     out = ["", " ", "a", "A"]
     while len(out) < count:
-        out.append("".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 7))))
+        out.append("".join(rng.choice(_PIECES) for _i in range(rng.randint(1, 7))))
     return out
 
 
@@ -102,9 +102,9 @@ def _semver_pairs(seed: int, count: int) -> list:
         if kind < 0.5:
             constraint = _constraint_part(rng)
         elif kind < 0.75:
-            constraint = rng.choice([" ", ", "]).join(_constraint_part(rng) for _ in range(2))
+            constraint = rng.choice([" ", ", "]).join(_constraint_part(rng) for _i in range(2))
         elif kind < 0.9:
-            constraint = " || ".join(_constraint_part(rng) for _ in range(2))
+            constraint = " || ".join(_constraint_part(rng) for _i in range(2))
         else:
             constraint = "%s - %s" % (_versions(rng).lstrip("v"), _versions(rng).lstrip("v"))
         out.append([constraint, _versions(rng)])
@@ -127,7 +127,7 @@ def _tree(rng, depth: int) -> dict:
 def _lists(seed: int, count: int) -> list:
     rng = random.Random(seed)
     leaves = _LEAVES + ["a", "b", 1, 1.0, "1", {"a": 1}, [None], "é"]
-    return [[rng.choice(leaves) for _ in range(rng.randint(0, 6))] for _ in range(count)]
+    return [[rng.choice(leaves) for _i in range(rng.randint(0, 6))] for _i in range(count)]
 
 
 LIST_FUNCS = ["uniq . | toJson", "without . 1 \"a\" nil | toJson", "has 1 .", "has \"a\" .", "has nil .",
@@ -141,7 +141,7 @@ LIST_FUNCS = ["uniq . | toJson", "without . 1 \"a\" nil | toJson", "has 1 .", "h
 
 def _merge_pairs(seed: int, count: int) -> list:
     rng = random.Random(seed)
-    return [[_tree(rng, 2), _tree(rng, 2)] for _ in range(count)]
+    return [[_tree(rng, 2), _tree(rng, 2)] for _i in range(count)]
 
 
 _REGEX_PATTERNS = ["a+", "(a)(b)?", "[0-9]+", "x*", "^a", "b$", "(?i)AB", "\\s+", "[^a-z]", "(\\w+)@(\\w+)",
@@ -179,7 +179,7 @@ _LAYOUTS = ["2006-01-02T15:04:05Z07:00", "Mon Jan _2 15:04:05 MST 2006", "02 Jan
 def _date_cases() -> list:
     rng = random.Random(9)
     out = []
-    for _ in range(200):
+    for _i in range(200):
         out.append([rng.choice(_LAYOUTS), rng.randint(-2 * 10 ** 9, 4 * 10 ** 9),
                     rng.choice(["UTC", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Europe/Paris"])])
     return out
@@ -187,13 +187,13 @@ def _date_cases() -> list:
 
 # (layout, value) pairs for toDate: valid, out of range, and malformed values
 PARSE_CASES = [("2006-01-02", "2024-02-30"), ("2006-01-02", "2024-13-01"), ("2006-01-02", "x"), ("2006-01-02", "2024-01-0"), ("2006-01-02", "2024-01-01 extra"),
-    ("15:04", "25:00"), ("15:04", "10:61"), ("3:04PM", "3:04XM"), ("3:04pm", "13:04pm"), ("Jan 2", "Foo 2"), ("Jan 2 2006", "jan 2 2024"),
-    ("2006-01-02T15:04:05Z07:00", "2024-01-01T10:00:00+2500"), ("2006-01-02T15:04:05Z07:00", "2024-01-01T10:00:00+05:30"),
-    ("2006-01-02T15:04:05Z07:00", "2024-01-01T10:00:00Z"), ("2006-01-02T15:04:05-0700", "2024-01-01T10:00:00Z"),
-    ("2006 002", "2024 060"), ("2006 002", "2023 366"), ("2006 002 01", "2024 060 03"), ("2006-01-02 15:04:05", "2024-01-01 10:00:00.123"),
-    ("2006-01-02 MST", "2024-01-01 PDT"), ("2006-01-02 MST", "2024-01-01 GMT+3"), ("2006-01-02 MST", "2024-01-01 pdt"),
-    ("Monday 2006", "Funday 2024"), ("2006-01-02", "2024-1-02"), ("2006-1-2", "2024-1-2"), ("_2 Jan", " 5 Jan"), ("2006.000", "2024.12"),
-    ("2006.999", "2024.123456789123"), ("06", "99"), ("06", "9"), ("2006-01-02 15:04:05.000000000", "2024-01-01 10:00:00.000000001")]
+               ("15:04", "25:00"), ("15:04", "10:61"), ("3:04PM", "3:04XM"), ("3:04pm", "13:04pm"), ("Jan 2", "Foo 2"), ("Jan 2 2006", "jan 2 2024"),
+               ("2006-01-02T15:04:05Z07:00", "2024-01-01T10:00:00+2500"), ("2006-01-02T15:04:05Z07:00", "2024-01-01T10:00:00+05:30"),
+               ("2006-01-02T15:04:05Z07:00", "2024-01-01T10:00:00Z"), ("2006-01-02T15:04:05-0700", "2024-01-01T10:00:00Z"),
+               ("2006 002", "2024 060"), ("2006 002", "2023 366"), ("2006 002 01", "2024 060 03"), ("2006-01-02 15:04:05", "2024-01-01 10:00:00.123"),
+               ("2006-01-02 MST", "2024-01-01 PDT"), ("2006-01-02 MST", "2024-01-01 GMT+3"), ("2006-01-02 MST", "2024-01-01 pdt"),
+               ("Monday 2006", "Funday 2024"), ("2006-01-02", "2024-1-02"), ("2006-1-2", "2024-1-2"), ("_2 Jan", " 5 Jan"), ("2006.000", "2024.12"),
+               ("2006.999", "2024.123456789123"), ("06", "99"), ("06", "9"), ("2006-01-02 15:04:05.000000000", "2024-01-01 10:00:00.000000001")]
 PARSE_FUNCS = ["toDate (index . 0) (index . 1)", "toDate (index . 0) (index . 1) | unixEpoch"]
 
 

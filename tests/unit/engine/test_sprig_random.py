@@ -8,10 +8,16 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from _sprigref import helm_outputs, our_outputs
 
-FORMS = r"""{{ len (randAlphaNum 16) }}|{{ regexMatch "^[A-Za-z0-9]{16}$" (randAlphaNum 16) }}|{{ regexMatch "^[A-Za-z]{8}$" (randAlpha 8) }}|{{ regexMatch "^[0-9]{5}$" (randNumeric 5) }}|{{ regexMatch "^[ -~]{40}$" (randAscii 40) }}|{{ randAlpha 0 }}
-{{ len (randBytes 24) }}|{{ regexMatch "^[A-Za-z0-9+/]{32}$" (randBytes 24) }}|{{ randInt 3 4 }}|{{ regexMatch "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$" uuidv4 }}
+FORMS = r"""{{ len (randAlphaNum 16) }}|{{ regexMatch "^[A-Za-z0-9]{16}$" (randAlphaNum 16) }}|{{ regexMatch "^[A-Za-z]{8}$" (randAlpha 8) }}|
+{{ regexMatch "^[0-9]{5}$" (randNumeric 5) }}|{{ regexMatch "^[ -~]{40}$" (randAscii 40) }}|{{ randAlpha 0 }}
+{{ len (randBytes 24) }}|{{ regexMatch "^[A-Za-z0-9+/]{32}$" (randBytes 24) }}|{{ randInt 3 4 }}|
+{{ regexMatch "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$" uuidv4 }}
 {{ len (shuffle "abcdef") }}|{{ shuffle "aaa" }}|{{ sortAlpha (splitList "" (shuffle "dcba")) }}
-{{ regexMatch "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)? [+-][0-9]{4} [A-Za-z0-9+-]+ m=\\+[0-9]+\\.[0-9]{9}$" (toString now) }}|{{ regexMatch "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+ [+-][0-9]{4} [A-Za-z0-9+-]+$" (toString (now | date_modify "0s" | toString | toDate "2006-01-02 15:04:05.999999999 -0700 MST")) }}|{{ typeOf now }}|{{ now | date "2006" | len }}|{{ ago now }}|{{ durationRound now }}|{{ kindOf now }}|{{ now | unixEpoch | len }}|{{ regexMatch "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" (htmlDate now) }}
+{{ regexMatch "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)? [+-][0-9]{4} [A-Za-z0-9+-]+ m=\\+[0-9]+\\.[0-9]{9}$" (toString now) }}|
+{{ $layout := "2006-01-02 15:04:05.999999999 -0700 MST" -}}
+{{ regexMatch "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+ [+-][0-9]{4} [A-Za-z0-9+-]+$" (toString (now | date_modify "0s" | toString | toDate $layout)) }}|
+{{ typeOf now }}|{{ now | date "2006" | len }}|{{ ago now }}|{{ durationRound now }}|{{ kindOf now }}|{{ now | unixEpoch | len }}|
+{{ regexMatch "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" (htmlDate now) }}
 {{ regexMatch "^u:\\$2a\\$10\\$[./A-Za-z0-9]{53}$" (htpasswd "u" "p") }}|{{ regexMatch "^\\$2a\\$10\\$[./A-Za-z0-9]{53}$" (bcrypt "secret") }}
 {{ $k := genPrivateKey "ecdsa" }}{{ regexMatch "^-----BEGIN EC PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END EC PRIVATE KEY-----\n$" $k }}|{{ len $k }}
 {{ $e := genPrivateKey "ed25519" }}{{ regexMatch "^-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END PRIVATE KEY-----\n$" $e }}|{{ len $e }}
@@ -24,7 +30,8 @@ CERTS = r"""{{ $ca := genCA "my-ca" 365 -}}
 {{ $ca2 := genCAWithKey "ca2" 5 (genPrivateKey "ecdsa") -}}
 {{ $srv2 := genSignedCertWithKey "two" nil nil 7 $ca2 (genPrivateKey "ed25519") -}}
 {{ $self2 := genSelfSignedCertWithKey "self2" (list "127.0.0.1") nil 3 $ca.Key -}}
-{{ $ca.Cert }}{{ $ca.Key }}{{ $srv.Cert }}{{ $srv.Key }}{{ $self.Cert }}{{ $self.Key }}{{ $ca2.Cert }}{{ $ca2.Key }}{{ $srv2.Cert }}{{ $srv2.Key }}{{ $self2.Cert }}{{ $self2.Key }}
+{{ $ca.Cert }}{{ $ca.Key }}{{ $srv.Cert }}{{ $srv.Key }}{{ $self.Cert }}{{ $self.Key -}}
+{{ $ca2.Cert }}{{ $ca2.Key }}{{ $srv2.Cert }}{{ $srv2.Key }}{{ $self2.Cert }}{{ $self2.Key }}
 {{- $b := buildCustomCert ($self.Cert | b64enc) ($self.Key | b64enc) }}{{ eq $b.Cert $self.Cert }}
 """
 
@@ -96,7 +103,7 @@ def test_certificates_have_helms_form(rendered):
 
 
 def test_signed_certificate_verifies_against_its_ca(rendered):
-    _, ours = rendered
+    _unused, ours = rendered
     blocks = _pem_blocks(ours["certs"])
     ca = x509.load_pem_x509_certificate(blocks[0].encode())
     leaf = x509.load_pem_x509_certificate(blocks[2].encode())

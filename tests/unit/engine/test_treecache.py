@@ -134,7 +134,7 @@ def test_works_when_module_utils_run_from_a_zip(tmp_path):
         for package in ("ansible_collections", "ansible_collections/helmkit", "ansible_collections/helmkit/core",
                         "ansible_collections/helmkit/core/plugins"):
             out.writestr(package + "/__init__.py", "")
-        for folder, _, files in os.walk(utils):
+        for folder, _unused, files in os.walk(utils):
             for name in files:
                 if name.endswith(".py"):
                     full = os.path.join(folder, name)

@@ -99,7 +99,7 @@ def test_job_and_pod_readiness():
 
 def test_statefulset_and_daemonset_readiness():
     sts = {"kind": "StatefulSet", "metadata": {}, "spec": {"replicas": 3}, "status": {"replicas": 3,
-                                                                                     "readyReplicas": 2}}
+                                                                                      "readyReplicas": 2}}
     assert wait.readiness(sts) == (False, "Ready: 2/3")
     ds = {"kind": "DaemonSet", "metadata": {}, "status": {"desiredNumberScheduled": 2, "numberReady": 2,
                                                           "updatedNumberScheduled": 2, "numberAvailable": 2}}

@@ -72,7 +72,7 @@ def test_daemonset_replicaset_job_pod():
           "updatedNumberScheduled": 1, "numberAvailable": 2, "numberReady": 2}
     assert status.compute(obj("DaemonSet", {}, ds, 1)) == (IN_PROGRESS, "Updated: 1/2")
     assert status.compute(obj("ReplicaSet", {"replicas": 2}, {"observedGeneration": 1, "availableReplicas": 2,
-                                                                "readyReplicas": 2}, 1))[0] == CURRENT
+                                                              "readyReplicas": 2}, 1))[0] == CURRENT
     assert status.compute(obj("Job", stat={"conditions": [cond("Complete", "True")]})) == (CURRENT, "Job completed")
     assert status.compute(obj("Job", stat={"conditions": [cond("Failed", "True", "BackoffLimitExceeded")]})) == \
         (FAILED, "BackoffLimitExceeded")

@@ -8,7 +8,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.errors import Helmkit
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, diff, drift
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
 
-from test_actions import (NS, Rendered, _configmap, _doc, chart, clear_log, client, make_render,  # noqa: F401
+from test_actions import (NS, Rendered, _configmap, _doc, chart, clear_log, client, make_render,  # noqa: F401  pylint: disable=unused-import
                           options, requests, simple_build)
 
 

@@ -5,7 +5,7 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions
 
-from test_actions import NS, Rendered, _doc, chart, client, make_render, options  # noqa: F401
+from test_actions import NS, Rendered, _doc, chart, client, make_render, options  # noqa: F401  pylint: disable=unused-import
 
 JOB = ("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n"
        "    kubeapi.helmkit.test/fail: \"true\"\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n"

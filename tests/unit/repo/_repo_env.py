@@ -8,7 +8,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.a
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from tests.helpers.chartrepo import ChartRepoServer, make_test_pki  # noqa: E402,F401
+from tests.helpers.chartrepo import ChartRepoServer, make_test_pki  # noqa: E402,F401  pylint: disable=unused-import
 
 SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
 PODINFO = os.path.join(SHARED, "charts", "podinfo-6.14.1.tgz")

@@ -42,7 +42,7 @@ def test_repo_slash_chart_uses_repositories_yaml_and_cache(helm_home, repo):
 
 
 def test_version_constraints_and_missing_versions(helm_home, repo):
-    config, _ = helm_home
+    config, _unused = helm_home
     _add(config, "demo", repo.url)
     assert fetch_chart("demo/redis", version="^23").version == "23.1.1"
     before = len(repo.requests)
@@ -50,7 +50,7 @@ def test_version_constraints_and_missing_versions(helm_home, repo):
         fetch_chart("demo/redis", version="99.0.0")
     assert 'chart "redis" version "99.0.0" not found in repository "demo"; nearest: 23.1.1' in str(info.value)
     # a version missing from the cache makes us download the index again before giving up
-    assert [p for p, _ in repo.requests[before:]] == ["/index.yaml"]
+    assert [p for p, _unused in repo.requests[before:]] == ["/index.yaml"]
     with pytest.raises(RepositoryError) as info:
         fetch_chart("demo/nothere")
     assert 'chart "nothere" not found in repository "demo"' in str(info.value)
@@ -102,7 +102,7 @@ def test_digest_mismatch_is_refused_and_nothing_kept(helm_home, tmp_path):
 
 
 def test_credentials_follow_helm_rules(helm_home, fast_backoff):
-    config, _ = helm_home
+    config, _unused = helm_home
     with ChartRepoServer(charts=[PODINFO], host="localhost") as other:
         with ChartRepoServer(charts=[PODINFO], username="u", password="pw-123", redirect_charts_to=other.url) as srv:
             _add(config, "private", srv.url, username="u", password="pw-123")
@@ -135,7 +135,7 @@ def test_credentials_stay_on_the_repository_origin(helm_home):
         with ChartRepoServer(index=index, username="u", password="pw-xyz") as repo:
             fetch_chart("podinfo", repo_url=repo.url, username="u", password="pw-xyz")
             assert files.requests[-1] == ("/podinfo-6.14.1.tgz", None)
-            assert all(auth for _, auth in repo.requests)
+            assert all(auth for _unused, auth in repo.requests)
             os.remove(os.path.join(helm_home[1], "helmkit", "charts", _sha(PODINFO) + ".tgz"))
             fetch_chart("podinfo", repo_url=repo.url, username="u", password="pw-xyz", pass_credentials=True)
             assert files.requests[-1][1] is not None

@@ -69,7 +69,7 @@ def test_index_reads_like_real_helm(name):
         data = fh.read()
     with ChartRepoServer(index=data) as server:
         theirs = helm_python.repo_index(server.url)
-        _, ours = ix.fetch_index(server.url)
+        _unused, ours = ix.fetch_index(server.url)
     assert sorted(ours.entries) == sorted(theirs["entries"])
     for chart, versions in theirs["entries"].items():
         assert [cv.version for cv in ours.entries[chart]] == [v["version"] for v in versions], chart
@@ -157,7 +157,7 @@ def test_update_index_cache_writes_helm_files(repo, tmp_path):
 
 def test_retries_5xx_then_succeeds(repo, fast_backoff):
     repo.fail_next(2)
-    _, index = ix.fetch_index(repo.url)
+    _unused, index = ix.fetch_index(repo.url)
     assert "podinfo" in index.entries
     repo.fail_next(5, status=503)
     with pytest.raises(RepositoryError) as info:
@@ -174,7 +174,7 @@ def test_http_errors_are_explained(fast_backoff):
         with pytest.raises(RepositoryError) as info:
             ix.fetch_index(server.url, username="admin", password="wrong-pw")
         assert "refused" in str(info.value) and "wrong-pw" not in str(info.value)
-        _, index = ix.fetch_index(server.url, username="admin", password="s3cret-pw")
+        _unused, index = ix.fetch_index(server.url, username="admin", password="s3cret-pw")
         assert "podinfo" in index.entries
         with pytest.raises(RepositoryError) as info:
             ix.fetch_index(server.url.replace("://", "://admin:wrong-pw@"))
@@ -204,6 +204,6 @@ def test_tls_with_ca_file_client_cert_and_insecure(pki):
     with ChartRepoServer(charts=[PODINFO], client_ca=True, pki=pki) as server:
         with pytest.raises(RepositoryError):
             ix.fetch_index(server.url, ca_file=server.ca_file, retries=0)
-        _, index = ix.fetch_index(server.url, ca_file=server.ca_file, cert_file=server.client_cert_file,
-                                  key_file=server.client_key_file)
+        _unused, index = ix.fetch_index(server.url, ca_file=server.ca_file, cert_file=server.client_cert_file,
+                                        key_file=server.client_key_file)
         assert "podinfo" in index.entries

@@ -71,8 +71,8 @@ def test_constraint_table(constraint, version, expected):
 
 
 def test_constraint_table_matches_real_helm(helm):
-    theirs = helm.compare([(c, v) for c, v, _ in CHECKS])
-    assert theirs == [e for _, _, e in CHECKS]
+    theirs = helm.compare([(c, v) for c, v, _unused in CHECKS])
+    assert theirs == [e for _unused, _unused2, e in CHECKS]
 
 
 CONSTRAINT_ERRORS = [
@@ -96,8 +96,8 @@ def test_constraint_errors(constraint, message):
 
 
 def test_constraint_errors_match_real_helm(helm):
-    theirs = helm.compare([(c, "1.0.0") for c, _ in CONSTRAINT_ERRORS])
-    assert theirs == ["ERROR: " + m for _, m in CONSTRAINT_ERRORS]
+    theirs = helm.compare([(c, "1.0.0") for c, _unused in CONSTRAINT_ERRORS])
+    assert theirs == ["ERROR: " + m for _unused, m in CONSTRAINT_ERRORS]
 
 
 VERSIONS = [
@@ -139,7 +139,7 @@ def test_parse_version_errors(text, message):
 
 def test_versions_match_real_helm(helm):
     cases = VERSIONS + [(t, "ERROR: " + m) for t, m in VERSION_ERRORS]
-    assert helm.parse([t for t, _ in cases]) == [f for _, f in cases]
+    assert helm.parse([t for t, _unused in cases]) == [f for _unused2, f in cases]
 
 
 ORDERED = ["0.0.1", "1.0.0-0", "1.0.0-1", "1.0.0-2", "1.0.0-10", "1.0.0-alpha", "1.0.0-alpha.1",
@@ -183,17 +183,17 @@ _SEPS = [" ", ", ", ",", "  ", " - ", " -", ""]
 
 def _random_constraint(rnd):
     groups = []
-    for _ in range(rnd.randint(1, 3)):
+    for _i in range(rnd.randint(1, 3)):
         atoms = []
-        for _ in range(rnd.randint(1, 3)):
-            ver = rnd.choice(["", "", "v"]) + ".".join(rnd.choice(_SEGS) for _ in range(rnd.randint(1, 3)))
+        for _i in range(rnd.randint(1, 3)):
+            ver = rnd.choice(["", "", "v"]) + ".".join(rnd.choice(_SEGS) for _i in range(rnd.randint(1, 3)))
             atoms.append(rnd.choice(_OPS) + ver + rnd.choice(_PRES) + rnd.choice(["", "", "+b.1"]))
         groups.append("".join(a + rnd.choice(_SEPS) for a in atoms[:-1]) + atoms[-1])
     return rnd.choice(["||", " || ", "|| "]).join(groups)
 
 
 def _random_version(rnd):
-    return ".".join(rnd.choice(["0", "1", "2", "3", "10"]) for _ in range(3)) + rnd.choice(_PRES)
+    return ".".join(rnd.choice(["0", "1", "2", "3", "10"]) for _i in range(3)) + rnd.choice(_PRES)
 
 
 def _ours(c, v):
@@ -207,7 +207,7 @@ def _ours(c, v):
 def test_random_constraints_match_real_helm(helm, seed):
     import random
     rnd = random.Random(seed)
-    pairs = [(_random_constraint(rnd), _random_version(rnd)) for _ in range(700)]
+    pairs = [(_random_constraint(rnd), _random_version(rnd)) for _i in range(700)]
     ours = [_ours(c, v) for c, v in pairs]
     theirs = helm.compare(pairs)
     mismatches = [(p, o, t) for p, o, t in zip(pairs, ours, theirs) if o != t]

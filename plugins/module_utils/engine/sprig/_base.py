@@ -10,7 +10,8 @@ import math
 import re
 
 from ..errors import FuncError
-from ..gofmt import go_quote  # noqa: F401  (the one Go quoting function, re-exported for the Sprig families)
+# The one Go quoting function, re-exported for the Sprig families.
+from ..gofmt import go_quote  # noqa: F401  pylint: disable=unused-import
 from ..gotypes import go_type_name
 
 INT64_MIN = -(1 << 63)

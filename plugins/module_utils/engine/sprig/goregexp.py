@@ -182,7 +182,7 @@ class _Translator(object):
             return
         m = _FLAGS.match(p, i)
         if not m or (m.group(1) == "" and m.group(2) is None and m.group(3) == ")") \
-                or (m.group(2) == "" and True):
+                or m.group(2) == "":
             raise GoRegexpError("invalid or unsupported Perl syntax: `%s`" % p[i:i + 3])
         on, off, kind = m.group(1), m.group(2) or "", m.group(3)
         if "m" in on:

@@ -269,7 +269,7 @@ def go_format(t: GoTime, layout: str) -> str:
             out.append(tok)
             continue
         if isinstance(tok, tuple):
-            _, sep, digit, width = tok
+            _unused, sep, digit, width = tok
             frac = "%09d" % t.nanosecond()
             if digit == "0":
                 out.append(sep + frac[:width])
@@ -475,13 +475,13 @@ def go_parse(layout: str, value: str, tz) -> GoTime:
                     raise _Bad(": month out of range")
             elif tok in ("Mon", "Monday"):
                 names = [d[:3] for d in _DAYS] if tok == "Mon" else _DAYS
-                _, value = _lookup(names, value)
+                _unused, value = _lookup(names, value)
             elif tok in ("2", "_2", "02"):
                 if tok == "_2" and value[:1] == " ":
                     value = value[1:]
                 day, value = _getnum(value, tok == "02")
             elif tok in ("__2", "002"):
-                for _ in range(2):
+                for _i in range(2):
                     if tok == "__2" and value[:1] == " ":
                         value = value[1:]
                 yday, value = _getnum3(value, tok == "002")

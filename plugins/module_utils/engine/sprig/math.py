@@ -179,7 +179,7 @@ def round_(value, places, *round_on):
 def _decimal(value: float) -> decimal.Decimal:
     if math.isnan(value) or math.isinf(value):
         raise FuncError("Cannot create a Decimal from %s" % ("NaN" if math.isnan(value) else
-                                                              "+Inf" if value > 0 else "-Inf"))
+                                                             "+Inf" if value > 0 else "-Inf"))
     return decimal.Decimal(repr(value))
 
 
@@ -205,25 +205,25 @@ def _decimal_op(first, rest, op) -> float:
 @go_func(ANY)
 def add1f(value):
     """Sprig add1f: value + 1 in decimal arithmetic, as float64."""
-    return _decimal_op(value, [1], lambda a, b: _CTX.add(a, b))
+    return _decimal_op(value, [1], _CTX.add)
 
 
 @go_func(variadic=ANY)
 def addf(*values):
     """Sprig addf: the decimal sum as float64."""
-    return _decimal_op(0.0, values, lambda a, b: _CTX.add(a, b))
+    return _decimal_op(0.0, values, _CTX.add)
 
 
 @go_func(ANY, variadic=ANY)
 def subf(a, *more):
     """Sprig subf: a - b - ... in decimal arithmetic, as float64."""
-    return _decimal_op(a, more, lambda x, y: _CTX.subtract(x, y))
+    return _decimal_op(a, more, _CTX.subtract)
 
 
 @go_func(ANY, variadic=ANY)
 def mulf(a, *more):
     """Sprig mulf: the decimal product as float64."""
-    return _decimal_op(a, more, lambda x, y: _CTX.multiply(x, y))
+    return _decimal_op(a, more, _CTX.multiply)
 
 
 @go_func(ANY, variadic=ANY)

@@ -438,7 +438,7 @@ _ASCII = "".join(chr(c) for c in range(32, 127))
 def _random(count: int, alphabet: str) -> str:
     if count <= 0:
         return ""
-    return "".join(secrets.choice(alphabet) for _ in range(count))
+    return "".join(secrets.choice(alphabet) for _i in range(count))
 
 
 @go_func(INT)
