@@ -10,6 +10,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: F401  pylint: disable=unused-import
 
 from .errors import HelmkitError
+from .oci.messages import routed
 from .libraries import MissingLibraryError
 
 # The Kubernetes connection options. Every module of meta/runtime.yml's ``helm`` action group declares them: the
@@ -50,14 +51,16 @@ def _warn_insecure(module) -> None:
 def run_module(module, action):
     """Run ``action(module) -> dict`` and exit the module with its result.
 
-    A :class:`HelmkitError` fails the task with its message only. A Python package that is not installed
-    (:class:`MissingLibraryError`, see ``libraries.py``) fails it with Ansible's ``missing_required_lib`` message and
+    Log lines of the OCI layer (oras-py, ``oci/messages.py``) become the task's warnings (oras warnings and errors)
+    or debug output, secrets masked. A :class:`HelmkitError` fails the task with its message only. A Python package
+    that is not installed (:class:`MissingLibraryError`, see ``libraries.py``) fails it with Ansible's ``missing_required_lib`` message and
     the ImportError's traceback in ``exception``. Any other exception is a bug in helmkit: the task fails with a
     short message, and the traceback goes to ``exception`` (shown with -vvv), never to the message.
     """
     _warn_insecure(module)
     try:
-        result = action(module)
+        with routed(module.warn, getattr(module, "debug", None)):  # OCI (oras) log lines: task warnings, debug output
+            result = action(module)
     except MissingLibraryError as exc:
         module.fail_json(msg="%s (%s)" % (missing_required_lib(exc.package), exc.reason), exception=exc.import_traceback)
     except HelmkitError as exc:

@@ -57,13 +57,11 @@ from ansible_collections.helmkit.core.plugins.module_utils._common import (  # n
 
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.oci import api
-    from ansible_collections.helmkit.core.plugins.module_utils.oci.messages import routed
     p = module.params
-    with routed(module.warn, module.debug):  # oras's log lines: warnings and debug output, never stdout
-        return api.push(p["chart"], p["remote"], check_mode=module.check_mode, username=p["username"],
-                        password=p["password"], token=p["token"], registry_config_path=p["registry_config"],
-                        plain_http=p["plain_http"], insecure_skip_tls_verify=p["insecure_skip_tls_verify"],
-                        ca_file=p["ca_file"], cert_file=p["cert_file"], key_file=p["key_file"])
+    return api.push(p["chart"], p["remote"], check_mode=module.check_mode, username=p["username"],
+                    password=p["password"], token=p["token"], registry_config_path=p["registry_config"],
+                    plain_http=p["plain_http"], insecure_skip_tls_verify=p["insecure_skip_tls_verify"],
+                    ca_file=p["ca_file"], cert_file=p["cert_file"], key_file=p["key_file"])
 
 
 def main():

@@ -91,7 +91,6 @@ from ansible_collections.helmkit.core.plugins.module_utils._common import (  # n
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.oci import credentials as creds
     from ansible_collections.helmkit.core.plugins.module_utils.oci.client import RegistryClient
-    from ansible_collections.helmkit.core.plugins.module_utils.oci.messages import routed
     p = module.params
     host = creds.normalize_host(p["host"])
     path = p["registry_config"] or creds.helm_registry_config_path()
@@ -102,10 +101,9 @@ def _action(module):
     if not p["username"] or not p["password"]:
         module.fail_json(msg="state=present needs username and password", **result)
     credential = creds.Credential(p["username"], p["password"], source="the username/password options")
-    with routed(module.warn, module.debug):  # oras's log lines: warnings and debug output, never stdout
-        with RegistryClient(host, credential, plain_http=p["plain_http"], insecure_skip_tls_verify=p["insecure"],
-                            ca_file=p["ca_file"], cert_file=p["cert_file"], key_file=p["key_file"]) as client:
-            client.ping()
+    with RegistryClient(host, credential, plain_http=p["plain_http"], insecure_skip_tls_verify=p["insecure"],
+                        ca_file=p["ca_file"], cert_file=p["cert_file"], key_file=p["key_file"]) as client:
+        client.ping()
     result["changed"] = creds.write_login(path, host, p["username"], p["password"], check_mode=module.check_mode)
     return result
 

@@ -172,9 +172,11 @@ def test_login_push_pull_modules_print_only_their_json(registry, tmp_path):
     assert not pull.get("failed") and (dest / "podinfo-6.14.1.tgz").is_file(), pull
     for out in (out1, out2, out3):   # stdout is exactly one JSON document: json.loads above would have failed
         assert "ORAS-NOISE" not in out
-    for result in (login, push):     # oras's warnings become the module's warnings, the password masked
-        texts = _warning_texts(result)
-        assert any(t.startswith("oras: noisy oras: ") and t.endswith("with password ********") for t in texts), texts
+    for result in (login, push, pull):   # oras's warnings become the task's warnings (run_module), masked
+        texts = [t for t in _warning_texts(result) if t.startswith("oras: ")]
+        assert texts and all(t.startswith("oras: noisy oras: ") and t.endswith("with password ********")
+                             for t in texts), texts
+        assert len(set(texts)) == len(texts)   # each line once
     everything = out1 + out2 + out3 + err1 + err2 + err3
     assert SECRET not in everything
     assert base64.b64encode(("robot:" + SECRET).encode()).decode() not in everything

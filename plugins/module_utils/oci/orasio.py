@@ -38,6 +38,8 @@ from http.cookiejar import DefaultCookiePolicy
 from ..errors import RegistryError
 from .messages import emit, mask
 
+from ..libraries import missing_library
+
 try:
     import requests
     import requests.adapters
@@ -45,10 +47,10 @@ try:
     import oras.logger
     import oras.provider
     HAS_ORAS = True
-    ORAS_IMPORT_ERROR = None
-except ImportError as _exc:  # pragma: no cover - depends on the host
+    MISSING_ORAS = None
+except ImportError:  # pragma: no cover - depends on the host; require_oras() then raises MissingLibraryError
     HAS_ORAS = False
-    ORAS_IMPORT_ERROR = "%s: %s" % (type(_exc).__name__, _exc)
+    MISSING_ORAS = missing_library("oras")
 
 __all__ = ["HAS_ORAS", "require_oras", "HelmkitAuth", "HelmkitRegistry", "Capture", "captured", "tls_verify",
            "parse_challenge", "undecorated_do_request", "basic_value"]
@@ -60,11 +62,11 @@ _AdapterBase = requests.adapters.HTTPAdapter if HAS_ORAS else object
 
 
 def require_oras():
-    """Raise RegistryError naming the missing Python packages when oras (or requests) cannot be imported."""
+    """Raise ``libraries.MissingLibraryError`` (a HelmkitError naming the pip package ``oras`` and the import
+    error; ``_common.run_module`` reports it with Ansible's missing_required_lib text) when oras or the requests
+    library it uses cannot be imported."""
     if not HAS_ORAS:
-        raise RegistryError("helmkit.core needs the Python packages oras and requests to talk to OCI registries, "
-                            "but they cannot be imported by %s (%s); install them on the host that runs the task: "
-                            "%s -m pip install oras" % (sys.executable, ORAS_IMPORT_ERROR, sys.executable))
+        raise MISSING_ORAS.error()
 
 
 def parse_challenge(header):

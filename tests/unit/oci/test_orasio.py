@@ -133,26 +133,34 @@ def test_missing_ca_file_is_named(tmp_path):
 # ---- import guard -----------------------------------------------------------------------------------------------
 
 def test_module_utils_import_without_oras_and_fail_clearly_on_use():
+    """Every oci/ file imports with oras, requests and the other third-party packages refused (ansible-test's import
+    sanity test); the first registry operation raises MissingLibraryError naming oras."""
     tree = os.path.join(os.path.dirname(__file__), "..", "..", "..", ".tree")
     script = r"""
-import sys
+import importlib, os, sys
+BLOCKED = {"oras", "requests", "httpx", "yaml", "_yaml", "kubernetes", "urllib3"}
 class Block(object):
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in ("oras", "requests"):
-            raise ImportError("No module named %r (blocked by the test)" % name)
+        if name.split(".")[0] in BLOCKED:
+            raise ModuleNotFoundError("No module named %r (blocked by the test)" % name, name=name)
 sys.meta_path.insert(0, Block())
-from ansible_collections.helmkit.core.plugins.module_utils.oci import api, client, orasio
-from ansible_collections.helmkit.core.plugins.module_utils.errors import RegistryError
+package = "ansible_collections.helmkit.core.plugins.module_utils.oci"
+here = os.path.dirname(importlib.import_module(package).__file__)
+for name in sorted(os.listdir(here)):
+    if name.endswith(".py") and name != "__init__.py":
+        importlib.import_module(package + "." + name[:-3])
+from ansible_collections.helmkit.core.plugins.module_utils.oci import api, orasio
+from ansible_collections.helmkit.core.plugins.module_utils.libraries import MissingLibraryError
 assert orasio.HAS_ORAS is False
 try:
-    client.RegistryClient("r.example")
-except RegistryError as exc:
-    print("ERROR:" + str(exc))
+    api.pull("oci://r.example/charts/app:1.0.0")
+except MissingLibraryError as exc:
+    print("ERROR:%s|%s" % (exc.package, exc))
 """
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False,
                           env=dict(os.environ, PYTHONPATH=os.path.abspath(tree)))
     assert proc.returncode == 0, proc.stderr
-    assert "ERROR:helmkit.core needs the Python packages oras and requests" in proc.stdout
+    assert "ERROR:oras|helmkit.core needs the Python package oras" in proc.stdout
     assert "pip install oras" in proc.stdout
 
 
