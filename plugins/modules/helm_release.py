@@ -337,7 +337,7 @@ def _resolve_chart(module, inputs):
     from ansible_collections.helmkit.core.plugins.module_utils.chart.deps.manager import prepare_chart_directory
 
     params = module.params
-    local = os.path.expanduser(params["chart_ref"] or "")
+    local = inputs.local_path(params["chart_ref"])
     if params["chart_repo_url"] or not os.path.isdir(local):
         return inputs.resolve_chart(params["chart_ref"], params["chart_version"], params["chart_repo_url"])
     scratch = tempfile.mkdtemp(prefix="helmkit-release-deps-") if module.check_mode else None
@@ -373,6 +373,7 @@ def _action(module):
         timeout=present.parse_timeout(params["timeout"]), max_history=params["max_history"],
         dry_run=module.check_mode, wait_for_lock=present.parse_timeout(params["wait_for_lock"], "wait_for_lock"),
         **lifecycle.options_kwargs(params))
+    chart = values = None
     provenance = None
     if params["state"] == "present":
         if params["verify"]:

@@ -26,7 +26,7 @@ def resolve_chart(chart_ref: str, chart_version: str = None, chart_repo_url: str
     if not chart_ref:
         raise ChartError("chart_ref is required when state=present: a chart path, repo/chart, a chart name with "
                          "chart_repo_url, or a .tgz URL")
-    local = os.path.expanduser(chart_ref)
+    local = local_path(chart_ref)
     if not chart_repo_url and os.path.exists(local):
         return load_chart(local)
     if not chart_repo_url and chart_ref.startswith(_PATH_PREFIXES):
@@ -35,6 +35,13 @@ def resolve_chart(chart_ref: str, chart_version: str = None, chart_repo_url: str
         from ..repo.fetch import fetch_chart as fetch
     fetched = fetch(chart_ref, chart_version, chart_repo_url)
     return load_chart(fetched.path)
+
+
+def local_path(chart_ref) -> str:
+    """``chart_ref`` (str or None) read as a local path: ``~`` expanded, as the shell does for ``helm install``'s
+    chart argument. chart_ref is a path *or* a reference (repo/chart, oci://, URL), so modules keep it type=str and
+    expand it here. Returns str ("" for None)."""
+    return os.path.expanduser(chart_ref or "")
 
 
 def collect_values(values_files=None, release_values=None) -> dict:
