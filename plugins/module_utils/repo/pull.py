@@ -33,7 +33,7 @@ from .config import atomic_write, helm_paths, load_repository_file
 from .fetch import (
     _http_options, _resolve_with_refresh, _url_cache_name, fetch_chart,
 )
-from .index import DEFAULT_TIMEOUT, http_get, redact_url, resolve_reference_url, update_index_cache
+from .index import DEFAULT_TIMEOUT, redact_url, resolve_reference_url, update_index_cache
 
 __all__ = ["pull_chart", "archive_file_name", "extract_archive", "archive_matches_directory"]
 

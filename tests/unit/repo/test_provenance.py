@@ -17,7 +17,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.repo.provenance impor
     default_keyring, load_keyring, parse_provenance, verify_provenance)
 from ansible_collections.helmkit.core.plugins.module_utils.repo.pull import pull_chart
 
-from _repo_env import PODINFO, REDIS, ROOT, ChartRepoServer  # noqa: F401 - ROOT puts the checkout on sys.path
+from _repo_env import PODINFO, REDIS, ChartRepoServer  # importing _repo_env puts the checkout on sys.path
 from tests.helpers.pgp import GPG, GpgSigner
 
 NAME = os.path.basename(PODINFO)
@@ -102,8 +102,8 @@ def test_a_provenance_file_signed_by_helm_verifies(signer, tmp_path):
 def test_unknown_key_altered_text_and_altered_archive_fail_like_helm(signer, stranger, tmp_path):
     prov = signer.provenance(PODINFO)
     message = _error(prov, NAME, _sha(PODINFO), stranger.public_keyring, source="podinfo.prov")
-    assert "signed by key %s, which is not in the keyring %s" % (signer.fingerprint.upper(),
-                                                                stranger.public_keyring) in message
+    expected = "signed by key %s, which is not in the keyring %s" % (signer.fingerprint.upper(), stranger.public_keyring)
+    assert expected in message
     assert message.startswith("podinfo.prov: ")
     assert _helm_verify(tmp_path, prov, stranger.public_keyring).startswith("error")
 
@@ -115,8 +115,9 @@ def test_unknown_key_altered_text_and_altered_archive_fail_like_helm(signer, str
 
     other = signer.provenance(PODINFO, signed_bytes=b"another archive")  # validly signed, for other bytes
     message = _error(other, NAME, _sha(PODINFO), signer.public_keyring)
-    assert 'sha256 sum does not match for %s: "sha256:%s" != "sha256:%s"' % (NAME, _sha(b"another archive"),
-                                                                            _sha(PODINFO)) in message
+    expected = 'sha256 sum does not match for %s: "sha256:%s" != "sha256:%s"' % (NAME, _sha(b"another archive"),
+                                                                               _sha(PODINFO))
+    assert expected in message
     assert "sha256 sum does not match" in _helm_verify(tmp_path, other, signer.public_keyring)
 
     message = _error(prov, "other-1.0.0.tgz", _sha(PODINFO), signer.public_keyring)
