@@ -33,6 +33,8 @@ options:
       - V(update) resolves every dependency again, places the archives into C(charts/), removes outdated chart
         archives and writes the lock when its digest changed (C(helm dependency update)).
       - V(list) changes nothing and returns each dependency with Helm's status (C(helm dependency list)).
+        M(helmkit.core.helm_dependency_info) returns the same list; prefer it in new playbooks (Ansible's module
+        guidelines keep read-only queries in C(_info) modules).
     type: str
     choices: [present, update, list]
     default: present

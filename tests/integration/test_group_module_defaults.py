@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -36,6 +35,7 @@ def _module_args(tmp_path, repo_url, registry_host):
     registry_config = str(tmp_path / "registry.json")
     return {
         "helm_dependency": {"chart_path": str(chart_dir), "state": "list"},
+        "helm_dependency_info": {"chart_path": str(chart_dir)},
         "helm_pull": {"chart_ref": "podinfo", "repo_url": repo_url, "destination": str(tmp_path / "pulled")},
         "helm_push": {"chart": PODINFO, "remote": "oci://%s/charts" % registry_host, "plain_http": True,
                       "registry_config": registry_config},
@@ -94,5 +94,5 @@ def test_every_group_module_accepts_group_kube_defaults(tmp_path, kubeapi):
 
 def test_kube_modules_fail_without_the_defaults_so_the_test_above_proves_they_are_used(tmp_path):
     args = _module_args(tmp_path, "http://127.0.0.1:9", "127.0.0.1:9")
-    results, _ = _run(tmp_path, ["helm_release_info"], args, {})
+    results, _unused = _run(tmp_path, ["helm_release_info"], args, {})
     assert results[0].get("failed"), results[0]
