@@ -4,9 +4,12 @@
 
 ``fault``: a concurrency, interruption or server fault the code must survive; ``bad_input``: hostile or broken input
 that must give a clear error (HelmkitError, no traceback, bounded time) and write nothing; ``secret``: a check that a
-secret does not leak (each failed case counts as one leak).
+secret does not leak (each failed case counts as one leak). The leaks found by the session-wide scan of everything
+the tests captured (tests/helpers/leakscan.py, run at session end) are added to "secrets leaked".
 """
 import pytest
+
+from helpers import leakscan_plugin
 
 MARKERS = ("fault", "bad_input", "secret")
 _OUTCOMES = {name: {"passed": 0, "total": 0} for name in MARKERS}
@@ -31,5 +34,7 @@ def pytest_terminal_summary(terminalreporter):
     faults, bad, secrets = (_OUTCOMES[name] for name in MARKERS)
     if not faults["total"] and not bad["total"] and not secrets["total"]:
         return
+    scanned = leakscan_plugin.RESULT
+    leaked = secrets["total"] - secrets["passed"] + (len(scanned.leaks) if scanned is not None else 0)
     terminalreporter.write_line("faults survived: %d/%d, bad inputs: %d/%d clear errors, secrets leaked: %d" % (
-        faults["passed"], faults["total"], bad["passed"], bad["total"], secrets["total"] - secrets["passed"]))
+        faults["passed"], faults["total"], bad["passed"], bad["total"], leaked))
