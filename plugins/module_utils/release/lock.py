@@ -14,8 +14,9 @@ that window with a Lease named ``helmkit.release.<release name>`` in the release
   ``resourceVersion`` it last wrote) every third of ``leaseDurationSeconds``, so another run sees it held however
   long the operation takes (waits, hooks); a killed holder stops renewing and its Lease still expires;
 * when renewal finds that another run took the Lease over (409 Conflict, then another ``holderIdentity``) or that it
-  was deleted, or when it could not renew before the Lease expired, the lock is lost: the operation's next request
-  through the client raises :class:`ReleaseLockLostError` before it is sent, so two runs never write one release;
+  was deleted, or when it could not renew for two thirds of the duration (before anyone may take over), the lock is
+  lost: the operation's next request through the client raises :class:`ReleaseLockLostError` before it is sent, so
+  two runs never write one release;
 * releasing deletes it, with ``uid`` and ``resourceVersion`` preconditions so a run never deletes a Lease another
   run took over (a take-over PUT keeps the ``uid``; it changes the ``resourceVersion``).
 
@@ -44,6 +45,8 @@ MARGIN_SECONDS = 60
 POLL_SECONDS = 0.5
 #: The Lease is renewed every ``leaseDurationSeconds * RENEW_FRACTION`` seconds (client-go: retryPeriod < duration).
 RENEW_FRACTION = 1.0 / 3
+#: The holder gives the lock up when it could not renew the Lease for this fraction of its duration.
+RENEW_DEADLINE = 2.0 / 3
 #: Environment variable that sets the Lease's duration in seconds (default: the operation's timeout + margin).
 DURATION_ENV = "HELMKIT_LEASE_DURATION"
 
@@ -323,11 +326,12 @@ class ReleaseLock:
             # After a failed (transient) attempt, try again sooner, but never later than the Lease would expire.
             delay = self.renew_every if renewed else min(self.renew_every, max(0.05, self.renew_every / 4))
 
-    def renew(self) -> bool:
+    def renew(self, retry_conflict: bool = True) -> bool:
         """Renew the Lease once: PUT ``renewTime`` = now with the ``resourceVersion`` last written. Returns True
         when renewed, False after a transient failure (the API unreachable or erroring; renewal is tried again).
-        Marks the lock :attr:`lost` (and returns False) when another run holds the Lease, it was deleted, or the
-        Lease expired before it could be renewed."""
+        Marks the lock :attr:`lost` (and returns False) when another run holds the Lease, it was deleted, or it
+        could not be renewed within :data:`RENEW_DEADLINE` of its duration (client-go's renewDeadline: the holder
+        gives up before anyone else may take the Lease over)."""
         try:
             self._held(self._direct("PUT", self._path(), body=self._body(self._resource_version, self._acquired_at)))
             return True
@@ -352,12 +356,14 @@ class ReleaseLock:
             self._lose("%s took it over for %s" % (current.holder, current.operation))
             return False
         self._resource_version = current.resource_version
-        return self.renew()
+        if not retry_conflict:
+            return self._transient("the Lease keeps being modified")
+        return self.renew(retry_conflict=False)
 
     def _transient(self, reason: str) -> bool:
-        if time.time() > self._renewed_at + self.duration:
-            self._lose("it could not be renewed for %ds, longer than its duration (last error: %s)"
-                       % (round(time.time() - self._renewed_at), reason))
+        if time.time() > self._renewed_at + self.duration * RENEW_DEADLINE:
+            self._lose("it could not be renewed for %ds of its %ds (last error: %s)"
+                       % (round(time.time() - self._renewed_at), self.duration, reason))
         return False
 
     def _lose(self, reason: str) -> None:
