@@ -130,7 +130,7 @@ def slice_(items, *indices):
     end = to_int64(indices[1]) if len(indices) >= 2 else len(seq)
     if start < 0 or end < start or end > len(seq):
         raise FuncError("reflect.Value.Slice: slice index out of bounds")
-    if isinstance(items, list) and type(items) is not list:  # pylint: disable=unidiomatic-typecheck  (exact type: a typed Go slice)
+    if isinstance(items, list) and type(items) is not list:  # exact type: a Go typed slice  # pylint: disable=unidiomatic-typecheck
         return type(items)(seq[start:end])  # keeps []string / []int
     return seq[start:end]
 
