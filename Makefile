@@ -6,7 +6,7 @@ TREE   := $(CURDIR)/.tree
 export ANSIBLE_COLLECTIONS_PATH := $(TREE)
 export PYTHONPATH := $(TREE)
 
-.PHONY: all venv tree system-deps test demo clean
+.PHONY: all venv tree system-deps test pytest sanity demo clean
 
 all: test
 
@@ -28,8 +28,16 @@ tree:
 system-deps:
 	@bash scripts/install-system-deps.sh
 
-test: system-deps venv tree
+# The whole test suite: pytest (unit, conformance, integration), then ansible-test sanity.
+test: pytest sanity
+
+pytest: system-deps venv tree
 	$(PY) -m pytest -q tests
+
+# ansible-test sanity on a temporary ansible_collections/helmkit/core copy (.ci/sanity); ansible-test installs its
+# tools (pylint, yamllint, ...) into venvs under ~/.ansible/test on the first run and reuses them afterwards.
+sanity: venv
+	.ci/sanity
 
 demo: venv tree
 	$(PY) tests/demo/run_demo.py
