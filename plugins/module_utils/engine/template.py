@@ -51,9 +51,10 @@ def clear_caches() -> None:
     never needed for correctness (caches are keyed by content). The on-disk parse cache (:mod:`.treecache`) is kept:
     set ``HELMKIT_TEMPLATE_CACHE=0`` and call ``treecache.reset()`` to measure without it."""
     _PARSE_CACHE.clear()
-    from . import compiler
+    from . import compiler, fastparse
     from .sprig import goregexp
     compiler.clear_caches()
+    fastparse.clear_caches()
     for name in dir(goregexp):
         cached = getattr(goregexp, name)
         if callable(getattr(cached, "cache_clear", None)):

@@ -1,0 +1,491 @@
+"""Fast path of the template parser: the common subset of text/template syntax, lexed and parsed in one pass.
+
+``fast_parse(name, text, has_function)`` returns the same ``{template name: nodes.Tree}`` as :func:`parser.parse`
+(node for node: classes, positions, lines, texts), or None when the file uses anything outside the subset or is
+not valid. The caller then runs the full lexer and parser (parser.py, a port of text/template/parse), which also
+produces Go's error messages; this module never reports an error itself, so errors keep Go's text and positions.
+
+Why: the full path makes one token object per token (spaces included) and walks it through state functions and a
+token buffer with backup, as Go does. Charts are written in a small subset -- fields, variables, function calls,
+strings, small integers, pipes, parens, if/else/range/with/define/template/end, comments and trim markers -- so
+here each action is recognised by one regular expression and split into tokens by ``findall`` (C code), spaces are
+a flag on the next token, and a recursive descent over that list builds the nodes directly.
+
+The subset (everything else falls back): actions whose tokens are ASCII fields, variables, identifiers and keywords
+(each followed by one of Go's terminators), interpreted and raw strings, decimal integers of up to 18 digits
+(optionally negative), ``| ( ) = := ,``; ``{{/* */}}`` comments; ``{{-``/``-}}`` trim markers. ``block``, char
+constants, floats, other numbers and any error go to the full parser.
+
+Equivalence with the full parser is tested on every template of the chart corpus and by a differential fuzz test
+(tests/fuzz/test_template_fuzz.py) comparing whole trees.
+"""
+from __future__ import annotations
+
+import re
+
+from . import nodes as nd
+from .lexer import (
+    ASSIGN, BLOCK, BOOL, BREAK, CHAR, CONTINUE, DECLARE, DEFINE, DOT, ELSE, END, FIELD, IDENTIFIER, IF, KEYWORDS,
+    LEFT_PAREN, NIL, NUMBER, PIPE, RANGE, RAW_STRING, RIGHT_DELIM, RIGHT_PAREN, STRING, TEMPLATE, VARIABLE, WITH)
+
+
+class _Fallback(Exception):
+    """The input is outside the fast path's subset (or invalid): let the full parser handle it."""
+
+
+# Go's lexer ends a field, variable or identifier only at one of these (lex.go atTerminator); a number must not be
+# followed by anything that would continue it (".", "e", "x", "i", "_", letters...).
+_TERM = r"(?=[ \t\r\n.,|:)(]|\}\}|\Z)"
+_NUM_END = r"(?=[ \t\r\n|)(,]|\}\}|\Z)"
+_WORD = r"[A-Za-z_][A-Za-z0-9_]*"
+# A field chain ".a.b.c" or "$x.a.b" is one token here (Go's lexer makes one item per ".name"; the parser joins
+# them into one FieldNode/VariableNode positioned at the second name, which _operand reproduces).
+_TOKEN = (r"\.(?:" + _WORD + r"(?:\." + _WORD + r")*)?" + _TERM
+          + r"|\$[A-Za-z0-9_]*(?:\." + _WORD + r")*" + _TERM
+          + r"|" + _WORD + _TERM
+          + r'|"(?:[^"\\\n]|\\[^\n])*"'
+          + r"|`[^`]*`"
+          + r"|-?(?:0|[1-9][0-9]{0,17})" + _NUM_END
+          + r"|:=|[|()=,]")
+# A whole action: "{{", optional left trim marker (group 1), tokens (group 2), optional right trim marker (group 3).
+_ACTION = re.compile(r"\{\{(-[ \t\r\n])?((?:[ \t\r\n]*(?:" + _TOKEN + r"))*)[ \t\r\n]*?([ \t\r\n]-)?\}\}")
+_TOKENS = re.compile(r"([ \t\r\n]*)(" + _TOKEN + r")")
+_COMMENT_START = re.compile(r"\{\{(-[ \t\r\n])?/\*")
+_SPACES = " \t\r\n"
+
+_FIRST_CHAR_KIND = {".": FIELD, "$": VARIABLE, '"': STRING, "`": RAW_STRING, "-": NUMBER, "|": PIPE,
+                    "(": LEFT_PAREN, ")": RIGHT_PAREN, "=": ASSIGN, ":": DECLARE, ",": CHAR}
+for _digit in "0123456789":
+    _FIRST_CHAR_KIND[_digit] = NUMBER
+_OPERAND_START = frozenset([BOOL, DOT, FIELD, IDENTIFIER, NUMBER, NIL, RAW_STRING, STRING, VARIABLE, LEFT_PAREN])
+_LITERALS = (nd.BoolNode, nd.DotNode, nd.NilNode, nd.NumberNode, nd.StringNode)
+_CONTROL_CONTEXT = {IF: "if", RANGE: "range", WITH: "with"}
+_CONTROL_NODE = {IF: nd.IfNode, RANGE: nd.RangeNode, WITH: nd.WithNode}
+
+# frame fields (a list per open if/range/with/define)
+_KIND, _PIPE, _BODY, _ELSE, _CHAINED, _MARK, _OUTER = range(7)
+
+# Action text ("{{- include "x" . }}") -> (left trim, right trim, tokens relative to the "{{"): charts repeat the
+# same actions thousands of times ({{- end }}, {{ . }}, {{ include "chart.labels" . | nindent 4 }}). Bounded;
+# cleared by template.clear_caches() so a cold render measures the real work.
+_ACTION_CACHE = {}
+_ACTION_CACHE_LIMIT = 50000
+
+
+def clear_caches() -> None:
+    """Forget the tokenised actions (see template.clear_caches)."""
+    _ACTION_CACHE.clear()
+
+
+def _tokenise(text: str, x: int):
+    """Tokenise the action starting at ``x`` (a "{{"): (left trim, right trim, tokens, end offset) or None when it
+    is not in the subset. Tokens are (kind, text, offset from ``x``, space before) tuples, the last one "}}"."""
+    m = _ACTION.match(text, x)
+    if m is None:
+        return None
+    toks = []
+    append = toks.append
+    start = m.start(2)
+    pos = start - x
+    kinds = _FIRST_CHAR_KIND
+    for space, tok in _TOKENS.findall(text, start, m.end(2)):
+        if space:
+            pos += len(space)
+        kind = kinds.get(tok[0])
+        if kind is None:
+            kind = KEYWORDS.get(tok)
+            if kind is None:
+                kind = BOOL if tok == "true" or tok == "false" else IDENTIFIER
+        elif kind == FIELD and len(tok) == 1:
+            kind = DOT
+        append((kind, tok, pos, space != ""))
+        pos += len(tok)
+    end = m.end()
+    append((RIGHT_DELIM, "}}", end - 2 - x, True))
+    return m.start(1) >= 0, m.start(3) >= 0, tuple(toks), end - x
+
+
+class _FastParser(object):
+    """State of one fast parse (see the module docstring)."""
+
+    def __init__(self, name: str, text: str, has_function) -> None:
+        self.name = name
+        self.text = text
+        self.has_function = has_function
+        self.tree_set = {}
+        self.tree = None
+        self.vars = ["$"]
+        self.range_depth = 0
+        self.toks = ()
+        self.base = 0  # offset of the current action's "{{"; token offsets are relative to it
+        self.line_pos = 0
+        self.line_no = 1
+
+    def errorf(self, message: str):
+        """Called by parser.go_unquote on an invalid literal: leave it to the full parser."""
+        raise _Fallback()
+
+    def line(self, pos: int) -> int:
+        """1-based line of offset ``pos`` (asked for in increasing order, so counting is incremental)."""
+        if pos < self.line_pos:
+            self.line_pos = 0
+            self.line_no = 1
+        self.line_no += self.text.count("\n", self.line_pos, pos)
+        self.line_pos = pos
+        return self.line_no
+
+    # -- file level --------------------------------------------------------------------------------------------
+    def parse(self) -> dict:
+        text = self.text
+        size = len(text)
+        find = text.find
+        cache = _ACTION_CACHE
+        root_tree = self.tree = nd.Tree(self.name, self.name, text)
+        root_tree.root = nd.ListNode(root_tree, 0)
+        pending = [root_tree.root]  # ListNodes whose position is that of the next item (Go: peekNonSpace().pos)
+        frames = []
+        cur = root_tree.root.nodes
+        pos = 0
+        while True:
+            x = find("{{", pos)
+            if x < 0:
+                if pos < size:
+                    if pending:
+                        _place(pending, pos)
+                    cur.append(nd.TextNode(self.tree, pos, text[pos:]))
+                break
+            close = find("}}", x + 2)
+            key = text[x:close + 2] if close >= 0 else None
+            entry = cache.get(key)
+            if entry is None:
+                entry = _tokenise(text, x)
+                if entry is None:
+                    pos, cur = self._comment(x, pos, pending, cur)
+                    continue
+                if entry[3] == close + 2 - x:  # the action ends at the first "}}": the key finds it next time
+                    if len(cache) >= _ACTION_CACHE_LIMIT:
+                        cache.clear()
+                    cache[key] = entry
+            if x > pos:
+                chunk = text[pos:x]
+                if entry[0]:
+                    chunk = chunk.rstrip(_SPACES)
+                if chunk:
+                    if pending:
+                        _place(pending, pos)
+                    cur.append(nd.TextNode(self.tree, pos, chunk))
+            if pending:
+                _place(pending, x)
+            self.toks = entry[2]
+            self.base = x
+            cur = self._action(entry[2], frames, pending, cur)
+            pos = x + entry[3]
+            if entry[1]:
+                while pos < size and text[pos] in _SPACES:
+                    pos += 1
+        if frames:
+            raise _Fallback()  # unexpected EOF
+        if pending:
+            _place(pending, size)
+        self._add(root_tree)
+        return self.tree_set
+
+    def _comment(self, x: int, pos: int, pending: list, cur: list):
+        """A ``{{/* */}}`` comment at ``x`` (text before it ends at ``x``); returns (position after it, cur)."""
+        text = self.text
+        m = _COMMENT_START.match(text, x)
+        if m is None:
+            raise _Fallback()
+        end = text.find("*/", m.end())
+        if end < 0:
+            raise _Fallback()
+        end += 2
+        trim = False
+        after = text[end:end + 1]
+        if text.startswith("}}", end):
+            end += 2
+        elif after != "" and after in _SPACES and text.startswith("-}}", end + 1):
+            end += 4
+            trim = True
+        else:
+            raise _Fallback()
+        if x > pos:
+            chunk = text[pos:x]
+            if m.start(1) >= 0:
+                chunk = chunk.rstrip(_SPACES)
+            if chunk:
+                if pending:
+                    _place(pending, pos)
+                cur.append(nd.TextNode(self.tree, pos, chunk))
+        if trim:
+            while end < len(text) and text[end] in _SPACES:
+                end += 1
+        return end, cur
+
+    def _add(self, tree) -> None:
+        old = self.tree_set.get(tree.name)
+        if old is None or nd.is_empty_tree(old.root):
+            self.tree_set[tree.name] = tree
+            return
+        if not nd.is_empty_tree(tree.root):
+            raise _Fallback()  # multiple definition
+
+    # -- actions -----------------------------------------------------------------------------------------------
+    def _action(self, toks: tuple, frames: list, pending: list, cur: list) -> list:
+        """Parse one action; returns the node list that later items go to."""
+        first = toks[0]
+        kind = first[0]
+        tree = self.tree
+        if kind in _CONTROL_CONTEXT:
+            mark = len(self.vars)
+            pipe = self._pipeline(1, _CONTROL_CONTEXT[kind], RIGHT_DELIM)[0]
+            if kind == RANGE:
+                self.range_depth += 1
+            body = nd.ListNode(tree, 0)
+            pending.append(body)
+            frames.append([kind, pipe, body, None, False, mark, cur])
+            return body.nodes
+        if kind == END:
+            if toks[1][0] != RIGHT_DELIM or not frames:
+                raise _Fallback()
+            return self._end(frames)
+        if kind == ELSE:
+            return self._else(toks, frames, pending)
+        if kind == DEFINE:
+            return self._define(toks, frames, pending, cur)
+        base = self.base
+        if kind == TEMPLATE:
+            name_tok = toks[1]
+            if name_tok[0] != STRING and name_tok[0] != RAW_STRING:
+                raise _Fallback()
+            name = self._unquote(name_tok[1])
+            line = self.line(base + name_tok[2])
+            pipe = None
+            if toks[2][0] != RIGHT_DELIM:
+                pipe = self._pipeline(2, "template clause", RIGHT_DELIM)[0]
+            cur.append(nd.TemplateNode(tree, base + name_tok[2], line, name, pipe))
+            return cur
+        if kind == BREAK or kind == CONTINUE:
+            if toks[1][0] != RIGHT_DELIM or self.range_depth == 0:
+                raise _Fallback()
+            node_class = nd.BreakNode if kind == BREAK else nd.ContinueNode
+            cur.append(node_class(tree, base + first[2], self.line(base + first[2])))
+            return cur
+        if kind == BLOCK:
+            raise _Fallback()
+        pos = base + first[2]
+        cur.append(nd.ActionNode(tree, pos, self.line(pos), self._pipeline(0, "command", RIGHT_DELIM)[0]))
+        return cur
+
+    def _end(self, frames: list) -> list:
+        while True:
+            frame = frames.pop()
+            kind = frame[_KIND]
+            if kind == DEFINE:
+                tree = frame[_PIPE]
+                tree.root = frame[_BODY]
+                self._add(tree)
+                self.vars, self.range_depth = frame[_ELSE]
+                self.tree = frame[_MARK]
+                return frame[_OUTER]
+            if kind == RANGE and frame[_ELSE] is None:
+                self.range_depth -= 1
+            pipe = frame[_PIPE]
+            node = _CONTROL_NODE[kind](self.tree, pipe.pos, pipe.line, pipe, frame[_BODY], frame[_ELSE])
+            del self.vars[frame[_MARK]:]
+            if not frame[_CHAINED]:
+                outer = frame[_OUTER]
+                outer.append(node)
+                return outer
+            frames[-1][_ELSE].nodes.append(node)  # {{else if}}: the same {{end}} closes the enclosing if too
+
+    def _else(self, toks: tuple, frames: list, pending: list) -> list:
+        if not frames:
+            raise _Fallback()
+        frame = frames[-1]
+        kind = frame[_KIND]
+        if kind == DEFINE or frame[_ELSE] is not None:
+            raise _Fallback()
+        second = toks[1]
+        if second[0] == RIGHT_DELIM:
+            if kind == RANGE:
+                self.range_depth -= 1
+            else_list = frame[_ELSE] = nd.ListNode(self.tree, 0)
+            pending.append(else_list)
+            return else_list.nodes
+        if second[0] != kind or kind == RANGE:  # else if in an if, else with in a with
+            raise _Fallback()
+        frame[_ELSE] = nd.ListNode(self.tree, self.base + second[2])
+        mark = len(self.vars)
+        pipe = self._pipeline(2, _CONTROL_CONTEXT[kind], RIGHT_DELIM)[0]
+        body = nd.ListNode(self.tree, 0)
+        pending.append(body)
+        frames.append([kind, pipe, body, None, True, mark, None])
+        return body.nodes
+
+    def _define(self, toks: tuple, frames: list, pending: list, cur: list) -> list:
+        name_tok = toks[1]
+        if frames or (name_tok[0] != STRING and name_tok[0] != RAW_STRING) or toks[2][0] != RIGHT_DELIM:
+            raise _Fallback()
+        tree = nd.Tree(self._unquote(name_tok[1]), self.name, self.text)
+        body = nd.ListNode(tree, 0)
+        frames.append([DEFINE, tree, body, (self.vars, self.range_depth), False, self.tree, cur])
+        pending.append(body)
+        self.vars = ["$"]
+        self.range_depth = 0
+        self.tree = tree
+        return body.nodes
+
+    # -- pipelines ---------------------------------------------------------------------------------------------
+    def _pipeline(self, i: int, context: str, end: int):
+        """Parse a pipeline starting at token ``i`` up to the ``end`` token; returns (PipeNode, index after end)."""
+        toks = self.toks
+        tok = toks[i]
+        pos = self.base + tok[2]
+        pipe = nd.PipeNode(self.tree, pos, self.line(pos))
+        if tok[0] == VARIABLE:
+            decl = pipe.decl
+            while True:
+                var = toks[i]
+                if var[0] != VARIABLE or "." in var[1]:
+                    break
+                nxt = toks[i + 1][0]
+                if nxt == ASSIGN or nxt == DECLARE:
+                    pipe.is_assign = nxt == ASSIGN
+                    i += 2
+                    decl.append(nd.VariableNode(self.tree, self.base + var[2], var[1]))
+                    self.vars.append(var[1])
+                elif nxt == CHAR:
+                    i += 2
+                    decl.append(nd.VariableNode(self.tree, self.base + var[2], var[1]))
+                    self.vars.append(var[1])
+                    if context == "range" and len(decl) < 2 and toks[i][0] in (VARIABLE, RIGHT_DELIM, RIGHT_PAREN):
+                        continue
+                    raise _Fallback()
+                break
+        cmds = pipe.cmds
+        while True:
+            kind = toks[i][0]
+            if kind == end:
+                if not cmds:
+                    raise _Fallback()
+                for cmd in cmds[1:]:
+                    if isinstance(cmd.args[0], _LITERALS):
+                        raise _Fallback()
+                return pipe, i + 1
+            if kind not in _OPERAND_START:
+                raise _Fallback()
+            cmd, i = self._command(i)
+            cmds.append(cmd)
+
+    def _command(self, i: int):
+        toks = self.toks
+        cmd = nd.CommandNode(self.tree, self.base + toks[i][2])
+        args = cmd.args
+        space_done = True  # Go's nextNonSpace already consumed the space before the first operand
+        while True:
+            j = self._operand(i, args)
+            if j != i:
+                space_done = False
+                i = j
+            tok = toks[i]
+            if tok[3] and not space_done:
+                space_done = True
+                continue
+            kind = tok[0]
+            if kind == RIGHT_DELIM or kind == RIGHT_PAREN:
+                break
+            if kind == PIPE:
+                i += 1
+                break
+            raise _Fallback()
+        if not args:
+            raise _Fallback()
+        return cmd, i
+
+    def _operand(self, i: int, args: list) -> int:
+        """Go's operand (term plus field chain) at token ``i``: appends the node to ``args`` and returns the index
+        after it, or returns ``i`` when the token starts no operand."""
+        toks = self.toks
+        tok = toks[i]
+        kind = tok[0]
+        tree = self.tree
+        pos = self.base + tok[2]
+        if kind == FIELD or kind == VARIABLE:
+            text = tok[1]
+            dot = text.find(".", 1)
+            if kind == FIELD:
+                node = nd.FieldNode(tree, pos if dot < 0 else pos + dot, text)
+            else:
+                if dot < 0:
+                    node = nd.VariableNode(tree, pos, text)
+                else:  # Go: term $x, then a chain of fields joined into a VariableNode at the first field
+                    node = nd.VariableNode(tree, pos + dot, text)
+                if node.ident[0] not in self.vars:
+                    raise _Fallback()
+            args.append(node)
+            return i + 1
+        if kind == IDENTIFIER:
+            if not self.has_function(tok[1]):
+                raise _Fallback()
+            node = nd.IdentifierNode(tree, pos, tok[1])
+        elif kind == STRING or kind == RAW_STRING:
+            node = nd.StringNode(tree, pos, tok[1], self._unquote(tok[1]))
+        elif kind == DOT:
+            node = nd.DotNode(tree, pos)
+        elif kind == NUMBER:
+            node = nd.NumberNode(tree, pos, tok[1])
+            value = int(tok[1])
+            node.is_int = node.is_float = True
+            node.int_value = node.value = value
+            node.float_value = float(value)
+        elif kind == LEFT_PAREN:
+            node, i = self._pipeline(i + 1, "parenthesized pipeline", RIGHT_PAREN)
+            i -= 1
+        elif kind == BOOL:
+            node = nd.BoolNode(tree, pos, tok[1] == "true")
+        elif kind == NIL:
+            node = nd.NilNode(tree, pos)
+        else:
+            return i
+        i += 1
+        tok = toks[i]
+        if tok[0] == FIELD and not tok[3]:  # (pipeline).a.b or fn.a: a ChainNode
+            if isinstance(node, _LITERALS) or tok[1] == ".":
+                raise _Fallback()
+            chain = nd.ChainNode(tree, self.base + tok[2], node)
+            chain.field.extend(tok[1][1:].split("."))
+            node = chain
+            i += 1
+        args.append(node)
+        return i
+
+    def _unquote(self, quoted: str) -> str:
+        if quoted[0] == '"' and "\\" not in quoted:
+            return quoted[1:-1]
+        from .parser import go_unquote
+        return go_unquote(quoted, self)
+
+
+def _place(pending: list, pos: int) -> None:
+    """Give the waiting ListNodes the position of the item just reached."""
+    for node in pending:
+        node.pos = pos
+    del pending[:]
+
+
+def fast_parse(name: str, text: str, has_function):
+    """Parse ``text`` as template file ``name`` if it uses only the fast path's subset.
+
+    Args:
+        name (str): template (file) name. text (str): its text. has_function (callable str -> bool): which
+            function names exist (Go's parse-time "function not defined" check).
+
+    Returns:
+        dict[str, nodes.Tree] | None: the trees :func:`parser.parse` would return, or None when the full parser must
+        run (the subset is not enough, or the text is invalid; the full parser then raises Go's error).
+    """
+    try:
+        return _FastParser(name, text, has_function).parse()
+    except (_Fallback, RecursionError):
+        return None
