@@ -115,8 +115,8 @@ def test_unknown_key_altered_text_and_altered_archive_fail_like_helm(signer, str
 
     other = signer.provenance(PODINFO, signed_bytes=b"another archive")  # validly signed, for other bytes
     message = _error(other, NAME, _sha(PODINFO), signer.public_keyring)
-    expected = 'sha256 sum does not match for %s: "sha256:%s" != "sha256:%s"' % (NAME, _sha(b"another archive"),
-                                                                               _sha(PODINFO))
+    listed, actual = _sha(b"another archive"), _sha(PODINFO)
+    expected = 'sha256 sum does not match for %s: "sha256:%s" != "sha256:%s"' % (NAME, listed, actual)
     assert expected in message
     assert "sha256 sum does not match" in _helm_verify(tmp_path, other, signer.public_keyring)
 
