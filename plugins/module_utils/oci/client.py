@@ -262,6 +262,8 @@ class RegistryClient(object):
         return resp.content
 
     def blob_exists(self, repository, digest, scope=None):
+        """True when ``repository`` holds blob ``digest`` (``HEAD /v2/<repository>/blobs/<digest>``). ``scope``:
+        the token scope (default ``pull,push``, the push that asks). Raises RegistryError."""
         resp = self.request("HEAD", "/v2/%s/blobs/%s" % (repository, digest),
                             scope=scope or "repository:%s:pull,push" % repository, what="blob")
         return resp.status_code == 200
