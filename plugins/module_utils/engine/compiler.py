@@ -269,17 +269,35 @@ class _Compiler(object):
                 state.out.append(print_value(value))
         return run_action
 
+    def deferred(self, node, dot_iface, extra_iface_vars=()):
+        """A function compiling the branch body ``node`` when called: if/with/range compile a body when it first
+        runs, since charts are full of bodies a given values set never enters. The body sees the range element
+        variables in scope here (``extra_iface_vars`` adds the branch's own)."""
+        iface_vars = self.iface_vars + list(extra_iface_vars)
+
+        def compile_body():
+            compiler = _Compiler()
+            compiler.iface_vars = iface_vars
+            return compiler.list(node, dot_iface)
+        return compile_body
+
     def if_with(self, node, dot_iface, is_with):
         pipe = self.pipe(node.pipe, dot_iface)
-        body = self.list(node.list, False if is_with else dot_iface)
-        else_body = self.list(node.else_list, dot_iface) if node.else_list is not None else None
+        compile_body = self.deferred(node.list, False if is_with else dot_iface)
+        compile_else = self.deferred(node.else_list, dot_iface) if node.else_list is not None else None
+        body = else_body = None
 
         def run_if_with(state, dot):
+            nonlocal body, else_body
             mark = len(state.vars)
             value = pipe(state, dot)
             if truth(value):
+                if body is None:
+                    body = compile_body()
                 body(state, value if is_with else dot)
-            elif else_body is not None:
+            elif compile_else is not None:
+                if else_body is None:
+                    else_body = compile_else()
                 else_body(state, dot)
             del state.vars[mark:]
         return run_if_with
@@ -287,20 +305,20 @@ class _Compiler(object):
     def range_(self, node, dot_iface):
         pipe = self.pipe(node.pipe, dot_iface)
         elem_var = [node.pipe.decl[-1].ident[0]] if node.pipe.decl else []
-        self.iface_vars.extend(elem_var)
-        try:
-            body = self.list(node.list, True)  # elements of []interface {} and map values are interfaces
-        finally:
-            del self.iface_vars[len(self.iface_vars) - len(elem_var):]
-        int_body = []  # ranging over an int gives a concrete int dot; compiled on first use
-        else_body = self.list(node.else_list, dot_iface) if node.else_list is not None else None
+        # elements of []interface {} and map values are interfaces; bodies are compiled when first run
+        compile_body = self.deferred(node.list, True, elem_var)
+        bodies = []
+        compile_int_body = self.deferred(node.list, False)  # ranging over an int gives a concrete int dot
+        int_body = []
+        compile_else = self.deferred(node.else_list, dot_iface) if node.else_list is not None else None
+        else_bodies = []
         decl = node.pipe.decl
         ndecl = len(decl)
         is_assign = node.pipe.is_assign
         names = [v.ident[0] for v in decl]
         at = last_at(node.pipe)
 
-        def one(state, mark, index, elem, body=body):
+        def one(state, mark, index, elem, body):
             if ndecl:
                 if is_assign:
                     _set_var(state, at, names[0], index if ndecl > 1 else elem)
@@ -326,29 +344,30 @@ class _Compiler(object):
             try:
                 if isinstance(value, (list, tuple)):
                     if value:
+                        body = bodies[0] if bodies else _first(bodies, compile_body)
                         for i, elem in enumerate(tuple(value)):  # Go ranges over the length it started with
-                            one(state, mark, i, elem)
+                            one(state, mark, i, elem, body)
                         return
                 elif isinstance(value, dict):
                     if value:
+                        body = bodies[0] if bodies else _first(bodies, compile_body)
                         # Go (fmtsort) snapshots sorted keys and values before the first iteration.
                         for key, elem in [(key, value[key]) for key in _sorted_keys(value)]:
-                            one(state, mark, key, elem)
+                            one(state, mark, key, elem, body)
                         return
                 elif isinstance(value, int) and not isinstance(value, bool):
                     if ndecl > 1:
                         fail(state, at, "can't use %s to iterate over more than one variable"
                              % format_value(value))
                     if value > 0:
-                        if not int_body:
-                            int_body.append(self.list(node.list, False))
+                        body = int_body[0] if int_body else _first(int_body, compile_int_body)
                         for i in range(value):
-                            one(state, mark, None, i, int_body[0])
+                            one(state, mark, None, i, body)
                         return
                 elif value is not None:
                     fail(state, at, "range can't iterate over %s" % format_value(value))
-                if else_body is not None:
-                    else_body(state, dot)
+                if compile_else is not None:
+                    (else_bodies[0] if else_bodies else _first(else_bodies, compile_else))(state, dot)
             except _Break:
                 pass
             finally:
@@ -688,6 +707,13 @@ def typed_args(state, dot, fn, types, arg_nodes, args, final, ident, dot_iface: 
             final = _validate(state, at, final, typ)
         argv.append(final)
     return argv
+
+
+def _first(cell: list, make):
+    """``cell[0]``, made by ``make()`` and stored on first use (lazily compiled range bodies)."""
+    if not cell:
+        cell.append(make())
+    return cell[0]
 
 
 def _sorted_keys(mapping):
