@@ -23,6 +23,30 @@ if TESTS_DIR not in sys.path:
     sys.path.insert(0, TESTS_DIR)
 
 
+from helpers import leakscan, leakscan_plugin  # noqa: E402
+
+
+def pytest_configure(config):
+    """Register the session-wide leak scan (tests/helpers/leakscan.py)."""
+    if not config.pluginmanager.has_plugin("helpers.leakscan_plugin"):
+        config.pluginmanager.register(leakscan_plugin, "helpers.leakscan_plugin")
+
+
+def _scanned(api):
+    """Register the cluster's kubeconfig credentials and, on the emulator, capture its request log before every
+    clear and at the end (what clients sent in URLs and headers)."""
+    leakscan.SECRETS.add_kubeconfig(api.kubeconfig, "Kubernetes API kubeconfig")
+    if not api.has_request_log:
+        return api
+    clear = api.clear_request_log
+
+    def clear_request_log():
+        leakscan.add_request_log(api.request_log(), "Kubernetes API request log")
+        clear()
+    api.clear_request_log = clear_request_log
+    return api
+
+
 @pytest.fixture(scope="session")
 def kubeapi():
     """Session-wide Kubernetes API: the kubeapi emulator (KubeAPIServer: .kubeconfig, .url, .request_log(),
@@ -34,10 +58,11 @@ def kubeapi():
 
     real = os.environ.get("HELMKIT_TEST_KUBECONFIG")
     if real:
-        yield ExternalCluster(real)
+        yield _scanned(ExternalCluster(real))
         return
     with KubeAPIServer() as api:
-        yield api
+        yield _scanned(api)
+        leakscan.add_request_log(api.request_log(), "Kubernetes API request log")
 
 
 @pytest.fixture(scope="session")

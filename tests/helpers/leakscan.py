@@ -17,7 +17,7 @@ Captured (``CAPTURE``):
 * files under the session's temporary directory that the test code did not write itself (an audit hook records the
   files test code opens for writing, unless helmkit's plugins/module_utils is on the stack: playbooks, vars files
   and kubeconfigs are inputs and may hold secrets).
-  Credential stores (``repositories.yaml``, registry ``config.json``) may hold them when their mode is 0600;
+  Credential stores (``repositories.yaml``, registry configs: JSON with ``auths``) may hold them when 0600;
 * what servers recorded of the requests clients sent: the Kubernetes API emulator's request log (method, path,
   query, User-Agent), the chart repository's request paths, the registry's log.
 
@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import urllib.parse
 
 #: Module constants whose names look like this are secrets used by the test module.
@@ -183,10 +184,11 @@ class ScanResult(object):
         self.bytes = 0
         self.sources = 0
         self.skipped = []
+        self.seconds = 0.0
 
     def summary(self):
-        return ("secret scan: %d secrets (%d forms) searched in %d bytes from %d sources; secrets leaked: %d"
-                % (self.secrets, self.forms, self.bytes, self.sources, len(self.leaks)))
+        return ("secret scan: %d secrets (%d forms) searched in %d bytes from %d sources in %.1fs; secrets leaked: %d"
+                % (self.secrets, self.forms, self.bytes, self.sources, self.seconds, len(self.leaks)))
 
 
 def _form_name(secret, form):
@@ -197,6 +199,7 @@ def scan(secrets, sources, result=None):
     """Search every (source label, bytes) of ``sources`` for every form of every (label, secret) of ``secrets``.
     Returns a :class:`ScanResult` (one :class:`Leak` per secret and source)."""
     result = result or ScanResult()
+    start = time.monotonic()
     patterns = []
     for label, secret in secrets:
         for form in forms(secret):
@@ -211,6 +214,7 @@ def scan(secrets, sources, result=None):
             if label not in hit_labels and form in data:
                 hit_labels.add(label)
                 result.leaks.append(Leak(label, _form_name(secret, form), source))
+    result.seconds += time.monotonic() - start
     return result
 
 
@@ -297,8 +301,9 @@ def watch_test_writes():
 
 
 def _credential_store(path, data):
+    """repositories.yaml, or a registry credential file (Docker's config format: JSON with "auths")."""
     name = os.path.basename(path)
-    return name in CREDENTIAL_FILES or (name == "config.json" and b'"auths"' in data)
+    return name in CREDENTIAL_FILES or (name.endswith(".json") and b'"auths"' in data)
 
 
 def file_sources(directory, result):
@@ -364,8 +369,8 @@ def watch_servers():
         repo_init(self, *args, **kwargs)
 
     def chartrepo_exit(self, *exc):
-        CAPTURE.add("chart repository request paths", "\n".join(str(path) for path, _auth in
-                                                                 list(getattr(self, "requests", ()))))
+        paths = [str(request[0]) for request in list(getattr(self, "requests", ()))]
+        CAPTURE.add("chart repository request paths", "\n".join(paths))
         return repo_exit(self, *exc)
     chartrepo.ChartRepoServer.__init__ = chartrepo_init
     chartrepo.ChartRepoServer.__exit__ = chartrepo_exit

@@ -1,6 +1,6 @@
 """pytest plugin for the session-wide leak scan (tests/helpers/leakscan.py): registered by tests/conftest.py, or
 with ``-p helpers.leakscan_plugin``. At session end it searches everything captured for every registered secret,
-prints ``secret scan: N secrets (F forms) searched in B bytes from S sources; secrets leaked: L`` and fails the run
+prints ``secret scan: N secrets (F forms) searched in B bytes from S sources in Ts; secrets leaked: L`` and fails the run
 (exit status 1) when L > 0, naming each secret's label and where it was found (never the secret)."""
 import os
 

@@ -7,8 +7,6 @@ that must give a clear error (HelmkitError, no traceback, bounded time) and writ
 secret does not leak (each failed case counts as one leak). The leaks found by the session-wide scan of everything
 the tests captured (tests/helpers/leakscan.py, run at session end) are added to "secrets leaked".
 """
-import pytest
-
 from helpers import leakscan_plugin
 
 MARKERS = ("fault", "bad_input", "secret")

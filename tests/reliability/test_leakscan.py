@@ -3,9 +3,10 @@ leaks are reported by label and place (never the secret), credential files must 
 test leaks a secret into a subprocess's output, an Ansible task result or a file it did not write fails."""
 import base64
 import os
-import stat
+import pathlib
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import types
@@ -52,7 +53,7 @@ def test_scan_reports_a_planted_leak_by_label_and_place_never_the_secret():
                ("planted output", b"Authorization: Basic " + base64.b64encode(("deploy:" + secret).encode()))]
     result = leakscan.scan([("planted password", secret)], sources)
     assert [(leak.label, leak.source) for leak in result.leaks] == [("planted password", "planted output")]
-    assert result.secrets == 1 and result.sources == 2 and result.bytes == sum(len(d) for _, d in sources)
+    assert result.secrets == 1 and result.sources == 2 and result.bytes == sum(len(source[1]) for source in sources)
     assert secret not in repr(result.leaks) and secret not in result.summary()
     assert result.summary().endswith("secrets leaked: 1")
     assert leakscan.scan([("planted password", secret)], sources[:1]).summary().endswith("secrets leaked: 0")
@@ -84,21 +85,22 @@ def _write_elsewhere(path, data, mode=0o644):
     thread.join()
 
 
-def test_files_written_by_the_product_are_scanned_and_credential_files_must_be_0600(tmp_path):
+def test_files_written_by_the_product_are_scanned_and_credential_files_must_be_0600():
     secret = _secret()
-    (tmp_path / "play.yml").write_text("password: %s\n" % secret)  # a test input: not scanned
-    _write_elsewhere(str(tmp_path / "results.json"), ('{"msg": "%s"}' % secret).encode())
-    os.makedirs(str(tmp_path / "helm" / "registry"))
-    _write_elsewhere(str(tmp_path / "helm" / "repositories.yaml"), ("password: %s\n" % secret).encode(), 0o644)
-    _write_elsewhere(str(tmp_path / "helm" / "registry" / "config.json"), b'{"auths": {"r": {"auth": "x"}}}', 0o600)
-    result = leakscan.ScanResult()
-    sources = list(leakscan.file_sources(str(tmp_path), result))
-    assert [label for label, _ in sources] == ["file %s" % (tmp_path / "results.json")]
-    assert [(leak.label, leak.source) for leak in result.leaks] == [
-        ("credential file mode 644", str(tmp_path / "helm" / "repositories.yaml"))]
-    leakscan.scan([("planted", secret)], sources, result)
-    assert [leak.source for leak in result.leaks][1:] == ["file %s" % (tmp_path / "results.json")]
-    assert stat.S_IMODE(os.stat(str(tmp_path / "helm" / "registry" / "config.json")).st_mode) == 0o600
+    with tempfile.TemporaryDirectory() as temp:  # not under the session's basetemp: its planted 0644 file stays here
+        root = pathlib.Path(temp)
+        (root / "play.yml").write_text("password: %s\n" % secret)  # a test input: not scanned
+        _write_elsewhere(str(root / "results.json"), ('{"msg": "%s"}' % secret).encode())
+        os.makedirs(str(root / "helm" / "registry"))
+        _write_elsewhere(str(root / "helm" / "repositories.yaml"), ("password: %s\n" % secret).encode(), 0o644)
+        _write_elsewhere(str(root / "helm" / "registry" / "config.json"), b'{"auths": {"r": {"auth": "x"}}}', 0o600)
+        result = leakscan.ScanResult()
+        sources = list(leakscan.file_sources(temp, result))
+        assert [source[0] for source in sources] == ["file %s" % (root / "results.json")]
+        assert [(leak.label, leak.source) for leak in result.leaks] == [
+            ("credential file mode 644", str(root / "helm" / "repositories.yaml"))]
+        leakscan.scan([("planted", secret)], sources, result)
+        assert [leak.source for leak in result.leaks][1:] == ["file %s" % (root / "results.json")]
 
 
 PLANTED = '''
@@ -138,7 +140,7 @@ def _session(tmp_path, printed, in_result, in_file, leak):
                ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=sys.executable)
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "helpers.leakscan_plugin",
                            "--basetemp", str(tmp_path / "basetemp"), "test_planted.py"], cwd=str(tmp_path), env=env,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
     return proc, proc.stdout + proc.stderr
 
 

@@ -111,7 +111,8 @@ def _playbook(tmp_path, tasks, secrets):
                HELM_CONFIG_HOME=str(tmp_path / "config"), HELM_CACHE_HOME=str(tmp_path / "cache"),
                ANSIBLE_LOG_PATH=str(tmp_path / "ansible.log"))
     proc = subprocess.run([os.path.join(BIN, "ansible-playbook"), "-vvv", "--diff", "-i", "localhost,", "-c", "local",
-                           str(path)], env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=600)
+                           str(path)], env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=600,
+                          check=False)
     return proc
 
 
