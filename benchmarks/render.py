@@ -64,7 +64,7 @@ def _measure(ours, helm, clear, disk, repeat: int):
     ``repeat`` interleaved rounds. ``disk(mode)`` switches the on-disk parse cache: "off", "empty" (on, emptied:
     a first process that also writes it) or "on" (on, filled: a later process)."""
     helm_times, cold_times, warm_times, first_times, second_times = [], [], [], [], []
-    for _ in range(repeat):
+    for _round in range(repeat):
         helm_times.append(_timed(helm))
         disk("off")
         clear()
@@ -128,8 +128,8 @@ def main(argv=None) -> int:
             chart.render(None, name="warm-up", namespace="default")
     rows = []
     print("clock: %s; best of %d interleaved rounds" % (args.clock, args.repeat))
-    print("%-30s %-7s %9s %9s %9s %7s %7s %7s %7s" % ("chart", "variant", "helm s", "cold s", "warm s", "cold x",
-                                                    "warm x", "1st-p x", "2nd-p x"))
+    columns = ("chart", "variant", "helm s", "cold s", "warm s", "cold x", "warm x", "1st-p x", "2nd-p x")
+    print("%-30s %-7s %9s %9s %9s %7s %7s %7s %7s" % columns)
     for entry, variant in cases:
         path = os.path.join(harness.CHARTS_DIR, entry["tgz"])
         values_file = harness.values_path(entry, variant)

@@ -38,7 +38,7 @@ CLOSE = ["}}", " -}}", "\n-}}", "-}}", "}", ""]
 @st.composite
 def actions(draw):
     body = draw(st.sampled_from(HEADS))
-    for _ in range(draw(st.integers(0, 4))):
+    for _count in range(draw(st.integers(0, 4))):
         body += draw(st.sampled_from(OPERANDS)) + draw(st.sampled_from(SEPARATORS))
     return draw(st.sampled_from(OPEN)) + body + draw(st.sampled_from(CLOSE))
 
@@ -56,7 +56,7 @@ def pipelines(draw, depth=0):
     for index in range(draw(st.integers(1, 3))):
         if draw(st.booleans()):
             parts = [draw(st.sampled_from(FUNCS))]
-            for _ in range(draw(st.integers(0, 3))):
+            for _count in range(draw(st.integers(0, 3))):
                 if depth < 2 and draw(st.integers(0, 4)) == 0:
                     parts.append("(" + draw(pipelines(depth + 1)) + ")" + draw(st.sampled_from(["", "", ".k.l"])))
                 else:
@@ -76,7 +76,7 @@ def _action(draw, body):
 @st.composite
 def statements(draw, depth=0):
     out = []
-    for _ in range(draw(st.integers(0, 4))):
+    for _count in range(draw(st.integers(0, 4))):
         kind = draw(st.integers(0, 9 if depth < 2 else 3))
         if kind == 0:
             out.append(draw(st.sampled_from(["x", "\n", "  ", "a: b\n  ", "é", "}}"])))

@@ -69,15 +69,15 @@ def error_message(state: State, node, message: str) -> str:
     """Go's state.errorf text for an error at ``node``."""
     if node is None:
         return "template: %s: %s" % (state.name, message)
-    return "template: %s: executing %s at <%s>: %s" % (node.tree.location(node.pos), go_quote(state.name),
-                                                      node, message)
+    where = node.tree.location(node.pos)
+    return "template: %s: executing %s at <%s>: %s" % (where, go_quote(state.name), node, message)
 
 
 def fail(state: State, node, message: str):
     """Raise TemplateExecError for ``node`` with Go's message."""
     line = col = 0
     if node is not None:
-        _, line_text, col_text = node.tree.location(node.pos).rsplit(":", 2)
+        line_text, col_text = node.tree.location(node.pos).rsplit(":", 2)[1:]
         line, col = int(line_text), int(col_text)
     raise TemplateExecError(error_message(state, node, message), state.name, line, col)
 

@@ -252,7 +252,7 @@ def lex_comment(lx: Lexer):
 
 
 def lex_right_delim(lx: Lexer):
-    _, trim = lx.at_right_delim()
+    trim = lx.at_right_delim()[1]
     if trim:
         lx.pos += 2
         lx.ignore()
@@ -372,7 +372,7 @@ def lex_inside_action(lx: Lexer):
 
 def _lex_inside_action_step(lx: Lexer):
     """One step of Go's lexInsideAction (the general path)."""
-    delim, _ = lx.at_right_delim()
+    delim = lx.at_right_delim()[0]
     if delim:
         if lx.paren_depth == 0:
             return lex_right_delim

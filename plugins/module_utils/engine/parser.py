@@ -6,6 +6,8 @@ tree per ``{{define}}``/``{{block}}``. Errors raise TemplateParseError with Go's
 """
 from __future__ import annotations
 
+import math
+
 from . import lexer as lx
 from . import nodes as nd
 from .lexer import (  # token types as module globals: the parser compares them in its hottest paths
@@ -467,7 +469,7 @@ class Parser(object):
                     self.errorf("integer overflow: %s" % _q(text))
                 node.is_float = True
                 node.float_value = fval
-                if fval == fval and abs(fval) != float("inf") and fval == int(fval) \
+                if math.isfinite(fval) and fval == int(fval) \
                         and -(1 << 63) <= int(fval) < (1 << 63):
                     node.is_int = True
                     node.int_value = int(fval)

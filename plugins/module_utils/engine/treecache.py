@@ -283,7 +283,8 @@ def _prune(path: str) -> None:
         except OSError:
             pass
     aged.sort()
-    for _, name in aged[:len(aged) - MAX_ENTRIES // 2]:
+    for entry in aged[:len(aged) - MAX_ENTRIES // 2]:
+        name = entry[1]
         _remove(os.path.join(path, name))
 
 
