@@ -680,11 +680,17 @@ def parse(name: str, text: str, has_function) -> dict:
 
     Returns ``{template name: nodes.Tree}``. Raises TemplateParseError with Go's message.
     Files written in the common subset are parsed by :func:`fastparse.fast_parse` (same trees, a few times faster);
-    the rest, and every invalid file, by the full parser below.
+    the rest, and every invalid file, by :func:`parse_full`.
     """
     trees = fast_parse(name, text, has_function)
     if trees is not None:
         return trees
+    return parse_full(name, text, has_function)
+
+
+def parse_full(name: str, text: str, has_function) -> dict:
+    """:func:`parse` without the fast path: the state-function lexer and this module's port of Go's parser, for any
+    input. Same arguments, result and errors."""
     parser = Parser(name, text, has_function)
     try:
         return parser.parse()

@@ -3,8 +3,9 @@
 Helm builds one set per render: ``template.New("gotpl").Option("missingkey=zero").Funcs(m)`` and then
 ``t.New(file).Parse(text)`` for every file; every ``{{define}}`` joins the shared set (a later definition replaces an
 earlier one unless the later one is empty) and files are executed with ``ExecuteTemplate``. Parsing is cached by
-content (sha256 of name, text and function names) for the whole process and, through :mod:`.treecache`, on disk
-for later processes; compiled code is cached on the parse trees, so a template is parsed and compiled once.
+content (sha256 of name, text and function names) for the whole process and, for files outside the fast parser's
+subset, through :mod:`.treecache` on disk for later processes; compiled code is cached on the parse trees, so a
+template is parsed and compiled once.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from .builtins import BUILTINS
 from .compiler import State, compile_tree, error_message
 from .errors import TemplateExecError, TemplateParseError
 from .gofmt import go_quote
-from .parser import parse
+from .fastparse import fast_parse
+from .parser import parse_full
 from .runtime import EngineScope
 from . import treecache
 
@@ -29,10 +31,14 @@ def _parse_cached(name: str, text: str, func_names: frozenset, func_key: str) ->
     if trees is None:
         # Parsing allocates many long-lived objects; the cyclic GC would rescan them over and over.
         with EngineScope():
-            trees = treecache.load(key)  # another process may have parsed this file already
+            # Files in the fast path's subset parse about as fast as the disk cache reads them back, so only the
+            # others (full parser, several times slower) are looked up in and written to it.
+            trees = fast_parse(name, text, func_names.__contains__)
+            if trees is None:
+                trees = treecache.load(key)  # another process may have parsed this file already
             if trees is None:
                 try:
-                    trees = parse(name, text, func_names.__contains__)
+                    trees = parse_full(name, text, func_names.__contains__)
                 except TemplateParseError as exc:
                     trees = exc
                 else:

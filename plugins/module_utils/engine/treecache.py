@@ -1,6 +1,8 @@
-"""Persistent cache of parse trees shared between processes (one Ansible module run after the first parses nothing).
+"""Persistent cache of parse trees shared between processes (a later module run does not parse again).
 
-Each entry is one template file's parse result (``{template name: Tree}``) under
+Only files the fast parser (:mod:`.fastparse`) declines are stored: the others parse about as fast as an entry is
+read back, so writing them would only slow down the first process. Each entry is one template file's parse result
+(``{template name: Tree}``) under
 ``${XDG_CACHE_HOME:-~/.cache}/helmkit/templates/<key>``, where ``key`` is the content hash that
 :mod:`.template` already uses for its in-process cache (function names, file name and text). Entries hold only
 plain data written by :mod:`marshal` (ints, strings, floats, complex numbers, lists, tuples): nodes are flattened to
