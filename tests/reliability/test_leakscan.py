@@ -128,7 +128,7 @@ def test_file_written_by_another_process(tmp_path):
 '''
 
 
-def _session(tmp_path, printed, in_result, in_file, leak):
+def _session(tmp_path, printed, in_result, in_file, leak, select=()):
     """Run a pytest session with the leak scan plugin on three tests that print/return/write values; the
     registered secrets are leaked when ``leak`` is true, other strings otherwise."""
     values = (printed, in_result, in_file) if leak else ("harmless-1", "harmless-2", "harmless-3")
@@ -139,7 +139,7 @@ def _session(tmp_path, printed, in_result, in_file, leak):
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "tests"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=sys.executable)
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "helpers.leakscan_plugin",
-                           "--basetemp", str(tmp_path / "basetemp"), "test_planted.py"], cwd=str(tmp_path), env=env,
+                           "--basetemp", str(tmp_path / "basetemp"), "test_planted.py"] + list(select), cwd=str(tmp_path), env=env,
                           capture_output=True, text=True, timeout=300, check=False)
     return proc, proc.stdout + proc.stderr
 
@@ -161,3 +161,10 @@ def test_a_clean_session_passes_and_says_how_much_it_searched(tmp_path):
     proc, output = _session(tmp_path, _secret(), _secret(), _secret(), leak=False)
     assert proc.returncode == 0, output
     assert "secret scan: 3 secrets" in output and "secrets leaked: 0" in output, output
+
+
+def test_a_subset_of_tests_selected_with_k_is_scanned_too(tmp_path):
+    proc, output = _session(tmp_path, _secret(), _secret(), _secret(), leak=True, select=["-k", "file_written"])
+    assert proc.returncode == 1, output
+    assert "1 passed, 2 deselected" in output, output
+    assert "LEAK: test_planted.DB_SECRET" in output and "secrets leaked: 1" in output, output
