@@ -105,7 +105,7 @@ class FaultProxy(object):
         if fault and fault["fault"] == "slow":
             time.sleep(options.get("delay", 2))
         headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("host", "content-length",
-                                                                                  "connection")}
+                                                                                 "connection")}
         upstream = self._client.request(method, self.upstream_url + handler.path, content=body, headers=headers)
         if fault and fault["fault"] == "reset":
             return self._reset(handler)

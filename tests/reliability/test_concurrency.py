@@ -94,7 +94,7 @@ def test_racing_runs_exactly_one_wins(client):
             outcomes.append("won")
         except ReleaseLockedError:
             outcomes.append("refused")
-    threads = [threading.Thread(target=contend) for _ in range(8)]
+    threads = [threading.Thread(target=contend) for _i in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -127,7 +127,7 @@ def _upgrade_race(client, tmp_path, name, wait_for_lock, monkeypatch):
             results[key] = exc
     first = threading.Thread(target=run, args=("first", "v2", 0, 0), name="first")
     first.start()
-    for _ in range(200):  # the first run holds the lock before the second starts
+    for _i in range(200):  # the first run holds the lock before the second starts
         try:
             client.request("GET", _lease_path(name))
             break

@@ -11,7 +11,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import l
 from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_chart
 from ansible_collections.helmkit.core.plugins.module_utils.chart.setvalues import parse_set
 from ansible_collections.helmkit.core.plugins.module_utils.errors import (ChartError, HelmkitError, KubeError,
-                                                                           RepositoryError)
+                                                                          RepositoryError)
 from ansible_collections.helmkit.core.plugins.module_utils.kube.objects import parse_manifest
 from ansible_collections.helmkit.core.plugins.module_utils.repo.index import parse_index, resolve
 
@@ -24,13 +24,13 @@ pytestmark = pytest.mark.bad_input
 
 def test_archive_path_traversal_is_refused():
     data = tgz(base_entries() + [("hostile/../../etc/cron.d/evil", b"x")])
-    message, _ = clear_error(load_archive, data, expected=ChartError)
+    message, _unused = clear_error(load_archive, data, expected=ChartError)
     assert "evil" in message or ".." in message
 
 
 def test_archive_absolute_path_is_refused():
     data = tgz(base_entries() + [("/etc/passwd", b"root:x:0:0")])
-    message, _ = clear_error(load_archive, data, expected=ChartError)
+    message, _unused = clear_error(load_archive, data, expected=ChartError)
     assert "/etc/passwd" in message or "absolute" in message.lower()
 
 
@@ -67,14 +67,14 @@ def test_decompression_bomb_single_file_is_refused_before_inflating():
     bomb = b"\0" * (6 * 1024 * 1024)  # 6 MiB of zeros: a few KiB compressed, over the 5 MiB per-file limit
     data = tgz(base_entries() + [("hostile/templates/bomb.yaml", bomb)])
     assert len(data) < 64 * 1024
-    message, _ = clear_error(load_archive, data, expected=ChartError)
+    message, _unused = clear_error(load_archive, data, expected=ChartError)
     assert "limit" in message or "MiB" in message
 
 
 def test_decompression_bomb_many_files_is_refused():
     part = b"\0" * (4 * 1024 * 1024)
     data = tgz(base_entries() + [("hostile/files/f%d" % i, part) for i in range(27)])  # 108 MiB inflated
-    message, _ = clear_error(load_archive, data, expected=ChartError)
+    message, _unused = clear_error(load_archive, data, expected=ChartError)
     assert "100 MiB" in message or "limit" in message
 
 
@@ -86,7 +86,7 @@ def test_directory_symlink_out_of_the_chart_is_refused(tmp_path):
     path = chart_dir(tmp_path, {"ok.yaml": "a: b\n"})
     (tmp_path / "secret.txt").write_text("s3cr3t")
     (tmp_path / "hostile" / "templates" / "leak.yaml").symlink_to(tmp_path / "secret.txt")
-    message, _ = clear_error(load_chart, path, expected=ChartError)
+    message, _unused = clear_error(load_chart, path, expected=ChartError)
     assert "s3cr3t" not in message
 
 
@@ -97,24 +97,24 @@ def _render(tmp_path, templates, values=None):
 
 
 def test_include_recursion_stops_with_helms_error(tmp_path):
-    message, _ = clear_error(_render, tmp_path, {"_h.tpl": '{{ define "loop" }}{{ include "loop" . }}{{ end }}',
-                                                 "x.yaml": '{{ include "loop" . }}'})
+    message, _unused = clear_error(_render, tmp_path, {"_h.tpl": '{{ define "loop" }}{{ include "loop" . }}{{ end }}',
+                                                       "x.yaml": '{{ include "loop" . }}'})
     assert "rendering template has a nested reference name: loop" in message or "recursion" in message
 
 
 def test_tpl_self_recursion_stops(tmp_path):
     values = 'again: "{{ tpl .Values.again . }}"\n'
-    message, _ = clear_error(_render, tmp_path, {"x.yaml": "{{ tpl .Values.again . }}"}, values)
+    message, _unused = clear_error(_render, tmp_path, {"x.yaml": "{{ tpl .Values.again . }}"}, values)
     assert "x.yaml" in message
 
 
 def test_until_one_hundred_million_hits_the_list_limit(tmp_path):
-    message, _ = clear_error(_render, tmp_path, {"x.yaml": "{{ range until 100000000 }}x{{ end }}"})
+    message, _unused = clear_error(_render, tmp_path, {"x.yaml": "{{ range until 100000000 }}x{{ end }}"})
     assert "HELMKIT_MAX_LIST_LENGTH" in message and "x.yaml" in message
 
 
 def test_a_gigabyte_of_output_from_repeat_hits_the_string_limit(tmp_path):
-    message, _ = clear_error(_render, tmp_path, {"x.yaml": '{{ repeat 1073741824 "x" }}'})
+    message, _unused = clear_error(_render, tmp_path, {"x.yaml": '{{ repeat 1073741824 "x" }}'})
     assert "HELMKIT_MAX_STRING_BYTES" in message
 
 
@@ -127,7 +127,7 @@ def test_raised_list_limit_lets_a_bigger_loop_through(tmp_path, monkeypatch):
 
 
 def test_unclosed_action_is_a_parse_error_naming_the_file(tmp_path):
-    message, _ = clear_error(_render, tmp_path, {"x.yaml": "a: {{ .Values.x \n"})
+    message, _unused = clear_error(_render, tmp_path, {"x.yaml": "a: {{ .Values.x \n"})
     assert "x.yaml" in message
 
 
@@ -153,7 +153,7 @@ BILLION_LAUGHS = "".join(["a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"] + [
 
 
 def test_yaml_alias_bomb_in_values_is_refused(tmp_path):
-    message, _ = clear_error(_render, tmp_path, {"x.yaml": "{{ toYaml .Values.a9 }}"}, values=BILLION_LAUGHS)
+    message, _unused = clear_error(_render, tmp_path, {"x.yaml": "{{ toYaml .Values.a9 }}"}, values=BILLION_LAUGHS)
     assert "alias" in message.lower() or "values" in message
 
 
@@ -182,27 +182,27 @@ def test_index_with_malformed_utf8():
 
 
 def test_malformed_set_expression():
-    message, _ = clear_error(parse_set, "a.b")
+    message, _unused = clear_error(parse_set, "a.b")
     assert "a.b" in message and "has no value" in message
 
 
 # -- manifests -----------------------------------------------------------------------------------------------------
 
 def test_manifest_that_is_not_a_kubernetes_object():
-    message, _ = clear_error(parse_manifest, "# Source: c/templates/x.yaml\n- just\n- a list\n", "manifest",
-                             expected=KubeError)
+    message, _unused = clear_error(parse_manifest, "# Source: c/templates/x.yaml\n- just\n- a list\n", "manifest",
+                                   expected=KubeError)
     assert "x.yaml" in message or "manifest" in message
 
 
 def test_manifest_without_kind():
-    message, _ = clear_error(parse_manifest, "# Source: c/templates/x.yaml\napiVersion: v1\nmetadata:\n  name: a\n",
-                             "manifest", expected=KubeError)
+    message, _unused = clear_error(parse_manifest, "# Source: c/templates/x.yaml\napiVersion: v1\nmetadata:\n  name: a\n",
+                                   "manifest", expected=KubeError)
     assert "kind" in message
 
 
 def test_manifest_without_name():
-    message, _ = clear_error(parse_manifest, "# Source: c/templates/x.yaml\napiVersion: v1\nkind: ConfigMap\n"
-                             "metadata: {}\n", "manifest", expected=KubeError)
+    message, _unused = clear_error(parse_manifest, "# Source: c/templates/x.yaml\napiVersion: v1\nkind: ConfigMap\n"
+                                   "metadata: {}\n", "manifest", expected=KubeError)
     assert "name" in message
 
 
@@ -219,8 +219,8 @@ def test_apiserver_rejection_quotes_the_reason_and_the_template(kubeconfig, tmp_
     chart = load(chart_dir(tmp_path, {"bad.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n"}))
     with KubeClient(kubeconfig) as client:
         make_namespace(client, "rel-reject")
-        message, _ = clear_error(actions.ensure_present, client, actions.ReleaseOptions("rejected", "rel-reject"),
-                                 chart, {}, renderer("rejected", "rel-reject"), expected=ReleaseError)
+        message, _unused = clear_error(actions.ensure_present, client, actions.ReleaseOptions("rejected", "rel-reject"),
+                                       chart, {}, renderer("rejected", "rel-reject"), expected=ReleaseError)
         assert "Bad_Name" in message and "hostile/templates/bad.yaml" in message
         assert "RFC 1123" in message or "Invalid" in message or "invalid" in message
         cms = client.request("GET", "/api/v1/namespaces/rel-reject/configmaps")["items"]
@@ -238,7 +238,7 @@ def test_a_100_mb_values_file_is_refused_before_parsing(tmp_path):
             handle.write(line.replace(b"%09d", b"%09d" % i))
     data = path.read_bytes()
     assert len(data) >= 100 * 1024 * 1024
-    message, _ = clear_error(load_values, data, str(path), expected=ValuesError)
+    message, _unused = clear_error(load_values, data, str(path), expected=ValuesError)
     assert "huge.yaml" in message and "HELMKIT_MAX_VALUES_BYTES" in message
 
 
@@ -253,8 +253,8 @@ def test_raised_values_limit_lets_a_bigger_file_through(monkeypatch):
 
 def test_a_range_loop_printing_a_gigabyte_hits_the_output_limit(tmp_path):
     values = "chunk: %s\n" % ("x" * 1024)
-    message, _ = clear_error(_render, tmp_path, {"x.yaml": "{{ range until 1000000 }}{{ $.Values.chunk }}{{ end }}"},
-                             values)
+    message, _unused = clear_error(_render, tmp_path, {"x.yaml": "{{ range until 1000000 }}{{ $.Values.chunk }}{{ end }}"},
+                                   values)
     assert "HELMKIT_MAX_OUTPUT_BYTES" in message and "x.yaml" in message
 
 

@@ -5,7 +5,6 @@ upgrade proceeds, the history stays consistent and helm (helm_python) lists the 
 import os
 import signal
 import subprocess
-import sys
 import textwrap
 import time
 

@@ -71,7 +71,7 @@ def test_two_playbooks_upgrading_one_release(kubeconfig, tmp_path):
         assert first["changed"] and not first.get("failed"), first
         slow = _start(tmp_path, "slow", kubeconfig, chart, values={"v": "2", "stuck": True}, wait=True, timeout=6)
         lease = "/apis/coordination.k8s.io/v1/namespaces/%s/leases/%s" % (NS, lease_name("pb"))
-        for _ in range(600):
+        for _i in range(600):
             try:
                 client.request("GET", lease)
                 break
@@ -83,6 +83,6 @@ def test_two_playbooks_upgrading_one_release(kubeconfig, tmp_path):
         assert refused.get("failed") and "another operation (upgrade of revision 2) is in progress" in refused["msg"]
         assert slow.get("failed"), slow
         assert queued["changed"] and not queued.get("failed"), queued
-        assert [version for version, _ in history(client, NS, "pb")] == [1, 2, 3]
+        assert [version for version, _unused in history(client, NS, "pb")] == [1, 2, 3]
         assert history(client, NS, "pb")[-1] == (3, "deployed")
         assert client.request("GET", "/api/v1/namespaces/%s/configmaps/pb-cm" % NS)["data"]["v"] == "4"
