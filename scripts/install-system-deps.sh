@@ -3,7 +3,7 @@
 #   docker-registry  the CNCF distribution registry, a real OCI registry for the OCI tests
 #   apache2-utils    htpasswd, to write the registry's bcrypt htpasswd file
 #   gnupg            gpg, to make a throw-away signing key for the provenance tests
-#   shellcheck       for ansible-test sanity's shellcheck test (skipped without it) on our shell scripts
+#   ShellCheck       the shell script linter, so ansible-test sanity's shellcheck test runs (it skips without it)
 #   make, python3-venv
 # Needs root (or sudo) only when something is missing.
 set -euo pipefail
