@@ -6,7 +6,7 @@ TREE   := $(CURDIR)/.tree
 export ANSIBLE_COLLECTIONS_PATH := $(TREE)
 export PYTHONPATH := $(TREE)
 
-.PHONY: all venv tree system-deps test pytest sanity demo clean
+.PHONY: all venv tree system-deps test pytest sanity units demo clean
 
 all: test
 
@@ -38,6 +38,12 @@ pytest: system-deps venv tree
 # tools (pylint, yamllint, ...) into venvs under ~/.ansible/test on the first run and reuses them afterwards.
 sanity: venv
 	.ci/sanity
+
+# ansible-test units on a temporary ansible_collections/helmkit/core copy (.ci/units): tests/unit under ansible-test's
+# pytest-xdist workers, with tests/unit/requirements.txt installed into ansible-test's own venv. Not part of `make test`
+# (pytest already runs tests/unit there); UNITS_WORKERS=N sets the number of workers (default 2).
+units: system-deps venv
+	.ci/units
 
 demo: venv tree
 	$(PY) tests/demo/run_demo.py
