@@ -316,9 +316,9 @@ def test_tls_ca_file_and_scheme_mismatches(tls_registry, open_registry, isolated
 
 # ---- packaging ----------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("chart", ["podinfo-6.14.1.tgz", "redis-23.1.1.tgz", "loki-18.11.0.tgz",
-                                   "reports-server-0.1.7.tgz"])
+@pytest.mark.parametrize("chart", ["podinfo-6.14.1.tgz", "redis-23.1.1.tgz"])
 def test_package_tar_stream_is_helms_and_reproducible(tmp_path, chart):
+    """Charts with at most one subchart: Helm's tar stream byte for byte (several subcharts: the test below)."""
     with tarfile.open(os.path.join(CHARTS, chart)) as tar:
         tar.extractall(str(tmp_path / "src"))
     src = str(tmp_path / "src" / os.listdir(str(tmp_path / "src"))[0])
@@ -389,12 +389,15 @@ def _members(tar_bytes):
     return out
 
 
-def test_package_with_several_subcharts_matches_helm_entry_by_entry(tmp_path):
-    """Helm writes subcharts in Go map order (random from run to run); ours is name order, one of Helm's orders.
-    Every entry (header and content) is the same."""
-    with tarfile.open(os.path.join(CHARTS, "kube-prometheus-stack-88.5.3.tgz")) as tar:
+@pytest.mark.parametrize("chart", ["kube-prometheus-stack-88.5.3.tgz", "loki-18.11.0.tgz",
+                                   "reports-server-0.1.7.tgz"])
+def test_package_with_several_subcharts_matches_helm_entry_by_entry(tmp_path, chart):
+    """Helm writes subcharts in Go map order (random from run to run: helm_python.package of reports-server gave two
+    different tar streams in 15 runs); ours is name order, one of Helm's orders. Every entry (header and content) is
+    the same."""
+    with tarfile.open(os.path.join(CHARTS, chart)) as tar:
         tar.extractall(str(tmp_path / "src"))
-    src = str(tmp_path / "src" / "kube-prometheus-stack")
+    src = str(tmp_path / "src" / os.listdir(str(tmp_path / "src"))[0])
     with open(helm_python.package(src, destination=str(tmp_path / "helm")), "rb") as fh:
         theirs = gzip.decompress(fh.read())
     with open(package_chart(src, str(tmp_path / "ours")), "rb") as fh:
