@@ -7,12 +7,15 @@ import`` imports every file without third-party packages) and the first *use* ra
 a :class:`HelmkitError` that names the pip package. ``_common.run_module`` turns it into Ansible's
 ``missing_required_lib`` message. Where a library is installed nothing changes: the name is the library itself.
 
+PyYAML, which most files need, is imported that way once, here: ``from ..libraries import HAS_YAML, yaml``.
+Other packages (httpx, kubernetes, oras, pysequoia) are guarded in the one file that uses them:
+
     try:
-        import yaml
-        HAS_YAML = True
+        import httpx
+        HAS_HTTPX = True
     except ImportError:  # pragma: no cover - depends on the host
-        yaml = missing_library("PyYAML")
-        HAS_YAML = False
+        httpx = missing_library("httpx")
+        HAS_HTTPX = False
 
 The pattern follows Ansible's module guidelines ("Importing and using shared code": HAS_ flags and
 ``ansible.module_utils.basic.missing_required_lib``).
@@ -23,6 +26,8 @@ import sys
 import traceback
 
 from .errors import HelmkitError
+
+__all__ = ["MissingLibraryError", "MissingLibrary", "missing_library", "HAS_YAML", "yaml"]
 
 
 class MissingLibraryError(HelmkitError):
@@ -80,3 +85,11 @@ def missing_library(package: str) -> MissingLibrary:
     error = sys.exc_info()[1]
     reason = "%s: %s" % (type(error).__name__, error) if error is not None else "not installed"
     return MissingLibrary(package, reason, traceback.format_exc() if error is not None else "")
+
+
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:  # pragma: no cover - depends on the host; using yaml then raises MissingLibraryError
+    yaml = missing_library("PyYAML")
+    HAS_YAML = False

@@ -16,15 +16,7 @@ import decimal
 import math
 import re
 
-from ..libraries import missing_library
-
-try:
-    import yaml
-    HAS_YAML = True
-except ImportError:  # pragma: no cover - depends on the host; using yaml then raises MissingLibraryError
-    yaml = missing_library("PyYAML")
-    HAS_YAML = False
-
+from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..engine.limits import max_values_bytes
 from ..errors import ValuesError
 

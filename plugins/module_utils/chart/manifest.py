@@ -12,15 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..libraries import missing_library
-
-try:
-    import yaml
-    HAS_YAML = True
-except ImportError:  # pragma: no cover - depends on the host; using yaml then raises MissingLibraryError
-    yaml = missing_library("PyYAML")
-    HAS_YAML = False
-
+from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import ChartError
 from .goyamlload import GoYamlLoader, go_yaml_error_text
 

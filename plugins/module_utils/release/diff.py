@@ -19,15 +19,7 @@ import copy
 import difflib
 import json
 
-from ..libraries import missing_library
-
-try:
-    import yaml
-    HAS_YAML = True
-except ImportError:  # pragma: no cover - depends on the host; using yaml then raises MissingLibraryError
-    yaml = missing_library("PyYAML")
-    HAS_YAML = False
-
+from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import HelmkitError, ReleaseError
 from ..kube.apply import Applier
 from ..kube.objects import describe, identity, keeps_resource, parse_manifest

@@ -25,15 +25,7 @@ import os
 import sys
 import tempfile
 
-from ..libraries import missing_library
-
-try:
-    import yaml
-    HAS_YAML = True
-except ImportError:  # pragma: no cover - depends on the host; using yaml then raises MissingLibraryError
-    yaml = missing_library("PyYAML")
-    HAS_YAML = False
-
+from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
 
 __all__ = [

@@ -23,15 +23,7 @@ import hashlib
 import os
 import tarfile
 
-from ..libraries import missing_library
-
-try:
-    import yaml
-    HAS_YAML = True
-except ImportError:  # pragma: no cover - depends on the host; using yaml then raises MissingLibraryError
-    yaml = missing_library("PyYAML")
-    HAS_YAML = False
-
+from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
 from ..transport import sha256_file
 from .config import atomic_write, describe_yaml_error, helm_paths, index_cache_path, load_repository_file, locked

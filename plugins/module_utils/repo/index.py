@@ -22,15 +22,7 @@ import ssl
 import time
 from urllib.parse import urlsplit, urlunsplit, urljoin
 
-from ..libraries import missing_library
-
-try:
-    import yaml
-    HAS_YAML = True
-except ImportError:  # pragma: no cover - depends on the host; using yaml then raises MissingLibraryError
-    yaml = missing_library("PyYAML")
-    HAS_YAML = False
-
+from ..libraries import missing_library, HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
 from ..semver import SemverError, parse_constraint, parse_version
 from ..transport import ssl_context

@@ -24,14 +24,7 @@ from __future__ import annotations
 import io
 import re
 
-from ..libraries import missing_library
-
-try:
-    import yaml
-    HAS_YAML = True
-except ImportError:  # pragma: no cover - depends on the host; using yaml then raises MissingLibraryError
-    yaml = missing_library("PyYAML")
-    HAS_YAML = False
+from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 
 __all__ = ["FIELDS", "scan_index"]
 

@@ -25,13 +25,6 @@ import sys
 import warnings
 
 try:
-    import yaml
-    HAS_YAML = True
-except ImportError:  # pragma: no cover - depends on the host; parsing then fails naming the package
-    yaml = None
-    HAS_YAML = False
-
-try:
     import pysequoia
     from pysequoia.packet import PacketPile
     HAS_PYSEQUOIA = True
@@ -40,6 +33,7 @@ except ImportError:  # pragma: no cover - depends on the host; verify then fails
     HAS_PYSEQUOIA = False
 
 from ..errors import RepositoryError
+from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from .config import describe_yaml_error
 
 __all__ = ["Provenance", "Verification", "parse_provenance", "check_provenance", "verify_provenance",
@@ -51,9 +45,6 @@ _END = "-----END PGP SIGNATURE-----"
 
 
 def _loader():
-    if not HAS_YAML:
-        raise RepositoryError("reading a provenance file needs the Python package PyYAML, which is not installed for "
-                              "%s; install it (%s -m pip install PyYAML)" % (sys.executable, sys.executable))
     return getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
 
