@@ -1,4 +1,5 @@
-"""Helpers shared by the chart repository (repo/) and OCI registry (oci/) clients: TLS set-up and file digests.
+"""Helpers shared by the chart repository (repo/), OCI registry (oci/) and Kubernetes (kube/) clients: TLS set-up,
+file digests and the ``Retry-After`` header.
 
 Both clients speak HTTPS through httpx with Helm's TLS options (``--ca-file``, ``--cert-file``/``--key-file``,
 ``--insecure-skip-tls-verify``; helm.sh/helm/v4 pkg/getter and pkg/registry build the same ``tls.Config`` from
@@ -11,7 +12,7 @@ import ssl
 
 from .errors import HelmkitError
 
-__all__ = ["ssl_context", "sha256_file"]
+__all__ = ["ssl_context", "sha256_file", "parse_retry_after"]
 
 _BLOCK = 1 << 20
 
@@ -50,3 +51,16 @@ def sha256_file(path):
         for block in iter(lambda: fh.read(_BLOCK), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def parse_retry_after(value):
+    """Seconds from a ``Retry-After`` header (str or None): a number of seconds, as registries, chart repositories
+    and the apiserver send it, at least 0. None when absent or not a number (HTTP dates are not used); the caller then
+    falls back to its own back-off. RFC 9110 section 10.2.3."""
+    if value is None:
+        return None
+    try:
+        seconds = float(str(value).strip())
+    except ValueError:
+        return None
+    return max(0.0, seconds)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import time
 
+from ..transport import parse_retry_after
+
 IDEMPOTENT_METHODS = ("GET", "HEAD", "PUT", "DELETE", "PATCH")
 #: HTTP statuses worth another attempt: throttled, or the server (or a proxy before it) briefly unavailable.
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -56,18 +58,6 @@ class RetryPolicy:
     def may_retry_connection(method: str) -> bool:
         """Whether ``method`` may be sent again after the connection failed (reset, timeout) without an answer."""
         return method.upper() in IDEMPOTENT_METHODS
-
-
-def parse_retry_after(value):
-    """Seconds from a ``Retry-After`` header (an integer number of seconds, as the apiserver sends); None when
-    absent or not a number (HTTP dates are not used by Kubernetes)."""
-    if value is None:
-        return None
-    try:
-        seconds = float(str(value).strip())
-    except ValueError:
-        return None
-    return max(0.0, seconds)
 
 
 def describe_attempts(server: str, method: str, path: str, attempts: int, last_error: str) -> str:

@@ -27,7 +27,7 @@ import re
 import time
 
 from ..errors import RegistryError
-from ..transport import ssl_context
+from ..transport import parse_retry_after, ssl_context
 from .credentials import Credential
 from .orasio import (HelmkitAuth, HelmkitRegistry, Capture, basic_value, captured, parse_challenge,  # noqa: F401
                      require_oras, tls_verify)
@@ -296,10 +296,8 @@ class RegistryClient(object):
 
 def _retry_delay(resp, attempt):
     """Seconds before try ``attempt + 1``: the registry's ``Retry-After`` (seconds, capped) or the back-off."""
-    try:
-        return min(MAX_RETRY_AFTER, max(0.0, float(resp.headers.get("Retry-After", "").strip())))
-    except ValueError:
-        return BACKOFF_SECONDS * 2 ** (attempt - 1)
+    seconds = parse_retry_after(resp.headers.get("Retry-After"))
+    return BACKOFF_SECONDS * 2 ** (attempt - 1) if seconds is None else min(MAX_RETRY_AFTER, seconds)
 
 
 def _error_text(resp):

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit, urlunsplit, urljoin
 from ..libraries import missing_library, HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
 from ..semver import SemverError, parse_constraint, parse_version
-from ..transport import ssl_context
+from ..transport import parse_retry_after, ssl_context
 from .config import atomic_write, charts_list_path, describe_yaml_error, index_cache_path
 from .indexscan import FIELDS, scan_index
 
@@ -390,10 +390,8 @@ MAX_RETRY_AFTER = 30.0
 
 def _retry_delay(response, attempt):
     """Seconds before the next try: the server's ``Retry-After`` (seconds, capped) or exponential back-off."""
-    try:
-        return min(MAX_RETRY_AFTER, max(0.0, float(response.headers.get("Retry-After", "").strip())))
-    except ValueError:
-        return BACKOFF_SECONDS * (2 ** attempt)
+    seconds = parse_retry_after(response.headers.get("Retry-After"))
+    return BACKOFF_SECONDS * (2 ** attempt) if seconds is None else min(MAX_RETRY_AFTER, seconds)
 
 
 def _attempts(retried):
