@@ -29,7 +29,7 @@ requirements:
 """
 
     # Modules of the action group that never talk to Kubernetes (repositories, registries, pull, show, template,
-    # dependency): same names and types as DOCUMENTATION, declared by _common.KUBE_AUTH_ARG_SPEC.
+    # dependency): same names and types as DOCUMENTATION, declared by args_common.KUBE_AUTH_ARG_SPEC.
     UNUSED = r"""
 options:
   kubeconfig:
