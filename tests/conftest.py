@@ -11,6 +11,9 @@ if not os.path.islink(_link):
 if TREE not in sys.path:
     sys.path.insert(0, TREE)
 os.environ.setdefault("ANSIBLE_COLLECTIONS_PATH", TREE)
+# ansible-core's async jobs expand `~/.ansible_async` from $HOME and async_status from the account's home directory:
+# under a HOME that is not the account's (CI) they disagree. An absolute directory makes every playbook agree.
+os.environ.setdefault("ANSIBLE_ASYNC_DIR", os.path.join(os.path.expanduser("~"), ".ansible_async"))
 
 SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
 

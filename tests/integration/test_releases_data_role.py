@@ -28,7 +28,12 @@ def load_filter():
 def playbook(tmp_path, args, extra_env=None):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
                ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=os.path.join(BIN, "python"),
-               HELM_CONFIG_HOME=str(tmp_path / "helm-config"), HELM_CACHE_HOME=str(tmp_path / "helm-cache"))
+               HELM_CONFIG_HOME=str(tmp_path / "helm-config"), HELM_CACHE_HOME=str(tmp_path / "helm-cache"),
+               # a HOME that is not the account's home directory (as CI sets it): the role's async jobs and
+               # async_status must agree on the job directory without ANSIBLE_ASYNC_DIR
+               HOME=str(tmp_path / "home"))
+    env.pop("ANSIBLE_ASYNC_DIR", None)
+    (tmp_path / "home").mkdir(exist_ok=True)
     env.update(extra_env or {})
     return subprocess.run([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,"] + args, env=env,
                           cwd=str(tmp_path), capture_output=True, text=True, timeout=600, check=False)
