@@ -131,9 +131,3 @@ def test_role_documentation():
     spec = yaml.safe_load(proc.stdout)["helmkit.core.releases"]["entry_points"]["main"]
     assert spec["options"]["releases"]["required"] is True
     assert spec["options"]["releases"]["options"]["state"]["choices"] == ["present", "absent"]
-
-
-def test_generated_docs_are_current():
-    """docs/modules/ matches what docs/generate.py makes from the plugins' documentation today."""
-    proc = run([os.path.join(BIN, "python"), os.path.join(ROOT, "docs", "generate.py"), "--check"])
-    assert proc.returncode == 0, proc.stdout + proc.stderr
