@@ -6,7 +6,7 @@ TREE   := $(CURDIR)/.tree
 export ANSIBLE_COLLECTIONS_PATH := $(TREE)
 export PYTHONPATH := $(TREE)
 
-.PHONY: all venv tree system-deps test pytest sanity units demo clean
+.PHONY: all venv tree system-deps test pytest sanity docs units demo cluster shell clean
 
 all: test
 
@@ -28,8 +28,15 @@ tree:
 system-deps:
 	@bash scripts/install-system-deps.sh
 
-# The whole test suite: pytest (unit, conformance, integration), then ansible-test sanity.
-test: pytest sanity
+# The whole test suite: pytest (unit, conformance, integration), ansible-test sanity and the docs site build. Each
+# part runs even when an earlier one failed; `make test` names the failed parts and exits non-zero if any failed.
+test:
+	@failed=""; \
+	$(MAKE) --no-print-directory pytest || failed="$$failed pytest"; \
+	$(MAKE) --no-print-directory sanity || failed="$$failed sanity"; \
+	$(MAKE) --no-print-directory docs || failed="$$failed docs"; \
+	if [ -n "$$failed" ]; then echo "make test: failed:$$failed" >&2; exit 1; fi; \
+	echo "make test: pytest, sanity and docs passed"
 
 pytest: system-deps venv tree
 	$(PY) -m pytest -q tests
@@ -45,8 +52,27 @@ sanity: venv
 units: system-deps venv
 	.ci/units
 
+# The collection's documentation site (antsibull-docs, from the plugins' own documentation) in .docs-site/build;
+# any antsibull-docs warning fails the build (.ci/docs).
+docs: venv
+	.ci/docs
+
 demo: venv tree
 	$(PY) tests/demo/run_demo.py
 
+# The test Kubernetes API emulator on 127.0.0.1 for your own playbooks, until Ctrl-C: prints the KUBECONFIG to use
+# (.demo/cluster/kubeconfig; objects are kept in .demo/cluster/state across restarts).
+cluster: venv tree
+	$(PY) tests/demo/cluster.py
+
+# A shell with .venv's ansible-playbook first on PATH, the collection on ANSIBLE_COLLECTIONS_PATH and, when
+# `make cluster` runs, its KUBECONFIG.
+shell: venv tree
+	@echo "helmkit.core shell: ansible-playbook from .venv, collection from .tree; 'exit' to leave"
+	@PATH="$(VENV)/bin:$$PATH" VIRTUAL_ENV="$(VENV)" \
+	  KUBECONFIG="$$(if [ -f $(CURDIR)/.demo/cluster/kubeconfig ]; then echo $(CURDIR)/.demo/cluster/kubeconfig; \
+	                else echo "$$KUBECONFIG"; fi)" \
+	  ANSIBLE_PYTHON_INTERPRETER="$(PY)" $${SHELL:-/bin/bash} -i
+
 clean:
-	rm -rf $(TREE) .pytest_cache
+	rm -rf $(TREE) .pytest_cache .docs-site
