@@ -120,17 +120,30 @@ def htpasswd(username, password):
 
 def _pem_for_key(key) -> str:
     from cryptography.hazmat.primitives import serialization as ser
-    from cryptography.hazmat.primitives.asymmetric import ec, rsa, dsa
-    if isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey, dsa.DSAPrivateKey)):
-        fmt = ser.PrivateFormat.TraditionalOpenSSL
-    else:
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+    # RSA, ECDSA and DSA keys in their traditional PEM forms, ed25519 in PKCS#8, as Sprig's pemBlockForKey. The DSA
+    # class is not named: cryptography 51 warns (CryptographyDeprecationWarning) on every access to it.
+    if isinstance(key, ed25519.Ed25519PrivateKey):
         fmt = ser.PrivateFormat.PKCS8
+    else:
+        fmt = ser.PrivateFormat.TraditionalOpenSSL
     return key.private_bytes(ser.Encoding.PEM, fmt, ser.NoEncryption()).decode("ascii")
 
 
 def _rsa_key(bits: int):
     from cryptography.hazmat.primitives.asymmetric import rsa
     return rsa.generate_private_key(public_exponent=65537, key_size=bits)
+
+
+def _dsa_key():
+    """A 2048-bit DSA private key, only for a chart that asks ``genPrivateKey "dsa"`` (Sprig's DSA). cryptography 51
+    deprecates DSA with a warning on every use; the chart's request is honoured without printing it."""
+    import warnings
+    from cryptography.hazmat.primitives.asymmetric import dsa
+    from cryptography.utils import CryptographyDeprecationWarning
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="DSA is deprecated", category=CryptographyDeprecationWarning)
+        return dsa.generate_private_key(key_size=2048)
 
 
 @go_func(STRING)
@@ -140,11 +153,11 @@ def genPrivateKey(kind):
     if kind not in ("", "rsa", "dsa", "ecdsa", "ed25519"):
         return "Unknown type " + kind
     _need_cryptography()
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519
     if kind in ("", "rsa"):
         key = _rsa_key(4096)
     elif kind == "dsa":
-        key = dsa.generate_private_key(key_size=2048)
+        key = _dsa_key()
     elif kind == "ecdsa":
         key = ec.generate_private_key(ec.SECP256R1())
     else:
