@@ -77,6 +77,21 @@ notes:
   - O(username), O(password) and the TLS options apply to repositories that are not in C(repositories.yaml) and to
     C(oci://) registries; repositories of C(repositories.yaml) use their stored credentials unless these are given.
   - Like Helm, the dependencies of C(file://) charts are not resolved recursively.
+attributes:
+  check_mode:
+    description:
+      - Dependencies are resolved and downloaded into the cache; nothing in the chart (C(Chart.lock),
+        C(charts/)) changes; C(changed) says whether it would.
+    support: full
+  diff_mode:
+    description:
+      - No diff is produced.
+    support: none
+  action_group:
+    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

@@ -23,6 +23,20 @@ options:
     description: The chart directory (the one holding C(Chart.yaml)).
     type: path
     required: true
+attributes:
+  check_mode:
+    description:
+      - The module only reads local files, so it runs the same in check mode.
+    support: full
+  diff_mode:
+    description:
+      - Nothing is changed, so there is no diff.
+    support: none
+  action_group:
+    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

@@ -88,6 +88,20 @@ options:
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
   - helmkit.core.repo_auth
+attributes:
+  check_mode:
+    description:
+      - Nothing is written to O(destination); the chart cache may be filled.
+    support: full
+  diff_mode:
+    description:
+      - No diff is produced.
+    support: none
+  action_group:
+    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

@@ -29,6 +29,21 @@ options:
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
   - helmkit.core.registry
+attributes:
+  check_mode:
+    description:
+      - The registry is contacted but nothing is uploaded; C(changed) says whether the push would change the
+        registry.
+    support: full
+  diff_mode:
+    description:
+      - No diff is produced.
+    support: none
+  action_group:
+    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

@@ -56,6 +56,20 @@ options:
     type: path
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
+attributes:
+  check_mode:
+    description:
+      - The credentials are still verified against the registry; the registry config file is not written.
+    support: full
+  diff_mode:
+    description:
+      - No diff is produced; credentials never appear in the result.
+    support: none
+  action_group:
+    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

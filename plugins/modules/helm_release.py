@@ -151,6 +151,11 @@ attributes:
       - A diff of the release values and one per object that changes, between the live object (without
         managedFields, status, resourceVersion) and the server's dry-run result. Secret values are masked.
     support: full
+  action_group:
+    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

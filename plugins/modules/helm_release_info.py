@@ -34,6 +34,11 @@ attributes:
   diff_mode:
     description: Nothing is changed, so there is no diff.
     support: none
+  action_group:
+    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

@@ -58,6 +58,20 @@ options:
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
   - helmkit.core.repo_auth
+attributes:
+  check_mode:
+    description:
+      - C(repositories.yaml) and the repository cache are not written; C(changed) says whether they would be.
+    support: full
+  diff_mode:
+    description:
+      - The repository entry before and after, without passwords.
+    support: full
+  action_group:
+    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

@@ -30,6 +30,20 @@ options:
     type: path
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
+attributes:
+  check_mode:
+    description:
+      - The module only reads, so it runs the same in check mode.
+    support: full
+  diff_mode:
+    description:
+      - Nothing is changed, so there is no diff.
+    support: none
+  action_group:
+    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

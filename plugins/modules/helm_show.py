@@ -50,6 +50,20 @@ options:
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
   - helmkit.core.repo_auth
+attributes:
+  check_mode:
+    description:
+      - The module changes nothing on the target, so it runs the same in check mode.
+    support: full
+  diff_mode:
+    description:
+      - Nothing is changed, so there is no diff.
+    support: none
+  action_group:
+    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

@@ -132,6 +132,20 @@ seealso:
   - module: helmkit.core.helm_release
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
+attributes:
+  check_mode:
+    description:
+      - The chart is rendered; no file is written to O(output_dir).
+    support: full
+  diff_mode:
+    description:
+      - With O(output_dir), the files that would be written or changed, before and after.
+    support: full
+  action_group:
+    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

@@ -53,6 +53,11 @@ attributes:
   diff_mode:
     description: Tests change no configuration, so there is no diff.
     support: none
+  action_group:
+    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

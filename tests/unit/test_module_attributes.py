@@ -1,0 +1,55 @@
+"""Sanity-style check (issue 21): every module declares the attributes check_mode, diff_mode and action_group, and
+what they say matches the code: check_mode support agrees with AnsibleModule(supports_check_mode=...), diff_mode
+support 'full' only where the module produces a diff, and action_group membership matches meta/runtime.yml."""
+from __future__ import annotations
+
+import ast
+import os
+
+import pytest
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODULES = os.path.join(ROOT, "plugins", "modules")
+NAMES = sorted(f[:-3] for f in os.listdir(MODULES) if f.endswith(".py") and not f.startswith("_"))
+
+
+def documentation(source: str) -> dict:
+    for node in ast.parse(source).body:
+        targets = [t.id for t in getattr(node, "targets", []) if isinstance(t, ast.Name)]
+        if isinstance(node, ast.Assign) and targets == ["DOCUMENTATION"]:
+            return yaml.safe_load(node.value.value)
+    raise AssertionError("no DOCUMENTATION")
+
+
+def supports_check_mode(source: str) -> bool:
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "AnsibleModule":
+            for kw in node.keywords:
+                if kw.arg == "supports_check_mode":
+                    return bool(ast.literal_eval(kw.value))
+            return False
+    raise AssertionError("no AnsibleModule(...) call")
+
+
+def test_every_module_is_checked():
+    assert len(NAMES) == 12, NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_attributes(name):
+    with open(os.path.join(MODULES, name + ".py")) as f:
+        source = f.read()
+    attrs = documentation(source).get("attributes") or {}
+    assert {"check_mode", "diff_mode", "action_group"} <= set(attrs), "%s: attributes %s" % (name, sorted(attrs))
+    for key, attr in attrs.items():
+        assert attr.get("support") in ("full", "partial", "none", "N/A"), (name, key, attr)
+        assert attr.get("description"), (name, key)
+    assert (attrs["check_mode"]["support"] != "none") == supports_check_mode(source), name
+    produces_diff = "_diff" in source or "\"diff\"" in source or "'diff'" in source
+    if attrs["diff_mode"]["support"] in ("full", "partial"):
+        assert produces_diff, "%s declares diff_mode support but never builds a diff" % name
+    with open(os.path.join(ROOT, "meta", "runtime.yml")) as f:
+        groups = yaml.safe_load(f)["action_groups"]
+    member = [group for group, names in groups.items() if name in names]
+    assert attrs["action_group"]["membership"] == ["helmkit.core.%s" % g for g in member] == ["helmkit.core.helm"]
