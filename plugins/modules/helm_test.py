@@ -37,8 +37,11 @@ options:
     type: bool
     default: false
   timeout:
-    description: How long all the tests may take, in seconds.
-    type: int
+    description:
+      - How long all the tests may take. Seconds (V(300)) or a Go duration like C(helm test --timeout) (V(5m),
+        V(1h30m)), read as M(helmkit.core.helm_release) reads its O(helmkit.core.helm_release#module:timeout).
+        Anything else fails before any request.
+    type: raw
     default: 300
   field_manager:
     description: Server-side apply field manager for the test objects (the helm CLI uses V(helm)).
@@ -116,15 +119,17 @@ from ansible_collections.helmkit.core.plugins.module_utils._common import (  # n
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, kubeconfig_secrets
     from ansible_collections.helmkit.core.plugins.module_utils.release import testing
+    from ansible_collections.helmkit.core.plugins.module_utils.release.present import parse_timeout
 
     params = module.params
+    timeout = parse_timeout(params["timeout"])
     module.no_log_values.update(kubeconfig_secrets(params["kubeconfig"]))
     with KubeClient(params["kubeconfig"], params["context"]) as client:
         if module.check_mode:
             planned = testing.planned_tests(client, params["release_name"], params["release_namespace"],
                                             params["filter"])
             return {"changed": bool(planned.tests), "tests": planned.tests, "status": planned.release.summary()}
-        result = testing.run_tests(client, params["release_name"], params["release_namespace"], params["timeout"],
+        result = testing.run_tests(client, params["release_name"], params["release_namespace"], timeout,
                                    params["filter"], params["logs"], field_manager=params["field_manager"])
     output = {"changed": bool(result.tests), "tests": result.tests, "status": result.release.summary()}
     if params["logs"]:
@@ -141,7 +146,7 @@ def main():
         release_namespace=dict(type="str", default="default", aliases=["namespace"]),
         filter=dict(type="list", elements="str", default=[]),
         logs=dict(type="bool", default=False),
-        timeout=dict(type="int", default=300),
+        timeout=dict(type="raw", default=300),
         field_manager=dict(type="str", default="helm"),
     )
     argument_spec.update(KUBE_AUTH_ARG_SPEC)

@@ -49,14 +49,19 @@ def test_rollback_test_and_uninstall_with_kept_history(kubeapi, tmp_path):
         ("helm_release", dict(present, values={"ui": {"message": "two"}}, description="second")),
         ("helm_release", dict(base, state="rollback")),
         ("helm_release", dict(base, state="rollback", revision=1)),
-        ("helm_test", dict(base, logs=True, filter=["!pi-podinfo-grpc-test-x"])),
+        ("helm_test", dict(base, logs=True, timeout="2m", filter=["!pi-podinfo-grpc-test-x"])),
         ("helm_test", dict(base, filter=["nothing-by-this-name"])),
         ("helm_release", dict(base, state="absent", keep_history=True)),
         ("helm_release", dict(base, state="absent", keep_history=True)),
+        ("helm_test", dict(base, timeout="5 minutes")),
     ])
-    one, two, back, back_again, tested, none_tested, removed, removed_again = results
-    for result in results:
+    one, two, back, back_again, tested, none_tested, removed, removed_again, bad_timeout = results
+    for result in results[:-1]:
         assert not result.get("failed"), result.get("msg")
+    # helm_test reads its timeout as helm_release does: seconds or a Go duration, anything else named
+    assert bad_timeout["failed"] is True
+    assert bad_timeout["msg"] == ("timeout '5 minutes' is not a duration: give seconds (300) or a Go duration such "
+                                  "as 90s, 5m or 1h30m")
     assert two["status"]["description"] == "second"
     assert back["changed"] is True and back["rollback_to"] == 1
     assert back["status"]["revision"] == 3 and back["status"]["description"] == "Rollback to 1"

@@ -38,13 +38,12 @@ INPUT_ARG_SPEC = dict(
     drift_ignore=dict(type="list", elements="str", default=[]),
 )
 
-_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|ms|s|m|h)")
-_UNITS = {"ns": 1e-9, "us": 1e-6, "\u00b5s": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
-
-
 def parse_timeout(value, field: str = "timeout") -> float:
-    """Seconds from an int/float (seconds) or a Go duration string (``"300"``, ``"5m"``, ``"1h2m3.5s"``, as
-    ``helm --timeout`` takes, ``time.ParseDuration``). Raises :class:`HelmkitError` naming ``field`` otherwise."""
+    """Seconds (float) from an int/float (seconds), a string of digits (seconds) or a Go duration string (``"5m"``,
+    ``"1h2m3.5s"``, ``"1500ms"``, as ``helm --timeout`` takes): the one reading of a duration option for every module
+    (helm_release's ``timeout``/``wait_for_lock``/``post_renderer.timeout``, helm_test's ``timeout``). Go durations
+    go through the engine's ``time.ParseDuration`` (engine/sprig/gotime.py). Raises :class:`HelmkitError` naming
+    ``field`` for anything else or a negative duration."""
     if isinstance(value, bool):
         value = None
     if isinstance(value, (int, float)):
@@ -54,17 +53,17 @@ def parse_timeout(value, field: str = "timeout") -> float:
     text = str(value or "").strip()
     if re.match(r"^\d+(\.\d+)?$", text):
         return float(text)
-    pos, total = 0, 0.0
-    while text and pos < len(text):
-        match = _DURATION_PART.match(text, pos)
-        if not match:
-            break
-        total += float(match.group(1)) * _UNITS[match.group(2)]
-        pos = match.end()
-    if not text or pos != len(text):
+    from ..engine.sprig.gotime import NS, parse_duration
+    try:
+        nanoseconds = parse_duration(text) if text else None
+    except ValueError:
+        nanoseconds = None
+    if nanoseconds is None:
         raise HelmkitError("%s %r is not a duration: give seconds (300) or a Go duration such as 90s, 5m or 1h30m"
                            % (field, value))
-    return total
+    if nanoseconds < 0:
+        raise HelmkitError("%s must not be negative, got %s" % (field, value))
+    return nanoseconds / NS
 
 
 def validate(params: dict) -> None:
