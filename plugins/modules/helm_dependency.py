@@ -199,7 +199,7 @@ def main():
         timeout=dict(type="int", default=120),
         username=dict(type="str"),
         password=dict(type="str", no_log=True),
-        pass_credentials=dict(type="bool", default=False),
+        pass_credentials=dict(type="bool", default=False, no_log=False),
         ca_file=dict(type="path"),
         cert_file=dict(type="path"),
         key_file=dict(type="path", no_log=False),

@@ -53,3 +53,35 @@ def test_attributes(name):
         groups = yaml.safe_load(f)["action_groups"]
     member = [group for group, names in groups.items() if name in names]
     assert attrs["action_group"]["membership"] == ["helmkit.core.%s" % g for g in member] == ["helmkit.core.helm"]
+
+
+class _Captured(Exception):
+    pass
+
+
+def argument_spec(name, monkeypatch):
+    """The argument_spec that module ``name``'s main() hands to AnsibleModule (dict)."""
+    import importlib
+    module = importlib.import_module("ansible_collections.helmkit.core.plugins.modules." + name)
+    seen = {}
+
+    def capture(**kwargs):
+        seen.update(kwargs)
+        raise _Captured()
+    monkeypatch.setattr(module, "AnsibleModule", capture)
+    with pytest.raises(_Captured):
+        module.main()
+    return seen["argument_spec"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_no_log_warning(name, monkeypatch):
+    """ansible-core warns 'Module did not set no_log for X' on every run for an option whose name looks like a
+    secret (PASSWORD_MATCH) and that does not say no_log (helm_dependency's pass_credentials did)."""
+    from ansible.module_utils.basic import PASSWORD_MATCH
+    unset = []
+    for option, spec in argument_spec(name, monkeypatch).items():
+        for label in [option] + list(spec.get("aliases") or []):
+            if spec.get("no_log") is None and PASSWORD_MATCH.search(label):
+                unset.append(label)
+    assert unset == [], "%s: no_log not set for %s" % (name, unset)
