@@ -105,9 +105,11 @@ _raw:
 
 from ansible.errors import AnsibleLookupError  # noqa: E402
 from ansible.plugins.lookup import LookupBase  # noqa: E402
+
 from ansible.utils.display import Display  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
+from ansible_collections.helmkit.core.plugins.plugin_utils.lookup_keywords import check_keywords  # noqa: E402
 
 display = Display()
 
@@ -120,6 +122,7 @@ class LookupModule(LookupBase):
         from ansible_collections.helmkit.core.plugins.module_utils.release.query import (
             ReleaseQuery, find_releases, scope_namespaces)
 
+        check_keywords(self, kwargs)
         self.set_options(var_options=variables, direct=kwargs)
         opt = self.get_option
         names = [str(term) for term in terms or []]

@@ -122,6 +122,7 @@ from ansible.errors import AnsibleLookupError  # noqa: E402
 from ansible.plugins.lookup import LookupBase  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
+from ansible_collections.helmkit.core.plugins.plugin_utils.lookup_keywords import check_keywords  # noqa: E402
 
 _SET_TYPES = ("raw", "string", "json", "file", "literal")
 
@@ -145,6 +146,7 @@ class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         from ansible_collections.helmkit.core.plugins.module_utils.chart import template
 
+        check_keywords(self, kwargs)
         self.set_options(var_options=variables, direct=kwargs)
         opt = self.get_option
         set_values = _normalise_set_values(opt("set_values"))

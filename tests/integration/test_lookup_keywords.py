@@ -1,0 +1,43 @@
+"""The lookups reject keywords that are not their options (issue 21): a misspelled keyword used to be dropped
+silently by ansible-core (`valuess=` rendered without the values). Checked through ansible-playbook, exact text."""
+import json
+import os
+import subprocess
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TREE = os.path.join(ROOT, ".tree")
+BIN = os.path.join(ROOT, ".venv", "bin")
+
+LOOKUPS = [
+    ("helm_template", "'./chart', valuess={'a': 1}", "lookup helmkit.core.helm_template: unknown keyword 'valuess' "
+     "(did you mean 'values'?); its options are: api_versions, ca_file, chart_repo_url, chart_version, include_crds, "
+     "insecure_skip_tls_verify, is_upgrade, kube_version, output, plain_http, release_name, release_namespace, "
+     "revision, set_values, show_only, skip_tests, values, values_files"),
+    ("helm_search", "'nginx', versoin='1', zzz=2", "lookup helmkit.core.helm_search: unknown keywords 'versoin' (did "
+     "you mean 'version'?), 'zzz'; its options are: allow, deny, devel, regexp, repositories, repository_cache, "
+     "repository_config, version, versions"),
+    ("helm_release", "'web', revison=2", "lookup helmkit.core.helm_release: unknown keyword 'revison' (did "
+     "you mean 'revision'?); its options are: all_namespaces, all_values, chart, context, history, kubeconfig, "
+     "namespaces, release_namespace, revision, status, storage_driver"),
+]
+
+
+def test_unknown_keywords_fail_with_the_options(tmp_path):
+    tasks = [{"name": name, "set_fact": {"x": "{{ lookup('helmkit.core.%s', %s) }}" % (name, args)},
+              "register": "r%d" % i, "ignore_errors": True} for i, (name, args, _) in enumerate(LOOKUPS)]
+    out = tmp_path / "results.json"
+    tasks.append({"name": "save", "copy": {"content": "{{ [%s] | to_json }}" % ", ".join(
+        "r%d" % i for i in range(len(LOOKUPS))), "dest": str(out)}})
+    (tmp_path / "play.yml").write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False,
+                                                         "tasks": tasks}]))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0",
+               ANSIBLE_PYTHON_INTERPRETER=os.path.join(BIN, "python"))
+    proc = subprocess.run([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local", "play.yml"],
+                          env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=300, check=False)
+    assert out.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    results = json.loads(out.read_text())
+    for (name, _, expected), result in zip(LOOKUPS, results):
+        assert result["failed"] is True, name
+        assert expected in result["msg"], (name, result["msg"])
