@@ -32,7 +32,9 @@ def run_module(module, action):
     or debug output, secrets masked. A :class:`HelmkitError` fails the task with its message only. A Python package
     that is not installed (:class:`MissingLibraryError`, see ``libraries.py``) fails it with Ansible's ``missing_required_lib`` message and
     the ImportError's traceback in ``exception``. Any other exception is a bug in helmkit: the task fails with a
-    short message, and the traceback goes to ``exception`` (shown with -vvv), never to the message.
+    short message, and the traceback goes to ``exception`` (shown with -vvv), never to the message. A ``warnings``
+    list in the action's result goes through ``module.warn`` (``exit_json(warnings=...)`` is deprecated); a
+    HelmkitError's ``result`` dict (a failure after a write: ``changed``, ``status``) joins the failed result.
     """
     _warn_insecure(module)
     try:
@@ -40,11 +42,13 @@ def run_module(module, action):
             result = action(module)
     except MissingLibraryError as exc:
         module.fail_json(msg="%s (%s)" % (missing_required_lib(exc.package), exc.reason), exception=exc.import_traceback)
-    except HelmkitError as exc:
-        module.fail_json(msg=valid_text(str(exc)))
+    except HelmkitError as exc:  # an error after a write carries changed/status in ``result`` (ReleaseFailedError)
+        module.fail_json(msg=valid_text(str(exc)), **valid_text(getattr(exc, "result", None) or {}))
     except Exception as exc:  # pragma: no cover - a bug; keep the traceback out of the message
         module.fail_json(msg="helmkit internal error: %s: %s" % (type(exc).__name__, valid_text(str(exc))),
                          exception=traceback.format_exc())
+    for warning in result.pop("warnings", None) or []:  # module.warn: exit_json(warnings=...) is deprecated
+        module.warn(valid_text(warning))
     module.exit_json(**valid_text(result))
 
 

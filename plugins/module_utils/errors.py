@@ -33,3 +33,21 @@ class KubeError(HelmkitError):
 
 class ReleaseError(HelmkitError):
     """A release action failed; the release record says what happened."""
+
+
+class ReleaseFailedError(ReleaseError):
+    """A release action (install, upgrade, rollback) failed after it stored its revision, now marked ``failed``
+    with Helm's description (the message). ``release`` is that revision (``release/record.py``'s Release);
+    ``result`` holds what the task result must say besides the message: ``changed`` True (something was written)
+    and ``status`` (the revision's summary: name, namespace, revision, status, ...)."""
+
+    def __init__(self, message: str, release=None):
+        super().__init__(message)
+        self.release = release
+
+    @property
+    def result(self) -> dict:
+        out = {"changed": True}
+        if self.release is not None:
+            out["status"] = self.release.summary()
+        return out

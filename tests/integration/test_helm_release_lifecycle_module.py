@@ -113,10 +113,33 @@ def test_atomic_upgrade_fails_the_task_rolls_back_and_a_later_run_recovers(kubea
                                  'set: Upgrade "web" failed: ')
     assert bad["status"]["revision"] == 3 and bad["status"]["description"] == "Rollback to 1"
     assert plain_bad["failed"] is True and plain_bad["msg"].startswith('Upgrade "web" failed: ')
+    # it wrote a failed revision: honest about it (issue 21)
+    assert plain_bad["changed"] is True
+    assert plain_bad["status"]["revision"] == 4 and plain_bad["status"]["status"] == "failed"
     assert fixed["changed"] is True and not fixed.get("failed"), fixed.get("msg")
     assert fixed["recovered"]["revision"] == 4 and fixed["recovered"]["status"] == "failed"
     assert fixed["recovered"]["action"] == "upgrade from revision 3"
     assert fixed["status"]["revision"] == 5 and fixed["status"]["status"] == "deployed"
+
+
+def test_failed_install_reports_changed_with_the_failed_revision(kubeapi, tmp_path):
+    """An install that stored its revision and applied objects before one was refused reports changed: true, the
+    revision and its status (issue 21: it said changed: false)."""
+    namespace = "it-failinst-%s" % uuid.uuid4().hex[:6]
+    root = tmp_path / "bad"
+    (root / "templates").mkdir(parents=True)
+    (root / "Chart.yaml").write_text("apiVersion: v2\nname: bad\nversion: 0.1.0\n")
+    (root / "templates" / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\n"
+                                               "data: {a: b}\n")
+    (root / "templates" / "b.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_A_Name\n"
+                                               "data: {a: b}\n")
+    base = {"release_name": "bad", "release_namespace": namespace, "kubeconfig": kubeapi.kubeconfig,
+            "chart_ref": str(root), "create_namespace": True}
+    failed, removed = run_play(tmp_path, [("helm_release", base), ("helm_release", dict(base, state="absent"))])
+    assert failed["failed"] is True and failed["msg"].startswith('Release "bad" failed: '), failed["msg"]
+    assert failed["changed"] is True
+    assert failed["status"]["revision"] == 1 and failed["status"]["status"] == "failed"
+    assert removed["changed"] is True and not removed.get("failed"), removed.get("msg")
 
 
 def test_reuse_values_plans_with_the_reused_values(kubeapi, tmp_path):

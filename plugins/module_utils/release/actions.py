@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import time
 
-from ..errors import HelmkitError, KubeError, ReleaseError
+from ..errors import HelmkitError, KubeError, ReleaseError, ReleaseFailedError
 from ..kube import wait as kube_wait
 from ..kube.apply import Applier
 from ..kube.objects import identity, keeps_resource, parse_manifest
@@ -385,7 +385,7 @@ def _install(applier, storage, options, chart, config, render, history) -> Actio
 def _fail(storage, release, description):
     release.set_status(STATUS_FAILED, description)
     storage.update(release)
-    raise ReleaseError(description)
+    raise ReleaseFailedError(description, release)
 
 
 def _upgrade(applier, storage, options, chart, config, render, history, checked=False) -> ActionResult:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 
-from ..errors import HelmkitError, ReleaseError
+from ..errors import HelmkitError, ReleaseError, ReleaseFailedError
 from ..kube import wait as kube_wait
 from ..kube.apply import Applier
 from ..kube.objects import identity, keeps_resource, parse_manifest
@@ -192,4 +192,4 @@ def _cleanup(applier, created: list, timeout: float) -> None:
 def _failed(storage, release: Release, description: str) -> None:
     release.set_status(STATUS_FAILED, description)
     storage.update(release)
-    raise ReleaseError(description)
+    raise ReleaseFailedError(description, release)
