@@ -100,7 +100,8 @@ def test_check_and_diff_mode_plan_without_writes(kubeapi_log, chart_dir, tmp_pat
     assert [r.method for r in kubeapi_log.request_log() if r.method not in ("GET", "HEAD")] == []
 
     changed_args = release(kubeapi_log.kubeconfig, chart_dir, ns,
-                           release_values={"greeting": "bye", "secretWord": "t0ps3cret", "extra": True})
+                           release_values={"greeting": "bye", "secretWord": "t0ps3cret", "extra": True,
+                                           "replicaCount": 2, "ratio": 0.5})
     kubeapi_log.clear_request_log()
     planned, = run_play(tmp_path, [dict(changed_args, check_mode=True)], diff=True)
     assert real_writes(kubeapi_log.request_log()) == []
@@ -112,6 +113,9 @@ def test_check_and_diff_mode_plan_without_writes(kubeapi_log, chart_dir, tmp_pat
     assert fields["plan-config"] == ["/data/greeting"] and fields["plan-secret"] == ["/data/word"]
     headers = [d["before_header"] for d in planned["diff"]]
     assert headers[0] == "values (revision 1)"
+    # values as the user wrote them: ints stay ints (Go's float64 values showed as 2.0, issue 21)
+    assert "replicaCount: 2\n" in planned["diff"][0]["after"] and "ratio: 0.5\n" in planned["diff"][0]["after"]
+    assert "2.0" not in planned["diff"][0]["after"]
     text = run_play.output
     assert "-  greeting: hi\n+  greeting: bye" in text
     assert "*** (before)" in text and "*** (after)" in text

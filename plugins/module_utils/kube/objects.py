@@ -32,6 +32,13 @@ def _as_json(value):
     return value
 
 
+def as_go_json(value):
+    """``value`` (decoded YAML/JSON: dicts, lists, scalars) as Go's JSON encoder prints it: string keys, and a float
+    with an integral value as an int (``2.0`` -> ``2``), as ``helm get values`` shows values that went through
+    Go's float64. Used to show values to people (diffs); returns new containers, ``value`` is not changed."""
+    return _as_json(value)
+
+
 def _key(key) -> str:
     if isinstance(key, bool):
         return "true" if key else "false"

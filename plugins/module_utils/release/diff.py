@@ -22,7 +22,7 @@ import json
 from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import HelmkitError, ReleaseError
 from ..kube.apply import Applier
-from ..kube.objects import describe, identity, keeps_resource, parse_manifest
+from ..kube.objects import as_go_json, describe, identity, keeps_resource, parse_manifest
 from . import actions
 from .record import PENDING_STATUSES, STATUS_UNINSTALLED, hook_record, sorted_map
 from .storage import SecretStorage
@@ -181,8 +181,9 @@ class Plan:
             before = "values (revision %d)" % self.release.version if self.values_before is not None else "values"
             diffs.append({"before_header": before,
                           "after_header": "values (revision %d)" % self.revision,
-                          "before": to_yaml(sorted_map(self.values_before or {})),
-                          "after": to_yaml(sorted_map(self.values_after or {}))})
+                          # values hold Go's float64 numbers: shown as the user wrote them (2, not 2.0)
+                          "before": to_yaml(sorted_map(as_go_json(self.values_before or {}))),
+                          "after": to_yaml(sorted_map(as_go_json(self.values_after or {})))})
         diffs.extend(item.ansible_diff() for item in self.objects if item.action != "none")
         return diffs
 
