@@ -302,7 +302,11 @@ plan:
       C(namespace/Kind/name); C(objects) gives each change with its C(reason) and the JSON pointers of the changed
       C(fields); C(values_changed) and C(chart) (C(before)/C(after)) describe the release inputs; C(hooks) lists
       the hooks the action would run (C(name), C(kind), C(event), C(weight)) in Helm's order.
-  returned: state=present in check mode or diff mode
+    - With O(state=absent) in check mode, C(action) is V(uninstall) or V(purge) and C(objects), C(hooks) (the
+      pre-delete and post-delete hooks that would run and be deleted), C(records) (the release's storage Secrets)
+      and C(kept) (resource policy V(keep)) list each object as C(kind), C(namespace) and C(name); with diff mode
+      the diff shows the same list.
+  returned: state=present in check mode or diff mode, state=absent in check mode
   type: dict
   sample: {"action": "upgrade", "revision": 3, "create": [], "change": ["web/ConfigMap/app"], "delete": [],
            "objects": [{"action": "change", "object": {"apiVersion": "v1", "kind": "ConfigMap", "name": "app",
@@ -393,7 +397,7 @@ def _action(module):
             module.no_log_values.update(sensitive.stored_sensitive_strings(client, options.namespace, options.name,
                                                                            params["sensitive_values"]))
         if params["state"] == "absent":
-            return lifecycle.absent(client, options, params)
+            return lifecycle.absent(client, options, params, diff_mode=module._diff)
         if params["state"] == "rollback":
             return lifecycle.rolled_back(client, options, params)
         render = present.wrap_render(inputs.cluster_renderer(client, options.name, options.namespace), params)

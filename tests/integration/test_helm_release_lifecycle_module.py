@@ -142,6 +142,44 @@ def test_failed_install_reports_changed_with_the_failed_revision(kubeapi, tmp_pa
     assert removed["changed"] is True and not removed.get("failed"), removed.get("msg")
 
 
+def test_absent_in_check_mode_with_diff_lists_what_would_be_deleted(kubeapi, tmp_path):
+    """state: absent, check mode, diff: every object, hook and release record that would be deleted, by kind,
+    namespace and name; nothing is deleted (issue 21: the diff was empty)."""
+    namespace = "it-absentplan-%s" % uuid.uuid4().hex[:6]
+    root = tmp_path / "gone"
+    (root / "templates").mkdir(parents=True)
+    (root / "Chart.yaml").write_text("apiVersion: v2\nname: gone\nversion: 0.1.0\n")
+    cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\n%sdata: {a: b}\n"
+    (root / "templates" / "a.yaml").write_text(cm % ("gone-a", ""))
+    (root / "templates" / "kept.yaml").write_text(cm % ("gone-kept", "  annotations:\n"
+                                                        "    helm.sh/resource-policy: keep\n"))
+    (root / "templates" / "svc.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: gone-svc\nspec:\n  ports: [{port: 80}]\n")
+    (root / "templates" / "hook.yaml").write_text(cm % ("gone-pre-delete", "  annotations:\n"
+                                                        "    helm.sh/hook: pre-delete\n"))
+    base = {"release_name": "gone", "release_namespace": namespace, "kubeconfig": kubeapi.kubeconfig}
+    installed, planned, removed = run_play(tmp_path, [
+        ("helm_release", dict(base, chart_ref=str(root), create_namespace=True)),
+        ("helm_release", dict(base, state="absent", _check_mode=True, _diff=True)),
+        ("helm_release", dict(base, state="absent")),
+    ])
+    assert installed["changed"] is True and not installed.get("failed"), installed.get("msg")
+    plan = planned["plan"]
+    assert planned["changed"] is True and plan["action"] == "uninstall" and plan["revision"] == 1
+    assert plan["objects"] == [{"kind": "Service", "namespace": namespace, "name": "gone-svc"},
+                               {"kind": "ConfigMap", "namespace": namespace, "name": "gone-a"}]
+    assert plan["hooks"] == [{"kind": "ConfigMap", "namespace": namespace, "name": "gone-pre-delete"}]
+    assert plan["records"] == [{"kind": "Secret", "namespace": namespace, "name": "sh.helm.release.v1.gone.v1"}]
+    assert plan["kept"] == [{"kind": "ConfigMap", "namespace": namespace, "name": "gone-kept"}]
+    diff = planned["diff"]
+    assert diff["before_header"] == "release gone (revision 1)" and diff["after_header"] == "release gone uninstalled"
+    for entry in plan["objects"] + plan["hooks"] + plan["records"] + plan["kept"]:
+        assert "  name: %s\n" % entry["name"] in diff["before"]
+    assert diff["after"] == "kept:\n- kind: ConfigMap\n  name: gone-kept\n  namespace: %s\n" % namespace
+    # the check run deleted nothing: the real uninstall still finds the release
+    assert removed["changed"] is True and removed["status"]["status"] == "uninstalled", removed.get("msg")
+
+
 def test_reuse_values_plans_with_the_reused_values(kubeapi, tmp_path):
     namespace = "it-reuse-%s" % uuid.uuid4().hex[:6]
     base = {"release_name": "pi", "release_namespace": namespace, "kubeconfig": kubeapi.kubeconfig,

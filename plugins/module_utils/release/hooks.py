@@ -46,6 +46,12 @@ def _hook_object(applier, hook: dict) -> dict:
     return applier.normalise(objects[0])
 
 
+def hook_object(applier, hook: dict) -> dict:
+    """The Kubernetes object of ``hook`` (a stored hook record), namespace normalised by ``applier``. Raises
+    :class:`ReleaseError` when its manifest holds no object."""
+    return _hook_object(applier, hook)
+
+
 def _pod_phase(applier, obj: dict) -> str:
     live = applier.get(obj)
     return ((live or {}).get("status") or {}).get("phase") or ("Gone" if live is None else "")

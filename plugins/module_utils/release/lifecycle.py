@@ -82,8 +82,10 @@ def atomic_failure(exc) -> dict:
     return output
 
 
-def absent(client, options, params: dict) -> dict:
-    """``state=absent``: uninstall with ``keep_history``, ``wait``, ``cascade``, ``disable_hooks``."""
+def absent(client, options, params: dict, diff_mode: bool = False) -> dict:
+    """``state=absent``: uninstall with ``keep_history``, ``wait``, ``cascade``, ``disable_hooks``. In check mode
+    (``options.dry_run``) the result's ``plan`` lists what would be deleted (``uninstall.uninstall_plan``: objects,
+    hooks, release records, each ``{kind, namespace, name}``), and with ``diff_mode`` the ``diff`` shows it."""
     from .uninstall import uninstall
     result = uninstall(client, options, keep_history=bool(params.get("keep_history")),
                        cascade=params.get("cascade") or "background")
@@ -93,7 +95,22 @@ def absent(client, options, params: dict) -> dict:
     if result.kept:
         output["kept"] = result.kept
         output["info"] = result.info
+    if result.plan is not None:
+        output["plan"] = dict(result.plan, action=result.action, revision=result.release.version)
+        if diff_mode:
+            output["diff"] = _absent_diff(result.release, result.plan)
     return output
+
+
+def _absent_diff(release, plan: dict) -> dict:
+    """An Ansible diff of an uninstall: before, what would be deleted (objects, hooks, release records) and what
+    is kept; after, only what is kept."""
+    from .diff import to_yaml
+    deleted = {key: plan[key] for key in ("objects", "hooks", "records") if plan[key]}
+    kept = {"kept": plan["kept"]} if plan["kept"] else None
+    return {"before_header": "release %s (revision %d)" % (release.name, release.version),
+            "after_header": "release %s uninstalled" % release.name,
+            "before": to_yaml(dict(deleted, **(kept or {}))), "after": to_yaml(kept) if kept else ""}
 
 
 def rolled_back(client, options, params: dict) -> dict:

@@ -22,7 +22,7 @@ from . import hooks as release_hooks
 from .record import STATUS_FAILED, STATUS_UNINSTALLED, STATUS_UNINSTALLING
 from .rollback import release_objects
 from .lock import ReleaseLock
-from .storage import SecretStorage
+from .storage import SecretStorage, secret_name
 
 #: ``cascade`` values (``helm uninstall --cascade``) and the DeleteOptions propagation policy each sends.
 CASCADE_POLICIES = {"background": "Background", "foreground": "Foreground", "orphan": "Orphan"}
@@ -44,12 +44,13 @@ class UninstallResult:
     uninstalled, or None), ``kept`` (list of ``Kind/name`` strings kept by resource policy), ``info`` (Helm's
     "These resources were kept due to the resource policy:" text, or ""), ``writes`` (release Secret writes)."""
 
-    def __init__(self, changed: bool, action: str, release=None, kept=(), writes: int = 0):
+    def __init__(self, changed: bool, action: str, release=None, kept=(), writes: int = 0, plan=None):
         self.changed = changed
         self.action = action
         self.release = release
         self.kept = list(kept)
         self.writes = writes
+        self.plan = plan  # dry run only: see uninstall_plan()
 
     @property
     def info(self) -> str:
@@ -78,6 +79,35 @@ def _name(obj: dict) -> str:
     return "%s/%s" % (obj.get("kind"), (obj.get("metadata") or {}).get("name"))
 
 
+def _entry(obj: dict) -> dict:
+    metadata = obj.get("metadata") or {}
+    return {"kind": obj.get("kind"), "namespace": metadata.get("namespace"), "name": metadata.get("name")}
+
+
+def uninstall_plan(applier, history: list, objects: list, keep_history: bool, disabled_hooks: bool) -> dict:
+    """What uninstalling the release whose revisions are ``history`` would delete, for check mode (nothing is
+    sent). Each entry is ``{kind, namespace, name}`` (namespace None for cluster-scoped objects):
+
+    * ``objects``: the last revision's objects (``objects``) in Helm's uninstall order, resource-policy ``keep``
+      ones left out; ``kept``: those kept;
+    * ``hooks``: the pre-delete and post-delete hooks that would run (each is created, then deleted by its delete
+      policy; Helm deletes no other hook on uninstall), none with ``disabled_hooks``;
+    * ``records``: the release's storage Secrets that would be deleted (none with ``keep_history``: the last one
+      is kept, marked uninstalled).
+    """
+    last = history[-1]
+    hooks = []
+    if not disabled_hooks and last.status != STATUS_UNINSTALLED:
+        for event in ("pre-delete", "post-delete"):
+            hooks.extend(_entry(release_hooks.hook_object(applier, hook))
+                         for hook in release_hooks.ordered_hooks(last.hooks, event))
+    doomed = uninstall_order([obj for obj in objects if not keeps_resource(obj)])
+    records = [] if keep_history else [{"kind": "Secret", "namespace": applier.namespace,
+                                        "name": secret_name(rev.name, rev.version)} for rev in history]
+    return {"objects": [_entry(obj) for obj in doomed], "hooks": hooks, "records": records,
+            "kept": [_entry(obj) for obj in objects if keeps_resource(obj)]}
+
+
 def uninstall(client, options, keep_history: bool = False, cascade: str = "background") -> UninstallResult:
     """Uninstall release ``options.name`` (a :class:`~.actions.ReleaseOptions`: ``wait``, ``timeout``,
     ``dry_run``, ``disable_hooks`` are read). A no-op when there is no release.
@@ -99,13 +129,15 @@ def uninstall(client, options, keep_history: bool = False, cascade: str = "backg
     if last.status == STATUS_UNINSTALLED:
         if keep_history:
             return UninstallResult(False, "none", last)
-        if not options.dry_run:
-            _purge(storage, history)
+        if options.dry_run:
+            return UninstallResult(True, "purge", last, plan=uninstall_plan(applier, history, [], False, True))
+        _purge(storage, history)
         return UninstallResult(True, "purge", last, writes=storage.writes)
     objects = release_objects(applier, last)
     kept = [_name(obj) for obj in objects if keeps_resource(obj)]
     if options.dry_run:
-        return UninstallResult(True, "uninstall", last, kept)
+        return UninstallResult(True, "uninstall", last, kept, plan=uninstall_plan(
+            applier, history, objects, keep_history, getattr(options, "disable_hooks", False)))
     with ReleaseLock(client, options.namespace, options.name, "uninstall of revision %d" % last.version,
                      options.timeout, getattr(options, "wait_for_lock", 0)):
         history = storage.history(options.name)  # as it is now that this run holds the lock
