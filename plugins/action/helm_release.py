@@ -26,16 +26,41 @@ class ActionModule(ActionBase):
 
     def _read_values_file(self, path):
         """Return ``{"path", "content", "vault"}`` for a controller file (``vault``: it was Vault-encrypted),
-        ``{"path"}`` when it is not on the controller."""
+        ``{"path", "searched"}`` (the controller paths searched) when it is not on the controller."""
         try:
             found = self._find_needle("files", path)
-        except AnsibleFileNotFound:
-            return {"path": path}
+        except AnsibleFileNotFound as exc:  # the module reads it on the managed host, or says where both looked
+            return {"path": path, "searched": [to_text(p) for p in (getattr(exc, "paths", None) or [])]}
         try:
             data, show = self._loader._get_file_contents(found)
         except AnsibleError as exc:
             raise AnsibleError("cannot read values file %s: %s" % (path, to_text(exc)))
         return {"path": path, "content": to_text(data, errors="surrogate_or_strict"), "vault": not show}
+
+    @staticmethod
+    def _set_values_error(items):
+        """The error for ``set_values`` entries that are not ``{value: ...}`` mappings (a bare ``key=value`` string
+        is the common mistake, which Ansible's own check reports as "missing required arguments: value"), or None.
+        """
+        if items is None:
+            return None
+        entries = [items] if isinstance(items, (str, dict)) else items
+        if not isinstance(entries, list):
+            return None
+        for index, item in enumerate(entries):
+            if isinstance(item, dict) and "value" in item:
+                continue
+            if isinstance(item, str):
+                shown = '"%s"' % item
+            elif isinstance(item, dict):
+                shown = "a mapping without 'value' (keys: %s)" % ", ".join(sorted(to_text(key) for key in item))
+            else:
+                shown = "a %s" % type(item).__name__
+            example = item if isinstance(item, str) and "=" in item else "replicaCount=3"
+            return ("set_values[%d] is %s; each entry is a mapping whose 'value' holds what helm --set takes, for "
+                    "example: set_values: [{value: \"%s\"}] (add value_type: string, json, file or literal for "
+                    "--set-string, --set-json, --set-file or --set-literal)" % (index, shown, example))
+        return None
 
     def run(self, tmp=None, task_vars=None):
         """Read ``values_files`` here, then execute the module with ``values_files_contents`` (``async`` tasks are
@@ -43,6 +68,10 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
         args = dict(self._task.args)
+        problem = self._set_values_error(args.get("set_values"))
+        if problem:
+            result.update(failed=True, msg=problem)
+            return result
         files = args.get("values_files") or []
         if isinstance(files, str):
             files = [files]

@@ -44,6 +44,11 @@ options:
         description: The file was Ansible Vault-encrypted; its values are then masked in all task output.
         type: bool
         default: false
+      searched:
+        description: When the file is not on the controller, the controller paths that were searched, for the error
+          message when it is not on the managed host either.
+        type: list
+        elements: str
   post_renderer:
     description:
       - A program that rewrites the rendered manifest, like C(helm --post-renderer). The manifest (hooks excluded)

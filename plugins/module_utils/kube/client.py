@@ -96,6 +96,7 @@ def _load_configuration(kubeconfig, context):
     if context is None:
         context = os.environ.get("K8S_AUTH_CONTEXT") or None
     configuration = k8s_client.Configuration()
+    paths = []
     try:
         if isinstance(kubeconfig, dict):
             k8s_config.load_kube_config_from_dict(kubeconfig, context=context, client_configuration=configuration)
@@ -113,10 +114,36 @@ def _load_configuration(kubeconfig, context):
             k8s_config.load_kube_config(config_file=os.pathsep.join(paths), context=context,
                                         client_configuration=configuration, persist_config=False)
     except ConfigException as exc:
+        names = _context_names(kubeconfig, paths) if context else None
+        if names is not None and context not in names:
+            raise KubeError("kubeconfig %s has no context %r; its contexts are: %s. Set context to one of them, or "
+                            "leave it unset for the kubeconfig's current-context"
+                            % (os.pathsep.join(paths) or "(given as data)", context,
+                               ", ".join(names) or "none")) from None
         raise KubeError("invalid kubeconfig%s: %s" % (" (context %r)" % context if context else "", exc)) from None
     except yaml.YAMLError as exc:
         raise KubeError("kubeconfig is not valid YAML: %s" % exc) from None
     return configuration
+
+
+def _context_names(kubeconfig, paths: list):
+    """Sorted context names of ``kubeconfig`` (a dict, YAML text, or the files ``paths`` merged), or None when it
+    cannot be read: for the error that names a context which is not there."""
+    try:
+        if isinstance(kubeconfig, dict):
+            documents = [kubeconfig]
+        elif isinstance(kubeconfig, str) and _is_content(kubeconfig):
+            documents = [yaml.load(kubeconfig, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))]
+        else:
+            documents = []
+            for path in paths:
+                if os.path.exists(path):
+                    with open(path, "rb") as handle:
+                        documents.append(yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+        return sorted({entry.get("name") for doc in documents if isinstance(doc, dict)
+                       for entry in doc.get("contexts") or [] if isinstance(entry, dict) and entry.get("name")})
+    except (OSError, yaml.YAMLError):
+        return None
 
 
 class KubeClient:

@@ -44,6 +44,21 @@ def local_path(chart_ref) -> str:
     return os.path.expanduser(chart_ref or "")
 
 
+def missing_values_file(path: str, searched=None) -> str:
+    """The error for values file ``path`` when it does not exist on this (the managed) host, saying where it was
+    looked for: here (absolute path) and, when the action plugin looked on the controller first, the controller
+    paths ``searched`` (list of str). Returns "" when the file exists."""
+    full = os.path.abspath(os.path.expanduser(path))
+    if os.path.exists(full):
+        return ""
+    where = "on the managed host at %s" % full
+    if searched:
+        unique = [p for index, p in enumerate(searched) if p not in searched[:index]]
+        where = "on the controller in %s and %s" % (", ".join(unique), where)
+    return ("values file %s not found: looked %s. Give a path relative to the playbook or role (its files/ "
+            "directory is searched too) or an absolute path" % (path, where))
+
+
 def collect_values(values_files=None, release_values=None) -> dict:
     """Merge ``values_files`` (paths, in order) and then ``release_values`` (dict) into the user values.
 
@@ -52,6 +67,8 @@ def collect_values(values_files=None, release_values=None) -> dict:
     merged = {}
     for path in values_files or []:
         full = os.path.expanduser(path)
+        if missing_values_file(path):
+            raise ValuesError(missing_values_file(path))
         try:
             with open(full, "rb") as handle:
                 data = handle.read()

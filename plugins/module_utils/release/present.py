@@ -26,7 +26,7 @@ from ..errors import HelmkitError, ValuesError
 INPUT_ARG_SPEC = dict(
     values_files_contents=dict(type="list", elements="dict", options=dict(
         path=dict(type="str", required=True), content=dict(type="str", no_log=True),
-        vault=dict(type="bool", default=False))),
+        vault=dict(type="bool", default=False), searched=dict(type="list", elements="str"))),
     set_values=dict(type="list", elements="dict", options=dict(
         value=dict(type="str", required=True),
         value_type=dict(type="str", default="raw", choices=["raw", "string", "json", "file", "literal"]))),
@@ -113,7 +113,9 @@ def collect_values(params: dict) -> dict:
     merged = {}
     for entry in params.get("values_files_contents") or []:
         if entry.get("content") is None:  # not found on the controller: read it on the managed host
-            from .inputs import collect_values as read_files
+            from .inputs import collect_values as read_files, missing_values_file
+            if entry.get("searched") is not None and missing_values_file(entry["path"]):
+                raise ValuesError(missing_values_file(entry["path"], entry["searched"]))
             merged = merge_maps(merged, read_files([entry["path"]], None))
         else:
             merged = merge_maps(merged, load_values(entry["content"].encode("utf-8"), source=entry["path"]))

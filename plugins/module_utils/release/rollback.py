@@ -51,13 +51,22 @@ def target_revision(history: list, revision: int) -> Release:
     if wanted < 0:
         raise ReleaseError("invalid release revision number: %d; give a revision of 1 or more (0 means the previous "
                            "one)" % wanted)
-    if wanted == 0:
+    stored = ", ".join(str(rel.version) for rel in history)
+    previous = wanted == 0
+    if previous:
         wanted = history[-1].version - 1
     for rel in history:
         if rel.version == wanted:
             return rel
+    if previous and len(history) == 1:  # Helm says "release has no 0 version" here
+        raise ReleaseError("release %s has only one revision (%d): there is no earlier revision to roll back to"
+                           % (history[-1].name, history[-1].version))
+    if previous:
+        raise ReleaseError("release %s has no revision %d to roll back to (the one before its current revision %d); "
+                           "its stored revisions are %s: give revision: N to roll back to one of them"
+                           % (history[-1].name, wanted, history[-1].version, stored))
     raise ReleaseError("release has no %d version; the stored revisions of %s are %s" % (
-        wanted, history[-1].name, ", ".join(str(rel.version) for rel in history)))
+        wanted, history[-1].name, stored))
 
 
 def rollback_record(current: Release, target: Release) -> Release:

@@ -62,10 +62,11 @@ class SecretStorage:
             if exc.status == 409:
                 raise ReleaseError("create: failed to create: release %s revision %d already exists in namespace %s"
                                    % (release.name, release.version, self.namespace)) from None
-            hint = ""
             if exc.status == 404 and (exc.details or {}).get("kind") == "namespaces":
-                hint = "; create the namespace first, or set create_namespace: true"
-            raise ReleaseError("create: failed to create: %s%s" % (exc.message, hint)) from None
+                # Helm says "create: failed to create: namespaces "x" not found": one plain sentence instead
+                raise ReleaseError('release %s: namespace "%s" does not exist; create it first, or set '
+                                   "create_namespace: true" % (release.name, self.namespace)) from None
+            raise ReleaseError("create: failed to create: %s" % exc.message) from None
 
     def update(self, release: Release) -> None:
         """PUT the revision's Secret unconditionally (``modifiedAt`` label, ``createdAt`` dropped)."""

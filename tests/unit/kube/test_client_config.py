@@ -48,8 +48,10 @@ def test_environment_fallbacks(tmp_path, monkeypatch):
 def test_missing_file_and_unknown_context(tmp_path, monkeypatch):
     with pytest.raises(KubeError, match="kubeconfig file .*nope not found"):
         KubeClient(str(tmp_path / "nope"))
-    with pytest.raises(KubeError, match="invalid kubeconfig \\(context 'zzz'\\)"):
-        KubeClient(_kubeconfig("https://127.0.0.1:6443"), context="zzz")
+    with pytest.raises(KubeError) as info:  # names the contexts there are (issue 21)
+        KubeClient(_kubeconfig("https://127.0.0.1:6443", ("one", "two")), context="zzz")
+    assert str(info.value) == ("kubeconfig (given as data) has no context 'zzz'; its contexts are: one, two. Set "
+                               "context to one of them, or leave it unset for the kubeconfig's current-context")
 
 
 def test_unreachable_cluster_names_the_server_and_hides_the_token():

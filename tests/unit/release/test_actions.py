@@ -423,5 +423,6 @@ def test_uninstall_keeping_history_then_install_again(client, chart):
 def test_missing_namespace_says_how_to_fix_it(client, chart):
     with pytest.raises(ReleaseError) as info:
         actions.ensure_present(client, options(namespace="nowhere"), chart, {}, make_render(simple_build))
-    assert str(info.value) == ('create: failed to create: namespaces "nowhere" not found; create the namespace '
-                               'first, or set create_namespace: true')
+    # one plain sentence, not Helm's "create: failed to create: namespaces ... not found" (issue 21)
+    assert str(info.value) == ('release demo: namespace "nowhere" does not exist; create it first, or set '
+                               'create_namespace: true')

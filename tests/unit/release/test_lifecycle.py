@@ -161,6 +161,16 @@ def test_rollback_to_an_explicit_revision_is_idempotent_and_a_missing_one_is_nam
         rollback.rollback(client, options(name="nothing"))
 
 
+def test_rollback_without_revision_of_a_first_revision_says_what_to_do(client, chart):
+    """Helm says "release has no 0 version" (issue 21): the message names the release, its current revision and
+    the stored ones, and the option to give."""
+    present(client, chart, {"greeting": "one"})
+    with pytest.raises(ReleaseError) as info:
+        rollback.rollback(client, options())
+    assert str(info.value) == ("release life has only one revision (1): there is no earlier revision to roll back "
+                               "to")
+
+
 def test_rollback_keeps_release_labels_and_prunes_to_max_history(client, chart):
     present(client, chart, {"greeting": "one"})
     present(client, chart, {"greeting": "two"})
