@@ -28,7 +28,7 @@ from .errors import HelmkitError
 
 __all__ = ["ssl_context", "sha256_file", "parse_retry_after", "origin", "may_send_credentials", "redact_url",
            "Deadline", "run_with_deadline", "read_capped", "env_limit", "limit_message", "http_deadline",
-           "DEFAULT_HTTP_DEADLINE"]
+           "DEFAULT_HTTP_DEADLINE", "max_index_bytes", "max_chart_bytes"]
 
 _BLOCK = 1 << 20
 
@@ -149,6 +149,24 @@ def limit_message(what, limit, env_name, unit="bytes"):
 
 def _number(value):
     return ("%d" % value) if float(value).is_integer() else ("%g" % value)
+
+
+#: Largest repository index downloaded (HELMKIT_MAX_INDEX_BYTES); the largest real index of the test set is 4 MB.
+DEFAULT_MAX_INDEX_BYTES = 128 * 1024 * 1024
+#: Largest chart archive, chart layer or provenance file downloaded (HELMKIT_MAX_CHART_BYTES): the decompressed
+#: size limit of a whole chart, which no real archive's compressed size comes near.
+DEFAULT_MAX_CHART_BYTES = 100 * 1024 * 1024
+
+
+def max_index_bytes():
+    """Largest repository index downloaded, in bytes (``HELMKIT_MAX_INDEX_BYTES`` or 128 MiB)."""
+    return env_limit("HELMKIT_MAX_INDEX_BYTES", DEFAULT_MAX_INDEX_BYTES)
+
+
+def max_chart_bytes():
+    """Largest chart archive, OCI chart layer or provenance file downloaded (``HELMKIT_MAX_CHART_BYTES`` or
+    100 MiB)."""
+    return env_limit("HELMKIT_MAX_CHART_BYTES", DEFAULT_MAX_CHART_BYTES)
 
 
 #: Overall seconds for one HTTP operation (HELMKIT_HTTP_DEADLINE): connect, redirects, retries and the whole body.

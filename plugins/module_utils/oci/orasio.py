@@ -36,6 +36,7 @@ import threading
 from http.cookiejar import DefaultCookiePolicy
 
 from ..errors import RegistryError
+from ..transport import may_send_credentials
 from .messages import emit, mask
 
 from ..libraries import missing_library
@@ -335,11 +336,13 @@ class _NoNetrc(object):
 
 
 class _Session(_SessionBase):
-    """requests.Session that strips Authorization on a redirect to another host but never adds netrc's."""
+    """requests.Session that strips Authorization on a redirect to another scheme, host or port (the one rule of
+    ``transport.may_send_credentials``; requests' own keeps it on an http -> https upgrade) and never adds
+    netrc's."""
 
     def rebuild_auth(self, prepared_request, response):
         headers = prepared_request.headers
-        if "Authorization" in headers and self.should_strip_auth(response.request.url, prepared_request.url):
+        if "Authorization" in headers and not may_send_credentials(response.request.url, prepared_request.url):
             del headers["Authorization"]
 
 

@@ -25,8 +25,8 @@ from urllib.parse import urlsplit, urlunsplit, urljoin
 from ..libraries import missing_library, HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
 from ..semver import SemverError, parse_constraint, parse_version
-from ..transport import (Deadline, env_limit, limit_message, may_send_credentials, parse_retry_after, read_capped,
-                         redact_url, run_with_deadline, ssl_context)
+from ..transport import (Deadline, limit_message, max_chart_bytes, max_index_bytes, may_send_credentials,
+                         parse_retry_after, read_capped, redact_url, run_with_deadline, ssl_context)
 from .config import atomic_write, charts_list_path, describe_yaml_error, index_cache_path
 from .indexscan import FIELDS, scan_index
 
@@ -329,18 +329,12 @@ def _basic_auth_header(username, password):
     return "Basic " + token
 
 
-#: Largest repository index downloaded (HELMKIT_MAX_INDEX_BYTES); the largest real index of the test set is 4 MB.
-DEFAULT_MAX_INDEX_BYTES = 128 * 1024 * 1024
-#: Largest chart archive or provenance file downloaded (HELMKIT_MAX_CHART_BYTES), the decompressed chart limit.
-DEFAULT_MAX_CHART_BYTES = 100 * 1024 * 1024
-
-
 def download_limit(what):
     """``(bytes, environment variable)`` capping a download of ``what``: a repository index, or anything else
     from a repository (a chart archive, a provenance file)."""
     if what == "repository index":
-        return env_limit("HELMKIT_MAX_INDEX_BYTES", DEFAULT_MAX_INDEX_BYTES), "HELMKIT_MAX_INDEX_BYTES"
-    return env_limit("HELMKIT_MAX_CHART_BYTES", DEFAULT_MAX_CHART_BYTES), "HELMKIT_MAX_CHART_BYTES"
+        return max_index_bytes(), "HELMKIT_MAX_INDEX_BYTES"
+    return max_chart_bytes(), "HELMKIT_MAX_CHART_BYTES"
 
 
 def http_get(url, username=None, password=None, pass_credentials=False, ca_file=None, cert_file=None,
