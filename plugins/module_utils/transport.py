@@ -28,7 +28,7 @@ from .errors import HelmkitError
 
 __all__ = ["ssl_context", "sha256_file", "parse_retry_after", "origin", "may_send_credentials", "redact_url",
            "Deadline", "run_with_deadline", "read_capped", "env_limit", "limit_message", "http_deadline",
-           "DEFAULT_HTTP_DEADLINE", "max_index_bytes", "max_chart_bytes"]
+           "DEFAULT_HTTP_DEADLINE", "max_index_bytes", "max_chart_bytes", "max_manifest_bytes"]
 
 _BLOCK = 1 << 20
 
@@ -156,6 +156,17 @@ DEFAULT_MAX_INDEX_BYTES = 128 * 1024 * 1024
 #: Largest chart archive, chart layer or provenance file downloaded (HELMKIT_MAX_CHART_BYTES): the decompressed
 #: size limit of a whole chart, which no real archive's compressed size comes near.
 DEFAULT_MAX_CHART_BYTES = 100 * 1024 * 1024
+
+
+#: Largest OCI manifest, config blob, tag-list page or token answer read (HELMKIT_MAX_MANIFEST_BYTES); distribution
+#: refuses manifests over 4 MiB too.
+DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+
+
+def max_manifest_bytes():
+    """Largest registry JSON document read: manifest, config blob, tag-list page, token answer
+    (``HELMKIT_MAX_MANIFEST_BYTES`` or 4 MiB)."""
+    return env_limit("HELMKIT_MAX_MANIFEST_BYTES", DEFAULT_MAX_MANIFEST_BYTES)
 
 
 def max_index_bytes():

@@ -35,8 +35,9 @@ import time
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import RegistryError
-from ..transport import (Deadline, env_limit, limit_message, max_chart_bytes, may_send_credentials, parse_retry_after,
-                         read_capped, redact_url, run_with_deadline, ssl_context)
+from ..transport import (Deadline, env_limit, limit_message, max_chart_bytes, max_manifest_bytes,
+                         may_send_credentials, parse_retry_after, read_capped, redact_url, run_with_deadline,
+                         ssl_context)
 from .credentials import Credential
 from .orasio import (HelmkitAuth, HelmkitRegistry, Capture, basic_value, captured, parse_challenge,  # noqa: F401
                      require_oras, tls_verify)
@@ -48,7 +49,7 @@ except ImportError:  # pragma: no cover - depends on the host; require_oras() ex
     HAS_REQUESTS = False
 
 __all__ = ["RegistryClient", "OCI_MANIFEST", "DOCKER_MANIFEST", "OCI_INDEX", "MANIFEST_ACCEPT",
-           "sha256_digest", "parse_challenge", "ATTEMPTS", "Answer", "check_manifest", "max_manifest_bytes"]
+           "sha256_digest", "parse_challenge", "ATTEMPTS", "Answer", "check_manifest"]
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
@@ -63,9 +64,6 @@ BACKOFF_SECONDS = 0.5
 #: Longest wait a registry's Retry-After may ask for (seconds).
 MAX_RETRY_AFTER = 10.0
 _RETRY_STATUSES = (429, 500, 502, 503, 504)
-#: Largest manifest, config blob, tag-list page or error body read (HELMKIT_MAX_MANIFEST_BYTES); distribution
-#: refuses manifests over 4 MiB too.
-DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 #: Most tag-list pages followed (HELMKIT_MAX_TAG_PAGES); a registry sends up to 1000 tags a page or more.
 DEFAULT_MAX_TAG_PAGES = 1000
 _CHUNK = 64 * 1024
@@ -408,11 +406,6 @@ class Answer(object):
 
     def json(self):
         return json.loads(self.content.decode("utf-8"))
-
-
-def max_manifest_bytes():
-    """Largest manifest, config blob or tag-list page read (``HELMKIT_MAX_MANIFEST_BYTES`` or 4 MiB)."""
-    return env_limit("HELMKIT_MAX_MANIFEST_BYTES", DEFAULT_MAX_MANIFEST_BYTES)
 
 
 def _seconds(value):
