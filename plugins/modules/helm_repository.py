@@ -185,13 +185,15 @@ def _present(module, paths, repo_file, existing, result):
     from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError
     from ansible_collections.helmkit.core.plugins.module_utils.repo.config import save_repository_file
     from ansible_collections.helmkit.core.plugins.module_utils.repo.index import update_index_cache
+    from ansible_collections.helmkit.core.plugins.module_utils.transport import redact_url
 
     p = module.params
     desired = _entry_from_params(p)
     if existing is not None and existing.url.rstrip("/") != desired.url.rstrip("/") and not p["force_update"]:
         raise RepositoryError(
             'repository "%s" already exists in %s with URL %s, not %s; set force_update: true to replace it, or '
-            "choose another name" % (desired.name, paths.repository_config, existing.url, desired.url))
+            "choose another name" % (desired.name, paths.repository_config, redact_url(existing.url),
+                                     redact_url(desired.url)))
     entry_changed = existing != desired
     result["repository"] = desired.public_dict()
     result["diff"] = {"before": existing.public_dict() if existing else {}, "after": desired.public_dict(),
@@ -231,15 +233,16 @@ def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError
     from ansible_collections.helmkit.core.plugins.module_utils.repo.config import (
         helm_paths, index_cache_path, load_repository_file, locked)
+    from ansible_collections.helmkit.core.plugins.module_utils.transport import redact_url
 
     p = module.params
     if p["url"] and p["url"].strip().lower().startswith("oci://"):
         raise RepositoryError(
             "%s is an OCI registry, not a chart repository: OCI registries have no index and are not added with "
             "helm_repository; use chart_ref: %s/CHART in helmkit.core.helm_release instead"
-            % (p["url"], p["url"].rstrip("/")))
+            % (redact_url(p["url"]), redact_url(p["url"].rstrip("/"))))
     if p["state"] == "present" and not p["url"].startswith(("http://", "https://")):
-        raise RepositoryError("url %r is not an http:// or https:// URL of a chart repository" % p["url"])
+        raise RepositoryError("url %r is not an http:// or https:// URL of a chart repository" % redact_url(p["url"]))
     if "/" in p["name"] or not p["name"].strip():
         raise RepositoryError("name %r is not a valid repository name: it must be non-empty and contain no '/'"
                               % p["name"])

@@ -39,3 +39,93 @@ def test_bad_client_certificate_names_both_files(tmp_path):
     cert.write_text("not a certificate")
     with pytest.raises(RepositoryError, match="cannot load client certificate .*c.pem / key None: .*give PEM files"):
         ssl_context(None, str(cert), None, False, RepositoryError)
+
+
+# ---- the credential policy, URL redaction, limits, deadlines (issue 20) ------------------------------------------
+
+from ansible_collections.helmkit.core.plugins.module_utils import transport  # noqa: E402
+
+
+@pytest.mark.parametrize("target, allowed", [
+    ("https://charts.example.com/index.yaml", True),
+    ("https://CHARTS.example.com:443/a/b.tgz", True),      # case and the default port do not change the origin
+    ("http://charts.example.com/index.yaml", False),       # a downgrade to http
+    ("https://charts.example.com:8443/index.yaml", False),  # another port
+    ("https://evil.example.com/index.yaml", False),
+    ("https://charts.example.com.evil.example/x", False),
+    ("https://sub.charts.example.com/x", False),           # Go copies to subdomains; helmkit does not
+    ("https://charts.example.com:bad/x", False),
+    ("/relative/path", False),
+    ("", False),
+])
+def test_credentials_go_only_to_the_same_origin(target, allowed):
+    assert transport.may_send_credentials("https://charts.example.com/stable", target) is allowed
+
+
+def test_pass_credentials_allows_every_origin_and_nothing_without_a_host():
+    assert transport.may_send_credentials("https://a.example", "http://b.example:81/x", pass_credentials=True)
+    assert not transport.may_send_credentials("not a url", "not a url")
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("https://u:secret@h.example/r", "https://u:***@h.example/r"),
+    ("https://ghp_TOKEN@h.example/r?x=1", "https://***@h.example/r?x=1"),
+    ("https://:secret@h.example:8443/", "https://:***@h.example:8443/"),
+    ("https://h.example/r", "https://h.example/r"),
+    ("https://a@b:c@h.example/", "https://a@b:***@h.example/"),
+])
+def test_redact_url_masks_passwords_and_tokens_in_userinfo(url, shown):
+    assert transport.redact_url(url) == shown
+
+
+@pytest.mark.parametrize("raw, expected", [("", 10), ("25", 25), ("-3", 10), ("0", 10), ("x", 10), (" 7 ", 7)])
+def test_env_limit_reads_positive_numbers_only(monkeypatch, raw, expected):
+    monkeypatch.setenv("HELMKIT_TEST_LIMIT", raw)
+    assert transport.env_limit("HELMKIT_TEST_LIMIT", 10) == expected
+
+
+def test_env_limit_keeps_fractions_for_float_defaults(monkeypatch):
+    monkeypatch.setenv("HELMKIT_HTTP_DEADLINE", "1.5")
+    assert transport.http_deadline() == 1.5
+
+
+def test_limit_message_names_the_limit_and_the_variable():
+    text = transport.limit_message("the index (9 bytes so far)", 8, "HELMKIT_MAX_INDEX_BYTES")
+    assert text.startswith("the index (9 bytes so far) is over helmkit's limit of 8 bytes")
+    assert "HELMKIT_MAX_INDEX_BYTES" in text and "docs/limits.md" in text
+
+
+def test_read_capped_stops_as_soon_as_the_limit_is_passed():
+    pulled = []
+
+    def chunks():
+        for index in range(1000):
+            pulled.append(index)
+            yield b"x" * 10
+
+    with pytest.raises(ValueError, match="^30$"):  # the size read so far, past 25 with the third chunk
+        transport.read_capped(chunks(), 25, lambda size: ValueError(str(size)))
+    assert len(pulled) == 3
+    assert transport.read_capped(iter([b"ab", b"c"]), 3, ValueError) == b"abc"
+
+
+def test_read_capped_stops_once_the_deadline_passed():
+    deadline = transport.Deadline(0.0)
+    with pytest.raises(transport.DeadlineExpired):
+        transport.read_capped(iter([b"a"]), 10, ValueError, deadline)
+
+
+def test_run_with_deadline_returns_raises_or_gives_up_in_time():
+    import threading
+    import time
+
+    assert transport.run_with_deadline(lambda: 42, transport.Deadline(5), RuntimeError) == 42
+    with pytest.raises(KeyError):
+        transport.run_with_deadline(lambda: {}["missing"], transport.Deadline(5), RuntimeError)
+    release = threading.Event()
+    start = time.monotonic()
+    deadline = transport.Deadline(0.2)
+    with pytest.raises(RepositoryError, match="too slow"):
+        transport.run_with_deadline(lambda: release.wait(10), deadline, lambda: RepositoryError("too slow"))
+    assert time.monotonic() - start < 2 and deadline.expired
+    release.set()

@@ -36,7 +36,7 @@ def glob_to_regex(pattern: str):
                 body.append(re.escape(pattern[j]) if pattern[j] != "-" else "-")
                 j += 1
             if j >= n or not body:
-                raise ChartError("invalid .helmignore pattern %r: unterminated character class" % pattern)
+                raise ChartError("invalid .helmignore pattern %s: unterminated character class" % _shown(pattern))
             out.append("[" + ("^/" if negate else "") + "".join(body) + "]")
             i = j
         elif ch == "\\" and i + 1 < n:
@@ -46,6 +46,12 @@ def glob_to_regex(pattern: str):
             out.append(re.escape(ch))
         i += 1
     return re.compile("^" + "".join(out) + "$")
+
+
+def _shown(line: str) -> str:
+    """A pattern as an error quotes it: repr, cut at 80 characters (a .helmignore is the chart's own file, but an
+    error should not be a way to print a long line of anything)."""
+    return repr(line[:80] + ("..." if len(line) > 80 else ""))
 
 
 class _Rule:
@@ -80,8 +86,9 @@ class IgnoreRules:
             if not line or line.startswith("#"):
                 continue
             if "**" in line:
-                raise ChartError(".helmignore line %r: double-star (**) syntax is not supported; list the "
-                                 "directories explicitly" % line)
+                raise ChartError(".helmignore line %d (%s): double-star (**) syntax is not supported; list the "
+                                 "directories explicitly" % (number - len(DEFAULT_RULES if defaults else ()),
+                                                             _shown(line)))
             self.rules.append(_Rule(line))
 
     def ignore(self, path: str, is_dir: bool) -> bool:

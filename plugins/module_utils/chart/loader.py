@@ -3,6 +3,11 @@
 ``load_chart(source) -> Chart``. Archives are read in memory with Helm's safety rules (archive.go): no absolute
 paths, no ``..``, no links or devices, at most 5 MiB per entry and 100 MiB in total once decompressed; the
 top-level directory is stripped and a UTF-8 BOM is removed from every file. Directories honour ``.helmignore``.
+
+The 100 MiB are one budget for the whole chart tree (an :class:`ArchiveBudget`): subchart archives inside the
+archive spend from it too, so nesting cannot multiply the limit, and nesting is at most ``HELMKIT_MAX_CHART_DEPTH``
+levels deep. The limits are configurable (docs/limits.md): ``HELMKIT_MAX_ARCHIVE_BYTES``,
+``HELMKIT_MAX_ARCHIVE_FILE_BYTES``, ``HELMKIT_MAX_CHART_DEPTH``.
 """
 from __future__ import annotations
 
@@ -16,12 +21,16 @@ import tarfile
 import zlib
 
 from ..errors import ChartError
+from ..transport import env_limit, limit_message
 from .goyamlload import load_go_yaml, load_values
 from .ignore import IgnoreRules
 from .metadata import apply_requirements, parse_metadata, validate_metadata
 
 MAX_FILE_SIZE = 5 * 1024 * 1024  # Helm v4.2 MaxDecompressedFileSize
-MAX_ARCHIVE_SIZE = 100 * 1024 * 1024
+MAX_ARCHIVE_SIZE = 100 * 1024 * 1024  # Helm v4.2 MaxDecompressedChartSize
+MAX_CHART_DEPTH = 20  # subchart levels; the deepest chart of the corpus has 2
+MAX_IGNORE_FILE_SIZE = 1024 * 1024
+_TAR_SLACK = 64 * 1024  # end-of-archive blocks and record padding beyond the entries' own bytes
 _UTF8_BOM = b"\xef\xbb\xbf"
 _DRIVE_PATH = re.compile(r"^[a-zA-Z]:/")
 ZERO_TIME = datetime.datetime(1, 1, 1, tzinfo=datetime.timezone.utc)
@@ -120,30 +129,87 @@ def load_chart(source) -> Chart:
     return load_archive(data, path)
 
 
-def _open_stream(data: bytes, origin: str):
+class ArchiveBudget:
+    """What a chart tree may still decompress: ``remaining`` bytes (``HELMKIT_MAX_ARCHIVE_BYTES``, default
+    100 MiB, Helm's ``MaxDecompressedChartSize``), shared by an archive and every subchart archive inside it;
+    ``file_limit`` per entry (``HELMKIT_MAX_ARCHIVE_FILE_BYTES``, default Helm's 5 MiB) and ``max_depth`` levels of
+    nested charts (``HELMKIT_MAX_CHART_DEPTH``, default 20). Read from the environment when created."""
+
+    __slots__ = ("limit", "remaining", "file_limit", "max_depth")
+
+    def __init__(self):
+        self.limit = env_limit("HELMKIT_MAX_ARCHIVE_BYTES", MAX_ARCHIVE_SIZE)
+        self.remaining = self.limit
+        self.file_limit = env_limit("HELMKIT_MAX_ARCHIVE_FILE_BYTES", MAX_FILE_SIZE)
+        self.max_depth = env_limit("HELMKIT_MAX_CHART_DEPTH", MAX_CHART_DEPTH)
+
+    def too_large(self, origin, how, entry):
+        return ChartError("%s: decompressed chart is larger than the maximum size %d (decompressed size %s %s at "
+                          "entry %r; subchart archives count towards the same total); %s"
+                          % (origin, self.limit, how, _size_text(self.limit), entry, _raise_hint(
+                              "HELMKIT_MAX_ARCHIVE_BYTES")))
+
+    def check_depth(self, depth, where):
+        if depth > self.max_depth:
+            raise ChartError("%s: %s" % (where, limit_message("the chart nests subcharts %d levels deep, which"
+                                                              % depth, self.max_depth, "HELMKIT_MAX_CHART_DEPTH",
+                                                              "levels")))
+
+
+def _raise_hint(env_name):
+    return ("if the chart is genuine, raise the limit with the environment variable %s on the host that runs the "
+            "module (see docs/limits.md)" % env_name)
+
+
+class _CappedStream:
+    """The decompressed archive stream, refused once more than ``cap`` bytes were inflated: tar headers the reader
+    handles itself (pax and GNU long-name records, whose announced size is read in one go) cannot inflate a gzip
+    bomb past the budget before an entry is looked at. ``read`` never asks the decompressor for more than it may
+    still give."""
+
+    def __init__(self, raw, cap, budget, origin):
+        self._raw = raw
+        self._left = cap
+        self._budget = budget
+        self._origin = origin
+
+    def read(self, size=-1):
+        want = self._left + 1 if size is None or size < 0 else min(size, self._left + 1)
+        data = self._raw.read(want)
+        self._left -= len(data)
+        if self._left < 0:
+            raise self._budget.too_large(self._origin, "exceeds", "(tar headers)")
+        return data
+
+
+def _open_stream(data: bytes, origin: str, budget):
     """A streaming tar reader over the (gzip-compressed) archive: members are decompressed as they are read, so
-    an entry is refused on its header's size before any of its data is inflated (bounded memory and time)."""
+    an entry is refused on its header's size before any of its data is inflated, and the whole stream is capped at
+    twice what the budget has left (room for every entry's header and padding; a stream of a million empty
+    entries stops there too) plus the tar end blocks: bounded memory and time."""
     source = io.BytesIO(data)
     if data[:2] == b"\x1f\x8b":
-        source = gzip.GzipFile(fileobj=source, mode="rb")
+        source = _CappedStream(gzip.GzipFile(fileobj=source, mode="rb"), 2 * budget.remaining + _TAR_SLACK,
+                               budget, origin)
     try:
         return tarfile.open(fileobj=source, mode="r|")
     except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
         raise ChartError("%s is not a valid chart archive: %s" % (origin, exc)) from None
 
 
-def iter_archive(data: bytes, origin: str = "<archive bytes>"):
+def iter_archive(data: bytes, origin: str = "<archive bytes>", budget=None):
     """Yield ``(member, name, content)`` for each regular file of a chart archive, checked as Helm v4's
     ``LoadArchiveFiles`` (pkg/chart/loader/archive) checks entries, in its order and with its messages (prefixed by
     ``origin`` and the entry): content outside the base directory, a parent-directory reference, a drive path, the
     total decompressed size (``MAX_ARCHIVE_SIZE``, 100 MiB) and the size of one file (``MAX_FILE_SIZE``, 5 MiB in
     Helm v4.2), judged on each tar header before the entry is inflated. Stricter than Helm, absolute entries and
     links or special files are refused too. ``name`` has the top-level directory stripped; ``content`` is the
-    entry's bytes as stored (BOM kept). Raises ChartError naming the entry; an archive without files is an error.
+    entry's bytes as stored (BOM kept). ``budget``: the :class:`ArchiveBudget` of the chart tree (a new one when
+    None), spent by every entry read. Raises ChartError naming the entry; an archive without files is an error.
     """
-    remaining = MAX_ARCHIVE_SIZE
+    budget = budget or ArchiveBudget()
     found = False
-    tar = _open_stream(data, origin)
+    tar = _open_stream(data, origin, budget)
     try:
         while True:
             try:
@@ -155,23 +221,20 @@ def iter_archive(data: bytes, origin: str = "<archive bytes>"):
             if member.isdir() or member.type in (tarfile.XHDTYPE, tarfile.XGLTYPE):
                 continue
             name = _entry_name(member, origin)
-            if member.size > remaining:
-                raise ChartError("%s: decompressed chart is larger than the maximum size %d (decompressed size "
-                                 "exceeds %d MiB at entry %r)" % (origin, MAX_ARCHIVE_SIZE, MAX_ARCHIVE_SIZE >> 20,
-                                                                  member.name))
-            if member.size > MAX_FILE_SIZE:
+            if member.size > budget.remaining:
+                raise budget.too_large(origin, "exceeds", member.name)
+            if member.size > budget.file_limit:
                 raise ChartError("%s: decompressed chart file %s is larger than the maximum file size %d (the entry "
-                                 "is over the %s per-file limit Helm accepts)"
-                                 % (origin, _go_quote(member.name), MAX_FILE_SIZE, _size_text(MAX_FILE_SIZE)))
+                                 "is over the %s per-file limit Helm accepts); %s"
+                                 % (origin, _go_quote(member.name), budget.file_limit, _size_text(budget.file_limit),
+                                    _raise_hint("HELMKIT_MAX_ARCHIVE_FILE_BYTES")))
             try:
-                content = tar.extractfile(member).read()
+                content = tar.extractfile(member).read(member.size)
             except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
                 raise ChartError("%s is not a valid chart archive: %s" % (origin, exc)) from None
-            remaining -= len(content)
-            if len(content) < member.size or remaining <= 0:
-                raise ChartError("%s: decompressed chart is larger than the maximum size %d (decompressed size "
-                                 "reaches %d MiB at entry %r)" % (origin, MAX_ARCHIVE_SIZE, MAX_ARCHIVE_SIZE >> 20,
-                                                                  member.name))
+            budget.remaining -= len(content)
+            if len(content) < member.size or budget.remaining <= 0:
+                raise budget.too_large(origin, "reaches", member.name)
             found = True
             yield member, name, content
     finally:
@@ -180,11 +243,11 @@ def iter_archive(data: bytes, origin: str = "<archive bytes>"):
         raise ChartError("%s: no files in chart archive" % origin)
 
 
-def read_archive(data: bytes, origin: str = "<archive bytes>") -> list:
+def read_archive(data: bytes, origin: str = "<archive bytes>", budget=None) -> list:
     """Extract a chart archive in memory into ChartFiles with the top-level directory stripped (a UTF-8 BOM at the
     start of a file is dropped, as Helm does). Entry checks and errors: :func:`iter_archive`."""
     files = []
-    for member, name, content in iter_archive(data, origin):
+    for member, name, content in iter_archive(data, origin, budget):
         if content.startswith(_UTF8_BOM):
             content = content[3:]
         files.append(ChartFile(name, content, _utc(member.mtime * 1_000_000_000)))
@@ -224,22 +287,48 @@ def _entry_name(member, origin: str) -> str:
     return name
 
 
-def load_archive(data: bytes, origin: str = "<archive bytes>") -> Chart:
-    """Load a chart from ``.tgz`` bytes (``origin`` names it in errors)."""
-    return load_files(read_archive(data, origin), origin)
+def load_archive(data: bytes, origin: str = "<archive bytes>", budget=None, depth: int = 0) -> Chart:
+    """Load a chart from ``.tgz`` bytes (``origin`` names it in errors). ``budget``/``depth``: those of the
+    enclosing chart when this archive is a subchart (see :class:`ArchiveBudget`)."""
+    budget = budget or ArchiveBudget()
+    return load_files(read_archive(data, origin, budget), origin, budget, depth)
+
+
+def chart_yaml_bytes(data: bytes, origin: str = "<archive bytes>") -> bytes:
+    """The top-level ``Chart.yaml`` of a chart archive, read as a stream with :func:`iter_archive`'s checks and
+    limits and without inflating anything after it (Helm archives put it first). Raises ChartError when the
+    archive is unsafe, over a limit, or has no Chart.yaml."""
+    for _member, name, content in iter_archive(data, origin):
+        if name == "Chart.yaml":
+            return content[3:] if content.startswith(_UTF8_BOM) else content
+    raise ChartError("%s: Chart.yaml file is missing; a chart archive needs <chart>/Chart.yaml" % origin)
 
 
 def load_directory(path: str) -> Chart:
     """Load a chart directory, skipping what ``.helmignore`` (plus Helm's default ``templates/.?*``) excludes."""
     top = os.path.abspath(path)
-    rules = IgnoreRules()
-    ignore_file = os.path.join(top, ".helmignore")
-    if os.path.isfile(ignore_file):
-        with open(ignore_file, encoding="utf-8", errors="replace") as handle:
-            rules = IgnoreRules(handle.read())
+    rules = _ignore_rules(top)
     files = []
     _walk_directory(top, "", rules, files)
     return load_files(files, path)
+
+
+def _ignore_rules(top: str):
+    """The chart's ``.helmignore`` rules. A ``.helmignore`` that is a link leaving the chart is refused (as every
+    other link out of it is), so no file outside the chart is read or quoted in an error; one that is not a regular
+    file or is over 1 MiB is refused too."""
+    ignore_file = os.path.join(top, ".helmignore")
+    if os.path.islink(ignore_file):
+        _check_link(ignore_file, os.path.realpath(top))
+    if not os.path.lexists(ignore_file):
+        return IgnoreRules()
+    if not os.path.isfile(ignore_file):
+        raise ChartError("%s is not a regular file; a .helmignore must be a text file of patterns" % ignore_file)
+    if os.path.getsize(ignore_file) > MAX_IGNORE_FILE_SIZE:
+        raise ChartError("%s is larger than %s; a .helmignore is a short list of patterns"
+                         % (ignore_file, _size_text(MAX_IGNORE_FILE_SIZE)))
+    with open(ignore_file, encoding="utf-8", errors="replace") as handle:
+        return IgnoreRules(handle.read())
 
 
 def _walk_directory(directory: str, prefix: str, rules, out: list, top=None, seen=()) -> None:
@@ -281,8 +370,12 @@ def _check_link(path: str, top: str) -> None:
                          "the file into the chart instead)" % (path, real, top))
 
 
-def load_files(files: list, origin: str = "chart") -> Chart:
-    """Build a Chart from chart-relative ChartFiles (Helm's loader.LoadFiles); loads subcharts recursively."""
+def load_files(files: list, origin: str = "chart", budget=None, depth: int = 0) -> Chart:
+    """Build a Chart from chart-relative ChartFiles (Helm's loader.LoadFiles); loads subcharts recursively, at
+    most ``HELMKIT_MAX_CHART_DEPTH`` levels, subchart archives spending from ``budget`` (an :class:`ArchiveBudget`
+    shared by the whole tree; a new one when None)."""
+    budget = budget or ArchiveBudget()
+    budget.check_depth(depth, origin)
     chart = Chart()
     by_name = {f.name: f for f in files}
     chart_yaml = by_name.get("Chart.yaml")
@@ -332,11 +425,11 @@ def load_files(files: list, origin: str = "chart") -> Chart:
         if sub_name.endswith(".tgz"):
             if len(sub_files) != 1 or sub_files[0].name != "charts/" + sub_name:
                 raise ChartError("%s: error unpacking subchart tar: expected a single file" % where)
-            sub = load_archive(sub_files[0].data, where)
+            sub = load_archive(sub_files[0].data, where, budget, depth + 1)
         else:
             prefix = "charts/%s/" % sub_name
             inner = [ChartFile(f.name[len(prefix):], f.data, f.modtime) for f in sub_files if f.name.startswith(prefix)]
-            sub = load_files(inner, where)
+            sub = load_files(inner, where, budget, depth + 1)
         chart.add_dependency(sub)
     chart.dependencies.sort(key=lambda c: c.name)
     return chart

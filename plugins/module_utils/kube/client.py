@@ -20,6 +20,7 @@ import tempfile
 
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import KubeError
+from ..transport import may_send_credentials, redact_url
 from .retry import RetryPolicy, describe_attempts
 
 try:  # The kubernetes package is a runtime requirement; keep the import error readable when it is missing.
@@ -158,8 +159,11 @@ class KubeClient:
         self.configuration = _load_configuration(kubeconfig, context)
         # urllib3 may only retry a connection that was never established; answers (503, 429 with Retry-After)
         # and lost answers are this client's to retry (kube/retry.py), so nothing is sent twice behind its back.
+        # No redirect is followed (redirect=0) and a 3xx answer comes back as it is (raise_on_redirect=False) to be
+        # reported: the bearer token or client certificate must never reach another host (transport.py's
+        # may_send_credentials; verified by tests/reliability/test_hostile_servers.py).
         self.configuration.retries = urllib3.util.Retry(total=1, connect=1, read=0, redirect=0, status=0, other=0,
-                                                        respect_retry_after_header=False)
+                                                        raise_on_redirect=False, respect_retry_after_header=False)
         self.server = self.configuration.host
         self.api_client = k8s_client.ApiClient(self.configuration)
         self._dynamic = None
@@ -223,6 +227,8 @@ class KubeClient:
                         return found
                 raise self._gave_up(method, path, attempt, exc) from None
             status = response.status
+            if 300 <= status <= 399:
+                raise self._redirected(method, path, status, response.getheader("Location") or "")
             if stream and 200 <= status <= 299:
                 return response.response
             if 200 <= status <= 299:
@@ -244,6 +250,13 @@ class KubeClient:
         if stream and 200 <= response.status <= 299:
             return response, b""
         return response, response.read()
+
+    def _redirected(self, method, path, status, location) -> KubeError:
+        where = "another scheme, host or port" if not may_send_credentials(self.server, location) else "this server"
+        return KubeError("the Kubernetes API server at %s answered %s %s with a redirect (HTTP %d) to %s on %s; "
+                         "helmkit does not follow redirects from the API server, so that its credentials never reach "
+                         "another host: point the kubeconfig's server at the real API address"
+                         % (self.server, method.upper(), path, status, redact_url(location) or "nowhere", where))
 
     def _gave_up(self, method, path, attempts, exc) -> KubeError:
         reason = getattr(exc, "reason", None) or exc

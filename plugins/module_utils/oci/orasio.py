@@ -29,6 +29,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import io
+import json
 import os
 import ssl
 import sys
@@ -36,6 +37,7 @@ import threading
 from http.cookiejar import DefaultCookiePolicy
 
 from ..errors import RegistryError
+from ..transport import limit_message, max_manifest_bytes, may_send_credentials, read_capped
 from .messages import emit, mask
 
 from ..libraries import missing_library
@@ -280,6 +282,9 @@ class HelmkitAuth(_TokenAuthBase):
             raise RegistryError("registry %s sent a Bearer challenge without a realm" % self.host)
         if not realm.startswith(("http://", "https://")):
             realm = "%s://%s" % (self.prefix, realm)
+        if self.prefix == "https" and not realm.startswith("https://") and not self.credential.anonymous:
+            raise RegistryError("registry %s names the token service %s, which is not HTTPS; refusing to send the "
+                                "credentials from %s there in clear text" % (self.host, realm, self.credential.source))
         service = params.get("service", "")
         key = (realm, service, scope)
         if key in self._cache and not force:
@@ -300,14 +305,22 @@ class HelmkitAuth(_TokenAuthBase):
                     "client_id": "helmkit"}
             if scope:
                 form["scope"] = scope
-            resp = self.session.request("POST", realm, data=form, headers=headers, verify=self._tls_verify)
+            resp = self.session.request("POST", realm, data=form, headers=headers, verify=self._tls_verify,
+                                        stream=True)
         else:
             query = {"service": service}
             if scope:
                 query["scope"] = scope
             if self._basic_auth:
                 headers["Authorization"] = "Basic " + self._basic_auth
-            resp = self.session.request("GET", realm, params=query, headers=headers, verify=self._tls_verify)
+            resp = self.session.request("GET", realm, params=query, headers=headers, verify=self._tls_verify,
+                                        stream=True)
+        try:
+            data = read_capped(resp.iter_content(65536), max_manifest_bytes(), lambda size: RegistryError(
+                "registry %s: the token service %s: %s" % (self.host, realm, limit_message(
+                    "its answer (%d bytes so far)" % size, max_manifest_bytes(), "HELMKIT_MAX_MANIFEST_BYTES"))))
+        finally:
+            resp.close()
         if resp.status_code in (401, 403):
             raise RegistryError("registry %s: the token service %s refused the credentials from %s (HTTP %d); "
                                 "check the username and password or log in again"
@@ -316,8 +329,8 @@ class HelmkitAuth(_TokenAuthBase):
             raise RegistryError("registry %s: the token service %s answered HTTP %d"
                                 % (self.host, realm, resp.status_code))
         try:
-            body = resp.json()
-        except ValueError:
+            body = json.loads(data.decode("utf-8"))
+        except (ValueError, RecursionError):
             raise RegistryError("registry %s: the token service %s did not answer JSON" % (self.host, realm))
         token = body.get("token") or body.get("access_token") if isinstance(body, dict) else None
         if not token:
@@ -335,11 +348,13 @@ class _NoNetrc(object):
 
 
 class _Session(_SessionBase):
-    """requests.Session that strips Authorization on a redirect to another host but never adds netrc's."""
+    """requests.Session that strips Authorization on a redirect to another scheme, host or port (the one rule of
+    ``transport.may_send_credentials``; requests' own keeps it on an http -> https upgrade) and never adds
+    netrc's."""
 
     def rebuild_auth(self, prepared_request, response):
         headers = prepared_request.headers
-        if "Authorization" in headers and self.should_strip_auth(response.request.url, prepared_request.url):
+        if "Authorization" in headers and not may_send_credentials(response.request.url, prepared_request.url):
             del headers["Authorization"]
 
 

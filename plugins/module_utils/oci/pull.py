@@ -104,7 +104,7 @@ def pull_chart(client, ref_text, version=None, devel=False, cache_dir=None, dest
         blob = client.get_blob(ref.repository, layer_digest)
         atomic_write(path, blob, mode=0o644)
         downloaded = True
-    meta = json.loads(client.get_blob(ref.repository, config["digest"]).decode("utf-8")) if downloaded else None
+    meta = client.get_config(ref.repository, config.get("digest", "")) if downloaded else None
     name = (meta or {}).get("name") or ref.name
     chart_version = (meta or {}).get("version") or (tag_to_version(ref.tag) if ref.tag else "")
     if meta is None and not chart_version:

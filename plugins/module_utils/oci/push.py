@@ -131,7 +131,9 @@ def build_artifact(chart_bytes, created, prov_bytes=None, origin="chart archive"
 def _same_content(existing_manifest: bytes, artifact: HelmArtifact) -> bool:
     try:
         existing = json.loads(existing_manifest.decode("utf-8"))
-    except ValueError:
+    except (ValueError, RecursionError):
+        return False
+    if not isinstance(existing, dict):
         return False
     ours = json.loads(artifact.manifest.decode("utf-8"))
     return (existing.get("config") == ours["config"] and existing.get("layers") == ours["layers"])

@@ -27,6 +27,7 @@ import tempfile
 
 from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
+from ..transport import redact_url
 
 __all__ = [
     "RepositoryEntry", "RepositoryFile", "HelmPaths", "helm_paths", "load_repository_file",
@@ -91,6 +92,7 @@ class RepositoryEntry(object):
         data = self.to_dict()
         data.pop("password")
         data["password_set"] = bool(self.password)
+        data["url"] = redact_url(self.url)  # a token put in the URL's userinfo is a password too
         return data
 
     def has_credentials(self):
@@ -103,7 +105,7 @@ class RepositoryEntry(object):
         return not self == other
 
     def __repr__(self):
-        return "RepositoryEntry(name=%r, url=%r)" % (self.name, self.url)
+        return "RepositoryEntry(name=%r, url=%r)" % (self.name, redact_url(self.url))
 
 
 class RepositoryFile(object):

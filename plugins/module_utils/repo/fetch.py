@@ -74,12 +74,7 @@ def read_chart_metadata(path):
             with open(os.path.join(path, "Chart.yaml"), "rb") as fh:
                 raw = fh.read()
         else:
-            with tarfile.open(path, "r:*") as tar:
-                member = next((m for m in tar.getmembers()
-                               if m.isfile() and m.name.count("/") == 1 and m.name.endswith("/Chart.yaml")), None)
-                if member is None:
-                    raise RepositoryError("%s is not a chart archive: no <chart>/Chart.yaml inside" % path)
-                raw = tar.extractfile(member).read()
+            raw = _archive_chart_yaml(path)
         meta = yaml.load(raw, Loader=_IndexLoader) or {}
     except (OSError, tarfile.TarError, EOFError) as exc:
         raise RepositoryError("cannot read chart %s: %s" % (path, getattr(exc, "strerror", None) or exc))
@@ -88,6 +83,19 @@ def read_chart_metadata(path):
     if not isinstance(meta, dict):
         raise RepositoryError("chart %s: Chart.yaml must be a mapping" % path)
     return str(meta.get("name") or ""), str(meta.get("version") or "")
+
+
+def _archive_chart_yaml(path):
+    """The Chart.yaml of the archive at ``path``, streamed under the loader's limits (no ``getmembers()``, which
+    inflates the whole archive first). Raises RepositoryError."""
+    from ..chart.loader import chart_yaml_bytes
+    from ..errors import ChartError
+    with open(path, "rb") as fh:
+        data = fh.read()
+    try:
+        return chart_yaml_bytes(data, path)
+    except ChartError as exc:
+        raise RepositoryError(str(exc)) from None
 
 
 def _download(url, expected_digest, cache_dir, http_options):

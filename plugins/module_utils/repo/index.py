@@ -25,7 +25,8 @@ from urllib.parse import urlsplit, urlunsplit, urljoin
 from ..libraries import missing_library, HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
 from ..semver import SemverError, parse_constraint, parse_version
-from ..transport import parse_retry_after, ssl_context
+from ..transport import (Deadline, limit_message, max_chart_bytes, max_index_bytes, may_send_credentials,
+                         parse_retry_after, read_capped, redact_url, run_with_deadline, ssl_context)
 from .config import atomic_write, charts_list_path, describe_yaml_error, index_cache_path
 from .indexscan import FIELDS, scan_index
 
@@ -322,19 +323,18 @@ def resolve_reference_url(base_url, ref_url):
     return urlunsplit((joined.scheme, joined.netloc, joined.path, base.query, joined.fragment))
 
 
-def redact_url(url):
-    """``url`` without a password in its userinfo (``https://u:secret@h/`` -> ``https://u:***@h/``)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = "%s:***@%s" % (parts.username or "", parts.netloc.rsplit("@", 1)[1])
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
 def _basic_auth_header(username, password):
     import base64
     token = base64.b64encode(("%s:%s" % (username or "", password or "")).encode("utf-8")).decode("ascii")
     return "Basic " + token
+
+
+def download_limit(what):
+    """``(bytes, environment variable)`` capping a download of ``what``: a repository index, or anything else
+    from a repository (a chart archive, a provenance file)."""
+    if what == "repository index":
+        return max_index_bytes(), "HELMKIT_MAX_INDEX_BYTES"
+    return max_chart_bytes(), "HELMKIT_MAX_CHART_BYTES"
 
 
 def http_get(url, username=None, password=None, pass_credentials=False, ca_file=None, cert_file=None,
@@ -345,9 +345,13 @@ def http_get(url, username=None, password=None, pass_credentials=False, ca_file=
     Like Helm's HTTP getter, basic auth is sent only when both username and password are set, and only to the
     scheme, host and port of ``url`` (or of ``credentials_url``: the repository URL when downloading a chart whose
     URL may point elsewhere); to any other origin, including redirect targets, only with ``pass_credentials``
-    (Helm's ``--pass-credentials``). Connection errors, timeouts and 5xx answers are retried ``retries`` times with
-    exponential back-off. Raises RepositoryError with the (redacted) URL and a hint for 401/403/404/other
-    statuses and for unreachable hosts; the password never appears in a message.
+    (Helm's ``--pass-credentials``); the rule is ``transport.may_send_credentials``. Connection errors, timeouts
+    and 5xx answers are retried ``retries`` times with exponential back-off; ``timeout`` is per connect and per
+    read. The whole operation (redirects, retries, the body) has one deadline (``HELMKIT_HTTP_DEADLINE``, 300 s)
+    and the body is read in chunks up to :func:`download_limit` of ``what`` (``HELMKIT_MAX_INDEX_BYTES`` for a
+    repository index, ``HELMKIT_MAX_CHART_BYTES`` otherwise), so a server that trickles bytes or never ends its
+    answer is cut off. Raises RepositoryError with the (redacted) URL and a hint for 401/403/404/other statuses,
+    for unreachable hosts and for a limit hit (naming it and how to raise it); no credential appears in a message.
     """
     try:
         import httpx
@@ -360,37 +364,70 @@ def http_get(url, username=None, password=None, pass_credentials=False, ca_file=
     parts = urlsplit(url)
     if parts.username is not None and username is None:
         username, password = parts.username, parts.password
-    origin = _origin(credentials_url or url)
+    request = _Request(url, credentials_url or url, username, password, pass_credentials, what)
+    deadline = Deadline()
+
+    def operation():
+        with httpx.Client(verify=verify, timeout=timeout, follow_redirects=False) as client:
+            return _get_with_retries(httpx, client, request, retries, deadline)
+
+    return run_with_deadline(operation, deadline, lambda: RepositoryError(
+        "%s %s: the server %s did not send its whole answer within %ss, the deadline of one HTTP operation (it is "
+        "unreachable or trickling bytes); if the link is only slow, raise the limit with the environment variable "
+        "HELMKIT_HTTP_DEADLINE (see docs/limits.md)" % (what, redact_url(url), parts.hostname or url,
+                                                       _seconds(deadline.seconds))))
+
+
+def _seconds(value):
+    return ("%d" % value) if float(value).is_integer() else ("%g" % value)
+
+
+class _Request(object):
+    """What one :func:`http_get` asks for: the URL, whose credentials (and for which origin), and the cap."""
+
+    __slots__ = ("url", "credentials_url", "username", "password", "pass_credentials", "what", "limit",
+                 "limit_env")
+
+    def __init__(self, url, credentials_url, username, password, pass_credentials, what):
+        self.url = url
+        self.credentials_url = credentials_url
+        self.username = username
+        self.password = password
+        self.pass_credentials = pass_credentials
+        self.what = what
+        self.limit, self.limit_env = download_limit(what)
+
+
+def _get_with_retries(httpx, client, request, retries, deadline):
     attempt = 0
-    with httpx.Client(verify=verify, timeout=timeout, follow_redirects=False) as client:
-        while True:
-            try:
-                response = _get_following_redirects(client, url, origin, username, password,
-                                                    pass_credentials)
-            except httpx.TransportError as exc:
-                if attempt < retries and not _is_tls_error(exc):
-                    time.sleep(BACKOFF_SECONDS * (2 ** attempt))
-                    attempt += 1
-                    continue
-                raise RepositoryError("%s %s is unreachable: %s%s; check the URL, DNS, proxy and TLS settings"
-                                      % (what, redact_url(url), _transport_reason(exc), _attempts(attempt)))
-            if (response.status_code >= 500 or response.status_code == 429) and attempt < retries:
-                time.sleep(_retry_delay(response, attempt))
+    while True:
+        try:
+            status, headers, body = _get_following_redirects(client, request, deadline)
+        except httpx.TransportError as exc:
+            if attempt < retries and not _is_tls_error(exc):
+                time.sleep(min(BACKOFF_SECONDS * (2 ** attempt), deadline.remaining()))
                 attempt += 1
                 continue
-            if response.status_code != 200:
-                raise RepositoryError(_status_message(what, url, response.status_code, bool(username and password))
-                                      + _attempts(attempt))
-            return response.content
+            raise RepositoryError("%s %s is unreachable: %s%s; check the URL, DNS, proxy and TLS settings"
+                                  % (request.what, redact_url(request.url), _transport_reason(exc),
+                                     _attempts(attempt)))
+        if (status >= 500 or status == 429) and attempt < retries:
+            time.sleep(min(_retry_delay(headers, attempt), deadline.remaining()))
+            attempt += 1
+            continue
+        if status != 200:
+            raise RepositoryError(_status_message(request.what, request.url, status,
+                                                  bool(request.username and request.password)) + _attempts(attempt))
+        return body
 
 
 #: Longest wait a server's Retry-After may ask for (seconds).
 MAX_RETRY_AFTER = 30.0
 
 
-def _retry_delay(response, attempt):
+def _retry_delay(headers, attempt):
     """Seconds before the next try: the server's ``Retry-After`` (seconds, capped) or exponential back-off."""
-    seconds = parse_retry_after(response.headers.get("Retry-After"))
+    seconds = parse_retry_after(headers.get("Retry-After"))
     return BACKOFF_SECONDS * (2 ** attempt) if seconds is None else min(MAX_RETRY_AFTER, seconds)
 
 
@@ -417,25 +454,34 @@ def _transport_reason(exc):
     return text
 
 
-def _origin(url):
-    """(scheme, host:port) with the default port made explicit, as Helm compares URLs before sending credentials."""
-    parts = urlsplit(url)
-    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
-    return parts.scheme, (parts.hostname or "").lower(), port
-
-
-def _get_following_redirects(client, url, origin, username, password, pass_credentials, limit=10):
+def _get_following_redirects(client, request, deadline, limit=10):
+    """``(status, headers, body)`` of a GET of ``request.url`` following up to ``limit`` redirects; the body (of a
+    200 answer only) is streamed under the size cap and the deadline."""
+    url = request.url
     for _hop in range(limit):
         headers = {"User-Agent": "Helm/4 helmkit.core"}
-        if username and password and (_origin(url) == origin or pass_credentials):
-            headers["Authorization"] = _basic_auth_header(username, password)
+        if request.username and request.password and may_send_credentials(request.credentials_url, url,
+                                                                           request.pass_credentials):
+            headers["Authorization"] = _basic_auth_header(request.username, request.password)
         clean = _strip_userinfo(url)
-        response = client.get(clean, headers=headers)
-        if response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers:
-            url = urljoin(clean, response.headers["location"])
-            continue
-        return response
-    raise RepositoryError("too many redirects fetching %s" % redact_url(url))
+        with client.stream("GET", clean, headers=headers) as response:
+            if response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers:
+                url = urljoin(clean, response.headers["location"])
+                if urlsplit(url).scheme not in ("http", "https"):
+                    raise RepositoryError("%s %s redirected to %s, which is not an http:// or https:// URL; "
+                                          "refusing to follow it" % (request.what, redact_url(request.url),
+                                                                     redact_url(url)))
+                continue
+            if response.status_code != 200:
+                return response.status_code, response.headers, b""
+            return 200, response.headers, read_capped(response.iter_bytes(), request.limit,
+                                                      lambda size: _too_big(request, size), deadline)
+    raise RepositoryError("too many redirects fetching %s (more than %d)" % (redact_url(request.url), limit))
+
+
+def _too_big(request, size):
+    return RepositoryError("%s %s: %s" % (request.what, redact_url(request.url), limit_message(
+        "the answer (%d bytes so far)" % size, request.limit, request.limit_env)))
 
 
 def _strip_userinfo(url):

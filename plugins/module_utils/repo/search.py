@@ -22,7 +22,7 @@ import re
 from ..errors import RepositoryError
 from ..semver import SemverError, parse_constraint, parse_version
 from .config import helm_paths, index_cache_path, load_repository_file
-from .index import load_cached_index, resolve_reference_url
+from .index import load_cached_index, redact_url, resolve_reference_url
 
 __all__ = ["SearchResult", "search_repositories", "MAX_SCORE"]
 
@@ -88,7 +88,7 @@ def _as_dict(repo_name, repo_url, cv, score):
         "name": "%s/%s" % (repo_name, cv.name), "chart": cv.name, "repository": repo_name,
         "version": cv.version, "app_version": cv.app_version, "description": cv.description,
         "keywords": [str(k) for k in cv.keywords], "deprecated": cv.deprecated, "digest": cv.digest,
-        "created": cv.created, "urls": [resolve_reference_url(repo_url, u) for u in cv.urls], "score": score,
+        "created": cv.created, "urls": [redact_url(resolve_reference_url(repo_url, u)) for u in cv.urls], "score": score,
     }
 
 

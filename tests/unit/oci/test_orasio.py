@@ -344,3 +344,12 @@ def test_netrc_credentials_are_never_sent(scripted, tmp_path, monkeypatch):
     with RegistryClient(scripted.host, plain_http=True) as client:
         client.ping()
     assert scripted.seen[0][2] is None
+
+
+def test_an_https_registry_never_sends_credentials_to_a_plain_http_token_service():
+    """Issue 20: a challenge naming an http:// realm would carry the Basic credentials in clear text."""
+    auth = orasio.HelmkitAuth("registry.example", Credential("u", SECRET, source="the test"))
+    auth.prefix = "https"
+    with pytest.raises(RegistryError, match="not HTTPS; refusing") as info:
+        auth._bearer({"realm": "http://evil.example/token", "service": "s"}, "repository:a:pull", force=False)
+    assert SECRET not in str(info.value)
