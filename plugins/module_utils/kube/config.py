@@ -477,6 +477,8 @@ class Connection:
             why = self.credential.refused()
         elif self.configuration.cert_file:
             why = "the client certificate from %s was refused" % (self.client_cert_source or "the kubeconfig")
+        elif self.configuration.api_key.get("BearerToken"):
+            why = "the auth-provider token of %s was refused" % self.origin
         else:
             why = ("no credentials were sent (%s); set api_key or K8S_AUTH_API_KEY, client_cert and client_key, or "
                    "use a kubeconfig with a user" % self.origin)
@@ -530,6 +532,21 @@ def _pem_or_file(connection, value, what):
     return path
 
 
+def _nothing_configured(environ) -> str:
+    """The message when no source gives a cluster: what was looked at, and how to give one."""
+    if environ.get("KUBERNETES_SERVICE_HOST"):
+        token_file = in_cluster_paths(environ)[0]
+        pod = ("KUBERNETES_SERVICE_HOST is set but %s" % (
+            "KUBERNETES_SERVICE_PORT is not" if not environ.get("KUBERNETES_SERVICE_PORT")
+            else "the service-account token %s does not exist (automountServiceAccountToken off?)" % token_file))
+    else:
+        pod = "not running in a pod (KUBERNETES_SERVICE_HOST is not set)"
+    return ("no Kubernetes cluster configured: kubeconfig file %s not found, no host given, and %s. Pass kubeconfig "
+            "(or set K8S_AUTH_KUBECONFIG or KUBECONFIG), or host and api_key (or set K8S_AUTH_HOST and "
+            "K8S_AUTH_API_KEY, as AWX's Kubernetes credential does)" % (
+                os.pathsep.join(kubeconfig_paths(None, environ)), pod))
+
+
 def _base(connection, settings, environ):
     """Load the kubeconfig or in-cluster configuration under the explicit settings; returns the Configuration."""
     configuration = k8s_client.Configuration()
@@ -543,10 +560,11 @@ def _base(connection, settings, environ):
         connection.ca_source = "the in-cluster CA file %s" % in_cluster_paths(environ)[1]
         connection.origin = "in-cluster configuration"
         return configuration
-    if kubeconfig is None and settings.value("host") and not any(os.path.exists(p)
-                                                                 for p in kubeconfig_paths(None, environ)):
-        connection.origin = "host from %s, without a kubeconfig" % settings.source("host")
-        return configuration
+    if kubeconfig is None and not any(os.path.exists(p) for p in kubeconfig_paths(None, environ)):
+        if settings.value("host"):
+            connection.origin = "host from %s, without a kubeconfig" % settings.source("host")
+            return configuration
+        raise KubeError(_nothing_configured(environ))
     try:
         loader = _kubeconfig_loader(kubeconfig, context, bool(settings.value("persist_config")))
         loader.load_and_set(configuration)
@@ -689,6 +707,7 @@ def install_transport(api_client, connection) -> None:
                 headers.add(name, item)
         response = _send_checked(send, connection, method, url, headers, args, kwargs)
         if response.status == 401 and connection.credential is not None and connection.credential.refresh():
+            response.read()  # drain, so the connection goes back to the pool
             header = connection.credential.header()
             if header:
                 headers["Authorization"] = header

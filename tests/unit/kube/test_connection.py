@@ -402,3 +402,19 @@ def test_forbidden_impersonation(bare, kubeapi, tmp_path):
         'users "helmkit-someone-else" is forbidden: User "%s" cannot impersonate resource "users" in API group "" '
         "at the cluster scope (the request impersonated user 'helmkit-someone-else', from option impersonate_user: "
         "grant it access with RBAC, or let the credential's own user impersonate it)" % plain.user)
+
+
+def test_nothing_configured(bare, tmp_path):
+    with pytest.raises(KubeError) as info:
+        KubeClient()
+    assert str(info.value) == (
+        "no Kubernetes cluster configured: kubeconfig file %s not found, no host given, and not running in a pod "
+        "(KUBERNETES_SERVICE_HOST is not set). Pass kubeconfig (or set K8S_AUTH_KUBECONFIG or KUBECONFIG), or host "
+        "and api_key (or set K8S_AUTH_HOST and K8S_AUTH_API_KEY, as AWX's Kubernetes credential does)"
+        % (tmp_path / "no-kubeconfig"))
+    bare.setenv("KUBERNETES_SERVICE_HOST", "10.96.0.1")
+    bare.setenv("KUBERNETES_SERVICE_PORT", "443")
+    bare.setenv("HELMKIT_IN_CLUSTER_TOKEN_FILE", str(tmp_path / "no-token"))
+    with pytest.raises(KubeError, match="KUBERNETES_SERVICE_HOST is set but the service-account token .*no-token "
+                                        "does not exist"):
+        KubeClient()
