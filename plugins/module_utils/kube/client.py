@@ -14,8 +14,9 @@ import shutil
 import tempfile
 
 from ..errors import KubeError
+# DEFAULT_KUBECONFIG, connection_secrets and kubeconfig_secrets are re-exported for the modules.
 from .config import AUTH_OPTIONS, DEFAULT_KUBECONFIG, connection_secrets, install_transport, kubeconfig_secrets, \
-    resolve_connection  # noqa: F401  pylint: disable=unused-import  (DEFAULT_KUBECONFIG, *_secrets: re-exported)
+    resolve_connection  # noqa: F401  pylint: disable=unused-import
 from .retry import RetryPolicy, describe_attempts
 
 try:  # The kubernetes package is a runtime requirement; keep the import error readable when it is missing.

@@ -687,7 +687,7 @@ def _ssl_reason(reason) -> str:
     text = str(reason)
     for marker in ("certificate verify failed: ", "CERTIFICATE_VERIFY_FAILED"):
         if marker in text:
-            return text[text.index(marker):].split(" (_ssl")[0].rstrip(")'\" ")
+            return text[text.index(marker):].split(" (_ssl", maxsplit=1)[0].rstrip(")'\" ")
     return text
 
 

@@ -22,7 +22,8 @@ import yaml
 from ansible_collections.helmkit.core.plugins.module_utils.errors import KubeError
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import ApiError, KubeClient
 from ansible_collections.helmkit.core.plugins.module_utils.kube.config import Settings, connection_secrets
-from helpers.kubeauth import ServiceAccountAccess, cluster_ca_pem, exec_plugin, run_count
+from helpers import leakscan
+from helpers.kubeauth import ServiceAccountAccess, exec_plugin, run_count
 
 CONFIGMAPS = "/api/v1/namespaces/default/configmaps"
 _VARIABLES = ("K8S_AUTH_HOST", "K8S_AUTH_API_KEY", "K8S_AUTH_KUBECONFIG", "K8S_AUTH_CONTEXT", "K8S_AUTH_USERNAME",
@@ -143,7 +144,7 @@ def test_ca_that_does_not_verify(bare, access, tmp_path):
     other = tmp_path / "other-ca.crt"
     other.write_bytes(make_ca()[0])
     client = KubeClient(auth={"host": access.host, "api_key": access.token(), "ca_cert": str(other)})
-    with pytest.raises(KubeError) as info, client:
+    with client, pytest.raises(KubeError) as info:
         client.request("GET", CONFIGMAPS)
     assert str(info.value).startswith(
         "TLS verification of %s failed: the CA certificate from option ca_cert (%s) does not verify the server's "
@@ -287,6 +288,7 @@ def test_client_certificate_data(bare, kubeapi, access):
     the test kubeconfig's own client-certificate-data is used, and without one the test skips saying so."""
     if kubeapi.has_request_log:
         cert, key = kubeapi.client_certificate("helmkit-cert-user", ["system:masters"])
+        leakscan.SECRETS.add(key, "client key issued by the emulator")
         user = {"client-certificate-data": base64.b64encode(cert.encode()).decode(),
                 "client-key-data": base64.b64encode(key.encode()).decode()}
     else:
@@ -306,12 +308,12 @@ def test_client_certificate_data(bare, kubeapi, access):
 def test_tls_server_name_and_insecure_skip(bare, access):
     token = access.token()
     ca = {"certificate-authority-data": _ca_data(access)}
-    assert _works(KubeClient(_kubeconfig(access.host, {"token": token}, dict(ca, **{"tls-server-name":
-                                                                                     "kubernetes"}))))
+    named = dict(ca, **{"tls-server-name": "kubernetes"})
+    assert _works(KubeClient(_kubeconfig(access.host, {"token": token}, named)))
+    misnamed = dict(ca, **{"tls-server-name": "not-the-apiserver.invalid"})
     with pytest.raises(KubeError, match="^TLS verification of .* failed: the CA certificate from the "
                                         "certificate-authority of the kubeconfig's cluster does not verify"):
-        _works(KubeClient(_kubeconfig(access.host, {"token": token}, dict(ca, **{"tls-server-name":
-                                                                                  "not-the-apiserver.invalid"}))))
+        _works(KubeClient(_kubeconfig(access.host, {"token": token}, misnamed)))
     assert _works(KubeClient(_kubeconfig(access.host, {"token": token}, {"insecure-skip-tls-verify": True})))
     with pytest.raises(KubeError, match="^TLS verification of .* failed: the CA certificate from the system's "
                                         "trust store"):
@@ -395,7 +397,7 @@ def test_forbidden_impersonation(bare, kubeapi, tmp_path):
             pytest.skip("the cluster's kubeconfig has no CA (certificate-authority[-data]); this test verifies TLS")
         client = KubeClient(auth={"host": plain.host, "api_key": plain.token(), "ca_cert": plain.ca_file,
                                   "impersonate_user": "helmkit-someone-else"})
-        with pytest.raises(ApiError) as info, client:
+        with client, pytest.raises(ApiError) as info:
             client.request("GET", CONFIGMAPS)
     assert info.value.status == 403
     assert str(info.value) == (
