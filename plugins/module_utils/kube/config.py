@@ -356,7 +356,7 @@ class _Loader(KubeConfigLoader):
         found = super()._load_user_token()
         if found:
             self.credential = Credential(self.token.split(" ", 1)[1],
-                                         "the token of kubeconfig user %r" % self._user_name())
+                                         "kubeconfig user %r" % self._user_name())
         return found
 
     def _load_from_exec_plugin(self):
@@ -439,7 +439,7 @@ def _in_cluster(configuration, environ):
     token_file, ca_file = in_cluster_paths(environ)
     if os.path.exists(ca_file):
         configuration.ssl_ca_cert = ca_file
-    return FileToken(token_file, "the in-cluster service-account token %s" % token_file)
+    return FileToken(token_file, "the in-cluster service-account token file %s" % token_file)
 
 
 # -- the connection ----------------------------------------------------------------------------------------------------

@@ -202,7 +202,7 @@ def test_in_cluster_token_is_reread_when_it_rotates(bare, access, tmp_path):
         with pytest.raises(KubeError) as info:
             client.request("GET", CONFIGMAPS)
         assert str(info.value) == ("401 Unauthorized from %s: the token from the in-cluster service-account token "
-                                   "%s was refused" % (client.server, token_file))
+                                   "file %s was refused" % (client.server, token_file))
         replacement.write_text(access.token())
         os.replace(replacement, token_file)
         assert client.request("GET", CONFIGMAPS)["kind"] == "ConfigMapList"
@@ -420,3 +420,11 @@ def test_nothing_configured(bare, tmp_path):
     with pytest.raises(KubeError, match="KUBERNETES_SERVICE_HOST is set but the service-account token .*no-token "
                                         "does not exist"):
         KubeClient()
+
+
+def test_kubeconfig_token_refused_names_the_user(bare, access):
+    config = _kubeconfig(access.host, {"token": "helmkit-wrong-kubeconfig-token"},
+                         {"certificate-authority-data": _ca_data(access)})
+    with KubeClient(config) as client, pytest.raises(KubeError) as info:
+        client.request("GET", CONFIGMAPS)
+    assert str(info.value) == "401 Unauthorized from %s: the token from kubeconfig user 'u' was refused" % access.host
