@@ -27,6 +27,7 @@ from .selection import SelectorError, check_field_selector, parse_field_selector
 from .store import APPLY, WriteOptions
 
 PROTOBUF = "application/vnd.kubernetes.protobuf"
+SELF_SUBJECT_REVIEWS = "/apis/authentication.k8s.io/v1/selfsubjectreviews"
 
 
 class APIServer(ThreadingHTTPServer):
@@ -176,6 +177,8 @@ class Handler(BaseHTTPRequestHandler):
                 peer = None
             user, groups = self.server.auth.authenticate(self.headers, peer)
             self.server.auth.authorize(user, groups, Attributes(self.command, path, query))
+            if path == SELF_SUBJECT_REVIEWS and self.command == "POST":
+                return self._self_subject_review(user, groups)
             self._route(path, query, body, content_type)
         except ApiError as err:
             self._send_error(err)
@@ -269,6 +272,12 @@ class Handler(BaseHTTPRequestHandler):
             cert, key = self.server.auth.client_certificate(request["user"], request.get("groups") or [])
             return self._send_json(200, {"cert": cert.decode(), "key": key.decode()})
         raise resource_not_found()
+
+    def _self_subject_review(self, user, groups):
+        """``kubectl auth whoami``: who the request was authenticated (and impersonated) as."""
+        return self._send_json(201, {"kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
+                                     "metadata": {"creationTimestamp": None},
+                                     "status": {"userInfo": {"username": user, "groups": groups}}})
 
     def _token_request(self, namespace, name, body, content_type):
         """The TokenRequest API: a token for the ServiceAccount (authentication.k8s.io/v1 TokenRequest)."""

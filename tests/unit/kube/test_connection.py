@@ -428,3 +428,13 @@ def test_kubeconfig_token_refused_names_the_user(bare, access):
     with KubeClient(config) as client, pytest.raises(KubeError) as info:
         client.request("GET", CONFIGMAPS)
     assert str(info.value) == "401 Unauthorized from %s: the token from kubeconfig user 'u' was refused" % access.host
+
+
+def test_client_sends_every_impersonated_group(bare, access):
+    bare.setenv("K8S_AUTH_IMPERSONATE_USER", "helmkit-as-user")
+    bare.setenv("K8S_AUTH_IMPERSONATE_GROUPS", "helmkit-group-a,helmkit-group-b")
+    with KubeClient(auth={"host": access.host, "api_key": access.token(), "ca_cert": access.ca_file}) as client:
+        review = client.request("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+                                body={"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"})
+    assert review["status"]["userInfo"]["username"] == "helmkit-as-user"
+    assert review["status"]["userInfo"]["groups"] == ["helmkit-group-a", "helmkit-group-b", "system:authenticated"]
