@@ -35,12 +35,76 @@ options:
   connections:
     description:
       - The clusters to read. Each entry is a dict with optional keys C(name) (the cluster part of host names,
-        default the context name, else V(default)), C(kubeconfig) (a path, a dict or YAML text; default as in
-        M(helmkit.core.helm_release)), C(context), and C(namespaces) (a list; default every namespace).
-      - Without any entry, the default kubeconfig and context are read.
+        default the context name, else V(default)), C(namespaces) (a list; default every namespace), and the
+        Kubernetes connection options of M(helmkit.core.helm_release) under the same names and aliases, with the
+        same environment fallbacks (E(K8S_AUTH_HOST), E(K8S_AUTH_API_KEY), ..., then Helm's E(HELM_KUBE*),
+        then the kubeconfig, then in-cluster configuration).
+      - Without any entry, the default connection is read (the environment, the default kubeconfig, or in-cluster).
     type: list
     elements: dict
     default: []
+    suboptions:
+      name:
+        description: The cluster part of host names and of the C(helm_cluster_*) group.
+        type: str
+      namespaces:
+        description: The namespaces to read; default every namespace.
+        type: list
+        elements: str
+      kubeconfig:
+        description: A kubeconfig path, dict or YAML text (E(K8S_AUTH_KUBECONFIG), E(KUBECONFIG), C(~/.kube/config)).
+        type: raw
+      context:
+        description: The kubeconfig context (E(K8S_AUTH_CONTEXT), E(HELM_KUBECONTEXT)).
+        type: str
+        aliases: [kube_context]
+      host:
+        description: The API server URL with its scheme (E(K8S_AUTH_HOST), E(HELM_KUBEAPISERVER)).
+        type: str
+      api_key:
+        description: A bearer token (E(K8S_AUTH_API_KEY), E(HELM_KUBETOKEN)). Never logged.
+        type: str
+      username:
+        description: Basic authentication username (E(K8S_AUTH_USERNAME)).
+        type: str
+      password:
+        description: Basic authentication password (E(K8S_AUTH_PASSWORD)). Never logged.
+        type: str
+      validate_certs:
+        description: Verify the server's certificate (E(K8S_AUTH_VERIFY_SSL), E(HELM_KUBEINSECURE_SKIP_TLS_VERIFY)).
+        type: bool
+        aliases: [verify_ssl]
+      ca_cert:
+        description: CA certificate path (E(K8S_AUTH_SSL_CA_CERT), E(HELM_KUBECAFILE)).
+        type: path
+        aliases: [ssl_ca_cert]
+      client_cert:
+        description: Client certificate path (E(K8S_AUTH_CERT_FILE)).
+        type: path
+        aliases: [cert_file]
+      client_key:
+        description: Client key path (E(K8S_AUTH_KEY_FILE)).
+        type: path
+        aliases: [key_file]
+      proxy:
+        description: HTTP proxy URL (E(K8S_AUTH_PROXY)).
+        type: str
+      no_proxy:
+        description: Hosts that bypass the proxy (E(K8S_AUTH_NO_PROXY)).
+        type: str
+      proxy_headers:
+        description: Proxy headers (keys C(proxy_basic_auth), C(basic_auth), C(user_agent)).
+        type: dict
+      impersonate_user:
+        description: User to impersonate (E(K8S_AUTH_IMPERSONATE_USER), E(HELM_KUBEASUSER)).
+        type: str
+      impersonate_groups:
+        description: Groups to impersonate (E(K8S_AUTH_IMPERSONATE_GROUPS), E(HELM_KUBEASGROUPS)).
+        type: list
+        elements: str
+      persist_config:
+        description: Write refreshed auth-provider credentials back to the kubeconfig (E(K8S_AUTH_PERSIST_CONFIG)).
+        type: bool
   storage_driver:
     description: Helm's storage driver that holds the release records.
     type: str
@@ -89,6 +153,11 @@ from ansible.errors import AnsibleParserError  # noqa: E402
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.kube.config import AUTH_OPTIONS  # noqa: E402
+
+CONNECTION_KEYS = ("name", "namespaces") + AUTH_OPTIONS
+ALIASES = {"kube_context": "context", "verify_ssl": "validate_certs", "ssl_ca_cert": "ca_cert",
+           "cert_file": "client_cert", "key_file": "client_key"}
 
 _VARS = ("revision", "status", "chart", "chart_name", "chart_version", "app_version", "updated", "first_deployed",
          "description", "values", "labels")
@@ -132,15 +201,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if not isinstance(conn, dict):
                 raise AnsibleParserError("connections[%d] must be a dict with keys name, kubeconfig, context, "
                                          "namespaces; got %r" % (index, conn))
-            unknown = set(conn) - {"name", "kubeconfig", "context", "namespaces"}
+            conn = {ALIASES.get(key, key): value for key, value in conn.items()}
+            unknown = set(conn) - set(CONNECTION_KEYS)
             if unknown:
-                raise AnsibleParserError("connections[%d] has unknown keys %s; expected name, kubeconfig, context, "
-                                         "namespaces" % (index, ", ".join(sorted(unknown))))
+                raise AnsibleParserError("connections[%d] has unknown keys %s; expected %s"
+                                         % (index, ", ".join(sorted(unknown)), ", ".join(CONNECTION_KEYS)))
             namespaces = conn.get("namespaces") or []
             if isinstance(namespaces, str) or not isinstance(namespaces, list):
                 raise AnsibleParserError("connections[%d].namespaces must be a list of namespace names" % index)
-            yield {"name": str(conn.get("name") or conn.get("context") or "default"),
-                   "kubeconfig": conn.get("kubeconfig"), "context": conn.get("context"), "namespaces": namespaces}
+            found = {key: conn.get(key) for key in CONNECTION_KEYS}
+            found.update(name=str(conn.get("name") or conn.get("context") or "default"), namespaces=namespaces)
+            yield found
 
     def _read_clusters(self) -> list:
         """Releases of every connection as a list of plain dicts (cacheable): release data plus ``cluster``."""
@@ -151,9 +222,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         for conn in self._connections():
             kubeconfig = conn["kubeconfig"]
             if isinstance(kubeconfig, str) and "\n" not in kubeconfig:
-                kubeconfig = os.path.expanduser(kubeconfig)
+                conn["kubeconfig"] = os.path.expanduser(kubeconfig)
             try:
-                with KubeClient(kubeconfig, conn["context"]) as client:
+                with KubeClient.from_options(conn) as client:
                     query = ReleaseQuery(client, self.get_option("storage_driver"))
                     found = find_releases(query, namespaces=conn["namespaces"],
                                           all_values=self.get_option("all_values"))

@@ -118,7 +118,7 @@ class LookupModule(LookupBase):
     """``lookup('helmkit.core.helm_release', *names, **options)``: see DOCUMENTATION."""
 
     def run(self, terms, variables=None, **kwargs):
-        from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
+        from ansible_collections.helmkit.core.plugins.module_utils.kube.client import AUTH_OPTIONS, KubeClient
         from ansible_collections.helmkit.core.plugins.module_utils.release.query import (
             ReleaseQuery, find_releases, scope_namespaces)
 
@@ -132,7 +132,7 @@ class LookupModule(LookupBase):
         results, missing = [], []
         query = None
         try:
-            with KubeClient(opt("kubeconfig"), opt("context")) as client:
+            with KubeClient.from_options({name: opt(name) for name in AUTH_OPTIONS}) as client:
                 query = ReleaseQuery(client, opt("storage_driver"))
                 if not names:
                     results = find_releases(query, **filters)

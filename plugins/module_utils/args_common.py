@@ -6,15 +6,41 @@ doc fragment in ``plugins/doc_fragments/`` (named in the comment above it).
 """
 from __future__ import annotations
 
-# The Kubernetes connection options (doc fragment helmkit.core.kube_auth). Every module of meta/runtime.yml's
-# ``helm`` action group declares them: the ones that talk to a cluster document them with the doc fragment
-# helmkit.core.kube_auth, the others accept them unused (doc fragment helmkit.core.kube_auth.unused) so that
-# ``module_defaults: {group/helmkit.core.helm: {kubeconfig: ..., context: ...}}`` never fails a task with
-# "Unsupported parameters".
+# The Kubernetes connection options (doc fragment helmkit.core.kube_auth): kubernetes.core's k8s_auth_options, same
+# names, aliases and types. Their environment fallbacks (K8S_AUTH_*, then Helm's HELM_KUBE*) are applied in one place,
+# plugins/module_utils/kube/config.py, for modules, lookups and the inventory plugin alike; that is also why no
+# ``fallback`` appears here (connection_secrets() registers secrets taken from the environment as no-log values).
 KUBE_AUTH_ARG_SPEC = dict(
     kubeconfig=dict(type="raw", no_log=False),
     context=dict(type="str", aliases=["kube_context"]),
+    host=dict(type="str"),
+    api_key=dict(type="str", no_log=True),
+    username=dict(type="str"),
+    password=dict(type="str", no_log=True),
+    validate_certs=dict(type="bool", aliases=["verify_ssl"]),
+    ca_cert=dict(type="path", aliases=["ssl_ca_cert"]),
+    client_cert=dict(type="path", aliases=["cert_file"]),
+    client_key=dict(type="path", aliases=["key_file"], no_log=True),
+    proxy=dict(type="str"),
+    no_proxy=dict(type="str"),
+    proxy_headers=dict(type="dict", options=dict(
+        proxy_basic_auth=dict(type="str", no_log=True),
+        basic_auth=dict(type="str", no_log=True),
+        user_agent=dict(type="str"),
+    )),
+    impersonate_user=dict(type="str"),
+    impersonate_groups=dict(type="list", elements="str"),
+    persist_config=dict(type="bool"),
 )
+
+# The same options, accepted and unused, for the modules of meta/runtime.yml's ``helm`` action group that never talk
+# to a cluster (doc fragment helmkit.core.kube_auth.unused), so ``module_defaults: {group/helmkit.core.helm: {...}}``
+# never fails a task with "Unsupported parameters". ``host``, ``username``, ``password`` and the aliases
+# ``cert_file``/``key_file`` are left out: those modules have options of their own under these names (a chart
+# repository's or registry's), which must never be taken for the cluster's.
+KUBE_AUTH_UNUSED_ARG_SPEC = dict(
+    (name, dict((k, v) for k, v in spec.items() if k != "aliases" or name not in ("client_cert", "client_key")))
+    for name, spec in KUBE_AUTH_ARG_SPEC.items() if name not in ("host", "username", "password"))
 
 # The chart repository options (doc fragment helmkit.core.repo_auth): helm's --username, --password,
 # --pass-credentials, --ca-file, --cert-file, --key-file, --insecure-skip-tls-verify, --repository-config and

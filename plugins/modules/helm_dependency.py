@@ -168,7 +168,7 @@ verified:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
+    KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
 
 
 def _action(module):
@@ -207,7 +207,7 @@ def main():
         repository_config=dict(type="path"),
         repository_cache=dict(type="path"),
     )
-    argument_spec.update(KUBE_AUTH_ARG_SPEC)  # accepted, unused: group module_defaults may set them
+    argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)  # accepted, unused: group module_defaults may set them
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_by={"key_file": "cert_file"})
     run_module(module, _action)

@@ -195,7 +195,7 @@ provenance:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_ARG_SPEC, REPO_AUTH_ARG_SPEC, AnsibleModule, run_module)
+    KUBE_AUTH_UNUSED_ARG_SPEC, REPO_AUTH_ARG_SPEC, AnsibleModule, run_module)
 
 
 def _action(module):
@@ -226,7 +226,7 @@ def main():
         timeout=dict(type="int", default=120),
     )
     argument_spec.update(REPO_AUTH_ARG_SPEC)
-    argument_spec.update(KUBE_AUTH_ARG_SPEC)
+    argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_by={"key_file": "cert_file"})
     run_module(module, _action)

@@ -99,7 +99,7 @@ host:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
+    KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
 
 
 def _action(module):
@@ -135,7 +135,7 @@ def main():
         cert_file=dict(type="path"),
         key_file=dict(type="path"),
     )
-    argument_spec.update(KUBE_AUTH_ARG_SPEC)  # accepted, unused: group module_defaults may set them
+    argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)  # accepted, unused: group module_defaults may set them
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     run_module(module, _action)
 

@@ -367,12 +367,12 @@ def _verified_chart(params):
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, kubeconfig_secrets
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, connection_secrets
     from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, lifecycle, present, \
         recovery, sensitive
 
     params = module.params
-    module.no_log_values.update(kubeconfig_secrets(params["kubeconfig"]))
+    module.no_log_values.update(connection_secrets(params))
     module.no_log_values.update(sensitive.sensitive_strings(params.get("release_values") or {},
                                                             params["sensitive_values"]))
     present.validate(params)
@@ -392,7 +392,7 @@ def _action(module):
         values = present.collect_values(params)
         module.no_log_values.update(present.vault_strings(params))
         module.no_log_values.update(sensitive.sensitive_strings(values, params["sensitive_values"]))
-    with KubeClient(params["kubeconfig"], params["context"]) as client:
+    with KubeClient.from_options(params) as client:
         if params["sensitive_values"]:  # the stored revisions' values show up in diffs and rollbacks too
             module.no_log_values.update(sensitive.stored_sensitive_strings(client, options.namespace, options.name,
                                                                            params["sensitive_values"]))

@@ -144,14 +144,14 @@ STATUSES = ["deployed", "failed", "pending-install", "pending-upgrade", "pending
 
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
-    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, kubeconfig_secrets
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, connection_secrets
     from ansible_collections.helmkit.core.plugins.module_utils.release.query import (
         ReleaseQuery, find_releases, scope_namespaces)
 
     params = module.params
-    module.no_log_values.update(kubeconfig_secrets(params["kubeconfig"]))
+    module.no_log_values.update(connection_secrets(params))
     namespaces = scope_namespaces(params["release_namespace"], params["namespaces"], params["all_namespaces"])
-    with KubeClient(params["kubeconfig"], params["context"]) as client:
+    with KubeClient.from_options(params) as client:
         query = ReleaseQuery(client, params["storage_driver"])
         releases = find_releases(query, name=params["release_name"], namespaces=namespaces,
                                  statuses=params["status"], chart=params["chart"], revision=params["revision"],

@@ -145,7 +145,7 @@ charts:
 import os  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_ARG_SPEC, REPO_AUTH_ARG_SPEC, AnsibleModule, run_module)
+    KUBE_AUTH_UNUSED_ARG_SPEC, REPO_AUTH_ARG_SPEC, AnsibleModule, run_module)
 
 
 def _entry_from_params(p):
@@ -273,7 +273,7 @@ def main():
         timeout=dict(type="int", default=120),
     )
     argument_spec.update(REPO_AUTH_ARG_SPEC)
-    argument_spec.update(KUBE_AUTH_ARG_SPEC)  # accepted, unused: lets group module_defaults set kubeconfig
+    argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)  # accepted, unused: lets group module_defaults set kubeconfig
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_if=[("state", "present", ["url"])],
                            required_by={"key_file": "cert_file"})

@@ -109,7 +109,7 @@ repository_config:
 import os  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
+    KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
 
 
 def _action(module):
@@ -135,7 +135,7 @@ def main():
         repository_config=dict(type="path"),
         repository_cache=dict(type="path"),
     )
-    argument_spec.update(KUBE_AUTH_ARG_SPEC)
+    argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     run_module(module, _action)
 

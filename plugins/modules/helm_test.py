@@ -117,14 +117,14 @@ from ansible_collections.helmkit.core.plugins.module_utils._common import (  # n
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, kubeconfig_secrets
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, connection_secrets
     from ansible_collections.helmkit.core.plugins.module_utils.release import testing
     from ansible_collections.helmkit.core.plugins.module_utils.release.present import parse_timeout
 
     params = module.params
     timeout = parse_timeout(params["timeout"])
-    module.no_log_values.update(kubeconfig_secrets(params["kubeconfig"]))
-    with KubeClient(params["kubeconfig"], params["context"]) as client:
+    module.no_log_values.update(connection_secrets(params))
+    with KubeClient.from_options(params) as client:
         if module.check_mode:
             planned = testing.planned_tests(client, params["release_name"], params["release_namespace"],
                                             params["filter"])

@@ -253,10 +253,16 @@ def _popen_init(self, args, *rest, **kwargs):
     _ORIGINAL_POPEN_INIT(self, args, *rest, **kwargs)
 
 
+#: Commands whose stdout is a credential channel, not output (command basename -> why): an exec credential plugin
+#: prints its ExecCredential, token included, for the client to read. Their stderr is still captured.
+CREDENTIAL_STDOUT = {}
+
+
 def _communicate(self, *args, **kwargs):
     out, err = _ORIGINAL_COMMUNICATE(self, *args, **kwargs)
     name = os.path.basename(os.fsdecode(self.args[0] if isinstance(self.args, (list, tuple)) else self.args))
-    CAPTURE.add("output of %s (pid %d)" % (name[:60], self.pid), out)
+    if name not in CREDENTIAL_STDOUT:
+        CAPTURE.add("output of %s (pid %d)" % (name[:60], self.pid), out)
     CAPTURE.add("errors of %s (pid %d)" % (name[:60], self.pid), err)
     return out, err
 

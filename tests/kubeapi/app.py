@@ -13,6 +13,7 @@ import threading
 
 import yaml
 
+from .auth import Authenticator
 from .certs import load_or_make_ca, make_server_cert
 from .resources import ResourceTable
 from .server import APIServer
@@ -58,12 +59,17 @@ class Emulator:
                 f.write(key_pem)
             ctx.load_cert_chain(cert_file, key_file)
         ctx.set_alpn_protocols(["http/1.1"])
+        # Client certificates are optional, and verified against the CA when given (kube-apiserver's
+        # --client-ca-file: VerifyClientCertIfGiven).
+        ctx.verify_mode = ssl.CERT_OPTIONAL
+        ctx.load_verify_locations(cadata=ca_pem.decode())
         self.table = ResourceTable()
         self.store = Store(self.table)
         self._load_state()
         self.simulator = Simulator(self.store, ready_delay)
         self.token = self._token()
-        self.httpd = APIServer(("127.0.0.1", port), self.store, self.token, ctx)
+        self.auth = Authenticator(self.store, self.token, ca_pem, ca_key)
+        self.httpd = APIServer(("127.0.0.1", port), self.store, self.token, ctx, self.auth)
         self.url = "https://127.0.0.1:%d" % self.httpd.server_address[1]
         write_kubeconfig(kubeconfig, self.url, ca_pem, self.token)
         self._saver = None

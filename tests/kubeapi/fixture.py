@@ -96,9 +96,11 @@ class KubeAPIServer:
         self._ssl = ssl.create_default_context(cadata=ca)
         return self
 
-    def _control(self, method, path):
-        req = urllib.request.Request(self.url + path, method=method,
-                                     headers={"Authorization": "Bearer " + self._token})
+    def _control(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, method=method, data=data,
+                                     headers={"Authorization": "Bearer " + self._token,
+                                              "Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(req, context=self._ssl, timeout=10) as resp:
                 return json.loads(resp.read())
@@ -114,6 +116,12 @@ class KubeAPIServer:
     def clear_request_log(self):
         """Forget the requests logged so far."""
         self._control("DELETE", "/_kubeapi/requests")
+
+    def client_certificate(self, user, groups=()):
+        """(cert_pem, key_pem) strings: a client certificate for ``user`` in ``groups`` (O=) signed by the
+        emulator's CA (emulator only: a real cluster's CA key is not ours)."""
+        answer = self._control("POST", "/_kubeapi/client-cert", {"user": user, "groups": list(groups)})
+        return answer["cert"], answer["key"]
 
     def stop(self):
         """Terminate the subprocess (SIGTERM, then kill after 5 s) and remove the temp dir it created."""
@@ -177,6 +185,10 @@ class ExternalCluster:
                                     "real cluster")
 
     clear_request_log = request_log
+
+    def client_certificate(self, user, groups=()):
+        raise RequestLogUnavailable("issuing client certificates needs the kubeapi emulator's CA; "
+                                    "HELMKIT_TEST_KUBECONFIG selects a real cluster")
 
     def stop(self):
         """Nothing to stop: the cluster is not ours."""

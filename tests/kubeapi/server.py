@@ -21,25 +21,29 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import yaml
 
 from . import discovery, protobuf
+from .auth import Attributes, Authenticator
 from .errors import ApiError, bad_request, resource_not_found
 from .selection import SelectorError, check_field_selector, parse_field_selector, parse_label_selector
 from .store import APPLY, WriteOptions
 
 PROTOBUF = "application/vnd.kubernetes.protobuf"
+SELF_SUBJECT_REVIEWS = "/apis/authentication.k8s.io/v1/selfsubjectreviews"
 
 
 class APIServer(ThreadingHTTPServer):
     """ThreadingHTTPServer that does the TLS handshake in the per-connection thread.
 
-    Args: address ((host, port)), store (Store), token (bearer token clients must send), ssl_context.
+    Args: address ((host, port)), store (Store), token (the admin bearer token), ssl_context, auth (an
+    auth.Authenticator; default: one for ``token`` that issues no client certificates).
     """
 
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, store, token, ssl_context):
+    def __init__(self, address, store, token, ssl_context, auth=None):
         self.store = store
         self.token = token
+        self.auth = auth or Authenticator(store, token, None, None)
         self.ssl_context = ssl_context
         self.log = []
         self.log_lock = threading.Lock()
@@ -167,8 +171,14 @@ class Handler(BaseHTTPRequestHandler):
                                 "content_type": content_type.split(";")[0].strip(),
                                 "user_agent": self.headers.get("User-Agent", ""), "time": time.time()})
         try:
-            if self.headers.get("Authorization", "") != "Bearer " + self.server.token:
-                raise ApiError(401, "Unauthorized", "Unauthorized")
+            try:
+                peer = self.connection.getpeercert()
+            except (AttributeError, ValueError, ssl.SSLError):
+                peer = None
+            user, groups = self.server.auth.authenticate(self.headers, peer)
+            self.server.auth.authorize(user, groups, Attributes(self.command, path, query))
+            if path == SELF_SUBJECT_REVIEWS and self.command == "POST":
+                return self._self_subject_review(user, groups)
             self._route(path, query, body, content_type)
         except ApiError as err:
             self._send_error(err)
@@ -257,7 +267,30 @@ class Handler(BaseHTTPRequestHandler):
                 return self._send_json(200, {"cleared": True})
             with self.server.log_lock:
                 return self._send_json(200, {"requests": list(self.server.log)})
+        if path == "/_kubeapi/client-cert" and self.command == "POST":
+            request = json.loads(body or b"{}")
+            cert, key = self.server.auth.client_certificate(request["user"], request.get("groups") or [])
+            return self._send_json(200, {"cert": cert.decode(), "key": key.decode()})
         raise resource_not_found()
+
+    def _self_subject_review(self, user, groups):
+        """``kubectl auth whoami``: who the request was authenticated (and impersonated) as."""
+        return self._send_json(201, {"kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
+                                     "metadata": {"creationTimestamp": None},
+                                     "status": {"userInfo": {"username": user, "groups": groups}}})
+
+    def _token_request(self, namespace, name, body, content_type):
+        """The TokenRequest API: a token for the ServiceAccount (authentication.k8s.io/v1 TokenRequest)."""
+        request = self._decode(body, content_type) if body else {}
+        spec = dict(request.get("spec") or {})
+        spec.setdefault("audiences", ["https://kubernetes.default.svc.cluster.local"])
+        spec["expirationSeconds"] = max(600, min(int(spec.get("expirationSeconds") or 3600), 48 * 3600))
+        token, expiry = self.server.auth.issue_token(namespace, name, spec["expirationSeconds"])
+        created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        return self._send_json(201, {"kind": "TokenRequest", "apiVersion": "authentication.k8s.io/v1",
+                                     "metadata": {"name": name, "namespace": namespace,
+                                                  "creationTimestamp": created},
+                                     "spec": spec, "status": {"token": token, "expirationTimestamp": expiry}})
 
     def _resource(self, group, version, rest, query, body, content_type):
         table = self.server.store.table
@@ -273,6 +306,8 @@ class Handler(BaseHTTPRequestHandler):
         sub = rest[2] if len(rest) == 3 else ""
         if sub == "log" and resource.kind == "Pod" and self.command == "GET":
             return self._pod_log(resource, namespace, name)
+        if sub == "token" and resource.kind == "ServiceAccount" and self.command == "POST":
+            return self._token_request(namespace, name, body, content_type)
         if sub and (sub != "status" or not resource.status):
             raise resource_not_found()
         if namespace is None and resource.namespaced and name is not None:

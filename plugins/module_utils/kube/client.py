@@ -1,15 +1,10 @@
-"""A Kubernetes API client built from a kubeconfig, on the official ``kubernetes`` package.
+"""A Kubernetes API client on the official ``kubernetes`` package, for one connection resolved by kube/config.py.
 
-Resolution of the kubeconfig follows the kubernetes.core collection and client-go:
-
-1. ``kubeconfig`` argument: a path, a dict (parsed kubeconfig) or the YAML text of one;
-2. the ``K8S_AUTH_KUBECONFIG`` environment variable;
-3. ``KUBECONFIG`` (several paths joined by ``:`` are merged, as client-go does), then ``~/.kube/config``.
-
-The context is the ``context`` argument, else ``K8S_AUTH_CONTEXT``, else the kubeconfig's current context.
-REST mappings (kind -> resource, namespaced or not) come from the ``DynamicClient``'s discovery, cached in a file that
-lives for this client only, so a run never reuses another cluster's answers. Tokens are never logged or put in
-messages.
+Where the connection comes from (options, ``K8S_AUTH_*``, ``HELM_KUBE*``, kubeconfig, in-cluster) and how tokens are
+refreshed is kube/config.py's business; this module sends requests, retries them (kube/retry.py) and keeps REST
+mappings. REST mappings (kind -> resource, namespaced or not) come from the ``DynamicClient``'s discovery, cached in
+a file that lives for this client only, so a run never reuses another cluster's answers. Tokens are never logged or
+put in messages.
 """
 from __future__ import annotations
 
@@ -18,24 +13,22 @@ import os
 import shutil
 import tempfile
 
-from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import KubeError
 from ..transport import may_send_credentials, redact_url
+# DEFAULT_KUBECONFIG, connection_secrets and kubeconfig_secrets are re-exported for the modules.
+from .config import AUTH_OPTIONS, DEFAULT_KUBECONFIG, connection_secrets, install_transport, kubeconfig_secrets, \
+    resolve_connection  # noqa: F401  pylint: disable=unused-import
 from .retry import RetryPolicy, describe_attempts
 
 try:  # The kubernetes package is a runtime requirement; keep the import error readable when it is missing.
     import urllib3
     from kubernetes import client as k8s_client
-    from kubernetes import config as k8s_config
-    from kubernetes.config.config_exception import ConfigException
     from kubernetes.dynamic import DynamicClient
     from kubernetes.dynamic.exceptions import ResourceNotFoundError
     from kubernetes.dynamic.resource import ResourceList
     HAS_KUBERNETES = True
 except ImportError:  # pragma: no cover - depends on the host
     HAS_KUBERNETES = False
-
-DEFAULT_KUBECONFIG = "~/.kube/config"
 
 
 class ApiError(KubeError):
@@ -53,110 +46,24 @@ class ApiError(KubeError):
         self.details = details
 
 
-def _is_content(text: str) -> bool:
-    return "\n" in text or text.lstrip().startswith(("apiVersion", "{", "clusters", "kind:"))
-
-
-_SECRET_KEYS = ("token", "password", "client-key-data", "id-token", "refresh-token", "client-secret", "access-token")
-
-
-def kubeconfig_secrets(kubeconfig) -> set:
-    """Secret strings inside an inline kubeconfig (dict or YAML text): tokens, passwords, private keys.
-
-    Modules register them as no-log values so they never appear in task output; a path gives an empty set.
-    """
-    if isinstance(kubeconfig, str):
-        if not _is_content(kubeconfig):
-            return set()
-        try:
-            kubeconfig = yaml.load(kubeconfig, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except yaml.YAMLError:
-            return {kubeconfig}
-    found = set()
-    stack = [kubeconfig]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            for key, value in item.items():
-                if key in _SECRET_KEYS and isinstance(value, str) and value:
-                    found.add(value)
-                else:
-                    stack.append(value)
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
-
-
-def _load_configuration(kubeconfig, context):
-    """Return a ``kubernetes.client.Configuration`` for ``kubeconfig``/``context`` (see module docstring)."""
-    if not HAS_KUBERNETES:
-        raise KubeError("the Python package 'kubernetes' is required on the host that runs this module; "
-                        "install it with: pip install 'kubernetes>=29'")
-    if kubeconfig is None:
-        kubeconfig = os.environ.get("K8S_AUTH_KUBECONFIG") or None
-    if context is None:
-        context = os.environ.get("K8S_AUTH_CONTEXT") or None
-    configuration = k8s_client.Configuration()
-    paths = []
-    try:
-        if isinstance(kubeconfig, dict):
-            k8s_config.load_kube_config_from_dict(kubeconfig, context=context, client_configuration=configuration)
-        elif isinstance(kubeconfig, str) and _is_content(kubeconfig):
-            data = yaml.load(kubeconfig, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-            if not isinstance(data, dict):
-                raise KubeError("kubeconfig: the given text is not a kubeconfig (expected a YAML mapping)")
-            k8s_config.load_kube_config_from_dict(data, context=context, client_configuration=configuration)
-        else:
-            path = kubeconfig or os.environ.get("KUBECONFIG") or DEFAULT_KUBECONFIG
-            paths = [os.path.expanduser(p) for p in str(path).split(os.pathsep) if p]
-            if not any(os.path.exists(p) for p in paths):
-                raise KubeError("kubeconfig file %s not found; pass kubeconfig=<path>, or set K8S_AUTH_KUBECONFIG "
-                                "or KUBECONFIG" % os.pathsep.join(paths))
-            k8s_config.load_kube_config(config_file=os.pathsep.join(paths), context=context,
-                                        client_configuration=configuration, persist_config=False)
-    except ConfigException as exc:
-        names = _context_names(kubeconfig, paths) if context else None
-        if names is not None and context not in names:
-            raise KubeError("kubeconfig %s has no context %r; its contexts are: %s. Set context to one of them, or "
-                            "leave it unset for the kubeconfig's current-context"
-                            % (os.pathsep.join(paths) or "(given as data)", context,
-                               ", ".join(names) or "none")) from None
-        raise KubeError("invalid kubeconfig%s: %s" % (" (context %r)" % context if context else "", exc)) from None
-    except yaml.YAMLError as exc:
-        raise KubeError("kubeconfig is not valid YAML: %s" % exc) from None
-    return configuration
-
-
-def _context_names(kubeconfig, paths: list):
-    """Sorted context names of ``kubeconfig`` (a dict, YAML text, or the files ``paths`` merged), or None when it
-    cannot be read: for the error that names a context which is not there."""
-    try:
-        if isinstance(kubeconfig, dict):
-            documents = [kubeconfig]
-        elif isinstance(kubeconfig, str) and _is_content(kubeconfig):
-            documents = [yaml.load(kubeconfig, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))]
-        else:
-            documents = []
-            for path in paths:
-                if os.path.exists(path):
-                    with open(path, "rb") as handle:
-                        documents.append(yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
-        return sorted({entry.get("name") for doc in documents if isinstance(doc, dict)
-                       for entry in doc.get("contexts") or [] if isinstance(entry, dict) and entry.get("name")})
-    except (OSError, yaml.YAMLError):
-        return None
-
-
 class KubeClient:
     """One connection to one cluster: raw REST calls, REST mappings and streaming watches.
 
-    ``KubeClient(kubeconfig=None, context=None)``; ``kubeconfig`` is a path, a dict or YAML text.
-    Raises :class:`KubeError` when the kubeconfig cannot be loaded. Call :meth:`close` (or use ``with``) to drop the
-    per-run discovery cache.
+    ``KubeClient(kubeconfig=None, context=None, auth=None)``; ``kubeconfig`` is a path, a dict or YAML text;
+    ``auth`` a dict of more connection options (kubernetes.core's names: ``host``, ``api_key``, ``validate_certs``,
+    ... see kube/config.py; ``kubeconfig``/``context`` given as arguments win). Raises :class:`KubeError` when the
+    connection cannot be resolved. Call :meth:`close` (or use ``with``) to drop the per-run discovery cache and
+    temporary certificate files.
     """
 
-    def __init__(self, kubeconfig=None, context=None):
-        self.configuration = _load_configuration(kubeconfig, context)
+    def __init__(self, kubeconfig=None, context=None, auth=None):
+        options = {name: (auth or {}).get(name) for name in AUTH_OPTIONS}
+        if kubeconfig is not None:
+            options["kubeconfig"] = kubeconfig
+        if context is not None:
+            options["context"] = context
+        self.connection = resolve_connection(options)
+        self.configuration = self.connection.configuration
         # urllib3 may only retry a connection that was never established; answers (503, 429 with Retry-After)
         # and lost answers are this client's to retry (kube/retry.py), so nothing is sent twice behind its back.
         # No redirect is followed (redirect=0) and a 3xx answer comes back as it is (raise_on_redirect=False) to be
@@ -166,10 +73,16 @@ class KubeClient:
                                                         raise_on_redirect=False, respect_retry_after_header=False)
         self.server = self.configuration.host
         self.api_client = k8s_client.ApiClient(self.configuration)
+        install_transport(self.api_client, self.connection)
         self._dynamic = None
         self._cache_dir = None
         self._mappings = {}
         self.retry = RetryPolicy()
+
+    @classmethod
+    def from_options(cls, options: dict) -> "KubeClient":
+        """A client for a module's or plugin's parameters (any of kube/config.py's AUTH_OPTIONS; others ignored)."""
+        return cls(auth=options)
 
     def __enter__(self):
         return self
@@ -186,6 +99,7 @@ class KubeClient:
             self.api_client.close()
         except Exception:  # pragma: no cover - closing is best effort
             pass
+        self.connection.close()
 
     # -- raw REST ------------------------------------------------------------------------------------------------
 
@@ -285,8 +199,7 @@ class KubeClient:
             return None
         return found
 
-    @staticmethod
-    def _api_error(method, path, status, data) -> ApiError:
+    def _api_error(self, method, path, status, data) -> ApiError:
         try:
             payload = json.loads(data.decode("utf-8"))
         except (ValueError, UnicodeDecodeError, AttributeError):
@@ -294,6 +207,8 @@ class KubeClient:
         if not isinstance(payload, dict):
             payload = {}
         message = payload.get("message") or ("%s %s: HTTP %s" % (method.upper(), path, status))
+        if status == 403:
+            message += self.connection.forbidden_note()
         return ApiError(status, payload.get("reason") or "", message, payload.get("details"))
 
     # -- REST mappings -------------------------------------------------------------------------------------------
