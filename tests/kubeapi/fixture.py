@@ -256,7 +256,7 @@ def leftovers(kubeconfig, before: ClusterSnapshot) -> list:
     now = snapshot(kubeconfig)
     return (["namespace %s" % name for name in sorted(now.namespaces - before.namespaces)]
             + ["release %s/%s" % pair for pair in sorted(now.releases - before.releases)]
-            + [label for _, label in sorted(now.cluster_objects - before.cluster_objects)])
+            + [label for _path, label in sorted(now.cluster_objects - before.cluster_objects)])
 
 
 def clean_up(kubeconfig, before: ClusterSnapshot, timeout: float = 120.0) -> list:
@@ -290,7 +290,7 @@ def clean_up(kubeconfig, before: ClusterSnapshot, timeout: float = 120.0) -> lis
                 problems.append("delete %s: %s" % (label, exc))
 
         def gone():
-            for path, _ in doomed:
+            for path, _label in doomed:
                 try:
                     client.request("GET", path)
                 except ApiError as exc:
@@ -299,5 +299,5 @@ def clean_up(kubeconfig, before: ClusterSnapshot, timeout: float = 120.0) -> lis
                 return False
             return True
         if not wait_for(gone, timeout=timeout, interval=0.5):
-            problems.append("still there after %ds: %s" % (timeout, ", ".join(label for _, label in doomed)))
+            problems.append("still there after %ds: %s" % (timeout, ", ".join(label for _path, label in doomed)))
     return problems

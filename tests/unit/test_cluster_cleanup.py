@@ -25,8 +25,8 @@ def test_leftovers_are_listed_and_cleaned_up(tmp_path):
             client.request("POST", "/apis/rbac.authorization.k8s.io/v1/clusterroles",
                            body={"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
                                  "metadata": {"name": "leaky-role"}, "rules": []})
-            client.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
-                                                                "metadata": {"name": "leaky-empty"}})
+            client.request("POST", "/api/v1/namespaces",
+                           body={"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "leaky-empty"}})
         assert leftovers(api.kubeconfig, before) == [
             "namespace leaky-empty", "namespace leaky-ns", "release leaky-ns/leaky", "IngressClass leaky-class",
             "ClusterRole leaky-role"]
