@@ -317,8 +317,10 @@ def test_tag_list_links_cycling_between_pages_is_a_loop(server):
 def test_tag_list_with_endless_new_pages_stops_at_the_page_limit(server, monkeypatch):
     monkeypatch.setenv("HELMKIT_MAX_TAG_PAGES", "5")
     counter = iter(range(10 ** 6))
-    server.route("/v2/charts/app/tags/list", lambda req: _json(200, {"tags": ["t"]}, {
-        "Link": "</v2/charts/app/tags/list?last=%d>" % next(counter)})(req))
+
+    def endless_pages(req):
+        _json(200, {"tags": ["t"]}, {"Link": "</v2/charts/app/tags/list?last=%d>" % next(counter)})(req)
+    server.route("/v2/charts/app/tags/list", endless_pages)
     with _client(server, Credential()) as client:
         message, _unused = clear_error(client.tags, "charts/app", expected=RegistryError)
     assert "HELMKIT_MAX_TAG_PAGES" in message and len(server.seen) == 5
@@ -353,8 +355,8 @@ def test_huge_manifest_is_cut_at_the_manifest_limit(server):
 @pytest.mark.bad_input
 def test_registry_that_trickles_a_manifest_hits_the_deadline(server, monkeypatch):
     monkeypatch.setenv("HELMKIT_HTTP_DEADLINE", "1.5")
-    server.route("/v2/charts/app/manifests/1.0.0", lambda req: req.trickle(200, b"{}" * 1000, 0.1,
-                                                                            stop=server.stop))
+    server.route("/v2/charts/app/manifests/1.0.0",
+                 lambda req: req.trickle(200, b"{}" * 1000, 0.1, stop=server.stop))
     with _client(server, Credential()) as client:
         message, seconds = clear_error(client.get_manifest, "charts/app", "1.0.0", expected=RegistryError)
     assert seconds < 4 and server.host in message and "HELMKIT_HTTP_DEADLINE" in message

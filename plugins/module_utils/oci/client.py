@@ -216,11 +216,12 @@ class RegistryClient(object):
                 resp.close()
             return Answer(resp.status_code, resp.headers, body, resp.url or url), attempts
 
+        host = urlsplit(url).netloc.rsplit("@", 1)[-1]
         resp, attempts = run_with_deadline(operation, deadline, lambda: RegistryError(
             "registry %s did not finish %s %s within %ss, the deadline of one HTTP operation (it is unreachable or "
             "trickling bytes); if the link is only slow, raise the limit with the environment variable "
-            "HELMKIT_HTTP_DEADLINE (see docs/limits.md)" % (urlsplit(url).netloc.rsplit("@", 1)[-1], method,
-                                                           redact_url(url), _seconds(deadline.seconds))))
+            "HELMKIT_HTTP_DEADLINE (see docs/limits.md)"
+            % (host, method, redact_url(url), _seconds(deadline.seconds))))
         return self._checked(resp, attempts, method, path, expect, what)
 
     def _too_big(self, method, url, size, cap, env_name):
