@@ -363,6 +363,19 @@ def test_registry_that_trickles_a_manifest_hits_the_deadline(server, monkeypatch
 
 
 @pytest.mark.bad_input
+def test_registry_that_trickles_its_headers_hits_the_deadline_and_stdout_comes_back(server, monkeypatch):
+    """The abandoned request sits inside oras's stdout capture; the module's result must still reach stdout."""
+    import sys
+
+    monkeypatch.setenv("HELMKIT_HTTP_DEADLINE", "1")
+    server.route("/v2/charts/app/tags/list", lambda req: req.trickle_headers(0.1, stop=server.stop))
+    before = sys.stdout
+    with _client(server, Credential()) as client:
+        message, seconds = clear_error(client.tags, "charts/app", expected=RegistryError)
+    assert sys.stdout is before and seconds < 3 and "HELMKIT_HTTP_DEADLINE" in message
+
+
+@pytest.mark.bad_input
 def test_upload_location_that_is_not_http_is_refused(server):
     server.route("/v2/charts/app/blobs/uploads/", lambda req: req.send(202, {"Location": "file:///etc/passwd"}))
     with _client(server, Credential()) as client:
