@@ -530,3 +530,34 @@ def test_helmignore_that_is_a_fifo_is_refused(tmp_path):
     worker.start()
     worker.join(10)
     assert done and "not a regular file" in done[0][0]
+
+
+@pytest.mark.secret
+def test_a_url_token_never_reaches_a_playbooks_output(server, tmp_path):
+    """End to end: helm_repository with ``url: http://TOKEN@host/...`` that fails (HTTP 404) and one that succeeds,
+    at -vvv with --diff: the token appears nowhere (invocation, result, message, the log file)."""
+    import subprocess
+    import yaml
+
+    from .test_secrets import BIN, ROOT
+
+    server.route("/good/index.yaml", lambda req: req.send(200, {}, INDEX))
+    base = "http://%s@127.0.0.1:%d" % (USERINFO_TOKEN, server.port)
+    # the URLs come from a vars file, where playbooks keep secrets (Ansible quotes a failing task's source lines)
+    (tmp_path / "secrets.yml").write_text(yaml.safe_dump({"good_url": base + "/good", "bad_url": base + "/missing"}))
+    tasks = [{"helmkit.core.helm_repository": {"name": "good", "url": "{{ good_url }}"}},
+             {"helmkit.core.helm_repository": {"name": "bad", "url": "{{ bad_url }}"}, "ignore_errors": True}]
+    (tmp_path / "play.yml").write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False,
+                                                         "vars_files": [str(tmp_path / "secrets.yml")],
+                                                         "tasks": tasks}]))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".tree"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=os.path.join(BIN, "python"),
+               HELM_CONFIG_HOME=str(tmp_path / "config"), HELM_CACHE_HOME=str(tmp_path / "cache"),
+               ANSIBLE_LOG_PATH=str(tmp_path / "ansible.log"))
+    proc = subprocess.run([os.path.join(BIN, "ansible-playbook"), "-vvv", "--diff", "-i", "localhost,", "-c", "local",
+                           str(tmp_path / "play.yml")], env=env, cwd=str(tmp_path), capture_output=True, text=True,
+                          timeout=300, check=False)
+    output = proc.stdout + proc.stderr + (tmp_path / "ansible.log").read_text()
+    assert "ok=2" in proc.stdout and "ignored=1" in proc.stdout, proc.stdout[-3000:]
+    assert "answered 404" in output
+    assert USERINFO_TOKEN not in output
