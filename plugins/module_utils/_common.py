@@ -38,7 +38,7 @@ def run_module(module, action):
     _warn_insecure(module)
     no_log_values = getattr(module, "no_log_values", None)
     if no_log_values is not None:  # a token in a repository URL's userinfo (https://TOKEN@host/) is a secret too
-        no_log_values.update(url_secrets(module.params or {}))
+        no_log_values.update(url_secrets([value for value in (module.params or {}).values() if isinstance(value, str)]))
     try:
         with routed(module.warn, getattr(module, "debug", None)):  # OCI (oras) log lines: task warnings, debug output
             result = action(module)

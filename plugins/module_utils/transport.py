@@ -128,10 +128,11 @@ def redact_url(url):
 
 
 def url_secrets(value):
-    """The credentials written into the userinfo of URLs in ``value`` (a str, or lists/dicts of them): every
-    password, and a user name given without a password when it is long enough to be a token (8 characters or
-    more; a short name such as ``admin`` is no secret and masking it would garble output). For a module's
-    ``no_log_values``, so Ansible masks them in the invocation, the result and every message."""
+    """The credentials written into the userinfo of URLs in ``value`` (a str, or lists/dicts of them): a password
+    of 4 characters or more, and a user name given without a password when it is long enough to be a token (8 or
+    more; a short name such as ``admin`` is no secret). Ansible masks a no-log value wherever it occurs, so shorter
+    strings would garble the output. For a module's ``no_log_values``: Ansible then masks them in the invocation,
+    the result and every message."""
     found = set()
     if isinstance(value, dict):
         for item in value.values():
@@ -143,7 +144,7 @@ def url_secrets(value):
         netloc = urlsplit(value.strip()).netloc
         if "@" in netloc:
             user, has_password, password = netloc.rsplit("@", 1)[0].partition(":")
-            if has_password and password:
+            if has_password and len(password) >= 4:
                 found.add(password)
             elif not has_password and len(user) >= 8:
                 found.add(user)

@@ -547,9 +547,9 @@ def test_a_url_token_never_reaches_a_playbooks_output(server, tmp_path):
     (tmp_path / "secrets.yml").write_text(yaml.safe_dump({"good_url": base + "/good", "bad_url": base + "/missing"}))
     tasks = [{"helmkit.core.helm_repository": {"name": "good", "url": "{{ good_url }}"}},
              {"helmkit.core.helm_repository": {"name": "bad", "url": "{{ bad_url }}"}, "ignore_errors": True}]
-    (tmp_path / "play.yml").write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False,
-                                                         "vars_files": [str(tmp_path / "secrets.yml")],
-                                                         "tasks": tasks}]))
+    play = {"hosts": "localhost", "gather_facts": False, "vars_files": [str(tmp_path / "secrets.yml")],
+            "tasks": tasks}
+    (tmp_path / "play.yml").write_text(yaml.safe_dump([play]))
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".tree"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=os.path.join(BIN, "python"),
                HELM_CONFIG_HOME=str(tmp_path / "config"), HELM_CACHE_HOME=str(tmp_path / "cache"),
