@@ -12,6 +12,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # no
 from .errors import HelmkitError
 from .oci.messages import routed
 from .libraries import MissingLibraryError
+from .transport import url_secrets
 from .args_common import KUBE_AUTH_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, REPO_AUTH_ARG_SPEC  # noqa: F401  pylint: disable=unused-import
 
 _INSECURE_OPTIONS = ("insecure_skip_tls_verify", "insecure")
@@ -37,6 +38,9 @@ def run_module(module, action):
     HelmkitError's ``result`` dict (a failure after a write: ``changed``, ``status``) joins the failed result.
     """
     _warn_insecure(module)
+    no_log_values = getattr(module, "no_log_values", None)
+    if no_log_values is not None:  # a token in a repository URL's userinfo (https://TOKEN@host/) is a secret too
+        no_log_values.update(url_secrets([value for value in (module.params or {}).values() if isinstance(value, str)]))
     try:
         with routed(module.warn, getattr(module, "debug", None)):  # OCI (oras) log lines: task warnings, debug output
             result = action(module)

@@ -28,7 +28,7 @@ from .errors import HelmkitError
 
 __all__ = ["ssl_context", "sha256_file", "parse_retry_after", "origin", "may_send_credentials", "redact_url",
            "Deadline", "run_with_deadline", "read_capped", "env_limit", "limit_message", "http_deadline",
-           "DEFAULT_HTTP_DEADLINE", "max_index_bytes", "max_chart_bytes", "max_manifest_bytes"]
+           "DEFAULT_HTTP_DEADLINE", "max_index_bytes", "max_chart_bytes", "max_manifest_bytes", "url_secrets"]
 
 _BLOCK = 1 << 20
 
@@ -125,6 +125,30 @@ def redact_url(url):
     user, has_password, _password = userinfo.partition(":")
     shown = "%s:***" % user if has_password else "***"
     return urlunsplit((parts.scheme, "%s@%s" % (shown, host), parts.path, parts.query, parts.fragment))
+
+
+def url_secrets(value):
+    """The credentials written into the userinfo of URLs in ``value`` (a str, or lists/dicts of them): a password
+    of 4 characters or more, and a user name given without a password when it is long enough to be a token (8 or
+    more; a short name such as ``admin`` is no secret). Ansible masks a no-log value wherever it occurs, so shorter
+    strings would garble the output. For a module's ``no_log_values``: Ansible then masks them in the invocation,
+    the result and every message."""
+    found = set()
+    if isinstance(value, dict):
+        for item in value.values():
+            found |= url_secrets(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            found |= url_secrets(item)
+    elif isinstance(value, str) and "://" in value and "@" in value:
+        netloc = urlsplit(value.strip()).netloc
+        if "@" in netloc:
+            user, has_password, password = netloc.rsplit("@", 1)[0].partition(":")
+            if has_password and len(password) >= 4:
+                found.add(password)
+            elif not has_password and len(user) >= 8:
+                found.add(user)
+    return found
 
 
 # ---- limits ------------------------------------------------------------------------------------------------------

@@ -97,5 +97,13 @@ def main() -> int:
             return run_playbook(collections, kube.kubeconfig, repo.url)
 
 
+NEXT = ("next: `make cluster` starts the test Kubernetes API for your own playbooks and prints its KUBECONFIG; "
+        "`make shell` opens a shell with ansible-playbook and the collection (README.md). The limits you can raise "
+        "are in docs/limits.md.")
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if status == 0:
+        print(NEXT)
+    sys.exit(status)

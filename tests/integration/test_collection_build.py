@@ -47,7 +47,7 @@ def test_build_ignore(tmp_path):
     assert build.returncode == 0, build.stdout + build.stderr
     with tarfile.open(str(tmp_path / "out" / "helmkit-core-0.1.0.tar.gz")) as tar:
         members = set(tar.getnames())
-    leaked = sorted(m for m in members if any(m == d or m.startswith(d.split("/")[0] + "/")
+    leaked = sorted(m for m in members if any(m == d or m.startswith(d.split("/", maxsplit=1)[0] + "/")
                                               for d in DEV_FILES if not d.startswith(("tests/", "plugins/")))
                     or m.startswith("tests/output") or "__pycache__" in m or m.endswith((".pyc", ".tar.gz")))
     assert leaked == []

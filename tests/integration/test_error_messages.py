@@ -22,8 +22,8 @@ def run_play(tmp_path, tasks):
     out = tmp_path / "results.json"
     play.append({"name": "save", "copy": {"content": "{{ [%s] | to_json }}" % ", ".join(
         "r%d" % i for i in range(len(tasks))), "dest": str(out)}})
-    (tmp_path / "play.yml").write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False,
-                                                         "tasks": play}]))
+    playbook = [{"hosts": "localhost", "gather_facts": False, "tasks": play}]
+    (tmp_path / "play.yml").write_text(yaml.safe_dump(playbook))
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0",
                ANSIBLE_PYTHON_INTERPRETER=os.path.join(BIN, "python"))
     proc = subprocess.run([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local", "play.yml"],

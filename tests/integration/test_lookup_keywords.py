@@ -26,18 +26,18 @@ LOOKUPS = [
 
 def test_unknown_keywords_fail_with_the_options(tmp_path):
     tasks = [{"name": name, "set_fact": {"x": "{{ lookup('helmkit.core.%s', %s) }}" % (name, args)},
-              "register": "r%d" % i, "ignore_errors": True} for i, (name, args, _) in enumerate(LOOKUPS)]
+              "register": "r%d" % i, "ignore_errors": True} for i, (name, args, _msg) in enumerate(LOOKUPS)]
     out = tmp_path / "results.json"
     tasks.append({"name": "save", "copy": {"content": "{{ [%s] | to_json }}" % ", ".join(
         "r%d" % i for i in range(len(LOOKUPS))), "dest": str(out)}})
-    (tmp_path / "play.yml").write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False,
-                                                         "tasks": tasks}]))
+    playbook = [{"hosts": "localhost", "gather_facts": False, "tasks": tasks}]
+    (tmp_path / "play.yml").write_text(yaml.safe_dump(playbook))
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0",
                ANSIBLE_PYTHON_INTERPRETER=os.path.join(BIN, "python"))
     proc = subprocess.run([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local", "play.yml"],
                           env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=300, check=False)
     assert out.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
     results = json.loads(out.read_text())
-    for (name, _, expected), result in zip(LOOKUPS, results):
+    for (name, _args, expected), result in zip(LOOKUPS, results):
         assert result["failed"] is True, name
         assert expected in result["msg"], (name, result["msg"])

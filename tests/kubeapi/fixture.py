@@ -195,3 +195,121 @@ class ExternalCluster:
 
 
 KubeAPIServer.has_request_log = True
+
+
+# ---- Leaving a cluster as it was found -----------------------------------------------------------------------------
+#
+# Integration tests must leave a real cluster (HELMKIT_TEST_KUBECONFIG) as they found it. tests/conftest.py takes a
+# ClusterSnapshot before each test module that uses the cluster and calls clean_up() after it, whether its tests
+# passed or failed; at the end of the run it lists what is still there (leftovers()) and, on a real cluster, fails
+# the run when anything is.
+
+#: Cluster-scoped kinds the cluster itself creates or changes (nodes, controllers' bookkeeping): never compared.
+_IGNORED_CLUSTER_RESOURCES = {"nodes", "componentstatuses", "csinodes", "volumeattachments",
+                              "certificatesigningrequests", "flowschemas", "prioritylevelconfigurations",
+                              "namespaces"}
+
+
+class ClusterSnapshot(collections.namedtuple("ClusterSnapshot", "namespaces releases cluster_objects")):
+    """What tests may leave on a cluster: ``namespaces`` (set of names), ``releases`` (set of (namespace, name) of
+    Helm's release Secrets, label owner=helm) and ``cluster_objects`` (set of (path, "Kind name") of every
+    cluster-scoped object the API lists, namespaces and the kinds in _IGNORED_CLUSTER_RESOURCES aside)."""
+
+
+def _cluster_resources(client):
+    """(list path, kind) of every cluster-scoped resource that can be listed and deleted, from discovery
+    (preferred version of each group)."""
+    found = []
+    versions = ["/api/v1"]
+    for group in client.request("GET", "/apis").get("groups") or []:
+        preferred = (group.get("preferredVersion") or {}).get("groupVersion")
+        if preferred:
+            versions.append("/apis/" + preferred)
+    for prefix in versions:
+        try:
+            resources = client.request("GET", prefix).get("resources") or []
+        except Exception:  # noqa: BLE001 - an aggregated API that is down: nothing of it to compare
+            continue
+        for res in resources:
+            verbs = set(res.get("verbs") or [])
+            if res.get("namespaced") or "/" in res["name"] or not {"list", "delete"} <= verbs \
+                    or res["name"] in _IGNORED_CLUSTER_RESOURCES:
+                continue
+            found.append(("%s/%s" % (prefix, res["name"]), res.get("kind") or res["name"]))
+    return found
+
+
+def _snapshot(client) -> ClusterSnapshot:
+    namespaces = {item["metadata"]["name"] for item in client.request("GET", "/api/v1/namespaces").get("items") or []}
+    secrets = client.request("GET", "/api/v1/secrets", query=[("labelSelector", "owner=helm")]).get("items") or []
+    releases = {(item["metadata"]["namespace"], (item["metadata"].get("labels") or {}).get("name"))
+                for item in secrets if (item["metadata"].get("labels") or {}).get("name")}
+    objects = set()
+    for path, kind in _cluster_resources(client):
+        try:
+            items = client.request("GET", path).get("items") or []
+        except Exception:  # noqa: BLE001 - a kind removed meanwhile (its CRD deleted)
+            continue
+        objects.update(("%s/%s" % (path, item["metadata"]["name"]), "%s %s" % (kind, item["metadata"]["name"]))
+                       for item in items)
+    return ClusterSnapshot(namespaces, releases, objects)
+
+
+def snapshot(kubeconfig) -> ClusterSnapshot:
+    """The cluster's current :class:`ClusterSnapshot` (GET requests only)."""
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
+    with KubeClient(kubeconfig) as client:
+        return _snapshot(client)
+
+
+def leftovers(kubeconfig, before: ClusterSnapshot) -> list:
+    """What is on the cluster now and was not in ``before``: sorted strings ("namespace x", "release ns/name",
+    "IngressClass nginx")."""
+    now = snapshot(kubeconfig)
+    return (["namespace %s" % name for name in sorted(now.namespaces - before.namespaces)]
+            + ["release %s/%s" % pair for pair in sorted(now.releases - before.releases)]
+            + [label for _path, label in sorted(now.cluster_objects - before.cluster_objects)])
+
+
+def clean_up(kubeconfig, before: ClusterSnapshot, timeout: float = 120.0) -> list:
+    """Put the cluster back to ``before``: uninstall every Helm release that is new (hooks disabled, so a broken
+    hook cannot stop it; its cluster-scoped objects go too), delete every new cluster-scoped object, then every new
+    namespace, waiting up to ``timeout`` seconds for them to go. Returns the problems met (list of str); API errors
+    are collected, never raised, so that one failure does not stop the rest."""
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import ApiError, KubeClient
+    from ansible_collections.helmkit.core.plugins.module_utils.release.actions import ReleaseOptions
+    from ansible_collections.helmkit.core.plugins.module_utils.release.uninstall import uninstall
+
+    problems = []
+    with KubeClient(kubeconfig) as client:
+        now = _snapshot(client)
+        for namespace, name in sorted(now.releases - before.releases):
+            try:
+                uninstall(client, ReleaseOptions(name, namespace, timeout=timeout, disable_hooks=True))
+            except Exception as exc:  # noqa: BLE001 - reported, and the namespace deletion below still runs
+                problems.append("uninstall %s/%s: %s" % (namespace, name, exc))
+        doomed = sorted((now.cluster_objects | _snapshot(client).cluster_objects) - before.cluster_objects)
+        doomed += [("/api/v1/namespaces/%s" % name, "namespace %s" % name)
+                   for name in sorted(now.namespaces - before.namespaces)]
+        for path, label in doomed:
+            try:
+                client.request("DELETE", path, body={"kind": "DeleteOptions", "apiVersion": "v1",
+                                                     "propagationPolicy": "Background"})
+            except ApiError as exc:
+                if exc.status != 404:
+                    problems.append("delete %s: %s" % (label, exc.message))
+            except Exception as exc:  # noqa: BLE001
+                problems.append("delete %s: %s" % (label, exc))
+
+        def gone():
+            for path, _label in doomed:
+                try:
+                    client.request("GET", path)
+                except ApiError as exc:
+                    if exc.status == 404:
+                        continue
+                return False
+            return True
+        if not wait_for(gone, timeout=timeout, interval=0.5):
+            problems.append("still there after %ds: %s" % (timeout, ", ".join(label for _path, label in doomed)))
+    return problems

@@ -317,8 +317,10 @@ def test_tag_list_links_cycling_between_pages_is_a_loop(server):
 def test_tag_list_with_endless_new_pages_stops_at_the_page_limit(server, monkeypatch):
     monkeypatch.setenv("HELMKIT_MAX_TAG_PAGES", "5")
     counter = iter(range(10 ** 6))
-    server.route("/v2/charts/app/tags/list", lambda req: _json(200, {"tags": ["t"]}, {
-        "Link": "</v2/charts/app/tags/list?last=%d>" % next(counter)})(req))
+
+    def endless_pages(req):
+        _json(200, {"tags": ["t"]}, {"Link": "</v2/charts/app/tags/list?last=%d>" % next(counter)})(req)
+    server.route("/v2/charts/app/tags/list", endless_pages)
     with _client(server, Credential()) as client:
         message, _unused = clear_error(client.tags, "charts/app", expected=RegistryError)
     assert "HELMKIT_MAX_TAG_PAGES" in message and len(server.seen) == 5
@@ -353,11 +355,24 @@ def test_huge_manifest_is_cut_at_the_manifest_limit(server):
 @pytest.mark.bad_input
 def test_registry_that_trickles_a_manifest_hits_the_deadline(server, monkeypatch):
     monkeypatch.setenv("HELMKIT_HTTP_DEADLINE", "1.5")
-    server.route("/v2/charts/app/manifests/1.0.0", lambda req: req.trickle(200, b"{}" * 1000, 0.1,
-                                                                            stop=server.stop))
+    server.route("/v2/charts/app/manifests/1.0.0",
+                 lambda req: req.trickle(200, b"{}" * 1000, 0.1, stop=server.stop))
     with _client(server, Credential()) as client:
         message, seconds = clear_error(client.get_manifest, "charts/app", "1.0.0", expected=RegistryError)
     assert seconds < 4 and server.host in message and "HELMKIT_HTTP_DEADLINE" in message
+
+
+@pytest.mark.bad_input
+def test_registry_that_trickles_its_headers_hits_the_deadline_and_stdout_comes_back(server, monkeypatch):
+    """The abandoned request sits inside oras's stdout capture; the module's result must still reach stdout."""
+    import sys
+
+    monkeypatch.setenv("HELMKIT_HTTP_DEADLINE", "1")
+    server.route("/v2/charts/app/tags/list", lambda req: req.trickle_headers(0.1, stop=server.stop))
+    before = sys.stdout
+    with _client(server, Credential()) as client:
+        message, seconds = clear_error(client.tags, "charts/app", expected=RegistryError)
+    assert sys.stdout is before and seconds < 3 and "HELMKIT_HTTP_DEADLINE" in message
 
 
 @pytest.mark.bad_input
@@ -515,3 +530,34 @@ def test_helmignore_that_is_a_fifo_is_refused(tmp_path):
     worker.start()
     worker.join(10)
     assert done and "not a regular file" in done[0][0]
+
+
+@pytest.mark.secret
+def test_a_url_token_never_reaches_a_playbooks_output(server, tmp_path):
+    """End to end: helm_repository with ``url: http://TOKEN@host/...`` that fails (HTTP 404) and one that succeeds,
+    at -vvv with --diff: the token appears nowhere (invocation, result, message, the log file)."""
+    import subprocess
+    import yaml
+
+    from .test_secrets import BIN, ROOT
+
+    server.route("/good/index.yaml", lambda req: req.send(200, {}, INDEX))
+    base = "http://%s@127.0.0.1:%d" % (USERINFO_TOKEN, server.port)
+    # the URLs come from a vars file, where playbooks keep secrets (Ansible quotes a failing task's source lines)
+    (tmp_path / "secrets.yml").write_text(yaml.safe_dump({"good_url": base + "/good", "bad_url": base + "/missing"}))
+    tasks = [{"helmkit.core.helm_repository": {"name": "good", "url": "{{ good_url }}"}},
+             {"helmkit.core.helm_repository": {"name": "bad", "url": "{{ bad_url }}"}, "ignore_errors": True}]
+    play = {"hosts": "localhost", "gather_facts": False, "vars_files": [str(tmp_path / "secrets.yml")],
+            "tasks": tasks}
+    (tmp_path / "play.yml").write_text(yaml.safe_dump([play]))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".tree"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=os.path.join(BIN, "python"),
+               HELM_CONFIG_HOME=str(tmp_path / "config"), HELM_CACHE_HOME=str(tmp_path / "cache"),
+               ANSIBLE_LOG_PATH=str(tmp_path / "ansible.log"))
+    proc = subprocess.run([os.path.join(BIN, "ansible-playbook"), "-vvv", "--diff", "-i", "localhost,", "-c", "local",
+                           str(tmp_path / "play.yml")], env=env, cwd=str(tmp_path), capture_output=True, text=True,
+                          timeout=300, check=False)
+    output = proc.stdout + proc.stderr + (tmp_path / "ansible.log").read_text()
+    assert "ok=2" in proc.stdout and "ignored=1" in proc.stdout, proc.stdout[-3000:]
+    assert "answered 404" in output
+    assert USERINFO_TOKEN not in output

@@ -129,3 +129,35 @@ def test_run_with_deadline_returns_raises_or_gives_up_in_time():
         transport.run_with_deadline(lambda: release.wait(10), deadline, lambda: RepositoryError("too slow"))
     assert time.monotonic() - start < 2 and deadline.expired
     release.set()
+
+
+@pytest.mark.parametrize("value, secrets", [
+    ("https://ghp_0123456789abcdef@github.example/charts", {"ghp_0123456789abcdef"}),
+    ("https://admin@charts.example/", set()),                       # a short user name is not a token
+    ("https://admin:pass1@charts.example/", {"pass1"}),
+    ("https://admin:pw@charts.example/", set()),                    # too short to mask without garbling output
+    ({"url": "https://u:s3cr3t@h/", "other": ["x", "oci://a@b"]}, {"s3cr3t"}),
+    ("mail me at someone@example.com", set()),
+    (7, set()),
+])
+def test_url_secrets_finds_passwords_and_tokens_in_userinfo(value, secrets):
+    assert transport.url_secrets(value) == secrets
+
+
+def test_run_module_registers_a_url_token_as_no_log():
+    from ansible_collections.helmkit.core.plugins.module_utils import _common
+
+    class Module(object):
+        params = {"repo_url": "https://tok_abcdefgh12345@charts.example/", "name": "x"}
+        no_log_values = set()
+
+        def warn(self, text):
+            raise AssertionError(text)
+
+        def exit_json(self, **kwargs):
+            raise SystemExit(0)
+
+    module = Module()
+    with pytest.raises(SystemExit):
+        _common.run_module(module, lambda m: {})
+    assert module.no_log_values == {"tok_abcdefgh12345"}

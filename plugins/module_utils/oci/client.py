@@ -40,7 +40,7 @@ from ..transport import (Deadline, env_limit, limit_message, max_chart_bytes, ma
                          ssl_context)
 from .credentials import Credential
 from .orasio import (HelmkitAuth, HelmkitRegistry, Capture, basic_value, captured, parse_challenge,  # noqa: F401
-                     require_oras, tls_verify)
+                     release_stdout, require_oras, tls_verify)
 
 try:
     import requests
@@ -216,11 +216,17 @@ class RegistryClient(object):
                 resp.close()
             return Answer(resp.status_code, resp.headers, body, resp.url or url), attempts
 
-        resp, attempts = run_with_deadline(operation, deadline, lambda: RegistryError(
-            "registry %s did not finish %s %s within %ss, the deadline of one HTTP operation (it is unreachable or "
-            "trickling bytes); if the link is only slow, raise the limit with the environment variable "
-            "HELMKIT_HTTP_DEADLINE (see docs/limits.md)" % (urlsplit(url).netloc.rsplit("@", 1)[-1], method,
-                                                           redact_url(url), _seconds(deadline.seconds))))
+        host = urlsplit(url).netloc.rsplit("@", 1)[-1]
+
+        def expired():
+            release_stdout()  # the abandoned request may still be inside oras's output capture
+            return RegistryError(
+                "registry %s did not finish %s %s within %ss, the deadline of one HTTP operation (it is unreachable "
+                "or trickling bytes); if the link is only slow, raise the limit with the environment variable "
+                "HELMKIT_HTTP_DEADLINE (see docs/limits.md)" % (host, method, redact_url(url),
+                                                               _seconds(deadline.seconds)))
+
+        resp, attempts = run_with_deadline(operation, deadline, expired)
         return self._checked(resp, attempts, method, path, expect, what)
 
     def _too_big(self, method, url, size, cap, env_name):

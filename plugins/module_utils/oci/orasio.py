@@ -55,7 +55,7 @@ except ImportError:  # pragma: no cover - depends on the host; require_oras() th
     MISSING_ORAS = missing_library("oras")
 
 __all__ = ["HAS_ORAS", "require_oras", "HelmkitAuth", "HelmkitRegistry", "Capture", "captured", "tls_verify",
-           "parse_challenge", "undecorated_do_request", "basic_value"]
+           "parse_challenge", "undecorated_do_request", "basic_value", "release_stdout"]
 
 _TokenAuthBase = oras.auth.token.TokenAuth if HAS_ORAS else object
 _RegistryBase = oras.provider.Registry if HAS_ORAS else object
@@ -145,7 +145,7 @@ class Capture(object):
 
 _ACTIVE = threading.local()
 _STDOUT_LOCK = threading.Lock()
-_STDOUT = {"depth": 0, "saved": None, "buffer": None}
+_STDOUT = {"depth": 0, "saved": None, "buffer": None, "generation": 0}
 
 
 def _oras_dispatch(message):
@@ -189,19 +189,35 @@ def captured(capture):
             _STDOUT["saved"], _STDOUT["buffer"] = sys.stdout, io.StringIO()
             sys.stdout = _STDOUT["buffer"]
         _STDOUT["depth"] += 1
+        generation = _STDOUT["generation"]
     try:
         yield capture
     finally:
         stack.pop()
         printed = ""
         with _STDOUT_LOCK:
-            _STDOUT["depth"] -= 1
-            if _STDOUT["depth"] == 0:
+            current = _STDOUT["generation"] == generation  # else release_stdout() gave stdout back meanwhile
+            if current:
+                _STDOUT["depth"] -= 1
+            if current and _STDOUT["depth"] == 0:
                 sys.stdout = _STDOUT["saved"]
                 printed = _STDOUT["buffer"].getvalue()
                 _STDOUT["saved"] = _STDOUT["buffer"] = None
         if printed.strip():
             capture.add("debug", "oras printed: %s" % printed.strip())
+
+
+def release_stdout():
+    """Give the process its real ``sys.stdout`` back now, whatever :func:`captured` blocks are still running: a
+    request abandoned at its deadline may sit in one (blocked on a read) long after the task has failed, and the
+    module's result must not be printed into that block's buffer. Blocks that entered before the release leave
+    stdout alone when they end."""
+    with _STDOUT_LOCK:
+        if _STDOUT["depth"] > 0:
+            sys.stdout = _STDOUT["saved"]
+            _STDOUT["saved"] = _STDOUT["buffer"] = None
+            _STDOUT["depth"] = 0
+        _STDOUT["generation"] += 1
 
 
 # ---- authentication -----------------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ INPUT_ARG_SPEC = dict(
     drift_ignore=dict(type="list", elements="str", default=[]),
 )
 
+
 def parse_timeout(value, field: str = "timeout") -> float:
     """Seconds (float) from an int/float (seconds), a string of digits (seconds) or a Go duration string (``"5m"``,
     ``"1h2m3.5s"``, ``"1500ms"``, as ``helm --timeout`` takes): the one reading of a duration option for every module

@@ -374,8 +374,8 @@ def http_get(url, username=None, password=None, pass_credentials=False, ca_file=
     return run_with_deadline(operation, deadline, lambda: RepositoryError(
         "%s %s: the server %s did not send its whole answer within %ss, the deadline of one HTTP operation (it is "
         "unreachable or trickling bytes); if the link is only slow, raise the limit with the environment variable "
-        "HELMKIT_HTTP_DEADLINE (see docs/limits.md)" % (what, redact_url(url), parts.hostname or url,
-                                                       _seconds(deadline.seconds))))
+        "HELMKIT_HTTP_DEADLINE (see docs/limits.md)"
+        % (what, redact_url(url), parts.hostname or redact_url(url), _seconds(deadline.seconds))))
 
 
 def _seconds(value):
@@ -460,8 +460,8 @@ def _get_following_redirects(client, request, deadline, limit=10):
     url = request.url
     for _hop in range(limit):
         headers = {"User-Agent": "Helm/4 helmkit.core"}
-        if request.username and request.password and may_send_credentials(request.credentials_url, url,
-                                                                           request.pass_credentials):
+        allowed = may_send_credentials(request.credentials_url, url, request.pass_credentials)
+        if request.username and request.password and allowed:
             headers["Authorization"] = _basic_auth_header(request.username, request.password)
         clean = _strip_userinfo(url)
         with client.stream("GET", clean, headers=headers) as response:
