@@ -44,3 +44,25 @@ def test_module_reports_like_helm_and_fails_on_errors(tmp_path):
     assert "maximum: got 7, want 3" in bad_values["msg"]
     assert not_chart["failed"] and "unable to check Chart.yaml file in chart" in not_chart["msg"], output
     assert "Traceback" not in output
+
+
+def test_lint_option_stops_template_and_release_before_anything_else(tmp_path):
+    from test_helm_template import KUBECONFIG
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(KUBECONFIG)  # points at 127.0.0.1:1: a release that got past lint would fail to connect
+    broken = brokencharts.write_chart(str(tmp_path / "broken"), brokencharts.CASES["templates-no-selector"]["files"])
+    warn_only = brokencharts.write_chart(str(tmp_path / "warn"),
+                                         brokencharts.CASES["templates-name-subdomain"]["files"])
+    out = tmp_path / "out"
+    results, output = run_play(tmp_path, [
+        {"helmkit.core.helm_template": {"chart_ref": broken, "lint": True, "output_dir": str(out)}},
+        {"helmkit.core.helm_template": {"chart_ref": warn_only, "lint": True}},
+        {"helmkit.core.helm_release": {"name": "x", "namespace": "x", "chart_ref": broken, "lint": True,
+                                       "kubeconfig": str(kubeconfig)}},
+    ])
+    template_broken, template_warn, release_broken = results
+    expected = helm_python.lint(broken, namespace="default")["errors"]
+    assert template_broken["failed"] and expected[0] in template_broken["msg"] and "lint" in template_broken["msg"]
+    assert not out.exists(), "nothing may be written when lint fails"
+    assert not template_warn.get("failed") and "Bad_Name" in template_warn["manifest"]
+    assert release_broken["failed"] and expected[0] in release_broken["msg"], output

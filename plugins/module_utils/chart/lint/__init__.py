@@ -114,3 +114,30 @@ def _lint_one(path, values, namespace, kube_version, skip_schema_validation) -> 
     finally:
         if workdir:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def lint_loaded_chart(chart, values=None, namespace: str = "default", kube_version=None, strict: bool = False) -> dict:
+    """Lint a chart already loaded (from a repository, a registry or disk), as ``helm lint`` lints its archive.
+
+    The chart is written as Helm would package it (chart/package.py) to a private temporary directory, linted
+    there and removed. Returns what :func:`lint` returns.
+    """
+    from ..package import archive_bytes
+    workdir = tempfile.mkdtemp(prefix="helmkit-lint-")
+    try:
+        archive = os.path.join(workdir, "chart.tgz")
+        with open(archive, "wb") as handle:
+            handle.write(archive_bytes(chart))
+        return lint(archive, values, strict=strict, namespace=namespace, kube_version=kube_version)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def require_clean(report: dict, what: str) -> None:
+    """Raise ChartError listing the failing findings of ``report`` (from :func:`lint`), for ``lint: true`` options.
+
+    ``what`` names the chart in the message. Does nothing when nothing fails."""
+    if not report["errors"]:
+        return
+    raise ChartError("lint of %s failed (%d problem(s)); fix them or set lint: false:\n%s" % (
+        what, len(report["errors"]), "\n".join("- %s" % e for e in report["errors"])))
