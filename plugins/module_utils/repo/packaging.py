@@ -47,24 +47,11 @@ def _prov_still_valid(prov_path: str, archive: bytes, file_name: str, keyring: s
     return any(key in uid for uid in result.signed_by)
 
 
-def _write_atomically(path: str, data: bytes, mtime=None) -> None:
-    directory = os.path.dirname(path) or "."
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".helmkit-", dir=directory)
-    except OSError as exc:
-        raise ChartError("cannot write %s: %s; make the destination directory writable or choose another "
-                         "destination" % (path, exc.strerror or exc)) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        if mtime is not None:
-            os.utime(tmp, (mtime, mtime))
-        os.replace(tmp, path)
-    except OSError as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise ChartError("cannot write %s: %s" % (path, exc.strerror or exc)) from None
+def _write(path: str, data: bytes, mtime=None) -> None:
+    from .config import atomic_write  # the project's one atomic writer: temp file, fsync, rename
+    atomic_write(path, data)
+    if mtime is not None:
+        os.utime(path, (mtime, mtime))
 
 
 def package(chart_path: str, destination: str = ".", version=None, app_version=None, dependency_update=False,
@@ -102,8 +89,8 @@ def package(chart_path: str, destination: str = ".", version=None, app_version=N
         except OSError as exc:
             raise ChartError("cannot create destination %s: %s" % (destination, exc.strerror or exc)) from None
         if not archive_same:
-            _write_atomically(target, data, mtime)
+            _write(target, data, mtime)
         if prov is not None:
-            _write_atomically(prov_path, prov)
+            _write(prov_path, prov)
     return {"changed": changed, "path": target, "provenance": prov_path, "name": chart.name,
             "version": chart.metadata.get("version", ""), "sha256": hashlib.sha256(data).hexdigest()}
