@@ -53,7 +53,9 @@ options:
     elements: path
     default: []
   set_values:
-    description: Values in Helm's C(--set) syntax, applied after O(values) and O(values_files), as in M(helmkit.core.helm_template).
+    description:
+      - Values in Helm's C(--set) syntax, applied after O(values) and O(values_files), as in
+        M(helmkit.core.helm_template).
     type: list
     elements: dict
     default: []
@@ -63,7 +65,9 @@ options:
         type: str
         required: true
       value_type:
-        description: V(raw) is C(--set), V(string) C(--set-string), V(json) C(--set-json), V(file) C(--set-file), V(literal) C(--set-literal).
+        description:
+          - V(raw) is C(--set), V(string) C(--set-string), V(json) C(--set-json), V(file) C(--set-file),
+            V(literal) C(--set-literal).
         type: str
         choices: [raw, string, json, file, literal]
         default: raw
@@ -85,6 +89,8 @@ attributes:
 notes:
   - With O(with_subcharts), each chart below C(charts/) is linted on its own, as the C(helm) CLI does.
   - A path without C(Chart.yaml) fails with Helm's C(unable to check Chart.yaml file in chart) error.
+extends_documentation_fragment:
+  - helmkit.core.kube_auth.unused
 author:
   - helmkit maintainers (@helmkit)
 """

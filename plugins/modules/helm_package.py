@@ -55,7 +55,6 @@ options:
     description: A secret keyring holding the signing key (C(--keyring)), for example from
       C(gpg --export-secret-keys NAME > secring.gpg).
     type: path
-    no_log: false
   passphrase_file:
     description: A file whose first line is the passphrase of a protected key (C(--passphrase-file)).
     type: path
@@ -73,6 +72,8 @@ attributes:
 notes:
   - Helm compresses with Go's deflate, this module with zlib; the tar stream inside and the gzip header are Helm's,
     byte for byte, so the archives hold the same bytes once decompressed but their compressed bytes differ.
+extends_documentation_fragment:
+  - helmkit.core.kube_auth.unused
 author:
   - helmkit maintainers (@helmkit)
 """

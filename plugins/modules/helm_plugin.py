@@ -61,6 +61,8 @@ attributes:
     description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
     support: full
     membership: [helmkit.core.helm]
+extends_documentation_fragment:
+  - helmkit.core.kube_auth.unused
 author:
   - helmkit maintainers (@helmkit)
 """

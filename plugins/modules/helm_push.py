@@ -40,7 +40,6 @@ options:
   keyring:
     description: Secret keyring holding the signing key, with O(sign=true).
     type: path
-    no_log: false
   passphrase_file:
     description: File whose first line unlocks a protected signing key.
     type: path

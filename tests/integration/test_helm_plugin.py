@@ -134,7 +134,7 @@ def test_bad_plugins_are_clear_errors_and_leave_nothing(tmp_path):
         "touch $HELM_PLUGIN_DIR/installed-marker", "echo cannot download binary >&2; exit 2"))
     with pytest.raises(PluginError, match="install hook.*cannot download binary"):
         install(_tgz(failing_hook, str(tmp_path / "hookfail.tgz")), plugins)
-    assert [n for n in os.listdir(plugins)] == [], "nothing may be left in the plugin directory"
+    assert os.listdir(plugins) == [], "nothing may be left in the plugin directory"
     wasm = _plugin(src, "wasm", POSTRENDERER_V1.replace("name: labeler", "name: wasm").replace(
         "runtime: subprocess", "runtime: extism/v1").replace(
         "runtimeConfig:\n  platformCommand:\n    - command: ${HELM_PLUGIN_DIR}/labeler.py\n", ""))

@@ -50,8 +50,8 @@ def _extract(data: bytes, target: str, origin: str) -> None:
                 name = member.name.lstrip("./") if member.name.startswith("./") else member.name
                 parts = [p for p in name.split("/") if p not in ("", ".")]
                 if name.startswith("/") or ".." in parts:
-                    raise PluginError("%s: entry %r would be written outside the plugin directory" % (origin,
-                                                                                                    member.name))
+                    raise PluginError("%s: entry %r would be written outside the plugin directory"
+                                      % (origin, member.name))
                 if not parts:
                     continue
                 path = os.path.join(target, *parts)

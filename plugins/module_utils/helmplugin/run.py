@@ -28,8 +28,9 @@ _VAR = re.compile(r"\$(\{([^}]*)\}|([A-Za-z0-9_]+))")
 
 
 def _goos() -> str:
-    return {"darwin": "darwin", "win32": "windows"}.get(sys.platform, "linux" if sys.platform.startswith("linux")
-                                                         else sys.platform)
+    if sys.platform.startswith("linux"):
+        return "linux"
+    return {"darwin": "darwin", "win32": "windows"}.get(sys.platform, sys.platform)
 
 
 def _goarch() -> str:

@@ -180,4 +180,3 @@ def generate_index(directory: str, base_url: str = "", merge=None, check_mode: b
         atomic_write(target, text.encode("utf-8"))
     charts = {name: [v.get("version", "") for v in versions] for name, versions in index["entries"].items()}
     return {"changed": changed, "path": target, "charts": charts}
-

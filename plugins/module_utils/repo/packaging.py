@@ -55,7 +55,8 @@ def _write(path: str, data: bytes, mtime=None) -> None:
 
 
 def package(chart_path: str, destination: str = ".", version=None, app_version=None, dependency_update=False,
-            sign=False, key=None, keyring=None, passphrase_file=None, check_mode=False, dependency_options=None) -> dict:
+            sign=False, key=None, keyring=None, passphrase_file=None, check_mode=False,
+            dependency_options=None) -> dict:
     """Package (and sign) the chart directory ``chart_path`` into ``destination``.
 
     Returns ``{"changed": bool, "path": archive path, "provenance": .prov path or None, "name", "version",

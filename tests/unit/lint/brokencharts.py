@@ -17,7 +17,8 @@ def _chart(extra_chart="", **files):
 
 CASES = {
     # Chart.yaml (rules/chartfile.go)
-    "chartfile-is-directory": {"files": {"Chart.yaml/": "", "values.yaml": "a: 1\n", "templates/cm.yaml": CM % "x"}},
+    "chartfile-is-directory": {"files": {"Chart.yaml/": "", "values.yaml": "a: 1\n",
+                                         "templates/cm.yaml": CM % "x"}},
     "chartfile-bad-yaml": {"files": {"Chart.yaml": "name: [c\nversion: 1.0.0\n", "templates/cm.yaml": CM % "x"}},
     "chartfile-unknown-field": {"files": _chart("colour: blue\n")},
     "chartfile-no-name": {"files": _chart(**{"Chart.yaml": "apiVersion: v2\nversion: 1.0.0\nicon: https://e.com/i\n"})},
@@ -57,7 +58,8 @@ CASES = {
     "templates-exec-error": {"files": _chart(**{"templates/bad.yaml": "a: {{ .Values.a.b.c }}\n"})},
     "templates-undefined-function": {"files": _chart(**{"templates/bad.yaml": "a: {{ nosuchfunc 1 }}\n"})},
     "templates-required-and-fail-in-lint-mode": {"files": _chart(**{
-        "templates/req.yaml": "a: {{ required \"need b\" .Values.b }}\n{{ if .Values.z }}{{ fail \"no\" }}{{ end }}\n"})},
+        "templates/req.yaml": "a: {{ required \"need b\" .Values.b }}\n"
+                              "{{ if .Values.z }}{{ fail \"no\" }}{{ end }}\n"})},
     "templates-bad-extension": {"files": _chart(**{"templates/notes.json": "{}\n"})},
     "templates-top-indent": {"files": _chart(**{"templates/indent.yaml": "\n  apiVersion: v1\n  kind: ConfigMap\n"})},
     "templates-invalid-yaml": {"files": _chart(**{"templates/bad.yaml": "a: b: c\n"})},

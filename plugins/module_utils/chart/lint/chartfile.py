@@ -15,8 +15,9 @@ from ..goyamlload import GoYamlLoader, go_yaml_error_text
 from ..metadata import DEPENDENCY_FIELDS, MAINTAINER_FIELDS, METADATA_FIELDS, _as_string
 from .support import ERROR, INFO, WARNING
 
+_PRE_IDENT = r"(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)"
 _STRICT_SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-                            r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+                            r"(?:-(%s(?:\.%s)*))?" % (_PRE_IDENT, _PRE_IDENT) +
                             r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _GO_TYPES = {"str": "string", "bool": "bool", "strlist": "[]string", "strmap": "map[string]string",

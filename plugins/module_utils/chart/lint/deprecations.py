@@ -56,12 +56,18 @@ DEPRECATED = {
     ("networking.k8s.io/v1beta1", "ServiceCIDRList"): ((1, 34), (1, 37), None),
     ("rbac.authorization.k8s.io/v1beta1", "Role"): ((1, 17), (1, 22), "rbac.authorization.k8s.io/v1 Role"),
     ("rbac.authorization.k8s.io/v1beta1", "RoleList"): ((1, 17), (1, 22), "rbac.authorization.k8s.io/v1 RoleList"),
-    ("rbac.authorization.k8s.io/v1beta1", "RoleBinding"): ((1, 17), (1, 22), "rbac.authorization.k8s.io/v1 RoleBinding"),
-    ("rbac.authorization.k8s.io/v1beta1", "RoleBindingList"): ((1, 17), (1, 22), "rbac.authorization.k8s.io/v1 RoleBindingList"),
-    ("rbac.authorization.k8s.io/v1beta1", "ClusterRole"): ((1, 17), (1, 22), "rbac.authorization.k8s.io/v1 ClusterRole"),
-    ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleList"): ((1, 17), (1, 22), "rbac.authorization.k8s.io/v1 ClusterRoleList"),
-    ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"): ((1, 17), (1, 22), "rbac.authorization.k8s.io/v1 ClusterRoleBinding"),
-    ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBindingList"): ((1, 17), (1, 22), "rbac.authorization.k8s.io/v1 ClusterRoleBindingList"),
+    ("rbac.authorization.k8s.io/v1beta1", "RoleBinding"):
+        ((1, 17), (1, 22), "rbac.authorization.k8s.io/v1 RoleBinding"),
+    ("rbac.authorization.k8s.io/v1beta1", "RoleBindingList"):
+        ((1, 17), (1, 22), "rbac.authorization.k8s.io/v1 RoleBindingList"),
+    ("rbac.authorization.k8s.io/v1beta1", "ClusterRole"):
+        ((1, 17), (1, 22), "rbac.authorization.k8s.io/v1 ClusterRole"),
+    ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleList"):
+        ((1, 17), (1, 22), "rbac.authorization.k8s.io/v1 ClusterRoleList"),
+    ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"):
+        ((1, 17), (1, 22), "rbac.authorization.k8s.io/v1 ClusterRoleBinding"),
+    ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBindingList"):
+        ((1, 17), (1, 22), "rbac.authorization.k8s.io/v1 ClusterRoleBindingList"),
     ("storage.k8s.io/v1beta1", "StorageClass"): ((1, 19), (1, 22), "storage.k8s.io/v1 StorageClass"),
     ("storage.k8s.io/v1beta1", "StorageClassList"): ((1, 19), (1, 22), "storage.k8s.io/v1 StorageClassList"),
     ("storage.k8s.io/v1beta1", "VolumeAttachment"): ((1, 19), (1, 22), "storage.k8s.io/v1 VolumeAttachment"),
@@ -71,27 +77,39 @@ DEPRECATED = {
     ("storage.k8s.io/v1beta1", "CSINode"): ((1, 17), (1, 22), "storage.k8s.io/v1 CSINode"),
     ("storage.k8s.io/v1beta1", "CSINodeList"): ((1, 17), (1, 22), "storage.k8s.io/v1 CSINode"),
     ("storage.k8s.io/v1beta1", "CSIStorageCapacity"): ((1, 24), (1, 27), "storage.k8s.io/v1 CSIStorageCapacity"),
-    ("storage.k8s.io/v1beta1", "CSIStorageCapacityList"): ((1, 24), (1, 27), "storage.k8s.io/v1 CSIStorageCapacityList"),
+    ("storage.k8s.io/v1beta1", "CSIStorageCapacityList"):
+        ((1, 24), (1, 27), "storage.k8s.io/v1 CSIStorageCapacityList"),
     ("storage.k8s.io/v1beta1", "VolumeAttributesClass"): ((1, 34), (1, 37), "storage.k8s.io/v1 VolumeAttributesClass"),
-    ("storage.k8s.io/v1beta1", "VolumeAttributesClassList"): ((1, 34), (1, 37), "storage.k8s.io/v1 VolumeAttributesClassList"),
+    ("storage.k8s.io/v1beta1", "VolumeAttributesClassList"):
+        ((1, 34), (1, 37), "storage.k8s.io/v1 VolumeAttributesClassList"),
     ("storage.k8s.io/v1alpha1", "VolumeAttachment"): ((1, 21), (1, 24), "storage.k8s.io/v1 VolumeAttachment"),
     ("storage.k8s.io/v1alpha1", "VolumeAttachmentList"): ((1, 21), (1, 24), "storage.k8s.io/v1 VolumeAttachmentList"),
     ("storage.k8s.io/v1alpha1", "CSIStorageCapacity"): ((1, 21), (1, 24), "storage.k8s.io/v1beta1 CSIStorageCapacity"),
-    ("storage.k8s.io/v1alpha1", "CSIStorageCapacityList"): ((1, 21), (1, 24), "storage.k8s.io/v1beta1 CSIStorageCapacityList"),
+    ("storage.k8s.io/v1alpha1", "CSIStorageCapacityList"):
+        ((1, 21), (1, 24), "storage.k8s.io/v1beta1 CSIStorageCapacityList"),
     ("storage.k8s.io/v1alpha1", "VolumeAttributesClass"): ((1, 32), (1, 35), "storage.k8s.io/v1 VolumeAttributesClass"),
-    ("storage.k8s.io/v1alpha1", "VolumeAttributesClassList"): ((1, 32), (1, 35), "storage.k8s.io/v1 VolumeAttributesClassList"),
-    ("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration"): ((1, 16), (1, 22), "admissionregistration.k8s.io/v1 MutatingWebhookConfiguration"),
-    ("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfigurationList"): ((1, 16), (1, 22), "admissionregistration.k8s.io/v1 MutatingWebhookConfigurationList"),
-    ("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration"): ((1, 16), (1, 22), "admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration"),
-    ("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfigurationList"): ((1, 16), (1, 22), "admissionregistration.k8s.io/v1 ValidatingWebhookConfigurationList"),
+    ("storage.k8s.io/v1alpha1", "VolumeAttributesClassList"):
+        ((1, 32), (1, 35), "storage.k8s.io/v1 VolumeAttributesClassList"),
+    ("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration"):
+        ((1, 16), (1, 22), "admissionregistration.k8s.io/v1 MutatingWebhookConfiguration"),
+    ("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfigurationList"):
+        ((1, 16), (1, 22), "admissionregistration.k8s.io/v1 MutatingWebhookConfigurationList"),
+    ("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration"):
+        ((1, 16), (1, 22), "admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration"),
+    ("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfigurationList"):
+        ((1, 16), (1, 22), "admissionregistration.k8s.io/v1 ValidatingWebhookConfigurationList"),
     ("admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicy"): ((1, 31), (1, 34), None),
     ("admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicyList"): ((1, 31), (1, 34), None),
     ("admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicyBinding"): ((1, 31), (1, 34), None),
     ("admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicyBindingList"): ((1, 31), (1, 34), None),
-    ("admissionregistration.k8s.io/v1beta1", "MutatingAdmissionPolicy"): ((1, 37), (1, 40), "admissionregistration.k8s.io/v1 MutatingAdmissionPolicy"),
-    ("admissionregistration.k8s.io/v1beta1", "MutatingAdmissionPolicyList"): ((1, 37), (1, 40), "admissionregistration.k8s.io/v1 MutatingAdmissionPolicyList"),
-    ("admissionregistration.k8s.io/v1beta1", "MutatingAdmissionPolicyBinding"): ((1, 37), (1, 40), "admissionregistration.k8s.io/v1 MutatingAdmissionPolicyBinding"),
-    ("admissionregistration.k8s.io/v1beta1", "MutatingAdmissionPolicyBindingList"): ((1, 37), (1, 40), "admissionregistration.k8s.io/v1 MutatingAdmissionPolicyBindingList"),
+    ("admissionregistration.k8s.io/v1beta1", "MutatingAdmissionPolicy"):
+        ((1, 37), (1, 40), "admissionregistration.k8s.io/v1 MutatingAdmissionPolicy"),
+    ("admissionregistration.k8s.io/v1beta1", "MutatingAdmissionPolicyList"):
+        ((1, 37), (1, 40), "admissionregistration.k8s.io/v1 MutatingAdmissionPolicyList"),
+    ("admissionregistration.k8s.io/v1beta1", "MutatingAdmissionPolicyBinding"):
+        ((1, 37), (1, 40), "admissionregistration.k8s.io/v1 MutatingAdmissionPolicyBinding"),
+    ("admissionregistration.k8s.io/v1beta1", "MutatingAdmissionPolicyBindingList"):
+        ((1, 37), (1, 40), "admissionregistration.k8s.io/v1 MutatingAdmissionPolicyBindingList"),
     ("admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicy"): ((1, 29), (1, 32), None),
     ("admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicyList"): ((1, 29), (1, 32), None),
     ("admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicyBinding"): ((1, 29), (1, 32), None),
@@ -108,8 +126,10 @@ DEPRECATED = {
     ("coordination.k8s.io/v1beta1", "LeaseCandidateList"): ((1, 36), (1, 39), None),
     ("coordination.k8s.io/v1alpha2", "LeaseCandidate"): ((1, 35), (1, 38), None),
     ("coordination.k8s.io/v1alpha2", "LeaseCandidateList"): ((1, 35), (1, 38), None),
-    ("certificates.k8s.io/v1beta1", "CertificateSigningRequest"): ((1, 19), (1, 22), "certificates.k8s.io/v1 CertificateSigningRequest"),
-    ("certificates.k8s.io/v1beta1", "CertificateSigningRequestList"): ((1, 19), (1, 22), "certificates.k8s.io/v1 CertificateSigningRequestList"),
+    ("certificates.k8s.io/v1beta1", "CertificateSigningRequest"):
+        ((1, 19), (1, 22), "certificates.k8s.io/v1 CertificateSigningRequest"),
+    ("certificates.k8s.io/v1beta1", "CertificateSigningRequestList"):
+        ((1, 19), (1, 22), "certificates.k8s.io/v1 CertificateSigningRequestList"),
     ("certificates.k8s.io/v1beta1", "ClusterTrustBundle"): ((1, 37), (1, 40), None),
     ("certificates.k8s.io/v1beta1", "ClusterTrustBundleList"): ((1, 37), (1, 40), None),
     ("certificates.k8s.io/v1beta1", "PodCertificateRequest"): ((1, 38), (1, 41), None),
@@ -122,25 +142,41 @@ DEPRECATED = {
     ("discovery.k8s.io/v1beta1", "EndpointSliceList"): ((1, 21), (1, 25), "discovery.k8s.io/v1 EndpointSlice"),
     ("node.k8s.io/v1beta1", "RuntimeClass"): ((1, 22), (1, 25), None),
     ("node.k8s.io/v1beta1", "RuntimeClassList"): ((1, 22), (1, 25), None),
-    ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema"): ((1, 23), (1, 26), "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema"),
-    ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchemaList"): ((1, 23), (1, 26), "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchemaList"),
-    ("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration"): ((1, 23), (1, 26), "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration"),
-    ("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfigurationList"): ((1, 23), (1, 26), "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfigurationList"),
-    ("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema"): ((1, 26), (1, 29), "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema"),
-    ("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchemaList"): ((1, 26), (1, 29), "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchemaList"),
-    ("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration"): ((1, 26), (1, 29), "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration"),
-    ("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfigurationList"): ((1, 26), (1, 29), "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfigurationList"),
-    ("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema"): ((1, 29), (1, 32), "flowcontrol.apiserver.k8s.io/v1 FlowSchema"),
-    ("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchemaList"): ((1, 29), (1, 32), "flowcontrol.apiserver.k8s.io/v1 FlowSchemaList"),
-    ("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration"): ((1, 29), (1, 32), "flowcontrol.apiserver.k8s.io/v1 PriorityLevelConfiguration"),
-    ("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfigurationList"): ((1, 29), (1, 32), "flowcontrol.apiserver.k8s.io/v1 PriorityLevelConfigurationList"),
+    ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema"):
+        ((1, 23), (1, 26), "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema"),
+    ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchemaList"):
+        ((1, 23), (1, 26), "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchemaList"),
+    ("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration"):
+        ((1, 23), (1, 26), "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration"),
+    ("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfigurationList"):
+        ((1, 23), (1, 26), "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfigurationList"),
+    ("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema"):
+        ((1, 26), (1, 29), "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema"),
+    ("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchemaList"):
+        ((1, 26), (1, 29), "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchemaList"),
+    ("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration"):
+        ((1, 26), (1, 29), "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration"),
+    ("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfigurationList"):
+        ((1, 26), (1, 29), "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfigurationList"),
+    ("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema"):
+        ((1, 29), (1, 32), "flowcontrol.apiserver.k8s.io/v1 FlowSchema"),
+    ("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchemaList"):
+        ((1, 29), (1, 32), "flowcontrol.apiserver.k8s.io/v1 FlowSchemaList"),
+    ("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration"):
+        ((1, 29), (1, 32), "flowcontrol.apiserver.k8s.io/v1 PriorityLevelConfiguration"),
+    ("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfigurationList"):
+        ((1, 29), (1, 32), "flowcontrol.apiserver.k8s.io/v1 PriorityLevelConfigurationList"),
     ("authentication.k8s.io/v1beta1", "TokenReview"): ((1, 19), (1, 22), "authentication.k8s.io/v1 TokenReview"),
     ("authentication.k8s.io/v1beta1", "SelfSubjectReview"): ((1, 30), (1, 33), None),
     ("authentication.k8s.io/v1alpha1", "SelfSubjectReview"): ((1, 29), (1, 32), None),
-    ("authorization.k8s.io/v1beta1", "SubjectAccessReview"): ((1, 19), (1, 22), "authorization.k8s.io/v1 SubjectAccessReview"),
-    ("authorization.k8s.io/v1beta1", "SelfSubjectAccessReview"): ((1, 19), (1, 22), "authorization.k8s.io/v1 SelfSubjectAccessReview"),
-    ("authorization.k8s.io/v1beta1", "LocalSubjectAccessReview"): ((1, 19), (1, 22), "authorization.k8s.io/v1 LocalSubjectAccessReview"),
-    ("authorization.k8s.io/v1beta1", "SelfSubjectRulesReview"): ((1, 19), (1, 22), "authorization.k8s.io/v1 SelfSubjectRulesReview"),
+    ("authorization.k8s.io/v1beta1", "SubjectAccessReview"):
+        ((1, 19), (1, 22), "authorization.k8s.io/v1 SubjectAccessReview"),
+    ("authorization.k8s.io/v1beta1", "SelfSubjectAccessReview"):
+        ((1, 19), (1, 22), "authorization.k8s.io/v1 SelfSubjectAccessReview"),
+    ("authorization.k8s.io/v1beta1", "LocalSubjectAccessReview"):
+        ((1, 19), (1, 22), "authorization.k8s.io/v1 LocalSubjectAccessReview"),
+    ("authorization.k8s.io/v1beta1", "SelfSubjectRulesReview"):
+        ((1, 19), (1, 22), "authorization.k8s.io/v1 SelfSubjectRulesReview"),
     ("resource.k8s.io/v1alpha3", "DeviceTaintRule"): ((1, 36), (1, 39), None),
     ("resource.k8s.io/v1alpha3", "DeviceTaintRuleList"): ((1, 36), (1, 39), None),
     ("resource.k8s.io/v1beta1", "ResourceClaim"): ((1, 35), (1, 38), None),

@@ -127,8 +127,8 @@ def _top_indent_problem(content: str):
 def _selector_problem(obj: dict, content: str):
     if obj["kind"] in _SELECTOR_KINDS and "matchLabels" not in content and "matchExpressions" not in content:
         from ...engine.gofmt import go_quote
-        return "a %s must contain matchLabels or matchExpressions, and %s does not" % (obj["kind"],
-                                                                                        go_quote(obj["name"]))
+        return "a %s must contain matchLabels or matchExpressions, and %s does not" % (
+            obj["kind"], go_quote(obj["name"]))
     return None
 
 
