@@ -177,3 +177,24 @@ def test_push_with_sign_pushes_a_provenance_layer_helm_verifies(tmp_path, signer
         layers["application/vnd.cncf.helm.chart.provenance.v1.prov"])
     assert helm_python.verify(str(chart), signer.public_keyring)["signed_by"] == ["Chart Signer <signer@example.com>"]
     assert not [p for p in os.listdir(src) if p.endswith(".prov")]
+
+
+def test_dependency_update_and_missing_dependencies(tmp_path):
+    sub = tmp_path / "sub"
+    (sub / "templates").mkdir(parents=True)
+    (sub / "Chart.yaml").write_text("apiVersion: v2\nname: sub\nversion: 1.0.0\n")
+    (sub / "templates" / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sub\n")
+    parent = tmp_path / "parent"
+    (parent / "templates").mkdir(parents=True)
+    (parent / "Chart.yaml").write_text("apiVersion: v2\nname: parent\nversion: 0.1.0\ndependencies:\n"
+                                       "- name: sub\n  version: 1.0.0\n  repository: file://../sub\n")
+    with pytest.raises(HelmkitError, match="not in its charts/ directory: sub"):
+        package(str(parent), str(tmp_path / "out"))
+    checked = package(str(parent), str(tmp_path / "out"), dependency_update=True, check_mode=True)
+    assert checked["changed"] and not (parent / "charts").exists() and not (tmp_path / "out").exists()
+    made = package(str(parent), str(tmp_path / "out"), dependency_update=True)
+    with tarfile.open(made["path"]) as tar:
+        assert "parent/charts/sub/Chart.yaml" in tar.getnames()  # Helm stores subcharts unpacked
+    theirs = helm_python.package(str(parent), destination=str(tmp_path / "helm"))
+    with open(theirs, "rb") as a, open(made["path"], "rb") as b:
+        assert gzip.decompress(a.read()) == gzip.decompress(b.read())
