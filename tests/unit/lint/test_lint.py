@@ -1,6 +1,7 @@
 """helm lint: our chart/lint against Helm v4.2.3 (helm_python.lint), message for message and in order.
 
-- every corpus chart and values variant (../shared/charts), linted from its .tgz;
+- every corpus chart and values variant (../shared/charts), linted from its .tgz, and every corpus chart with
+  dependencies unpacked and linted with its subcharts;
 - the broken charts of brokencharts.py, one per rule and message kind, written from small dicts;
 - every entry of the deprecated-API table, at Helm's default Kubernetes version and at one that deprecates all.
 Expected output always comes from helm_python; nothing here is hand-written.
@@ -40,11 +41,30 @@ def _masked(result, chart_dir):
 
 
 @pytest.mark.parametrize("entry,variant", CORPUS, ids=["%s-%s" % (e["name"], v) for e, v in CORPUS])
-@pytest.mark.parametrize("namespace", ["", "default"])
-def test_corpus_lints_like_helm(entry, variant, namespace):
+def test_corpus_lints_like_helm(entry, variant):
+    """Namespace "" (helm_python's default) makes istiod and rollout-operator produce name warnings."""
     values = harness.user_values(entry, variant)
-    expected = helm_python.lint(_tgz(entry), values, namespace=namespace)
-    assert lint(_tgz(entry), values, namespace=namespace) == expected
+    expected = helm_python.lint(_tgz(entry), values, namespace="")
+    assert lint(_tgz(entry), values, namespace="") == expected
+
+
+WITH_DEPS = [e for e in harness.corpus() if e["deps"]]
+
+
+@pytest.mark.parametrize("entry", WITH_DEPS, ids=[e["name"] for e in WITH_DEPS])
+def test_corpus_with_subcharts_lints_like_helm(entry, tmp_path):
+    """--with-subcharts on the unpacked chart: the top chart, then every chart below charts/, as the CLI does."""
+    import tarfile
+    with tarfile.open(_tgz(entry)) as tar:
+        tar.extractall(str(tmp_path))
+    root = str(tmp_path / os.listdir(str(tmp_path))[0])
+    expected = {"total_charts_linted": 0, "messages": [], "errors": []}
+    for path in [root] + _subchart_paths(root):
+        found = helm_python.lint(path, namespace="default")
+        for key in expected:
+            expected[key] += found[key]
+    ours = lint(root, namespace="default", with_subcharts=True)
+    assert ours == expected and ours["total_charts_linted"] > 1
 
 
 @pytest.mark.parametrize("name", sorted(brokencharts.CASES))
