@@ -56,7 +56,10 @@ options:
     type: dict
     suboptions:
       binary_path:
-        description: The program (a path, or a name looked up in E(PATH)). It runs without a shell.
+        description:
+          - The name of an installed C(postrenderer/v1) plugin (see M(helmkit.core.helm_plugin)), as Helm v4's
+            C(--post-renderer NAME); else the program (a path, or a name looked up in E(PATH)). It runs without a
+            shell.
         type: str
         required: true
       args:

@@ -26,6 +26,23 @@ options:
     description: The destination C(oci://host[:port]/path); the chart name is appended, as Helm does.
     type: str
     required: true
+  sign:
+    description:
+      - Sign the archive with O(key) of O(keyring) (as M(helmkit.core.helm_package) does) and push that provenance
+        layer, instead of a C(.prov) file beside the archive. Nothing is written on disk.
+      - A signature differs each time it is made, so a signed push uploads a new provenance layer (and reports
+        C(changed)) every time it runs.
+    type: bool
+    default: false
+  key:
+    description: Name or e-mail of the signing key, with O(sign=true).
+    type: str
+  keyring:
+    description: Secret keyring holding the signing key, with O(sign=true).
+    type: path
+  passphrase_file:
+    description: File whose first line unlocks a protected signing key.
+    type: path
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
   - helmkit.core.registry
@@ -76,7 +93,9 @@ def _action(module):
     return api.push(p["chart"], p["remote"], check_mode=module.check_mode, username=p["username"],
                     password=p["password"], token=p["token"], registry_config_path=p["registry_config"],
                     plain_http=p["plain_http"], insecure_skip_tls_verify=p["insecure_skip_tls_verify"],
-                    ca_file=p["ca_file"], cert_file=p["cert_file"], key_file=p["key_file"])
+                    ca_file=p["ca_file"], cert_file=p["cert_file"], key_file=p["key_file"],
+                    sign={"key": p["key"], "keyring": p["keyring"], "passphrase_file": p["passphrase_file"]}
+                    if p["sign"] else None)
 
 
 def main():
@@ -92,9 +111,14 @@ def main():
         ca_file=dict(type="path"),
         cert_file=dict(type="path"),
         key_file=dict(type="path"),
+        sign=dict(type="bool", default=False),
+        key=dict(type="str", no_log=False),
+        keyring=dict(type="path", no_log=False),
+        passphrase_file=dict(type="path"),
     )
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)  # accepted, unused: group module_defaults may set them
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_if=[("sign", True, ["key", "keyring"])])
     run_module(module, _action)
 
 

@@ -121,6 +121,12 @@ options:
         run M(helmkit.core.helm_dependency).
     type: bool
     default: false
+  lint:
+    description:
+      - With O(state=present), lint the chart with the release's values first, like M(helmkit.core.helm_lint), and
+        fail on any lint error before anything is sent to the cluster (warnings do not fail).
+    type: bool
+    default: false
   verify:
     description:
       - Verify the chart with its provenance file before installing it, like C(helm install --verify). The
@@ -390,6 +396,10 @@ def _action(module):
         else:
             chart = _resolve_chart(module, inputs)
         values = present.collect_values(params)
+        if params["lint"]:  # before anything touches the cluster
+            from ansible_collections.helmkit.core.plugins.module_utils.chart.lint import lint_loaded_chart, \
+                require_clean
+            require_clean(lint_loaded_chart(chart, values, params["release_namespace"]), params["chart_ref"])
         module.no_log_values.update(present.vault_strings(params))
         module.no_log_values.update(sensitive.sensitive_strings(values, params["sensitive_values"]))
     with KubeClient.from_options(params) as client:
@@ -435,6 +445,7 @@ def main():
         wait_for_lock=dict(type="raw", default=0),
         sensitive_values=dict(type="list", elements="str", default=[]),
         verify=dict(type="bool", default=False),
+        lint=dict(type="bool", default=False),
         keyring=dict(type="path", no_log=False),
     )
     argument_spec.update(KUBE_AUTH_ARG_SPEC)

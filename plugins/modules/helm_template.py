@@ -84,6 +84,12 @@ options:
         type: str
         choices: [raw, string, json, file, literal]
         default: raw
+  lint:
+    description:
+      - Lint the chart with the same values first, like M(helmkit.core.helm_lint), and fail on any lint error
+        before rendering (warnings do not fail).
+    type: bool
+    default: false
   include_crds:
     description: Include the C(crds/) files of the chart and its subcharts in the output (C(--include-crds)).
     type: bool
@@ -219,6 +225,7 @@ ARGUMENT_SPEC = dict(
     set_values=dict(type="list", elements="dict", default=[], options=dict(
         value=dict(type="str", required=True),
         value_type=dict(type="str", default="raw", choices=["raw", "string", "json", "file", "literal"]))),
+    lint=dict(type="bool", default=False),
     include_crds=dict(type="bool", default=False),
     show_only=dict(type="list", elements="str", default=[]),
     skip_tests=dict(type="bool", default=False),
@@ -238,6 +245,10 @@ def _action(module):
         params["chart_ref"], params["chart_version"], params["chart_repo_url"], plain_http=params["plain_http"],
         insecure_skip_tls_verify=params["insecure_skip_tls_verify"], ca_file=params["ca_file"])
     values = template.collect_values(params["values_files"], params["values"], params["set_values"])
+    if params["lint"]:
+        from ansible_collections.helmkit.core.plugins.module_utils.chart.lint import lint_loaded_chart, require_clean
+        require_clean(lint_loaded_chart(chart, values, params["release_namespace"], params["kube_version"]),
+                      params["chart_ref"])
     result = template.template_chart(
         chart, values, release_name=params["release_name"], namespace=params["release_namespace"],
         revision=params["revision"], is_upgrade=params["is_upgrade"], kube_version=params["kube_version"],

@@ -173,6 +173,19 @@ def archive_bytes(chart) -> bytes:
     return header + body + trailer
 
 
+def package_bytes(path, version=None, app_version=None):
+    """``(chart, file name, archive bytes, newest modification time in seconds)`` for the chart at ``path``, with
+    ``version``/``app_version`` overriding Chart.yaml's as ``helm package --version/--app-version`` do. Nothing is
+    written. Raises ChartError (no Chart.yaml, invalid chart)."""
+    chart = load_chart(path)
+    if version:
+        chart.metadata["version"] = version
+    if app_version:
+        chart.metadata["appVersion"] = app_version
+    newest = max([_seconds(chart.modtime)] + [_seconds(f.modtime) for f in chart.templates + chart.files])
+    return chart, "%s-%s.tgz" % (chart.name, chart.metadata.get("version", "")), archive_bytes(chart), newest
+
+
 def package_chart(path, destination, version=None, app_version=None) -> str:
     """Package the chart directory (or archive) ``path`` into ``destination/<name>-<version>.tgz``.
 
@@ -181,18 +194,12 @@ def package_chart(path, destination, version=None, app_version=None) -> str:
     twice gives the same ``org.opencontainers.image.created`` annotation and manifest digest. Returns the
     archive's path. Raises ChartError (no Chart.yaml, invalid chart, unwritable destination).
     """
-    chart = load_chart(path)
-    if version:
-        chart.metadata["version"] = version
-    if app_version:
-        chart.metadata["appVersion"] = app_version
-    data = archive_bytes(chart)
-    target = os.path.join(destination, "%s-%s.tgz" % (chart.name, chart.metadata.get("version", "")))
+    chart, file_name, data, newest = package_bytes(path, version, app_version)
+    target = os.path.join(destination, file_name)
     try:
         os.makedirs(destination, exist_ok=True)
         with open(target, "wb") as fh:
             fh.write(data)
-        newest = max([_seconds(chart.modtime)] + [_seconds(f.modtime) for f in chart.templates + chart.files])
         os.utime(target, (newest, newest))
     except OSError as exc:
         raise ChartError("cannot write chart archive %s: %s" % (target, exc.strerror))

@@ -218,12 +218,13 @@ def _plain_number(value):
     return value
 
 
-def _render_templates(chart: Chart, values: dict, release: dict, capabilities, strict: bool, lookup):
+def _render_templates(chart: Chart, values: dict, release: dict, capabilities, strict: bool, lookup,
+                      lint: bool = False):
     from ..engine.helm import RenderTemplate, render
 
     templates = []
     _collect_templates(chart, chart_context(chart, values, release, capabilities), templates, RenderTemplate)
-    return render(templates, strict=strict, lookup=lookup)
+    return render(templates, strict=strict, lookup=lookup, lint=lint)
 
 
 def _collect_templates(chart: Chart, context: dict, out: list, factory) -> None:
@@ -278,6 +279,15 @@ def render_chart(chart, values=None, release_name="release-name", namespace="def
         processed, _user, coalesced, capabilities = _prepare(chart, values, kube_version, api_versions)
         release = release_object(release_name, namespace, revision, is_upgrade)
         return _render_templates(processed, coalesced, release, capabilities, False, None)
+
+
+def render_for_lint(processed: Chart, coalesced: dict, namespace: str, kube_version=None) -> dict:
+    """Helm's lint render (rules/template.go): release ``test-release`` in ``namespace``, the engine's LintMode
+    (``required``/``fail`` do not stop it), of a chart whose dependencies and values are already processed,
+    coalesced and schema-checked. Returns what :func:`render_chart` returns; raises TemplateError."""
+    with EngineScope():
+        release = release_object("test-release", namespace, 1, False)
+        return _render_templates(processed, coalesced, release, Capabilities(kube_version, None), False, None, True)
 
 
 def crd_objects(chart: Chart) -> list:

@@ -41,9 +41,12 @@ def pull(ref, version=None, devel=False, repository_cache=None, destination=None
         return pull_chart(client, ref, version=version, devel=devel, cache_dir=cache, destination=destination)
 
 
-def push(chart_path, remote, check_mode=False, **options):
+def push(chart_path, remote, check_mode=False, sign=None, **options):
     """Push a chart ``.tgz`` (with its ``.prov`` when present) or a chart directory (packaged first with
     :func:`~..chart.package.package_chart`) to ``remote`` (``oci://host/path``).
+
+    ``sign``: ``{"key", "keyring", "passphrase_file"}`` to sign the archive first (repo/sign.py) and push that
+    provenance layer instead of a ``.prov`` file beside it; nothing is written on disk.
 
     Returns ``{"ref", "digest", "changed"}`` (see :func:`~.push.push_artifact`). Raises ChartError for a path that
     is not a chart, RegistryError for registry failures.
@@ -57,14 +60,27 @@ def push(chart_path, remote, check_mode=False, **options):
         with tempfile.TemporaryDirectory(prefix="helmkit-package-") as tmp:
             archive = package_chart(chart_path, tmp)
             data, prov = read_archive_for_push(archive)
-            artifact = build_artifact(data, created_time(archive), prov, origin=chart_path)
+            artifact = build_artifact(data, created_time(archive), _signed(data, archive, sign, prov),
+                                      origin=chart_path)
     elif os.path.isfile(chart_path):
         data, prov = read_archive_for_push(chart_path)
-        artifact = build_artifact(data, created_time(chart_path), prov, origin=chart_path)
+        artifact = build_artifact(data, created_time(chart_path), _signed(data, chart_path, sign, prov),
+                                  origin=chart_path)
     else:
         raise ChartError("chart %s not found: give a chart directory or a .tgz file" % chart_path)
     with open_client(target.host, **options) as client:
         return push_artifact(client, remote, artifact, check_mode=check_mode)
+
+
+def _signed(data, archive_path, sign, prov):
+    """The provenance bytes to push: a new signature when ``sign`` is given, else the ``.prov`` file read."""
+    if not sign:
+        return prov
+    from ..chart.loader import load_archive
+    from ..repo.sign import sign_archive
+    chart = load_archive(data, archive_path)
+    return sign_archive(data, os.path.basename(archive_path), chart.metadata, sign["key"], sign["keyring"],
+                        sign.get("passphrase_file"))
 
 
 def secret_reader(kube_client):

@@ -4,6 +4,10 @@ Helm (``pkg/postrender/exec.go`` in v3, the ``postrenderer/v1`` plugin type in v
 non-hook documents, hooks untouched) to the program's stdin and uses its stdout as the manifest it applies and
 stores. The program runs without a shell, with ``args`` as its arguments, in the task's working directory, and must
 exit 0 within ``timeout`` seconds and print something.
+
+``binary_path`` may name an installed ``postrenderer/v1`` plugin, as Helm v4's ``--post-renderer NAME`` does
+(helmplugin/run.py runs it); a bare name that is no such plugin is an executable looked up in PATH, a path is an
+executable, as in Helm v3.
 """
 from __future__ import annotations
 
@@ -32,12 +36,30 @@ def _binary(binary_path: str) -> str:
     return path
 
 
+def _plugin(binary_path: str):
+    """The installed postrenderer/v1 plugin called ``binary_path`` (a bare name), or None."""
+    if not binary_path or os.sep in binary_path or (os.altsep and os.altsep in binary_path):
+        return None
+    from ..helmplugin.manifest import find_plugin
+    from ..helmplugin.paths import plugins_directory
+    return find_plugin(plugins_directory(), binary_path, "postrenderer/v1")
+
+
 def run(manifest: str, binary_path: str, args=None, timeout: float = DEFAULT_TIMEOUT) -> str:
     """Run ``binary_path args...`` with ``manifest`` (str) on stdin; return its stdout (str).
 
     Raises :class:`PostRenderError` when the program is missing or not executable, exits non-zero (its stderr is
-    quoted, at most 2000 characters), runs longer than ``timeout`` seconds, or prints nothing.
+    quoted, at most 2000 characters), runs longer than ``timeout`` seconds, or prints nothing. A plugin's errors
+    (helmplugin.manifest.PluginError) name the plugin.
     """
+    plugin = _plugin(binary_path)
+    if plugin is not None:
+        from ..helmplugin.run import post_render
+        output = post_render(plugin, manifest, [str(arg) for arg in args or []], float(timeout))
+        if not output.strip():
+            raise PostRenderError("error while running post render on files: post-renderer plugin %s printed no "
+                                  "manifest on stdout" % binary_path)
+        return output
     command = [_binary(binary_path)] + [str(arg) for arg in args or []]
     try:
         proc = subprocess.run(command, input=manifest.encode("utf-8"), stdout=subprocess.PIPE,
@@ -62,7 +84,8 @@ def run(manifest: str, binary_path: str, args=None, timeout: float = DEFAULT_TIM
 def with_post_renderer(render, binary_path: str, args=None, timeout: float = DEFAULT_TIMEOUT):
     """Wrap an actions ``render(chart, values, revision, is_upgrade)`` callable so that its result's ``manifest``
     is replaced by the post-renderer's output (hooks, notes and CRDs unchanged). Errors as :func:`run`."""
-    _binary(binary_path)
+    if _plugin(binary_path) is None:
+        _binary(binary_path)
 
     def render_and_post_render(chart, values, revision, is_upgrade):
         rendered = render(chart, values, revision=revision, is_upgrade=is_upgrade)
