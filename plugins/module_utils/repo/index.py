@@ -339,9 +339,10 @@ def _basic_auth_header(username, password):
 
 def http_get(url, username=None, password=None, pass_credentials=False, ca_file=None, cert_file=None,
              key_file=None, insecure_skip_tls_verify=False, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES,
-             what="repository", credentials_url=None):
+             what="repository", credentials_url=None, token=None):
     """GET ``url`` and return the body (bytes), the way Helm's HTTP getter does.
 
+    ``token`` is sent as ``Authorization: Bearer`` instead of basic auth, under the same host rule.
     Like Helm's HTTP getter, basic auth is sent only when both username and password are set, and only to the
     scheme, host and port of ``url`` (or of ``credentials_url``: the repository URL when downloading a chart whose
     URL may point elsewhere); to any other origin, including redirect targets, only with ``pass_credentials``
@@ -366,7 +367,7 @@ def http_get(url, username=None, password=None, pass_credentials=False, ca_file=
         while True:
             try:
                 response = _get_following_redirects(client, url, origin, username, password,
-                                                    pass_credentials)
+                                                    pass_credentials, token)
             except httpx.TransportError as exc:
                 if attempt < retries and not _is_tls_error(exc):
                     time.sleep(BACKOFF_SECONDS * (2 ** attempt))
@@ -379,7 +380,8 @@ def http_get(url, username=None, password=None, pass_credentials=False, ca_file=
                 attempt += 1
                 continue
             if response.status_code != 200:
-                raise RepositoryError(_status_message(what, url, response.status_code, bool(username and password))
+                raise RepositoryError(_status_message(what, url, response.status_code,
+                                                      bool(token or (username and password)))
                                       + _attempts(attempt))
             return response.content
 
@@ -424,11 +426,14 @@ def _origin(url):
     return parts.scheme, (parts.hostname or "").lower(), port
 
 
-def _get_following_redirects(client, url, origin, username, password, pass_credentials, limit=10):
+def _get_following_redirects(client, url, origin, username, password, pass_credentials, token=None, limit=10):
     for _hop in range(limit):
         headers = {"User-Agent": "Helm/4 helmkit.core"}
-        if username and password and (_origin(url) == origin or pass_credentials):
-            headers["Authorization"] = _basic_auth_header(username, password)
+        if _origin(url) == origin or pass_credentials:
+            if token:
+                headers["Authorization"] = "Bearer " + token
+            elif username and password:
+                headers["Authorization"] = _basic_auth_header(username, password)
         clean = _strip_userinfo(url)
         response = client.get(clean, headers=headers)
         if response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers:
@@ -450,9 +455,10 @@ def _status_message(what, url, status, sent_credentials):
     if status in (401, 403):
         reason = "401 Unauthorized" if status == 401 else "403 Forbidden"
         if sent_credentials:
-            hint = "the username/password were refused; check them (and pass_credentials if the server redirects)"
+            hint = ("the credentials (username/password or token) were refused; check them (and pass_credentials if "
+                    "the server redirects)")
         else:
-            hint = "the repository needs credentials; set username and password"
+            hint = "the repository needs credentials; set username and password, or token"
         return "%s %s answered %s: %s" % (what, shown, reason, hint)
     if status == 404:
         return "%s %s answered 404 Not Found; check the URL (a chart repository serves index.yaml at its root)" % (
