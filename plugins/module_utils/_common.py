@@ -12,7 +12,8 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # no
 from .errors import HelmkitError
 from .oci.messages import routed
 from .libraries import MissingLibraryError
-from .args_common import CHART_SOURCE_ARG_SPEC, KUBE_AUTH_ARG_SPEC, REPO_AUTH_ARG_SPEC  # noqa: F401  pylint: disable=unused-import
+from .args_common import (  # noqa: F401  pylint: disable=unused-import
+    CHART_SOURCE_ARG_SPEC, KUBE_AUTH_ARG_SPEC, REGISTRY_ARG_SPEC, REPO_AUTH_ARG_SPEC)
 
 _INSECURE_OPTIONS = ("insecure_skip_tls_verify", "insecure")
 

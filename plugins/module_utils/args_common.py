@@ -54,3 +54,8 @@ CHART_SOURCE_ARG_SPEC.update(
     credentials_secret_fallback_namespace=dict(type="str", no_log=False),
     update_repo_cache=dict(type="bool", default=False),
 )
+
+# The registry half of CHART_SOURCE_ARG_SPEC (doc fragment helmkit.core.chart_source.registry), for helm_push.
+REGISTRY_ARG_SPEC = dict((name, CHART_SOURCE_ARG_SPEC[name]) for name in (
+    "username", "password", "token", "ca_file", "cert_file", "key_file", "insecure_skip_tls_verify", "plain_http",
+    "registry_config", "credentials_secret", "credentials_secret_fallback_namespace"))

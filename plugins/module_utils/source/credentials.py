@@ -52,4 +52,7 @@ def credential_from_secret(options, host):
     if secret.get("namespace"):
         return secret_credentials(options.read_secret, secret["name"], secret["namespace"], None, host)
     fallback = options.credentials_secret_fallback_namespace
+    if not (options.namespace or fallback):
+        raise RegistryError('credentials_secret "%s" has no namespace and this task has no release namespace; give '
+                            "credentials_secret.namespace or credentials_secret_fallback_namespace" % secret["name"])
     return secret_credentials(options.read_secret, secret["name"], options.namespace or fallback, fallback, host)
