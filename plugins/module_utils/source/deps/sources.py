@@ -10,7 +10,9 @@ Behaviour follows Helm's pkg/downloader/manager.go (``resolveRepoNames``, ``ensu
 * ``@name`` / ``alias:name``: a repository of repositories.yaml; the URL replaces the alias in the lock and digest;
 * ``https://...``: a configured repository with an equal URL, else an unmanaged one cached as
   ``helm-manager-<sha256 of the URL>`` like Helm;
-* ``oci://registry/path``: tags of ``registry/path/<name>`` are matched (oci/api.py ``pull``).
+* ``oci://registry/path``: tags of ``registry/path/<name>`` are matched (``source/locate.py``, OCI transport).
+
+Every archive is downloaded through ``source/locate.py`` with SourceOptions' one credential precedence.
 
 Unlike Helm, only the repositories the chart uses are refreshed (Helm refreshes every configured repository),
 each index is downloaded and parsed once per run (the parsed-index JSON cache of repo/index.py), indexes and
@@ -29,7 +31,7 @@ from urllib.parse import urlsplit
 from ...errors import ChartError, RegistryError, RepositoryError
 from ...repo.config import (
     RepositoryEntry, atomic_write, charts_list_path, helm_paths, index_cache_path, load_repository_file, locked)
-from ...repo.fetch import chart_cache_dir, download, read_chart_metadata
+from ...repo.fetch import read_chart_metadata
 from ...repo.index import (
     _json_cache_path, _nearest, _stamp, http_get, load_cached_index, parse_index, redact_url,
     resolve_reference_url)
@@ -267,17 +269,17 @@ class Sources(object):
 
     # -- downloads ----------------------------------------------------------------------------------------------
     def pull_oci(self, repo, name, version):
-        """Pull ``<repo>/<name>`` at ``version`` (exact or constraint) into the chart cache, once per run."""
-        from ...oci.api import pull
+        """Locate ``<repo>/<name>`` at ``version`` (exact or constraint) through ``source/locate.py`` (the OCI
+        transport, into the chart cache), once per run. Returns the LocatedChart."""
+        from ..locate import locate
+        from ..ref import ChartRef
         key = (repo, name, version)
-        from ...oci.reference import parse_reference
         with self._lock:
             if key in self._oci:
                 return self._oci[key]
-        ref = repo.rstrip("/") + "/" + name
+        options = self.options.copy(version=version or None, repository_cache=self.paths.repository_cache)
         try:
-            pulled = pull(ref, version=version or None, repository_cache=self.paths.repository_cache,
-                          **self.options.registry_options(parse_reference(ref).host))
+            pulled = locate(ChartRef.parse(repo.rstrip("/") + "/" + name), options)
         except RegistryError as exc:
             raise RegistryError('dependency "%s" from %s: %s' % (name, repo, exc))
         with self._lock:
@@ -317,9 +319,10 @@ class Sources(object):
         if digest and os.path.isfile(existing) and sha256_file(existing) == digest:
             fetched = Fetched(filename, path=existing, name=name, version=cv.version, skipped=True)
         else:
+            from ..locate import Resolved, download_resolved
+            found = Resolved(url, digest, name, cv.version, entry.name, options, "repo")
             try:
-                path, _digest, _downloaded = download(url, digest, chart_cache_dir(self.paths.repository_cache),
-                                                       options)
+                path = download_resolved(found, self.options.copy(repository_cache=self.paths.repository_cache)).path
             except RepositoryError as exc:
                 raise RepositoryError('could not download dependency "%s" %s: %s' % (name, version, exc))
             fetched = Fetched(filename, path=path, name=name, version=cv.version)
@@ -340,10 +343,10 @@ class Sources(object):
         from ..verify import fetch_for, fetch_oci_provenance, verify_chart
         o = self.options
         label = 'dependency "%s" %s' % (name, pulled.version)
-        prov = fetch_for(label, fetch_oci_provenance, pulled.ref,
-                         **o.registry_options(parse_reference(pulled.ref).host))
+        prov = fetch_for(label, fetch_oci_provenance, pulled.url,
+                         **o.registry_options(parse_reference(pulled.url).host))
         return verify_chart(pulled.path, "%s-%s.tgz" % (name, _resolved_version(pulled)), prov, o.keyring, label,
-                            "provenance layer of %s" % pulled.ref, pulled.digest)
+                            "provenance layer of %s" % pulled.url, pulled.digest)
 
     def _package_local(self, dep):
         from ...chart.loader import load_chart
@@ -366,7 +369,7 @@ class Sources(object):
 def _resolved_version(pulled):
     """The version an OCI pull resolved to: its tag as a version (Helm's file name), else the chart's version."""
     from ...oci.reference import parse_reference, tag_to_version
-    tag = parse_reference(pulled.ref).tag
+    tag = parse_reference(pulled.url).tag
     return tag_to_version(tag) if tag else pulled.version
 
 
