@@ -302,7 +302,7 @@ def _dockerconfig_secret(name, host):
 
 
 def test_helm_release_installs_from_each_source_like_helm(kubeconfig, isolated, tmp_path, basic_tls_repo,
-                                                         bearer_repo, http_registry):
+                                                          bearer_repo, http_registry):
     import helm_python
 
     namespaces = ["src-basic", "src-bearer", "src-oci", "src-oci-fb", "src-creds"]

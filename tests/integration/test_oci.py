@@ -153,8 +153,8 @@ def test_pull_by_digest_constraint_cache_and_fetch_chart_hook(open_registry, iso
     again = api.pull("oci://%s/byref/podinfo" % reg.host, version="^6.0.0", repository_cache=isolated,
                      plain_http=True)
     assert again.path == by_digest.path and again.downloaded is False  # cached by digest
-    fetched = locate("oci://%s/byref/podinfo" % reg.host, SourceOptions(version="~6.14", repository_cache=isolated,
-                                                                          plain_http=True))
+    options = SourceOptions(version="~6.14", repository_cache=isolated, plain_http=True)
+    fetched = locate("oci://%s/byref/podinfo" % reg.host, options)
     assert (fetched.name, fetched.version, fetched.digest) == ("podinfo", "6.14.1", sha256(PODINFO))
     assert fetched.repository == reg.host
 

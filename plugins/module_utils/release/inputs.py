@@ -12,6 +12,7 @@ import os
 from ..chart.goyamlload import load_values, merge_maps, to_json_values
 from ..errors import ChartError, ValuesError
 
+
 def resolve_chart(chart_ref: str, options=None, chart_repo_url: str = None):
     """The loaded Chart of :func:`locate_chart` (without where it came from)."""
     return locate_chart(chart_ref, options, chart_repo_url)[0]

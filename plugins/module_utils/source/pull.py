@@ -205,8 +205,10 @@ def pull_chart(chart_ref, destination, version=None, repo_url=None, untar=False,
             extract_archive(data, parent, located.path, replace=True, chart_name=os.path.basename(target))
         result = _result(not same, target, located)
     else:
-        name = _oci_file_name(located) if located.kind == OCI else archive_file_name(url, located.name,
-                                                                                       located.version)
+        if located.kind == OCI:
+            name = _oci_file_name(located)
+        else:
+            name = archive_file_name(url, located.name, located.version)
         target = join_inside(destination, name, "file name", RepositoryError)
         same = os.path.isfile(target) and sha256_file(target) == located.digest
         if not same and not check_mode:

@@ -44,6 +44,8 @@ from .partialindex import index_chart_names, partial_index
 __all__ = ["SourceOptions", "Sources", "urls_equal", "MANAGER_PREFIX"]
 
 MANAGER_PREFIX = "helm-manager-"
+
+
 def _clean_path(path):
     cleaned = posixpath.normpath(path or "/")
     return "/" if cleaned in (".", "//") else cleaned
