@@ -110,7 +110,7 @@ _OPTIONS = (
   credentials_secret:
     description:
       - A Kubernetes Secret holding the credentials for the chart's repository or registry, read through the
-        task's Kubernetes connection (O(kubeconfig) and O(context)). It is of type
+        task's Kubernetes connection (the C(kubeconfig) and C(context) options). It is of type
         C(kubernetes.io/dockerconfigjson) (the entry for the registry's host), or has C(username) and C(password)
         keys, or a C(token) key.
       - Without O(credentials_secret.namespace) the Secret is looked up in the release's namespace first, then in

@@ -13,11 +13,8 @@ import tarfile
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
 from ..transport import sha256_file
-from .config import atomic_write, describe_yaml_error, helm_paths, index_cache_path, load_repository_file, locked
-from .index import (
-    DEFAULT_TIMEOUT, _IndexLoader, http_get, load_cached_index, redact_url, resolve, resolve_reference_url,
-    update_index_cache,
-)
+from .config import atomic_write, describe_yaml_error, index_cache_path, locked
+from .index import _IndexLoader, http_get, load_cached_index, redact_url, resolve, update_index_cache
 
 __all__ = ["chart_cache_dir", "read_chart_metadata", "download", "resolve_with_refresh", "refresh_index",
            "cached_exact", "url_cache_name"]
