@@ -82,7 +82,7 @@ def _timed(func):
 def run_round(work, template, env_home):
     """One round: {case: (ours seconds, helm seconds)}."""
     import helm_python
-    from ansible_collections.helmkit.core.plugins.module_utils.chart.deps import manager
+    from ansible_collections.helmkit.core.plugins.module_utils.source.deps import manager
 
     out = {}
     cache = os.path.join(env_home, "cache")

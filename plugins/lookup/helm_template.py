@@ -14,6 +14,8 @@ description:
   - Renders each chart given as a term in pure Python exactly as Helm v4's C(helm template) does, on the
     controller, and returns the printed text (or the parsed objects).
   - Charts, O(values_files) and C(file) entries of O(set_values) are read on the controller.
+extends_documentation_fragment:
+  - helmkit.core.chart_source
 options:
   _terms:
     description: Chart references; a local chart directory or C(.tgz), V(repo/chart), a chart name with
@@ -25,17 +27,6 @@ options:
   chart_version:
     description: Chart version or semver constraint. Defaults to the latest stable version.
     type: str
-  plain_http:
-    description: Use HTTP instead of HTTPS for C(oci://) charts.
-    type: bool
-    default: false
-  insecure_skip_tls_verify:
-    description: Do not verify the registry's certificate for C(oci://) charts.
-    type: bool
-    default: false
-  ca_file:
-    description: CA bundle that signs the registry's certificate, for C(oci://) charts.
-    type: path
   release_name:
     description: C(.Release.Name).
     type: str
@@ -140,11 +131,21 @@ def _normalise_set_values(items):
     return out
 
 
+def _source_params(opt):
+    """The chart-source options of the lookup (doc fragment helmkit.core.chart_source) as a params dict."""
+    from ansible_collections.helmkit.core.plugins.module_utils.args_common import CHART_SOURCE_ARG_SPEC
+    params = dict((name, opt(name)) for name in CHART_SOURCE_ARG_SPEC)
+    params["chart_version"] = opt("chart_version")
+    return params
+
+
 class LookupModule(LookupBase):
     """``lookup('helmkit.core.helm_template', chart_ref, **options)``: see DOCUMENTATION."""
 
     def run(self, terms, variables=None, **kwargs):
         from ansible_collections.helmkit.core.plugins.module_utils.chart import template
+        from ansible_collections.helmkit.core.plugins.module_utils.source.locate import load
+        from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
 
         check_keywords(self, kwargs)
         self.set_options(var_options=variables, direct=kwargs)
@@ -153,9 +154,7 @@ class LookupModule(LookupBase):
         results = []
         for term in terms:
             try:
-                chart = template.resolve_template_chart(
-                    str(term), opt("chart_version"), opt("chart_repo_url"), plain_http=opt("plain_http"),
-                    insecure_skip_tls_verify=opt("insecure_skip_tls_verify"), ca_file=opt("ca_file"))
+                chart, _located = load(str(term), module_source_options(_source_params(opt)), opt("chart_repo_url"))
                 values = template.collect_values(opt("values_files"), opt("values"), set_values)
                 rendered = template.template_chart(
                     chart, values, release_name=opt("release_name"), namespace=opt("release_namespace"),

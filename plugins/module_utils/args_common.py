@@ -56,3 +56,32 @@ REPO_AUTH_ARG_SPEC = dict(
     repository_config=dict(type="path"),
     repository_cache=dict(type="path"),
 )
+
+# The chart-source options (doc fragment helmkit.core.chart_source): REPO_AUTH_ARG_SPEC plus the registry,
+# Bearer-token, Kubernetes-Secret and version-selection options, one spec for every module that takes a chart
+# (helm_release, helm_template, helm_show, helm_pull, helm_dependency). Aliases are kubernetes.core's names where
+# the meaning is the same (helm, helm_pull, helm_template); module_utils/source/options.py reads them.
+CHART_SOURCE_ARG_SPEC = dict(REPO_AUTH_ARG_SPEC)
+CHART_SOURCE_ARG_SPEC.update(
+    username=dict(type="str", aliases=["repo_username", "chart_repo_username"]),
+    password=dict(type="str", no_log=True, aliases=["repo_password", "chart_repo_password"]),
+    token=dict(type="str", no_log=True),
+    ca_file=dict(type="path", aliases=["chart_ca_cert"]),
+    cert_file=dict(type="path", aliases=["chart_ssl_cert_file"]),
+    key_file=dict(type="path", no_log=False, aliases=["chart_ssl_key_file"]),
+    insecure_skip_tls_verify=dict(type="bool", default=False, aliases=["skip_tls_certs_check", "insecure"]),
+    plain_http=dict(type="bool", default=False),
+    registry_config=dict(type="path"),
+    devel=dict(type="bool", default=False, aliases=["chart_devel"]),
+    credentials_secret=dict(type="dict", no_log=False, options=dict(
+        name=dict(type="str", required=True),
+        namespace=dict(type="str"),
+    )),
+    credentials_secret_fallback_namespace=dict(type="str", no_log=False),
+    update_repo_cache=dict(type="bool", default=False),
+)
+
+# The registry half of CHART_SOURCE_ARG_SPEC (doc fragment helmkit.core.chart_source.registry), for helm_push.
+REGISTRY_ARG_SPEC = dict((name, CHART_SOURCE_ARG_SPEC[name]) for name in (
+    "username", "password", "token", "ca_file", "cert_file", "key_file", "insecure_skip_tls_verify", "plain_http",
+    "registry_config", "credentials_secret", "credentials_secret_fallback_namespace"))

@@ -20,7 +20,7 @@ description:
   - Idempotent. Supports check mode (resolves and downloads into the cache, changes nothing in the chart).
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
-  - helmkit.core.repo_auth
+  - helmkit.core.chart_source
 options:
   chart_path:
     description: The chart directory (the one holding C(Chart.yaml)).
@@ -61,13 +61,6 @@ options:
       - OpenPGP public keyring for O(verify) (C(gpg --export) output, binary or ASCII-armored, or a GnuPG
         C(pubring.kbx)).
       - Default Helm's, C($GNUPGHOME/pubring.gpg) or C(~/.gnupg/pubring.gpg).
-    type: path
-  plain_http:
-    description: Talk plain HTTP to C(oci://) registries.
-    type: bool
-    default: false
-  registry_config:
-    description: A Docker-format credentials file for C(oci://) registries, consulted before Helm's and Docker's.
     type: path
   timeout:
     description: Seconds per HTTP request.
@@ -168,21 +161,17 @@ verified:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+    CHART_SOURCE_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.chart.deps import manager
+    from ansible_collections.helmkit.core.plugins.module_utils.source.deps import manager
+    from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
 
     p = module.params
     if p["state"] == "list":
         return {"changed": False, "dependencies": manager.list_dependencies(p["chart_path"])}
-    options = manager.SourceOptions(
-        repository_config=p["repository_config"], repository_cache=p["repository_cache"],
-        skip_refresh=p["skip_refresh"], plain_http=p["plain_http"], username=p["username"],
-        password=p["password"], pass_credentials=p["pass_credentials"], ca_file=p["ca_file"],
-        cert_file=p["cert_file"], key_file=p["key_file"], insecure_skip_tls_verify=p["insecure_skip_tls_verify"],
-        registry_config=p["registry_config"], timeout=p["timeout"], verify=p["verify"], keyring=p["keyring"])
+    options = module_source_options(p)
     action = manager.update_dependencies if p["state"] == "update" else manager.build_dependencies
     return action(p["chart_path"], options, check_mode=module.check_mode).as_dict()
 
@@ -194,19 +183,9 @@ def main():
         skip_refresh=dict(type="bool", default=False),
         verify=dict(type="bool", default=False),
         keyring=dict(type="path", no_log=False),
-        plain_http=dict(type="bool", default=False),
-        registry_config=dict(type="path"),
         timeout=dict(type="int", default=120),
-        username=dict(type="str"),
-        password=dict(type="str", no_log=True),
-        pass_credentials=dict(type="bool", default=False, no_log=False),
-        ca_file=dict(type="path"),
-        cert_file=dict(type="path"),
-        key_file=dict(type="path", no_log=False),
-        insecure_skip_tls_verify=dict(type="bool", default=False),
-        repository_config=dict(type="path"),
-        repository_cache=dict(type="path"),
     )
+    argument_spec.update(CHART_SOURCE_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)  # accepted, unused: group module_defaults may set them
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_by={"key_file": "cert_file"})

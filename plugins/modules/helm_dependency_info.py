@@ -83,7 +83,7 @@ from ansible_collections.helmkit.core.plugins.module_utils._common import (  # n
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.chart.deps import manager
+    from ansible_collections.helmkit.core.plugins.module_utils.source.deps import manager
 
     return {"changed": False, "dependencies": manager.list_dependencies(module.params["chart_path"])}
 

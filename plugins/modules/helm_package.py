@@ -149,7 +149,7 @@ def main():
         sign=dict(type="bool", default=False),
         key=dict(type="str", no_log=False),
         keyring=dict(type="path", no_log=False),
-        passphrase_file=dict(type="path"),
+        passphrase_file=dict(type="path", no_log=False),
     )
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)  # accepted, unused: group module_defaults may set them
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,

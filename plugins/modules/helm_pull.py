@@ -52,10 +52,6 @@ options:
       (C(helm pull --untar) refuses; without O(force) so does this module).
     type: bool
     default: false
-  devel:
-    description: Consider pre-release versions when O(chart_version) is not set (V(>0.0.0-0)).
-    type: bool
-    default: false
   verify:
     description:
       - Verify the chart with its provenance file before anything is saved, like C(helm pull --verify). The
@@ -77,17 +73,13 @@ options:
         C(pubring.kbx)).
       - Default Helm's, C($GNUPGHOME/pubring.gpg) or C(~/.gnupg/pubring.gpg).
     type: path
-  plain_http:
-    description: Use plain HTTP for C(oci://) references.
-    type: bool
-    default: false
   timeout:
     description: Timeout of each HTTP request, in seconds.
     type: int
     default: 120
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
-  - helmkit.core.repo_auth
+  - helmkit.core.chart_source
 attributes:
   check_mode:
     description:
@@ -195,19 +187,17 @@ provenance:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_UNUSED_ARG_SPEC, REPO_AUTH_ARG_SPEC, AnsibleModule, run_module)
+    CHART_SOURCE_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.pull import pull_chart
+    from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
+    from ansible_collections.helmkit.core.plugins.module_utils.source.pull import pull_chart
     p = module.params
     return pull_chart(
-        p["chart_ref"], p["destination"], version=p["chart_version"], repo_url=p["repo_url"], untar=p["untar"],
-        untar_dir=p["untar_dir"], force=p["force"], verify=p["verify"], keyring=p["keyring"], devel=p["devel"],
-        check_mode=module.check_mode, username=p["username"], password=p["password"],
-        pass_credentials=p["pass_credentials"], ca_file=p["ca_file"], cert_file=p["cert_file"], key_file=p["key_file"],
-        insecure_skip_tls_verify=p["insecure_skip_tls_verify"], plain_http=p["plain_http"],
-        repository_config=p["repository_config"], repository_cache=p["repository_cache"], timeout=p["timeout"])
+        p["chart_ref"], p["destination"], repo_url=p["repo_url"], untar=p["untar"], untar_dir=p["untar_dir"],
+        force=p["force"], verify=p["verify"], keyring=p["keyring"], check_mode=module.check_mode,
+        options=module_source_options(p))
 
 
 def main():
@@ -219,13 +209,11 @@ def main():
         untar=dict(type="bool", default=False),
         untar_dir=dict(type="path", default="."),
         force=dict(type="bool", default=False),
-        devel=dict(type="bool", default=False),
         verify=dict(type="bool", default=False),
         keyring=dict(type="path", no_log=False),
-        plain_http=dict(type="bool", default=False),
         timeout=dict(type="int", default=120),
     )
-    argument_spec.update(REPO_AUTH_ARG_SPEC)
+    argument_spec.update(CHART_SOURCE_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_by={"key_file": "cert_file"})

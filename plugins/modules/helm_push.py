@@ -45,7 +45,7 @@ options:
     type: path
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
-  - helmkit.core.registry
+  - helmkit.core.chart_source.registry
 attributes:
   check_mode:
     description:
@@ -84,38 +84,31 @@ digest:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+    KUBE_AUTH_UNUSED_ARG_SPEC, REGISTRY_ARG_SPEC, AnsibleModule, run_module)
 
 
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.oci import api
+    from ansible_collections.helmkit.core.plugins.module_utils.oci.reference import parse_reference
+    from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
     p = module.params
-    return api.push(p["chart"], p["remote"], check_mode=module.check_mode, username=p["username"],
-                    password=p["password"], token=p["token"], registry_config_path=p["registry_config"],
-                    plain_http=p["plain_http"], insecure_skip_tls_verify=p["insecure_skip_tls_verify"],
-                    ca_file=p["ca_file"], cert_file=p["cert_file"], key_file=p["key_file"],
-                    sign={"key": p["key"], "keyring": p["keyring"], "passphrase_file": p["passphrase_file"]}
-                    if p["sign"] else None)
+    options = module_source_options(p)
+    remote = parse_reference(p["remote"], require_name=False)
+    sign = {"key": p["key"], "keyring": p["keyring"], "passphrase_file": p["passphrase_file"]} if p["sign"] else None
+    return api.push(p["chart"], p["remote"], check_mode=module.check_mode, sign=sign,
+                    **options.registry_options(remote.host))
 
 
 def main():
     argument_spec = dict(
         chart=dict(type="path", required=True),
         remote=dict(type="str", required=True),
-        username=dict(type="str"),
-        password=dict(type="str", no_log=True),
-        token=dict(type="str", no_log=True),
-        registry_config=dict(type="path"),
-        plain_http=dict(type="bool", default=False),
-        insecure_skip_tls_verify=dict(type="bool", default=False, aliases=["insecure"]),
-        ca_file=dict(type="path"),
-        cert_file=dict(type="path"),
-        key_file=dict(type="path"),
         sign=dict(type="bool", default=False),
         key=dict(type="str", no_log=False),
         keyring=dict(type="path", no_log=False),
-        passphrase_file=dict(type="path"),
+        passphrase_file=dict(type="path", no_log=False),
     )
+    argument_spec.update(REGISTRY_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)  # accepted, unused: group module_defaults may set them
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_if=[("sign", True, ["key", "keyring"])])

@@ -34,7 +34,10 @@ options:
       - Required when O(state=present).
     type: str
   chart_repo_url:
-    description: URL of the chart repository that holds O(chart_ref).
+    description:
+      - URL of the chart repository (C(https://...)) or registry path (C(oci://host/path)) that holds O(chart_ref).
+      - No M(helmkit.core.helm_repository) task is needed; the repository's credentials and TLS settings are the
+        chart-source options below.
     type: str
   chart_version:
     description: Chart version or semver constraint. Defaults to the latest stable version.
@@ -144,6 +147,7 @@ options:
     type: path
 extends_documentation_fragment:
   - helmkit.core.kube_auth
+  - helmkit.core.chart_source
   - helmkit.core.release_input
   - helmkit.core.release_lifecycle
 attributes:
@@ -332,50 +336,62 @@ drift_corrected:
   description: True when O(drift=correct) re-applied drifted objects (no new revision is written).
   returned: when drift was corrected
   type: bool
+chart_source:
+  description:
+    - Where the chart came from, for a chart that is not a local path (credentials never appear here).
+    - C(credentials_source) names where the credentials came from, e.g. C(Secret "ops/regcred") when
+      O(credentials_secret) was found in the fallback namespace.
+  returned: state=present and the chart came from a repository, URL or registry
+  type: dict
+  sample: {"name": "podinfo", "version": "6.14.1", "kind": "oci", "repository": "registry.example:5000",
+           "url": "oci://registry.example:5000/charts/podinfo:6.14.1@sha256:...", "digest": "...",
+           "path": "/home/u/.cache/helm/repository/helmkit/charts/....tgz", "downloaded": true,
+           "credentials_source": "Secret \"apps/regcred\""}
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
+    CHART_SOURCE_ARG_SPEC, KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
 from ansible_collections.helmkit.core.plugins.module_utils.release.present import (  # noqa: E402
     INPUT_ARG_SPEC as RELEASE_INPUT_ARG_SPEC)
 from ansible_collections.helmkit.core.plugins.module_utils.release.lifecycle import (  # noqa: E402
     LIFECYCLE_ARG_SPEC)
 
 
-def _resolve_chart(module, inputs):
-    """Load the chart. A local chart directory first gets its dependencies updated (dependency_update) and checked
-    (plugins/module_utils/chart/deps/manager.py: prepare_chart_directory)."""
+def _resolve_chart(module, inputs, source):
+    """Load the chart through the source layer; returns ``(Chart, LocatedChart)``. A local chart directory first
+    gets its dependencies updated (dependency_update) and checked (source/deps/manager.py:
+    prepare_chart_directory)."""
     import os
     import shutil
     import tempfile
 
-    from ansible_collections.helmkit.core.plugins.module_utils.chart.deps.manager import prepare_chart_directory
+    from ansible_collections.helmkit.core.plugins.module_utils.source.deps.manager import prepare_chart_directory
 
     params = module.params
     local = inputs.local_path(params["chart_ref"])
     if params["chart_repo_url"] or not os.path.isdir(local):
-        return inputs.resolve_chart(params["chart_ref"], params["chart_version"], params["chart_repo_url"])
+        return inputs.locate_chart(params["chart_ref"], source, params["chart_repo_url"])
     scratch = tempfile.mkdtemp(prefix="helmkit-release-deps-") if module.check_mode else None
     try:
         path, _result = prepare_chart_directory(local, params["dependency_update"], check_mode=module.check_mode,
                                                 scratch=scratch)
-        return inputs.resolve_chart(path, params["chart_version"], None)
+        return inputs.locate_chart(path, source, None)
     finally:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _verified_chart(params):
-    """``helm install --verify``: the chart from its verified archive, and the verification (repo/verify.py)."""
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.verify import load_verified_chart
-    return load_verified_chart(params["chart_ref"], params["chart_version"], params["chart_repo_url"],
-                               params["keyring"])
+def _verified_chart(params, source):
+    """``helm install --verify``: the chart from its verified archive, and the verification (source/verify.py)."""
+    from ansible_collections.helmkit.core.plugins.module_utils.source.verify import load_verified_chart
+    return load_verified_chart(params["chart_ref"], source, params["keyring"], params["chart_repo_url"])
 
 
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, connection_secrets
     from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, lifecycle, present, \
         recovery, sensitive
+    from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
 
     params = module.params
     module.no_log_values.update(connection_secrets(params))
@@ -388,13 +404,14 @@ def _action(module):
         timeout=present.parse_timeout(params["timeout"]), max_history=params["max_history"],
         dry_run=module.check_mode, wait_for_lock=present.parse_timeout(params["wait_for_lock"], "wait_for_lock"),
         **lifecycle.options_kwargs(params))
-    chart = values = None
+    chart = values = located = None
     provenance = None
     if params["state"] == "present":
+        source = module_source_options(params, namespace=params["release_namespace"], request_timeout=False)
         if params["verify"]:
-            chart, provenance = _verified_chart(params)
+            chart, provenance = _verified_chart(params, source)
         else:
-            chart = _resolve_chart(module, inputs)
+            chart, located = _resolve_chart(module, inputs, source)
         values = present.collect_values(params)
         if params["lint"]:  # before anything touches the cluster
             from ansible_collections.helmkit.core.plugins.module_utils.chart.lint import lint_loaded_chart, \
@@ -422,6 +439,8 @@ def _action(module):
             output["recovered"] = action.recovered
         if provenance is not None:
             output["provenance"] = provenance
+        if located is not None and located.kind != "local":
+            output["chart_source"] = located.as_dict()
         return output
 
 
@@ -449,6 +468,7 @@ def main():
         keyring=dict(type="path", no_log=False),
     )
     argument_spec.update(KUBE_AUTH_ARG_SPEC)
+    argument_spec.update(CHART_SOURCE_ARG_SPEC)
     argument_spec.update(RELEASE_INPUT_ARG_SPEC)
     argument_spec.update(LIFECYCLE_ARG_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,

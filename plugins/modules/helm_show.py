@@ -35,21 +35,13 @@ options:
     type: str
     choices: [all, chart, values, readme, crds]
     default: all
-  devel:
-    description: Consider pre-release versions when O(chart_version) is not set.
-    type: bool
-    default: false
-  plain_http:
-    description: Use plain HTTP for C(oci://) references.
-    type: bool
-    default: false
   timeout:
     description: Timeout of each HTTP request, in seconds.
     type: int
     default: 120
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
-  - helmkit.core.repo_auth
+  - helmkit.core.chart_source
 attributes:
   check_mode:
     description:
@@ -122,18 +114,14 @@ url:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_UNUSED_ARG_SPEC, REPO_AUTH_ARG_SPEC, AnsibleModule, run_module)
+    CHART_SOURCE_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.show import show_chart
+    from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
+    from ansible_collections.helmkit.core.plugins.module_utils.source.show import show_chart
     p = module.params
-    result = show_chart(
-        p["chart_ref"], output=p["output"], version=p["chart_version"], repo_url=p["repo_url"],
-        username=p["username"], password=p["password"], pass_credentials=p["pass_credentials"], ca_file=p["ca_file"],
-        cert_file=p["cert_file"], key_file=p["key_file"], insecure_skip_tls_verify=p["insecure_skip_tls_verify"],
-        devel=p["devel"], repository_config=p["repository_config"], repository_cache=p["repository_cache"],
-        timeout=p["timeout"], plain_http=p["plain_http"])
+    result = show_chart(p["chart_ref"], output=p["output"], options=module_source_options(p), repo_url=p["repo_url"])
     result["changed"] = False
     return result
 
@@ -144,11 +132,9 @@ def main():
         chart_version=dict(type="str", aliases=["version"]),
         repo_url=dict(type="str", aliases=["chart_repo_url"]),
         output=dict(type="str", choices=["all", "chart", "values", "readme", "crds"], default="all"),
-        devel=dict(type="bool", default=False),
-        plain_http=dict(type="bool", default=False),
         timeout=dict(type="int", default=120),
     )
-    argument_spec.update(REPO_AUTH_ARG_SPEC)
+    argument_spec.update(CHART_SOURCE_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_by={"key_file": "cert_file"})

@@ -33,17 +33,6 @@ options:
   chart_version:
     description: Chart version or semver constraint. Defaults to the latest stable version.
     type: str
-  plain_http:
-    description: Use HTTP instead of HTTPS for an C(oci://) O(chart_ref).
-    type: bool
-    default: false
-  insecure_skip_tls_verify:
-    description: Do not verify the registry's certificate for an C(oci://) O(chart_ref).
-    type: bool
-    default: false
-  ca_file:
-    description: CA bundle that signs the registry's certificate, for an C(oci://) O(chart_ref).
-    type: path
   release_name:
     description: C(.Release.Name).
     type: str
@@ -138,6 +127,7 @@ seealso:
   - module: helmkit.core.helm_release
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
+  - helmkit.core.chart_source
 attributes:
   check_mode:
     description:
@@ -209,15 +199,12 @@ chart:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+    CHART_SOURCE_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
 
 ARGUMENT_SPEC = dict(
     chart_ref=dict(type="str", required=True, aliases=["chart"]),
     chart_repo_url=dict(type="str"),
     chart_version=dict(type="str"),
-    plain_http=dict(type="bool", default=False),
-    insecure_skip_tls_verify=dict(type="bool", default=False),
-    ca_file=dict(type="path"),
     release_name=dict(type="str", default="release-name", aliases=["name"]),
     release_namespace=dict(type="str", default="default", aliases=["namespace"]),
     values=dict(type="dict", default={}, aliases=["release_values"]),
@@ -239,11 +226,11 @@ ARGUMENT_SPEC = dict(
 
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.chart import template
+    from ansible_collections.helmkit.core.plugins.module_utils.source.locate import load
+    from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
 
     params = module.params
-    chart = template.resolve_template_chart(
-        params["chart_ref"], params["chart_version"], params["chart_repo_url"], plain_http=params["plain_http"],
-        insecure_skip_tls_verify=params["insecure_skip_tls_verify"], ca_file=params["ca_file"])
+    chart, _located = load(params["chart_ref"], module_source_options(params), params["chart_repo_url"])
     values = template.collect_values(params["values_files"], params["values"], params["set_values"])
     if params["lint"]:
         from ansible_collections.helmkit.core.plugins.module_utils.chart.lint import lint_loaded_chart, require_clean
@@ -268,6 +255,7 @@ def _action(module):
 
 def main():
     argument_spec = dict(ARGUMENT_SPEC)
+    argument_spec.update(CHART_SOURCE_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)  # accepted, unused: group module_defaults may set them
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     run_module(module, _action)

@@ -372,6 +372,7 @@ def watch_servers():
 
     def chartrepo_init(self, *args, **kwargs):
         SECRETS.add(kwargs.get("password"), "chart repository password")
+        SECRETS.add(kwargs.get("token"), "chart repository bearer token")
         repo_init(self, *args, **kwargs)
 
     def chartrepo_exit(self, *exc):

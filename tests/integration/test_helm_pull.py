@@ -62,7 +62,7 @@ def test_pull_show_and_list(tmp_path):
 def test_pull_oci_like_helm(tmp_path, monkeypatch):
     import pytest
     from tests.helpers.registry import REGISTRY_BIN, RegistryServer
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.pull import pull_chart
+    from ansible_collections.helmkit.core.plugins.module_utils.source.pull import pull_chart
     if REGISTRY_BIN is None:
         pytest.fail("the docker-registry binary (CNCF distribution) is not installed: run scripts/install-system-deps.sh")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))

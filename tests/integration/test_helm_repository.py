@@ -1,6 +1,6 @@
 """helm_repository through ansible-playbook on localhost against real chart repository servers: add, re-run
 without change, update, check mode and diff, credentials never shown, remove; and the files it writes are what
-Helm and fetch_chart read."""
+Helm and the source layer (source/locate.py) read."""
 import json
 import os
 import subprocess
@@ -98,7 +98,7 @@ def test_check_mode_writes_nothing(servers, helm_env, tmp_path):
     assert not os.path.exists(helm_env["HELM_REPOSITORY_CACHE"])
 
 
-def test_files_are_helms_and_fetch_chart_uses_them(servers, helm_env, tmp_path):
+def test_files_are_helms_and_locate_uses_them(servers, helm_env, tmp_path):
     public, private = servers
     results, output = run_tasks(tmp_path, [
         {"name": "demo", "url": public.url},
@@ -112,9 +112,9 @@ def test_files_are_helms_and_fetch_chart_uses_them(servers, helm_env, tmp_path):
     assert entries["private"]["password"] == SECRET and entries["private"]["username"] == "deploy"
     cache = helm_env["HELM_REPOSITORY_CACHE"]
     assert open(os.path.join(cache, "private-charts.txt")).read() == "podinfo\n"
-    # fetch_chart reads the same files (in a subprocess, with the same environment as the playbook)
-    code = ("import sys; sys.path.insert(0, %r); from ansible_collections.helmkit.core.plugins.module_utils.repo"
-            ".fetch import fetch_chart; f = fetch_chart('private/podinfo'); print(f.version, f.digest)" % TREE)
+    # locate reads the same files (in a subprocess, with the same environment as the playbook)
+    code = ("import sys; sys.path.insert(0, %r); from ansible_collections.helmkit.core.plugins.module_utils.source"
+            ".locate import locate; f = locate('private/podinfo'); print(f.version, f.digest)" % TREE)
     proc = subprocess.run([PYTHON, "-c", code], env=dict(os.environ, **helm_env), capture_output=True, text=True,
                           check=False)
     assert proc.returncode == 0, proc.stderr

@@ -24,7 +24,9 @@ from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartEr
 from ansible_collections.helmkit.core.plugins.module_utils.oci import api  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.oci.client import RegistryClient  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.oci.credentials import Credential  # noqa: E402
-from ansible_collections.helmkit.core.plugins.module_utils.repo.fetch import fetch_chart  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.source.credentials import secret_reader  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.source.locate import locate  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.source.options import SourceOptions  # noqa: E402
 
 import helm_python  # noqa: E402  (test-only reference, always installed by requirements-test.txt)
 
@@ -151,8 +153,8 @@ def test_pull_by_digest_constraint_cache_and_fetch_chart_hook(open_registry, iso
     again = api.pull("oci://%s/byref/podinfo" % reg.host, version="^6.0.0", repository_cache=isolated,
                      plain_http=True)
     assert again.path == by_digest.path and again.downloaded is False  # cached by digest
-    fetched = fetch_chart("oci://%s/byref/podinfo" % reg.host, version="~6.14", repository_cache=isolated,
-                          plain_http=True)
+    options = SourceOptions(version="~6.14", repository_cache=isolated, plain_http=True)
+    fetched = locate("oci://%s/byref/podinfo" % reg.host, options)
     assert (fetched.name, fetched.version, fetched.digest) == ("podinfo", "6.14.1", sha256(PODINFO))
     assert fetched.repository == reg.host
 
@@ -364,13 +366,15 @@ def test_credentials_from_kubernetes_secret(basic_registry, isolated, kubeconfig
             "type": "kubernetes.io/dockerconfigjson",
             "data": {".dockerconfigjson": base64.b64encode(config.encode()).decode()}})
         ref = "oci://%s/secretcreds/podinfo" % reg.host
-        credential = api.credential_from_secret(kube, {"name": "regcred", "namespace": "oci-fallback"},
-                                                "oci-release", None, ref)
-        assert credential.source == 'Secret "oci-fallback/regcred"'
-        pulled = api.pull(ref, repository_cache=isolated, plain_http=True, credential=credential)
-        assert pulled.digest == sha256(PODINFO)
+        options = SourceOptions(credentials_secret={"name": "regcred", "namespace": "oci-fallback"},
+                                namespace="oci-release", read_secret=secret_reader(kube), version="6.14.1",
+                                repository_cache=isolated, plain_http=True)
+        located = locate(ref, options)
+        assert located.credentials_source == 'Secret "oci-fallback/regcred"'
+        assert located.digest == sha256(PODINFO)
         with pytest.raises(RegistryError) as info:
-            api.credential_from_secret(kube, {"name": "absent"}, "oci-release", "oci-fallback", ref)
+            locate(ref, options.copy(credentials_secret={"name": "absent"},
+                                     credentials_secret_fallback_namespace="oci-fallback"))
         assert 'not found in namespace "oci-release" nor in "oci-fallback"' in str(info.value)
 
 
@@ -430,7 +434,7 @@ def test_client_certificate(isolated):
 
 
 def test_helm_release_chart_resolution_pulls_oci_refs(tls_registry, isolated, monkeypatch, tmp_path):
-    """helm_release resolves charts through release/inputs.py -> fetch_chart -> oci.api.pull, with credentials and
+    """helm_release resolves charts through release/inputs.py -> source/locate.py -> oci.api.pull, with credentials and
     trust from the environment (Helm's/Docker's config, SSL_CERT_FILE)."""
     from ansible_collections.helmkit.core.plugins.module_utils.release.inputs import resolve_chart
 
@@ -438,6 +442,6 @@ def test_helm_release_chart_resolution_pulls_oci_refs(tls_registry, isolated, mo
     api.push(PODINFO, "oci://%s/release" % reg.host, ca_file=reg.ca_file)
     monkeypatch.setenv("SSL_CERT_FILE", reg.ca_file)
     monkeypatch.setenv("HELM_REPOSITORY_CACHE", isolated)
-    chart = resolve_chart("oci://%s/release/podinfo" % reg.host, "6.x", None)
+    chart = resolve_chart("oci://%s/release/podinfo" % reg.host, SourceOptions(version="6.x"))
     assert (chart.name, chart.metadata["version"]) == ("podinfo", "6.14.1")
     assert os.path.isfile(os.path.join(isolated, "helmkit", "charts", sha256(PODINFO) + ".tgz"))

@@ -270,26 +270,6 @@ def _read_local(path: str) -> bytes:
         raise ValuesError("cannot read %s: %s" % (path, exc.strerror or exc)) from None
 
 
-def resolve_template_chart(chart_ref: str, chart_version=None, chart_repo_url=None, plain_http=False,
-                           insecure_skip_tls_verify=False, ca_file=None):
-    """Load the chart ``chart_ref`` names, as ``helm template CHART`` locates it.
-
-    ``oci://host/path/name[:tag]`` is pulled from the registry (``oci/api.py`` ``pull``: credentials from Helm's
-    registry config and Docker's, ``plain_http``/``insecure_skip_tls_verify``/``ca_file`` for the connection,
-    ``chart_version`` an exact version or constraint); anything else goes through ``release/inputs.py``
-    ``resolve_chart`` (local path, ``repo/chart``, a name with ``chart_repo_url``, a ``.tgz`` URL).
-    Returns the loaded Chart. Raises ChartError, RepositoryError or RegistryError with a message for people.
-    """
-    from .loader import load_chart
-    if isinstance(chart_ref, str) and chart_ref.startswith("oci://"):
-        from ..oci.api import pull
-        pulled = pull(chart_ref, version=chart_version or None, plain_http=plain_http,
-                      insecure_skip_tls_verify=insecure_skip_tls_verify, ca_file=ca_file)
-        return load_chart(pulled.path)
-    from ..release.inputs import resolve_chart
-    return resolve_chart(chart_ref, chart_version, chart_repo_url)
-
-
 def template_chart(chart, values=None, *, release_name="release-name", namespace="default", revision=1,
                    is_upgrade=False, kube_version=None, api_versions=None, include_crds=False, skip_tests=False,
                    show_only=None) -> TemplateResult:

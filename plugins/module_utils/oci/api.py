@@ -1,5 +1,6 @@
-"""One-call entry points for modules and the chart resolution of helm_release: open a client with the credential
-chain, pull a chart, push a chart (a directory is packaged first, reproducibly).
+"""One-call entry points for the OCI transport (source/locate.py) and helm_push: open a client with the credential
+chain, pull a chart, push a chart (a directory is packaged first, reproducibly). Kubernetes-Secret credentials
+are read by source/credentials.py and passed in as ``credential``.
 """
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from ..errors import ChartError
 from ..repo.config import helm_paths
 from ..repo.fetch import chart_cache_dir
 from .client import DEFAULT_TIMEOUT, RegistryClient
-from .credentials import resolve_credentials, secret_credentials
+from .credentials import resolve_credentials
 from .push import build_artifact, created_time, push_artifact, read_archive_for_push
 from .pull import pull_chart
 from .reference import parse_reference
 
-__all__ = ["open_client", "pull", "push", "secret_reader", "credential_from_secret"]
+__all__ = ["open_client", "pull", "push"]
 
 
 def open_client(host, username=None, password=None, token=None, registry_config_path=None, credential=None,
@@ -82,28 +83,3 @@ def _signed(data, archive_path, sign, prov):
     return sign_archive(data, os.path.basename(archive_path), chart.metadata, sign["key"], sign["keyring"],
                         sign.get("passphrase_file"))
 
-
-def secret_reader(kube_client):
-    """A ``read_secret(name, namespace) -> dict or None`` over a ``kube/client.py: KubeClient`` (``GET
-    /api/v1/namespaces/NS/secrets/NAME``; 404 is None, other API errors propagate as KubeError)."""
-    from ..kube.client import ApiError
-
-    def read_secret(name, namespace):
-        try:
-            return kube_client.request("GET", "/api/v1/namespaces/%s/secrets/%s" % (namespace, name))
-        except ApiError as exc:
-            if exc.status == 404:
-                return None
-            raise
-    return read_secret
-
-
-def credential_from_secret(kube_client, secret, namespace, fallback_namespace, ref):
-    """Registry credentials for the host of ``ref`` (an ``oci://`` reference) from the Kubernetes Secret
-    ``secret`` (``{"name": ..., "namespace": ...}``; its ``namespace`` is the fallback when given, else
-    ``fallback_namespace``), looked up in the release ``namespace`` first. Returns a Credential to pass as
-    ``credential=`` to :func:`pull`/:func:`open_client`. Raises RegistryError (see
-    ``credentials.secret_credentials``)."""
-    host = parse_reference(ref, require_name=False).host
-    return secret_credentials(secret_reader(kube_client), secret["name"], namespace,
-                              secret.get("namespace") or fallback_namespace, host)

@@ -263,7 +263,7 @@ def secret_credentials(read_secret, name, namespace, fallback_namespace, host):
     ``read_secret(name, namespace)`` returns the Secret as a dict (``type``, ``data`` with base64 values) or None
     when it does not exist. The release ``namespace`` is tried first, then ``fallback_namespace``. A Secret of type
     ``kubernetes.io/dockerconfigjson`` gives the entry for ``host`` from its ``.dockerconfigjson``; any other
-    Secret must have ``username`` and ``password`` keys. Returns a :class:`Credential`. Raises RegistryError when
+    Secret must have ``username`` and ``password`` keys, or a ``token`` key (sent as a Bearer token). Returns a :class:`Credential`. Raises RegistryError when
     the Secret is in neither namespace (naming both), or has no usable entry for ``host``.
     """
     host = normalize_host(host)
@@ -298,5 +298,7 @@ def secret_credentials(read_secret, name, namespace, fallback_namespace, host):
         return found
     if "username" in data and "password" in data:
         return Credential(_b64_field(data, "username", where), _b64_field(data, "password", where), source=where)
-    raise RegistryError("%s must be of type kubernetes.io/dockerconfigjson or have username and password keys"
-                        % where)
+    if "token" in data:
+        return Credential(access_token=_b64_field(data, "token", where), source=where)
+    raise RegistryError("%s must be of type kubernetes.io/dockerconfigjson or have username and password keys, or "
+                        "a token key" % where)

@@ -1,7 +1,7 @@
 """Turning a helm_release task's inputs into a loaded chart and user values, as ``helm upgrade --install`` does.
 
-Charts: a local directory or ``.tgz`` path is loaded directly; anything else (``repo/chart``, a chart name with
-``chart_repo_url``, a ``.tgz`` URL, ``oci://``) goes through the repository layer's ``fetch_chart``.
+Charts: every reference (a local directory or ``.tgz``, ``repo/chart``, a chart name with ``chart_repo_url``, a
+``.tgz`` URL, ``oci://``) goes through the source layer's ``locate`` (``source/locate.py``).
 Values: each ``values_files`` entry in order, then ``release_values``, deep-merged like Helm's ``-f`` and
 ``--set-json`` (``pkg/cli/values/options.go: MergeValues``), with numbers as Go's JSON decoding gives them.
 """
@@ -10,31 +10,26 @@ from __future__ import annotations
 import os
 
 from ..chart.goyamlload import load_values, merge_maps, to_json_values
-from ..chart.loader import load_chart
 from ..errors import ChartError, ValuesError
 
-_PATH_PREFIXES = ("/", "./", "../", "~")
+
+def resolve_chart(chart_ref: str, options=None, chart_repo_url: str = None):
+    """The loaded Chart of :func:`locate_chart` (without where it came from)."""
+    return locate_chart(chart_ref, options, chart_repo_url)[0]
 
 
-def resolve_chart(chart_ref: str, chart_version: str = None, chart_repo_url: str = None, fetch=None):
-    """Load the chart ``chart_ref`` names; returns the loaded Chart (``chart/loader.py``).
-
-    ``fetch(chart_ref, version, repo_url) -> FetchedChart`` defaults to ``repo/fetch.py: fetch_chart``. Raises
-    :class:`ChartError` for a local path that does not exist, and whatever the repository layer raises
-    (``RepositoryError``) for remote references.
+def locate_chart(chart_ref: str, options=None, chart_repo_url: str = None):
+    """Load the chart ``chart_ref`` names through the source layer (``source/locate.py: load``); returns ``(Chart,
+    LocatedChart)``. ``options``: a ``source/options.py: SourceOptions`` (version, credentials, TLS, ...). Raises
+    :class:`ChartError` for a missing reference or local path, and what the source layer raises
+    (RepositoryError/RegistryError) for remote references.
     """
+    from ..source.locate import load
+    from ..source.ref import ChartRef
     if not chart_ref:
         raise ChartError("chart_ref is required when state=present: a chart path, repo/chart, a chart name with "
                          "chart_repo_url, or a .tgz URL")
-    local = local_path(chart_ref)
-    if not chart_repo_url and os.path.exists(local):
-        return load_chart(local)
-    if not chart_repo_url and chart_ref.startswith(_PATH_PREFIXES):
-        raise ChartError("chart path %s not found; give an existing chart directory or .tgz file" % chart_ref)
-    if fetch is None:
-        from ..repo.fetch import fetch_chart as fetch
-    fetched = fetch(chart_ref, chart_version, chart_repo_url)
-    return load_chart(fetched.path)
+    return load(ChartRef.parse(chart_ref, chart_repo_url), options)
 
 
 def local_path(chart_ref) -> str:

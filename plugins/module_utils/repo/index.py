@@ -339,9 +339,10 @@ def download_limit(what):
 
 def http_get(url, username=None, password=None, pass_credentials=False, ca_file=None, cert_file=None,
              key_file=None, insecure_skip_tls_verify=False, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES,
-             what="repository", credentials_url=None):
+             what="repository", credentials_url=None, token=None):
     """GET ``url`` and return the body (bytes), the way Helm's HTTP getter does.
 
+    ``token`` is sent as ``Authorization: Bearer`` instead of basic auth, under the same host rule.
     Like Helm's HTTP getter, basic auth is sent only when both username and password are set, and only to the
     scheme, host and port of ``url`` (or of ``credentials_url``: the repository URL when downloading a chart whose
     URL may point elsewhere); to any other origin, including redirect targets, only with ``pass_credentials``
@@ -364,7 +365,7 @@ def http_get(url, username=None, password=None, pass_credentials=False, ca_file=
     parts = urlsplit(url)
     if parts.username is not None and username is None:
         username, password = parts.username, parts.password
-    request = _Request(url, credentials_url or url, username, password, pass_credentials, what)
+    request = _Request(url, credentials_url or url, username, password, pass_credentials, what, token)
     deadline = Deadline()
 
     def operation():
@@ -386,15 +387,16 @@ class _Request(object):
     """What one :func:`http_get` asks for: the URL, whose credentials (and for which origin), and the cap."""
 
     __slots__ = ("url", "credentials_url", "username", "password", "pass_credentials", "what", "limit",
-                 "limit_env")
+                 "limit_env", "token")
 
-    def __init__(self, url, credentials_url, username, password, pass_credentials, what):
+    def __init__(self, url, credentials_url, username, password, pass_credentials, what, token=None):
         self.url = url
         self.credentials_url = credentials_url
         self.username = username
         self.password = password
         self.pass_credentials = pass_credentials
         self.what = what
+        self.token = token
         self.limit, self.limit_env = download_limit(what)
 
 
@@ -417,7 +419,8 @@ def _get_with_retries(httpx, client, request, retries, deadline):
             continue
         if status != 200:
             raise RepositoryError(_status_message(request.what, request.url, status,
-                                                  bool(request.username and request.password)) + _attempts(attempt))
+                                                  bool(request.token or (request.username and request.password)))
+                                  + _attempts(attempt))
         return body
 
 
@@ -461,7 +464,9 @@ def _get_following_redirects(client, request, deadline, limit=10):
     for _hop in range(limit):
         headers = {"User-Agent": "Helm/4 helmkit.core"}
         allowed = may_send_credentials(request.credentials_url, url, request.pass_credentials)
-        if request.username and request.password and allowed:
+        if request.token and allowed:
+            headers["Authorization"] = "Bearer " + request.token
+        elif request.username and request.password and allowed:
             headers["Authorization"] = _basic_auth_header(request.username, request.password)
         clean = _strip_userinfo(url)
         with client.stream("GET", clean, headers=headers) as response:
@@ -496,9 +501,10 @@ def _status_message(what, url, status, sent_credentials):
     if status in (401, 403):
         reason = "401 Unauthorized" if status == 401 else "403 Forbidden"
         if sent_credentials:
-            hint = "the username/password were refused; check them (and pass_credentials if the server redirects)"
+            hint = ("the credentials (username/password or token) were refused; check them (and pass_credentials if "
+                    "the server redirects)")
         else:
-            hint = "the repository needs credentials; set username and password"
+            hint = "the repository needs credentials; set username and password, or token"
         return "%s %s answered %s: %s" % (what, shown, reason, hint)
     if status == 404:
         return "%s %s answered 404 Not Found; check the URL (a chart repository serves index.yaml at its root)" % (

@@ -10,7 +10,7 @@ import helm_python
 import pytest
 
 from _deps_env import CHARTS, helm_copy, read_lock, write_chart
-from ansible_collections.helmkit.core.plugins.module_utils.chart.deps import manager
+from ansible_collections.helmkit.core.plugins.module_utils.source.deps import manager
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError
 
 

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from _deps_env import ROOT
-from ansible_collections.helmkit.core.plugins.module_utils.chart.deps.partialindex import (
+from ansible_collections.helmkit.core.plugins.module_utils.source.deps.partialindex import (
     index_chart_names, partial_index)
 from ansible_collections.helmkit.core.plugins.module_utils.repo.index import parse_index
 

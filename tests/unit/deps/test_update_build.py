@@ -11,8 +11,8 @@ import helm_python
 import pytest
 
 from _deps_env import CHARTS, helm_copy, read_lock, snapshot, write_chart
-from ansible_collections.helmkit.core.plugins.module_utils.chart.deps import manager
-from ansible_collections.helmkit.core.plugins.module_utils.chart.deps.lockfile import hash_req
+from ansible_collections.helmkit.core.plugins.module_utils.source.deps import manager
+from ansible_collections.helmkit.core.plugins.module_utils.source.deps.lockfile import hash_req
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError
 
 update = manager.update_dependencies
@@ -284,7 +284,7 @@ def test_digest_equals_helms_for_helm_written_locks(tmp_path, chart_repo):
          "tags": ["front", "web"], "import-values": ["defaults", {"child": "x.y", "parent": "z"}]}])
     theirs, _files = helm_lock_of(parent)
     info = manager.read_chart_dependencies(parent)
-    from ansible_collections.helmkit.core.plugins.module_utils.chart.deps.lockfile import locked_entry
+    from ansible_collections.helmkit.core.plugins.module_utils.source.deps.lockfile import locked_entry
     locked = [locked_entry(d["name"], d["repository"], d["version"]) for d in theirs["dependencies"]]
     assert hash_req(info.dependencies, locked) == theirs["digest"]
 

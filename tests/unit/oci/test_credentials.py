@@ -172,7 +172,10 @@ def test_secret_credentials_dockerconfigjson_and_fallback_namespace():
     with pytest.raises(RegistryError) as info:
         creds.secret_credentials(read, "regcred", "ops", None, "other.io")
     assert "no credentials for registry other.io" in str(info.value) and "https://r.io" in str(info.value)
-    store[("app", "bad")] = _secret("Opaque", {"token": "x"})
+    store[("app", "tok")] = _secret("Opaque", {"token": "tok-value-1"})
+    found = creds.secret_credentials(read, "tok", "app", None, "r.io")
+    assert found.access_token == "tok-value-1" and found.username is None and found.source == 'Secret "app/tok"'
+    store[("app", "bad")] = _secret("Opaque", {"user": "x"})
     with pytest.raises(RegistryError) as info:
         creds.secret_credentials(read, "bad", "app", None, "r.io")
     assert "must be of type kubernetes.io/dockerconfigjson or have username and password" in str(info.value)

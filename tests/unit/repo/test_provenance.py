@@ -15,7 +15,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.errors import Reposit
 from ansible_collections.helmkit.core.plugins.module_utils.repo import provenance
 from ansible_collections.helmkit.core.plugins.module_utils.repo.provenance import (
     default_keyring, load_keyring, parse_provenance, verify_provenance)
-from ansible_collections.helmkit.core.plugins.module_utils.repo.pull import pull_chart
+from ansible_collections.helmkit.core.plugins.module_utils.source.pull import pull_chart
 
 from _repo_env import PODINFO, REDIS, ChartRepoServer  # importing _repo_env puts the checkout on sys.path
 from tests.helpers.pgp import GPG, GpgSigner

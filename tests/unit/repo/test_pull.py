@@ -11,7 +11,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartEr
 from ansible_collections.helmkit.core.plugins.module_utils.repo.config import (
     RepositoryEntry, RepositoryFile, save_repository_file,
 )
-from ansible_collections.helmkit.core.plugins.module_utils.repo.pull import pull_chart
+from ansible_collections.helmkit.core.plugins.module_utils.source.pull import pull_chart
 
 from _repo_env import PODINFO, REDIS, ChartRepoServer
 

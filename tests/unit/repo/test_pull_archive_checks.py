@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.chart import loader
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError
-from ansible_collections.helmkit.core.plugins.module_utils.repo.pull import archive_matches_directory
+from ansible_collections.helmkit.core.plugins.module_utils.source.pull import archive_matches_directory
 
 PODINFO = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "charts", "podinfo-6.14.1.tgz")
 

@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError
 from ansible_collections.helmkit.core.plugins.module_utils.repo import index as ix
-from ansible_collections.helmkit.core.plugins.module_utils.repo.pull import pull_chart
+from ansible_collections.helmkit.core.plugins.module_utils.source.pull import pull_chart
 
 from _repo_env import PODINFO, ChartRepoServer
 

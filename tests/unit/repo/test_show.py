@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError
-from ansible_collections.helmkit.core.plugins.module_utils.repo.show import FORMATS, render_show, show_chart
+from ansible_collections.helmkit.core.plugins.module_utils.source.show import FORMATS, render_show, show_chart
 
 from _repo_env import PODINFO, SHARED
 

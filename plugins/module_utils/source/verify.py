@@ -22,8 +22,8 @@ import tempfile
 
 from ..errors import HelmkitError, RegistryError, RepositoryError
 from ..transport import sha256_file
-from .index import http_get, redact_url
-from .provenance import verify_provenance
+from ..repo.index import http_get, redact_url
+from ..repo.provenance import verify_provenance
 
 __all__ = ["PROV_LAYER_MEDIA_TYPE", "fetch_http_provenance", "fetch_oci_provenance", "read_local_provenance",
            "fetch_for", "verify_chart", "load_verified_chart"]
@@ -109,25 +109,27 @@ def verify_chart(archive_path, file_name, prov_data, keyring, chart_label, prov_
         raise RepositoryError("verifying %s failed: %s" % (chart_label, exc))
 
 
-def load_verified_chart(chart_ref, version=None, repo_url=None, keyring=None, **pull_options):
-    """``helm install --verify``: fetch ``chart_ref`` (``repo/chart``, a name with ``repo_url``, a .tgz URL,
-    ``oci://``, or a local .tgz with its ``.prov``), verify it and load it.
+def load_verified_chart(chart_ref, options=None, keyring=None, repo_url=None):
+    """``helm install --verify``: fetch ``chart_ref`` (a ChartRef or its text: ``repo/chart``, a name with
+    ``repo_url``, a .tgz URL, ``oci://``, or a local .tgz with its ``.prov``) through ``options`` (SourceOptions),
+    verify it and load it.
 
-    ``pull_options``: :func:`~.pull.pull_chart` keyword arguments (credentials, TLS, ``plain_http``, paths,
-    ``timeout``). Returns ``(Chart, verification dict)``. Raises RepositoryError "cannot verify a directory" for a
-    chart directory (as Helm's LocateChart does), and the errors of :func:`~.pull.pull_chart` with ``verify``.
+    Returns ``(Chart, verification dict)``. Raises RepositoryError "cannot verify a directory" for a chart directory
+    (as Helm's LocateChart does), and the errors of :func:`~.pull.pull_chart` with ``verify``.
     """
     from ..chart.loader import load_chart
     from .pull import pull_chart
-    local = os.path.expanduser(chart_ref or "")
-    if not repo_url and os.path.isdir(local):
+    from .ref import LOCAL, ChartRef
+    ref = chart_ref if isinstance(chart_ref, ChartRef) else ChartRef.parse(chart_ref, repo_url)
+    if ref.kind == LOCAL and os.path.isdir(ref.location):
         raise RepositoryError("cannot verify a directory: %s is a chart directory; verify works on a packaged chart "
                               "(.tgz with its .prov, from helm package --sign) or a chart from a repository or "
-                              "registry. Set verify: false for a chart directory" % chart_ref)
+                              "registry. Set verify: false for a chart directory" % ref.text)
     scratch = tempfile.mkdtemp(prefix="helmkit-verify-")
     try:
-        pulled = pull_chart(local if os.path.isfile(local) and not repo_url else chart_ref, scratch, version=version,
-                            repo_url=repo_url, verify=True, keyring=keyring, **pull_options)
+        if ref.kind == LOCAL:
+            ref = ChartRef.parse(ref.location)
+        pulled = pull_chart(ref, scratch, verify=True, keyring=keyring, options=options)
         return load_chart(pulled["path"]), pulled["provenance"]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

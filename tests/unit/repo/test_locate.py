@@ -1,4 +1,4 @@
-"""fetch_chart against real chart repository servers (plugins/module_utils/repo/fetch.py)."""
+"""source/locate.py against real chart repository servers (the repository transport is repo/fetch.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -10,9 +10,16 @@ from ansible_collections.helmkit.core.plugins.module_utils.errors import Reposit
 from ansible_collections.helmkit.core.plugins.module_utils.repo.config import (
     RepositoryEntry, RepositoryFile, save_repository_file,
 )
-from ansible_collections.helmkit.core.plugins.module_utils.repo.fetch import fetch_chart
+from ansible_collections.helmkit.core.plugins.module_utils.source.locate import locate
+from ansible_collections.helmkit.core.plugins.module_utils.source.options import SourceOptions
+from ansible_collections.helmkit.core.plugins.module_utils.source.ref import ChartRef
 
 from _repo_env import PODINFO, REDIS, ChartRepoServer
+
+
+def fetch_chart(chart_ref, repo_url=None, **options):
+    """locate() as every module calls it: a parsed reference and SourceOptions."""
+    return locate(ChartRef.parse(chart_ref, repo_url), SourceOptions(**options))
 
 
 def _sha(path):
@@ -79,13 +86,16 @@ def test_unconfigured_repository_and_bad_refs(helm_home):
     with pytest.raises(RepositoryError) as info:
         fetch_chart("nope/chart")
     assert 'repository "nope" is not configured' in str(info.value) and helm_home[0] in str(info.value)
-    with pytest.raises(RepositoryError) as info:
+    from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError, RegistryError
+    with pytest.raises(ChartError) as info:
         fetch_chart("chartname")
     assert "repo_url" in str(info.value)
-    from ansible_collections.helmkit.core.plugins.module_utils.errors import RegistryError
     with pytest.raises(RegistryError) as info:  # oci:// goes to the registry client (tests/unit/oci)
-        fetch_chart("oci://127.0.0.1:1/charts/x", plain_http=True)
+        fetch_chart("oci://127.0.0.1:1/charts/x", plain_http=True, version="1.0.0")
     assert "127.0.0.1:1" in str(info.value)
+    with pytest.raises(ChartError) as info:  # plan time: an OCI ref must pin something, before any request
+        fetch_chart("oci://127.0.0.1:1/charts/x", plain_http=True)
+    assert "names no version" in str(info.value)
 
 
 def test_digest_mismatch_is_refused_and_nothing_kept(helm_home, tmp_path):

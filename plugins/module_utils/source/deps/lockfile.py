@@ -16,8 +16,8 @@ import time
 from ...engine.gojson import GoStruct, to_json
 from ...engine.goyaml import marshal
 from ...errors import ChartError
-from ..goyamlload import load_go_yaml
-from ..metadata import DEPENDENCY_FIELDS, apply_requirements, parse_metadata, validate_metadata
+from ...chart.goyamlload import load_go_yaml
+from ...chart.metadata import DEPENDENCY_FIELDS, apply_requirements, parse_metadata, validate_metadata
 
 __all__ = ["ChartDependencies", "read_chart_dependencies", "hash_req", "hash_v2_req", "lock_text", "go_now",
            "locked_entry"]

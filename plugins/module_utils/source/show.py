@@ -1,6 +1,6 @@
 """``helm show chart|values|readme|crds|all``: a chart's definition, default values, README and CRDs.
 
-Behaviour follows Helm v4 ``pkg/action/show.go``: the chart is located like ``helm pull`` (``fetch_chart``: paths,
+Behaviour follows Helm v4 ``pkg/action/show.go``: the chart is located like ``helm pull`` (``source/locate.py``: paths,
 ``repo/chart``, a name with ``repo_url``, .tgz URLs, ``oci://``) and loaded with the chart loader, then:
 
 * ``chart``: Chart.yaml as Helm re-marshals its metadata (sigs.k8s.io/yaml: sorted keys, empty fields left out);
@@ -12,7 +12,6 @@ Behaviour follows Helm v4 ``pkg/action/show.go``: the chart is located like ``he
 """
 from __future__ import annotations
 
-from .fetch import fetch_chart
 
 __all__ = ["FORMATS", "show_chart", "render_show"]
 
@@ -65,21 +64,23 @@ def render_show(chart, output="all"):
     return "".join(parts)
 
 
-def show_chart(chart_ref, output="all", **fetch_options):
+def show_chart(chart_ref, output="all", options=None, repo_url=None, **source_options):
     """Locate and load ``chart_ref`` and describe it like ``helm show``.
 
-    ``output``: one of :data:`FORMATS`. ``fetch_options``: :func:`~.fetch.fetch_chart`'s keyword arguments
-    (``version``, ``repo_url``, credentials, TLS, ``devel``, ...). Returns a dict: ``output`` (Helm's text),
-    ``chart`` (Chart.yaml metadata as a dict), ``values`` (raw values.yaml text, "" when absent), ``readme``
-    (text, "" when absent), ``crds`` (list of ``{"name": path in chart, "content": text}``), ``name``,
-    ``version``, ``digest``, ``url``, ``repository``. Raises RepositoryError/RegistryError/ChartError.
+    ``output``: one of :data:`FORMATS`. ``options``: a ``SourceOptions`` (or its fields as keyword arguments:
+    ``version``, credentials, TLS, ``devel``, ...); ``repo_url``: the repository URL for a chart name. Returns a
+    dict: ``output`` (Helm's text), ``chart`` (Chart.yaml metadata as a dict), ``values`` (raw values.yaml text, ""
+    when absent), ``readme`` (text, "" when absent), ``crds`` (list of ``{"name": path in chart, "content":
+    text}``), ``name``, ``version``, ``digest``, ``url``, ``repository``. Raises RepositoryError/RegistryError/
+    ChartError.
     """
-    from ..chart.loader import load_chart
     from ..errors import RepositoryError
+    from .locate import load
+    from .options import SourceOptions
     if output not in FORMATS:
         raise RepositoryError("output %r is not one of %s" % (output, ", ".join(FORMATS)))
-    fetched = fetch_chart(chart_ref, **fetch_options)
-    chart = load_chart(fetched.path)
+    options = (options or SourceOptions()).copy(**source_options) if source_options else options
+    chart, located = load(chart_ref, options, repo_url)
     readme = _readme(chart)
     return {
         "output": render_show(chart, output),
@@ -87,6 +88,6 @@ def show_chart(chart_ref, output="all", **fetch_options):
         "values": _text(chart.raw_values) if chart.raw_values is not None else "",
         "readme": _text(readme.data) if readme is not None else "",
         "crds": [{"name": f.name, "content": _text(f.data)} for f in _crds(chart)],
-        "name": fetched.name, "version": fetched.version, "digest": fetched.digest, "url": fetched.url,
-        "repository": fetched.repository,
+        "name": located.name, "version": located.version, "digest": located.digest, "url": located.url,
+        "repository": located.repository,
     }

@@ -23,7 +23,7 @@ from ...errors import ChartError, RepositoryError
 from ...repo.fetch import read_chart_metadata
 from ...semver import SemverError, parse_constraint, parse_version
 from .lockfile import go_now, hash_req, hash_v2_req, lock_text, locked_entry, read_chart_dependencies
-from .sources import Sources, SourceOptions, local_chart_version, local_path, pool_map
+from .sources import Sources, SourceOptions, archive_path, local_chart_version, local_path, pool_map
 
 __all__ = ["DependencyResult", "update_dependencies", "build_dependencies", "list_dependencies", "SourceOptions",
            "prepare_chart_directory", "missing_dependencies"]
@@ -166,6 +166,7 @@ def _place(sources, info, locked, result, check_mode):
     fetched = pool_map(lambda dep: sources.fetch(dep, charts_dir), unique, sources.options.max_workers)
     wanted = {}
     for item in fetched:
+        archive_path(charts_dir, item.filename)  # refuses names that would leave charts/
         wanted[item.filename] = item
         if item.provenance is not None:
             result.verified.append(dict(item.provenance, name=item.name, version=item.version, archive=item.filename))
@@ -373,7 +374,7 @@ def list_dependencies(chart_path):
     chart), ``corrupt``, ``invalid version``, ``too many matches``. Raises ChartError for a chart Helm cannot load
     (Chart.yaml, or an archive in ``charts/`` that is not a chart: Helm's "error unpacking subchart ...").
     """
-    from ..loader import load_chart
+    from ...chart.loader import load_chart
     info = read_chart_dependencies(chart_path)
     charts_dir = os.path.join(info.path, "charts")
     parent = load_chart(info.path)  # like Helm, an unloadable subchart fails the listing

@@ -10,7 +10,9 @@ Behaviour follows Helm's pkg/downloader/manager.go (``resolveRepoNames``, ``ensu
 * ``@name`` / ``alias:name``: a repository of repositories.yaml; the URL replaces the alias in the lock and digest;
 * ``https://...``: a configured repository with an equal URL, else an unmanaged one cached as
   ``helm-manager-<sha256 of the URL>`` like Helm;
-* ``oci://registry/path``: tags of ``registry/path/<name>`` are matched (oci/api.py ``pull``).
+* ``oci://registry/path``: tags of ``registry/path/<name>`` are matched (``source/locate.py``, OCI transport).
+
+Every archive is downloaded through ``source/locate.py`` with SourceOptions' one credential precedence.
 
 Unlike Helm, only the repositories the chart uses are refreshed (Helm refreshes every configured repository),
 each index is downloaded and parsed once per run (the parsed-index JSON cache of repo/index.py), indexes and
@@ -29,52 +31,19 @@ from urllib.parse import urlsplit
 from ...errors import ChartError, RegistryError, RepositoryError
 from ...repo.config import (
     RepositoryEntry, atomic_write, charts_list_path, helm_paths, index_cache_path, load_repository_file, locked)
-from ...repo.fetch import _download, chart_cache_dir, read_chart_metadata
+from ...repo.fetch import read_chart_metadata
 from ...repo.index import (
-    DEFAULT_TIMEOUT, _json_cache_path, _nearest, _stamp, http_get, load_cached_index, parse_index, redact_url,
+    _json_cache_path, _nearest, _stamp, http_get, load_cached_index, parse_index, redact_url,
     resolve_reference_url)
+from ...safepath import join_inside
 from ...semver import SemverError, parse_constraint, parse_version
 from ...transport import sha256_file
+from ..options import SourceOptions
 from .partialindex import index_chart_names, partial_index
 
 __all__ = ["SourceOptions", "Sources", "urls_equal", "MANAGER_PREFIX"]
 
 MANAGER_PREFIX = "helm-manager-"
-MAX_WORKERS = 6
-
-
-class SourceOptions(object):
-    """Settings for reaching repositories and registries.
-
-    ``repository_config``/``repository_cache`` (Helm's paths by default), ``skip_refresh`` (use cached indexes),
-    ``plain_http`` (OCI over HTTP), ``username``/``password``/``pass_credentials``/``ca_file``/``cert_file``/
-    ``key_file``/``insecure_skip_tls_verify`` (for repositories not in repositories.yaml and for registries;
-    entries of repositories.yaml use their own unless these are given), ``registry_config`` (registry
-    credentials file), ``timeout`` (seconds per request), ``max_workers`` (download pool size), ``verify``
-    (verify every downloaded chart with its provenance file, like ``--verify``; see repo/verify.py) and
-    ``keyring`` (the keyring for ``verify``; default Helm's ``~/.gnupg/pubring.gpg``).
-    """
-
-    def __init__(self, repository_config=None, repository_cache=None, skip_refresh=False, plain_http=False,
-                 username=None, password=None, pass_credentials=False, ca_file=None, cert_file=None, key_file=None,
-                 insecure_skip_tls_verify=False, registry_config=None, timeout=DEFAULT_TIMEOUT,
-                 max_workers=MAX_WORKERS, verify=False, keyring=None):
-        self.repository_config = repository_config
-        self.repository_cache = repository_cache
-        self.skip_refresh = bool(skip_refresh)
-        self.plain_http = bool(plain_http)
-        self.username = username
-        self.password = password
-        self.pass_credentials = bool(pass_credentials)
-        self.ca_file = ca_file
-        self.cert_file = cert_file
-        self.key_file = key_file
-        self.insecure_skip_tls_verify = bool(insecure_skip_tls_verify)
-        self.registry_config = registry_config
-        self.timeout = timeout
-        self.max_workers = max(1, int(max_workers or 1))
-        self.verify = bool(verify)
-        self.keyring = keyring
 
 
 def _clean_path(path):
@@ -190,17 +159,8 @@ class Sources(object):
                 % (", ".join(missing), self.paths.repository_config))
 
     def _http_options(self, entry):
-        o = self.options
-        return {
-            "username": o.username if o.username is not None else (entry.username or None),
-            "password": o.password if o.password is not None else (entry.password or None),
-            "pass_credentials": o.pass_credentials or entry.pass_credentials_all,
-            "ca_file": o.ca_file or entry.ca_file or None,
-            "cert_file": o.cert_file or entry.cert_file or None,
-            "key_file": o.key_file or entry.key_file or None,
-            "insecure_skip_tls_verify": o.insecure_skip_tls_verify or entry.insecure_skip_tls_verify,
-            "timeout": o.timeout,
-        }
+        """``http_get`` options for the repository ``entry``: SourceOptions' one credential precedence."""
+        return self.options.http_options(entry, urlsplit(entry.url).netloc.rsplit("@", 1)[-1].lower())
 
     def load_indexes(self, deps):
         """Load (refresh unless ``skip_refresh``) the index of each repository the HTTP dependencies ``deps`` use,
@@ -311,19 +271,17 @@ class Sources(object):
 
     # -- downloads ----------------------------------------------------------------------------------------------
     def pull_oci(self, repo, name, version):
-        """Pull ``<repo>/<name>`` at ``version`` (exact or constraint) into the chart cache, once per run."""
-        from ...oci.api import pull
+        """Locate ``<repo>/<name>`` at ``version`` (exact or constraint) through ``source/locate.py`` (the OCI
+        transport, into the chart cache), once per run. Returns the LocatedChart."""
+        from ..locate import locate
+        from ..ref import ChartRef
         key = (repo, name, version)
         with self._lock:
             if key in self._oci:
                 return self._oci[key]
-        o = self.options
+        options = self.options.copy(version=version or None, repository_cache=self.paths.repository_cache)
         try:
-            pulled = pull(repo.rstrip("/") + "/" + name, version=version or None,
-                          repository_cache=self.paths.repository_cache, username=o.username, password=o.password,
-                          registry_config_path=o.registry_config, plain_http=o.plain_http,
-                          insecure_skip_tls_verify=o.insecure_skip_tls_verify, ca_file=o.ca_file,
-                          cert_file=o.cert_file, key_file=o.key_file, timeout=o.timeout)
+            pulled = locate(ChartRef.parse(repo.rstrip("/") + "/" + name), options)
         except RegistryError as exc:
             raise RegistryError('dependency "%s" from %s: %s' % (name, repo, exc))
         with self._lock:
@@ -340,7 +298,9 @@ class Sources(object):
             return self._package_local(dep)
         if repo.startswith("oci://"):
             pulled = self.pull_oci(repo, name, version)
-            fetched = Fetched("%s-%s.tgz" % (pulled.name, pulled.version), path=pulled.path, name=pulled.name,
+            # Helm names the file after the reference (the dependency name) and the version it resolved to,
+            # never after the registry's config blob
+            fetched = Fetched("%s-%s.tgz" % (name, _resolved_version(pulled)), path=pulled.path, name=pulled.name,
                               version=pulled.version)
             if self.options.verify:
                 fetched.provenance = self._verify_oci(name, pulled)
@@ -354,16 +314,17 @@ class Sources(object):
                                   % (name, version, redact_url(repo)))
         url = resolve_reference_url(entry.url, cv.urls[0])
         filename = posixpath.basename(urlsplit(url).path)
-        existing = os.path.join(charts_dir, filename)
+        existing = archive_path(charts_dir, filename)
         digest = cv.digest.lower()
         options = self._http_options(entry)
         options["credentials_url"] = entry.url
         if digest and os.path.isfile(existing) and sha256_file(existing) == digest:
             fetched = Fetched(filename, path=existing, name=name, version=cv.version, skipped=True)
         else:
+            from ..locate import Resolved, download_resolved
+            found = Resolved(url, digest, name, cv.version, entry.name, options, "repo")
             try:
-                path, _digest, _downloaded = _download(url, digest, chart_cache_dir(self.paths.repository_cache),
-                                                       options)
+                path = download_resolved(found, self.options.copy(repository_cache=self.paths.repository_cache)).path
             except RepositoryError as exc:
                 raise RepositoryError('could not download dependency "%s" %s: %s' % (name, version, exc))
             fetched = Fetched(filename, path=path, name=name, version=cv.version)
@@ -373,26 +334,25 @@ class Sources(object):
 
     def _verify_http(self, name, version, url, filename, path, options):
         """Verify a repository dependency with ``<url>.prov`` (Helm's VerifyAlways); the verification dict."""
-        from ...repo.verify import fetch_for, fetch_http_provenance, verify_chart
+        from ..verify import fetch_for, fetch_http_provenance, verify_chart
         label = 'dependency "%s" %s' % (name, version)
         prov = fetch_for(label, fetch_http_provenance, url, options)
         return verify_chart(path, filename, prov, self.options.keyring, label, redact_url(url + ".prov"))
 
     def _verify_oci(self, name, pulled):
         """Verify an OCI dependency with its manifest's provenance layer; the verification dict."""
-        from ...repo.verify import fetch_for, fetch_oci_provenance, verify_chart
+        from ...oci.reference import parse_reference
+        from ..verify import fetch_for, fetch_oci_provenance, verify_chart
         o = self.options
         label = 'dependency "%s" %s' % (name, pulled.version)
-        prov = fetch_for(label, fetch_oci_provenance, pulled.ref, username=o.username, password=o.password,
-                         registry_config_path=o.registry_config, plain_http=o.plain_http,
-                         insecure_skip_tls_verify=o.insecure_skip_tls_verify, ca_file=o.ca_file,
-                         cert_file=o.cert_file, key_file=o.key_file, timeout=o.timeout)
-        return verify_chart(pulled.path, "%s-%s.tgz" % (pulled.name, pulled.version), prov, o.keyring, label,
-                            "provenance layer of %s" % pulled.ref, pulled.digest)
+        prov = fetch_for(label, fetch_oci_provenance, pulled.url,
+                         **o.registry_options(parse_reference(pulled.url).host))
+        return verify_chart(pulled.path, "%s-%s.tgz" % (name, _resolved_version(pulled)), prov, o.keyring, label,
+                            "provenance layer of %s" % pulled.url, pulled.digest)
 
     def _package_local(self, dep):
-        from ..loader import load_chart
-        from ..package import archive_bytes
+        from ...chart.loader import load_chart
+        from ...chart.package import archive_bytes
         path = local_path(dep["repository"], self.local_base)
         chart = load_chart(path)
         version = chart.metadata.get("version", "")
@@ -408,6 +368,13 @@ class Sources(object):
                        version=version)
 
 
+def _resolved_version(pulled):
+    """The version an OCI pull resolved to: its tag as a version (Helm's file name), else the chart's version."""
+    from ...oci.reference import parse_reference, tag_to_version
+    tag = parse_reference(pulled.url).tag
+    return tag_to_version(tag) if tag else pulled.version
+
+
 def _versions_equal(a, b):
     """Helm's ``versionEquals``: semantic equality, string equality when ``a`` is not a version."""
     try:
@@ -418,6 +385,16 @@ def _versions_equal(a, b):
         return va == parse_version(b)
     except SemverError:
         return False
+
+
+def archive_path(charts_dir, filename):
+    """``<charts_dir>/<filename>`` for a dependency archive whose name comes from a dependency name, an index URL or
+    a registry: one plain file name directly in ``charts/`` (``safepath.join_inside``). Raises ChartError."""
+    path = join_inside(charts_dir, filename, "dependency archive name", ChartError)
+    if os.path.dirname(path) != os.path.abspath(charts_dir):
+        raise ChartError("dependency archive name %r is not a plain file name; it would be written outside %s"
+                         % (filename, charts_dir))
+    return path
 
 
 def local_chart_version(chart_path, name):
