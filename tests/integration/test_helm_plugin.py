@@ -217,3 +217,28 @@ def test_modules_and_post_renderer_plugin_by_name_in_helm_release(kubeapi, tmp_p
                 client.request("DELETE", "/api/v1/namespaces/%s" % ns)
             except ApiError as exc:  # already gone is fine
                 assert exc.status == 404
+
+
+def test_getter_plugin_serves_its_scheme_to_locate(tmp_path, monkeypatch):
+    """A chart reference of a scheme no transport knows (``cat://``) is fetched through the installed getter
+    plugin that serves it, by the one chart-source layer (source/locate.py transport_for), and kept in the cache."""
+    from ansible_collections.helmkit.core.plugins.module_utils.chart.package import package_chart
+    from ansible_collections.helmkit.core.plugins.module_utils.source.locate import load
+    from ansible_collections.helmkit.core.plugins.module_utils.source.options import SourceOptions
+
+    from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError
+    examples = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                            "examples", "charts")
+    archive = package_chart(os.path.join(examples, "hello-web"), str(tmp_path))
+    src, plugins = tmp_path / "src", str(tmp_path / "plugins")
+    script = "#!/bin/sh\n# certFile keyFile caFile URL\ncat %s\n" % archive
+    install(_plugin(src, "catget", GETTER_V1, {"get.sh": script}), plugins)
+    monkeypatch.setenv("HELM_PLUGINS", plugins)
+    options = SourceOptions(repository_cache=str(tmp_path / "cache"), repository_config=str(tmp_path / "repos.yaml"))
+    chart, located = load("cat://bucket/hello-web.tgz", options)
+    assert (chart.metadata["name"], located.kind, located.downloaded) == ("hello-web", "plugin", True)
+    with open(archive, "rb") as handle, open(located.path, "rb") as cached:
+        assert handle.read() == cached.read()
+    monkeypatch.setenv("HELM_PLUGINS", str(tmp_path / "none"))
+    with pytest.raises(ChartError, match='no getter for the URL scheme "cat://"'):
+        load("cat://bucket/hello-web.tgz", options)

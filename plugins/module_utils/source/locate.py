@@ -9,19 +9,23 @@ where a scheme is dispatched; getter plugins plug in there):
 * ``http``: a ``.tgz`` URL, and charts of HTTP repositories (``repo/chart`` from repositories.yaml, or a name with a
   repository URL) after their index resolved the version; ``repo/fetch.py`` downloads into the content-addressed
   cache ``<repository cache>/helmkit/charts/<sha256>.tgz`` and checks the index digest;
-* ``oci``: ``oci/api.py: pull`` (tag, digest or version constraint; same cache).
+* ``oci``: ``oci/api.py: pull`` (tag, digest or version constraint; same cache);
+* any other scheme: the installed Helm getter plugin that serves it (``helmplugin/run.py: getter_for_scheme``),
+  whose output is kept in the same content-addressed cache.
 
 Credentials follow SourceOptions' precedence; they go to the repository's own host only (unless
 ``pass_credentials``) and never appear in results or messages (URLs are redacted).
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from urllib.parse import urlsplit
 
 from ..errors import ChartError, RepositoryError
 from ..oci.reference import parse_reference
-from ..repo.config import helm_paths, load_repository_file
+from ..helmplugin.run import getter_for_scheme
+from ..repo.config import atomic_write, helm_paths, load_repository_file
 from ..repo.fetch import (
     cached_exact, chart_cache_dir, download, read_chart_metadata, refresh_index, resolve_with_refresh,
     url_cache_name,
@@ -238,5 +242,17 @@ def load(ref, options=None, repo_url=None):
 
 
 def _plugin(ref, options):
-    raise ChartError('chart %s: no getter for the URL scheme "%s://" (built in: http, https, oci, file); install a '
-                     "Helm getter plugin for it" % (redact_url(ref.text), ref.scheme))
+    """A chart URL of a scheme that a getter plugin serves (Helm ``getter.Providers.ByScheme``): the plugin prints
+    the archive, which is kept in the content-addressed cache."""
+    getter = getter_for_scheme(ref.scheme)
+    if getter is None:
+        raise ChartError('chart %s: no getter for the URL scheme "%s://" (built in: http, https, oci, file); install a '
+                         "Helm getter plugin for it" % (redact_url(ref.text), ref.scheme))
+    data = getter.fetch(ref.location, options.cert_file, options.key_file, options.ca_file)
+    digest = hashlib.sha256(data).hexdigest()
+    cache = chart_cache_dir(helm_paths(options.repository_config, options.repository_cache).repository_cache)
+    path = os.path.join(cache, digest + ".tgz")
+    if not os.path.isfile(path):
+        atomic_write(path, data)
+    name, version = read_chart_metadata(path)
+    return LocatedChart(path, name, version, digest, PLUGIN, redact_url(ref.location), downloaded=True)
