@@ -327,83 +327,9 @@ from ansible_collections.helmkit.core.plugins.module_utils.release.lifecycle imp
     LIFECYCLE_ARG_SPEC)
 
 
-def _resolve_chart(module, inputs):
-    """Load the chart. A local chart directory first gets its dependencies updated (dependency_update) and checked
-    (plugins/module_utils/chart/deps/manager.py: prepare_chart_directory)."""
-    import os
-    import shutil
-    import tempfile
-
-    from ansible_collections.helmkit.core.plugins.module_utils.chart.deps.manager import prepare_chart_directory
-
-    params = module.params
-    local = inputs.local_path(params["chart_ref"])
-    if params["chart_repo_url"] or not os.path.isdir(local):
-        return inputs.resolve_chart(params["chart_ref"], params["chart_version"], params["chart_repo_url"])
-    scratch = tempfile.mkdtemp(prefix="helmkit-release-deps-") if module.check_mode else None
-    try:
-        path, _result = prepare_chart_directory(local, params["dependency_update"], check_mode=module.check_mode,
-                                                scratch=scratch)
-        return inputs.resolve_chart(path, params["chart_version"], None)
-    finally:
-        if scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _verified_chart(params):
-    """``helm install --verify``: the chart from its verified archive, and the verification (repo/verify.py)."""
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.verify import load_verified_chart
-    return load_verified_chart(params["chart_ref"], params["chart_version"], params["chart_repo_url"],
-                               params["keyring"])
-
-
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, kubeconfig_secrets
-    from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, lifecycle, present, \
-        recovery, sensitive
-
-    params = module.params
-    module.no_log_values.update(kubeconfig_secrets(params["kubeconfig"]))
-    module.no_log_values.update(sensitive.sensitive_strings(params.get("release_values") or {},
-                                                            params["sensitive_values"]))
-    present.validate(params)
-    options = actions.ReleaseOptions(
-        params["release_name"], params["release_namespace"], create_namespace=params["create_namespace"],
-        field_manager=params["field_manager"], force_conflicts=params["force_conflicts"], wait=params["wait"],
-        timeout=present.parse_timeout(params["timeout"]), max_history=params["max_history"],
-        dry_run=module.check_mode, wait_for_lock=present.parse_timeout(params["wait_for_lock"], "wait_for_lock"),
-        **lifecycle.options_kwargs(params))
-    chart = values = None
-    provenance = None
-    if params["state"] == "present":
-        if params["verify"]:
-            chart, provenance = _verified_chart(params)
-        else:
-            chart = _resolve_chart(module, inputs)
-        values = present.collect_values(params)
-        module.no_log_values.update(present.vault_strings(params))
-        module.no_log_values.update(sensitive.sensitive_strings(values, params["sensitive_values"]))
-    with KubeClient(params["kubeconfig"], params["context"]) as client:
-        if params["sensitive_values"]:  # the stored revisions' values show up in diffs and rollbacks too
-            module.no_log_values.update(sensitive.stored_sensitive_strings(client, options.namespace, options.name,
-                                                                           params["sensitive_values"]))
-        if params["state"] == "absent":
-            return lifecycle.absent(client, options, params)
-        if params["state"] == "rollback":
-            return lifecycle.rolled_back(client, options, params)
-        render = present.wrap_render(inputs.cluster_renderer(client, options.name, options.namespace), params)
-        action = lifecycle.PresentAction(params)
-        chart, values = action.inputs(client, options, chart, values)
-        try:
-            output = present.run(client, options, chart, values, render, params, action,
-                                 check_mode=module.check_mode, diff_mode=module._diff)
-        except recovery.AtomicError as exc:
-            return lifecycle.atomic_failure(exc)
-        if action.recovered:
-            output["recovered"] = action.recovered
-        if provenance is not None:
-            output["provenance"] = provenance
-        return output
+    from ansible_collections.helmkit.core.plugins.module_utils.release_task import release_action
+    return release_action(module)
 
 
 def main():
