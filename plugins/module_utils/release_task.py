@@ -11,6 +11,45 @@ import os
 import shutil
 import tempfile
 
+from .args_common import KUBE_AUTH_ARG_SPEC
+from .release.lifecycle import LIFECYCLE_ARG_SPEC
+from .release.present import INPUT_ARG_SPEC
+
+
+def release_argument_spec() -> dict:
+    """helm_release's argument spec (a new dict): its own options, the Kubernetes connection options and the
+    release input and lifecycle options (``release/present.py``, ``release/lifecycle.py``)."""
+    spec = dict(
+        release_name=dict(type="str", required=True, aliases=["name"]),
+        release_namespace=dict(type="str", default="default", aliases=["namespace"]),
+        chart_ref=dict(type="str"),
+        chart_repo_url=dict(type="str"),
+        chart_version=dict(type="str"),
+        dependency_update=dict(type="bool", default=False),
+        release_values=dict(type="dict", default={}, aliases=["values"]),
+        values_files=dict(type="list", elements="str", default=[]),
+        create_namespace=dict(type="bool", default=False),
+        state=dict(type="str", choices=["present", "absent", "rollback"], default="present"),
+        field_manager=dict(type="str", default="helm"),
+        force_conflicts=dict(type="bool", default=False),
+        wait=dict(type="bool", default=False),
+        timeout=dict(type="raw", default=300),
+        max_history=dict(type="int", default=10),
+        wait_for_lock=dict(type="raw", default=0),
+        sensitive_values=dict(type="list", elements="str", default=[]),
+        verify=dict(type="bool", default=False),
+        keyring=dict(type="path", no_log=False),
+    )
+    spec.update(KUBE_AUTH_ARG_SPEC)
+    spec.update(INPUT_ARG_SPEC)
+    spec.update(LIFECYCLE_ARG_SPEC)
+    return spec
+
+
+def release_defaults() -> dict:
+    """Every helm_release option with its default (None when it has none), as AnsibleModule fills ``params``."""
+    return {name: spec.get("default") for name, spec in release_argument_spec().items()}
+
 
 def resolve_chart(module, params, inputs):
     """Load the chart. A local chart directory first gets its dependencies updated (dependency_update) and checked

@@ -320,11 +320,7 @@ drift_corrected:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
-from ansible_collections.helmkit.core.plugins.module_utils.release.present import (  # noqa: E402
-    INPUT_ARG_SPEC as RELEASE_INPUT_ARG_SPEC)
-from ansible_collections.helmkit.core.plugins.module_utils.release.lifecycle import (  # noqa: E402
-    LIFECYCLE_ARG_SPEC)
+    AnsibleModule, run_module)
 
 
 def _action(module):
@@ -333,31 +329,8 @@ def _action(module):
 
 
 def main():
-    argument_spec = dict(
-        release_name=dict(type="str", required=True, aliases=["name"]),
-        release_namespace=dict(type="str", default="default", aliases=["namespace"]),
-        chart_ref=dict(type="str"),
-        chart_repo_url=dict(type="str"),
-        chart_version=dict(type="str"),
-        dependency_update=dict(type="bool", default=False),
-        release_values=dict(type="dict", default={}, aliases=["values"]),
-        values_files=dict(type="list", elements="str", default=[]),
-        create_namespace=dict(type="bool", default=False),
-        state=dict(type="str", choices=["present", "absent", "rollback"], default="present"),
-        field_manager=dict(type="str", default="helm"),
-        force_conflicts=dict(type="bool", default=False),
-        wait=dict(type="bool", default=False),
-        timeout=dict(type="raw", default=300),
-        max_history=dict(type="int", default=10),
-        wait_for_lock=dict(type="raw", default=0),
-        sensitive_values=dict(type="list", elements="str", default=[]),
-        verify=dict(type="bool", default=False),
-        keyring=dict(type="path", no_log=False),
-    )
-    argument_spec.update(KUBE_AUTH_ARG_SPEC)
-    argument_spec.update(RELEASE_INPUT_ARG_SPEC)
-    argument_spec.update(LIFECYCLE_ARG_SPEC)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+    from ansible_collections.helmkit.core.plugins.module_utils.release_task import release_argument_spec
+    module = AnsibleModule(argument_spec=release_argument_spec(), supports_check_mode=True,
                            required_if=[("state", "present", ["chart_ref"])])
     run_module(module, _action)
 

@@ -143,10 +143,8 @@ def _entry_from_params(p):
 
 
 def _http_options(entry, timeout):
-    return {"username": entry.username or None, "password": entry.password or None,
-            "pass_credentials": entry.pass_credentials_all, "ca_file": entry.ca_file or None,
-            "cert_file": entry.cert_file or None, "key_file": entry.key_file or None,
-            "insecure_skip_tls_verify": entry.insecure_skip_tls_verify, "timeout": timeout}
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.config import entry_http_options
+    return entry_http_options(entry, timeout)
 
 
 def _read(path):
