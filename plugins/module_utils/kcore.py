@@ -8,9 +8,12 @@ every behaviour stays in the native code path.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import shlex
+import shutil
+import tempfile
 
 from .errors import HelmkitError
 
@@ -304,6 +307,53 @@ def has_dependencies(chart_ref: str) -> bool:
         if data.get("dependencies"):
             return True
     return False
+
+
+@contextlib.contextmanager
+def prepared_chart(chart_ref: str, repo_url, dependency_update: bool, check_mode: bool, warn):
+    """Context manager giving the chart reference to load: with ``dependency_update`` on a local chart directory,
+    the directory after ``helm dependency update`` (a temporary copy in check mode, removed on exit;
+    ``chart/deps/manager.py``); a chart without dependencies gets kubernetes.core's warning instead."""
+    local = os.path.expanduser(chart_ref or "")
+    if repo_url or not dependency_update or not os.path.isdir(local):
+        yield chart_ref
+        return
+    if not has_dependencies(local):
+        warn(NO_DEPENDENCIES_WARNING)
+        yield chart_ref
+        return
+    from .chart.deps.manager import prepare_chart_directory
+    scratch = tempfile.mkdtemp(prefix="helmkit-template-deps-") if check_mode else None
+    try:
+        path, _result = prepare_chart_directory(local, True, check_mode=check_mode, scratch=scratch)
+        yield path
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def template_command(params: dict) -> str:
+    """The ``helm template`` command line for helm_template's ``params``, for reference (``command``)."""
+    words = ["helm", "template", _quote(params.get("release_name") or "release-name"),
+             _quote(params.get("chart_ref") or ""), "--namespace=%s" % _quote(params.get("release_namespace"))]
+    for name, flag in (("chart_version", "--version"), ("chart_repo_url", "--repo"),
+                       ("output_dir", "--output-dir"), ("kube_version", "--kube-version")):
+        if params.get(name):
+            words.append("%s=%s" % (flag, _quote(params[name])))
+    flags = (("include_crds", "--include-crds"), ("skip_tests", "--skip-tests"), ("disable_hook", "--no-hooks"),
+             ("dependency_update", "--dependency-update"), ("is_upgrade", "--is-upgrade"),
+             ("insecure_skip_tls_verify", "--insecure-skip-tls-verify"), ("plain_http", "--plain-http"))
+    words += [flag for name, flag in flags if params.get(name)]
+    words += ["--show-only=%s" % _quote(item) for item in params.get("show_only") or []]
+    words += ["--api-versions=%s" % _quote(item) for item in params.get("api_versions") or []]
+    words += ["--values=%s" % _quote(path) for path in params.get("values_files") or []]
+    if params.get("values"):
+        words.append("--values=<release_values>")
+    set_flags = {"raw": "--set", "string": "--set-string", "json": "--set-json", "file": "--set-file",
+                 "literal": "--set-literal"}
+    for item in params.get("set_values") or []:
+        words.append("%s %s" % (set_flags[item.get("value_type") or "raw"], _quote(item["value"])))
+    return " ".join(words)
 
 
 # -- helm_info -------------------------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ options:
   repo_url:
     description: Repository URL for a bare chart name (no C(repositories.yaml) entry needed; like C(--repo)).
     type: str
-    aliases: [chart_repo_url]
+    aliases: [chart_repo_url, url]
   destination:
     description: Directory to save the archive (or the unpacked chart) in; created when missing.
     type: path
@@ -43,6 +43,10 @@ options:
     description: Unpack the chart into C(<destination>/<untar_dir>/<chart name>) instead of saving the archive.
     type: bool
     default: false
+    aliases: [untar_chart]
+  binary_path:
+    description: Accepted for kubernetes.core compatibility and ignored, with a warning; no C(helm) binary is run.
+    type: path
   untar_dir:
     description: Directory, relative to O(destination) unless absolute, that receives the unpacked chart.
     type: path
@@ -71,12 +75,14 @@ options:
       - Needs the Python package C(pysequoia) on the host that runs the task.
     type: bool
     default: false
+    aliases: [verify_chart]
   keyring:
     description:
       - OpenPGP public keyring for O(verify) (C(gpg --export) output, binary or ASCII-armored, or a GnuPG
         C(pubring.kbx)).
       - Default Helm's, C($GNUPGHOME/pubring.gpg) or C(~/.gnupg/pubring.gpg).
     type: path
+    aliases: [verify_chart_keyring]
   plain_http:
     description: Use plain HTTP for C(oci://) references.
     type: bool
@@ -187,6 +193,9 @@ from ansible_collections.helmkit.core.plugins.module_utils._common import (  # n
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.repo.pull import pull_chart
     p = module.params
+    if p["binary_path"]:
+        from ansible_collections.helmkit.core.plugins.module_utils.kcore import BINARY_PATH_WARNING
+        module.warn(BINARY_PATH_WARNING)
     return pull_chart(
         p["chart_ref"], p["destination"], version=p["chart_version"], repo_url=p["repo_url"], untar=p["untar"],
         untar_dir=p["untar_dir"], force=p["force"], verify=p["verify"], keyring=p["keyring"], devel=p["devel"],
@@ -200,14 +209,15 @@ def main():
     argument_spec = dict(
         chart_ref=dict(type="str", required=True, aliases=["chart"]),
         chart_version=dict(type="str", aliases=["version"]),
-        repo_url=dict(type="str", aliases=["chart_repo_url"]),
+        repo_url=dict(type="str", aliases=["chart_repo_url", "url"]),
+        binary_path=dict(type="path"),
         destination=dict(type="path", required=True),
-        untar=dict(type="bool", default=False),
+        untar=dict(type="bool", default=False, aliases=["untar_chart"]),
         untar_dir=dict(type="path", default="."),
         force=dict(type="bool", default=False),
         devel=dict(type="bool", default=False),
-        verify=dict(type="bool", default=False),
-        keyring=dict(type="path", no_log=False),
+        verify=dict(type="bool", default=False, aliases=["verify_chart"]),
+        keyring=dict(type="path", no_log=False, aliases=["verify_chart_keyring"]),
         plain_http=dict(type="bool", default=False),
         timeout=dict(type="int", default=120),
     )

@@ -35,6 +35,10 @@ options:
     type: str
     choices: [present, absent]
     default: present
+    aliases: [repo_state]
+  binary_path:
+    description: Accepted for kubernetes.core compatibility and ignored, with a warning; no C(helm) binary is run.
+    type: path
   force_update:
     description:
       - Replace an existing repository of the same name that has a different URL (Helm's C(--force-update)).
@@ -44,6 +48,7 @@ options:
         C(--force-update) for those too.)
     type: bool
     default: false
+    aliases: [force]
   update_cache:
     description:
       - Download the repository's index into Helm's cache even when the repository entry is unchanged
@@ -217,6 +222,9 @@ def _action(module):
         helm_paths, index_cache_path, load_repository_file, locked)
 
     p = module.params
+    if p["binary_path"]:
+        from ansible_collections.helmkit.core.plugins.module_utils.kcore import BINARY_PATH_WARNING
+        module.warn(BINARY_PATH_WARNING)
     if p["url"] and p["url"].strip().lower().startswith("oci://"):
         raise RepositoryError(
             "%s is an OCI registry, not a chart repository: OCI registries have no index and are not added with "
@@ -248,8 +256,9 @@ def main():
     argument_spec = dict(
         name=dict(type="str", required=True, aliases=["repo_name"]),
         url=dict(type="str", aliases=["repo_url"]),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        force_update=dict(type="bool", default=False),
+        state=dict(type="str", choices=["present", "absent"], default="present", aliases=["repo_state"]),
+        binary_path=dict(type="path"),
+        force_update=dict(type="bool", default=False, aliases=["force"]),
         update_cache=dict(type="bool", default=False),
         timeout=dict(type="int", default=120),
     )
