@@ -139,10 +139,48 @@ def values_mode(params: dict) -> dict:
             "reset_then_reuse_values": bool(params.get("reset_then_reuse_values"))}
 
 
+# kubernetes.core.helm option -> helm_release option of the same meaning (values copied as they are).
+HELM_RENAMES = {
+    "release_name": "release_name", "release_namespace": "release_namespace", "release_state": "state",
+    "chart_ref": "chart_ref", "chart_repo_url": "chart_repo_url", "chart_version": "chart_version",
+    "dependency_update": "dependency_update", "release_values": "release_values", "values_files": "values_files",
+    "set_values": "set_values", "disable_hook": "disable_hooks", "wait": "wait", "atomic": "atomic",
+    "create_namespace": "create_namespace", "skip_crds": "skip_crds", "take_ownership": "take_ownership",
+    "context": "context",
+}
+
+# kubernetes.core.helm options translated by code (release_params below), with what they become: the migration
+# document's tables print these texts.
+HELM_TRANSLATED = {
+    "purge": "keep_history (inverted: purge=false is keep_history=true)",
+    "timeout": "timeout (Helm's 5m0s when not given)",
+    "wait_timeout": "timeout, when timeout is not given; deprecation warning",
+    "history_max": "max_history (Helm's 10 when not given)",
+    "reset_values": "the values mode (reset wins over reuse, as Helm does)",
+    "reuse_values": "the values mode (ignored when reset_values is true)",
+    "reset_then_reuse_values": "the values mode (ignored when reset_values or reuse_values is true)",
+    "post_renderer": "post_renderer.binary_path",
+    "force": "force_conflicts; warning (objects are not re-created)",
+    "server_side": "auto/true: server-side apply, client-side-apply releases migrated; false fails",
+    "kubeconfig": "kubeconfig (or the one built from host, api_key, ca_cert, validate_certs)",
+    "host": "a kubeconfig built from host, api_key, ca_cert and validate_certs",
+    "api_key": "the built kubeconfig's token",
+    "ca_cert": "the built kubeconfig's certificate-authority",
+    "validate_certs": "the built kubeconfig's insecure-skip-tls-verify (inverted)",
+    "binary_path": "ignored; warning",
+    "skip_schema_validation": "not supported yet; warning",
+    "replace": "accepted; an uninstalled release's name is reused anyway",
+    "update_repo_cache": "helm repo update of every repository first",
+    "insecure_skip_tls_verify": "chart source option, passed by name",
+    "plain_http": "chart source option, passed by name",
+}
+
+
 def release_params(params: dict, native_defaults: dict, warn) -> dict:
-    """helm_release's ``params`` for kubernetes.core.helm's ``params`` (both dicts); ``native_defaults`` are
-    helm_release's defaults (``release_task.release_defaults()``); ``warn(text)`` reports a warning. Raises
-    :class:`HelmkitError` for what cannot be done (``server_side: false``)."""
+    """helm_release's ``params`` for kubernetes.core.helm's ``params`` (both dicts): :data:`HELM_RENAMES` copied,
+    :data:`HELM_TRANSLATED` translated. ``native_defaults`` are helm_release's defaults
+    (``release_task.release_defaults()``); ``warn(text)`` reports a warning. Raises :class:`HelmkitError` for what
+    cannot be done (``server_side: false``)."""
     if params.get("binary_path"):
         warn(BINARY_PATH_WARNING)
     if params.get("server_side") == "false":
@@ -153,31 +191,24 @@ def release_params(params: dict, native_defaults: dict, warn) -> dict:
         warn(FORCE_WARNING)
     if params.get("skip_schema_validation"):
         warn("skip_schema_validation is not supported yet: values are validated against values.schema.json")
-    timeout = params.get("timeout")
-    if timeout is None and params.get("wait_timeout") is not None:
-        timeout = params["wait_timeout"]
     out = dict(native_defaults)
-    out.update(
-        release_name=params["release_name"], release_namespace=params["release_namespace"],
-        state=params["release_state"], chart_ref=params.get("chart_ref"),
-        chart_repo_url=params.get("chart_repo_url"), chart_version=params.get("chart_version"),
-        dependency_update=params.get("dependency_update", False), release_values=params.get("release_values") or {},
-        values_files=params.get("values_files") or [], set_values=params.get("set_values"),
-        disable_hooks=params.get("disable_hook", False), keep_history=not params.get("purge", True),
-        wait=params.get("wait", False), atomic=params.get("atomic", False),
-        create_namespace=params.get("create_namespace", False), skip_crds=params.get("skip_crds", False),
-        take_ownership=params.get("take_ownership", False), force_conflicts=bool(params.get("force")),
-        kubeconfig=kubeconfig_from_params(params), context=params.get("context"),
-        post_renderer={"binary_path": params["post_renderer"], "args": [], "timeout": 60}
-        if params.get("post_renderer") else None,
-    )
+    out.update({native: params.get(name) for name, native in HELM_RENAMES.items()})
+    out["release_values"] = out["release_values"] or {}
+    out["values_files"] = out["values_files"] or []
+    out.update(keep_history=not params.get("purge", True), force_conflicts=bool(params.get("force")),
+               kubeconfig=kubeconfig_from_params(params),
+               post_renderer={"binary_path": params["post_renderer"], "args": [], "timeout": 60}
+               if params.get("post_renderer") else None)
+    timeout = params.get("timeout")
+    if timeout is None:
+        timeout = params.get("wait_timeout")
     if timeout is not None:
         out["timeout"] = timeout
     if params.get("history_max") is not None:
         out["max_history"] = params["history_max"]
     out.update(values_mode(params))
     # chart-source options the native modules take on another branch (CHART_SOURCE_ARG_SPEC): passed by name
-    for name in ("insecure_skip_tls_verify", "plain_http", "update_repo_cache"):
+    for name in ("insecure_skip_tls_verify", "plain_http"):
         out[name] = params.get(name)
     return out
 
@@ -424,3 +455,20 @@ def registry_command(params: dict) -> str:
     if params.get("plain_http"):
         words.append("--plain-http")
     return " ".join(words)
+
+
+# What the options of helm_info and helm_registry_auth become (the migration document's tables print these texts).
+HELM_INFO_TRANSLATED = {
+    "release_name": "release_name", "release_namespace": "release_namespace (one namespace)",
+    "release_state": "status (all: any status; pending: the three pending-* statuses; none: deployed or failed)",
+    "get_all_values": "all_values", "kubeconfig": HELM_TRANSLATED["kubeconfig"], "context": "context",
+    "host": HELM_TRANSLATED["host"], "api_key": HELM_TRANSLATED["api_key"], "ca_cert": HELM_TRANSLATED["ca_cert"],
+    "validate_certs": HELM_TRANSLATED["validate_certs"], "binary_path": HELM_TRANSLATED["binary_path"],
+}
+
+REGISTRY_AUTH_TRANSLATED = {
+    "host": "host", "state": "state", "username": "username", "password": "password", "key_file": "key_file",
+    "cert_file": "cert_file", "ca_file": "ca_file", "insecure": "insecure",
+    "plain_http": "plain_http (always for a registry on localhost, as Helm 3's resolver)",
+    "registry_config": "registry_config", "binary_path": HELM_TRANSLATED["binary_path"],
+}

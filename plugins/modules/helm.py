@@ -301,6 +301,13 @@ rc:
   description: V(0) on success, V(1) on failure, as the C(helm) command's exit code.
   returned: always
   type: int
+diff:
+  description:
+    - kubernetes.core's diff (the helm-diff plugin's output there) in C(prepared), a unified diff of the release
+      values and of each object that changes, from a server-side dry run. Secret data is masked.
+  returned: in check mode and diff mode, for O(release_state=present)
+  type: dict
+  sample: {"prepared": "--- values (revision 1)\n+++ values (revision 2)\n..."}
 command:
   description: The equivalent C(helm) command line, for reference (secrets masked; inline values shown as a file).
   returned: always
