@@ -210,6 +210,9 @@ def release_params(params: dict, native_defaults: dict, warn) -> dict:
     # chart-source options the native modules take on another branch (CHART_SOURCE_ARG_SPEC): passed by name
     for name in ("insecure_skip_tls_verify", "plain_http"):
         out[name] = params.get(name)
+    ref = params.get("chart_ref") or ""
+    if ref.startswith("oci://") and is_localhost(ref):  # Helm 3's resolver speaks plain HTTP to localhost
+        out["plain_http"] = True
     return out
 
 

@@ -25,6 +25,7 @@ def release_argument_spec() -> dict:
         chart_ref=dict(type="str"),
         chart_repo_url=dict(type="str"),
         chart_version=dict(type="str"),
+        require_chart_version=dict(type="bool", default=False),
         dependency_update=dict(type="bool", default=False),
         release_values=dict(type="dict", default={}, aliases=["values"]),
         values_files=dict(type="list", elements="str", default=[]),

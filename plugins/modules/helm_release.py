@@ -37,8 +37,16 @@ options:
     description: URL of the chart repository that holds O(chart_ref).
     type: str
   chart_version:
-    description: Chart version or semver constraint. Defaults to the latest stable version.
+    description:
+      - Chart version or semver constraint. Defaults to the latest stable version (for an C(oci://) O(chart_ref),
+        the highest semver tag, as Helm does).
     type: str
+  require_chart_version:
+    description:
+      - Refuse an C(oci://) O(chart_ref) without O(chart_version), C(:tag) or C(@digest) before any request, so that
+        every run installs the same chart instead of the latest tag.
+    type: bool
+    default: false
   release_values:
     description:
       - Values for the chart, merged over O(values_files) (like C(helm --set-json)).
