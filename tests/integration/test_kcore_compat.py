@@ -44,7 +44,7 @@ def _chart(tmp_path, group):
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cfg\ndata:\n"
         "  greeting: {{ .Values.greeting | quote }}\n  extra: {{ .Values.extra | default \"none\" | quote }}\n")
     (path / "templates" / "adopt.yaml").write_text(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: adopt-me\ndata:\n  owner: chart\n")
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-adopt\ndata:\n  owner: chart\n")
     (path / "templates" / "hook.yaml").write_text(
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-hook\n  annotations:\n"
         "    helm.sh/hook: post-install\n    helm.sh/hook-delete-policy: before-hook-creation\ndata:\n  a: b\n")
@@ -75,7 +75,8 @@ def test_kubernetes_core_playbook_runs_and_its_releases_interoperate(tmp_path, k
         client.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
                                                            "metadata": {"name": ns}})
         client.request("POST", "/api/v1/namespaces/%s/configmaps" % ns, body={
-            "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "adopt-me"}, "data": {"owner": "chart", "note": "kept"}})
+            "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "app-adopt"},
+            "data": {"owner": "chart", "note": "kept"}})
         try:
             with ChartRepoServer(charts=[PODINFO]) as repo, \
                     RegistryServer(auth="basic", username="kc-user", password="kc-Secret-9") as registry:
@@ -86,7 +87,7 @@ def test_kubernetes_core_playbook_runs_and_its_releases_interoperate(tmp_path, k
                 output = _run(tmp_path, "done_when.yml", extra)
                 assert "kc-Secret-9" not in output
                 assert (tmp_path / "pulled" / "podinfo" / "Chart.yaml").exists()
-                adopted = client.request("GET", "/api/v1/namespaces/%s/configmaps/adopt-me" % ns)
+                adopted = client.request("GET", "/api/v1/namespaces/%s/configmaps/app-adopt" % ns)
                 assert adopted["data"] == {"owner": "chart", "note": "kept"}
                 assert adopted["metadata"]["annotations"]["meta.helm.sh/release-name"] == "app"
                 _run(tmp_path, "manage.yml", extra)
@@ -98,6 +99,68 @@ def test_kubernetes_core_playbook_runs_and_its_releases_interoperate(tmp_path, k
                 assert live["data"]["greeting"] == "helm-v4"
                 _run(tmp_path, "uninstall.yml", extra)
                 assert helm.list(all_states=True) == []
+        finally:
+            for path in ("/api/v1/namespaces/%s" % ns,
+                         "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.%s" % group):
+                try:
+                    client.request("DELETE", path)
+                except ApiError:
+                    pass
+
+
+def _package(directory, out_dir):
+    """``helm package`` of a chart directory into ``out_dir`` (a plain .tgz: a test fixture, not under test)."""
+    import tarfile
+    name = os.path.basename(directory)
+    target = os.path.join(str(out_dir), "%s-0.1.0.tgz" % name)
+    with tarfile.open(target, "w:gz") as archive:
+        archive.add(directory, arcname=name)
+    return target
+
+
+def _dependent_chart(tmp_path):
+    """A chart depending on a sibling chart through file://, for dependency_update."""
+    sub = tmp_path / "sub"
+    (sub / "templates").mkdir(parents=True)
+    (sub / "Chart.yaml").write_text("apiVersion: v2\nname: sub\nversion: 0.1.0\n")
+    (sub / "templates" / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sub-cfg\n")
+    parent = tmp_path / "parent"
+    (parent / "templates").mkdir(parents=True)
+    (parent / "Chart.yaml").write_text("apiVersion: v2\nname: parent\nversion: 0.1.0\ndependencies:\n"
+                                       "  - name: sub\n    version: 0.1.0\n    repository: file://../sub\n")
+    return str(parent)
+
+
+def test_each_module_with_its_documented_examples_and_options(tmp_path, kubeapi):
+    ns = "kcm-%s" % uuid.uuid4().hex[:6]
+    group = "kcm%s.helmkit.test" % uuid.uuid4().hex[:6]
+    chart = _chart(tmp_path, group)
+    packages = tmp_path / "packages"
+    packages.mkdir()
+    archive = _package(chart, packages)
+    values_file = tmp_path / "values.yaml"
+    values_file.write_text("greeting: from-file\n")
+    renderer = tmp_path / "post-render.sh"
+    renderer.write_text("#!/bin/sh\nsed 's/greeting: /greeting: post-rendered-/'\n")
+    renderer.chmod(0o755)
+    work = tmp_path / "work"
+    work.mkdir()
+    with KubeClient(kubeapi.kubeconfig) as client:
+        client.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
+                                                           "metadata": {"name": ns}})
+        try:
+            with ChartRepoServer(charts=[PODINFO, archive]) as repo, \
+                    RegistryServer(auth="basic", username="kc-user", password="kc-Secret-9") as registry:
+                extra = {"ns": ns, "chart_dir": chart, "dep_chart_dir": _dependent_chart(tmp_path),
+                         "chart_url": "%s/%s" % (repo.url, os.path.basename(archive)), "repo_url": repo.url,
+                         "registry_host": "localhost:%d" % registry.port, "registry_user": registry.username,
+                         "registry_password": registry.password, "work_dir": str(work),
+                         "values_file": str(values_file), "post_renderer": str(renderer),
+                         "kubeconfig": kubeapi.kubeconfig}
+                output = _run(tmp_path, "modules.yml", extra)
+                assert "kc-Secret-9" not in output
+                assert (work / "by-name" / "podinfo-6.14.1.tgz").exists()
+                assert (work / "untarred" / "podinfo" / "Chart.yaml").exists()
         finally:
             for path in ("/api/v1/namespaces/%s" % ns,
                          "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.%s" % group):
