@@ -77,6 +77,7 @@ options:
     type: str
     choices: [present, absent, rollback]
     default: present
+    aliases: [release_state]
   field_manager:
     description:
       - Server-side apply field manager. The helm CLI uses V(helm); keep it so that C(helm upgrade) after this
@@ -101,6 +102,7 @@ options:
     description: Revisions to keep in the release history; V(0) keeps them all.
     type: int
     default: 10
+    aliases: [history_max]
   sensitive_values:
     description:
       - Value paths (dotted keys, such as V(db.password) or V(tls)) whose contents never appear in the task's
@@ -129,6 +131,7 @@ options:
         run M(helmkit.core.helm_dependency).
     type: bool
     default: false
+    aliases: [dep_up]
   verify:
     description:
       - Verify the chart with its provenance file before installing it, like C(helm install --verify). The
