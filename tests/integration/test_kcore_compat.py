@@ -118,6 +118,23 @@ def _package(directory, out_dir):
     return target
 
 
+def _connection(kubeconfig, tmp_path):
+    """kubernetes.core's host, api_key and ca_cert for the test cluster, from its kubeconfig (a real cluster whose
+    user has no token, or no CA data, gives what it has: the play then fails, telling why)."""
+    import base64
+    import yaml
+    config = yaml.safe_load(open(kubeconfig))
+    context = next(c["context"] for c in config["contexts"] if c["name"] == config["current-context"])
+    cluster = next(c["cluster"] for c in config["clusters"] if c["name"] == context["cluster"])
+    user = next(u["user"] for u in config["users"] if u["name"] == context["user"])
+    ca_file = tmp_path / "api-ca.crt"
+    if cluster.get("certificate-authority-data"):
+        ca_file.write_bytes(base64.b64decode(cluster["certificate-authority-data"]))
+    else:
+        ca_file = cluster.get("certificate-authority", "")
+    return {"api_host": cluster["server"], "api_key": user.get("token", ""), "api_ca_file": str(ca_file)}
+
+
 def _dependent_chart(tmp_path):
     """A chart depending on a sibling chart through file://, for dependency_update."""
     sub = tmp_path / "sub"
@@ -145,6 +162,7 @@ def test_each_module_with_its_documented_examples_and_options(tmp_path, kubeapi)
     renderer.chmod(0o755)
     work = tmp_path / "work"
     work.mkdir()
+    connection = _connection(kubeapi.kubeconfig, tmp_path)
     with KubeClient(kubeapi.kubeconfig) as client:
         client.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
                                                            "metadata": {"name": ns}})
@@ -157,6 +175,7 @@ def test_each_module_with_its_documented_examples_and_options(tmp_path, kubeapi)
                          "registry_password": registry.password, "work_dir": str(work),
                          "values_file": str(values_file), "post_renderer": str(renderer),
                          "kubeconfig": kubeapi.kubeconfig}
+                extra.update(connection)
                 output = _run(tmp_path, "modules.yml", extra)
                 assert "kc-Secret-9" not in output
                 assert (work / "by-name" / "podinfo-6.14.1.tgz").exists()
