@@ -10,9 +10,9 @@ module: helm
 short_description: Manage Helm releases with kubernetes.core.helm's interface, without the helm binary
 version_added: "0.1.0"
 description:
-  - A drop-in for C(kubernetes.core.helm) (kubernetes.core 6.x): the same options, aliases, types, defaults and
+  - A drop-in for C(kubernetes.core.helm) (kubernetes.core 6.x), with the same options, aliases, types, defaults and
     return keys, so that its playbooks run with only the collection name changed.
-  - A thin adapter over M(helmkit.core.helm_release): the release is rendered and applied in Python as Helm v4 does
+  - A thin adapter over M(helmkit.core.helm_release); the release is rendered and applied in Python as Helm v4 does
     (server-side apply), and stored in Helm's format, so that M(helmkit.core.helm_release) and the C(helm) CLI manage
     the same release.
   - kubernetes.core's defaults are kept where they differ from Helm's; O(reset_values=true) and O(purge=true).
@@ -376,6 +376,10 @@ def _action(module):
     stdout = kcore.helm_stdout(output, params, installed) if not module.check_mode else ""
     result = {"changed": output["changed"], "command": command, "stdout": stdout,
               "stdout_lines": stdout.splitlines(), "stderr": "", "stderr_lines": [], "rc": 0}
+    if output.get("failed"):  # atomic undid the action: the task fails with Helm's error text
+        message = valid_text(output["msg"])
+        result.update(failed=True, msg=message, stdout="", stdout_lines=[], stderr="Error: %s\n" % message,
+                      stderr_lines=["Error: %s" % message], rc=1)
     if status:
         result["status"] = kcore.status_compat(status, values if params["release_state"] == "present"
                                                else status.get("values"))

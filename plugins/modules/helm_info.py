@@ -10,7 +10,7 @@ module: helm_info
 short_description: Get information about a Helm release with kubernetes.core.helm_info's interface
 version_added: "0.1.0"
 description:
-  - A drop-in for C(kubernetes.core.helm_info): the same options and the same RV(status), read from Helm's release
+  - A drop-in for C(kubernetes.core.helm_info), with the same options and the same RV(status), read from Helm's release
     storage in Python (the queries of M(helmkit.core.helm_release_info)); no C(helm) binary is run.
 options:
   release_name:

@@ -10,7 +10,7 @@ module: helm_registry_auth
 short_description: Log in to or out of an OCI registry with kubernetes.core.helm_registry_auth's interface
 version_added: "0.1.0"
 description:
-  - A drop-in for C(kubernetes.core.helm_registry_auth): the same options and return keys, over the code of
+  - A drop-in for C(kubernetes.core.helm_registry_auth), with the same options and return keys, over the code of
     M(helmkit.core.helm_registry_login) (credentials checked against the registry, then written to Helm's registry
     config). No C(helm) binary is run; RV(command) is the equivalent command line, for reference.
   - A registry on C(localhost), C(127.0.0.1) or C([::1]) is spoken to over plain HTTP, as Helm 3's resolver does.

@@ -102,8 +102,8 @@ def adapter_table(spec: dict, renames: dict, translated: dict) -> str:
             raise KeyError("option %s of the adapter is neither renamed nor translated in kcore.py" % name)
         default = "required" if option.get("required") else _cell(option.get("default"))
         choices = ", ".join("`%s`" % c for c in option.get("choices") or [])
-        lines.append("| `%s` | %s | %s | %s | %s | %s |" % (name, _aliases(option), option.get("type", "str"),
-                                                           default, choices, target))
+        row = (name, _aliases(option), option.get("type", "str"), default, choices, target)
+        lines.append("| `%s` | %s | %s | %s | %s | %s |" % row)
     return "\n".join(lines)
 
 
@@ -158,12 +158,12 @@ def returns_table(module: str) -> str:
     lines = ["| return key | type | returned | description |", "|---|---|---|---|"]
     for key in sorted(documented):
         item = documented[key]
-        lines.append("| `%s` | %s | %s | %s |" % (key, item.get("type"), item.get("returned", ""),
-                                                 _text(item.get("description"))))
+        row = (key, item.get("type"), item.get("returned", ""), _text(item.get("description")))
+        lines.append("| `%s` | %s | %s | %s |" % row)
         for sub in sorted(item.get("contains") or {}):
             inner = item["contains"][sub]
-            lines.append("| `%s.%s` | %s | %s | %s |" % (key, sub, inner.get("type"), item.get("returned", ""),
-                                                        _text(inner.get("description"))))
+            row = (key, sub, inner.get("type"), item.get("returned", ""), _text(inner.get("description")))
+            lines.append("| `%s.%s` | %s | %s | %s |" % row)
     return "\n".join(lines)
 
 

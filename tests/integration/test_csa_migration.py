@@ -13,7 +13,6 @@ exactly that state (the objects POSTed under the field manager, the record witho
 helm_python applies as field manager "python" (the embedding program's name), so our side uses that name.
 Runs unchanged against a real cluster (HELMKIT_TEST_KUBECONFIG); every namespace is deleted at the end.
 """
-import os
 import uuid
 
 import pytest
