@@ -42,6 +42,7 @@ attributes:
     description: Read-only.
     support: full
   diff_mode:
+    description: Read-only; nothing to compare.
     support: none
 author:
   - helmkit maintainers (@helmkit)

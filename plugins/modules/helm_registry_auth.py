@@ -63,6 +63,7 @@ attributes:
     description: The credentials are checked; nothing is written.
     support: full
   diff_mode:
+    description: No diff is returned.
     support: none
 author:
   - helmkit maintainers (@helmkit)
