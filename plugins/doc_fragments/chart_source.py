@@ -67,7 +67,7 @@ _OPTIONS = (
       - Do not verify the repository's or registry's HTTPS certificate. Verification is on unless this is set.
     type: bool
     default: false
-    aliases: [skip_tls_certs_check, insecure]
+    aliases: [skip_tls_certs_check, insecure, insecure_registry]
 """),
     ("plain_http", r"""
   plain_http:

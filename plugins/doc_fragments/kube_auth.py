@@ -188,3 +188,20 @@ options:
     description: Not used by this module; accepted so that group module_defaults can set it, like O(kubeconfig).
     type: bool
 """
+
+
+def _chart_variant(documentation):
+    """DOCUMENTATION without ``username``/``password`` and the ``cert_file``/``key_file`` aliases: the modules
+    that also take a chart (args_common.KUBE_AUTH_CHART_ARG_SPEC) give those names to the chart repository."""
+    kept, skipping = [], False
+    for line in documentation.splitlines(True):
+        if line.startswith("  ") and not line.startswith("   "):
+            skipping = line.strip() in ("username:", "password:")
+        if skipping or line.strip() in ("aliases: [cert_file]", "aliases: [key_file]"):
+            continue
+        kept.append(line)
+    return "".join(kept).replace("O(api_key), O(client_cert) or O(username) and O(password)",
+                                 "O(api_key) or O(client_cert)")
+
+
+ModuleDocFragment.CHART = _chart_variant(ModuleDocFragment.DOCUMENTATION)

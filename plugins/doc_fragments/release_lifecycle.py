@@ -24,6 +24,7 @@ options:
     description: Run no chart hooks (C(--no-hooks)), for install, upgrade, rollback and uninstall.
     type: bool
     default: false
+    aliases: [disable_hook]
   reuse_values:
     description:
       - On upgrade, merge the given values over the last deployed revision's values, and render with that

@@ -11,10 +11,12 @@ options:
     description:
       - Username for HTTP basic authentication to the chart repository.
     type: str
+    aliases: [repo_username]
   password:
     description:
       - Password for HTTP basic authentication to the chart repository. Never logged, returned or shown in a diff.
     type: str
+    aliases: [repo_password]
   pass_credentials:
     description:
       - Send the username and password to every host, including hosts the repository redirects to or serves

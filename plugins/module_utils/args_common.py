@@ -42,12 +42,18 @@ KUBE_AUTH_UNUSED_ARG_SPEC = dict(
     (name, dict((k, v) for k, v in spec.items() if k != "aliases" or name not in ("client_cert", "client_key")))
     for name, spec in KUBE_AUTH_ARG_SPEC.items() if name not in ("host", "username", "password"))
 
+# The connection options of the modules that talk to a cluster AND take a chart (helm_release, helm; doc fragment
+# helmkit.core.kube_auth.chart): the chart-source options own ``username``, ``password``, ``cert_file`` and
+# ``key_file`` there (Helm's --username/--password/--cert-file/--key-file are the repository's), so the cluster's
+# basic auth is left out and the client certificate keeps only its own names (client_cert, client_key).
+KUBE_AUTH_CHART_ARG_SPEC = dict(KUBE_AUTH_UNUSED_ARG_SPEC, host=KUBE_AUTH_ARG_SPEC["host"])
+
 # The chart repository options (doc fragment helmkit.core.repo_auth): helm's --username, --password,
 # --pass-credentials, --ca-file, --cert-file, --key-file, --insecure-skip-tls-verify, --repository-config and
 # --repository-cache.
 REPO_AUTH_ARG_SPEC = dict(
-    username=dict(type="str"),
-    password=dict(type="str", no_log=True),
+    username=dict(type="str", aliases=["repo_username"]),
+    password=dict(type="str", no_log=True, aliases=["repo_password"]),
     pass_credentials=dict(type="bool", default=False, no_log=False),
     ca_file=dict(type="path"),
     cert_file=dict(type="path"),
@@ -69,7 +75,7 @@ CHART_SOURCE_ARG_SPEC.update(
     ca_file=dict(type="path", aliases=["chart_ca_cert"]),
     cert_file=dict(type="path", aliases=["chart_ssl_cert_file"]),
     key_file=dict(type="path", no_log=False, aliases=["chart_ssl_key_file"]),
-    insecure_skip_tls_verify=dict(type="bool", default=False, aliases=["skip_tls_certs_check", "insecure"]),
+    insecure_skip_tls_verify=dict(type="bool", default=False, aliases=["skip_tls_certs_check", "insecure", "insecure_registry"]),
     plain_http=dict(type="bool", default=False),
     registry_config=dict(type="path"),
     devel=dict(type="bool", default=False, aliases=["chart_devel"]),

@@ -132,7 +132,7 @@ from ansible_collections.helmkit.core.plugins.module_utils._common import (  # n
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.packaging import package
+    from ansible_collections.helmkit.core.plugins.module_utils.source.packaging import package
     p = module.params
     return package(p["path"], p["destination"], version=p["version"], app_version=p["app_version"],
                    dependency_update=p["dependency_update"], sign=p["sign"], key=p["key"], keyring=p["keyring"],

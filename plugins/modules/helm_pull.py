@@ -34,7 +34,7 @@ options:
   repo_url:
     description: Repository URL for a bare chart name (no C(repositories.yaml) entry needed; like C(--repo)).
     type: str
-    aliases: [chart_repo_url]
+    aliases: [chart_repo_url, url]
   destination:
     description: Directory to save the archive (or the unpacked chart) in; created when missing.
     type: path
@@ -43,6 +43,10 @@ options:
     description: Unpack the chart into C(<destination>/<untar_dir>/<chart name>) instead of saving the archive.
     type: bool
     default: false
+    aliases: [untar_chart]
+  binary_path:
+    description: Accepted for kubernetes.core compatibility and ignored, with a warning; no C(helm) binary is run.
+    type: path
   untar_dir:
     description: Directory, relative to O(destination) unless absolute, that receives the unpacked chart.
     type: path
@@ -67,12 +71,14 @@ options:
       - Needs the Python package C(pysequoia) on the host that runs the task.
     type: bool
     default: false
+    aliases: [verify_chart]
   keyring:
     description:
       - OpenPGP public keyring for O(verify) (C(gpg --export) output, binary or ASCII-armored, or a GnuPG
         C(pubring.kbx)).
       - Default Helm's, C($GNUPGHOME/pubring.gpg) or C(~/.gnupg/pubring.gpg).
     type: path
+    aliases: [verify_chart_keyring]
   timeout:
     description: Timeout of each HTTP request, in seconds.
     type: int
@@ -194,6 +200,9 @@ def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
     from ansible_collections.helmkit.core.plugins.module_utils.source.pull import pull_chart
     p = module.params
+    if p["binary_path"]:
+        from ansible_collections.helmkit.core.plugins.module_utils.kcore import BINARY_PATH_WARNING
+        module.warn(BINARY_PATH_WARNING)
     return pull_chart(
         p["chart_ref"], p["destination"], repo_url=p["repo_url"], untar=p["untar"], untar_dir=p["untar_dir"],
         force=p["force"], verify=p["verify"], keyring=p["keyring"], check_mode=module.check_mode,
@@ -204,13 +213,14 @@ def main():
     argument_spec = dict(
         chart_ref=dict(type="str", required=True, aliases=["chart"]),
         chart_version=dict(type="str", aliases=["version"]),
-        repo_url=dict(type="str", aliases=["chart_repo_url"]),
+        repo_url=dict(type="str", aliases=["chart_repo_url", "url"]),
+        binary_path=dict(type="path"),
         destination=dict(type="path", required=True),
-        untar=dict(type="bool", default=False),
+        untar=dict(type="bool", default=False, aliases=["untar_chart"]),
         untar_dir=dict(type="path", default="."),
         force=dict(type="bool", default=False),
-        verify=dict(type="bool", default=False),
-        keyring=dict(type="path", no_log=False),
+        verify=dict(type="bool", default=False, aliases=["verify_chart"]),
+        keyring=dict(type="path", no_log=False, aliases=["verify_chart_keyring"]),
         timeout=dict(type="int", default=120),
     )
     argument_spec.update(CHART_SOURCE_ARG_SPEC)

@@ -103,23 +103,8 @@ from ansible_collections.helmkit.core.plugins.module_utils._common import (  # n
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.oci import credentials as creds
-    from ansible_collections.helmkit.core.plugins.module_utils.oci.client import RegistryClient
-    p = module.params
-    host = creds.normalize_host(p["host"])
-    path = p["registry_config"] or creds.helm_registry_config_path()
-    result = dict(changed=False, registry_config=path, host=host)
-    if p["state"] == "absent":
-        result["changed"] = creds.remove_login(path, host, check_mode=module.check_mode)
-        return result
-    if not p["username"] or not p["password"]:
-        module.fail_json(msg="state=present needs username and password", **result)
-    credential = creds.Credential(p["username"], p["password"], source="the username/password options")
-    with RegistryClient(host, credential, plain_http=p["plain_http"], insecure_skip_tls_verify=p["insecure"],
-                        ca_file=p["ca_file"], cert_file=p["cert_file"], key_file=p["key_file"]) as client:
-        client.ping()
-    result["changed"] = creds.write_login(path, host, p["username"], p["password"], check_mode=module.check_mode)
-    return result
+    from ansible_collections.helmkit.core.plugins.module_utils.registry_task import registry_login
+    return registry_login(module.params, module.check_mode)
 
 
 def main():

@@ -40,8 +40,16 @@ options:
         chart-source options below.
     type: str
   chart_version:
-    description: Chart version or semver constraint. Defaults to the latest stable version.
+    description:
+      - Chart version or semver constraint. Defaults to the latest stable version (for an C(oci://) O(chart_ref),
+        the highest semver tag, as Helm does).
     type: str
+  require_chart_version:
+    description:
+      - Refuse an C(oci://) O(chart_ref) without O(chart_version), C(:tag) or C(@digest) before any request, so that
+        every run installs the same chart instead of the latest tag.
+    type: bool
+    default: false
   release_values:
     description:
       - Values for the chart, merged over O(values_files) (like C(helm --set-json)).
@@ -72,6 +80,7 @@ options:
     type: str
     choices: [present, absent, rollback]
     default: present
+    aliases: [release_state]
   field_manager:
     description:
       - Server-side apply field manager. The helm CLI uses V(helm); keep it so that C(helm upgrade) after this
@@ -96,6 +105,7 @@ options:
     description: Revisions to keep in the release history; V(0) keeps them all.
     type: int
     default: 10
+    aliases: [history_max]
   sensitive_values:
     description:
       - Value paths (dotted keys, such as V(db.password) or V(tls)) whose contents never appear in the task's
@@ -124,6 +134,7 @@ options:
         run M(helmkit.core.helm_dependency).
     type: bool
     default: false
+    aliases: [dep_up]
   lint:
     description:
       - With O(state=present), lint the chart with the release's values first, like M(helmkit.core.helm_lint), and
@@ -146,7 +157,7 @@ options:
         C(pubring.kbx)). Default Helm's, C($GNUPGHOME/pubring.gpg) or C(~/.gnupg/pubring.gpg).
     type: path
 extends_documentation_fragment:
-  - helmkit.core.kube_auth
+  - helmkit.core.kube_auth.chart
   - helmkit.core.chart_source
   - helmkit.core.release_input
   - helmkit.core.release_lifecycle
@@ -350,128 +361,17 @@ chart_source:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    CHART_SOURCE_ARG_SPEC, KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
-from ansible_collections.helmkit.core.plugins.module_utils.release.present import (  # noqa: E402
-    INPUT_ARG_SPEC as RELEASE_INPUT_ARG_SPEC)
-from ansible_collections.helmkit.core.plugins.module_utils.release.lifecycle import (  # noqa: E402
-    LIFECYCLE_ARG_SPEC)
-
-
-def _resolve_chart(module, inputs, source):
-    """Load the chart through the source layer; returns ``(Chart, LocatedChart)``. A local chart directory first
-    gets its dependencies updated (dependency_update) and checked (source/deps/manager.py:
-    prepare_chart_directory)."""
-    import os
-    import shutil
-    import tempfile
-
-    from ansible_collections.helmkit.core.plugins.module_utils.source.deps.manager import prepare_chart_directory
-
-    params = module.params
-    local = inputs.local_path(params["chart_ref"])
-    if params["chart_repo_url"] or not os.path.isdir(local):
-        return inputs.locate_chart(params["chart_ref"], source, params["chart_repo_url"])
-    scratch = tempfile.mkdtemp(prefix="helmkit-release-deps-") if module.check_mode else None
-    try:
-        path, _result = prepare_chart_directory(local, params["dependency_update"], check_mode=module.check_mode,
-                                                scratch=scratch)
-        return inputs.locate_chart(path, source, None)
-    finally:
-        if scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _verified_chart(params, source):
-    """``helm install --verify``: the chart from its verified archive, and the verification (source/verify.py)."""
-    from ansible_collections.helmkit.core.plugins.module_utils.source.verify import load_verified_chart
-    return load_verified_chart(params["chart_ref"], source, params["keyring"], params["chart_repo_url"])
+    AnsibleModule, run_module)
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, connection_secrets
-    from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, lifecycle, present, \
-        recovery, sensitive
-    from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
-
-    params = module.params
-    module.no_log_values.update(connection_secrets(params))
-    module.no_log_values.update(sensitive.sensitive_strings(params.get("release_values") or {},
-                                                            params["sensitive_values"]))
-    present.validate(params)
-    options = actions.ReleaseOptions(
-        params["release_name"], params["release_namespace"], create_namespace=params["create_namespace"],
-        field_manager=params["field_manager"], force_conflicts=params["force_conflicts"], wait=params["wait"],
-        timeout=present.parse_timeout(params["timeout"]), max_history=params["max_history"],
-        dry_run=module.check_mode, wait_for_lock=present.parse_timeout(params["wait_for_lock"], "wait_for_lock"),
-        **lifecycle.options_kwargs(params))
-    chart = values = located = None
-    provenance = None
-    if params["state"] == "present":
-        source = module_source_options(params, namespace=params["release_namespace"], request_timeout=False)
-        if params["verify"]:
-            chart, provenance = _verified_chart(params, source)
-        else:
-            chart, located = _resolve_chart(module, inputs, source)
-        values = present.collect_values(params)
-        if params["lint"]:  # before anything touches the cluster
-            from ansible_collections.helmkit.core.plugins.module_utils.chart.lint import lint_loaded_chart, \
-                require_clean
-            require_clean(lint_loaded_chart(chart, values, params["release_namespace"]), params["chart_ref"])
-        module.no_log_values.update(present.vault_strings(params))
-        module.no_log_values.update(sensitive.sensitive_strings(values, params["sensitive_values"]))
-    with KubeClient.from_options(params) as client:
-        if params["sensitive_values"]:  # the stored revisions' values show up in diffs and rollbacks too
-            module.no_log_values.update(sensitive.stored_sensitive_strings(client, options.namespace, options.name,
-                                                                           params["sensitive_values"]))
-        if params["state"] == "absent":
-            return lifecycle.absent(client, options, params, diff_mode=module._diff)
-        if params["state"] == "rollback":
-            return lifecycle.rolled_back(client, options, params)
-        render = present.wrap_render(inputs.cluster_renderer(client, options.name, options.namespace), params)
-        action = lifecycle.PresentAction(params)
-        chart, values = action.inputs(client, options, chart, values)
-        try:
-            output = present.run(client, options, chart, values, render, params, action,
-                                 check_mode=module.check_mode, diff_mode=module._diff)
-        except recovery.AtomicError as exc:
-            return lifecycle.atomic_failure(exc)
-        if action.recovered:
-            output["recovered"] = action.recovered
-        if provenance is not None:
-            output["provenance"] = provenance
-        if located is not None and located.kind != "local":
-            output["chart_source"] = located.as_dict()
-        return output
+    from ansible_collections.helmkit.core.plugins.module_utils.release_task import release_action
+    return release_action(module)
 
 
 def main():
-    argument_spec = dict(
-        release_name=dict(type="str", required=True, aliases=["name"]),
-        release_namespace=dict(type="str", default="default", aliases=["namespace"]),
-        chart_ref=dict(type="str"),
-        chart_repo_url=dict(type="str"),
-        chart_version=dict(type="str"),
-        dependency_update=dict(type="bool", default=False),
-        release_values=dict(type="dict", default={}, aliases=["values"]),
-        values_files=dict(type="list", elements="str", default=[]),
-        create_namespace=dict(type="bool", default=False),
-        state=dict(type="str", choices=["present", "absent", "rollback"], default="present"),
-        field_manager=dict(type="str", default="helm"),
-        force_conflicts=dict(type="bool", default=False),
-        wait=dict(type="bool", default=False),
-        timeout=dict(type="raw", default=300),
-        max_history=dict(type="int", default=10),
-        wait_for_lock=dict(type="raw", default=0),
-        sensitive_values=dict(type="list", elements="str", default=[]),
-        verify=dict(type="bool", default=False),
-        lint=dict(type="bool", default=False),
-        keyring=dict(type="path", no_log=False),
-    )
-    argument_spec.update(KUBE_AUTH_ARG_SPEC)
-    argument_spec.update(CHART_SOURCE_ARG_SPEC)
-    argument_spec.update(RELEASE_INPUT_ARG_SPEC)
-    argument_spec.update(LIFECYCLE_ARG_SPEC)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+    from ansible_collections.helmkit.core.plugins.module_utils.release_task import release_argument_spec
+    module = AnsibleModule(argument_spec=release_argument_spec(), supports_check_mode=True,
                            required_if=[("state", "present", ["chart_ref"])])
     run_module(module, _action)
 

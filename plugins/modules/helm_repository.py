@@ -35,6 +35,10 @@ options:
     type: str
     choices: [present, absent]
     default: present
+    aliases: [repo_state]
+  binary_path:
+    description: Accepted for kubernetes.core compatibility and ignored, with a warning; no C(helm) binary is run.
+    type: path
   force_update:
     description:
       - Replace an existing repository of the same name that has a different URL (Helm's C(--force-update)).
@@ -44,6 +48,7 @@ options:
         C(--force-update) for those too.)
     type: bool
     default: false
+    aliases: [force]
   update_cache:
     description:
       - Download the repository's index into Helm's cache even when the repository entry is unchanged
@@ -157,10 +162,8 @@ def _entry_from_params(p):
 
 
 def _http_options(entry, timeout):
-    return {"username": entry.username or None, "password": entry.password or None,
-            "pass_credentials": entry.pass_credentials_all, "ca_file": entry.ca_file or None,
-            "cert_file": entry.cert_file or None, "key_file": entry.key_file or None,
-            "insecure_skip_tls_verify": entry.insecure_skip_tls_verify, "timeout": timeout}
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.config import entry_http_options
+    return entry_http_options(entry, timeout)
 
 
 def _read(path):
@@ -236,6 +239,9 @@ def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.transport import redact_url
 
     p = module.params
+    if p["binary_path"]:
+        from ansible_collections.helmkit.core.plugins.module_utils.kcore import BINARY_PATH_WARNING
+        module.warn(BINARY_PATH_WARNING)
     if p["url"] and p["url"].strip().lower().startswith("oci://"):
         raise RepositoryError(
             "%s is an OCI registry, not a chart repository: OCI registries have no index and are not added with "
@@ -267,8 +273,9 @@ def main():
     argument_spec = dict(
         name=dict(type="str", required=True, aliases=["repo_name"]),
         url=dict(type="str", aliases=["repo_url"]),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        force_update=dict(type="bool", default=False),
+        state=dict(type="str", choices=["present", "absent"], default="present", aliases=["repo_state"]),
+        binary_path=dict(type="path"),
+        force_update=dict(type="bool", default=False, aliases=["force"]),
         update_cache=dict(type="bool", default=False),
         timeout=dict(type="int", default=120),
     )

@@ -111,6 +111,24 @@ options:
     description: C(.Release.Revision).
     type: int
     default: 1
+  disable_hook:
+    description: Leave the chart's hooks out of the output (C(--no-hooks)), as kubernetes.core's option does.
+    type: bool
+    default: false
+  dependency_update:
+    description:
+      - For a local chart directory, first resolve and download its dependencies into C(charts/) and write
+        C(Chart.lock) (C(helm template --dependency-update); in check mode on a temporary copy).
+    type: bool
+    default: false
+    aliases: [dep_up]
+  update_repo_cache:
+    description: Download the index of every added repository first (C(helm repo update)).
+    type: bool
+    default: false
+  binary_path:
+    description: Accepted for kubernetes.core compatibility and ignored, with a warning; no C(helm) binary is run.
+    type: path
   output_dir:
     description:
       - Also write the rendered documents to files in this directory, laid out as C(helm template --output-dir)
@@ -191,6 +209,19 @@ files:
   type: list
   elements: str
   sample: [web/templates/service.yaml]
+stdout:
+  description: kubernetes.core's name for RV(manifest) (what C(helm template) prints).
+  returned: always
+  type: str
+stderr:
+  description: What C(helm template) prints on standard error; empty on success.
+  returned: always
+  type: str
+command:
+  description: The equivalent C(helm template) command line, for reference.
+  returned: always
+  type: str
+  sample: helm template web ./charts/web --namespace=prod
 chart:
   description: Name and version of the rendered chart.
   returned: always
@@ -221,16 +252,25 @@ ARGUMENT_SPEC = dict(
     is_upgrade=dict(type="bool", default=False),
     revision=dict(type="int", default=1),
     output_dir=dict(type="path"),
+    disable_hook=dict(type="bool", default=False),
+    dependency_update=dict(type="bool", default=False, aliases=["dep_up"]),
+    update_repo_cache=dict(type="bool", default=False),
+    binary_path=dict(type="path"),
 )
 
 
 def _action(module):
+    from ansible_collections.helmkit.core.plugins.module_utils import kcore
     from ansible_collections.helmkit.core.plugins.module_utils.chart import template
     from ansible_collections.helmkit.core.plugins.module_utils.source.locate import load
     from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
 
     params = module.params
-    chart, _located = load(params["chart_ref"], module_source_options(params), params["chart_repo_url"])
+    if params["binary_path"]:
+        module.warn(kcore.BINARY_PATH_WARNING)
+    with kcore.prepared_chart(params["chart_ref"], params["chart_repo_url"], params["dependency_update"],
+                              module.check_mode, module.warn) as chart_ref:
+        chart, _located = load(chart_ref, module_source_options(params), params["chart_repo_url"])
     values = template.collect_values(params["values_files"], params["values"], params["set_values"])
     if params["lint"]:
         from ansible_collections.helmkit.core.plugins.module_utils.chart.lint import lint_loaded_chart, require_clean
@@ -240,8 +280,9 @@ def _action(module):
         chart, values, release_name=params["release_name"], namespace=params["release_namespace"],
         revision=params["revision"], is_upgrade=params["is_upgrade"], kube_version=params["kube_version"],
         api_versions=params["api_versions"], include_crds=params["include_crds"], skip_tests=params["skip_tests"],
-        show_only=params["show_only"])
-    output = {"changed": False, "manifest": result.manifest, "objects": result.objects,
+        show_only=params["show_only"], no_hooks=params["disable_hook"])
+    output = {"changed": False, "manifest": result.manifest, "objects": result.objects, "stdout": result.manifest,
+              "stderr": "", "command": kcore.template_command(params),
               "chart": {"name": chart.name, "version": chart.metadata.get("version", "")}}
     if params["output_dir"]:
         if module._diff:

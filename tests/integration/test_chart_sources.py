@@ -175,10 +175,14 @@ def test_certificate_from_an_unknown_ca_is_refused(sources, isolated, source):
     assert host in str(info.value)
 
 
-def test_oci_reference_without_version_is_a_plan_time_error(sources, isolated):
+def test_oci_reference_without_version(sources, isolated):
+    """As Helm does, an OCI reference without a version takes the registry's highest semver tag; with
+    require_version (helm_release's require_chart_version) it is a plan-time error instead."""
     text, _repo_url, good, _wrong, _host, _ca, _secret = sources["oci-http"]
+    located = locate(ChartRef.parse(text), SourceOptions(**good))
+    assert located.version == "6.14.1", located.version
     with pytest.raises(HelmkitError) as info:
-        locate(ChartRef.parse(text), SourceOptions(**good))
+        locate(ChartRef.parse(text), SourceOptions(require_version=True, **good))
     assert "names no version" in str(info.value)
 
 

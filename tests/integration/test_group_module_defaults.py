@@ -19,7 +19,7 @@ TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
 PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
-KUBE_MODULES = ("helm_release", "helm_release_info", "helm_test")
+KUBE_MODULES = ("helm", "helm_info", "helm_release", "helm_release_info", "helm_test")
 
 
 def _group_modules():
@@ -34,6 +34,10 @@ def _module_args(tmp_path, repo_url, registry_host):
     (chart_dir / "Chart.yaml").write_text("apiVersion: v2\nname: nodeps\nversion: 0.1.0\n")
     registry_config = str(tmp_path / "registry.json")
     return {
+        "helm": {"release_name": "grp-defaults", "release_namespace": "default", "chart_ref": PODINFO},
+        "helm_info": {"release_name": "grp-defaults", "release_namespace": "default"},
+        "helm_registry_auth": {"host": registry_host, "username": "u", "password": "p", "plain_http": True,
+                               "registry_config": registry_config},
         "helm_dependency": {"chart_path": str(chart_dir), "state": "list"},
         "helm_dependency_info": {"chart_path": str(chart_dir)},
         "helm_pull": {"chart_ref": "podinfo", "repo_url": repo_url, "destination": str(tmp_path / "pulled")},
@@ -90,6 +94,7 @@ def test_every_group_module_accepts_group_kube_defaults(tmp_path, kubeapi):
         else:
             assert not result.get("failed"), (name, result.get("msg"))
     assert by_module["helm_release"]["changed"] is True  # planned an install against the default cluster
+    assert by_module["helm"]["changed"] is True and "prepared" in by_module["helm"]["diff"]
 
 
 def test_kube_modules_fail_without_the_defaults_so_the_test_above_proves_they_are_used(tmp_path):

@@ -23,7 +23,7 @@ from helpers import leakscan  # noqa: E402
 from helpers.pgp import GPG, GpgSigner  # noqa: E402
 from test_helm_template import CHARTS, run_play  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
-from ansible_collections.helmkit.core.plugins.module_utils.repo.packaging import package  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.source.packaging import package  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.repo.provenance import verify_provenance  # noqa: E402
 
 pytestmark = pytest.mark.skipif(GPG is None, reason="gpg makes the test keys")

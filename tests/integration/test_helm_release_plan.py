@@ -206,7 +206,7 @@ def test_vault_values_file_set_values_and_post_renderer(kubeapi_log, chart_dir, 
 
 @pytest.mark.parametrize("extra,message", [
     ({"timeout": "5 minutes"}, "is not a duration"),
-    ({"chart_ref": "oci://127.0.0.1:1/charts/app"}, "OCI chart without a version"),
+    ({"chart_ref": "oci://127.0.0.1:1/charts/app", "require_chart_version": True}, "OCI chart without a version"),
     ({"chart_ref": "__EMPTY_DIR__"}, "directory without Chart.yaml"),
     ({"drift_ignore": ["spec.replicas"]}, "not a JSON pointer"),
     ({"post_renderer": {"binary_path": "/nonexistent/kustomize"}}, "not found"),

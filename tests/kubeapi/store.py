@@ -476,6 +476,9 @@ class Store:
                      and not any(p[:len(q)] == q and len(q) < len(p) for q in applied_paths
                                  if q[-1][0] not in ("k", "v"))}
         to_remove = {p for p in to_remove if not any(o[:len(p)] == p for o in others)}
+        # a map or list node (a "." member, as client-side-apply Update entries and entries migrated from them hold)
+        # stays while the new apply still sets fields under it; only its dropped children go
+        to_remove = {p for p in to_remove if not any(q[:len(p)] == p and len(q) > len(p) for q in applied_paths)}
         fieldsets.remove_paths(obj, to_remove)
         if old is not None:
             obj = self._replace(resource, old, obj, opts_no_fields(opts))

@@ -49,6 +49,10 @@ def test_attributes(name):
         assert attr.get("support") in ("full", "partial", "none", "N/A"), (name, key, attr)
         assert attr.get("description"), (name, key)
     assert (attrs["check_mode"]["support"] != "none") == supports_check_mode(source), name
+    for task in ("release_task", "registry_task"):  # task glue shared by a native module and its adapter
+        if "module_utils.%s import" % task in source:
+            with open(os.path.join(ROOT, "plugins", "module_utils", task + ".py")) as f:
+                source += f.read()
     produces_diff = "_diff" in source or "\"diff\"" in source or "'diff'" in source
     if attrs["diff_mode"]["support"] in ("full", "partial"):
         assert produces_diff, "%s declares diff_mode support but never builds a diff" % name

@@ -69,12 +69,13 @@ def _crd_text(rendered) -> str:
     return "".join(_source_doc(crd.name, crd.content) for crd in crd_objects(rendered.chart))
 
 
-def stdout_text(rendered, include_crds: bool = False, skip_tests: bool = False) -> str:
-    """``helm template`` stdout for a RenderedRelease (``chart/render.py``), before ``--show-only``."""
+def stdout_text(rendered, include_crds: bool = False, skip_tests: bool = False, no_hooks: bool = False) -> str:
+    """``helm template`` stdout for a RenderedRelease (``chart/render.py``), before ``--show-only``; ``no_hooks``
+    leaves the hooks out (``--no-hooks``)."""
     manifest = (_crd_text(rendered) if include_crds else "") + rendered.manifest
     parts = [_trim_space(manifest) + "\n"]
     for hook in rendered.hooks:
-        if skip_tests and is_test_hook(hook):
+        if no_hooks or (skip_tests and is_test_hook(hook)):
             continue
         parts.append(_source_doc(hook.path, hook.manifest))
     return "".join(parts)
@@ -171,8 +172,9 @@ def show_only_text(text: str, patterns) -> str:
     return "".join(out)
 
 
-def output_dir_files(rendered, include_crds: bool = False, skip_tests: bool = False) -> dict:
-    """The files ``helm template --output-dir`` writes into an empty directory: ``{relative path: text}``."""
+def output_dir_files(rendered, include_crds: bool = False, skip_tests: bool = False, no_hooks: bool = False) -> dict:
+    """The files ``helm template --output-dir`` writes into an empty directory: ``{relative path: text}``
+    (hooks left out with ``no_hooks``)."""
     files = {}
 
     def add(path, content):
@@ -184,7 +186,7 @@ def output_dir_files(rendered, include_crds: bool = False, skip_tests: bool = Fa
     for manifest in rendered.manifests:
         add(manifest.name, manifest.content)
     for hook in rendered.hooks:
-        if not (skip_tests and is_test_hook(hook)):
+        if not no_hooks and not (skip_tests and is_test_hook(hook)):
             add(hook.path, hook.manifest)
     return files
 
@@ -272,24 +274,24 @@ def _read_local(path: str) -> bytes:
 
 def template_chart(chart, values=None, *, release_name="release-name", namespace="default", revision=1,
                    is_upgrade=False, kube_version=None, api_versions=None, include_crds=False, skip_tests=False,
-                   show_only=None) -> TemplateResult:
+                   show_only=None, no_hooks=False) -> TemplateResult:
     """Render ``chart`` as ``helm template`` does.
 
     Args:
         chart: chart directory, ``.tgz`` path or bytes, or a loaded Chart. values (dict | None): user values
             (see :func:`collect_values`). release_name, namespace, revision, is_upgrade: ``.Release``.
         kube_version (str | None), api_versions (list[str] | None): ``.Capabilities`` (Helm's offline defaults
-            plus these). include_crds, skip_tests (bool), show_only (list[str] | None): Helm's flags.
+            plus these). include_crds, skip_tests, no_hooks (bool), show_only (list[str] | None): Helm's flags.
 
     Returns: TemplateResult. Raises ChartError, ValuesError and engine template errors with Helm's messages.
     """
     capabilities = Capabilities(kube_version, api_versions)
     rendered = render_release(chart, values, release_name=release_name, namespace=namespace, revision=revision,
                               is_upgrade=is_upgrade, capabilities=capabilities)
-    text = stdout_text(rendered, include_crds, skip_tests)
+    text = stdout_text(rendered, include_crds, skip_tests, no_hooks)
     if show_only:
         text = show_only_text(text, show_only)
-    return TemplateResult(text, parse_objects(text), output_dir_files(rendered, include_crds, skip_tests),
+    return TemplateResult(text, parse_objects(text), output_dir_files(rendered, include_crds, skip_tests, no_hooks),
                           rendered)
 
 

@@ -26,7 +26,7 @@ from ..kube import wait as kube_wait
 from ..kube.apply import Applier
 from ..kube.objects import identity, keeps_resource, parse_manifest
 from ..kube.parallel import apply_in_kind_batches, map_bounded
-from . import hooks as release_hooks
+from . import csa, hooks as release_hooks
 from .lock import ReleaseLock, current_holder, parse_time
 from .record import (PENDING_STATUSES, STATUS_DEPLOYED, STATUS_FAILED, STATUS_PENDING_INSTALL,
                      STATUS_PENDING_UPGRADE, STATUS_SUPERSEDED, STATUS_UNINSTALLED, Release,
@@ -417,6 +417,8 @@ def _upgrade(applier, storage, options, chart, config, render, history, checked=
     try:
         release_hooks.run_hooks(applier, storage, release, "pre-upgrade", options.timeout,
                                 disabled=options.disable_hooks)
+        if csa.wrote_client_side(current):  # Helm v4: first server-side upgrade of a client-side-applied release
+            csa.migrate_release(applier, current)
         _apply_all(applier, objects, rendered.manifest)
         dropped = [obj for obj in old_objects if identity(obj) not in new_ids and not keeps_resource(obj)]
         applier.delete_all(dropped, options.timeout)

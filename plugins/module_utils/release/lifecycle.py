@@ -13,7 +13,7 @@ from __future__ import annotations
 LIFECYCLE_ARG_SPEC = dict(
     description=dict(type="str"),
     labels=dict(type="dict"),
-    disable_hooks=dict(type="bool", default=False),
+    disable_hooks=dict(type="bool", default=False, aliases=["disable_hook"]),
     reuse_values=dict(type="bool", default=False),
     reset_values=dict(type="bool", default=False),
     reset_then_reuse_values=dict(type="bool", default=False),

@@ -80,7 +80,7 @@ def validate(params: dict) -> None:
             and not os.path.isfile(os.path.join(local, "Chart.yaml")):
         raise HelmkitError("chart_ref %s is a directory without Chart.yaml; point it at the chart's directory (the "
                            "one holding Chart.yaml) or at a packaged .tgz" % ref)
-    if ref.startswith("oci://"):
+    if ref.startswith("oci://") and params.get("require_chart_version"):  # opt-in; Helm installs the latest tag
         tail = ref[len("oci://"):].rsplit("/", 1)[-1]
         if not params.get("chart_version") and ":" not in tail and "@" not in tail:
             raise HelmkitError("chart_ref %s is an OCI chart without a version: set chart_version (or add :<tag> or "

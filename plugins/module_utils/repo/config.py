@@ -146,6 +146,15 @@ class RepositoryFile(object):
         return yaml.dump(data, Dumper=_DUMPER, default_flow_style=False, sort_keys=True)
 
 
+def entry_http_options(entry, timeout):
+    """Keyword arguments of ``repo/index.py: update_index_cache`` (and the other HTTP calls) for a
+    :class:`RepositoryEntry`: its credentials and TLS files, and ``timeout`` seconds."""
+    return {"username": entry.username or None, "password": entry.password or None,
+            "pass_credentials": entry.pass_credentials_all, "ca_file": entry.ca_file or None,
+            "cert_file": entry.cert_file or None, "key_file": entry.key_file or None,
+            "insecure_skip_tls_verify": entry.insecure_skip_tls_verify, "timeout": timeout}
+
+
 def _now_rfc3339():
     now = datetime.datetime.now(datetime.timezone.utc)
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + "%06dZ" % now.microsecond

@@ -155,10 +155,11 @@ def locate(ref, options=None):
 
 
 def check(ref, options):
-    """Plan-time checks of ``ref`` with ``options``, before any request (SourceOptions.validate, and an OCI
-    reference must pin a version, a tag or a digest). Raises ChartError or RegistryError naming the option."""
+    """Plan-time checks of ``ref`` with ``options``, before any request (SourceOptions.validate; with
+    ``require_version``, an OCI reference must pin a version, a tag or a digest: otherwise, as Helm does, its highest
+    semver tag is taken). Raises ChartError or RegistryError naming the option."""
     options.validate()
-    if ref.kind == OCI:
+    if ref.kind == OCI and options.require_version:
         parsed = parse_reference(ref.location)
         if not (parsed.tag or parsed.digest or options.version):
             raise ChartError("%s names no version: give chart_version (or version), a tag (%s:1.2.3) or a digest "

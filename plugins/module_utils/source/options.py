@@ -28,6 +28,7 @@ _DEFAULTS = dict(
     repository_cache=None, devel=False, version=None, credentials_secret=None,
     credentials_secret_fallback_namespace=None, update_repo_cache=False, timeout=DEFAULT_TIMEOUT,
     skip_refresh=False, max_workers=MAX_WORKERS, verify=False, keyring=None, namespace=None, read_secret=None,
+    require_version=False,
 )
 
 _FILE_OPTIONS = ("registry_config", "ca_file", "cert_file", "key_file")
@@ -43,7 +44,9 @@ class SourceOptions(object):
     constraint), ``credentials_secret`` (``{"name", "namespace"}``), ``credentials_secret_fallback_namespace``,
     ``update_repo_cache`` (refresh the chart's repository index first), ``timeout`` (seconds per request),
     ``skip_refresh``/``max_workers``/``verify``/``keyring`` (dependency builds), ``namespace`` (the release
-    namespace: where ``credentials_secret`` is looked up first) and ``read_secret`` (``(name, namespace) -> dict
+    namespace: where ``credentials_secret`` is looked up first), ``require_version`` (refuse an ``oci://``
+    reference that pins no version, tag or digest, instead of taking its highest semver tag as Helm does) and
+    ``read_secret`` (``(name, namespace) -> dict
     or None``, see credentials.secret_reader). ``repr()`` never shows secrets.
     """
 
@@ -67,6 +70,8 @@ class SourceOptions(object):
         taken (``chart_version`` as ``version``), then ``extra``. Returns a SourceOptions."""
         kwargs = dict((k, params[k]) for k in _DEFAULTS
                       if k in params and params[k] is not None and k not in ("namespace", "read_secret"))
+        if params.get("require_chart_version") and "require_version" not in kwargs:
+            kwargs["require_version"] = True
         if params.get("chart_version") and "version" not in kwargs:
             kwargs["version"] = params["chart_version"]
         if "timeout" in kwargs and (isinstance(kwargs["timeout"], bool)

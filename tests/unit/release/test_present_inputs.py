@@ -26,7 +26,8 @@ def test_validate_names_each_plan_time_problem(tmp_path):
     with pytest.raises(HelmkitError, match="directory without Chart.yaml"):
         present.validate(dict(base, chart_ref=str(tmp_path / "empty")))
     with pytest.raises(HelmkitError, match="OCI chart without a version"):
-        present.validate(dict(base, chart_ref="oci://registry.example.com/charts/app"))
+        present.validate(dict(base, chart_ref="oci://registry.example.com/charts/app", require_chart_version=True))
+    present.validate(dict(base, chart_ref="oci://registry.example.com/charts/app"))  # the latest tag, as Helm
     present.validate(dict(base, chart_ref="oci://registry.example.com/charts/app:1.2.3"))
     present.validate(dict(base, chart_ref="oci://registry.example.com:5000/charts/app", chart_version="1.2.3"))
     with pytest.raises(HelmkitError, match="not executable"):

@@ -1,6 +1,6 @@
 """``helm package``: a chart directory into ``<name>-<version>.tgz``, optionally signed (``<archive>.prov``).
 
-Steps, as Helm v4's pkg/action/package.go: ``dependency_update`` first (chart/deps), every dependency must then be in
+Steps, as Helm v4's pkg/action/package.go: ``dependency_update`` first (source/deps), every dependency must then be in
 charts/; ``version``/``app_version`` override Chart.yaml; the archive is chart/package.py's (Helm's tar stream and
 gzip header); with ``sign`` the provenance file is made by repo/sign.py. Everything is computed before anything is
 written; files are written through a temporary file in the destination and renamed, so a failure leaves nothing
@@ -37,7 +37,7 @@ def _same_file(path: str, data: bytes) -> bool:
 
 
 def _prov_still_valid(prov_path: str, archive: bytes, file_name: str, keyring: str, key: str) -> bool:
-    from .provenance import verify_provenance
+    from ..repo.provenance import verify_provenance
     try:
         with open(prov_path, "rb") as handle:
             prov = handle.read()
@@ -48,7 +48,7 @@ def _prov_still_valid(prov_path: str, archive: bytes, file_name: str, keyring: s
 
 
 def _write(path: str, data: bytes, mtime=None) -> None:
-    from .config import atomic_write  # the project's one atomic writer: temp file, fsync, rename
+    from ..repo.config import atomic_write  # the project's one atomic writer: temp file, fsync, rename
     atomic_write(path, data)
     if mtime is not None:
         os.utime(path, (mtime, mtime))
@@ -63,7 +63,7 @@ def package(chart_path: str, destination: str = ".", version=None, app_version=N
     "sha256"}``. Raises ChartError (not a chart directory, missing dependencies, bad version, unwritable
     destination) or RepositoryError (keyring, key, passphrase, dependency download).
     """
-    from ..chart.deps.manager import prepare_chart_directory
+    from .deps.manager import prepare_chart_directory
     from ..chart.package import package_bytes
 
     if not os.path.isfile(os.path.join(chart_path, "Chart.yaml")):
@@ -81,7 +81,7 @@ def package(chart_path: str, destination: str = ".", version=None, app_version=N
     archive_same = _same_file(target, data)
     prov_same = not sign or (archive_same and _prov_still_valid(prov_path, data, file_name, keyring, key))
     if sign and not prov_same:
-        from .sign import sign_archive
+        from ..repo.sign import sign_archive
         prov = sign_archive(data, file_name, chart.metadata, key, keyring, passphrase_file)
     changed = not (archive_same and prov_same)
     if changed and not check_mode:

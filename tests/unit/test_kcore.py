@@ -1,0 +1,85 @@
+"""module_utils/kcore.py: kubernetes.core.helm's options become helm_release's, with kubernetes.core's defaults,
+warnings and refusals; the reference command line; helm_info's state filter; localhost registries."""
+import pytest
+
+from ansible_collections.helmkit.core.plugins.module_utils import kcore
+from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError
+from ansible_collections.helmkit.core.plugins.module_utils.release_task import release_defaults
+
+
+def _params(**extra):
+    params = {name: spec.get("default") for name, spec in dict(kcore.HELM_ARG_SPEC, **kcore.COMMON_ARG_SPEC).items()}
+    params.update(release_name="app", release_namespace="web", chart_ref="./chart")
+    params.update(extra)
+    return params
+
+
+def _native(**extra):
+    warnings = []
+    return kcore.release_params(_params(**extra), release_defaults(), warnings.append), warnings
+
+
+def test_defaults_are_kubernetes_core_ones_translated():
+    native, warnings = _native()
+    assert warnings == []
+    assert native["state"] == "present" and native["keep_history"] is False  # purge: true
+    assert native["reset_values"] is True and native["reuse_values"] is False  # reset_values: true
+    assert native["timeout"] == 300 and native["max_history"] == 10  # Helm's defaults
+    assert native["field_manager"] == "helm" and native["disable_hooks"] is False
+
+
+def test_renamed_and_translated_options():
+    native, warnings = _native(release_state="absent", purge=False, disable_hook=True, history_max=3,
+                               wait_timeout="2m", post_renderer="/bin/cat", force=True, binary_path="/bin/helm",
+                               reset_values=False, reuse_values=True)
+    assert native["state"] == "absent" and native["keep_history"] is True and native["disable_hooks"] is True
+    assert native["max_history"] == 3 and native["timeout"] == "2m" and native["force_conflicts"] is True
+    assert native["post_renderer"] == {"binary_path": "/bin/cat", "args": [], "timeout": 60}
+    assert native["reuse_values"] is True and native["reset_values"] is False
+    assert warnings == [kcore.BINARY_PATH_WARNING, kcore.FORCE_WARNING]
+    assert _native(timeout="90s", wait_timeout="2m")[0]["timeout"] == "90s"
+
+
+def test_server_side_false_is_refused():
+    with pytest.raises(HelmkitError, match="server_side=false"):
+        _native(server_side="false")
+    assert _native(server_side="true")[1] == []
+
+
+def test_host_and_api_key_build_a_kubeconfig():
+    native, _unused = _native(host="https://k8s.example:6443", api_key="tok-123", validate_certs=False)
+    config = native["kubeconfig"]
+    assert config["clusters"][0]["cluster"] == {"server": "https://k8s.example:6443", "insecure-skip-tls-verify": True}
+    assert config["users"][0]["user"] == {"token": "tok-123"}
+    assert _native(kubeconfig="/k")[0]["kubeconfig"] == "/k"
+
+
+def test_command_line_has_no_secret_and_shows_flags():
+    command = kcore.helm_command(_params(create_namespace=True, wait=True, timeout="5m", release_values={"a": 1},
+                                         chart_version="1.2.3", values_files=["v.yaml"]))
+    assert command == ("helm upgrade --namespace=web -i --reset-values --create-namespace --wait --timeout=5m "
+                       "--version=1.2.3 --values=v.yaml --values=<release_values> app ./chart")
+    assert kcore.helm_command(_params(release_state="absent", purge=False)) == \
+        "helm uninstall --namespace=web --keep-history app"
+    login = kcore.registry_command({"host": "r:5000", "username": "u", "password": "pw-secret", "state": "present"})
+    assert "pw-secret" not in login and "--password-stdin" in login
+
+
+def test_info_states_and_localhost():
+    assert kcore.info_statuses([]) == ["deployed", "failed"]
+    assert kcore.info_statuses(["all", "failed"]) == []
+    assert kcore.info_statuses(["pending"]) == ["pending-install", "pending-upgrade", "pending-rollback"]
+    assert [kcore.is_localhost(h) for h in ("localhost:5000", "127.0.0.1", "[::1]:5000", "oci://localhost/x",
+                                            "registry.example:5000", "localhost.example.com")] == \
+        [True, True, True, True, False, False]
+    assert _native(chart_ref="oci://localhost:5000/charts/app")[0]["plain_http"] is True
+
+
+def test_stdout_is_helms_text():
+    output = {"changed": True, "notes": "hello\n", "status": {"namespace": "web", "status": "deployed", "revision": 1,
+                                                              "description": "Install complete",
+                                                              "updated": "2026-01-02T03:04:05Z"}}
+    text = kcore.helm_stdout(output, _params(), installed=True)
+    assert text.startswith('Release "app" does not exist. Installing it now.\nNAME: app\nLAST DEPLOYED: ')
+    assert "\nSTATUS: deployed\nREVISION: 1\nDESCRIPTION: Install complete\nTEST SUITE: None\nNOTES:\nhello\n" in text
+    assert kcore.helm_stdout(dict(output, changed=False), _params(), installed=False) == ""
