@@ -223,8 +223,8 @@ class RegistryClient(object):
             return RegistryError(
                 "registry %s did not finish %s %s within %ss, the deadline of one HTTP operation (it is unreachable "
                 "or trickling bytes); if the link is only slow, raise the limit with the environment variable "
-                "HELMKIT_HTTP_DEADLINE (see docs/limits.md)" % (host, method, redact_url(url),
-                                                               _seconds(deadline.seconds)))
+                "HELMKIT_HTTP_DEADLINE (see docs/limits.md)"
+                % (host, method, redact_url(url), _seconds(deadline.seconds)))
 
         resp, attempts = run_with_deadline(operation, deadline, expired)
         return self._checked(resp, attempts, method, path, expect, what)
