@@ -176,7 +176,8 @@ class Sources(object):
         entry, names = job
         cache = self.paths.repository_cache
         yaml_path = index_cache_path(cache, entry.name)
-        label = entry.url if entry.name.startswith(MANAGER_PREFIX) else '"%s" (%s)' % (entry.name, entry.url)
+        url = redact_url(entry.url)
+        label = url if entry.name.startswith(MANAGER_PREFIX) else '"%s" (%s)' % (entry.name, url)
         with locked(yaml_path):
             if self.options.skip_refresh:
                 if not os.path.isfile(yaml_path):
