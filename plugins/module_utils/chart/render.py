@@ -99,7 +99,8 @@ def _schema_errors(schema, values, where: str) -> list:
                          "install it (pip install jsonschema) to render this chart" % where) from None
     if not isinstance(schema, dict):
         return []
-    validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
+    validator_class = _linear_time(jsonschema, jsonschema.validators.validator_for(
+        schema, default=jsonschema.Draft7Validator))
     root = _SchemaNode()
     for error in validator_class(schema).iter_errors(values):
         node = root
@@ -110,6 +111,41 @@ def _schema_errors(schema, values, where: str) -> list:
     for location, message, depth in root.causes(values, ""):
         lines.append("%s- at '%s': %s" % ("  " * depth, location, message))
     return lines
+
+
+_LINEAR = {}
+
+
+def _linear_time(jsonschema, validator_class):
+    """``validator_class`` with ``pattern`` checked by Go's regexp on RE2 (engine/sprig/goregexp.py), as Helm's
+    validator does: linear time, so a hostile ``pattern`` cannot hang an install as Python's backtracking ``re``
+    would, and Go's syntax (``\\d`` ASCII-only, ``$`` at the very end)."""
+    if validator_class not in _LINEAR:
+        from ..engine.errors import FuncError
+        from ..engine.sprig.goregexp import compile_go
+
+        def search(expected, text):
+            try:
+                return compile_go(expected, must=True).search(text) is not None
+            except FuncError as exc:
+                raise ChartError("values.schema.json: pattern %s is not a valid regular expression: %s"
+                                 % (_quote(expected), exc)) from None
+
+        def pattern(validator, expected, instance, _schema):
+            if validator.is_type(instance, "string") and isinstance(expected, str) and not search(expected, instance):
+                yield jsonschema.ValidationError("%r does not match %r" % (instance, expected))
+
+        def pattern_properties(validator, patterns, instance, _schema):
+            if not validator.is_type(instance, "object"):
+                return
+            for expected, subschema in patterns.items():
+                for key, item in instance.items():
+                    if search(expected, key):
+                        yield from validator.descend(item, subschema, path=key, schema_path=expected)
+
+        _LINEAR[validator_class] = jsonschema.validators.extend(
+            validator_class, {"pattern": pattern, "patternProperties": pattern_properties})
+    return _LINEAR[validator_class]
 
 
 _STOPPING = ("type", "const", "enum")
