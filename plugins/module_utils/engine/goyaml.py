@@ -35,6 +35,7 @@ except ImportError:  # pragma: no cover - depends on the host; using yaml then r
 
 from ..errors import HelmkitError
 from .gofmt import format_float_g
+from .limits import LARGE_STRING, grow, node_tick
 from .gojson import GoJsonError, GoStruct, from_json, go_json_float, jsonable, to_json, _type_name
 
 __all__ = [
@@ -839,17 +840,21 @@ def _native_tree(value):
     if value is False:
         return _Scalar("false", PLAIN)
     if isinstance(value, str):
+        if len(value) >= LARGE_STRING:
+            grow("toYamlPretty", len(value))
         return _string_scalar(value, v3=True)
     if isinstance(value, int):
         return _Scalar(str(value), PLAIN)
     if isinstance(value, float):
         return _Scalar(_yaml_float(value), PLAIN)
     if isinstance(value, dict):
+        node_tick("toYamlPretty")
         keys = list(value)
         if all(isinstance(k, str) for k in keys):
             keys = sorted(keys, key=_KEY_ORDER_V3)
         return _Map((_native_tree(k), _native_tree(value[k])) for k in keys)
     if isinstance(value, (list, tuple)):
+        node_tick("toYamlPretty")
         return [_native_tree(item) for item in value]
     if isinstance(value, (bytes, bytearray)):
         return _native_tree(bytes(value).decode("utf-8", "replace"))
