@@ -10,6 +10,7 @@ import re
 
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import ChartError
+from ..engine.goyaml import GoYamlError, check_aliases
 from .goyamlload import GoYamlLoader, go_format_float, go_yaml_error_text, load_go_yaml
 
 # (json name, Go field name, kind) in chart.Metadata struct order.
@@ -116,6 +117,10 @@ def parse_metadata(data, source: str = "Chart.yaml") -> dict:
     except yaml.YAMLError as exc:  # Helm's wording (sigs.k8s.io/yaml over go-yaml v2), then where and a fix
         raise ChartError("%s: cannot load Chart.yaml: error converting YAML to JSON: %s; fix the YAML syntax"
                          % (source, go_yaml_error_text(exc, data))) from None
+    try:
+        check_aliases(raw, data, source)
+    except GoYamlError as exc:
+        raise ChartError("%s: cannot load Chart.yaml: error converting YAML to JSON: %s" % (source, exc)) from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):

@@ -102,7 +102,7 @@ def _schema_errors(schema, values, where: str) -> list:
     validator_class = _linear_time(jsonschema, jsonschema.validators.validator_for(
         schema, default=jsonschema.Draft7Validator))
     root = _SchemaNode()
-    for error in validator_class(schema).iter_errors(values):
+    for error in _checked_errors(jsonschema, validator_class, schema, values, where):
         node = root
         for part in error.absolute_path:
             node = node.children.setdefault(part, _SchemaNode())
@@ -111,6 +111,34 @@ def _schema_errors(schema, values, where: str) -> list:
     for location, message, depth in root.causes(values, ""):
         lines.append("%s- at '%s': %s" % ("  " * depth, location, message))
     return lines
+
+
+def _checked_errors(jsonschema, validator_class, schema: dict, values, where: str) -> list:
+    """``iter_errors`` as a list; a schema that cannot be applied becomes a ValuesError worded as Helm's is (its
+    validator compiles the schema first): a ``$ref`` cycle, a ``$ref`` that does not resolve (helmkit does not
+    load files or URLs named by a schema, so a chart cannot make it read ``/etc/passwd``), or a schema that is
+    not valid against its metaschema."""
+    header = "values don't meet the specifications of the schema(s) in the following chart(s):\n%s:\n" % where
+    try:
+        return list(validator_class(schema).iter_errors(values))
+    except RecursionError:
+        raise ValuesError(header + "- at '': a $ref in values.schema.json leads back to itself, causing a reference "
+                                   "cycle; point it at a schema that does not refer to itself") from None
+    except jsonschema.exceptions.SchemaError as exc:
+        raise ValuesError(header + "values.schema.json is not valid against its metaschema: %s" % exc.message) \
+            from None
+    except Exception as exc:  # referencing.exceptions.Unresolvable, and TypeErrors on keywords of the wrong type
+        if "Unresolvable" in [kind.__name__ for kind in type(exc).__mro__]:
+            raise ValuesError(header + "failing loading %s: helmkit resolves $ref only inside values.schema.json "
+                                       "(files and URLs are not loaded); inline the referenced schema"
+                              % _quote(str(getattr(exc, "ref", "")) or str(exc))) from None
+        try:
+            validator_class.check_schema(schema)
+        except jsonschema.exceptions.SchemaError as bad:
+            raise ValuesError(header + "values.schema.json is not valid against its metaschema: %s at '/%s'"
+                              % (bad.message, "/".join(str(p) for p in bad.absolute_path))) from None
+        raise ValuesError(header + "values.schema.json cannot be applied: %s: %s" % (type(exc).__name__, exc)) \
+            from None
 
 
 _LINEAR = {}

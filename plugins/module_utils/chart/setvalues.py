@@ -77,7 +77,7 @@ def typed_value(text: str):
         return None
     if text == "0":
         return 0
-    if text and text[0] != "0" and _INT.match(text):
+    if text and text[0] != "0" and _INT.match(text) and len(text) <= 20:  # longer: over int64, stays a string
         value = int(text)
         if -(1 << 63) <= value < (1 << 63):
             return value
@@ -207,6 +207,8 @@ class _Parser(object):
             raise _EOF()  # Helm wraps io.EOF here, and its parse loop treats any EOF as the end of input
         if not _INT.match(text):  # strconv.Atoi: no spaces, no underscores
             raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % _go_quote(text))
+        if len(text.lstrip("+-0")) > 19:  # over int64 (and over what Python converts, at 4,300 digits)
+            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: value out of range' % _go_quote(text))
         return int(text, 10)
 
     def list_item(self, items: list, index: int, level: int) -> list:
@@ -427,6 +429,8 @@ class _LiteralParser(object):
             raise _EOF()
         if not _INT.match(text):
             raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % _go_quote(text))
+        if len(text.lstrip("+-0")) > 19:  # over int64 (and over what Python converts, at 4,300 digits)
+            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: value out of range' % _go_quote(text))
         return int(text, 10)
 
     def list_item(self, items: list, index: int, level: int) -> list:

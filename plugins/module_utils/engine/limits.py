@@ -11,6 +11,8 @@ lists of at most a few hundred items). Raise them with environment variables on 
   (checked every 1024 iterations); the largest template of the 42-chart corpus renders under 2 MiB;
 * ``HELMKIT_MAX_VALUES_BYTES`` (default 32 MiB): largest values document (a values file, ``values.yaml``) parsed;
   parsing YAML takes some 20 times its size in memory, so a 100 MB values file would need about 2 GB;
+* ``HELMKIT_MAX_YAML_NODES`` (default 1,000,000): values one YAML document (values, a values file, ``fromYaml``,
+  Chart.yaml) may hold once its aliases are expanded: go-yaml's "excessive aliasing" guard (billion laughs);
 * ``HELMKIT_RENDER_TIMEOUT`` (default 120 seconds): the render deadline, for all templates of one render together
   (the largest corpus chart renders in under a second);
 * ``HELMKIT_MAX_RENDER_WORK`` (default 1 GiB): the work budget, the sum of the sizes of all large strings (64 KiB
@@ -83,6 +85,20 @@ def output_limit_message(size: int) -> str:
     return ("the template's output reached %d bytes, over helmkit's limit of %d; if the chart really renders that "
             "much, raise the limit with the environment variable HELMKIT_MAX_OUTPUT_BYTES"
             % (size, max_output_bytes()))
+
+
+DEFAULT_MAX_YAML_NODES = 1000000
+
+
+def max_yaml_nodes() -> int:
+    """Values a YAML document may hold once its aliases are expanded (``HELMKIT_MAX_YAML_NODES`` or 1,000,000)."""
+    return _env_int("HELMKIT_MAX_YAML_NODES", DEFAULT_MAX_YAML_NODES)
+
+
+def yaml_nodes_message() -> str:
+    return ("yaml: document contains excessive aliasing: more than %d values once its aliases are expanded (an "
+            "alias bomb?); if the document really is that large, raise the limit with the environment variable "
+            "HELMKIT_MAX_YAML_NODES" % max_yaml_nodes())
 
 
 def render_seconds() -> int:
