@@ -234,7 +234,7 @@ def validate_metadata(meta: dict, source: str = "Chart.yaml") -> None:
         alias = dep.get("alias", "")
         if alias and not _ALIAS.match(alias):
             raise ChartError(where + "dependency %r has disallowed characters in the alias" % dep.get("name", ""))
-        key = alias or dep["name"]
+        key = alias or dep.get("name", "")
         if key in seen:
             raise ChartError(where + "more than one dependency with name or alias %r" % key)
         seen[key] = True

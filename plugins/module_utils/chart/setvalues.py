@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
 from ..errors import ValuesError
 
@@ -315,8 +316,17 @@ def _run(expression: str, into, reader, json_values=False) -> dict:
     try:
         parser.parse()
     except ValuesError as exc:
-        raise ValuesError("failed parsing --set data %s: %s" % (_go_quote(expression), exc)) from None
+        raise ValuesError("failed parsing --set data %s: %s" % (_shown(expression), exc)) from None
+    except RecursionError:  # a[0][0]...: one level per index, and json.JSONDecoder's recursion for --set-json
+        raise ValuesError("failed parsing --set data %s: the value nests too deeply (more levels than Python's "
+                          "recursion limit of %d allows); flatten it or pass it in a values file"
+                          % (_shown(expression), sys.getrecursionlimit())) from None
     return data
+
+
+def _shown(expression: str) -> str:
+    """``expression`` Go-quoted for an error message, cut to 200 characters (a hostile one can be megabytes)."""
+    return _go_quote(expression if len(expression) <= 200 else expression[:200] + "...")
 
 
 def parse_set(expression: str, into=None) -> dict:
