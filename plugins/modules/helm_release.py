@@ -319,6 +319,8 @@ drift_corrected:
   type: bool
 """
 
+import json  # noqa: E402
+
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
 from ansible_collections.helmkit.core.plugins.module_utils.release.present import (  # noqa: E402
@@ -358,6 +360,24 @@ def _verified_chart(params):
 
 
 def _action(module):
+    """The task, then the masking of base64 runs that enclose a sensitive value (release/sensitive.py), in the
+    result or in the error message."""
+    from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError
+    from ansible_collections.helmkit.core.plugins.module_utils.release.sensitive import enclosing_strings
+
+    def mask(text):
+        if module.params["sensitive_values"]:
+            module.no_log_values.update(enclosing_strings(text, module.no_log_values))
+    try:
+        output = _release_action(module)
+    except HelmkitError as exc:
+        mask(str(exc))
+        raise
+    mask(json.dumps(output, default=str))
+    return output
+
+
+def _release_action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, kubeconfig_secrets
     from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, lifecycle, present, \
         recovery, sensitive
