@@ -239,6 +239,53 @@ def go_yaml_error_text(exc, text: str = None) -> str:
     return "yaml: %s%s" % ("line %d: " % line if line else "", problem)
 
 
+def utf8_problem(data: bytes):
+    """go-yaml's reader check (readerc.go yaml_parser_update_buffer) of UTF-8 input: its message for the first
+    bad sequence, or None. Only called for text that holds invalid UTF-8 (a cut multi-byte character, b64dec, a
+    values file or Chart.yaml in another encoding)."""
+    i, size = 0, len(data)
+    while i < size:
+        octet = data[i]
+        if octet < 0x80:
+            i += 1
+            continue
+        if octet & 0xE0 == 0xC0:
+            width, value = 2, octet & 0x1F
+        elif octet & 0xF0 == 0xE0:
+            width, value = 3, octet & 0x0F
+        elif octet & 0xF8 == 0xF0:
+            width, value = 4, octet & 0x07
+        else:
+            return "invalid leading UTF-8 octet"
+        if i + width > size:
+            return "incomplete UTF-8 octet sequence"
+        for k in range(1, width):
+            if data[i + k] & 0xC0 != 0x80:
+                return "invalid trailing UTF-8 octet"
+            value = (value << 6) | (data[i + k] & 0x3F)
+        if value < (0x80, 0x800, 0x10000)[width - 2]:
+            return "invalid length of a UTF-8 sequence"
+        if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
+            return "invalid Unicode character"
+        i += width
+    return None
+
+
+def decode_utf8(data, what: str) -> str:
+    """``data`` (bytes or str) as text; bytes that are not UTF-8 raise ValuesError with go-yaml's reader message
+    (``yaml: invalid leading UTF-8 octet``), as Helm refuses them, naming ``what`` and suggesting the fix."""
+    if not isinstance(data, bytes):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        problem = utf8_problem(data)
+        if problem is None:
+            return data.decode("utf-8", "replace")
+        raise ValuesError("cannot load %s: error converting YAML to JSON: yaml: %s; save it as UTF-8"
+                          % (what, problem)) from None
+
+
 def load_values(data, source: str = "values.yaml") -> dict:
     """Load a values document as Helm does (``LoadValues``): a dict with string keys and float numbers.
 
@@ -249,8 +296,7 @@ def load_values(data, source: str = "values.yaml") -> dict:
         raise ValuesError("%s is %d bytes, over helmkit's limit of %d for a values document; split it, or raise the "
                           "limit with the environment variable HELMKIT_MAX_VALUES_BYTES"
                           % (source, len(data), max_values_bytes()))
-    if isinstance(data, bytes):
-        data = data.decode("utf-8", "replace")
+    data = decode_utf8(data, source)
     if data.startswith("\ufeff"):
         data = data[1:]
     result = {}

@@ -209,7 +209,7 @@ class _Parser(object):
         if not _INT.match(text):  # strconv.Atoi: no spaces, no underscores
             raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % _go_quote(text))
         if len(text.lstrip("+-0")) > 19:  # over int64 (and over what Python converts, at 4,300 digits)
-            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: value out of range' % _go_quote(text))
+            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: value out of range' % _shown(text))
         return int(text, 10)
 
     def list_item(self, items: list, index: int, level: int) -> list:
@@ -440,7 +440,7 @@ class _LiteralParser(object):
         if not _INT.match(text):
             raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % _go_quote(text))
         if len(text.lstrip("+-0")) > 19:  # over int64 (and over what Python converts, at 4,300 digits)
-            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: value out of range' % _go_quote(text))
+            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: value out of range' % _shown(text))
         return int(text, 10)
 
     def list_item(self, items: list, index: int, level: int) -> list:
