@@ -14,6 +14,7 @@ import html
 import json
 import os
 import re
+import warnings
 from urllib.parse import unquote, unquote_plus
 
 import pytest
@@ -101,18 +102,24 @@ def _yaml_strings(text):
             yield item
 
 
+def _backslashes(text):
+    """``text`` with backslash escapes (\\", \\u003C, \\x41, \\') read as Python/JavaScript read them."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # "invalid escape sequence" for the others
+        return text.encode("latin-1", "backslashreplace").decode("unicode_escape", "replace")
+
+
 def _unescapings(text, depth=2):
     yield text
     if depth == 0:
         return
-    views = [unquote_plus(text), unquote(text), html.unescape(text), text.replace("''", "'"),
-             text.encode("latin-1", "backslashreplace").decode("unicode_escape", "replace")]
+    views = [unquote_plus(text), unquote(text), html.unescape(text), text.replace("''", "'"), _backslashes(text)]
     for literal in _JSON_STRING.findall(text):
         try:
             views.append(json.loads(literal))
         except ValueError:
             pass
-        views.append(literal.encode("latin-1", "backslashreplace").decode("unicode_escape", "replace"))
+        views.append(_backslashes(literal))
     views.extend(_yaml_strings(text))
     for view in views:
         if view != text:
