@@ -49,7 +49,8 @@ def _helm(path, values=None):
     import helm_python
     try:
         return helm_python.Chart.load(path).render(values or {}, name="release-name", namespace="default")
-    except Exception as exc:  # pylint: disable=broad-except - the message is what is compared
+    except Exception as exc:  # pylint: disable=broad-except
+        # the message is what is compared
         return "error: %s" % exc
 
 
@@ -313,4 +314,3 @@ def test_reading_a_bad_record_directly_is_a_release_error_naming_the_secret(bad_
         message, _unused = clear_error(SecretStorage(client, bad_records["namespace"]).history, "wordy",
                                        expected=ReleaseError)
     assert "sh.helm.release.v1.wordy.v1" in message and "version" in message
-

@@ -22,6 +22,7 @@ def parse_digits(digits: str, base: int = 10):
         return None
     return int(digits, base)
 
+
 # Basic kinds of text/template/funcs.go (basicKind).
 INVALID_KIND = 0
 BOOL_KIND = 1

@@ -27,7 +27,7 @@ from urllib.parse import quote, quote_plus
 from ..engine.builtins import html, js
 from ..engine.gofmt import go_quote
 from ..engine.gojson import to_json
-from ..errors import ValuesError
+from ..errors import HelmkitError, ValuesError
 
 
 def _split(path: str) -> list:
@@ -51,7 +51,7 @@ def _yaml_double(text: str) -> str:
     from ..engine.goyaml import dump
     try:
         dumped = dump(text)
-    except Exception:  # pylint: disable=broad-except - a value go-yaml cannot write has no YAML form to mask
+    except HelmkitError:  # a value go-yaml cannot write has no YAML form to mask
         return text
     return dumped[1:-1] if dumped.startswith('"') and dumped.endswith('"') else text
 

@@ -23,6 +23,7 @@ import functools
 import re
 
 from ...libraries import missing_library
+from ...errors import HelmkitError
 from ..errors import FuncError
 
 try:
@@ -466,9 +467,13 @@ def _compile_cached(pattern: str):
     re.compile(translate(pattern))  # validation only: Go's refusals and error texts (see the module docstring)
     try:
         return GoRegexp(pattern)
-    except re2.error as exc:  # RE2 refused what Go's syntax accepts (its program-size limit)
-        raise GoRegexpError("expression too large: %s" % (str(exc.args[0] if exc.args else exc)
-                                                           .strip("b'"),)) from None
+    except HelmkitError:  # google-re2 is not installed (libraries.MissingLibraryError)
+        raise
+    except Exception as exc:  # pylint: disable=broad-except
+        # re2.error: RE2 refused what Go's syntax accepts (its program-size limit)
+        detail = exc.args[0] if exc.args else exc
+        detail = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
+        raise GoRegexpError("expression too large: %s" % detail) from None
 
 
 def _go_parse_error(pattern: str, exc: Exception) -> str:
