@@ -7,6 +7,7 @@ imported only by plugins). It needs only ``module.params``-like ``params`` and t
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -90,13 +91,32 @@ def _verified_chart(params, source):
 def release_action(module, params=None) -> dict:
     """Run helm_release's action for ``params`` (default ``module.params``) and return the task result (dict).
 
+    With ``sensitive_values``, base64 runs of the result or of the error message that enclose a sensitive value (a
+    DSN in a Secret's ``data``) are registered as no-log values too (release/sensitive.py: enclosing_strings).
     Raises HelmkitError (and its subclasses) with a message for people.
     """
+    from .errors import HelmkitError
+    from .release.sensitive import enclosing_strings
+
+    params = module.params if params is None else params
+
+    def mask(text):
+        if params["sensitive_values"]:
+            module.no_log_values.update(enclosing_strings(text, module.no_log_values))
+    try:
+        output = _release_action(module, params)
+    except HelmkitError as exc:
+        mask(str(exc))
+        raise
+    mask(json.dumps(output, default=str))
+    return output
+
+
+def _release_action(module, params):
     from .kube.client import KubeClient, connection_secrets
     from .release import actions, inputs, lifecycle, present, recovery, sensitive
     from .source.options import module_source_options
 
-    params = module.params if params is None else params
     cluster = cluster_options(params)
     module.no_log_values.update(connection_secrets(cluster))
     module.no_log_values.update(sensitive.sensitive_strings(params.get("release_values") or {},

@@ -110,7 +110,9 @@ options:
     description:
       - Value paths (dotted keys, such as V(db.password) or V(tls)) whose contents never appear in the task's
         output. Every string under each path is masked in returned values, RV(manifest), diffs, errors and the logged
-        invocation, as plain text and base64 (as Secret manifests and release records hold them).
+        invocation, in every form a template can give it - plain text, escaped by C(toJson), C(quote), C(squote),
+        C(toYaml), C(urlquery), C(html) or C(js) (and two of these in a row), base64 and base64 twice, and inside a
+        longer string that is then base64-encoded (a DSN in a Secret's C(data)). See docs/limits.md.
       - Secret objects are masked in diffs anyway; this also covers values printed into other objects.
     type: list
     elements: str

@@ -17,7 +17,9 @@ import math
 import re
 
 from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
-from ..engine.limits import max_values_bytes
+from ..engine.gotypes import parse_digits
+from ..engine.goyaml import GoYamlError, check_aliases
+from ..engine.limits import max_values_bytes, max_yaml_nodes, yaml_nodes_message
 from ..errors import ValuesError
 
 _PLAIN_TAG = "tag:helmkit:plain"
@@ -45,15 +47,17 @@ def _go_parse_int(text: str):
     body = text.lstrip("+-")
     low = body.lower()
     if low.startswith("0x"):
-        value = int(body[2:], 16)
+        value = parse_digits(body[2:], 16)
     elif low.startswith("0o"):
-        value = int(body[2:], 8)
+        value = parse_digits(body[2:], 8)
     elif low.startswith("0b"):
-        value = int(body[2:], 2)
+        value = parse_digits(body[2:], 2)
     elif len(body) > 1 and body[0] == "0":
-        value = int(body[1:], 8)
+        value = parse_digits(body[1:], 8)
     else:
-        value = int(body)
+        value = parse_digits(body)
+    if value is None:  # over 64 bits: Go's range error (and Python refuses to convert 4,300+ digits)
+        return None
     value *= sign
     if value < _INT64_MIN or value > _UINT64_MAX:
         return None
@@ -169,21 +173,21 @@ def _key_string(key) -> str:
     raise ValuesError("unsupported map key %r: keys must be scalars" % (key,))
 
 
-MAX_CONVERTED_NODES = 1_000_000
+MAX_CONVERTED_NODES = 1_000_000  # the default of HELMKIT_MAX_YAML_NODES (engine/limits.py)
 
 
 def to_json_values(value, _budget=None):
     """Convert a decoded YAML value as the YAML -> JSON -> interface{} round trip does.
 
     dict keys become strings, every int becomes a float, lists and dicts are converted recursively. Aliases are
-    expanded (as the JSON round trip does); a document whose expansion exceeds MAX_CONVERTED_NODES raises
+    expanded (as the JSON round trip does); a document whose expansion exceeds HELMKIT_MAX_YAML_NODES raises
     ValuesError, like go-yaml's "document contains excessive aliasing" guard against alias bombs.
     """
     if _budget is None:
-        _budget = [MAX_CONVERTED_NODES]
+        _budget = [max_yaml_nodes()]
     _budget[0] -= 1
     if _budget[0] < 0:
-        raise ValuesError("yaml: document contains excessive aliasing; remove the alias expansion")
+        raise ValuesError(yaml_nodes_message())
     if isinstance(value, dict):
         return {_key_string(k): to_json_values(v, _budget) for k, v in value.items()}
     if isinstance(value, list):
@@ -235,6 +239,53 @@ def go_yaml_error_text(exc, text: str = None) -> str:
     return "yaml: %s%s" % ("line %d: " % line if line else "", problem)
 
 
+def utf8_problem(data: bytes):
+    """go-yaml's reader check (readerc.go yaml_parser_update_buffer) of UTF-8 input: its message for the first
+    bad sequence, or None. Only called for text that holds invalid UTF-8 (a cut multi-byte character, b64dec, a
+    values file or Chart.yaml in another encoding)."""
+    i, size = 0, len(data)
+    while i < size:
+        octet = data[i]
+        if octet < 0x80:
+            i += 1
+            continue
+        if octet & 0xE0 == 0xC0:
+            width, value = 2, octet & 0x1F
+        elif octet & 0xF0 == 0xE0:
+            width, value = 3, octet & 0x0F
+        elif octet & 0xF8 == 0xF0:
+            width, value = 4, octet & 0x07
+        else:
+            return "invalid leading UTF-8 octet"
+        if i + width > size:
+            return "incomplete UTF-8 octet sequence"
+        for k in range(1, width):
+            if data[i + k] & 0xC0 != 0x80:
+                return "invalid trailing UTF-8 octet"
+            value = (value << 6) | (data[i + k] & 0x3F)
+        if value < (0x80, 0x800, 0x10000)[width - 2]:
+            return "invalid length of a UTF-8 sequence"
+        if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
+            return "invalid Unicode character"
+        i += width
+    return None
+
+
+def decode_utf8(data, what: str) -> str:
+    """``data`` (bytes or str) as text; bytes that are not UTF-8 raise ValuesError with go-yaml's reader message
+    (``yaml: invalid leading UTF-8 octet``), as Helm refuses them, naming ``what`` and suggesting the fix."""
+    if not isinstance(data, bytes):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        problem = utf8_problem(data)
+        if problem is None:
+            return data.decode("utf-8", "replace")
+        raise ValuesError("cannot load %s: error converting YAML to JSON: yaml: %s; save it as UTF-8"
+                          % (what, problem)) from None
+
+
 def load_values(data, source: str = "values.yaml") -> dict:
     """Load a values document as Helm does (``LoadValues``): a dict with string keys and float numbers.
 
@@ -245,8 +296,7 @@ def load_values(data, source: str = "values.yaml") -> dict:
         raise ValuesError("%s is %d bytes, over helmkit's limit of %d for a values document; split it, or raise the "
                           "limit with the environment variable HELMKIT_MAX_VALUES_BYTES"
                           % (source, len(data), max_values_bytes()))
-    if isinstance(data, bytes):
-        data = data.decode("utf-8", "replace")
+    data = decode_utf8(data, source)
     if data.startswith("\ufeff"):
         data = data[1:]
     result = {}
@@ -265,7 +315,10 @@ def load_values(data, source: str = "values.yaml") -> dict:
             raise ValuesError("%s: expected a map of values at top level, got %s; put values under keys"
                               % (source, type(doc).__name__))
         try:
+            check_aliases(doc, data, source)
             converted = to_json_values(doc)
+        except GoYamlError as exc:
+            raise ValuesError("cannot load %s: error converting YAML to JSON: %s" % (source, exc)) from None
         except ValuesError as exc:
             raise ValuesError("cannot load %s: %s" % (source, exc)) from None
         result = merge_maps(result, converted)

@@ -14,7 +14,7 @@ import re
 
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import ChartError
-from .goyamlload import GoYamlLoader, go_yaml_error_text
+from .goyamlload import GoYamlLoader, go_yaml_error_text, utf8_problem as _utf8_problem
 
 HOOK_ANNOTATION = "helm.sh/hook"
 HOOK_WEIGHT_ANNOTATION = "helm.sh/hook-weight"
@@ -152,37 +152,6 @@ def _go_bytes(text: str) -> bytes:
         return text.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:
         return text.encode("utf-8", "surrogatepass")
-
-
-def _utf8_problem(data: bytes):
-    """go-yaml's reader check (readerc.go yaml_parser_update_buffer) of UTF-8 input: its message for the first
-    bad sequence, or None. Only called for text that holds invalid UTF-8 (a cut multi-byte character, b64dec)."""
-    i, size = 0, len(data)
-    while i < size:
-        octet = data[i]
-        if octet < 0x80:
-            i += 1
-            continue
-        if octet & 0xE0 == 0xC0:
-            width, value = 2, octet & 0x1F
-        elif octet & 0xF0 == 0xE0:
-            width, value = 3, octet & 0x0F
-        elif octet & 0xF8 == 0xF0:
-            width, value = 4, octet & 0x07
-        else:
-            return "invalid leading UTF-8 octet"
-        if i + width > size:
-            return "incomplete UTF-8 octet sequence"
-        for k in range(1, width):
-            if data[i + k] & 0xC0 != 0x80:
-                return "invalid trailing UTF-8 octet"
-            value = (value << 6) | (data[i + k] & 0x3F)
-        if value < (0x80, 0x800, 0x10000)[width - 2]:
-            return "invalid length of a UTF-8 sequence"
-        if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
-            return "invalid Unicode character"
-        i += width
-    return None
 
 
 def parse_head(document: str, path: str) -> dict:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
-from ..errors import ChartError
-from .goyamlload import GoYamlLoader, go_format_float, go_yaml_error_text, load_go_yaml
+from ..errors import ChartError, ValuesError
+from ..engine.goyaml import GoYamlError, check_aliases
+from .goyamlload import GoYamlLoader, decode_utf8, go_format_float, go_yaml_error_text, load_go_yaml
 
 # (json name, Go field name, kind) in chart.Metadata struct order.
 METADATA_FIELDS = (
@@ -109,13 +110,19 @@ def parse_metadata(data, source: str = "Chart.yaml") -> dict:
     Unknown fields are ignored, like sigs.k8s.io/yaml. An empty ``apiVersion`` becomes ``v1`` (loader behaviour).
     Raises ChartError naming ``source`` on bad YAML or field types.
     """
-    if isinstance(data, bytes):
-        data = data.decode("utf-8", "replace")
+    try:
+        data = decode_utf8(data, "Chart.yaml")
+    except ValuesError as exc:
+        raise ChartError("%s: %s" % (source, exc)) from None
     try:
         raw = yaml.load(data, Loader=GoYamlLoader)
     except yaml.YAMLError as exc:  # Helm's wording (sigs.k8s.io/yaml over go-yaml v2), then where and a fix
         raise ChartError("%s: cannot load Chart.yaml: error converting YAML to JSON: %s; fix the YAML syntax"
                          % (source, go_yaml_error_text(exc, data))) from None
+    try:
+        check_aliases(raw, data, source)
+    except GoYamlError as exc:
+        raise ChartError("%s: cannot load Chart.yaml: error converting YAML to JSON: %s" % (source, exc)) from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -229,7 +236,7 @@ def validate_metadata(meta: dict, source: str = "Chart.yaml") -> None:
         alias = dep.get("alias", "")
         if alias and not _ALIAS.match(alias):
             raise ChartError(where + "dependency %r has disallowed characters in the alias" % dep.get("name", ""))
-        key = alias or dep["name"]
+        key = alias or dep.get("name", "")
         if key in seen:
             raise ChartError(where + "more than one dependency with name or alias %r" % key)
         seen[key] = True

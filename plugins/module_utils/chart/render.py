@@ -99,9 +99,10 @@ def _schema_errors(schema, values, where: str) -> list:
                          "install it (pip install jsonschema) to render this chart" % where) from None
     if not isinstance(schema, dict):
         return []
-    validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
+    validator_class = _linear_time(jsonschema, jsonschema.validators.validator_for(
+        schema, default=jsonschema.Draft7Validator))
     root = _SchemaNode()
-    for error in validator_class(schema).iter_errors(values):
+    for error in _checked_errors(jsonschema, validator_class, schema, values, where):
         node = root
         for part in error.absolute_path:
             node = node.children.setdefault(part, _SchemaNode())
@@ -110,6 +111,69 @@ def _schema_errors(schema, values, where: str) -> list:
     for location, message, depth in root.causes(values, ""):
         lines.append("%s- at '%s': %s" % ("  " * depth, location, message))
     return lines
+
+
+def _checked_errors(jsonschema, validator_class, schema: dict, values, where: str) -> list:
+    """``iter_errors`` as a list; a schema that cannot be applied becomes a ValuesError worded as Helm's is (its
+    validator compiles the schema first): a ``$ref`` cycle, a ``$ref`` that does not resolve (helmkit does not
+    load files or URLs named by a schema, so a chart cannot make it read ``/etc/passwd``), or a schema that is
+    not valid against its metaschema."""
+    header = "values don't meet the specifications of the schema(s) in the following chart(s):\n%s:\n" % where
+    try:
+        return list(validator_class(schema).iter_errors(values))
+    except RecursionError:
+        raise ValuesError(header + "- at '': a $ref in values.schema.json leads back to itself, causing a reference "
+                                   "cycle; point it at a schema that does not refer to itself") from None
+    except jsonschema.exceptions.SchemaError as exc:
+        raise ValuesError(header + "values.schema.json is not valid against its metaschema: %s" % exc.message) \
+            from None
+    except Exception as exc:  # referencing.exceptions.Unresolvable, and TypeErrors on keywords of the wrong type
+        if "Unresolvable" in [kind.__name__ for kind in type(exc).__mro__]:
+            raise ValuesError(header + "failing loading %s: helmkit resolves $ref only inside values.schema.json "
+                                       "(files and URLs are not loaded); inline the referenced schema"
+                              % _quote(str(getattr(exc, "ref", "")) or str(exc))) from None
+        try:
+            validator_class.check_schema(schema)
+        except jsonschema.exceptions.SchemaError as bad:
+            raise ValuesError(header + "values.schema.json is not valid against its metaschema: %s at '/%s'"
+                              % (bad.message, "/".join(str(p) for p in bad.absolute_path))) from None
+        raise ValuesError(header + "values.schema.json cannot be applied: %s: %s" % (type(exc).__name__, exc)) \
+            from None
+
+
+_LINEAR = {}
+
+
+def _linear_time(jsonschema, validator_class):
+    """``validator_class`` with ``pattern`` checked by Go's regexp on RE2 (engine/sprig/goregexp.py), as Helm's
+    validator does: linear time, so a hostile ``pattern`` cannot hang an install as Python's backtracking ``re``
+    would, and Go's syntax (``\\d`` ASCII-only, ``$`` at the very end)."""
+    if validator_class not in _LINEAR:
+        from ..engine.errors import FuncError
+        from ..engine.sprig.goregexp import compile_go
+
+        def search(expected, text):
+            try:
+                return compile_go(expected, must=True).search(text) is not None
+            except FuncError as exc:
+                raise ChartError("values.schema.json: pattern %s is not a valid regular expression: %s"
+                                 % (_quote(expected), exc)) from None
+
+        def pattern(validator, expected, instance, _schema):
+            if validator.is_type(instance, "string") and isinstance(expected, str) and not search(expected, instance):
+                yield jsonschema.ValidationError("%r does not match %r" % (instance, expected))
+
+        def pattern_properties(validator, patterns, instance, _schema):
+            if not validator.is_type(instance, "object"):
+                return
+            for expected, subschema in patterns.items():
+                for key, item in instance.items():
+                    if search(expected, key):
+                        yield from validator.descend(item, subschema, path=key, schema_path=expected)
+
+        _LINEAR[validator_class] = jsonschema.validators.extend(
+            validator_class, {"pattern": pattern, "patternProperties": pattern_properties})
+    return _LINEAR[validator_class]
 
 
 _STOPPING = ("type", "const", "enum")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
 from ..errors import ValuesError
 
@@ -77,7 +78,7 @@ def typed_value(text: str):
         return None
     if text == "0":
         return 0
-    if text and text[0] != "0" and _INT.match(text):
+    if text and text[0] != "0" and _INT.match(text) and len(text) <= 20:  # longer: over int64, stays a string
         value = int(text)
         if -(1 << 63) <= value < (1 << 63):
             return value
@@ -207,6 +208,8 @@ class _Parser(object):
             raise _EOF()  # Helm wraps io.EOF here, and its parse loop treats any EOF as the end of input
         if not _INT.match(text):  # strconv.Atoi: no spaces, no underscores
             raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % _go_quote(text))
+        if len(text.lstrip("+-0")) > 19:  # over int64 (and over what Python converts, at 4,300 digits)
+            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: value out of range' % _shown(text))
         return int(text, 10)
 
     def list_item(self, items: list, index: int, level: int) -> list:
@@ -313,8 +316,17 @@ def _run(expression: str, into, reader, json_values=False) -> dict:
     try:
         parser.parse()
     except ValuesError as exc:
-        raise ValuesError("failed parsing --set data %s: %s" % (_go_quote(expression), exc)) from None
+        raise ValuesError("failed parsing --set data %s: %s" % (_shown(expression), exc)) from None
+    except RecursionError:  # a[0][0]...: one level per index, and json.JSONDecoder's recursion for --set-json
+        raise ValuesError("failed parsing --set data %s: the value nests too deeply (more levels than Python's "
+                          "recursion limit of %d allows); flatten it or pass it in a values file"
+                          % (_shown(expression), sys.getrecursionlimit())) from None
     return data
+
+
+def _shown(expression: str) -> str:
+    """``expression`` Go-quoted for an error message, cut to 200 characters (a hostile one can be megabytes)."""
+    return _go_quote(expression if len(expression) <= 200 else expression[:200] + "...")
 
 
 def parse_set(expression: str, into=None) -> dict:
@@ -427,6 +439,8 @@ class _LiteralParser(object):
             raise _EOF()
         if not _INT.match(text):
             raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % _go_quote(text))
+        if len(text.lstrip("+-0")) > 19:  # over int64 (and over what Python converts, at 4,300 digits)
+            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: value out of range' % _shown(text))
         return int(text, 10)
 
     def list_item(self, items: list, index: int, level: int) -> list:

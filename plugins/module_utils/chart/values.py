@@ -276,9 +276,9 @@ def _process_enabled(chart, values: dict, path: str) -> None:
     cvals = coalesce_values(chart, values)
     _process_tags(deps_meta, cvals)
     _process_conditions(deps_meta, cvals, path)
-    removed = {dep["name"] for dep in deps_meta if not dep.get("enabled")}
+    removed = {dep.get("name", "") for dep in deps_meta if not dep.get("enabled")}
     subs = [c for c in chart.dependencies if c.name not in removed]
-    chart.metadata["dependencies"] = [dep for dep in deps_meta if dep["name"] not in removed]
+    chart.metadata["dependencies"] = [dep for dep in deps_meta if dep.get("name", "") not in removed]
     for sub in subs:
         _process_enabled(sub, cvals, path + sub.name + ".")
     chart.set_dependencies(subs)
@@ -327,12 +327,12 @@ def _process_import_values(chart, merge: bool) -> None:
                 child = _go_sprint(item.get("child"))
                 parent = _go_sprint(item.get("parent"))
                 normalised.append({"child": child, "parent": parent})
-                source_path = dep["name"] + "." + child
+                source_path = dep.get("name", "") + "." + child
                 mapped = _under_parent(parent)
             elif isinstance(item, str):
                 child = "exports." + item
                 normalised.append({"child": child, "parent": "."})
-                source_path = dep["name"] + "." + child
+                source_path = dep.get("name", "") + "." + child
                 mapped = _as_is
             else:
                 continue

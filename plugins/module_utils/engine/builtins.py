@@ -11,6 +11,7 @@ from urllib.parse import quote_plus
 from . import gotypes
 from .errors import FuncError
 from .gofmt import sprint, sprintf, sprintln
+from .limits import grow
 from .gotypes import go_type_name, truth
 
 
@@ -140,14 +141,18 @@ def urlquery(*args) -> str:
 
 def print_(*args) -> str:
     """Go ``print`` (fmt.Sprint)."""
-    return sprint(*args)
+    out = sprint(*args)
+    grow("print", len(out))
+    return out
 
 
 def printf(format, *args) -> str:
     """Go ``printf`` (fmt.Sprintf)."""
     if not isinstance(format, str):
         raise FuncError("wrong type for value; expected string; got %s" % go_type_name(format))
-    return sprintf(format, *args)
+    out = sprintf(format, *args)
+    grow("printf", len(out))
+    return out
 
 
 printf.go_args = ("string", None)
@@ -155,7 +160,9 @@ printf.go_args = ("string", None)
 
 def println(*args) -> str:
     """Go ``println`` (fmt.Sprintln)."""
-    return sprintln(*args)
+    out = sprintln(*args)
+    grow("println", len(out))
+    return out
 
 
 def eq(arg1, *args) -> bool:

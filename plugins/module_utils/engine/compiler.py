@@ -17,10 +17,10 @@ import weakref
 
 from . import nodes as nd
 from .builtins import BUILTINS
-from .errors import TemplateExecError
+from .errors import FuncError, TemplateExecError
 from .gofmt import format_value, go_quote
 from .gotypes import go_type_name, truth
-from .limits import max_output_bytes, output_limit_message
+from .limits import check_deadline, max_output_bytes, output_limit_message
 from .runtime import EngineScope
 
 MAX_EXEC_DEPTH = 100000
@@ -63,6 +63,10 @@ def _check_output(state: State, node) -> None:
     state.counted = len(out)
     if state.size > max_output_bytes():
         fail(state, node, output_limit_message(state.size))
+    try:
+        check_deadline()
+    except FuncError as exc:
+        fail(state, node, str(exc))
 
 
 def error_message(state: State, node, message: str) -> str:
@@ -384,6 +388,10 @@ class _Compiler(object):
                 fail(state, node, "template %s not defined" % go_quote(name))
             if state.depth >= MAX_EXEC_DEPTH:
                 fail(state, node, "exceeded maximum template depth (%d)" % MAX_EXEC_DEPTH)
+            try:
+                check_deadline()  # a {{ template }} fan-out recurses 2^depth times (engine/limits.py)
+            except FuncError as exc:
+                fail(state, node, str(exc))
             value = pipe(state, dot) if pipe is not None else None
             run = compile_tree(tree)
             saved_vars, saved_name = state.vars, state.name

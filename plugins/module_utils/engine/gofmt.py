@@ -12,6 +12,7 @@ import math
 from decimal import Decimal
 
 from .gotypes import go_type_name
+from .limits import grow
 
 
 class _Spec(object):
@@ -162,10 +163,13 @@ class _Printf(object):
                         width = -width
                         spec.minus = True
                         spec.zero = False
+                    grow("printf", width)
                     spec.width = width
                 after_index = False
             else:
                 width, i = self._parse_num(i)
+                if width is not None:
+                    grow("printf", width)
                 spec.width = width
                 if after_index and width is not None:
                     self.good_arg_num = False
@@ -180,12 +184,16 @@ class _Printf(object):
                     if prec is not None and prec < 0:
                         prec = None
                         ok = False
+                    if prec is not None:
+                        grow("printf", prec)
                     if not ok:
                         out.append("%!(BADPREC)")
                     spec.prec = prec
                     after_index = False
                 else:
                     prec, i = self._parse_num(i)
+                    if prec is not None:
+                        grow("printf", prec)
                     spec.prec = prec if prec is not None else 0
             if not after_index:
                 arg_num, i, after_index = self._arg_number(arg_num, i)

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from ..errors import HelmkitError
 from .gofmt import go_quote
+from .limits import LARGE_STRING, grow, node_tick
 
 __all__ = ["GoJsonError", "GoStruct", "go_json_float", "jsonable", "to_json", "from_json", "check_valid"]
 
@@ -70,12 +71,17 @@ def jsonable(value):
 
     Raises GoJsonError ``json: unsupported type: T`` for anything else, and for NaN/Inf floats.
     """
-    if value is None or isinstance(value, (str, bool, int)):
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, str):
+        if len(value) >= LARGE_STRING:  # one large string referenced many times multiplies the output
+            grow("toJson/toYaml", len(value))
         return value
     if isinstance(value, float):
         go_json_float(value)  # raises for NaN / Inf
         return value
     if isinstance(value, dict):
+        node_tick("toJson/toYaml")
         out = {}
         for key, item in value.items():
             out[_json_key(key)] = jsonable(item)
@@ -83,6 +89,7 @@ def jsonable(value):
     if isinstance(value, (list, tuple)):
         if getattr(value, "go_nil", False):
             return None  # a nil Go slice (rest/initial of an empty list, regexFindAll without a match): null
+        node_tick("toJson/toYaml")
         return [jsonable(item) for item in value]
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(bytes(value)).decode("ascii")

@@ -35,6 +35,8 @@ except ImportError:  # pragma: no cover - depends on the host; using yaml then r
 
 from ..errors import HelmkitError
 from .gofmt import format_float_g
+from .gotypes import parse_digits
+from .limits import LARGE_STRING, grow, max_yaml_nodes, node_tick, yaml_nodes_message
 from .gojson import GoJsonError, GoStruct, from_json, go_json_float, jsonable, to_json, _type_name
 
 __all__ = [
@@ -108,7 +110,10 @@ def _go_parse_int(text: str):
     allowed = _DIGITS[base]
     if any(c not in allowed for c in digits):
         return None
-    number = sign * int(digits, base)
+    number = parse_digits(digits, base)
+    if number is None:
+        return None
+    number *= sign
     if _INT64_MIN <= number <= _INT64_MAX:
         return number
     if unsigned_ok and number <= _UINT64_MAX:
@@ -175,7 +180,8 @@ def resolve_plain(text: str):
             negative = plain.startswith("-")
             digits = plain[3:] if negative else plain[2:]
             if digits and all(c in "01" for c in digits):
-                number = int(digits, 2) * (-1 if negative else 1)
+                number = parse_digits(digits, 2)
+                number = (_UINT64_MAX + 1 if number is None else number) * (-1 if negative else 1)
                 if _INT64_MIN <= number <= (_UINT64_MAX if not negative else _INT64_MAX):
                     return INT, number
         return STR, text
@@ -839,17 +845,21 @@ def _native_tree(value):
     if value is False:
         return _Scalar("false", PLAIN)
     if isinstance(value, str):
+        if len(value) >= LARGE_STRING:
+            grow("toYamlPretty", len(value))
         return _string_scalar(value, v3=True)
     if isinstance(value, int):
         return _Scalar(str(value), PLAIN)
     if isinstance(value, float):
         return _Scalar(_yaml_float(value), PLAIN)
     if isinstance(value, dict):
+        node_tick("toYamlPretty")
         keys = list(value)
         if all(isinstance(k, str) for k in keys):
             keys = sorted(keys, key=_KEY_ORDER_V3)
         return _Map((_native_tree(k), _native_tree(value[k])) for k in keys)
     if isinstance(value, (list, tuple)):
+        node_tick("toYamlPretty")
         return [_native_tree(item) for item in value]
     if isinstance(value, (bytes, bytearray)):
         return _native_tree(bytes(value).decode("utf-8", "replace"))
@@ -1032,6 +1042,56 @@ def _go_sharp(value) -> str:
     return str(value)
 
 
+def self_containing_anchor(text: str) -> str:
+    """The name of the first anchor in ``text`` whose alias appears inside its own node (``a: &a [*a]``), or "".
+    Walks the parser's events (no construction), so it is safe on any document."""
+    open_anchors = []
+    try:
+        for event in yaml.parse(text, Loader=_GoLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                open_anchors.append(event.anchor)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                open_anchors.pop()
+            elif isinstance(event, yaml.AliasEvent) and event.anchor in open_anchors:
+                return event.anchor
+    except yaml.YAMLError:
+        return ""
+    return ""
+
+
+def check_aliases(value, text: str, source: str = "") -> None:
+    """go-yaml's alias guards for a decoded document ``value`` parsed from ``text``: raise GoYamlError
+    ``yaml: anchor 'a' value contains itself`` (go-yaml's text) for a recursive alias, and Go's "excessive
+    aliasing" (naming HELMKIT_MAX_YAML_NODES) when the document expands to more values than that limit.
+
+    A document without ``*`` has no alias and costs nothing; otherwise one walk of the shared structure, with
+    each container on the current path remembered to find a cycle."""
+    if "*" not in text:
+        return
+    budget = [max_yaml_nodes()]
+    active = set()
+
+    def walk(node):
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise GoYamlError(yaml_nodes_message())
+        if isinstance(node, (dict, list)):
+            key = id(node)
+            if key in active:
+                raise GoYamlError("yaml: anchor '%s' value contains itself" % self_containing_anchor(text))
+            active.add(key)
+            for item in (node.values() if isinstance(node, dict) else node):
+                if isinstance(item, (dict, list)):
+                    walk(item)
+                else:
+                    budget[0] -= 1
+            active.discard(key)
+    try:
+        walk(value)
+    except RecursionError:
+        raise GoYamlError("%s: yaml: the document nests too deeply" % (source or "the document")) from None
+
+
 def _to_json_value(value):
     """A go-yaml v2 decoded value -> what encoding/json hands back for it (sigs.k8s.io/yaml's JSON trip)."""
     if isinstance(value, dict):
@@ -1101,6 +1161,10 @@ def unmarshal(text: str):
             raise GoYamlError("error converting YAML to JSON: yaml: %s" % exc)
     finally:
         loader.dispose()
+    try:
+        check_aliases(data, text, "fromYaml")
+    except GoYamlError as exc:
+        raise GoYamlError("error converting YAML to JSON: %s" % exc)
     try:
         return _to_json_value(data)
     except GoJsonError as exc:

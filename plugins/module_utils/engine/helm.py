@@ -27,6 +27,7 @@ from . import helmfuncs
 from ..errors import HelmkitError
 from .errors import FuncError, TemplateError, TemplateExecError, TemplateParseError
 from .gofmt import go_quote
+from .limits import budget_scope, check_deadline, grow
 from .runtime import EngineScope
 
 __all__ = ["RenderTemplate", "RenderError", "render", "sort_templates", "cleanup_parse_error",
@@ -256,6 +257,7 @@ class _Renderer(object):
         name is an error ("rendering template has a nested reference name: NAME: unable to execute template")."""
         if not isinstance(name, str):
             raise FuncError("wrong type for value; expected string; got %s" % _type_name(name))
+        check_deadline()
         count = self.included.get(name)
         if count is not None:
             if count > self.max_include_depth:
@@ -269,7 +271,9 @@ class _Renderer(object):
             if not current.has(name):
                 raise FuncError("template: no template %s associated with template %s" % (
                     go_quote(name), go_quote(ROOT_NAME)))
-            return current.execute(name, data)
+            out = current.execute(name, data)
+            grow("include", len(out))
+            return out
         finally:
             self.included[name] -= 1
 
@@ -279,6 +283,7 @@ class _Renderer(object):
             raise FuncError("wrong type for value; expected string; got %s" % _type_name(text))
         if "{{" not in text:
             return text.replace("<no value>", "")
+        check_deadline()
         parent = self.stack[-1]
         key = (id(parent), text)
         clone = self.tpl_cache.get(key)
@@ -296,6 +301,7 @@ class _Renderer(object):
             raise FuncError("error during tpl function execution for %s: %s" % (go_quote(text), exc))
         finally:
             self.stack.pop()
+        grow("tpl", len(out))
         return out.replace("<no value>", "")
 
     def required(self, warn, value):
@@ -398,6 +404,6 @@ def render(templates, *, strict: bool = False, lookup=None, max_include_depth: i
         by_name[item.name] = item
     order = sort_templates(by_name)
     renderer = _Renderer(strict, lookup, max_include_depth, lint)
-    with EngineScope(_RECURSION_LIMIT):  # GC paused, recursion limit raised; re-entrant, thread-safe
+    with EngineScope(_RECURSION_LIMIT), budget_scope():  # GC paused, recursion limit raised; the render deadline
         renderer.parse(by_name, order)
         return renderer.execute(by_name, order)

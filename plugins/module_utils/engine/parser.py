@@ -574,6 +574,8 @@ def _parse_int(text: str):
             if "_" in s and s[1] == "_":
                 pass
             value = int(body[1:], 8) if all(c in "01234567" for c in body[1:]) else None
+        elif body.isdigit() and body.isascii() and len(body.lstrip("0")) > 64:
+            value = 1 << 64  # out of range whatever the sign; int() would refuse over 4,300 digits
         else:
             value = int(body, 10) if body.isdigit() and body.isascii() else None
     except ValueError:

@@ -148,7 +148,28 @@ def decode_release(text, where: str = "release") -> dict:
                            "inspect it with kubectl and remove it if it is stale." % (where, exc)) from None
     if not isinstance(record, dict):
         raise ReleaseError("cannot decode the release stored in %s: expected a JSON object" % where)
+    _check_fields(record, where)
     return record
+
+
+_FIELD_TYPES = (("name", str, "a string"), ("namespace", str, "a string"), ("info", dict, "an object"),
+                ("chart", dict, "an object"), ("config", dict, "an object"), ("manifest", str, "a string"),
+                ("hooks", list, "a list"), ("labels", dict, "an object"))
+
+
+def _check_fields(record: dict, where: str) -> None:
+    """The fields helmkit reads have the types Helm writes (Go's json.Unmarshal into release.Release refuses
+    others): ``version`` a positive integer, the rest as in :data:`_FIELD_TYPES` when present and not null."""
+    version = record.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ReleaseError("cannot decode the release stored in %s: its version is %s, not a revision number (a "
+                           "positive integer); inspect it with kubectl and remove it if it is stale"
+                           % (where, json.dumps(version)[:40]))
+    for field, kind, name in _FIELD_TYPES:
+        value = record.get(field)
+        if value is not None and not isinstance(value, kind):
+            raise ReleaseError("cannot decode the release stored in %s: its %s is %s, not %s; inspect it with "
+                               "kubectl and remove it if it is stale" % (where, field, type(value).__name__, name))
 
 
 def go_time(ns: int = None) -> str:

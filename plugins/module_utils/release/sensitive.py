@@ -1,14 +1,33 @@
 """``sensitive_values``: value paths whose contents must never appear in a task's output.
 
 A module registers what :func:`sensitive_strings` returns as no-log values, so Ansible masks every occurrence in the
-result (``values``, ``manifest``, diffs, errors, warnings) and in the logged invocation. Secret manifests carry
-values base64-encoded (``b64enc``) and release records base64 twice, so those forms are masked too.
+result (``values``, ``manifest``, diffs, errors, warnings) and in the logged invocation. A value leaves a template in
+more forms than its raw text, and each is registered:
+
+* escaped as the template functions escape it, inside a longer string too (the escapes work character by
+  character): Go JSON (``toJson``: ``"`` ``\\`` ``&`` ``<`` ``>`` U+2028/9 and control characters; ``toRawJson``
+  without the HTML ones), Go's ``%q`` (``quote``, ``printf "%q"``), YAML single quotes (``''``) and double quotes
+  (``toYaml``), URL encoding (``urlquery``: ``+`` for space; path escaping: ``%20``), ``html`` and ``js``; and any
+  two of them in a row (``toJson`` of a ``quote``d value ...);
+* base64 (``b64enc``) of each of those forms, and base64 twice (release records, ``b64enc | b64enc``).
+
+A value inside a longer string that is then base64-encoded (a DSN ``postgres://u:PASSWORD@db`` in a Secret's
+``data``) cannot be listed in advance: :func:`enclosing_strings` finds the base64 runs of the task's output, decodes
+them (twice, for base64 of base64) and returns each run whose text holds one of the forms, for the module to
+register too. Known limit: ``toYaml`` folds a long double-quoted string with spaces at column 80, which can cut a
+value containing spaces in two.
 """
 from __future__ import annotations
 
 import base64
+import binascii
+import re
+from urllib.parse import quote, quote_plus
 
-from ..errors import ValuesError
+from ..engine.builtins import html, js
+from ..engine.gofmt import go_quote
+from ..engine.gojson import to_json
+from ..errors import HelmkitError, ValuesError
 
 
 def _split(path: str) -> list:
@@ -28,14 +47,103 @@ def _leaves(value) -> list:
     return [value if isinstance(value, str) else str(value)]
 
 
+def _yaml_double(text: str) -> str:
+    from ..engine.goyaml import dump
+    try:
+        dumped = dump(text)
+    except HelmkitError:  # a value go-yaml cannot write has no YAML form to mask
+        return text
+    return dumped[1:-1] if dumped.startswith('"') and dumped.endswith('"') else text
+
+
+#: Escapes a template applies character by character, so a value escaped inside a longer string reads the same.
+_ESCAPES = (
+    lambda text: to_json(text)[1:-1],                       # toJson, mustToJson, toPrettyJson
+    lambda text: to_json(text, escape_html=False)[1:-1],    # toRawJson
+    lambda text: go_quote(text)[1:-1],                      # quote, printf "%q"
+    lambda text: text.replace("'", "''"),                   # YAML single-quoted scalar
+    _yaml_double,                                           # YAML double-quoted scalar (toYaml)
+    lambda text: quote_plus(text, safe=""),                 # urlquery, url.QueryEscape
+    lambda text: quote(text, safe=""),                      # url.PathEscape
+    lambda text: quote(text, safe="/:@"),                   # a path or userinfo escaped less strictly
+    html,
+    js,
+)
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode("utf-8", "surrogateescape")).decode("ascii")
+
+
+_LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]+")
+
+
 def _forms(text: str) -> set:
-    once = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    return {text, once, base64.b64encode(once.encode("ascii")).decode("ascii")}
+    """``text``, its escaped forms (one or two escapes in a row), base64 of each, and base64 twice of ``text``.
+    A value with line breaks (newline, U+0085, U+2028/9) also gives the forms of each line: a YAML scalar breaks
+    there and indents the next line by its nesting."""
+    escaped = set()
+    for piece in [text] + (_LINE_BREAKS.split(text) if _LINE_BREAKS.search(text) else []):
+        escaped.add(piece)
+        for first in _ESCAPES:
+            once = first(piece)
+            escaped.add(once)
+            for second in _ESCAPES:
+                escaped.add(second(once))
+    found = set(escaped)
+    found.update(_b64(form) for form in escaped)
+    found.add(_b64(_b64(text)))
+    return {form for form in found if len(form) >= 4}
+
+
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
+
+
+def _decoded(run: str) -> list:
+    """Texts a base64 run can stand for: decoded at each of the four alignments (a run may start with a character
+    of the text before it), standard and URL-safe alphabets; undecodable ones are left out."""
+    texts = []
+    body = run.rstrip("=")
+    for start in range(4):
+        part = body[start:]
+        if len(part) < 8:
+            break
+        pad = -len(part) % 4
+        candidate = part + "=" * pad if pad < 3 else part[:-1]  # 4n+1 characters: the last one is not the text's
+        for alphabet in (None, b"-_"):
+            try:
+                raw = base64.b64decode(candidate, altchars=alphabet, validate=True)
+            except (binascii.Error, ValueError):
+                continue
+            texts.append(raw.decode("utf-8", "surrogateescape"))
+    return texts
+
+
+def enclosing_strings(text: str, forms, depth: int = 2) -> set:
+    """The base64 runs in ``text`` (a task's output as text) whose decoded text holds one of ``forms`` (the
+    strings :func:`sensitive_strings` returned), looking ``depth`` levels deep (base64 of base64). These are
+    base64 of a longer string that contains a sensitive value, such as a DSN in a Secret's ``data``; the module
+    registers them as no-log values too. Returns a set of str (empty when ``forms`` is empty)."""
+    forms = [form for form in forms if form]
+    found = set()
+    if not forms or not text:
+        return found
+    for match in _BASE64_RUN.finditer(text):
+        run = match.group(0)
+        if run in found:
+            continue
+        for decoded in _decoded(run):
+            if any(form in decoded for form in forms) or (depth > 1 and enclosing_strings(decoded, forms,
+                                                                                          depth - 1)):
+                found.add(run)
+                break
+    return found
 
 
 def sensitive_strings(values: dict, paths) -> set:
     """Strings to mask for ``paths`` (list of dotted value paths, e.g. ``["db.password", "tls"]``) in ``values``
-    (the merged user values, dict): every leaf under each path that exists, as text, base64 and base64 twice.
+    (the merged user values, dict): every leaf under each path that exists, in every form listed in the module
+    docstring (raw, escaped once or twice, base64 of each, base64 twice).
     Paths that do not exist are ignored. Raises :class:`ValuesError` for a malformed path. Strings shorter than
     4 characters are left out (masking them would garble unrelated output)."""
     found = set()

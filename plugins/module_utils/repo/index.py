@@ -176,7 +176,13 @@ def _load_full(data, source):
     if not isinstance(doc, dict):
         raise RepositoryError("%s is not a chart repository index: expected a mapping with 'apiVersion' and "
                               "'entries', got %s" % (source, type(doc).__name__))
-    if _expanded_size(doc, {}) > MAX_EXPANDED_NODES:
+    try:
+        size = _expanded_size(doc, {})
+    except RecursionError:  # a recursive alias (entries: &e {x: *e}); the walk never ends
+        from ..engine.goyaml import self_containing_anchor
+        raise RepositoryError("%s is not a usable chart repository index: yaml: anchor '%s' value contains itself"
+                              % (source, self_containing_anchor(data))) from None
+    if size > MAX_EXPANDED_NODES:
         raise RepositoryError("%s is not a usable chart repository index: yaml: document contains excessive "
                               "aliasing (an alias bomb: over %d values once aliases are expanded)"
                               % (source, MAX_EXPANDED_NODES))

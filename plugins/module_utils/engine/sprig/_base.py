@@ -12,7 +12,7 @@ import re
 from ..errors import FuncError
 # The one Go quoting function, re-exported for the Sprig families.
 from ..gofmt import go_quote  # noqa: F401  pylint: disable=unused-import
-from ..gotypes import go_type_name
+from ..gotypes import go_type_name, parse_digits
 
 INT64_MIN = -(1 << 63)
 INT64_MAX = (1 << 63) - 1
@@ -173,11 +173,13 @@ def parse_int_base0(text: str):
     if len(body) > 1 and body[0] == "0":
         prefix = body[1].lower()
         if prefix in "xbo":
-            value = int(body[2:], {"x": 16, "b": 2, "o": 8}[prefix])
+            value = parse_digits(body[2:], {"x": 16, "b": 2, "o": 8}[prefix])
         else:
-            value = int(body[1:], 8)
+            value = parse_digits(body[1:], 8)
     else:
-        value = int(body, 10)
+        value = parse_digits(body, 10)
+    if value is None:
+        return None
     value *= sign
     if value < INT64_MIN or value > INT64_MAX:
         return None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ..gotypes import parse_digits
 from ._base import ANY, STRING, Int64, go_func, strval, to_float64, to_int64
 
 _ATOI_RE = re.compile(r"[+-]?[0-9]+\Z")
@@ -13,7 +14,11 @@ def atoi(s):
     """strconv.Atoi with errors ignored: a decimal integer, else 0."""
     if not _ATOI_RE.match(s):
         return 0
-    value = int(s, 10)
+    digits = s.lstrip("+-")
+    value = parse_digits(digits, 10)
+    if value is None:  # beyond 64 bits: Go clamps, and Python would refuse over 4,300 digits
+        value = 1 << 64
+    value = -value if s.startswith("-") else value
     # strconv.Atoi reports a range error together with the clamped value, and Sprig keeps the value.
     return max(-(1 << 63), min(value, (1 << 63) - 1))
 
@@ -44,7 +49,10 @@ def toDecimal(value):
     body = text[1:] if text[:1] in "+-" else text
     if not body or not all(c in "01234567" for c in body):
         return Int64(0)
-    parsed = int(text, 8)
+    parsed = parse_digits(body, 8)
+    if parsed is None:
+        return Int64(0)
+    parsed = -parsed if text.startswith("-") else parsed
     return Int64(parsed if -(1 << 63) <= parsed < (1 << 63) else 0)
 
 

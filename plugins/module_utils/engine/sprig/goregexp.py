@@ -7,15 +7,31 @@ Differences from Python that the translation handles: ``$``/``^`` mean text ends
 are ASCII while (?i) folds Unicode; (?flags) may appear anywhere and (?U) swaps greediness; ``\\pL``/``\\p{Greek}``
 classes, POSIX ``[[:alpha:]]`` and ``[[:^alpha:]]``, octal and ``\\x{...}`` escapes; ``-`` after a class escape is
 literal; ``{`` that does not start a repeat is literal. Syntax Go refuses (backreferences, look-around, possessive
-or nested repeats, repeat counts over 1000, unknown escapes) fails with Go's message. Python's backtracking matcher
-is not linear-time like RE2, so pathological patterns can be slow.
+or nested repeats, repeat counts over 1000, unknown escapes) fails with Go's message.
+
+Matching runs on RE2 (PyPI ``google-re2``), the engine Go's regexp is modelled on: linear in the text whatever the
+pattern, so ``(a+)+$`` against a long string cannot hang a render as Python's backtracking ``re`` would. The
+translation to Python's dialect is kept only to validate a pattern and word its error as Go does (Python's ``re``
+compiles it, never matches with it); RE2 compiles the original Go pattern. RE2 and Go share the syntax and the
+leftmost-first semantics; text is matched as UTF-8 bytes (invalid bytes as they are, like a Go string), so offsets
+are byte offsets (:class:`GoMatch`). One known difference: Go's ``.`` and classes match an invalid UTF-8 byte as
+U+FFFD, RE2 does not match it at all.
 """
 from __future__ import annotations
 
 import functools
 import re
 
+from ...libraries import missing_library
+from ...errors import HelmkitError
 from ..errors import FuncError
+
+try:
+    import re2  # google-re2: linear-time matching (see the module docstring)
+    HAS_RE2 = True
+except ImportError:  # pragma: no cover - depends on the host
+    re2 = missing_library("google-re2")
+    HAS_RE2 = False
 
 _POSIX = {
     "alnum": "0-9A-Za-z", "alpha": "A-Za-z", "ascii": "\\x00-\\x7f", "blank": "\\t ", "cntrl": "\\x00-\\x1f\\x7f",
@@ -392,9 +408,72 @@ def _go_quote_expr(expr: str) -> str:
     return go_quote(expr)
 
 
+def _utf8(text: str) -> bytes:
+    """``text`` as the bytes of a Go string: invalid bytes (held as surrogate escapes) come back as they were."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace")
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+class GoMatch(object):
+    """One match over UTF-8 bytes: ``start()``/``end()`` are byte offsets, ``group(i)`` text (or None when the
+    group did not take part); ``re`` is the :class:`GoRegexp`."""
+
+    __slots__ = ("re", "_match")
+
+    def __init__(self, regexp, match) -> None:
+        self.re = regexp
+        self._match = match
+
+    def start(self) -> int:
+        return self._match.start()
+
+    def end(self) -> int:
+        return self._match.end()
+
+    def group(self, index=0):
+        found = self._match.group(index)
+        return None if found is None else _text(found)
+
+
+class GoRegexp(object):
+    """A compiled Go regexp on RE2: ``search(text)`` (str) and ``search_bytes(data, pos)``; ``groups`` and
+    ``groupindex`` as in Python's ``re``."""
+
+    def __init__(self, pattern: str) -> None:
+        options = re2.Options()
+        options.log_errors = False
+        self._re = re2.compile(_utf8(pattern), options)
+        self.groups = self._re.groups
+        self.groupindex = {_text(name) if isinstance(name, bytes) else name: index
+                           for name, index in self._re.groupindex.items()}
+
+    def search(self, text: str):
+        """The first match in ``text`` (str), or None."""
+        return self.search_bytes(_utf8(text), 0)
+
+    def search_bytes(self, data: bytes, pos: int):
+        found = self._re.search(data, pos)
+        return None if found is None else GoMatch(self, found)
+
+
 @functools.lru_cache(maxsize=512)
 def _compile_cached(pattern: str):
-    return re.compile(translate(pattern))
+    re.compile(translate(pattern))  # validation only: Go's refusals and error texts (see the module docstring)
+    try:
+        return GoRegexp(pattern)
+    except HelmkitError:  # google-re2 is not installed (libraries.MissingLibraryError)
+        raise
+    except Exception as exc:  # pylint: disable=broad-except
+        # re2.error: RE2 refused what Go's syntax accepts (its program-size limit)
+        detail = exc.args[0] if exc.args else exc
+        detail = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
+        raise GoRegexpError("expression too large: %s" % detail) from None
 
 
 def _go_parse_error(pattern: str, exc: Exception) -> str:
@@ -438,20 +517,41 @@ def compile_go(pattern: str, must: bool = False):
         raise FuncError("regexp: Compile(%s): %s" % (_go_quote_expr(pattern), text))
 
 
-def find_all(rx, s: str, n: int = -1) -> list:
-    """Go's allMatches: successive non-overlapping matches (at most n when n >= 0); an empty match that abuts
-    the previous match is skipped."""
+def _rune_width(data: bytes, pos: int) -> int:
+    """Bytes taken by the UTF-8 sequence at ``pos`` (1 for an invalid byte), as Go's utf8.DecodeRune counts."""
+    for width in (1, 2, 3, 4):
+        try:
+            data[pos:pos + width].decode("utf-8")
+            return width
+        except UnicodeDecodeError:
+            continue
+    return 1
+
+
+def utf8(text: str) -> bytes:
+    """``text`` as the bytes :func:`find_all` matches."""
+    return _utf8(text)
+
+
+def text(data: bytes) -> str:
+    """Bytes cut from matched text, back as engine text (invalid bytes as surrogate escapes)."""
+    return _text(data)
+
+
+def find_all(rx, data: bytes, n: int = -1) -> list:
+    """Go's allMatches over ``data`` (UTF-8 bytes, see :func:`utf8`): successive non-overlapping matches (at most n
+    when n >= 0); an empty match that abuts the previous match is skipped, and the search moves on by one rune."""
     out = []
-    pos, prev_end, end = 0, -1, len(s)
+    pos, prev_end, end = 0, -1, len(data)
     while (n < 0 or len(out) < n) and pos <= end:
-        m = rx.search(s, pos)
+        m = rx.search_bytes(data, pos)
         if m is None:
             break
         accept = True
         if m.end() == m.start():
             if m.start() == prev_end:
                 accept = False
-            pos = m.end() + 1
+            pos = m.end() + (_rune_width(data, m.end()) if m.end() < end else 1)
         else:
             pos = m.end()
         prev_end = m.end()

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 from ..errors import FuncError
 from ._base import INT, STRING, NilStringSlice, StringSlice, go_func
-from .goregexp import compile_go, expand, find_all
+from .goregexp import compile_go, expand, find_all, text, utf8
 
 
 def _replace(rx, s: str, repl) -> str:
+    data = utf8(s)
     out, last = [], 0
-    for m in find_all(rx, s):
-        out.append(s[last:m.start()])
-        out.append(repl(m))
+    for m in find_all(rx, data):
+        out.append(data[last:m.start()])
+        out.append(utf8(repl(m)))
         last = m.end()
-    out.append(s[last:])
-    return "".join(out)
+    if not out:
+        return s
+    out.append(data[last:])
+    return text(b"".join(out))
 
 
 @go_func(STRING, STRING)
@@ -36,7 +39,7 @@ def mustRegexMatch(regex, s):
 
 def _find_all(regex, s, n, must=False):
     rx = compile_go(regex, must)
-    found = [m.group(0) for m in find_all(rx, s, n)] if n != 0 else []
+    found = [m.group(0) for m in find_all(rx, utf8(s), n)] if n != 0 else []
     return StringSlice(found) if found else NilStringSlice()
 
 
@@ -51,16 +54,17 @@ def _split(regex, s, n, must=False):
         return NilStringSlice()
     if regex and s == "":
         return StringSlice([""])
+    data = utf8(s)
     parts, beg, end = [], 0, 0
-    for m in find_all(rx, s, n):
+    for m in find_all(rx, data, n):
         if n > 0 and len(parts) == n - 1:
             break
         end = m.start()
         if m.end() != 0:
-            parts.append(s[beg:end])
+            parts.append(text(data[beg:end]))
         beg = m.end()
-    if end != len(s):
-        parts.append(s[beg:])
+    if end != len(data):
+        parts.append(text(data[beg:]))
     return StringSlice(parts)
 
 

@@ -11,7 +11,7 @@ import unicodedata
 import zlib
 
 from ..errors import FuncError
-from ..limits import max_string_bytes, string_limit_message
+from ..limits import grow
 from ._base import (ANY, INT, STRING, StringMap, StringSlice, from_go_bytes, go_bytes, go_func, go_lower, go_quote,
                     go_title, go_upper, strval)
 
@@ -137,8 +137,7 @@ def repeat(count, s):
     """strings.Repeat(s, count); a negative count is Go's panic."""
     if count < 0:
         raise FuncError("strings: negative Repeat count")
-    if count and len(s) * count > max_string_bytes():
-        raise FuncError(string_limit_message("repeat", len(s) * count))
+    grow("repeat", len(s) * count)
     return s * count
 
 
@@ -270,6 +269,8 @@ def wrap(length, s):
 @go_func(INT, STRING, STRING)
 def wrapWith(length, sep, s):
     """goutils.WrapCustom(s, length, sep, true): wrap with ``sep`` as line break; long words are broken."""
+    if len(sep) > 1:
+        grow("wrapWith", len(s) + (len(sep) - 1) * (len(s) // max(length, 1) + 1))
     return _wrap_custom(s, length, sep, True)
 
 
@@ -308,26 +309,36 @@ def squote(*values):
 def cat(*values):
     """Sprig cat: the non-nil arguments printed with %v, separated by spaces."""
     from ..gofmt import format_value
-    return " ".join(format_value(v) for v in values if v is not None)
+    out = " ".join(format_value(v) for v in values if v is not None)
+    grow("cat", len(out))
+    return out
+
+
+def _indented(func: str, spaces: int, s: str, prefix: str) -> str:
+    pad = " " * max(spaces, 0) if spaces < 64 else None
+    if pad is None or len(s) >= 4096:  # the size is known before building: refuse a gigabyte before allocating it
+        grow(func, len(s) + max(spaces, 0) * (s.count("\n") + 1))
+        pad = " " * max(spaces, 0)
+    return prefix + pad + s.replace("\n", "\n" + pad)
 
 
 @go_func(INT, STRING)
 def indent(spaces, s):
     """Sprig indent: prefix every line with ``spaces`` spaces (a negative count means no padding)."""
-    pad = " " * max(spaces, 0)
-    return pad + s.replace("\n", "\n" + pad)
+    return _indented("indent", spaces, s, "")
 
 
 @go_func(INT, STRING)
 def nindent(spaces, s):
     """Sprig nindent: a newline, then indent."""
-    pad = " " * max(spaces, 0)
-    return "\n" + pad + s.replace("\n", "\n" + pad)
+    return _indented("nindent", spaces, s, "\n")
 
 
 @go_func(STRING, STRING, STRING)
 def replace(old, new, s):
     """strings.Replace(s, old, new, -1)."""
+    if len(new) > len(old) and (len(new) > 64 or len(s) >= 4096):
+        grow("replace", len(s) + (len(new) - len(old)) * (s.count(old) if old else len(s) + 1))
     return s.replace(old, new)
 
 
@@ -418,7 +429,12 @@ def toStrings(value):
 @go_func(STRING, ANY)
 def join(sep, value):
     """Sprig join: strslice(value) joined with ``sep``."""
-    return sep.join(strslice(value))
+    items = strslice(value)
+    if len(sep) > 1:
+        grow("join", len(sep) * len(items))
+    out = sep.join(items)
+    grow("join", len(out))
+    return out
 
 
 @go_func(ANY)
@@ -438,6 +454,7 @@ _ASCII = "".join(chr(c) for c in range(32, 127))
 def _random(count: int, alphabet: str) -> str:
     if count <= 0:
         return ""
+    grow("rand", count)
     return "".join(secrets.choice(alphabet) for _i in range(count))
 
 
