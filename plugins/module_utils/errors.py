@@ -8,7 +8,14 @@ from __future__ import annotations
 
 
 class HelmkitError(Exception):
-    """Base class of all errors that are reported to the user as they are."""
+    """Base class of all errors that are reported to the user as they are.
+
+    ``helm_message`` (class attribute, None by default; set on an instance where it differs) is the text the helm
+    CLI prints for the same failure, after ``Error: ``: the kubernetes.core adapters put it in ``stderr``, where
+    playbooks written for kubernetes.core match it, while ``msg`` keeps the message for people.
+    """
+
+    helm_message = None
 
 
 class ChartError(HelmkitError):

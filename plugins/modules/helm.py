@@ -375,8 +375,9 @@ def _action(module):
             values = collect_values(native)
     except HelmkitError as exc:
         message = valid_text(str(exc))
-        module.fail_json(msg=message, command=command, stdout="", stdout_lines=[], stderr="Error: %s\n" % message,
-                         stderr_lines=["Error: %s" % message], rc=1)
+        helm_text = valid_text(exc.helm_message or message)  # what helm prints, as kubernetes.core returns it
+        module.fail_json(msg=message, command=command, stdout="", stdout_lines=[], stderr="Error: %s\n" % helm_text,
+                         stderr_lines=["Error: %s" % helm_text], rc=1)
     installed = bool(status) and status.get("revision") == 1
     stdout = kcore.helm_stdout(output, params, installed) if not module.check_mode else ""
     result = {"changed": output["changed"], "command": command, "stdout": stdout,

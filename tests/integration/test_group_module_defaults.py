@@ -39,6 +39,12 @@ def _module_args(tmp_path, repo_url, registry_host):
         "helm_registry_auth": {"host": registry_host, "username": "u", "password": "p", "plain_http": True,
                                "registry_config": registry_config},
         "helm_dependency": {"chart_path": str(chart_dir), "state": "list"},
+        "helm_lint": {"chart_ref": str(chart_dir)},
+        "helm_package": {"path": str(chart_dir), "destination": str(tmp_path / "packaged")},
+        "helm_plugin": {"plugin_name": "nothing-installed", "state": "absent",
+                        "plugins_directory": str(tmp_path / "plugins")},
+        "helm_plugin_info": {"plugins_directory": str(tmp_path / "plugins")},
+        "helm_repo_index": {"path": str(chart_dir)},
         "helm_dependency_info": {"chart_path": str(chart_dir)},
         "helm_pull": {"chart_ref": "podinfo", "repo_url": repo_url, "destination": str(tmp_path / "pulled")},
         # no registry_config: a registry config that does not exist is a plan-time error for helm_push (issue 14)

@@ -64,8 +64,10 @@ class SecretStorage:
                                    % (release.name, release.version, self.namespace)) from None
             if exc.status == 404 and (exc.details or {}).get("kind") == "namespaces":
                 # Helm says "create: failed to create: namespaces "x" not found": one plain sentence instead
-                raise ReleaseError('release %s: namespace "%s" does not exist; create it first, or set '
-                                   "create_namespace: true" % (release.name, self.namespace)) from None
+                error = ReleaseError('release %s: namespace "%s" does not exist; create it first, or set '
+                                     "create_namespace: true" % (release.name, self.namespace))
+                error.helm_message = 'create: failed to create: namespaces "%s" not found' % self.namespace
+                raise error from None
             raise ReleaseError("create: failed to create: %s" % exc.message) from None
 
     def update(self, release: Release) -> None:
