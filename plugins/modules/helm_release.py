@@ -334,12 +334,12 @@ def _resolve_chart(module, inputs):
     import shutil
     import tempfile
 
-    from ansible_collections.helmkit.core.plugins.module_utils.chart.deps.manager import prepare_chart_directory
-
     params = module.params
     local = inputs.local_path(params["chart_ref"])
     if params["chart_repo_url"] or not os.path.isdir(local):
         return inputs.resolve_chart(params["chart_ref"], params["chart_version"], params["chart_repo_url"])
+    from ansible_collections.helmkit.core.plugins.module_utils.chart.deps.manager import prepare_chart_directory
+
     scratch = tempfile.mkdtemp(prefix="helmkit-release-deps-") if module.check_mode else None
     try:
         path, _result = prepare_chart_directory(local, params["dependency_update"], check_mode=module.check_mode,
