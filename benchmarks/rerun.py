@@ -79,10 +79,10 @@ def measure(api, chart: str, repeat: int) -> dict:
     debug = _play(work, "debug", [{"ansible.builtin.debug": {"msg": "x"}}])
     playbook = [os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local"]
     env = _env(work)
-    for _ in range(2):  # install; a second run settles charts whose output depends on CRDs they install
+    for _attempt in range(2):  # install; a second run settles charts whose output depends on CRDs they install
         _run(playbook + [release], env, work)
     deltas, tasks, debugs = [], [], []
-    for _ in range(repeat):
+    for _round in range(repeat):
         base = _run(playbook + [debug], env, work)[0]
         wall, _cpu, out = _run(playbook + [release], env, work)
         if "changed=0" not in out:
@@ -114,7 +114,7 @@ def module_alone(work: str, playbook: list, release: str, repeat: int) -> dict:
                                   ("compiled", [python, script], {"HELMKIT_BYTECODE_CACHE": "0"}),
                                   ("exploded", [python, script, "execute"], {})):
         _run(command, _env(work, **extra), module)  # warm the caches
-        runs = [_run(command, _env(work, **extra), module)[:2] for _ in range(repeat)]
+        runs = [_run(command, _env(work, **extra), module)[:2] for _round in range(repeat)]
         figures[label] = (min(r[0] for r in runs), min(r[1] for r in runs))
     return figures
 

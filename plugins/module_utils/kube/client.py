@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import KubeError
