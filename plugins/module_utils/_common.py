@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import traceback
 
+# First: in an AnsiballZ run, importing it caches module_utils' compiled code across runs (see _bytecache.py).
+from . import _bytecache  # noqa: F401  pylint: disable=unused-import
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: F401  pylint: disable=unused-import
 
 from .errors import HelmkitError

@@ -67,11 +67,11 @@ def resolve_chart(module, params, inputs, source):
     """Load the chart through the source layer; returns ``(Chart, LocatedChart)``. A local chart directory first
     gets its dependencies updated (dependency_update) and checked (source/deps/manager.py:
     prepare_chart_directory). Raises HelmkitError."""
-    from .source.deps.manager import prepare_chart_directory
-
     local = inputs.local_path(params["chart_ref"])
     if params["chart_repo_url"] or not os.path.isdir(local):
         return inputs.locate_chart(params["chart_ref"], source, params["chart_repo_url"])
+    from .source.deps.manager import prepare_chart_directory  # chart directories only: keeps a re-run's imports small
+
     scratch = tempfile.mkdtemp(prefix="helmkit-release-deps-") if module.check_mode else None
     try:
         path, _result = prepare_chart_directory(local, params["dependency_update"], check_mode=module.check_mode,

@@ -124,7 +124,8 @@ class Emulator:
 
 
 def main(argv=None):
-    """CLI: python -m kubeapi --kubeconfig PATH [--port N] [--ready-delay S] [--state-dir DIR].
+    """CLI: python -m kubeapi --kubeconfig PATH [--port N] [--ready-delay S] [--state-dir DIR]
+    [--legacy-discovery-only].
 
     Prints one line ``kubeapi ready url=<url> kubeconfig=<path>`` when it accepts connections.
     """
@@ -136,8 +137,11 @@ def main(argv=None):
     parser.add_argument("--ready-delay", type=float, default=0.2,
                         help="seconds before simulated workloads become ready (default 0.2)")
     parser.add_argument("--state-dir", default=None, help="keep CA, token and objects here across restarts")
+    parser.add_argument("--legacy-discovery-only", action="store_true",
+                        help="serve only legacy discovery, as a server without aggregated discovery does")
     args = parser.parse_args(argv)
     emu = Emulator(args.kubeconfig, args.port, args.ready_delay, args.state_dir)
+    emu.httpd.aggregated_discovery = not args.legacy_discovery_only
     done = threading.Event()
 
     def _stop(signum, frame):

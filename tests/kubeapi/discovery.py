@@ -16,6 +16,19 @@ AGGREGATED_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscov
 SERVER_ADDRESS = [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1:6443"}]
 
 
+def wants_aggregated(accept: str) -> bool:
+    """Whether an Accept header asks for aggregated discovery in the version a v1.30+ server serves: an entry
+    ``application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList`` (parameters in any order). Only
+    ``v2beta1`` (removed in v1.33) or plain ``application/json`` get the legacy documents."""
+    for entry in accept.split(","):
+        parts = [p.strip() for p in entry.split(";")]
+        params = dict(p.split("=", 1) for p in parts[1:] if "=" in p)
+        if parts[0] == "application/json" and params.get("g") == "apidiscovery.k8s.io" \
+                and params.get("v") == "v2" and params.get("as") == "APIGroupDiscoveryList":
+            return True
+    return False
+
+
 def _verbs(resource):
     return ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 

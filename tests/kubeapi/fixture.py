@@ -48,12 +48,15 @@ class KubeAPIServer:
     """Context manager running ``python -m kubeapi`` on 127.0.0.1.
 
     Args: kubeconfig (path to write; default: a file in a fresh temp dir), port (0 = free), ready_delay
-    (seconds before simulated workloads are ready), state_dir (optional), start_timeout (seconds).
+    (seconds before simulated workloads are ready), state_dir (optional), start_timeout (seconds),
+    aggregated_discovery (False: serve only legacy discovery, as a server without it).
     Attributes after start(): ``kubeconfig`` (str path), ``url`` (str), ``process`` (Popen).
     """
 
-    def __init__(self, kubeconfig=None, port=0, ready_delay=0.2, state_dir=None, start_timeout=30.0):
+    def __init__(self, kubeconfig=None, port=0, ready_delay=0.2, state_dir=None, start_timeout=30.0,
+                 aggregated_discovery=True):
         self._tmp = None
+        self.aggregated_discovery = aggregated_discovery
         if kubeconfig is None:
             self._tmp = tempfile.mkdtemp(prefix="kubeapi-")
             kubeconfig = os.path.join(self._tmp, "kubeconfig")
@@ -75,6 +78,8 @@ class KubeAPIServer:
                "--ready-delay", str(self.ready_delay)]
         if self.state_dir:
             cmd += ["--state-dir", self.state_dir]
+        if not self.aggregated_discovery:
+            cmd.append("--legacy-discovery-only")
         self._stderr = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self._stderr, env=env, text=True)
         line = []

@@ -48,6 +48,7 @@ class APIServer(ThreadingHTTPServer):
         self.log = []
         self.log_lock = threading.Lock()
         self.stopping = threading.Event()
+        self.aggregated_discovery = True  # False: a server without aggregated discovery (before v1.26, or disabled)
         ThreadingHTTPServer.__init__(self, address, Handler)
 
     def finish_request(self, request, client_address):
@@ -236,8 +237,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _discovery_root(self, core):
         table = self.server.store.table
-        accept = self.headers.get("Accept", "")
-        if "as=APIGroupDiscoveryList" in accept:
+        if self.server.aggregated_discovery and discovery.wants_aggregated(self.headers.get("Accept", "")):
             doc = discovery.aggregated(table, core)
             tag = discovery.etag(doc)
             if self.headers.get("If-None-Match") == tag:

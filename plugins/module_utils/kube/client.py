@@ -2,30 +2,26 @@
 
 Where the connection comes from (options, ``K8S_AUTH_*``, ``HELM_KUBE*``, kubeconfig, in-cluster) and how tokens are
 refreshed is kube/config.py's business; this module sends requests, retries them (kube/retry.py) and keeps REST
-mappings. REST mappings (kind -> resource, namespaced or not) come from the ``DynamicClient``'s discovery, cached in
-a file that lives for this client only, so a run never reuses another cluster's answers. Tokens are never logged or
-put in messages.
+mappings. REST mappings (kind -> resource, namespaced or not) come from aggregated discovery with kubectl's disk cache,
+keyed by server address and CA (``kube/discovery.py``), so a run never reuses another cluster's answers. Tokens are
+never logged or put in messages.
 """
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 
 from ..errors import KubeError
 from ..transport import may_send_credentials, redact_url
 # DEFAULT_KUBECONFIG, connection_secrets and kubeconfig_secrets are re-exported for the modules.
 from .config import AUTH_OPTIONS, DEFAULT_KUBECONFIG, connection_secrets, install_transport, kubeconfig_secrets, \
     resolve_connection  # noqa: F401  pylint: disable=unused-import
+from .discovery import Discovery, cache_directory
 from .retry import RetryPolicy, describe_attempts
 
 try:  # The kubernetes package is a runtime requirement; keep the import error readable when it is missing.
     import urllib3
     from kubernetes import client as k8s_client
-    from kubernetes.dynamic import DynamicClient
-    from kubernetes.dynamic.exceptions import ResourceNotFoundError
-    from kubernetes.dynamic.resource import ResourceList
     HAS_KUBERNETES = True
 except ImportError:  # pragma: no cover - depends on the host
     HAS_KUBERNETES = False
@@ -44,6 +40,15 @@ class ApiError(KubeError):
         self.reason = reason
         self.message = message
         self.details = details
+
+
+def _read_bytes(path) -> bytes:
+    """The content of file ``path`` (the CA bundle, which keys the discovery cache), b"" when unreadable/None."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except (OSError, TypeError):
+        return b""
 
 
 class KubeClient:
@@ -74,8 +79,6 @@ class KubeClient:
         self.server = self.configuration.host
         self.api_client = k8s_client.ApiClient(self.configuration)
         install_transport(self.api_client, self.connection)
-        self._dynamic = None
-        self._cache_dir = None
         self._mappings = {}
         self.retry = RetryPolicy()
 
@@ -91,10 +94,7 @@ class KubeClient:
         self.close()
 
     def close(self) -> None:
-        """Release the connection pool and remove the discovery cache file."""
-        if self._cache_dir:
-            shutil.rmtree(self._cache_dir, ignore_errors=True)
-            self._cache_dir = None
+        """Release the connection pool (and the connection's temporary certificate files)."""
         try:
             self.api_client.close()
         except Exception:  # pragma: no cover - closing is best effort
@@ -211,53 +211,54 @@ class KubeClient:
             message += self.connection.forbidden_note()
         return ApiError(status, payload.get("reason") or "", message, payload.get("details"))
 
-    # -- REST mappings -------------------------------------------------------------------------------------------
+    # -- REST mappings (kube/discovery.py) ----------------------------------------------------------------------
 
     @property
-    def dynamic(self):
-        """The ``DynamicClient`` (created on first use; discovery cached for this client's lifetime)."""
-        if self._dynamic is None:
-            self._cache_dir = tempfile.mkdtemp(prefix="helmkit-discovery-")
-            try:
-                self._dynamic = DynamicClient(self.api_client,
-                                              cache_file=os.path.join(self._cache_dir, "discovery.json"))
-            except (urllib3.exceptions.HTTPError, OSError) as exc:
-                raise self._unreachable(exc) from None
-            except Exception as exc:  # ApiException and friends from discovery
-                status = getattr(exc, "status", None)
-                raise KubeError("API discovery failed at %s%s: %s" % (
-                    self.server, " (HTTP %s)" % status if status else "", getattr(exc, "reason", exc))) from None
-        return self._dynamic
+    def discovery(self):
+        """This cluster's :class:`.discovery.Discovery` (aggregated discovery, kubectl's disk cache), made on first
+        use; no request is sent until a mapping or ``.Capabilities.APIVersions`` is needed."""
+        found = self.__dict__.get("_discovery")
+        if found is None:
+            found = self.__dict__["_discovery"] = Discovery(self._discovery_get, cache_directory(
+                self.server, _read_bytes(self.configuration.ssl_ca_cert)))
+        return found
+
+    def _discovery_get(self, path: str, accept: str):
+        """GET ``path`` with ``Accept: accept``; returns ``(content type, decoded JSON)``. Raises :class:`KubeError`
+        (unreachable, or discovery refused)."""
+        try:
+            response, data = self._send("GET", path, [], {"Accept": accept}, None, False,
+                                        self.retry.request_timeout)
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise self._unreachable(exc) from None
+        if not 200 <= response.status <= 299:
+            error = self._api_error("GET", path, response.status, data)
+            raise KubeError("API discovery failed at %s (GET %s, HTTP %s): %s" % (
+                self.server, path, response.status, error.message)) from None
+        try:
+            return response.getheader("Content-Type") or "", json.loads(data.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            raise KubeError("API discovery failed at %s: GET %s did not return JSON" % (self.server, path)) from None
 
     def mapping(self, api_version: str, kind: str):
-        """Return ``(resource_name, namespaced)`` for ``api_version``/``kind``, from discovery.
+        """Return ``(resource_name, namespaced)`` for ``api_version``/``kind``, from discovery (cached on disk;
+        refreshed once when the kind is missing).
 
         Raises :class:`KubeError` with Helm's wording when the server has no such kind (a CRD missing).
         """
         key = (api_version, kind)
         if key not in self._mappings:
-            try:
-                resource = self.dynamic.resources.get(api_version=api_version, kind=kind)
-            except ResourceNotFoundError:
-                resource = self._refresh_and_get(api_version, kind)
-            except (urllib3.exceptions.HTTPError, OSError) as exc:
-                raise self._unreachable(exc) from None
-            self._mappings[key] = (resource.name, bool(resource.namespaced))
+            resource = self.discovery.find(api_version, kind)
+            if resource is None:
+                raise KubeError('no matches for kind "%s" in version "%s": ensure CRDs are installed first'
+                                % (kind, api_version))
+            self._mappings[key] = (resource.name, resource.namespaced)
         return self._mappings[key]
-
-    def _refresh_and_get(self, api_version, kind):
-        try:
-            self.dynamic.resources.invalidate_cache()
-            return self.dynamic.resources.get(api_version=api_version, kind=kind)
-        except ResourceNotFoundError:
-            raise KubeError('no matches for kind "%s" in version "%s": ensure CRDs are installed first'
-                            % (kind, api_version)) from None
 
     def invalidate_mappings(self) -> None:
         """Forget REST mappings (after CRDs were created), as Helm refreshes discovery."""
         self._mappings.clear()
-        if self._dynamic is not None:
-            self._dynamic.resources.invalidate_cache()
+        self.discovery.invalidate()
 
     def path(self, api_version: str, kind: str, name: str = None, namespace: str = None) -> str:
         """URL path of an object (or of its collection when ``name`` is None).
@@ -280,25 +281,25 @@ class KubeClient:
 
     # -- what templates see ----------------------------------------------------------------------------------------
 
+    def server_version(self) -> dict:
+        """``GET /version`` (``version.Info``), read once per client: a dict with ``gitVersion``, ``major``,
+        ``minor``..."""
+        found = self.__dict__.get("_server_version")
+        if found is None:
+            found = self.__dict__["_server_version"] = self.request("GET", "/version")
+        return found
+
+    def api_versions(self) -> list:
+        """``.Capabilities.APIVersions`` as Helm builds it: every ``group/version`` and ``group/version/Kind`` the
+        server serves, from a live discovery (once per client; Helm invalidates its cache for this)."""
+        return self.discovery.api_versions()
+
     def capabilities(self) -> dict:
         """What Helm reads for ``.Capabilities`` (``action.getCapabilities``): a dict with ``git_version``,
-        ``major`` and ``minor`` from ``/version`` and ``api_versions``, every ``group/version`` plus
-        ``group/version/Kind`` from discovery, in discovery order."""
-        version = (self.dynamic.version or {}).get("kubernetes") or {}
-        seen = []
-        try:
-            for entry in self.dynamic.resources:
-                for resource in entry if isinstance(entry, list) else [entry]:
-                    if isinstance(resource, ResourceList):  # the client's synthetic <Kind>List entries
-                        continue
-                    group_version = resource.group_version
-                    for item in (group_version, "%s/%s" % (group_version, resource.kind)):
-                        if item not in seen:
-                            seen.append(item)
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise self._unreachable(exc) from None
+        ``major`` and ``minor`` from ``/version`` and ``api_versions`` (:meth:`api_versions`)."""
+        version = self.server_version()
         return {"git_version": version.get("gitVersion"), "major": version.get("major"),
-                "minor": version.get("minor"), "api_versions": seen}
+                "minor": version.get("minor"), "api_versions": self.api_versions()}
 
     def lookup(self, api_version: str, kind: str, namespace: str, name: str) -> dict:
         """Helm's template ``lookup``: the object (or, without ``name``, the list) as a dict; ``{}`` when it does

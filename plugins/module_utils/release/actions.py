@@ -33,6 +33,7 @@ from .record import (PENDING_STATUSES, STATUS_DEPLOYED, STATUS_FAILED, STATUS_PE
                      chart_record, hook_record, sorted_map)
 from .labels import release_labels, validate_labels
 from .storage import SecretStorage
+from .unchanged import render_for_check, same_hooks
 
 
 # pkg/chart/v2/util/validate_name.go: DNS-1123 subdomain, at most 53 characters (Secret names add a suffix).
@@ -155,15 +156,17 @@ def _rendered_as_upgrade(release: Release) -> bool:
 
 def is_unchanged(applier: Applier, last: Release, chart, config: dict, render) -> bool:
     """Whether ``last`` already is what the same inputs give: deployed, same chart name and version, same user
-    values, and the chart rendered *as that revision* (same ``.Release.Revision``/``IsUpgrade``) gives the stored
-    manifest, whose objects all still exist. So a chart printing its revision stays unchanged, while one with
-    random output (a generated password) upgrades, as Helm would. Only GET requests are sent.
+    values, and the chart rendered once (``release/unchanged.py``: as the next revision, or as ``last`` when the
+    templates can see the revision) gives the stored manifest and hooks, whose objects all still exist. So a chart
+    printing its revision stays unchanged, while one with random output (a generated password) upgrades, as Helm
+    would. Only GET requests are sent.
     """
     if last is None or last.status != STATUS_DEPLOYED or (last.chart_name, last.chart_version) != _chart_id(chart) \
             or not _same_values(last.config, config):
         return False
-    again = render(chart, config, revision=last.version, is_upgrade=_rendered_as_upgrade(last))
-    return again.manifest == last.manifest and _all_live(applier, _objects(applier, again.manifest, "manifest"))
+    again = render_for_check(last, chart, config, render, _rendered_as_upgrade(last))
+    return again.manifest == last.manifest and same_hooks(again.hooks, last.hooks) \
+        and _all_live(applier, _objects(applier, again.manifest, "manifest"))
 
 
 def _new_release(options: ReleaseOptions, rendered, config: dict, version: int, status: str, description: str,
@@ -200,11 +203,11 @@ def ensure_present(client, options: ReleaseOptions, chart, values: dict, render)
             and (options.dry_run or current_holder(client, options.namespace, options.name) is None):
         raise _pending_error(options, last)  # refused before any write (a live holder: wait for it, or say who)
     checked = False
+    render = _RenderOnce(render)  # the unchanged check's render is the upgrade's (release/unchanged.py)
     if last is not None and last.status not in PENDING_STATUSES and last.status != STATUS_UNINSTALLED:
         if is_unchanged(applier, last, chart, _upgrade_config(values or {}, last, options), render):
             return ActionResult(False, "none", last)  # no write, so no lock either
         checked = True
-    render = _RenderOnce(render)
     if last is None or last.status == STATUS_UNINSTALLED:  # render errors surface before the lock is taken
         render(chart, values or {}, revision=last.version + 1 if last else 1, is_upgrade=False)
     elif last.status not in PENDING_STATUSES:

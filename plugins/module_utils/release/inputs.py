@@ -79,18 +79,19 @@ def collect_values(values_files=None, release_values=None) -> dict:
 
 def cluster_renderer(client, release_name: str, namespace: str):
     """A ``render(chart, values, revision, is_upgrade)`` for the actions: ``chart/render.py: render_release`` with
-    the cluster's ``.Capabilities`` (server version and discovery, read once) and a live ``lookup``, as Helm's
-    install and upgrade render."""
-    from ..chart.context import Capabilities
+    the cluster's ``.Capabilities`` (server version read once; discovery only if a template reads
+    ``.Capabilities.APIVersions``, ``release/clustercaps.py``) and a live ``lookup``, as Helm's install and upgrade
+    render."""
     from ..chart.render import render_release
+    from .clustercaps import ClusterCapabilities
 
     capabilities = []
 
     def render(chart, values, revision, is_upgrade):
         if not capabilities:
-            found = client.capabilities()
-            capabilities.append(Capabilities.from_cluster(found["git_version"], found["api_versions"],
-                                                          major=found["major"], minor=found["minor"]))
+            version = client.server_version()
+            capabilities.append(ClusterCapabilities(version.get("gitVersion"), client.api_versions,
+                                                    major=version.get("major"), minor=version.get("minor")))
         return render_release(chart, values, release_name=release_name, namespace=namespace, revision=revision,
                               is_upgrade=is_upgrade, capabilities=capabilities[0], lookup=client.lookup)
     return render

@@ -147,10 +147,22 @@ def test_unchanged_rerun_makes_no_write(client, chart):
     result = actions.ensure_present(client, options(), chart, {"greeting": "hi"}, render)
     assert not result.changed and result.action == "none" and result.release.version == 1
     assert writes(client) == []
-    assert render.calls[-1] == ({"greeting": "hi"}, 1, False)
+    # One render per run: the check renders the next revision (what an upgrade would apply), not the stored one.
+    assert render.calls[1:] == [({"greeting": "hi"}, 2, True)]
+
+
+def test_changed_release_renders_once(client, chart):
+    render = make_render(simple_build)
+    actions.ensure_present(client, options(), chart, {"greeting": "hi"}, render)
+    result = actions.ensure_present(client, options(), chart, {"greeting": "bye"}, render)
+    assert result.action == "upgrade" and result.release.version == 2
+    assert render.calls[1:] == [({"greeting": "bye"}, 2, True)]
 
 
 def test_chart_printing_its_revision_stays_unchanged(client, chart):
+    # A template that reads the revision is rendered as the stored revision for the check (release/unchanged.py).
+    chart.templates[0].data = b'revision: {{ .Release.Revision }} {{ .Release.IsUpgrade }}\n'
+
     def build(chart_, values, revision, is_upgrade):
         text = _configmap("demo-config", {"revision": '"%d"' % revision, "upgrade": '"%s"' % is_upgrade})
         return Rendered(chart_, _doc("cm.yaml", text))

@@ -9,13 +9,15 @@ on top of this map by engine/helmfuncs.py and engine/helm.py and override the Sp
 """
 from __future__ import annotations
 
-from . import (conversion, crypto, dates, defaults, dicts, encoding, lists, math, network, paths, regex, reflect,
-               semver, strings, textcase)
+from . import (conversion, dates, defaults, dicts, encoding, lists, math, network, paths, regex, reflect, semver,
+               strings, textcase)
 from ._base import ArgTypeError
+from .lazy import CRYPTO_NAMES, lazy_funcs
 
 FUNCS: dict = {}
 for _family in (strings, textcase, conversion, math, defaults, encoding, lists, dicts, reflect, regex, semver,
-                crypto, dates, paths, network):
+                dates, paths, network):
     FUNCS.update(_family.FUNCS)
+FUNCS.update(lazy_funcs("crypto", CRYPTO_NAMES))  # imported when a template first calls one (sprig/lazy.py)
 
 __all__ = ["FUNCS", "ArgTypeError"]

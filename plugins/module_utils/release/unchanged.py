@@ -1,0 +1,85 @@
+"""Is a deployed release already what the task's inputs give? Decided with one render per run.
+
+The check renders the new inputs *as the next revision* (``.Release.Revision`` = last + 1, ``IsUpgrade`` true):
+exactly the render an upgrade needs, so a changed release does not render twice. The result is compared with the
+stored revision's manifest and hooks (:func:`same_hooks`; the values were compared before rendering). The stored revision is never
+rendered again -- unless the templates can see the difference: a chart that prints ``.Release.Revision``, or
+branches on ``.Release.IsInstall``/``IsUpgrade`` while the stored revision was an install, is rendered *as the stored
+revision* instead, as before, so it stays unchanged when nothing else changed. That is found by a conservative scan of the templates (and, when a template
+calls ``tpl``, of the chart's files and the values, where ``tpl`` text comes from): any use of ``Release`` other
+than ``.Release.Name``, ``.Release.Namespace`` or ``.Release.Service`` counts.
+
+Everything else stays live and exact: ``lookup`` reads the cluster and ``.Capabilities`` are the cluster's
+(``release/clustercaps.py``), so a chart whose output depends on them renders what an upgrade would.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from .record import hook_record
+
+_SEES_REVISION = re.compile(rb"Revision|IsUpgrade|IsInstall|\bRelease\b(?!\.(?:Name|Namespace|Service)\b)")
+_SEES_NUMBER = re.compile(rb"Revision|\bRelease\b(?!\.(?:Name|Namespace|Service|IsUpgrade|IsInstall)\b)")
+_TPL = re.compile(rb"\btpl\b")
+_HOOK_FIELDS = ("kind", "path", "events", "weight", "delete_policies")
+
+
+def _charts(chart):
+    stack = [chart]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.dependencies or [])
+
+
+def _data(item) -> bytes:
+    data = getattr(item, "data", b"")
+    return data if isinstance(data, bytes) else str(data).encode("utf-8")
+
+
+def sees_revision(chart, values: dict, number_only: bool = False) -> bool:
+    """Whether ``chart`` (with subcharts) may render differently for another ``.Release.Revision``/``IsUpgrade``/
+    ``IsInstall`` (see module docstring); with ``number_only``, for another ``.Release.Revision`` alone (charts that
+    only branch on ``IsInstall``/``IsUpgrade``: kube-prometheus-stack, Bitnami's common). False negatives are
+    impossible for templates; ``tpl`` sources are the chart's files and values (user ``values`` and every chart's
+    defaults)."""
+    pattern = _SEES_NUMBER if number_only else _SEES_REVISION
+    uses_tpl = False
+    for current in _charts(chart):
+        for template in current.templates or []:
+            text = _data(template)
+            if pattern.search(text):
+                return True
+            uses_tpl = uses_tpl or bool(_TPL.search(text))
+    if not uses_tpl:
+        return False
+    texts = [json.dumps(values or {}, default=str).encode("utf-8")]
+    for current in _charts(chart):
+        texts.append(json.dumps(current.values or {}, default=str).encode("utf-8"))
+        texts.extend(_data(item) for item in current.files or [])
+    return any(pattern.search(text) for text in texts)
+
+
+def _hook_key(record: dict) -> tuple:
+    return tuple(json.dumps(record.get(field) or None, sort_keys=True) for field in _HOOK_FIELDS)  # omitted == empty
+
+
+def same_hooks(rendered_hooks, stored_hooks) -> bool:
+    """Whether the rendered hooks are the stored ones, in any order: the same templates (path) giving the same
+    kinds for the same events, weights and delete policies. Not their names and manifests: hooks commonly carry a
+    random suffix (``randAlphaNum``, podinfo's test pods), which would make every such release change on every run,
+    while the chart version and the values, which decide a hook's content, are already compared."""
+    mine = sorted(_hook_key(hook_record(hook)) for hook in rendered_hooks or [])
+    theirs = sorted(_hook_key(record) for record in stored_hooks or [])
+    return mine == theirs
+
+
+def render_for_check(last, chart, config: dict, render, rendered_as_upgrade: bool):
+    """The render to compare with revision ``last``: as the next revision when that cannot differ from rendering
+    ``last`` again (the chart cannot see the revision number, and it cannot see the install/upgrade flag or ``last``
+    was itself rendered as an upgrade) -- the render an upgrade reuses; else as ``last`` itself
+    (``rendered_as_upgrade``: how ``last`` was rendered). Returns ``RenderedRelease``."""
+    if sees_revision(chart, config, number_only=rendered_as_upgrade):
+        return render(chart, config, revision=last.version, is_upgrade=rendered_as_upgrade)
+    return render(chart, config, revision=last.version + 1, is_upgrade=True)

@@ -1,0 +1,55 @@
+"""release/unchanged.py: which charts can see their revision (and so are checked by rendering the stored
+revision), and the hook comparison."""
+from __future__ import annotations
+
+from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
+from ansible_collections.helmkit.core.plugins.module_utils.release.unchanged import same_hooks, sees_revision
+
+
+def _chart(tmp_path, templates, files=None, values="a: 1\n"):
+    root = tmp_path / "c"
+    (root / "templates").mkdir(parents=True)
+    (root / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 1.0.0\n")
+    (root / "values.yaml").write_text(values)
+    for name, text in templates.items():
+        (root / "templates" / name).write_text(text)
+    for name, text in (files or {}).items():
+        (root / name).write_text(text)
+    return load_chart(str(root))
+
+
+def test_name_namespace_service_do_not_see_the_revision(tmp_path):
+    chart = _chart(tmp_path, {"a.yaml": "n: {{ .Release.Name }}/{{ $.Release.Namespace }} {{ .Release.Service }}\n"})
+    assert not sees_revision(chart, {"x": "{{ .Release.Revision }}"})  # no tpl: values are never templates
+
+
+def test_revision_install_upgrade_or_the_whole_release_do(tmp_path):
+    for text in ("{{ .Release.Revision }}", "{{ if .Release.IsInstall }}x{{ end }}", "{{ .Release.IsUpgrade }}",
+                 "{{ toYaml .Release }}", '{{ index .Release "Revision" }}', "{{ $r := .Release }}{{ $r.Name }}"):
+        assert sees_revision(_chart(tmp_path / str(abs(hash(text))), {"a.yaml": text}), {}), text
+
+
+def test_install_flags_are_not_the_revision_number(tmp_path):
+    chart = _chart(tmp_path, {"a.yaml": "{{ if .Release.IsInstall }}x{{ end }}{{ .Release.IsUpgrade }}"})
+    assert sees_revision(chart, {}) and not sees_revision(chart, {}, number_only=True)
+    chart = _chart(tmp_path / "n", {"a.yaml": "{{ .Release.IsUpgrade }} {{ .Release.Revision }}"})
+    assert sees_revision(chart, {}, number_only=True)
+
+
+def test_tpl_sources_are_scanned(tmp_path):
+    chart = _chart(tmp_path / "v", {"a.yaml": "{{ tpl .Values.t . }}"})
+    assert sees_revision(chart, {"t": "{{ .Release.Revision }}"})
+    assert not sees_revision(chart, {"t": "{{ .Release.Name }}"})
+    chart = _chart(tmp_path / "f", {"a.yaml": '{{ tpl (.Files.Get "x.tpl") . }}'}, {"x.tpl": "{{ .Release.IsUpgrade }}"})
+    assert sees_revision(chart, {})
+
+
+def test_same_hooks_ignores_order_and_last_run():
+    one = {"name": "a", "kind": "Job", "path": "c/templates/a.yaml", "manifest": "m1", "events": ["pre-install"],
+           "last_run": {"phase": "Succeeded"}, "weight": 0, "delete_policies": []}
+    two = dict(one, name="b", manifest="m2", last_run={"phase": ""})
+    assert same_hooks([dict(two), dict(one, last_run={"phase": ""})], [one, two])
+    assert same_hooks([dict(one, manifest="random suffix", name="a-x1"), two], [one, two])
+    assert not same_hooks([dict(one, weight=5), two], [one, two])
+    assert not same_hooks([dict(one, events=["post-install"]), two], [one, two])
+    assert not same_hooks([one], [one, two])
