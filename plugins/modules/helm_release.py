@@ -93,6 +93,15 @@ options:
     description: Revisions to keep in the release history; V(0) keeps them all.
     type: int
     default: 10
+  storage_driver:
+    description:
+      - Helm's storage driver for the release records, as E(HELM_DRIVER) chooses it for the helm CLI.
+      - V(secret) keeps each revision in a Secret, V(configmap) in a ConfigMap, with the names, labels and encoding
+        of Helm v4's drivers, so the helm CLI with the same E(HELM_DRIVER) lists, upgrades and rolls them back.
+      - Unset, E(HELM_DRIVER) on the managed host decides (V(secret), V(secrets), V(configmap), V(configmaps)), and
+        without it V(secret).
+    type: str
+    choices: [secret, configmap]
   sensitive_values:
     description:
       - Value paths (dotted keys, such as V(db.password) or V(tls)) whose contents never appear in the task's
@@ -386,7 +395,8 @@ def _action(module):
     with KubeClient(params["kubeconfig"], params["context"]) as client:
         if params["sensitive_values"]:  # the stored revisions' values show up in diffs and rollbacks too
             module.no_log_values.update(sensitive.stored_sensitive_strings(client, options.namespace, options.name,
-                                                                           params["sensitive_values"]))
+                                                                           params["sensitive_values"],
+                                                                           options.storage_driver))
         if params["state"] == "absent":
             return lifecycle.absent(client, options, params)
         if params["state"] == "rollback":
@@ -423,6 +433,7 @@ def main():
         wait=dict(type="bool", default=False),
         timeout=dict(type="raw", default=300),
         max_history=dict(type="int", default=10),
+        storage_driver=dict(type="str", choices=["secret", "configmap"]),
         wait_for_lock=dict(type="raw", default=0),
         sensitive_values=dict(type="list", elements="str", default=[]),
         verify=dict(type="bool", default=False),
