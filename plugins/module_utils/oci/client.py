@@ -207,17 +207,18 @@ class RegistryClient(object):
         """
         self.request("GET", "/v2/")
 
-    def tags(self, repository):
-        """All tags of ``repository`` (list of str, in the registry's order), following ``Link`` pagination.
-        A repository that does not exist has no tags ([])."""
+    def tags(self, repository, page_size=None):
+        """All tags of ``repository`` (list of str, in the registry's order), following ``Link`` pagination;
+        ``page_size`` asks for pages of that many (``?n=``). A repository that does not exist has no tags ([]).
+        Raises RegistryError when a page is not a JSON tag list."""
         scope = "repository:%s:pull" % repository
-        url = "/v2/%s/tags/list" % repository
+        url = "/v2/%s/tags/list" % repository + ("?n=%d" % int(page_size) if page_size else "")
         tags = []
         while url:
             resp = self.request("GET", url, scope=scope, what="tags")
             if resp.status_code == 404:
                 return tags
-            tags.extend(resp.json().get("tags") or [])
+            tags.extend(_tag_page(resp, self.host, url))
             link = resp.headers.get("Link", "")
             match = re.search(r"<([^>]+)>", link)
             url = match.group(1) if match else ""
@@ -292,6 +293,20 @@ class RegistryClient(object):
                             scope="repository:%s:pull,push" % repository, expect=(201,),
                             headers={"Content-Type": media_type}, data=data)
         return resp.headers.get("Docker-Content-Digest") or sha256_digest(data)
+
+
+def _tag_page(resp, host, url):
+    """The ``tags`` of one tags/list answer (list of str); RegistryError when the body is not such a JSON object."""
+    try:
+        body = resp.json()
+    except ValueError:
+        body = None
+    tags = body.get("tags") if isinstance(body, dict) else None
+    if not isinstance(body, dict) or not isinstance(tags, (list, type(None))) \
+            or not all(isinstance(t, str) for t in tags or []):
+        raise RegistryError("registry %s answered GET %s with a body that is not a JSON tag list (%r...); is it an "
+                            "OCI distribution registry?" % (host, url, resp.content[:60]))
+    return tags or []
 
 
 def _retry_delay(resp, attempt):
