@@ -12,7 +12,7 @@ version_added: "0.1.0"
 description:
   - Manages an entry of Helm's C(repositories.yaml), the file the C(helm) CLI reads, like C(helm repo add),
     C(helm repo update NAME) and C(helm repo remove).
-  - O(state=updated) without O(name) refreshes every configured repository in parallel, like C(helm repo update):
+  - O(state=updated) without O(name) refreshes every configured repository in parallel, like C(helm repo update);
     a repository that cannot be reached is reported in RV(failed_repositories) and the others are still updated.
   - Adding or changing a repository downloads its C(index.yaml) first and fails, writing nothing, when the URL is not
     a reachable chart repository. The index is stored in Helm's repository cache, so C(helm search repo) and
