@@ -50,8 +50,9 @@ options:
     type: bool
     default: false
   storage_driver:
-    description: Helm's storage driver (E(HELM_DRIVER)) that holds the release records.
+    description:
+      - Helm's storage driver that holds the release records (Secrets or ConfigMaps).
+      - Unset, E(HELM_DRIVER) decides (V(secret), V(secrets), V(configmap), V(configmaps)), and without it V(secret).
     type: str
     choices: [secret, configmap]
-    default: secret
 """

@@ -106,10 +106,11 @@ options:
         description: Write refreshed auth-provider credentials back to the kubeconfig (E(K8S_AUTH_PERSIST_CONFIG)).
         type: bool
   storage_driver:
-    description: Helm's storage driver that holds the release records.
+    description:
+      - Helm's storage driver that holds the release records (Secrets or ConfigMaps).
+      - Unset, E(HELM_DRIVER) decides (V(secret), V(secrets), V(configmap), V(configmaps)), and without it V(secret).
     type: str
     choices: [secret, configmap]
-    default: secret
   all_values:
     description: C(helm_values) holds the computed values (chart defaults included) instead of the user-supplied ones.
     type: bool

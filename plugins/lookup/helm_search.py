@@ -22,13 +22,23 @@ options:
     description: Search terms, joined with a space like C(helm search repo) joins its arguments.
     required: false
   regexp:
-    description: Treat the joined terms as a regular expression (case-sensitive, Python C(re) syntax).
+    description: Treat the joined terms as a regular expression (case-sensitive, Go RE2 syntax as in Helm).
     type: bool
     default: false
   version:
     description:
       - A version constraint (Masterminds semver, as Helm uses it), for example V(^1.2) or V(>=1.0 <2).
       - Defaults to V(>0.0.0), or V(>0.0.0-0) with O(devel=true).
+      - O(version_from) and O(version_to) apply on top of it.
+    type: str
+  version_from:
+    description:
+      - Lowest version to return, inclusive (V(1.0) means V(1.0.0)), compared with semver precedence.
+      - Combined with O(version) (both must hold); pre-releases still need O(devel=true) or a O(version) that
+        allows them.
+    type: str
+  version_to:
+    description: Highest version to return, inclusive. See O(version_from).
     type: str
   versions:
     description: V(all) (or V(true)) returns every matching version; V(latest) (or V(false)) only the newest of
@@ -40,11 +50,12 @@ options:
     type: bool
     default: false
   allow:
-    description: Regular expressions searched in C(repo/chart); only charts matching at least one are returned.
+    description: Regular expressions (Go RE2 syntax) searched in C(repo/chart); only charts matching at least one
+      are returned.
     type: list
     elements: str
   deny:
-    description: Regular expressions searched in C(repo/chart); charts matching any are left out.
+    description: Regular expressions (Go RE2 syntax) searched in C(repo/chart); charts matching any are left out.
     type: list
     elements: str
   repositories:
@@ -68,6 +79,11 @@ EXAMPLES = r"""
   ansible.builtin.set_fact:
     loki_versions: "{{ query('helmkit.core.helm_search', 'loki', version='^1', versions='all',
                              allow=['^grafana/loki$']) | map(attribute='version') }}"
+
+- name: Every ingress-nginx version from 4.0 to 4.2.3, both included
+  ansible.builtin.set_fact:
+    nginx_versions: "{{ query('helmkit.core.helm_search', 'ingress-nginx', versions='all', version_from='4.0',
+                              version_to='4.2.3') | map(attribute='version') }}"
 """
 
 RETURN = r"""
@@ -156,6 +172,7 @@ class LookupModule(LookupBase):
             result = search_repositories(
                 terms=[str(t) for t in terms or []], regexp=opt("regexp"), version=opt("version"),
                 versions=_all_versions(opt("versions")), devel=opt("devel"), allow=opt("allow"), deny=opt("deny"),
+                version_from=opt("version_from"), version_to=opt("version_to"),
                 repositories=opt("repositories"), repository_config=opt("repository_config"),
                 repository_cache=opt("repository_cache"))
         except HelmkitError as exc:

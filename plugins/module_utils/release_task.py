@@ -44,6 +44,7 @@ def release_argument_spec() -> dict:
         verify=dict(type="bool", default=False),
         lint=dict(type="bool", default=False),
         keyring=dict(type="path", no_log=False),
+        storage_driver=dict(type="str", choices=["secret", "configmap"]),
     )
     spec.update(KUBE_AUTH_CHART_ARG_SPEC)
     spec.update(CHART_SOURCE_ARG_SPEC)
@@ -145,7 +146,8 @@ def _release_action(module, params):
     with KubeClient.from_options(cluster) as client:
         if params["sensitive_values"]:  # the stored revisions' values show up in diffs and rollbacks too
             module.no_log_values.update(sensitive.stored_sensitive_strings(client, options.namespace, options.name,
-                                                                           params["sensitive_values"]))
+                                                                           params["sensitive_values"],
+                                                                           options.storage_driver))
         if params["state"] == "absent":
             return lifecycle.absent(client, options, params, diff_mode=module._diff)
         if params["state"] == "rollback":

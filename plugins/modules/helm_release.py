@@ -106,6 +106,15 @@ options:
     type: int
     default: 10
     aliases: [history_max]
+  storage_driver:
+    description:
+      - Helm's storage driver for the release records, as E(HELM_DRIVER) chooses it for the helm CLI.
+      - V(secret) keeps each revision in a Secret, V(configmap) in a ConfigMap, with the names, labels and encoding
+        of Helm v4's drivers, so the helm CLI with the same E(HELM_DRIVER) lists, upgrades and rolls them back.
+      - Unset, E(HELM_DRIVER) on the managed host decides (V(secret), V(secrets), V(configmap), V(configmaps)), and
+        without it V(secret).
+    type: str
+    choices: [secret, configmap]
   sensitive_values:
     description:
       - Value paths (dotted keys, such as V(db.password) or V(tls)) whose contents never appear in the task's

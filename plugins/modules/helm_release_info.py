@@ -179,7 +179,7 @@ def main():
         revision=dict(type="int"),
         history=dict(type="bool", default=False),
         all_values=dict(type="bool", default=False),
-        storage_driver=dict(type="str", choices=["secret", "configmap"], default="secret"),
+        storage_driver=dict(type="str", choices=["secret", "configmap"]),
         fail_on_missing=dict(type="bool", default=False),
     )
     argument_spec.update(KUBE_AUTH_ARG_SPEC)

@@ -12,6 +12,8 @@ version_added: "0.1.0"
 description:
   - Manages an entry of Helm's C(repositories.yaml), the file the C(helm) CLI reads, like C(helm repo add),
     C(helm repo update NAME) and C(helm repo remove).
+  - O(state=updated) without O(name) refreshes every configured repository in parallel, like C(helm repo update);
+    a repository that cannot be reached is reported in RV(failed_repositories) and the others are still updated.
   - Adding or changing a repository downloads its C(index.yaml) first and fails, writing nothing, when the URL is not
     a reachable chart repository. The index is stored in Helm's repository cache, so C(helm search repo) and
     M(helmkit.core.helm_release) with O(helmkit.core.helm_release#module:chart_ref=NAME/CHART) can use it.
@@ -21,9 +23,10 @@ description:
     M(helmkit.core.helm_release) instead.
 options:
   name:
-    description: Name of the repository, the C(NAME) in C(NAME/CHART) references.
+    description:
+      - Name of the repository, the C(NAME) in C(NAME/CHART) references.
+      - Required unless O(state=updated), where it limits the update to that repository.
     type: str
-    required: true
     aliases: [repo_name]
   url:
     description:
@@ -31,9 +34,13 @@ options:
     type: str
     aliases: [repo_url]
   state:
-    description: V(present) adds or updates the repository; V(absent) removes it and its cached index.
+    description:
+      - V(present) adds or updates the repository; V(absent) removes it and its cached index.
+      - V(updated) downloads the index of O(name), or of every configured repository when O(name) is not given,
+        in parallel (like C(helm repo update)); the task changes when an index changed and fails only when every
+        repository failed. Check mode downloads and compares without writing.
     type: str
-    choices: [present, absent]
+    choices: [present, absent, updated]
     default: present
     aliases: [repo_state]
   binary_path:
@@ -145,6 +152,22 @@ charts:
   returned: when index_updated
   type: list
   elements: str
+updated_repositories:
+  description: With O(state=updated), the repositories whose index changed (or would, in check mode).
+  returned: when state is updated
+  type: list
+  elements: str
+unchanged_repositories:
+  description: With O(state=updated), the repositories whose index was already current.
+  returned: when state is updated
+  type: list
+  elements: str
+failed_repositories:
+  description: With O(state=updated), the repositories that could not be updated, each with C(name), C(url) and
+    C(msg) (Helm's "Unable to get an update from ..." message).
+  returned: when state is updated
+  type: list
+  elements: dict
 """
 
 import os  # noqa: E402
@@ -232,6 +255,36 @@ def _absent(module, paths, repo_file, existing, result):
     _remove_cache(paths.repository_cache, existing.name)
 
 
+def _updated(module, paths):
+    """``state: updated``: refresh the named repository, or all of them, in parallel (repo/update.py)."""
+    from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.config import load_repository_file
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.update import update_repositories
+
+    p = module.params
+    entries = load_repository_file(paths.repository_config).repositories
+    if p["name"]:
+        entries = [e for e in entries if e.name == p["name"]]
+        if not entries:
+            raise RepositoryError("repository %s is not configured in %s; add it with state: present"
+                                  % (p["name"], paths.repository_config))
+    if not entries:
+        raise RepositoryError("no repositories are configured in %s; add one with state: present"
+                              % paths.repository_config)
+    outcome = update_repositories(entries, paths.repository_cache, lambda e: _http_options(e, p["timeout"]),
+                                  check_mode=module.check_mode)
+    failed = [{"name": o["name"], "url": o["url"], "msg": o["msg"]} for o in outcome if o["failed"]]
+    for item in failed:
+        module.warn(item["msg"])
+    result = {"changed": any(o["changed"] for o in outcome), "repository_config": paths.repository_config,
+              "updated_repositories": [o["name"] for o in outcome if o["changed"]],
+              "unchanged_repositories": [o["name"] for o in outcome if not o["changed"] and not o["failed"]],
+              "failed_repositories": failed}
+    if len(failed) == len(outcome):
+        result.update(failed=True, msg="no repository could be updated: %s" % "; ".join(f["msg"] for f in failed))
+    return result
+
+
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError
     from ansible_collections.helmkit.core.plugins.module_utils.repo.config import (
@@ -242,6 +295,8 @@ def _action(module):
     if p["binary_path"]:
         from ansible_collections.helmkit.core.plugins.module_utils.kcore import BINARY_PATH_WARNING
         module.warn(BINARY_PATH_WARNING)
+    if p["state"] == "updated":
+        return _updated(module, helm_paths(p["repository_config"], p["repository_cache"]))
     if p["url"] and p["url"].strip().lower().startswith("oci://"):
         raise RepositoryError(
             "%s is an OCI registry, not a chart repository: OCI registries have no index and are not added with "
@@ -271,9 +326,9 @@ def _action(module):
 
 def main():
     argument_spec = dict(
-        name=dict(type="str", required=True, aliases=["repo_name"]),
+        name=dict(type="str", aliases=["repo_name"]),
         url=dict(type="str", aliases=["repo_url"]),
-        state=dict(type="str", choices=["present", "absent"], default="present", aliases=["repo_state"]),
+        state=dict(type="str", choices=["present", "absent", "updated"], default="present", aliases=["repo_state"]),
         binary_path=dict(type="path"),
         force_update=dict(type="bool", default=False, aliases=["force"]),
         update_cache=dict(type="bool", default=False),
@@ -282,7 +337,7 @@ def main():
     argument_spec.update(REPO_AUTH_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)  # accepted, unused: lets group module_defaults set kubeconfig
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
-                           required_if=[("state", "present", ["url"])],
+                           required_if=[("state", "present", ["name", "url"]), ("state", "absent", ["name"])],
                            required_by={"key_file": "cert_file"})
     run_module(module, _action)
 

@@ -47,6 +47,12 @@ options:
     description: Server-side apply field manager for the test objects (the helm CLI uses V(helm)).
     type: str
     default: helm
+  storage_driver:
+    description:
+      - Helm's storage driver that holds the release records (Secrets or ConfigMaps), as E(HELM_DRIVER) for the CLI.
+      - Unset, E(HELM_DRIVER) decides (V(secret), V(secrets), V(configmap), V(configmaps)), and without it V(secret).
+    type: str
+    choices: [secret, configmap]
 extends_documentation_fragment:
   - helmkit.core.kube_auth
 attributes:
@@ -127,10 +133,11 @@ def _action(module):
     with KubeClient.from_options(params) as client:
         if module.check_mode:
             planned = testing.planned_tests(client, params["release_name"], params["release_namespace"],
-                                            params["filter"])
+                                            params["filter"], params["storage_driver"])
             return {"changed": bool(planned.tests), "tests": planned.tests, "status": planned.release.summary()}
         result = testing.run_tests(client, params["release_name"], params["release_namespace"], timeout,
-                                   params["filter"], params["logs"], field_manager=params["field_manager"])
+                                   params["filter"], params["logs"], field_manager=params["field_manager"],
+                                   storage_driver=params["storage_driver"])
     output = {"changed": bool(result.tests), "tests": result.tests, "status": result.release.summary()}
     if params["logs"]:
         output["logs"] = result.logs
@@ -148,6 +155,7 @@ def main():
         logs=dict(type="bool", default=False),
         timeout=dict(type="raw", default=300),
         field_manager=dict(type="str", default="helm"),
+        storage_driver=dict(type="str", choices=["secret", "configmap"]),
     )
     argument_spec.update(KUBE_AUTH_ARG_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)

@@ -12,6 +12,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
+from tests.helpers.artifacthub import ArtifactHubServer  # noqa: E402
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
 from tests.helpers.registry import RegistryServer  # noqa: E402
 
@@ -27,7 +28,7 @@ def _group_modules():
         return yaml.safe_load(handle)["action_groups"]["helm"]
 
 
-def _module_args(tmp_path, repo_url, registry_host):
+def _module_args(tmp_path, repo_url, registry_host, hub_url="http://127.0.0.1:9"):
     """Arguments for one check-mode task per module of the group (no kube options: module_defaults gives them)."""
     chart_dir = tmp_path / "nodeps"
     chart_dir.mkdir()
@@ -55,6 +56,7 @@ def _module_args(tmp_path, repo_url, registry_host):
         "helm_release_info": {"release_name": "grp-defaults", "release_namespace": "default"},
         "helm_repository": {"name": "grp", "repo_url": repo_url},
         "helm_repository_info": {},
+        "helm_search_hub": {"terms": ["anything"], "endpoint": hub_url},
         "helm_show": {"chart_ref": PODINFO},
         "helm_template": {"chart_ref": PODINFO},
         "helm_test": {"release_name": "grp-defaults", "release_namespace": "default"},
@@ -85,8 +87,8 @@ def _run(tmp_path, modules, args, defaults):
 
 def test_every_group_module_accepts_group_kube_defaults(tmp_path, kubeapi):
     modules = _group_modules()
-    with ChartRepoServer(charts=[PODINFO]) as repo, RegistryServer() as registry:
-        args = _module_args(tmp_path, repo.url, registry.host)
+    with ChartRepoServer(charts=[PODINFO]) as repo, RegistryServer() as registry, ArtifactHubServer() as hub:
+        args = _module_args(tmp_path, repo.url, registry.host, hub.url)
         assert sorted(args) == sorted(modules), "give test arguments for every module of the action group"
         context = yaml.safe_load(open(kubeapi.kubeconfig))["current-context"]
         results, output = _run(tmp_path, modules, args,

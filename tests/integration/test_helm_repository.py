@@ -187,3 +187,40 @@ def test_https_repository_with_private_ca_and_client_certificate(helm_env, tmp_p
     entry = _config(helm_env)["repositories"][0]
     assert (entry["caFile"], entry["certFile"], entry["keyFile"]) == (tls.ca_file, tls.client_cert_file,
                                                                       tls.client_key_file)
+
+
+def test_state_updated_refreshes_every_repository_and_reports_the_unreachable(servers, helm_env, tmp_path):
+    public, private = servers
+    gone = ChartRepoServer(charts=[REDIS])
+    gone.__enter__()
+    try:
+        added = run_tasks(tmp_path, [
+            {"name": "demo", "url": public.url},
+            {"name": "private", "url": private.url, "username": "deploy", "password": SECRET},
+            {"name": "gone", "url": gone.url}], helm_env)[0]
+    finally:
+        gone.__exit__(None, None, None)
+    assert not any(r.get("failed") for r in added), [r.get("msg") for r in added]
+    cache = helm_env["HELM_REPOSITORY_CACHE"]
+    stale = os.path.join(cache, "demo-index.yaml")
+    with open(stale, "rb") as fh:
+        current = fh.read()
+    with open(stale, "wb") as fh:
+        fh.write(b"apiVersion: v1\nentries: {}\n")
+    checked, updated, again, one, none = run_tasks(tmp_path, [
+        {"state": "updated", "timeout": 5, "_check_mode": True},
+        {"state": "updated", "timeout": 5},
+        {"state": "updated", "timeout": 5},
+        {"state": "updated", "name": "gone", "timeout": 5},
+        {"state": "updated", "name": "nothere"}], helm_env)[0]
+    assert checked["changed"] is True and checked["updated_repositories"] == ["demo"], checked
+    assert updated["changed"] is True and not updated.get("failed"), updated.get("msg")
+    assert updated["updated_repositories"] == ["demo"] and updated["unchanged_repositories"] == ["private"]
+    (failure,) = updated["failed_repositories"]
+    assert failure["name"] == "gone" and failure["msg"].startswith(
+        'Unable to get an update from the "gone" chart repository (%s): ' % gone.url)
+    with open(stale, "rb") as fh:
+        assert fh.read() == current
+    assert again["changed"] is False and again["unchanged_repositories"] == ["demo", "private"]
+    assert one["failed"] and "no repository could be updated: Unable to get an update from the \"gone\"" in one["msg"]
+    assert none["failed"] and "repository nothere is not configured" in none["msg"]

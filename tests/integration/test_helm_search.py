@@ -25,8 +25,11 @@ def test_lookup_searches_added_repository(tmp_path):
             {"set_fact": {"every": "{{ query('helmkit.core.helm_search', versions='all') }}"}},
             {"set_fact": {"bad": "{{ query('helmkit.core.helm_search', 'x', version='>=1 <<2') }}"}},
             {"set_fact": {"denied": "{{ query('helmkit.core.helm_search', deny=['^demo/']) }}"}},
+            {"set_fact": {"ranged": "{{ query('helmkit.core.helm_search', version_from='6.14', "
+                                    "version_to='6.14.1') }}"}},
+            {"set_fact": {"bad_re": "{{ query('helmkit.core.helm_search', allow=['(?<=x)']) }}"}},
         ], env)
-    added, found, every, bad, denied = results
+    added, found, every, bad, denied, ranged, bad_re = results
     assert added["changed"], added
     charts = found["ansible_facts"]["found"]
     assert charts[0]["name"] == "demo/podinfo" and charts[0]["version"] == "6.14.1" and charts[0]["score"] == 0
@@ -35,3 +38,6 @@ def test_lookup_searches_added_repository(tmp_path):
     assert bad["failed"] and "helm_search: an invalid version/constraint format" in bad["msg"]
     assert "Traceback" not in bad["msg"]
     assert denied["ansible_facts"]["denied"] == []
+    assert [(c["name"], c["version"]) for c in ranged["ansible_facts"]["ranged"]] == [("demo/podinfo", "6.14.1")]
+    assert bad_re["failed"] and "helm_search: allow pattern '(?<=x)' is not a valid regular expression: " \
+        "error parsing regexp: invalid named capture: `(?<=x)`" in bad_re["msg"]

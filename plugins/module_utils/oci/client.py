@@ -276,13 +276,14 @@ class RegistryClient(object):
         """
         self.request("GET", "/v2/")
 
-    def tags(self, repository):
+    def tags(self, repository, page_size=None):
         """All tags of ``repository`` (list of str, in the registry's order), following ``Link`` pagination (a
         relative or absolute URL; one on another origin is read without credentials). A repository that does not
         exist has no tags ([]). Raises RegistryError when a ``Link`` points back at a page already read (a loop),
-        after ``HELMKIT_MAX_TAG_PAGES`` pages, or when a page is not a JSON object with a list of tags."""
+        after ``HELMKIT_MAX_TAG_PAGES`` pages, or when a page is not a JSON object with a list of tags.
+        ``page_size`` asks for pages of that many tags (``?n=``)."""
         scope = "repository:%s:pull" % repository
-        url = "%s/v2/%s/tags/list" % (self.base, repository)
+        url = "%s/v2/%s/tags/list" % (self.base, repository) + ("?n=%d" % int(page_size) if page_size else "")
         max_pages = env_limit("HELMKIT_MAX_TAG_PAGES", DEFAULT_MAX_TAG_PAGES)
         tags, seen = [], set()
         while url:

@@ -32,7 +32,7 @@ from .record import (PENDING_STATUSES, STATUS_DEPLOYED, STATUS_FAILED, STATUS_PE
                      STATUS_PENDING_UPGRADE, STATUS_SUPERSEDED, STATUS_UNINSTALLED, Release,
                      chart_record, hook_record, sorted_map)
 from .labels import release_labels, validate_labels
-from .storage import SecretStorage
+from .storage import ReleaseStorage, resolve_driver
 from .unchanged import render_for_check, same_hooks
 
 
@@ -60,6 +60,7 @@ class ReleaseOptions:
     upgrade without values uses the chart defaults instead of the last values); ``take_ownership`` (adopt existing
     objects without Helm's ownership metadata); ``cleanup_on_fail`` (a failed upgrade deletes the objects it
     introduced); ``crds`` (``create_replace`` as Helm, ``create`` only missing ones, ``skip``; install only).
+    ``storage_driver`` (``secret`` or ``configmap``; None reads ``$HELM_DRIVER``, see ``release/storage.py``).
     """
 
     wait_for_jobs = True  # with ``wait``, Jobs must complete; helm_release sets it from its option (Helm's default off)
@@ -69,7 +70,7 @@ class ReleaseOptions:
                  timeout: float = 300, max_history: int = 10, dry_run: bool = False, description: str = None,
                  wait_for_lock: float = 0, labels: dict = None, disable_hooks: bool = False,
                  reset_values: bool = False, take_ownership: bool = False, cleanup_on_fail: bool = False,
-                 crds: str = "create_replace"):
+                 crds: str = "create_replace", storage_driver: str = "secret"):
         validate_release_name(name)
         self.name = name
         self.namespace = namespace or "default"
@@ -90,6 +91,7 @@ class ReleaseOptions:
         if crds not in ("create_replace", "create", "skip"):
             raise ReleaseError("crds %r is not valid: use create_replace, create or skip" % (crds,))
         self.crds = crds
+        self.storage_driver = resolve_driver(storage_driver)
 
 
 class ActionResult:
@@ -194,7 +196,7 @@ def ensure_present(client, options: ReleaseOptions, chart, values: dict, render)
     ``another operation (upgrade of revision N) is in progress`` or waits ``options.wait_for_lock`` seconds. A
     ``pending-*`` last revision older than ``options.timeout`` whose run is gone is marked failed first.
     """
-    storage = SecretStorage(client, options.namespace)
+    storage = ReleaseStorage(client, options.namespace, options.storage_driver)
     applier = Applier(client, options.name, options.namespace, options.field_manager, options.force_conflicts,
                       options.dry_run)
     history = storage.history(options.name)

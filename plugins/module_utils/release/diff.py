@@ -25,7 +25,7 @@ from ..kube.apply import Applier
 from ..kube.objects import as_go_json, describe, identity, keeps_resource, parse_manifest
 from . import actions
 from .record import PENDING_STATUSES, STATUS_UNINSTALLED, hook_record, sorted_map
-from .storage import SecretStorage
+from .storage import ReleaseStorage
 
 _DROPPED_METADATA = ("managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink")
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper) if HAS_YAML else None
@@ -233,7 +233,7 @@ def plan_release(client, options, chart, values: dict, render) -> Plan:
     Returns a :class:`Plan`. Raises :class:`ReleaseError` for a release with an operation in progress,
     :class:`KubeError` when the server rejects an object (the message names it), render errors as raised.
     """
-    storage = SecretStorage(client, options.namespace)
+    storage = ReleaseStorage(client, options.namespace, options.storage_driver)
     applier = Applier(client, options.name, options.namespace, options.field_manager, options.force_conflicts,
                       dry_run=True)
     history = storage.history(options.name)

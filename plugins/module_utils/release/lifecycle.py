@@ -36,7 +36,8 @@ def options_kwargs(params: dict) -> dict:
     return dict(description=params.get("description"), labels=params.get("labels"),
                 disable_hooks=params.get("disable_hooks"), reset_values=params.get("reset_values"),
                 take_ownership=params.get("take_ownership"), cleanup_on_fail=params.get("cleanup_on_fail"),
-                crds="skip" if params.get("skip_crds") else (params.get("crds") or "create_replace"))
+                crds="skip" if params.get("skip_crds") else (params.get("crds") or "create_replace"),
+                storage_driver=params.get("storage_driver"))
 
 
 class PresentAction:
@@ -58,10 +59,10 @@ class PresentAction:
         """``(chart, values)`` to install or upgrade with under the values mode (``release/reuse.py``); call it
         once, before the action and any check/diff plan, so that both see the same inputs."""
         from . import reuse
-        from .storage import SecretStorage
+        from .storage import ReleaseStorage
         if self.mode not in ("reuse_values", "reset_then_reuse_values"):
             return chart, values
-        history = SecretStorage(client, options.namespace).history(options.name)
+        history = ReleaseStorage(client, options.namespace, options.storage_driver).history(options.name)
         return reuse.upgrade_inputs(chart, history, values, self.mode)
 
     def __call__(self, client, options, chart, values, render):

@@ -203,13 +203,13 @@ def plan_inputs(client, options, chart, values: dict, params: dict) -> tuple:
     """``(chart, values)`` an upgrade renders with under the task's values mode (``reuse_values``,
     ``reset_then_reuse_values``; ``release/reuse.py``), so that a plan shows what the run will do."""
     from . import reuse
-    from .storage import SecretStorage
+    from .storage import ReleaseStorage
 
     mode = reuse.choose_mode(params.get("reuse_values"), params.get("reset_values"),
                              params.get("reset_then_reuse_values"))
     if mode not in ("reuse_values", "reset_then_reuse_values"):
         return chart, values
-    history = SecretStorage(client, options.namespace).history(options.name)
+    history = ReleaseStorage(client, options.namespace, options.storage_driver).history(options.name)
     return reuse.upgrade_inputs(chart, history, values, mode)
 
 

@@ -20,6 +20,7 @@ from ..chart.values import coalesce_values
 from ..errors import HelmkitError, KubeError, ReleaseError
 from .codec import decode_release
 from .record import Release
+from .storage import resolve_driver
 
 DRIVERS = ("secret", "configmap")
 _KINDS = {"secret": "secrets", "configmap": "configmaps"}
@@ -39,17 +40,15 @@ class _StoredChart:
 class ReleaseQuery:
     """Read Helm releases through one :class:`~..kube.client.KubeClient`.
 
-    ``ReleaseQuery(client, driver="secret")``; ``driver`` is ``secret`` or ``configmap`` (Helm's
-    ``HELM_DRIVER``). Methods return :class:`~.record.Release` objects. Records that cannot be decoded are skipped;
+    ``ReleaseQuery(client, driver="secret")``; ``driver`` is ``secret`` or ``configmap``, or None for Helm's
+    ``HELM_DRIVER`` (:func:`~.storage.resolve_driver`). Methods return :class:`~.record.Release` objects. Records that cannot be decoded are skipped;
     each adds one message naming the object (``secret ns/sh.helm.release.v1.x.v1``) to :attr:`warnings`.
     API failures raise :class:`~..errors.KubeError` (unreachable) or :class:`ReleaseError`.
     """
 
     def __init__(self, client, driver: str = "secret"):
-        if driver not in DRIVERS:
-            raise ReleaseError("storage driver %r is not supported; use one of: %s" % (driver, ", ".join(DRIVERS)))
         self.client = client
-        self.driver = driver
+        self.driver = resolve_driver(driver)
         self.warnings = []
 
     def _collection(self, namespace) -> str:

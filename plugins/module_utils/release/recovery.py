@@ -23,7 +23,7 @@ from ..kube.objects import identity, keeps_resource, ownership_error
 from . import actions
 from .record import PENDING_STATUSES, STATUS_DEPLOYED, STATUS_FAILED, STATUS_SUPERSEDED
 from .rollback import release_objects, rollback
-from .storage import SecretStorage
+from .storage import ReleaseStorage
 from .uninstall import uninstall
 
 
@@ -49,7 +49,7 @@ def recovery_plan(history: list, timeout: float) -> dict:
     last = history[-1]
     if last.status != STATUS_FAILED and last.status not in PENDING_STATUSES:
         return None
-    deployed = SecretStorage.last_deployed(history)
+    deployed = ReleaseStorage.last_deployed(history)
     if deployed is not None:
         action = "upgrade from revision %d" % deployed.version
     else:
@@ -83,7 +83,7 @@ def ensure_present_recovering(client, options, chart, values: dict, render, atom
     Same arguments as ``ensure_present`` plus ``atomic`` (bool; sets ``options.wait``). Raises :class:`AtomicError`
     when ``atomic`` undid a failed action, and what ``ensure_present`` raises otherwise.
     """
-    storage = SecretStorage(client, options.namespace)
+    storage = ReleaseStorage(client, options.namespace, options.storage_driver)
     before = storage.history(options.name)
     plan = recovery_plan(before, options.timeout)
     if atomic:
@@ -110,7 +110,7 @@ def _sweep(client, options, before: list, release) -> list:
     that ``release`` (the new revision) does not have, still carry this release's ownership annotations, and are
     not kept by resource policy. Helm leaves these behind (it diffs against the last deployed revision only).
     Returns ``Kind/name`` strings of the objects deleted."""
-    deployed = SecretStorage.last_deployed(before)
+    deployed = ReleaseStorage.last_deployed(before)
     floor = deployed.version if deployed is not None else 0
     applier = Applier(client, options.name, options.namespace, options.field_manager, options.force_conflicts)
     keep = {identity(obj) for obj in release_objects(applier, release)}
@@ -135,7 +135,7 @@ def _sweep(client, options, before: list, release) -> list:
 def _undo(client, options, before: list, exc: ReleaseError) -> None:
     """``atomic``: when ``exc`` came with a new failed revision, roll back to the last good revision or, when there
     is none, uninstall. Raises :class:`AtomicError`; returns when nothing was written (nothing to undo)."""
-    storage = SecretStorage(client, options.namespace)
+    storage = ReleaseStorage(client, options.namespace, options.storage_driver)
     after = storage.history(options.name)
     known = {rel.version for rel in before}
     new_failed = [rel for rel in after if rel.version not in known and rel.status == STATUS_FAILED]

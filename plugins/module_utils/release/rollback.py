@@ -26,7 +26,7 @@ from .record import (STATUS_DEPLOYED, STATUS_FAILED, STATUS_PENDING_ROLLBACK, ST
                      info_record)
 from .codec import go_time
 from .lock import ReleaseLock
-from .storage import SecretStorage
+from .storage import ReleaseStorage
 
 
 def release_objects(applier, release: Release) -> list:
@@ -124,7 +124,7 @@ def rollback(client, options, revision: int = 0, cleanup_on_fail: bool = None) -
     Raises :class:`ReleaseError` when there is no such release or revision, or when the rollback fails (the failed
     revision is stored first). Writes happen under the release's lock (``release/lock.py``).
     """
-    storage = SecretStorage(client, options.namespace)
+    storage = ReleaseStorage(client, options.namespace, options.storage_driver)
     applier = Applier(client, options.name, options.namespace, options.field_manager, options.force_conflicts,
                       options.dry_run)
     history = storage.history(options.name)

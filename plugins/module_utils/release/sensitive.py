@@ -159,12 +159,12 @@ def sensitive_strings(values: dict, paths) -> set:
     return found
 
 
-def stored_sensitive_strings(client, namespace: str, release_name: str, paths) -> set:
+def stored_sensitive_strings(client, namespace: str, release_name: str, paths, storage_driver: str = "secret") -> set:
     """:func:`sensitive_strings` of every stored revision's user values (``config``) of ``release_name``, since a
     values diff or a rollback shows earlier revisions' values. Raises ReleaseError when the history cannot be read."""
-    from .storage import SecretStorage
+    from .storage import ReleaseStorage
 
     found = set()
-    for release in SecretStorage(client, namespace).history(release_name):
+    for release in ReleaseStorage(client, namespace, storage_driver).history(release_name):
         found |= sensitive_strings(release.config or {}, paths)
     return found

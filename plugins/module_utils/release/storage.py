@@ -1,7 +1,10 @@
-"""Helm v4's Secret storage driver (``pkg/storage/driver/secrets.go``) over a :class:`~..kube.client.KubeClient`.
+"""Helm v4's Secret and ConfigMap storage drivers (``pkg/storage/driver/secrets.go``, ``cfgmaps.go``) over a
+:class:`~..kube.client.KubeClient`.
 
 Each revision is a Secret ``sh.helm.release.v1.<name>.v<revision>`` of type ``helm.sh/release.v1`` whose
-``data.release`` is :func:`~.codec.encode_release` of the record. Labels: ``name``, ``owner=helm``, ``status``,
+``data.release`` is :func:`~.codec.encode_release` of the record (base64 once more, as Secret data is), or, with the
+``configmap`` driver (``HELM_DRIVER=configmap``), a ConfigMap of the same name, without a type, whose
+``data.release`` is the encoded text itself. Both drivers write the same labels. Labels: ``name``, ``owner=helm``, ``status``,
 ``version`` and ``createdAt`` (on create) or ``modifiedAt`` (on update, an unconditional PUT). Custom labels of the
 release are applied over ``createdAt``/``modifiedAt``, and a release loaded from storage carries its stored
 ``modifiedAt`` as such a label: the quirk that keeps ``modifiedAt`` at its first stored value (see
@@ -10,6 +13,7 @@ release are applied over ``createdAt``/``modifiedAt``, and a release loaded from
 from __future__ import annotations
 
 import base64
+import os
 import time
 
 from ..errors import ReleaseError
@@ -20,6 +24,27 @@ from .record import STATUS_DEPLOYED, Release
 SECRET_TYPE = "helm.sh/release.v1"
 OWNER = "helm"
 _SYSTEM_LABELS = ("name", "owner", "status", "version", "createdAt")
+DRIVERS = ("secret", "configmap")
+# HELM_DRIVER spellings Helm accepts for the two Kubernetes drivers (pkg/cli: "" and the plural forms too)
+_DRIVER_NAMES = {"": "secret", "secret": "secret", "secrets": "secret", "configmap": "configmap",
+                 "configmaps": "configmap"}
+
+
+def resolve_driver(value=None) -> str:
+    """The storage driver to use: ``value`` when given, else ``$HELM_DRIVER``, else ``secret`` (Helm's default).
+
+    Accepts Helm's spellings (``secret``/``secrets``/``configmap``/``configmaps``, any case) and returns
+    ``"secret"`` or ``"configmap"``. Raises ReleaseError for Helm's other drivers (``memory``, ``sql``) and
+    unknown names, naming where the value came from.
+    """
+    source = "storage_driver"
+    if value is None:
+        value, source = os.environ.get("HELM_DRIVER", ""), "HELM_DRIVER"
+    driver = _DRIVER_NAMES.get(str(value).strip().lower())
+    if driver is None:
+        raise ReleaseError("storage driver %r is not supported (set by %s): use secret or configmap, Helm's "
+                           "Kubernetes storage drivers" % (value, source))
+    return driver
 
 
 def secret_name(release_name: str, version: int) -> str:
@@ -27,31 +52,36 @@ def secret_name(release_name: str, version: int) -> str:
     return "sh.helm.release.v1.%s.v%d" % (release_name, int(version))
 
 
-class SecretStorage:
-    """Read and write one namespace's Helm release Secrets.
+class ReleaseStorage:
+    """Read and write one namespace's Helm release Secrets (or ConfigMaps).
 
-    ``SecretStorage(client, namespace)``. Every write goes through :meth:`create`, :meth:`update` or :meth:`delete`;
+    ``ReleaseStorage(client, namespace, driver="secret")``; ``driver`` goes through :func:`resolve_driver`
+    (``None`` reads ``$HELM_DRIVER``). Every write goes through :meth:`create`, :meth:`update` or :meth:`delete`;
     ``writes`` counts them. Errors are :class:`ReleaseError` with Helm's wording (``create: failed to create: ...``).
     """
 
-    def __init__(self, client, namespace: str):
+    def __init__(self, client, namespace: str, driver: str = "secret"):
         self.client = client
         self.namespace = namespace
+        self.driver = resolve_driver(driver)
         self.writes = 0
 
     def _collection(self) -> str:
-        return "/api/v1/namespaces/%s/secrets" % self.namespace
+        return "/api/v1/namespaces/%s/%ss" % (self.namespace, self.driver)
 
     def _secret(self, release: Release, stamp_label: str) -> dict:
         labels = {stamp_label: str(int(time.time()))}
         labels.update(release.labels)
         labels.update({"name": release.name, "owner": OWNER, "status": release.status,
                        "version": str(release.version)})
-        data = base64.b64encode(encode_release(release.record).encode("ascii")).decode("ascii")
-        return {"apiVersion": "v1", "kind": "Secret",
-                "metadata": {"name": secret_name(release.name, release.version), "namespace": self.namespace,
-                             "labels": labels},
-                "type": SECRET_TYPE, "data": {"release": data}}
+        metadata = {"name": secret_name(release.name, release.version), "namespace": self.namespace,
+                    "labels": labels}
+        text = encode_release(release.record)
+        if self.driver == "configmap":
+            return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata, "data": {"release": text}}
+        data = base64.b64encode(text.encode("ascii")).decode("ascii")
+        return {"apiVersion": "v1", "kind": "Secret", "metadata": metadata, "type": SECRET_TYPE,
+                "data": {"release": data}}
 
     def create(self, release: Release) -> None:
         """POST the revision's Secret (``createdAt`` label). Raises ReleaseError if it exists or the API fails."""
@@ -89,14 +119,15 @@ class SecretStorage:
                 raise ReleaseError("delete: failed to delete %s: %s"
                                    % (secret_name(release_name, version), exc.message)) from None
 
-    @staticmethod
-    def _decode(secret: dict) -> Release:
-        meta = secret.get("metadata") or {}
-        where = "secret %s/%s" % (meta.get("namespace"), meta.get("name"))
-        payload = (secret.get("data") or {}).get("release")
+    def _decode(self, obj: dict) -> Release:
+        meta = obj.get("metadata") or {}
+        where = "%s %s/%s" % (self.driver, meta.get("namespace"), meta.get("name"))
+        payload = (obj.get("data") or {}).get("release")
         if not payload:
             raise ReleaseError("%s holds no data.release; it is not a Helm release record" % where)
-        record = decode_release(base64.b64decode(payload), where=where)
+        if self.driver == "secret":
+            payload = base64.b64decode(payload)
+        record = decode_release(payload, where=where)
         labels = {k: v for k, v in (meta.get("labels") or {}).items() if k not in _SYSTEM_LABELS}
         return Release(record, labels)
 
@@ -121,7 +152,7 @@ class SecretStorage:
                 return []
             raise ReleaseError("query: failed to query with labels: %s" % exc.message) from None
         releases = [self._decode(item) for item in listing.get("items") or []
-                    if item.get("type", SECRET_TYPE) == SECRET_TYPE]
+                    if self.driver == "configmap" or item.get("type", SECRET_TYPE) == SECRET_TYPE]
         return sorted(releases, key=lambda rel: rel.version)
 
     def last(self, release_name: str):
@@ -151,3 +182,7 @@ class SecretStorage:
             self.delete(rel.name, rel.version)
             removed.append(rel)
         return removed
+
+
+#: The historic name: most callers predate the ConfigMap driver.
+SecretStorage = ReleaseStorage

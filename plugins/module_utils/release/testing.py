@@ -13,7 +13,7 @@ from ..kube.apply import Applier
 from ..kube.client import ApiError
 from . import hooks as release_hooks
 from .record import STATUS_UNINSTALLED
-from .storage import SecretStorage
+from .storage import ReleaseStorage
 
 TEST_EVENT = "test"
 
@@ -87,9 +87,9 @@ def _tested_release(storage, name: str, namespace: str):
     return release
 
 
-def planned_tests(client, name: str, namespace: str, filter_names=None) -> TestResult:
+def planned_tests(client, name: str, namespace: str, filter_names=None, storage_driver: str = "secret") -> TestResult:
     """The tests :func:`run_tests` would run (check mode): reads only. ``tests`` entries have an empty phase."""
-    release = _tested_release(SecretStorage(client, namespace), name, namespace)
+    release = _tested_release(ReleaseStorage(client, namespace, storage_driver), name, namespace)
     executing = select_hooks(release.hooks, *split_filter(filter_names))[0]
     tests = [dict(entry, phase="", started_at="", completed_at="")
              for entry in _summary(release_hooks.ordered_hooks(executing, TEST_EVENT))]
@@ -97,14 +97,14 @@ def planned_tests(client, name: str, namespace: str, filter_names=None) -> TestR
 
 
 def run_tests(client, name: str, namespace: str, timeout: float = 300, filter_names=None,
-              logs: bool = False, field_manager: str = "helm") -> TestResult:
+              logs: bool = False, field_manager: str = "helm", storage_driver: str = "secret") -> TestResult:
     """Run the test hooks of release ``name`` in ``namespace`` (seconds ``timeout`` for all of them), applying
-    them as ``field_manager``.
+    them as ``field_manager``; the release is read and updated with ``storage_driver`` (``release/storage.py``).
 
     Raises :class:`ReleaseError` when there is no release (or it is uninstalled). A failing test does not raise:
     the result's ``failed`` holds Helm's message and the hook's ``last_run`` says ``Failed`` in the stored release.
     """
-    storage = SecretStorage(client, namespace)
+    storage = ReleaseStorage(client, namespace, storage_driver)
     release = _tested_release(storage, name, namespace)
     include, exclude = split_filter(filter_names)
     all_hooks = release.hooks

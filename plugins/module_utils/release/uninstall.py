@@ -22,7 +22,7 @@ from . import hooks as release_hooks
 from .record import STATUS_FAILED, STATUS_UNINSTALLED, STATUS_UNINSTALLING
 from .rollback import release_objects
 from .lock import ReleaseLock
-from .storage import SecretStorage, secret_name
+from .storage import ReleaseStorage, secret_name
 
 #: ``cascade`` values (``helm uninstall --cascade``) and the DeleteOptions propagation policy each sends.
 CASCADE_POLICIES = {"background": "Background", "foreground": "Foreground", "orphan": "Orphan"}
@@ -119,7 +119,7 @@ def uninstall(client, options, keep_history: bool = False, cascade: str = "backg
     if policy is None:
         raise ReleaseError("cascade %r is not valid: use background, foreground or orphan (helm uninstall --cascade)"
                            % (cascade,))
-    storage = SecretStorage(client, options.namespace)
+    storage = ReleaseStorage(client, options.namespace, options.storage_driver)
     applier = Applier(client, options.name, options.namespace, options.field_manager, options.force_conflicts,
                       options.dry_run)
     history = storage.history(options.name)

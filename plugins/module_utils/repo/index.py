@@ -118,8 +118,8 @@ def _sort_versions(versions):
     return [pair[1] for pair in sorted(versions, key=lambda pair: pair[0], reverse=True)]
 
 
-def _valid_version(meta):
-    """``(Version, ChartVersion)`` for an index entry Helm keeps, else None.
+def _valid_version(meta, fields=FIELDS):
+    """``(Version, ChartVersion)`` for an index entry Helm keeps (holding only ``fields``), else None.
 
     Helm's loadIndex drops entries that fail chart metadata validation: no name, or a version that is not
     semantic (Masterminds ``NewVersion``).
@@ -130,23 +130,24 @@ def _valid_version(meta):
         version = parse_version(str(meta["version"]))
     except SemverError:
         return None
-    kept = dict((key, value) for key, value in meta.items() if key in FIELDS)
+    kept = dict((key, value) for key, value in meta.items() if key in fields)
     if not kept.get("apiVersion"):
         kept["apiVersion"] = "v1"
     return version, ChartVersion(kept)
 
 
-def parse_index(data, source="index.yaml"):
+def parse_index(data, source="index.yaml", fields=None):
     """Parse index bytes (YAML or JSON) into an :class:`IndexFile`.
 
     Indexes in the layout Helm writes are read by :func:`.indexscan.scan_index`, which keeps only the fields
     :class:`ChartVersion` reads; anything else goes through the full C loader. Both give the same entries.
     Raises RepositoryError naming ``source`` when the data is empty, not YAML, not a mapping, or has no
-    ``apiVersion`` (Helm's ``no API version specified``).
+    ``apiVersion`` (Helm's ``no API version specified``). ``fields``: the version fields the fast reader keeps
+    (default ``indexscan.FIELDS``; the full loader keeps every field).
     """
     if not data or not data.strip():
         raise RepositoryError("%s: the repository index is empty" % source)
-    scanned = scan_index(data)
+    scanned = scan_index(data, fields)
     if scanned is not None:
         doc, raw_entries = scanned
     else:
@@ -161,7 +162,8 @@ def parse_index(data, source="index.yaml"):
         if versions is not None and not isinstance(versions, list):  # Go: cannot unmarshal into []*ChartVersion
             raise RepositoryError("%s: entries.%s must be a list of chart versions, got %s"
                                   % (source, name, type(versions).__name__))
-        kept = [pair for pair in (_valid_version(meta) for meta in versions or []) if pair is not None]
+        kept = [pair for pair in (_valid_version(meta, fields or FIELDS) for meta in versions or [])
+                if pair is not None]
         entries[str(name)] = _sort_versions(kept)
     return IndexFile(entries, str(doc.get("apiVersion")), str(doc.get("generated") or ""))
 

@@ -79,8 +79,10 @@ class _Version(object):
         self.lines = None
 
 
-def scan_index(data):
+def scan_index(data, fields=None):
     """``(top, entries)`` read from index bytes in Helm's layout, or None when the caller must use a YAML loader.
+
+    ``fields``: the version fields to keep (default :data:`FIELDS`; the catalog adds ``icon``, ``maintainers``...).
 
     ``top``: the mapping of top-level keys other than ``entries`` (``apiVersion``, ``generated``, ...), parsed by
     PyYAML. ``entries``: chart name -> list of version mappings holding only :data:`FIELDS`, in file order, with
@@ -89,13 +91,14 @@ def scan_index(data):
     """
     if not data or b"\r" in data or b"\t" in data or data.lstrip()[:1] in (b"{", b"["):
         return None
+    bfields = _BFIELDS if fields is None else dict((f.encode("ascii"), f) for f in fields)
     try:
-        return _scan(data)
+        return _scan(data, bfields)
     except (_Unusual, UnicodeDecodeError, yaml.YAMLError, ValueError, KeyError, IndexError, TypeError):
         return None
 
 
-def _scan(data):
+def _scan(data, bfields):
     top_lines = []
     entries = {}
     snippets = []      # YAML text of kept fields that need the real loader
@@ -111,14 +114,14 @@ def _scan(data):
         if version.lines or version.head is None:
             snippets.append(b"  - " + version.key + b":" + (b" " + version.head if version.head else b"") + b"\n"
                             + b"".join(version.lines or ()))
-            targets.append((version.meta, _BFIELDS[version.key]))
+            targets.append((version.meta, bfields[version.key]))
         else:
             value = _plain(version.head)
             if value is None:
                 snippets.append(b"  - " + version.key + b": " + version.head + b"\n")
-                targets.append((version.meta, _BFIELDS[version.key]))
+                targets.append((version.meta, bfields[version.key]))
             else:
-                version.meta[_BFIELDS[version.key]] = value
+                version.meta[bfields[version.key]] = value
         version.key = None
 
     for line in io.BytesIO(data):
@@ -167,7 +170,7 @@ def _scan(data):
                     current.lines.append(line)
                 continue
             finish_field(current)
-            if match.group(1) in _BFIELDS:
+            if match.group(1) in bfields:
                 current.key, current.head, current.lines = match.group(1), match.group(2), None
             continue
         match = _ITEM_START.match(body)
@@ -177,7 +180,7 @@ def _scan(data):
             finish_field(current)
             current = _Version()
             versions.append(current.meta)
-            if match.group(1) in _BFIELDS:
+            if match.group(1) in bfields:
                 current.key, current.head = match.group(1), match.group(2)
             continue
         match = _CHART_LINE.match(body)

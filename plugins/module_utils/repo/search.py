@@ -12,19 +12,20 @@ Behaviour follows Helm ``pkg/cmd/search_repo.go`` and its search package (``cmd/
 * a repository whose cache is missing or unreadable is skipped (Helm prints a warning) and reported in
   :attr:`SearchResult.skipped`.
 
-Differences: regular expressions use Python's ``re`` (Go uses RE2; common syntax is the same). ``allow``/``deny``
-are helmkit extensions: regular expressions searched in ``repo/chart``.
+Regular expressions have Go's RE2 syntax and semantics, through the project's one Go regexp entry point
+(``engine/sprig/goregexp.py: compile_go``). helmkit extensions: ``allow``/``deny``, regular expressions searched in
+``repo/chart``, and ``version_from``/``version_to``, an inclusive version range applied with the constraint.
 """
 from __future__ import annotations
 
-import re
-
+from ..engine.errors import FuncError
+from ..engine.sprig.goregexp import compile_go
 from ..errors import RepositoryError
 from ..semver import SemverError, parse_constraint, parse_version
 from .config import helm_paths, index_cache_path, load_repository_file
 from .index import load_cached_index, redact_url, resolve_reference_url
 
-__all__ = ["SearchResult", "search_repositories", "MAX_SCORE"]
+__all__ = ["SearchResult", "search_repositories", "compile_pattern", "version_range", "MAX_SCORE"]
 
 # Helm's searchMaxScore: a match beyond this many separators is not relevant.
 MAX_SCORE = 25
@@ -50,17 +51,42 @@ def _score(position, line):
     return line.count(_SEP, 0, position)
 
 
-def _compile(pattern, what):
+def compile_pattern(pattern, what):
+    """Compile ``pattern`` as a Go (RE2) regular expression; ``what`` names the option in the error.
+
+    Returns the compiled object (``.search(text)``). Raises RepositoryError carrying RE2's message
+    (``error parsing regexp: ...``) for an invalid pattern.
+    """
     try:
-        return re.compile(pattern)
-    except (re.error, TypeError) as exc:
-        raise RepositoryError("%s %r is not a valid regular expression: %s" % (what, pattern, exc))
+        return compile_go(str(pattern), must=True)
+    except FuncError as exc:
+        raise RepositoryError("%s %r is not a valid regular expression: %s; write it in Go's RE2 syntax"
+                              % (what, pattern, exc)) from None
+
+
+def _bound(text, option):
+    try:
+        return parse_version(str(text))
+    except SemverError as exc:
+        raise RepositoryError('%s "%s" is not a version: %s; use e.g. "1.0" or "2.1.3"' % (option, text, exc))
+
+
+def version_range(version_from=None, version_to=None):
+    """A predicate ``Version -> bool`` for the inclusive range [``version_from``, ``version_to``] (either end may
+    be None: open). Bounds are Masterminds versions (``1.0`` means ``1.0.0``), compared with semver precedence.
+    Raises RepositoryError naming the option when a bound is not a version or the range is empty."""
+    low = _bound(version_from, "version_from") if version_from not in (None, "") else None
+    high = _bound(version_to, "version_to") if version_to not in (None, "") else None
+    if low is not None and high is not None and low > high:
+        raise RepositoryError("version_from %s is newer than version_to %s: no version can match; swap them"
+                              % (version_from, version_to))
+    return lambda v: (low is None or v >= low) and (high is None or v <= high)
 
 
 def _matcher(term, regexp):
     """A function ``line -> match position or -1`` for ``term``."""
     if regexp:
-        compiled = _compile(term, "search term")
+        compiled = compile_pattern(term, "search term")
 
         def find(line):
             match = compiled.search(line)
@@ -93,7 +119,8 @@ def _as_dict(repo_name, repo_url, cv, score):
 
 
 def search_repositories(terms=None, regexp=False, version=None, versions=False, devel=False, allow=None,
-                        deny=None, repositories=None, repository_config=None, repository_cache=None):
+                        deny=None, repositories=None, repository_config=None, repository_cache=None,
+                        version_from=None, version_to=None):
     """Search the cached indexes of configured repositories like ``helm search repo``.
 
     ``terms``: list of strings joined with a space (Helm joins its arguments); empty/None lists every chart.
@@ -101,6 +128,8 @@ def search_repositories(terms=None, regexp=False, version=None, versions=False, 
     (default ``>0.0.0``, or ``>0.0.0-0`` with ``devel``). ``versions``: True for every matching version, not only
     the newest. ``allow``/``deny``: lists of regular expressions searched in ``repo/chart``: a chart is kept when
     it matches any ``allow`` (when given) and no ``deny``. ``repositories``: names to search (default all).
+    ``version_from``/``version_to``: inclusive version bounds, applied together with the constraint (see
+    :func:`version_range`). Regular expressions are Go's (RE2).
 
     Returns :class:`SearchResult`; each chart dict has ``name`` (``repo/chart``), ``chart``, ``repository``,
     ``version``, ``app_version``, ``description``, ``keywords``, ``deprecated``, ``digest``, ``created``,
@@ -113,8 +142,9 @@ def search_repositories(terms=None, regexp=False, version=None, versions=False, 
     except SemverError as exc:
         raise RepositoryError('an invalid version/constraint format "%s": %s; use e.g. "^1.2", ">=1.0 <2" or '
                               "an exact version" % (constraint_text, exc))
-    allow_res = [_compile(p, "allow pattern") for p in (allow or [])]
-    deny_res = [_compile(p, "deny pattern") for p in (deny or [])]
+    in_range = version_range(version_from, version_to)
+    allow_res = [compile_pattern(p, "allow pattern") for p in (allow or [])]
+    deny_res = [compile_pattern(p, "deny pattern") for p in (deny or [])]
     term = " ".join(str(t) for t in (terms or []))
     find = _matcher(term, regexp) if term else None
 
@@ -153,7 +183,7 @@ def search_repositories(terms=None, regexp=False, version=None, versions=False, 
     for score, full_name, parsed, repo_name, repo_url, cv in found:
         if not versions and full_name in seen:
             continue
-        if constraint.check(parsed):
+        if constraint.check(parsed) and in_range(parsed):
             charts.append(_as_dict(repo_name, repo_url, cv, score))
             seen.add(full_name)
     return SearchResult(charts, skipped)

@@ -133,3 +133,44 @@ def test_bad_input(repos, kwargs, needle):
         search_repositories(**kwargs)
     assert needle in str(info.value)
     assert open(repos[0], "rb").read() == before
+
+
+def test_version_from_and_to_are_inclusive_and_combine_with_the_constraint(repos):
+    def versions(**kwargs):
+        return [v for _n, v, _s in _names(search_repositories(["alpha"], versions=True, repositories=["small"],
+                                                              **kwargs)) if _n == "small/alpha"]
+    assert versions(version_from="1.1", version_to="1.2.0") == ["1.2.0", "1.1.0"]
+    assert versions(version_from="1.1.1") == ["1.2.0"]
+    assert versions(version_to="1.1.0") == ["1.1.0"]
+    assert versions(version_from="1.0", version_to="1.1.9", version="^1") == ["1.1.0"]
+    assert versions(version_from="1.0", version="~1.2") == ["1.2.0"]
+    # pre-releases still need devel (or a constraint that admits them)
+    assert versions(version_from="2.0.0-0") == []
+    assert versions(version_from="2.0.0-0", devel=True) == ["2.0.0-rc.1"]
+    # without versions=all, the newest version inside the range is the one returned
+    latest = search_repositories(["alpha"], version_to="1.1.0", repositories=["small"])
+    assert _names(latest)[0] == ("small/alpha", "1.1.0", 0)
+
+
+@pytest.mark.parametrize("kwargs,needle", [
+    ({"version_from": "one"}, 'version_from "one" is not a version'),
+    ({"version_to": "2.x"}, 'version_to "2.x" is not a version'),
+    ({"version_from": "2", "version_to": "1"}, "version_from 2 is newer than version_to 1"),
+])
+def test_bad_version_range(repos, kwargs, needle):
+    with pytest.raises(RepositoryError) as info:
+        search_repositories(**kwargs)
+    assert needle in str(info.value)
+
+
+def test_regular_expressions_are_go_re2(repos):
+    # RE2 has no look-around: Python re would accept this pattern; Go's regexp.Compile refuses it
+    with pytest.raises(RepositoryError) as info:
+        search_repositories(allow=["^small/(?!beta)"])
+    assert "allow pattern '^small/(?!beta)' is not a valid regular expression: error parsing regexp:" in str(info.value)
+    with pytest.raises(RepositoryError) as info:
+        search_repositories(["a++"], regexp=True)
+    assert "error parsing regexp: invalid nested repetition operator: `++`" in str(info.value)
+    # \pL (a one-letter Unicode class without braces) is RE2 syntax that Python re refuses
+    assert [n for n, _v, _s in _names(search_repositories([r"\pLpha web"], regexp=True, repositories=["small"]))] \
+        == ["small/alpha"]

@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# Copyright: helmkit.core contributors
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+"""Lookup plugin helm_oci_tags: the chart versions an OCI repository holds, as Helm's registry client lists them."""
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: helm_oci_tags
+short_description: List the chart versions (tags) of a chart repository in an OCI registry
+version_added: "0.1.0"
+description:
+  - Reads C(/v2/<name>/tags/list) of each C(oci://host/path/name) reference (following the registry's C(Link)
+    pagination) and returns the tags that are chart versions, newest first, the way Helm's registry client lists
+    them when it resolves a version constraint.
+  - Like Helm, only strict semantic versions count (V(1.2.3), V(1.2.3-rc.1), V(1.2.3_build) read as
+    V(1.2.3+build)); tags such as V(latest), V(v1.2.3) or V(1.2) are left out. Versions are returned with C(+),
+    not C(_).
+  - A repository that does not exist has no tags (an empty list).
+  - With several terms, their lists are concatenated in the order of the terms.
+  - Credentials come from O(username)/O(password) or O(token), else O(registry_config), Helm's and Docker's
+    configuration, as for M(helmkit.core.helm_pull).
+options:
+  _terms:
+    description: C(oci://host/path/name) references; a tag or digest in them is ignored.
+    required: true
+  page_size:
+    description: Ask the registry for pages of this many tags (C(?n=)); by default the registry decides.
+    type: int
+extends_documentation_fragment:
+  - helmkit.core.registry
+"""
+
+EXAMPLES = r"""
+- name: Every published version of a chart, newest first
+  ansible.builtin.debug:
+    msg: "{{ query('helmkit.core.helm_oci_tags', 'oci://ghcr.io/stefanprodan/charts/podinfo') }}"
+
+- name: The newest 6.x version in a private registry
+  ansible.builtin.set_fact:
+    newest_six: "{{ query('helmkit.core.helm_oci_tags', 'oci://registry.example.com/charts/web',
+                          username='deploy', password=registry_password)
+                    | select('match', '^6\\.') | first }}"
+"""
+
+RETURN = r"""
+_raw:
+  description: Chart versions (str), newest first by semantic-version precedence.
+  type: list
+  elements: str
+"""
+
+from ansible.errors import AnsibleLookupError  # noqa: E402
+from ansible.plugins.lookup import LookupBase  # noqa: E402
+
+from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
+
+
+class LookupModule(LookupBase):
+    """``query('helmkit.core.helm_oci_tags', *references, **options)``: see DOCUMENTATION."""
+
+    def run(self, terms, variables=None, **kwargs):
+        from ansible_collections.helmkit.core.plugins.module_utils.oci.api import open_client
+        from ansible_collections.helmkit.core.plugins.module_utils.oci.reference import parse_reference
+        from ansible_collections.helmkit.core.plugins.module_utils.oci.tags import chart_tags
+
+        self.set_options(var_options=variables, direct=kwargs)
+        opt = self.get_option
+        if not terms:
+            raise AnsibleLookupError("helm_oci_tags: give at least one oci://host/path/name reference")
+        found = []
+        for term in terms:
+            try:
+                host = parse_reference(str(term)).host
+                with open_client(host, username=opt("username"), password=opt("password"), token=opt("token"),
+                                 registry_config_path=opt("registry_config"), plain_http=opt("plain_http"),
+                                 insecure_skip_tls_verify=opt("insecure_skip_tls_verify"), ca_file=opt("ca_file"),
+                                 cert_file=opt("cert_file"), key_file=opt("key_file")) as client:
+                    found.extend(chart_tags(client, str(term), page_size=opt("page_size")))
+            except HelmkitError as exc:
+                raise AnsibleLookupError("helm_oci_tags: %s: %s" % (term, exc))
+        return found
