@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from ..gocompat.strconv import go_quote  # noqa: F401  re-exported: the engine's many callers import it from here
+from ..gocompat.strconv import go_quote  # noqa: F401  re-exported for the engine's many callers
 from .gotypes import go_type_name
 
 
