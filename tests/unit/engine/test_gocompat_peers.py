@@ -29,6 +29,8 @@ ERRORS = [
     '{{ %s | mustDateModify "1" }}' % T,
     '{{ %s | mustDateModify "99999999999h" }}' % T,
     '{{ %s | mustDateModify "1.5h2" }}' % T,
+    '{{ %s | mustDateModify "1\u00e9" }}' % T,
+    '{{ mustToDate "2006-01-02" "2020-01-\u00e9" }}',
     '{{ 1 | call }}',
     '{{ "f" | call }}',
     '{{ .Values.n | call }}',
