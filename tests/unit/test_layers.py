@@ -136,10 +136,10 @@ def test_no_upward_import():
     broken = []
     for rel, line, source, target, package in IMPORTS:
         if _layer(package) > _layer(source) and (rel, target) not in ALLOWED:
+            low, high = _layer(source), _layer(package)
             broken.append("plugins/module_utils/%s:%d imports %s: %s (%s, layer %d) may not import %s (%s, layer %d);"
-                          " move the code down a layer" % (rel, line, target, source, LAYER_NAMES.get(_layer(source)),
-                                                          _layer(source), package,
-                                                          LAYER_NAMES.get(_layer(package)), _layer(package)))
+                          " move the code down a layer"
+                          % (rel, line, target, source, LAYER_NAMES.get(low), low, package, LAYER_NAMES.get(high), high))
     assert not broken, "upward imports:\n" + "\n".join(broken)
 
 

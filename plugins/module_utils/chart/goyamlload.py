@@ -23,6 +23,7 @@ from ..gocompat.yamlscalar import resolve_plain as resolve_scalar
 
 _PLAIN_TAG = "tag:helmkit:plain"
 
+
 def resolve_plain(text: str):
     """A plain (unquoted, untagged) scalar's value as go-yaml v2 decodes it into ``interface{}``: None, bool, int,
     float or the text itself (timestamps stay strings). The resolver is gocompat/yamlscalar.py's."""

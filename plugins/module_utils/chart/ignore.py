@@ -1,8 +1,9 @@
 """.helmignore rules, as Helm's pkg/ignore (rules.go) applies them when loading a chart directory.
 
 Patterns are Go ``filepath.Match`` globs (gocompat/filepath.py): ``*`` and ``?`` never match ``/``; ``[...]``
-classes with ``^`` negation (a class can match ``/``, as in Go). A pattern without ``/`` matches the base name; with ``/`` the whole relative path; a leading ``/``
-anchors at the chart root; a trailing ``/`` matches directories only; ``!`` negates; ``**`` is refused.
+classes with ``^`` negation (a class can match ``/``, as in Go). A pattern without ``/`` matches the base name;
+with ``/`` the whole relative path; a leading ``/`` anchors at the chart root; a trailing ``/`` matches directories
+only; ``!`` negates; ``**`` is refused.
 """
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ except ImportError:  # pragma: no cover - depends on the host; using yaml then r
 
 from ..errors import HelmkitError
 from ..gocompat.yamlscalar import (BOOL, FLOAT, FLOAT_SPECIALS, GO_FLOAT, INT, MERGE, NULL, STR, TIMESTAMP,
-                                    YAML_STYLE_FLOAT, go_parse_int, is_timestamp, resolve_plain)
+                                   YAML_STYLE_FLOAT, go_parse_int, is_timestamp, resolve_plain)
 from .gofmt import format_float_g
 from .gojson import GoJsonError, GoStruct, from_json, go_json_float, jsonable, to_json, _type_name
 
@@ -43,6 +43,7 @@ __all__ = [
     "GoYamlError", "GoJsonError", "marshal", "dump", "marshal_pretty", "unmarshal", "to_json", "from_json",
     "go_json_float", "resolve_plain", "jsonable", "GoStruct",
 ]
+
 
 class GoYamlError(HelmkitError):
     """YAML could not be produced or parsed; the message is go-yaml's / sigs.k8s.io/yaml's text."""

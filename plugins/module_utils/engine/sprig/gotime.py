@@ -1,16 +1,14 @@
 """Go's time package on Python: ``GoTime`` stands in for ``time.Time`` (nanoseconds since the Unix epoch plus a
 zone), ``go_format`` / ``go_parse`` format and parse with Go reference layouts ("2006-01-02T15:04:05Z07:00",
-time/format.go). ``format_duration`` / ``parse_duration`` (``Duration.String``, ``time.ParseDuration``) live in
-gocompat/duration.py and are re-exported here for the Sprig date functions.
+time/format.go). Durations (``time.ParseDuration``, ``Duration.String``) are gocompat/duration.py's.
 Calendar fields use proleptic Gregorian day arithmetic, so year 0 and negative years work like Go.
 """
 from __future__ import annotations
 
 import datetime
-import re
 import time
 
-from ...gocompat.duration import NS, format_duration, parse_duration, time_quote  # noqa: F401  re-exported
+from ...gocompat.duration import NS, time_quote
 from ._base import Int64
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
