@@ -17,6 +17,7 @@ import json
 import re
 
 from ..errors import ValuesError
+from ..gocompat.strconv import go_quote
 
 MAX_INDEX = 65536
 MAX_NESTED_NAME_LEVEL = 30
@@ -118,10 +119,6 @@ def _existing(container, key, kind):
                       % (_go_type(value), wanted))
 
 
-def _go_quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
 class _Parser(object):
     def __init__(self, text: str, data: dict, reader, json_values: bool = False):
         self.sc = _Scanner(text)
@@ -141,7 +138,7 @@ class _Parser(object):
         if last is None:
             if not k:
                 raise _EOF()
-            raise ValuesError("key %s has no value" % _go_quote(k))
+            raise ValuesError("key %s has no value" % go_quote(k))
         if last == "[":
             index = self.key_index()
             items = _existing(data, k, list) if k in data else []
@@ -183,7 +180,7 @@ class _Parser(object):
         if last == ",":
             if k:
                 data[k] = ""
-            raise ValuesError("key %s has no value (cannot end with ,)" % _go_quote(k))
+            raise ValuesError("key %s has no value (cannot end with ,)" % go_quote(k))
         # last == "."
         level += 1
         if level > MAX_NESTED_NAME_LEVEL:
@@ -197,7 +194,7 @@ class _Parser(object):
                 data[k] = inner
             raise
         if not inner:
-            raise ValuesError("key map %s has no value" % _go_quote(k))
+            raise ValuesError("key map %s has no value" % go_quote(k))
         if k:
             data[k] = inner
 
@@ -206,7 +203,7 @@ class _Parser(object):
         if last is None:
             raise _EOF()  # Helm wraps io.EOF here, and its parse loop treats any EOF as the end of input
         if not _INT.match(text):  # strconv.Atoi: no spaces, no underscores
-            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % _go_quote(text))
+            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % go_quote(text))
         return int(text, 10)
 
     def list_item(self, items: list, index: int, level: int) -> list:
@@ -216,7 +213,7 @@ class _Parser(object):
             raise ValuesError("index of %d is greater than maximum supported index of %d" % (index, MAX_INDEX))
         k, last = self.sc.until("[.=")
         if k:
-            raise ValuesError("unexpected data at end of array index: %s" % _go_quote(k))
+            raise ValuesError("unexpected data at end of array index: %s" % go_quote(k))
         if last is None:
             raise _EOF()
         if last == "=":
@@ -298,13 +295,13 @@ class _Parser(object):
             raise ValuesError("invalid JSON value in --set-json: %s" % getattr(exc, "msg", exc)) from None
         if isinstance(value, (int, float)) and not isinstance(value, bool) and rest[end:end + 1] in (".", "e", "E"):
             raise ValuesError("invalid JSON value in --set-json: malformed number %s"
-                              % _go_quote(rest[stripped:end + 1]))
+                              % go_quote(rest[stripped:end + 1]))
         self.sc.pos += end
         return value
 
 
 def _reject_constant(name):
-    raise ValueError("invalid character %s looking for beginning of value" % _go_quote(name[:1]))
+    raise ValueError("invalid character %s looking for beginning of value" % go_quote(name[:1]))
 
 
 def _run(expression: str, into, reader, json_values=False) -> dict:
@@ -313,7 +310,7 @@ def _run(expression: str, into, reader, json_values=False) -> dict:
     try:
         parser.parse()
     except ValuesError as exc:
-        raise ValuesError("failed parsing --set data %s: %s" % (_go_quote(expression), exc)) from None
+        raise ValuesError("failed parsing --set data %s: %s" % (go_quote(expression), exc)) from None
     return data
 
 
@@ -353,7 +350,7 @@ def parse_set_literal(expression: str, into=None) -> dict:
     try:
         parser.parse()
     except ValuesError as exc:
-        raise ValuesError("failed parsing --set-literal data %s: %s" % (_go_quote(expression), exc)) from None
+        raise ValuesError("failed parsing --set-literal data %s: %s" % (go_quote(expression), exc)) from None
     return data
 
 
@@ -387,7 +384,7 @@ class _LiteralParser(object):
         if last is None:
             if not k:
                 raise _EOF()
-            raise ValuesError("key %s has no value" % _go_quote(k))
+            raise ValuesError("key %s has no value" % go_quote(k))
         if last == "=":
             value, _last = self.until("")
             if k:
@@ -406,7 +403,7 @@ class _LiteralParser(object):
                     data[k] = inner
                 raise
             if not inner:
-                raise ValuesError("key map %s has no value" % _go_quote(k))
+                raise ValuesError("key map %s has no value" % go_quote(k))
             if k:
                 data[k] = inner
             return
@@ -426,7 +423,7 @@ class _LiteralParser(object):
         if last is None:
             raise _EOF()
         if not _INT.match(text):
-            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % _go_quote(text))
+            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % go_quote(text))
         return int(text, 10)
 
     def list_item(self, items: list, index: int, level: int) -> list:
@@ -434,7 +431,7 @@ class _LiteralParser(object):
             raise ValuesError("negative %d index not allowed" % index)
         k, last = self.until("[.=")
         if k:
-            raise ValuesError("unexpected data at end of array index: %s" % _go_quote(k))
+            raise ValuesError("unexpected data at end of array index: %s" % go_quote(k))
         if last is None:
             raise _EOF()
         if last == "=":
