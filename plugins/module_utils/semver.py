@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from .errors import HelmkitError
+from .gocompat.strconv import go_quote
 
 __all__ = [
     "SemverError", "Version", "Constraint", "parse_version", "parse_constraint", "MAX_VERSION_LEN",
@@ -281,7 +282,7 @@ class _Atom(object):
 def _parse_atom(text):
     m = _ATOM.match(text)
     if m is None:
-        raise SemverError("improper constraint: %s" % _go_quote(text))
+        raise SemverError("improper constraint: %s" % go_quote(text))
     op, whole, major, minor, patch, pre = m.group(1, 2, 3, 4, 5, 6)
     minor, patch, pre = minor or "", patch or "", pre or ""
     dirty = minor_dirty = patch_dirty = False
@@ -297,12 +298,6 @@ def _parse_atom(text):
     except SemverError:
         raise SemverError("constraint parser error")
     return _Atom(op, whole, con, dirty, minor_dirty, patch_dirty)
-
-
-def _go_quote(text):
-    """Go's %q (strconv.Quote), as Masterminds' errors print a constraint group."""
-    from .engine.gofmt import go_quote
-    return go_quote(text)
 
 
 def _not_equal(v, c):
@@ -443,7 +438,7 @@ def parse_constraint(text, include_prerelease=False):
     ``constraint string is too long (max 512 bytes)``, ``too many constraint groups (max 32)``.
     """
     if not isinstance(text, str):
-        raise SemverError("improper constraint: %s" % _go_quote(str(text)))
+        raise SemverError("improper constraint: %s" % go_quote(str(text)))
     if len(text.encode("utf-8")) > MAX_CONSTRAINT_LEN:
         raise SemverError("constraint string is too long (max %d bytes)" % MAX_CONSTRAINT_LEN)
     rewritten = _rewrite_ranges(text)
@@ -453,7 +448,7 @@ def parse_constraint(text, include_prerelease=False):
     groups = []
     for group_text in ors:
         if _VALID_GROUP.match(group_text) is None:
-            raise SemverError("improper constraint: %s" % _go_quote(group_text))
+            raise SemverError("improper constraint: %s" % go_quote(group_text))
         atoms = [m.group(0) for m in _FIND_ATOM.finditer(group_text)] or [group_text]
         groups.append([_parse_atom(atom) for atom in atoms])
     return Constraint(groups, text, include_prerelease)

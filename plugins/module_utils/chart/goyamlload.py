@@ -21,82 +21,15 @@ from ..engine.gotypes import parse_digits
 from ..engine.goyaml import GoYamlError, check_aliases
 from ..engine.limits import max_values_bytes, max_yaml_nodes, yaml_nodes_message
 from ..errors import ValuesError
+from ..gocompat.yamlscalar import resolve_plain as resolve_scalar
 
 _PLAIN_TAG = "tag:helmkit:plain"
 
-_BOOL_TRUE = frozenset(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"))
-_BOOL_FALSE = frozenset(("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"))
-_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
-_SPECIAL_FLOATS = {
-    ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
-    ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf,
-    "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
-    "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
-}
-# go-yaml v2 resolve.go: yamlStyleFloat
-_YAML_STYLE_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-_GO_INT = re.compile(r"^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$")
-_INT64_MIN, _UINT64_MAX = -(1 << 63), (1 << 64) - 1
-
-
-def _go_parse_int(text: str):
-    """strconv.ParseInt(text, 0, 64) then ParseUint: an int, or None when Go would fail."""
-    if not _GO_INT.match(text):
-        return None
-    sign = -1 if text[0] == "-" else 1
-    body = text.lstrip("+-")
-    low = body.lower()
-    if low.startswith("0x"):
-        value = parse_digits(body[2:], 16)
-    elif low.startswith("0o"):
-        value = parse_digits(body[2:], 8)
-    elif low.startswith("0b"):
-        value = parse_digits(body[2:], 2)
-    elif len(body) > 1 and body[0] == "0":
-        value = parse_digits(body[1:], 8)
-    else:
-        value = parse_digits(body)
-    if value is None:  # over 64 bits: Go's range error (and Python refuses to convert 4,300+ digits)
-        return None
-    value *= sign
-    if value < _INT64_MIN or value > _UINT64_MAX:
-        return None
-    return value
-
 
 def resolve_plain(text: str):
-    """Resolve a plain (unquoted, untagged) YAML scalar as go-yaml v2 does (resolve.go ``resolve``).
-
-    Returns None, bool, int, float or the string itself.
-    """
-    if text in _NULLS:
-        return None
-    if text in _BOOL_TRUE:
-        return True
-    if text in _BOOL_FALSE:
-        return False
-    if text in _SPECIAL_FLOATS:
-        return _SPECIAL_FLOATS[text]
-    first = text[0]
-    if first in "+-0123456789":
-        plain = text.replace("_", "")
-        value = _go_parse_int(plain)
-        if value is not None:
-            return value
-        if _YAML_STYLE_FLOAT.match(plain):
-            try:
-                value = float(plain)
-            except ValueError:
-                return text
-            # strconv.ParseFloat reports out-of-range (±Inf) as an error, so go-yaml keeps the string.
-            return text if math.isinf(value) else value
-        return text
-    if first == ".":
-        try:
-            return float(text)
-        except ValueError:
-            return text
-    return text
+    """A plain (unquoted, untagged) scalar's value as go-yaml v2 decodes it into ``interface{}``: None, bool, int,
+    float or the text itself (timestamps stay strings). The resolver is gocompat/yamlscalar.py's."""
+    return resolve_scalar(text)[1]
 
 
 class GoYamlLoader(yaml.CSafeLoader if HAS_YAML else object):

@@ -1,51 +1,26 @@
 """.helmignore rules, as Helm's pkg/ignore (rules.go) applies them when loading a chart directory.
 
-Patterns are Go ``filepath.Match`` globs: ``*`` and ``?`` never match ``/``; ``[...]`` classes with ``^``
-negation. A pattern without ``/`` matches the base name; with ``/`` the whole relative path; a leading ``/``
-anchors at the chart root; a trailing ``/`` matches directories only; ``!`` negates; ``**`` is refused.
+Patterns are Go ``filepath.Match`` globs (gocompat/filepath.py): ``*`` and ``?`` never match ``/``; ``[...]``
+classes with ``^`` negation (a class can match ``/``, as in Go). A pattern without ``/`` matches the base name;
+with ``/`` the whole relative path; a leading ``/`` anchors at the chart root; a trailing ``/`` matches directories
+only; ``!`` negates; ``**`` is refused.
 """
 from __future__ import annotations
 
-import re
-
 from ..errors import ChartError
+from ..gocompat.filepath import BadPattern, compile_pattern
 
 DEFAULT_RULES = ("templates/.?*",)  # rules.AddDefaults
 
 
 def glob_to_regex(pattern: str):
-    """Compile a Go filepath.Match pattern (with '/' separators) into a regex; ChartError on a bad pattern."""
-    out = []
-    i = 0
-    n = len(pattern)
-    while i < n:
-        ch = pattern[i]
-        if ch == "*":
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        elif ch == "[":
-            j = i + 1
-            negate = j < n and pattern[j] == "^"
-            if negate:
-                j += 1
-            body = []
-            while j < n and pattern[j] != "]":
-                if pattern[j] == "\\" and j + 1 < n:
-                    j += 1
-                body.append(re.escape(pattern[j]) if pattern[j] != "-" else "-")
-                j += 1
-            if j >= n or not body:
-                raise ChartError("invalid .helmignore pattern %s: unterminated character class" % _shown(pattern))
-            out.append("[" + ("^/" if negate else "") + "".join(body) + "]")
-            i = j
-        elif ch == "\\" and i + 1 < n:
-            i += 1
-            out.append(re.escape(pattern[i]))
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return re.compile("^" + "".join(out) + "$")
+    """Compile a Go filepath.Match pattern (gocompat/filepath.py) for ``fullmatch``; ChartError on a bad pattern,
+    as Helm's rules.go rejects a rule that filepath.Match cannot compile."""
+    try:
+        return compile_pattern(pattern)
+    except BadPattern:
+        raise ChartError("invalid .helmignore pattern %s: syntax error in pattern (a character class must be "
+                         "non-empty and escape '-' and ']')" % _shown(pattern)) from None
 
 
 def _shown(line: str) -> str:
@@ -71,7 +46,7 @@ class _Rule:
 
     def matches(self, path: str) -> bool:
         target = path.rsplit("/", 1)[-1] if self.basename_only else path
-        return bool(self.regex.match(target))
+        return self.regex.fullmatch(target) is not None
 
 
 class IgnoreRules:

@@ -21,6 +21,7 @@ import tarfile
 import zlib
 
 from ..errors import ChartError
+from ..gocompat.strconv import go_quote
 from ..transport import env_limit, limit_message
 from .goyamlload import load_go_yaml, load_values
 from .ignore import IgnoreRules
@@ -226,7 +227,7 @@ def iter_archive(data: bytes, origin: str = "<archive bytes>", budget=None):
             if member.size > budget.file_limit:
                 raise ChartError("%s: decompressed chart file %s is larger than the maximum file size %d (the entry "
                                  "is over the %s per-file limit Helm accepts); %s"
-                                 % (origin, _go_quote(member.name), budget.file_limit, _size_text(budget.file_limit),
+                                 % (origin, go_quote(member.name), budget.file_limit, _size_text(budget.file_limit),
                                     _raise_hint("HELMKIT_MAX_ARCHIVE_FILE_BYTES")))
             try:
                 content = tar.extractfile(member).read(member.size)
@@ -254,10 +255,6 @@ def read_archive(data: bytes, origin: str = "<archive bytes>", budget=None) -> l
     return files
 
 
-def _go_quote(text: str) -> str:
-    return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"')
-
-
 def _size_text(size: int) -> str:
     return "%d MiB" % (size >> 20) if size >= 1 << 20 else "%d bytes" % size
 
@@ -275,7 +272,7 @@ def _entry_name(member, origin: str) -> str:
     name = posixpath.normpath("/".join(parts[1:])) if len(parts) > 1 else "."
     if name == ".":
         raise ChartError("%s: chart illegally contains content outside the base directory: %s; package the chart "
-                         "in a top-level directory" % (origin, _go_quote(entry)))
+                         "in a top-level directory" % (origin, go_quote(entry)))
     if name.startswith("..") or ".." in parts:
         raise ChartError("%s: entry %r: chart illegally references parent directory; refusing to load"
                          % (origin, entry))

@@ -18,6 +18,7 @@ import re
 import sys
 
 from ..errors import ValuesError
+from ..gocompat.strconv import go_quote
 
 MAX_INDEX = 65536
 MAX_NESTED_NAME_LEVEL = 30
@@ -119,10 +120,6 @@ def _existing(container, key, kind):
                       % (_go_type(value), wanted))
 
 
-def _go_quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
 class _Parser(object):
     def __init__(self, text: str, data: dict, reader, json_values: bool = False):
         self.sc = _Scanner(text)
@@ -142,7 +139,7 @@ class _Parser(object):
         if last is None:
             if not k:
                 raise _EOF()
-            raise ValuesError("key %s has no value" % _go_quote(k))
+            raise ValuesError("key %s has no value" % go_quote(k))
         if last == "[":
             index = self.key_index()
             items = _existing(data, k, list) if k in data else []
@@ -184,7 +181,7 @@ class _Parser(object):
         if last == ",":
             if k:
                 data[k] = ""
-            raise ValuesError("key %s has no value (cannot end with ,)" % _go_quote(k))
+            raise ValuesError("key %s has no value (cannot end with ,)" % go_quote(k))
         # last == "."
         level += 1
         if level > MAX_NESTED_NAME_LEVEL:
@@ -198,7 +195,7 @@ class _Parser(object):
                 data[k] = inner
             raise
         if not inner:
-            raise ValuesError("key map %s has no value" % _go_quote(k))
+            raise ValuesError("key map %s has no value" % go_quote(k))
         if k:
             data[k] = inner
 
@@ -207,7 +204,7 @@ class _Parser(object):
         if last is None:
             raise _EOF()  # Helm wraps io.EOF here, and its parse loop treats any EOF as the end of input
         if not _INT.match(text):  # strconv.Atoi: no spaces, no underscores
-            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % _go_quote(text))
+            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % go_quote(text))
         if len(text.lstrip("+-0")) > 19:  # over int64 (and over what Python converts, at 4,300 digits)
             raise ValuesError('error parsing index: strconv.Atoi: parsing %s: value out of range' % _shown(text))
         return int(text, 10)
@@ -219,7 +216,7 @@ class _Parser(object):
             raise ValuesError("index of %d is greater than maximum supported index of %d" % (index, MAX_INDEX))
         k, last = self.sc.until("[.=")
         if k:
-            raise ValuesError("unexpected data at end of array index: %s" % _go_quote(k))
+            raise ValuesError("unexpected data at end of array index: %s" % go_quote(k))
         if last is None:
             raise _EOF()
         if last == "=":
@@ -301,13 +298,13 @@ class _Parser(object):
             raise ValuesError("invalid JSON value in --set-json: %s" % getattr(exc, "msg", exc)) from None
         if isinstance(value, (int, float)) and not isinstance(value, bool) and rest[end:end + 1] in (".", "e", "E"):
             raise ValuesError("invalid JSON value in --set-json: malformed number %s"
-                              % _go_quote(rest[stripped:end + 1]))
+                              % go_quote(rest[stripped:end + 1]))
         self.sc.pos += end
         return value
 
 
 def _reject_constant(name):
-    raise ValueError("invalid character %s looking for beginning of value" % _go_quote(name[:1]))
+    raise ValueError("invalid character %s looking for beginning of value" % go_quote(name[:1]))
 
 
 def _run(expression: str, into, reader, json_values=False) -> dict:
@@ -326,7 +323,7 @@ def _run(expression: str, into, reader, json_values=False) -> dict:
 
 def _shown(expression: str) -> str:
     """``expression`` Go-quoted for an error message, cut to 200 characters (a hostile one can be megabytes)."""
-    return _go_quote(expression if len(expression) <= 200 else expression[:200] + "...")
+    return go_quote(expression if len(expression) <= 200 else expression[:200] + "...")
 
 
 def parse_set(expression: str, into=None) -> dict:
@@ -365,7 +362,7 @@ def parse_set_literal(expression: str, into=None) -> dict:
     try:
         parser.parse()
     except ValuesError as exc:
-        raise ValuesError("failed parsing --set-literal data %s: %s" % (_go_quote(expression), exc)) from None
+        raise ValuesError("failed parsing --set-literal data %s: %s" % (go_quote(expression), exc)) from None
     return data
 
 
@@ -399,7 +396,7 @@ class _LiteralParser(object):
         if last is None:
             if not k:
                 raise _EOF()
-            raise ValuesError("key %s has no value" % _go_quote(k))
+            raise ValuesError("key %s has no value" % go_quote(k))
         if last == "=":
             value, _last = self.until("")
             if k:
@@ -418,7 +415,7 @@ class _LiteralParser(object):
                     data[k] = inner
                 raise
             if not inner:
-                raise ValuesError("key map %s has no value" % _go_quote(k))
+                raise ValuesError("key map %s has no value" % go_quote(k))
             if k:
                 data[k] = inner
             return
@@ -438,7 +435,7 @@ class _LiteralParser(object):
         if last is None:
             raise _EOF()
         if not _INT.match(text):
-            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % _go_quote(text))
+            raise ValuesError('error parsing index: strconv.Atoi: parsing %s: invalid syntax' % go_quote(text))
         if len(text.lstrip("+-0")) > 19:  # over int64 (and over what Python converts, at 4,300 digits)
             raise ValuesError('error parsing index: strconv.Atoi: parsing %s: value out of range' % _shown(text))
         return int(text, 10)
@@ -448,7 +445,7 @@ class _LiteralParser(object):
             raise ValuesError("negative %d index not allowed" % index)
         k, last = self.until("[.=")
         if k:
-            raise ValuesError("unexpected data at end of array index: %s" % _go_quote(k))
+            raise ValuesError("unexpected data at end of array index: %s" % go_quote(k))
         if last is None:
             raise _EOF()
         if last == "=":

@@ -21,6 +21,7 @@ import os
 import re
 
 from ..errors import ChartError, ValuesError
+from ..gocompat.filepath import BadPattern, match
 from .context import Capabilities
 from .goyamlload import load_go_yaml, load_values, merge_maps, to_json_values
 from .manifest import split_manifests
@@ -82,73 +83,12 @@ def stdout_text(rendered, include_crds: bool = False, skip_tests: bool = False, 
 
 
 def go_path_match(pattern: str, name: str) -> bool:
-    """Go's ``path/filepath.Match`` with '/' separators: ``*`` and ``?`` never match '/', ``[...]`` classes with
-    ``^`` negation and ranges, ``\\`` escapes. A malformed pattern matches nothing (Helm ignores the error)."""
-    regex = _glob_regex(pattern)
-    return bool(regex is not None and re.fullmatch(regex, name, re.S))
-
-
-def _glob_regex(pattern: str):
-    out, i, n = [], 0, len(pattern)
-    while i < n:
-        char = pattern[i]
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "\\":
-            if i + 1 >= n:
-                return None
-            i += 1
-            out.append(re.escape(pattern[i]))
-        elif char == "[":
-            end, cls = _glob_class(pattern, i + 1)
-            if end is None:
-                return None
-            out.append(cls)
-            i = end
-        else:
-            out.append(re.escape(char))
-        i += 1
-    return "".join(out)
-
-
-def _glob_class(pattern: str, i: int):
-    """Parse a ``[...]`` class starting after '['; returns (index of ']', regex) or (None, None) when malformed."""
-    n = len(pattern)
-    negate = i < n and pattern[i] == "^"
-    if negate:
-        i += 1
-    ranges = []
-    first = True
-    while True:
-        if i >= n:
-            return None, None
-        if pattern[i] == "]" and not first:
-            break
-        lo, i = _class_char(pattern, i)
-        if lo is None:
-            return None, None
-        hi = lo
-        if i < n and pattern[i] == "-":
-            hi, i = _class_char(pattern, i + 1)
-            if hi is None or hi < lo:
-                return None, None
-        ranges.append("%s-%s" % (re.escape(lo), re.escape(hi)))
-        first = False
-    body = "".join(ranges)
-    return i, ("[^%s]" if negate else "[%s]") % body
-
-
-def _class_char(pattern: str, i: int):
-    n = len(pattern)
-    if i >= n or pattern[i] in "-]":
-        return None, i
-    if pattern[i] == "\\":
-        i += 1
-        if i >= n:
-            return None, i
-    return pattern[i], i + 1
+    """Go's ``path/filepath.Match`` (gocompat/filepath.py) as ``--show-only`` uses it: a malformed pattern matches
+    nothing (Helm ignores the error)."""
+    try:
+        return match(pattern, name)
+    except BadPattern:
+        return False
 
 
 def show_only_text(text: str, patterns) -> str:

@@ -609,8 +609,11 @@ class _Compiler(object):
                 if target is None:
                     fail(state, err_node, "error calling call: call of nil")
                 if not callable(target):
+                    # Go names a piped callee by reflect.Value.String(): the text of a string, else "<int Value>"
+                    name_shown = callee if arg_nodes else (
+                        target if isinstance(target, str) else "<%s Value>" % go_type_name(target))
                     fail(state, err_node, "error calling call: non-function %s of type %s"
-                         % (callee, go_type_name(target)))
+                         % (name_shown, go_type_name(target)))
                 check_arity(state, ident, callee, target, len(argv) - 1, False)
                 return call_function(state, err_node, "call", target, argv[1:])
             return run_call

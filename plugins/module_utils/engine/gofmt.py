@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
+from ..gocompat.strconv import go_quote  # noqa: F401  re-exported for the engine's many callers
 from .gotypes import go_type_name
 from .limits import grow
 
@@ -345,45 +346,6 @@ def _format_string(value: str, verb: str, spec: _Spec, raw=None) -> str:
             parts.append(digits[b >> 4] + digits[b & 15])
         return _pad("".join(parts), spec)
     return _bad_verb(value, verb, spec)
-
-
-_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
-            "\\": "\\\\", '"': '\\"'}
-
-
-def go_quote(value: str, ascii_only: bool = False, quote: str = '"') -> str:
-    """Go's ``strconv.Quote`` (or QuoteToASCII with ``ascii_only``); ``quote`` may be "'" for QuoteRune.
-
-    The project's one Go quoting function (Sprig, semver errors and fmt's %q use it). Invalid UTF-8 bytes, held
-    as surrogate escapes U+DC80..U+DCFF, are written ``\\xNN`` like Go (strconv/quote.go appendQuotedWith).
-    """
-    out = [quote]
-    for c in value:
-        if c == quote or c == "\\":
-            out.append("\\" + c)
-            continue
-        code = ord(c)
-        if code < 0x80 and c.isprintable():
-            out.append(c)
-            continue
-        if c.isprintable() and not ascii_only and not 0xD800 <= code <= 0xDFFF:
-            out.append(c)
-            continue
-        esc = _ESCAPES.get(c)
-        if esc is not None:
-            out.append(esc)
-        elif code < 0x20 or code == 0x7F:
-            out.append("\\x%02x" % code)
-        elif 0xDC80 <= code <= 0xDCFF:
-            out.append("\\x%02x" % (code - 0xDC00))  # a surrogate-escaped invalid UTF-8 byte
-        elif 0xD800 <= code <= 0xDFFF:
-            out.append("\\ufffd")
-        elif code < 0x10000:
-            out.append("\\u%04x" % code)
-        else:
-            out.append("\\U%08x" % code)
-    out.append(quote)
-    return "".join(out)
 
 
 # Integers --------------------------------------------------------------------------------------------------------

@@ -10,17 +10,8 @@ allowed for ``eq``/``ne``, and ``lt``/``le``/``gt``/``ge`` accept only basic kin
 """
 from __future__ import annotations
 
+from ..gocompat.strconv import parse_digits  # noqa: F401  pylint: disable=unused-import
 from .errors import FuncError
-
-
-def parse_digits(digits: str, base: int = 10):
-    """``int(digits, base)`` for digits already checked, or None when they are too many to fit in 64 bits (more
-    than 64 significant digits in any base). Go's strconv reports such numbers as out of range; Python would
-    refuse to convert more than 4,300 decimal digits with a ValueError (sys.int_max_str_digits), so callers that
-    parse text from a chart or values go through here and treat None as Go's range error."""
-    if len(digits) > 64 and len(digits.lstrip("0")) > 64:
-        return None
-    return int(digits, base)
 
 
 # Basic kinds of text/template/funcs.go (basicKind).

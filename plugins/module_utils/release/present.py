@@ -20,6 +20,7 @@ import os
 import re
 
 from ..errors import HelmkitError, ValuesError
+from ..gocompat.duration import NS, parse_duration
 
 # diff and drift (kube, PyYAML) are imported where used, so that helm_release reads INPUT_ARG_SPEC without them.
 
@@ -43,7 +44,7 @@ def parse_timeout(value, field: str = "timeout") -> float:
     """Seconds (float) from an int/float (seconds), a string of digits (seconds) or a Go duration string (``"5m"``,
     ``"1h2m3.5s"``, ``"1500ms"``, as ``helm --timeout`` takes): the one reading of a duration option for every module
     (helm_release's ``timeout``/``wait_for_lock``/``post_renderer.timeout``, helm_test's ``timeout``). Go durations
-    go through the engine's ``time.ParseDuration`` (engine/sprig/gotime.py). Raises :class:`HelmkitError` naming
+    go through the collection's one ``time.ParseDuration`` (gocompat/duration.py). Raises :class:`HelmkitError` naming
     ``field`` for anything else or a negative duration."""
     if isinstance(value, bool):
         value = None
@@ -54,7 +55,6 @@ def parse_timeout(value, field: str = "timeout") -> float:
     text = str(value or "").strip()
     if re.match(r"^\d+(\.\d+)?$", text):
         return float(text)
-    from ..engine.sprig.gotime import NS, parse_duration
     try:
         nanoseconds = parse_duration(text) if text else None
     except ValueError:

@@ -197,6 +197,8 @@ def test_metadata_sanitised_like_helm(make_chart):
 @pytest.mark.parametrize("rules", [
     "*.bak\n!keep.bak\n", "docs/\n", "/docs/*.md\n", "sub/*\n", "[a-c]*.txt\n", "?.txt\n", "# comment\n\n*.md\n",
     "templates/\n", "*/\n",
+    # a class matches '/' in Go's filepath.Match (our .helmignore once refused it); a backwards range matches nothing
+    "/sub[^a]s.txt\n", "/docs[/]r.md\n", "/[z-a]*\n", "/[^z-a].txt\n",
 ])
 def test_helmignore_rules_like_helm(make_chart, rules):
     path = make_chart({
@@ -215,6 +217,16 @@ def test_helmignore_rules_like_helm(make_chart, rules):
     ours = load_chart(path)
     assert sorted(f.name for f in ours.files) == sorted(f["name"] for f in ref.files)
     assert sorted(t.name for t in ours.templates) == sorted(t["name"] for t in ref.templates)
+
+
+@pytest.mark.parametrize("rule", ["a[-]b\n", "[]a]\n", "x[\n", "[a-b-c]\n"])
+def test_helmignore_bad_pattern_fails_like_helm(make_chart, rule):
+    path = make_chart({"Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n", ".helmignore": rule,
+                       "templates/cm.yaml": "kind: ConfigMap\n"})
+    with pytest.raises(helm_python.HelmError, match="syntax error in pattern"):
+        helm_python.Chart.load(path)
+    with pytest.raises(ChartError, match="syntax error in pattern"):
+        load_chart(path)
 
 
 def test_directory_file_order_like_helm(make_chart):

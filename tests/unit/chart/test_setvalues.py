@@ -106,3 +106,12 @@ def test_random_json_expressions_like_helm(expression):
             setvalues.parse_set_json(expression)
         return
     assert setvalues.parse_set_json(expression) == expected
+
+
+@pytest.mark.parametrize("expression", ["a\x01b", "k\x7f", "x\u00e9\x02,", "a[\x01]=1", "a[b]c=1"])
+def test_error_quotes_keys_as_go_does(expression):
+    with pytest.raises(helm_python.HelmError) as helm_err:
+        helm_python.parse_set_string(expression)
+    with pytest.raises(ValuesError) as ours:
+        setvalues.parse_set(expression)
+    assert str(ours.value).endswith(": " + str(helm_err.value))

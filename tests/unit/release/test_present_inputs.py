@@ -9,12 +9,12 @@ from ansible_collections.helmkit.core.plugins.module_utils.release import postre
 
 
 @pytest.mark.parametrize("value,seconds", [(300, 300.0), ("300", 300.0), ("5m", 300.0), ("1h2m3.5s", 3723.5),
-                                           ("1500ms", 1.5), (0, 0.0)])
+                                           ("1500ms", 1.5), (0, 0.0), ("+5s", 5.0), ("0", 0.0)])
 def test_parse_timeout_accepts_seconds_and_go_durations(value, seconds):
     assert present.parse_timeout(value) == seconds
 
 
-@pytest.mark.parametrize("value", ["5 minutes", "m5", "", "1d", "-3", True])
+@pytest.mark.parametrize("value", ["5 minutes", "m5", "", "1d", "-3", True, "99999999999h", "1f"])
 def test_parse_timeout_rejects_other_text(value):
     with pytest.raises(HelmkitError, match="is not a duration|must not be negative"):
         present.parse_timeout(value)

@@ -182,7 +182,7 @@ def _name_problem(name: str):
 
 
 def _quote(text: str) -> str:
-    from ...engine.gofmt import go_quote
+    from ...gocompat.strconv import go_quote
     return go_quote(text)
 
 

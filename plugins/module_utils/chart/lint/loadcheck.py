@@ -17,7 +17,7 @@ _ALIAS = re.compile(r"^[a-zA-Z0-9_-]+$")
 
 
 def _quote(text: str) -> str:
-    from ...engine.gofmt import go_quote
+    from ...gocompat.strconv import go_quote
     return go_quote(text)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ...engine.gofmt import go_quote
+from ...gocompat.strconv import go_quote
 
 _SUBDOMAIN_FMT = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
 _LABEL_FMT = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"

@@ -8,8 +8,8 @@ import time
 
 from ..errors import FuncError
 from ._base import ANY, STRING, ArgTypeError, Int64, go_func
-from .gotime import (GoTime, NS, UTC, local_zone, load_location, format_duration, go_format, go_parse, parse_duration,
-                     zero_time)
+from ...gocompat.duration import format_duration, parse_duration
+from .gotime import GoTime, NS, UTC, local_zone, load_location, go_format, go_parse, zero_time
 
 
 # Template functions ----------------------------------------------------------------------------------------------

@@ -1,17 +1,16 @@
 """Go's time package on Python: ``GoTime`` stands in for ``time.Time`` (nanoseconds since the Unix epoch plus a
 zone), ``go_format`` / ``go_parse`` format and parse with Go reference layouts ("2006-01-02T15:04:05Z07:00",
-time/format.go), ``format_duration`` / ``parse_duration`` are ``Duration.String`` and ``time.ParseDuration``.
+time/format.go). Durations (``time.ParseDuration``, ``Duration.String``) are gocompat/duration.py's.
 Calendar fields use proleptic Gregorian day arithmetic, so year 0 and negative years work like Go.
 """
 from __future__ import annotations
 
 import datetime
-import re
 import time
 
+from ...gocompat.duration import NS, time_quote
 from ._base import Int64
 
-NS = 1000000000
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"]
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -308,19 +307,6 @@ class _Bad(Exception):
         self.message = message
 
 
-def _time_quote(text: str) -> str:
-    out = ['"']
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch.isprintable() or ch == " ":
-            out.append(ch)
-        else:
-            out.append("\\x%02x" % ord(ch) if ord(ch) < 0x100 else "\\u%04x" % ord(ch))
-    out.append('"')
-    return "".join(out)
-
-
 def _digit(s: str, i: int) -> bool:
     return i < len(s) and "0" <= s[i] <= "9"
 
@@ -428,9 +414,9 @@ def go_parse(layout: str, value: str, tz) -> GoTime:
 
     def fail(elem_value: str, elem_layout: str, message: str = "") -> ValueError:
         if message:
-            return ValueError("parsing time %s%s" % (_time_quote(original_value), message))
+            return ValueError("parsing time %s%s" % (time_quote(original_value), message))
         return ValueError("parsing time %s as %s: cannot parse %s as %s" % (
-            _time_quote(original_value), _time_quote(layout), _time_quote(elem_value), _time_quote(elem_layout)))
+            time_quote(original_value), time_quote(layout), time_quote(elem_value), time_quote(elem_layout)))
 
     chunks = _layout_chunks(layout)
     for index, (kind, tok) in enumerate(chunks):
@@ -551,7 +537,7 @@ def go_parse(layout: str, value: str, tz) -> GoTime:
                 raise fail(value, std_text, exc.message)
             raise fail(hold, std_text)
     if value:
-        raise fail(value, "", ": extra text: %s" % _time_quote(value))
+        raise fail(value, "", ": extra text: %s" % time_quote(value))
     if pm_set and hour < 12:
         hour += 12
     elif am_set and hour == 12:
@@ -608,61 +594,3 @@ def go_parse(layout: str, value: str, tz) -> GoTime:
     if actual != guess:
         secs = local - actual
     return GoTime(secs * NS + nsec, zone)
-
-
-# Durations -------------------------------------------------------------------------------------------------------
-
-def _frac(value: int, digits: int) -> str:
-    whole, rest = divmod(value, 10 ** digits)
-    text = ("%0*d" % (digits, rest)).rstrip("0")
-    return str(whole) + ("." + text if text else "")
-
-
-def format_duration(ns: int) -> str:
-    """Go's time.Duration.String(): "1h2m3.5s", "1.5ms", "0s"."""
-    if ns == 0:
-        return "0s"
-    sign = "-" if ns < 0 else ""
-    u = abs(ns)
-    if u < NS:
-        if u < 1000:
-            return sign + "%dns" % u
-        if u < 1000000:
-            return sign + _frac(u, 3) + "µs"
-        return sign + _frac(u, 6) + "ms"
-    hours, rem = divmod(u, 3600 * NS)
-    minutes, rem = divmod(rem, 60 * NS)
-    out = sign
-    if hours:
-        out += "%dh" % hours
-    if hours or minutes:
-        out += "%dm" % minutes
-    return out + _frac(rem, 9) + "s"
-
-
-_UNITS = {"ns": 1, "us": 1000, "µs": 1000, "μs": 1000, "ms": 1000000, "s": NS, "m": 60 * NS, "h": 3600 * NS}
-_DUR_PART = re.compile(r"(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)")
-
-
-def parse_duration(text: str) -> int:
-    """Go's time.ParseDuration: "1h30m", "-1.5s", "300ms" -> nanoseconds. Raises ValueError."""
-    s = text
-    sign = 1
-    if s[:1] in "+-":
-        sign = -1 if s[0] == "-" else 1
-        s = s[1:]
-    if s == "0":
-        return 0
-    if not s:
-        raise ValueError('time: invalid duration "%s"' % text)
-    total = 0
-    while s:
-        m = _DUR_PART.match(s)
-        if not m or (m.group(1) == "" and not m.group(2)):
-            raise ValueError('time: invalid duration "%s"' % text)
-        unit = _UNITS[m.group(3)]
-        total += int(m.group(1) or 0) * unit
-        if m.group(2):
-            total += int(m.group(2)) * unit // 10 ** len(m.group(2))
-        s = s[m.end():]
-    return sign * total

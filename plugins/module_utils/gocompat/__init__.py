@@ -1,0 +1,9 @@
+"""Go standard-library behaviour that Helm's output depends on, each ported once (foundation layer).
+
+- ``strconv``: ``strconv.Quote`` / ``QuoteToASCII`` / ``QuoteRune`` (fmt's ``%q``).
+- ``duration``: ``time.ParseDuration`` and ``time.Duration.String`` (with Go's overflow checks and error texts).
+- ``filepath``: ``path/filepath.Match`` with '/' separators.
+
+Nothing here imports another package of the collection: engine, chart, repo, release and the plugins import
+from here, never the reverse (tests/unit/test_layers.py holds the rule).
+"""
