@@ -63,8 +63,10 @@ options:
       - Default Helm's, C($GNUPGHOME/pubring.gpg) or C(~/.gnupg/pubring.gpg).
     type: path
   timeout:
-    description: Seconds per HTTP request.
-    type: int
+    description:
+      - Timeout of each HTTP request.
+      - Seconds (V(120)) or a Go duration (V(2m), V(90s)), read as helm_release reads its O(timeout).
+    type: raw
     default: 120
 notes:
   - O(username), O(password) and the TLS options apply to repositories that are not in C(repositories.yaml) and to
@@ -183,7 +185,7 @@ def main():
         skip_refresh=dict(type="bool", default=False),
         verify=dict(type="bool", default=False),
         keyring=dict(type="path", no_log=False),
-        timeout=dict(type="int", default=120),
+        timeout=dict(type="raw", default=120),
     )
     argument_spec.update(CHART_SOURCE_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)  # accepted, unused: group module_defaults may set them

@@ -80,8 +80,10 @@ options:
     type: path
     aliases: [verify_chart_keyring]
   timeout:
-    description: Timeout of each HTTP request, in seconds.
-    type: int
+    description:
+      - Timeout of each HTTP request.
+      - Seconds (V(120)) or a Go duration (V(2m), V(90s)), read as helm_release reads its O(timeout).
+    type: raw
     default: 120
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
@@ -221,7 +223,7 @@ def main():
         force=dict(type="bool", default=False),
         verify=dict(type="bool", default=False, aliases=["verify_chart"]),
         keyring=dict(type="path", no_log=False, aliases=["verify_chart_keyring"]),
-        timeout=dict(type="int", default=120),
+        timeout=dict(type="raw", default=120),
     )
     argument_spec.update(CHART_SOURCE_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)

@@ -64,8 +64,10 @@ options:
     type: bool
     default: false
   timeout:
-    description: Timeout of each HTTP request to the repository, in seconds.
-    type: int
+    description:
+      - Timeout of each HTTP request to the repository.
+      - Seconds (V(120)) or a Go duration (V(2m), V(90s)), read as helm_release reads its O(timeout).
+    type: raw
     default: 120
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
@@ -185,8 +187,9 @@ def _entry_from_params(p):
 
 
 def _http_options(entry, timeout):
+    from ansible_collections.helmkit.core.plugins.module_utils.gocompat.duration import parse_timeout
     from ansible_collections.helmkit.core.plugins.module_utils.repo.config import entry_http_options
-    return entry_http_options(entry, timeout)
+    return entry_http_options(entry, parse_timeout(timeout))
 
 
 def _read(path):
@@ -332,7 +335,7 @@ def main():
         binary_path=dict(type="path"),
         force_update=dict(type="bool", default=False, aliases=["force"]),
         update_cache=dict(type="bool", default=False),
-        timeout=dict(type="int", default=120),
+        timeout=dict(type="raw", default=120),
     )
     argument_spec.update(REPO_AUTH_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)  # accepted, unused: lets group module_defaults set kubeconfig

@@ -36,8 +36,10 @@ options:
     choices: [all, chart, values, readme, crds]
     default: all
   timeout:
-    description: Timeout of each HTTP request, in seconds.
-    type: int
+    description:
+      - Timeout of each HTTP request.
+      - Seconds (V(120)) or a Go duration (V(2m), V(90s)), read as helm_release reads its O(timeout).
+    type: raw
     default: 120
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
@@ -132,7 +134,7 @@ def main():
         chart_version=dict(type="str", aliases=["version"]),
         repo_url=dict(type="str", aliases=["chart_repo_url"]),
         output=dict(type="str", choices=["all", "chart", "values", "readme", "crds"], default="all"),
-        timeout=dict(type="int", default=120),
+        timeout=dict(type="raw", default=120),
     )
     argument_spec.update(CHART_SOURCE_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)

@@ -5,6 +5,10 @@ Durations are int nanoseconds in Go's int64 range. ``parse_duration`` keeps Go's
 """
 from __future__ import annotations
 
+import re
+
+from ..errors import HelmkitError
+
 NS = 1000000000
 _MAX = 1 << 63  # Go accumulates in uint64 and checks against 1<<63
 _UNITS = {"ns": 1, "us": 1000, "\u00b5s": 1000, "\u03bcs": 1000, "ms": 1000000, "s": NS, "m": 60 * NS,
@@ -140,3 +144,31 @@ def format_duration(ns: int) -> str:
     if hours or minutes:
         out += "%dm" % minutes
     return out + _frac(rem, 9) + "s"
+
+
+def parse_timeout(value, field: str = "timeout") -> float:
+    """Seconds (float) from an int/float (seconds), a string of digits (seconds) or a Go duration string (``"5m"``,
+    ``"1h2m3.5s"``, ``"1500ms"``, as ``helm --timeout`` takes): the one reading of a duration option for every module
+    (helm_release's ``timeout``/``wait_for_lock``/``post_renderer.timeout``, helm_test's ``timeout``, the
+    request ``timeout`` of the chart-source modules). Go durations
+    go through :func:`parse_duration`. Raises :class:`HelmkitError` naming
+    ``field`` for anything else or a negative duration."""
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, (int, float)):
+        if value < 0:
+            raise HelmkitError("%s must not be negative, got %s" % (field, value))
+        return float(value)
+    text = str(value or "").strip()
+    if re.match(r"^\d+(\.\d+)?$", text):
+        return float(text)
+    try:
+        nanoseconds = parse_duration(text) if text else None
+    except ValueError:
+        nanoseconds = None
+    if nanoseconds is None:
+        raise HelmkitError("%s %r is not a duration: give seconds (300) or a Go duration such as 90s, 5m or 1h30m"
+                           % (field, value))
+    if nanoseconds < 0:
+        raise HelmkitError("%s must not be negative, got %s" % (field, value))
+    return nanoseconds / NS

@@ -17,10 +17,10 @@ No Ansible imports: the module passes its ``params`` dict and flags in, and gets
 from __future__ import annotations
 
 import os
-import re
 
 from ..errors import HelmkitError, ValuesError
-from ..gocompat.duration import NS, parse_duration
+# parse_timeout is re-exported: modules and release_task read durations through present.parse_timeout
+from ..gocompat.duration import parse_timeout  # noqa: F401  pylint: disable=unused-import
 
 # diff and drift (kube, PyYAML) are imported where used, so that helm_release reads INPUT_ARG_SPEC without them.
 
@@ -38,33 +38,6 @@ INPUT_ARG_SPEC = dict(
     drift=dict(type="str", default="ignore", choices=["detect", "correct", "ignore"]),
     drift_ignore=dict(type="list", elements="str", default=[]),
 )
-
-
-def parse_timeout(value, field: str = "timeout") -> float:
-    """Seconds (float) from an int/float (seconds), a string of digits (seconds) or a Go duration string (``"5m"``,
-    ``"1h2m3.5s"``, ``"1500ms"``, as ``helm --timeout`` takes): the one reading of a duration option for every module
-    (helm_release's ``timeout``/``wait_for_lock``/``post_renderer.timeout``, helm_test's ``timeout``). Go durations
-    go through the collection's one ``time.ParseDuration`` (gocompat/duration.py). Raises :class:`HelmkitError` naming
-    ``field`` for anything else or a negative duration."""
-    if isinstance(value, bool):
-        value = None
-    if isinstance(value, (int, float)):
-        if value < 0:
-            raise HelmkitError("%s must not be negative, got %s" % (field, value))
-        return float(value)
-    text = str(value or "").strip()
-    if re.match(r"^\d+(\.\d+)?$", text):
-        return float(text)
-    try:
-        nanoseconds = parse_duration(text) if text else None
-    except ValueError:
-        nanoseconds = None
-    if nanoseconds is None:
-        raise HelmkitError("%s %r is not a duration: give seconds (300) or a Go duration such as 90s, 5m or 1h30m"
-                           % (field, value))
-    if nanoseconds < 0:
-        raise HelmkitError("%s must not be negative, got %s" % (field, value))
-    return nanoseconds / NS
 
 
 def validate(params: dict) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 
+from ..gocompat.duration import parse_timeout
 from ..errors import ChartError
 from ..repo.index import DEFAULT_TIMEOUT
 
@@ -164,6 +165,8 @@ def module_source_options(params, namespace=None, read_secret=None, request_time
     params = dict(params)
     if not request_timeout:
         params.pop("timeout", None)
+    elif params.get("timeout") is not None:  # seconds or a Go duration ("2m"), read as every module reads one
+        params["timeout"] = parse_timeout(params["timeout"])
     if params.get("credentials_secret") and read_secret is None:
         from .credentials import kubeconfig_secret_reader
         read_secret = kubeconfig_secret_reader(params.get("kubeconfig"), params.get("context"))

@@ -115,3 +115,18 @@ def test_module_params_map_to_source_options(tmp_path):
     assert (options.version, options.username, options.devel, options.plain_http) == ("1.2.3", "u", True, True)
     assert options.namespace == "apps" and isinstance(options.timeout, (int, float))
     assert os.path.isdir(str(tmp_path))
+
+
+def test_request_timeout_takes_seconds_or_a_go_duration():
+    """The chart-source modules' ``timeout`` reads durations as helm_release's does (issue 21: the same way
+    everywhere): seconds, a string of seconds or a Go duration; anything else names the option."""
+    from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError
+    assert module_source_options({"timeout": "2m"}).timeout == 120.0
+    assert module_source_options({"timeout": "1m30s"}).timeout == 90.0
+    assert module_source_options({"timeout": 45}).timeout == 45.0
+    assert module_source_options({"timeout": "45"}).timeout == 45.0
+    with pytest.raises(HelmkitError) as info:
+        module_source_options({"timeout": "soon"})
+    assert str(info.value) == ("timeout 'soon' is not a duration: give seconds (300) or a Go duration such as 90s, "
+                               "5m or 1h30m")
+    assert module_source_options({"timeout": "5m"}, request_timeout=False).timeout != 300.0  # a wait, not a request
