@@ -14,6 +14,7 @@ from .lexer import (  # token types as module globals: the parser compares them 
     ASSIGN, BLOCK, BOOL, BREAK, CHAR, CHAR_CONSTANT, COMPLEX, CONTINUE, DECLARE, DEFINE, DOT, ELSE, END, EOF,
     ERROR, FIELD, IDENTIFIER, IF, LEFT_DELIM, LEFT_PAREN, NIL, NUMBER, PIPE, RANGE, RAW_STRING, RIGHT_DELIM,
     RIGHT_PAREN, SPACE, STRING, TEMPLATE, TEXT, VARIABLE, WITH)
+from ..gocompat.strconv import underscore_ok
 from .errors import TemplateParseError
 from .fastparse import fast_parse
 
@@ -523,33 +524,6 @@ def _q(s: str) -> str:
 
 # -- Go literals -------------------------------------------------------------------------------------------------
 
-def _underscore_ok(s: str) -> bool:
-    """strconv.underscoreOK: underscores only between digits (or after a base prefix)."""
-    saw = "^"
-    i = 0
-    if len(s) >= 1 and s[0] in "+-":
-        s = s[1:]
-    hexa = False
-    if len(s) >= 2 and s[0] == "0" and s[1].lower() in "bxo":
-        i = 2
-        saw = "0"
-        hexa = s[1].lower() == "x"
-    while i < len(s):
-        c = s[i]
-        if c.isdigit() or (hexa and c.lower() in "abcdef"):
-            saw = "0"
-        elif c == "_":
-            if saw != "0":
-                return False
-            saw = "_"
-        else:
-            if saw == "_":
-                return False
-            saw = "!"
-        i += 1
-    return saw != "_"
-
-
 def _parse_int(text: str):
     """strconv.ParseInt(text, 0, 64)-like syntax check; returns a Python int (unbounded) or None."""
     s = text
@@ -560,7 +534,7 @@ def _parse_int(text: str):
         s = s[1:]
     if not s:
         return None
-    if "_" in s and not _underscore_ok(s):
+    if "_" in s and not underscore_ok(s):
         return None
     body = s.replace("_", "")
     try:
@@ -587,7 +561,7 @@ def _parse_int(text: str):
 
 def _parse_float(text: str):
     s = text
-    if "_" in s and not _underscore_ok(s):
+    if "_" in s and not underscore_ok(s):
         return None
     s = s.replace("_", "")
     body = s.lstrip("+-")

@@ -51,3 +51,27 @@ def parse_digits(digits: str, base: int = 10):
     if len(digits) > 64 and len(digits.lstrip("0")) > 64:
         return None
     return int(digits, base)
+
+
+def underscore_ok(text: str) -> bool:
+    """strconv's underscoreOK: every '_' sits between two ASCII digits (a base prefix counts as a digit), as Go's
+    ParseInt/ParseFloat (base 0) and Go literals require before ignoring them (".1_0" is 0.1, "._1" and "1__0" are
+    not numbers). The one copy: the go-yaml resolver, Sprig's conversions and the template parser use it."""
+    body = text[1:] if text[:1] in "+-" else text
+    saw = "^"
+    i = 0
+    hexa = False
+    if len(body) >= 2 and body[0] == "0" and body[1] in "bBoOxX":
+        i, saw, hexa = 2, "0", body[1] in "xX"
+    for ch in body[i:]:
+        if "0" <= ch <= "9" or (hexa and ch in "abcdefABCDEF"):
+            saw = "0"
+        elif ch == "_":
+            if saw != "0":
+                return False
+            saw = "_"
+        elif saw == "_":
+            return False
+        else:
+            saw = "!"
+    return saw != "_"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 
-from .strconv import parse_digits
+from .strconv import parse_digits, underscore_ok
 
 _INT64_MIN = -(1 << 63)
 _INT64_MAX = (1 << 63) - 1
@@ -98,29 +98,6 @@ def is_timestamp(text: str) -> bool:
     return True
 
 
-def underscores_ok(text: str) -> bool:
-    """strconv's underscoreOK: every '_' sits between two digits (a base prefix counts as a digit), as Go's
-    ParseFloat requires before it ignores them (".1_0" is 0.1, "._1" and "1__0" are not numbers)."""
-    body = text[1:] if text[:1] in "+-" else text
-    saw = "^"
-    i = 0
-    hexa = False
-    if len(body) >= 2 and body[0] == "0" and body[1] in "bBoOxX":
-        i, saw, hexa = 2, "0", body[1] in "xX"
-    for ch in body[i:]:
-        if "0" <= ch <= "9" or (hexa and ch in "abcdefABCDEF"):
-            saw = "0"
-        elif ch == "_":
-            if saw != "0":
-                return False
-            saw = "_"
-        elif saw == "_":
-            return False
-        else:
-            saw = "!"
-    return saw != "_"
-
-
 def resolve_plain(text: str):
     """go-yaml v2's ``resolve("", text)`` for a plain scalar: ``(kind, value)``.
 
@@ -139,7 +116,7 @@ def resolve_plain(text: str):
     if hint == ".":
         if text in FLOAT_SPECIALS:
             return FLOAT, FLOAT_SPECIALS[text]
-        plain = text.replace("_", "") if underscores_ok(text) else ""
+        plain = text.replace("_", "") if underscore_ok(text) else ""
         if GO_FLOAT.match(plain):
             number = parse_float(plain)
             if number is not None:

@@ -12,6 +12,7 @@ import re
 from ..errors import FuncError
 # The one Go quoting function, re-exported for the Sprig families.
 from ..gofmt import go_quote  # noqa: F401  pylint: disable=unused-import
+from ...gocompat.strconv import underscore_ok
 from ..gotypes import go_type_name, parse_digits
 
 INT64_MIN = -(1 << 63)
@@ -127,31 +128,6 @@ def float_to_int64(value: float) -> int:
     if math.isnan(value) or math.isinf(value) or not (-9.223372036854775808e18 <= value < 9.223372036854775808e18):
         return INT64_MIN
     return int(value)
-
-
-def underscore_ok(text: str) -> bool:
-    """Go strconv's underscoreOK: underscores only between digits, or between a base prefix and a digit."""
-    saw = "^"
-    i = 0
-    if text[:1] in ("+", "-"):
-        text = text[1:]
-    hexa = False
-    if len(text) >= 2 and text[0] == "0" and text[1].lower() in "box":
-        i, saw, hexa = 2, "0", text[1].lower() == "x"
-    while i < len(text):
-        ch = text[i]
-        i += 1
-        if ch.isdigit() and ch.isascii() or hexa and ch.lower() in "abcdef":
-            saw = "0"
-        elif ch == "_":
-            if saw != "0":
-                return False
-            saw = "_"
-        elif saw == "_":
-            return False
-        else:
-            saw = "!"
-    return saw != "_"
 
 
 _INT_RE = re.compile(r"[+-]?(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*)\Z")
