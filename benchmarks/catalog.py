@@ -36,7 +36,7 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     import helm_python
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.catalog import catalog_from_index
+    from ansible_collections.helmkit.core.plugins.module_utils.source.catalog import catalog_from_index
     from ansible_collections.helmkit.core.plugins.module_utils.repo.index import http_get
     from tests.helpers.chartrepo import ChartRepoServer
 

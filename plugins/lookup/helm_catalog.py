@@ -126,7 +126,7 @@ class LookupModule(LookupBase):
     """``query('helmkit.core.helm_catalog', *repositories, **options)``: see DOCUMENTATION."""
 
     def run(self, terms, variables=None, **kwargs):
-        from ansible_collections.helmkit.core.plugins.module_utils.repo.catalog import build_catalog
+        from ansible_collections.helmkit.core.plugins.module_utils.source.catalog import build_catalog
 
         self.set_options(var_options=variables, direct=kwargs)
         opt = self.get_option

@@ -27,7 +27,7 @@ options:
     description: Ask the registry for pages of this many tags (C(?n=)); by default the registry decides.
     type: int
 extends_documentation_fragment:
-  - helmkit.core.registry
+  - helmkit.core.chart_source.registry
 """
 
 EXAMPLES = r"""
@@ -52,6 +52,7 @@ _raw:
 from ansible.errors import AnsibleLookupError  # noqa: E402
 from ansible.plugins.lookup import LookupBase  # noqa: E402
 
+from ansible_collections.helmkit.core.plugins.module_utils.args_common import REGISTRY_ARG_SPEC  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
 
 
@@ -62,6 +63,7 @@ class LookupModule(LookupBase):
         from ansible_collections.helmkit.core.plugins.module_utils.oci.api import open_client
         from ansible_collections.helmkit.core.plugins.module_utils.oci.reference import parse_reference
         from ansible_collections.helmkit.core.plugins.module_utils.oci.tags import chart_tags
+        from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
 
         self.set_options(var_options=variables, direct=kwargs)
         opt = self.get_option
@@ -71,10 +73,9 @@ class LookupModule(LookupBase):
         for term in terms:
             try:
                 host = parse_reference(str(term)).host
-                with open_client(host, username=opt("username"), password=opt("password"), token=opt("token"),
-                                 registry_config_path=opt("registry_config"), plain_http=opt("plain_http"),
-                                 insecure_skip_tls_verify=opt("insecure_skip_tls_verify"), ca_file=opt("ca_file"),
-                                 cert_file=opt("cert_file"), key_file=opt("key_file")) as client:
+                # the chart-source layer's one credential precedence (options, credentials_secret, registry config)
+                options = module_source_options(dict((name, opt(name)) for name in REGISTRY_ARG_SPEC))
+                with open_client(host, **options.registry_options(host)) as client:
                     found.extend(chart_tags(client, str(term), page_size=opt("page_size")))
             except HelmkitError as exc:
                 raise AnsibleLookupError("helm_oci_tags: %s: %s" % (term, exc))

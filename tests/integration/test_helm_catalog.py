@@ -1,4 +1,4 @@
-"""helm_catalog (repo/catalog.py and the lookup): the catalog of the largest real index in ../shared/indexes compared
+"""helm_catalog (source/catalog.py and the lookup): the catalog of the largest real index in ../shared/indexes compared
 field by field with Helm's own parse of it (helm_python.repo_index, served from 127.0.0.1); allow/deny with RE2;
 values of the latest version fetched from a real chart repository server only for the charts kept, compared with
 helm show values."""
@@ -13,7 +13,7 @@ if ROOT not in sys.path:
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.repo import config as cfg  # noqa: E402
-from ansible_collections.helmkit.core.plugins.module_utils.repo.catalog import build_catalog, \
+from ansible_collections.helmkit.core.plugins.module_utils.source.catalog import build_catalog, \
     catalog_from_index  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.repo.index import update_index_cache  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.semver import parse_version  # noqa: E402

@@ -12,15 +12,19 @@ BIN = os.path.join(ROOT, ".venv", "bin")
 
 LOOKUPS = [
     ("helm_template", "'./chart', valuess={'a': 1}", "lookup helmkit.core.helm_template: unknown keyword 'valuess' "
-     "(did you mean 'values'?); its options are: api_versions, ca_file, chart_repo_url, chart_version, include_crds, "
-     "insecure_skip_tls_verify, is_upgrade, kube_version, output, plain_http, release_name, release_namespace, "
-     "revision, set_values, show_only, skip_tests, values, values_files"),
+     "(did you mean 'values'?); its options are: api_versions, ca_file, cert_file, chart_repo_url, chart_version, "
+     "credentials_secret, credentials_secret_fallback_namespace, devel, include_crds, insecure_skip_tls_verify, "
+     "is_upgrade, key_file, kube_version, output, pass_credentials, password, plain_http, registry_config, "
+     "release_name, release_namespace, repository_cache, repository_config, revision, set_values, show_only, "
+     "skip_tests, token, update_repo_cache, username, values, values_files"),
     ("helm_search", "'nginx', versoin='1', zzz=2", "lookup helmkit.core.helm_search: unknown keywords 'versoin' (did "
      "you mean 'version'?), 'zzz'; its options are: allow, deny, devel, regexp, repositories, repository_cache, "
-     "repository_config, version, versions"),
+     "repository_config, version, version_from, version_to, versions"),
     ("helm_release", "'web', revison=2", "lookup helmkit.core.helm_release: unknown keyword 'revison' (did "
-     "you mean 'revision'?); its options are: all_namespaces, all_values, chart, context, history, kubeconfig, "
-     "namespaces, release_namespace, revision, status, storage_driver"),
+     "you mean 'revision'?); its options are: all_namespaces, all_values, api_key, ca_cert, chart, client_cert, "
+     "client_key, context, history, host, impersonate_groups, impersonate_user, kubeconfig, namespaces, no_proxy, "
+     "password, persist_config, proxy, proxy_headers, release_namespace, revision, status, storage_driver, username, "
+     "validate_certs"),
 ]
 
 

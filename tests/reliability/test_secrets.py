@@ -19,6 +19,9 @@ pytestmark = pytest.mark.secret
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.join(ROOT, ".venv", "bin")
 SECRETISH = re.compile(r"(^|_)(password|token|secret|passphrase|private_key)$")
+# Names that look secret but hold none: credentials_secret names a Kubernetes Secret ({name, namespace}); the
+# credentials read from it are registered as no-log values when they are read (source/credentials.py).
+NOT_SECRETS = {"credentials_secret"}
 
 
 class _Captured(Exception):
@@ -50,7 +53,7 @@ MODULES = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(ROOT, 
 def test_credential_options_are_no_log(module_name):
     spec = _argument_spec(module_name)
     assert spec, "no argument_spec captured for %s" % module_name
-    secretish = {name for name in spec if SECRETISH.search(name)}
+    secretish = {name for name in spec if SECRETISH.search(name) and name not in NOT_SECRETS}
     assert all(spec[name].get("no_log") is True for name in secretish), \
         {name: spec[name].get("no_log") for name in secretish}
 

@@ -13,11 +13,13 @@ and metadata costs about one parse of the index, like ``helm repo index`` readin
 from __future__ import annotations
 
 from ..errors import RepositoryError
+from ..repo.config import helm_paths, index_cache_path, load_repository_file
+from ..repo.index import parse_index, resolve_reference_url
+from ..repo.indexscan import FIELDS
+from ..repo.search import compile_pattern
 from ..semver import SemverError, parse_version
-from .config import helm_paths, index_cache_path, load_repository_file
-from .index import parse_index, resolve_reference_url
-from .indexscan import FIELDS
-from .search import compile_pattern
+from .locate import load
+from .options import SourceOptions
 
 __all__ = ["CATALOG_FIELDS", "build_catalog", "catalog_from_index"]
 
@@ -91,10 +93,8 @@ def catalog_from_index(data, repo_name, repo_url, allow=None, deny=None, devel=F
 
 
 def _add_values(entry, fetch_options):
-    from ..chart.loader import load_chart
-    from .fetch import fetch_chart
-    fetched = fetch_chart(entry["name"], version=entry["latest_version"], **fetch_options)
-    chart = load_chart(fetched.path)
+    """Add ``values`` and ``values_raw`` of the entry's latest version, located like every chart (source/locate)."""
+    chart, _located = load(entry["name"], SourceOptions(version=entry["latest_version"], **fetch_options))
     raw = chart.raw_values
     entry["values"] = chart.values
     entry["values_raw"] = raw.decode("utf-8", "replace") if raw is not None else ""
