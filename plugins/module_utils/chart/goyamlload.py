@@ -17,7 +17,6 @@ import math
 import re
 
 from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
-from ..engine.gotypes import parse_digits
 from ..engine.goyaml import GoYamlError, check_aliases
 from ..engine.limits import max_values_bytes, max_yaml_nodes, yaml_nodes_message
 from ..errors import ValuesError

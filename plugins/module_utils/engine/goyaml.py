@@ -37,7 +37,6 @@ from ..errors import HelmkitError
 from ..gocompat.yamlscalar import (BOOL, FLOAT, FLOAT_SPECIALS, GO_FLOAT, INT, MERGE, NULL, STR, TIMESTAMP,
                                    YAML_STYLE_FLOAT, go_parse_int, is_timestamp, resolve_plain)
 from .gofmt import format_float_g
-from .gotypes import parse_digits
 from .limits import LARGE_STRING, grow, max_yaml_nodes, node_tick, yaml_nodes_message
 from .gojson import GoJsonError, GoStruct, from_json, go_json_float, jsonable, to_json, _type_name
 

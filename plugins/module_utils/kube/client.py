@@ -9,7 +9,6 @@ never logged or put in messages.
 from __future__ import annotations
 
 import json
-import os
 
 from ..errors import KubeError
 from ..transport import may_send_credentials, redact_url

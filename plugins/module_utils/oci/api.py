@@ -82,4 +82,3 @@ def _signed(data, archive_path, sign, prov):
     chart = load_archive(data, archive_path)
     return sign_archive(data, os.path.basename(archive_path), chart.metadata, sign["key"], sign["keyring"],
                         sign.get("passphrase_file"))
-
