@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import math
 
-from . import goyaml
+from . import fromtoml, goyaml
 from .errors import FuncError
 from .gofmt import format_float_g
 
@@ -345,19 +345,12 @@ def must_to_toml(value) -> str:
 
 
 def from_toml(text) -> dict:
-    """fromToml: a TOML document as a dict; {"Error": message} when it cannot be parsed.
-
-    Parsing uses the standard library's ``tomllib`` on Python 3.11+ and :mod:`tomlparse` (same values) on 3.9 and
-    3.10. Error texts are Python's, not BurntSushi's, but always start with ``toml: ``.
-    """
+    """fromToml: a TOML document as a dict; ``{"Error": message}`` with BurntSushi/toml's message when it cannot be
+    decoded (helm.sh/helm/v4 pkg/engine/funcs.go fromTOML). Decoding is :func:`fromtoml.decode` (tomllib/tomli)."""
     try:
-        import tomllib
-    except ImportError:  # Python < 3.11
-        from . import tomlparse as tomllib
-    try:
-        return _toml_times(tomllib.loads(_as_text(text)))
-    except (tomllib.TOMLDecodeError, RecursionError) as exc:
-        return {"Error": "toml: %s" % exc}
+        return _toml_times(fromtoml.decode(_as_text(text)))
+    except fromtoml.TomlError as exc:
+        return {"Error": str(exc)}
 
 
 class TomlTime(object):
