@@ -145,17 +145,16 @@ _LINEAR = {}
 
 
 def _linear_time(jsonschema, validator_class):
-    """``validator_class`` with ``pattern`` checked by Go's regexp on RE2 (engine/sprig/goregexp.py), as Helm's
+    """``validator_class`` with ``pattern`` checked by Go's regexp on RE2 (gocompat/regexp.py), as Helm's
     validator does: linear time, so a hostile ``pattern`` cannot hang an install as Python's backtracking ``re``
     would, and Go's syntax (``\\d`` ASCII-only, ``$`` at the very end)."""
     if validator_class not in _LINEAR:
-        from ..engine.errors import FuncError
-        from ..engine.sprig.goregexp import compile_go
+        from ..gocompat.regexp import RegexpError, compile_go
 
         def search(expected, text):
             try:
                 return compile_go(expected, must=True).search(text) is not None
-            except FuncError as exc:
+            except RegexpError as exc:
                 raise ChartError("values.schema.json: pattern %s is not a valid regular expression: %s"
                                  % (_quote(expected), exc)) from None
 

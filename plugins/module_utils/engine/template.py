@@ -58,7 +58,7 @@ def clear_caches() -> None:
     set ``HELMKIT_TEMPLATE_CACHE=0`` and call ``treecache.reset()`` to measure without it."""
     _PARSE_CACHE.clear()
     from . import compiler, fastparse
-    from .sprig import goregexp
+    from ..gocompat import regexp as goregexp
     compiler.clear_caches()
     fastparse.clear_caches()
     for name in dir(goregexp):

@@ -13,13 +13,12 @@ Behaviour follows Helm ``pkg/cmd/search_repo.go`` and its search package (``cmd/
   :attr:`SearchResult.skipped`.
 
 Regular expressions have Go's RE2 syntax and semantics, through the project's one Go regexp entry point
-(``engine/sprig/goregexp.py: compile_go``). helmkit extensions: ``allow``/``deny``, regular expressions searched in
+(``gocompat/regexp.py: compile_go``). helmkit extensions: ``allow``/``deny``, regular expressions searched in
 ``repo/chart``, and ``version_from``/``version_to``, an inclusive version range applied with the constraint.
 """
 from __future__ import annotations
 
-from ..engine.errors import FuncError
-from ..engine.sprig.goregexp import compile_go
+from ..gocompat.regexp import RegexpError, compile_go
 from ..errors import RepositoryError
 from ..semver import SemverError, parse_constraint, parse_version
 from .config import helm_paths, index_cache_path, load_repository_file
@@ -59,7 +58,7 @@ def compile_pattern(pattern, what):
     """
     try:
         return compile_go(str(pattern), must=True)
-    except FuncError as exc:
+    except RegexpError as exc:
         raise RepositoryError("%s %r is not a valid regular expression: %s; write it in Go's RE2 syntax"
                               % (what, pattern, exc)) from None
 

@@ -4,7 +4,7 @@ For every chart of the selected repositories (their cached indexes, as ``helm re
 versions, and the description, keywords, icon, home, sources, maintainers and deprecation of the latest version;
 optionally that version's default values (the archive is fetched only for charts that pass the filters). ``allow``
 and ``deny`` are Go RE2 regular expressions searched in ``repo/chart`` (the same rule as ``helm_search``), compiled
-through the project's one Go regexp entry point (``engine/sprig/goregexp.py``, via :func:`.search.compile_pattern`).
+through the project's one Go regexp entry point (``gocompat/regexp.py``, via :func:`.search.compile_pattern`).
 
 The index is read by the fast index reader (``indexscan.py``) with the catalog's extra fields, so a catalog of names
 and metadata costs about one parse of the index, like ``helm repo index`` reading it (see

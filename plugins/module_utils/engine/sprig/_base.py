@@ -12,6 +12,7 @@ import re
 from ..errors import FuncError
 # The one Go quoting function, re-exported for the Sprig families.
 from ..gofmt import go_quote  # noqa: F401  pylint: disable=unused-import
+from ...gocompat.ints import Int64, Uint64  # noqa: F401  pylint: disable=unused-import
 from ...gocompat.strconv import underscore_ok
 from ..gotypes import go_type_name, parse_digits
 
@@ -279,25 +280,6 @@ def from_go_bytes(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
-class Int64(int):
-    """A Go ``int64`` result (add, sub, mul, div, mod, max, min, int64, toDecimal): an int whose ``%T`` and
-    kind are "int64", so typed parameters refuse it like Go ("expected int; got int64")."""
-
-    go_type = "int64"
-    go_kind = "int64"
-
-    def __repr__(self) -> str:
-        return int.__repr__(self)
-
-
-class Uint64(int):
-    """A Go ``uint64`` result (semver's Major, Minor, Patch)."""
-
-    go_type = "uint64"
-    go_kind = "uint64"
-
-    def __repr__(self) -> str:
-        return int.__repr__(self)
 
 
 class ChunkSlice(list):

@@ -9,7 +9,7 @@ import time
 from ..errors import FuncError
 from ._base import ANY, STRING, ArgTypeError, Int64, go_func
 from ...gocompat.duration import format_duration, parse_duration
-from .gotime import GoTime, NS, UTC, local_zone, load_location, go_format, go_parse, zero_time
+from ...gocompat.gotime import GoTime, NS, UTC, local_zone, load_location, go_format, go_parse, zero_time
 
 
 # Template functions ----------------------------------------------------------------------------------------------

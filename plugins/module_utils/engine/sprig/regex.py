@@ -1,4 +1,4 @@
-"""Sprig's regex functions (Masterminds/sprig/v3 regex.go) over Go's regexp semantics (goregexp.py): plain
+"""Sprig's regex functions (Masterminds/sprig/v3 regex.go) over Go's regexp semantics (gocompat/regexp.py): plain
 variants panic through regexp.MustCompile on a bad pattern ("regexp: Compile(`x`): ..."), ``must*`` variants
 return regexp.Compile's error; regexMatch swallows it and gives false.
 """
@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from ..errors import FuncError
 from ._base import INT, STRING, NilStringSlice, StringSlice, go_func
-from .goregexp import compile_go, expand, find_all, text, utf8
+from ...gocompat.regexp import compile_go as _compile_go, expand, find_all, text, utf8
+
+
+def compile_go(regex, must=False):
+    """Go's regexp.Compile (``must``: MustCompile's wording) with template function errors (FuncError)."""
+    return _compile_go(regex, must, FuncError)
 
 
 def _replace(rx, s: str, repl) -> str:

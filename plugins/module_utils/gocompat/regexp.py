@@ -22,9 +22,9 @@ from __future__ import annotations
 import functools
 import re
 
-from ...libraries import missing_library
-from ...errors import HelmkitError
-from ..errors import FuncError
+from ..errors import HelmkitError
+from ..libraries import missing_library
+from .strconv import go_quote
 
 try:
     import re2  # google-re2: linear-time matching (see the module docstring)
@@ -404,7 +404,6 @@ def translate(pattern: str) -> str:
 def _go_quote_expr(expr: str) -> str:
     if "`" not in expr and all(c == "\t" or " " <= c <= "~" or ord(c) > 0x7F for c in expr):
         return "`" + expr + "`"
-    from ._base import go_quote
     return go_quote(expr)
 
 
@@ -502,9 +501,16 @@ def _go_parse_error(pattern: str, exc: Exception) -> str:
     return msg
 
 
-def compile_go(pattern: str, must: bool = False):
-    """Compile a Go regexp. A bad pattern raises FuncError: in regexp.MustCompile's words ("regexp:
-    Compile(`x`): error parsing regexp: ...") or, with ``must``, regexp.Compile's ("error parsing regexp: ...")."""
+class RegexpError(HelmkitError):
+    """A pattern Go's regexp refuses; the message is Go's (see :func:`compile_go`)."""
+
+
+def compile_go(pattern: str, must: bool = False, error=RegexpError):
+    """Compile a Go regexp; returns the compiled RE2 pattern (cached).
+
+    A bad pattern raises ``error`` (RegexpError unless the caller names its own class, as the template functions
+    do with FuncError): in regexp.MustCompile's words ("regexp: Compile(`x`): error parsing regexp: ...") or, with
+    ``must``, regexp.Compile's ("error parsing regexp: ..."). Go: src/regexp/regexp.go, src/regexp/syntax."""
     try:
         return _compile_cached(pattern)
     except (re.error, ValueError, OverflowError, GoRegexpError) as exc:
@@ -513,8 +519,8 @@ def compile_go(pattern: str, must: bool = False):
         else:
             text = "error parsing regexp: " + _go_parse_error(pattern, exc)
         if must:
-            raise FuncError(text)
-        raise FuncError("regexp: Compile(%s): %s" % (_go_quote_expr(pattern), text))
+            raise error(text)
+        raise error("regexp: Compile(%s): %s" % (_go_quote_expr(pattern), text))
 
 
 def _rune_width(data: bytes, pos: int) -> int:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime
 import time
 
-from ...gocompat.duration import NS, time_quote
-from ._base import Int64
+from .duration import NS, time_quote
+from .ints import Int64
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"]
