@@ -31,7 +31,7 @@ def hub():
 
 @pytest.fixture(autouse=True)
 def quick_backoff(monkeypatch):
-    monkeypatch.setattr(repo_index, "BACKOFF_SECONDS", 0.01)
+    monkeypatch.setattr(repo_index.RETRY, "base", 0.01)
 
 
 def _expected(endpoint, package):

@@ -38,7 +38,7 @@ def no_oras_sleep(monkeypatch):
             raise AssertionError("oras's retry decorator slept %s s" % seconds)
 
     monkeypatch.setattr(oras.decorator, "time", NoSleep)
-    monkeypatch.setattr(client_mod, "BACKOFF_SECONDS", 0.001)
+    monkeypatch.setattr(client_mod.RETRY, "base", 0.001)
 
 
 @pytest.fixture

@@ -49,8 +49,8 @@ def server():
 
 @pytest.fixture(autouse=True)
 def fast_retries(monkeypatch):
-    monkeypatch.setattr(client_mod, "BACKOFF_SECONDS", 0.01)
-    monkeypatch.setattr(index_mod, "BACKOFF_SECONDS", 0.01)
+    monkeypatch.setattr(client_mod.RETRY, "base", 0.01)
+    monkeypatch.setattr(index_mod.RETRY, "base", 0.01)
 
 
 def _json(status, body, headers=None):

@@ -141,7 +141,7 @@ def repo_proxy():
 def repo(repo_proxy, monkeypatch):
     from ansible_collections.helmkit.core.plugins.module_utils.repo import index
 
-    monkeypatch.setattr(index, "BACKOFF_SECONDS", 0.01)
+    monkeypatch.setattr(index.RETRY, "base", 0.01)
     repo_proxy.faults.clear()
     del repo_proxy.seen[:]
     return repo_proxy

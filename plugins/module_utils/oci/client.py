@@ -12,7 +12,7 @@ auth backend, :class:`~.orasio.HelmkitAuth`):
 * tokens are cached per (realm, service, scope) for the life of the client (one module run).
 * manifests and blobs are sent as the exact bytes given (``data=``), so digests stay Helm's; fetched manifests
   keep their raw bytes for digest verification.
-* lost connections, timeouts, HTTP 429 and 5xx are retried (:data:`ATTEMPTS` tries, :data:`BACKOFF_SECONDS`
+* lost connections, timeouts, HTTP 429 and 5xx are retried (:data:`RETRY`: :data:`ATTEMPTS` tries, pauses
   doubled, or the registry's ``Retry-After``) by this client, not by oras's sleeping decorator.
 * nothing reaches stdout: oras's log lines and prints are collected in :attr:`RegistryClient.messages`, secrets
   masked, and routed to a module's warnings or debug output (see :mod:`.messages`).
@@ -31,13 +31,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import RegistryError
 from ..transport import (Deadline, env_limit, limit_message, max_chart_bytes, max_manifest_bytes,
-                         may_send_credentials, parse_retry_after, read_capped, redact_url, run_with_deadline,
+                         may_send_credentials, read_capped, redact_url, run_with_deadline,
                          ssl_context)
+from ..transport.retry import RETRY_STATUSES, RetryPolicy
 from .credentials import Credential
 from .orasio import (HelmkitAuth, HelmkitRegistry, Capture, basic_value, captured, parse_challenge,  # noqa: F401
                      release_stdout, require_oras, tls_verify)
@@ -59,11 +59,9 @@ MANIFEST_ACCEPT = ", ".join((OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_LI
 DEFAULT_TIMEOUT = 60.0
 #: Tries per request (the first and three retries) for lost connections, timeouts, 429 and 5xx answers.
 ATTEMPTS = 4
-#: First back-off delay in seconds, doubled on each retry. Tests lower it.
-BACKOFF_SECONDS = 0.5
-#: Longest wait a registry's Retry-After may ask for (seconds).
-MAX_RETRY_AFTER = 10.0
-_RETRY_STATUSES = (429, 500, 502, 503, 504)
+#: Pauses between tries (transport/retry.py): 0.5 s doubled on each retry, a registry's Retry-After up to 10 s.
+#: Tests lower ``RETRY.base``.
+RETRY = RetryPolicy(attempts=ATTEMPTS, base=0.5, max_retry_after=10.0)
 #: Most tag-list pages followed (HELMKIT_MAX_TAG_PAGES); a registry sends up to 1000 tags a page or more.
 DEFAULT_MAX_TAG_PAGES = 1000
 _CHUNK = 64 * 1024
@@ -135,16 +133,17 @@ class RegistryClient(object):
                 resp = self._send_once(method, url, scope, headers, data)
             except requests.exceptions.RequestException as exc:
                 error = self._transport_error(exc, method, url, attempt)
-                if error is None and attempt < ATTEMPTS:
+                if error is None and attempt < RETRY.attempts:
                     self._pause(method, url, "%s" % type(exc).__name__,
-                                min(BACKOFF_SECONDS * 2 ** (attempt - 1), deadline.remaining()), attempt)
+                                min(RETRY.backoff(attempt), deadline.remaining()), attempt)
                     attempt += 1
                     continue
                 raise error or self._transport_error(exc, method, url, attempt, final=True)
-            if resp.status_code in _RETRY_STATUSES and attempt < ATTEMPTS:
+            if resp.status_code in RETRY_STATUSES and attempt < RETRY.attempts:
                 resp.close()
                 self._pause(method, url, "HTTP %d" % resp.status_code,
-                            min(_retry_delay(resp, attempt), deadline.remaining()), attempt)
+                            min(RETRY.backoff(attempt, resp.headers.get("Retry-After")), deadline.remaining()),
+                            attempt)
                 attempt += 1
                 continue
             return resp, attempt
@@ -160,8 +159,8 @@ class RegistryClient(object):
 
     def _pause(self, method, url, reason, delay, attempt):
         self._capture.add("debug", "registry %s: %s %s failed (%s, attempt %d of %d); retrying in %.2fs"
-                          % (self.host, method, url, reason, attempt, ATTEMPTS, delay))
-        time.sleep(delay)
+                          % (self.host, method, url, reason, attempt, RETRY.attempts, delay))
+        RETRY.sleep(delay)
 
     def _transport_error(self, exc, method, url, attempt, final=False):
         """The RegistryError for ``exc``; None when it may be retried (unless ``final``)."""
@@ -454,12 +453,6 @@ def _next_link(header, current):
         if rel is None or "next" in rel.group(1).split():
             return urljoin(current, match.group(1).strip()) if match.group(1).strip() else ""
     return ""
-
-
-def _retry_delay(resp, attempt):
-    """Seconds before try ``attempt + 1``: the registry's ``Retry-After`` (seconds, capped) or the back-off."""
-    seconds = parse_retry_after(resp.headers.get("Retry-After"))
-    return BACKOFF_SECONDS * 2 ** (attempt - 1) if seconds is None else min(MAX_RETRY_AFTER, seconds)
 
 
 def _error_text(resp):

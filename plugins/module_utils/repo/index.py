@@ -26,7 +26,8 @@ from ..libraries import missing_library, HAS_YAML, yaml  # PyYAML, guarded once 
 from ..errors import RepositoryError
 from ..semver import SemverError, parse_constraint, parse_version
 from ..transport import (Deadline, limit_message, max_chart_bytes, max_index_bytes, may_send_credentials,
-                         parse_retry_after, read_capped, redact_url, run_with_deadline, ssl_context)
+                         read_capped, redact_url, run_with_deadline, ssl_context)
+from ..transport.retry import RetryPolicy
 from .config import atomic_write, charts_list_path, describe_yaml_error, index_cache_path
 from .indexscan import FIELDS, scan_index
 
@@ -37,8 +38,9 @@ __all__ = [
 
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_RETRIES = 3
-# First back-off delay in seconds; doubled on each retry. Tests lower it.
-BACKOFF_SECONDS = 0.5
+#: Pauses between tries (transport/retry.py): 0.5 s doubled on each retry, a server's Retry-After up to 30 s. Tests
+#: lower ``RETRY.base``.
+RETRY = RetryPolicy(attempts=DEFAULT_RETRIES + 1, base=0.5, max_retry_after=30.0)
 _CACHE_FORMAT = 2
 
 
@@ -415,14 +417,14 @@ def _get_with_retries(httpx, client, request, retries, deadline):
             status, headers, body = _get_following_redirects(client, request, deadline)
         except httpx.TransportError as exc:
             if attempt < retries and not _is_tls_error(exc):
-                time.sleep(min(BACKOFF_SECONDS * (2 ** attempt), deadline.remaining()))
+                RETRY.sleep(min(RETRY.backoff(attempt + 1), deadline.remaining()))
                 attempt += 1
                 continue
             raise RepositoryError("%s %s is unreachable: %s%s; check the URL, DNS, proxy and TLS settings"
                                   % (request.what, redact_url(request.url), _transport_reason(exc),
                                      _attempts(attempt)))
         if (status >= 500 or status == 429) and attempt < retries:
-            time.sleep(min(_retry_delay(headers, attempt), deadline.remaining()))
+            RETRY.sleep(min(RETRY.backoff(attempt + 1, headers.get("Retry-After")), deadline.remaining()))
             attempt += 1
             continue
         if status != 200:
@@ -430,16 +432,6 @@ def _get_with_retries(httpx, client, request, retries, deadline):
                                                   bool(request.token or (request.username and request.password)))
                                   + _attempts(attempt))
         return body
-
-
-#: Longest wait a server's Retry-After may ask for (seconds).
-MAX_RETRY_AFTER = 30.0
-
-
-def _retry_delay(headers, attempt):
-    """Seconds before the next try: the server's ``Retry-After`` (seconds, capped) or exponential back-off."""
-    seconds = parse_retry_after(headers.get("Retry-After"))
-    return BACKOFF_SECONDS * (2 ** attempt) if seconds is None else min(MAX_RETRY_AFTER, seconds)
 
 
 def _attempts(retried):

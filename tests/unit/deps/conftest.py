@@ -37,5 +37,5 @@ def helm_home(tmp_path, monkeypatch):
     home = tmp_path / "helmhome"
     monkeypatch.setenv("HELM_REPOSITORY_CONFIG", str(home / "repositories.yaml"))
     monkeypatch.setenv("HELM_REPOSITORY_CACHE", str(home / "cache"))
-    monkeypatch.setattr(index_module, "BACKOFF_SECONDS", 0.0)
+    monkeypatch.setattr(index_module.RETRY, "base", 0.0)
     return home

@@ -215,7 +215,7 @@ class Scripted(object):
 
 @pytest.fixture
 def scripted(monkeypatch):
-    monkeypatch.setattr(client_mod, "BACKOFF_SECONDS", 0.001)
+    monkeypatch.setattr(client_mod.RETRY, "base", 0.001)
     import oras.decorator
 
     class NoSleep(object):
@@ -253,7 +253,7 @@ def test_give_up_names_registry_request_and_attempts(scripted):
 
 
 def test_connection_refused_gives_up_with_attempts(monkeypatch):
-    monkeypatch.setattr(client_mod, "BACKOFF_SECONDS", 0.001)
+    monkeypatch.setattr(client_mod.RETRY, "base", 0.001)
     server = Scripted()
     host = server.host
     server.close()

@@ -22,7 +22,7 @@ def helm_home(tmp_path, monkeypatch):
 @pytest.fixture
 def fast_backoff(monkeypatch):
     from ansible_collections.helmkit.core.plugins.module_utils.repo import index
-    monkeypatch.setattr(index, "BACKOFF_SECONDS", 0.01)
+    monkeypatch.setattr(index.RETRY, "base", 0.01)
 
 
 @pytest.fixture(scope="session")

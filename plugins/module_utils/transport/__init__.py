@@ -24,7 +24,7 @@ import threading
 import time
 from urllib.parse import urlsplit, urlunsplit
 
-from .errors import HelmkitError
+from ..errors import HelmkitError
 
 __all__ = ["ssl_context", "sha256_file", "parse_retry_after", "origin", "may_send_credentials", "redact_url",
            "Deadline", "run_with_deadline", "read_capped", "env_limit", "limit_message", "http_deadline",
