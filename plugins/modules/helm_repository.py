@@ -201,9 +201,8 @@ def _read(path):
 
 
 def _remove_cache(cache_dir, name):
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.config import charts_list_path, index_cache_path
-    index_path = index_cache_path(cache_dir, name)
-    for path in (index_path, charts_list_path(cache_dir, name), index_path[:-len(".yaml")] + ".helmkit.json"):
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.config import repository_cache_files
+    for path in repository_cache_files(cache_dir, name):
         try:
             os.remove(path)
         except OSError:

@@ -35,7 +35,7 @@ _SEMVER = re.compile(r"^v?(0|[1-9]\d*)(\.(0|[1-9]\d*))?(\.(0|[1-9]\d*))?"
 _ALIAS = re.compile(r"^[a-zA-Z0-9_-]+$")
 
 
-def _as_string(value, where: str) -> str:
+def as_string(value, where: str) -> str:
     # sigs.k8s.io/yaml turns scalars into strings when the Go field is a string.
     if isinstance(value, str):
         return value
@@ -52,7 +52,7 @@ def _as_string(value, where: str) -> str:
 
 def _convert(value, kind: str, where: str):
     if kind == "str":
-        return _as_string(value, where)
+        return as_string(value, where)
     if kind == "bool":
         if value is None:
             return False
@@ -64,13 +64,13 @@ def _convert(value, kind: str, where: str):
             return []
         if not isinstance(value, list):
             raise ChartError("%s: expected a list of strings" % where)
-        return [_as_string(v, where) for v in value]
+        return [as_string(v, where) for v in value]
     if kind == "strmap":
         if value is None:
             return {}
         if not isinstance(value, dict):
             raise ChartError("%s: expected a map of strings" % where)
-        return {_as_string(k, where): _as_string(v, "%s.%s" % (where, k)) for k, v in value.items()}
+        return {as_string(k, where): as_string(v, "%s.%s" % (where, k)) for k, v in value.items()}
     if kind in ("maintainers", "dependencies"):
         if value is not None and not isinstance(value, list):
             raise ChartError("%s: expected a list" % where)
@@ -82,11 +82,11 @@ def _convert(value, kind: str, where: str):
             fields, label = MAINTAINER_FIELDS, "maintainer"
         else:
             fields, label = DEPENDENCY_FIELDS, "dependency"
-        return [_struct(item, fields, "%s[%d]" % (where, i), label) for i, item in enumerate(value or [])]
+        return [go_struct(item, fields, "%s[%d]" % (where, i), label) for i, item in enumerate(value or [])]
     return value
 
 
-def _struct(raw, fields, where: str, kind: str) -> dict:
+def go_struct(raw, fields, where: str, kind: str) -> dict:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -127,8 +127,8 @@ def parse_metadata(data, source: str = "Chart.yaml") -> dict:
         raw = {}
     if not isinstance(raw, dict):
         raise ChartError("%s: expected a map at top level" % source)
-    raw = {_as_string(k, source): v for k, v in raw.items()}
-    meta = _struct(raw, METADATA_FIELDS, source, "metadata")
+    raw = {as_string(k, source): v for k, v in raw.items()}
+    meta = go_struct(raw, METADATA_FIELDS, source, "metadata")
     if not meta.get("apiVersion"):
         meta = _with_api_version(meta, "v1")
     return meta

@@ -75,7 +75,7 @@ def _collect_schema_problems(chart: Chart, values: dict, problems: list) -> None
             schema = json.loads(chart.schema)
         except ValueError as exc:
             raise ChartError("%s: values.schema.json is not valid JSON: %s" % (chart.full_path(), exc)) from None
-        errors = _schema_errors(schema, values, chart.full_path())
+        errors = schema_errors(schema, values, chart.full_path())
         if errors:
             problems.append("%s:\n%s\n" % (chart.name, "\n".join(errors)))
     for sub in chart.dependencies:
@@ -83,7 +83,7 @@ def _collect_schema_problems(chart: Chart, values: dict, problems: list) -> None
         _collect_schema_problems(sub, sub_values if isinstance(sub_values, dict) else {}, problems)
 
 
-def _schema_errors(schema, values, where: str) -> list:
+def schema_errors(schema, values, where: str) -> list:
     """Violations of ``values`` as the lines Helm v4 prints (santhosh-tekuri/jsonschema v6 ``ValidationError``).
 
     v6 nests errors the way it validates: every instance location whose validation failed in more than one way is

@@ -102,7 +102,7 @@ def jsonable(value):
     fields = getattr(value, "__dict__", None)
     if isinstance(fields, dict) and not callable(value):
         return _struct_fields(value, fields)
-    raise GoJsonError("json: unsupported type: %s" % _type_name(value))
+    raise GoJsonError("json: unsupported type: %s" % go_type_label(value))
 
 
 # Go types whose MarshalJSON writes a string: time.Time (RFC 3339 with nanoseconds) and Masterminds semver.
@@ -149,7 +149,7 @@ def _struct_fields(value, fields: dict) -> GoStruct:
     return out
 
 
-def _type_name(value) -> str:
+def go_type_label(value) -> str:
     go_type = getattr(type(value), "go_type", None)
     return go_type if isinstance(go_type, str) else type(value).__name__
 

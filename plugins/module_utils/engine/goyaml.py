@@ -38,7 +38,7 @@ from ..gocompat.yamlscalar import (BOOL, FLOAT, FLOAT_SPECIALS, GO_FLOAT, INT, M
                                    YAML_STYLE_FLOAT, go_parse_int, is_timestamp, resolve_plain)
 from .gofmt import format_float_g
 from .limits import LARGE_STRING, grow, max_yaml_nodes, node_tick, yaml_nodes_message
-from .gojson import GoJsonError, GoStruct, from_json, go_json_float, jsonable, to_json, _type_name
+from .gojson import GoJsonError, GoStruct, from_json, go_json_float, jsonable, to_json, go_type_label
 
 __all__ = [
     "GoYamlError", "GoJsonError", "marshal", "dump", "marshal_pretty", "unmarshal", "to_json", "from_json",
@@ -715,7 +715,7 @@ def _native_tree(value):
     converter = getattr(value, "go_json", None)
     if callable(converter):
         return _native_tree(converter())
-    raise GoYamlError("cannot marshal type: %s" % _type_name(value))
+    raise GoYamlError("cannot marshal type: %s" % go_type_label(value))
 
 
 def marshal_pretty(value) -> str:
@@ -976,7 +976,7 @@ def _yaml_key_string(key) -> str:
             return ".inf" if key > 0 else "-.inf"
         return _format_float32_g(key)
     raise GoYamlError("error converting YAML to JSON: Unsupported map key of type: %s, key: %r" % (
-        _type_name(key), key))
+        go_type_label(key), key))
 
 
 def _format_float32_g(value: float) -> str:

@@ -209,6 +209,21 @@ def charts_list_path(cache_dir, name):
     return os.path.join(cache_dir, "%s-charts.txt" % name)
 
 
+def parsed_index_path(index_path):
+    """``<cache>/<name>-index.helmkit.json`` beside Helm's ``<name>-index.yaml`` (``index_path``): helmkit's parsed
+    copy of that index (repo/index.py ``load_cached_index``), which Helm ignores."""
+    base = index_path[:-len(".yaml")] if index_path.endswith(".yaml") else index_path
+    return base + ".helmkit.json"
+
+
+def repository_cache_files(cache_dir, name):
+    """Every file the repository cache ``cache_dir`` holds for repository ``name`` (list of paths): Helm's index
+    and chart list (helm.sh/helm/v4 pkg/repo/chartrepo.go), and helmkit's parsed index. The layout is defined by
+    this module only."""
+    index_path = index_cache_path(cache_dir, name)
+    return [index_path, charts_list_path(cache_dir, name), parsed_index_path(index_path)]
+
+
 def load_repository_file(path):
     """Read repositories.yaml at ``path``; a missing or empty file gives an empty :class:`RepositoryFile`.
 

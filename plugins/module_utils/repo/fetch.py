@@ -14,7 +14,7 @@ from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
 from ..transport import sha256_file
 from .config import atomic_write, describe_yaml_error, index_cache_path, locked
-from .index import _IndexLoader, http_get, load_cached_index, redact_url, resolve, update_index_cache
+from .index import IndexLoader, http_get, load_cached_index, redact_url, resolve, update_index_cache
 
 __all__ = ["chart_cache_dir", "read_chart_metadata", "download", "resolve_with_refresh", "refresh_index",
            "cached_exact", "url_cache_name"]
@@ -33,7 +33,7 @@ def read_chart_metadata(path):
                 raw = fh.read()
         else:
             raw = _archive_chart_yaml(path)
-        meta = yaml.load(raw, Loader=_IndexLoader) or {}
+        meta = yaml.load(raw, Loader=IndexLoader) or {}
     except (OSError, tarfile.TarError, EOFError) as exc:
         raise RepositoryError("cannot read chart %s: %s" % (path, getattr(exc, "strerror", None) or exc))
     except yaml.YAMLError as exc:

@@ -28,7 +28,7 @@ from ..semver import SemverError, parse_constraint, parse_version
 from ..transport import (Deadline, limit_message, max_chart_bytes, max_index_bytes, may_send_credentials,
                          read_capped, redact_url, run_with_deadline, ssl_context)
 from ..transport.retry import RetryPolicy
-from .config import atomic_write, charts_list_path, describe_yaml_error, index_cache_path
+from .config import atomic_write, charts_list_path, describe_yaml_error, index_cache_path, parsed_index_path
 from .indexscan import FIELDS, scan_index
 
 __all__ = [
@@ -44,7 +44,7 @@ RETRY = RetryPolicy(attempts=DEFAULT_RETRIES + 1, base=0.5, max_retry_after=30.0
 _CACHE_FORMAT = 2
 
 
-class _IndexLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader) if HAS_YAML else object):
+class IndexLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader) if HAS_YAML else object):
     """The C safe loader that keeps scalars as Helm's string fields see them.
 
     Helm unmarshals the index into Go structs whose version fields are strings, so ``version: 1.10`` is "1.10"
@@ -53,7 +53,7 @@ class _IndexLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader) if HAS_YAML els
 
 
 if HAS_YAML:
-    _IndexLoader.yaml_implicit_resolvers = dict(
+    IndexLoader.yaml_implicit_resolvers = dict(
         (first, [(tag, regexp) for tag, regexp in resolvers
                  if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float", "tag:yaml.org,2002:int")])
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -173,7 +173,7 @@ def parse_index(data, source="index.yaml", fields=None):
 def _load_full(data, source):
     """The whole index document through the C loader; raises RepositoryError when it is not a YAML mapping."""
     try:
-        doc = yaml.load(data, Loader=_IndexLoader)
+        doc = yaml.load(data, Loader=IndexLoader)
     except yaml.YAMLError as exc:
         raise RepositoryError("%s is not a chart repository index: invalid YAML at %s"
                               % (source, describe_yaml_error(exc)))
@@ -223,11 +223,6 @@ def load_index_file(path):
     return parse_index(data, source=path)
 
 
-def _json_cache_path(yaml_path):
-    base = yaml_path[:-len(".yaml")] if yaml_path.endswith(".yaml") else yaml_path
-    return base + ".helmkit.json"
-
-
 def _stamp(path, data):
     st = os.stat(path)
     return {"format": _CACHE_FORMAT, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
@@ -246,25 +241,31 @@ def load_cached_index(yaml_path):
             data = fh.read()
     except OSError as exc:
         raise RepositoryError("cannot read repository index %s: %s" % (yaml_path, exc.strerror))
-    stamp = _stamp(yaml_path, data)
-    cache_path = _json_cache_path(yaml_path)
     try:
-        with open(cache_path, "rb") as fh:
+        with open(parsed_index_path(yaml_path), "rb") as fh:
             cached = json.loads(fh.read())
-        if cached.get("stamp") == stamp:
+        if cached.get("stamp") == _stamp(yaml_path, data):
             return IndexFile.from_json_data(cached["index"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     index = parse_index(data, source=yaml_path)
-    payload = json.dumps({"stamp": stamp, "index": index.to_json_data()}, separators=(",", ":"), default=str)
     try:
-        atomic_write(cache_path, payload.encode("utf-8"), mode=0o644)
+        save_parsed_index(yaml_path, data, index)
     except RepositoryError:
         pass  # a read-only cache directory only costs speed
     return index
 
 
-def _nearest(versions, wanted, limit=5):
+def save_parsed_index(yaml_path, data, index):
+    """Write the parsed cache of ``index`` beside the index file ``yaml_path`` whose bytes are ``data``, stamped
+    with that file's size, mtime and SHA-256 (see :func:`load_cached_index`). Raises RepositoryError when the
+    cache directory cannot be written."""
+    payload = json.dumps({"stamp": _stamp(yaml_path, data), "index": index.to_json_data()},
+                         separators=(",", ":"), default=str)
+    atomic_write(parsed_index_path(yaml_path), payload.encode("utf-8"), mode=0o644)
+
+
+def nearest_versions(versions, wanted, limit=5):
     """Up to ``limit`` available versions closest to ``wanted``: the highest ones below it, then above it."""
     try:
         target = parse_version(wanted)
@@ -311,7 +312,7 @@ def resolve(index, name, constraint=None, devel=False, repository=None):
             continue
         if parsed.check(version):
             return cv
-    nearest = _nearest(versions, text)
+    nearest = nearest_versions(versions, text)
     shown = text or ("any version" if devel else "any release")
     hint = ("; nearest: %s" % ", ".join(nearest)) if nearest else ""
     if not text and not devel:
@@ -534,7 +535,5 @@ def update_index_cache(cache_dir, name, repo_url, **http_options):
     atomic_write(yaml_path, data, mode=0o644)
     names = "".join(n + "\n" for n in index.chart_names())
     atomic_write(charts_list_path(cache_dir, name), names.encode("utf-8"), mode=0o644)
-    payload = json.dumps({"stamp": _stamp(yaml_path, data), "index": index.to_json_data()},
-                         separators=(",", ":"), default=str)
-    atomic_write(_json_cache_path(yaml_path), payload.encode("utf-8"), mode=0o644)
+    save_parsed_index(yaml_path, data, index)
     return index

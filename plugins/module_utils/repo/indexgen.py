@@ -96,7 +96,7 @@ def _load_merge(path: str) -> dict:
     """The entries of the index to merge (``{}`` when the file does not exist). Raises RepositoryError."""
     if not os.path.exists(path):
         return {}
-    from ..chart.metadata import METADATA_FIELDS, _struct
+    from ..chart.metadata import METADATA_FIELDS, go_struct
     try:
         with open(path, "rb") as handle:
             raw = yaml.load(handle.read().decode("utf-8", "replace"), Loader=GoYamlLoader)
@@ -111,7 +111,7 @@ def _load_merge(path: str) -> dict:
         for version in versions or []:
             if not isinstance(version, dict):
                 continue
-            entry = _struct({k: v for k, v in version.items() if k not in _VERSION_FIELDS}, METADATA_FIELDS,
+            entry = go_struct({k: v for k, v in version.items() if k not in _VERSION_FIELDS}, METADATA_FIELDS,
                             path, "metadata")
             for key in _VERSION_FIELDS:
                 if version.get(key) not in (None, "", [], False):

@@ -218,5 +218,5 @@ def _apply_snippets(snippets, targets, batch=256):
 
 
 def _loader():
-    from .index import _IndexLoader
-    return _IndexLoader
+    from .index import IndexLoader
+    return IndexLoader

@@ -48,14 +48,14 @@ def _loader():
     return getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
 
-def _require_pysequoia():
+def require_pysequoia():
     if not HAS_PYSEQUOIA:
         raise RepositoryError("verify: checking provenance signatures needs the Python package pysequoia "
                               "(Sequoia-PGP), which is not installed for %s on the host that runs the task; install "
                               "it (%s -m pip install pysequoia) or set verify: false" % (sys.executable, sys.executable))
 
 
-def _first_line(exc):
+def first_line(exc):
     """The cause of a pysequoia error without the Rust backtrace that RUST_BACKTRACE adds."""
     text = str(exc).strip()
     return text.split("\n", 1)[0].strip() or type(exc).__name__
@@ -201,7 +201,7 @@ def load_keyring(path):
     secret keyring works too (only public parts are used). Raises RepositoryError when pysequoia is missing, the
     file cannot be read, or holds no OpenPGP certificate.
     """
-    _require_pysequoia()
+    require_pysequoia()
     try:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -219,7 +219,7 @@ def load_keyring(path):
                 certs = pysequoia.Cert.split_bytes(data)
         except (RuntimeError, ValueError) as exc:
             raise RepositoryError("failed to load keyring %s: it is not an OpenPGP keyring (%s). Export one with "
-                                  "'gpg --export SIGNER > keyring.gpg' (or --armor)" % (path, _first_line(exc)))
+                                  "'gpg --export SIGNER > keyring.gpg' (or --armor)" % (path, first_line(exc)))
     if not certs:
         raise RepositoryError("failed to load keyring %s: it holds no OpenPGP keys. Export the chart signer's key "
                               "with 'gpg --export SIGNER > keyring.gpg'" % path)
@@ -289,7 +289,7 @@ def _verify_signature(data, prov, keyring, source):
     try:
         result = pysequoia.verify(bytes=data, store=lambda key_ids: certs)
     except (RuntimeError, ValueError) as exc:
-        raise _signature_failure(prov, certs, keyring, source, _first_line(exc))
+        raise _signature_failure(prov, certs, keyring, source, first_line(exc))
     signatures = list(result.valid_sigs or [])
     if not signatures or result.bytes is None:
         raise _signature_failure(prov, certs, keyring, source, "no valid signature")
@@ -310,7 +310,7 @@ def verify_provenance(data, file_name, sha256_hex, keyring=None, source="provena
     for ``file_name`` (Helm's "provenance does not contain a SHA for a file named ..."), or another SHA (Helm's
     "sha256 sum does not match for ...": the archive was altered).
     """
-    _require_pysequoia()
+    require_pysequoia()
     keyring = keyring or default_keyring()
     prov = parse_provenance(data, source)
     signed, cert, signing_key = _verify_signature(data, prov, keyring, source)

@@ -13,7 +13,7 @@ import hashlib
 import warnings
 
 from ..errors import RepositoryError
-from .provenance import _first_line, _require_pysequoia, pysequoia
+from .provenance import first_line, require_pysequoia, pysequoia
 
 __all__ = ["message_block", "select_key", "sign_archive"]
 
@@ -40,7 +40,7 @@ def select_key(keyring: str, key: str):
 
     Raises RepositoryError (unreadable keyring, no secret keys, no or several matching keys).
     """
-    _require_pysequoia()
+    require_pysequoia()
     data = _read(keyring, "keyring", "keyring")
     try:
         with warnings.catch_warnings():
@@ -49,7 +49,7 @@ def select_key(keyring: str, key: str):
     except (RuntimeError, ValueError) as exc:
         raise RepositoryError("failed to load keyring %s: it is not an OpenPGP keyring (%s); export a secret "
                               "keyring with 'gpg --export-secret-keys SIGNER > secring.gpg'"
-                              % (keyring, _first_line(exc))) from None
+                              % (keyring, first_line(exc))) from None
     candidates, exact = [], None
     for cert in certs:
         for uid in (str(u) for u in cert.user_ids):
@@ -96,9 +96,9 @@ def sign_archive(archive: bytes, file_name: str, metadata: dict, key: str, keyri
         hint = ("the passphrase in %s does not unlock it" % passphrase_file if passphrase_file else
                 "it is protected by a passphrase; give passphrase_file")
         raise RepositoryError("cannot use the key %r of %s for signing: %s (%s)"
-                              % (key, keyring, hint, _first_line(exc))) from None
+                              % (key, keyring, hint, first_line(exc))) from None
     text = message_block(archive, file_name, metadata).encode("utf-8")
     try:
         return bytes(pysequoia.sign(signer, text, mode=pysequoia.SignatureMode.CLEAR))
     except Exception as exc:
-        raise RepositoryError("signing %s with key %r failed: %s" % (file_name, key, _first_line(exc))) from None
+        raise RepositoryError("signing %s with key %r failed: %s" % (file_name, key, first_line(exc))) from None

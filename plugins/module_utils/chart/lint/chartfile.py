@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from ...libraries import yaml
 from ...semver import SemverError, parse_constraint, parse_version
 from ..goyamlload import GoYamlLoader, go_yaml_error_text
-from ..metadata import DEPENDENCY_FIELDS, MAINTAINER_FIELDS, METADATA_FIELDS, _as_string
+from ..metadata import DEPENDENCY_FIELDS, MAINTAINER_FIELDS, METADATA_FIELDS, as_string
 from .support import ERROR, INFO, WARNING
 
 _PRE_IDENT = r"(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)"
@@ -39,8 +39,8 @@ def go_type_name(value) -> str:
     return "map[string]interface {}"
 
 
-def _json_kind(value) -> str:
-    from .k8sdoc import _json_kind as kind
+def json_kind(value) -> str:
+    from .k8sdoc import json_kind as kind
     return kind(value)
 
 
@@ -62,11 +62,11 @@ def _typed(raw: dict, fields, struct: str) -> dict:
             bad = value
         if bad is not None:
             raise ValueError("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct "
-                             "field %s.%s of type %s" % (_json_kind(bad), struct, json_name, _GO_TYPES[kind]))
+                             "field %s.%s of type %s" % (json_kind(bad), struct, json_name, _GO_TYPES[kind]))
         if kind == "str":
-            value = _as_string(value, json_name)
+            value = as_string(value, json_name)
         elif kind == "strlist":
-            value = [_as_string(v, json_name) if not isinstance(v, (list, dict)) else "" for v in value]
+            value = [as_string(v, json_name) if not isinstance(v, (list, dict)) else "" for v in value]
         elif kind == "maintainers":
             value = [None if m is None else _typed(m if isinstance(m, dict) else {}, MAINTAINER_FIELDS, "Maintainer")
                      for m in value]
@@ -94,7 +94,7 @@ def load_chartfile(path: str):
         raw = {}
     if not isinstance(raw, dict):
         raise ValueError("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of "
-                         "type v2.Metadata" % _json_kind(raw))
+                         "type v2.Metadata" % json_kind(raw))
     raw = {str(k): v for k, v in raw.items()}
     return _typed(raw, METADATA_FIELDS, "Metadata"), raw
 

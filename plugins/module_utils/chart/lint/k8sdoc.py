@@ -11,7 +11,7 @@ import json
 
 from ...libraries import yaml
 from ..goyamlload import GoYamlLoader, go_yaml_error_text
-from ..metadata import _as_string
+from ..metadata import as_string
 
 
 class DocError(Exception):
@@ -34,7 +34,7 @@ def _split(text: str):
         yield "".join(buffer)
 
 
-def _json_kind(value) -> str:
+def json_kind(value) -> str:
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, (int, float)):
@@ -62,10 +62,10 @@ def _string_field(mapping: dict, name: str, struct: str, path: str) -> str:
     if not found or value is None:
         return ""
     if isinstance(value, (bool, int, float)):
-        return _as_string(value, name)  # sigs.k8s.io/yaml turns a scalar into the string a string field wants
+        return as_string(value, name)  # sigs.k8s.io/yaml turns a scalar into the string a string field wants
     if not isinstance(value, str):
         raise DocError("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct field "
-                       "%s.%s of type string" % (_json_kind(value), struct, path))
+                       "%s.%s of type string" % (json_kind(value), struct, path))
     return value
 
 
@@ -78,14 +78,14 @@ def to_struct(value):
         return None
     if not isinstance(value, dict):
         raise DocError("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of "
-                       "type rules.k8sYamlStruct" % _json_kind(value))
+                       "type rules.k8sYamlStruct" % json_kind(value))
     out = {"apiVersion": _string_field(value, "apiVersion", "k8sYamlStruct", "apiVersion"),
            "kind": _string_field(value, "Kind", "k8sYamlStruct", "Kind")}
     found, meta = _field(value, "Metadata")
     meta = meta if found and meta is not None else {}
     if not isinstance(meta, dict):
         raise DocError("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct field "
-                       "k8sYamlStruct.Metadata of type rules.k8sYamlMetadata" % _json_kind(meta))
+                       "k8sYamlStruct.Metadata of type rules.k8sYamlMetadata" % json_kind(meta))
     out["namespace"] = _string_field(meta, "Namespace", "k8sYamlMetadata", "Metadata.Namespace")
     out["name"] = _string_field(meta, "Name", "k8sYamlMetadata", "Metadata.Name")
     return out

@@ -7,7 +7,7 @@ import json
 import os
 
 from ...errors import HelmkitError
-from ..render import _schema_errors, render_for_lint, validate_values_schema
+from ..render import schema_errors, render_for_lint, validate_values_schema
 from ..values import coalesce_tables, coalesce_values, deep_copy, process_dependencies
 from .deprecations import deprecation_problem
 from .k8sdoc import DocError, first_document, iter_objects
@@ -41,7 +41,7 @@ def _values_problem(path: str, overrides: dict, skip_schema_validation: bool):
     if not schema or skip_schema_validation:
         return None
     try:
-        errors = _schema_errors(json.loads(schema), merged, schema_path)
+        errors = schema_errors(json.loads(schema), merged, schema_path)
     except ValueError as exc:
         return "failed to unmarshal JSON schema: %s" % exc
     return "".join(line + "\n" for line in errors) or None

@@ -343,14 +343,14 @@ def buildCustomCert(b64cert, b64key):
     """Sprig buildCustomCert: a certificate struct from base64-encoded PEM certificate and key (validated)."""
     _need_cryptography()
     from cryptography import x509
-    from .encoding import _Corrupt, go_b64decode
+    from .encoding import CorruptInput, go_b64decode
     try:
         cert = go_b64decode(b64cert.encode("utf-8", "surrogateescape"))
-    except _Corrupt:
+    except CorruptInput:
         raise FuncError("unable to decode base64 certificate")
     try:
         key = go_b64decode(b64key.encode("utf-8", "surrogateescape"))
-    except _Corrupt:
+    except CorruptInput:
         raise FuncError("unable to decode base64 private key")
     if b"-----BEGIN" not in cert:
         raise FuncError("unable to decode certificate")

@@ -19,19 +19,19 @@ _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
-class _Corrupt(Exception):
+class CorruptInput(Exception):
     def __init__(self, offset: int, kind: str = "base64") -> None:
         super().__init__("illegal %s data at input byte %d" % (kind, offset))
         self.offset = offset
 
 
-class _Corrupt32(_Corrupt):
+class _Corrupt32(CorruptInput):
     def __init__(self, offset: int) -> None:
         super().__init__(offset, "base32")
 
 
 def go_b64decode(src: bytes) -> bytes:
-    """encoding/base64 StdEncoding.DecodeString: "\r"/"\n" skipped, padding required. Raises _Corrupt with
+    """encoding/base64 StdEncoding.DecodeString: "\r"/"\n" skipped, padding required. Raises CorruptInput with
     Go's offset (base64.CorruptInputError) for bad input."""
     out = bytearray()
     si, n = 0, len(src)
@@ -42,7 +42,7 @@ def go_b64decode(src: bytes) -> bytes:
             if si == n:
                 if j == 0:
                     return bytes(out)
-                raise _Corrupt(si - j)
+                raise CorruptInput(si - j)
             c = src[si]
             si += 1
             idx = _B64.find(chr(c)) if c < 128 else -1
@@ -53,21 +53,21 @@ def go_b64decode(src: bytes) -> bytes:
             if c in (10, 13):
                 continue
             if c != 61:
-                raise _Corrupt(si - 1)
+                raise CorruptInput(si - 1)
             if j in (0, 1):
-                raise _Corrupt(si - 1)
+                raise CorruptInput(si - 1)
             if j == 2:
                 while si < n and src[si] in (10, 13):
                     si += 1
                 if si == n:
-                    raise _Corrupt(n)
+                    raise CorruptInput(n)
                 if src[si] != 61:
-                    raise _Corrupt(si - 1)
+                    raise CorruptInput(si - 1)
                 si += 1
             while si < n and src[si] in (10, 13):
                 si += 1
             if si < n:
-                raise _Corrupt(si)
+                raise CorruptInput(si)
             dlen = j
             break
         vals += [0] * (4 - len(vals))
@@ -78,7 +78,7 @@ def go_b64decode(src: bytes) -> bytes:
 
 
 def go_b32decode(text: bytes) -> bytes:
-    """encoding/base32 StdEncoding.DecodeString (newlines stripped first). Raises _Corrupt with Go's offset."""
+    """encoding/base32 StdEncoding.DecodeString (newlines stripped first). Raises CorruptInput with Go's offset."""
     src = text.replace(b"\r", b"").replace(b"\n", b"")
     out = bytearray()
     olen, pos, end = len(src), 0, False
@@ -119,7 +119,7 @@ def b64dec(s):
     """base64.StdEncoding decode; on bad input Sprig returns Go's error text instead of failing."""
     try:
         return from_go_bytes(go_b64decode(go_bytes(s)))
-    except _Corrupt as exc:
+    except CorruptInput as exc:
         return str(exc)
 
 
@@ -127,7 +127,7 @@ def b64_error(s: str) -> str:
     """Go's base64 error text for ``s`` ("" when it decodes)."""
     try:
         go_b64decode(go_bytes(s))
-    except _Corrupt as exc:
+    except CorruptInput as exc:
         return str(exc)
     return ""
 
@@ -143,7 +143,7 @@ def b32dec(s):
     """base32.StdEncoding decode; on bad input returns Go's error text like Sprig."""
     try:
         return from_go_bytes(go_b32decode(go_bytes(s)))
-    except _Corrupt as exc:
+    except CorruptInput as exc:
         return str(exc)
 
 

@@ -21,7 +21,6 @@ archives are fetched concurrently by a bounded pool, and an unreachable reposito
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import posixpath
 import threading
@@ -30,11 +29,12 @@ from urllib.parse import urlsplit
 
 from ...errors import ChartError, RegistryError, RepositoryError
 from ...repo.config import (
-    RepositoryEntry, atomic_write, charts_list_path, helm_paths, index_cache_path, load_repository_file, locked)
+    RepositoryEntry, atomic_write, charts_list_path, helm_paths, index_cache_path, load_repository_file, locked,
+    parsed_index_path)
 from ...repo.fetch import read_chart_metadata
 from ...repo.index import (
-    _json_cache_path, _nearest, _stamp, http_get, load_cached_index, parse_index, redact_url,
-    resolve_reference_url)
+    http_get, load_cached_index, nearest_versions, parse_index, redact_url, resolve_reference_url,
+    save_parsed_index)
 from ...safepath import join_inside
 from ...semver import SemverError, parse_constraint, parse_version
 from ...transport import sha256_file
@@ -198,7 +198,7 @@ class Sources(object):
     def _cached_index(yaml_path, names, data):
         """The index in Helm's cache file: the parsed JSON cache when there is one, else only the charts
         ``names`` parsed from the YAML (the whole file when its layout is unusual)."""
-        if os.path.isfile(_json_cache_path(yaml_path)):
+        if os.path.isfile(parsed_index_path(yaml_path)):
             return load_cached_index(yaml_path)
         if data is None:
             with open(yaml_path, "rb") as fh:
@@ -225,11 +225,9 @@ class Sources(object):
         atomic_write(yaml_path, data, mode=0o644)
         atomic_write(charts_list_path(cache, entry.name), "".join(n + "\n" for n in chart_names).encode("utf-8"),
                      mode=0o644)
-        json_path = _json_cache_path(yaml_path)
+        json_path = parsed_index_path(yaml_path)
         if full:
-            payload = json.dumps({"stamp": _stamp(yaml_path, data), "index": index.to_json_data()},
-                                 separators=(",", ":"), default=str)
-            atomic_write(json_path, payload.encode("utf-8"), mode=0o644)
+            save_parsed_index(yaml_path, data, index)
         elif os.path.exists(json_path):
             os.remove(json_path)  # describes the old file; a later full read rebuilds it
         return index
@@ -264,7 +262,7 @@ class Sources(object):
                     return cv.version
             except SemverError:
                 continue
-        nearest = _nearest(versions, text.lstrip("=v~^<> "))
+        nearest = nearest_versions(versions, text.lstrip("=v~^<> "))
         raise RepositoryError(
             "can't get a valid version for repositories %s. Try changing the version constraint in Chart.yaml: "
             'no version of chart "%s" in %s satisfies "%s"; nearest available: %s'
