@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import ssl
-import time
 from urllib.parse import urlsplit, urlunsplit, urljoin
 
 from ..libraries import missing_library, HAS_YAML, yaml  # PyYAML, guarded once in libraries.py

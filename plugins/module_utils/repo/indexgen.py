@@ -111,8 +111,8 @@ def _load_merge(path: str) -> dict:
         for version in versions or []:
             if not isinstance(version, dict):
                 continue
-            entry = go_struct({k: v for k, v in version.items() if k not in _VERSION_FIELDS}, METADATA_FIELDS,
-                            path, "metadata")
+            fields = {k: v for k, v in version.items() if k not in _VERSION_FIELDS}
+            entry = go_struct(fields, METADATA_FIELDS, path, "metadata")
             for key in _VERSION_FIELDS:
                 if version.get(key) not in (None, "", [], False):
                     entry[key] = version[key]

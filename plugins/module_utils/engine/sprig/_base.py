@@ -280,8 +280,6 @@ def from_go_bytes(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
-
-
 class ChunkSlice(list):
     """A Go ``[][]interface {}`` result (chunk)."""
 
