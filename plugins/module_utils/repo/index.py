@@ -25,14 +25,16 @@ from urllib.parse import urlsplit, urlunsplit, urljoin
 from ..libraries import missing_library, HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
 from ..semver import SemverError, parse_constraint, parse_version
-from ..transport import (Deadline, limit_message, max_chart_bytes, max_index_bytes, may_send_credentials,
-                         parse_retry_after, read_capped, redact_url, run_with_deadline, ssl_context)
+from ..transport import (Deadline, limit_message, max_chart_bytes, max_index_bytes, max_manifest_bytes,
+                         may_send_credentials, parse_retry_after, read_capped, redact_url, run_with_deadline,
+                         ssl_context)
 from .config import atomic_write, charts_list_path, describe_yaml_error, index_cache_path
 from .indexscan import FIELDS, scan_index
 
 __all__ = [
     "ChartVersion", "IndexFile", "parse_index", "load_index_file", "load_cached_index", "resolve", "fetch_index",
-    "update_index_cache", "resolve_reference_url", "redact_url", "http_get", "DEFAULT_TIMEOUT",
+    "update_index_cache", "resolve_reference_url", "redact_url", "http_get", "http_post", "HttpAnswer",
+    "DEFAULT_TIMEOUT",
 ]
 
 DEFAULT_TIMEOUT = 120.0
@@ -426,9 +428,11 @@ def _get_with_retries(httpx, client, request, retries, deadline):
             attempt += 1
             continue
         if status != 200:
-            raise RepositoryError(_status_message(request.what, request.url, status,
-                                                  bool(request.token or (request.username and request.password)))
-                                  + _attempts(attempt))
+            error = RepositoryError(_status_message(request.what, request.url, status,
+                                                    bool(request.token or (request.username and request.password)))
+                                    + _attempts(attempt))
+            error.status = status  # the HTTP status, for callers to whom a 404 is an answer
+            raise error
         return body
 
 
@@ -465,17 +469,24 @@ def _transport_reason(exc):
     return text
 
 
+def _auth_headers(request, url):
+    """The request headers for ``url``: the User-Agent, and the Authorization of ``request`` when
+    ``transport.may_send_credentials`` allows it for that origin (Bearer ``token`` first, else Basic)."""
+    headers = {"User-Agent": "Helm/4 helmkit.core"}
+    allowed = may_send_credentials(request.credentials_url, url, request.pass_credentials)
+    if request.token and allowed:
+        headers["Authorization"] = "Bearer " + request.token
+    elif request.username and request.password and allowed:
+        headers["Authorization"] = _basic_auth_header(request.username, request.password)
+    return headers
+
+
 def _get_following_redirects(client, request, deadline, limit=10):
     """``(status, headers, body)`` of a GET of ``request.url`` following up to ``limit`` redirects; the body (of a
     200 answer only) is streamed under the size cap and the deadline."""
     url = request.url
     for _hop in range(limit):
-        headers = {"User-Agent": "Helm/4 helmkit.core"}
-        allowed = may_send_credentials(request.credentials_url, url, request.pass_credentials)
-        if request.token and allowed:
-            headers["Authorization"] = "Bearer " + request.token
-        elif request.username and request.password and allowed:
-            headers["Authorization"] = _basic_auth_header(request.username, request.password)
+        headers = _auth_headers(request, url)
         clean = _strip_userinfo(url)
         with client.stream("GET", clean, headers=headers) as response:
             if response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers:
@@ -518,6 +529,95 @@ def _status_message(what, url, status, sent_credentials):
         return "%s %s answered 404 Not Found; check the URL (a chart repository serves index.yaml at its root)" % (
             what, shown)
     return "%s %s answered HTTP %d" % (what, shown, status)
+
+
+class HttpAnswer(object):
+    """What :func:`http_post` got back: ``status`` (int), ``headers`` (httpx Headers) and ``body`` (bytes, capped)."""
+
+    __slots__ = ("status", "headers", "body")
+
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, headers, body
+
+
+#: Statuses after which a POST is sent again: the server (or a proxy in front of it) did not process the request.
+_POST_RETRY_STATUSES = (429, 502, 503, 504)
+
+
+def http_post(url, files, username=None, password=None, pass_credentials=False, ca_file=None, cert_file=None,
+              key_file=None, insecure_skip_tls_verify=False, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES,
+              what="repository API", credentials_url=None, token=None):
+    """POST ``files`` (``{field: (file name, bytes, content type)}``, sent as ``multipart/form-data``) to ``url``
+    and return an :class:`HttpAnswer` whatever its status: the caller decides what a status means.
+
+    The same client rules as :func:`http_get`: TLS from ``ca_file``/``cert_file``/``key_file``/
+    ``insecure_skip_tls_verify``; ``token`` as ``Authorization: Bearer``, else Basic when both ``username`` and
+    ``password`` are set, only to the origin of ``credentials_url`` (default ``url``) unless ``pass_credentials``
+    (``transport.may_send_credentials``); one deadline for the whole operation. Only 307 and 308 redirects are
+    followed (they keep the method and body; the credential rule applies to the new origin). A POST is sent
+    again only when it cannot have been processed: a refused connection, or 429/502/503/504 (``Retry-After``
+    honoured), up to ``retries`` times. The answer body is read up to ``HELMKIT_MAX_MANIFEST_BYTES`` (4 MiB), the
+    limit of every JSON answer of an API. Raises
+    RepositoryError for an unreachable server, a TLS failure, a redirect elsewhere than http(s) or the deadline.
+    """
+    try:
+        import httpx
+    except ImportError:  # pragma: no cover - depends on the host
+        raise missing_library("httpx").error() from None
+    verify = True
+    if url.startswith("https") or ca_file or cert_file or insecure_skip_tls_verify:
+        verify = ssl_context(ca_file, cert_file, key_file, insecure_skip_tls_verify, RepositoryError)
+    parts = urlsplit(url)
+    if parts.username is not None and username is None:
+        username, password = parts.username, parts.password
+    request = _Request(url, credentials_url or url, username, password, pass_credentials, what, token)
+    request.limit, request.limit_env = max_manifest_bytes(), "HELMKIT_MAX_MANIFEST_BYTES"
+    deadline = Deadline()
+
+    def operation():
+        with httpx.Client(verify=verify, timeout=timeout, follow_redirects=False) as client:
+            attempt = 0
+            while True:
+                try:
+                    answer = _post_following_redirects(client, request, files, deadline)
+                except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # nothing was sent yet
+                    if attempt < retries and not _is_tls_error(exc):
+                        time.sleep(min(BACKOFF_SECONDS * (2 ** attempt), deadline.remaining()))
+                        attempt += 1
+                        continue
+                    raise RepositoryError("%s %s is unreachable: %s%s; check the URL, DNS, proxy and TLS settings"
+                                          % (what, redact_url(url), _transport_reason(exc), _attempts(attempt)))
+                except httpx.TransportError as exc:  # sent, perhaps processed: never sent twice
+                    raise RepositoryError("%s %s: the connection failed during the upload: %s; check the server "
+                                          "before trying again" % (what, redact_url(url), _transport_reason(exc)))
+                if answer.status in _POST_RETRY_STATUSES and attempt < retries:
+                    time.sleep(min(_retry_delay(answer.headers, attempt), deadline.remaining()))
+                    attempt += 1
+                    continue
+                return answer
+
+    return run_with_deadline(operation, deadline, lambda: RepositoryError(
+        "%s %s: the server %s did not answer within %ss, the deadline of one HTTP operation; if the link is only "
+        "slow, raise the limit with the environment variable HELMKIT_HTTP_DEADLINE (see docs/limits.md)"
+        % (what, redact_url(url), parts.hostname or redact_url(url), _seconds(deadline.seconds))))
+
+
+def _post_following_redirects(client, request, files, deadline, limit=5):
+    url = request.url
+    for _hop in range(limit):
+        headers = _auth_headers(request, url)
+        clean = _strip_userinfo(url)
+        with client.stream("POST", clean, headers=headers, files=files) as response:
+            if response.status_code in (307, 308) and "location" in response.headers:
+                url = urljoin(clean, response.headers["location"])
+                if urlsplit(url).scheme not in ("http", "https"):
+                    raise RepositoryError("%s %s redirected to %s, which is not an http:// or https:// URL; "
+                                          "refusing to follow it" % (request.what, redact_url(request.url),
+                                                                     redact_url(url)))
+                continue
+            body = read_capped(response.iter_bytes(), request.limit, lambda size: _too_big(request, size), deadline)
+            return HttpAnswer(response.status_code, response.headers, body)
+    raise RepositoryError("too many redirects posting to %s (more than %d)" % (redact_url(request.url), limit))
 
 
 def fetch_index(repo_url, **http_options):
