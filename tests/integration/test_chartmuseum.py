@@ -229,3 +229,17 @@ def test_module_pushes_to_chartmuseum_with_the_credential_precedence(tmp_path, p
         assert results[5]["failed"] and "ChartMuseum options" in results[5]["msg"]
         assert [r[0] for r in cm.requests].count("POST") == 4   # check mode sent none
         assert CM_PASSWORD not in output and WRONG_PASSWORD not in output
+
+
+def test_signed_push_uploads_a_provenance_file_that_verifies(tmp_path):
+    from tests.helpers.pgp import GPG, GpgSigner
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.provenance import verify_provenance
+    if GPG is None:
+        pytest.skip("gpg makes the test key")
+    with GpgSigner("Museum Signer <museum@example.com>") as signer, ChartMuseumServer() as cm:
+        result = chartmuseum.push(PODINFO, cm.url, sign={"key": "museum@example.com",
+                                                        "keyring": signer.secret_keyring})
+        prov = cm.stored[("", "podinfo-6.14.1.tgz.prov")]
+        checked = verify_provenance(prov, "podinfo-6.14.1.tgz", result["digest"][7:], signer.public_keyring)
+        assert any("museum@example.com" in uid for uid in checked.signed_by)
+        assert not os.path.exists(PODINFO + ".prov")
