@@ -34,6 +34,7 @@ from .indexscan import FIELDS, scan_index
 __all__ = [
     "ChartVersion", "IndexFile", "parse_index", "load_index_file", "load_cached_index", "resolve", "fetch_index",
     "update_index_cache", "resolve_reference_url", "redact_url", "http_get", "http_post", "HttpAnswer",
+    "read_index_file",
     "DEFAULT_TIMEOUT",
 ]
 
@@ -213,14 +214,47 @@ def _expanded_size(value, sizes):
     return total
 
 
-def load_index_file(path):
-    """Read and parse the index at ``path`` (no parsed cache). Raises RepositoryError."""
+def _cache_repository_name(path):
+    """NAME for Helm's cache file ``<cache>/NAME-index.yaml``; "" for other files and for the cache names made from
+    URLs (``helm-manager-<sha>``, ``helmkit-url-<hash>``), whose URL is named instead."""
+    base = os.path.basename(path)
+    name = base[:-len("-index.yaml")] if base.endswith("-index.yaml") else ""
+    return "" if name.startswith(("helm-manager-", "helmkit-url-")) else name
+
+
+def _repository_label(path):
+    """``repository "NAME": `` for the cache file ``path`` of a named repository, else ""."""
+    name = _cache_repository_name(path)
+    return 'repository "%s": ' % name if name else ""
+
+
+def read_index_file(path):
+    """The bytes of the repository index file ``path`` (Helm's cache ``<cache>/NAME-index.yaml`` or any index),
+    refused when it is larger than ``transport.max_index_bytes()`` (``HELMKIT_MAX_INDEX_BYTES``): its size is
+    checked before reading and the read stops one byte past the limit, so a file that grows meanwhile is not
+    buffered either. Every reader of a cached index goes through here, as every download goes through
+    :func:`http_get`'s cap. Raises RepositoryError naming the repository (from the cache file name), the file,
+    the limit and the environment variable that raises it; or when the file cannot be read."""
+    limit = max_index_bytes()
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(limit + 1) if size <= limit else None
     except OSError as exc:
-        raise RepositoryError("cannot read repository index %s: %s" % (path, exc.strerror))
-    return parse_index(data, source=path)
+        raise RepositoryError("%scannot read repository index %s: %s" % (_repository_label(path), path,
+                                                                         exc.strerror))
+    if data is None or len(data) > limit:
+        error = RepositoryError("%sthe repository index %s: %s" % (_repository_label(path), path, limit_message(
+            "its size (%d bytes)" % max(size, len(data or b"")), limit, "HELMKIT_MAX_INDEX_BYTES")))
+        error.limit = "HELMKIT_MAX_INDEX_BYTES"
+        raise error
+    return data
+
+
+def load_index_file(path):
+    """Read (:func:`read_index_file`, under the index limit) and parse the index at ``path`` (no parsed cache).
+    Raises RepositoryError."""
+    return parse_index(read_index_file(path), source=path)
 
 
 def _json_cache_path(yaml_path):
@@ -239,13 +273,9 @@ def load_cached_index(yaml_path):
 
     The cache ``<name>-index.helmkit.json`` records the YAML file's size, mtime (ns) and SHA-256; any difference
     re-parses the YAML and rewrites the cache. A missing/corrupt cache is rebuilt silently. Raises
-    RepositoryError when the YAML file itself is missing or invalid.
+    RepositoryError when the YAML file itself is missing, invalid or over the index limit (:func:`read_index_file`).
     """
-    try:
-        with open(yaml_path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise RepositoryError("cannot read repository index %s: %s" % (yaml_path, exc.strerror))
+    data = read_index_file(yaml_path)
     stamp = _stamp(yaml_path, data)
     cache_path = _json_cache_path(yaml_path)
     try:
@@ -504,8 +534,10 @@ def _get_following_redirects(client, request, deadline, limit=10):
 
 
 def _too_big(request, size):
-    return RepositoryError("%s %s: %s" % (request.what, redact_url(request.url), limit_message(
+    error = RepositoryError("%s %s: %s" % (request.what, redact_url(request.url), limit_message(
         "the answer (%d bytes so far)" % size, request.limit, request.limit_env)))
+    error.limit = request.limit_env  # which limit was hit, for callers that add the repository's name
+    return error
 
 
 def _strip_userinfo(url):
@@ -620,24 +652,36 @@ def _post_following_redirects(client, request, files, deadline, limit=5):
     raise RepositoryError("too many redirects posting to %s (more than %d)" % (redact_url(request.url), limit))
 
 
-def fetch_index(repo_url, **http_options):
+def fetch_index(repo_url, repository=None, **http_options):
     """Download ``<repo_url>/index.yaml`` and return ``(bytes, IndexFile)``; ``http_options`` as :func:`http_get`.
 
-    Raises RepositoryError when it cannot be fetched or is not a valid index (naming the URL).
+    The download stops at ``HELMKIT_MAX_INDEX_BYTES``; that error names ``repository`` (its name in
+    repositories.yaml, when given) besides the URL. Raises RepositoryError when the index cannot be fetched, is too
+    large or is not a valid index (naming the URL).
     """
     index_url = resolve_reference_url(repo_url, "index.yaml")
-    data = http_get(index_url, what="repository index", **http_options)
+    try:
+        data = http_get(index_url, what="repository index", **http_options)
+    except RepositoryError as exc:
+        if repository and getattr(exc, "limit", None):
+            raise RepositoryError('repository "%s": %s' % (repository, exc)) from None
+        raise
     index = parse_index(data, source=redact_url(index_url))
     return data, index
 
 
-def update_index_cache(cache_dir, name, repo_url, **http_options):
+def update_index_cache(cache_dir, name, repo_url, repository=None, **http_options):
     """Download repository ``name``'s index into Helm's cache; return the parsed :class:`IndexFile`.
+
+    ``repository``: the name a too-large-index error gives (default ``name``, unless it is a cache name made from a
+    URL; "" when the caller names the repository itself).
 
     Writes ``<cache>/<name>-index.yaml`` (the bytes as served), ``<cache>/<name>-charts.txt`` and the parsed JSON
     cache, each atomically. Raises RepositoryError.
     """
-    data, index = fetch_index(repo_url, **http_options)
+    if repository is None:
+        repository = _cache_repository_name(index_cache_path(cache_dir, name))
+    data, index = fetch_index(repo_url, repository=repository, **http_options)
     yaml_path = index_cache_path(cache_dir, name)
     atomic_write(yaml_path, data, mode=0o644)
     names = "".join(n + "\n" for n in index.chart_names())

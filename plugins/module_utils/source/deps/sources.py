@@ -33,7 +33,7 @@ from ...repo.config import (
     RepositoryEntry, atomic_write, charts_list_path, helm_paths, index_cache_path, load_repository_file, locked)
 from ...repo.fetch import read_chart_metadata
 from ...repo.index import (
-    _json_cache_path, _nearest, _stamp, http_get, load_cached_index, parse_index, redact_url,
+    _json_cache_path, _nearest, _stamp, http_get, load_cached_index, parse_index, read_index_file, redact_url,
     resolve_reference_url)
 from ...safepath import join_inside
 from ...semver import SemverError, parse_constraint, parse_version
@@ -201,8 +201,7 @@ class Sources(object):
         if os.path.isfile(_json_cache_path(yaml_path)):
             return load_cached_index(yaml_path)
         if data is None:
-            with open(yaml_path, "rb") as fh:
-                data = fh.read()
+            data = read_index_file(yaml_path)  # under HELMKIT_MAX_INDEX_BYTES
         return partial_index(data, names, source=yaml_path) or load_cached_index(yaml_path)
 
     def _refresh_index(self, entry, yaml_path, names):
