@@ -243,3 +243,10 @@ def test_signed_push_uploads_a_provenance_file_that_verifies(tmp_path):
         checked = verify_provenance(prov, "podinfo-6.14.1.tgz", result["digest"][7:], signer.public_keyring)
         assert any("museum@example.com" in uid for uid in checked.signed_by)
         assert not os.path.exists(PODINFO + ".prov")
+
+
+def test_a_key_that_cannot_sign_uploads_nothing(tmp_path):
+    with ChartMuseumServer() as cm:
+        with pytest.raises(RepositoryError) as err:
+            chartmuseum.push(PODINFO, cm.url, sign={"key": "x", "keyring": str(tmp_path / "missing.gpg")})
+        assert "cannot read the keyring" in str(err.value) and not cm.requests
