@@ -19,7 +19,7 @@ description:
   - With an C(http://) or C(https://) O(remote), like C(helm cm-push CHART URL), the archive and its provenance
     file are uploaded to a ChartMuseum server through its API (C(POST /api/charts) as C(multipart/form-data) with
     the fields C(chart) and C(prov); on a multi-tenant server the repository path follows C(/api)). ChartMuseum
-    refuses a version it already holds (409): the task then fails, naming the chart and version, unless
+    refuses a version it already holds (409), and the task then fails, naming the chart and version, unless
     O(force=true) overwrites it. Every upload reports C(changed).
   - Credentials for ChartMuseum, highest first - O(username)/O(password) or O(token), O(credentials_secret),
     the entry of Helm's C(repositories.yaml) with the same URL, none. They are sent only to the server's own
