@@ -237,8 +237,8 @@ def test_signed_push_uploads_a_provenance_file_that_verifies(tmp_path):
     if GPG is None:
         pytest.skip("gpg makes the test key")
     with GpgSigner("Museum Signer <museum@example.com>") as signer, ChartMuseumServer() as cm:
-        result = chartmuseum.push(PODINFO, cm.url, sign={"key": "museum@example.com",
-                                                        "keyring": signer.secret_keyring})
+        sign = {"key": "museum@example.com", "keyring": signer.secret_keyring}
+        result = chartmuseum.push(PODINFO, cm.url, sign=sign)
         prov = cm.stored[("", "podinfo-6.14.1.tgz.prov")]
         checked = verify_provenance(prov, "podinfo-6.14.1.tgz", result["digest"][7:], signer.public_keyring)
         assert any("museum@example.com" in uid for uid in checked.signed_by)

@@ -94,7 +94,15 @@ def git_server(tmp_path_factory):
         handle.write("not a plugin\n")
     porcelain.add(empty, paths=[os.path.join(empty, "README")])
     porcelain.commit(empty, message=b"readme", author=b"T <t@example.com>", committer=b"T <t@example.com>")
-    backend = DictBackend({b"/helm-gitdemo": Repo(work), b"/no-plugin": Repo(empty)})
+    escaping = str(root / "escaping")
+    os.makedirs(escaping)
+    porcelain.init(escaping)
+    os.symlink("/etc", os.path.join(escaping, "data"))
+    _commit(escaping, "0.1.0", {})
+    with Repo(escaping) as linked:   # staged as a link (mode 120000), not followed
+        (linked.get_worktree() if hasattr(linked, "get_worktree") else linked).stage([b"data"])
+    porcelain.commit(escaping, message=b"link", author=b"T <t@example.com>", committer=b"T <t@example.com>")
+    backend = DictBackend({b"/helm-gitdemo": Repo(work), b"/no-plugin": Repo(empty), b"/escaping": Repo(escaping)})
     server = make_server("127.0.0.1", 0, make_wsgi_chain(backend), handler_class=_Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -168,6 +176,7 @@ def test_git_errors_are_clear_and_leave_nothing(git_server, tmp_path):
         (dict(source=url + "/helm-gitdemo", version="not a constraint!"), "neither a reference"),
         (dict(source=url + "/no-plugin"), "plugin.yaml"),
         (dict(source=url + "/missing"), "cannot read the git repository"),
+        (dict(source=url + "/escaping"), "data, a symbolic link pointing outside the plugin (/etc)"),
         (dict(source="http://127.0.0.1:9/nothing-listens"), "cannot read the git repository"),
     ]
     for case, expected in cases:

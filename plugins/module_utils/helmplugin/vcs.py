@@ -119,10 +119,9 @@ def _check_links(root: str, source: str) -> None:
             if os.path.islink(path):
                 target = os.path.realpath(path)
                 if target != real_root and not target.startswith(real_root + os.sep):
+                    shown = (redact_url(source), os.path.relpath(path, root), os.readlink(path))
                     raise PluginError("plugin repository %s holds %s, a symbolic link pointing outside the plugin "
-                                      "(%s); refusing to install it" % (redact_url(source),
-                                                                       os.path.relpath(path, root),
-                                                                       os.readlink(path)))
+                                      "(%s); refusing to install it" % shown)
 
 
 def clone(source: str, target: str, version=None, timeout: float = 300.0) -> dict:
