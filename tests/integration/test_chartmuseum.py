@@ -250,3 +250,14 @@ def test_a_key_that_cannot_sign_uploads_nothing(tmp_path):
         with pytest.raises(RepositoryError) as err:
             chartmuseum.push(PODINFO, cm.url, sign={"key": "x", "keyring": str(tmp_path / "missing.gpg")})
         assert "cannot read the keyring" in str(err.value) and not cm.requests
+
+
+def test_credentials_in_the_url_are_used_and_never_shown(podinfo):
+    with ChartMuseumServer(username="ci", password=CM_PASSWORD) as cm:
+        url = cm.url.replace("://", "://ci:%s@" % CM_PASSWORD)
+        result = chartmuseum.push(podinfo, url)
+        assert result["status"] == 201 and cm.posts()[0][3].startswith("Basic ")
+        assert CM_PASSWORD not in repr(result) and result["ref"].startswith("http://ci:***@127.0.0.1:")
+        with pytest.raises(RepositoryError) as err:
+            chartmuseum.push(podinfo, url)
+        assert CM_PASSWORD not in str(err.value) and "already exists" in str(err.value)
