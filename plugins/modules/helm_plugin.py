@@ -15,6 +15,12 @@ description:
     C(kubernetes.core.helm_plugin).
   - A local plugin directory is linked into the plugin directory, as Helm does; a C(.tgz) (local, or an http(s)
     URL) is unpacked there. The plugin's C(install), C(update) and C(delete) hooks run as Helm runs them.
+  - Any other URL (C(https://), C(http://), C(git://), C(ssh://), C(file://)) or C(user@host:path) is a git
+    repository, installed as C(helm plugin install URL --version V) does - cloned (with its C(.git), so
+    C(helm plugin update) works on it) into the directory named after the URL's last segment, at O(plugin_version)
+    - a tag, branch or commit of the repository, or a semver constraint such as C(^1.2) matched against its tags
+    (the highest wins) - or the default branch without it. Git is spoken by the Python package C(dulwich); no
+    C(git) binary is needed.
   - "Plugin manifests are read in Helm v4's C(apiVersion: v1) form (types C(cli/v1), C(getter/v1),
     C(postrenderer/v1); runtimes C(subprocess) and C(extism/v1)) and in the legacy form. An unknown field in a v1
     manifest fails the task naming it."
@@ -24,7 +30,7 @@ options:
   plugin_path:
     description:
       - The plugin to install with O(state=present) or O(state=latest), one of a local directory holding
-        C(plugin.yaml), a local C(.tgz), or an http(s) URL of a C(.tgz). Git repositories are not supported.
+        C(plugin.yaml), a local C(.tgz), an http(s) URL of a C(.tgz), or the URL of a git repository.
     type: str
   plugin_name:
     description:
@@ -35,11 +41,14 @@ options:
     description:
       - With O(state=present), the version wanted; an installed plugin of another version is replaced by the one
         at O(plugin_path), which must have this version.
+      - For a git repository, Helm's C(--version) - a tag, branch or commit, or a semver constraint matched against
+        the repository's tags. The plugin checked out there replaces an installed one of another version.
     type: str
   state:
     description:
       - V(present) installs the plugin unless one of that name is installed; V(latest) also replaces an installed
-        plugin whose version differs from the one at O(plugin_path); V(absent) removes it.
+        plugin whose version differs from the one at O(plugin_path) (a git repository is fetched again each time);
+        V(absent) removes it.
     type: str
     choices: [present, absent, latest]
     default: present
@@ -84,6 +93,11 @@ EXAMPLES = r"""
     chart_ref: ./charts/web
     post_renderer:
       binary_path: kustomize-labels
+
+- name: Install helm-diff from its git repository, the highest 3.x release tag
+  helmkit.core.helm_plugin:
+    plugin_path: https://github.com/databus23/helm-diff
+    plugin_version: ^3
 
 - name: Remove a plugin
   helmkit.core.helm_plugin:

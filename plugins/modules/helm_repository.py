@@ -193,10 +193,12 @@ def _http_options(entry, timeout):
 
 
 def _read(path):
+    """The cached index bytes, or None (missing, unreadable, or over HELMKIT_MAX_INDEX_BYTES: then replaced)."""
+    from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.index import read_index_file
     try:
-        with open(path, "rb") as fh:
-            return fh.read()
-    except OSError:
+        return read_index_file(path)
+    except RepositoryError:
         return None
 
 

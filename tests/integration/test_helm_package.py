@@ -127,6 +127,8 @@ def test_bad_input_is_a_clear_error_and_nothing_is_written(tmp_path, signer, loc
                                      keyring=locked_keyring["secret"])
     _assert_fails_and_writes_nothing(tmp_path, src, "cannot read the keyring", sign=True, key="x",
                                      keyring=str(tmp_path / "missing.gpg"))
+    _assert_fails_and_writes_nothing(tmp_path, src, "cannot read the keyring", sign=True, key="x",
+                                     keyring=str(tmp_path))   # a directory: unreadable as a file
     garbage = tmp_path / "garbage.gpg"
     garbage.write_bytes(b"\x99garbage" * 10)
     _assert_fails_and_writes_nothing(tmp_path, src, "not an OpenPGP keyring|holds no|not found", sign=True, key="x",

@@ -91,6 +91,17 @@ def test_unwritable_directory_is_a_clear_error(tmp_path):
             os.chmod(target, 0o755)
 
 
+def test_failed_write_leaves_nothing_half_written(tmp_path):
+    """Works as root too: index.yaml's place is taken by a directory, so the rename fails after the temporary file
+    was written; the error names the file and the temporary file is gone."""
+    repo = _repo(str(tmp_path / "blocked"), {"podinfo-6.14.1.tgz": "podinfo-6.14.1.tgz"})
+    os.mkdir(os.path.join(repo, "index.yaml"))
+    before = sorted(os.listdir(repo))
+    with pytest.raises(RepositoryError, match="cannot write .*index.yaml"):
+        generate_index(repo, "")
+    assert sorted(os.listdir(repo)) == before and os.listdir(os.path.join(repo, "index.yaml")) == []
+
+
 def test_module_check_mode_then_write_then_unchanged(tmp_path):
     repo = _repo(str(tmp_path / "r"), LAYOUT)
     args = {"path": repo, "url": "https://charts.example.com"}

@@ -4,6 +4,8 @@
 - a local directory holding plugin.yaml is linked: ``<plugins>/<directory name>`` is a symlink to it, as Helm does;
 - a ``.tgz``/``.tar.gz`` (a local file or an http(s) URL) is unpacked, with bounded size and no entry escaping the
   plugin's directory, into ``<plugins>/<plugin name>``;
+- any other URL (or scp-like address) is a git repository, cloned (vcs.py, dulwich) at the tag, branch, commit or
+  semver constraint ``version`` into ``<plugins>/<last segment of the URL>``, with its ``.git`` as Helm leaves it;
 - the plugin's ``install`` hook (``update`` when replacing, ``delete`` before removal) runs as Helm runs it.
 
 Everything is checked (manifest loaded, runtime known) before the plugin directory is touched, and a new plugin is
@@ -20,6 +22,7 @@ import zlib
 
 from .manifest import PLUGIN_FILE, PluginError, find_plugin, load_plugin
 from .run import execute, prepare
+from .vcs import clone, install_name, is_vcs_source
 
 MAX_ARCHIVE_BYTES = 512 << 20
 MAX_ENTRIES = 20000
@@ -102,15 +105,36 @@ def _remove(path: str) -> None:
         shutil.rmtree(path)
 
 
-def _stage(source: str, plugins_dir: str, timeout: float):
+def _stage_git(source: str, plugins_dir: str, version, timeout: float):
+    """Clone ``source`` at ``version`` into a private directory inside ``plugins_dir``; ``(plugin, staging)``."""
+    os.makedirs(plugins_dir, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".helmkit-plugin-", dir=plugins_dir)
+    try:
+        root = os.path.join(staging, install_name(source))
+        clone(source, root, version, timeout)
+        if not os.path.isfile(os.path.join(root, PLUGIN_FILE)):
+            raise PluginError("plugin metadata (plugin.yaml) missing: the git repository %s holds no plugin.yaml at "
+                              "its top%s" % (source, " at version %s" % version if version else ""))
+        plugin = load_plugin(root)
+    except Exception:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return plugin, staging
+
+
+def _stage(source: str, plugins_dir: str, timeout: float, version=None):
     """``(plugin, staged path or None, link target or None)``: the plugin from ``source``, loaded and checked.
-    Archives are unpacked into a private directory inside ``plugins_dir`` (removed by the caller)."""
+    Archives are unpacked (git repositories cloned at ``version``) into a private directory inside ``plugins_dir``
+    (removed by the caller)."""
     if not _is_url(source) and os.path.isdir(source):
         plugin = load_plugin(source)
         return plugin, None, os.path.abspath(source)
+    if not os.path.exists(source) and is_vcs_source(source):
+        plugin, staging = _stage_git(source, plugins_dir, version, timeout)
+        return plugin, staging, None
     if not _is_archive(source):
-        raise PluginError("plugin_path %s is neither a plugin directory nor a .tgz archive (local or http(s) URL); "
-                          "git sources are not supported, download a release archive instead" % source)
+        raise PluginError("plugin_path %s is neither a plugin directory, a .tgz archive (local or http(s) URL) nor a "
+                          "git repository URL" % source)
     if _is_url(source):
         data = _download(source, timeout)
     else:
@@ -131,11 +155,15 @@ def _stage(source: str, plugins_dir: str, timeout: float):
     return plugin, staging, None
 
 
-def _place(plugin, staging, link_target, plugins_dir: str, replace_path=None) -> str:
+def _target_name(plugin, link_target, git_source) -> str:
+    """The plugin's directory name: a linked directory's own name, a git source's last segment, else its name."""
     if link_target:
-        path = os.path.join(plugins_dir, os.path.basename(link_target.rstrip(os.sep)))
-    else:
-        path = os.path.join(plugins_dir, plugin.name)
+        return os.path.basename(link_target.rstrip(os.sep))
+    return install_name(git_source) if git_source else plugin.name
+
+
+def _place(plugin, staging, link_target, plugins_dir: str, replace_path=None, git_source=None) -> str:
+    path = os.path.join(plugins_dir, _target_name(plugin, link_target, git_source))
     if replace_path:
         _remove(replace_path)
     if os.path.lexists(path):
@@ -146,7 +174,7 @@ def _place(plugin, staging, link_target, plugins_dir: str, replace_path=None) ->
         if link_target:
             os.symlink(link_target, path)
         else:
-            os.rename(_plugin_root(staging), path)
+            os.rename(os.path.join(staging, install_name(git_source)) if git_source else _plugin_root(staging), path)
     except OSError as exc:
         raise PluginError("cannot install plugin %r into %s: %s; make the plugin directory writable or set "
                           "plugins_directory" % (plugin.name, plugins_dir, exc.strerror or exc)) from None
@@ -155,17 +183,23 @@ def _place(plugin, staging, link_target, plugins_dir: str, replace_path=None) ->
 
 def install(source: str, plugins_dir: str, state: str = "present", version=None, check_mode: bool = False,
             timeout: float = 300.0, name=None) -> dict:
-    """Install the plugin at ``source`` (directory, .tgz, or http(s) URL of a .tgz) into ``plugins_dir``.
+    """Install the plugin at ``source`` (directory, .tgz, http(s) URL of a .tgz, or git repository URL) into
+    ``plugins_dir``.
 
     ``state``: ``present`` leaves an installed plugin of that name alone (unless ``version`` is given and differs);
-    ``latest`` replaces it when ``source`` holds another version. Returns ``{"changed", "plugin": {...}}``.
-    Raises PluginError (bad manifest, unknown runtime, name clash, failing hook, unreadable source).
+    ``latest`` replaces it when ``source`` holds another version (a git source is fetched again each time, at its
+    default branch or the highest tag matching ``version``). For a git source ``version`` is Helm's
+    ``--version``: a tag, branch, commit or semver constraint of the repository. Returns ``{"changed", "plugin":
+    {...}}``. Raises PluginError (bad manifest, unknown runtime, name clash, failing hook, unreadable source).
     """
-    plugin, staging, link_target = _stage(source, plugins_dir, timeout)
+    git = not os.path.exists(source) and is_vcs_source(source)
+    plugin, staging, link_target = _stage(source, plugins_dir, timeout, version if git else None)
     try:
         if name and plugin.name != name:
             raise PluginError("plugin_path %s holds the plugin %r, not %r" % (source, plugin.name, name))
-        if version and plugin.version != version:
+        if git:  # plugin_version chose the reference; what it checked out is compared with what is installed
+            version = plugin.version if version else None
+        elif version and plugin.version != version:
             raise PluginError("plugin_path %s holds %r version %s, not the plugin_version %s asked for"
                               % (source, plugin.name, plugin.version or "(none)", version))
         installed = find_plugin(plugins_dir, plugin.name)
@@ -175,10 +209,10 @@ def install(source: str, plugins_dir: str, state: str = "present", version=None,
                 return {"changed": False, "plugin": installed.as_dict()}
         if check_mode:
             return {"changed": True, "plugin": dict(plugin.as_dict(), path=os.path.join(
-                plugins_dir, os.path.basename(link_target) if link_target else plugin.name))}
+                plugins_dir, _target_name(plugin, link_target, source if git else None)))}
         replace = installed.directory if installed is not None else None
         path = _place(plugin, staging, link_target, plugins_dir, os.path.join(plugins_dir, os.path.basename(
-            replace)) if replace else None)
+            replace)) if replace else None, source if git else None)
         placed = load_plugin(path)
         try:
             _run_hook(placed, "update" if replace else "install", timeout)

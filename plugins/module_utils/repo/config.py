@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import hashlib
 import fcntl
 import os
 import sys
@@ -207,6 +208,31 @@ def index_cache_path(cache_dir, name):
 def charts_list_path(cache_dir, name):
     """``<cache>/<name>-charts.txt``: the chart names of repository ``name``, one a line."""
     return os.path.join(cache_dir, "%s-charts.txt" % name)
+
+
+#: Cache names of repositories that are not in repositories.yaml: Helm's dependency manager names them
+#: ``helm-manager-<sha256 of the URL>`` (pkg/downloader/manager.go); helmkit's chart-by-URL look-ups
+#: ``helmkit-url-<hash>`` (Helm uses a random temporary name there).
+MANAGER_PREFIX = "helm-manager-"
+URL_PREFIX = "helmkit-url-"
+
+
+def url_cache_name(repo_url):
+    """Cache name for an index fetched by URL, stable across runs: ``helmkit-url-<16 hex of its sha256>``."""
+    return URL_PREFIX + hashlib.sha256(repo_url.encode("utf-8")).hexdigest()[:16]
+
+
+def manager_cache_name(repo_url):
+    """Cache name Helm's dependency manager gives the repository at ``repo_url``: ``helm-manager-<sha256>``."""
+    return MANAGER_PREFIX + hashlib.sha256(repo_url.encode("utf-8")).hexdigest()
+
+
+def repository_of_cache_file(path):
+    """NAME of the configured repository whose cache file is ``path`` (``<cache>/NAME-index.yaml``); "" for other
+    files and for the cache names made from URLs (:data:`MANAGER_PREFIX`, :data:`URL_PREFIX`)."""
+    base = os.path.basename(path)
+    name = base[:-len("-index.yaml")] if base.endswith("-index.yaml") else ""
+    return "" if name.startswith((MANAGER_PREFIX, URL_PREFIX)) else name
 
 
 def parsed_index_path(index_path):

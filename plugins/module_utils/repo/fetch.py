@@ -17,7 +17,7 @@ from .config import atomic_write, describe_yaml_error, index_cache_path, locked
 from .index import IndexLoader, http_get, load_cached_index, redact_url, resolve, update_index_cache
 
 __all__ = ["chart_cache_dir", "read_chart_metadata", "download", "resolve_with_refresh", "refresh_index",
-           "cached_exact", "url_cache_name"]
+           "cached_exact"]
 
 
 def chart_cache_dir(repository_cache):
@@ -90,11 +90,6 @@ def resolve_with_refresh(cache_dir, cache_name, repo_url, chart, version, devel,
                 pass  # stale or corrupt cache: fall through to a fresh download
         index = update_index_cache(cache_dir, cache_name, repo_url, **http_options)
         return resolve(index, chart, version, devel, repository=label)
-
-
-def url_cache_name(repo_url):
-    """Cache name for an index fetched by URL (Helm uses a random temporary name; ours is stable)."""
-    return "helmkit-url-" + hashlib.sha256(repo_url.encode("utf-8")).hexdigest()[:16]
 
 
 def refresh_index(cache_dir, cache_name, repo_url, http_options):

@@ -24,15 +24,18 @@ from urllib.parse import urlsplit, urlunsplit, urljoin
 from ..libraries import missing_library, HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
 from ..semver import SemverError, parse_constraint, parse_version
-from ..transport import (Deadline, limit_message, max_chart_bytes, max_index_bytes, may_send_credentials,
-                         read_capped, redact_url, run_with_deadline, ssl_context)
+from ..transport import (Deadline, limit_message, max_chart_bytes, max_index_bytes, max_manifest_bytes,
+                         may_send_credentials, read_capped, redact_url, run_with_deadline, ssl_context)
 from ..transport.retry import RetryPolicy
-from .config import atomic_write, charts_list_path, describe_yaml_error, index_cache_path, parsed_index_path
+from .config import (atomic_write, charts_list_path, describe_yaml_error, index_cache_path, parsed_index_path,
+                     repository_of_cache_file)
 from .indexscan import FIELDS, scan_index
 
 __all__ = [
     "ChartVersion", "IndexFile", "parse_index", "load_index_file", "load_cached_index", "resolve", "fetch_index",
-    "update_index_cache", "resolve_reference_url", "redact_url", "http_get", "DEFAULT_TIMEOUT",
+    "update_index_cache", "resolve_reference_url", "redact_url", "http_get", "http_post", "HttpAnswer",
+    "read_index_file",
+    "DEFAULT_TIMEOUT",
 ]
 
 DEFAULT_TIMEOUT = 120.0
@@ -212,14 +215,39 @@ def _expanded_size(value, sizes):
     return total
 
 
-def load_index_file(path):
-    """Read and parse the index at ``path`` (no parsed cache). Raises RepositoryError."""
+def _repository_label(path):
+    """``repository "NAME": `` for the cache file ``path`` of a named repository, else ""."""
+    name = repository_of_cache_file(path)
+    return 'repository "%s": ' % name if name else ""
+
+
+def read_index_file(path):
+    """The bytes of the repository index file ``path`` (Helm's cache ``<cache>/NAME-index.yaml`` or any index),
+    refused when it is larger than ``transport.max_index_bytes()`` (``HELMKIT_MAX_INDEX_BYTES``): its size is
+    checked before reading and the read stops one byte past the limit, so a file that grows meanwhile is not
+    buffered either. Every reader of a cached index goes through here, as every download goes through
+    :func:`http_get`'s cap. Raises RepositoryError naming the repository (from the cache file name), the file,
+    the limit and the environment variable that raises it; or when the file cannot be read."""
+    limit = max_index_bytes()
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(limit + 1) if size <= limit else None
     except OSError as exc:
-        raise RepositoryError("cannot read repository index %s: %s" % (path, exc.strerror))
-    return parse_index(data, source=path)
+        raise RepositoryError("%scannot read repository index %s: %s" % (_repository_label(path), path,
+                                                                         exc.strerror))
+    if data is None or len(data) > limit:
+        error = RepositoryError("%sthe repository index %s: %s" % (_repository_label(path), path, limit_message(
+            "its size (%d bytes)" % max(size, len(data or b"")), limit, "HELMKIT_MAX_INDEX_BYTES")))
+        error.limit = "HELMKIT_MAX_INDEX_BYTES"
+        raise error
+    return data
+
+
+def load_index_file(path):
+    """Read (:func:`read_index_file`, under the index limit) and parse the index at ``path`` (no parsed cache).
+    Raises RepositoryError."""
+    return parse_index(read_index_file(path), source=path)
 
 
 def _stamp(path, data):
@@ -233,13 +261,9 @@ def load_cached_index(yaml_path):
 
     The cache ``<name>-index.helmkit.json`` records the YAML file's size, mtime (ns) and SHA-256; any difference
     re-parses the YAML and rewrites the cache. A missing/corrupt cache is rebuilt silently. Raises
-    RepositoryError when the YAML file itself is missing or invalid.
+    RepositoryError when the YAML file itself is missing, invalid or over the index limit (:func:`read_index_file`).
     """
-    try:
-        with open(yaml_path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise RepositoryError("cannot read repository index %s: %s" % (yaml_path, exc.strerror))
+    data = read_index_file(yaml_path)
     try:
         with open(parsed_index_path(yaml_path), "rb") as fh:
             cached = json.loads(fh.read())
@@ -428,9 +452,11 @@ def _get_with_retries(httpx, client, request, retries, deadline):
             attempt += 1
             continue
         if status != 200:
-            raise RepositoryError(_status_message(request.what, request.url, status,
-                                                  bool(request.token or (request.username and request.password)))
-                                  + _attempts(attempt))
+            error = RepositoryError(_status_message(request.what, request.url, status,
+                                                    bool(request.token or (request.username and request.password)))
+                                    + _attempts(attempt))
+            error.status = status  # the HTTP status, for callers to whom a 404 is an answer
+            raise error
         return body
 
 
@@ -457,17 +483,24 @@ def _transport_reason(exc):
     return text
 
 
+def _auth_headers(request, url):
+    """The request headers for ``url``: the User-Agent, and the Authorization of ``request`` when
+    ``transport.may_send_credentials`` allows it for that origin (Bearer ``token`` first, else Basic)."""
+    headers = {"User-Agent": "Helm/4 helmkit.core"}
+    allowed = may_send_credentials(request.credentials_url, url, request.pass_credentials)
+    if request.token and allowed:
+        headers["Authorization"] = "Bearer " + request.token
+    elif request.username and request.password and allowed:
+        headers["Authorization"] = _basic_auth_header(request.username, request.password)
+    return headers
+
+
 def _get_following_redirects(client, request, deadline, limit=10):
     """``(status, headers, body)`` of a GET of ``request.url`` following up to ``limit`` redirects; the body (of a
     200 answer only) is streamed under the size cap and the deadline."""
     url = request.url
     for _hop in range(limit):
-        headers = {"User-Agent": "Helm/4 helmkit.core"}
-        allowed = may_send_credentials(request.credentials_url, url, request.pass_credentials)
-        if request.token and allowed:
-            headers["Authorization"] = "Bearer " + request.token
-        elif request.username and request.password and allowed:
-            headers["Authorization"] = _basic_auth_header(request.username, request.password)
+        headers = _auth_headers(request, url)
         clean = _strip_userinfo(url)
         with client.stream("GET", clean, headers=headers) as response:
             if response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers:
@@ -485,8 +518,10 @@ def _get_following_redirects(client, request, deadline, limit=10):
 
 
 def _too_big(request, size):
-    return RepositoryError("%s %s: %s" % (request.what, redact_url(request.url), limit_message(
+    error = RepositoryError("%s %s: %s" % (request.what, redact_url(request.url), limit_message(
         "the answer (%d bytes so far)" % size, request.limit, request.limit_env)))
+    error.limit = request.limit_env  # which limit was hit, for callers that add the repository's name
+    return error
 
 
 def _strip_userinfo(url):
@@ -512,24 +547,126 @@ def _status_message(what, url, status, sent_credentials):
     return "%s %s answered HTTP %d" % (what, shown, status)
 
 
-def fetch_index(repo_url, **http_options):
+class HttpAnswer(object):
+    """What :func:`http_post` got back: ``status`` (int), ``headers`` (httpx Headers) and ``body`` (bytes, capped)."""
+
+    __slots__ = ("status", "headers", "body")
+
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, headers, body
+
+
+#: Statuses after which a POST is sent again: the server (or a proxy in front of it) did not process the request.
+_POST_RETRY_STATUSES = (429, 502, 503, 504)
+
+
+def http_post(url, files, username=None, password=None, pass_credentials=False, ca_file=None, cert_file=None,
+              key_file=None, insecure_skip_tls_verify=False, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES,
+              what="repository API", credentials_url=None, token=None):
+    """POST ``files`` (``{field: (file name, bytes, content type)}``, sent as ``multipart/form-data``) to ``url``
+    and return an :class:`HttpAnswer` whatever its status: the caller decides what a status means.
+
+    The same client rules as :func:`http_get`: TLS from ``ca_file``/``cert_file``/``key_file``/
+    ``insecure_skip_tls_verify``; ``token`` as ``Authorization: Bearer``, else Basic when both ``username`` and
+    ``password`` are set, only to the origin of ``credentials_url`` (default ``url``) unless ``pass_credentials``
+    (``transport.may_send_credentials``); one deadline for the whole operation. Only 307 and 308 redirects are
+    followed (they keep the method and body; the credential rule applies to the new origin). A POST is sent
+    again only when it cannot have been processed: a refused connection, or 429/502/503/504 (``Retry-After``
+    honoured), up to ``retries`` times. The answer body is read up to ``HELMKIT_MAX_MANIFEST_BYTES`` (4 MiB), the
+    limit of every JSON answer of an API. Raises
+    RepositoryError for an unreachable server, a TLS failure, a redirect elsewhere than http(s) or the deadline.
+    """
+    try:
+        import httpx
+    except ImportError:  # pragma: no cover - depends on the host
+        raise missing_library("httpx").error() from None
+    verify = True
+    if url.startswith("https") or ca_file or cert_file or insecure_skip_tls_verify:
+        verify = ssl_context(ca_file, cert_file, key_file, insecure_skip_tls_verify, RepositoryError)
+    parts = urlsplit(url)
+    if parts.username is not None and username is None:
+        username, password = parts.username, parts.password
+    request = _Request(url, credentials_url or url, username, password, pass_credentials, what, token)
+    request.limit, request.limit_env = max_manifest_bytes(), "HELMKIT_MAX_MANIFEST_BYTES"
+    deadline = Deadline()
+
+    def operation():
+        with httpx.Client(verify=verify, timeout=timeout, follow_redirects=False) as client:
+            attempt = 0
+            while True:
+                try:
+                    answer = _post_following_redirects(client, request, files, deadline)
+                except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # nothing was sent yet
+                    if attempt < retries and not _is_tls_error(exc):
+                        RETRY.sleep(min(RETRY.backoff(attempt + 1), deadline.remaining()))
+                        attempt += 1
+                        continue
+                    raise RepositoryError("%s %s is unreachable: %s%s; check the URL, DNS, proxy and TLS settings"
+                                          % (what, redact_url(url), _transport_reason(exc), _attempts(attempt)))
+                except httpx.TransportError as exc:  # sent, perhaps processed: never sent twice
+                    raise RepositoryError("%s %s: the connection failed during the upload: %s; check the server "
+                                          "before trying again" % (what, redact_url(url), _transport_reason(exc)))
+                if answer.status in _POST_RETRY_STATUSES and attempt < retries:
+                    RETRY.sleep(min(RETRY.backoff(attempt + 1, answer.headers.get("Retry-After")),
+                                    deadline.remaining()))
+                    attempt += 1
+                    continue
+                return answer
+
+    return run_with_deadline(operation, deadline, lambda: RepositoryError(
+        "%s %s: the server %s did not answer within %ss, the deadline of one HTTP operation; if the link is only "
+        "slow, raise the limit with the environment variable HELMKIT_HTTP_DEADLINE (see docs/limits.md)"
+        % (what, redact_url(url), parts.hostname or redact_url(url), _seconds(deadline.seconds))))
+
+
+def _post_following_redirects(client, request, files, deadline, limit=5):
+    url = request.url
+    for _hop in range(limit):
+        headers = _auth_headers(request, url)
+        clean = _strip_userinfo(url)
+        with client.stream("POST", clean, headers=headers, files=files) as response:
+            if response.status_code in (307, 308) and "location" in response.headers:
+                url = urljoin(clean, response.headers["location"])
+                if urlsplit(url).scheme not in ("http", "https"):
+                    raise RepositoryError("%s %s redirected to %s, which is not an http:// or https:// URL; "
+                                          "refusing to follow it" % (request.what, redact_url(request.url),
+                                                                     redact_url(url)))
+                continue
+            body = read_capped(response.iter_bytes(), request.limit, lambda size: _too_big(request, size), deadline)
+            return HttpAnswer(response.status_code, response.headers, body)
+    raise RepositoryError("too many redirects posting to %s (more than %d)" % (redact_url(request.url), limit))
+
+
+def fetch_index(repo_url, repository=None, **http_options):
     """Download ``<repo_url>/index.yaml`` and return ``(bytes, IndexFile)``; ``http_options`` as :func:`http_get`.
 
-    Raises RepositoryError when it cannot be fetched or is not a valid index (naming the URL).
+    The download stops at ``HELMKIT_MAX_INDEX_BYTES``; that error names ``repository`` (its name in
+    repositories.yaml, when given) besides the URL. Raises RepositoryError when the index cannot be fetched, is too
+    large or is not a valid index (naming the URL).
     """
     index_url = resolve_reference_url(repo_url, "index.yaml")
-    data = http_get(index_url, what="repository index", **http_options)
+    try:
+        data = http_get(index_url, what="repository index", **http_options)
+    except RepositoryError as exc:
+        if repository and getattr(exc, "limit", None):
+            raise RepositoryError('repository "%s": %s' % (repository, exc)) from None
+        raise
     index = parse_index(data, source=redact_url(index_url))
     return data, index
 
 
-def update_index_cache(cache_dir, name, repo_url, **http_options):
+def update_index_cache(cache_dir, name, repo_url, repository=None, **http_options):
     """Download repository ``name``'s index into Helm's cache; return the parsed :class:`IndexFile`.
+
+    ``repository``: the name a too-large-index error gives (default ``name``, unless it is a cache name made from a
+    URL; "" when the caller names the repository itself).
 
     Writes ``<cache>/<name>-index.yaml`` (the bytes as served), ``<cache>/<name>-charts.txt`` and the parsed JSON
     cache, each atomically. Raises RepositoryError.
     """
-    data, index = fetch_index(repo_url, **http_options)
+    if repository is None:
+        repository = repository_of_cache_file(index_cache_path(cache_dir, name))
+    data, index = fetch_index(repo_url, repository=repository, **http_options)
     yaml_path = index_cache_path(cache_dir, name)
     atomic_write(yaml_path, data, mode=0o644)
     names = "".join(n + "\n" for n in index.chart_names())

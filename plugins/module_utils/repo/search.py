@@ -101,7 +101,8 @@ def _candidates(repositories, cache_dir, skipped):
         try:
             index = load_cached_index(index_cache_path(cache_dir, entry.name))
         except RepositoryError as exc:
-            skipped.append((entry.name, "%s; run helmkit.core.helm_repository with update_cache: true" % exc))
+            hint = "" if getattr(exc, "limit", None) else "; run helmkit.core.helm_repository with update_cache: true"
+            skipped.append((entry.name, "%s%s" % (exc, hint)))
             continue
         for versions in index.entries.values():
             for cv in versions:

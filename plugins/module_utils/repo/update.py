@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ..errors import HelmkitError
+from ..errors import HelmkitError, RepositoryError
 from .config import index_cache_path
-from .index import fetch_index, redact_url, update_index_cache
+from .index import fetch_index, read_index_file, redact_url, update_index_cache
 
 __all__ = ["update_repositories", "MAX_WORKERS"]
 
@@ -19,10 +19,11 @@ MAX_WORKERS = 8
 
 
 def _read(path):
+    """The cached index bytes before the update, or None when missing, unreadable or over the index limit (then
+    it is replaced, never compared)."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError:
+        return read_index_file(path)
+    except RepositoryError:
         return None
 
 
@@ -33,7 +34,7 @@ def _update_one(entry, cache_dir, http_options, check_mode):
         if check_mode:
             data, _index = fetch_index(entry.url, **http_options)
         else:
-            update_index_cache(cache_dir, entry.name, entry.url, **http_options)
+            update_index_cache(cache_dir, entry.name, entry.url, repository="", **http_options)  # named below
             data = _read(path)
     except HelmkitError as exc:
         return {"name": entry.name, "url": redact_url(entry.url), "changed": False, "failed": True,

@@ -12,9 +12,11 @@ and metadata costs about one parse of the index, like ``helm repo index`` readin
 """
 from __future__ import annotations
 
+import os
+
 from ..errors import RepositoryError
 from ..repo.config import helm_paths, index_cache_path, load_repository_file
-from ..repo.index import parse_index, resolve_reference_url
+from ..repo.index import parse_index, read_index_file, resolve_reference_url
 from ..repo.indexscan import FIELDS
 from ..repo.search import compile_pattern
 from ..semver import SemverError, parse_version
@@ -124,12 +126,10 @@ def build_catalog(repositories=None, allow=None, deny=None, values="none", devel
             raise RepositoryError("repository %s is not configured in %s; configured: %s" % (
                 name, paths.repository_config, ", ".join(e.name for e in configured.repositories) or "none"))
         path = index_cache_path(paths.repository_cache, name)
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            raise RepositoryError("repository %s has no readable cached index %s (%s); refresh it with "
-                                  "helmkit.core.helm_repository and update_cache: true" % (name, path, exc.strerror))
+        if not os.path.isfile(path):
+            raise RepositoryError("repository %s has no readable cached index %s; refresh it with "
+                                  "helmkit.core.helm_repository and update_cache: true" % (name, path))
+        data = read_index_file(path)  # under HELMKIT_MAX_INDEX_BYTES, naming the repository
         out.extend(catalog_from_index(data, name, entry.url, allow, deny, devel, source=path))
     if values == "latest":
         options = {"repository_config": paths.repository_config, "repository_cache": paths.repository_cache,

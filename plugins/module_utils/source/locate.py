@@ -25,10 +25,9 @@ from urllib.parse import urlsplit
 from ..errors import ChartError, RepositoryError
 from ..oci.reference import parse_reference
 from ..helmplugin.run import getter_for_scheme
-from ..repo.config import atomic_write, helm_paths, load_repository_file
+from ..repo.config import atomic_write, helm_paths, load_repository_file, url_cache_name
 from ..repo.fetch import (
     cached_exact, chart_cache_dir, download, read_chart_metadata, refresh_index, resolve_with_refresh,
-    url_cache_name,
 )
 from ..repo.index import redact_url, resolve_reference_url
 from ..transport import sha256_file

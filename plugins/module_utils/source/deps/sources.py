@@ -20,7 +20,6 @@ archives are fetched concurrently by a bounded pool, and an unreachable reposito
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 import threading
@@ -29,12 +28,12 @@ from urllib.parse import urlsplit
 
 from ...errors import ChartError, RegistryError, RepositoryError
 from ...repo.config import (
-    RepositoryEntry, atomic_write, charts_list_path, helm_paths, index_cache_path, load_repository_file, locked,
-    parsed_index_path)
+    MANAGER_PREFIX, RepositoryEntry, atomic_write, charts_list_path, helm_paths, index_cache_path,
+    load_repository_file, locked, manager_cache_name, parsed_index_path)
 from ...repo.fetch import read_chart_metadata
 from ...repo.index import (
-    http_get, load_cached_index, nearest_versions, parse_index, redact_url, resolve_reference_url,
-    save_parsed_index)
+    http_get, load_cached_index, nearest_versions, parse_index, read_index_file, redact_url,
+    resolve_reference_url, save_parsed_index)
 from ...safepath import join_inside
 from ...semver import SemverError, parse_constraint, parse_version
 from ...transport import sha256_file
@@ -43,7 +42,6 @@ from .partialindex import index_chart_names, partial_index
 
 __all__ = ["SourceOptions", "Sources", "urls_equal", "MANAGER_PREFIX"]
 
-MANAGER_PREFIX = "helm-manager-"
 
 
 def _clean_path(path):
@@ -147,7 +145,7 @@ class Sources(object):
             else:
                 entry = next((e for e in self.repo_file.repositories if urls_equal(e.url, repo)), None)
                 if entry is None and urlsplit(repo).scheme in ("http", "https"):
-                    entry = RepositoryEntry(MANAGER_PREFIX + hashlib.sha256(repo.encode("utf-8")).hexdigest(), repo)
+                    entry = RepositoryEntry(manager_cache_name(repo), repo)
             if entry is None:
                 missing.append(repo)
                 continue
@@ -201,8 +199,7 @@ class Sources(object):
         if os.path.isfile(parsed_index_path(yaml_path)):
             return load_cached_index(yaml_path)
         if data is None:
-            with open(yaml_path, "rb") as fh:
-                data = fh.read()
+            data = read_index_file(yaml_path)  # under HELMKIT_MAX_INDEX_BYTES
         return partial_index(data, names, source=yaml_path) or load_cached_index(yaml_path)
 
     def _refresh_index(self, entry, yaml_path, names):
