@@ -12,15 +12,14 @@ import os
 import shutil
 import tempfile
 
-from .args_common import CHART_SOURCE_ARG_SPEC, KUBE_AUTH_CHART_ARG_SPEC
-from .release.lifecycle import LIFECYCLE_ARG_SPEC
-from .release.present import INPUT_ARG_SPEC
+from .args_common import (CHART_SOURCE_ARG_SPEC, KUBE_AUTH_CHART_ARG_SPEC, RELEASE_INPUT_ARG_SPEC,
+                          RELEASE_LIFECYCLE_ARG_SPEC)
 
 
 def release_argument_spec() -> dict:
     """helm_release's argument spec (a new dict): its own options, the Kubernetes connection options that do not
     clash with the chart source's (KUBE_AUTH_CHART_ARG_SPEC), the chart-source options and the release input and
-    lifecycle options (``release/present.py``, ``release/lifecycle.py``)."""
+    lifecycle options (``args_common.py``: RELEASE_INPUT_ARG_SPEC, RELEASE_LIFECYCLE_ARG_SPEC)."""
     spec = dict(
         release_name=dict(type="str", required=True, aliases=["name"]),
         release_namespace=dict(type="str", default="default", aliases=["namespace"]),
@@ -48,8 +47,8 @@ def release_argument_spec() -> dict:
     )
     spec.update(KUBE_AUTH_CHART_ARG_SPEC)
     spec.update(CHART_SOURCE_ARG_SPEC)
-    spec.update(INPUT_ARG_SPEC)
-    spec.update(LIFECYCLE_ARG_SPEC)
+    spec.update(RELEASE_INPUT_ARG_SPEC)
+    spec.update(RELEASE_LIFECYCLE_ARG_SPEC)
     return spec
 
 

@@ -7,25 +7,7 @@ The module passes its ``params`` dict; these functions return the task result di
 """
 from __future__ import annotations
 
-# The rest of the release package is imported where used, so that the module can read LIFECYCLE_ARG_SPEC (and
-# ansible-doc/argument validation work) without PyYAML or the kubernetes client.
-
-LIFECYCLE_ARG_SPEC = dict(
-    description=dict(type="str"),
-    labels=dict(type="dict"),
-    disable_hooks=dict(type="bool", default=False, aliases=["disable_hook"]),
-    reuse_values=dict(type="bool", default=False),
-    reset_values=dict(type="bool", default=False),
-    reset_then_reuse_values=dict(type="bool", default=False),
-    take_ownership=dict(type="bool", default=False),
-    cleanup_on_fail=dict(type="bool", default=False),
-    atomic=dict(type="bool", default=False, aliases=["rollback_on_failure"]),
-    skip_crds=dict(type="bool", default=False),
-    crds=dict(type="str", default="create_replace", choices=["create", "create_replace", "skip"]),
-    revision=dict(type="int", default=0),
-    keep_history=dict(type="bool", default=False),
-    cascade=dict(type="str", default="background", choices=["background", "foreground", "orphan"]),
-)
+# The rest of the release package is imported where used.
 
 
 def options_kwargs(params: dict) -> dict:

@@ -22,22 +22,7 @@ from ..errors import HelmkitError, ValuesError
 # parse_timeout is re-exported: modules and release_task read durations through present.parse_timeout
 from ..gocompat.duration import parse_timeout  # noqa: F401  pylint: disable=unused-import
 
-# diff and drift (kube, PyYAML) are imported where used, so that helm_release reads INPUT_ARG_SPEC without them.
-
-INPUT_ARG_SPEC = dict(
-    values_files_contents=dict(type="list", elements="dict", options=dict(
-        path=dict(type="str", required=True), content=dict(type="str", no_log=True),
-        vault=dict(type="bool", default=False), searched=dict(type="list", elements="str"))),
-    set_values=dict(type="list", elements="dict", options=dict(
-        value=dict(type="str", required=True),
-        value_type=dict(type="str", default="raw", choices=["raw", "string", "json", "file", "literal"]))),
-    post_renderer=dict(type="dict", options=dict(
-        binary_path=dict(type="str", required=True), args=dict(type="list", elements="str", default=[]),
-        timeout=dict(type="raw", default=60))),
-    wait_for_jobs=dict(type="bool", default=False),
-    drift=dict(type="str", default="ignore", choices=["detect", "correct", "ignore"]),
-    drift_ignore=dict(type="list", elements="str", default=[]),
-)
+# diff and drift (kube, PyYAML) are imported where used.
 
 
 def validate(params: dict) -> None:
