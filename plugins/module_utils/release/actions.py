@@ -61,16 +61,15 @@ class ReleaseOptions:
     objects without Helm's ownership metadata); ``cleanup_on_fail`` (a failed upgrade deletes the objects it
     introduced); ``crds`` (``create_replace`` as Helm, ``create`` only missing ones, ``skip``; install only).
     ``storage_driver`` (``secret`` or ``configmap``; None reads ``$HELM_DRIVER``, see ``release/storage.py``).
+    ``wait_for_jobs`` (with ``wait``, Jobs must complete too; off as in Helm and helm_release).
     """
-
-    wait_for_jobs = True  # with ``wait``, Jobs must complete; helm_release sets it from its option (Helm's default off)
 
     def __init__(self, name: str, namespace: str = "default", create_namespace: bool = False,
                  field_manager: str = "helm", force_conflicts: bool = False, wait: bool = False,
                  timeout: float = 300, max_history: int = 10, dry_run: bool = False, description: str = None,
                  wait_for_lock: float = 0, labels: dict = None, disable_hooks: bool = False,
                  reset_values: bool = False, take_ownership: bool = False, cleanup_on_fail: bool = False,
-                 crds: str = "create_replace", storage_driver: str = "secret"):
+                 crds: str = "create_replace", storage_driver: str = "secret", wait_for_jobs: bool = False):
         validate_release_name(name)
         self.name = name
         self.namespace = namespace or "default"
@@ -92,6 +91,7 @@ class ReleaseOptions:
             raise ReleaseError("crds %r is not valid: use create_replace, create or skip" % (crds,))
         self.crds = crds
         self.storage_driver = resolve_driver(storage_driver)
+        self.wait_for_jobs = bool(wait_for_jobs)
 
 
 class ActionResult:

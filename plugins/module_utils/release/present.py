@@ -186,7 +186,6 @@ def run(client, options, chart, values: dict, render, params: dict, ensure_prese
     or diff mode: ``diff.Plan.summary()``), ``diff`` (diff mode: list of Ansible diffs), ``drift`` (drift
     detect/correct: list of drifted objects), ``warnings``.
     """
-    options.wait_for_jobs = bool(params.get("wait_for_jobs"))
     plan = None
     if diff_mode and not check_mode:
         plan = _plan(client, options, chart, values, render, params)

@@ -20,15 +20,14 @@ def build(chart_, values, revision, is_upgrade):
 
 
 def test_failed_job_passes_without_wait_for_jobs(client, chart):
-    opts = options(wait=True, timeout=30)
-    opts.wait_for_jobs = False
+    opts = options(wait=True, timeout=30)  # wait_for_jobs is off by default, as in Helm
+    assert opts.wait_for_jobs is False
     result = actions.ensure_present(client, opts, chart, {}, make_render(build))
     assert result.release.status == "deployed"
 
 
 def test_failed_job_fails_the_release_with_wait_for_jobs(client, chart):
-    opts = options(wait=True, timeout=30)
-    opts.wait_for_jobs = True
+    opts = options(wait=True, timeout=30, wait_for_jobs=True)
     with pytest.raises(ReleaseError, match='Release "demo" failed: Job "migrate" in namespace "%s" failed: '
                                            'Job has reached the specified backoff limit' % NS):
         actions.ensure_present(client, opts, chart, {}, make_render(build))
