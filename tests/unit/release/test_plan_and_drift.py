@@ -159,11 +159,11 @@ def test_resolve_pointer():
 
 
 def test_plan_follows_reuse_values_and_reset_values(client, chart):
-    from ansible_collections.helmkit.core.plugins.module_utils.release import present
+    from ansible_collections.helmkit.core.plugins.module_utils.release import reuse
     render = make_render(simple_build)
     actions.ensure_present(client, options(), chart, {"greeting": "hi", "extra": True}, render)
-    reused_chart, reused = present.plan_inputs(client, options(), chart, {"greeting": "bye"},
-                                               {"reuse_values": True})
+    history = SecretStorage(client, NS).history("demo")
+    reused_chart, reused = reuse.upgrade_inputs(chart, history, {"greeting": "bye"}, "reuse_values")
     plan = diff.plan_release(client, options(), reused_chart, reused, render)
     assert plan.summary()["delete"] == [] and plan.values_after == {"greeting": "bye", "extra": True}
     plain = diff.plan_release(client, options(), chart, {"greeting": "bye"}, render)
