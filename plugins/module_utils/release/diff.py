@@ -18,13 +18,15 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+from dataclasses import dataclass, field
+from typing import Optional
 
 from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import HelmkitError, ReleaseError
 from ..kube.apply import Applier
 from ..kube.objects import as_go_json, describe, identity, keeps_resource, parse_manifest
 from . import actions
-from .record import PENDING_STATUSES, STATUS_UNINSTALLED, hook_record, sorted_map
+from .record import PENDING_STATUSES, STATUS_UNINSTALLED, Release, hook_record, sorted_map
 from .storage import ReleaseStorage
 
 _DROPPED_METADATA = ("managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink")
@@ -133,6 +135,7 @@ class ObjectChange:
                 "before": to_yaml(self.before), "after": to_yaml(self.after)}
 
 
+@dataclass
 class Plan:
     """What :func:`plan_release` found.
 
@@ -143,17 +146,15 @@ class Plan:
     (``[{name, kind, event, weight}]``: the chart's hooks the action would run, in Helm's order).
     """
 
-    def __init__(self, action: str, revision: int, objects: list, values_before: dict, values_after: dict,
-                 chart_before: str, chart_after: str, release=None, hooks=None):
-        self.hooks = hooks or []
-        self.action = action
-        self.revision = revision
-        self.objects = objects
-        self.values_before = values_before
-        self.values_after = values_after
-        self.chart_before = chart_before
-        self.chart_after = chart_after
-        self.release = release
+    action: str
+    revision: int
+    objects: list
+    values_before: dict
+    values_after: dict
+    chart_before: str
+    chart_after: str
+    release: Optional[Release] = None
+    hooks: list = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
