@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import copy
 import difflib
-import json
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import HelmkitError, ReleaseError
 from ..kube.apply import Applier
-from ..kube.objects import as_go_json, describe, identity, keeps_resource, parse_manifest
+from ..kube.objects import as_go_json, identity, keeps_resource, parse_manifest
 from . import actions
 from .record import PENDING_STATUSES, STATUS_UNINSTALLED, Release, hook_record, sorted_map
 from .storage import ReleaseStorage
@@ -292,18 +291,3 @@ def _hooks(rendered, action: str) -> list:
     return [{"name": record.get("name"), "kind": record.get("kind"), "event": event,
              "weight": record.get("weight", 0)}
             for event in ("pre-" + action, "post-" + action) for record in ordered_hooks(records, event)]
-
-
-def describe_change(change: ObjectChange) -> str:
-    """One line for a person: ``change ConfigMap "a" in namespace "ns": live object differs ... (/data/x)``."""
-    obj = {"kind": change.object["kind"], "metadata": {"name": change.object["name"],
-                                                       "namespace": change.object["namespace"]}}
-    text = "%s %s: %s" % (change.action, describe(obj), change.reason)
-    if change.fields:
-        text += " (%s)" % ", ".join(change.fields)
-    return text
-
-
-def dump_json(value) -> str:
-    """Compact, sorted JSON (used to compare plans in tests and logs)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
