@@ -8,8 +8,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.errors import Helmkit
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, diff, drift
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
 
-from test_actions import (NS, Rendered, _configmap, _doc, chart, clear_log, client, make_render,  # noqa: F401  pylint: disable=unused-import
-                          options, requests, simple_build)
+from helpers.releasecharts import NS, Rendered, clear_log, configmap, doc, make_render, options, requests, simple_build
 
 
 def real_writes(client):
@@ -25,8 +24,8 @@ def all_non_get(client):
 def secret_build(chart_, values, revision, is_upgrade):
     text = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: demo-secret\ntype: Opaque\nstringData:\n"
             "  password: %s\n  user: admin\n" % values.get("password", "s3cret"))
-    return Rendered(chart_, _doc("cm.yaml", _configmap("demo-config", {"greeting": values.get("greeting", "hello")}))
-                    + _doc("secret.yaml", text))
+    return Rendered(chart_, doc("cm.yaml", configmap("demo-config", {"greeting": values.get("greeting", "hello")}))
+                    + doc("secret.yaml", text))
 
 
 def test_plan_of_a_new_release_creates_every_object_and_stores_nothing(client, chart):

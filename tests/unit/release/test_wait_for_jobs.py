@@ -5,7 +5,7 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions
 
-from test_actions import NS, Rendered, _doc, chart, client, make_render, options  # noqa: F401  pylint: disable=unused-import
+from helpers.releasecharts import NS, Rendered, doc, make_render, options
 
 JOB = ("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n"
        "    kubeapi.helmkit.test/fail: \"true\"\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n"
@@ -16,7 +16,7 @@ DEPLOYMENT = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nsp
 
 
 def build(chart_, values, revision, is_upgrade):
-    return Rendered(chart_, _doc("deploy.yaml", DEPLOYMENT) + _doc("job.yaml", JOB))
+    return Rendered(chart_, doc("deploy.yaml", DEPLOYMENT) + doc("job.yaml", JOB))
 
 
 def test_failed_job_passes_without_wait_for_jobs(client, chart):
