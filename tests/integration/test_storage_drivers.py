@@ -145,7 +145,7 @@ def test_unsupported_driver_is_a_clear_error(monkeypatch, value, env, named):
 def test_modules_follow_helm_driver_from_the_environment(kubeapi, client, namespace, tmp_path, monkeypatch):
     """HELM_DRIVER=configmap in the task's environment: helm_release installs, upgrades and rolls back in
     ConfigMaps, helm_test and helm_release_info find the release, and Helm with the ConfigMap driver sees it."""
-    from test_helm_release_lifecycle_module import run_play
+    from helpers.playbook import run_module_tasks as run_play
 
     monkeypatch.setenv("HELM_DRIVER", "configmaps")
     base = {"release_name": "pi", "release_namespace": namespace, "kubeconfig": kubeapi.kubeconfig,
