@@ -233,8 +233,9 @@ class HelmReleaseTask:
     :meth:`run` does what ``request.state`` and check mode ask: :meth:`apply` (install or upgrade, with a plan
     first in diff mode), :meth:`plan` (check mode: what apply would do, nothing written), :meth:`rollback` or
     :meth:`uninstall`. Each opens its own Kubernetes client; for ``state=present`` the chart and values are loaded
-    (and linted) first, before anything touches the cluster. The release history is read at most once per run by
-    the task (the release actions read it again under the release's lock).
+    (and linted) first, before anything touches the cluster. The task reads the release history once per run and
+    shares it (sensitive values of stored revisions, the values mode's inputs, recovery); the release action reads
+    it again for itself and under the release's lock.
 
     ``secrets`` (a set, default a new one) receives the strings that must never show (``sensitive_values`` and
     Vault-encrypted values files in every form, the stored revisions' sensitive values): the module registers
@@ -328,7 +329,8 @@ class HelmReleaseTask:
             plan = diff.plan_release(client, options, chart, values, render) if plan_first else None
             try:
                 result = recovery.ensure_present_recovering(client, options, chart, values, render,
-                                                            atomic=request.atomic and not options.dry_run)
+                                                            atomic=request.atomic and not options.dry_run,
+                                                            history=self._read_history(client))
             except recovery.AtomicError as exc:
                 return _atomic_failure(exc)
             if options.dry_run and result.changed:

@@ -83,14 +83,18 @@ class PresentResult(actions.ActionResult):
         return cls(result.changed, result.action, result.release, result.writes, recovered)
 
 
-def ensure_present_recovering(client, options, chart, values: dict, render, atomic: bool = False) -> PresentResult:
+def ensure_present_recovering(client, options, chart, values: dict, render, atomic: bool = False,
+                               history: list = None) -> PresentResult:
     """Install or upgrade like :func:`~.actions.ensure_present`, recovering failed releases, with ``atomic``.
 
-    Same arguments as ``ensure_present`` plus ``atomic`` (bool; the action waits, as if ``options.wait``). Raises :class:`AtomicError`
-    when ``atomic`` undid a failed action, and what ``ensure_present`` raises otherwise.
+    Same arguments as ``ensure_present`` plus ``atomic`` (bool; the action waits, as if ``options.wait``) and
+    ``history`` (the release's stored revisions as the caller just read them, so they are not read again; None: read
+    here). Raises :class:`AtomicError` when ``atomic`` undid a failed action, and what ``ensure_present`` raises
+    otherwise.
     """
-    storage = ReleaseStorage(client, options.namespace, options.storage_driver)
-    before = storage.history(options.name)
+    if history is None:
+        history = ReleaseStorage(client, options.namespace, options.storage_driver).history(options.name)
+    before = history
     plan = recovery_plan(before, options.timeout)
     if atomic:  # Helm's --rollback-on-failure implies --wait
         options = dataclasses.replace(options, wait=True)
