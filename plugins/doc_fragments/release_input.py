@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
-"""Options of helm_release for values input, post-rendering and drift (plugins/module_utils/release/present.py)."""
+"""Options of helm_release for values input, post-rendering and drift (spec: plugins/module_utils/args_common.py
+RELEASE_INPUT_ARG_SPEC)."""
 from __future__ import annotations
 
 

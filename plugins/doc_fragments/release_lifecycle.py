@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 """Options of helm_release for upgrade semantics, rollback, uninstall, hooks, CRDs and failure handling
-(plugins/module_utils/release/lifecycle.py)."""
+(spec: plugins/module_utils/args_common.py RELEASE_LIFECYCLE_ARG_SPEC)."""
 from __future__ import annotations
 
 

@@ -91,3 +91,40 @@ CHART_SOURCE_ARG_SPEC.update(
 REGISTRY_ARG_SPEC = dict((name, CHART_SOURCE_ARG_SPEC[name]) for name in (
     "username", "password", "token", "ca_file", "cert_file", "key_file", "insecure_skip_tls_verify", "plain_http",
     "registry_config", "credentials_secret", "credentials_secret_fallback_namespace"))
+
+# helm_release's values input, post-rendering and drift options (doc fragment helmkit.core.release_input): the values
+# files' contents as the action plugin read them on the controller, Helm's --set variants, --post-renderer,
+# --wait-for-jobs, and drift detection.
+RELEASE_INPUT_ARG_SPEC = dict(
+    values_files_contents=dict(type="list", elements="dict", options=dict(
+        path=dict(type="str", required=True), content=dict(type="str", no_log=True),
+        vault=dict(type="bool", default=False), searched=dict(type="list", elements="str"))),
+    set_values=dict(type="list", elements="dict", options=dict(
+        value=dict(type="str", required=True),
+        value_type=dict(type="str", default="raw", choices=["raw", "string", "json", "file", "literal"]))),
+    post_renderer=dict(type="dict", options=dict(
+        binary_path=dict(type="str", required=True), args=dict(type="list", elements="str", default=[]),
+        timeout=dict(type="raw", default=60))),
+    wait_for_jobs=dict(type="bool", default=False),
+    drift=dict(type="str", default="ignore", choices=["detect", "correct", "ignore"]),
+    drift_ignore=dict(type="list", elements="str", default=[]),
+)
+
+# helm_release's upgrade semantics, rollback, uninstall, hooks, CRDs and failure handling (doc fragment
+# helmkit.core.release_lifecycle), with Helm's flag names.
+RELEASE_LIFECYCLE_ARG_SPEC = dict(
+    description=dict(type="str"),
+    labels=dict(type="dict"),
+    disable_hooks=dict(type="bool", default=False, aliases=["disable_hook"]),
+    reuse_values=dict(type="bool", default=False),
+    reset_values=dict(type="bool", default=False),
+    reset_then_reuse_values=dict(type="bool", default=False),
+    take_ownership=dict(type="bool", default=False),
+    cleanup_on_fail=dict(type="bool", default=False),
+    atomic=dict(type="bool", default=False, aliases=["rollback_on_failure"]),
+    skip_crds=dict(type="bool", default=False),
+    crds=dict(type="str", default="create_replace", choices=["create", "create_replace", "skip"]),
+    revision=dict(type="int", default=0),
+    keep_history=dict(type="bool", default=False),
+    cascade=dict(type="str", default="background", choices=["background", "foreground", "orphan"]),
+)

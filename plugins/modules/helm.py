@@ -371,8 +371,8 @@ def _action(module):
         if status and params["release_state"] == "present" and not module.check_mode:
             values = _stored_values(native)
         elif status and params["release_state"] == "present":
-            from ansible_collections.helmkit.core.plugins.module_utils.release.present import collect_values
-            values = collect_values(native)
+            from ansible_collections.helmkit.core.plugins.module_utils.release_task import user_values
+            values = user_values(native)
     except HelmkitError as exc:
         message = valid_text(str(exc))
         helm_text = valid_text(exc.helm_message or message)  # what helm prints, as kubernetes.core returns it

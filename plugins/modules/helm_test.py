@@ -125,7 +125,7 @@ from ansible_collections.helmkit.core.plugins.module_utils._common import (  # n
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, connection_secrets
     from ansible_collections.helmkit.core.plugins.module_utils.release import testing
-    from ansible_collections.helmkit.core.plugins.module_utils.release.present import parse_timeout
+    from ansible_collections.helmkit.core.plugins.module_utils.gocompat.duration import parse_timeout
 
     params = module.params
     timeout = parse_timeout(params["timeout"])

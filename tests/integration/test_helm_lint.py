@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import brokencharts  # noqa: E402
-from test_helm_template import CHARTS, run_play  # noqa: E402
+from helpers.playbook import CHARTS, run_play  # noqa: E402
 
 NAMES = {1: "INFO", 2: "WARNING", 3: "ERROR"}
 
@@ -47,7 +47,7 @@ def test_module_reports_like_helm_and_fails_on_errors(tmp_path):
 
 
 def test_lint_option_stops_template_and_release_before_anything_else(tmp_path):
-    from test_helm_template import KUBECONFIG
+    from helpers.playbook import KUBECONFIG
     kubeconfig = tmp_path / "kubeconfig"
     kubeconfig.write_text(KUBECONFIG)  # points at 127.0.0.1:1: a release that got past lint would fail to connect
     broken = brokencharts.write_chart(str(tmp_path / "broken"), brokencharts.CASES["templates-no-selector"]["files"])

@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from helpers import leakscan  # noqa: E402
 from helpers.pgp import GPG, GpgSigner  # noqa: E402
-from test_helm_template import CHARTS, run_play  # noqa: E402
+from helpers.playbook import CHARTS, run_play  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.packaging import package  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.repo.provenance import verify_provenance  # noqa: E402

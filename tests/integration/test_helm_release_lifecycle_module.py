@@ -1,40 +1,13 @@
 """helm_release's rollback/absent/atomic options and helm_test through ansible-playbook against the test Kubernetes
 API, with podinfo from the corpus (its three test Pods), and Helm (helm_python) reading what we stored."""
-import json
 import os
-import subprocess
 import uuid
 
 import pytest
-import yaml
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TREE = os.path.join(ROOT, ".tree")
-PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
-PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
-PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
+from helpers.playbook import CHARTS, run_module_tasks
 
-
-def run_play(tmp_path, tasks):
-    """Run ``tasks`` (list of (module, args) pairs) in one play, each ``ignore_errors``; returns their results."""
-    play_tasks = []
-    for index, (module, args) in enumerate(tasks):
-        args = dict(args)
-        task = {"name": "task %d" % index, "register": "r%d" % index, "ignore_errors": True,
-                "diff": args.pop("_diff", False), "check_mode": args.pop("_check_mode", False)}
-        task["helmkit.core.%s" % module] = args
-        play_tasks.append(task)
-    out = tmp_path / "results.json"
-    play_tasks.append({"name": "save", "check_mode": False, "copy": {"content": "{{ [%s] | to_json }}" % ", ".join(
-        "r%d" % i for i in range(len(tasks))), "dest": str(out)}})
-    playbook = tmp_path / "play.yml"
-    playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}]))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0",
-               ANSIBLE_PYTHON_INTERPRETER=PYTHON)
-    proc = subprocess.run([PLAYBOOK, "-i", "localhost,", "-c", "local", str(playbook)], env=env, cwd=str(tmp_path),
-                          capture_output=True, text=True, timeout=600, check=False)
-    assert out.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
-    return json.loads(out.read_text())
+PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
 
 
 def test_rollback_test_and_uninstall_with_kept_history(kubeapi, tmp_path):
@@ -44,7 +17,7 @@ def test_rollback_test_and_uninstall_with_kept_history(kubeapi, tmp_path):
     base = {"release_name": "pi", "release_namespace": namespace, "kubeconfig": kubeapi.kubeconfig,
             "field_manager": "python", "timeout": 120}
     present = dict(base, chart_ref=PODINFO, create_namespace=True, labels={"team": "web"})
-    results = run_play(tmp_path, [
+    results = run_module_tasks(tmp_path, [
         ("helm_release", dict(present, values={"ui": {"message": "one"}})),
         ("helm_release", dict(present, values={"ui": {"message": "two"}}, description="second")),
         ("helm_release", dict(base, state="rollback")),
@@ -101,7 +74,7 @@ def test_atomic_upgrade_fails_the_task_rolls_back_and_a_later_run_recovers(kubea
     namespace = "it-atomic-%s" % uuid.uuid4().hex[:6]
     base = {"release_name": "web", "release_namespace": namespace, "kubeconfig": kubeapi.kubeconfig,
             "chart_ref": _web_chart(tmp_path), "create_namespace": True, "timeout": 3}
-    good, bad, plain_bad, fixed = run_play(tmp_path, [
+    good, bad, plain_bad, fixed = run_module_tasks(tmp_path, [
         ("helm_release", dict(base, wait=True)),
         ("helm_release", dict(base, values={"image": "nginx:2", "broken": True}, atomic=True)),
         ("helm_release", dict(base, values={"image": "nginx:3", "broken": True}, wait=True)),
@@ -135,7 +108,7 @@ def test_failed_install_reports_changed_with_the_failed_revision(kubeapi, tmp_pa
                                                "data: {a: b}\n")
     base = {"release_name": "bad", "release_namespace": namespace, "kubeconfig": kubeapi.kubeconfig,
             "chart_ref": str(root), "create_namespace": True}
-    failed, removed = run_play(tmp_path, [("helm_release", base), ("helm_release", dict(base, state="absent"))])
+    failed, removed = run_module_tasks(tmp_path, [("helm_release", base), ("helm_release", dict(base, state="absent"))])
     assert failed["failed"] is True and failed["msg"].startswith('Release "bad" failed: '), failed["msg"]
     assert failed["changed"] is True
     assert failed["status"]["revision"] == 1 and failed["status"]["status"] == "failed"
@@ -158,7 +131,7 @@ def test_absent_in_check_mode_with_diff_lists_what_would_be_deleted(kubeapi, tmp
     (root / "templates" / "hook.yaml").write_text(cm % ("gone-pre-delete", "  annotations:\n"
                                                         "    helm.sh/hook: pre-delete\n"))
     base = {"release_name": "gone", "release_namespace": namespace, "kubeconfig": kubeapi.kubeconfig}
-    installed, planned, removed = run_play(tmp_path, [
+    installed, planned, removed = run_module_tasks(tmp_path, [
         ("helm_release", dict(base, chart_ref=str(root), create_namespace=True)),
         ("helm_release", dict(base, state="absent", _check_mode=True, _diff=True)),
         ("helm_release", dict(base, state="absent")),
@@ -184,7 +157,7 @@ def test_reuse_values_plans_with_the_reused_values(kubeapi, tmp_path):
     namespace = "it-reuse-%s" % uuid.uuid4().hex[:6]
     base = {"release_name": "pi", "release_namespace": namespace, "kubeconfig": kubeapi.kubeconfig,
             "chart_ref": PODINFO, "create_namespace": True, "field_manager": "python"}
-    installed, diffed, checked, upgraded = run_play(tmp_path, [
+    installed, diffed, checked, upgraded = run_module_tasks(tmp_path, [
         ("helm_release", dict(base, values={"ui": {"message": "one"}, "replicaCount": 1})),
         ("helm_release", dict(base, reuse_values=True, _diff=True)),
         ("helm_release", dict(base, reuse_values=True, values={"replicaCount": 2}, _check_mode=True)),

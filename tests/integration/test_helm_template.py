@@ -3,53 +3,19 @@ set_values and values files, show_only, output_dir with changed/check mode, erro
 charts fetched from a repository server."""
 import json
 import os
-import subprocess
 import sys
 
 import helm_python
 import pytest
-import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
+from tests.helpers.playbook import CHARTS, KUBECONFIG, run_play  # noqa: E402
 
-TREE = os.path.join(ROOT, ".tree")
-PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
-PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
-CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
-KUBECONFIG = """apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
-contexts: [{name: c, context: {cluster: c, user: u, namespace: default}}]
-current-context: c
-users: [{name: u, user: {token: unused}}]
-"""
-
-
-def run_play(tmp_path, tasks, env_extra=None):
-    """Run ``tasks`` (each registered as r<N>, errors ignored) and return (results, output)."""
-    play_tasks = []
-    for index, task in enumerate(tasks):
-        task = dict(task)
-        task.setdefault("name", "task %d" % index)
-        task.update({"register": "r%d" % index, "ignore_errors": True})
-        play_tasks.append(task)
-    out = tmp_path / "results.json"
-    play_tasks.append({"name": "save", "copy": {"content": "{{ [%s] | to_json }}" % ", ".join(
-        "r%d" % i for i in range(len(tasks))), "dest": str(out)}, "check_mode": False})
-    playbook = tmp_path / "play.yml"
-    playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}]))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
-               ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=PYTHON)
-    env.update(env_extra or {})
-    cmd = [PLAYBOOK, "-i", "localhost,", "-c", "local", "-v", str(playbook)]
-    proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=300, check=False)
-    assert out.exists(), "playbook did not finish:\n%s\n%s" % (proc.stdout[-4000:], proc.stderr[-4000:])
-    return json.loads(out.read_text()), proc.stdout + proc.stderr
 
 
 def _helm_manifest(path, values, name="release-name", namespace="default", tmp_path=None):

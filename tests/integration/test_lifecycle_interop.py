@@ -13,7 +13,7 @@ import yaml
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError, ReleaseError
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
-from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, lifecycle, recovery, \
+from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, recovery, reuse, \
     rollback, uninstall
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
 
@@ -39,10 +39,11 @@ def client(kubeapi):
 def _ours(client, name, namespace, chart, values, field_manager="python", atomic=False, params=None, timeout=60,
           **extra):
     options = actions.ReleaseOptions(name, namespace, field_manager=field_manager, timeout=timeout, **extra)
-    action = lifecycle.PresentAction(dict(params or {}, atomic=atomic))
     render = inputs.cluster_renderer(client, name, namespace)
-    chart, values = action.inputs(client, options, inputs.resolve_chart(chart), values)
-    return action(client, options, chart, values, render)
+    mode = reuse.choose_mode(**(params or {}))
+    chart, values = reuse.upgrade_inputs(inputs.resolve_chart(chart), SecretStorage(client, namespace).history(name),
+                                         values, mode)
+    return recovery.ensure_present_recovering(client, options, chart, values, render, atomic=atomic)
 
 
 def _helm(kubeapi, namespace):

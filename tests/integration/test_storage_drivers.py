@@ -11,7 +11,7 @@ import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
-from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, lifecycle, rollback, \
+from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, recovery, rollback, \
     uninstall
 from ansible_collections.helmkit.core.plugins.module_utils.release.codec import decode_release
 from ansible_collections.helmkit.core.plugins.module_utils.release.query import ReleaseQuery
@@ -48,10 +48,8 @@ def _options(name, namespace, **extra):
 
 def _ours(client, name, namespace, values, **extra):
     options = _options(name, namespace, **extra)
-    action = lifecycle.PresentAction({})
     render = inputs.cluster_renderer(client, name, namespace)
-    chart, values = action.inputs(client, options, inputs.resolve_chart(PODINFO), values)
-    return action(client, options, chart, values, render)
+    return recovery.ensure_present_recovering(client, options, inputs.resolve_chart(PODINFO), values, render)
 
 
 def _stored(client, namespace, kind):
@@ -147,7 +145,7 @@ def test_unsupported_driver_is_a_clear_error(monkeypatch, value, env, named):
 def test_modules_follow_helm_driver_from_the_environment(kubeapi, client, namespace, tmp_path, monkeypatch):
     """HELM_DRIVER=configmap in the task's environment: helm_release installs, upgrades and rolls back in
     ConfigMaps, helm_test and helm_release_info find the release, and Helm with the ConfigMap driver sees it."""
-    from test_helm_release_lifecycle_module import run_play
+    from helpers.playbook import run_module_tasks as run_play
 
     monkeypatch.setenv("HELM_DRIVER", "configmaps")
     base = {"release_name": "pi", "release_namespace": namespace, "kubeconfig": kubeapi.kubeconfig,

@@ -103,10 +103,6 @@ class Chart:
         for child in children:
             self.add_dependency(child)
 
-    def crd_files(self) -> list:
-        """Files under ``crds/`` of this chart (not subcharts), Helm's CRDObjects order."""
-        return [f for f in self.files if f.name.startswith("crds/")]
-
     def __repr__(self):
         return "Chart(%r, %s)" % (self.name, self.metadata.get("version"))
 

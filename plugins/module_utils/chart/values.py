@@ -44,11 +44,6 @@ def coalesce_tables(dst: dict, src: dict) -> dict:
     return _coalesce_tables(dst, src, False)
 
 
-def merge_tables(dst: dict, src: dict) -> dict:
-    """Helm's MergeTables: like :func:`coalesce_tables` but keeping nulls."""
-    return _coalesce_tables(dst, src, True)
-
-
 def _coalesce(chart, dest: dict, prefix: str, merge: bool) -> dict:
     _coalesce_chart_values(chart, dest, merge)
     return _coalesce_deps(chart, dest, prefix, merge)

@@ -67,11 +67,6 @@ class Item(tuple):
 _tuple_new = tuple.__new__
 
 
-def is_space(c: str) -> bool:
-    """Go lex.go isSpace: space, tab, carriage return, newline."""
-    return c in _SPACES and c != ""
-
-
 def is_alnum(c: str) -> bool:
     """Go lex.go isAlphaNumeric: underscore, Unicode letter or digit."""
     if c == "":

@@ -19,10 +19,6 @@ from .errors import TemplateParseError
 from .fastparse import fast_parse
 
 
-class _Abort(Exception):
-    pass
-
-
 class Parser(object):
     """Parsing state of one file (Go's *parse.Tree during Parse); trees for defines share it."""
 

@@ -327,15 +327,6 @@ class RegistryClient(object):
         media_type = resp.headers.get("Content-Type", "").split(";")[0].strip()
         return data, media_type, digest
 
-    def head_manifest(self, repository, reference):
-        """Digest (str) of manifest ``reference``, or None when it does not exist."""
-        resp = self.request("HEAD", "/v2/%s/manifests/%s" % (repository, reference),
-                            scope="repository:%s:pull" % repository, headers={"Accept": MANIFEST_ACCEPT},
-                            what="manifest")
-        if resp.status_code == 404:
-            return None
-        return resp.headers.get("Docker-Content-Digest")
-
     def get_blob(self, repository, digest, limit=None):
         """The bytes of blob ``digest``; raises RegistryError when missing, when the bytes do not hash to it or
         when it is larger than ``limit`` (``(bytes, environment variable)``, default the chart cap

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
+from typing import Optional
 
 from ..errors import HelmkitError, KubeError, ReleaseError, ReleaseFailedError
 from ..kube import wait as kube_wait
@@ -48,8 +50,9 @@ def validate_release_name(name: str) -> None:
                            'be longer than %d' % (name, _RELEASE_NAME.pattern, MAX_RELEASE_NAME))
 
 
+@dataclass(frozen=True)
 class ReleaseOptions:
-    """What a release action needs besides the chart.
+    """What a release action needs besides the chart (immutable once built).
 
     ``name`` and ``namespace`` (str); ``create_namespace``, ``force_conflicts``, ``wait``, ``dry_run`` (bool);
     ``field_manager`` (str, default ``"helm"``); ``timeout`` (seconds, default 300); ``max_history`` (int, default
@@ -61,39 +64,49 @@ class ReleaseOptions:
     objects without Helm's ownership metadata); ``cleanup_on_fail`` (a failed upgrade deletes the objects it
     introduced); ``crds`` (``create_replace`` as Helm, ``create`` only missing ones, ``skip``; install only).
     ``storage_driver`` (``secret`` or ``configmap``; None reads ``$HELM_DRIVER``, see ``release/storage.py``).
+    ``wait_for_jobs`` (with ``wait``, Jobs must complete too; off as in Helm and helm_release).
     """
 
-    wait_for_jobs = True  # with ``wait``, Jobs must complete; helm_release sets it from its option (Helm's default off)
+    name: str
+    namespace: str = "default"
+    create_namespace: bool = False
+    field_manager: str = "helm"
+    force_conflicts: bool = False
+    wait: bool = False
+    timeout: float = 300
+    max_history: int = 10
+    dry_run: bool = False
+    description: Optional[str] = None
+    wait_for_lock: float = 0
+    labels: Optional[dict] = None
+    disable_hooks: bool = False
+    reset_values: bool = False
+    take_ownership: bool = False
+    cleanup_on_fail: bool = False
+    crds: str = "create_replace"
+    storage_driver: Optional[str] = "secret"
+    wait_for_jobs: bool = False
 
-    def __init__(self, name: str, namespace: str = "default", create_namespace: bool = False,
-                 field_manager: str = "helm", force_conflicts: bool = False, wait: bool = False,
-                 timeout: float = 300, max_history: int = 10, dry_run: bool = False, description: str = None,
-                 wait_for_lock: float = 0, labels: dict = None, disable_hooks: bool = False,
-                 reset_values: bool = False, take_ownership: bool = False, cleanup_on_fail: bool = False,
-                 crds: str = "create_replace", storage_driver: str = "secret"):
-        validate_release_name(name)
-        self.name = name
-        self.namespace = namespace or "default"
-        self.create_namespace = bool(create_namespace)
-        self.field_manager = field_manager or "helm"
-        self.force_conflicts = bool(force_conflicts)
-        self.wait = bool(wait)
-        self.timeout = float(timeout if timeout is not None else 300)
-        self.max_history = 10 if max_history is None else int(max_history)
-        self.dry_run = bool(dry_run)
-        self.description = description
-        self.wait_for_lock = float(wait_for_lock or 0)
-        self.labels = validate_labels(labels)
-        self.disable_hooks = bool(disable_hooks)
-        self.reset_values = bool(reset_values)
-        self.take_ownership = bool(take_ownership)
-        self.cleanup_on_fail = bool(cleanup_on_fail)
-        if crds not in ("create_replace", "create", "skip"):
-            raise ReleaseError("crds %r is not valid: use create_replace, create or skip" % (crds,))
-        self.crds = crds
-        self.storage_driver = resolve_driver(storage_driver)
+    def __post_init__(self):
+        """Validate and normalise once (None means the default); the options are not changed afterwards (use
+        ``dataclasses.replace`` for a variant)."""
+        validate_release_name(self.name)
+        if self.crds not in ("create_replace", "create", "skip"):
+            raise ReleaseError("crds %r is not valid: use create_replace, create or skip" % (self.crds,))
+        normalised = dict(
+            namespace=self.namespace or "default", create_namespace=bool(self.create_namespace),
+            field_manager=self.field_manager or "helm", force_conflicts=bool(self.force_conflicts),
+            wait=bool(self.wait), timeout=float(self.timeout if self.timeout is not None else 300),
+            max_history=10 if self.max_history is None else int(self.max_history), dry_run=bool(self.dry_run),
+            wait_for_lock=float(self.wait_for_lock or 0), labels=validate_labels(self.labels),
+            disable_hooks=bool(self.disable_hooks), reset_values=bool(self.reset_values),
+            take_ownership=bool(self.take_ownership), cleanup_on_fail=bool(self.cleanup_on_fail),
+            storage_driver=resolve_driver(self.storage_driver), wait_for_jobs=bool(self.wait_for_jobs))
+        for name, value in normalised.items():
+            object.__setattr__(self, name, value)
 
 
+@dataclass
 class ActionResult:
     """Outcome of :func:`ensure_present` (uninstall is :func:`.uninstall.uninstall`).
 
@@ -101,11 +114,10 @@ class ActionResult:
     (:class:`Release` or None: the revision now current, or the one uninstalled), ``writes`` (Secret writes sent).
     """
 
-    def __init__(self, changed: bool, action: str, release=None, writes: int = 0):
-        self.changed = changed
-        self.action = action
-        self.release = release
-        self.writes = writes
+    changed: bool
+    action: str
+    release: Optional[Release] = None
+    writes: int = 0
 
     @property
     def manifest(self) -> str:

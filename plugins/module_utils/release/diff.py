@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import copy
 import difflib
-import json
+from dataclasses import dataclass, field
+from typing import Optional
 
 from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import HelmkitError, ReleaseError
 from ..kube.apply import Applier
-from ..kube.objects import as_go_json, describe, identity, keeps_resource, parse_manifest
+from ..kube.objects import as_go_json, identity, keeps_resource, parse_manifest
 from . import actions
-from .record import PENDING_STATUSES, STATUS_UNINSTALLED, hook_record, sorted_map
+from .record import PENDING_STATUSES, STATUS_UNINSTALLED, Release, hook_record, sorted_map
 from .storage import ReleaseStorage
 
 _DROPPED_METADATA = ("managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink")
@@ -133,6 +134,7 @@ class ObjectChange:
                 "before": to_yaml(self.before), "after": to_yaml(self.after)}
 
 
+@dataclass
 class Plan:
     """What :func:`plan_release` found.
 
@@ -143,17 +145,15 @@ class Plan:
     (``[{name, kind, event, weight}]``: the chart's hooks the action would run, in Helm's order).
     """
 
-    def __init__(self, action: str, revision: int, objects: list, values_before: dict, values_after: dict,
-                 chart_before: str, chart_after: str, release=None, hooks=None):
-        self.hooks = hooks or []
-        self.action = action
-        self.revision = revision
-        self.objects = objects
-        self.values_before = values_before
-        self.values_after = values_after
-        self.chart_before = chart_before
-        self.chart_after = chart_after
-        self.release = release
+    action: str
+    revision: int
+    objects: list
+    values_before: dict
+    values_after: dict
+    chart_before: str
+    chart_after: str
+    release: Optional[Release] = None
+    hooks: list = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -291,18 +291,3 @@ def _hooks(rendered, action: str) -> list:
     return [{"name": record.get("name"), "kind": record.get("kind"), "event": event,
              "weight": record.get("weight", 0)}
             for event in ("pre-" + action, "post-" + action) for record in ordered_hooks(records, event)]
-
-
-def describe_change(change: ObjectChange) -> str:
-    """One line for a person: ``change ConfigMap "a" in namespace "ns": live object differs ... (/data/x)``."""
-    obj = {"kind": change.object["kind"], "metadata": {"name": change.object["name"],
-                                                       "namespace": change.object["namespace"]}}
-    text = "%s %s: %s" % (change.action, describe(obj), change.reason)
-    if change.fields:
-        text += " (%s)" % ", ".join(change.fields)
-    return text
-
-
-def dump_json(value) -> str:
-    """Compact, sorted JSON (used to compare plans in tests and logs)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))

@@ -14,6 +14,8 @@ everything below it. ``Kind/name:/pointer`` limits a pointer to one object.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..errors import HelmkitError, KubeError
 from ..kube.apply import Applier
 from ..kube.objects import describe, parse_manifest
@@ -62,14 +64,14 @@ def validate_ignore(ignore: list) -> None:
                                "Deployment/web:/spec/replicas for one object)" % (rule,))
 
 
+@dataclass
 class Drift:
     """One drifted object: ``object`` (the desired object dict), ``missing`` (bool), ``fields`` (list of
     ``{path, live, desired}``), ``desired`` (the stored object to re-apply)."""
 
-    def __init__(self, obj: dict, fields: list, missing: bool = False):
-        self.object = obj
-        self.fields = fields
-        self.missing = missing
+    object: dict
+    fields: list
+    missing: bool = False
 
     def as_dict(self) -> dict:
         """``{object: {apiVersion, kind, name, namespace}, missing, fields}`` for the task result."""

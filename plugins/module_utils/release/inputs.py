@@ -2,12 +2,15 @@
 
 Charts: every reference (a local directory or ``.tgz``, ``repo/chart``, a chart name with ``chart_repo_url``, a
 ``.tgz`` URL, ``oci://``) goes through the source layer's ``locate`` (``source/locate.py``).
-Values: each ``values_files`` entry in order, then ``release_values``, deep-merged like Helm's ``-f`` and
-``--set-json`` (``pkg/cli/values/options.go: MergeValues``), with numbers as Go's JSON decoding gives them.
+Values: each values file in order, then ``release_values``, deep-merged like Helm's ``-f`` and ``--set-json``
+(``pkg/cli/values/options.go: MergeValues``), with numbers as Go's JSON decoding gives them, then the ``--set``
+variants (:func:`user_values`).
 """
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from typing import List, Optional
 
 from ..chart.goyamlload import load_values, merge_maps, to_json_values
 from ..errors import ChartError, ValuesError
@@ -74,6 +77,66 @@ def collect_values(values_files=None, release_values=None) -> dict:
         if not isinstance(release_values, dict):
             raise ValuesError("release_values must be a mapping of values, got %s" % type(release_values).__name__)
         merged = merge_maps(merged, to_json_values(release_values))
+    return merged
+
+
+@dataclass
+class ValuesFile:
+    """One values file (Helm's ``-f``): ``path`` (str, as the user gave it); ``content`` (str, the text the action
+    plugin read on the controller, or None: read ``path`` on this host); ``vault`` (bool, the controller decrypted it
+    from Ansible Vault); ``searched`` (list of str: the controller paths looked at when it was not found there, or
+    None)."""
+    path: str
+    content: Optional[str] = None
+    vault: bool = False
+    searched: Optional[List[str]] = None
+
+
+@dataclass
+class SetValue:
+    """One ``--set`` variant: ``value`` (``"a.b=c"``) and ``value_type`` (``raw`` for ``--set``, ``string``,
+    ``json``, ``file``, ``literal`` for ``--set-string``, ``--set-json``, ``--set-file``, ``--set-literal``)."""
+    value: str
+    value_type: str = "raw"
+
+
+# pkg/cli/values/options.go: MergeValues parses --set-json, then --set, --set-string, --set-file, --set-literal,
+# each kind in the order given, every one into the same map (so "a[1]=x" edits the list "a={p,q}" made).
+_SET_ORDER = ("json", "raw", "string", "file", "literal")
+
+
+def _set_parser(value_type: str):
+    from ..chart import setvalues
+    return {"raw": setvalues.parse_set, "string": setvalues.parse_set_string, "json": setvalues.parse_set_json,
+            "file": setvalues.parse_set_file, "literal": setvalues.parse_set_literal}[value_type]
+
+
+def user_values(files=(), release_values: dict = None, set_values=()) -> dict:
+    """The user values of an install or upgrade: ``files`` (:class:`ValuesFile`, in order), then ``release_values``
+    (dict), then ``set_values`` (:class:`SetValue`) by kind in Helm's order (``--set-json``, ``--set``,
+    ``--set-string``, ``--set-file``, ``--set-literal``), each kind in the order given, all into the same map.
+
+    Raises :class:`ValuesError` naming the file, or the ``set_values`` entry by its index and type.
+    """
+    merged = {}
+    for entry in files:
+        if entry.content is None:  # not found on the controller: read it on the managed host
+            missing = missing_values_file(entry.path, entry.searched)
+            if missing:
+                raise ValuesError(missing)
+            merged = merge_maps(merged, collect_values([entry.path], None))
+        else:
+            merged = merge_maps(merged, load_values(entry.content.encode("utf-8"), source=entry.path))
+    if release_values:
+        if not isinstance(release_values, dict):
+            raise ValuesError("release_values must be a mapping of values, got %s" % type(release_values).__name__)
+        merged = merge_maps(merged, to_json_values(release_values))
+    items = sorted(enumerate(set_values), key=lambda pair: _SET_ORDER.index(pair[1].value_type))
+    for index, item in items:
+        try:
+            merged = _set_parser(item.value_type)(item.value, into=merged)
+        except ValuesError as exc:
+            raise ValuesError("set_values[%d] (value_type %s): %s" % (index, item.value_type, exc)) from None
     return merged
 
 

@@ -23,7 +23,9 @@ class PostRenderError(HelmkitError):
     """The post-renderer could not be run, failed, timed out or printed nothing."""
 
 
-def _binary(binary_path: str) -> str:
+def resolve_binary(binary_path: str) -> str:
+    """The post-renderer program ``binary_path`` names (``~`` expanded); a path must be an executable file. Raises
+    :class:`PostRenderError` saying what to fix."""
     if not binary_path:
         raise PostRenderError("post_renderer.binary_path is required: the program that reads the manifest on stdin "
                               "and prints the modified manifest")
@@ -60,7 +62,7 @@ def run(manifest: str, binary_path: str, args=None, timeout: float = DEFAULT_TIM
             raise PostRenderError("error while running post render on files: post-renderer plugin %s printed no "
                                   "manifest on stdout" % binary_path)
         return output
-    command = [_binary(binary_path)] + [str(arg) for arg in args or []]
+    command = [resolve_binary(binary_path)] + [str(arg) for arg in args or []]
     try:
         proc = subprocess.run(command, input=manifest.encode("utf-8"), stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, timeout=float(timeout), check=False)
@@ -85,7 +87,7 @@ def with_post_renderer(render, binary_path: str, args=None, timeout: float = DEF
     """Wrap an actions ``render(chart, values, revision, is_upgrade)`` callable so that its result's ``manifest``
     is replaced by the post-renderer's output (hooks, notes and CRDs unchanged). Errors as :func:`run`."""
     if _plugin(binary_path) is None:
-        _binary(binary_path)
+        resolve_binary(binary_path)
 
     def render_and_post_render(chart, values, revision, is_upgrade):
         rendered = render(chart, values, revision=revision, is_upgrade=is_upgrade)

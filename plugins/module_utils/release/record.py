@@ -274,12 +274,6 @@ class Release:
             info["deleted"] = go_time()
         self.record["info"] = info_record(info)
 
-    def set_hooks(self, hooks: list) -> None:
-        """Replace the stored hooks (records from :func:`hook_record`)."""
-        self.record["hooks"] = hooks
-        if not hooks:
-            self.record.pop("hooks", None)
-
     def summary(self) -> dict:
         """The module's ``status`` return: name, namespace, revision, status, chart, app_version, updated."""
         return {

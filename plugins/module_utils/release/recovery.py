@@ -17,6 +17,10 @@ them). :attr:`PresentResult.recovered` says what was found and what was done.
 """
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+from typing import Optional
+
 from ..errors import ReleaseError
 from ..kube.apply import Applier
 from ..kube.objects import identity, keeps_resource, ownership_error
@@ -67,27 +71,33 @@ def _last_good(history: list):
     return good[-1] if good else None
 
 
+@dataclass
 class PresentResult(actions.ActionResult):
     """:class:`~.actions.ActionResult` plus ``recovered``: None when nothing needed recovering, else the dict of
     :func:`recovery_plan` with ``result`` (the new revision's status), ``new_revision`` and ``deleted`` (objects
     left behind by failed attempts that were removed, ``Kind/name``)."""
+    recovered: Optional[dict] = None
 
-    def __init__(self, result, recovered=None):
-        super().__init__(result.changed, result.action, result.release, result.writes)
-        self.recovered = recovered
+    @classmethod
+    def of(cls, result: actions.ActionResult, recovered: dict = None) -> "PresentResult":
+        return cls(result.changed, result.action, result.release, result.writes, recovered)
 
 
-def ensure_present_recovering(client, options, chart, values: dict, render, atomic: bool = False) -> PresentResult:
+def ensure_present_recovering(client, options, chart, values: dict, render, atomic: bool = False,
+                               history: list = None) -> PresentResult:
     """Install or upgrade like :func:`~.actions.ensure_present`, recovering failed releases, with ``atomic``.
 
-    Same arguments as ``ensure_present`` plus ``atomic`` (bool; sets ``options.wait``). Raises :class:`AtomicError`
-    when ``atomic`` undid a failed action, and what ``ensure_present`` raises otherwise.
+    Same arguments as ``ensure_present`` plus ``atomic`` (bool; the action waits, as if ``options.wait``) and
+    ``history`` (the release's stored revisions as the caller just read them, so they are not read again; None: read
+    here). Raises :class:`AtomicError` when ``atomic`` undid a failed action, and what ``ensure_present`` raises
+    otherwise.
     """
-    storage = ReleaseStorage(client, options.namespace, options.storage_driver)
-    before = storage.history(options.name)
+    if history is None:
+        history = ReleaseStorage(client, options.namespace, options.storage_driver).history(options.name)
+    before = history
     plan = recovery_plan(before, options.timeout)
-    if atomic:
-        options.wait = True
+    if atomic:  # Helm's --rollback-on-failure implies --wait
+        options = dataclasses.replace(options, wait=True)
     try:
         result = actions.ensure_present(client, options, chart, values, render)
     except ReleaseError as exc:
@@ -101,8 +111,8 @@ def ensure_present_recovering(client, options, chart, values: dict, render, atom
         plan["result"] = result.release.status
         plan["new_revision"] = result.release.version
         plan.pop("timeout", None)
-        return PresentResult(result, plan)
-    return PresentResult(result, None)
+        return PresentResult.of(result, plan)
+    return PresentResult.of(result, None)
 
 
 def _sweep(client, options, before: list, release) -> list:

@@ -16,6 +16,8 @@ failed: <error>``; a wait error gives ``Release "<name>" failed: <error>``. Unli
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
+from typing import Optional
 
 from ..errors import HelmkitError, ReleaseError, ReleaseFailedError
 from ..kube import wait as kube_wait
@@ -24,6 +26,7 @@ from ..kube.objects import identity, keeps_resource, parse_manifest
 from . import hooks as release_hooks
 from .record import (STATUS_DEPLOYED, STATUS_FAILED, STATUS_PENDING_ROLLBACK, STATUS_SUPERSEDED, Release,
                      info_record)
+from .actions import ActionResult
 from .codec import go_time
 from .lock import ReleaseLock
 from .storage import ReleaseStorage
@@ -95,31 +98,19 @@ def is_rolled_back(last: Release, target: Release) -> bool:
             and last.config == target.config and last.manifest == target.manifest)
 
 
-class RollbackResult:
-    """``changed`` (bool), ``action`` (``"rollback"`` or ``"none"``), ``release`` (the new revision, or the current
-    one when nothing changed), ``target`` (the revision rolled back to), ``writes`` (release Secret writes)."""
-
-    def __init__(self, changed: bool, action: str, release, target, writes: int = 0):
-        self.changed = changed
-        self.action = action
-        self.release = release
-        self.target = target
-        self.writes = writes
-
-    @property
-    def manifest(self) -> str:
-        return self.release.manifest if self.release is not None else ""
-
-    @property
-    def notes(self) -> str:
-        return self.release.notes if self.release is not None else ""
+@dataclass
+class RollbackResult(ActionResult):
+    """:class:`~.actions.ActionResult` of a rollback: ``changed``, ``action`` (``"rollback"`` or ``"none"``),
+    ``release`` (the new revision, or the current one when nothing changed), ``writes`` (release Secret writes),
+    plus ``target`` (the revision rolled back to)."""
+    target: Optional[Release] = None
 
 
-def rollback(client, options, revision: int = 0, cleanup_on_fail: bool = None) -> RollbackResult:
+def rollback(client, options, revision: int = 0) -> RollbackResult:
     """Roll release ``options.name`` back to ``revision`` (0: the previous one).
 
     ``options`` is a :class:`~.actions.ReleaseOptions` (``wait``, ``timeout``, ``max_history``, ``field_manager``,
-    ``force_conflicts``, ``dry_run``, ``disable_hooks`` and ``cleanup_on_fail`` are read when present). With an
+    ``force_conflicts``, ``dry_run``, ``disable_hooks``, ``cleanup_on_fail``, ``wait_for_lock``). With an
     explicit ``revision`` whose chart, values and manifest the deployed last revision already has, nothing is written.
     Raises :class:`ReleaseError` when there is no such release or revision, or when the rollback fails (the failed
     revision is stored first). Writes happen under the release's lock (``release/lock.py``).
@@ -134,14 +125,12 @@ def rollback(client, options, revision: int = 0, cleanup_on_fail: bool = None) -
     target = target_revision(history, revision)
     current = history[-1]
     if revision and is_rolled_back(current, target):
-        return RollbackResult(False, "none", current, target)
+        return RollbackResult(False, "none", current, target=target)
     release = rollback_record(current, target)
     if options.dry_run:
-        return RollbackResult(True, "rollback", release, target)
-    if cleanup_on_fail is None:
-        cleanup_on_fail = getattr(options, "cleanup_on_fail", False)
+        return RollbackResult(True, "rollback", release, target=target)
     with ReleaseLock(client, options.namespace, options.name, "rollback to revision %d" % target.version,
-                     options.timeout, getattr(options, "wait_for_lock", 0)):
+                     options.timeout, options.wait_for_lock):
         history = storage.history(options.name)  # as it is now that this run holds the lock
         target = target_revision(history, target.version)
         current = history[-1]
@@ -149,12 +138,12 @@ def rollback(client, options, revision: int = 0, cleanup_on_fail: bool = None) -
         removed = storage.prune(history, options.max_history)
         history = [rel for rel in history if rel not in removed]
         storage.create(release)
-        _perform(applier, storage, options, history, current, release, bool(cleanup_on_fail))
-    return RollbackResult(True, "rollback", release, target, storage.writes)
+        _perform(applier, storage, options, history, current, release)
+    return RollbackResult(True, "rollback", release, storage.writes, target)
 
 
-def _perform(applier, storage, options, history, current, release, cleanup_on_fail) -> None:
-    disabled = getattr(options, "disable_hooks", False)
+def _perform(applier, storage, options, history, current, release) -> None:
+    disabled = options.disable_hooks
     current_objects = release_objects(applier, current)
     target_objects = release_objects(applier, release)
     current_ids = {identity(obj) for obj in current_objects}
@@ -171,7 +160,7 @@ def _perform(applier, storage, options, history, current, release, cleanup_on_fa
     except HelmkitError as exc:
         current.set_status(STATUS_SUPERSEDED)
         storage.update(current)
-        if cleanup_on_fail:
+        if options.cleanup_on_fail:
             _cleanup(applier, [obj for obj in target_objects if identity(obj) not in current_ids], options.timeout)
         _failed(storage, release, 'Rollback "%s" failed: %s' % (options.name, exc))
     try:

@@ -159,12 +159,39 @@ def sensitive_strings(values: dict, paths) -> set:
     return found
 
 
-def stored_sensitive_strings(client, namespace: str, release_name: str, paths, storage_driver: str = "secret") -> set:
-    """:func:`sensitive_strings` of every stored revision's user values (``config``) of ``release_name``, since a
-    values diff or a rollback shows earlier revisions' values. Raises ReleaseError when the history cannot be read."""
-    from .storage import ReleaseStorage
+def stored_sensitive_strings(history: list, paths) -> set:
+    """:func:`sensitive_strings` of every stored revision's user values (``config``) in ``history`` (list of
+    ``record.Release``), since a values diff or a rollback shows earlier revisions' values."""
+    found = set()
+    for release in history:
+        found |= sensitive_strings(release.config or {}, paths)
+    return found
+
+
+def _leaf_texts(value) -> list:
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _leaf_texts(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _leaf_texts(item)]
+    if value is None or isinstance(value, bool):
+        return []
+    return [value if isinstance(value, str) else str(value)]
+
+
+def vault_strings(files) -> set:
+    """Strings to register as no-log values for the values files (``inputs.ValuesFile``) that were Ansible
+    Vault-encrypted on the controller: each of their values of at least 4 characters, as text, base64 and base64
+    twice (Secret data and release records), so that decrypted values never show in results, diffs or errors.
+    Empty when no file was encrypted."""
+    from ..chart.goyamlload import load_values
 
     found = set()
-    for release in ReleaseStorage(client, namespace, storage_driver).history(release_name):
-        found |= sensitive_strings(release.config or {}, paths)
+    for entry in files:
+        if not entry.vault or entry.content is None:
+            continue
+        for text in _leaf_texts(load_values(entry.content.encode("utf-8"), source=entry.path)):
+            if len(text) < 4:
+                continue
+            once = base64.b64encode(text.encode("utf-8")).decode("ascii")
+            found.update((text, once, base64.b64encode(once.encode("ascii")).decode("ascii")))
     return found

@@ -8,11 +8,13 @@ With ``logs``, each executed test Pod's log is read (``GET pods/<name>/log``), a
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..errors import HelmkitError, ReleaseError
 from ..kube.apply import Applier
 from ..kube.client import ApiError
 from . import hooks as release_hooks
-from .record import STATUS_UNINSTALLED
+from .record import STATUS_UNINSTALLED, Release
 from .storage import ReleaseStorage
 
 TEST_EVENT = "test"
@@ -44,6 +46,7 @@ def select_hooks(hooks: list, include: list, exclude: list) -> tuple:
     return executing, skipped
 
 
+@dataclass
 class TestResult:
     """``release`` (the tested revision), ``tests`` (list of ``{"name", "kind", "phase", "started_at",
     "completed_at"}`` for the hooks that ran), ``logs`` (``{pod name: log text}``, only with ``logs``),
@@ -51,11 +54,10 @@ class TestResult:
 
     __test__ = False  # not a pytest class
 
-    def __init__(self, release, tests, logs, failed: str = ""):
-        self.release = release
-        self.tests = tests
-        self.logs = logs
-        self.failed = failed
+    release: Release
+    tests: list
+    logs: dict
+    failed: str = ""
 
 
 def _summary(hooks: list) -> list:

@@ -13,13 +13,16 @@ the release's lock (``release/lock.py``).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import List, Optional
+
 from ..chart.manifest import UNINSTALL_ORDER
 from ..errors import HelmkitError, KubeError, ReleaseError
 from ..kube.apply import Applier
 from ..kube.client import ApiError
 from ..kube.objects import describe, keeps_resource
 from . import hooks as release_hooks
-from .record import STATUS_FAILED, STATUS_UNINSTALLED, STATUS_UNINSTALLING
+from .record import STATUS_FAILED, STATUS_UNINSTALLED, STATUS_UNINSTALLING, Release
 from .rollback import release_objects
 from .lock import ReleaseLock
 from .storage import ReleaseStorage, secret_name
@@ -39,18 +42,18 @@ def uninstall_order(objects: list) -> list:
     return sorted(objects, key=key)
 
 
+@dataclass
 class UninstallResult:
     """``changed`` (bool), ``action`` (``"uninstall"``, ``"purge"`` or ``"none"``), ``release`` (the revision
     uninstalled, or None), ``kept`` (list of ``Kind/name`` strings kept by resource policy), ``info`` (Helm's
     "These resources were kept due to the resource policy:" text, or ""), ``writes`` (release Secret writes)."""
 
-    def __init__(self, changed: bool, action: str, release=None, kept=(), writes: int = 0, plan=None):
-        self.changed = changed
-        self.action = action
-        self.release = release
-        self.kept = list(kept)
-        self.writes = writes
-        self.plan = plan  # dry run only: see uninstall_plan()
+    changed: bool
+    action: str
+    release: Optional[Release] = None
+    kept: List[str] = field(default_factory=list)
+    writes: int = 0
+    plan: Optional[dict] = None  # dry run only: see uninstall_plan()
 
     @property
     def info(self) -> str:
@@ -137,9 +140,9 @@ def uninstall(client, options, keep_history: bool = False, cascade: str = "backg
     kept = [_name(obj) for obj in objects if keeps_resource(obj)]
     if options.dry_run:
         return UninstallResult(True, "uninstall", last, kept, plan=uninstall_plan(
-            applier, history, objects, keep_history, getattr(options, "disable_hooks", False)))
+            applier, history, objects, keep_history, options.disable_hooks))
     with ReleaseLock(client, options.namespace, options.name, "uninstall of revision %d" % last.version,
-                     options.timeout, getattr(options, "wait_for_lock", 0)):
+                     options.timeout, options.wait_for_lock):
         history = storage.history(options.name)  # as it is now that this run holds the lock
         if not history:
             return UninstallResult(False, "none")
@@ -155,7 +158,7 @@ def _uninstall(applier, storage, options, history, keep_history, policy) -> Unin
     last = history[-1]
     objects = release_objects(applier, last)
     kept = [_name(obj) for obj in objects if keeps_resource(obj)]
-    disabled = getattr(options, "disable_hooks", False)
+    disabled = options.disable_hooks
     last.set_status(STATUS_UNINSTALLING, "Deletion in progress (or silently failed)")
     storage.update(last)
     try:
@@ -169,7 +172,7 @@ def _uninstall(applier, storage, options, history, keep_history, policy) -> Unin
         last.set_status(STATUS_FAILED, "uninstallation failed: %s" % exc)
         storage.update(last)
         raise ReleaseError('failed to uninstall release "%s": %s' % (options.name, exc)) from None
-    last.set_status(STATUS_UNINSTALLED, getattr(options, "description", None) or "Uninstallation complete",
+    last.set_status(STATUS_UNINSTALLED, options.description or "Uninstallation complete",
                     deleted=True)
     storage.update(last)
     if not keep_history:

@@ -96,9 +96,6 @@ class RepositoryEntry(object):
         data["url"] = redact_url(self.url)  # a token put in the URL's userinfo is a password too
         return data
 
-    def has_credentials(self):
-        return bool(self.username or self.password or self.key_file)
-
     def __eq__(self, other):
         return isinstance(other, RepositoryEntry) and self.to_dict() == other.to_dict()
 

@@ -1,4 +1,5 @@
-"""A fresh Kubernetes API emulator per test (it starts in well under a second), for the release tests."""
+"""A fresh Kubernetes API emulator per test (it starts in well under a second), for the release tests, and the
+``chart`` and ``client`` of the tiny release charts (tests/helpers/releasecharts.py)."""
 import os
 import sys
 
@@ -8,6 +9,9 @@ TESTS = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__
 if TESTS not in sys.path:
     sys.path.insert(0, TESTS)
 
+from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient  # noqa: E402
+from helpers.releasecharts import NS  # noqa: E402
 from kubeapi.fixture import KubeAPIServer  # noqa: E402
 
 
@@ -16,3 +20,21 @@ def emulator():
     """A running emulator (``KubeAPIServer``: ``.kubeconfig``, ``.url``, ``.request_log()``)."""
     with KubeAPIServer(ready_delay=0.05) as api:
         yield api
+
+
+@pytest.fixture
+def chart(tmp_path):
+    root = tmp_path / "demo"
+    (root / "templates").mkdir(parents=True)
+    (root / "Chart.yaml").write_text("apiVersion: v2\nname: demo\nversion: 1.2.3\nappVersion: \"4.5\"\n")
+    (root / "values.yaml").write_text("greeting: hello\n")
+    (root / "templates" / "cm.yaml").write_text("# rendered by the tests\n")
+    return load_chart(str(root))
+
+
+@pytest.fixture
+def client(emulator):
+    with KubeClient(emulator.kubeconfig) as kube:
+        kube.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
+                                                         "metadata": {"name": NS}})
+        yield kube

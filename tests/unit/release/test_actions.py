@@ -10,88 +10,11 @@ import zlib
 
 import pytest
 
-from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError, KubeError
-from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, uninstall
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
-
-NS = "demo-ns"
-
-
-class Rendered:
-    """The fields of chart/render.py's RenderedRelease that the actions read."""
-
-    def __init__(self, chart, manifest, hooks=(), notes="", crds=()):
-        self.chart = chart
-        self.manifest = manifest
-        self.hooks = list(hooks)
-        self.notes = notes
-        self.crds = list(crds)
-
-
-def _doc(path, text):
-    return "---\n# Source: demo/templates/%s\n%s\n" % (path, text)
-
-
-def _configmap(name, data, annotations=None):
-    text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\n" % name
-    if annotations:
-        text += "  annotations:\n" + "".join("    %s: %s\n" % kv for kv in annotations.items())
-    return text + "data:\n" + "".join("  %s: %s\n" % kv for kv in sorted(data.items()))
-
-
-@pytest.fixture
-def chart(tmp_path):
-    root = tmp_path / "demo"
-    (root / "templates").mkdir(parents=True)
-    (root / "Chart.yaml").write_text("apiVersion: v2\nname: demo\nversion: 1.2.3\nappVersion: \"4.5\"\n")
-    (root / "values.yaml").write_text("greeting: hello\n")
-    (root / "templates" / "cm.yaml").write_text("# rendered by the tests\n")
-    return load_chart(str(root))
-
-
-def make_render(build):
-    """A render callable for the actions: ``build(values, revision, is_upgrade) -> Rendered``; calls recorded."""
-    calls = []
-
-    def render(chart, values, revision, is_upgrade):
-        calls.append((values, revision, is_upgrade))
-        return build(chart, values, revision, is_upgrade)
-    render.calls = calls
-    return render
-
-
-def simple_build(chart, values, revision, is_upgrade):
-    greeting = values.get("greeting", "hello")
-    manifest = _doc("cm.yaml", _configmap("demo-config", {"greeting": greeting}))
-    if values.get("extra"):
-        manifest += _doc("extra.yaml", _configmap("demo-extra", {"a": "b"}))
-    if values.get("kept"):
-        manifest += _doc("kept.yaml", _configmap("demo-kept", {"a": "b"}, {"helm.sh/resource-policy": "keep"}))
-    return Rendered(chart, manifest, notes="Thanks for installing %s\n" % greeting)
-
-
-@pytest.fixture
-def client(emulator):
-    with KubeClient(emulator.kubeconfig) as kube:
-        kube.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
-                                                         "metadata": {"name": NS}})
-        yield kube
-
-
-def requests(client):
-    return client.request("GET", "/_kubeapi/requests")["requests"]
-
-
-def clear_log(client):
-    client.request("DELETE", "/_kubeapi/requests")
-
-
-def writes(client):
-    """Writes to the API, without the release lock's Lease (helmkit's own, not part of Helm's wire)."""
-    return [(r["method"], r["path"]) for r in requests(client)
-            if r["method"] not in ("GET", "HEAD") and "/leases" not in r["path"]]
+from helpers.releasecharts import (NS, Rendered, clear_log, configmap, doc, make_render, options, requests,
+                                   simple_build, writes)
 
 
 def secret(client, name, version):
@@ -102,12 +25,6 @@ def decoded(sec):
     raw = base64.b64decode(base64.b64decode(sec["data"]["release"]))
     assert raw[:10].hex() == "1f8b08000000000002ff"
     return json.loads(zlib.decompress(raw, 31))
-
-
-def options(**overrides):
-    args = dict(name="demo", namespace=NS)
-    args.update(overrides)
-    return actions.ReleaseOptions(**args)
 
 
 def test_install_writes_in_helms_order_and_stores_helms_record(client, chart):
@@ -164,8 +81,8 @@ def test_chart_printing_its_revision_stays_unchanged(client, chart):
     chart.templates[0].data = b'revision: {{ .Release.Revision }} {{ .Release.IsUpgrade }}\n'
 
     def build(chart_, values, revision, is_upgrade):
-        text = _configmap("demo-config", {"revision": '"%d"' % revision, "upgrade": '"%s"' % is_upgrade})
-        return Rendered(chart_, _doc("cm.yaml", text))
+        text = configmap("demo-config", {"revision": '"%d"' % revision, "upgrade": '"%s"' % is_upgrade})
+        return Rendered(chart_, doc("cm.yaml", text))
     render = make_render(build)
     actions.ensure_present(client, options(), chart, {}, render)
     upgraded = actions.ensure_present(client, options(), chart, {"v": 2}, render)
@@ -182,7 +99,7 @@ def test_random_output_upgrades_like_helm(client, chart):
 
     def build(chart_, values, revision, is_upgrade):
         counter.append(1)
-        return Rendered(chart_, _doc("cm.yaml", _configmap("demo-config", {"password": "p%d" % len(counter)})))
+        return Rendered(chart_, doc("cm.yaml", configmap("demo-config", {"password": "p%d" % len(counter)})))
     actions.ensure_present(client, options(), chart, {}, make_render(build))
     again = actions.ensure_present(client, options(), chart, {}, make_render(build))
     assert again.changed and again.release.version == 2
@@ -243,7 +160,7 @@ def test_install_refuses_foreign_object_and_writes_nothing(client, chart):
 def test_failed_apply_marks_release_failed_with_helms_description(client, chart):
     def bad(chart_, values, revision, is_upgrade):
         text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\nnotAField: 1\n"
-        return Rendered(chart_, _doc("bad.yaml", text))
+        return Rendered(chart_, doc("bad.yaml", text))
     with pytest.raises(ReleaseError) as info:
         actions.ensure_present(client, options(), chart, {}, make_render(bad))
     assert str(info.value).startswith('Release "demo" failed: server-side apply failed for object %s/bad v1, '
@@ -330,7 +247,7 @@ def _workload_build(annotation):
                 "    kubeapi.helmkit.test/fail: \"%s\"\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n"
                 "      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n"
                 "      containers:\n      - name: web\n        image: nginx\n" % annotation)
-        return Rendered(chart_, _doc("web.yaml", text))
+        return Rendered(chart_, doc("web.yaml", text))
     return build
 
 
@@ -356,7 +273,7 @@ def test_wait_timeout_names_the_objects_not_ready(client, chart):
                 "    kubeapi.helmkit.test/fail: \"true\"\nspec:\n  replicas: 1\n  serviceName: db\n  selector:\n"
                 "    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n"
                 "    spec:\n      containers:\n      - name: db\n        image: redis\n")
-        return Rendered(chart_, _doc("db.yaml", text))
+        return Rendered(chart_, doc("db.yaml", text))
     with pytest.raises(ReleaseError) as info:
         actions.ensure_present(client, options(wait=True, timeout=1), chart, {}, make_render(build))
     assert str(info.value) == (
@@ -393,7 +310,7 @@ class _CrdFile:
 def test_crds_are_applied_first_then_their_objects(client, chart):
     def build(chart_, values, revision, is_upgrade):
         widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: 3\n"
-        return Rendered(chart_, _doc("widget.yaml", widget), crds=[_CrdFile(CRD)])
+        return Rendered(chart_, doc("widget.yaml", widget), crds=[_CrdFile(CRD)])
     clear_log(client)
     result = actions.ensure_present(client, options(), chart, {}, make_render(build))
     assert result.release.status == "deployed"

@@ -8,8 +8,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.errors import Helmkit
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, diff, drift
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
 
-from test_actions import (NS, Rendered, _configmap, _doc, chart, clear_log, client, make_render,  # noqa: F401  pylint: disable=unused-import
-                          options, requests, simple_build)
+from helpers.releasecharts import NS, Rendered, clear_log, configmap, doc, make_render, options, requests, simple_build
 
 
 def real_writes(client):
@@ -25,8 +24,8 @@ def all_non_get(client):
 def secret_build(chart_, values, revision, is_upgrade):
     text = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: demo-secret\ntype: Opaque\nstringData:\n"
             "  password: %s\n  user: admin\n" % values.get("password", "s3cret"))
-    return Rendered(chart_, _doc("cm.yaml", _configmap("demo-config", {"greeting": values.get("greeting", "hello")}))
-                    + _doc("secret.yaml", text))
+    return Rendered(chart_, doc("cm.yaml", configmap("demo-config", {"greeting": values.get("greeting", "hello")}))
+                    + doc("secret.yaml", text))
 
 
 def test_plan_of_a_new_release_creates_every_object_and_stores_nothing(client, chart):
@@ -159,11 +158,11 @@ def test_resolve_pointer():
 
 
 def test_plan_follows_reuse_values_and_reset_values(client, chart):
-    from ansible_collections.helmkit.core.plugins.module_utils.release import present
+    from ansible_collections.helmkit.core.plugins.module_utils.release import reuse
     render = make_render(simple_build)
     actions.ensure_present(client, options(), chart, {"greeting": "hi", "extra": True}, render)
-    reused_chart, reused = present.plan_inputs(client, options(), chart, {"greeting": "bye"},
-                                               {"reuse_values": True})
+    history = SecretStorage(client, NS).history("demo")
+    reused_chart, reused = reuse.upgrade_inputs(chart, history, {"greeting": "bye"}, "reuse_values")
     plan = diff.plan_release(client, options(), reused_chart, reused, render)
     assert plan.summary()["delete"] == [] and plan.values_after == {"greeting": "bye", "extra": True}
     plain = diff.plan_release(client, options(), chart, {"greeting": "bye"}, render)

@@ -5,39 +5,41 @@ import os
 import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError, ValuesError
-from ansible_collections.helmkit.core.plugins.module_utils.release import postrender, present
+from ansible_collections.helmkit.core.plugins.module_utils import release_task
+from ansible_collections.helmkit.core.plugins.module_utils.gocompat.duration import parse_timeout
+from ansible_collections.helmkit.core.plugins.module_utils.release import postrender
 
 
 @pytest.mark.parametrize("value,seconds", [(300, 300.0), ("300", 300.0), ("5m", 300.0), ("1h2m3.5s", 3723.5),
                                            ("1500ms", 1.5), (0, 0.0), ("+5s", 5.0), ("0", 0.0)])
 def test_parse_timeout_accepts_seconds_and_go_durations(value, seconds):
-    assert present.parse_timeout(value) == seconds
+    assert parse_timeout(value) == seconds
 
 
 @pytest.mark.parametrize("value", ["5 minutes", "m5", "", "1d", "-3", True, "99999999999h", "1f"])
 def test_parse_timeout_rejects_other_text(value):
     with pytest.raises(HelmkitError, match="is not a duration|must not be negative"):
-        present.parse_timeout(value)
+        parse_timeout(value)
 
 
 def test_validate_names_each_plan_time_problem(tmp_path):
     base = {"state": "present", "timeout": 300, "drift_ignore": []}
     (tmp_path / "empty").mkdir()
     with pytest.raises(HelmkitError, match="directory without Chart.yaml"):
-        present.validate(dict(base, chart_ref=str(tmp_path / "empty")))
+        release_task.validate(dict(base, chart_ref=str(tmp_path / "empty")))
     with pytest.raises(HelmkitError, match="OCI chart without a version"):
-        present.validate(dict(base, chart_ref="oci://registry.example.com/charts/app", require_chart_version=True))
-    present.validate(dict(base, chart_ref="oci://registry.example.com/charts/app"))  # the latest tag, as Helm
-    present.validate(dict(base, chart_ref="oci://registry.example.com/charts/app:1.2.3"))
-    present.validate(dict(base, chart_ref="oci://registry.example.com:5000/charts/app", chart_version="1.2.3"))
+        release_task.validate(dict(base, chart_ref="oci://registry.example.com/charts/app", require_chart_version=True))
+    release_task.validate(dict(base, chart_ref="oci://registry.example.com/charts/app"))  # the latest tag, as Helm
+    release_task.validate(dict(base, chart_ref="oci://registry.example.com/charts/app:1.2.3"))
+    release_task.validate(dict(base, chart_ref="oci://registry.example.com:5000/charts/app", chart_version="1.2.3"))
     with pytest.raises(HelmkitError, match="not executable"):
         script = tmp_path / "pr.sh"
         script.write_text("#!/bin/sh\ncat\n")
-        present.validate(dict(base, chart_ref="x", post_renderer={"binary_path": str(script), "timeout": 5}))
+        release_task.validate(dict(base, chart_ref="x", post_renderer={"binary_path": str(script), "timeout": 5}))
 
 
 def test_collect_values_order_and_set_values_into_the_same_map(tmp_path):
-    values = present.collect_values({
+    values = release_task.user_values({
         "values_files_contents": [{"path": "a.yaml", "content": "a: 1\nlist: [x, y]\nname: file\n"}],
         "release_values": {"name": "release", "nested": {"k": 1}},
         "set_values": [{"value": "list[1]=z", "value_type": "string"},
@@ -51,15 +53,15 @@ def test_collect_values_order_and_set_values_into_the_same_map(tmp_path):
 
 def test_collect_values_names_the_bad_entry():
     with pytest.raises(ValuesError, match=r"set_values\[0\] \(value_type json\)"):
-        present.collect_values({"set_values": [{"value": "a={bad", "value_type": "json"}]})
+        release_task.user_values({"set_values": [{"value": "a={bad", "value_type": "json"}]})
     with pytest.raises(ValuesError, match="b.yaml"):
-        present.collect_values({"values_files_contents": [{"path": "b.yaml", "content": "a: [\n"}]})
+        release_task.user_values({"values_files_contents": [{"path": "b.yaml", "content": "a: [\n"}]})
 
 
 def test_values_files_not_on_the_controller_are_read_here(tmp_path):
     local = tmp_path / "host.yaml"
     local.write_text("host: true\n")
-    assert present.collect_values({"values_files_contents": [{"path": str(local)}]}) == {"host": True}
+    assert release_task.user_values({"values_files_contents": [{"path": str(local)}]}) == {"host": True}
 
 
 def script(tmp_path, body, name="pr"):

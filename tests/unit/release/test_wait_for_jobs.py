@@ -5,7 +5,7 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions
 
-from test_actions import NS, Rendered, _doc, chart, client, make_render, options  # noqa: F401  pylint: disable=unused-import
+from helpers.releasecharts import NS, Rendered, doc, make_render, options
 
 JOB = ("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n"
        "    kubeapi.helmkit.test/fail: \"true\"\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n"
@@ -16,19 +16,18 @@ DEPLOYMENT = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nsp
 
 
 def build(chart_, values, revision, is_upgrade):
-    return Rendered(chart_, _doc("deploy.yaml", DEPLOYMENT) + _doc("job.yaml", JOB))
+    return Rendered(chart_, doc("deploy.yaml", DEPLOYMENT) + doc("job.yaml", JOB))
 
 
 def test_failed_job_passes_without_wait_for_jobs(client, chart):
-    opts = options(wait=True, timeout=30)
-    opts.wait_for_jobs = False
+    opts = options(wait=True, timeout=30)  # wait_for_jobs is off by default, as in Helm
+    assert opts.wait_for_jobs is False
     result = actions.ensure_present(client, opts, chart, {}, make_render(build))
     assert result.release.status == "deployed"
 
 
 def test_failed_job_fails_the_release_with_wait_for_jobs(client, chart):
-    opts = options(wait=True, timeout=30)
-    opts.wait_for_jobs = True
+    opts = options(wait=True, timeout=30, wait_for_jobs=True)
     with pytest.raises(ReleaseError, match='Release "demo" failed: Job "migrate" in namespace "%s" failed: '
                                            'Job has reached the specified backoff limit' % NS):
         actions.ensure_present(client, opts, chart, {}, make_render(build))
