@@ -43,6 +43,7 @@ def release_argument_spec() -> dict:
         sensitive_values=dict(type="list", elements="str", default=[]),
         verify=dict(type="bool", default=False),
         lint=dict(type="bool", default=False),
+        skip_schema_validation=dict(type="bool", default=False),
         keyring=dict(type="path", no_log=False),
         storage_driver=dict(type="str", choices=["secret", "configmap"]),
     )
@@ -152,7 +153,8 @@ def _release_action(module, params):
             return lifecycle.absent(client, options, params, diff_mode=module._diff)
         if params["state"] == "rollback":
             return lifecycle.rolled_back(client, options, params)
-        render = present.wrap_render(inputs.cluster_renderer(client, options.name, options.namespace), params)
+        render = present.wrap_render(inputs.cluster_renderer(client, options.name, options.namespace,
+                                                             params.get("skip_schema_validation")), params)
         action = lifecycle.PresentAction(params)
         chart, values = action.inputs(client, options, chart, values)
         try:

@@ -160,8 +160,8 @@ options:
     default: false
   skip_schema_validation:
     description:
-      - C(helm --skip-schema-validation). Not supported yet; values are validated against C(values.schema.json),
-        with a warning.
+      - C(helm --skip-schema-validation) - the values are not validated against the chart's (and its subcharts')
+        C(values.schema.json).
     type: bool
     default: false
   server_side:
@@ -342,7 +342,8 @@ def _stored_values(params: dict):
     """The release's user-supplied values as stored (``helm get values``); None when it has none."""
     from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
     from ansible_collections.helmkit.core.plugins.module_utils.release.query import ReleaseQuery, find_releases
-    with KubeClient(params["kubeconfig"], params["context"]) as client:
+    from ansible_collections.helmkit.core.plugins.module_utils.release_task import cluster_options
+    with KubeClient.from_options(cluster_options(params)) as client:
         found = find_releases(ReleaseQuery(client), name=params["release_name"],
                               namespaces=[params["release_namespace"]])
     return found[0]["values"] if found else None

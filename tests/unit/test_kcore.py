@@ -46,12 +46,15 @@ def test_server_side_false_is_refused():
     assert _native(server_side="true")[1] == []
 
 
-def test_host_and_api_key_build_a_kubeconfig():
-    native, _unused = _native(host="https://k8s.example:6443", api_key="tok-123", validate_certs=False)
-    config = native["kubeconfig"]
-    assert config["clusters"][0]["cluster"] == {"server": "https://k8s.example:6443", "insecure-skip-tls-verify": True}
-    assert config["users"][0]["user"] == {"token": "tok-123"}
+def test_connection_options_pass_through_to_the_native_path():
+    native, _unused = _native(host="https://k8s.example:6443", api_key="tok-123", validate_certs=False,
+                              ca_cert="/ca.pem", context="ctx")
+    assert (native["host"], native["api_key"], native["validate_certs"], native["ca_cert"], native["context"]) == \
+        ("https://k8s.example:6443", "tok-123", False, "/ca.pem", "ctx")
     assert _native(kubeconfig="/k")[0]["kubeconfig"] == "/k"
+    # unset stays unset, so that a kubeconfig's insecure-skip-tls-verify is not overridden
+    assert kcore.COMMON_ARG_SPEC["validate_certs"].get("default") is None
+    assert _native()[0]["validate_certs"] is None
 
 
 def test_command_line_has_no_secret_and_shows_flags():
@@ -83,3 +86,17 @@ def test_stdout_is_helms_text():
     assert text.startswith('Release "app" does not exist. Installing it now.\nNAME: app\nLAST DEPLOYED: ')
     assert "\nSTATUS: deployed\nREVISION: 1\nDESCRIPTION: Install complete\nTEST SUITE: None\nNOTES:\nhello\n" in text
     assert kcore.helm_stdout(dict(output, changed=False), _params(), installed=False) == ""
+
+
+def test_unset_validate_certs_leaves_the_kubeconfigs_insecure_skip_tls_verify():
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.config import resolve_connection
+    kubeconfig = {"apiVersion": "v1", "kind": "Config", "current-context": "c",
+                  "clusters": [{"name": "c", "cluster": {"server": "https://127.0.0.1:1",
+                                                         "insecure-skip-tls-verify": True}}],
+                  "users": [{"name": "u", "user": {"token": "t"}}],
+                  "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u"}}]}
+    params = _params(kubeconfig=kubeconfig)
+    connection = resolve_connection(kcore.connection_options(params))
+    assert connection.configuration.verify_ssl is False
+    params["validate_certs"] = True
+    assert resolve_connection(kcore.connection_options(params)).configuration.verify_ssl is True
