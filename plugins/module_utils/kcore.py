@@ -95,8 +95,6 @@ WAIT_TIMEOUT_DEPRECATION = "wait_timeout is deprecated (as in kubernetes.core): 
 NO_DEPENDENCIES_WARNING = ("There is no dependencies block defined in Chart.yaml. Dependency update will not be "
                            "performed. Please consider add dependencies block or disable dependency_update to "
                            "remove this warning.")
-FORCE_WARNING = ("force (helm --force-replace) is applied as server-side apply with force_conflicts: fields owned by "
-                 "other field managers are taken over, but objects are not deleted and re-created")
 MASK = "********"
 
 
@@ -145,8 +143,9 @@ HELM_TRANSLATED = {
     "reuse_values": "the values mode (ignored when reset_values is true)",
     "reset_then_reuse_values": "the values mode (ignored when reset_values or reuse_values is true)",
     "post_renderer": "post_renderer.binary_path",
-    "force": "force_conflicts; warning (objects are not re-created)",
-    "server_side": "auto/true: server-side apply, client-side-apply releases migrated; false fails",
+    "force": "force_replace (Helm v4's --force-replace: existing objects replaced whole, client-side apply only)",
+    "server_side": "server_side (Helm v4's --server-side; false, or auto on a client-side release: client-side "
+                   "apply; true on a client-side release: managed fields migrated)",
     "validate_certs": "validate_certs; unset when not given, so the kubeconfig's insecure-skip-tls-verify stands "
                       "(kubernetes.core acts only on false)",
     "binary_path": "ignored; warning",
@@ -160,22 +159,17 @@ HELM_TRANSLATED = {
 def release_params(params: dict, native_defaults: dict, warn) -> dict:
     """helm_release's ``params`` for kubernetes.core.helm's ``params`` (both dicts): :data:`HELM_RENAMES` copied,
     :data:`HELM_TRANSLATED` translated. ``native_defaults`` are helm_release's defaults
-    (``release_task.release_defaults()``); ``warn(text)`` reports a warning. Raises :class:`HelmkitError` for what
-    cannot be done (``server_side: false``)."""
+    (``release_task.release_defaults()``); ``warn(text)`` reports a warning. ``force`` and ``server_side`` become
+    the release options ``force_replace`` and ``server_side`` (Helm v4's flags, ``release/actions.py``)."""
     if params.get("binary_path"):
         warn(BINARY_PATH_WARNING)
-    if params.get("server_side") == "false":
-        raise HelmkitError("server_side=false (client-side apply) is not supported: helmkit.core applies with "
-                           "server-side apply as Helm v4 does; use server_side: auto or true (releases written with "
-                           "client-side apply are migrated on their first upgrade)")
-    if params.get("force"):
-        warn(FORCE_WARNING)
     out = dict(native_defaults)
     out.update({native: params.get(name) for name, native in HELM_RENAMES.items()})
     out.update(connection_options(params))
     out["release_values"] = out["release_values"] or {}
     out["values_files"] = out["values_files"] or []
-    out.update(keep_history=not params.get("purge", True), force_conflicts=bool(params.get("force")),
+    out.update(keep_history=not params.get("purge", True), force_replace=bool(params.get("force")),
+               server_side=params.get("server_side") or "auto",
                post_renderer={"binary_path": params["post_renderer"], "args": [], "timeout": 60}
                if params.get("post_renderer") else None)
     timeout = params.get("timeout")

@@ -129,6 +129,7 @@ def _release_action(module, params):
         field_manager=params["field_manager"], force_conflicts=params["force_conflicts"], wait=params["wait"],
         timeout=present.parse_timeout(params["timeout"]), max_history=params["max_history"],
         dry_run=module.check_mode, wait_for_lock=present.parse_timeout(params["wait_for_lock"], "wait_for_lock"),
+        server_side=params.get("server_side") or "true", force_replace=bool(params.get("force_replace")),
         **lifecycle.options_kwargs(params))
     chart = values = located = None
     provenance = None

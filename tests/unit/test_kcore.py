@@ -33,17 +33,18 @@ def test_renamed_and_translated_options():
                                wait_timeout="2m", post_renderer="/bin/cat", force=True, binary_path="/bin/helm",
                                reset_values=False, reuse_values=True)
     assert native["state"] == "absent" and native["keep_history"] is True and native["disable_hooks"] is True
-    assert native["max_history"] == 3 and native["timeout"] == "2m" and native["force_conflicts"] is True
+    assert native["max_history"] == 3 and native["timeout"] == "2m" and native["force_replace"] is True
+    assert native["force_conflicts"] is False and native["server_side"] == "auto"
     assert native["post_renderer"] == {"binary_path": "/bin/cat", "args": [], "timeout": 60}
     assert native["reuse_values"] is True and native["reset_values"] is False
-    assert warnings == [kcore.BINARY_PATH_WARNING, kcore.FORCE_WARNING]
+    assert warnings == [kcore.BINARY_PATH_WARNING]
     assert _native(timeout="90s", wait_timeout="2m")[0]["timeout"] == "90s"
 
 
-def test_server_side_false_is_refused():
-    with pytest.raises(HelmkitError, match="server_side=false"):
-        _native(server_side="false")
-    assert _native(server_side="true")[1] == []
+def test_server_side_is_passed_as_helm_v4s_flag():
+    assert _native(server_side="false")[0]["server_side"] == "false"
+    native, warnings = _native(server_side="true")
+    assert native["server_side"] == "true" and warnings == []
 
 
 def test_connection_options_pass_through_to_the_native_path():
