@@ -88,3 +88,57 @@ def test_skip_schema_validation_skips_values_schema_json(kubeapi, namespace, tmp
     assert "--skip-schema-validation" in results[3]["command"]
     assert _live(kubeapi, namespace, "a-cfg")["data"] == {"replicas": "three"}
     assert _live(kubeapi, namespace, "n-cfg")["data"] == {"replicas": "three"}
+
+
+def test_helm_pull_provenance_saves_the_prov_file_unverified(tmp_path):
+    import helm_python
+    from tests.helpers.chartrepo import ChartRepoServer
+
+    podinfo = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
+    common = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "common-2.31.10.tgz"))
+    prov = b"-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\nname: podinfo\n(served as is, never verified)\n"
+    dest = tmp_path / "pulled"
+    with ChartRepoServer(charts=[podinfo, common]) as repo:
+        with open(os.path.join(repo.directory, "podinfo-6.14.1.tgz.prov"), "wb") as handle:
+            handle.write(prov)
+        pull = {"repo_url": repo.url, "destination": str(dest), "provenance": True}
+        env = {"HELM_REPOSITORY_CONFIG": str(tmp_path / "repos.yaml"),
+               "HELM_REPOSITORY_CACHE": str(tmp_path / "cache")}
+        results, _output = run_play(tmp_path, [
+            {"helmkit.core.helm_pull": dict(pull, chart_ref="podinfo", chart_version="6.14.1")},
+            {"helmkit.core.helm_pull": dict(pull, chart_ref="podinfo", chart_version="6.14.1")},
+            {"helmkit.core.helm_pull": dict(pull, chart_ref="common")},
+        ], env)
+        theirs = tmp_path / "theirs"
+        theirs.mkdir()
+        helm_python.pull("podinfo", repo_url=repo.url, version="6.14.1", destination=str(theirs))
+    assert results[0]["changed"] and not results[0].get("failed"), results[0]
+    assert (dest / "podinfo-6.14.1.tgz.prov").read_bytes() == prov
+    assert (dest / "podinfo-6.14.1.tgz").read_bytes() == (theirs / "podinfo-6.14.1.tgz").read_bytes()
+    assert not results[1]["changed"], results[1]
+    assert not results[2].get("failed") and (dest / "common-2.31.10.tgz").exists(), results[2]
+    assert not (dest / "common-2.31.10.tgz.prov").exists()
+    assert any("Verification not found for" in w for w in results[2].get("warnings", [])), results[2]
+
+
+def test_helm_info_get_all_values_are_helm_get_values_all(kubeapi, namespace, tmp_path):
+    import helm_python
+
+    chart = tmp_path / "allvals"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: allvals\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text("greeting: hello\nnested:\n  keep: 1\n  change: 2\nlist: [a, b]\n")
+    (chart / "templates" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cfg\ndata:\n"
+        "  greeting: {{ .Values.greeting | quote }}\n")
+    conn = {"kubeconfig": kubeapi.kubeconfig, "release_namespace": namespace, "release_name": "vals"}
+    results, _output = run_play(tmp_path, [
+        {"helmkit.core.helm": dict(conn, chart_ref=str(chart), values={"nested": {"change": 3}, "extra": True})},
+        {"helmkit.core.helm_info": dict(conn, get_all_values=True)},
+        {"helmkit.core.helm_info": dict(conn)},
+    ])
+    helm = helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace=namespace)
+    assert results[1]["status"]["values"] == helm.get_values("vals", all_values=True)
+    assert results[1]["status"]["values"]["nested"] == {"keep": 1, "change": 3}
+    assert results[2]["status"]["values"] == helm.get_values("vals") == {"nested": {"change": 3}, "extra": True}
+    helm.uninstall("vals")
