@@ -158,3 +158,54 @@ def test_force_replace_puts_whole_objects_and_needs_client_side(client, namespac
     assert state["data"] == {"a": "a"}
     assert state["labels"] == {"app.kubernetes.io/managed-by": "Helm"}  # replaced whole: the other label is gone
     assert _methods(client, namespace) == [(1, "csa"), (2, "csa")]
+
+
+def _widget_chart(tmp_path, group, version, spec):
+    path = tmp_path / ("widget-" + version)
+    (path / "templates").mkdir(parents=True, exist_ok=True)
+    (path / "Chart.yaml").write_text("apiVersion: v2\nname: widget\nversion: %s\n" % version)
+    body = "".join("  %s: %s\n" % item for item in sorted(spec.items()))
+    (path / "templates" / "widget.yaml").write_text(
+        "apiVersion: %s/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n%s" % (group, body))
+    return str(path)
+
+
+def test_custom_resources_get_helm_v4s_two_way_merge_patch(kubeapi, client, namespaces, tmp_path):
+    """Custom resources are unstructured for Helm: a JSON merge patch from the previous object to the new one."""
+    import helm_python
+
+    group = "w%s.helmkit.test" % uuid.uuid4().hex[:6]
+    crd = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+           "metadata": {"name": "widgets." + group},
+           "spec": {"group": group, "scope": "Namespaced",
+                    "names": {"kind": "Widget", "plural": "widgets", "singular": "widget"},
+                    "versions": [{"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": {
+                        "type": "object", "x-kubernetes-preserve-unknown-fields": True}}}]}}
+    client.request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", body=crd)
+    try:
+        from ansible_collections.helmkit.core.plugins.module_utils.kube.wait import wait_established
+        from ansible_collections.helmkit.core.plugins.module_utils.kube.apply import Applier
+        wait_established(Applier(client, "rel", "default"), [crd], 60)
+        client.invalidate_mappings()
+        v1 = _widget_chart(tmp_path, group, "0.1.0", {"size": 1, "color": "red"})
+        v2 = _widget_chart(tmp_path, group, "0.2.0", {"size": 2})
+        path = "/apis/%s/v1/namespaces/%%s/widgets/w" % group
+        ours, theirs = namespaces(), namespaces()
+        for namespace in (ours, theirs):
+            _ours(client, namespace, v1)
+            client.request("PATCH", path % namespace, query=[("fieldManager", "kubectl")],
+                           body={"spec": {"owner": "ops"}}, content_type="application/merge-patch+json")
+        _ours(client, ours, v2, server_side="auto")
+        helm = helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace=theirs)
+        helm.upgrade(v2, "rel", {}, namespace=theirs)
+        assert client.request("GET", path % ours)["spec"] == {"size": 2, "owner": "ops"}
+        assert client.request("GET", path % theirs)["spec"] == client.request("GET", path % ours)["spec"]
+        helm.uninstall("rel")
+        _ours_uninstall(client, ours)
+    finally:
+        client.request("DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets." + group)
+
+
+def _ours_uninstall(client, namespace):
+    options = actions.ReleaseOptions("rel", namespace, field_manager=MANAGER, timeout=60)
+    lifecycle.absent(client, options, {"keep_history": False, "wait": False}, diff_mode=False)
