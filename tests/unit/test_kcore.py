@@ -1,9 +1,6 @@
 """module_utils/kcore.py: kubernetes.core.helm's options become helm_release's, with kubernetes.core's defaults,
-warnings and refusals; the reference command line; helm_info's state filter; localhost registries."""
-import pytest
-
+warnings and Helm v4 flags; the reference command line; helm_info's state filter; localhost registries."""
 from ansible_collections.helmkit.core.plugins.module_utils import kcore
-from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError
 from ansible_collections.helmkit.core.plugins.module_utils.release_task import release_defaults
 
 
