@@ -209,3 +209,18 @@ def test_custom_resources_get_helm_v4s_two_way_merge_patch(kubeapi, client, name
 def _ours_uninstall(client, namespace):
     options = actions.ReleaseOptions("rel", namespace, field_manager=MANAGER, timeout=60)
     lifecycle.absent(client, options, {"keep_history": False, "wait": False}, diff_mode=False)
+
+
+def test_force_replace_of_an_immutable_field_fails_and_recreates_nothing(client, namespaces, tmp_path):
+    """Helm v4's replaceResource: the PUT's error fails the upgrade ("failed to replace object"); nothing is
+    deleted and re-created."""
+    namespace = namespaces()
+    chart = _chart(tmp_path, "0.1.0", ["a"], ["A"], False)
+    _ours(client, namespace, chart)
+    uid = _get(client, namespace, "Deployment", "web")["metadata"]["uid"]
+    moved = tmp_path / "chart-0.1.0" / "templates" / "deploy.yaml"
+    moved.write_text(moved.read_text().replace("app: web", "app: web2"))
+    with pytest.raises(ReleaseError, match="failed to replace object .*web.*immutable"):
+        _ours(client, namespace, chart, server_side="false", force_replace=True)
+    assert _get(client, namespace, "Deployment", "web")["metadata"]["uid"] == uid
+    assert SecretStorage(client, namespace).history("rel")[-1].status == "failed"
