@@ -15,19 +15,19 @@ import shlex
 import shutil
 import tempfile
 
+from .args_common import KUBE_AUTH_CHART_ARG_SPEC
 from .errors import HelmkitError
 
-# kubernetes.core's doc fragment helm_common_options (binary_path plus the connection options); kubeconfig and
-# context keep the native names and take kubernetes.core's aliases.
-COMMON_ARG_SPEC = dict(
-    binary_path=dict(type="path"),
-    kubeconfig=dict(type="raw", aliases=["kubeconfig_path"], no_log=False),
-    context=dict(type="str", aliases=["kube_context"]),
-    host=dict(type="str"),
-    api_key=dict(type="str", no_log=True),
-    ca_cert=dict(type="path", aliases=["ssl_ca_cert"]),
-    validate_certs=dict(type="bool", default=True, aliases=["verify_ssl"]),
-)
+# kubernetes.core's doc fragment helm_common_options: binary_path plus the connection options, which are the native
+# modules' (args_common.KUBE_AUTH_CHART_ARG_SPEC, the same names and meaning) so that they resolve through the one
+# path of kube/config.py (options, K8S_AUTH_*, HELM_KUBE*, kubeconfig). kubeconfig also takes kubernetes.core's
+# alias kubeconfig_path. validate_certs stays unset when not given: kubernetes.core documents a default of true but
+# only acts on false (its module_utils/helm.py), so an unset option lets the kubeconfig's insecure-skip-tls-verify
+# stand, as there.
+KCORE_CONNECTION = ("kubeconfig", "context", "host", "api_key", "ca_cert", "validate_certs")
+COMMON_ARG_SPEC = dict((name, dict(KUBE_AUTH_CHART_ARG_SPEC[name])) for name in KCORE_CONNECTION)
+COMMON_ARG_SPEC["kubeconfig"]["aliases"] = ["kubeconfig_path"]
+COMMON_ARG_SPEC["binary_path"] = dict(type="path")
 
 # kubernetes.core.helm's own options (kubernetes.core 6.x), with its defaults.
 HELM_ARG_SPEC = dict(
@@ -95,34 +95,16 @@ WAIT_TIMEOUT_DEPRECATION = "wait_timeout is deprecated (as in kubernetes.core): 
 NO_DEPENDENCIES_WARNING = ("There is no dependencies block defined in Chart.yaml. Dependency update will not be "
                            "performed. Please consider add dependencies block or disable dependency_update to "
                            "remove this warning.")
-FORCE_WARNING = ("force (helm --force-replace) is applied as server-side apply with force_conflicts: fields owned by "
-                 "other field managers are taken over, but objects are not deleted and re-created")
 MASK = "********"
 
 
 # -- connection ------------------------------------------------------------------------------------------------------
 
-def kubeconfig_from_params(params: dict):
-    """The ``kubeconfig`` to connect with: the given one, or, when ``host`` (or ``K8S_AUTH_HOST``) is set, a
-    kubeconfig dict built from ``host``, ``api_key``, ``ca_cert`` and ``validate_certs`` (kubernetes.core's
-    connection options, and their ``K8S_AUTH_*`` environment variables). ``None`` lets the client use its
-    defaults (``K8S_AUTH_KUBECONFIG``, ``KUBECONFIG``, ``~/.kube/config``)."""
-    host = params.get("host") or os.environ.get("K8S_AUTH_HOST")
-    if params.get("kubeconfig") is not None or not host:
-        return params.get("kubeconfig")
-    cluster = {"server": host}
-    ca_cert = params.get("ca_cert") or os.environ.get("K8S_AUTH_SSL_CA_CERT")
-    if ca_cert:
-        cluster["certificate-authority"] = ca_cert
-    if params.get("validate_certs") is False:
-        cluster["insecure-skip-tls-verify"] = True
-    user = {}
-    token = params.get("api_key") or os.environ.get("K8S_AUTH_API_KEY")
-    if token:
-        user["token"] = token
-    return {"apiVersion": "v1", "kind": "Config", "current-context": "kcore",
-            "clusters": [{"name": "kcore", "cluster": cluster}], "users": [{"name": "kcore", "user": user}],
-            "contexts": [{"name": "kcore", "context": {"cluster": "kcore", "user": "kcore"}}]}
+def connection_options(params: dict) -> dict:
+    """The native connection options (args_common.KUBE_AUTH_CHART_ARG_SPEC's names) for an adapter's ``params``:
+    kubernetes.core's six are passed as they are, the others unset; ``KubeClient.from_options`` resolves them
+    (kube/config.py), with the ``K8S_AUTH_*`` and ``HELM_KUBE*`` variables and the kubeconfig behind them."""
+    return dict((name, params.get(name) if name in KCORE_CONNECTION else None) for name in KUBE_AUTH_CHART_ARG_SPEC)
 
 
 # -- helm ------------------------------------------------------------------------------------------------------------
@@ -146,7 +128,8 @@ HELM_RENAMES = {
     "dependency_update": "dependency_update", "release_values": "release_values", "values_files": "values_files",
     "set_values": "set_values", "disable_hook": "disable_hooks", "wait": "wait", "atomic": "atomic",
     "create_namespace": "create_namespace", "skip_crds": "skip_crds", "take_ownership": "take_ownership",
-    "context": "context",
+    "skip_schema_validation": "skip_schema_validation",
+    "kubeconfig": "kubeconfig", "context": "context", "host": "host", "api_key": "api_key", "ca_cert": "ca_cert",
 }
 
 # kubernetes.core.helm options translated by code (release_params below), with what they become: the migration
@@ -160,15 +143,12 @@ HELM_TRANSLATED = {
     "reuse_values": "the values mode (ignored when reset_values is true)",
     "reset_then_reuse_values": "the values mode (ignored when reset_values or reuse_values is true)",
     "post_renderer": "post_renderer.binary_path",
-    "force": "force_conflicts; warning (objects are not re-created)",
-    "server_side": "auto/true: server-side apply, client-side-apply releases migrated; false fails",
-    "kubeconfig": "kubeconfig (or the one built from host, api_key, ca_cert, validate_certs)",
-    "host": "a kubeconfig built from host, api_key, ca_cert and validate_certs",
-    "api_key": "the built kubeconfig's token",
-    "ca_cert": "the built kubeconfig's certificate-authority",
-    "validate_certs": "the built kubeconfig's insecure-skip-tls-verify (inverted)",
+    "force": "force_replace (Helm v4's --force-replace: existing objects replaced whole, client-side apply only)",
+    "server_side": "server_side (Helm v4's --server-side; false, or auto on a client-side release: client-side "
+                   "apply; true on a client-side release: managed fields migrated)",
+    "validate_certs": "validate_certs; unset when not given, so the kubeconfig's insecure-skip-tls-verify stands "
+                      "(kubernetes.core acts only on false)",
     "binary_path": "ignored; warning",
-    "skip_schema_validation": "not supported yet; warning",
     "replace": "accepted; an uninstalled release's name is reused anyway",
     "update_repo_cache": "helm repo update of every repository first",
     "insecure_skip_tls_verify": "chart source option, passed by name",
@@ -179,24 +159,17 @@ HELM_TRANSLATED = {
 def release_params(params: dict, native_defaults: dict, warn) -> dict:
     """helm_release's ``params`` for kubernetes.core.helm's ``params`` (both dicts): :data:`HELM_RENAMES` copied,
     :data:`HELM_TRANSLATED` translated. ``native_defaults`` are helm_release's defaults
-    (``release_task.release_defaults()``); ``warn(text)`` reports a warning. Raises :class:`HelmkitError` for what
-    cannot be done (``server_side: false``)."""
+    (``release_task.release_defaults()``); ``warn(text)`` reports a warning. ``force`` and ``server_side`` become
+    the release options ``force_replace`` and ``server_side`` (Helm v4's flags, ``release/actions.py``)."""
     if params.get("binary_path"):
         warn(BINARY_PATH_WARNING)
-    if params.get("server_side") == "false":
-        raise HelmkitError("server_side=false (client-side apply) is not supported: helmkit.core applies with "
-                           "server-side apply as Helm v4 does; use server_side: auto or true (releases written with "
-                           "client-side apply are migrated on their first upgrade)")
-    if params.get("force"):
-        warn(FORCE_WARNING)
-    if params.get("skip_schema_validation"):
-        warn("skip_schema_validation is not supported yet: values are validated against values.schema.json")
     out = dict(native_defaults)
     out.update({native: params.get(name) for name, native in HELM_RENAMES.items()})
+    out.update(connection_options(params))
     out["release_values"] = out["release_values"] or {}
     out["values_files"] = out["values_files"] or []
-    out.update(keep_history=not params.get("purge", True), force_conflicts=bool(params.get("force")),
-               kubeconfig=kubeconfig_from_params(params),
+    out.update(keep_history=not params.get("purge", True), force_replace=bool(params.get("force")),
+               server_side=params.get("server_side") or "auto",
                post_renderer={"binary_path": params["post_renderer"], "args": [], "timeout": 60}
                if params.get("post_renderer") else None)
     timeout = params.get("timeout")
@@ -464,9 +437,9 @@ def registry_command(params: dict) -> str:
 HELM_INFO_TRANSLATED = {
     "release_name": "release_name", "release_namespace": "release_namespace (one namespace)",
     "release_state": "status (all: any status; pending: the three pending-* statuses; none: deployed or failed)",
-    "get_all_values": "all_values", "kubeconfig": HELM_TRANSLATED["kubeconfig"], "context": "context",
-    "host": HELM_TRANSLATED["host"], "api_key": HELM_TRANSLATED["api_key"], "ca_cert": HELM_TRANSLATED["ca_cert"],
-    "validate_certs": HELM_TRANSLATED["validate_certs"], "binary_path": HELM_TRANSLATED["binary_path"],
+    "get_all_values": "all_values", "kubeconfig": "kubeconfig", "context": "context", "host": "host",
+    "api_key": "api_key", "ca_cert": "ca_cert", "validate_certs": HELM_TRANSLATED["validate_certs"],
+    "binary_path": HELM_TRANSLATED["binary_path"],
 }
 
 REGISTRY_AUTH_TRANSLATED = {

@@ -58,6 +58,7 @@ def release_argument_spec() -> dict:
         sensitive_values=dict(type="list", elements="str", default=[]),
         verify=dict(type="bool", default=False),
         lint=dict(type="bool", default=False),
+        skip_schema_validation=dict(type="bool", default=False),
         keyring=dict(type="path", no_log=False),
         storage_driver=dict(type="str", choices=["secret", "configmap"]),
     )
@@ -97,7 +98,8 @@ class ReleaseRequest:
     ``state`` (``present``, ``absent``, ``rollback``); ``options`` (``release/actions.py: ReleaseOptions``: name,
     namespace, the action's options, ``dry_run`` set from check mode); ``cluster`` (the Kubernetes connection
     options, :func:`cluster_options`); ``check_mode`` and ``diff_mode`` (bool).
-    ``state=present``: ``chart_ref``, ``chart_repo_url``, ``dependency_update``, ``verify``/``keyring``, ``lint``;
+    ``state=present``: ``chart_ref``, ``chart_repo_url``, ``dependency_update``, ``verify``/``keyring``, ``lint``,
+    ``skip_schema_validation`` (values.schema.json is not checked, Helm's ``--skip-schema-validation``);
     ``source`` (``source/options.py: SourceOptions``, None for the other states); the values inputs ``values_files``
     (``release/inputs.py: ValuesFile``), ``release_values`` (dict), ``set_values`` (``inputs.SetValue``);
     ``values_mode`` (``reuse_values``, ``reset_values``, ``reset_then_reuse_values`` or None, resolved once);
@@ -116,6 +118,7 @@ class ReleaseRequest:
     verify: bool = False
     keyring: Optional[str] = None
     lint: bool = False
+    skip_schema_validation: bool = False
     source: Optional[SourceOptions] = None
     values_files: list = field(default_factory=list)
     release_values: dict = field(default_factory=dict)
@@ -150,7 +153,8 @@ class ReleaseRequest:
             disable_hooks=params.get("disable_hooks"), reset_values=params.get("reset_values"),
             take_ownership=params.get("take_ownership"), cleanup_on_fail=params.get("cleanup_on_fail"),
             crds="skip" if params.get("skip_crds") else (params.get("crds") or "create_replace"),
-            storage_driver=params.get("storage_driver"), wait_for_jobs=params.get("wait_for_jobs"))
+            storage_driver=params.get("storage_driver"), wait_for_jobs=params.get("wait_for_jobs"),
+            server_side=params.get("server_side") or "true", force_replace=bool(params.get("force_replace")))
         present = params["state"] == "present"
         renderer = params.get("post_renderer")
         return cls(
@@ -158,6 +162,7 @@ class ReleaseRequest:
             diff_mode=bool(diff_mode), chart_ref=params.get("chart_ref"), chart_repo_url=params.get("chart_repo_url"),
             dependency_update=bool(params.get("dependency_update")), verify=bool(params.get("verify")),
             keyring=params.get("keyring"), lint=bool(params.get("lint")),
+            skip_schema_validation=bool(params.get("skip_schema_validation")),
             source=module_source_options(params, namespace=params["release_namespace"], request_timeout=False)
             if present else None,
             values_mode=mode, atomic=bool(params.get("atomic")),
@@ -318,7 +323,7 @@ class HelmReleaseTask:
         self.load()
         request, options = self.request, self.request.options
         with self._connect() as client:
-            render = inputs.cluster_renderer(client, options.name, options.namespace)
+            render = inputs.cluster_renderer(client, options.name, options.namespace, request.skip_schema_validation)
             if request.post_renderer is not None:
                 from .release.postrender import with_post_renderer
                 renderer = request.post_renderer

@@ -17,8 +17,7 @@ description:
     the same release.
   - kubernetes.core's defaults are kept where they differ from Helm's; O(reset_values=true) and O(purge=true).
   - "Differences: no binary is run (O(binary_path) is ignored with a warning); RV(stdout) is the text Helm would
-    print and RV(command) the equivalent command line, for reference; O(server_side=false) is refused (see there);
-    O(force) takes over conflicting fields instead of re-creating objects (a warning says so)."
+    print and RV(command) the equivalent command line, for reference."
 options:
   chart_ref:
     description:
@@ -92,8 +91,11 @@ options:
     default: false
   force:
     description:
-      - Helm v4's C(--force-replace). Here objects are server-side applied with conflicts forced (fields owned by
-        other field managers are taken over); they are not deleted and re-created. A warning says so.
+      - Helm v4's C(--force-replace) - on upgrade, existing objects are replaced whole (C(PUT) with the full object)
+        instead of patched; an object whose immutable fields change fails (nothing is deleted and re-created, as in
+        Helm v4).
+      - As in Helm v4 it works with client-side apply only - O(server_side=false), or V(auto) on a release written
+        with client-side apply; with server-side apply the upgrade fails before anything is written.
     type: bool
     default: false
   purge:
@@ -160,16 +162,21 @@ options:
     default: false
   skip_schema_validation:
     description:
-      - C(helm --skip-schema-validation). Not supported yet; values are validated against C(values.schema.json),
-        with a warning.
+      - C(helm --skip-schema-validation) - the values are not validated against the chart's (and its subcharts')
+        C(values.schema.json).
     type: bool
     default: false
   server_side:
     description:
-      - How objects are applied. V(auto) and V(true) use server-side apply, as Helm v4. A release written with
-        client-side apply (by Helm 3) has its objects' managed fields migrated on its first upgrade, as Helm v4 does
+      - How objects are applied, as Helm v4's C(--server-side). V(true) uses server-side apply; a release written
+        with client-side apply (by Helm 3) has its objects' managed fields migrated on that upgrade, as Helm v4 does
         (client-go C(csaupgrade)), so that fields the new chart drops are removed.
-      - V(false) (client-side apply) is not supported and fails before any request.
+      - V(false) uses client-side apply as Helm v4 does - objects are created with C(POST) and updated with a
+        three-way patch of the previous revision's object, the new one and the live one (a strategic merge patch
+        for Kubernetes' own kinds, with the merge keys of the server's OpenAPI documents; a JSON merge patch for
+        custom resources). The revision records C(apply_method=csa).
+      - V(auto) is V(true) for an install, and for an upgrade follows the release's recorded C(apply_method) - a
+        release written with client-side apply stays client-side.
     type: str
     default: auto
     choices: [auto, "true", "false"]
@@ -342,7 +349,8 @@ def _stored_values(params: dict):
     """The release's user-supplied values as stored (``helm get values``); None when it has none."""
     from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
     from ansible_collections.helmkit.core.plugins.module_utils.release.query import ReleaseQuery, find_releases
-    with KubeClient(params["kubeconfig"], params["context"]) as client:
+    from ansible_collections.helmkit.core.plugins.module_utils.release_task import cluster_options
+    with KubeClient.from_options(cluster_options(params)) as client:
         found = find_releases(ReleaseQuery(client), name=params["release_name"],
                               namespaces=[params["release_namespace"]])
     return found[0]["values"] if found else None

@@ -123,15 +123,15 @@ from ansible_collections.helmkit.core.plugins.module_utils.kcore import (  # noq
 
 def _action(module):
     from ansible_collections.helmkit.core.plugins.module_utils import kcore
-    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, kubeconfig_secrets
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, connection_secrets
     from ansible_collections.helmkit.core.plugins.module_utils.release.query import ReleaseQuery, find_releases
 
     params = module.params
     if params["binary_path"]:
         module.warn(kcore.BINARY_PATH_WARNING)
-    kubeconfig = kcore.kubeconfig_from_params(params)
-    module.no_log_values.update(kubeconfig_secrets(kubeconfig))
-    with KubeClient(kubeconfig, params["context"]) as client:
+    cluster = kcore.connection_options(params)
+    module.no_log_values.update(connection_secrets(cluster))
+    with KubeClient.from_options(cluster) as client:
         query = ReleaseQuery(client)
         found = find_releases(query, name=params["release_name"], namespaces=[params["release_namespace"]],
                               statuses=kcore.info_statuses(params["release_state"]),

@@ -79,6 +79,15 @@ options:
       - Default Helm's, C($GNUPGHOME/pubring.gpg) or C(~/.gnupg/pubring.gpg).
     type: path
     aliases: [verify_chart_keyring]
+  provenance:
+    description:
+      - Also save the chart's provenance file beside the archive (C(<archive>.prov)) without verifying it, like
+        C(helm pull --prov) (kubernetes.core's O(provenance)). It comes from C(<chart URL>.prov), the C(oci://)
+        provenance layer or the C(.prov) beside a local archive.
+      - A chart that has none gives Helm's warning (C(Verification not found for ...)), not a failure. Nothing is
+        saved with O(untar), as in Helm. With O(verify) the verified provenance file is saved anyway.
+    type: bool
+    default: false
   timeout:
     description:
       - Timeout of each HTTP request.
@@ -208,7 +217,7 @@ def _action(module):
     return pull_chart(
         p["chart_ref"], p["destination"], repo_url=p["repo_url"], untar=p["untar"], untar_dir=p["untar_dir"],
         force=p["force"], verify=p["verify"], keyring=p["keyring"], check_mode=module.check_mode,
-        options=module_source_options(p))
+        options=module_source_options(p), provenance=p["provenance"])
 
 
 def main():
@@ -223,6 +232,7 @@ def main():
         force=dict(type="bool", default=False),
         verify=dict(type="bool", default=False, aliases=["verify_chart"]),
         keyring=dict(type="path", no_log=False, aliases=["verify_chart_keyring"]),
+        provenance=dict(type="bool", default=False),
         timeout=dict(type="raw", default=120),
     )
     argument_spec.update(CHART_SOURCE_ARG_SPEC)

@@ -152,6 +152,12 @@ options:
         fail on any lint error before anything is sent to the cluster (warnings do not fail).
     type: bool
     default: false
+  skip_schema_validation:
+    description:
+      - Do not validate the values against the chart's (and its subcharts') C(values.schema.json), like Helm v4's
+        C(--skip-schema-validation).
+    type: bool
+    default: false
   verify:
     description:
       - Verify the chart with its provenance file before installing it, like C(helm install --verify). The

@@ -79,6 +79,12 @@ options:
         before rendering (warnings do not fail).
     type: bool
     default: false
+  skip_schema_validation:
+    description:
+      - Do not validate the values against the chart's (and its subcharts') C(values.schema.json), like Helm v4's
+        C(--skip-schema-validation).
+    type: bool
+    default: false
   include_crds:
     description: Include the C(crds/) files of the chart and its subcharts in the output (C(--include-crds)).
     type: bool
@@ -244,6 +250,7 @@ ARGUMENT_SPEC = dict(
         value=dict(type="str", required=True),
         value_type=dict(type="str", default="raw", choices=["raw", "string", "json", "file", "literal"]))),
     lint=dict(type="bool", default=False),
+    skip_schema_validation=dict(type="bool", default=False),
     include_crds=dict(type="bool", default=False),
     show_only=dict(type="list", elements="str", default=[]),
     skip_tests=dict(type="bool", default=False),
@@ -280,7 +287,8 @@ def _action(module):
         chart, values, release_name=params["release_name"], namespace=params["release_namespace"],
         revision=params["revision"], is_upgrade=params["is_upgrade"], kube_version=params["kube_version"],
         api_versions=params["api_versions"], include_crds=params["include_crds"], skip_tests=params["skip_tests"],
-        show_only=params["show_only"], no_hooks=params["disable_hook"])
+        show_only=params["show_only"], no_hooks=params["disable_hook"],
+        skip_schema_validation=params["skip_schema_validation"])
     output = {"changed": False, "manifest": result.manifest, "objects": result.objects, "stdout": result.manifest,
               "stderr": "", "command": kcore.template_command(params),
               "chart": {"name": chart.name, "version": chart.metadata.get("version", "")}}

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+from . import openapi_schemas
+
 AGGREGATED_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 SERVER_ADDRESS = [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1:6443"}]
 
@@ -148,6 +150,7 @@ def openapi_document(table, group, version):
                         "properties": {"apiVersion": {"type": "string"}, "kind": {"type": "string"},
                                        "metadata": {"type": "object"}, "spec": {"type": "object"},
                                        "status": {"type": "object"}}}
+        schemas[ref]["properties"].update(openapi_schemas.root_properties(r.kind, r.crd is None))
         body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/" + ref}}}}
         params = [{"name": n, "in": "query", "description": d, "schema": {"type": "string", "uniqueItems": True}}
                   for n, d in _QUERY_PARAMS]
@@ -168,6 +171,7 @@ def openapi_document(table, group, version):
                        "post": {"operationId": "create%s" % r.kind, "x-kubernetes-action": "post",
                                 "x-kubernetes-group-version-kind": gvk, "parameters": params,
                                 "requestBody": body, "responses": {"201": body}}}
+    schemas.update(openapi_schemas.COMPONENTS)  # the patch metadata k8s.io/api's types carry
     return {"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": "v1.36.2"}, "paths": paths,
             "components": {"schemas": schemas}}
 

@@ -1,9 +1,6 @@
 """module_utils/kcore.py: kubernetes.core.helm's options become helm_release's, with kubernetes.core's defaults,
-warnings and refusals; the reference command line; helm_info's state filter; localhost registries."""
-import pytest
-
+warnings and Helm v4 flags; the reference command line; helm_info's state filter; localhost registries."""
 from ansible_collections.helmkit.core.plugins.module_utils import kcore
-from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError
 from ansible_collections.helmkit.core.plugins.module_utils.release_task import release_defaults
 
 
@@ -33,25 +30,29 @@ def test_renamed_and_translated_options():
                                wait_timeout="2m", post_renderer="/bin/cat", force=True, binary_path="/bin/helm",
                                reset_values=False, reuse_values=True)
     assert native["state"] == "absent" and native["keep_history"] is True and native["disable_hooks"] is True
-    assert native["max_history"] == 3 and native["timeout"] == "2m" and native["force_conflicts"] is True
+    assert native["max_history"] == 3 and native["timeout"] == "2m" and native["force_replace"] is True
+    assert native["force_conflicts"] is False and native["server_side"] == "auto"
     assert native["post_renderer"] == {"binary_path": "/bin/cat", "args": [], "timeout": 60}
     assert native["reuse_values"] is True and native["reset_values"] is False
-    assert warnings == [kcore.BINARY_PATH_WARNING, kcore.FORCE_WARNING]
+    assert warnings == [kcore.BINARY_PATH_WARNING]
     assert _native(timeout="90s", wait_timeout="2m")[0]["timeout"] == "90s"
 
 
-def test_server_side_false_is_refused():
-    with pytest.raises(HelmkitError, match="server_side=false"):
-        _native(server_side="false")
-    assert _native(server_side="true")[1] == []
+def test_server_side_is_passed_as_helm_v4s_flag():
+    assert _native(server_side="false")[0]["server_side"] == "false"
+    native, warnings = _native(server_side="true")
+    assert native["server_side"] == "true" and warnings == []
 
 
-def test_host_and_api_key_build_a_kubeconfig():
-    native, _unused = _native(host="https://k8s.example:6443", api_key="tok-123", validate_certs=False)
-    config = native["kubeconfig"]
-    assert config["clusters"][0]["cluster"] == {"server": "https://k8s.example:6443", "insecure-skip-tls-verify": True}
-    assert config["users"][0]["user"] == {"token": "tok-123"}
+def test_connection_options_pass_through_to_the_native_path():
+    native, _unused = _native(host="https://k8s.example:6443", api_key="tok-123", validate_certs=False,
+                              ca_cert="/ca.pem", context="ctx")
+    assert (native["host"], native["api_key"], native["validate_certs"], native["ca_cert"], native["context"]) == \
+        ("https://k8s.example:6443", "tok-123", False, "/ca.pem", "ctx")
     assert _native(kubeconfig="/k")[0]["kubeconfig"] == "/k"
+    # unset stays unset, so that a kubeconfig's insecure-skip-tls-verify is not overridden
+    assert kcore.COMMON_ARG_SPEC["validate_certs"].get("default") is None
+    assert _native()[0]["validate_certs"] is None
 
 
 def test_command_line_has_no_secret_and_shows_flags():
@@ -83,3 +84,17 @@ def test_stdout_is_helms_text():
     assert text.startswith('Release "app" does not exist. Installing it now.\nNAME: app\nLAST DEPLOYED: ')
     assert "\nSTATUS: deployed\nREVISION: 1\nDESCRIPTION: Install complete\nTEST SUITE: None\nNOTES:\nhello\n" in text
     assert kcore.helm_stdout(dict(output, changed=False), _params(), installed=False) == ""
+
+
+def test_unset_validate_certs_leaves_the_kubeconfigs_insecure_skip_tls_verify():
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.config import resolve_connection
+    kubeconfig = {"apiVersion": "v1", "kind": "Config", "current-context": "c",
+                  "clusters": [{"name": "c", "cluster": {"server": "https://127.0.0.1:1",
+                                                         "insecure-skip-tls-verify": True}}],
+                  "users": [{"name": "u", "user": {"token": "t"}}],
+                  "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u"}}]}
+    params = _params(kubeconfig=kubeconfig)
+    connection = resolve_connection(kcore.connection_options(params))
+    assert connection.configuration.verify_ssl is False
+    params["validate_certs"] = True
+    assert resolve_connection(kcore.connection_options(params)).configuration.verify_ssl is True

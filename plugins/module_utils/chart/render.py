@@ -302,20 +302,21 @@ def _collect_templates(chart: Chart, context: dict, out: list, factory) -> None:
         _collect_templates(sub, context["Subcharts"][sub.name], out, factory)
 
 
-def _prepare(chart, values, kube_version, api_versions):
+def _prepare(chart, values, kube_version, api_versions, skip_schema_validation=False):
     loaded = _as_chart(chart)
     user = values or {}
     if not isinstance(user, dict):
         raise ValuesError("values must be a map of keys to values, got %s" % type(user).__name__)
     processed = process_dependencies(loaded, user)
     coalesced = coalesce_values(processed, user)
-    validate_values_schema(processed, coalesced)
+    if not skip_schema_validation:  # Helm v4's --skip-schema-validation
+        validate_values_schema(processed, coalesced)
     capabilities = Capabilities(kube_version, api_versions)
     return processed, user, coalesced, capabilities
 
 
 def render_chart(chart, values=None, release_name="release-name", namespace="default", revision=1,
-                 is_upgrade=False, kube_version=None, api_versions=None) -> dict:
+                 is_upgrade=False, kube_version=None, api_versions=None, skip_schema_validation=False) -> dict:
     """Render every template of a chart, like Helm v4's ``engine.Render`` after ``helm template`` set-up.
 
     Args:
@@ -326,6 +327,8 @@ def render_chart(chart, values=None, release_name="release-name", namespace="def
         revision (int): ``.Release.Revision``. is_upgrade (bool): ``.Release.IsUpgrade`` (IsInstall is the negation).
         kube_version (str | None): ``.Capabilities.KubeVersion`` (default v1.36.0, Helm v4.2.3's offline default).
         api_versions (list[str] | None): extra ``.Capabilities.APIVersions`` entries.
+        skip_schema_validation (bool): do not check the values against ``values.schema.json`` (Helm v4's
+            ``--skip-schema-validation``, action.Install/Upgrade ``SkipSchemaValidation``).
 
     Returns:
         dict[str, str]: ``{"<chart>/templates/<file>": text}`` for every non-partial template of the chart and its
@@ -339,7 +342,8 @@ def render_chart(chart, values=None, release_name="release-name", namespace="def
         ValuesError: values are malformed or violate ``values.schema.json``.
     """
     with EngineScope():  # loading and coalescing allocate as heavily as rendering: GC paused (engine/runtime.py)
-        processed, _user, coalesced, capabilities = _prepare(chart, values, kube_version, api_versions)
+        processed, _user, coalesced, capabilities = _prepare(chart, values, kube_version, api_versions,
+                                                             skip_schema_validation)
         release = release_object(release_name, namespace, revision, is_upgrade)
         return _render_templates(processed, coalesced, release, capabilities, False, None)
 
@@ -395,7 +399,7 @@ def check_dependencies(chart: Chart) -> None:
 
 
 def render_release(chart, values, *, release_name, namespace, revision, is_upgrade, capabilities=None,
-                   lookup=None, subchart_notes=False) -> RenderedRelease:
+                   lookup=None, subchart_notes=False, skip_schema_validation=False) -> RenderedRelease:
     """Render a chart for a release (Helm v4 ``action`` renderResources): manifests, hooks, notes, CRDs.
 
     Args:
@@ -404,6 +408,8 @@ def render_release(chart, values, *, release_name, namespace, revision, is_upgra
         capabilities (Capabilities | None): from the cluster (defaults to Helm's offline capabilities).
         lookup (callable | None): the engine's ``lookup(apiVersion, kind, namespace, name) -> dict``.
         subchart_notes (bool): include subcharts' NOTES.txt (Helm's ``--render-subchart-notes``).
+        skip_schema_validation (bool): values are not checked against ``values.schema.json`` (Helm v4's
+            ``--skip-schema-validation``).
 
     Returns:
         RenderedRelease. Raises ChartError (library chart, missing dependency, kubeVersion mismatch, a document that is
@@ -412,17 +418,17 @@ def render_release(chart, values, *, release_name, namespace, revision, is_upgra
     """
     with EngineScope():  # GC paused while loading and rendering (engine/runtime.py)
         return _render_release(chart, values, release_name, namespace, revision, is_upgrade, capabilities, lookup,
-                               subchart_notes)
+                               subchart_notes, skip_schema_validation)
 
 
 def _render_release(chart, values, release_name, namespace, revision, is_upgrade, capabilities, lookup,
-                    subchart_notes) -> RenderedRelease:
+                    subchart_notes, skip_schema_validation=False) -> RenderedRelease:
     loaded = _as_chart(chart)
     if loaded.metadata.get("type") == "library":
         raise ChartError("%s is a library chart; library charts are not installable. Use it as a dependency of "
                          "an application chart" % loaded.name)
     check_dependencies(loaded)
-    processed, user, coalesced, default_caps = _prepare(loaded, values, None, None)
+    processed, user, coalesced, default_caps = _prepare(loaded, values, None, None, skip_schema_validation)
     caps = capabilities or default_caps
     _check_kube_version(processed, caps)
     release = release_object(release_name, namespace, revision, is_upgrade)

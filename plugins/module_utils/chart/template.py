@@ -214,20 +214,22 @@ def _read_local(path: str) -> bytes:
 
 def template_chart(chart, values=None, *, release_name="release-name", namespace="default", revision=1,
                    is_upgrade=False, kube_version=None, api_versions=None, include_crds=False, skip_tests=False,
-                   show_only=None, no_hooks=False) -> TemplateResult:
+                   show_only=None, no_hooks=False, skip_schema_validation=False) -> TemplateResult:
     """Render ``chart`` as ``helm template`` does.
 
     Args:
         chart: chart directory, ``.tgz`` path or bytes, or a loaded Chart. values (dict | None): user values
             (see :func:`collect_values`). release_name, namespace, revision, is_upgrade: ``.Release``.
         kube_version (str | None), api_versions (list[str] | None): ``.Capabilities`` (Helm's offline defaults
-            plus these). include_crds, skip_tests, no_hooks (bool), show_only (list[str] | None): Helm's flags.
+            plus these). include_crds, skip_tests, no_hooks, skip_schema_validation (bool), show_only
+            (list[str] | None): Helm's flags.
 
     Returns: TemplateResult. Raises ChartError, ValuesError and engine template errors with Helm's messages.
     """
     capabilities = Capabilities(kube_version, api_versions)
     rendered = render_release(chart, values, release_name=release_name, namespace=namespace, revision=revision,
-                              is_upgrade=is_upgrade, capabilities=capabilities)
+                              is_upgrade=is_upgrade, capabilities=capabilities,
+                              skip_schema_validation=skip_schema_validation)
     text = stdout_text(rendered, include_crds, skip_tests, no_hooks)
     if show_only:
         text = show_only_text(text, show_only)

@@ -65,6 +65,9 @@ class ReleaseOptions:
     introduced); ``crds`` (``create_replace`` as Helm, ``create`` only missing ones, ``skip``; install only).
     ``storage_driver`` (``secret`` or ``configmap``; None reads ``$HELM_DRIVER``, see ``release/storage.py``).
     ``wait_for_jobs`` (with ``wait``, Jobs must complete too; off as in Helm and helm_release).
+    ``server_side`` (``"true"``, ``"false"`` or ``"auto"``: Helm v4's ``--server-side``, see ``release/csa.py``;
+    client-side apply is ``kube/csa_apply.py``) and ``force_replace`` (Helm v4's ``--force-replace``: an upgrade
+    replaces existing objects whole, client-side only).
     """
 
     name: str
@@ -86,6 +89,8 @@ class ReleaseOptions:
     crds: str = "create_replace"
     storage_driver: Optional[str] = "secret"
     wait_for_jobs: bool = False
+    server_side: str = "true"
+    force_replace: bool = False
 
     def __post_init__(self):
         """Validate and normalise once (None means the default); the options are not changed afterwards (use
@@ -101,7 +106,10 @@ class ReleaseOptions:
             wait_for_lock=float(self.wait_for_lock or 0), labels=validate_labels(self.labels),
             disable_hooks=bool(self.disable_hooks), reset_values=bool(self.reset_values),
             take_ownership=bool(self.take_ownership), cleanup_on_fail=bool(self.cleanup_on_fail),
-            storage_driver=resolve_driver(self.storage_driver), wait_for_jobs=bool(self.wait_for_jobs))
+            storage_driver=resolve_driver(self.storage_driver), wait_for_jobs=bool(self.wait_for_jobs),
+            force_replace=bool(self.force_replace))
+        if self.server_side not in csa.SERVER_SIDE_CHOICES:
+            raise ReleaseError("server_side %r is not valid: use auto, true or false" % (self.server_side,))
         for name, value in normalised.items():
             object.__setattr__(self, name, value)
 
@@ -356,6 +364,9 @@ def template_source(manifest: str, obj: dict) -> str:
 
 def _install(applier, storage, options, chart, config, render, history) -> ActionResult:
     version = history[-1].version + 1 if history else 1
+    server_side = csa.server_side_apply(options.server_side)
+    if not server_side:
+        applier = csa.client_side_applier(applier)
     rendered = render(chart, config, revision=version, is_upgrade=False)
     if options.dry_run and options.create_namespace and _namespace_missing(applier):
         release = _new_release(options, rendered, config, version, STATUS_PENDING_INSTALL, "Dry run complete")
@@ -378,6 +389,7 @@ def _install(applier, storage, options, chart, config, render, history) -> Actio
         _check_adoptable(applier, objects, "install")
     release = _new_release(options, rendered, config, version, STATUS_PENDING_INSTALL, "Initial install underway",
                            labels=release_labels(None, options.labels))
+    release.record["apply_method"] = csa.apply_method(server_side)
     if options.dry_run:
         _apply_all(applier, objects, rendered.manifest)
         release.set_status(STATUS_PENDING_INSTALL, "Dry run complete")
@@ -416,6 +428,12 @@ def _upgrade(applier, storage, options, chart, config, render, history, checked=
     deployed = storage.last_deployed(history)
     current = deployed or last
     old_objects = _previous_objects(applier, current)
+    server_side = csa.server_side_apply(options.server_side, current)
+    if server_side and options.force_replace:
+        raise ReleaseError('Upgrade "%s" failed: %s (force replace works with client-side apply: server_side false)'
+                           % (options.name, csa.FORCE_REPLACE_WITH_SSA))
+    if not server_side:
+        applier = csa.client_side_applier(applier, old_objects, options.force_replace)
     old_ids = {identity(obj) for obj in old_objects}
     introduced = [obj for obj in objects if identity(obj) not in old_ids]
     if not options.take_ownership:
@@ -423,6 +441,7 @@ def _upgrade(applier, storage, options, chart, config, render, history, checked=
     release = _new_release(options, rendered, config, version, STATUS_PENDING_UPGRADE, "Preparing upgrade",
                            first_deployed=current.info.get("first_deployed"),
                            labels=release_labels(last.labels, options.labels))
+    release.record["apply_method"] = csa.apply_method(server_side)
     if options.dry_run:
         _apply_all(applier, objects, rendered.manifest)
         release.set_status(STATUS_PENDING_UPGRADE, "Dry run complete")
@@ -434,7 +453,7 @@ def _upgrade(applier, storage, options, chart, config, render, history, checked=
     try:
         release_hooks.run_hooks(applier, storage, release, "pre-upgrade", options.timeout,
                                 disabled=options.disable_hooks)
-        if csa.wrote_client_side(current):  # Helm v4: first server-side upgrade of a client-side-applied release
+        if server_side and csa.wrote_client_side(current):  # Helm v4: first server-side upgrade of a CSA release
             csa.migrate_release(applier, current)
         _apply_all(applier, objects, rendered.manifest)
         dropped = [obj for obj in old_objects if identity(obj) not in new_ids and not keeps_resource(obj)]

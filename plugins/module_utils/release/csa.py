@@ -24,6 +24,35 @@ JSON_PATCH = "application/json-patch+json"
 LAST_APPLIED = "f:kubectl.kubernetes.io/last-applied-configuration"
 
 
+SERVER_SIDE_CHOICES = ("auto", "true", "false")
+FORCE_REPLACE_WITH_SSA = "invalid operation: cannot use server-side apply and force replace together"
+
+
+def server_side_apply(option: str, previous=None) -> bool:
+    """Whether a write applies server-side (Helm v4 ``pkg/action/upgrade.go: getUpgradeServerSideValue``):
+    ``option`` ``"true"``/``"false"`` decide; ``"auto"`` follows ``previous`` (the release upgraded: server-side
+    when it recorded ``apply_method: ssa``), and is server-side for an install (``previous`` None), as Helm v4's
+    install. Raises ValueError for another option."""
+    if option not in SERVER_SIDE_CHOICES:
+        raise ValueError("server_side must be one of %s, got %r" % (", ".join(SERVER_SIDE_CHOICES), option))
+    if option == "auto":
+        return previous is None or not wrote_client_side(previous)
+    return option == "true"
+
+
+def apply_method(server_side: bool) -> str:
+    """The release record's ``apply_method`` (Helm v4 ``determineReleaseSSApplyMethod``): ``ssa`` or ``csa``."""
+    return "ssa" if server_side else "csa"
+
+
+def client_side_applier(applier, originals=(), force_replace: bool = False):
+    """A :class:`~..kube.csa_apply.ClientSideApplier` with ``applier``'s client, release, field manager and dry
+    run; ``originals`` are the previous revision's objects (the three-way patch's original)."""
+    from ..kube.csa_apply import ClientSideApplier
+    return ClientSideApplier(applier.client, applier.release_name, applier.namespace, applier.field_manager,
+                             applier.dry_run, force_replace, originals)
+
+
 def wrote_client_side(release) -> bool:
     """True when ``release`` (record.Release) was written with client-side apply: Helm 3 records have no
     ``apply_method``, Helm v4 writes ``csa`` (``pkg/action/upgrade.go: isReleaseApplyMethodClientSideApply``)."""

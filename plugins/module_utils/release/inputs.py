@@ -140,11 +140,11 @@ def user_values(files=(), release_values: dict = None, set_values=()) -> dict:
     return merged
 
 
-def cluster_renderer(client, release_name: str, namespace: str):
+def cluster_renderer(client, release_name: str, namespace: str, skip_schema_validation: bool = False):
     """A ``render(chart, values, revision, is_upgrade)`` for the actions: ``chart/render.py: render_release`` with
     the cluster's ``.Capabilities`` (server version read once; discovery only if a template reads
     ``.Capabilities.APIVersions``, ``release/clustercaps.py``) and a live ``lookup``, as Helm's install and upgrade
-    render."""
+    render; ``skip_schema_validation`` is Helm v4's ``--skip-schema-validation``."""
     from ..chart.render import render_release
     from .clustercaps import ClusterCapabilities
 
@@ -156,5 +156,6 @@ def cluster_renderer(client, release_name: str, namespace: str):
             capabilities.append(ClusterCapabilities(version.get("gitVersion"), client.api_versions,
                                                     major=version.get("major"), minor=version.get("minor")))
         return render_release(chart, values, release_name=release_name, namespace=namespace, revision=revision,
-                              is_upgrade=is_upgrade, capabilities=capabilities[0], lookup=client.lookup)
+                              is_upgrade=is_upgrade, capabilities=capabilities[0], lookup=client.lookup,
+                              skip_schema_validation=skip_schema_validation)
     return render

@@ -30,7 +30,7 @@ import shutil
 import tempfile
 from urllib.parse import urlsplit
 
-from ..errors import RepositoryError
+from ..errors import HelmkitError, RepositoryError
 from ..oci.reference import parse_reference, tag_to_version
 from ..repo.config import atomic_write
 from ..repo.fetch import read_chart_metadata
@@ -159,7 +159,7 @@ def _read(path):
 
 
 def pull_chart(chart_ref, destination, version=None, repo_url=None, untar=False, untar_dir=".", force=False,
-               verify=False, keyring=None, check_mode=False, options=None, **source_options):
+               verify=False, keyring=None, check_mode=False, options=None, provenance=False, **source_options):
     """Pull ``chart_ref`` (``repo/chart``, a name with ``repo_url``, an http(s) URL of a .tgz, ``oci://``, or a
     local .tgz) to ``destination`` (a directory, created when missing) like ``helm pull``.
 
@@ -168,7 +168,10 @@ def pull_chart(chart_ref, destination, version=None, repo_url=None, untar=False,
     Returns a dict: ``changed`` (bool), ``path`` (the archive, or the unpacked chart directory with ``untar``),
     ``name``, ``version``, ``digest`` (hex SHA-256 of the archive), ``url`` (redacted; "" for local),
     ``repository``, ``downloaded`` (bool: the network was used for the archive), and with ``verify``
-    ``provenance``. In ``check_mode`` nothing is written at ``destination`` (the chart cache may be filled).
+    ``provenance``. With ``provenance`` (``helm pull --prov``) the chart's provenance file is saved beside the
+    archive without being verified (not with ``untar``, as Helm); a chart without one gives Helm's "Verification
+    not found" in ``warnings``. In ``check_mode`` nothing is written at ``destination`` (the chart cache may be
+    filled).
     Raises RepositoryError/RegistryError/ChartError with the cause and a fix.
     """
     options = (options or SourceOptions()).copy(**source_options) if source_options else (options or SourceOptions())
@@ -183,16 +186,19 @@ def pull_chart(chart_ref, destination, version=None, repo_url=None, untar=False,
         if os.path.isfile(target) and sha256_file(target) == found.digest:
             located = LocatedChart(target, found.name, found.version, found.digest, found.kind,
                                    redact_url(found.url), found.repository, False, http_options=found.http_options)
-            return _finish(located, found.url, target, False, verify, keyring, options, check_mode)
+            result = _finish(located, found.url, target, False, verify, keyring, options, check_mode)
+            if provenance and not verify:
+                _keep_provenance(result, located, found.url, target, options, check_mode)
+            return result
     located = download_resolved(found, options) if found is not None else locate(ref, options)
     if os.path.isdir(located.path):
         raise RepositoryError("%s is a chart directory, not an archive; helm_pull copies archives (use "
                               "helmkit.core.helm_package or copy the directory)" % located.path)
     data = _read(located.path)
     url = located.download_url
-    provenance = prov = None
+    verification = prov = None
     if verify:
-        provenance, prov = _verify(located, url, keyring, options)
+        verification, prov = _verify(located, url, keyring, options)
     if untar:
         parent = os.path.normpath(os.path.join(destination, untar_dir or "."))  # an absolute untar_dir wins
         target = untar_target(parent, read_chart_metadata(located.path)[0])
@@ -217,8 +223,10 @@ def pull_chart(chart_ref, destination, version=None, repo_url=None, untar=False,
         result = _result(not same, target, located)
         if prov is not None:
             result["changed"] = _save_provenance(target, prov, check_mode) or result["changed"]
-    if provenance is not None:
-        result["provenance"] = provenance
+        elif provenance:
+            _keep_provenance(result, located, url, target, options, check_mode)
+    if verification is not None:
+        result["provenance"] = verification
     return result
 
 
@@ -241,25 +249,47 @@ def _chart_label(name, version):
     return 'chart "%s" %s' % (name, version) if version else 'chart "%s"' % name
 
 
-def _verify(located, url, keyring, options):
-    """Verify ``located`` with its provenance (``<url>.prov``, the OCI provenance layer, or ``<archive>.prov``);
-    returns ``(verification dict, provenance bytes)``; raises RepositoryError (nothing is written)."""
-    from .verify import fetch_for, fetch_http_provenance, fetch_oci_provenance, read_local_provenance, verify_chart
+def _fetch_provenance(located, url, options):
+    """The provenance bytes of ``located`` (``<url>.prov``, the OCI provenance layer, or ``<archive>.prov``) with
+    the file name the archive is saved under and where the provenance came from (for messages); raises
+    RepositoryError/RegistryError."""
+    from .verify import fetch_for, fetch_http_provenance, fetch_oci_provenance, read_local_provenance
     label = _chart_label(located.name, located.version)
     if located.kind == OCI:
         registry = options.registry_options(located.repository)
-        prov = fetch_for(label, fetch_oci_provenance, located.url, **registry)
-        return verify_chart(located.path, _oci_file_name(located), prov, keyring, label,
-                            "provenance layer of %s" % located.url, located.digest), prov
+        return (fetch_for(label, fetch_oci_provenance, located.url, **registry), _oci_file_name(located),
+                "provenance layer of %s" % located.url)
     if url:
         http = dict(located.http_options or options.http_options(None, urlsplit(url).netloc))
         http.setdefault("credentials_url", None)
-        prov = fetch_for(label, fetch_http_provenance, url, http)
-        return verify_chart(located.path, archive_file_name(url, located.name, located.version), prov, keyring,
-                            label, redact_url(url + ".prov"), located.digest or None), prov
-    prov = fetch_for(label, read_local_provenance, located.path)
-    return verify_chart(located.path, os.path.basename(located.path), prov, keyring, label,
-                        located.path + ".prov", located.digest), prov
+        return (fetch_for(label, fetch_http_provenance, url, http),
+                archive_file_name(url, located.name, located.version), redact_url(url + ".prov"))
+    return fetch_for(label, read_local_provenance, located.path), os.path.basename(located.path), \
+        located.path + ".prov"
+
+
+def _verify(located, url, keyring, options):
+    """Verify ``located`` with its provenance (see :func:`_fetch_provenance`); returns ``(verification dict,
+    provenance bytes)``; raises RepositoryError (nothing is written)."""
+    from .verify import verify_chart
+    prov, file_name, where = _fetch_provenance(located, url, options)
+    digest = located.digest
+    if url and located.kind != OCI:
+        digest = digest or None
+    return verify_chart(located.path, file_name, prov, keyring, _chart_label(located.name, located.version),
+                        where, digest), prov
+
+
+def _keep_provenance(result, located, url, target, options, check_mode):
+    """``helm pull --prov``: save the provenance file beside ``target`` unverified (Helm's VerifyLater); when the
+    chart has none, Helm's warning instead of a failure."""
+    try:
+        prov = _fetch_provenance(located, url, options)[0]
+    except HelmkitError as exc:
+        result.setdefault("warnings", []).append("Verification not found for %s: %s" % (
+            _chart_label(located.name, located.version), exc))
+        return
+    result["changed"] = _save_provenance(target, prov, check_mode) or result["changed"]
 
 
 def _save_provenance(archive_target, prov, check_mode):
