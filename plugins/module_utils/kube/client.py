@@ -207,7 +207,7 @@ class KubeClient:
             payload = {}
         message = payload.get("message") or ("%s %s: HTTP %s" % (method.upper(), path, status))
         if status == 403:
-            message += self.connection.forbidden_note()
+            message += self.connection.forbidden_note(message)
         return ApiError(status, payload.get("reason") or "", message, payload.get("details"))
 
     # -- REST mappings (kube/discovery.py) ----------------------------------------------------------------------

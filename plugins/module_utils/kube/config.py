@@ -517,13 +517,21 @@ class Connection:
                    "use a kubeconfig with a user" % self.origin)
         return "401 Unauthorized from %s: %s" % (server, why)
 
-    def forbidden_note(self) -> str:
-        """What to add to a 403 when impersonating, else ''."""
+    def forbidden_note(self, message: str = "") -> str:
+        """What to add to a 403 (its API ``message``) when impersonating, else ''. Says which side lacks RBAC: the
+        credential's own user, when it may not impersonate (``cannot impersonate`` in the message), else the
+        impersonated user."""
         if not self.impersonate_user and not self.impersonate_groups:
             return ""
         who = "user %r" % self.impersonate_user if self.impersonate_user else "groups %s" % self.impersonate_groups
-        return " (the request impersonated %s, from %s: grant it access with RBAC, or let the credential's own " \
-               "user impersonate it)" % (who, self.impersonation_source)
+        if "cannot impersonate" in message:
+            credential = (self.credential.source if self.credential is not None
+                          else self.client_cert_source or self.origin)
+            return " (%s asked to impersonate %s: grant the user that %s authenticates as the verb impersonate on " \
+                   "users and groups (resourceNames may name them) with RBAC, or leave impersonate_user and " \
+                   "impersonate_groups unset)" % (self.impersonation_source, who, credential)
+        return " (the request impersonated %s, from %s: grant that user or its groups access with RBAC)" % (
+            who, self.impersonation_source)
 
     def temp_file(self, data: bytes) -> str:
         """Write ``data`` to a private temporary file removed by close(); returns its path."""
