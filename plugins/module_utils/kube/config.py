@@ -10,6 +10,9 @@ Each setting is taken from the first of (docs/getting-started.md has the same ta
 5. in-cluster configuration (client-go's ``rest.InClusterConfig``): ``KUBERNETES_SERVICE_HOST``/``_PORT`` and the
    service-account token and CA, when no kubeconfig file exists.
 
+The namespace a task uses when it names none is :func:`resolve_namespace`'s, by Helm's rule: ``HELM_NAMESPACE``,
+else the namespace of the kubeconfig context in use, else the pod's (in-cluster), else ``default``.
+
 A ``host`` with credentials of its own (``api_key``, ``username``+``password`` or ``client_cert``) needs no
 kubeconfig at all. Tokens that can change - a ``tokenFile``, the in-cluster token, an ``exec`` credential plugin's
 ExecCredential - are re-read when they change or expire, and once more when the server answers 401. Secrets never
