@@ -25,7 +25,7 @@ options:
       - Namespace of the release.
       - When not given, the namespace Helm would use (C(helm test) without C(-n)) - E(HELM_NAMESPACE), else the
         namespace of the kubeconfig context in use, else, in a pod using the in-cluster configuration, the pod's
-        namespace, else V(default). RV(status.namespace) shows the one used.
+        namespace, else V(default). RV(status) shows the one used.
     type: str
     aliases: [namespace]
   filter:

@@ -70,8 +70,8 @@ def tenant(kubeapi, tmp_path):
             "apiVersion": "v1", "kind": "Config", "current-context": "tenant",
             "clusters": [{"name": "c", "cluster": {"server": access.host, "certificate-authority": access.ca_file}}],
             "users": [{"name": "u", "user": {"token": token}}],
-            "contexts": [{"name": "tenant", "context": {"cluster": "c", "user": "u",
-                                                         "namespace": access.namespace}}]}))
+            "contexts": [{"name": "tenant",
+                          "context": {"cluster": "c", "user": "u", "namespace": access.namespace}}]}))
         os.chmod(str(kubeconfig), 0o600)
         leakscan.SECRETS.add_kubeconfig(str(kubeconfig), "tenant kubeconfig")
         for name, text in CHART.items():

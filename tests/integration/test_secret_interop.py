@@ -99,6 +99,6 @@ def test_a_key_dropped_from_string_data_leaves_the_secret(client, chart):
     namespace = "sec-drop-%s" % uuid.uuid4().hex[:6]
     _ours(client, namespace, chart, {"token": "one"})
     with open(chart + "/templates/secret.yaml", "w") as handle:
-        handle.write(CHART["templates/secret.yaml"].split("stringData:")[0])
+        handle.write(CHART["templates/secret.yaml"].split("stringData:", maxsplit=1)[0])
     _ours(client, namespace, chart, {})
     assert _secret(client, namespace) == {"extra": "keep"}

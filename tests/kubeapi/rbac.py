@@ -38,8 +38,9 @@ def rule_allows(rule: dict, attributes) -> bool:
         return False
     if attributes.resource is None:
         return _url_matches(rule.get("nonResourceURLs"), attributes.path)
-    if not _has(rule.get("apiGroups"), attributes.group) or not _resource_matches(rule.get("resources"),
-                                                                                    attributes.resource):
+    if not _has(rule.get("apiGroups"), attributes.group):
+        return False
+    if not _resource_matches(rule.get("resources"), attributes.resource):
         return False
     names = rule.get("resourceNames") or []
     return not names or (attributes.name is not None and attributes.name in names)
