@@ -123,8 +123,9 @@ requirements:
   - "PyYAML >= 6.0"
 """
 
-    # Modules of the action group that never talk to Kubernetes (repositories, registries, pull, show, template,
-    # dependency): same names and types as DOCUMENTATION, declared by args_common.KUBE_AUTH_UNUSED_ARG_SPEC.
+    # Modules of the action group that never talk to Kubernetes (repositories, registries, lint, plugins; those that
+    # take credentials_secret use SECRET below): same names and types as DOCUMENTATION, declared by
+    # args_common.KUBE_AUTH_UNUSED_ARG_SPEC.
     UNUSED = r"""
 options:
   kubeconfig:
@@ -190,13 +191,14 @@ options:
 """
 
 
-def _chart_variant(documentation):
-    """DOCUMENTATION without ``username``/``password`` and the ``cert_file``/``key_file`` aliases: the modules
-    that also take a chart (args_common.KUBE_AUTH_CHART_ARG_SPEC) give those names to the chart repository."""
+def _chart_variant(documentation, dropped=("username:", "password:")):
+    """DOCUMENTATION without ``username``/``password`` (and the options in ``dropped``) and the
+    ``cert_file``/``key_file`` aliases: the modules that also take a chart (args_common.KUBE_AUTH_CHART_ARG_SPEC)
+    give those names to the chart repository."""
     kept, skipping = [], False
     for line in documentation.splitlines(True):
         if line.startswith("  ") and not line.startswith("   "):
-            skipping = line.strip() in ("username:", "password:")
+            skipping = line.strip() in dropped
         if skipping or line.strip() in ("aliases: [cert_file]", "aliases: [key_file]"):
             continue
         kept.append(line)
@@ -205,3 +207,23 @@ def _chart_variant(documentation):
 
 
 ModuleDocFragment.CHART = _chart_variant(ModuleDocFragment.DOCUMENTATION)
+
+
+def _secret_variant(documentation):
+    """The options of args_common.KUBE_AUTH_UNUSED_ARG_SPEC (no ``host``, ``username``, ``password``, nor the
+    ``cert_file``/``key_file`` aliases: the repository's or registry's there), documented as what they are on the
+    modules that take ``credentials_secret`` (helm_pull, helm_show, helm_template, helm_dependency, helm_push): the
+    connection that reads that Secret, and nothing else."""
+    text = _chart_variant(documentation, ("username:", "password:", "host:"))
+    first = "      - The kubeconfig to use, as a path, a dict (the parsed kubeconfig) or the kubeconfig's YAML text.\n"
+    note = ("      - This module talks to Kubernetes only to read the Secret named by O(credentials_secret); these "
+            "connection\n        options (and their environment variables) say how. Without O(credentials_secret) "
+            "they are accepted and\n        unused, so that group C(module_defaults) can set them.\n"
+            "      - The connection options C(host), C(username) and C(password), and the aliases C(cert_file) and "
+            "C(key_file),\n        are this module's own (a chart repository's or registry's); give the "
+            "cluster's host through\n        E(K8S_AUTH_HOST) or the kubeconfig.\n")
+    assert first in text
+    return text.replace(first, first + note, 1)
+
+
+ModuleDocFragment.SECRET = _secret_variant(ModuleDocFragment.DOCUMENTATION)

@@ -11,8 +11,11 @@ options:
     description:
       - Namespace to read releases from. Ignored when O(all_namespaces=true).
       - When O(namespaces) is also given, both are read.
+      - When neither this nor O(namespaces) is given, the namespace Helm would use (C(helm list) without C(-n)) -
+        E(HELM_NAMESPACE), else the namespace of the kubeconfig context in use, else, in a pod using the in-cluster
+        configuration, the pod's namespace (E(POD_NAMESPACE) or the service account's C(namespace) file), else
+        V(default).
     type: str
-    default: default
     aliases: [namespace]
   namespaces:
     description: Several namespaces to read releases from, like running C(helm list -n) in each.

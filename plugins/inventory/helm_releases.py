@@ -217,7 +217,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _read_clusters(self) -> list:
         """Releases of every connection as a list of plain dicts (cacheable): release data plus ``cluster``."""
         from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
-        from ansible_collections.helmkit.core.plugins.module_utils.release.query import ReleaseQuery, find_releases
+        from ansible_collections.helmkit.core.plugins.module_utils.release.query import ReleaseQuery
 
         releases = []
         for conn in self._connections():
@@ -227,8 +227,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             try:
                 with KubeClient.from_options(conn) as client:
                     query = ReleaseQuery(client, self.get_option("storage_driver"))
-                    found = find_releases(query, namespaces=conn["namespaces"],
-                                          all_values=self.get_option("all_values"))
+                    found = self._find(query, conn)
             except HelmkitError as exc:
                 self.display.warning("helm_releases: skipped cluster %r (connection %s): %s"
                                      % (conn["name"], conn["context"] or "default context", exc))
@@ -239,6 +238,28 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 item["cluster"] = conn["name"]
                 releases.append(item)
         return releases
+
+    def _find(self, query, conn) -> list:
+        """Releases of one connection. Without ``namespaces`` every namespace is read (``helm list -A``); a user
+        who may not list Helm's records across the cluster (403, a namespaced-only RBAC role) gets a warning that
+        says so and the releases of the namespace Helm would use (kube/config.py: resolve_namespace)."""
+        from ansible_collections.helmkit.core.plugins.module_utils.kube.client import resolve_namespace
+        from ansible_collections.helmkit.core.plugins.module_utils.release.query import find_releases
+
+        all_values = self.get_option("all_values")
+        if conn["namespaces"]:
+            return find_releases(query, namespaces=conn["namespaces"], all_values=all_values)
+        try:
+            return find_releases(query, namespaces=None, all_values=all_values)
+        except HelmkitError as exc:
+            if getattr(exc, "status", None) != 403:
+                raise
+            namespace, source = resolve_namespace(None, conn)
+            self.display.warning(
+                "helm_releases: cluster %r: %s; read only namespace %r (from %s) instead. Set connections[].namespaces "
+                "to the namespaces this user may read, or grant it list on %ss at the cluster scope."
+                % (conn["name"], exc, namespace, source, query.driver))
+            return find_releases(query, namespaces=[namespace], all_values=all_values)
 
     # -- inventory -----------------------------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ options:
     type: int
 extends_documentation_fragment:
   - helmkit.core.chart_source.registry
+  - helmkit.core.kube_auth.secret
 """
 
 EXAMPLES = r"""
@@ -52,7 +53,8 @@ _raw:
 from ansible.errors import AnsibleLookupError  # noqa: E402
 from ansible.plugins.lookup import LookupBase  # noqa: E402
 
-from ansible_collections.helmkit.core.plugins.module_utils.args_common import REGISTRY_ARG_SPEC  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.args_common import (  # noqa: E402
+    KUBE_AUTH_UNUSED_ARG_SPEC, REGISTRY_ARG_SPEC)
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
 
 
@@ -74,7 +76,9 @@ class LookupModule(LookupBase):
             try:
                 host = parse_reference(str(term)).host
                 # the chart-source layer's one credential precedence (options, credentials_secret, registry config)
-                options = module_source_options(dict((name, opt(name)) for name in REGISTRY_ARG_SPEC))
+                # credentials_secret is read over the Kubernetes connection options (kube_auth.secret)
+                options = module_source_options(dict((name, opt(name)) for name in
+                                                     list(REGISTRY_ARG_SPEC) + list(KUBE_AUTH_UNUSED_ARG_SPEC)))
                 with open_client(host, **options.registry_options(host)) as client:
                     found.extend(chart_tags(client, str(term), page_size=opt("page_size")))
             except HelmkitError as exc:

@@ -126,13 +126,15 @@ class LookupModule(LookupBase):
         self.set_options(var_options=variables, direct=kwargs)
         opt = self.get_option
         names = [str(term) for term in terms or []]
-        namespaces = scope_namespaces(opt("release_namespace"), opt("namespaces"), opt("all_namespaces"))
+        connection = {name: opt(name) for name in AUTH_OPTIONS}
+        namespaces = scope_namespaces(opt("release_namespace"), opt("namespaces"), opt("all_namespaces"),
+                                      connection=connection)
         filters = dict(namespaces=namespaces, statuses=opt("status"), chart=opt("chart"), revision=opt("revision"),
                        history=opt("history"), all_values=opt("all_values"))
         results, missing = [], []
         query = None
         try:
-            with KubeClient.from_options({name: opt(name) for name in AUTH_OPTIONS}) as client:
+            with KubeClient.from_options(connection) as client:
                 query = ReleaseQuery(client, opt("storage_driver"))
                 if not names:
                     results = find_releases(query, **filters)

@@ -38,7 +38,7 @@ def release_argument_spec() -> dict:
     lifecycle options (``args_common.py``: RELEASE_INPUT_ARG_SPEC, RELEASE_LIFECYCLE_ARG_SPEC)."""
     spec = dict(
         release_name=dict(type="str", required=True, aliases=["name"]),
-        release_namespace=dict(type="str", default="default", aliases=["namespace"]),
+        release_namespace=dict(type="str", aliases=["namespace"]),  # None: helm_release resolves Helm's default
         chart_ref=dict(type="str"),
         chart_repo_url=dict(type="str"),
         chart_version=dict(type="str"),

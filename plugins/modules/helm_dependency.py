@@ -19,7 +19,7 @@ description:
   - Every change is staged first. A failure leaves C(charts/) and the lock file exactly as they were.
   - Idempotent. Supports check mode (resolves and downloads into the cache, changes nothing in the chart).
 extends_documentation_fragment:
-  - helmkit.core.kube_auth.unused
+  - helmkit.core.kube_auth.secret
   - helmkit.core.chart_source
 options:
   chart_path:

@@ -65,7 +65,7 @@ options:
     description: File whose first line unlocks a protected signing key.
     type: path
 extends_documentation_fragment:
-  - helmkit.core.kube_auth.unused
+  - helmkit.core.kube_auth.secret
   - helmkit.core.chart_source.registry
 attributes:
   check_mode:

@@ -23,9 +23,13 @@ options:
     required: true
     aliases: [name]
   release_namespace:
-    description: Namespace of the release, where its objects and its release records go.
+    description:
+      - Namespace of the release, where its objects and its release records go.
+      - When not given, the namespace Helm would use (C(helm upgrade --install) without C(-n)) - E(HELM_NAMESPACE),
+        else the namespace of the kubeconfig context in use, else, in a pod using the in-cluster configuration, the
+        pod's namespace (E(POD_NAMESPACE) or the service account's C(namespace) file), else V(default).
+        RV(namespace) and RV(namespace_source) show the one used.
     type: str
-    default: default
     aliases: [namespace]
   chart_ref:
     description:
@@ -288,6 +292,18 @@ atomic:
   description: V(rollback) or V(uninstall) when O(atomic) undid a failed action (the task then fails).
   returned: when atomic undid a failed action
   type: str
+namespace:
+  description: The release namespace the task used (O(release_namespace), or the one Helm's rule picked).
+  returned: always
+  type: str
+  sample: web
+namespace_source:
+  description:
+    - Where RV(namespace) came from - V(option), V(HELM_NAMESPACE), V(the namespace of kubeconfig context 'NAME'),
+      V(POD_NAMESPACE), V(the in-cluster namespace file PATH) or V(default).
+  returned: always
+  type: str
+  sample: option
 status:
   description: The release's current revision (after uninstall, the revision that was uninstalled).
   returned: when a release exists or existed
@@ -382,8 +398,13 @@ from ansible_collections.helmkit.core.plugins.module_utils._common import (  # n
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.release_task import release_action
-    return release_action(module)
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import resolve_namespace
+    from ansible_collections.helmkit.core.plugins.module_utils.release_task import cluster_options, release_action
+    namespace, source = resolve_namespace(module.params["release_namespace"], cluster_options(module.params))
+    module.params["release_namespace"] = namespace
+    output = release_action(module)
+    output.update(namespace=namespace, namespace_source=source)
+    return output
 
 
 def main():

@@ -128,6 +128,14 @@ release:
   description: The release named by O(release_name), when it exists (the first entry of RV(releases)).
   returned: when O(release_name) is given and the release exists
   type: dict
+namespaces:
+  description:
+    - The namespaces that were read, in order; without O(release_namespace) and O(namespaces), the one Helm would use
+      (E(HELM_NAMESPACE), else the kubeconfig context's namespace, else the pod's, else V(default)).
+  returned: unless O(all_namespaces=true)
+  type: list
+  elements: str
+  sample: [web]
 warnings:
   description: Records that were skipped because they could not be decoded.
   returned: when there are any
@@ -150,7 +158,8 @@ def _action(module):
 
     params = module.params
     module.no_log_values.update(connection_secrets(params))
-    namespaces = scope_namespaces(params["release_namespace"], params["namespaces"], params["all_namespaces"])
+    namespaces = scope_namespaces(params["release_namespace"], params["namespaces"], params["all_namespaces"],
+                                  connection=params)
     with KubeClient.from_options(params) as client:
         query = ReleaseQuery(client, params["storage_driver"])
         releases = find_releases(query, name=params["release_name"], namespaces=namespaces,
@@ -163,6 +172,8 @@ def _action(module):
                            % (params["release_name"], "namespace(s) " + ", ".join(namespaces) if namespaces
                               else "any namespace"))
     output = {"changed": False, "releases": releases}
+    if namespaces is not None:
+        output["namespaces"] = namespaces
     if params["release_name"] and releases:
         output["release"] = releases[0]
     return output
@@ -171,7 +182,7 @@ def _action(module):
 def main():
     argument_spec = dict(
         release_name=dict(type="str", aliases=["name"]),
-        release_namespace=dict(type="str", default="default", aliases=["namespace"]),
+        release_namespace=dict(type="str", aliases=["namespace"]),
         namespaces=dict(type="list", elements="str", default=[]),
         all_namespaces=dict(type="bool", default=False),
         status=dict(type="list", elements="str", choices=STATUSES, default=[]),

@@ -42,7 +42,7 @@ options:
     type: raw
     default: 120
 extends_documentation_fragment:
-  - helmkit.core.kube_auth.unused
+  - helmkit.core.kube_auth.secret
   - helmkit.core.chart_source
 attributes:
   check_mode:

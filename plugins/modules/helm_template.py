@@ -150,7 +150,7 @@ seealso:
     plugin_type: lookup
   - module: helmkit.core.helm_release
 extends_documentation_fragment:
-  - helmkit.core.kube_auth.unused
+  - helmkit.core.kube_auth.secret
   - helmkit.core.chart_source
 attributes:
   check_mode:

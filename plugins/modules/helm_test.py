@@ -21,9 +21,12 @@ options:
     required: true
     aliases: [name]
   release_namespace:
-    description: Namespace of the release.
+    description:
+      - Namespace of the release.
+      - When not given, the namespace Helm would use (C(helm test) without C(-n)) - E(HELM_NAMESPACE), else the
+        namespace of the kubeconfig context in use, else, in a pod using the in-cluster configuration, the pod's
+        namespace, else V(default). RV(status) shows the one used.
     type: str
-    default: default
     aliases: [namespace]
   filter:
     description:
@@ -123,13 +126,15 @@ from ansible_collections.helmkit.core.plugins.module_utils._common import (  # n
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, connection_secrets
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, connection_secrets, \
+        resolve_namespace
     from ansible_collections.helmkit.core.plugins.module_utils.release import testing
     from ansible_collections.helmkit.core.plugins.module_utils.gocompat.duration import parse_timeout
 
     params = module.params
     timeout = parse_timeout(params["timeout"])
     module.no_log_values.update(connection_secrets(params))
+    params["release_namespace"] = resolve_namespace(params["release_namespace"], params)[0]
     with KubeClient.from_options(params) as client:
         if module.check_mode:
             planned = testing.planned_tests(client, params["release_name"], params["release_namespace"],
@@ -150,7 +155,7 @@ def _action(module):
 def main():
     argument_spec = dict(
         release_name=dict(type="str", required=True, aliases=["name"]),
-        release_namespace=dict(type="str", default="default", aliases=["namespace"]),
+        release_namespace=dict(type="str", aliases=["namespace"]),
         filter=dict(type="list", elements="str", default=[]),
         logs=dict(type="bool", default=False),
         timeout=dict(type="raw", default=300),

@@ -3,9 +3,11 @@
 * a job with exactly the environment AWX's "OpenShift or Kubernetes API Bearer Token" credential injects
   (K8S_AUTH_HOST, K8S_AUTH_API_KEY, K8S_AUTH_VERIFY_SSL=True, K8S_AUTH_SSL_CA_CERT naming a file);
 * a job in a "container group" pod: in-cluster configuration (KUBERNETES_SERVICE_HOST/PORT and the service-account
-  token and CA, through the overridable paths HELMKIT_IN_CLUSTER_TOKEN_FILE/HELMKIT_IN_CLUSTER_CA_FILE).
+  token, CA and namespace, through the overridable paths HELMKIT_IN_CLUSTER_TOKEN_FILE, HELMKIT_IN_CLUSTER_CA_FILE
+  and HELMKIT_IN_CLUSTER_NAMESPACE_FILE).
 
-Each job installs a chart, runs again without a change, reads the release back through the helm_release lookup,
+Each job installs a chart, runs again without a change, reads the release back through the helm_release lookup
+and through helm_release_info without a namespace (the pod's namespace in a pod, else ``default``),
 and an inventory sync (ansible-inventory through ansible-runner, as AWX's inventory updates run) reads it through the
 helm_releases inventory plugin. Runs unchanged against HELMKIT_TEST_KUBECONFIG: the token is a ServiceAccount's,
 from the TokenRequest API; the release and its namespace are removed afterwards, also on failure.
@@ -51,9 +53,13 @@ JOB = """
     - name: read back
       ansible.builtin.set_fact:
         found: "{{ lookup('helmkit.core.helm_release', '%(release)s', namespace='%(namespace)s') }}"
+    - name: read back without a namespace (a pod's own; else default)
+      helmkit.core.helm_release_info:
+        release_name: %(release)s
+      register: unnamed
     - name: save
       ansible.builtin.copy:
-        content: "{{ {'install': install, 'again': again, 'found': found} | to_json }}"
+        content: "{{ {'install': install, 'again': again, 'found': found, 'unnamed': unnamed} | to_json }}"
         dest: %(out)s
 """
 
@@ -69,8 +75,9 @@ def _chart(directory):
     return str(chart)
 
 
-def _environment(mode, access, tmp_path):
-    """The job's credential environment, as AWX injects it (bearer token) or as a container-group pod has it."""
+def _environment(mode, access, tmp_path, namespace):
+    """The job's credential environment, as AWX injects it (bearer token) or as a container-group pod in
+    ``namespace`` has it (the service account's token, CA and namespace files)."""
     token = access.token()
     if mode == "bearer-token":
         return {"K8S_AUTH_HOST": access.host, "K8S_AUTH_API_KEY": token, "K8S_AUTH_VERIFY_SSL": "True",
@@ -78,8 +85,11 @@ def _environment(mode, access, tmp_path):
     token_file = tmp_path / "serviceaccount-token"
     token_file.write_text(token)
     parsed = urllib.parse.urlsplit(access.host)
+    namespace_file = tmp_path / "serviceaccount-namespace"
+    namespace_file.write_text(namespace)
     return {"KUBERNETES_SERVICE_HOST": parsed.hostname, "KUBERNETES_SERVICE_PORT": str(parsed.port or 443),
-            "HELMKIT_IN_CLUSTER_TOKEN_FILE": str(token_file), "HELMKIT_IN_CLUSTER_CA_FILE": access.ca_file}
+            "HELMKIT_IN_CLUSTER_TOKEN_FILE": str(token_file), "HELMKIT_IN_CLUSTER_CA_FILE": access.ca_file,
+            "HELMKIT_IN_CLUSTER_NAMESPACE_FILE": str(namespace_file)}
 
 
 @pytest.fixture
@@ -88,7 +98,7 @@ def no_kubeconfig(monkeypatch, tmp_path):
     a HOME without ~/.kube."""
     for name in list(os.environ):
         if name.startswith(("K8S_AUTH_", "HELM_KUBE", "KUBERNETES_SERVICE_", "HELMKIT_IN_CLUSTER_")) \
-                or name in ("KUBECONFIG", "HELMKIT_TEST_KUBECONFIG", "HELM_NAMESPACE"):
+                or name in ("KUBECONFIG", "HELMKIT_TEST_KUBECONFIG", "HELM_NAMESPACE", "POD_NAMESPACE"):
             monkeypatch.delenv(name)
     home = tmp_path / "job-home"
     home.mkdir()
@@ -110,7 +120,7 @@ def test_awx_job(kubeapi, tmp_path, no_kubeconfig, mode):
         if access.ca_file is None:
             pytest.skip("the cluster's kubeconfig has no CA to give K8S_AUTH_SSL_CA_CERT (AWX's credential has one)")
         try:
-            env = dict(no_kubeconfig, **_environment(mode, access, tmp_path))
+            env = dict(no_kubeconfig, **_environment(mode, access, tmp_path, namespace))
             assert not os.path.exists(os.path.join(env["HOME"], ".kube"))
             project = tmp_path / "runner" / "project"
             project.mkdir(parents=True)
@@ -130,6 +140,11 @@ def test_awx_job(kubeapi, tmp_path, no_kubeconfig, mode):
             assert result["again"]["changed"] is False
             assert result["found"]["name"] == RELEASE and result["found"]["status"] == "deployed"
             assert result["found"]["revision"] == 1
+            if mode == "in-cluster":  # the pod's namespace, as Helm uses it in a pod
+                assert result["unnamed"]["namespaces"] == [namespace]
+                assert result["unnamed"]["release"]["namespace"] == namespace
+            else:  # no kubeconfig context: default
+                assert (result["unnamed"]["namespaces"], result["unnamed"]["releases"]) == (["default"], [])
 
             sources = tmp_path / "inventory-sync"
             sources.mkdir()

@@ -1,15 +1,21 @@
-"""Authentication and authorization, as kube-apiserver does them (the subset these tests need).
+"""Authentication and authorization, as kube-apiserver does them with ``--authorization-mode=RBAC``.
 
 Authentication (k8s.io/apiserver/pkg/authentication): a bearer token - the kubeconfig's admin token, or one issued by
 the TokenRequest API (``POST .../serviceaccounts/<name>/token``), valid while the ServiceAccount exists and until it
 expires - or a client certificate signed by the emulator's CA (CN = user, O = groups). Nothing, or a token nobody
 issued: 401 Unauthorized with a Status body (``--anonymous-auth=false``). ``Impersonate-User``/``Impersonate-Group``
-headers then switch the user when the authenticated one may impersonate.
+headers then switch the user when the authenticated one may ``impersonate`` that user (resource ``users``, or
+``serviceaccounts`` in its namespace for ``system:serviceaccount:<ns>:<name>``) and each group (``groups``).
 
-Authorization (RBAC, subset): members of ``system:masters`` may do everything; everybody authenticated may read
-discovery, ``/version``, health and OpenAPI (``system:discovery``); other requests need a ClusterRoleBinding to the
-ClusterRole ``cluster-admin``, or, inside one namespace, a RoleBinding there to ``cluster-admin``, ``admin`` or
-``edit``. Anything else is 403 Forbidden worded as the apiserver words it. Rules of other roles are not evaluated.
+Authorization (k8s.io/kubernetes/plugin/pkg/auth/authorizer/rbac): members of ``system:masters`` may do everything;
+anybody else needs a rule of a ClusterRole bound by a ClusterRoleBinding (anywhere), or of a Role or ClusterRole
+bound by a RoleBinding in the request's namespace. A rule matches on ``verbs``, ``apiGroups``, ``resources``
+(``pods/log`` subresources, ``*``, ``*/scale``), ``resourceNames`` (only requests naming an object) and
+``nonResourceURLs`` (exact, or a ``/prefix*``); ``*`` is a wildcard everywhere. ClusterRoles with an
+``aggregationRule`` get the rules of every ClusterRole their ``clusterRoleSelectors`` select, as the aggregation
+controller writes them. The default ClusterRoles and bindings of a new cluster are there (DEFAULT_ROLES:
+cluster-admin, admin, edit, view and their system:aggregate-to-* parts, system:discovery, system:basic-user,
+system:public-info-viewer). A denial is 403 ``Forbidden`` with the apiserver's exact message.
 """
 from __future__ import annotations
 
@@ -24,12 +30,14 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from .errors import ApiError
+from .rbac import cluster_role_rules as _cluster_role_rules
+from .rbac import default_objects, rule_allows
+from .store import WriteOptions
 
 ADMIN_USER = "kubernetes-admin"
 MASTERS = "system:masters"
 AUTHENTICATED = "system:authenticated"
 RBAC = "rbac.authorization.k8s.io"
-_NON_RESOURCE = ("/version", "/healthz", "/livez", "/readyz", "/openapi")
 
 
 class Unauthorized(ApiError):
@@ -54,16 +62,18 @@ class Attributes:
         elif parts[0] == "apis" and len(parts) > 3:
             self.group, rest = parts[1], parts[3:]
         if rest:
-            if rest[0] == "namespaces" and len(rest) >= 3:
+            if rest[0] == "namespaces" and len(rest) >= 3 and rest[2] not in ("status", "finalize"):
                 self.namespace, rest = rest[1], rest[2:]
-            elif rest[0] == "namespaces" and len(rest) == 2:
-                self.name = rest[1]
-                rest = rest[:1]
+            elif rest[0] == "namespaces" and len(rest) >= 2:
+                self.namespace = rest[1]  # requestinfo.go: a namespace's own namespace is itself
             self.resource = rest[0]
             if len(rest) >= 2:
                 self.name = rest[1]
             if len(rest) >= 3:
                 self.resource += "/" + rest[2]
+        if self.resource is None:  # requestinfo.go: a non-resource request's verb is its lower-cased method
+            self.verb = method.lower()
+            return
         watch = (query.get("watch") or [""])[0] in ("true", "1", "True")
         named = self.name is not None
         self.verb = {"GET": "watch" if watch else ("get" if named else "list"), "HEAD": "get", "POST": "create",
@@ -112,6 +122,9 @@ class Authenticator:
         self.ca_key_pem = ca_key_pem
         self._tokens = {}  # token -> (namespace, service account, uid, expiry Unix seconds)
         self._lock = threading.Lock()
+        for plural, obj in default_objects():  # a new cluster's bootstrap policy (kept by a restored state)
+            if self._get(RBAC, plural, None, obj["metadata"]["name"]) is None:
+                store.create(store.table.lookup(RBAC, "v1", plural), None, obj, WriteOptions(manager="kube-apiserver"))
 
     # -- authentication --------------------------------------------------------------------------------------
     def authenticate(self, headers, peercert):
@@ -127,10 +140,9 @@ class Authenticator:
             raise ApiError(500, "InternalError", "Internal error occurred: requested %s without impersonating a "
                                                  "user" % as_groups)
         if as_user:
-            if not self._allowed(user, groups, "", None):
-                raise ApiError(403, "Forbidden", 'users "%s" is forbidden: User "%s" cannot impersonate resource '
-                                                 '"users" in API group "" at the cluster scope' % (as_user, user),
-                               {"name": as_user, "kind": "users"})
+            self.impersonation(user, groups, as_user, as_groups)
+            if as_user.startswith("system:serviceaccount:") and as_user.count(":") == 3 and not as_groups:
+                as_groups = ["system:serviceaccounts", "system:serviceaccounts:%s" % as_user.split(":")[2]]
             user, groups = as_user, list(as_groups) + [AUTHENTICATED]
         return user, groups
 
@@ -174,31 +186,58 @@ class Authenticator:
     # -- authorization ---------------------------------------------------------------------------------------
     def authorize(self, user, groups, attributes):
         """Raise the apiserver's 403 unless ``user``/``groups`` may do ``attributes`` (see the module docstring)."""
-        if attributes.resource is None and (attributes.path in ("/api", "/apis")
-                                            or attributes.path.startswith(("/api/", "/apis/") + _NON_RESOURCE)
-                                            or attributes.path in _NON_RESOURCE):
-            return
-        if attributes.path == "/apis/authentication.k8s.io/v1/selfsubjectreviews" and attributes.verb == "create":
-            return  # system:basic-user: everybody may ask who they are
         if attributes.path.startswith("/_kubeapi/"):
             if MASTERS in groups:
                 return
             raise attributes.forbidden(user)
-        if not self._allowed(user, groups, attributes.namespace, attributes.resource):
+        if not self.allowed(user, groups, attributes):
             raise attributes.forbidden(user)
 
-    def _allowed(self, user, groups, namespace, resource):
+    def allowed(self, user, groups, attributes) -> bool:
+        """Whether RBAC lets ``user`` in ``groups`` do ``attributes`` (an :class:`Attributes`)."""
         if MASTERS in groups:
             return True
-        for binding in self._list(RBAC, "clusterrolebindings", None):
-            if binding.get("roleRef", {}).get("name") == "cluster-admin" and self._bound(binding, user, groups):
+        for rule in self._rules(user, groups, attributes.namespace):
+            if rule_allows(rule, attributes):
                 return True
-        if namespace and resource:
-            for binding in self._list(RBAC, "rolebindings", namespace):
-                if binding.get("roleRef", {}).get("name") in ("cluster-admin", "admin", "edit") \
-                        and self._bound(binding, user, groups):
-                    return True
         return False
+
+    def _rules(self, user, groups, namespace):
+        """Every PolicyRule that applies to the subject in ``namespace`` (None: cluster scope only)."""
+        roles = {role["metadata"]["name"]: role for role in self._list(RBAC, "clusterroles", None)}
+        for binding in self._list(RBAC, "clusterrolebindings", None):
+            ref = binding.get("roleRef") or {}
+            if ref.get("kind") == "ClusterRole" and self._bound(binding, user, groups):
+                yield from _cluster_role_rules(roles, ref.get("name"), set())
+        if not namespace:
+            return
+        for binding in self._list(RBAC, "rolebindings", namespace):
+            if not self._bound(binding, user, groups):
+                continue
+            ref = binding.get("roleRef") or {}
+            if ref.get("kind") == "ClusterRole":
+                yield from _cluster_role_rules(roles, ref.get("name"), set())
+            elif ref.get("kind") == "Role":
+                role = self._get(RBAC, "roles", namespace, ref.get("name"))
+                yield from (role or {}).get("rules") or []
+
+    def impersonation(self, user, groups, as_user, as_groups):
+        """Raise the apiserver's 403 unless ``user`` may impersonate ``as_user`` and every group of ``as_groups``
+        (k8s.io/apiserver/pkg/endpoints/filters/impersonation.go: verb ``impersonate`` on ``users``, ``groups`` or,
+        for a service account's user name, ``serviceaccounts`` in its namespace)."""
+        wanted = []
+        if as_user.startswith("system:serviceaccount:") and as_user.count(":") == 3:
+            _s, _a, namespace, name = as_user.split(":")
+            wanted.append(("serviceaccounts", namespace, name))
+        else:
+            wanted.append(("users", None, as_user))
+        wanted += [("groups", None, group) for group in as_groups]
+        for resource, namespace, name in wanted:
+            path = "/api/v1/%s%s/%s" % ("namespaces/%s/" % namespace if namespace else "", resource, name)
+            attributes = Attributes("GET", path, {})
+            attributes.verb = "impersonate"
+            if not self.allowed(user, groups, attributes):
+                raise attributes.forbidden(user)
 
     @staticmethod
     def _bound(binding, user, groups):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import KubeError
 from .client import ApiError
-from .objects import describe, ownership_error, with_ownership
+from .objects import describe, fold_string_data, ownership_error, with_ownership
 from .wait import poll_until
 
 APPLY_CONTENT_TYPE = "application/apply-patch+yaml"
@@ -90,9 +90,10 @@ class Applier:
         """Server-side apply ``obj``; returns the object the server answered with.
 
         ``owned`` adds Helm's ownership label and annotations first. Raises :class:`KubeError` naming the object;
-        a 409 conflict explains ``force_conflicts`` and ``field_manager``.
+        a 409 conflict explains ``force_conflicts`` and ``field_manager``. A Secret's ``stringData`` is sent as
+        ``data`` (objects.fold_string_data: no conflict with another manager over a write-only field).
         """
-        body = with_ownership(obj, self.release_name, self.namespace) if owned else obj
+        body = fold_string_data(with_ownership(obj, self.release_name, self.namespace) if owned else obj)
         try:
             return self.client.request("PATCH", self.path(body), query=self._write_query(), body=body,
                                        content_type=APPLY_CONTENT_TYPE)

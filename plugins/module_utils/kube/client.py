@@ -12,9 +12,9 @@ import json
 
 from ..errors import KubeError
 from ..transport import may_send_credentials, redact_url
-# DEFAULT_KUBECONFIG, connection_secrets and kubeconfig_secrets are re-exported for the modules.
+# DEFAULT_KUBECONFIG, connection_secrets, kubeconfig_secrets and resolve_namespace are re-exported for the modules.
 from .config import AUTH_OPTIONS, DEFAULT_KUBECONFIG, connection_secrets, install_transport, kubeconfig_secrets, \
-    resolve_connection  # noqa: F401  pylint: disable=unused-import
+    resolve_connection, resolve_namespace  # noqa: F401  pylint: disable=unused-import
 from .discovery import Discovery, cache_directory
 from .retry import RetryPolicy, describe_attempts
 
@@ -207,7 +207,7 @@ class KubeClient:
             payload = {}
         message = payload.get("message") or ("%s %s: HTTP %s" % (method.upper(), path, status))
         if status == 403:
-            message += self.connection.forbidden_note()
+            message += self.connection.forbidden_note(message)
         return ApiError(status, payload.get("reason") or "", message, payload.get("details"))
 
     # -- REST mappings (kube/discovery.py) ----------------------------------------------------------------------

@@ -10,6 +10,9 @@ Each setting is taken from the first of (docs/getting-started.md has the same ta
 5. in-cluster configuration (client-go's ``rest.InClusterConfig``): ``KUBERNETES_SERVICE_HOST``/``_PORT`` and the
    service-account token and CA, when no kubeconfig file exists.
 
+The namespace a task uses when it names none is :func:`resolve_namespace`'s, by Helm's rule: ``HELM_NAMESPACE``,
+else the namespace of the kubeconfig context in use, else the pod's (in-cluster), else ``default``.
+
 A ``host`` with credentials of its own (``api_key``, ``username``+``password`` or ``client_cert``) needs no
 kubeconfig at all. Tokens that can change - a ``tokenFile``, the in-cluster token, an ``exec`` credential plugin's
 ExecCredential - are re-read when they change or expire, and once more when the server answers 401. Secrets never
@@ -45,6 +48,8 @@ SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 # Tests (and unusual pods) point these at files of their own; the defaults are client-go's paths.
 TOKEN_FILE_ENV = "HELMKIT_IN_CLUSTER_TOKEN_FILE"
 CA_FILE_ENV = "HELMKIT_IN_CLUSTER_CA_FILE"
+NAMESPACE_FILE_ENV = "HELMKIT_IN_CLUSTER_NAMESPACE_FILE"
+DEFAULT_NAMESPACE = "default"
 
 # option -> (kubernetes.core's variable, Helm's variable). HELM_KUBEINSECURE_SKIP_TLS_VERIFY is validate_certs negated.
 ENVIRONMENT = {
@@ -383,10 +388,6 @@ class _Loader(KubeConfigLoader):
     def _user_name(self):
         return self._current_context["context"].safe_get("user") or "?"
 
-    def namespace(self):
-        """The context's namespace, or None."""
-        return self._current_context["context"].safe_get("namespace")
-
 
 def _kubeconfig_loader(kubeconfig, context, persist):
     """A loaded ``_Loader`` for a kubeconfig path (``:``-joined paths merge), dict or YAML text."""
@@ -451,6 +452,22 @@ def in_cluster_available(environ=None) -> bool:
                 and os.path.exists(in_cluster_paths(environ)[0]))
 
 
+def in_cluster_namespace(environ=None):
+    """(namespace, source) of a pod, as client-go's ``inClusterClientConfig.Namespace()``: ``POD_NAMESPACE`` (set
+    through the downward API), else the service account's ``namespace`` file (HELMKIT_IN_CLUSTER_NAMESPACE_FILE
+    overrides its path), else (None, None)."""
+    environ = os.environ if environ is None else environ
+    if environ.get("POD_NAMESPACE"):
+        return environ["POD_NAMESPACE"], "POD_NAMESPACE"
+    path = environ.get(NAMESPACE_FILE_ENV) or os.path.join(SERVICE_ACCOUNT_DIR, "namespace")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            found = handle.read().strip()
+    except (OSError, UnicodeDecodeError):
+        return None, None
+    return (found, "the in-cluster namespace file %s" % path) if found else (None, None)
+
+
 def _in_cluster(configuration, environ):
     host, port = environ["KUBERNETES_SERVICE_HOST"], environ["KUBERNETES_SERVICE_PORT"]
     if ":" in host and not host.startswith("["):
@@ -466,8 +483,8 @@ def _in_cluster(configuration, environ):
 
 class Connection:
     """A resolved connection: ``configuration`` (kubernetes.client.Configuration), ``credential`` (Credential or
-    None), ``impersonate_user``/``impersonate_groups`` (with ``impersonation_source``), ``namespace`` (the
-    context's or HELM_NAMESPACE, or None) and ``origin`` (how the cluster was found, for messages)."""
+    None), ``impersonate_user``/``impersonate_groups`` (with ``impersonation_source``) and ``origin`` (how the
+    cluster was found, for messages). The default namespace is :func:`resolve_namespace`'s."""
 
     def __init__(self):
         self.configuration = None
@@ -477,7 +494,6 @@ class Connection:
         self.impersonate_user = None
         self.impersonate_groups = []
         self.impersonation_source = None
-        self.namespace = None
         self.origin = None
         self._temp_files = []
 
@@ -504,13 +520,21 @@ class Connection:
                    "use a kubeconfig with a user" % self.origin)
         return "401 Unauthorized from %s: %s" % (server, why)
 
-    def forbidden_note(self) -> str:
-        """What to add to a 403 when impersonating, else ''."""
+    def forbidden_note(self, message: str = "") -> str:
+        """What to add to a 403 (its API ``message``) when impersonating, else ''. Says which side lacks RBAC: the
+        credential's own user, when it may not impersonate (``cannot impersonate`` in the message), else the
+        impersonated user."""
         if not self.impersonate_user and not self.impersonate_groups:
             return ""
         who = "user %r" % self.impersonate_user if self.impersonate_user else "groups %s" % self.impersonate_groups
-        return " (the request impersonated %s, from %s: grant it access with RBAC, or let the credential's own " \
-               "user impersonate it)" % (who, self.impersonation_source)
+        if "cannot impersonate" in message:
+            credential = (self.credential.source if self.credential is not None
+                          else self.client_cert_source or self.origin)
+            return " (%s asked to impersonate %s: grant the user that %s authenticates as the verb impersonate on " \
+                   "users and groups (resourceNames may name them) with RBAC, or leave impersonate_user and " \
+                   "impersonate_groups unset)" % (self.impersonation_source, who, credential)
+        return " (the request impersonated %s, from %s: grant that user or its groups access with RBAC)" % (
+            who, self.impersonation_source)
 
     def temp_file(self, data: bytes) -> str:
         """Write ``data`` to a private temporary file removed by close(); returns its path."""
@@ -601,7 +625,6 @@ def _base(connection, settings, environ):
     except yaml.YAMLError as exc:
         raise KubeError("kubeconfig is not valid YAML: %s" % exc) from None
     connection.credential = loader.credential
-    connection.namespace = loader.namespace()
     connection.origin = "kubeconfig user %r" % loader._user_name()
     if configuration.ssl_ca_cert:
         connection.ca_source = "the certificate-authority of the kubeconfig's cluster"
@@ -658,8 +681,6 @@ def _overlay(connection, configuration, settings):
     connection.impersonate_user = settings.value("impersonate_user")
     connection.impersonate_groups = settings.value("impersonate_groups") or []
     connection.impersonation_source = settings.source("impersonate_user") or settings.source("impersonate_groups")
-    if settings.value("namespace"):
-        connection.namespace = settings.value("namespace")
     if not configuration.host or "://" not in configuration.host:
         raise KubeError("the cluster's server %r has no scheme: expected https://HOST[:PORT]" % configuration.host)
 
@@ -689,6 +710,67 @@ def resolve_connection(options=None, environ=None) -> Connection:
         configuration.api_key["BearerToken"] = PENDING  # replaced by the hook before each request
     connection.configuration = configuration
     return connection
+
+
+def _context_namespace(kubeconfig, context, environ):
+    """(namespace, context name) of the kubeconfig context a connection uses (``context``, else current-context),
+    read without running credential plugins; (None, name) when that context sets none. Raises KubeError, yaml
+    errors or ConfigException when the kubeconfig cannot be read."""
+    if isinstance(kubeconfig, dict):
+        documents = [kubeconfig]
+    elif isinstance(kubeconfig, str) and _is_content(kubeconfig):
+        documents = [_load_yaml(kubeconfig)]
+    else:
+        documents = []
+        for path in kubeconfig_paths(kubeconfig, environ):
+            if os.path.exists(path):
+                with open(path, "rb") as handle:
+                    documents.append(_load_yaml(handle))
+    documents = [doc for doc in documents if isinstance(doc, dict)]
+    # client-go's merge of several files: the first file that sets current-context, or names a context, wins.
+    name = context or next((doc["current-context"] for doc in documents if doc.get("current-context")), None)
+    for doc in documents:
+        for entry in doc.get("contexts") or []:
+            if isinstance(entry, dict) and entry.get("name") == name:
+                return (entry.get("context") or {}).get("namespace") or None, name
+    return None, name
+
+
+def resolve_namespace(namespace=None, options=None, environ=None) -> tuple:
+    """The namespace a task works in when it names none, by Helm's rule (``pkg/cli/environment.go``
+    ``EnvSettings.Namespace()`` over client-go's loader): ``namespace`` when given, else ``HELM_NAMESPACE``, else the
+    namespace of the kubeconfig context the connection uses, else - for the in-cluster configuration - the pod's
+    (:func:`in_cluster_namespace`), else ``"default"``.
+
+    ``options`` are the connection options (as for :func:`resolve_connection`), so the context is the one the
+    connection picks (``context``, ``K8S_AUTH_CONTEXT``, ``HELM_KUBECONTEXT``, the current context); a ``host``
+    with credentials of its own reads no kubeconfig, so no context namespace either. Returns ``(namespace,
+    source)``, ``source`` a label for results and messages (``"option"``, ``"HELM_NAMESPACE"``, ``"the namespace
+    of kubeconfig context 'x'"``, ``"default"``...). A kubeconfig that cannot be read gives ``"default"``: the
+    connection reports the real error.
+    """
+    if namespace:
+        return namespace, "option"
+    environ = os.environ if environ is None else environ
+    settings = Settings({name: (options or {}).get(name) for name in AUTH_OPTIONS}, environ)
+    if settings.value("namespace"):
+        return settings.value("namespace"), settings.source("namespace")
+    kubeconfig = settings.value("kubeconfig")
+    if kubeconfig is None and settings.value("host") and _has_own_credentials(settings):
+        return DEFAULT_NAMESPACE, "default"
+    if kubeconfig is not None or any(os.path.exists(p) for p in kubeconfig_paths(None, environ)):
+        try:
+            found, context = _context_namespace(kubeconfig, settings.value("context"), environ)
+        except (yaml.YAMLError, OSError, AttributeError, TypeError):
+            return DEFAULT_NAMESPACE, "default"
+        if found:
+            return found, "the namespace of kubeconfig context %r" % context
+        return DEFAULT_NAMESPACE, "default"
+    if in_cluster_available(environ):
+        found, source = in_cluster_namespace(environ)
+        if found:
+            return found, source
+    return DEFAULT_NAMESPACE, "default"
 
 
 def _tls_failure(connection, reason) -> KubeError:

@@ -7,6 +7,7 @@ without that metadata for this release cannot be adopted (``checkOwnership``).
 """
 from __future__ import annotations
 
+import base64
 import copy
 
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
@@ -103,6 +104,30 @@ def with_ownership(obj: dict, release_name: str, release_namespace: str) -> dict
     annotations[RELEASE_NAME_ANNOTATION] = release_name
     annotations[RELEASE_NAMESPACE_ANNOTATION] = release_namespace
     meta["annotations"] = annotations
+    return result
+
+
+def fold_string_data(obj: dict) -> dict:
+    """``obj`` with a v1 Secret's ``stringData`` merged into ``data`` (base64), as the API server stores it
+    (``Convert_v1_Secret_To_core_Secret``: stringData wins over data for the same key); other objects unchanged.
+
+    ``stringData`` is write-only: the server never returns it, so a field manager that applied it owns a field the
+    live object lacks, and any *other* manager applying the same key is in conflict with it even for the same value
+    (kubernetes/website#42603; Helm v4's ``helm_python`` applies as "python", the helm CLI as "helm"). Applying
+    ``data`` instead owns what the server keeps: another manager's ``stringData`` or equal ``data`` never conflicts,
+    and a key dropped from the chart is removed from the Secret. Returns a new dict when it changes anything; the
+    release's manifest keeps the chart's ``stringData`` as rendered.
+    """
+    string_data = obj.get("stringData")
+    if obj.get("kind") != "Secret" or obj.get("apiVersion") != "v1" or not isinstance(string_data, dict) \
+            or not isinstance(obj.get("data") or {}, dict) or not all(isinstance(v, str) for v in string_data.values()):
+        return obj  # not a Secret, or one the server rejects as it is (its error must stay the server's)
+    result = dict(obj)
+    del result["stringData"]
+    data = dict(result.get("data") or {})
+    for key, value in string_data.items():
+        data[key] = base64.b64encode(value.encode("utf-8")).decode("ascii")
+    result["data"] = data
     return result
 
 

@@ -179,6 +179,8 @@ class ReleaseLock:
         self.waited = 0.0
         #: None while the lock is held (or not taken); once lost, the reason (text for people).
         self.lost = None
+        #: None, or the API's 403 message when RBAC forbids Leases and the run went on without the lock.
+        self.unlocked = None
         self._stop = threading.Event()
         self._mutex = threading.Lock()
         self._thread = None
@@ -229,6 +231,12 @@ class ReleaseLock:
             if exc.status == 404 and (exc.details or {}).get("kind") == "namespaces":
                 # No namespace yet (create_namespace installs): nothing can be locked there, and nothing else can
                 # be stored there either; the revision Secret's create-only POST still refuses a second writer.
+                return None
+            if exc.status == 403:
+                # RBAC lets this user write the release but not Leases (the default admin and edit roles grant
+                # none): run as the helm CLI does, protected by Helm's pending-* check and the revision Secret's
+                # create-only POST alone.
+                self.unlocked = exc.message
                 return None
             if exc.status != 409:
                 raise self._fail("create", exc) from None

@@ -66,8 +66,10 @@ class ReleaseQuery:
                 raise
             if status == 404:  # the namespace does not exist
                 return []
-            raise ReleaseError("cannot list Helm release %ss%s: %s" % (
-                self.driver, " in namespace %s" % namespace if namespace else "", exc.message)) from None
+            error = ReleaseError("cannot list Helm release %ss%s: %s" % (
+                self.driver, " in namespace %s" % namespace if namespace else "", exc.message))
+            error.status = status  # the API's HTTP status (403: RBAC), for callers that fall back
+            raise error from None
         return listing.get("items") or []
 
     def decode(self, obj: dict):
@@ -221,11 +223,16 @@ def find_releases(query: ReleaseQuery, *, name: str = None, namespaces=None, sta
     return found
 
 
-def scope_namespaces(namespace: str, namespaces=None, all_namespaces: bool = False):
+def scope_namespaces(namespace: str, namespaces=None, all_namespaces: bool = False, connection=None):
     """The namespaces a query reads: None for every namespace, else ``namespace`` then ``namespaces`` (deduplicated,
-    order kept)."""
+    order kept). With neither ``namespace`` nor ``namespaces`` and ``connection`` (a dict of connection options) given,
+    the one namespace Helm would use (kube/config.py: resolve_namespace: HELM_NAMESPACE, the context's, the pod's,
+    ``default``)."""
     if all_namespaces:
         return None
+    if not namespace and not namespaces and connection is not None:
+        from ..kube.config import resolve_namespace
+        namespace = resolve_namespace(None, connection)[0]
     scopes = []
     for item in [namespace] + list(namespaces or []):
         if item and item not in scopes:

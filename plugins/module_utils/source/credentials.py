@@ -29,13 +29,14 @@ def secret_reader(kube_client):
     return read_secret
 
 
-def kubeconfig_secret_reader(kubeconfig=None, context=None):
+def kubeconfig_secret_reader(kubeconfig=None, context=None, auth=None):
     """A ``read_secret`` for tasks without an open Kubernetes client (helm_pull, helm_show, helm_template,
-    helm_dependency, lookups): each read opens ``kube/client.py: KubeClient(kubeconfig, context)``; nothing
-    connects unless ``credentials_secret`` is actually read."""
+    helm_dependency, helm_push, lookups): each read opens ``kube/client.py: KubeClient(kubeconfig, context,
+    auth)`` (``auth``: more connection options, kube/config.py's names); nothing connects unless
+    ``credentials_secret`` is actually read."""
     def read_secret(name, namespace):
         from ..kube.client import KubeClient
-        with KubeClient(kubeconfig, context) as client:
+        with KubeClient(kubeconfig, context, auth=auth) as client:
             return secret_reader(client)(name, namespace)
     return read_secret
 

@@ -169,5 +169,9 @@ def module_source_options(params, namespace=None, read_secret=None, request_time
         params["timeout"] = parse_timeout(params["timeout"])
     if params.get("credentials_secret") and read_secret is None:
         from .credentials import kubeconfig_secret_reader
-        read_secret = kubeconfig_secret_reader(params.get("kubeconfig"), params.get("context"))
+        # host, username and password are the repository's or registry's in a chart-source task, never the cluster's
+        auth = dict((name, params.get(name)) for name in ("api_key", "validate_certs", "ca_cert", "client_cert",
+                                                          "client_key", "proxy", "no_proxy", "proxy_headers",
+                                                          "impersonate_user", "impersonate_groups", "persist_config"))
+        read_secret = kubeconfig_secret_reader(params.get("kubeconfig"), params.get("context"), auth)
     return SourceOptions.from_params(params, namespace=namespace, read_secret=read_secret).validate()

@@ -385,7 +385,7 @@ def test_impersonated_user_without_permission(bare, access, kubeapi):
     assert str(info.value) == (
         'configmaps is forbidden: User "helmkit-nobody" cannot list resource "configmaps" in API group "" in the '
         "namespace \"default\" (the request impersonated user 'helmkit-nobody', from option impersonate_user: "
-        "grant it access with RBAC, or let the credential's own user impersonate it)")
+        "grant that user or its groups access with RBAC)")
     bare.setenv("HELM_KUBEASUSER", "helmkit-admin-as")
     bare.setenv("HELM_KUBEASGROUPS", "system:masters")
     assert _works(KubeClient(kubeapi.kubeconfig))
@@ -402,8 +402,9 @@ def test_forbidden_impersonation(bare, kubeapi, tmp_path):
     assert info.value.status == 403
     assert str(info.value) == (
         'users "helmkit-someone-else" is forbidden: User "%s" cannot impersonate resource "users" in API group "" '
-        "at the cluster scope (the request impersonated user 'helmkit-someone-else', from option impersonate_user: "
-        "grant it access with RBAC, or let the credential's own user impersonate it)" % plain.user)
+        "at the cluster scope (option impersonate_user asked to impersonate user 'helmkit-someone-else': grant the "
+        "user that option api_key authenticates as the verb impersonate on users and groups (resourceNames may "
+        "name them) with RBAC, or leave impersonate_user and impersonate_groups unset)" % plain.user)
 
 
 def test_nothing_configured(bare, tmp_path):
