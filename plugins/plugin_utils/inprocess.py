@@ -37,10 +37,15 @@ _OFF = ("0", "off", "false", "no")
 
 
 def _same_python(interpreter) -> bool:
+    """Whether ``interpreter`` is this process's Python with the same packages: the same executable in the same
+    directory (a virtual environment's ``bin/python`` links to its base interpreter, whose packages differ, so the
+    final link is not followed for the directory)."""
     if not interpreter:
         return False
+    mine, theirs = os.path.abspath(sys.executable), os.path.abspath(str(interpreter))
     try:
-        return os.path.samefile(os.path.realpath(str(interpreter)), os.path.realpath(sys.executable))
+        return os.path.realpath(os.path.dirname(mine)) == os.path.realpath(os.path.dirname(theirs)) \
+            and os.path.samefile(mine, theirs)
     except OSError:
         return False
 
