@@ -2,7 +2,8 @@
 
 The check renders the new inputs *as the next revision* (``.Release.Revision`` = last + 1, ``IsUpgrade`` true):
 exactly the render an upgrade needs, so a changed release does not render twice. The result is compared with the
-stored revision's manifest and hooks (:func:`same_hooks`; the values were compared before rendering). The stored revision is never
+stored revision's manifest and hooks (:func:`same_hooks`: exact up to each hook's own name; the values were
+compared before rendering). The stored revision is never
 rendered again -- unless the templates can see the difference: a chart that prints ``.Release.Revision``, or
 branches on ``.Release.IsInstall``/``IsUpgrade`` while the stored revision was an install, is rendered *as the stored
 revision* instead, as before, so it stays unchanged when nothing else changed. That is found by a conservative scan of the templates (and, when a template
@@ -61,15 +62,28 @@ def sees_revision(chart, values: dict, number_only: bool = False) -> bool:
     return any(pattern.search(text) for text in texts)
 
 
+_NAME_MARK = "\0name\0"
+
+
 def _hook_key(record: dict) -> tuple:
-    return tuple(json.dumps(record.get(field) or None, sort_keys=True) for field in _HOOK_FIELDS)  # omitted == empty
+    fields = tuple(json.dumps(record.get(field) or None, sort_keys=True) for field in _HOOK_FIELDS)  # omitted == empty
+    name = record.get("name") or ""
+    manifest = record.get("manifest") or ""
+    return fields + (manifest.replace(name, _NAME_MARK) if name else manifest,)
 
 
 def same_hooks(rendered_hooks, stored_hooks) -> bool:
     """Whether the rendered hooks are the stored ones, in any order: the same templates (path) giving the same
-    kinds for the same events, weights and delete policies. Not their names and manifests: hooks commonly carry a
-    random suffix (``randAlphaNum``, podinfo's test pods), which would make every such release change on every run,
-    while the chart version and the values, which decide a hook's content, are already compared."""
+    kinds for the same events, weights and delete policies, and the same manifests up to each hook's own name.
+
+    Exact but for the name: a hook's manifest with every occurrence of its name replaced by a mark must be the
+    stored one's, so the two can differ only in the name (the mark is not text a manifest holds). Helm itself
+    has no "unchanged" (``helm upgrade`` always writes a revision); this is helmkit's rule. A hook is not an object
+    of the release: it is created when its event runs (an upgrade runs only ``pre-upgrade``/``post-upgrade``
+    hooks; ``test`` hooks only ``helm test``) and deleted by its policy, so its name identifies one run. Charts
+    commonly name hooks with a random suffix (``randAlphaNum``: podinfo's test pods, which would otherwise make
+    every such release change on every run). Any other difference -- a random password or a ``lookup`` result in a
+    hook's body, another image -- makes the release change and upgrade, as a difference in the manifest does."""
     mine = sorted(_hook_key(hook_record(hook)) for hook in rendered_hooks or [])
     theirs = sorted(_hook_key(record) for record in stored_hooks or [])
     return mine == theirs

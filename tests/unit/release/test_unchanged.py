@@ -49,7 +49,25 @@ def test_same_hooks_ignores_order_and_last_run():
            "last_run": {"phase": "Succeeded"}, "weight": 0, "delete_policies": []}
     two = dict(one, name="b", manifest="m2", last_run={"phase": ""})
     assert same_hooks([dict(two), dict(one, last_run={"phase": ""})], [one, two])
-    assert same_hooks([dict(one, manifest="random suffix", name="a-x1"), two], [one, two])
+    assert not same_hooks([dict(one, manifest="m1 changed"), two], [one, two])
+    assert not same_hooks([dict(one, kind="Pod"), two], [one, two])
     assert not same_hooks([dict(one, weight=5), two], [one, two])
     assert not same_hooks([dict(one, events=["post-install"]), two], [one, two])
     assert not same_hooks([one], [one, two])
+
+
+def test_hooks_may_differ_only_in_their_own_name():
+    """podinfo's test hooks are named ``podinfo-grpc-test-{{ randAlphaNum 5 | lower }}``: a new name is the same
+    hook; anything else in the body that differs (a random password, a lookup result) is not."""
+    def hook(name, body="image: curl"):
+        return {"name": name, "kind": "Pod", "path": "podinfo/templates/tests/grpc.yaml", "events": ["test"],
+                "manifest": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\n  labels: {job: %s}\nspec: {%s}\n"
+                            % (name, name, body), "weight": 0, "delete_policies": ["before-hook-creation"]}
+    stored = [hook("podinfo-grpc-test-abcde")]
+    assert same_hooks([hook("podinfo-grpc-test-xyz12")], stored)
+    assert not same_hooks([hook("podinfo-grpc-test-xyz12", "image: curl2")], stored)
+    assert not same_hooks([hook("podinfo-grpc-test-xyz12", "password: kX9a")], [hook("podinfo-grpc-test-abcde",
+                                                                                        "password: Qp3z")])
+    renamed = hook("podinfo-grpc-test-xyz12")
+    renamed["manifest"] = renamed["manifest"].replace("job: podinfo-grpc-test-xyz12", "job: podinfo-grpc-test-abcde")
+    assert not same_hooks([renamed], stored)  # only the hook's own name may change, everywhere it appears
