@@ -10,14 +10,21 @@ revision* instead, as before, so it stays unchanged when nothing else changed. T
 calls ``tpl``, of the chart's files and the values, where ``tpl`` text comes from): any use of ``Release`` other
 than ``.Release.Name``, ``.Release.Namespace`` or ``.Release.Service`` counts.
 
+The liveness check (every object of the manifest still exists) needs each object's identity only, not the 650 kB
+of YAML of a large chart parsed again on every run: :func:`object_identities` keeps them in the user's cache keyed by
+the manifest's hash.
+
 Everything else stays live and exact: ``lookup`` reads the cluster and ``.Capabilities`` are the cluster's
 (``release/clustercaps.py``), so a chart whose output depends on them renders what an upgrade would.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
+from .. import privatecache
+from ..kube.objects import parse_manifest
 from .record import hook_record
 
 _SEES_REVISION = re.compile(rb"Revision|IsUpgrade|IsInstall|\bRelease\b(?!\.(?:Name|Namespace|Service)\b)")
@@ -97,3 +104,42 @@ def render_for_check(last, chart, config: dict, render, rendered_as_upgrade: boo
     if sees_revision(chart, config, number_only=rendered_as_upgrade):
         return render(chart, config, revision=last.version, is_upgrade=rendered_as_upgrade)
     return render(chart, config, revision=last.version + 1, is_upgrade=True)
+
+
+_IDS_HEADER = b"helmkit-manifest-ids-1\0"
+_IDS_MAX_ENTRIES = 2000
+
+
+def _identity(obj: dict) -> dict:
+    meta = obj.get("metadata") or {}
+    kept = {"name": meta.get("name")}
+    if meta.get("namespace"):
+        kept["namespace"] = meta["namespace"]
+    return {"apiVersion": obj["apiVersion"], "kind": obj["kind"], "metadata": kept}
+
+
+def object_identities(manifest: str, source: str = "manifest") -> list:
+    """``[{"apiVersion", "kind", "metadata": {"name"[, "namespace"]}}]`` of each object of ``manifest`` (str), in
+    order: what :func:`kube.objects.parse_manifest` gives, reduced to the identity (a fresh list of fresh dicts).
+
+    Kept in ``${XDG_CACHE_HOME:-~/.cache}/helmkit/manifests/<sha256 of the manifest>`` (``privatecache``: 0700,
+    owner checked, digest-checked entries, at most 2000): identities only -- kinds, names and namespaces, never an
+    object's content. A miss (or an unusable cache directory) parses the manifest. Raises what ``parse_manifest``
+    raises for an invalid manifest."""
+    text = manifest if isinstance(manifest, str) else str(manifest)
+    key = hashlib.sha256(_IDS_HEADER + text.encode("utf-8", "surrogatepass")).hexdigest()
+    directory = privatecache.private_directory("helmkit", "manifests")
+    if directory is not None:
+        body = privatecache.read_entry("%s/%s" % (directory, key), _IDS_HEADER)
+        if body is not None:
+            try:
+                cached = json.loads(body.decode("utf-8"))
+            except ValueError:
+                cached = None
+            if isinstance(cached, list):
+                return cached
+    identities = [_identity(obj) for obj in parse_manifest(text, source=source)]
+    if directory is not None:
+        privatecache.prune(directory, _IDS_MAX_ENTRIES)
+        privatecache.write_entry(directory, key, _IDS_HEADER, json.dumps(identities).encode("utf-8"))
+    return identities
