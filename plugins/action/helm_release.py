@@ -90,7 +90,8 @@ class ActionModule(ActionBase):
             args.pop("values_files", None)
         module_name = self._task.resolved_action or "helmkit.core.helm_release"
         if inprocess.usable(self, task_vars):  # on the controller: no AnsiballZ payload, no second Python
-            return merge_hash(result, inprocess.run(self, module_name, _MODULE_FQN, args, task_vars))
+            start = inprocess.start_async if self._task.async_val else inprocess.run
+            return merge_hash(result, start(self, module_name, _MODULE_FQN, args, task_vars))
         wrap_async = self._task.async_val and not self._connection.has_native_async
         result = merge_hash(result, self._execute_module(
             module_name=module_name, module_args=args, task_vars=task_vars, wrap_async=wrap_async))

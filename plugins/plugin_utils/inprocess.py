@@ -16,7 +16,11 @@ JSON encoder and AnsibleModule decodes them (``_ansible_check_mode``, ``_ansible
 as ``_execute_module`` does. While it runs, ``ansible.module_utils._internal.is_controller`` is False, so warnings and
 deprecations go into the result as on a managed host. The task's ``environment`` is applied to ``os.environ``.
 
-Used only when it cannot change behaviour: connection ``local``, no ``become``, not ``async``, and the task's
+An ``async`` task forks a job process from this one (imports already done: a loop's items share the worker), which
+writes the job file that ``async_status`` reads, in ``async_wrapper``'s format and place (``ansible_async_dir``,
+``~`` expanded), and is killed after the ``async`` seconds with ``Timeout exceeded``, as ``async_wrapper`` does.
+
+Used only when it cannot change behaviour: connection ``local``, no ``become``, and the task's
 Python interpreter is the controller's own (``ansible_python_interpreter`` resolves to ``sys.executable``: the same
 packages; implicit localhost sets exactly that). ``HELMKIT_IN_PROCESS=0`` on the controller turns it off.
 
@@ -30,7 +34,11 @@ import importlib
 import io
 import json
 import os
+import secrets
+import signal
 import sys
+import time
+import traceback
 
 _PREFIX = "ansible_collections.helmkit.core.plugins."
 _OFF = ("0", "off", "false", "no")
@@ -78,7 +86,7 @@ def usable(action, task_vars: dict) -> bool:
     connection = action._connection
     if getattr(connection, "transport", None) != "local" or getattr(connection, "_remote_is_local", False):
         return False
-    if action._task.async_val or action._play_context.become or getattr(connection, "become", None) is not None:
+    if action._play_context.become or getattr(connection, "become", None) is not None:
         return False
     return _same_python(task_interpreter(action, task_vars))
 
@@ -151,26 +159,29 @@ def _module_context(environment: dict):
             pass
 
 
-def run(action, module_name: str, module_fqn: str, module_args: dict, task_vars: dict) -> dict:
-    """Run module ``module_fqn`` (``ansible_collections....modules.NAME``, whose ``main()`` builds an
-    AnsibleModule) with ``module_args`` in this process; returns the task result as ``_execute_module`` does."""
-    from ansible.module_utils import basic  # pylint: disable=import-outside-toplevel
+def _prepare(action, module_name: str, module_args: dict, task_vars: dict) -> tuple:
+    """(encoded parameters, task environment) as ``_execute_module`` would send them."""
     from ansible.module_utils.common.json import Direction, get_module_encoder  # pylint: disable=import-outside-toplevel
-    from ansible.vars.clean import remove_internal_keys  # pylint: disable=import-outside-toplevel
 
     args = dict(module_args)
     action._update_module_args(module_name, args, task_vars)
-    profile = "legacy"
-    encoder = get_module_encoder(profile, Direction.CONTROLLER_TO_MODULE)
+    encoder = get_module_encoder(_PROFILE, Direction.CONTROLLER_TO_MODULE)
     params = json.dumps({"ANSIBLE_MODULE_ARGS": args}, cls=encoder).encode("utf-8")
     environment = {}
     action._compute_environment_string(environment)
     cache_bytecode()
+    return params, environment
+
+
+def _call_main(module_fqn: str, params: bytes, environment: dict) -> tuple:
+    """Run the module's ``main()``; returns (exit code, what it printed)."""
+    from ansible.module_utils import basic  # pylint: disable=import-outside-toplevel
+
     out = io.StringIO()
     code = 0
     with _module_context(environment):
         basic._ANSIBLE_ARGS = params
-        basic._ANSIBLE_PROFILE = profile
+        basic._ANSIBLE_PROFILE = _PROFILE
         try:
             with contextlib.redirect_stdout(out):
                 importlib.import_module(module_fqn).main()
@@ -179,8 +190,100 @@ def run(action, module_name: str, module_fqn: str, module_args: dict, task_vars:
         finally:
             basic._ANSIBLE_ARGS = None
             basic._ANSIBLE_PROFILE = None
+    return code, out.getvalue()
+
+
+_PROFILE = "legacy"
+
+
+def run(action, module_name: str, module_fqn: str, module_args: dict, task_vars: dict) -> dict:
+    """Run module ``module_fqn`` (``ansible_collections....modules.NAME``, whose ``main()`` builds an
+    AnsibleModule) with ``module_args`` in this process; returns the task result as ``_execute_module`` does."""
+    from ansible.vars.clean import remove_internal_keys  # pylint: disable=import-outside-toplevel
+
+    params, environment = _prepare(action, module_name, module_args, task_vars)
+    code, printed = _call_main(module_fqn, params, environment)
     action._used_interpreter = sys.executable
-    data = action._parse_returned_data({"rc": code, "stdout": out.getvalue(), "stderr": ""}, profile)
+    data = action._parse_returned_data({"rc": code, "stdout": printed, "stderr": ""}, _PROFILE)
     data.pop("_ansible_suppress_tmpdir_delete", None)
     remove_internal_keys(data)
     return data
+
+
+def _write_job(path: str, info: dict) -> None:
+    temp = path + ".tmp"
+    with open(temp, "w") as handle:
+        handle.write(json.dumps(info))
+    os.rename(temp, path)
+
+
+def _job_result(code: int, printed: str) -> dict:
+    """The module's result as ``async_wrapper`` stores it: its JSON, or a failure saying what it printed."""
+    from ansible.module_utils.json_utils import _filter_non_json_lines  # pylint: disable=import-outside-toplevel
+
+    try:
+        filtered, _warnings = _filter_non_json_lines(printed)
+        result = json.loads(filtered)
+        if isinstance(result, dict):
+            return result
+    except ValueError:
+        pass
+    return {"failed": True, "rc": code, "msg": "the module printed no result", "data": printed[-2000:]}
+
+
+def _job(job_path: str, jid: str, module_fqn: str, params: bytes, environment: dict) -> None:
+    try:
+        code, printed = _call_main(module_fqn, params, environment)
+        _write_job(job_path, _job_result(code, printed))
+    except BaseException:  # pylint: disable=broad-except  # the job file must say why
+        _write_job(job_path, {"failed": True, "msg": traceback.format_exc(), "ansible_job_id": jid})
+
+
+def _watch(job_path: str, jid: str, limit: int, module_fqn: str, params: bytes, environment: dict) -> None:
+    """In the detached watcher: fork the job, kill it after ``limit`` seconds (0: none) as async_wrapper does."""
+    job = os.fork()
+    if job == 0:
+        os.setpgid(0, 0)
+        _job(job_path, jid, module_fqn, params, environment)
+        os._exit(0)  # pylint: disable=protected-access
+    deadline = time.monotonic() + limit if limit > 0 else None
+    while os.waitpid(job, os.WNOHANG) == (0, 0):
+        if deadline is not None and time.monotonic() >= deadline:
+            try:
+                os.killpg(job, signal.SIGKILL)
+            except OSError:
+                pass
+            os.waitpid(job, 0)
+            _write_job(job_path, {"msg": "Timeout exceeded", "failed": True, "child_pid": job})
+            return
+        time.sleep(0.05)
+
+
+def start_async(action, module_name: str, module_fqn: str, module_args: dict, task_vars: dict) -> dict:
+    """Start module ``module_fqn`` as an async job of this controller; returns what ``async_wrapper`` returns
+    (``started``, ``finished``, ``ansible_job_id``, ``results_file``) for ``async_status`` to poll."""
+    params, environment = _prepare(action, module_name, module_args, task_vars)
+    importlib.import_module(module_fqn)  # once per worker: the jobs are forked with everything imported
+    async_dir = os.path.expanduser(str(action.get_shell_option("async_dir", default="~/.ansible_async")))
+    os.makedirs(async_dir, exist_ok=True)
+    jid = "j%d.%d" % (secrets.randbelow(999999999999), os.getpid())
+    job_path = os.path.join(async_dir, jid)
+    _write_job(job_path, {"started": True, "finished": False, "ansible_job_id": jid})
+    limit = int(action._task.async_val or 0)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    first = os.fork()
+    if first == 0:  # detach: a new session, no terminal, the watcher orphaned to init at once
+        try:
+            os.setsid()
+            null = os.open(os.devnull, os.O_RDWR)
+            for descriptor in (0, 1, 2):
+                os.dup2(null, descriptor)
+            if os.fork() == 0:
+                _watch(job_path, jid, limit, module_fqn, params, environment)
+        finally:
+            os._exit(0)  # pylint: disable=protected-access
+    os.waitpid(first, 0)
+    action._used_interpreter = sys.executable
+    return {"failed": False, "started": True, "finished": False, "ansible_job_id": jid, "results_file": job_path,
+            "changed": True}

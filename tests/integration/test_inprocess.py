@@ -91,3 +91,33 @@ def test_other_interpreter_runs_the_module(kubeapi, tmp_path):
     assert sys.base_prefix != sys.prefix and os.path.exists(base), "the tests run in a virtual environment"
     _results, out = _play(tmp_path, [task], {}, interpreter=base)
     assert "AnsiballZ_helm_release" in out
+
+
+def test_async_jobs_in_process_match_the_module(kubeapi, tmp_path):
+    """``async`` with ``poll`` (Ansible polls) and ``poll: 0`` + ``async_status`` (the releases role's way): the job
+    is forked from the worker and writes async_wrapper's job file; the results are the AnsiballZ module's."""
+    def tasks(name):
+        args = {"release_name": name, "release_namespace": name, "chart_ref": PODINFO, "create_namespace": True,
+                "kubeconfig": kubeapi.kubeconfig}
+        return [
+            {"helmkit.core.helm_release": args, "async": 120, "poll": 1},
+            {"helmkit.core.helm_release": args, "async": 120, "poll": 0},
+            {"ansible.builtin.async_status": {"jid": "{{ r1.ansible_job_id }}"}, "until": "r2.finished",
+             "retries": 60, "delay": 1},
+            {"helmkit.core.helm_release": dict(args, chart_ref=PODINFO + ".missing"), "async": 120, "poll": 1},
+            {"helmkit.core.helm_release": dict(args, state="absent")},
+        ]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    inproc, inproc_out = _play(tmp_path / "a", tasks("inproc-async-a"), {"ANSIBLE_ASYNC_DIR": str(tmp_path / "jobs")})
+    module, module_out = _play(tmp_path / "b", tasks("inproc-async-b"),
+                               {"HELMKIT_IN_PROCESS": "0", "ANSIBLE_ASYNC_DIR": str(tmp_path / "jobs")})
+    assert "AnsiballZ_helm_release" not in inproc_out and "AnsiballZ_helm_release" in module_out
+    summaries = [_summary(result) for result in inproc]
+    assert summaries == [_summary(result) for result in module]
+    installed, started, polled, failed, removed = summaries
+    assert installed["changed"] is True and installed["revision"] == 1
+    assert inproc[1]["started"] and inproc[1]["ansible_job_id"].startswith("j")
+    assert polled["changed"] is False and polled["revision"] == 1 and inproc[2]["finished"]
+    assert failed["failed"] is True and "not found" in failed["msg"]
+    assert removed["changed"] is True
