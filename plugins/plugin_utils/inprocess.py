@@ -263,7 +263,8 @@ def start_async(action, module_name: str, module_fqn: str, module_args: dict, ta
     """Start module ``module_fqn`` as an async job of this controller; returns what ``async_wrapper`` returns
     (``started``, ``finished``, ``ansible_job_id``, ``results_file``) for ``async_status`` to poll."""
     params, environment = _prepare(action, module_name, module_args, task_vars)
-    importlib.import_module(module_fqn)  # once per worker: the jobs are forked with everything imported
+    with _module_context({}):  # once per worker: the jobs are forked with everything imported
+        importlib.import_module(module_fqn)
     async_dir = os.path.expanduser(str(action.get_shell_option("async_dir", default="~/.ansible_async")))
     os.makedirs(async_dir, exist_ok=True)
     jid = "j%d.%d" % (secrets.randbelow(999999999999), os.getpid())
