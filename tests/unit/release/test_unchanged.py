@@ -71,8 +71,8 @@ def test_hooks_may_differ_only_in_their_own_name():
     stored = [hook("podinfo-grpc-test-abcde")]
     assert same_hooks([hook("podinfo-grpc-test-xyz12")], stored)
     assert not same_hooks([hook("podinfo-grpc-test-xyz12", "image: curl2")], stored)
-    assert not same_hooks([hook("podinfo-grpc-test-xyz12", "password: kX9a")], [hook("podinfo-grpc-test-abcde",
-                                                                                        "password: Qp3z")])
+    randomised = [hook("podinfo-grpc-test-abcde", "password: Qp3z")]
+    assert not same_hooks([hook("podinfo-grpc-test-xyz12", "password: kX9a")], randomised)
     renamed = hook("podinfo-grpc-test-xyz12")
     renamed["manifest"] = renamed["manifest"].replace("job: podinfo-grpc-test-xyz12", "job: podinfo-grpc-test-abcde")
     assert not same_hooks([renamed], stored)  # only the hook's own name may change, everywhere it appears
