@@ -121,3 +121,27 @@ def test_async_jobs_in_process_match_the_module(kubeapi, tmp_path):
     assert polled["changed"] is False and polled["revision"] == 1 and inproc[2]["finished"]
     assert failed["failed"] is True and "not found" in failed["msg"]
     assert removed["changed"] is True
+
+
+def test_async_job_past_its_time_is_killed(tmp_path):
+    """A job still running after ``async`` seconds is killed and its job file says ``Timeout exceeded``, as
+    async_wrapper's watcher does: here the API server accepts the connection and never answers."""
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    port = silent.getsockname()[1]
+    config = {"apiVersion": "v1", "kind": "Config", "current-context": "c",
+              "clusters": [{"name": "c", "cluster": {"server": "http://127.0.0.1:%d" % port}}],
+              "users": [{"name": "u", "user": {}}], "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u"}}]}
+    task = {"helmkit.core.helm_release": {"release_name": "slow", "release_namespace": "slow", "state": "absent",
+                                          "kubeconfig": config}, "async": 3, "poll": 0}
+    status = {"ansible.builtin.async_status": {"jid": "{{ r0.ansible_job_id }}"}, "until": "r1.finished",
+              "retries": 30, "delay": 1}
+    try:
+        results, out = _play(tmp_path, [task, status], {"ANSIBLE_ASYNC_DIR": str(tmp_path / "jobs")})
+    finally:
+        silent.close()
+    assert "AnsiballZ_helm_release" not in out
+    assert results[1]["failed"] is True and results[1]["msg"] == "Timeout exceeded", results[1]
