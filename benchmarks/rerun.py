@@ -6,7 +6,9 @@ For each corpus chart (default podinfo and kube-prometheus-stack), on the kubeap
 
 1. ``ansible-playbook`` with one ``helm_release`` task, re-run unchanged, against a play with one ``debug`` task,
    alternating (best and median of ``--repeat``); target: at most 0.5 s above ``debug`` for podinfo, 1.0 s for
-   kube-prometheus-stack.
+   kube-prometheus-stack. The task runs in the action plugin's process (``plugin_utils/inprocess.py``, the
+   default for a local connection), and again as an AnsiballZ module (``HELMKIT_IN_PROCESS=0``: what a managed
+   host pays, or a controller whose interpreter differs).
 2. The module alone (its AnsiballZ file kept with ``ANSIBLE_KEEP_REMOTE_FILES``), CPU and wall seconds, best of
    ``--repeat``, in three set-ups: the bytecode cache on (warm: what every run after the first pays), off
    (``HELMKIT_BYTECODE_CACHE=0``: Python's zipimport compiles every file, as before), and the payload exploded
@@ -81,17 +83,23 @@ def measure(api, chart: str, repeat: int) -> dict:
     env = _env(work)
     for _attempt in range(2):  # install; a second run settles charts whose output depends on CRDs they install
         _run(playbook + [release], env, work)
-    deltas, tasks, debugs = [], [], []
+    remote_env = _env(work, HELMKIT_IN_PROCESS="0")
+    deltas, tasks, debugs, remote = [], [], [], []
+    cpu = {"debug": [], "task": [], "remote": []}
     for _round in range(repeat):
-        base = _run(playbook + [debug], env, work)[0]
-        wall, _cpu, out = _run(playbook + [release], env, work)
-        if "changed=0" not in out:
-            raise SystemExit("the re-run of %s was not idempotent:\n%s" % (chart, out[-3000:]))
+        base, base_cpu, _out = _run(playbook + [debug], env, work)
+        cpu["debug"].append(base_cpu)
+        for runs, task_env, label in ((tasks, env, "task"), (remote, remote_env, "remote")):
+            wall, used, out = _run(playbook + [release], task_env, work)
+            if "changed=0" not in out:
+                raise SystemExit("the re-run of %s was not idempotent:\n%s" % (chart, out[-3000:]))
+            runs.append(wall)
+            cpu[label].append(used)
         debugs.append(base)
-        tasks.append(wall)
-        deltas.append(wall - base)
+        deltas.append(tasks[-1] - base)
     result = {"debug": min(debugs), "task": min(tasks), "delta_best": min(tasks) - min(debugs),
-              "delta_median": statistics.median(deltas)}
+              "delta_median": statistics.median(deltas), "remote_delta": min(remote) - min(debugs),
+              "cpu_delta": min(cpu["task"]) - min(cpu["debug"]), "cpu_remote_delta": min(cpu["remote"]) - min(cpu["debug"])}
     result.update(module_alone(work, playbook, release, repeat))
     result["helm"] = helm_upgrade(api, path, name, namespace)
     shutil.rmtree(work, ignore_errors=True)
@@ -100,7 +108,7 @@ def measure(api, chart: str, repeat: int) -> dict:
 
 def module_alone(work: str, playbook: list, release: str, repeat: int) -> dict:
     """CPU and wall seconds of the kept AnsiballZ module: cache on (warm), off, and exploded (bytecode)."""
-    _run(playbook + [release], _env(work, ANSIBLE_KEEP_REMOTE_FILES="1"), work)
+    _run(playbook + [release], _env(work, ANSIBLE_KEEP_REMOTE_FILES="1", HELMKIT_IN_PROCESS="0"), work)
     kept = glob.glob(os.path.join(work, "remote-tmp", "*", "AnsiballZ_helm_release.py"))[0]
     module = os.path.join(work, "module")
     os.makedirs(module)
@@ -146,6 +154,9 @@ def main(argv=None) -> int:
                 chart, res["task"], res["debug"], res["delta_best"], res["delta_median"],
                 "" if target is None else " (target <= +%.1f s: %s)" % (
                     target, "met" if res["delta_best"] <= target else "NOT met")))
+            print("  the same task run as an AnsiballZ module (HELMKIT_IN_PROCESS=0): +%.2f s best" % res["remote_delta"])
+            print("  CPU seconds of ansible-playbook and its children above the debug play (best of each): in-process "
+                  "+%.2f s, AnsiballZ module +%.2f s" % (res["cpu_delta"], res["cpu_remote_delta"]))
             print("  module alone, wall/CPU s: bytecode cache %.2f/%.2f, compiled from the zip %.2f/%.2f, exploded "
                   "with __pycache__ %.2f/%.2f; Helm v4 in-process upgrade (always writes) %.2f s" % (
                       res["cached"][0], res["cached"][1], res["compiled"][0], res["compiled"][1],

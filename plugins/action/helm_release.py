@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: helmkit.core contributors
 # Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
-"""Action plugin for helmkit.core.helm_release: reads ``values_files`` on the controller.
+"""Action plugin for helmkit.core.helm_release: reads ``values_files`` on the controller, and runs the module in
+this process when the task runs on the controller (``plugin_utils/inprocess.py``).
 
 Each ``values_files`` entry is looked up like a role's or playbook's ``files/`` (``ActionBase._find_needle``) and read
 through the DataLoader, which decrypts Ansible Vault files with the play's vault secrets. The texts go to the module
@@ -15,6 +16,11 @@ from ansible.errors import AnsibleError, AnsibleFileNotFound
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
+
+from ansible_collections.helmkit.core.plugins.plugin_utils import inprocess
+
+
+_MODULE_FQN = "ansible_collections.helmkit.core.plugins.modules.helm_release"
 
 
 class ActionModule(ActionBase):
@@ -82,10 +88,13 @@ class ActionModule(ActionBase):
                 result.update(failed=True, msg=to_text(exc.message if hasattr(exc, "message") else exc))
                 return result
             args.pop("values_files", None)
+        module_name = self._task.resolved_action or "helmkit.core.helm_release"
+        if inprocess.usable(self, task_vars):  # on the controller: no AnsiballZ payload, no second Python
+            start = inprocess.start_async if self._task.async_val else inprocess.run
+            return merge_hash(result, start(self, module_name, _MODULE_FQN, args, task_vars))
         wrap_async = self._task.async_val and not self._connection.has_native_async
         result = merge_hash(result, self._execute_module(
-            module_name=self._task.resolved_action or "helmkit.core.helm_release", module_args=args,
-            task_vars=task_vars, wrap_async=wrap_async))
+            module_name=module_name, module_args=args, task_vars=task_vars, wrap_async=wrap_async))
         if not wrap_async:
             self._remove_tmp_path(self._connection._shell.tmpdir)
         return result

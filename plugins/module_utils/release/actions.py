@@ -35,7 +35,7 @@ from .record import (PENDING_STATUSES, STATUS_DEPLOYED, STATUS_FAILED, STATUS_PE
                      chart_record, hook_record, sorted_map)
 from .labels import release_labels, validate_labels
 from .storage import ReleaseStorage, resolve_driver
-from .unchanged import render_for_check, same_hooks
+from .unchanged import object_identities, render_for_check, same_hooks
 
 
 # pkg/chart/v2/util/validate_name.go: DNS-1123 subdomain, at most 53 characters (Secret names add a suffix).
@@ -188,7 +188,7 @@ def is_unchanged(applier: Applier, last: Release, chart, config: dict, render) -
         return False
     again = render_for_check(last, chart, config, render, _rendered_as_upgrade(last))
     return again.manifest == last.manifest and same_hooks(again.hooks, last.hooks) \
-        and _all_live(applier, _objects(applier, again.manifest, "manifest"))
+        and _all_live(applier, [applier.normalise(obj) for obj in object_identities(again.manifest)])
 
 
 def _new_release(options: ReleaseOptions, rendered, config: dict, version: int, status: str, description: str,

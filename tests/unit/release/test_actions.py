@@ -105,6 +105,30 @@ def test_random_output_upgrades_like_helm(client, chart):
     assert again.changed and again.release.version == 2
 
 
+def test_hooks_unchanged_up_to_a_random_name_but_a_changed_body_upgrades(client, chart):
+    """release/unchanged.same_hooks: a test hook named with randAlphaNum (podinfo) keeps the release unchanged; a
+    hook whose body differs (a random password) makes it upgrade, as the manifest would."""
+    counter = []
+
+    def build(body):
+        def with_hook(chart_, values, revision, is_upgrade):
+            counter.append(1)
+            rendered = simple_build(chart_, values, revision, is_upgrade)
+            name = "demo-test-%05d" % len(counter)
+            rendered.hooks = [{"name": name, "kind": "Pod", "path": "demo/templates/tests/t.yaml", "events": ["test"],
+                               "weight": 0, "delete_policies": ["before-hook-creation"],
+                               "manifest": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\n%s\n"
+                                           % (name, body.replace("N", str(len(counter))))}]
+            return rendered
+        return make_render(with_hook)
+    actions.ensure_present(client, options(), chart, {}, build("spec: {}"))
+    clear_log(client)
+    again = actions.ensure_present(client, options(), chart, {}, build("spec: {}"))
+    assert not again.changed and again.release.version == 1 and writes(client) == []
+    changed = actions.ensure_present(client, options(), chart, {}, build("# password pN"))
+    assert changed.changed and changed.release.version == 2
+
+
 def test_rerun_reinstalls_objects_deleted_behind_our_back(client, chart):
     actions.ensure_present(client, options(), chart, {}, make_render(simple_build))
     client.request("DELETE", "/api/v1/namespaces/%s/configmaps/demo-config" % NS)
