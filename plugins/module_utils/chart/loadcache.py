@@ -7,7 +7,8 @@ pays it again. This cache keeps the result of :func:`loader.read_archive` -- the
 keyed by the sha256 of the archive bytes and of the limits in force (``HELMKIT_MAX_ARCHIVE_BYTES``,
 ``HELMKIT_MAX_ARCHIVE_FILE_BYTES``): the same bytes under the same limits always give the same files, so a hit is
 exactly what reading would give. Only archives read with a fresh budget (a chart's top level, not a subchart
-archive spending its parent's budget) and at most :data:`MAX_CACHED_BYTES` decompressed are cached.
+archive spending its parent's budget) and at most :data:`MAX_CACHED_BYTES` decompressed are cached; entries are
+compressed (zlib, fastest level), so a cache of :data:`MAX_ENTRIES` typical charts stays in the tens of megabytes.
 
 A chart's ``values.yaml`` is the other large cost (PyYAML builds its objects in Python): :func:`values` keeps the
 parsed values document of at least :data:`MIN_VALUES_BYTES`, keyed by the bytes and the values limits in force
@@ -24,14 +25,17 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import sys
+import zlib
 
 from .. import privatecache
 
 MAX_ENTRIES = 256
-MAX_CACHED_BYTES = 16 * 1024 * 1024
+MAX_CACHED_BYTES = 8 * 1024 * 1024
 MIN_VALUES_BYTES = 4096
-_HEADER = b"helmkit-chart-files-1\0"
-_VALUES_HEADER = b"helmkit-values-1\0"
+_PYTHON = ("%d.%d\0" % sys.version_info[:2]).encode("ascii")  # marshal's format is the interpreter's
+_HEADER = b"helmkit-chart-files-2\0" + _PYTHON
+_VALUES_HEADER = b"helmkit-values-1\0" + _PYTHON
 _state = {"dir": None, "off": False, "pruned": False}
 
 
@@ -70,8 +74,8 @@ def load(data: bytes, budget):
     if body is None:
         return None
     try:
-        spent, files = marshal.loads(body)
-    except (EOFError, ValueError, TypeError):
+        spent, files = marshal.loads(zlib.decompress(body))
+    except (EOFError, ValueError, TypeError, zlib.error):
         privatecache.remove(path)
         return None
     if spent.__class__ is not int or files.__class__ is not list or spent >= budget.remaining:
@@ -92,7 +96,7 @@ def store(data: bytes, budget, spent: int, files) -> None:
         _state["pruned"] = True
         privatecache.prune(directory, MAX_ENTRIES)
     try:
-        body = marshal.dumps((spent, files))
+        body = zlib.compress(marshal.dumps((spent, files)), 1)  # chart text shrinks about fivefold, fast to inflate
     except ValueError:
         return
     if not privatecache.write_entry(directory, _key(data, budget), _HEADER, body):
