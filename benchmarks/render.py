@@ -13,11 +13,13 @@ instead, which a busy machine disturbs less), for each chart and values variant:
 * **ours warm**: the same call again in the same process: the ``.tgz`` is still loaded and coalesced from scratch,
   but parse trees and compiled code come from the process-wide content-hash cache (a playbook/lookup rendering the
   same chart again, or a controller process rendering many releases of it).
-* **ours 1st-p**: as cold, but with the on-disk parse cache (engine/treecache.py: parse trees of files outside the
-  fast parser's subset) on and empty: a first module run, which also pays for writing it (in a temporary
-  XDG_CACHE_HOME, removed afterwards).
-* **ours 2nd-p**: as cold, but with that cache filled: a later module run in a new process (in-memory caches
-  cleared, parse trees of those files read from disk, everything compiled afresh).
+* **ours 1st-p**: as cold, but with the on-disk caches on and empty -- engine/treecache.py (parse trees of files
+  outside the fast parser's subset, define indexes of helper files) and chart/loadcache.py (an archive's checked
+  files, parsed values.yaml): a first module run, which also pays for writing them (in a temporary XDG_CACHE_HOME,
+  removed afterwards).
+* **ours 2nd-p**: as cold, but with those caches filled: a later module run in a new process (in-memory caches
+  cleared; the archive and values.yaml read back, helper templates parsed only when executed, everything
+  compiled afresh).
 
 "cold" is measured with the on-disk caches off, so it is the engine's own parse+compile+render time.
 
