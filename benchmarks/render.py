@@ -13,20 +13,24 @@ instead, which a busy machine disturbs less), for each chart and values variant:
 * **ours warm**: the same call again in the same process: the ``.tgz`` is still loaded and coalesced from scratch,
   but parse trees and compiled code come from the process-wide content-hash cache (a playbook/lookup rendering the
   same chart again, or a controller process rendering many releases of it).
-* **ours 1st-p**: as cold, but with the on-disk parse cache (engine/treecache.py) on and empty: a first module run,
-  which also pays for writing the cache (in a temporary XDG_CACHE_HOME, removed afterwards).
-* **ours 2nd-p**: as cold, but with that cache filled: a later module run in a new process (in-memory caches
-  cleared, parse trees read from disk, compiled afresh).
+* **ours 1st-p**: as cold, but with the on-disk caches on and empty -- engine/treecache.py (parse trees of files
+  outside the fast parser's subset, define indexes of helper files) and chart/loadcache.py (an archive's checked
+  files, parsed values.yaml): a first module run, which also pays for writing them (in a temporary XDG_CACHE_HOME,
+  removed afterwards).
+* **ours 2nd-p**: as cold, but with those caches filled: a later module run in a new process (in-memory caches
+  cleared; the archive and values.yaml read back, helper templates parsed only when executed, everything
+  compiled afresh).
 
-"cold" is measured with the on-disk cache off, so it is the engine's own parse+compile+render time.
+"cold" is measured with the on-disk caches off, so it is the engine's own parse+compile+render time.
 
 Values files are parsed once, outside the timing, on both sides. A full ``gc.collect()`` precedes every measurement
 (both sides), so one render does not pay for collecting the garbage of the previous one -- in particular the cyclic
 parse trees ``clear_caches`` drops. Each of the three is measured ``--repeat`` times,
 interleaved (helm, ours cold, ours warm, helm, ...) so machine load affects both sides alike; the best time counts.
-The target of issue 3 (at most 3x Helm's in-process time, corpus median and kube-prometheus-stack) is checked
-against the **cold** column, the stricter one; the warm column is reported too. Exit status 1 when the target is
-missed. Not a test (timings depend on the machine).
+The target of issue 16 (render per module run, in a fresh process with the caches as a first run left them, at
+most 1.5x Helm's in-process time on the corpus median and on kube-prometheus-stack) is checked against the
+**2nd-p** column; the others are reported too. Exit status 1 when the target is missed. Not a test (timings depend
+on the machine).
 """
 from __future__ import annotations
 
@@ -44,7 +48,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "conformance"))
 
 import harness  # noqa: E402
 
-TARGET = 3.0
+TARGET = 1.5
 FLAGSHIP = "kube-prometheus-stack"
 
 
@@ -61,8 +65,8 @@ def _timed(func) -> float:
 
 def _measure(ours, helm, clear, disk, repeat: int):
     """(best helm, best ours cold, best ours warm, best first process, best second process) seconds over
-    ``repeat`` interleaved rounds. ``disk(mode)`` switches the on-disk parse cache: "off", "empty" (on, emptied:
-    a first process that also writes it) or "on" (on, filled: a later process)."""
+    ``repeat`` interleaved rounds. ``disk(mode)`` switches the on-disk template caches: "off", "empty" (on,
+    emptied: a first process that also writes them) or "on" (on, filled: a later process)."""
     helm_times, cold_times, warm_times, first_times, second_times = [], [], [], [], []
     for _round in range(repeat):
         helm_times.append(_timed(helm))
@@ -105,6 +109,7 @@ def main(argv=None) -> int:
     from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_chart
     from ansible_collections.helmkit.core.plugins.module_utils.engine.template import clear_caches
 
+    from ansible_collections.helmkit.core.plugins.module_utils.chart import loadcache
     from ansible_collections.helmkit.core.plugins.module_utils.engine import treecache
     cache_home = tempfile.mkdtemp(prefix="helmkit-bench-")
     os.environ["XDG_CACHE_HOME"] = cache_home  # never the user's own cache
@@ -114,6 +119,7 @@ def main(argv=None) -> int:
         if mode == "empty":
             shutil.rmtree(os.path.join(cache_home, "helmkit"), ignore_errors=True)
         treecache.reset()
+        loadcache.reset()
 
     profiler = None
     if args.profile:
@@ -162,15 +168,15 @@ def main(argv=None) -> int:
     shutil.rmtree(cache_home, ignore_errors=True)
     if not rows:
         return 1
-    worst_cold = _summary("cold", rows, 1)
+    _summary("cold", rows, 1)
     _summary("warm", rows, 2)
     _summary("1st-p", rows, 3)
-    _summary("2nd-p", rows, 4)
-    print("target (cold, median and %s): at most %.1fx -> %s" % (FLAGSHIP, TARGET,
-                                                                 "met" if worst_cold <= TARGET else "MISSED"))
+    worst = _summary("2nd-p", rows, 4)
+    print("target (2nd-p, median and %s): at most %.1fx -> %s" % (FLAGSHIP, TARGET,
+                                                                  "met" if worst <= TARGET else "MISSED"))
     if profiler is not None:
         profiler.dump_stats(args.profile)
-    return 0 if worst_cold <= TARGET else 1
+    return 0 if worst <= TARGET else 1
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from ..errors import ChartError
 from ..gocompat.strconv import go_quote
 from ..transport import env_limit, limit_message
 from .goyamlload import load_go_yaml, load_values
+from . import loadcache
 from .ignore import IgnoreRules
 from .metadata import apply_requirements, parse_metadata, validate_metadata
 
@@ -242,13 +243,19 @@ def iter_archive(data: bytes, origin: str = "<archive bytes>", budget=None):
 
 def read_archive(data: bytes, origin: str = "<archive bytes>", budget=None) -> list:
     """Extract a chart archive in memory into ChartFiles with the top-level directory stripped (a UTF-8 BOM at the
-    start of a file is dropped, as Helm does). Entry checks and errors: :func:`iter_archive`."""
-    files = []
-    for member, name, content in iter_archive(data, origin, budget):
-        if content.startswith(_UTF8_BOM):
-            content = content[3:]
-        files.append(ChartFile(name, content, _utc(member.mtime * 1_000_000_000)))
-    return files
+    start of a file is dropped, as Helm does). Entry checks and errors: :func:`iter_archive`. A later process reads
+    the same archive's files from :mod:`.loadcache` instead."""
+    budget = budget or ArchiveBudget()
+    entries = loadcache.load(data, budget)  # read by an earlier process under the same limits
+    if entries is None:
+        before = budget.remaining
+        entries = []
+        for member, name, content in iter_archive(data, origin, budget):
+            if content.startswith(_UTF8_BOM):
+                content = content[3:]
+            entries.append((name, content, member.mtime))
+        loadcache.store(data, budget, before - budget.remaining, entries)
+    return [ChartFile(name, content, _utc(mtime * 1_000_000_000)) for name, content, mtime in entries]
 
 
 def _size_text(size: int) -> str:
@@ -390,7 +397,7 @@ def load_files(files: list, origin: str = "chart", budget=None, depth: int = 0) 
         elif name == "values.yaml":
             chart.raw_values = f.data
             chart.values_modtime = f.modtime
-            chart.values = load_values(f.data, "%s: values.yaml" % origin)
+            chart.values = loadcache.values(f.data, lambda: load_values(f.data, "%s: values.yaml" % origin))
         elif name == "values.schema.json":
             chart.schema = f.data
             chart.schema_modtime = f.modtime

@@ -4,7 +4,10 @@ Only files the fast parser (:mod:`.fastparse`) declines are stored: the others p
 read back, so writing them would only slow down the first process. Each entry is one template file's parse result
 (``{template name: Tree}``) under
 ``${XDG_CACHE_HOME:-~/.cache}/helmkit/templates/<key>``, where ``key`` is the content hash that
-:mod:`.template` already uses for its in-process cache (function names, file name and text). Entries hold only
+:mod:`.template` already uses for its in-process cache (function names, file name and text). A file that defines
+templates also gets a small *define index* (``<key>-spans``, :func:`store_spans`): where each ``{{define}}``
+starts and ends, so that a later process parses only the templates it executes (a chart's helper files define
+hundreds of partials, most of which a given values set never calls). Entries hold only
 plain data written by :mod:`marshal` (ints, strings, floats, complex numbers, lists, tuples): nodes are flattened to
 ``(class index, slot values...)`` tuples and rebuilt from the classes of :mod:`.nodes`; nothing is ever unpickled.
 
@@ -223,41 +226,32 @@ def loads(data: bytes) -> dict:
     return {name: order[i] for name, i in zip(names, positions)}
 
 
-def load(key: str):
-    """The cached parse result for ``key`` (hex digest) or None (miss, cache off, or a bad entry, which is
-    removed)."""
+def _read(name: str):
+    """The checked body of entry ``name``, or None (miss, cache off, or a bad entry, which is removed)."""
     path = _directory()
     if path is None:
         return None
-    entry = os.path.join(path, key)
+    entry = os.path.join(path, name)
     try:
         with open(entry, "rb") as handle:
             data = handle.read()
     except OSError:
         return None
-    header = _state["header"] + key.encode("ascii") + b"\0"
+    header = _state["header"] + name.encode("ascii") + b"\0"
     body = data[len(header) + 64:]
     if not data.startswith(header) or data[len(header):len(header) + 64] != \
             hashlib.sha256(body).hexdigest().encode("ascii"):
         _remove(entry)
         return None
-    try:
-        return loads(body)
-    except Exception:  # a well-hashed entry from a buggy writer: ignore and rebuild
-        _remove(entry)
-        return None
+    return body
 
 
-def store(key: str, trees: dict) -> None:
-    """Write the parse result for ``key`` (atomic; errors switch the cache off for this process)."""
+def _write(name: str, body: bytes) -> None:
+    """Write entry ``name`` (atomic; errors switch the cache off for this process)."""
     path = _directory()
     if path is None:
         return
-    try:
-        body = dumps(trees)
-    except (_Unencodable, KeyError, ValueError, RecursionError):
-        return
-    data = _state["header"] + key.encode("ascii") + b"\0" + hashlib.sha256(body).hexdigest().encode("ascii") + body
+    data = _state["header"] + name.encode("ascii") + b"\0" + hashlib.sha256(body).hexdigest().encode("ascii") + body
     try:
         if not _state["pruned"]:
             _state["pruned"] = True
@@ -266,12 +260,61 @@ def store(key: str, trees: dict) -> None:
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
-            os.replace(temp, os.path.join(path, key))
+            os.replace(temp, os.path.join(path, name))
         except BaseException:
             _remove(temp)
             raise
     except OSError:
         _state["off"] = True
+
+
+def load(key: str):
+    """The cached parse result for ``key`` (hex digest) or None (miss, cache off, or a bad entry, which is
+    removed)."""
+    body = _read(key)
+    if body is None:
+        return None
+    try:
+        return loads(body)
+    except Exception:  # a well-hashed entry from a buggy writer: ignore and rebuild
+        _remove(os.path.join(_state["dir"], key))
+        return None
+
+
+def store(key: str, trees: dict) -> None:
+    """Write the parse result for ``key`` (atomic; errors switch the cache off for this process)."""
+    if _directory() is None:
+        return
+    try:
+        body = dumps(trees)
+    except (_Unencodable, KeyError, ValueError, RecursionError):
+        return
+    _write(key, body)
+
+
+def load_spans(key: str):
+    """The define index of the file with content key ``key``: ``((template name, start, end, is empty), ...)``
+    (see :func:`store_spans`), or None."""
+    body = _read(key + "-spans")
+    if body is None:
+        return None
+    try:
+        spans = marshal.loads(body)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if spans.__class__ is not tuple or not all(
+            item.__class__ is tuple and len(item) == 4 and item[0].__class__ is str and item[1].__class__ is int
+            and item[2].__class__ is int and item[3].__class__ is bool for item in spans):
+        return None
+    return spans
+
+
+def store_spans(key: str, spans) -> None:
+    """Record where each template of a file is defined: ``spans`` is ``((name, start, end, is empty), ...)`` in
+    the parse result's order, ``start``/``end`` the offsets of the text that holds its ``{{define}}`` (-1 for the
+    file's own template), so that a later process parses only the templates it executes."""
+    if _directory() is not None:
+        _write(key + "-spans", marshal.dumps(tuple(spans)))
 
 
 def _prune(path: str) -> None:

@@ -64,8 +64,8 @@ def test_round_trip_keeps_every_slot():
 def test_second_process_reads_the_entry(cache_dir):
     data = {"Values": {"list": ["a", "b"], "obj": {"a": {"b": 7}}, "name": "abc"}}
     first = _render(data)
-    files = os.listdir(str(cache_dir))
-    assert len(files) == 1
+    files = sorted(os.listdir(str(cache_dir)))
+    assert len(files) == 2 and files[1] == files[0] + "-spans"  # the trees, and the file's define index
     assert stat.S_IMODE(os.stat(str(cache_dir)).st_mode) == 0o700
     template.clear_caches()  # as a new process: nothing in memory
     calls = []
@@ -88,7 +88,7 @@ def test_files_the_fast_parser_handles_are_not_written(cache_dir):
 
 def test_corrupt_entry_is_ignored_and_rebuilt(cache_dir):
     first = _render({"Values": {}})
-    entry = cache_dir / os.listdir(str(cache_dir))[0]
+    entry = cache_dir / [n for n in sorted(os.listdir(str(cache_dir))) if not n.endswith("-spans")][0]
     data = entry.read_bytes()
     entry.write_bytes(data[:-10] + b"0123456789")
     template.clear_caches()
@@ -126,7 +126,7 @@ def test_directory_is_bounded(cache_dir, monkeypatch):
     for i in range(6):
         (cache_dir / ("old%d" % i)).write_bytes(b"x")
     _render({"Values": {}})
-    assert len(os.listdir(str(cache_dir))) == 3  # oldest pruned to half the bound, then the new entry
+    assert len(os.listdir(str(cache_dir))) == 4  # oldest pruned to half the bound, then the trees and the index
 
 
 def test_works_when_module_utils_run_from_a_zip(tmp_path):
@@ -159,3 +159,65 @@ def test_works_when_module_utils_run_from_a_zip(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout == "5 1.5\n"
     assert len(os.listdir(str(tmp_path / "cache" / "helmkit" / "templates"))) == 1
+
+
+HELPERS = ('{{/* helpers */}}\n{{- define "a" -}}A {{ .name }}{{- end -}}\n'
+           'ünïcödé {{ define "b" }}B {{ .missing.deep }}{{ end }}\n'
+           '{{ define "c" }}{{ template "a" . }}/C{{ end }}\n{{ define "empty" }}{{ end }}\n')
+
+
+def _helpers_set(text=HELPERS):
+    ts = TemplateSet(FUNCS)
+    ts.add("_helpers.tpl", text)
+    ts.add("use.yaml", '{{ template "c" .Values }}')
+    return ts
+
+
+def _parsed_texts(monkeypatch):
+    seen = []
+    for name in ("fast_parse", "parse_full"):
+        real = getattr(template, name)
+        monkeypatch.setattr(template, name, lambda n, t, f, _real=real: seen.append(t) or _real(n, t, f))
+    return seen
+
+
+def test_later_process_parses_only_the_templates_it_executes(cache_dir, monkeypatch):
+    data = {"Values": {"name": "x"}}
+    first = _helpers_set().execute("use.yaml", data)
+    assert first == "A x/C"
+    assert any(name.endswith("-spans") for name in os.listdir(str(cache_dir)))
+    template.clear_caches()  # as a new process
+    seen = _parsed_texts(monkeypatch)
+    ts = _helpers_set()
+    assert ts.names() == ["_helpers.tpl", "a", "b", "c", "empty", "use.yaml"]
+    assert ts.execute("use.yaml", data) == first
+    pieces = [t.strip() for t in seen if t != '{{ template "c" .Values }}']
+    assert sorted(pieces) == ['{{ define "c" }}{{ template "a" . }}/C{{ end }}',
+                              '{{- define "a" -}}A {{ .name }}{{- end -}}\n\u00fcn\u00efc\u00f6d\u00e9']
+    assert len(seen) == 3  # use.yaml, "c" and "a": never the whole helpers file, never "b"
+
+
+def test_errors_in_a_template_parsed_alone_keep_the_file_positions(cache_dir):
+    def error():
+        ts = _helpers_set()
+        ts.add("b.yaml", '{{ template "b" .Values }}')
+        with pytest.raises(Exception) as info:
+            ts.execute("b.yaml", {"Values": {"missing": None}})
+        return str(info.value)
+    first = error()
+    assert "_helpers.tpl:3:" in first
+    template.clear_caches()
+    assert error() == first
+
+
+def test_a_piece_that_does_not_parse_alone_falls_back_to_the_whole_file(cache_dir, monkeypatch):
+    text = '{{ $v := "v" }}{{ define "a" }}A{{ end }}{{ $v }}{{ define "b" }}B{{ end }}{{ define "c" }}C{{ end }}'
+    ts = TemplateSet(FUNCS)
+    ts.add("t.yaml", text)
+    first = ts.execute("t.yaml", {}), ts.execute("a", {})
+    template.clear_caches()
+    seen = _parsed_texts(monkeypatch)
+    ts = TemplateSet(FUNCS)
+    ts.add("t.yaml", text)
+    assert (ts.execute("t.yaml", {}), ts.execute("a", {})) == first == ("v", "A")
+    assert text in seen  # the file's own template: the whole file

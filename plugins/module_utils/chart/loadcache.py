@@ -1,0 +1,137 @@
+"""What chart loading computed from bytes an earlier process already read, kept on disk: archive files, values.
+
+Reading a ``.tgz`` costs more than Helm's whole render for many charts: Python's ``tarfile`` parses every header
+in Python and the archive is inflated as a stream, so that every entry is checked before it is inflated
+(:func:`loader.iter_archive`). A module run is a new process, so without this cache every run of the same chart
+pays it again. This cache keeps the result of :func:`loader.read_archive` -- the files, after every check passed --
+keyed by the sha256 of the archive bytes and of the limits in force (``HELMKIT_MAX_ARCHIVE_BYTES``,
+``HELMKIT_MAX_ARCHIVE_FILE_BYTES``): the same bytes under the same limits always give the same files, so a hit is
+exactly what reading would give. Only archives read with a fresh budget (a chart's top level, not a subchart
+archive spending its parent's budget) and at most :data:`MAX_CACHED_BYTES` decompressed are cached; entries are
+compressed (zlib, fastest level), so a cache of :data:`MAX_ENTRIES` typical charts stays in the tens of megabytes.
+
+A chart's ``values.yaml`` is the other large cost (PyYAML builds its objects in Python): :func:`values` keeps the
+parsed values document of at least :data:`MIN_VALUES_BYTES`, keyed by the bytes and the values limits in force
+(``HELMKIT_MAX_VALUES_BYTES``, ``HELMKIT_MAX_YAML_NODES``). Values are plain data (dicts, lists, strings, floats,
+booleans, None), which :mod:`marshal` stores exactly; a document that fails to load is never stored.
+
+Entries live in ``${XDG_CACHE_HOME:-~/.cache}/helmkit/charts`` through :mod:`..privatecache` (directory 0700 and
+owned by the user, entry header and sha256 checked before :func:`marshal.loads`, atomic writes, at most
+:data:`MAX_ENTRIES` entries). ``HELMKIT_TEMPLATE_CACHE=0`` (the switch of every render cache) turns it off; any
+I/O error turns it off for the rest of the process.
+"""
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import zlib
+
+from .. import privatecache
+
+MAX_ENTRIES = 256
+MAX_CACHED_BYTES = 8 * 1024 * 1024
+MIN_VALUES_BYTES = 4096
+_PYTHON = ("%d.%d\0" % sys.version_info[:2]).encode("ascii")  # marshal's format is the interpreter's
+_HEADER = b"helmkit-chart-files-2\0" + _PYTHON
+_VALUES_HEADER = b"helmkit-values-1\0" + _PYTHON
+_state = {"dir": None, "off": False, "pruned": False}
+
+
+def _directory():
+    if _state["off"]:
+        return None
+    if _state["dir"] is None:
+        if os.environ.get("HELMKIT_TEMPLATE_CACHE", "").strip().lower() in ("0", "off", "false", "no"):
+            _state["off"] = True
+            return None
+        path = privatecache.private_directory("helmkit", "charts")
+        if path is None:
+            _state["off"] = True
+            return None
+        _state["dir"] = path
+    return _state["dir"]
+
+
+def _key(data: bytes, budget) -> str:
+    digest = hashlib.sha256(_HEADER)
+    digest.update(b"%d\0%d\0" % (budget.limit, budget.file_limit))
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def load(data: bytes, budget):
+    """``[(name, content, mtime seconds), ...]`` for archive ``data`` when cached (and ``budget`` is spent as
+    reading would spend it), else None. Only for a fresh budget (see the module docstring)."""
+    if budget.remaining != budget.limit:
+        return None
+    directory = _directory()
+    if directory is None:
+        return None
+    path = os.path.join(directory, _key(data, budget))
+    body = privatecache.read_entry(path, _HEADER)
+    if body is None:
+        return None
+    try:
+        spent, files = marshal.loads(zlib.decompress(body))
+    except (EOFError, ValueError, TypeError, zlib.error):
+        privatecache.remove(path)
+        return None
+    if spent.__class__ is not int or files.__class__ is not list or spent >= budget.remaining:
+        return None
+    budget.remaining -= spent
+    return files
+
+
+def store(data: bytes, budget, spent: int, files) -> None:
+    """Keep the files read from ``data`` (``spent``: the bytes of budget reading took; ``files`` as :func:`load`
+    returns them). ``budget`` must have been fresh before reading."""
+    if budget.remaining + spent != budget.limit or spent > MAX_CACHED_BYTES:
+        return
+    directory = _directory()
+    if directory is None:
+        return
+    if not _state["pruned"]:
+        _state["pruned"] = True
+        privatecache.prune(directory, MAX_ENTRIES)
+    try:
+        body = zlib.compress(marshal.dumps((spent, files)), 1)  # chart text shrinks about fivefold, fast to inflate
+    except ValueError:
+        return
+    if not privatecache.write_entry(directory, _key(data, budget), _HEADER, body):
+        _state["off"] = True
+
+
+def values(data: bytes, load):
+    """``load()`` (which parses values document ``data``), or the document an earlier process parsed from the same
+    bytes under the same limits. Errors of ``load`` propagate and are not cached."""
+    directory = _directory() if len(data) >= MIN_VALUES_BYTES else None
+    if directory is None:
+        return load()
+    digest = hashlib.sha256(_VALUES_HEADER)
+    for name in ("HELMKIT_MAX_VALUES_BYTES", "HELMKIT_MAX_YAML_NODES"):
+        digest.update(os.environ.get(name, "").encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(data)
+    key = digest.hexdigest()
+    body = privatecache.read_entry(os.path.join(directory, key), _VALUES_HEADER)
+    if body is not None:
+        try:
+            result = marshal.loads(body)
+        except (EOFError, ValueError, TypeError):
+            result = None
+        if result.__class__ is dict:
+            return result
+    result = load()
+    try:
+        body = marshal.dumps(result)
+    except ValueError:  # something marshal does not store exactly: not cached
+        return result
+    if not privatecache.write_entry(directory, key, _VALUES_HEADER, body):
+        _state["off"] = True
+    return result
+
+
+def reset() -> None:
+    """Forget the resolved directory and on/off state (tests and benchmarks change XDG_CACHE_HOME)."""
+    _state.update({"dir": None, "off": False, "pruned": False})
