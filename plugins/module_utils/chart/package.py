@@ -17,16 +17,15 @@ from __future__ import annotations
 import datetime
 import os
 import re
-import struct
 import tarfile
-import zlib
 
 from ..engine.goyaml import marshal
 from ..errors import ChartError
+from ..gocompat.flate import gzip_member
 from .loader import ZERO_TIME, load_chart
 from .metadata import DEPENDENCY_FIELDS
 
-__all__ = ["package_chart", "archive_bytes", "tar_stream"]
+__all__ = ["package_chart", "archive_bytes", "tar_stream", "tar_writes"]
 
 _HEADER_EXTRA = b"+aHR0cHM6Ly95b3V0dS5iZS96OVV6MWljandyTQo="
 _BLOCK = 512
@@ -68,7 +67,11 @@ def _split_ustar(name: str):
     return name[:i], name[i + 1:]
 
 
-def _entry(name: str, data: bytes, modtime) -> bytes:
+def _entry(name: str, data: bytes, modtime):
+    """One tar entry as Go's tar writer writes it: ``(header writes, body)``. A USTAR entry is one 512-byte header
+    write; a PAX entry is the extended header block, its records, their padding, then the main header (Go's
+    ``writePAXHeader``/``writeRawFile``, each a separate ``Write``). The body's padding is written by the next
+    header (or ``Close``), see :func:`tar_writes`."""
     split = _split_ustar(name)
     info = tarfile.TarInfo(split[1] if split else name)
     info.size = len(data)
@@ -79,13 +82,12 @@ def _entry(name: str, data: bytes, modtime) -> bytes:
     if split:
         block = bytearray(header)
         block[345:500] = split[0].encode("ascii").ljust(155, b"\0")
-        header = _go_header(bytes(block))
-    elif len(header) > _BLOCK:
-        header = _go_header(header[:_BLOCK]) + header[_BLOCK:-_BLOCK] + _go_header(header[-_BLOCK:])
-    else:
-        header = _go_header(header)
-    padding = (-len(data)) % _BLOCK
-    return header + data + b"\0" * padding
+        return [_go_header(bytes(block))], data
+    if len(header) > _BLOCK:
+        records = int(header[124:136].rstrip(b"\0 ") or b"0", 8)
+        return [_go_header(header[:_BLOCK]), header[_BLOCK:_BLOCK + records],
+                header[_BLOCK + records:-_BLOCK], _go_header(header[-_BLOCK:])], data
+    return [_go_header(header)], data
 
 
 _RFC3339 = re.compile(r"^(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$")
@@ -155,22 +157,35 @@ def _raw_files(chart):
     return [ChartFile("values.yaml", chart.raw_values, getattr(chart, "values_modtime", None) or chart.modtime)]
 
 
-def tar_stream(chart) -> bytes:
-    """The uncompressed tar stream Helm writes for a loaded chart (see the module docstring)."""
+def tar_writes(chart) -> list:
+    """The ``Write`` calls Helm's tar writer makes on its gzip writer for a loaded chart, in order (list of bytes):
+    per entry the padding of the previous body, the header write(s) and the body; at ``Close`` the last padding
+    and two zero blocks (Go archive/tar ``Writer.Flush``/``Close``). Their concatenation is the tar stream."""
     entries = []
     _chart_entries(chart, "", entries)
-    return b"".join(entries) + b"\0" * (2 * _BLOCK)
+    writes = []
+    pad = 0
+    for headers, body in entries:
+        if pad:
+            writes.append(b"\0" * pad)
+        writes.extend(headers)
+        writes.append(body)
+        pad = (-len(body)) % _BLOCK
+    if pad:
+        writes.append(b"\0" * pad)
+    writes.extend([b"\0" * _BLOCK, b"\0" * _BLOCK])
+    return writes
+
+
+def tar_stream(chart) -> bytes:
+    """The uncompressed tar stream Helm writes for a loaded chart (see the module docstring)."""
+    return b"".join(tar_writes(chart))
 
 
 def archive_bytes(chart) -> bytes:
-    """The gzip-compressed archive for a loaded chart (Helm's gzip header, zlib level 6 body)."""
-    data = tar_stream(chart)
-    header = b"\x1f\x8b\x08\x14" + b"\0\0\0\0" + b"\x00\xff"
-    header += struct.pack("<H", len(_HEADER_EXTRA)) + _HEADER_EXTRA + b"Helm\0"
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-    body = compressor.compress(data) + compressor.flush()
-    trailer = struct.pack("<II", zlib.crc32(data) & 0xFFFFFFFF, len(data) & 0xFFFFFFFF)
-    return header + body + trailer
+    """The archive ``helm package`` writes for a loaded chart, byte for byte: the tar writes through Go's gzip
+    writer at DefaultCompression (gocompat.flate), with Helm's extra field and comment ``Helm``, no name, no time."""
+    return gzip_member(tar_writes(chart), extra=_HEADER_EXTRA, comment="Helm")
 
 
 def package_bytes(path, version=None, app_version=None):
