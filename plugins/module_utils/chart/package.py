@@ -67,26 +67,77 @@ def _split_ustar(name: str):
     return name[:i], name[i + 1:]
 
 
+def _octal(value: int, width: int) -> bytes:
+    """Go tar's ``formatOctal``: zero-padded octal digits and a NUL in a ``width``-byte field."""
+    return b"%0*o\0" % (width - 1, value)
+
+
+def _to_ascii(raw: bytes) -> bytes:
+    """Go tar's ``toASCII``: the name without its non-ASCII characters (and NULs)."""
+    return bytes(b for b in raw if 0 < b < 0x80)
+
+
+def _raw_block(name: bytes, mode: int, size: int, mtime: int, flag: bytes, devices: bool) -> bytes:
+    """A USTAR-magic header block as Go's tar writer fills it: name (cut to 100 bytes; a cut name loses its trailing
+    "/", Go's ``formatString``), mode,
+    uid/gid 0, size, mtime, type flag, magic ``ustar\0`` version ``00``, empty user/group names, device numbers
+    as octal zeros when ``devices`` (the main header; Go's ``writeRawFile`` leaves them empty), and the checksum."""
+    block = bytearray(_BLOCK)
+    if len(name) > 100:
+        name = name[:100].rstrip(b"/")
+    block[0:len(name)] = name
+    block[100:108] = _octal(mode, 8)
+    block[108:116] = block[116:124] = _octal(0, 8)
+    block[124:136] = _octal(size, 12)
+    block[136:148] = _octal(mtime, 12)
+    block[156:157] = flag
+    block[257:265] = b"ustar\x0000"
+    if devices:
+        block[329:337] = block[337:345] = _octal(0, 8)
+    block[148:156] = b" " * 8
+    block[148:156] = b"%06o\0 " % sum(block)
+    return bytes(block)
+
+
+def _pax_record(key: str, value: bytes) -> bytes:
+    """Go's ``formatPAXRecord``: ``"<size> <key>=<value>\n"`` where size counts its own digits."""
+    body = b" " + key.encode("ascii") + b"=" + value + b"\n"
+    size = len(body) + 1
+    while len(str(size)) + len(body) != size:
+        size = len(str(size)) + len(body)
+    return str(size).encode("ascii") + body
+
+
+def _pax_writes(name: str, size: int, mtime: int) -> list:
+    """Go's ``writePAXHeader`` for a name USTAR cannot hold (non-ASCII, or too long to split): the extended header
+    ``<dir>/PaxHeaders.0/<file>`` (type ``x``) with the ``path`` record, its padding, then the main header whose
+    name is the ASCII part of the name. Four ``Write`` calls, as Go makes them."""
+    raw = name.encode("utf-8", "surrogateescape")
+    head, _sep, tail = raw.rpartition(b"/")
+    pax_name = (head + b"/PaxHeaders.0/" if head else b"PaxHeaders.0/") + tail
+    records = _pax_record("path", raw)
+    pax_name = _to_ascii(pax_name)[:100].rstrip(b"/")  # writeRawFile
+    return [_raw_block(pax_name, 0, len(records), 0, b"x", False), records,
+            b"\0" * ((-len(records)) % _BLOCK), _raw_block(_to_ascii(raw), 0o644, size, mtime, b"0", True)]
+
+
 def _entry(name: str, data: bytes, modtime):
     """One tar entry as Go's tar writer writes it: ``(header writes, body)``. A USTAR entry is one 512-byte header
-    write; a PAX entry is the extended header block, its records, their padding, then the main header (Go's
-    ``writePAXHeader``/``writeRawFile``, each a separate ``Write``). The body's padding is written by the next
-    header (or ``Close``), see :func:`tar_writes`."""
+    write (a long ASCII name split into prefix and name); a PAX entry is four writes (:func:`_pax_writes`). The
+    body's padding is written by the next header (or ``Close``), see :func:`tar_writes`."""
+    if not name.isascii() or (len(name) > 100 and not _split_ustar(name)):
+        return _pax_writes(name, len(data), _seconds(modtime)), data
     split = _split_ustar(name)
     info = tarfile.TarInfo(split[1] if split else name)
     info.size = len(data)
     info.mode = 0o644
     info.mtime = _seconds(modtime)
     info.uname = info.gname = ""
-    header = info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape")
+    header = info.tobuf(tarfile.USTAR_FORMAT, "ascii", "strict")
     if split:
         block = bytearray(header)
         block[345:500] = split[0].encode("ascii").ljust(155, b"\0")
-        return [_go_header(bytes(block))], data
-    if len(header) > _BLOCK:
-        records = int(header[124:136].rstrip(b"\0 ") or b"0", 8)
-        return [_go_header(header[:_BLOCK]), header[_BLOCK:_BLOCK + records],
-                header[_BLOCK + records:-_BLOCK], _go_header(header[-_BLOCK:])], data
+        header = bytes(block)
     return [_go_header(header)], data
 
 

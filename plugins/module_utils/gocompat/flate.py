@@ -22,7 +22,9 @@ wherever byte identity with Go is not needed.
 """
 from __future__ import annotations
 
+import array
 import struct
+import sys
 import zlib
 
 __all__ = ["deflate", "gzip_member", "huffman_lengths"]
@@ -363,12 +365,41 @@ def _write_tokens(writer, tokens, lit_codes, off_codes):
 
 # ---- LZ77 (deflate.go) --------------------------------------------------------------------------------------------
 
+def _hash_run(data, start, count):
+    """Go ``hash4`` of the ``count`` positions from ``start`` (a list): the 4 bytes at each position read big-endian,
+    times 0x1e35a7bd modulo 2**32, top 17 bits. Positions whose 4 bytes run past the data hash zero padding (they
+    are never inserted). Words come from four strided ``array`` views instead of one slice per position."""
+    seg = data[start:start + count + 3]
+    seg += b"\0" * (count + 3 - len(seg))
+    out = [0] * count
+    mul, shift = _HASH_MUL, _HASH_SHIFT
+    if _WORDS is None:
+        for k in range(count):
+            out[k] = ((int.from_bytes(seg[k:k + 4], "big") * mul) & 0xFFFFFFFF) >> shift
+        return out
+    for k in range(4):
+        m = (count - k + 3) // 4
+        if m <= 0:
+            continue
+        words = array.array(_WORDS)
+        words.frombytes(seg[k:k + 4 * m])
+        if sys.byteorder == "little":
+            words.byteswap()
+        out[k::4] = [((w * mul) & 0xFFFFFFFF) >> shift for w in words]
+    return out
+
+
+_WORDS = next((code for code in ("I", "L") if array.array(code).itemsize == 4), None)
+
+
 class _Deflater:
     """Go's ``compressor`` at level 6, in absolute stream positions over the whole input.
 
     Go's window holds ``data[base:window_end]``; its stored hash values are position + 1 (the ``hashOffset`` grows
-    with ``base``), so chains are kept here as absolute positions with -1 for "none". Only positions inside the window
-    and at most 32 KiB back are candidates, as in Go."""
+    with ``base``), so chains are kept here as absolute positions with -1 for "none". ``prev`` and the hashes are
+    indexed by position - base over the 2*32 KiB window (Go keys ``hashPrev`` by position mod 32 KiB; a slot is
+    only read for positions less than 32 KiB back, where both agree). Only positions inside the window and at most
+    32 KiB back are candidates, as in Go."""
 
     def __init__(self, data):
         self.data = data
@@ -381,7 +412,8 @@ class _Deflater:
         self.offset = 0
         self.chain_head = -1
         self.head = [-1] * (1 << 17)
-        self.prev = [-1] * WINDOW
+        self.prev = [-1] * (2 * WINDOW)
+        self.hashes = _hash_run(data, 0, 2 * WINDOW)
         self.tokens = []
         self.writer = _BitWriter()
 
@@ -391,13 +423,19 @@ class _Deflater:
         while size > 0:
             self._step(False)
             if self.index - self.base >= 2 * WINDOW - _LOOKAHEAD:
-                if self.block_start is not None and self.block_start - self.base < WINDOW:
-                    self.block_start = None
-                self.base += WINDOW
+                self._slide()
             room = self.base + 2 * WINDOW - self.window_end
             n = size if size < room else room
             self.window_end += n
             size -= n
+
+    def _slide(self):
+        """``fillDeflate``'s shift by 32 KiB: the block start is forgotten when it leaves the window."""
+        if self.block_start is not None and self.block_start - self.base < WINDOW:
+            self.block_start = None
+        self.base += WINDOW
+        self.prev = self.prev[WINDOW:] + [-1] * WINDOW
+        self.hashes = self.hashes[WINDOW:] + _hash_run(self.data, self.base + WINDOW, WINDOW)
 
     def close(self):
         """``Close``: compress what is left, then an empty final stored block. Returns the DEFLATE bytes."""
@@ -419,11 +457,12 @@ class _Deflater:
         window_end = self.window_end
         if window_end - self.index < _LOOKAHEAD and not sync:
             return
-        data, head, prev, base = self.data, self.head, self.prev, self.base
+        data, head, prev, base, hashes = self.data, self.head, self.prev, self.base, self.hashes
         max_insert = window_end - (_MIN_MATCH - 1)
         index, length, offset = self.index, self.length, self.offset
         chain_head, byte_available = self.chain_head, self.byte_available
         tokens = self.tokens
+        find_match = self._find_match
         while True:
             lookahead = window_end - index
             if lookahead < _LOOKAHEAD:
@@ -438,29 +477,27 @@ class _Deflater:
                         tokens = self.tokens
                     break
             if index < max_insert:
-                h = ((int.from_bytes(data[index:index + 4], "big") * _HASH_MUL) & 0xFFFFFFFF) >> _HASH_SHIFT
+                h = hashes[index - base]
                 chain_head = head[h]
-                prev[index & _MASK] = chain_head
+                prev[index - base] = chain_head
                 head[h] = index
             prev_length, prev_offset = length, offset
-            length, offset = _MIN_MATCH - 1, 0
+            length = _MIN_MATCH - 1
             min_index = index - WINDOW
             if min_index < base:
                 min_index = base
             if chain_head >= min_index and lookahead > prev_length and prev_length < _LAZY:
-                found = self._find_match(index, chain_head, lookahead)
-                if found:
-                    length, offset = found
+                length, offset = find_match(index, chain_head, lookahead)
             if prev_length >= _MIN_MATCH and length <= prev_length:
                 tokens.append(_MATCH | (prev_length - 3) << 22 | (prev_offset - 1))
                 new_index = index + prev_length - 1
-                index += 1
-                while index < new_index:
-                    if index < max_insert:
-                        h = ((int.from_bytes(data[index:index + 4], "big") * _HASH_MUL) & 0xFFFFFFFF) >> _HASH_SHIFT
-                        prev[index & _MASK] = head[h]
-                        head[h] = index
-                    index += 1
+                stop = new_index if new_index < max_insert else max_insert
+                rel = index + 1 - base
+                for h in hashes[rel:stop - base]:
+                    prev[rel] = head[h]
+                    head[h] = rel + base
+                    rel += 1
+                index = new_index
                 byte_available = False
                 length = _MIN_MATCH - 1
                 if len(tokens) == _MAX_TOKENS:
@@ -479,43 +516,36 @@ class _Deflater:
 
     def _find_match(self, pos, candidate, lookahead):
         """``findMatch``: walk at most 128 candidates of the hash chain from ``candidate`` (nearest first) and return
-        ``(length, offset)`` of the longest match (the nearest among equals; length 4 only within 4096 bytes), stopping
-        at the first of length >= nice; None when nothing beats length 3."""
-        data, prev = self.data, self.prev
+        ``(length, offset)`` of the longest match (the nearest among equals; length 4 only within 4096 bytes),
+        stopping at the first of length >= nice; ``(3, 0)`` when nothing beats length 3."""
+        data, prev, base = self.data, self.prev, self.base
         limit = _MAX_MATCH if lookahead > _MAX_MATCH else lookahead
         nice = _NICE if _NICE < limit else limit
         min_index = pos - WINDOW
-        floor = min_index if min_index > self.base else self.base
+        floor = min_index if min_index > base else base
         length = _MIN_MATCH - 1
-        best = None
+        offset = 0
         w_end = data[pos + length]
-        target = data[pos:pos + limit]
+        target = int.from_bytes(data[pos:pos + limit], "little")
         tries = _CHAIN
         i = candidate
         while tries > 0:
             if data[i + length] == w_end:
-                n = _match_length(data, i, target, limit)
+                x = int.from_bytes(data[i:i + limit], "little") ^ target
+                n = ((x & -x).bit_length() - 1) >> 3 if x else limit
                 if n > length and (n > _MIN_MATCH or pos - i <= _FAR_MATCH4):
                     length = n
-                    best = (n, pos - i)
+                    offset = pos - i
                     if n >= nice:
                         break
                     w_end = data[pos + n]
             if i == min_index:
                 break
-            i = prev[i & _MASK]
+            i = prev[i - base]
             if i < floor:
                 break
             tries -= 1
-        return best
-
-
-def _match_length(data, i, target, limit):
-    """How many of ``data[i:i+limit]`` equal ``target`` (Go ``matchLen``), found with one XOR of two integers."""
-    x = int.from_bytes(data[i:i + limit], "little") ^ int.from_bytes(target, "little")
-    if not x:
-        return limit
-    return ((x & -x).bit_length() - 1) >> 3
+        return length, offset
 
 
 def deflate(chunks):
