@@ -27,7 +27,7 @@ import struct
 import sys
 import zlib
 
-__all__ = ["deflate", "gzip_member", "huffman_lengths"]
+__all__ = ["deflate", "gzip_header", "gzip_member", "gzip_trailer", "huffman_lengths"]
 
 WINDOW = 1 << 15                 # windowSize
 _MASK = WINDOW - 1
@@ -561,14 +561,13 @@ def deflate(chunks):
     return deflater.close()
 
 
-def gzip_member(chunks, extra=None, comment="", name="", mtime=0):
-    """A gzip member as Go's ``gzip.NewWriter`` (DefaultCompression) writes it for these ``Write`` calls and
-    ``Close`` (compress/gzip/gzip.go): header ``1f 8b 08``, flags for extra/name/comment, MTIME (0 when unset), XFL
-    0, OS 255 (unknown), the extra field with its length, name and comment in Latin-1 ending in NUL; the DEFLATE body
-    of :func:`deflate`; CRC-32 and the size mod 2**32, little-endian.
+def gzip_header(extra=None, comment="", name="", mtime=0):
+    """The gzip member header Go's ``gzip.Writer`` writes (compress/gzip/gzip.go, DefaultCompression): ``1f 8b 08``,
+    flags for extra/name/comment, MTIME (0 when unset), XFL 0, OS 255 (unknown), then the extra field with its
+    length, the name and the comment in Latin-1, each ending in NUL.
 
-    ``extra`` is bytes or None, ``comment``/``name`` str (Latin-1), ``mtime`` Unix seconds. Raises ValueError when a
-    name or comment cannot be written in Latin-1 or holds NUL (Go's errors)."""
+    ``extra`` is bytes or None, ``comment``/``name`` str, ``mtime`` Unix seconds. Raises ValueError when a name or
+    comment is not Latin-1 or holds NUL (Go refuses them too)."""
     flags = 0
     tail = b""
     if extra is not None:
@@ -584,10 +583,22 @@ def gzip_member(chunks, extra=None, comment="", name="", mtime=0):
                 raise ValueError("gzip.Write: non-Latin-1 header string")
             flags |= flag
             tail += raw + b"\0"
-    header = b"\x1f\x8b\x08" + bytes([flags]) + struct.pack("<I", mtime if mtime > 0 else 0) + b"\x00\xff"
+    return b"\x1f\x8b\x08" + bytes([flags]) + struct.pack("<I", mtime if mtime > 0 else 0) + b"\x00\xff" + tail
+
+
+def gzip_trailer(chunks):
+    """CRC-32 and size modulo 2**32 of the uncompressed ``chunks``, little-endian (the gzip member trailer)."""
     crc = 0
     size = 0
     for chunk in chunks:
         crc = zlib.crc32(chunk, crc)
         size += len(chunk)
-    return header + tail + deflate(chunks) + struct.pack("<II", crc & 0xFFFFFFFF, size & 0xFFFFFFFF)
+    return struct.pack("<II", crc & 0xFFFFFFFF, size & 0xFFFFFFFF)
+
+
+def gzip_member(chunks, extra=None, comment="", name="", mtime=0):
+    """A gzip member exactly as Go's ``gzip.NewWriter`` (DefaultCompression) writes it when each of ``chunks`` is
+    one ``Write`` call followed by ``Close``: :func:`gzip_header`, the DEFLATE body of :func:`deflate`,
+    :func:`gzip_trailer`. Raises ValueError as :func:`gzip_header` does."""
+    chunks = [bytes(c) for c in chunks]
+    return gzip_header(extra, comment, name, mtime) + deflate(chunks) + gzip_trailer(chunks)
