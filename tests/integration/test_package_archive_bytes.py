@@ -15,7 +15,7 @@ import tarfile
 import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
-from ansible_collections.helmkit.core.plugins.module_utils.chart.package import package_chart
+from ansible_collections.helmkit.core.plugins.module_utils.chart.package import package_chart, tar_stream
 from ansible_collections.helmkit.core.plugins.module_utils.gocompat.flate import gzip_member
 
 helm_python = pytest.importorskip("helm_python")
@@ -79,14 +79,16 @@ def test_archive_bytes_equal_helm_package(tmp_path, name):
         tar.extractall(str(tmp_path / "src"))
     src = str(tmp_path / "src" / os.listdir(str(tmp_path / "src"))[0])
     theirs_path = helm_python.package(src, destination=str(tmp_path / "helm"))
-    ours_path = package_chart(src, str(tmp_path / "ours"))
-    assert os.path.basename(ours_path) == os.path.basename(theirs_path)
-    with open(theirs_path, "rb") as a, open(ours_path, "rb") as b:
-        theirs, ours = a.read(), b.read()
-    if not _several_subcharts(load_chart(src)):
-        assert ours == theirs
+    with open(theirs_path, "rb") as fh:
+        theirs = fh.read()
+    chart = load_chart(src)
+    if not _several_subcharts(chart):
+        ours_path = package_chart(src, str(tmp_path / "ours"))
+        assert os.path.basename(ours_path) == os.path.basename(theirs_path)
+        with open(ours_path, "rb") as fh:
+            assert fh.read() == theirs
         return
     helm_tar = gzip.decompress(theirs)
-    assert _canonical(gzip.decompress(ours)) == _canonical(helm_tar)
+    assert _canonical(tar_stream(chart)) == _canonical(helm_tar)
     assert gzip_member(_go_writes(helm_tar), extra=theirs[12:12 + theirs[10] + 256 * theirs[11]],
                        comment="Helm") == theirs

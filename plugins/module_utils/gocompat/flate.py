@@ -517,12 +517,17 @@ class _Deflater:
     def _find_match(self, pos, candidate, lookahead):
         """``findMatch``: walk at most 128 candidates of the hash chain from ``candidate`` (nearest first) and return
         ``(length, offset)`` of the longest match (the nearest among equals; length 4 only within 4096 bytes),
-        stopping at the first of length >= nice; ``(3, 0)`` when nothing beats length 3."""
+        stopping at the first of length >= nice; ``(3, 0)`` when nothing beats length 3.
+
+        Go also stops at the candidate exactly 32 KiB back because its ``hashPrev`` slot is reused by then; ``prev``
+        here spans the whole window, so that candidate's link is older still and the window floor ends the walk at
+        the same place."""
         data, prev, base = self.data, self.prev, self.base
         limit = _MAX_MATCH if lookahead > _MAX_MATCH else lookahead
         nice = _NICE if _NICE < limit else limit
-        min_index = pos - WINDOW
-        floor = min_index if min_index > base else base
+        floor = pos - WINDOW
+        if floor < base:
+            floor = base
         length = _MIN_MATCH - 1
         offset = 0
         w_end = data[pos + length]
@@ -539,8 +544,6 @@ class _Deflater:
                     if n >= nice:
                         break
                     w_end = data[pos + n]
-            if i == min_index:
-                break
             i = prev[i - base]
             if i < floor:
                 break
