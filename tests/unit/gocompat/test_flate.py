@@ -8,7 +8,8 @@ import zlib
 
 import pytest
 
-from ansible_collections.helmkit.core.plugins.module_utils.chart.package import package_chart
+from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
+from ansible_collections.helmkit.core.plugins.module_utils.chart.package import archive_bytes, package_chart, tar_stream
 from ansible_collections.helmkit.core.plugins.module_utils.gocompat.flate import deflate, gzip_member, huffman_lengths
 
 RANDOM = random.Random(19)
@@ -107,3 +108,13 @@ def test_gzip_header_refuses_what_go_refuses():
         gzip_member([b"x"], comment="\u20ac")
     with pytest.raises(ValueError):
         gzip_member([b"x"], name="a\0b")
+
+
+def test_zlib_archive_for_lint_holds_the_same_tar_and_header(tmp_path):
+    src = _chart(tmp_path / "src", "lintable", {"templates/a.yaml": _yamlish(20000)})
+    chart = load_chart(src)
+    exact, fast = archive_bytes(chart), archive_bytes(chart, exact=False)
+    assert zlib.decompress(fast, 31) == zlib.decompress(exact, 31) == tar_stream(chart)
+    header = 10 + 2 + exact[10] + 256 * exact[11] + len(b"Helm\0")  # fixed part, XLEN, extra, comment
+    assert exact[header - 5:header] == b"Helm\0"
+    assert fast[:header] == exact[:header] and fast[-8:] == exact[-8:]
