@@ -155,8 +155,8 @@ def _fixed_tables():
     5-bit offset code."""
     lengths = [8] * 144 + [9] * 112 + [7] * 24 + [8] * 8
     codes = _canonical_codes(lengths)
-    return (lengths[:_NUM_LITERALS], codes[:_NUM_LITERALS]), ([5] * _NUM_OFFSETS,
-                                                                _canonical_codes([5] * _NUM_OFFSETS))
+    offsets = [5] * _NUM_OFFSETS
+    return (lengths[:_NUM_LITERALS], codes[:_NUM_LITERALS]), (offsets, _canonical_codes(offsets))
 
 
 _FIXED_LITERALS, _FIXED_OFFSETS = _fixed_tables()
@@ -238,9 +238,8 @@ def _codegen(lit_lengths, off_lengths):
                 out.append((17, run - 3))
                 freq[17] += 1
                 run = 0
-        for _ in range(run):
-            out.append((size, None))
-            freq[size] += 1
+        out.extend([(size, None)] * run)
+        freq[size] += run
     return out, freq
 
 

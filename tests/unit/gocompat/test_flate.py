@@ -93,8 +93,9 @@ def test_any_write_sequence_inflates_back(sizes):
 
 
 def test_huffman_lengths_are_a_complete_prefix_code_within_the_limit():
-    for _ in range(200):
-        freqs = [RANDOM.choice([0, 0, 1, 2, 3, RANDOM.randrange(1, 1 << 16)]) for _ in range(RANDOM.randrange(1, 287))]
+    for _round in range(200):
+        freqs = [RANDOM.choice([0, 0, 1, 2, 3, RANDOM.randrange(1, 1 << 16)])
+                 for _symbol in range(RANDOM.randrange(1, 287))]
         lengths = huffman_lengths(freqs, 15)
         used = [n for f, n in zip(freqs, lengths) if f]
         assert all((n > 0) == bool(f) for f, n in zip(freqs, lengths))
