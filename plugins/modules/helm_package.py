@@ -70,8 +70,9 @@ attributes:
     support: full
     membership: [helmkit.core.helm]
 notes:
-  - Helm compresses with Go's deflate, this module with zlib; the tar stream inside and the gzip header are Helm's,
-    byte for byte, so the archives hold the same bytes once decompressed but their compressed bytes differ.
+  - The archive is byte-identical to the one C(helm package) writes (tar stream, gzip header and Go's DEFLATE bytes),
+    except that Helm writes two or more subcharts in a random order. The Go-exact compressor is pure Python, about
+    1 MB of chart per second (a 7 MB chart such as kube-prometheus-stack takes 6 to 7 seconds).
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
 author:

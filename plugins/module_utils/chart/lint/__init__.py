@@ -127,7 +127,7 @@ def lint_loaded_chart(chart, values=None, namespace: str = "default", kube_versi
     try:
         archive = os.path.join(workdir, "chart.tgz")
         with open(archive, "wb") as handle:
-            handle.write(archive_bytes(chart))
+            handle.write(archive_bytes(chart, exact=False))  # read back here only: zlib is enough
         return lint(archive, values, strict=strict, namespace=namespace, kube_version=kube_version)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
