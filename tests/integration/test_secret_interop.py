@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
-from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, lifecycle
+from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
 
 CHART = {
@@ -46,10 +46,8 @@ def client(kubeapi):
 def _ours(client, namespace, chart, values):
     """An install or upgrade exactly as helm_release runs it, with its default field manager "helm"."""
     options = actions.ReleaseOptions("sec", namespace, field_manager="helm", timeout=60, create_namespace=True)
-    action = lifecycle.PresentAction({})
     render = inputs.cluster_renderer(client, "sec", namespace)
-    chart, values = action.inputs(client, options, inputs.resolve_chart(chart), values)
-    return action(client, options, chart, values, render)
+    return actions.ensure_present(client, options, inputs.resolve_chart(chart), values, render)
 
 
 def _helm(kubeapi, namespace):
