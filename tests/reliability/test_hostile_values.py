@@ -314,3 +314,86 @@ def test_reading_a_bad_record_directly_is_a_release_error_naming_the_secret(bad_
         message, _unused = clear_error(SecretStorage(client, bad_records["namespace"]).history, "wordy",
                                        expected=ReleaseError)
     assert "sh.helm.release.v1.wordy.v1" in message and "version" in message
+
+
+# -- every YAML entry point has go-yaml's alias guards (gocompat/yamlalias.py) -------------------------------------
+
+def _indented(text, spaces):
+    return "".join(" " * spaces + line + "\n" for line in text.splitlines())
+
+
+def _index_top(tmp_path, payload):
+    """An index in Helm's layout with the payload among its top-level keys (the index scanner's ``top``)."""
+    return parse_index(("apiVersion: v1\n" + payload + "entries:\n  app:\n  - name: app\n    version: 1.0.0\n"
+                        "    urls:\n    - app-1.0.0.tgz\n").encode())
+
+
+def _index_field(tmp_path, payload):
+    """An index in Helm's layout with the payload in a kept version field (a deferred snippet of the scanner)."""
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.indexscan import scan_index
+    data = ("apiVersion: v1\nentries:\n  app:\n  - name: app\n    version: 1.0.0\n    keywords:\n"
+            + _indented(payload, 6) + "    urls:\n    - app-1.0.0.tgz\n").encode()
+    assert scan_index(data) is None  # the scanner hands the document to the full loader, which reports it
+    return parse_index(data)
+
+
+def _manifest(tmp_path, payload):
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.objects import parse_manifest
+    return parse_manifest("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n" + _indented(payload, 2),
+                          "hostile.yaml")
+
+
+def _rendered(tmp_path, payload):
+    """A rendered template read by Helm's SortManifests (install, upgrade, template with hooks): sigs.k8s.io/yaml
+    decodes the whole document, so Helm gives go-yaml's error here too."""
+    from ansible_collections.helmkit.core.plugins.module_utils.chart.manifest import sort_manifests
+    return sort_manifests({"hostile/templates/x.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
+                                                       "extra:\n" + _indented(payload, 2)})
+
+
+def _provenance(tmp_path, payload):
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.provenance import parse_provenance
+    text = ("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\napiVersion: v2\nname: app\nversion: 1.0.0\n"
+            + payload + "\n...\nfiles:\n  app-1.0.0.tgz: sha256:00\n-----BEGIN PGP SIGNATURE-----\n\nx\n"
+            "-----END PGP SIGNATURE-----\n")
+    return parse_provenance(text.encode(), "app-1.0.0.tgz.prov")
+
+
+def _plugin(tmp_path, payload):
+    from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.manifest import load_plugin
+    (tmp_path / "plugin.yaml").write_text("name: hostile\nversion: 0.1.0\n" + payload)
+    return load_plugin(str(tmp_path))
+
+
+def _repositories(tmp_path, payload):
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.config import load_repository_file
+    (tmp_path / "repositories.yaml").write_text("apiVersion: ''\n" + payload + "repositories: []\n")
+    return load_repository_file(str(tmp_path / "repositories.yaml"))
+
+
+def _chart_metadata(tmp_path, payload):
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.fetch import read_chart_metadata
+    (tmp_path / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 1.0.0\n" + payload)
+    return read_chart_metadata(str(tmp_path))
+
+
+def _kubeconfig(tmp_path, payload):
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.config import resolve_connection
+    return resolve_connection({"kubeconfig": "apiVersion: v1\nkind: Config\n" + payload}, environ={})
+
+
+ENTRY_POINTS = {"index-top": _index_top, "index-field": _index_field, "manifest": _manifest,
+                "rendered-manifest": _rendered, "provenance": _provenance, "plugin.yaml": _plugin,
+                "repositories.yaml": _repositories, "chart-metadata": _chart_metadata, "kubeconfig": _kubeconfig}
+
+
+@pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+@pytest.mark.parametrize("payload", ["recursive", "bomb"])
+def test_every_yaml_entry_point_refuses_recursive_aliases_and_alias_bombs(tmp_path, entry, payload):
+    """Without the guard PyYAML builds the recursive or shared structure and the first walk over it never ends
+    (RecursionError, or 43 million values for the bomb)."""
+    text = RECURSIVE if payload == "recursive" else "bomb:\n" + _indented(BOMB, 2)
+    message, took = clear_error(ENTRY_POINTS[entry], tmp_path, text)
+    wanted = "anchor 'a' value contains itself" if payload == "recursive" else "excessive aliasing"
+    assert wanted in message, message
+    assert took < 10, took
