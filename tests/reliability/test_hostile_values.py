@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import subprocess
+import zlib
 
 import pytest
 import yaml
@@ -234,12 +235,38 @@ def _helm_secret(kubeconfig, namespace, name):
 def _store_edited(kubeconfig, namespace, source, name, edit):
     """Store a copy of Helm's record of ``source`` as release ``name``, with ``edit(record)`` applied, encoded as
     Helm encodes records (JSON, gzip, base64; base64 again by the Secret's data)."""
-    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
     secret = _helm_secret(kubeconfig, namespace, source)
     record = json.loads(gzip.decompress(base64.b64decode(base64.b64decode(secret["data"]["release"]))))
     record["name"] = name
     edit(record)
-    payload = base64.b64encode(base64.b64encode(gzip.compress(json.dumps(record).encode()))).decode()
+    _store_gzipped(kubeconfig, namespace, secret, name, gzip.compress(json.dumps(record).encode()))
+
+
+def _gzip_bomb(record, size):
+    """Gzip of ``record`` (JSON) whose ``manifest`` is ``size`` spaces: about 1 KB per MiB inflated, compressed
+    as a stream (never held whole)."""
+    head, tail = json.dumps(dict(record, manifest="@")).encode().split(b'"@"')
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    parts = [compressor.compress(head + b'"')]
+    chunk = b" " * (1024 * 1024)
+    for _unused in range(size // len(chunk)):
+        parts.append(compressor.compress(chunk))
+    parts.append(compressor.compress(b'"' + tail))
+    parts.append(compressor.flush())
+    return b"".join(parts)
+
+
+def _store_bomb(kubeconfig, namespace, source, name, size):
+    secret = _helm_secret(kubeconfig, namespace, source)
+    record = json.loads(gzip.decompress(base64.b64decode(base64.b64decode(secret["data"]["release"]))))
+    record["name"] = name
+    _store_gzipped(kubeconfig, namespace, secret, name, _gzip_bomb(record, size))
+
+
+def _store_gzipped(kubeconfig, namespace, secret, name, gzipped):
+    """Store ``gzipped`` (a gzipped record) as release ``name``'s revision 1, labelled as Helm labels ``secret``."""
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
+    payload = base64.b64encode(base64.b64encode(gzipped)).decode()
     labels = dict(secret["metadata"]["labels"], name=name)
     body = {"apiVersion": "v1", "kind": "Secret", "type": "helm.sh/release.v1",
             "metadata": {"name": "sh.helm.release.v1.%s.v1" % name, "labels": labels},
@@ -259,6 +286,9 @@ def bad_records(kubeapi, tmp_path_factory):
     _store_edited(kubeapi.kubeconfig, namespace, "good", "wordy", lambda rec: rec.update(version="one"))
     _store_edited(kubeapi.kubeconfig, namespace, "good", "fraction", lambda rec: rec.update(version=1.5))
     _store_edited(kubeapi.kubeconfig, namespace, "good", "listy", lambda rec: rec.update(info=["deployed"]))
+    # a gzip bomb: 160 KB of Secret data that inflates to 200 MiB, over the 128 MiB default of
+    # HELMKIT_MAX_RELEASE_BYTES
+    _store_bomb(kubeapi.kubeconfig, namespace, "good", "bomb", 200 * 1024 * 1024)
     yield {"kubeconfig": kubeapi.kubeconfig, "namespace": namespace}
     helm.uninstall("good")
     from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
@@ -272,7 +302,8 @@ def _env():
                 ANSIBLE_PYTHON_INTERPRETER=os.path.join(BIN, "python"))
 
 
-BAD_SECRETS = ("sh.helm.release.v1.wordy.v1", "sh.helm.release.v1.fraction.v1", "sh.helm.release.v1.listy.v1")
+BAD_SECRETS = ("sh.helm.release.v1.wordy.v1", "sh.helm.release.v1.fraction.v1", "sh.helm.release.v1.listy.v1",
+               "sh.helm.release.v1.bomb.v1")
 
 
 def test_the_inventory_warns_about_each_bad_record_and_lists_the_rest(bad_records, tmp_path):
@@ -302,6 +333,7 @@ def test_the_lookup_warns_about_each_bad_record_and_lists_the_rest(bad_records, 
     assert [rel["name"] for rel in json.loads((tmp_path / "found.json").read_text())] == ["good"]
     output = " ".join((proc.stdout + proc.stderr).split())
     assert "its version is \"one\", not a revision number" in output
+    assert "HELMKIT_MAX_RELEASE_BYTES" in output
     for name in BAD_SECRETS:
         assert "skipped secret rel-badrec/%s" % name in output, output
 
@@ -314,6 +346,20 @@ def test_reading_a_bad_record_directly_is_a_release_error_naming_the_secret(bad_
         message, _unused = clear_error(SecretStorage(client, bad_records["namespace"]).history, "wordy",
                                        expected=ReleaseError)
     assert "sh.helm.release.v1.wordy.v1" in message and "version" in message
+
+
+def test_a_gzip_bomb_record_is_refused_at_the_limit_naming_the_secret(bad_records, monkeypatch):
+    """The record is inflated as a stream that stops at HELMKIT_MAX_RELEASE_BYTES: no 200 MiB string, no
+    MemoryError, a ReleaseError naming the Secret and the limit."""
+    from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
+    from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
+    monkeypatch.setenv("HELMKIT_MAX_RELEASE_BYTES", str(8 * 1024 * 1024))
+    with KubeClient(bad_records["kubeconfig"]) as client:
+        message, took = clear_error(SecretStorage(client, bad_records["namespace"]).history, "bomb",
+                                    expected=ReleaseError)
+    assert "sh.helm.release.v1.bomb.v1" in message and "HELMKIT_MAX_RELEASE_BYTES" in message, message
+    assert "8388608" in message and took < 10, (message, took)
 
 
 # -- every YAML entry point has go-yaml's alias guards (gocompat/yamlalias.py) -------------------------------------
