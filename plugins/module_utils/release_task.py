@@ -7,7 +7,6 @@ imported only by plugins). It needs only ``module.params``-like ``params`` and t
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -93,23 +92,24 @@ def release_action(module, params=None) -> dict:
     """Run helm_release's action for ``params`` (default ``module.params``) and return the task result (dict).
 
     With ``sensitive_values``, base64 runs of the result or of the error message that enclose a sensitive value (a
-    DSN in a Secret's ``data``) are registered as no-log values too (release/sensitive.py: enclosing_strings).
-    Raises HelmkitError (and its subclasses) with a message for people.
+    DSN in a Secret's ``data``), and sensitive values that toYaml folded across lines, are registered as no-log
+    values too (release/sensitive.py: output_strings). Raises HelmkitError (and its subclasses) with a message for
+    people.
     """
     from .errors import HelmkitError
-    from .release.sensitive import enclosing_strings
+    from .release.sensitive import output_strings
 
     params = module.params if params is None else params
 
-    def mask(text):
+    def mask(value):
         if params["sensitive_values"]:
-            module.no_log_values.update(enclosing_strings(text, module.no_log_values))
+            module.no_log_values.update(output_strings(value, module.no_log_values))
     try:
         output = _release_action(module, params)
     except HelmkitError as exc:
         mask(str(exc))
         raise
-    mask(json.dumps(output, default=str))
+    mask(output)
     return output
 
 
