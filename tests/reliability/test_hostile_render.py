@@ -42,8 +42,11 @@ def _refused(tmp_path, template, variable, values=None, seconds=20):
     '{{ replace "x" (repeat 100000 "y") (repeat 100000 "x") }}',
     '{{ join (repeat 100000 "," ) (until 100000) }}',
     '{{ wrapWith 1 (repeat 100000 "-") (repeat 100000 "x") }}',
+    '{{ $s := repeat 40000000 "x" }}{{ print $s $s | len }}',
+    '{{ $s := repeat 40000000 "x" }}{{ printf "%s%s" $s $s | len }}',
+    '{{ $s := repeat 40000000 "x" }}{{ println $s $s | len }}',
 ], ids=["printf-width", "printf-star-width", "printf-precision", "indent", "nindent-lines", "randAlphaNum",
-        "replace", "join-separator", "wrapWith"])
+        "replace", "join-separator", "wrapWith", "print", "printf-concatenation", "println"])
 def test_a_string_growing_function_is_stopped_before_building_a_gigabyte(tmp_path, template):
     _refused(tmp_path, template, "HELMKIT_MAX_STRING_BYTES")
 

@@ -83,6 +83,18 @@ def test_recursive_alias_in_an_index_is_a_repository_error():
     assert "anchor 'v' value contains itself" in message
 
 
+def test_the_index_alias_limit_follows_helmkit_max_yaml_nodes(monkeypatch):
+    """An index may expand to 10 times HELMKIT_MAX_YAML_NODES: 9**5 = 59,049 values pass the default and are
+    refused under a limit of 1,000 (10,000 for the index), with the variable named."""
+    bomb = "".join("  " + line + "\n" for line in BOMB.splitlines()[:6])
+    data = ("apiVersion: v1\nbomb:\n" + bomb + "entries:\n  app:\n  - name: app\n    version: 1.0.0\n"
+            "    keywords: *l5\n").encode()
+    assert parse_index(data).entries["app"][0].version == "1.0.0"
+    monkeypatch.setenv("HELMKIT_MAX_YAML_NODES", "1000")
+    message, _unused = clear_error(parse_index, data, expected=RepositoryError)
+    assert "excessive aliasing" in message and "10000" in message and "HELMKIT_MAX_YAML_NODES" in message
+
+
 def test_recursive_alias_in_chart_yaml_is_a_chart_error(tmp_path):
     path = _chart(tmp_path, {"x.yaml": "x"}, chart_yaml="apiVersion: v2\nname: hostile\nversion: 0.1.0\n"
                                                         "keywords: &k [a, *k]\n")

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit, urlunsplit, urljoin
 
 from ..libraries import missing_library, HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
-from ..gocompat.yamlalias import AliasError, check_aliases
+from ..gocompat.yamlalias import AliasError, check_aliases, max_yaml_nodes
 from ..semver import SemverError, parse_constraint, parse_version
 from ..transport import (Deadline, limit_message, max_chart_bytes, max_index_bytes, may_send_credentials,
                          parse_retry_after, read_capped, redact_url, run_with_deadline, ssl_context)
@@ -180,15 +180,15 @@ def _load_full(data, source):
         raise RepositoryError("%s is not a chart repository index: expected a mapping with 'apiVersion' and "
                               "'entries', got %s" % (source, type(doc).__name__))
     try:
-        check_aliases(doc, data, MAX_EXPANDED_NODES)
+        check_aliases(doc, data, INDEX_NODES_FACTOR * max_yaml_nodes())
     except AliasError as exc:
         raise RepositoryError("%s is not a usable chart repository index: yaml: %s" % (source, exc)) from None
     return doc
 
 
-#: Most values an index may hold once YAML aliases are expanded (go-yaml refuses "excessive aliasing" too); the
-#: largest real index in the test set holds 132,000.
-MAX_EXPANDED_NODES = 10000000
+#: An index may hold this many times HELMKIT_MAX_YAML_NODES values once its YAML aliases are expanded (10,000,000
+#: by default; go-yaml refuses "excessive aliasing" too); the largest real index in the test set holds 132,000.
+INDEX_NODES_FACTOR = 10
 
 
 def load_index_file(path):
