@@ -8,8 +8,9 @@ and "/" (which urlquery escapes), and two long ones that toYaml folds (single- a
 checked as helm_release masks it (release/sensitive.py: the forms registered as no-log values, plus what
 ``output_strings`` finds in the output: the base64 runs that enclose a form and the folded forms, masked with
 Ansible's own ``remove_values``). The oracle works the other way round: it unescapes once, decodes (base64 at every
-alignment, twice), unescapes again (JSON, Go %q, YAML, URL, HTML) and looks for the value, so it does not share the masking code's list of forms. A playbook run then
-checks the returned manifest, the diff, the -vvv output and the registered results of a real install.
+alignment, twice), unescapes again (JSON, Go %q, YAML, URL, HTML) and looks for the value, so it does not share
+the masking code's list of forms. Playbook runs then check the returned manifest, the diff, the -vvv output and the
+registered results of a real install.
 """
 import base64
 import binascii
@@ -43,8 +44,8 @@ FOLDED_DOUBLE_SECRET = ('Pw\ufeff"' + "a" * 60 + "  b <c> & d e f g h i j k l m 
                         "twice over and again at column eighty")
 #: A value whose base64 is full of "+" and "/", which urlquery turns into %2B and %2F, cutting the base64 runs.
 BASE64_URL_SECRET = "?>~?>~?>~ pass?>~"
-SECRETS = {"base64 with + and /": BASE64_URL_SECRET, "hostile characters": FORMS_PASSWORD, "plain": PLAIN_SECRET, "folded single-quoted": FOLDED_SINGLE_SECRET,
-           "folded double-quoted": FOLDED_DOUBLE_SECRET}
+SECRETS = {"base64 with + and /": BASE64_URL_SECRET, "hostile characters": FORMS_PASSWORD, "plain": PLAIN_SECRET,
+           "folded single-quoted": FOLDED_SINGLE_SECRET, "folded double-quoted": FOLDED_DOUBLE_SECRET}
 
 FORMS = {
     "raw": "{{ .Values.db.password }}",
