@@ -115,7 +115,7 @@ def _walk(value, text, limit: int) -> None:
             raise AliasError(excessive_aliasing(limit))
 
 
-def load(text, Loader, limit: int = None):  # pylint: disable=invalid-name  (yaml.load's keyword)
+def load(text, Loader, limit: int = None):  # pylint: disable=invalid-name
     """``yaml.load(text, Loader=Loader)`` and :func:`check_aliases` of the result. Raises ``yaml.YAMLError``
     (:class:`AliasError` for the guards)."""
     value = yaml.load(text, Loader=Loader)

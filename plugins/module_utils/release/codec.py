@@ -172,9 +172,9 @@ def _gunzip(raw: bytes, where: str) -> bytes:
     if len(out) <= limit and not inflater.unconsumed_tail:
         out += inflater.flush()
     if len(out) > limit or inflater.unconsumed_tail:
+        too_big = limit_message("the record, gunzipped,", limit, "HELMKIT_MAX_RELEASE_BYTES")
         raise ReleaseError("cannot decode the release stored in %s: %s. Inspect it with kubectl and remove it if it "
-                           "is not a genuine release" % (where, limit_message("the record, gunzipped,", limit,
-                                                                                 "HELMKIT_MAX_RELEASE_BYTES")))
+                           "is not a genuine release" % (where, too_big))
     if not inflater.eof:
         raise zlib.error("incomplete or truncated stream")
     return out
