@@ -473,17 +473,18 @@ def release_action(module, params=None) -> dict:
 
     Uses three module attributes: ``no_log_values`` (a set: the task's secrets are added), ``check_mode`` and
     ``_diff``. With ``sensitive_values``, base64 runs of the result or of the error message that enclose a
-    sensitive value (a DSN in a Secret's ``data``) are registered as no-log values too (release/sensitive.py:
-    enclosing_strings). Raises HelmkitError (and its subclasses) with a message for people.
+    sensitive value (a DSN in a Secret's ``data``), and sensitive values that toYaml folded across lines, are
+    registered as no-log values too (release/sensitive.py: output_strings). Raises HelmkitError (and its
+    subclasses) with a message for people.
     """
     from .kube.client import connection_secrets
-    from .release.sensitive import enclosing_strings, sensitive_strings
+    from .release.sensitive import output_strings, sensitive_strings
 
     params = module.params if params is None else params
 
-    def mask(text):
+    def mask(value):
         if params["sensitive_values"]:
-            module.no_log_values.update(enclosing_strings(text, module.no_log_values))
+            module.no_log_values.update(output_strings(value, module.no_log_values))
     try:
         module.no_log_values.update(connection_secrets(cluster_options(params)))
         module.no_log_values.update(sensitive_strings(params.get("release_values") or {}, params["sensitive_values"]))
@@ -492,5 +493,5 @@ def release_action(module, params=None) -> dict:
     except HelmkitError as exc:
         mask(str(exc))
         raise
-    mask(json.dumps(output, default=str))
+    mask(output)
     return output

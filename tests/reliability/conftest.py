@@ -7,6 +7,7 @@ that must give a clear error (HelmkitError, no traceback, bounded time) and writ
 secret does not leak (each failed case counts as one leak). The leaks found by the session-wide scan of everything
 the tests captured (tests/helpers/leakscan.py, run at session end) are added to "secrets leaked".
 """
+import pytest
 from helpers import leakscan_plugin
 
 MARKERS = ("fault", "bad_input", "secret")
@@ -16,6 +17,18 @@ _OUTCOMES = {name: {"passed": 0, "total": 0} for name in MARKERS}
 def pytest_configure(config):
     for name in MARKERS:
         config.addinivalue_line("markers", "%s: reliability case counted in the closing totals" % name)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every reliability case carries exactly one of the markers, so that the totals line counts each case once: an
+    unmarked case would pass uncounted, a twice-marked one would count twice."""
+    here = str(config.rootpath / "tests" / "reliability")
+    wrong = ["%s (%s)" % (item.nodeid, ", ".join(name for name in MARKERS if item.get_closest_marker(name)) or "none")
+             for item in items if str(item.path).startswith(here)
+             and sum(1 for name in MARKERS if item.get_closest_marker(name)) != 1]
+    if wrong:
+        raise pytest.UsageError("reliability cases need exactly one marker of %s to be counted in the totals: %s"
+                                % (", ".join(MARKERS), "; ".join(wrong)))
 
 
 def pytest_runtest_logreport(report):

@@ -42,8 +42,11 @@ def _refused(tmp_path, template, variable, values=None, seconds=20):
     '{{ replace "x" (repeat 100000 "y") (repeat 100000 "x") }}',
     '{{ join (repeat 100000 "," ) (until 100000) }}',
     '{{ wrapWith 1 (repeat 100000 "-") (repeat 100000 "x") }}',
+    '{{ $s := repeat 40000000 "x" }}{{ print $s $s | len }}',
+    '{{ $s := repeat 40000000 "x" }}{{ printf "%s%s" $s $s | len }}',
+    '{{ $s := repeat 40000000 "x" }}{{ println $s $s | len }}',
 ], ids=["printf-width", "printf-star-width", "printf-precision", "indent", "nindent-lines", "randAlphaNum",
-        "replace", "join-separator", "wrapWith"])
+        "replace", "join-separator", "wrapWith", "print", "printf-concatenation", "println"])
 def test_a_string_growing_function_is_stopped_before_building_a_gigabyte(tmp_path, template):
     _refused(tmp_path, template, "HELMKIT_MAX_STRING_BYTES")
 
@@ -138,3 +141,38 @@ def test_schema_pattern_properties_use_go_regexp(tmp_path):
     schema = {"type": "object", "patternProperties": {"^\\d+$": {"type": "integer"}}}
     assert _render(tmp_path, {"x.yaml": "ok"}, '"\u0663": text\n', schema)[OUT] == "ok"
     clear_error(_render, tmp_path, {"x.yaml": "ok"}, '"3": text\n', schema)
+
+
+@pytest.mark.parametrize("draft, keyword", [
+    ("http://json-schema.org/draft-07/schema#", "additionalProperties"),
+    ("http://json-schema.org/draft-04/schema#", "additionalProperties"),
+    ("https://json-schema.org/draft/2020-12/schema", "additionalProperties"),
+    ("https://json-schema.org/draft/2020-12/schema", "unevaluatedProperties"),
+    ("https://json-schema.org/draft/2019-09/schema", "unevaluatedProperties"),
+])
+def test_a_catastrophic_pattern_property_runs_in_linear_time(tmp_path, draft, keyword):
+    """``additionalProperties``/``unevaluatedProperties`` consult the ``patternProperties`` beside them through the
+    library's own helpers; those match on RE2 too. A key of 30 a's and a '!' against ^(a+)+$ takes 2**30
+    steps in Python's re."""
+    schema = {"$schema": draft, "type": "object", "patternProperties": {"^(a+)+$": {"type": "string"}},
+              keyword: False}
+    start = time.monotonic()
+    message, _unused = clear_error(_render, tmp_path, {"x.yaml": "x"}, '"%s!": v\n' % ("a" * 30), schema)
+    assert time.monotonic() - start < 5
+    assert "values don't meet the specifications" in message, message
+    # the same key without the '!' matches the pattern: no violation
+    assert _render(tmp_path, {"x.yaml": "ok"}, '"%s": v\n' % ("a" * 30), schema)[OUT] == "ok"
+
+
+def test_pattern_properties_beside_additional_properties_use_go_regexp(tmp_path):
+    """Go's \\d is ASCII only, also where additionalProperties decides which keys the patterns cover."""
+    schema = {"type": "object", "patternProperties": {"^\\d+$": {}}, "additionalProperties": False}
+    assert _render(tmp_path, {"x.yaml": "ok"}, '"3": text\n', schema)[OUT] == "ok"
+    message, _unused = clear_error(_render, tmp_path, {"x.yaml": "ok"}, '"\u0663": text\n', schema)
+    assert "\u0663" in message, message
+
+
+def test_a_pattern_property_go_refuses_beside_additional_properties_is_a_clear_error(tmp_path):
+    schema = {"type": "object", "patternProperties": {"(?<=a)b": {}}, "additionalProperties": False}
+    message, _unused = clear_error(_render, tmp_path, {"x.yaml": "x"}, "ab: 1\n", schema)
+    assert "values.schema.json" in message and "pattern" in message, message

@@ -213,6 +213,25 @@ def test_kubernetes_client_does_not_follow_a_redirect_to_another_host(server, tm
 
 
 @pytest.mark.secret
+def test_artifact_hub_redirect_to_another_host_gets_no_credentials(server):
+    """Deliver 2 names the Artifact Hub client too: an endpoint given with userinfo sends it as Basic to the
+    endpoint's own origin only, never after a redirect elsewhere; nor do the returned page URLs carry it."""
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.hub import search_hub
+
+    page = {"packages": [{"name": "app", "normalized_name": "app", "version": "1.0.0", "app_version": "1",
+                          "description": "d", "repository": {"name": "r", "url": "https://r.example"}}]}
+    server.route("/api/v1/packages/search", lambda req: req.send(302, {
+        "Location": server.other_url + "/moved?" + req.query}))
+    server.route("/moved", _json(200, page))
+    endpoint = "http://hub:%s@127.0.0.1:%d" % (USERINFO_TOKEN, server.port)
+    found = search_hub(["app"], endpoint=endpoint, max_results=1, retries=0)
+    assert [hit["url"] for hit in found] == ["http://127.0.0.1:%d/packages/helm/r/app" % server.port]
+    assert USERINFO_TOKEN not in json.dumps(found)
+    assert server.requests_to("127.0.0.1")[0].authorization is not None
+    assert _no_credentials_at(server, "localhost")
+
+
+@pytest.mark.secret
 def test_token_given_as_url_userinfo_is_masked_in_errors_and_results(server):
     from ansible_collections.helmkit.core.plugins.module_utils.repo.config import RepositoryEntry
 

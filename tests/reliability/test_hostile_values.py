@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import subprocess
+import zlib
 
 import pytest
 import yaml
@@ -80,6 +81,18 @@ def test_recursive_alias_in_an_index_is_a_repository_error():
     data = b"apiVersion: v1\nentries:\n  app:\n  - &v\n    name: app\n    version: 1.0.0\n    urls: [*v]\n"
     message, _unused = clear_error(parse_index, data, expected=RepositoryError)
     assert "anchor 'v' value contains itself" in message
+
+
+def test_the_index_alias_limit_follows_helmkit_max_yaml_nodes(monkeypatch):
+    """An index may expand to 10 times HELMKIT_MAX_YAML_NODES: 9**5 = 59,049 values pass the default and are
+    refused under a limit of 1,000 (10,000 for the index), with the variable named."""
+    bomb = "".join("  " + line + "\n" for line in BOMB.splitlines()[:6])
+    data = ("apiVersion: v1\nbomb:\n" + bomb + "entries:\n  app:\n  - name: app\n    version: 1.0.0\n"
+            "    keywords: *l5\n").encode()
+    assert parse_index(data).entries["app"][0].version == "1.0.0"
+    monkeypatch.setenv("HELMKIT_MAX_YAML_NODES", "1000")
+    message, _unused = clear_error(parse_index, data, expected=RepositoryError)
+    assert "excessive aliasing" in message and "10000" in message and "HELMKIT_MAX_YAML_NODES" in message
 
 
 def test_recursive_alias_in_chart_yaml_is_a_chart_error(tmp_path):
@@ -234,12 +247,38 @@ def _helm_secret(kubeconfig, namespace, name):
 def _store_edited(kubeconfig, namespace, source, name, edit):
     """Store a copy of Helm's record of ``source`` as release ``name``, with ``edit(record)`` applied, encoded as
     Helm encodes records (JSON, gzip, base64; base64 again by the Secret's data)."""
-    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
     secret = _helm_secret(kubeconfig, namespace, source)
     record = json.loads(gzip.decompress(base64.b64decode(base64.b64decode(secret["data"]["release"]))))
     record["name"] = name
     edit(record)
-    payload = base64.b64encode(base64.b64encode(gzip.compress(json.dumps(record).encode()))).decode()
+    _store_gzipped(kubeconfig, namespace, secret, name, gzip.compress(json.dumps(record).encode()))
+
+
+def _gzip_bomb(record, size):
+    """Gzip of ``record`` (JSON) whose ``manifest`` is ``size`` spaces: about 1 KB per MiB inflated, compressed
+    as a stream (never held whole)."""
+    head, tail = json.dumps(dict(record, manifest="@")).encode().split(b'"@"')
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    parts = [compressor.compress(head + b'"')]
+    chunk = b" " * (1024 * 1024)
+    for _unused in range(size // len(chunk)):
+        parts.append(compressor.compress(chunk))
+    parts.append(compressor.compress(b'"' + tail))
+    parts.append(compressor.flush())
+    return b"".join(parts)
+
+
+def _store_bomb(kubeconfig, namespace, source, name, size):
+    secret = _helm_secret(kubeconfig, namespace, source)
+    record = json.loads(gzip.decompress(base64.b64decode(base64.b64decode(secret["data"]["release"]))))
+    record["name"] = name
+    _store_gzipped(kubeconfig, namespace, secret, name, _gzip_bomb(record, size))
+
+
+def _store_gzipped(kubeconfig, namespace, secret, name, gzipped):
+    """Store ``gzipped`` (a gzipped record) as release ``name``'s revision 1, labelled as Helm labels ``secret``."""
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
+    payload = base64.b64encode(base64.b64encode(gzipped)).decode()
     labels = dict(secret["metadata"]["labels"], name=name)
     body = {"apiVersion": "v1", "kind": "Secret", "type": "helm.sh/release.v1",
             "metadata": {"name": "sh.helm.release.v1.%s.v1" % name, "labels": labels},
@@ -259,6 +298,9 @@ def bad_records(kubeapi, tmp_path_factory):
     _store_edited(kubeapi.kubeconfig, namespace, "good", "wordy", lambda rec: rec.update(version="one"))
     _store_edited(kubeapi.kubeconfig, namespace, "good", "fraction", lambda rec: rec.update(version=1.5))
     _store_edited(kubeapi.kubeconfig, namespace, "good", "listy", lambda rec: rec.update(info=["deployed"]))
+    # a gzip bomb: 160 KB of Secret data that inflates to 200 MiB, over the 128 MiB default of
+    # HELMKIT_MAX_RELEASE_BYTES
+    _store_bomb(kubeapi.kubeconfig, namespace, "good", "bomb", 200 * 1024 * 1024)
     yield {"kubeconfig": kubeapi.kubeconfig, "namespace": namespace}
     helm.uninstall("good")
     from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
@@ -272,7 +314,8 @@ def _env():
                 ANSIBLE_PYTHON_INTERPRETER=os.path.join(BIN, "python"))
 
 
-BAD_SECRETS = ("sh.helm.release.v1.wordy.v1", "sh.helm.release.v1.fraction.v1", "sh.helm.release.v1.listy.v1")
+BAD_SECRETS = ("sh.helm.release.v1.wordy.v1", "sh.helm.release.v1.fraction.v1", "sh.helm.release.v1.listy.v1",
+               "sh.helm.release.v1.bomb.v1")
 
 
 def test_the_inventory_warns_about_each_bad_record_and_lists_the_rest(bad_records, tmp_path):
@@ -302,6 +345,7 @@ def test_the_lookup_warns_about_each_bad_record_and_lists_the_rest(bad_records, 
     assert [rel["name"] for rel in json.loads((tmp_path / "found.json").read_text())] == ["good"]
     output = " ".join((proc.stdout + proc.stderr).split())
     assert "its version is \"one\", not a revision number" in output
+    assert "HELMKIT_MAX_RELEASE_BYTES" in output
     for name in BAD_SECRETS:
         assert "skipped secret rel-badrec/%s" % name in output, output
 
@@ -314,3 +358,100 @@ def test_reading_a_bad_record_directly_is_a_release_error_naming_the_secret(bad_
         message, _unused = clear_error(SecretStorage(client, bad_records["namespace"]).history, "wordy",
                                        expected=ReleaseError)
     assert "sh.helm.release.v1.wordy.v1" in message and "version" in message
+
+
+def test_a_gzip_bomb_record_is_refused_at_the_limit_naming_the_secret(bad_records, monkeypatch):
+    """The record is inflated as a stream that stops at HELMKIT_MAX_RELEASE_BYTES: no 200 MiB string, no
+    MemoryError, a ReleaseError naming the Secret and the limit."""
+    from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
+    from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
+    monkeypatch.setenv("HELMKIT_MAX_RELEASE_BYTES", str(8 * 1024 * 1024))
+    with KubeClient(bad_records["kubeconfig"]) as client:
+        message, took = clear_error(SecretStorage(client, bad_records["namespace"]).history, "bomb",
+                                    expected=ReleaseError)
+    assert "sh.helm.release.v1.bomb.v1" in message and "HELMKIT_MAX_RELEASE_BYTES" in message, message
+    assert "8388608" in message and took < 10, (message, took)
+
+
+# -- every YAML entry point has go-yaml's alias guards (gocompat/yamlalias.py) -------------------------------------
+
+def _indented(text, spaces):
+    return "".join(" " * spaces + line + "\n" for line in text.splitlines())
+
+
+def _index_top(tmp_path, payload):
+    """An index in Helm's layout with the payload among its top-level keys (the index scanner's ``top``)."""
+    return parse_index(("apiVersion: v1\n" + payload + "entries:\n  app:\n  - name: app\n    version: 1.0.0\n"
+                        "    urls:\n    - app-1.0.0.tgz\n").encode())
+
+
+def _index_field(tmp_path, payload):
+    """An index in Helm's layout with the payload in a kept version field (a deferred snippet of the scanner)."""
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.indexscan import scan_index
+    data = ("apiVersion: v1\nentries:\n  app:\n  - name: app\n    version: 1.0.0\n    keywords:\n"
+            + _indented(payload, 6) + "    urls:\n    - app-1.0.0.tgz\n").encode()
+    assert scan_index(data) is None  # the scanner hands the document to the full loader, which reports it
+    return parse_index(data)
+
+
+def _manifest(tmp_path, payload):
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.objects import parse_manifest
+    return parse_manifest("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n" + _indented(payload, 2),
+                          "hostile.yaml")
+
+
+def _rendered(tmp_path, payload):
+    """A rendered template read by Helm's SortManifests (install, upgrade, template with hooks): sigs.k8s.io/yaml
+    decodes the whole document, so Helm gives go-yaml's error here too."""
+    from ansible_collections.helmkit.core.plugins.module_utils.chart.manifest import sort_manifests
+    return sort_manifests({"hostile/templates/x.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
+                                                       "extra:\n" + _indented(payload, 2)})
+
+
+def _provenance(tmp_path, payload):
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.provenance import parse_provenance
+    text = ("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\napiVersion: v2\nname: app\nversion: 1.0.0\n"
+            + payload + "\n...\nfiles:\n  app-1.0.0.tgz: sha256:00\n-----BEGIN PGP SIGNATURE-----\n\nx\n"
+            "-----END PGP SIGNATURE-----\n")
+    return parse_provenance(text.encode(), "app-1.0.0.tgz.prov")
+
+
+def _plugin(tmp_path, payload):
+    from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.manifest import load_plugin
+    (tmp_path / "plugin.yaml").write_text("name: hostile\nversion: 0.1.0\n" + payload)
+    return load_plugin(str(tmp_path))
+
+
+def _repositories(tmp_path, payload):
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.config import load_repository_file
+    (tmp_path / "repositories.yaml").write_text("apiVersion: ''\n" + payload + "repositories: []\n")
+    return load_repository_file(str(tmp_path / "repositories.yaml"))
+
+
+def _chart_metadata(tmp_path, payload):
+    from ansible_collections.helmkit.core.plugins.module_utils.repo.fetch import read_chart_metadata
+    (tmp_path / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 1.0.0\n" + payload)
+    return read_chart_metadata(str(tmp_path))
+
+
+def _kubeconfig(tmp_path, payload):
+    from ansible_collections.helmkit.core.plugins.module_utils.kube.config import resolve_connection
+    return resolve_connection({"kubeconfig": "apiVersion: v1\nkind: Config\n" + payload}, environ={})
+
+
+ENTRY_POINTS = {"index-top": _index_top, "index-field": _index_field, "manifest": _manifest,
+                "rendered-manifest": _rendered, "provenance": _provenance, "plugin.yaml": _plugin,
+                "repositories.yaml": _repositories, "chart-metadata": _chart_metadata, "kubeconfig": _kubeconfig}
+
+
+@pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+@pytest.mark.parametrize("payload", ["recursive", "bomb"])
+def test_every_yaml_entry_point_refuses_recursive_aliases_and_alias_bombs(tmp_path, entry, payload):
+    """Without the guard PyYAML builds the recursive or shared structure and the first walk over it never ends
+    (RecursionError, or 43 million values for the bomb)."""
+    text = RECURSIVE if payload == "recursive" else "bomb:\n" + _indented(BOMB, 2)
+    message, took = clear_error(ENTRY_POINTS[entry], tmp_path, text)
+    wanted = "anchor 'a' value contains itself" if payload == "recursive" else "excessive aliasing"
+    assert wanted in message, message
+    assert took < 10, took

@@ -69,7 +69,9 @@ def test_two_playbooks_upgrading_one_release(kubeconfig, tmp_path):
         make_namespace(client, NS)
         first = _finish(*_start(tmp_path, "install", kubeconfig, chart, values={"v": "1"}))
         assert first["changed"] and not first.get("failed"), first
-        slow = _start(tmp_path, "slow", kubeconfig, chart, values={"v": "2", "stuck": True}, wait=True, timeout=6)
+        # the slow run must still hold the lock when the refused run's module starts: 30 s covers two
+        # ansible-playbook start-ups on a loaded machine (6 s did not at a load of 8 on 2 cores)
+        slow = _start(tmp_path, "slow", kubeconfig, chart, values={"v": "2", "stuck": True}, wait=True, timeout=30)
         lease = "/apis/coordination.k8s.io/v1/namespaces/%s/leases/%s" % (NS, lease_name("pb"))
         for _i in range(600):
             try:

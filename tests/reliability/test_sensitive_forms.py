@@ -2,11 +2,15 @@
 
 A chart renders one sensitive value through the functions charts use (toJson, toRawJson, toPrettyJson, quote,
 squote, toYaml, b64enc of the value and of a DSN holding it, b64enc twice, urlquery, html, js, printf %q and their
-combinations). The manifest is checked as helm_release masks it (release/sensitive.py: the forms registered as
-no-log values, plus the base64 runs of the output that enclose one, masked with Ansible's own ``remove_values``).
-The oracle works the other way round: it decodes (base64 at every alignment, twice), unescapes (JSON, Go %q, YAML,
-URL, HTML) and looks for the value, so it does not share the masking code's list of forms. A playbook run then
-checks the returned manifest, the diff, the -vvv output and the registered results of a real install.
+combinations: base64 then URL-encoded or js-escaped, URL-encoded then base64, toYaml folded at column 80 and then
+JSON-escaped, indented or base64-encoded). Five values: hostile characters, plain, one whose base64 is full of "+"
+and "/" (which urlquery escapes), and two long ones that toYaml folds (single- and double-quoted). The manifest is
+checked as helm_release masks it (release/sensitive.py: the forms registered as no-log values, plus what
+``output_strings`` finds in the output: the base64 runs that enclose a form and the folded forms, masked with
+Ansible's own ``remove_values``). The oracle works the other way round: it unescapes once, decodes (base64 at every
+alignment, twice), unescapes again (JSON, Go %q, YAML, URL, HTML) and looks for the value, so it does not share
+the masking code's list of forms. Playbook runs then check the returned manifest, the diff, the -vvv output and the
+registered results of a real install.
 """
 import base64
 import binascii
@@ -23,7 +27,7 @@ from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
 from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_chart
-from ansible_collections.helmkit.core.plugins.module_utils.release.sensitive import (enclosing_strings,
+from ansible_collections.helmkit.core.plugins.module_utils.release.sensitive import (output_strings,
                                                                                      sensitive_strings)
 
 from .helpers import chart_dir
@@ -33,6 +37,15 @@ pytestmark = pytest.mark.secret
 #: Registered with the session's leak scan (tests/helpers/leakscan.py) by name.
 FORMS_PASSWORD = "Pw\"7&<q>'r s/t+u:v\u2028w"
 PLAIN_SECRET = "plainS3cretValue9"
+#: Long values with spaces, which toYaml folds past column 80: one single-quoted (": " and "'" rule out a plain
+#: scalar), one double-quoted (U+FEFF is not printable for go-yaml), folded at a double space ("\\ " follows).
+FOLDED_SINGLE_SECRET = "it's a long: pass phrase of many words that toYaml folds once it runs past column eighty"
+FOLDED_DOUBLE_SECRET = ('Pw\ufeff"' + "a" * 60 + "  b <c> & d e f g h i j k l m n o p q r s t u v w x y z, folded "
+                        "twice over and again at column eighty")
+#: A value whose base64 is full of "+" and "/", which urlquery turns into %2B and %2F, cutting the base64 runs.
+BASE64_URL_SECRET = "?>~?>~?>~ pass?>~"
+SECRETS = {"base64 with + and /": BASE64_URL_SECRET, "hostile characters": FORMS_PASSWORD, "plain": PLAIN_SECRET,
+           "folded single-quoted": FOLDED_SINGLE_SECRET, "folded double-quoted": FOLDED_DOUBLE_SECRET}
 
 FORMS = {
     "raw": "{{ .Values.db.password }}",
@@ -55,6 +68,16 @@ FORMS = {
     "toJson-toYaml": "{{ dict \"config\" (.Values.db | toYaml) | toJson }}",
     "html": "{{ .Values.db.password | html }}",
     "js": "{{ .Values.db.password | js }}",
+    "b64enc-urlquery": "{{ .Values.db.password | b64enc | urlquery }}",
+    "b64enc-dsn-urlquery": '{{ printf "postgres://app:%s@db/app?x=1" .Values.db.password | b64enc | urlquery }}',
+    "urlquery-dsn-b64enc": '{{ printf "postgres://app:%s@db" (.Values.db.password | urlquery) | b64enc }}',
+    "b64enc-js": "{{ .Values.db.password | b64enc | js }}",
+    "b64enc-twice-urlquery": "{{ .Values.db.password | b64enc | b64enc | urlquery }}",
+    "toYaml-deep": "{{ dict \"a\" (dict \"b\" (dict \"c\" (dict \"pw\" .Values.db.password))) | toYaml }}",
+    "toYaml-nindent": "spec:\n  config:{{ .Values.db | toYaml | nindent 4 }}",
+    "toJson-toYaml-nested": "{{ dict \"cfg\" (dict \"dsn\" (printf \"pg://app:%s@db\" .Values.db.password)) | toYaml "
+                            "| toJson }}",
+    "toYaml-b64enc": "{{ .Values.db | toYaml | b64enc }}",
 }
 
 SECRET_MANIFEST = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: forms\ntype: Opaque\ndata:\n"
@@ -128,17 +151,18 @@ def _unescapings(text, depth=2):
 
 def recoverable(text, secret):
     """Whether ``secret`` can be read back from ``text`` by decoding and unescaping it."""
-    for decoded in _decodings(text):
-        for view in _unescapings(decoded):
-            if secret in view:
-                return True
+    for outer in _unescapings(text, 1):  # an escape after base64 (b64enc | urlquery) comes off first
+        for decoded in _decodings(outer):
+            for view in _unescapings(decoded):
+                if secret in view:
+                    return True
     return False
 
 
 def masked(text, values):
     """``text`` as helm_release returns it with ``sensitive_values: [db.password]``."""
     forms = sensitive_strings(values, ["db.password"])
-    forms |= enclosing_strings(text, forms)
+    forms |= output_strings(text, forms)
     return remove_values(text, forms)
 
 
@@ -150,7 +174,7 @@ def rendered(tmp_path_factory):
     import helm_python
 
     out = {}
-    for secret in (FORMS_PASSWORD, PLAIN_SECRET):
+    for secret in SECRETS.values():
         root = tmp_path_factory.mktemp("forms")
         templates = {"%s.yaml" % name: "%s\n" % body for name, body in FORMS.items()}
         templates["secret.yaml"] = SECRET_MANIFEST
@@ -165,10 +189,10 @@ def rendered(tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("secret", ["hostile characters", "plain"])
+@pytest.mark.parametrize("secret", list(SECRETS))
 @pytest.mark.parametrize("form", list(FORMS) + ["secret"])
 def test_every_rendered_form_is_masked(rendered, form, secret):
-    secret = FORMS_PASSWORD if secret == "hostile characters" else PLAIN_SECRET
+    secret = SECRETS[secret]
     text, after = rendered[(secret, form)]
     assert recoverable(text, secret), "the oracle cannot find the value in %r: the case proves nothing" % text
     assert not recoverable(after, secret), after
@@ -183,9 +207,13 @@ def test_masking_leaves_unrelated_text_alone(rendered):
 
 # -- a real install: returned manifest, diff, -vvv output, registered results ------------------------------------
 
-@pytest.fixture(scope="module")
-def forms_run(kubeapi, tmp_path_factory):
+@pytest.fixture(scope="module", params=["hostile characters", "folded double-quoted"])
+def forms_run(request, kubeapi, tmp_path_factory):
+    """A playbook run installing the forms chart with one of the values (the folded one checks what helm_release
+    itself registers from its result: release_task.py, output_strings)."""
     from .test_secrets import _playbook
+
+    password = SECRETS[request.param]
 
     tmp_path = tmp_path_factory.mktemp("forms-run")
     with open(kubeapi.kubeconfig) as handle:
@@ -215,12 +243,12 @@ def forms_run(kubeapi, tmp_path_factory):
     with open(os.path.join(chart, "templates", "fail.yaml"), "w") as handle:
         handle.write('{{ if .Values.boom }}{{ fail (printf "bad dsn %s" (printf "u:%s@db" .Values.db.password '
                      '| b64enc)) }}{{ end }}\n')
-    proc = _playbook(tmp_path, tasks, {"kubeconfig_data": kubeconfig, "db_password": FORMS_PASSWORD})
+    proc = _playbook(tmp_path, tasks, {"kubeconfig_data": kubeconfig, "db_password": password})
     text = proc.stdout + proc.stderr
     for name in ("ansible.log", "results.json"):
         if (tmp_path / name).exists():
             text += (tmp_path / name).read_text(errors="replace")
-    return {"text": text, "results": tmp_path / "results.json"}
+    return {"text": text, "results": tmp_path / "results.json", "password": password}
 
 
 def test_playbook_results_are_complete(forms_run):
@@ -233,6 +261,6 @@ def test_playbook_results_are_complete(forms_run):
 
 @pytest.mark.parametrize("secret", ["password", "upgraded password"])
 def test_no_form_of_the_value_in_any_output(forms_run, secret):
-    value = FORMS_PASSWORD + ("-2" if secret == "upgraded password" else "")
+    value = forms_run["password"] + ("-2" if secret == "upgraded password" else "")
     assert len(forms_run["text"]) > 2000
     assert not recoverable(forms_run["text"], value)

@@ -16,6 +16,7 @@ import decimal
 import math
 import re
 
+from ..gocompat import yamlalias
 from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..engine.goyaml import GoYamlError, check_aliases
 from ..engine.limits import max_values_bytes, max_yaml_nodes, yaml_nodes_message
@@ -142,7 +143,7 @@ def load_go_yaml(data, source: str = "values"):
     Raises ValuesError naming ``source`` and the line on a syntax error.
     """
     try:
-        return yaml.load(data, Loader=GoYamlLoader)
+        return yamlalias.load(data, GoYamlLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = " line %d column %d" % (mark.line + 1, mark.column + 1) if mark else ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ..gocompat import yamlalias
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import ChartError
 from .goyamlload import GoYamlLoader, go_yaml_error_text, utf8_problem as _utf8_problem
@@ -169,7 +170,7 @@ def parse_head(document: str, path: str) -> dict:
                 raise ChartError("YAML parse error on %s: error converting YAML to JSON: yaml: %s"
                                  % (path, problem)) from None
     try:
-        raw = yaml.load(document, Loader=GoYamlLoader)
+        raw = yamlalias.load(document, GoYamlLoader)
     except yaml.YAMLError as exc:
         raise ChartError("YAML parse error on %s: error converting YAML to JSON: %s"
                          % (path, go_yaml_error_text(exc, document))) from None

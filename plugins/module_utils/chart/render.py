@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 from ..engine.runtime import EngineScope
-from ..errors import ChartError, ValuesError
+from ..errors import ChartError, HelmkitError, ValuesError
 from .context import Capabilities, chart_context, release_object
 from .loader import Chart, load_chart
 from .manifest import Manifest, build_manifest, extract_notes, sort_manifests
@@ -127,6 +127,8 @@ def _checked_errors(jsonschema, validator_class, schema: dict, values, where: st
     except jsonschema.exceptions.SchemaError as exc:
         raise ValuesError(header + "values.schema.json is not valid against its metaschema: %s" % exc.message) \
             from None
+    except HelmkitError:  # a pattern Go refuses (_schema_search)
+        raise
     except Exception as exc:  # referencing.exceptions.Unresolvable, and TypeErrors on keywords of the wrong type
         if "Unresolvable" in [kind.__name__ for kind in type(exc).__mro__]:
             raise ValuesError(header + "failing loading %s: helmkit resolves $ref only inside values.schema.json "
@@ -144,22 +146,63 @@ def _checked_errors(jsonschema, validator_class, schema: dict, values, where: st
 _LINEAR = {}
 
 
-def _linear_time(jsonschema, validator_class):
-    """``validator_class`` with ``pattern`` checked by Go's regexp on RE2 (gocompat/regexp.py), as Helm's
-    validator does: linear time, so a hostile ``pattern`` cannot hang an install as Python's backtracking ``re``
-    would, and Go's syntax (``\\d`` ASCII-only, ``$`` at the very end)."""
-    if validator_class not in _LINEAR:
-        from ..gocompat.regexp import RegexpError, compile_go
+def _schema_search(expected, text) -> bool:
+    """Whether the schema regex ``expected`` (a ``pattern`` or a ``patternProperties`` key) matches somewhere in
+    ``text``, by Go's regexp on RE2 (gocompat/regexp.py): linear time. Raises ChartError for a pattern Go
+    refuses."""
+    from ..gocompat.regexp import RegexpError, compile_go
+    try:
+        return compile_go(expected, must=True).search(text) is not None
+    except RegexpError as exc:
+        raise ChartError("values.schema.json: pattern %s is not a valid regular expression: %s"
+                         % (_quote(expected), exc)) from None
 
-        def search(expected, text):
-            try:
-                return compile_go(expected, must=True).search(text) is not None
-            except RegexpError as exc:
-                raise ChartError("values.schema.json: pattern %s is not a valid regular expression: %s"
-                                 % (_quote(expected), exc)) from None
+
+class _GoPatterns(object):
+    """Stands for the ``re`` module inside jsonschema's keyword helpers, whose ``search`` evaluates the
+    ``patternProperties`` that ``additionalProperties`` and ``unevaluatedProperties`` skip (jsonschema's
+    ``find_additional_properties``, ``find_evaluated_property_keys_by_schema``): ``search`` is
+    :func:`_schema_search`; everything else is Python's ``re``."""
+
+    def search(self, expected, text, flags=0):  # pylint: disable=unused-argument
+        return _schema_search(expected, text) or None
+
+    def __getattr__(self, name):
+        import re
+        return getattr(re, name)
+
+
+#: jsonschema's modules that call ``re.search`` with a schema's patterns, across its 3.x and 4.x layouts.
+_PATTERN_MODULES = ("_utils", "_keywords", "_legacy_keywords", "_validators", "_legacy_validators")
+
+
+def _route_library_patterns(jsonschema) -> None:
+    """Make jsonschema's own helpers match every schema pattern on RE2 (see :class:`_GoPatterns`). The keywords
+    that name a pattern themselves (``pattern``, ``patternProperties``) are replaced in :func:`_linear_time`; the
+    ones that look at ``patternProperties`` of the schema beside them (``additionalProperties``,
+    ``unevaluatedProperties``) go through the library's helpers, so the helpers' ``re`` is replaced. Only schema
+    patterns go through ``re.search`` there; the library's own fixed regexes are compiled objects."""
+    import importlib
+    for name in _PATTERN_MODULES:
+        try:
+            module = importlib.import_module("jsonschema." + name)
+        except ImportError:
+            continue
+        if getattr(module, "re", None) is not None and not isinstance(module.re, _GoPatterns):
+            module.re = _GoPatterns()
+
+
+def _linear_time(jsonschema, validator_class):
+    """``validator_class`` with every schema pattern (``pattern``, ``patternProperties``, and the
+    ``patternProperties`` that ``additionalProperties``/``unevaluatedProperties`` consult) checked by Go's regexp
+    on RE2 (:func:`_schema_search`), as Helm's validator does: linear time, so a hostile pattern cannot hang an
+    install as Python's backtracking ``re`` would, and Go's syntax (``\\d`` ASCII-only, ``$`` at the very end)."""
+    if validator_class not in _LINEAR:
+        _route_library_patterns(jsonschema)
 
         def pattern(validator, expected, instance, _schema):
-            if validator.is_type(instance, "string") and isinstance(expected, str) and not search(expected, instance):
+            if validator.is_type(instance, "string") and isinstance(expected, str) \
+                    and not _schema_search(expected, instance):
                 yield jsonschema.ValidationError("%r does not match %r" % (instance, expected))
 
         def pattern_properties(validator, patterns, instance, _schema):
@@ -167,7 +210,7 @@ def _linear_time(jsonschema, validator_class):
                 return
             for expected, subschema in patterns.items():
                 for key, item in instance.items():
-                    if search(expected, key):
+                    if _schema_search(expected, key):
                         yield from validator.descend(item, subschema, path=key, schema_path=expected)
 
         _LINEAR[validator_class] = jsonschema.validators.extend(

@@ -34,10 +34,11 @@ except ImportError:  # pragma: no cover - depends on the host; using yaml then r
     HAS_YAML = False
 
 from ..errors import HelmkitError
+from ..gocompat import yamlalias
 from ..gocompat.yamlscalar import (BOOL, FLOAT, FLOAT_SPECIALS, GO_FLOAT, INT, MERGE, NULL, STR, TIMESTAMP,
                                    YAML_STYLE_FLOAT, go_parse_int, is_timestamp, resolve_plain)
 from .gofmt import format_float_g
-from .limits import LARGE_STRING, grow, max_yaml_nodes, node_tick, yaml_nodes_message
+from .limits import LARGE_STRING, grow, node_tick
 from .gojson import GoJsonError, GoStruct, from_json, go_json_float, jsonable, to_json, go_type_label
 
 __all__ = [
@@ -891,54 +892,14 @@ def _go_sharp(value) -> str:
     return str(value)
 
 
-def self_containing_anchor(text: str) -> str:
-    """The name of the first anchor in ``text`` whose alias appears inside its own node (``a: &a [*a]``), or "".
-    Walks the parser's events (no construction), so it is safe on any document."""
-    open_anchors = []
+def check_aliases(value, text: str, source: str = "") -> None:  # pylint: disable=unused-argument
+    """go-yaml's alias guards (gocompat/yamlalias.py, the one implementation) for a decoded document ``value``
+    parsed from ``text``, raising GoYamlError with go-yaml's text: ``yaml: anchor 'a' value contains itself`` for a
+    recursive alias, and Go's "excessive aliasing" (naming HELMKIT_MAX_YAML_NODES) for an alias bomb."""
     try:
-        for event in yaml.parse(text, Loader=_GoLoader):
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                open_anchors.append(event.anchor)
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                open_anchors.pop()
-            elif isinstance(event, yaml.AliasEvent) and event.anchor in open_anchors:
-                return event.anchor
-    except yaml.YAMLError:
-        return ""
-    return ""
-
-
-def check_aliases(value, text: str, source: str = "") -> None:
-    """go-yaml's alias guards for a decoded document ``value`` parsed from ``text``: raise GoYamlError
-    ``yaml: anchor 'a' value contains itself`` (go-yaml's text) for a recursive alias, and Go's "excessive
-    aliasing" (naming HELMKIT_MAX_YAML_NODES) when the document expands to more values than that limit.
-
-    A document without ``*`` has no alias and costs nothing; otherwise one walk of the shared structure, with
-    each container on the current path remembered to find a cycle."""
-    if "*" not in text:
-        return
-    budget = [max_yaml_nodes()]
-    active = set()
-
-    def walk(node):
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise GoYamlError(yaml_nodes_message())
-        if isinstance(node, (dict, list)):
-            key = id(node)
-            if key in active:
-                raise GoYamlError("yaml: anchor '%s' value contains itself" % self_containing_anchor(text))
-            active.add(key)
-            for item in (node.values() if isinstance(node, dict) else node):
-                if isinstance(item, (dict, list)):
-                    walk(item)
-                else:
-                    budget[0] -= 1
-            active.discard(key)
-    try:
-        walk(value)
-    except RecursionError:
-        raise GoYamlError("%s: yaml: the document nests too deeply" % (source or "the document")) from None
+        yamlalias.check_aliases(value, text)
+    except yamlalias.AliasError as exc:
+        raise GoYamlError("yaml: %s" % exc.problem) from None
 
 
 def _to_json_value(value):

@@ -32,6 +32,7 @@ import os
 import threading
 import time
 
+from ..gocompat import yamlalias
 from .errors import FuncError
 
 DEFAULT_MAX_LIST_LENGTH = 1000000
@@ -87,18 +88,14 @@ def output_limit_message(size: int) -> str:
             % (size, max_output_bytes()))
 
 
-DEFAULT_MAX_YAML_NODES = 1000000
-
-
 def max_yaml_nodes() -> int:
-    """Values a YAML document may hold once its aliases are expanded (``HELMKIT_MAX_YAML_NODES`` or 1,000,000)."""
-    return _env_int("HELMKIT_MAX_YAML_NODES", DEFAULT_MAX_YAML_NODES)
+    """Values a YAML document may hold once its aliases are expanded (``HELMKIT_MAX_YAML_NODES`` or 1,000,000;
+    gocompat/yamlalias.py)."""
+    return yamlalias.max_yaml_nodes()
 
 
 def yaml_nodes_message() -> str:
-    return ("yaml: document contains excessive aliasing: more than %d values once its aliases are expanded (an "
-            "alias bomb?); if the document really is that large, raise the limit with the environment variable "
-            "HELMKIT_MAX_YAML_NODES" % max_yaml_nodes())
+    return "yaml: " + yamlalias.excessive_aliasing()
 
 
 def render_seconds() -> int:

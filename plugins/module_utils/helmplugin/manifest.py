@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 
+from ..gocompat import yamlalias
 from ..errors import HelmkitError
 from ..libraries import yaml
 
@@ -171,7 +172,7 @@ def load_plugin(directory: str) -> Plugin:
         raise PluginError("failed to read plugin at %s: %s; a plugin directory must hold plugin.yaml"
                           % (source, exc.strerror or exc)) from None
     try:
-        raw = yaml.safe_load(text)
+        raw = yamlalias.load(text, yaml.SafeLoader)
     except yaml.YAMLError as exc:
         raise PluginError("%s: not valid YAML: %s" % (source, exc)) from None
     if not isinstance(raw, dict):

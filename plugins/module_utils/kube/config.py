@@ -29,6 +29,7 @@ import subprocess
 import tempfile
 import threading
 
+from ..gocompat import yamlalias
 from ..errors import KubeError
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 
@@ -85,7 +86,10 @@ def _is_content(text: str) -> bool:
 
 
 def _load_yaml(text):
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """A kubeconfig (text or an open file) parsed, with go-yaml's alias guards (gocompat/yamlalias.py)."""
+    if hasattr(text, "read"):
+        text = text.read()
+    return yamlalias.load(text, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 _SECRET_KEYS = ("token", "password", "client-key-data", "id-token", "refresh-token", "client-secret", "access-token")

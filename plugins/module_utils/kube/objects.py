@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import copy
 
+from ..gocompat import yamlalias
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..chart.goyamlload import GoYamlLoader
 from ..errors import KubeError
@@ -57,7 +58,7 @@ def parse_manifest(text: str, source: str = "manifest") -> list:
     with apiVersion, kind and metadata.name.
     """
     try:
-        documents = [_as_json(doc) for doc in yaml.load_all(text, Loader=GoYamlLoader) if doc is not None]
+        documents = [_as_json(doc) for doc in yamlalias.load_all(text, GoYamlLoader) if doc is not None]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = " line %d" % (mark.line + 1) if mark is not None else ""

@@ -21,6 +21,7 @@ import zlib
 from decimal import Decimal
 
 from ..errors import ReleaseError
+from ..transport import env_limit, limit_message
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
 # ID1 ID2 CM=deflate FLG=0 MTIME=0 XFL=2 (best compression) OS=255 (unknown): Go's compress/gzip header.
@@ -141,7 +142,7 @@ def decode_release(text, where: str = "release") -> dict:
     try:
         raw = base64.b64decode(text, validate=True)
         if raw[:3] == GZIP_MAGIC:
-            raw = zlib.decompress(raw, 16 + zlib.MAX_WBITS)
+            raw = _gunzip(raw, where)
         record = json.loads(raw.decode("utf-8"))
     except (binascii.Error, zlib.error, ValueError) as exc:
         raise ReleaseError("cannot decode the release stored in %s: %s. The record is not a Helm v3/v4 release; "
@@ -150,6 +151,33 @@ def decode_release(text, where: str = "release") -> dict:
         raise ReleaseError("cannot decode the release stored in %s: expected a JSON object" % where)
     _check_fields(record, where)
     return record
+
+
+#: Largest release record once gunzipped (HELMKIT_MAX_RELEASE_BYTES): a Secret or ConfigMap holds at most 1 MiB,
+#: which a release's JSON rarely exceeds tenfold; a gzip bomb inflates 1 MiB to 1 GiB.
+DEFAULT_MAX_RELEASE_BYTES = 128 * 1024 * 1024
+
+
+def max_release_bytes() -> int:
+    """Largest release record decoded, in bytes once gunzipped (``HELMKIT_MAX_RELEASE_BYTES`` or 128 MiB)."""
+    return env_limit("HELMKIT_MAX_RELEASE_BYTES", DEFAULT_MAX_RELEASE_BYTES)
+
+
+def _gunzip(raw: bytes, where: str) -> bytes:
+    """``raw`` (gzip) inflated as a stream that stops one byte past :func:`max_release_bytes`, so a gzip bomb costs
+    no more than the limit. Raises ReleaseError naming ``where`` past the limit, zlib.error for a bad stream."""
+    limit = max_release_bytes()
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = inflater.decompress(raw, limit + 1)
+    if len(out) <= limit and not inflater.unconsumed_tail:
+        out += inflater.flush()
+    if len(out) > limit or inflater.unconsumed_tail:
+        too_big = limit_message("the record, gunzipped,", limit, "HELMKIT_MAX_RELEASE_BYTES")
+        raise ReleaseError("cannot decode the release stored in %s: %s. Inspect it with kubectl and remove it if it "
+                           "is not a genuine release" % (where, too_big))
+    if not inflater.eof:
+        raise zlib.error("incomplete or truncated stream")
+    return out
 
 
 _FIELD_TYPES = (("name", str, "a string"), ("namespace", str, "a string"), ("info", dict, "an object"),

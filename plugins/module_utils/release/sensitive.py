@@ -12,10 +12,13 @@ more forms than its raw text, and each is registered:
 * base64 (``b64enc``) of each of those forms, and base64 twice (release records, ``b64enc | b64enc``).
 
 A value inside a longer string that is then base64-encoded (a DSN ``postgres://u:PASSWORD@db`` in a Secret's
-``data``) cannot be listed in advance: :func:`enclosing_strings` finds the base64 runs of the task's output, decodes
-them (twice, for base64 of base64) and returns each run whose text holds one of the forms, for the module to
-register too. Known limit: ``toYaml`` folds a long double-quoted string with spaces at column 80, which can cut a
-value containing spaces in two.
+``data``) cannot be listed in advance: :func:`enclosing_strings` finds the base64 runs of the task's output (also
+URL-encoded or ``js``-escaped runs: ``b64enc | urlquery``), decodes them (twice, for base64 of base64) and returns
+each run whose text holds one of the forms, for the module to register too. Nor can a value that ``toYaml``
+folded: go-yaml breaks a long scalar at a space past column 80, replacing that space with a line break and the
+indentation (and, in a double-quoted scalar, a ``\\`` before a following space); :func:`folded_strings` finds the
+forms broken that way (also with the line break JSON-escaped, ``toJson`` of a ``toYaml``). :func:`output_strings`
+applies both to every string of a task's result.
 """
 from __future__ import annotations
 
@@ -47,13 +50,20 @@ def _leaves(value) -> list:
     return [value if isinstance(value, str) else str(value)]
 
 
+_DUMP_FOLD = re.compile(r"\n *(?:\\(?= ))?")
+
+
 def _yaml_double(text: str) -> str:
     from ..engine.goyaml import dump
     try:
         dumped = dump(text)
     except HelmkitError:  # a value go-yaml cannot write has no YAML form to mask
         return text
-    return dumped[1:-1] if dumped.startswith('"') and dumped.endswith('"') else text
+    if not (dumped.startswith('"') and dumped.endswith('"')):
+        return text
+    # unfolded: go-yaml broke the scalar at a space past column 80 (a line break, the indentation, and a "\\" when
+    # a space follows); the form is the scalar on one line, and folded_strings finds it folded anywhere
+    return _DUMP_FOLD.sub(" ", dumped[1:-1])
 
 
 #: Escapes a template applies character by character, so a value escaped inside a longer string reads the same.
@@ -71,6 +81,11 @@ _ESCAPES = (
 )
 
 
+_YAML_SINGLE = _ESCAPES[3]
+#: The escapes that change base64 text ("+", "/", "=").
+_BASE64_ESCAPES = (_ESCAPES[5], _ESCAPES[6], js)
+
+
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode("utf-8", "surrogateescape")).decode("ascii")
 
@@ -79,9 +94,11 @@ _LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]+")
 
 
 def _forms(text: str) -> set:
-    """``text``, its escaped forms (one or two escapes in a row), base64 of each, and base64 twice of ``text``.
-    A value with line breaks (newline, U+0085, U+2028/9) also gives the forms of each line: a YAML scalar breaks
-    there and indents the next line by its nesting."""
+    """``text``, its escaped forms (one or two escapes in a row), each of those once more in YAML quotes (the
+    result, a diff or ``-v`` output shows a manifest as YAML, quoting a value that a template already escaped
+    twice: ``toJson | quote`` shown single-quoted), base64 of the one- and two-escape forms, and base64 twice of
+    ``text``. A value with line breaks (newline, U+0085, U+2028/9) also gives the forms of each line: a YAML scalar
+    breaks there and indents the next line by its nesting."""
     escaped = set()
     for piece in [text] + (_LINE_BREAKS.split(text) if _LINE_BREAKS.search(text) else []):
         escaped.add(piece)
@@ -91,18 +108,28 @@ def _forms(text: str) -> set:
             for second in _ESCAPES:
                 escaped.add(second(once))
     found = set(escaped)
-    found.update(_b64(form) for form in escaped)
-    found.add(_b64(_b64(text)))
+    for form in escaped:
+        found.add(_YAML_SINGLE(form))
+        found.add(_yaml_double(form))
+    encoded = {_b64(form) for form in escaped} | {_b64(_b64(text))}
+    found |= encoded
+    for form in encoded:  # base64 escaped after: b64enc | urlquery, b64enc | js ("+", "/", "=" change)
+        found.update(escape(form) for escape in _BASE64_ESCAPES)
     return {form for form in found if len(form) >= 4}
 
 
-_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
+#: A base64 run, its "+", "/" and "=" possibly URL-encoded (``%2B``) or ``js``-escaped (``\\u003D``).
+_BASE64_RUN = re.compile(r"(?:[A-Za-z0-9+/_-]|%2[BbFf]){8,}(?:=|%3[Dd]|\\u003[Dd]){0,2}")
+_RUN_ESCAPES = re.compile(r"%2[BbFf]|%3[Dd]|\\u003[Dd]")
+_RUN_CHARS = {"%2b": "+", "%2f": "/", "%3d": "=", "\\u003d": "="}
 
 
 def _decoded(run: str) -> list:
     """Texts a base64 run can stand for: decoded at each of the four alignments (a run may start with a character
     of the text before it), standard and URL-safe alphabets; undecodable ones are left out."""
     texts = []
+    if "%" in run or "\\" in run:
+        run = _RUN_ESCAPES.sub(lambda match: _RUN_CHARS[match.group(0).lower()], run)
     body = run.rstrip("=")
     for start in range(4):
         part = body[start:]
@@ -119,24 +146,77 @@ def _decoded(run: str) -> list:
     return texts
 
 
-def enclosing_strings(text: str, forms, depth: int = 2) -> set:
+def enclosing_strings(text: str, forms, depth: int = 2, _patterns=None) -> set:
     """The base64 runs in ``text`` (a task's output as text) whose decoded text holds one of ``forms`` (the
-    strings :func:`sensitive_strings` returned), looking ``depth`` levels deep (base64 of base64). These are
-    base64 of a longer string that contains a sensitive value, such as a DSN in a Secret's ``data``; the module
-    registers them as no-log values too. Returns a set of str (empty when ``forms`` is empty)."""
+    strings :func:`sensitive_strings` returned), as it is or folded by go-yaml (``toYaml | b64enc``), looking
+    ``depth`` levels deep (base64 of base64). These are base64 of a longer string that contains a sensitive value,
+    such as a DSN in a Secret's ``data``; the module registers them as no-log values too. Returns a set of str
+    (empty when ``forms`` is empty)."""
     forms = [form for form in forms if form]
     found = set()
     if not forms or not text:
         return found
+    patterns = _fold_patterns(forms) if _patterns is None else _patterns
     for match in _BASE64_RUN.finditer(text):
         run = match.group(0)
         if run in found:
             continue
         for decoded in _decoded(run):
-            if any(form in decoded for form in forms) or (depth > 1 and enclosing_strings(decoded, forms,
-                                                                                          depth - 1)):
+            if any(form in decoded for form in forms) or _folds(decoded, patterns) or (
+                    depth > 1 and enclosing_strings(decoded, forms, depth - 1, patterns)):
                 found.add(run)
                 break
+    return found
+
+
+#: Where go-yaml folded a scalar (a space became a line break and the indentation, then a "\\" when the next
+#: character is a space), the line break possibly JSON-escaped once or twice (toJson of a toYaml).
+_FOLD = r"(?:\r?\n|\\n|\\\\n) *\\{0,2}"
+
+
+def _fold_patterns(forms) -> list:
+    """A regex for each form of ``forms`` that holds a space: the form with each space either kept or folded. Each
+    starts with a literal, which ``re`` finds at the speed of a substring search."""
+    folding = sorted({form for form in forms if " " in form.strip(" ")}, key=len, reverse=True)
+    return [re.compile(("(?: |%s)" % _FOLD).join(re.escape(part) for part in form.split(" "))) for form in folding]
+
+
+def _folds(text: str, patterns) -> set:
+    if not patterns or ("\n" not in text and "\\n" not in text):
+        return set()
+    return {match.group(0) for pattern in patterns for match in pattern.finditer(text)
+            if "\n" in match.group(0) or "\\n" in match.group(0)}
+
+
+def folded_strings(text: str, forms) -> set:
+    """The places in ``text`` where one of ``forms`` (the strings :func:`sensitive_strings` returned) appears folded
+    by go-yaml at column 80 (see the module docstring), exactly as they read there, for the module to register as
+    no-log values. Returns a set of str (empty when ``text`` has no line break or no form has a space). Each
+    pattern is a chain of literals, so matching is linear in ``text``."""
+    return _folds(text or "", _fold_patterns(form for form in forms if form))
+
+
+def output_strings(output, forms) -> set:
+    """:func:`enclosing_strings` and :func:`folded_strings` of every string in ``output`` (a task's result: str,
+    or dicts and lists of them; other leaves are read as ``str()``), for the module to register as no-log values
+    beside ``forms``. Returns a set of str."""
+    forms = [form for form in forms if form]
+    found = set()
+    if not forms:
+        return found
+    patterns = _fold_patterns(forms)
+    stack = [output]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend(item)
+        elif item is not None and not isinstance(item, (bool, int, float)):
+            text = item if isinstance(item, str) else str(item)
+            found |= enclosing_strings(text, forms, _patterns=patterns)
+            found |= _folds(text, patterns)
     return found
 
 

@@ -26,6 +26,7 @@ import os
 import sys
 import tempfile
 
+from ..gocompat import yamlalias
 from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
 from ..transport import redact_url
@@ -260,7 +261,7 @@ def load_repository_file(path):
     except OSError as exc:
         raise RepositoryError("cannot read repository config %s: %s" % (path, exc.strerror))
     try:
-        data = yaml.load(raw, Loader=_LOADER)
+        data = yamlalias.load(raw, _LOADER)
     except yaml.YAMLError as exc:
         raise RepositoryError("repository config %s is not valid YAML: %s; fix or delete the file"
                               % (path, describe_yaml_error(exc)))

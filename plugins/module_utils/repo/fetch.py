@@ -10,6 +10,7 @@ import hashlib
 import os
 import tarfile
 
+from ..gocompat import yamlalias
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
 from ..transport import sha256_file
@@ -33,7 +34,7 @@ def read_chart_metadata(path):
                 raw = fh.read()
         else:
             raw = _archive_chart_yaml(path)
-        meta = yaml.load(raw, Loader=IndexLoader) or {}
+        meta = yamlalias.load(raw, IndexLoader) or {}
     except (OSError, tarfile.TarError, EOFError) as exc:
         raise RepositoryError("cannot read chart %s: %s" % (path, getattr(exc, "strerror", None) or exc))
     except yaml.YAMLError as exc:

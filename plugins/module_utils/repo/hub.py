@@ -15,7 +15,7 @@ lost connections retried with back-off); failures are RepositoryError naming the
 from __future__ import annotations
 
 import json
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from ..errors import RepositoryError
 from .index import DEFAULT_RETRIES, http_get
@@ -59,6 +59,15 @@ def _element(endpoint, package):
             "repository": {"url": str(repository.get("url") or ""), "name": repo_name}}
 
 
+def _public(endpoint):
+    """``endpoint`` without userinfo: the packages' page URLs returned are public, and credentials written into the
+    endpoint URL must not appear in a result."""
+    parts = urlsplit(endpoint)
+    if "@" not in parts.netloc:
+        return endpoint
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[1], parts.path, parts.query, parts.fragment))
+
+
 def search_hub(terms=None, endpoint=DEFAULT_ENDPOINT, max_results=DEFAULT_MAX_RESULTS, timeout=30.0,
                retries=DEFAULT_RETRIES, ca_file=None, insecure_skip_tls_verify=False):
     """Search Artifact Hub at ``endpoint`` for Helm charts matching ``terms`` (list of str joined with a space, as
@@ -87,7 +96,7 @@ def search_hub(terms=None, endpoint=DEFAULT_ENDPOINT, max_results=DEFAULT_MAX_RE
         body = http_get(url, what="Artifact Hub", timeout=timeout, retries=retries, ca_file=ca_file,
                         insecure_skip_tls_verify=insecure_skip_tls_verify)
         packages = _packages(body, url)
-        found.extend(_element(endpoint, p) for p in packages[:limit])
+        found.extend(_element(_public(endpoint), p) for p in packages[:limit])
         if len(packages) < limit:
             break
     return found

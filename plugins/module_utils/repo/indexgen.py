@@ -22,6 +22,7 @@ import os
 import posixpath
 from urllib.parse import urlsplit, urlunsplit
 
+from ..gocompat import yamlalias
 from ..chart.goyamlload import GoYamlLoader
 from ..errors import HelmkitError, RepositoryError
 from ..libraries import yaml
@@ -99,7 +100,7 @@ def _load_merge(path: str) -> dict:
     from ..chart.metadata import METADATA_FIELDS, go_struct
     try:
         with open(path, "rb") as handle:
-            raw = yaml.load(handle.read().decode("utf-8", "replace"), Loader=GoYamlLoader)
+            raw = yamlalias.load(handle.read().decode("utf-8", "replace"), GoYamlLoader)
     except (OSError, yaml.YAMLError) as exc:
         raise RepositoryError("merge failed: cannot read %s: %s; give merge: an index.yaml" % (path, exc)) from None
     if not isinstance(raw, dict) or not raw.get("apiVersion"):
@@ -166,10 +167,10 @@ def generate_index(directory: str, base_url: str = "", merge=None, check_mode: b
     if os.path.isfile(target):
         try:
             with open(target, "rb") as handle:
-                existing = yaml.load(handle.read().decode("utf-8", "replace"), Loader=GoYamlLoader)
+                existing = yamlalias.load(handle.read().decode("utf-8", "replace"), GoYamlLoader)
         except (OSError, yaml.YAMLError):
             existing = None
-    changed = _without_times(existing) != _without_times(yaml.load(text, Loader=GoYamlLoader))
+    changed = _without_times(existing) != _without_times(yamlalias.load(text, GoYamlLoader))
     if changed and not check_mode:
         if not os.access(directory, os.W_OK):
             raise RepositoryError("cannot write %s: the directory %s is not writable; fix its permissions or run the "

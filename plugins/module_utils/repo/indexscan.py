@@ -24,6 +24,7 @@ from __future__ import annotations
 import io
 import re
 
+from ..gocompat import yamlalias
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 
 __all__ = ["FIELDS", "scan_index"]
@@ -195,7 +196,7 @@ def _scan(data, bfields):
     finish_field(current)
     if not seen_entries:
         raise _Unusual()
-    top = yaml.load(b"".join(top_lines) or b"{}", Loader=_loader()) or {}
+    top = yamlalias.load(b"".join(top_lines) or b"{}", _loader()) or {}
     if not isinstance(top, dict):
         raise _Unusual()
     if snippets:
@@ -207,7 +208,7 @@ def _apply_snippets(snippets, targets, batch=256):
     """Parse the deferred fields, ``batch`` at a time, each batch one YAML document (a sequence of one-key
     mappings), and store the values. Batches bound the memory PyYAML's node graph takes."""
     for start in range(0, len(snippets), batch):
-        values = yaml.load(b"".join(snippets[start:start + batch]), Loader=_loader())
+        values = yamlalias.load(b"".join(snippets[start:start + batch]), _loader())
         part = targets[start:start + batch]
         if not isinstance(values, list) or len(values) != len(part):
             raise _Unusual()

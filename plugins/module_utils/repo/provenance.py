@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover - depends on the host; verify then fails
     pysequoia = PacketPile = None
     HAS_PYSEQUOIA = False
 
+from ..gocompat import yamlalias
 from ..errors import RepositoryError
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from .config import describe_yaml_error
@@ -131,8 +132,8 @@ def _message_block(cleartext, source):
                               % source)
     loader = _loader()
     try:
-        metadata = yaml.load(parts[0], Loader=loader) or {}
-        sums = yaml.load(parts[1], Loader=loader) or {}
+        metadata = yamlalias.load(parts[0], loader) or {}
+        sums = yamlalias.load(parts[1], loader) or {}
     except yaml.YAMLError as exc:
         raise RepositoryError("%s: the signed message is not valid YAML: %s" % (source, describe_yaml_error(exc)))
     files = sums.get("files") if isinstance(sums, dict) else None

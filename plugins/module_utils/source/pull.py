@@ -142,12 +142,13 @@ def extract_archive(data, parent, origin="chart archive", replace=False, chart_n
 
 
 def _chart_yaml_name(members, origin):
+    from ..gocompat import yamlalias
     from ..libraries import yaml
     raw = dict(members).get("Chart.yaml")
     if raw is None:
         raise RepositoryError("%s is not a chart archive: no Chart.yaml inside" % origin)
     try:
-        meta = yaml.safe_load(raw) or {}
+        meta = yamlalias.load(raw, yaml.SafeLoader) or {}
     except yaml.YAMLError:
         raise RepositoryError("%s: Chart.yaml is not valid YAML" % origin)
     return str(meta.get("name") or "") if isinstance(meta, dict) else ""

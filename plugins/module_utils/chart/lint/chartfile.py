@@ -9,6 +9,7 @@ import os
 import re
 from urllib.parse import urlsplit
 
+from ...gocompat import yamlalias
 from ...libraries import yaml
 from ...semver import SemverError, parse_constraint, parse_version
 from ..goyamlload import GoYamlLoader, go_yaml_error_text
@@ -87,7 +88,7 @@ def load_chartfile(path: str):
     except OSError as exc:
         raise ValueError("open %s: %s" % (path, (exc.strerror or str(exc)).lower())) from None
     try:
-        raw = yaml.load(text, Loader=GoYamlLoader)
+        raw = yamlalias.load(text, GoYamlLoader)
     except yaml.YAMLError as exc:
         raise ValueError("error converting YAML to JSON: %s" % go_yaml_error_text(exc, text)) from None
     if raw is None:

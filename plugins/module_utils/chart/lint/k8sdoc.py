@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from ...gocompat import yamlalias
 from ...libraries import yaml
 from ..goyamlload import GoYamlLoader, go_yaml_error_text
 from ..metadata import as_string
@@ -93,7 +94,7 @@ def to_struct(value):
 
 def _load_yaml(chunk: str):
     try:
-        return yaml.load(chunk, Loader=GoYamlLoader)
+        return yamlalias.load(chunk, GoYamlLoader)
     except yaml.YAMLError as exc:
         raise DocError("error converting YAML to JSON: %s" % go_yaml_error_text(exc, chunk)) from None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 
+from ...gocompat import yamlalias
 from ...errors import HelmkitError
 from ...semver import SemverError, parse_version
 from ...libraries import yaml
@@ -61,7 +62,7 @@ def read_values(path: str):
         return None, "open %s: %s" % (path, (exc.strerror or str(exc)).lower())
     text = data.decode("utf-8", "replace")
     try:
-        list(yaml.load_all(text, Loader=GoYamlLoader))
+        yamlalias.load_all(text, GoYamlLoader)
     except yaml.YAMLError as exc:
         return None, "error converting YAML to JSON: %s" % go_yaml_error_text(exc, text)
     try:
