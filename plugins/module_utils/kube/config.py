@@ -413,21 +413,28 @@ def _kubeconfig_loader(kubeconfig, context, persist):
                    config_persister=merger.save_changes if persist else None)
 
 
+def _kubeconfig_documents(kubeconfig, paths: list) -> list:
+    """The kubeconfig documents (dicts) of ``kubeconfig`` (a dict or YAML text), else of the existing files
+    ``paths``, read without running credential plugins. Raises OSError, yaml errors or KubeError."""
+    if isinstance(kubeconfig, dict):
+        documents = [kubeconfig]
+    elif isinstance(kubeconfig, str) and _is_content(kubeconfig):
+        documents = [_load_yaml(kubeconfig)]
+    else:
+        documents = []
+        for path in paths:
+            if os.path.exists(path):
+                with open(path, "rb") as handle:
+                    documents.append(_load_yaml(handle))
+    return [doc for doc in documents if isinstance(doc, dict)]
+
+
 def _context_names(kubeconfig, paths: list):
     """Sorted context names of ``kubeconfig`` (a dict, YAML text, or the files ``paths`` merged), or None when it
     cannot be read: for the error that names a context which is not there."""
     try:
-        if isinstance(kubeconfig, dict):
-            documents = [kubeconfig]
-        elif isinstance(kubeconfig, str) and _is_content(kubeconfig):
-            documents = [_load_yaml(kubeconfig)]
-        else:
-            documents = []
-            for path in paths:
-                if os.path.exists(path):
-                    with open(path, "rb") as handle:
-                        documents.append(_load_yaml(handle))
-        return sorted({entry.get("name") for doc in documents if isinstance(doc, dict)
+        documents = _kubeconfig_documents(kubeconfig, paths)
+        return sorted({entry.get("name") for doc in documents
                        for entry in doc.get("contexts") or [] if isinstance(entry, dict) and entry.get("name")})
     except (OSError, yaml.YAMLError):
         return None
@@ -720,17 +727,7 @@ def _context_namespace(kubeconfig, context, environ):
     """(namespace, context name) of the kubeconfig context a connection uses (``context``, else current-context),
     read without running credential plugins; (None, name) when that context sets none. Raises KubeError, yaml
     errors or ConfigException when the kubeconfig cannot be read."""
-    if isinstance(kubeconfig, dict):
-        documents = [kubeconfig]
-    elif isinstance(kubeconfig, str) and _is_content(kubeconfig):
-        documents = [_load_yaml(kubeconfig)]
-    else:
-        documents = []
-        for path in kubeconfig_paths(kubeconfig, environ):
-            if os.path.exists(path):
-                with open(path, "rb") as handle:
-                    documents.append(_load_yaml(handle))
-    documents = [doc for doc in documents if isinstance(doc, dict)]
+    documents = _kubeconfig_documents(kubeconfig, kubeconfig_paths(kubeconfig, environ))
     # client-go's merge of several files: the first file that sets current-context, or names a context, wins.
     name = context or next((doc["current-context"] for doc in documents if doc.get("current-context")), None)
     for doc in documents:

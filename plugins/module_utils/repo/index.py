@@ -483,12 +483,8 @@ def _get_following_redirects(client, request, deadline, limit=10):
         headers = _auth_headers(request, url)
         clean = _strip_userinfo(url)
         with client.stream("GET", clean, headers=headers) as response:
-            if response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers:
-                url = urljoin(clean, response.headers["location"])
-                if urlsplit(url).scheme not in ("http", "https"):
-                    raise RepositoryError("%s %s redirected to %s, which is not an http:// or https:// URL; "
-                                          "refusing to follow it" % (request.what, redact_url(request.url),
-                                                                     redact_url(url)))
+            url = _redirect(request, clean, response, (301, 302, 303, 307, 308))
+            if url:
                 continue
             if response.status_code != 200:
                 return response.status_code, response.headers, b""
@@ -599,18 +595,26 @@ def http_post(url, files, username=None, password=None, pass_credentials=False, 
         % (what, redact_url(url), parts.hostname or redact_url(url), _seconds(deadline.seconds))))
 
 
+def _redirect(request, current, response, statuses):
+    """The absolute URL that ``response`` (an answer to ``current``) redirects to when its status is one of
+    ``statuses`` and it names a Location, else None. Raises RepositoryError for a redirect to anything but http(s)."""
+    if response.status_code not in statuses or "location" not in response.headers:
+        return None
+    url = urljoin(current, response.headers["location"])
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise RepositoryError("%s %s redirected to %s, which is not an http:// or https:// URL; refusing to follow "
+                              "it" % (request.what, redact_url(request.url), redact_url(url)))
+    return url
+
+
 def _post_following_redirects(client, request, files, deadline, limit=5):
     url = request.url
     for _hop in range(limit):
         headers = _auth_headers(request, url)
         clean = _strip_userinfo(url)
         with client.stream("POST", clean, headers=headers, files=files) as response:
-            if response.status_code in (307, 308) and "location" in response.headers:
-                url = urljoin(clean, response.headers["location"])
-                if urlsplit(url).scheme not in ("http", "https"):
-                    raise RepositoryError("%s %s redirected to %s, which is not an http:// or https:// URL; "
-                                          "refusing to follow it" % (request.what, redact_url(request.url),
-                                                                     redact_url(url)))
+            url = _redirect(request, clean, response, (307, 308))  # a POST is sent again only where it stays one
+            if url:
                 continue
             body = read_capped(response.iter_bytes(), request.limit, lambda size: _too_big(request, size), deadline)
             return HttpAnswer(response.status_code, response.headers, body)
