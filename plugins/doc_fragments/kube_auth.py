@@ -222,7 +222,8 @@ def _secret_variant(documentation):
             "      - The connection options C(host), C(username) and C(password), and the aliases C(cert_file) and "
             "C(key_file),\n        are this module's own (a chart repository's or registry's); give the "
             "cluster's host through\n        E(K8S_AUTH_HOST) or the kubeconfig.\n")
-    assert first in text
+    if first not in text:
+        raise ValueError("kube_auth.SECRET: the kubeconfig option's first line changed; update _secret_variant")
     return text.replace(first, first + note, 1)
 
 

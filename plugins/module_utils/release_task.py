@@ -15,7 +15,6 @@ argument spec without them.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import tempfile

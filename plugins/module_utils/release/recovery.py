@@ -84,7 +84,7 @@ class PresentResult(actions.ActionResult):
 
 
 def ensure_present_recovering(client, options, chart, values: dict, render, atomic: bool = False,
-                               history: list = None) -> PresentResult:
+                              history: list = None) -> PresentResult:
     """Install or upgrade like :func:`~.actions.ensure_present`, recovering failed releases, with ``atomic``.
 
     Same arguments as ``ensure_present`` plus ``atomic`` (bool; the action waits, as if ``options.wait``) and

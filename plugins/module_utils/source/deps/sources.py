@@ -43,7 +43,6 @@ from .partialindex import index_chart_names, partial_index
 __all__ = ["SourceOptions", "Sources", "urls_equal", "MANAGER_PREFIX"]
 
 
-
 def _clean_path(path):
     cleaned = posixpath.normpath(path or "/")
     return "/" if cleaned in (".", "//") else cleaned
