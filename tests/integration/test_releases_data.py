@@ -90,7 +90,10 @@ def cluster(kubeapi, tmp_path_factory):
         "data": {"release": base64.b64encode(b"this is not a release").decode()}})
     helm_cm = helm_python.Config(kubeconfig_path=kc, namespace="rd-cm", storage_driver="configmap")
     helm_cm.install(PODINFO, "cm-app", {"replicaCount": 3}, namespace="rd-cm", create_namespace=True)
-    return {"kubeconfig": kc, "helm_a": helm_a, "helm_cm": helm_cm}
+    yield {"kubeconfig": kc, "helm_a": helm_a, "helm_cm": helm_cm}
+    # the undecodable record is no release anyone can uninstall: remove it as it was made, so the cluster check's
+    # uninstall of new releases meets only real ones
+    request(kc, "DELETE", "/api/v1/namespaces/rd-b/secrets/sh.helm.release.v1.garbled.v1")
 
 
 def test_lookup_reads_helm_releases(cluster, tmp_path):
