@@ -9,7 +9,8 @@ source (whatever the zip's temporary path) loads the code with :mod:`marshal` in
 
 Safety: entries live in a directory created 0700, used only when owned by the user and not group/world-writable;
 each entry carries the format, the interpreter's bytecode magic number and the sha256 of its body, checked before
-``marshal.loads`` (``privatecache.py``); the key is the source's hash, so a changed file is never served stale code.
+``marshal.loads`` (:data:`CACHE`, a :class:`privatecache.PrivateCache`); the key is the source's hash, so a changed
+file is never served stale code.
 Writes are atomic; at most :data:`MAX_ENTRIES` entries (the oldest half is pruned). ``HELMKIT_BYTECODE_CACHE=0``
 turns it off, and ``PYTHONDONTWRITEBYTECODE`` stops writes as it does for ``.pyc`` files. Any failure falls back
 to compiling, as zipimport would. Importing this module installs it (``_common.py`` imports it first); outside a zip (controller plugins, tests)
@@ -23,7 +24,6 @@ import hashlib
 import importlib.machinery
 import importlib.util
 import marshal
-import os
 import sys
 import zipimport
 
@@ -32,7 +32,7 @@ from . import privatecache
 MAX_ENTRIES = 4000
 _PREFIXES = ("ansible_collections.helmkit.core.", "ansible.module_utils.")
 _HEADER = b"helmkit-bytecode-1\0" + importlib.util.MAGIC_NUMBER
-_state = {"dir": None, "off": False, "pruned": False}
+CACHE = privatecache.PrivateCache(("helmkit", "bytecode"), MAX_ENTRIES, switch="HELMKIT_BYTECODE_CACHE")
 
 try:  # CPython's own fix-up of co_filename for cached code (importlib's SourceLoader uses it)
     from _imp import _fix_co_filename
@@ -40,44 +40,23 @@ except ImportError:  # pragma: no cover - other interpreters
     _fix_co_filename = None
 
 
-def _directory():
-    if _state["off"]:
-        return None
-    if _state["dir"] is None:
-        if os.environ.get("HELMKIT_BYTECODE_CACHE", "").strip().lower() in ("0", "off", "false", "no"):
-            _state["off"] = True
-            return None
-        path = privatecache.private_directory("helmkit", "bytecode")
-        if path is None:
-            _state["off"] = True
-            return None
-        _state["dir"] = path
-    return _state["dir"]
-
-
 def cached_code(source: bytes, filename: str):
     """The code object of ``source`` (bytes) compiled as ``filename``: from the cache when an entry for the
     source's hash exists, else compiled (and stored). Raises what :func:`compile` raises for invalid source."""
-    directory = _directory()
     key = hashlib.sha256(_HEADER + source).hexdigest()
-    if directory is not None:
-        body = privatecache.read_entry(os.path.join(directory, key), _HEADER)
-        if body is not None:
-            try:
-                code = marshal.loads(body)
-            except (EOFError, ValueError, TypeError):
-                code = None
-            if code is not None:
-                if _fix_co_filename is not None:
-                    _fix_co_filename(code, filename)
-                return code
+    body = CACHE.read(key, _HEADER)
+    if body is not None:
+        try:
+            code = marshal.loads(body)
+        except (EOFError, ValueError, TypeError):
+            code = None
+        if code is not None:
+            if _fix_co_filename is not None:
+                _fix_co_filename(code, filename)
+            return code
     code = compile(source, filename, "exec", dont_inherit=True)
-    if directory is not None and not sys.dont_write_bytecode:
-        if not _state["pruned"]:
-            _state["pruned"] = True
-            privatecache.prune(directory, MAX_ENTRIES)
-        if not privatecache.write_entry(directory, key, _HEADER, marshal.dumps(code)):
-            _state["off"] = True
+    if not sys.dont_write_bytecode:
+        CACHE.write(key, marshal.dumps(code), _HEADER)
     return code
 
 
@@ -107,7 +86,7 @@ class _Finder(object):
 
     @staticmethod
     def find_spec(fullname, path=None, target=None):
-        if not fullname.startswith(_PREFIXES) or _state["off"]:
+        if not fullname.startswith(_PREFIXES) or CACHE.off:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
         if spec is None or not isinstance(spec.loader, zipimport.zipimporter) or not spec.origin \

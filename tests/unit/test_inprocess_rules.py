@@ -60,7 +60,7 @@ class _Finder(object):
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(_bytecache, "_state", {"dir": None, "off": False, "pruned": False})
+    _bytecache.CACHE.reset()
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     finder = _Finder(str(tmp_path / "zz_inprocess_probe.py"))
     monkeypatch.setattr(sys, "meta_path", [finder] + list(sys.meta_path))

@@ -15,7 +15,7 @@ parsed values document of at least :data:`MIN_VALUES_BYTES`, keyed by the bytes 
 (``HELMKIT_MAX_VALUES_BYTES``, ``HELMKIT_MAX_YAML_NODES``). Values are plain data (dicts, lists, strings, floats,
 booleans, None), which :mod:`marshal` stores exactly; a document that fails to load is never stored.
 
-Entries live in ``${XDG_CACHE_HOME:-~/.cache}/helmkit/charts`` through :mod:`..privatecache` (directory 0700 and
+Entries live in ``${XDG_CACHE_HOME:-~/.cache}/helmkit/charts`` through :data:`CACHE` (:mod:`..privatecache`: 0700 and
 owned by the user, entry header and sha256 checked before :func:`marshal.loads`, atomic writes, at most
 :data:`MAX_ENTRIES` entries). ``HELMKIT_TEMPLATE_CACHE=0`` (the switch of every render cache) turns it off; any
 I/O error turns it off for the rest of the process.
@@ -36,22 +36,7 @@ MIN_VALUES_BYTES = 4096
 _PYTHON = ("%d.%d\0" % sys.version_info[:2]).encode("ascii")  # marshal's format is the interpreter's
 _HEADER = b"helmkit-chart-files-2\0" + _PYTHON
 _VALUES_HEADER = b"helmkit-values-1\0" + _PYTHON
-_state = {"dir": None, "off": False, "pruned": False}
-
-
-def _directory():
-    if _state["off"]:
-        return None
-    if _state["dir"] is None:
-        if os.environ.get("HELMKIT_TEMPLATE_CACHE", "").strip().lower() in ("0", "off", "false", "no"):
-            _state["off"] = True
-            return None
-        path = privatecache.private_directory("helmkit", "charts")
-        if path is None:
-            _state["off"] = True
-            return None
-        _state["dir"] = path
-    return _state["dir"]
+CACHE = privatecache.PrivateCache(("helmkit", "charts"), MAX_ENTRIES, switch="HELMKIT_TEMPLATE_CACHE")
 
 
 def _key(data: bytes, budget) -> str:
@@ -66,17 +51,14 @@ def load(data: bytes, budget):
     reading would spend it), else None. Only for a fresh budget (see the module docstring)."""
     if budget.remaining != budget.limit:
         return None
-    directory = _directory()
-    if directory is None:
-        return None
-    path = os.path.join(directory, _key(data, budget))
-    body = privatecache.read_entry(path, _HEADER)
+    key = _key(data, budget)
+    body = CACHE.read(key, _HEADER)
     if body is None:
         return None
     try:
         spent, files = marshal.loads(zlib.decompress(body))
     except (EOFError, ValueError, TypeError, zlib.error):
-        privatecache.remove(path)
+        CACHE.remove(key)
         return None
     if spent.__class__ is not int or files.__class__ is not list or spent >= budget.remaining:
         return None
@@ -89,32 +71,26 @@ def store(data: bytes, budget, spent: int, files) -> None:
     returns them). ``budget`` must have been fresh before reading."""
     if budget.remaining + spent != budget.limit or spent > MAX_CACHED_BYTES:
         return
-    directory = _directory()
-    if directory is None:
+    if CACHE.directory() is None:
         return
-    if not _state["pruned"]:
-        _state["pruned"] = True
-        privatecache.prune(directory, MAX_ENTRIES)
     try:
         body = zlib.compress(marshal.dumps((spent, files)), 1)  # chart text shrinks about fivefold, fast to inflate
     except ValueError:
         return
-    if not privatecache.write_entry(directory, _key(data, budget), _HEADER, body):
-        _state["off"] = True
+    CACHE.write(_key(data, budget), body, _HEADER)
 
 
 def values(data: bytes, load):
     """``load()`` (which parses values document ``data``), or the document an earlier process parsed from the same
     bytes under the same limits. Errors of ``load`` propagate and are not cached."""
-    directory = _directory() if len(data) >= MIN_VALUES_BYTES else None
-    if directory is None:
+    if len(data) < MIN_VALUES_BYTES or CACHE.directory() is None:
         return load()
     digest = hashlib.sha256(_VALUES_HEADER)
     for name in ("HELMKIT_MAX_VALUES_BYTES", "HELMKIT_MAX_YAML_NODES"):
         digest.update(os.environ.get(name, "").encode("utf-8", "surrogatepass") + b"\0")
     digest.update(data)
     key = digest.hexdigest()
-    body = privatecache.read_entry(os.path.join(directory, key), _VALUES_HEADER)
+    body = CACHE.read(key, _VALUES_HEADER)
     if body is not None:
         try:
             result = marshal.loads(body)
@@ -127,11 +103,10 @@ def values(data: bytes, load):
         body = marshal.dumps(result)
     except ValueError:  # something marshal does not store exactly: not cached
         return result
-    if not privatecache.write_entry(directory, key, _VALUES_HEADER, body):
-        _state["off"] = True
+    CACHE.write(key, body, _VALUES_HEADER)
     return result
 
 
 def reset() -> None:
     """Forget the resolved directory and on/off state (tests and benchmarks change XDG_CACHE_HOME)."""
-    _state.update({"dir": None, "off": False, "pruned": False})
+    CACHE.reset()

@@ -13,32 +13,30 @@ plain data written by :mod:`marshal` (ints, strings, floats, complex numbers, li
 
 Safety:
 
-* the directory is created 0700 and used only if it is owned by the current user and not writable by group or
-  others; otherwise the cache is silently off;
-* each file starts with a header naming the format, the Python bytecode magic number, a hash of the lexer, parser
-  and nodes sources (so any engine change invalidates every entry) and the key, followed by the sha256 of the body:
-  a file that does not match is ignored, removed and rebuilt, so a truncated or corrupted entry never reaches
-  :func:`marshal.loads`;
-* writes go to a temporary file in the same directory and are renamed into place (atomic on POSIX and Windows);
+* the life cycle is :data:`CACHE`'s (:class:`..privatecache.PrivateCache`): the directory is created 0700 and used
+  only if it is owned by the current user and not writable by group or others (otherwise the cache is silently
+  off); writes are atomic (a temporary file renamed into place);
+* each file starts with a header naming the format, a hash of the Python bytecode magic number and of the lexer,
+  parser, fastparse, nodes and treecache sources (so any engine change invalidates every entry) and the key,
+  followed by the sha256 of the body: a file that does not match is ignored, removed and rebuilt, so a truncated or
+  corrupted entry never reaches :func:`marshal.loads`;
 * the directory is bounded (:data:`MAX_ENTRIES`): when a process first writes and finds more entries, it removes
-  the least recently modified half;
-* ``HELMKIT_TEMPLATE_CACHE=0`` (or ``off``/``false``/``no``) turns the cache off; every I/O error turns it off for
-  the rest of the process. The cache never changes results: a miss parses as before.
+  the least recently modified ones down to half the bound;
+* ``HELMKIT_TEMPLATE_CACHE=0`` (or ``off``/``false``/``no``) turns the cache off; every I/O error on write turns it
+  off for the rest of the process. The cache never changes results: a miss parses as before.
 """
 from __future__ import annotations
 
 import hashlib
 import importlib.util
 import marshal
-import os
-import stat
 import sys
-import tempfile
 
+from .. import privatecache
 from . import nodes as nd
 
 MAX_ENTRIES = 4000
-_FORMAT = b"helmkit-trees-1\0"
+_FORMAT = b"helmkit-trees-2\0"
 _TREE, _TUPLE, _UNSET = -1, -2, -3
 
 _CLASSES = sorted((obj for obj in vars(nd).values() if isinstance(obj, type) and issubclass(obj, nd.Node)),
@@ -54,7 +52,6 @@ _Tree = nd.Tree
 _SCALAR_SET = frozenset((str, int, float, bool, complex, type(None)))
 _UNSET_ITEM = (-3,)
 
-_state = {"dir": None, "header": None, "off": False, "pruned": False}
 
 
 class _Unencodable(Exception):
@@ -77,29 +74,12 @@ def _engine_digest() -> bytes:
     return digest.hexdigest().encode("ascii")
 
 
-def _directory():
-    """The cache directory (created 0700), or None when the cache is off or the directory is unsafe."""
-    if _state["off"]:
-        return None
-    if _state["dir"] is not None:
-        return _state["dir"]
-    try:
-        if os.environ.get("HELMKIT_TEMPLATE_CACHE", "").strip().lower() in ("0", "off", "false", "no"):
-            raise OSError("disabled")
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        path = os.path.join(base, "helmkit", "templates")
-        os.makedirs(path, mode=0o700, exist_ok=True)
-        info = os.stat(path)
-        if not stat.S_ISDIR(info.st_mode) or info.st_mode & 0o022:
-            raise OSError("unsafe")
-        if hasattr(os, "getuid") and info.st_uid != os.getuid():
-            raise OSError("not ours")
-        _state["header"] = _FORMAT + _engine_digest() + b"\0"
-    except (OSError, ValueError, ImportError):
-        _state["off"] = True
-        return None
-    _state["dir"] = path
-    return path
+def _header() -> bytes:
+    return _FORMAT + _engine_digest() + b"\0"
+
+
+CACHE = privatecache.PrivateCache(("helmkit", "templates"), MAX_ENTRIES, switch="HELMKIT_TEMPLATE_CACHE",
+                                  header=_header)
 
 
 def _encode(value, trees: dict):
@@ -228,44 +208,12 @@ def loads(data: bytes) -> dict:
 
 def _read(name: str):
     """The checked body of entry ``name``, or None (miss, cache off, or a bad entry, which is removed)."""
-    path = _directory()
-    if path is None:
-        return None
-    entry = os.path.join(path, name)
-    try:
-        with open(entry, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return None
-    header = _state["header"] + name.encode("ascii") + b"\0"
-    body = data[len(header) + 64:]
-    if not data.startswith(header) or data[len(header):len(header) + 64] != \
-            hashlib.sha256(body).hexdigest().encode("ascii"):
-        _remove(entry)
-        return None
-    return body
+    return CACHE.read(name, name.encode("ascii") + b"\0")
 
 
 def _write(name: str, body: bytes) -> None:
     """Write entry ``name`` (atomic; errors switch the cache off for this process)."""
-    path = _directory()
-    if path is None:
-        return
-    data = _state["header"] + name.encode("ascii") + b"\0" + hashlib.sha256(body).hexdigest().encode("ascii") + body
-    try:
-        if not _state["pruned"]:
-            _state["pruned"] = True
-            _prune(path)
-        handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=path)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temp, os.path.join(path, name))
-        except BaseException:
-            _remove(temp)
-            raise
-    except OSError:
-        _state["off"] = True
+    CACHE.write(name, body, name.encode("ascii") + b"\0")
 
 
 def load(key: str):
@@ -277,13 +225,13 @@ def load(key: str):
     try:
         return loads(body)
     except Exception:  # a well-hashed entry from a buggy writer: ignore and rebuild
-        _remove(os.path.join(_state["dir"], key))
+        CACHE.remove(key)
         return None
 
 
 def store(key: str, trees: dict) -> None:
     """Write the parse result for ``key`` (atomic; errors switch the cache off for this process)."""
-    if _directory() is None:
+    if CACHE.directory() is None:
         return
     try:
         body = dumps(trees)
@@ -313,33 +261,10 @@ def store_spans(key: str, spans) -> None:
     """Record where each template of a file is defined: ``spans`` is ``((name, start, end, is empty), ...)`` in
     the parse result's order, ``start``/``end`` the offsets of the text that holds its ``{{define}}`` (-1 for the
     file's own template), so that a later process parses only the templates it executes."""
-    if _directory() is not None:
+    if CACHE.directory() is not None:
         _write(key + "-spans", marshal.dumps(tuple(spans)))
-
-
-def _prune(path: str) -> None:
-    names = os.listdir(path)
-    if len(names) <= MAX_ENTRIES:
-        return
-    aged = []
-    for name in names:
-        try:
-            aged.append((os.stat(os.path.join(path, name)).st_mtime, name))
-        except OSError:
-            pass
-    aged.sort()
-    for entry in aged[:len(aged) - MAX_ENTRIES // 2]:
-        name = entry[1]
-        _remove(os.path.join(path, name))
-
-
-def _remove(path: str) -> None:
-    try:
-        os.remove(path)
-    except OSError:
-        pass
 
 
 def reset() -> None:
     """Forget the resolved directory and on/off state (tests change XDG_CACHE_HOME/HELMKIT_TEMPLATE_CACHE)."""
-    _state.update({"dir": None, "header": None, "off": False, "pruned": False})
+    CACHE.reset()

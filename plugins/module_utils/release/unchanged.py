@@ -107,7 +107,7 @@ def render_for_check(last, chart, config: dict, render, rendered_as_upgrade: boo
 
 
 _IDS_HEADER = b"helmkit-manifest-ids-1\0"
-_IDS_MAX_ENTRIES = 2000
+_IDS_CACHE = privatecache.PrivateCache(("helmkit", "manifests"), 2000)
 
 
 def _identity(obj: dict) -> dict:
@@ -123,23 +123,19 @@ def object_identities(manifest: str, source: str = "manifest") -> list:
     order: what :func:`kube.objects.parse_manifest` gives, reduced to the identity (a fresh list of fresh dicts).
 
     Kept in ``${XDG_CACHE_HOME:-~/.cache}/helmkit/manifests/<sha256 of the manifest>`` (``privatecache``: 0700,
-    owner checked, digest-checked entries, at most 2000): identities only -- kinds, names and namespaces, never an
+    owner checked, digest-checked entries, at most 2000, pruned once per process): identities only -- kinds, names and namespaces, never an
     object's content. A miss (or an unusable cache directory) parses the manifest. Raises what ``parse_manifest``
     raises for an invalid manifest."""
     text = manifest if isinstance(manifest, str) else str(manifest)
     key = hashlib.sha256(_IDS_HEADER + text.encode("utf-8", "surrogatepass")).hexdigest()
-    directory = privatecache.private_directory("helmkit", "manifests")
-    if directory is not None:
-        body = privatecache.read_entry("%s/%s" % (directory, key), _IDS_HEADER)
-        if body is not None:
-            try:
-                cached = json.loads(body.decode("utf-8"))
-            except ValueError:
-                cached = None
-            if isinstance(cached, list):
-                return cached
+    body = _IDS_CACHE.read(key, _IDS_HEADER)
+    if body is not None:
+        try:
+            cached = json.loads(body.decode("utf-8"))
+        except ValueError:
+            cached = None
+        if isinstance(cached, list):
+            return cached
     identities = [_identity(obj) for obj in parse_manifest(text, source=source)]
-    if directory is not None:
-        privatecache.prune(directory, _IDS_MAX_ENTRIES)
-        privatecache.write_entry(directory, key, _IDS_HEADER, json.dumps(identities).encode("utf-8"))
+    _IDS_CACHE.write(key, json.dumps(identities).encode("utf-8"), _IDS_HEADER)
     return identities

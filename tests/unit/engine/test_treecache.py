@@ -121,7 +121,7 @@ def test_parse_errors_are_not_stored(cache_dir):
 
 
 def test_directory_is_bounded(cache_dir, monkeypatch):
-    monkeypatch.setattr(treecache, "MAX_ENTRIES", 4)
+    monkeypatch.setattr(treecache.CACHE, "max_entries", 4)
     os.makedirs(str(cache_dir), mode=0o700)
     for i in range(6):
         (cache_dir / ("old%d" % i)).write_bytes(b"x")
