@@ -8,7 +8,7 @@ instead, which a busy machine disturbs less), for each chart and values variant:
 * **helm**: ``helm_python.Chart.load(tgz)`` + ``chart.render(values, name=, namespace=)`` -- Helm v4's loader and
   engine (Go, in-process through the shared library), from the ``.tgz`` on disk. Helm keeps no template cache
   between renders, so every Helm render is "cold".
-* **ours cold**: ``render_chart(tgz, values, ...)`` right after :func:`engine.template.clear_caches` -- load the
+* **ours cold**: ``render_chart(tgz, values, ...)`` right after ``caches.CACHES.clear()`` -- load the
   ``.tgz``, parse and compile every template, render. This is what one Ansible module run pays for one chart.
 * **ours warm**: the same call again in the same process: the ``.tgz`` is still loaded and coalesced from scratch,
   but parse trees and compiled code come from the process-wide content-hash cache (a playbook/lookup rendering the
@@ -25,7 +25,7 @@ instead, which a busy machine disturbs less), for each chart and values variant:
 
 Values files are parsed once, outside the timing, on both sides. A full ``gc.collect()`` precedes every measurement
 (both sides), so one render does not pay for collecting the garbage of the previous one -- in particular the cyclic
-parse trees ``clear_caches`` drops. Each of the three is measured ``--repeat`` times,
+parse trees ``CACHES.clear()`` drops. Each of the three is measured ``--repeat`` times,
 interleaved (helm, ours cold, ours warm, helm, ...) so machine load affects both sides alike; the best time counts.
 The target of issue 16 (render per module run, in a fresh process with the caches as a first run left them, at
 most 1.5x Helm's in-process time on the corpus median and on kube-prometheus-stack) is checked against the
@@ -107,10 +107,7 @@ def main(argv=None) -> int:
     import helm_python
     from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import load_values
     from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_chart
-    from ansible_collections.helmkit.core.plugins.module_utils.engine.template import clear_caches
-
-    from ansible_collections.helmkit.core.plugins.module_utils.chart import loadcache
-    from ansible_collections.helmkit.core.plugins.module_utils.engine import treecache
+    from ansible_collections.helmkit.core.plugins.module_utils.caches import CACHES
     cache_home = tempfile.mkdtemp(prefix="helmkit-bench-")
     os.environ["XDG_CACHE_HOME"] = cache_home  # never the user's own cache
 
@@ -118,8 +115,7 @@ def main(argv=None) -> int:
         os.environ["HELMKIT_TEMPLATE_CACHE"] = "0" if mode == "off" else "1"
         if mode == "empty":
             shutil.rmtree(os.path.join(cache_home, "helmkit"), ignore_errors=True)
-        treecache.reset()
-        loadcache.reset()
+        CACHES.clear(disk_state=True)
 
     profiler = None
     if args.profile:
@@ -157,7 +153,7 @@ def main(argv=None) -> int:
                 chart.render(helm_values, name="test-release", namespace="test-ns")
 
         try:
-            helm_time, cold, warm, first, second = _measure(ours, helm, clear_caches, disk, args.repeat)
+            helm_time, cold, warm, first, second = _measure(ours, helm, CACHES.clear, disk, args.repeat)
         except Exception as exc:  # report and keep going: a benchmark, not a test
             print("%-30s %-7s error: %s" % (entry["name"], variant, str(exc).splitlines()[0][:100]))
             continue

@@ -26,6 +26,7 @@ import tempfile
 
 _DIGEST = 32
 _OFF = ("0", "off", "false", "no")
+_ALL = []  # every PrivateCache made (module-level objects: a few)
 
 
 def switched_off(variable: str) -> bool:
@@ -134,6 +135,7 @@ class PrivateCache(object):
         self.switch = switch
         self._make_header = header
         self.reset()
+        _ALL.append(self)
 
     def reset(self) -> None:
         """Forget the resolved directory and the on/off state (tests and benchmarks change the switch)."""
@@ -192,3 +194,9 @@ class PrivateCache(object):
         """Remove entry ``name`` (an entry that checked but did not decode)."""
         if self._directory is not None:
             remove(os.path.join(self._directory, name))
+
+
+def reset_all() -> None:
+    """:meth:`PrivateCache.reset` every private cache (see ``caches.EngineCaches.clear``)."""
+    for cache in _ALL:
+        cache.reset()

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from helpers.parsetrees import full_parse, tree_difference
+from ansible_collections.helmkit.core.plugins.module_utils.caches import CACHES
 from ansible_collections.helmkit.core.plugins.module_utils.engine import fastparse
 from ansible_collections.helmkit.core.plugins.module_utils.engine.builtins import BUILTINS
 
@@ -136,7 +137,7 @@ templates = st.one_of(
 
 
 def _check(text: str) -> None:
-    fastparse.clear_caches()
+    CACHES.clear()
     fast = fastparse.fast_parse("t", text, FUNCTIONS.__contains__)
     full = full_parse("t", text, FUNCTIONS.__contains__)
     if fast is None:

@@ -1,6 +1,6 @@
 """The layer rules of plugins/module_utils (docs/architecture.md), read from the source with ``ast``:
 
-    foundation (gocompat, yaml, errors, libraries, transport, semver, safepath, privatecache, args_common)
+    foundation (gocompat, yaml, errors, libraries, transport, semver, safepath, privatecache, caches, args_common)
       -> domain (engine, chart, repo, oci, kube, helmplugin)
       -> chart sources (source: Helm's getter and downloader over the repo, oci and plugin transports)
       -> release
@@ -22,7 +22,8 @@ ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "plugins", "module_ut
 ABSOLUTE = "ansible_collections.helmkit.core.plugins."
 
 LAYERS = {
-    0: ("gocompat", "yaml", "errors", "libraries", "transport", "semver", "safepath", "privatecache", "args_common"),
+    0: ("gocompat", "yaml", "errors", "libraries", "transport", "semver", "safepath", "privatecache", "caches",
+        "args_common"),
     1: ("engine", "chart", "repo", "oci", "kube", "helmplugin"),
     2: ("source",),
     3: ("release",),

@@ -105,8 +105,3 @@ def values(data: bytes, load):
         return result
     CACHE.write(key, body, _VALUES_HEADER)
     return result
-
-
-def reset() -> None:
-    """Forget the resolved directory and on/off state (tests and benchmarks change XDG_CACHE_HOME)."""
-    CACHE.reset()

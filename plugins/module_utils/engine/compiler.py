@@ -13,8 +13,8 @@ scoped by ``if``/``with``/``range``, ``template`` calls start a fresh variable s
 from __future__ import annotations
 
 import inspect
-import weakref
 
+from ..caches import CACHES
 from . import nodes as nd
 from .builtins import BUILTINS
 from .errors import FuncError, TemplateExecError
@@ -88,27 +88,19 @@ def fail(state: State, node, message: str):
 
 # -- function arity -----------------------------------------------------------------------------------------------
 
-_ARITY = weakref.WeakKeyDictionary()  # per-render closures (include, tpl) must not be kept alive here
-
-
-def clear_caches() -> None:
-    """Forget cached arities (see template.clear_caches)."""
-    _ARITY.clear()
-
-
 def arity(fn):
     """(minimum args, maximum args or None when variadic) of a Python callable; cached per function."""
     key = getattr(fn, "__func__", fn)
     bound = key is not fn
     try:
-        result = _ARITY.get(key)
+        result = CACHES.arities.get(key)
     except TypeError:  # not weak-referenceable (a C function): compute every time
         result = None
         key = None
     if result is None:
         result = _compute_arity(key if key is not None else fn)
         if key is not None:
-            _ARITY[key] = result
+            CACHES.arities[key] = result
     if bound:
         low, high = result
         return max(low - 1, 0), (None if high is None else max(high - 1, 0))

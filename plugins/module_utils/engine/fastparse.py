@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from ..caches import CACHES
 from . import nodes as nd
 from .lexer import (
     ASSIGN, BLOCK, BOOL, BREAK, CHAR, CONTINUE, DECLARE, DEFINE, DOT, ELSE, END, FIELD, IDENTIFIER, IF, KEYWORDS,
@@ -66,15 +67,8 @@ _CONTROL_NODE = {IF: nd.IfNode, RANGE: nd.RangeNode, WITH: nd.WithNode}
 _KIND, _PIPE, _BODY, _ELSE, _CHAINED, _MARK, _OUTER = range(7)
 
 # Action text ("{{- include "x" . }}") -> (left trim, right trim, tokens relative to the "{{"): charts repeat the
-# same actions thousands of times ({{- end }}, {{ . }}, {{ include "chart.labels" . | nindent 4 }}). Bounded;
-# cleared by template.clear_caches() so a cold render measures the real work.
-_ACTION_CACHE = {}
-_ACTION_CACHE_LIMIT = 50000
-
-
-def clear_caches() -> None:
-    """Forget the tokenised actions (see template.clear_caches)."""
-    _ACTION_CACHE.clear()
+# same actions thousands of times ({{- end }}, {{ . }}, {{ include "chart.labels" . | nindent 4 }}): kept in
+# caches.CACHES.actions (LRU-bounded; cleared by CACHES.clear() so a cold render measures the real work).
 
 
 def _tokenise(text: str, x: int):
@@ -139,7 +133,7 @@ class _FastParser(object):
         text = self.text
         size = len(text)
         find = text.find
-        cache = _ACTION_CACHE
+        cache = CACHES.actions
         root_tree = self.tree = nd.Tree(self.name, self.name, text)
         root_tree.root = nd.ListNode(root_tree, 0)
         pending = [root_tree.root]  # ListNodes whose position is that of the next item (Go: peekNonSpace().pos)
@@ -163,8 +157,6 @@ class _FastParser(object):
                     pos, cur = self._comment(x, pos, pending, cur)
                     continue
                 if entry[3] == close + 2 - x:  # the action ends at the first "}}": the key finds it next time
-                    if len(cache) >= _ACTION_CACHE_LIMIT:
-                        cache.clear()
                     cache[key] = entry
             if x > pos:
                 chunk = text[pos:x]

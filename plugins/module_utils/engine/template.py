@@ -3,7 +3,7 @@
 Helm builds one set per render: ``template.New("gotpl").Option("missingkey=zero").Funcs(m)`` and then
 ``t.New(file).Parse(text)`` for every file; every ``{{define}}`` joins the shared set (a later definition replaces an
 earlier one unless the later one is empty) and files are executed with ``ExecuteTemplate``. Parsing is cached by
-content (sha256 of name, text and function names) for the whole process and, for files outside the fast parser's
+content (sha256 of name, text and function names) for the whole process (``caches.CACHES.parse_trees``) and, for files outside the fast parser's
 subset, through :mod:`.treecache` on disk for later processes; compiled code is cached on the parse trees, so a
 template is parsed and compiled once. A later process reads a file that defines templates through its define
 index (:func:`treecache.load_spans`) and parses each template only when it is first executed.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 
+from ..caches import CACHES
 from . import nodes as nd
 from .builtins import BUILTINS
 from .compiler import State, compile_tree, error_message
@@ -22,8 +23,6 @@ from .parser import parse_full
 from .runtime import EngineScope
 from . import treecache
 
-_PARSE_CACHE = {}
-_PARSE_CACHE_LIMIT = 20000
 _MIN_DEFINES = 3  # files with fewer templates are parsed whole: an index entry would cost about what it saves
 
 
@@ -129,7 +128,7 @@ def _parse_cached(name: str, text: str, func_names: frozenset, func_key: str) ->
     """``{template name: Tree or _Deferred}`` of a file, from the process-wide cache, the define index of an
     earlier process, or a parse. Raises TemplateParseError."""
     key = hashlib.sha256(("%s\0%s\0%s" % (func_key, name, text)).encode("utf-8", "surrogatepass")).hexdigest()
-    trees = _PARSE_CACHE.get(key)
+    trees = CACHES.parse_trees.get(key)
     if trees is None:
         may_define = "define" in text or "block" in text
         spans = treecache.load_spans(key) if may_define else None
@@ -147,28 +146,10 @@ def _parse_cached(name: str, text: str, func_names: frozenset, func_key: str) ->
                 spans = _define_spans(name, text, trees)
                 if spans is not None:
                     treecache.store_spans(key, spans)
-        if len(_PARSE_CACHE) >= _PARSE_CACHE_LIMIT:
-            _PARSE_CACHE.clear()
-        _PARSE_CACHE[key] = trees
+        CACHES.parse_trees[key] = trees
     if isinstance(trees, TemplateParseError):
         raise TemplateParseError(str(trees))
     return trees
-
-
-def clear_caches() -> None:
-    """Forget every parsed and compiled template and the engine's other process-wide caches (compiled regular
-    expressions, function arities), so the next render starts cold, as in a fresh process. For benchmarks and tests;
-    never needed for correctness (caches are keyed by content). The on-disk parse cache (:mod:`.treecache`) is kept:
-    set ``HELMKIT_TEMPLATE_CACHE=0`` and call ``treecache.reset()`` to measure without it."""
-    _PARSE_CACHE.clear()
-    from . import compiler, fastparse
-    from ..gocompat import regexp as goregexp
-    compiler.clear_caches()
-    fastparse.clear_caches()
-    for name in dir(goregexp):
-        cached = getattr(goregexp, name)
-        if callable(getattr(cached, "cache_clear", None)):
-            cached.cache_clear()
 
 
 class TemplateSet(object):

@@ -264,7 +264,3 @@ def store_spans(key: str, spans) -> None:
     if CACHE.directory() is not None:
         _write(key + "-spans", marshal.dumps(tuple(spans)))
 
-
-def reset() -> None:
-    """Forget the resolved directory and on/off state (tests change XDG_CACHE_HOME/HELMKIT_TEMPLATE_CACHE)."""
-    CACHE.reset()

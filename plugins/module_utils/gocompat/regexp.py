@@ -19,9 +19,9 @@ U+FFFD, RE2 does not match it at all.
 """
 from __future__ import annotations
 
-import functools
 import re
 
+from ..caches import CACHES
 from ..errors import HelmkitError
 from ..libraries import missing_library
 from .strconv import go_quote
@@ -71,9 +71,16 @@ def _in_class(name: str):
     return None
 
 
-@functools.lru_cache(maxsize=64)
 def _category_ranges(name: str, negate: bool) -> str:
-    """Character-class ranges for a Unicode general category or script (\\pL, \\p{Lu}, \\p{Greek}, \\PN)."""
+    """Character-class ranges for a Unicode general category or script (\\pL, \\p{Lu}, \\p{Greek}, \\PN), computed
+    once (``caches.CACHES.categories``, LRU-bounded)."""
+    ranges = CACHES.categories.get((name, negate))
+    if ranges is None:
+        ranges = CACHES.categories[(name, negate)] = _compute_category_ranges(name, negate)
+    return ranges
+
+
+def _compute_category_ranges(name: str, negate: bool) -> str:
     import sys
     test = _in_class(name)
     if test is None:
@@ -461,8 +468,15 @@ class GoRegexp(object):
         return None if found is None else GoMatch(self, found)
 
 
-@functools.lru_cache(maxsize=512)
 def _compile_cached(pattern: str):
+    """The :class:`GoRegexp` of ``pattern``, compiled once (``caches.CACHES.regexps``, LRU-bounded)."""
+    compiled = CACHES.regexps.get(pattern)
+    if compiled is None:
+        compiled = CACHES.regexps[pattern] = _compile(pattern)
+    return compiled
+
+
+def _compile(pattern: str):
     re.compile(translate(pattern))  # validation only: Go's refusals and error texts (see the module docstring)
     try:
         return GoRegexp(pattern)

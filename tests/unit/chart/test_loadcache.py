@@ -7,6 +7,7 @@ import stat
 
 import pytest
 
+from ansible_collections.helmkit.core.plugins.module_utils.caches import CACHES
 from ansible_collections.helmkit.core.plugins.module_utils.chart import loadcache, loader
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError
 
@@ -19,9 +20,9 @@ def cache_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     for name in ("HELMKIT_TEMPLATE_CACHE", "HELMKIT_MAX_ARCHIVE_BYTES", "HELMKIT_MAX_ARCHIVE_FILE_BYTES"):
         monkeypatch.delenv(name, raising=False)
-    loadcache.reset()
+    CACHES.clear(disk_state=True)
     yield tmp_path / "helmkit" / "charts"
-    loadcache.reset()
+    CACHES.clear(disk_state=True)
 
 
 def _data():
@@ -45,7 +46,7 @@ def test_second_process_reads_files_and_values_from_the_cache(cache_dir, monkeyp
     files = loader.read_archive(_data(), CHART)
     assert stat.S_IMODE(os.stat(str(cache_dir)).st_mode) == 0o700
     assert len(os.listdir(str(cache_dir))) == 2  # the archive's files and the values document
-    loadcache.reset()  # as a new process
+    CACHES.clear(disk_state=True)  # as a new process
     _no_reading(monkeypatch)
     again = loader.load_chart(CHART)
     assert _files(loader.read_archive(_data(), CHART)) == _files(files)
@@ -59,7 +60,7 @@ def test_budget_is_spent_as_reading_spends_it(cache_dir):
     budget = loader.ArchiveBudget()
     loader.read_archive(_data(), CHART, budget)
     spent = budget.limit - budget.remaining
-    loadcache.reset()
+    CACHES.clear(disk_state=True)
     budget = loader.ArchiveBudget()
     loader.read_archive(_data(), CHART, budget)
     assert budget.limit - budget.remaining == spent > 0
@@ -86,7 +87,7 @@ def test_corrupt_entries_are_ignored(cache_dir):
     for name in os.listdir(str(cache_dir)):
         entry = cache_dir / name
         entry.write_bytes(entry.read_bytes()[:-10] + b"0123456789")
-    loadcache.reset()
+    CACHES.clear(disk_state=True)
     assert _files(loader.read_archive(_data(), CHART)) == first
 
 

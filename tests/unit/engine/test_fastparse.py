@@ -11,6 +11,7 @@ import tarfile
 import pytest
 
 from helpers.parsetrees import full_parse, tree_difference
+from ansible_collections.helmkit.core.plugins.module_utils.caches import CACHES
 from ansible_collections.helmkit.core.plugins.module_utils.engine import fastparse
 from ansible_collections.helmkit.core.plugins.module_utils.engine.builtins import BUILTINS
 from ansible_collections.helmkit.core.plugins.module_utils.engine.errors import TemplateParseError
@@ -22,7 +23,7 @@ HELM_FUNCTIONS = frozenset(_Renderer(False, None, 1000).funcs) | frozenset(BUILT
 
 
 def _same_as_full(text: str, name: str = "c/templates/t.yaml"):
-    fastparse.clear_caches()
+    CACHES.clear()
     fast = fastparse.fast_parse(name, text, HELM_FUNCTIONS.__contains__)
     full = full_parse(name, text, HELM_FUNCTIONS.__contains__)
     return fast, full
@@ -135,7 +136,7 @@ def _corpus_templates():
 
 def test_every_corpus_template_gets_the_full_parsers_trees():
     total = fast_count = 0
-    fastparse.clear_caches()
+    CACHES.clear()
     for name, text in _corpus_templates():
         total += 1
         fast = fastparse.fast_parse(name, text, HELM_FUNCTIONS.__contains__)
@@ -150,7 +151,7 @@ def test_every_corpus_template_gets_the_full_parsers_trees():
 
 def test_cached_actions_give_positions_of_their_own_occurrence():
     text = "{{ .a }}\n  {{ .a }}\n{{- if .b }}{{ .a }}{{ end }}"
-    fastparse.clear_caches()
+    CACHES.clear()
     fastparse.fast_parse("x", text, BUILTINS.__contains__)  # fill the action cache
     fast = fastparse.fast_parse("y", "  " + text, BUILTINS.__contains__)
     assert tree_difference(fast, full_parse("y", "  " + text, BUILTINS.__contains__)) is None

@@ -6,6 +6,7 @@ import stat
 
 import pytest
 
+from ansible_collections.helmkit.core.plugins.module_utils.caches import CACHES
 from ansible_collections.helmkit.core.plugins.module_utils.engine import template, treecache
 from ansible_collections.helmkit.core.plugins.module_utils.engine.parser import parse
 from ansible_collections.helmkit.core.plugins.module_utils.engine.template import TemplateSet
@@ -22,11 +23,9 @@ FUNCS = {"default": lambda d, v=None: v or d, "trunc": lambda n, s: s[:n]}
 def cache_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.delenv("HELMKIT_TEMPLATE_CACHE", raising=False)
-    treecache.reset()
-    template.clear_caches()
+    CACHES.clear(disk_state=True)
     yield tmp_path / "helmkit" / "templates"
-    treecache.reset()
-    template.clear_caches()
+    CACHES.clear(disk_state=True)
 
 
 def _render(data):
@@ -67,7 +66,7 @@ def test_second_process_reads_the_entry(cache_dir):
     files = sorted(os.listdir(str(cache_dir)))
     assert len(files) == 2 and files[1] == files[0] + "-spans"  # the trees, and the file's define index
     assert stat.S_IMODE(os.stat(str(cache_dir)).st_mode) == 0o700
-    template.clear_caches()  # as a new process: nothing in memory
+    CACHES.clear()  # as a new process: nothing in memory
     calls = []
     real = template.parse_full
     template.parse_full = lambda *a: calls.append(a) or real(*a)
@@ -91,17 +90,17 @@ def test_corrupt_entry_is_ignored_and_rebuilt(cache_dir):
     entry = cache_dir / [n for n in sorted(os.listdir(str(cache_dir))) if not n.endswith("-spans")][0]
     data = entry.read_bytes()
     entry.write_bytes(data[:-10] + b"0123456789")
-    template.clear_caches()
+    CACHES.clear()
     assert _render({"Values": {}}) == first
     assert entry.read_bytes() == data  # rebuilt with the same content
     entry.write_bytes(b"garbage")
-    template.clear_caches()
+    CACHES.clear()
     assert _render({"Values": {}}) == first
 
 
 def test_disabled_by_environment(cache_dir, monkeypatch):
     monkeypatch.setenv("HELMKIT_TEMPLATE_CACHE", "0")
-    treecache.reset()
+    CACHES.clear(disk_state=True)
     _render({"Values": {}})
     assert not cache_dir.exists()
 
@@ -186,7 +185,7 @@ def test_later_process_parses_only_the_templates_it_executes(cache_dir, monkeypa
     first = _helpers_set().execute("use.yaml", data)
     assert first == "A x/C"
     assert any(name.endswith("-spans") for name in os.listdir(str(cache_dir)))
-    template.clear_caches()  # as a new process
+    CACHES.clear()  # as a new process
     seen = _parsed_texts(monkeypatch)
     ts = _helpers_set()
     assert ts.names() == ["_helpers.tpl", "a", "b", "c", "empty", "use.yaml"]
@@ -206,7 +205,7 @@ def test_errors_in_a_template_parsed_alone_keep_the_file_positions(cache_dir):
         return str(info.value)
     first = error()
     assert "_helpers.tpl:3:" in first
-    template.clear_caches()
+    CACHES.clear()
     assert error() == first
 
 
@@ -215,7 +214,7 @@ def test_a_piece_that_does_not_parse_alone_falls_back_to_the_whole_file(cache_di
     ts = TemplateSet(FUNCS)
     ts.add("t.yaml", text)
     first = ts.execute("t.yaml", {}), ts.execute("a", {})
-    template.clear_caches()
+    CACHES.clear()
     seen = _parsed_texts(monkeypatch)
     ts = TemplateSet(FUNCS)
     ts.add("t.yaml", text)
