@@ -219,20 +219,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
         from ansible_collections.helmkit.core.plugins.module_utils.release.query import ReleaseQuery
 
+        from ansible_collections.helmkit.core.plugins.module_utils import report
+
         releases = []
         for conn in self._connections():
             kubeconfig = conn["kubeconfig"]
             if isinstance(kubeconfig, str) and "\n" not in kubeconfig:
                 conn["kubeconfig"] = os.path.expanduser(kubeconfig)
+            warnings = []  # shown once the cluster was read (dropped with a skipped cluster, as its releases)
             try:
-                with KubeClient.from_options(conn) as client:
+                with report.routed(warnings.append), KubeClient.from_options(conn) as client:
                     query = ReleaseQuery(client, self.get_option("storage_driver"))
                     found = self._find(query, conn)
             except HelmkitError as exc:
                 self.display.warning("helm_releases: skipped cluster %r (connection %s): %s"
                                      % (conn["name"], conn["context"] or "default context", exc))
                 continue
-            for warning in query.warnings:
+            for warning in warnings:
                 self.display.warning("helm_releases: cluster %r: %s" % (conn["name"], warning))
             for item in found:
                 item["cluster"] = conn["name"]

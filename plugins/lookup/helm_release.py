@@ -110,6 +110,7 @@ from ansible.utils.display import Display  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.plugin_utils.lookup_keywords import check_keywords  # noqa: E402
+from ansible_collections.helmkit.core.plugins.plugin_utils.reporting import displayed  # noqa: E402
 
 display = Display()
 
@@ -132,9 +133,8 @@ class LookupModule(LookupBase):
         filters = dict(namespaces=namespaces, statuses=opt("status"), chart=opt("chart"), revision=opt("revision"),
                        history=opt("history"), all_values=opt("all_values"))
         results, missing = [], []
-        query = None
         try:
-            with KubeClient.from_options(connection) as client:
+            with displayed("helm_release: ", display), KubeClient.from_options(connection) as client:
                 query = ReleaseQuery(client, opt("storage_driver"))
                 if not names:
                     results = find_releases(query, **filters)
@@ -145,9 +145,6 @@ class LookupModule(LookupBase):
                     results.extend(found)
         except HelmkitError as exc:
             raise AnsibleLookupError("helm_release: %s" % exc)
-        finally:
-            for warning in query.warnings if query else ():
-                display.warning("helm_release: %s" % warning)
         if missing:
             raise AnsibleLookupError(_missing(missing, namespaces))
         return results

@@ -163,20 +163,23 @@ class LookupModule(LookupBase):
     """``query('helmkit.core.helm_search', *terms, **options)``: see DOCUMENTATION."""
 
     def run(self, terms, variables=None, **kwargs):
+        from ansible_collections.helmkit.core.plugins.module_utils import report
         from ansible_collections.helmkit.core.plugins.module_utils.repo.search import search_repositories
 
         check_keywords(self, kwargs)
         self.set_options(var_options=variables, direct=kwargs)
         opt = self.get_option
+        warnings = []  # shown once the search succeeded
         try:
-            result = search_repositories(
-                terms=[str(t) for t in terms or []], regexp=opt("regexp"), version=opt("version"),
-                versions=_all_versions(opt("versions")), devel=opt("devel"), allow=opt("allow"), deny=opt("deny"),
-                version_from=opt("version_from"), version_to=opt("version_to"),
-                repositories=opt("repositories"), repository_config=opt("repository_config"),
-                repository_cache=opt("repository_cache"))
+            with report.routed(warnings.append):
+                result = search_repositories(
+                    terms=[str(t) for t in terms or []], regexp=opt("regexp"), version=opt("version"),
+                    versions=_all_versions(opt("versions")), devel=opt("devel"), allow=opt("allow"),
+                    deny=opt("deny"), version_from=opt("version_from"), version_to=opt("version_to"),
+                    repositories=opt("repositories"), repository_config=opt("repository_config"),
+                    repository_cache=opt("repository_cache"))
         except HelmkitError as exc:
             raise AnsibleLookupError("helm_search: %s" % exc)
-        for name, reason in result.skipped:
-            display.warning("helm_search: repository %s skipped: %s" % (name, reason))
+        for warning in warnings:
+            display.warning("helm_search: %s" % warning)
         return result.charts

@@ -12,8 +12,8 @@ from . import _bytecache  # noqa: F401  pylint: disable=unused-import
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: F401  pylint: disable=unused-import
 
 from .errors import HelmkitError
-from .oci.messages import routed
 from .libraries import MissingLibraryError
+from .report import routed
 from .transport import url_secrets
 from .args_common import (  # noqa: F401  pylint: disable=unused-import
     CHART_SOURCE_ARG_SPEC, KUBE_AUTH_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, REGISTRY_ARG_SPEC, REPO_AUTH_ARG_SPEC)
@@ -32,12 +32,12 @@ def _warn_insecure(module) -> None:
 def run_module(module, action):
     """Run ``action(module) -> dict`` and exit the module with its result.
 
-    Log lines of the OCI layer (oras-py, ``oci/messages.py``) become the task's warnings (oras warnings and errors)
-    or debug output, secrets masked. A :class:`HelmkitError` fails the task with its message only. A Python package
+    What the domain reports (``report.py``: undecodable release records, drift, a missing provenance file, the OCI
+    layer's log lines with secrets masked) becomes the task's warnings (``module.warn``) or debug output
+    (``module.debug``): one channel. A :class:`HelmkitError` fails the task with its message only. A Python package
     that is not installed (:class:`MissingLibraryError`, see ``libraries.py``) fails it with Ansible's ``missing_required_lib`` message and
     the ImportError's traceback in ``exception``. Any other exception is a bug in helmkit: the task fails with a
-    short message, and the traceback goes to ``exception`` (shown with -vvv), never to the message. A ``warnings``
-    list in the action's result goes through ``module.warn`` (``exit_json(warnings=...)`` is deprecated); a
+    short message, and the traceback goes to ``exception`` (shown with -vvv), never to the message. A
     HelmkitError's ``result`` dict (a failure after a write: ``changed``, ``status``) joins the failed result.
     """
     _warn_insecure(module)
@@ -45,7 +45,7 @@ def run_module(module, action):
     if no_log_values is not None:  # a token in a repository URL's userinfo (https://TOKEN@host/) is a secret too
         no_log_values.update(url_secrets([value for value in (module.params or {}).values() if isinstance(value, str)]))
     try:
-        with routed(module.warn, getattr(module, "debug", None)):  # OCI (oras) log lines: task warnings, debug output
+        with routed(lambda text: module.warn(valid_text(text)), getattr(module, "debug", None)):
             result = action(module)
     except MissingLibraryError as exc:
         module.fail_json(msg="%s (%s)" % (missing_required_lib(exc.package), exc.reason), exception=exc.import_traceback)
@@ -54,8 +54,6 @@ def run_module(module, action):
     except Exception as exc:  # pragma: no cover - a bug; keep the traceback out of the message
         module.fail_json(msg="helmkit internal error: %s: %s" % (type(exc).__name__, valid_text(str(exc))),
                          exception=traceback.format_exc())
-    for warning in result.pop("warnings", None) or []:  # module.warn: exit_json(warnings=...) is deprecated
-        module.warn(valid_text(warning))
     module.exit_json(**valid_text(result))
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from .args_common import (CHART_SOURCE_ARG_SPEC, KUBE_AUTH_CHART_ARG_SPEC, RELEASE_INPUT_ARG_SPEC,
                           RELEASE_LIFECYCLE_ARG_SPEC)
+from . import report
 from .errors import HelmkitError
 from .gocompat.duration import parse_timeout
 
@@ -266,7 +267,7 @@ class HelmReleaseTask:
         """Install or upgrade (``request.options.dry_run`` set: as :meth:`plan`). In diff mode the plan is computed
         before the action. Result keys: ``changed``, ``status`` (the release summary), ``manifest``, ``notes``,
         ``plan`` and ``diff`` (diff mode: ``diff.Plan.summary()``, Ansible diffs), ``drift``/``drift_corrected``,
-        ``warnings``, ``recovered``, ``provenance`` (verify), ``chart_source`` (a chart not on this host); with
+        ``recovered``, ``provenance`` (verify), ``chart_source`` (a chart not on this host); with
         ``atomic``, a failed action that was undone gives ``failed``, ``msg``, ``atomic``."""
         return self._present(plan_first=self.request.diff_mode and not self.request.options.dry_run)
 
@@ -342,8 +343,6 @@ class HelmReleaseTask:
             output = self._present_result(result, plan)
             if not result.changed:
                 self._drift(client, result.release, output)
-        if not output["warnings"]:
-            del output["warnings"]
         if result.recovered:
             output["recovered"] = result.recovered
         if self.provenance is not None:
@@ -353,7 +352,7 @@ class HelmReleaseTask:
         return output
 
     def _present_result(self, result, plan) -> dict:
-        output = {"changed": result.changed, "warnings": []}
+        output = {"changed": result.changed}
         if result.release is not None:
             output["status"] = result.release.summary()
         output["manifest"] = result.manifest
@@ -368,7 +367,7 @@ class HelmReleaseTask:
         return output
 
     def _drift(self, client, release, output: dict) -> None:
-        """``drift``: detect (warnings) or correct the live objects of an unchanged deployed ``release``."""
+        """``drift``: detect (a warning per object, ``report.warn``) or correct the live objects of an unchanged deployed ``release``."""
         request = self.request
         if request.drift == "ignore" or release is None or release.status != "deployed":
             return
@@ -378,7 +377,8 @@ class HelmReleaseTask:
         if not found:
             return
         if request.drift == "detect":
-            output["warnings"].extend("drift: %s" % item.describe() for item in found)
+            for item in found:
+                report.warn("drift: %s" % item.describe())
             return
         if not request.options.dry_run:
             release_drift.correct(client, release, found, request.options.field_manager)

@@ -399,7 +399,7 @@ def _action(module):
                                                else status.get("values"))
     if "diff" in output:
         result["diff"] = {"prepared": _prepared(output["diff"])}
-    for key in ("warnings", "atomic", "recovered", "kept", "info"):
+    for key in ("atomic", "recovered", "kept", "info"):
         if key in output:
             result[key] = output[key]
     return result

@@ -136,8 +136,6 @@ def _action(module):
         found = find_releases(query, name=params["release_name"], namespaces=[params["release_namespace"]],
                               statuses=kcore.info_statuses(params["release_state"]),
                               all_values=params["get_all_values"])
-    for warning in query.warnings:
-        module.warn(warning)
     output = {"changed": False}
     if found:
         output["status"] = kcore.info_status(found[0])

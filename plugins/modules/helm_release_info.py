@@ -165,8 +165,6 @@ def _action(module):
         releases = find_releases(query, name=params["release_name"], namespaces=namespaces,
                                  statuses=params["status"], chart=params["chart"], revision=params["revision"],
                                  history=params["history"], all_values=params["all_values"])
-    for warning in query.warnings:
-        module.warn(warning)
     if params["release_name"] and not releases and params["fail_on_missing"]:
         raise ReleaseError("release %r not found in %s; check the name, namespace and context"
                            % (params["release_name"], "namespace(s) " + ", ".join(namespaces) if namespaces

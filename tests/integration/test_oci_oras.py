@@ -21,7 +21,8 @@ from tests.helpers.registry import RegistryServer  # noqa: E402
 from reliability.faultproxy import FaultProxy  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RegistryError  # noqa: E402
-from ansible_collections.helmkit.core.plugins.module_utils.oci import api, client as client_mod, messages  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils import report  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.oci import api, client as client_mod  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.oci.credentials import Credential  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.oci.push import build_artifact, push_artifact  # noqa: E402
 
@@ -74,7 +75,7 @@ def test_oras_log_lines_never_carry_credentials_or_tokens(auth, chatty_oras, tmp
     warnings, debug = [], []
     with RegistryServer(auth=auth, username="deploy", password=PASSWORD) as reg:
         cred = Credential("deploy", PASSWORD, source="test options")
-        with messages.routed(warnings.append, debug.append):
+        with report.routed(warnings.append, debug.append):
             with api.open_client(reg.host, plain_http=True, credential=cred) as client:
                 assert push_artifact(client, "oci://%s/quiet" % reg.host, _artifact())["changed"] is True
                 assert client.tags("quiet/podinfo") == ["6.14.1"]

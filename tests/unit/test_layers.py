@@ -1,6 +1,7 @@
 """The layer rules of plugins/module_utils (docs/architecture.md), read from the source with ``ast``:
 
-    foundation (gocompat, yaml, errors, libraries, transport, semver, safepath, privatecache, caches, args_common)
+    foundation (gocompat, yaml, errors, libraries, transport, semver, safepath, privatecache, caches, report,
+    args_common)
       -> domain (engine, chart, repo, oci, kube, helmplugin)
       -> chart sources (source: Helm's getter and downloader over the repo, oci and plugin transports)
       -> release
@@ -23,7 +24,7 @@ ABSOLUTE = "ansible_collections.helmkit.core.plugins."
 
 LAYERS = {
     0: ("gocompat", "yaml", "errors", "libraries", "transport", "semver", "safepath", "privatecache", "caches",
-        "args_common"),
+        "report", "args_common"),
     1: ("engine", "chart", "repo", "oci", "kube", "helmplugin"),
     2: ("source",),
     3: ("release",),

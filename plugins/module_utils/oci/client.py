@@ -15,7 +15,7 @@ auth backend, :class:`~.orasio.HelmkitAuth`):
 * lost connections, timeouts, HTTP 429 and 5xx are retried (:data:`RETRY`: :data:`ATTEMPTS` tries, pauses
   doubled, or the registry's ``Retry-After``) by this client, not by oras's sleeping decorator.
 * nothing reaches stdout: oras's log lines and prints are collected in :attr:`RegistryClient.messages`, secrets
-  masked, and routed to a module's warnings or debug output (see :mod:`.messages`).
+  masked, and reported to a module's warnings or debug output (see ``report.py``).
 * what a registry sends back is bounded (docs/limits.md): a URL it names (a tag-list ``Link``, an upload
   ``Location``, a redirect) on another scheme, host or port is requested without any Authorization header
   (``transport.may_send_credentials``); each API call has one overall deadline (``HELMKIT_HTTP_DEADLINE``); bodies

@@ -17,7 +17,7 @@
   (``__wrapped__``); the caller retries with its own short policy and reports give-ups itself.
 * **Output.** While oras runs (:func:`captured`), ``sys.stdout`` is a buffer and oras's logger
   (``oras.logger.logger``: its ``log_handler`` list) feeds a :class:`Capture`; both end up, secrets masked, in the
-  client's ``messages`` and in :mod:`.messages` routes (a module's warnings and debug output), never on stdout.
+  client's ``messages`` and in :mod:`.messages` the reporting channel (``report.py``: a module's warnings and debug output), never on stdout.
 
 TLS: ``verify`` is ``ca_file``, else the system trust store (``ssl.get_default_verify_paths``: OpenSSL's paths and
 ``SSL_CERT_FILE``/``SSL_CERT_DIR``, as Go's crypto/x509 reads them), or False for ``insecure_skip_tls_verify``;
@@ -37,8 +37,9 @@ import threading
 from http.cookiejar import DefaultCookiePolicy
 
 from ..errors import RegistryError
+from ..report import emit
 from ..transport import limit_message, max_manifest_bytes, may_send_credentials, read_capped
-from .messages import emit, mask
+from .messages import mask
 
 from ..libraries import missing_library
 
@@ -131,7 +132,7 @@ class _Final(Exception):
 
 class Capture(object):
     """Collects log lines for one client: ``messages`` is a list of ``(level, text)``; ``secrets()`` returns the
-    strings to mask. Every line is also handed to :func:`.messages.emit`."""
+    strings to mask. Every line is also reported through :func:`..report.emit`."""
 
     def __init__(self, secrets):
         self.messages = []

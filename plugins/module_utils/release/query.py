@@ -8,7 +8,8 @@ both of Helm's Kubernetes storage drivers (``pkg/storage/driver/secrets.go`` and
 * ``configmap``: ConfigMap of the same name; ``data.release`` is the encoded text itself.
 
 Both carry the labels ``owner=helm``, ``name``, ``status`` and ``version``. A record that cannot be decoded does
-not stop a listing: it is skipped and reported in :attr:`ReleaseQuery.warnings` with the object that holds it.
+not stop a listing: it is skipped and reported as a warning (``report.py``, the one channel) naming the object that
+holds it; :attr:`ReleaseQuery.warnings` keeps the query's own list of them.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import fnmatch
 
 from ..chart.values import coalesce_values
 from ..errors import HelmkitError, KubeError, ReleaseError
+from ..report import warn
 from .codec import decode_release
 from .record import Release
 from .storage import resolve_driver
@@ -42,7 +44,8 @@ class ReleaseQuery:
 
     ``ReleaseQuery(client, driver="secret")``; ``driver`` is ``secret`` or ``configmap``, or None for Helm's
     ``HELM_DRIVER`` (:func:`~.storage.resolve_driver`). Methods return :class:`~.record.Release` objects. Records that cannot be decoded are skipped;
-    each adds one message naming the object (``secret ns/sh.helm.release.v1.x.v1``) to :attr:`warnings`.
+    each is reported as a warning naming the object (``secret ns/sh.helm.release.v1.x.v1``; ``report.warn``) and
+    kept in :attr:`warnings`.
     API failures raise :class:`~..errors.KubeError` (unreachable) or :class:`ReleaseError`.
     """
 
@@ -90,7 +93,9 @@ class ReleaseQuery:
             if not record.get("name"):
                 raise ReleaseError("the release stored in %s has no name; it is not a Helm release record" % where)
         except HelmkitError as exc:
-            self.warnings.append("skipped %s: %s" % (where, exc))
+            message = "skipped %s: %s" % (where, exc)
+            self.warnings.append(message)
+            warn(message)
             return None
         labels = {k: v for k, v in (meta.get("labels") or {}).items() if k not in _SYSTEM_LABELS}
         if not record.get("namespace"):

@@ -10,7 +10,7 @@ Behaviour follows Helm ``pkg/cmd/search_repo.go`` and its search package (``cmd/
 * the version constraint defaults to ``>0.0.0`` (``>0.0.0-0`` with ``devel``); without ``versions`` only the
   first (newest) matching version of each chart is kept;
 * a repository whose cache is missing or unreadable is skipped (Helm prints a warning) and reported in
-  :attr:`SearchResult.skipped`.
+  :attr:`SearchResult.skipped`, and reported as a warning (``report.warn``).
 
 Regular expressions have Go's RE2 syntax and semantics, through the project's one Go regexp entry point
 (``gocompat/regexp.py: compile_go``). helmkit extensions: ``allow``/``deny``, regular expressions searched in
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from ..gocompat.regexp import RegexpError, compile_go
 from ..errors import RepositoryError
+from ..report import warn
 from ..semver import SemverError, parse_constraint, parse_version
 from .config import helm_paths, index_cache_path, load_repository_file
 from .index import load_cached_index, redact_url, resolve_reference_url
@@ -102,7 +103,9 @@ def _candidates(repositories, cache_dir, skipped):
             index = load_cached_index(index_cache_path(cache_dir, entry.name))
         except RepositoryError as exc:
             hint = "" if getattr(exc, "limit", None) else "; run helmkit.core.helm_repository with update_cache: true"
-            skipped.append((entry.name, "%s%s" % (exc, hint)))
+            reason = "%s%s" % (exc, hint)
+            skipped.append((entry.name, reason))
+            warn("repository %s skipped: %s" % (entry.name, reason))
             continue
         for versions in index.entries.values():
             for cv in versions:

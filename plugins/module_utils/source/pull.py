@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 from ..errors import HelmkitError, RepositoryError
 from ..oci.reference import parse_reference, tag_to_version
+from ..report import warn
 from ..repo.config import atomic_write
 from ..repo.fetch import read_chart_metadata
 from ..repo.index import redact_url
@@ -171,7 +172,7 @@ def pull_chart(chart_ref, destination, version=None, repo_url=None, untar=False,
     ``repository``, ``downloaded`` (bool: the network was used for the archive), and with ``verify``
     ``provenance``. With ``provenance`` (``helm pull --prov``) the chart's provenance file is saved beside the
     archive without being verified (not with ``untar``, as Helm); a chart without one gives Helm's "Verification
-    not found" in ``warnings``. In ``check_mode`` nothing is written at ``destination`` (the chart cache may be
+    not found" as a warning (``report.warn``). In ``check_mode`` nothing is written at ``destination`` (the chart cache may be
     filled).
     Raises RepositoryError/RegistryError/ChartError with the cause and a fix.
     """
@@ -287,8 +288,7 @@ def _keep_provenance(result, located, url, target, options, check_mode):
     try:
         prov = _fetch_provenance(located, url, options)[0]
     except HelmkitError as exc:
-        result.setdefault("warnings", []).append("Verification not found for %s: %s" % (
-            _chart_label(located.name, located.version), exc))
+        warn("Verification not found for %s: %s" % (_chart_label(located.name, located.version), exc))
         return
     result["changed"] = _save_provenance(target, prov, check_mode) or result["changed"]
 

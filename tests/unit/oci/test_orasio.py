@@ -17,6 +17,7 @@ import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RegistryError
 from ansible_collections.helmkit.core.plugins.module_utils.oci import client as client_mod
+from ansible_collections.helmkit.core.plugins.module_utils import report
 from ansible_collections.helmkit.core.plugins.module_utils.oci import messages, orasio
 from ansible_collections.helmkit.core.plugins.module_utils.oci.client import RegistryClient
 from ansible_collections.helmkit.core.plugins.module_utils.oci.credentials import Credential
@@ -44,7 +45,7 @@ def test_parse_challenge(header, expected):
 def test_captured_swallows_prints_and_oras_log_lines_and_masks_secrets(capsys):
     warnings, debug = [], []
     capture = orasio.Capture(lambda: [SECRET])
-    with messages.routed(warnings.append, debug.append):
+    with report.routed(warnings.append, debug.append):
         with orasio.captured(capture):
             print("oras says the password is %s" % SECRET)
             oras.logger.logger.warning("cannot use %s here" % SECRET)
@@ -107,9 +108,9 @@ def test_a_failing_route_does_not_break_the_operation():
         raise RuntimeError("sink down")
 
     got = []
-    with messages.routed(broken, broken), messages.routed(got.append, None):
-        messages.emit("warning", "w")
-        messages.emit("debug", "d")
+    with report.routed(broken, broken), report.routed(got.append, None):
+        report.emit("warning", "w")
+        report.emit("debug", "d")
     assert got == ["w"]
 
 
