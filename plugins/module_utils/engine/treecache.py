@@ -53,7 +53,6 @@ _SCALAR_SET = frozenset((str, int, float, bool, complex, type(None)))
 _UNSET_ITEM = (-3,)
 
 
-
 class _Unencodable(Exception):
     pass
 
@@ -263,4 +262,3 @@ def store_spans(key: str, spans) -> None:
     file's own template), so that a later process parses only the templates it executes."""
     if CACHE.directory() is not None:
         _write(key + "-spans", marshal.dumps(tuple(spans)))
-
