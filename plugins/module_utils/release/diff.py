@@ -25,6 +25,7 @@ from ..errors import HelmkitError, ReleaseError
 from ..kube.apply import Applier
 from ..kube.objects import as_go_json, identity, keeps_resource, parse_manifest
 from . import actions
+from .hooks import ordered_hooks
 from .record import PENDING_STATUSES, STATUS_UNINSTALLED, Release, hook_record, sorted_map
 from .storage import ReleaseStorage
 
@@ -287,8 +288,6 @@ def plan_release(client, options, chart, values: dict, render, history: list = N
 def _hooks(rendered, action: str) -> list:
     """The rendered hooks that run for ``action``, per event (pre- then post-) in Helm's order (``hooks.py``), as
     ``{name, kind, event, weight}``."""
-    from .hooks import ordered_hooks
-
     records = [hook_record(hook) for hook in rendered.hooks or []]
     return [{"name": record.get("name"), "kind": record.get("kind"), "event": event,
              "weight": record.get("weight", 0)}

@@ -18,6 +18,7 @@ import fnmatch
 
 from ..chart.values import coalesce_values
 from ..errors import HelmkitError, KubeError, ReleaseError
+from ..kube.config import resolve_namespace
 from .codec import decode_release
 from .record import Release
 from .storage import resolve_driver
@@ -231,7 +232,6 @@ def scope_namespaces(namespace: str, namespaces=None, all_namespaces: bool = Fal
     if all_namespaces:
         return None
     if not namespace and not namespaces and connection is not None:
-        from ..kube.config import resolve_namespace
         namespace = resolve_namespace(None, connection)[0]
     scopes = []
     for item in [namespace] + list(namespaces or []):

@@ -131,8 +131,9 @@ def _sweep(client, options, before: list, release) -> list:
 
 
 def undo(client, options, before: list, exc: ReleaseError) -> None:
-    """``atomic``, after :func:`~.actions.ensure_present` raised ``exc`` (``before``: the history before it): when ``exc`` came with a new failed revision, roll back to the last good revision or, when there
-    is none, uninstall. Raises :class:`AtomicError`; returns when nothing was written (nothing to undo)."""
+    """``atomic``, after :func:`~.actions.ensure_present` raised ``exc`` (``before``: the history before it): when
+    ``exc`` came with a new failed revision, roll back to the last good revision or, when there is none, uninstall.
+    Raises :class:`AtomicError`; returns when nothing was written (nothing to undo)."""
     storage = ReleaseStorage(client, options.namespace, options.storage_driver)
     after = storage.history(options.name)
     known = {rel.version for rel in before}
