@@ -166,8 +166,8 @@ class ReleaseRequest:
         renderer = params.get("post_renderer")
         return cls(
             state=params["state"], options=options, cluster=cluster, namespace_source=namespace_source,
-            check_mode=bool(check_mode),
-            diff_mode=bool(diff_mode), chart_ref=params.get("chart_ref"), chart_repo_url=params.get("chart_repo_url"),
+            check_mode=bool(check_mode), diff_mode=bool(diff_mode), chart_ref=params.get("chart_ref"),
+            chart_repo_url=params.get("chart_repo_url"),
             dependency_update=bool(params.get("dependency_update")), verify=bool(params.get("verify")),
             keyring=params.get("keyring"), lint=bool(params.get("lint")),
             skip_schema_validation=bool(params.get("skip_schema_validation")),
