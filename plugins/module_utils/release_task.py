@@ -389,7 +389,8 @@ class HelmReleaseTask:
         """``state=rollback``: roll back to ``request.revision`` (0: the previous one). Result keys: ``changed``,
         ``manifest``, ``notes``, ``status``, ``rollback_to``."""
         with self._connect() as client:
-            result = rollback(client, self.request.options, revision=self.request.revision)
+            result = rollback(client, self.request.options, revision=self.request.revision,
+                              history=self._read_history(client))
         output = {"changed": result.changed, "manifest": result.manifest, "notes": result.notes}
         if result.release is not None:
             output["status"] = result.release.summary()
@@ -403,7 +404,7 @@ class HelmReleaseTask:
         and in diff mode ``diff``."""
         with self._connect() as client:
             result = uninstall(client, self.request.options, keep_history=self.request.keep_history,
-                               cascade=self.request.cascade)
+                               cascade=self.request.cascade, history=self._read_history(client))
         output = {"changed": result.changed}
         if result.release is not None:
             output["status"] = result.release.summary()

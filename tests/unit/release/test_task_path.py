@@ -18,8 +18,9 @@ ROOT = os.path.dirname(TESTS)
 PLUGINS = os.path.join(ROOT, ".tree", "ansible_collections", "helmkit", "core", "plugins")
 
 # Runs helm_release's main() as AnsiballZ would (args file in argv), with a profile hook that records our files on
-# the call stack (outermost first, a file calling into itself once) at the first call of an applier's apply (kube/apply.py, kube/csa_apply.py), then reports them and
-# the helmkit modules imported, in a JSON file named by argv[2].
+# the call stack (outermost first, a file calling into itself once) at the first call of an applier's apply
+# (kube/apply.py, kube/csa_apply.py), then reports them and the helmkit modules imported, in a JSON file named by
+# argv[3].
 DRIVER = r'''
 import json, os, runpy, sys
 module, args, report = sys.argv[1:4]
@@ -128,3 +129,15 @@ def test_one_read_of_the_history_per_run(emulator, release, tmp_path, check_mode
             ("sprig.crypto", "source.verify", "source.deps.manager", "oci.client")) or name in (
             "cryptography", "pysequoia", "oras")]
         assert heavy == [], heavy
+
+
+@pytest.mark.parametrize("state", ["absent", "rollback"])
+def test_one_read_of_the_history_for_rollback_and_uninstall_in_check_mode(emulator, release, tmp_path, state):
+    args, _report = release
+    args = dict(args, state=state, sensitive_values=["greeting"])  # the stored values' secrets come from it too
+    if state == "rollback":
+        args["revision"] = 1  # revision 1 is the deployed one: nothing to do
+    emulator.clear_request_log()
+    result, _report = run_module(tmp_path, args, check_mode=True)
+    assert result["changed"] is (state == "absent")
+    assert len(release_reads(emulator.request_log())) == 1, release_reads(emulator.request_log())
