@@ -75,8 +75,8 @@ def packaged_chart(tmp_path):
 def run_module(tmp_path, args, check_mode=False, diff=False):
     """(module result, driver report) of one helm_release run in a fresh interpreter."""
     args_file, report = tmp_path / "args.json", tmp_path / "report.json"
-    args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": dict(args, _ansible_check_mode=check_mode,
-                                                                  _ansible_diff=diff)}))
+    module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": module_args}))
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER)
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, ".tree"),
