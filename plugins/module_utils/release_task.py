@@ -2,34 +2,39 @@
 "install, upgrade, roll back or uninstall a release from a module's params", shared by both modules.
 
 A run reads top to bottom: :func:`release_action` (the modules' entry point) builds a typed
-:class:`ReleaseRequest` from ``params`` once (every option checked, the values mode resolved, the release options
-built), then :class:`HelmReleaseTask` loads the chart and values and calls the release action
-(``release/actions.py: ensure_present`` through ``release/recovery.py``, ``release/rollback.py``,
+:class:`ReleaseRequest` from ``params`` once (every option checked, the namespace and the values mode resolved, the
+release options built), then :class:`HelmReleaseTask` loads the chart and values, reads the release history once,
+and calls the release action (``release/actions.py: ensure_present``, with the recovery steps of
+``release/recovery.py`` around it in :func:`ensure_present_recovering`; ``release/rollback.py``,
 ``release/uninstall.py``) and turns its result into the task result. The release package below knows nothing of
 ``params`` or task results.
 
 Sits between the release package and the modules (layer rule: it imports release/, source/ and kube/, and is
-imported only by plugins). The release and Kubernetes modules are imported where used, so that a module reads its
-argument spec without them.
+imported only by plugins). What only some runs need is imported where used (marked ``# deferred:``), so that an
+unchanged run does not load provenance crypto, the dependency manager or the linter.
 """
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, List, Optional
+from typing import List, Optional
 
 from .args_common import (CHART_SOURCE_ARG_SPEC, KUBE_AUTH_CHART_ARG_SPEC, RELEASE_INPUT_ARG_SPEC,
                           RELEASE_LIFECYCLE_ARG_SPEC)
 from . import report
-from .errors import HelmkitError
+from .errors import HelmkitError, ReleaseError
 from .gocompat.duration import parse_timeout
-
-if TYPE_CHECKING:  # annotations only
-    from .release.actions import ReleaseOptions
-    from .source.options import SourceOptions
+from .kube.client import KubeClient, connection_secrets, resolve_namespace
+from .release import actions, diff, drift as release_drift, inputs, postrender, recovery, reuse, sensitive
+from .release.actions import ReleaseOptions
+from .release.rollback import rollback
+from .release.storage import ReleaseStorage
+from .release.uninstall import uninstall
+from .source.options import SourceOptions, module_source_options
 
 
 def release_argument_spec() -> dict:
@@ -96,7 +101,9 @@ class ReleaseRequest:
     """One helm_release task, read once from the module's ``params`` by :meth:`from_params`.
 
     ``state`` (``present``, ``absent``, ``rollback``); ``options`` (``release/actions.py: ReleaseOptions``: name,
-    namespace, the action's options, ``dry_run`` set from check mode); ``cluster`` (the Kubernetes connection
+    namespace, the action's options, ``dry_run`` set from check mode); ``namespace_source`` (where
+    ``options.namespace`` came from, ``kube/config.py: resolve_namespace``: ``option``, ``HELM_NAMESPACE``, the
+    kubeconfig context's, the pod's, ``default``); ``cluster`` (the Kubernetes connection
     options, :func:`cluster_options`); ``check_mode`` and ``diff_mode`` (bool).
     ``state=present``: ``chart_ref``, ``chart_repo_url``, ``dependency_update``, ``verify``/``keyring``, ``lint``,
     ``skip_schema_validation`` (values.schema.json is not checked, Helm's ``--skip-schema-validation``);
@@ -110,6 +117,7 @@ class ReleaseRequest:
     state: str
     options: ReleaseOptions
     cluster: dict
+    namespace_source: str = "option"
     check_mode: bool = False
     diff_mode: bool = False
     chart_ref: Optional[str] = None
@@ -137,16 +145,16 @@ class ReleaseRequest:
     def from_params(cls, params: dict, check_mode: bool = False, diff_mode: bool = False) -> "ReleaseRequest":
         """The request for helm_release's ``params`` (dict, as AnsibleModule fills it). Checks everything that can
         be checked before any request (:func:`validate`, the values mode, the release options, the chart-source
-        options) and raises :class:`~.errors.HelmkitError` (or a subclass) naming the option."""
-        from .release import actions, reuse
-        from .source.options import module_source_options
-
+        options) and raises :class:`~.errors.HelmkitError` (or a subclass) naming the option. A task that names no
+        ``release_namespace`` works in the one Helm's rule picks (``kube/config.py: resolve_namespace``)."""
         validate(params)
+        cluster = cluster_options(params)
+        namespace, namespace_source = resolve_namespace(params["release_namespace"], cluster)
         wait_for_lock = parse_timeout(params["wait_for_lock"], "wait_for_lock")
         mode = reuse.choose_mode(params.get("reuse_values"), params.get("reset_values"),
                                  params.get("reset_then_reuse_values"))
-        options = actions.ReleaseOptions(
-            params["release_name"], params["release_namespace"], create_namespace=params["create_namespace"],
+        options = ReleaseOptions(
+            params["release_name"], namespace, create_namespace=params["create_namespace"],
             field_manager=params["field_manager"], force_conflicts=params["force_conflicts"], wait=params["wait"],
             timeout=parse_timeout(params["timeout"]), max_history=params["max_history"], dry_run=check_mode,
             wait_for_lock=wait_for_lock, description=params.get("description"), labels=params.get("labels"),
@@ -158,12 +166,13 @@ class ReleaseRequest:
         present = params["state"] == "present"
         renderer = params.get("post_renderer")
         return cls(
-            state=params["state"], options=options, cluster=cluster_options(params), check_mode=bool(check_mode),
-            diff_mode=bool(diff_mode), chart_ref=params.get("chart_ref"), chart_repo_url=params.get("chart_repo_url"),
+            state=params["state"], options=options, cluster=cluster, namespace_source=namespace_source,
+            check_mode=bool(check_mode), diff_mode=bool(diff_mode), chart_ref=params.get("chart_ref"),
+            chart_repo_url=params.get("chart_repo_url"),
             dependency_update=bool(params.get("dependency_update")), verify=bool(params.get("verify")),
             keyring=params.get("keyring"), lint=bool(params.get("lint")),
             skip_schema_validation=bool(params.get("skip_schema_validation")),
-            source=module_source_options(params, namespace=params["release_namespace"], request_timeout=False)
+            source=module_source_options(params, namespace=namespace, request_timeout=False)
             if present else None,
             values_mode=mode, atomic=bool(params.get("atomic")),
             post_renderer=PostRenderer(renderer["binary_path"], list(renderer.get("args") or []),
@@ -180,25 +189,22 @@ def _values_inputs(params: dict) -> dict:
     """``values_files``, ``release_values`` and ``set_values`` of a :class:`ReleaseRequest` from ``params``: the
     values files as the action plugin read them on the controller (``values_files_contents``), else
     ``values_files`` to read here."""
-    from .release.inputs import SetValue, ValuesFile
-
     contents = params.get("values_files_contents")
     if contents:
-        files = [ValuesFile(entry["path"], entry.get("content"), bool(entry.get("vault")), entry.get("searched"))
+        files = [inputs.ValuesFile(entry["path"], entry.get("content"), bool(entry.get("vault")), entry.get("searched"))
                  for entry in contents]
     else:
-        files = [ValuesFile(path) for path in params.get("values_files") or []]
+        files = [inputs.ValuesFile(path) for path in params.get("values_files") or []]
     return dict(values_files=files, release_values=params.get("release_values") or {},
-                set_values=[SetValue(item["value"], item.get("value_type") or "raw")
+                set_values=[inputs.SetValue(item["value"], item.get("value_type") or "raw")
                             for item in params.get("set_values") or []])
 
 
 def user_values(params: dict) -> dict:
     """The user values of helm_release's ``params`` (``release/inputs.py: user_values``), without the rest of the
     request. Raises :class:`~.errors.ValuesError`."""
-    from .release.inputs import user_values as merge_user_values
-    inputs = _values_inputs(params)
-    return merge_user_values(inputs["values_files"], inputs["release_values"], inputs["set_values"])
+    given = _values_inputs(params)
+    return inputs.user_values(given["values_files"], given["release_values"], given["set_values"])
 
 
 def validate(params: dict) -> None:
@@ -206,10 +212,8 @@ def validate(params: dict) -> None:
     are durations, ``drift_ignore`` holds JSON pointers, a local ``chart_ref`` directory holds Chart.yaml, an
     ``oci://`` chart has a version when ``require_chart_version`` asks for one, the ``post_renderer`` program
     exists. Raises :class:`~.errors.HelmkitError`."""
-    from .release.drift import validate_ignore
-
     parse_timeout(params.get("timeout"))
-    validate_ignore(params.get("drift_ignore"))
+    release_drift.validate_ignore(params.get("drift_ignore"))
     ref = params.get("chart_ref") or ""
     if params.get("state", "present") != "present":
         return
@@ -225,8 +229,7 @@ def validate(params: dict) -> None:
                                "@sha256:<digest> to the reference) so that every run installs the same chart" % ref)
     renderer = params.get("post_renderer")
     if renderer:
-        from .release.postrender import resolve_binary
-        resolve_binary(renderer.get("binary_path"))
+        postrender.resolve_binary(renderer.get("binary_path"))
         parse_timeout(renderer.get("timeout"), "post_renderer.timeout")
 
 
@@ -239,8 +242,8 @@ class HelmReleaseTask:
     first in diff mode), :meth:`plan` (check mode: what apply would do, nothing written), :meth:`rollback` or
     :meth:`uninstall`. Each opens its own Kubernetes client; for ``state=present`` the chart and values are loaded
     (and linted) first, before anything touches the cluster. The task reads the release history once per run and
-    shares it (sensitive values of stored revisions, the values mode's inputs, recovery); the release action reads
-    it again for itself and under the release's lock.
+    hands it to every step (sensitive values of stored revisions, the values mode's inputs, the plan, recovery and
+    the release action); only an action that writes reads it again, under the release's lock.
 
     ``secrets`` (a set, default a new one) receives the strings that must never show (``sensitive_values`` and
     Vault-encrypted values files in every form, the stored revisions' sensitive values): the module registers
@@ -284,17 +287,16 @@ class HelmReleaseTask:
         values' secrets; once per task."""
         if self.chart is not None:
             return
-        from .release import inputs, sensitive
         request = self.request
         if request.verify:
-            from .source.verify import load_verified_chart
+            from .source.verify import load_verified_chart  # deferred: provenance crypto, for verify only
             self.chart, self.provenance = load_verified_chart(request.chart_ref, request.source, request.keyring,
                                                               request.chart_repo_url)
         else:
             self.chart, self.located = self._resolve_chart()
         self.values = inputs.user_values(request.values_files, request.release_values, request.set_values)
         if request.lint:  # before anything touches the cluster
-            from .chart.lint import lint_loaded_chart, require_clean
+            from .chart.lint import lint_loaded_chart, require_clean  # deferred: the linter, for lint only
             require_clean(lint_loaded_chart(self.chart, self.values, request.options.namespace), request.chart_ref)
         self.secrets.update(sensitive.vault_strings(request.values_files))
         self.secrets.update(sensitive.sensitive_strings(self.values, request.sensitive_values))
@@ -302,12 +304,11 @@ class HelmReleaseTask:
     def _resolve_chart(self):
         """``(Chart, LocatedChart)`` through the source layer; a local chart directory first gets its dependencies
         updated (``dependency_update``) and checked (``source/deps/manager.py: prepare_chart_directory``)."""
-        from .release import inputs
         request = self.request
         local = inputs.local_path(request.chart_ref)
         if request.chart_repo_url or not os.path.isdir(local):
             return inputs.locate_chart(request.chart_ref, request.source, request.chart_repo_url)
-        from .source.deps.manager import prepare_chart_directory  # chart directories only: keeps a re-run's imports small
+        from .source.deps.manager import prepare_chart_directory  # deferred: the dependency manager, directories only
 
         scratch = tempfile.mkdtemp(prefix="helmkit-release-deps-") if request.check_mode else None
         try:
@@ -319,27 +320,25 @@ class HelmReleaseTask:
                 shutil.rmtree(scratch, ignore_errors=True)
 
     def _present(self, plan_first: bool) -> dict:
-        from .release import diff, inputs, recovery, reuse
         self.load()
         request, options = self.request, self.request.options
         with self._connect() as client:
+            history = self._read_history(client)
             render = inputs.cluster_renderer(client, options.name, options.namespace, request.skip_schema_validation)
             if request.post_renderer is not None:
-                from .release.postrender import with_post_renderer
                 renderer = request.post_renderer
-                render = with_post_renderer(render, renderer.binary_path, renderer.args, renderer.timeout)
+                render = postrender.with_post_renderer(render, renderer.binary_path, renderer.args, renderer.timeout)
             chart, values = self.chart, self.values
             if request.values_mode in ("reuse_values", "reset_then_reuse_values"):  # the action and the plan alike
-                chart, values = reuse.upgrade_inputs(chart, self._read_history(client), values, request.values_mode)
-            plan = diff.plan_release(client, options, chart, values, render) if plan_first else None
+                chart, values = reuse.upgrade_inputs(chart, history, values, request.values_mode)
+            plan = diff.plan_release(client, options, chart, values, render, history) if plan_first else None
             try:
-                result = recovery.ensure_present_recovering(client, options, chart, values, render,
-                                                            atomic=request.atomic and not options.dry_run,
-                                                            history=self._read_history(client))
+                result = ensure_present_recovering(client, options, chart, values, render,
+                                                   atomic=request.atomic and not options.dry_run, history=history)
             except recovery.AtomicError as exc:
                 return _atomic_failure(exc)
             if options.dry_run and result.changed:
-                plan = diff.plan_release(client, options, chart, values, render)
+                plan = diff.plan_release(client, options, chart, values, render, history)
             output = self._present_result(result, plan)
             if not result.changed:
                 self._drift(client, result.release, output)
@@ -371,7 +370,6 @@ class HelmReleaseTask:
         request = self.request
         if request.drift == "ignore" or release is None or release.status != "deployed":
             return
-        from .release import drift as release_drift
         found = release_drift.detect(client, release, request.options.field_manager, request.drift_ignore)
         output["drift"] = [item.as_dict() for item in found]
         if not found:
@@ -390,9 +388,9 @@ class HelmReleaseTask:
     def rollback(self) -> dict:
         """``state=rollback``: roll back to ``request.revision`` (0: the previous one). Result keys: ``changed``,
         ``manifest``, ``notes``, ``status``, ``rollback_to``."""
-        from .release.rollback import rollback
         with self._connect() as client:
-            result = rollback(client, self.request.options, revision=self.request.revision)
+            result = rollback(client, self.request.options, revision=self.request.revision,
+                              history=self._read_history(client))
         output = {"changed": result.changed, "manifest": result.manifest, "notes": result.notes}
         if result.release is not None:
             output["status"] = result.release.summary()
@@ -404,10 +402,9 @@ class HelmReleaseTask:
         ``changed``, ``status``, ``kept``/``info`` (objects kept by resource policy); in check mode ``plan`` (what
         would be deleted: objects, hooks, release records, each ``{kind, namespace, name}``; ``uninstall_plan``),
         and in diff mode ``diff``."""
-        from .release.uninstall import uninstall
         with self._connect() as client:
             result = uninstall(client, self.request.options, keep_history=self.request.keep_history,
-                               cascade=self.request.cascade)
+                               cascade=self.request.cascade, history=self._read_history(client))
         output = {"changed": result.changed}
         if result.release is not None:
             output["status"] = result.release.summary()
@@ -426,8 +423,6 @@ class HelmReleaseTask:
     def _connect(self):
         """The task's Kubernetes client; with ``sensitive_values``, every stored revision's sensitive values are
         registered first (they show up in diffs and rollbacks too)."""
-        from .kube.client import KubeClient
-        from .release import sensitive
         with KubeClient.from_options(self.request.cluster) as client:
             if self.request.sensitive_values:
                 self.secrets.update(sensitive.stored_sensitive_strings(self._read_history(client),
@@ -437,10 +432,35 @@ class HelmReleaseTask:
     def _read_history(self, client) -> list:
         """The release's stored revisions, read once per task."""
         if self._history is None:
-            from .release.storage import ReleaseStorage
             options = self.request.options
             self._history = ReleaseStorage(client, options.namespace, options.storage_driver).history(options.name)
         return self._history
+
+
+def ensure_present_recovering(client, options: ReleaseOptions, chart, values: dict, render, atomic: bool = False,
+                              history: list = None) -> recovery.PresentResult:
+    """Install or upgrade like ``release/actions.py: ensure_present``, recovering failed releases, with ``atomic``:
+    the steps of ``release/recovery.py`` around the action (what needs recovering, found in ``history``; the
+    action; then, after a failure that ``atomic`` must undo, :func:`~.release.recovery.undo`, else what was
+    recovered, :func:`~.release.recovery.recovered`).
+
+    Same arguments as ``ensure_present`` plus ``atomic`` (bool; the action waits, as if ``options.wait``) and
+    ``history`` (the release's stored revisions as the caller read them this run, handed to the action too; None:
+    read here). Returns a ``recovery.PresentResult``. Raises ``recovery.AtomicError`` when ``atomic`` undid a
+    failed action, and what ``ensure_present`` raises otherwise.
+    """
+    if history is None:
+        history = ReleaseStorage(client, options.namespace, options.storage_driver).history(options.name)
+    found = recovery.recovery_plan(history, options.timeout)
+    if atomic:  # Helm's --rollback-on-failure implies --wait
+        options = dataclasses.replace(options, wait=True)
+    try:
+        result = actions.ensure_present(client, options, chart, values, render, history)
+    except ReleaseError as exc:
+        if atomic and not options.dry_run and not isinstance(exc, recovery.AtomicError):
+            recovery.undo(client, options, history, exc)  # raises AtomicError when it undid the action
+        raise
+    return recovery.PresentResult.of(result, recovery.recovered(client, options, history, found, result))
 
 
 def _atomic_failure(exc) -> dict:
@@ -456,12 +476,11 @@ def _atomic_failure(exc) -> dict:
 def _uninstall_diff(release, plan: dict) -> dict:
     """An Ansible diff of an uninstall: before, what would be deleted (objects, hooks, release records) and what
     is kept; after, only what is kept."""
-    from .release.diff import to_yaml
     deleted = {key: plan[key] for key in ("objects", "hooks", "records") if plan[key]}
     kept = {"kept": plan["kept"]} if plan["kept"] else None
     return {"before_header": "release %s (revision %d)" % (release.name, release.version),
             "after_header": "release %s uninstalled" % release.name,
-            "before": to_yaml(dict(deleted, **(kept or {}))), "after": to_yaml(kept) if kept else ""}
+            "before": diff.to_yaml(dict(deleted, **(kept or {}))), "after": diff.to_yaml(kept) if kept else ""}
 
 
 # -- the module's entry point -----------------------------------------------------------------------------------------
@@ -474,21 +493,21 @@ def release_action(module, params=None) -> dict:
     ``_diff``. With ``sensitive_values``, base64 runs of the result or of the error message that enclose a
     sensitive value (a DSN in a Secret's ``data``), and sensitive values that toYaml folded across lines, are
     registered as no-log values too (release/sensitive.py: output_strings). Raises HelmkitError (and its
-    subclasses) with a message for people.
+    subclasses) with a message for people. The result also says which namespace the task used: ``namespace`` and
+    ``namespace_source`` (:meth:`ReleaseRequest.from_params`).
     """
-    from .kube.client import connection_secrets
-    from .release.sensitive import output_strings, sensitive_strings
-
     params = module.params if params is None else params
 
     def mask(value):
         if params["sensitive_values"]:
-            module.no_log_values.update(output_strings(value, module.no_log_values))
+            module.no_log_values.update(sensitive.output_strings(value, module.no_log_values))
     try:
         module.no_log_values.update(connection_secrets(cluster_options(params)))
-        module.no_log_values.update(sensitive_strings(params.get("release_values") or {}, params["sensitive_values"]))
+        module.no_log_values.update(sensitive.sensitive_strings(params.get("release_values") or {},
+                                                                params["sensitive_values"]))
         request = ReleaseRequest.from_params(params, check_mode=module.check_mode, diff_mode=module._diff)
         output = HelmReleaseTask(request, secrets=module.no_log_values).run()
+        output.update(namespace=request.options.namespace, namespace_source=request.namespace_source)
     except HelmkitError as exc:
         mask(str(exc))
         raise

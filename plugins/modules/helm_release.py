@@ -395,23 +395,14 @@ chart_source:
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     AnsibleModule, run_module)
-
-
-def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import resolve_namespace
-    from ansible_collections.helmkit.core.plugins.module_utils.release_task import cluster_options, release_action
-    namespace, source = resolve_namespace(module.params["release_namespace"], cluster_options(module.params))
-    module.params["release_namespace"] = namespace
-    output = release_action(module)
-    output.update(namespace=namespace, namespace_source=source)
-    return output
+from ansible_collections.helmkit.core.plugins.module_utils.release_task import (  # noqa: E402
+    release_action, release_argument_spec)
 
 
 def main():
-    from ansible_collections.helmkit.core.plugins.module_utils.release_task import release_argument_spec
     module = AnsibleModule(argument_spec=release_argument_spec(), supports_check_mode=True,
                            required_if=[("state", "present", ["chart_ref"])])
-    run_module(module, _action)
+    run_module(module, release_action)
 
 
 if __name__ == "__main__":

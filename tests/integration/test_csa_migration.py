@@ -17,10 +17,11 @@ import uuid
 
 import pytest
 
+from ansible_collections.helmkit.core.plugins.module_utils import release_task
 from ansible_collections.helmkit.core.plugins.module_utils.kube.apply import Applier
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
 from ansible_collections.helmkit.core.plugins.module_utils.kube.objects import parse_manifest, with_ownership
-from ansible_collections.helmkit.core.plugins.module_utils.release import actions, csa, inputs, recovery
+from ansible_collections.helmkit.core.plugins.module_utils.release import actions, csa, inputs
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
 
 MANAGER = "python"
@@ -56,7 +57,7 @@ def namespace(client):
 def _ours(client, namespace, chart, values=None):
     options = actions.ReleaseOptions("rel", namespace, field_manager=MANAGER, timeout=60)
     render = inputs.cluster_renderer(client, "rel", namespace)
-    return recovery.ensure_present_recovering(client, options, inputs.resolve_chart(chart), values or {}, render)
+    return release_task.ensure_present_recovering(client, options, inputs.resolve_chart(chart), values or {}, render)
 
 
 def _as_helm3(client, namespace):

@@ -11,6 +11,7 @@ import uuid
 import pytest
 import yaml
 
+from ansible_collections.helmkit.core.plugins.module_utils import release_task
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError, ReleaseError
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, recovery, reuse, \
@@ -43,7 +44,7 @@ def _ours(client, name, namespace, chart, values, field_manager="python", atomic
     mode = reuse.choose_mode(**(params or {}))
     chart, values = reuse.upgrade_inputs(inputs.resolve_chart(chart), SecretStorage(client, namespace).history(name),
                                          values, mode)
-    return recovery.ensure_present_recovering(client, options, chart, values, render, atomic=atomic)
+    return release_task.ensure_present_recovering(client, options, chart, values, render, atomic=atomic)
 
 
 def _helm(kubeapi, namespace):

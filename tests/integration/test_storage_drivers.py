@@ -9,9 +9,10 @@ import uuid
 
 import pytest
 
+from ansible_collections.helmkit.core.plugins.module_utils import release_task
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
-from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, recovery, rollback, \
+from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, rollback, \
     uninstall
 from ansible_collections.helmkit.core.plugins.module_utils.release.codec import decode_release
 from ansible_collections.helmkit.core.plugins.module_utils.release.query import ReleaseQuery
@@ -49,7 +50,7 @@ def _options(name, namespace, **extra):
 def _ours(client, name, namespace, values, **extra):
     options = _options(name, namespace, **extra)
     render = inputs.cluster_renderer(client, name, namespace)
-    return recovery.ensure_present_recovering(client, options, inputs.resolve_chart(PODINFO), values, render)
+    return release_task.ensure_present_recovering(client, options, inputs.resolve_chart(PODINFO), values, render)
 
 
 def _stored(client, namespace, kind):

@@ -139,6 +139,7 @@ def test_kill_9_then_rerun_recovers(kubeapi, tmp_path, phase):
 def test_kill_9_then_atomic_rerun_that_fails_restores_the_last_deployed_revision(kubeapi, tmp_path):
     import helm_python
 
+    from ansible_collections.helmkit.core.plugins.module_utils import release_task
     from ansible_collections.helmkit.core.plugins.module_utils.release import recovery
 
     name = "killed-atomic"
@@ -146,8 +147,8 @@ def test_kill_9_then_atomic_rerun_that_fails_restores_the_last_deployed_revision
         chart = _killed_upgrade(kubeapi, client, tmp_path, name, "apply")
         assert _live(client, name, "a") == "2"  # half-applied by the killed run
         with pytest.raises(recovery.AtomicError) as info:
-            recovery.ensure_present_recovering(client, actions.ReleaseOptions(name, NS, timeout=1), chart,
-                                               {"v": "3", "stuck": True}, renderer(name, NS), atomic=True)
+            release_task.ensure_present_recovering(client, actions.ReleaseOptions(name, NS, timeout=1), chart,
+                                                   {"v": "3", "stuck": True}, renderer(name, NS), atomic=True)
         assert "rolled back" in str(info.value)
         records = SecretStorage(client, NS).history(name)
         assert "interrupted: revision 2 was still pending-upgrade" in records[1].description

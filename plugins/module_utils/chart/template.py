@@ -23,17 +23,15 @@ import re
 from ..errors import ChartError, ValuesError
 from ..gocompat.filepath import BadPattern, match
 from .context import Capabilities
-from .goyamlload import load_go_yaml, load_values, merge_maps, to_json_values
+from .goyamlload import load_go_yaml
 from .manifest import split_manifests
 from .render import crd_objects, render_release
-from .setvalues import parse_set, parse_set_file, parse_set_json, parse_set_literal, parse_set_string
+from .uservalues import merge_values
 
 # Go's unicode.IsSpace set, for strings.TrimSpace.
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
             "\u2028\u2029\u202f\u205f\u3000"
 _SOURCE = re.compile(r"# Source: [^/\n]+/([^\n]+)")
-SET_VALUE_TYPES = ("json", "raw", "string", "file", "literal")
-_SET_PARSERS = {"json": parse_set_json, "raw": parse_set, "string": parse_set_string, "literal": parse_set_literal}
 
 
 class TemplateResult(object):
@@ -167,41 +165,19 @@ def _key_text(key) -> str:
 
 
 def collect_values(values_files=(), values=None, set_values=(), read_file=None) -> dict:
-    """User values as Helm's MergeValues builds them.
+    """User values as Helm's MergeValues builds them, for helm_template, helm_lint and the helm_template lookup
+    (``chart/uservalues.py: merge_values``, the one home of the merge and of its error texts).
 
     Args:
         values_files (list[str]): YAML files, merged in order. values (dict | None): merged after them.
         set_values (list[dict]): ``{"value": "a.b=c", "value_type": raw|string|json|file|literal}``, applied grouped
             by type in Helm's order json, raw, string, file, literal (each group in list order).
-        read_file (callable | None): ``read_file(path) -> bytes``, for values files and ``file`` values
-            (default: read local files).
+        read_file (callable | None): ``read_file(path) -> bytes``, for values files (default: read local files).
 
-    Returns: dict of user values. Raises ValuesError naming the file or expression that is wrong.
+    Returns: dict of user values. Raises ValuesError naming the file, the option or the set_values entry.
     """
     reader = read_file or _read_local
-    merged = {}
-    for path in values_files or ():
-        merged = merge_maps(merged, load_values(reader(path), source=path))
-    if values:
-        if not isinstance(values, dict):
-            raise ValuesError("values must be a mapping of keys to values, got %s" % type(values).__name__)
-        merged = merge_maps(merged, to_json_values(values))
-    items = list(set_values or ())
-    for index, item in enumerate(items):
-        kind = (item or {}).get("value_type", "raw") if isinstance(item, dict) else None
-        if kind not in SET_VALUE_TYPES or not isinstance(item.get("value"), str):
-            raise ValuesError("set_values[%d] must be {value: 'key=value', value_type: one of %s}"
-                              % (index, ", ".join(SET_VALUE_TYPES)))
-    for kind in SET_VALUE_TYPES:
-        for item in items:
-            if item.get("value_type", "raw") != kind:
-                continue
-            if kind == "file":
-                parse_set_file(item["value"], merged,
-                               read_file=lambda p: reader(p).decode("utf-8", "replace"))
-            else:
-                _SET_PARSERS[kind](item["value"], merged)
-    return merged
+    return merge_values(((path, reader(path)) for path in values_files or ()), values, set_values)
 
 
 def _read_local(path: str) -> bytes:

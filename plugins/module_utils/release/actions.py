@@ -204,11 +204,14 @@ def _namespace_missing(applier: Applier) -> bool:
     return applier.get(namespace) is None
 
 
-def ensure_present(client, options: ReleaseOptions, chart, values: dict, render) -> ActionResult:
+def ensure_present(client, options: ReleaseOptions, chart, values: dict, render, history: list = None) -> ActionResult:
     """Install or upgrade release ``options.name`` to ``chart`` with user ``values``; a no-op when unchanged.
 
     ``render(chart, values, revision=int, is_upgrade=bool) -> RenderedRelease`` (``chart/render.py``'s
-    ``render_release`` contract: ``manifest``, ``hooks``, ``notes``, ``crds``, ``chart``). Raises
+    ``render_release`` contract: ``manifest``, ``hooks``, ``notes``, ``crds``, ``chart``). ``history``: the
+    release's stored revisions (list of :class:`Release`, oldest first) as the caller read them this run, so that
+    an unchanged or dry run reads them once (not changed here; None: read here). A run that writes reads them again
+    under the lock, where another run may have written meanwhile. Raises
     :class:`ReleaseError` when the action fails (the failed revision is stored), :class:`KubeError` for API errors
     before anything was written, and render errors as the renderer raises them.
 
@@ -219,7 +222,8 @@ def ensure_present(client, options: ReleaseOptions, chart, values: dict, render)
     storage = ReleaseStorage(client, options.namespace, options.storage_driver)
     applier = Applier(client, options.name, options.namespace, options.field_manager, options.force_conflicts,
                       options.dry_run)
-    history = storage.history(options.name)
+    if history is None:
+        history = storage.history(options.name)
     last = history[-1] if history else None
     if last is not None and last.status in PENDING_STATUSES and (options.dry_run or not _stale(options, last)) \
             and (options.dry_run or current_holder(client, options.namespace, options.name) is None):

@@ -18,6 +18,7 @@ import copy
 
 from ..errors import KubeError
 from ..kube.client import ApiError
+from ..kube.csa_apply import ClientSideApplier
 from ..kube.objects import describe, parse_manifest
 
 JSON_PATCH = "application/json-patch+json"
@@ -48,7 +49,6 @@ def apply_method(server_side: bool) -> str:
 def client_side_applier(applier, originals=(), force_replace: bool = False):
     """A :class:`~..kube.csa_apply.ClientSideApplier` with ``applier``'s client, release, field manager and dry
     run; ``originals`` are the previous revision's objects (the three-way patch's original)."""
-    from ..kube.csa_apply import ClientSideApplier
     return ClientSideApplier(applier.client, applier.release_name, applier.namespace, applier.field_manager,
                              applier.dry_run, force_replace, originals)
 

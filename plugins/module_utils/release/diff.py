@@ -25,6 +25,7 @@ from ..errors import HelmkitError, ReleaseError
 from ..kube.apply import Applier
 from ..kube.objects import as_go_json, identity, keeps_resource, parse_manifest
 from . import actions
+from .hooks import ordered_hooks
 from .record import PENDING_STATUSES, STATUS_UNINSTALLED, Release, hook_record, sorted_map
 from .storage import ReleaseStorage
 
@@ -226,8 +227,9 @@ def _normalised(applier: Applier, manifest: str):
     return known, unknown
 
 
-def plan_release(client, options, chart, values: dict, render) -> Plan:
+def plan_release(client, options, chart, values: dict, render, history: list = None) -> Plan:
     """Plan ``actions.ensure_present(client, options, chart, values, render)`` without storing anything.
+    ``history``: the release's stored revisions as the caller read them this run (None: read here).
 
     ``options`` is an ``actions.ReleaseOptions`` (its ``dry_run`` is ignored: every write here is ``dryRun=All``).
     Returns a :class:`Plan`. Raises :class:`ReleaseError` for a release with an operation in progress,
@@ -236,7 +238,8 @@ def plan_release(client, options, chart, values: dict, render) -> Plan:
     storage = ReleaseStorage(client, options.namespace, options.storage_driver)
     applier = Applier(client, options.name, options.namespace, options.field_manager, options.force_conflicts,
                       dry_run=True)
-    history = storage.history(options.name)
+    if history is None:
+        history = storage.history(options.name)
     last = history[-1] if history else None
     values = values or {}
     if last is not None and last.status in PENDING_STATUSES:
@@ -285,8 +288,6 @@ def plan_release(client, options, chart, values: dict, render) -> Plan:
 def _hooks(rendered, action: str) -> list:
     """The rendered hooks that run for ``action``, per event (pre- then post-) in Helm's order (``hooks.py``), as
     ``{name, kind, event, weight}``."""
-    from .hooks import ordered_hooks
-
     records = [hook_record(hook) for hook in rendered.hooks or []]
     return [{"name": record.get("name"), "kind": record.get("kind"), "event": event,
              "weight": record.get("weight", 0)}

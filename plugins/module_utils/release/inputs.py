@@ -2,18 +2,22 @@
 
 Charts: every reference (a local directory or ``.tgz``, ``repo/chart``, a chart name with ``chart_repo_url``, a
 ``.tgz`` URL, ``oci://``) goes through the source layer's ``locate`` (``source/locate.py``).
-Values: each values file in order, then ``release_values``, deep-merged like Helm's ``-f`` and ``--set-json``
-(``pkg/cli/values/options.go: MergeValues``), with numbers as Go's JSON decoding gives them, then the ``--set``
-variants (:func:`user_values`).
+Values: each values file in order, then ``release_values``, then the ``--set`` variants, as Helm's
+``pkg/cli/values/options.go: MergeValues`` does (:func:`user_values`; the merge itself is
+``chart/uservalues.py: merge_values``, shared with helm_template and helm_lint).
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from typing import List, Optional
 
-from ..chart.goyamlload import load_values, merge_maps, to_json_values
+from ..chart.uservalues import merge_values
 from ..errors import ChartError, ValuesError
+from ..source.locate import load
+from ..source.ref import ChartRef
+from .clustercaps import ClusterCapabilities
 
 
 def resolve_chart(chart_ref: str, options=None, chart_repo_url: str = None):
@@ -27,8 +31,6 @@ def locate_chart(chart_ref: str, options=None, chart_repo_url: str = None):
     :class:`ChartError` for a missing reference or local path, and what the source layer raises
     (RepositoryError/RegistryError) for remote references.
     """
-    from ..source.locate import load
-    from ..source.ref import ChartRef
     if not chart_ref:
         raise ChartError("chart_ref is required when state=present: a chart path, repo/chart, a chart name with "
                          "chart_repo_url, or a .tgz URL")
@@ -58,26 +60,24 @@ def missing_values_file(path: str, searched=None) -> str:
 
 
 def collect_values(values_files=None, release_values=None) -> dict:
-    """Merge ``values_files`` (paths, in order) and then ``release_values`` (dict) into the user values.
+    """Merge ``values_files`` (paths on this host, in order) and then ``release_values`` (dict) into the user values.
 
     Raises :class:`ValuesError` naming the file (and line) that cannot be read or parsed.
     """
-    merged = {}
-    for path in values_files or []:
-        full = os.path.expanduser(path)
-        if missing_values_file(path):
-            raise ValuesError(missing_values_file(path))
-        try:
-            with open(full, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            raise ValuesError("cannot read values file %s: %s" % (path, exc.strerror or exc)) from None
-        merged = merge_maps(merged, load_values(data, source=path))
-    if release_values:
-        if not isinstance(release_values, dict):
-            raise ValuesError("release_values must be a mapping of values, got %s" % type(release_values).__name__)
-        merged = merge_maps(merged, to_json_values(release_values))
-    return merged
+    return merge_values(((path, _read_values_file(path)) for path in values_files or []), release_values,
+                        values_option="release_values")
+
+
+def _read_values_file(path: str, searched=None) -> bytes:
+    """The text of values file ``path`` on this host; ``searched`` as for :func:`missing_values_file`."""
+    missing = missing_values_file(path, searched)
+    if missing:
+        raise ValuesError(missing)
+    try:
+        with open(os.path.expanduser(path), "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise ValuesError("cannot read values file %s: %s" % (path, exc.strerror or exc)) from None
 
 
 @dataclass
@@ -100,44 +100,19 @@ class SetValue:
     value_type: str = "raw"
 
 
-# pkg/cli/values/options.go: MergeValues parses --set-json, then --set, --set-string, --set-file, --set-literal,
-# each kind in the order given, every one into the same map (so "a[1]=x" edits the list "a={p,q}" made).
-_SET_ORDER = ("json", "raw", "string", "file", "literal")
-
-
-def _set_parser(value_type: str):
-    from ..chart import setvalues
-    return {"raw": setvalues.parse_set, "string": setvalues.parse_set_string, "json": setvalues.parse_set_json,
-            "file": setvalues.parse_set_file, "literal": setvalues.parse_set_literal}[value_type]
-
-
 def user_values(files=(), release_values: dict = None, set_values=()) -> dict:
-    """The user values of an install or upgrade: ``files`` (:class:`ValuesFile`, in order), then ``release_values``
-    (dict), then ``set_values`` (:class:`SetValue`) by kind in Helm's order (``--set-json``, ``--set``,
-    ``--set-string``, ``--set-file``, ``--set-literal``), each kind in the order given, all into the same map.
+    """The user values of an install or upgrade: ``files`` (:class:`ValuesFile`, in order; one the action plugin
+    did not read on the controller is read here), then ``release_values`` (dict), then ``set_values``
+    (:class:`SetValue`) by kind in Helm's order (``--set-json``, ``--set``, ``--set-string``, ``--set-file``,
+    ``--set-literal``), each kind in the order given, all into the same map (``chart/uservalues.py:
+    merge_values``).
 
     Raises :class:`ValuesError` naming the file, or the ``set_values`` entry by its index and type.
     """
-    merged = {}
-    for entry in files:
-        if entry.content is None:  # not found on the controller: read it on the managed host
-            missing = missing_values_file(entry.path, entry.searched)
-            if missing:
-                raise ValuesError(missing)
-            merged = merge_maps(merged, collect_values([entry.path], None))
-        else:
-            merged = merge_maps(merged, load_values(entry.content.encode("utf-8"), source=entry.path))
-    if release_values:
-        if not isinstance(release_values, dict):
-            raise ValuesError("release_values must be a mapping of values, got %s" % type(release_values).__name__)
-        merged = merge_maps(merged, to_json_values(release_values))
-    items = sorted(enumerate(set_values), key=lambda pair: _SET_ORDER.index(pair[1].value_type))
-    for index, item in items:
-        try:
-            merged = _set_parser(item.value_type)(item.value, into=merged)
-        except ValuesError as exc:
-            raise ValuesError("set_values[%d] (value_type %s): %s" % (index, item.value_type, exc)) from None
-    return merged
+    documents = ((entry.path, _read_values_file(entry.path, entry.searched) if entry.content is None
+                  else entry.content.encode("utf-8")) for entry in files)
+    return merge_values(documents, release_values, [dataclasses.asdict(item) for item in set_values],
+                        values_option="release_values")
 
 
 def cluster_renderer(client, release_name: str, namespace: str, skip_schema_validation: bool = False):
@@ -145,8 +120,7 @@ def cluster_renderer(client, release_name: str, namespace: str, skip_schema_vali
     the cluster's ``.Capabilities`` (server version read once; discovery only if a template reads
     ``.Capabilities.APIVersions``, ``release/clustercaps.py``) and a live ``lookup``, as Helm's install and upgrade
     render; ``skip_schema_validation`` is Helm v4's ``--skip-schema-validation``."""
-    from ..chart.render import render_release
-    from .clustercaps import ClusterCapabilities
+    from ..chart.render import render_release  # deferred: the template engine, which rollback and uninstall skip
 
     capabilities = []
 

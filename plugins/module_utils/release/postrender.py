@@ -15,6 +15,9 @@ import os
 import subprocess
 
 from ..errors import HelmkitError
+from ..helmplugin.manifest import find_plugin
+from ..helmplugin.paths import plugins_directory
+from ..helmplugin.run import post_render
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -42,8 +45,6 @@ def _plugin(binary_path: str):
     """The installed postrenderer/v1 plugin called ``binary_path`` (a bare name), or None."""
     if not binary_path or os.sep in binary_path or (os.altsep and os.altsep in binary_path):
         return None
-    from ..helmplugin.manifest import find_plugin
-    from ..helmplugin.paths import plugins_directory
     return find_plugin(plugins_directory(), binary_path, "postrenderer/v1")
 
 
@@ -56,7 +57,6 @@ def run(manifest: str, binary_path: str, args=None, timeout: float = DEFAULT_TIM
     """
     plugin = _plugin(binary_path)
     if plugin is not None:
-        from ..helmplugin.run import post_render
         output = post_render(plugin, manifest, [str(arg) for arg in args or []], float(timeout))
         if not output.strip():
             raise PostRenderError("error while running post render on files: post-renderer plugin %s printed no "

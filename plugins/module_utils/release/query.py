@@ -19,6 +19,7 @@ import fnmatch
 
 from ..chart.values import coalesce_values
 from ..errors import HelmkitError, KubeError, ReleaseError
+from ..kube.config import resolve_namespace
 from ..report import warn
 from .codec import decode_release
 from .record import Release
@@ -236,7 +237,6 @@ def scope_namespaces(namespace: str, namespaces=None, all_namespaces: bool = Fal
     if all_namespaces:
         return None
     if not namespace and not namespaces and connection is not None:
-        from ..kube.config import resolve_namespace
         namespace = resolve_namespace(None, connection)[0]
     scopes = []
     for item in [namespace] + list(namespaces or []):

@@ -1,4 +1,9 @@
-"""Failed-release recovery and ``atomic`` (``rollback_on_failure``) around :func:`~.actions.ensure_present`.
+"""Failed-release recovery and ``atomic`` (``rollback_on_failure``): the steps around
+:func:`~.actions.ensure_present`. The task layer (``release_task.py: ensure_present_recovering``) takes them in order:
+:func:`recovery_plan` of the history read before the action, the action, then :func:`undo` when it failed with
+``atomic`` or :func:`recovered` when it succeeded. They are steps rather than a wrapper so that a run reaches the
+action, and its first applied object, through the task's file and ``actions.py`` only (docs/architecture.md); this
+module imports ``actions``, ``rollback`` and ``uninstall``, so ``actions`` cannot import it.
 
 Helm v4 (``pkg/action/upgrade.go`` / ``install.go: failRelease``) with ``--rollback-on-failure``:
 
@@ -17,7 +22,6 @@ them). :attr:`PresentResult.recovered` says what was found and what was done.
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Optional
 
@@ -83,36 +87,20 @@ class PresentResult(actions.ActionResult):
         return cls(result.changed, result.action, result.release, result.writes, recovered)
 
 
-def ensure_present_recovering(client, options, chart, values: dict, render, atomic: bool = False,
-                              history: list = None) -> PresentResult:
-    """Install or upgrade like :func:`~.actions.ensure_present`, recovering failed releases, with ``atomic``.
-
-    Same arguments as ``ensure_present`` plus ``atomic`` (bool; the action waits, as if ``options.wait``) and
-    ``history`` (the release's stored revisions as the caller just read them, so they are not read again; None: read
-    here). Raises :class:`AtomicError` when ``atomic`` undid a failed action, and what ``ensure_present`` raises
-    otherwise.
-    """
-    if history is None:
-        history = ReleaseStorage(client, options.namespace, options.storage_driver).history(options.name)
-    before = history
-    plan = recovery_plan(before, options.timeout)
-    if atomic:  # Helm's --rollback-on-failure implies --wait
-        options = dataclasses.replace(options, wait=True)
-    try:
-        result = actions.ensure_present(client, options, chart, values, render)
-    except ReleaseError as exc:
-        if not atomic or options.dry_run or isinstance(exc, AtomicError):
-            raise
-        _undo(client, options, before, exc)
-        raise
-    if plan is not None and result.changed and result.release is not None:
-        plan = dict(plan)
-        plan["deleted"] = _sweep(client, options, before, result.release)
-        plan["result"] = result.release.status
-        plan["new_revision"] = result.release.version
-        plan.pop("timeout", None)
-        return PresentResult.of(result, plan)
-    return PresentResult.of(result, None)
+def recovered(client, options, before: list, plan: dict, result: actions.ActionResult):
+    """What recovery did, after :func:`~.actions.ensure_present` returned ``result``: None when ``plan`` (of
+    :func:`recovery_plan` for the history ``before`` the action) is None or the action wrote nothing, else ``plan``
+    with ``result`` (the new revision's status), ``new_revision`` and ``deleted`` (the ``Kind/name`` of the objects
+    that failed attempts left behind, deleted now by :func:`_sweep`). Raises what the deletes raise
+    (:class:`~.errors.KubeError`)."""
+    if plan is None or not result.changed or result.release is None:
+        return None
+    plan = dict(plan)
+    plan["deleted"] = _sweep(client, options, before, result.release)
+    plan["result"] = result.release.status
+    plan["new_revision"] = result.release.version
+    plan.pop("timeout", None)
+    return plan
 
 
 def _sweep(client, options, before: list, release) -> list:
@@ -142,9 +130,10 @@ def _sweep(client, options, before: list, release) -> list:
     return ["%s/%s" % (obj.get("kind"), obj["metadata"].get("name")) for obj in leftovers]
 
 
-def _undo(client, options, before: list, exc: ReleaseError) -> None:
-    """``atomic``: when ``exc`` came with a new failed revision, roll back to the last good revision or, when there
-    is none, uninstall. Raises :class:`AtomicError`; returns when nothing was written (nothing to undo)."""
+def undo(client, options, before: list, exc: ReleaseError) -> None:
+    """``atomic``, after :func:`~.actions.ensure_present` raised ``exc`` (``before``: the history before it): when
+    ``exc`` came with a new failed revision, roll back to the last good revision or, when there is none, uninstall.
+    Raises :class:`AtomicError`; returns when nothing was written (nothing to undo)."""
     storage = ReleaseStorage(client, options.namespace, options.storage_driver)
     after = storage.history(options.name)
     known = {rel.version for rel in before}

@@ -106,19 +106,21 @@ class RollbackResult(ActionResult):
     target: Optional[Release] = None
 
 
-def rollback(client, options, revision: int = 0) -> RollbackResult:
+def rollback(client, options, revision: int = 0, history: list = None) -> RollbackResult:
     """Roll release ``options.name`` back to ``revision`` (0: the previous one).
 
     ``options`` is a :class:`~.actions.ReleaseOptions` (``wait``, ``timeout``, ``max_history``, ``field_manager``,
     ``force_conflicts``, ``dry_run``, ``disable_hooks``, ``cleanup_on_fail``, ``wait_for_lock``). With an
     explicit ``revision`` whose chart, values and manifest the deployed last revision already has, nothing is written.
     Raises :class:`ReleaseError` when there is no such release or revision, or when the rollback fails (the failed
-    revision is stored first). Writes happen under the release's lock (``release/lock.py``).
+    revision is stored first). Writes happen under the release's lock (``release/lock.py``), where the history is
+    read again; ``history`` is the release's stored revisions as the caller read them this run (None: read here).
     """
     storage = ReleaseStorage(client, options.namespace, options.storage_driver)
     applier = Applier(client, options.name, options.namespace, options.field_manager, options.force_conflicts,
                       options.dry_run)
-    history = storage.history(options.name)
+    if history is None:
+        history = storage.history(options.name)
     if not history:
         raise ReleaseError('release "%s" not found in namespace %s: there is nothing to roll back. Check the name '
                            'and namespace (helm_release_info lists releases).' % (options.name, options.namespace))

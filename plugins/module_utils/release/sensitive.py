@@ -27,9 +27,11 @@ import binascii
 import re
 from urllib.parse import quote, quote_plus
 
+from ..chart.goyamlload import load_values
 from ..engine.builtins import html, js
 from ..engine.gofmt import go_quote
 from ..engine.gojson import to_json
+from ..engine.goyaml import dump
 from ..errors import HelmkitError, ValuesError
 
 
@@ -54,7 +56,6 @@ _DUMP_FOLD = re.compile(r"\n *(?:\\(?= ))?")
 
 
 def _yaml_double(text: str) -> str:
-    from ..engine.goyaml import dump
     try:
         dumped = dump(text)
     except HelmkitError:  # a value go-yaml cannot write has no YAML form to mask
@@ -263,8 +264,6 @@ def vault_strings(files) -> set:
     Vault-encrypted on the controller: each of their values of at least 4 characters, as text, base64 and base64
     twice (Secret data and release records), so that decrypted values never show in results, diffs or errors.
     Empty when no file was encrypted."""
-    from ..chart.goyamlload import load_values
-
     found = set()
     for entry in files:
         if not entry.vault or entry.content is None:

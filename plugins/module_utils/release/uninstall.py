@@ -111,11 +111,14 @@ def uninstall_plan(applier, history: list, objects: list, keep_history: bool, di
             "kept": [_entry(obj) for obj in objects if keeps_resource(obj)]}
 
 
-def uninstall(client, options, keep_history: bool = False, cascade: str = "background") -> UninstallResult:
+def uninstall(client, options, keep_history: bool = False, cascade: str = "background",
+              history: list = None) -> UninstallResult:
     """Uninstall release ``options.name`` (a :class:`~.actions.ReleaseOptions`: ``wait``, ``timeout``,
     ``dry_run``, ``disable_hooks`` are read). A no-op when there is no release.
 
-    ``cascade``: ``background`` (default), ``foreground`` or ``orphan``. Raises :class:`ReleaseError` for a bad
+    ``cascade``: ``background`` (default), ``foreground`` or ``orphan``. ``history``: the release's stored
+    revisions as the caller read them this run (None: read here); a run that writes reads them again under the
+    release's lock. Raises :class:`ReleaseError` for a bad
     ``cascade`` or a failed uninstall (the release is stored ``failed`` first).
     """
     policy = CASCADE_POLICIES.get(str(cascade or "background").lower())
@@ -125,7 +128,8 @@ def uninstall(client, options, keep_history: bool = False, cascade: str = "backg
     storage = ReleaseStorage(client, options.namespace, options.storage_driver)
     applier = Applier(client, options.name, options.namespace, options.field_manager, options.force_conflicts,
                       options.dry_run)
-    history = storage.history(options.name)
+    if history is None:
+        history = storage.history(options.name)
     if not history:
         return UninstallResult(False, "none")
     last = history[-1]

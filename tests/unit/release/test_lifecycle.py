@@ -9,6 +9,7 @@ import zlib
 
 import pytest
 
+from ansible_collections.helmkit.core.plugins.module_utils import release_task
 from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
@@ -237,8 +238,8 @@ def test_helm_test_runs_filtered_tests_records_phases_and_returns_logs(client, c
 def test_atomic_upgrade_that_never_gets_ready_rolls_back(client, chart):
     present(client, chart, {"greeting": "one", "deploy": "ok"}, wait=True)
     with pytest.raises(recovery.AtomicError) as caught:
-        recovery.ensure_present_recovering(client, options(timeout=1.5), chart, {"greeting": "two", "deploy": "fail"},
-                                           build, atomic=True)
+        release_task.ensure_present_recovering(client, options(timeout=1.5), chart,
+                                               {"greeting": "two", "deploy": "fail"}, build, atomic=True)
     assert str(caught.value).startswith("release life failed, and has been rolled back due to rollback-on-failure "
                                         'being set: Upgrade "life" failed: ')
     assert caught.value.undo == "rollback" and caught.value.release.version == 3
@@ -249,8 +250,8 @@ def test_atomic_upgrade_that_never_gets_ready_rolls_back(client, chart):
 
 def test_atomic_install_failure_uninstalls(client, chart):
     with pytest.raises(recovery.AtomicError, match="has been uninstalled due to rollback-on-failure"):
-        recovery.ensure_present_recovering(client, options(timeout=1.5), chart, {"deploy": "fail"}, build,
-                                           atomic=True)
+        release_task.ensure_present_recovering(client, options(timeout=1.5), chart, {"deploy": "fail"}, build,
+                                               atomic=True)
     assert history(client) == []
     assert live(client, "Deployment", "life-web") is None and live(client, "ConfigMap", "life-config") is None
 
@@ -259,13 +260,13 @@ def test_failed_first_install_is_replaced_and_reported(client, chart):
     with pytest.raises(ReleaseError, match='Release "life" failed'):
         present(client, chart, {"deploy": "fail", "extra": True}, wait=True, timeout=1.5)
     assert [entry[1] for entry in history(client)] == ["failed"]
-    result = recovery.ensure_present_recovering(client, options(wait=True), chart, {"deploy": "ok"}, build)
+    result = release_task.ensure_present_recovering(client, options(wait=True), chart, {"deploy": "ok"}, build)
     assert result.changed and result.release.version == 2
     assert result.recovered == {"revision": 1, "status": "failed", "action": "replace failed install",
                                 "result": "deployed", "new_revision": 2, "deleted": []}
     assert [entry[1] for entry in history(client)] == ["superseded", "deployed"]
     assert live(client, "ConfigMap", "life-extra") is None
-    again = recovery.ensure_present_recovering(client, options(wait=True), chart, {"deploy": "ok"}, build)
+    again = release_task.ensure_present_recovering(client, options(wait=True), chart, {"deploy": "ok"}, build)
     assert again.changed is False and again.recovered is None
 
 
@@ -273,7 +274,7 @@ def test_failed_upgrade_recovers_from_last_deployed(client, chart):
     present(client, chart, {"greeting": "one"})
     with pytest.raises(ReleaseError):
         present(client, chart, {"greeting": "two", "deploy": "fail"}, wait=True, timeout=1.5)
-    result = recovery.ensure_present_recovering(client, options(), chart, {"greeting": "three"}, build)
+    result = release_task.ensure_present_recovering(client, options(), chart, {"greeting": "three"}, build)
     assert result.recovered["action"] == "upgrade from revision 1" and result.recovered["status"] == "failed"
     assert result.recovered["deleted"] == ["Deployment/life-web"]
     assert [entry[1] for entry in history(client)] == ["superseded", "superseded", "deployed"]
@@ -389,8 +390,8 @@ def test_stale_pending_upgrade_is_recovered_and_reported(client, chart):
     last.set_status("pending-upgrade", "Preparing upgrade")
     storage.update(last)
     with pytest.raises(ReleaseError, match="another operation"):
-        recovery.ensure_present_recovering(client, options(timeout=10 ** 9), chart, {"greeting": "three"}, build)
-    result = recovery.ensure_present_recovering(client, options(), chart, {"greeting": "three"}, build)
+        release_task.ensure_present_recovering(client, options(timeout=10 ** 9), chart, {"greeting": "three"}, build)
+    result = release_task.ensure_present_recovering(client, options(), chart, {"greeting": "three"}, build)
     assert result.recovered["status"] == "pending-upgrade" and result.recovered["revision"] == 2
     assert result.recovered["action"] == "upgrade from revision 1"
     assert [entry[1] for entry in history(client)] == ["superseded", "superseded", "deployed"]
