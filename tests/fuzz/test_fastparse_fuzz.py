@@ -8,7 +8,7 @@ import os
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from helpers.parsetrees import full_parse, tree_difference
+from tests.helpers.parsetrees import full_parse, tree_difference
 from ansible_collections.helmkit.core.plugins.module_utils.engine import fastparse
 from ansible_collections.helmkit.core.plugins.module_utils.engine.builtins import BUILTINS
 

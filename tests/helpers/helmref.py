@@ -10,6 +10,7 @@ unless its name says it returns the error.
 * Charts on disk: :func:`render_chart`; a dry-run install (Helm's release manifest, notes and hooks) with no cluster:
   :func:`offline_config`, :func:`dry_run_install`.
 * A cluster (the kubeapi emulator or HELMKIT_TEST_KUBECONFIG): :func:`config`.
+* Masterminds/semver answers, through Sprig in templates: :class:`HelmSemver`.
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ import os
 import tempfile
 
 import helm_python
+
+from tests.helpers.playbook import KUBECONFIG
 
 HelmError = helm_python.HelmError
 
@@ -27,14 +30,6 @@ NAMESPACE = "default"
 CHART = "c"
 _CHART_YAML = "apiVersion: v2\nname: %s\nversion: 0.1.0\n"
 
-#: A kubeconfig naming no reachable cluster: enough for Helm's client-side dry-run install.
-OFFLINE_KUBECONFIG = """apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
-contexts: [{name: c, context: {cluster: c, user: u, namespace: default}}]
-current-context: c
-users: [{name: u, user: {token: unused}}]
-"""
 
 
 def write_chart(root: str, templates: dict, values_yaml: str = "", name: str = CHART) -> str:
@@ -107,10 +102,11 @@ def config(kubeconfig: str, namespace: str = NAMESPACE, **options) -> helm_pytho
 
 
 def offline_config(directory, namespace: str = NAMESPACE) -> helm_python.Config:
-    """A configuration for client-side dry runs, with no cluster: writes OFFLINE_KUBECONFIG into ``directory``."""
+    """A configuration for client-side dry runs, with no cluster: writes playbook.KUBECONFIG (naming no reachable
+    cluster) into ``directory``."""
     path = os.path.join(str(directory), "kubeconfig")
     with open(path, "w") as handle:
-        handle.write(OFFLINE_KUBECONFIG)
+        handle.write(KUBECONFIG)
     return config(path, namespace)
 
 
@@ -120,3 +116,74 @@ def dry_run_install(directory, path: str, values: dict | None = None, release: s
     into ``directory``): the release as helm_python returns it (``manifest``, ``info.notes``, ``hooks``, ...)."""
     return offline_config(directory, namespace).install(helm_python.Chart.load(path), release, values,
                                                         namespace=namespace, dry_run="client")
+
+
+# -- Masterminds/semver, as Helm calls it ------------------------------------------------------------------------
+
+_COMPARE = (
+    '{{- range .Values.cases }}\n'
+    '{{ semverCompare .c .v }}\n'
+    '{{- end }}\n'
+)
+_PARSE = (
+    '{{- range .Values.cases }}{{ $v := semver .v }}\n'
+    '{{ $v.Major }}|{{ $v.Minor }}|{{ $v.Patch }}|{{ $v.Prerelease }}|{{ $v.Metadata }}|'
+    '{{ $v.Original }}|{{ $v.String }}\n'
+    '{{- end }}\n'
+)
+_ORDER = (
+    '{{- range .Values.cases }}\n'
+    '{{ (semver .a).Compare (semver .b) }}\n'
+    '{{- end }}\n'
+)
+
+
+class HelmSemver(object):
+    """Ask real Helm how Masterminds/semver answers (Sprig's ``semverCompare`` / ``semver`` call
+    Masterminds/semver/v3 as Helm does); errors come back as their message string. ``directory`` holds its three
+    charts (a new temporary directory by default)."""
+
+    def __init__(self, directory=None):
+        self._dir = directory or tempfile.mkdtemp(prefix="helm-semver-")
+        self._charts = {}
+        for name, body in (("compare", _COMPARE), ("parse", _PARSE), ("order", _ORDER)):
+            self._charts[name] = helm_python.Chart.load(write_chart(self._dir, {"t.yaml": body}, name=name))
+
+    def _render(self, name, cases):
+        out = self._charts[name].render({"cases": cases}, name="x", namespace="d")
+        lines = list(out.values())[0].split("\n")[1:]
+        return lines[:len(cases)]
+
+    def _batch(self, name, cases):
+        """Render all cases at once; fall back to one by one when one of them makes Helm fail."""
+        try:
+            return self._render(name, cases)
+        except HelmError:
+            results = []
+            for case in cases:
+                try:
+                    results.extend(self._render(name, [case]))
+                except HelmError as exc:
+                    results.append("ERROR: " + str(exc).split("error calling semver", 1)[-1].split(": ", 1)[-1])
+            return results
+
+    def compare(self, pairs):
+        """[(constraint, version)] -> list of True/False or "ERROR: message"."""
+        res = self._batch("compare", [{"c": c, "v": v} for c, v in pairs])
+        return [{"true": True, "false": False}.get(r, r) for r in res]
+
+    def parse(self, versions):
+        """[version] -> list of (major, minor, patch, pre, metadata, original, string) or "ERROR: message"."""
+        res = self._batch("parse", [{"v": v} for v in versions])
+        out = []
+        for r in res:
+            if r.startswith("ERROR: "):
+                out.append(r)
+            else:
+                parts = r.split("|")
+                out.append((int(parts[0]), int(parts[1]), int(parts[2])) + tuple(parts[3:]))
+        return out
+
+    def order(self, pairs):
+        """[(a, b)] -> list of -1/0/1."""
+        return [int(r) for r in self._batch("order", [{"a": a, "b": b} for a, b in pairs])]

@@ -13,9 +13,7 @@ import threading
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from helpers.playbook import PYTHON, run_play  # noqa: E402
+from tests.helpers.playbook import PYTHON, run_play  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.install import install, uninstall  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.manifest import (  # noqa: E402
     PluginError, find_plugin, list_plugins)

@@ -8,14 +8,11 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tarfile
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 from tests.helpers.registry import RegistryServer  # noqa: E402
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import os
-import sys
 
 import oras.provider  # first: oras.decorator alone is a circular import
 import oras.decorator
@@ -13,12 +12,9 @@ import oras.logger
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-for path in (ROOT, os.path.join(ROOT, "tests")):
-    if path not in sys.path:
-        sys.path.insert(0, path)
 
 from tests.helpers.registry import RegistryServer  # noqa: E402
-from reliability.faultproxy import FaultProxy  # noqa: E402
+from tests.helpers.faultproxy import FaultProxy  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RegistryError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.oci import api, client as client_mod, messages  # noqa: E402

@@ -21,7 +21,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.errors import (ChartE
 from ansible_collections.helmkit.core.plugins.module_utils.release.inputs import collect_values
 from ansible_collections.helmkit.core.plugins.module_utils.repo.index import parse_index
 
-from .helpers import base_entries, chart_dir, clear_error, tgz
+from tests.helpers.reliabilitycharts import base_entries, chart_dir, clear_error, tgz
 
 pytestmark = pytest.mark.bad_input
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -10,7 +10,7 @@ import tarfile
 
 import pytest
 
-from helpers.parsetrees import full_parse, tree_difference
+from tests.helpers.parsetrees import full_parse, tree_difference
 from ansible_collections.helmkit.core.plugins.module_utils.engine import fastparse
 from ansible_collections.helmkit.core.plugins.module_utils.engine.builtins import BUILTINS
 from ansible_collections.helmkit.core.plugins.module_utils.engine.errors import TemplateParseError

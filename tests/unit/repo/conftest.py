@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from _repo_env import PODINFO, REDIS, ChartRepoServer, make_test_pki
+from tests.helpers.chartrepo import ChartRepoServer, make_test_pki
+from tests.helpers.corpus import PODINFO, REDIS
 
 
 @pytest.fixture

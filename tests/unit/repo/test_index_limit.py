@@ -9,7 +9,7 @@ import os
 import pytest
 import yaml
 
-from _repo_env import ChartRepoServer
+from tests.helpers.chartrepo import ChartRepoServer
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError, RepositoryError
 from ansible_collections.helmkit.core.plugins.module_utils.repo import index as index_module
 from ansible_collections.helmkit.core.plugins.module_utils.repo.config import (
