@@ -19,14 +19,13 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
-from tests.helpers.registry import RegistryServer  # noqa: E402
-
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.oci import api  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.locate import locate  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.options import SourceOptions  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.ref import ChartRef  # noqa: E402
+from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
+from tests.helpers.registry import RegistryServer  # noqa: E402
 
 TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")

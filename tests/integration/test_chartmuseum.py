@@ -17,9 +17,9 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from tests.helpers.chartmuseum import ChartMuseumServer  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError, RepositoryError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.repo import chartmuseum, index  # noqa: E402
+from tests.helpers.chartmuseum import ChartMuseumServer  # noqa: E402
 
 TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")

@@ -17,12 +17,12 @@ helm_python = pytest.importorskip("helm_python")
 pytest.importorskip("pysequoia")
 
 
-from tests.helpers import leakscan  # noqa: E402
-from tests.helpers.pgp import GPG, GpgSigner  # noqa: E402
-from tests.helpers.playbook import CHARTS, run_play  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.packaging import package  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.repo.provenance import verify_provenance  # noqa: E402
+from tests.helpers import leakscan  # noqa: E402
+from tests.helpers.pgp import GPG, GpgSigner  # noqa: E402
+from tests.helpers.playbook import CHARTS, run_play  # noqa: E402
 
 pytestmark = pytest.mark.skipif(GPG is None, reason="gpg makes the test keys")
 PASSPHRASE = "correct horse battery staple 19"

@@ -17,12 +17,12 @@ from dulwich.repo import Repo  # noqa: E402
 from dulwich.server import DictBackend  # noqa: E402
 from dulwich.web import make_wsgi_chain  # noqa: E402
 
-from tests.helpers.playbook import run_play  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.install import install  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.manifest import (  # noqa: E402
     PluginError, find_plugin)
 from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.vcs import (  # noqa: E402
     install_name, is_vcs_source, resolve_version)
+from tests.helpers.playbook import run_play  # noqa: E402
 
 MANIFEST = """apiVersion: v1
 name: gitdemo

@@ -13,13 +13,12 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from tests.helpers.registry import RegistryServer  # noqa: E402
-from tests.helpers.faultproxy import FaultProxy  # noqa: E402
-
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RegistryError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.oci import api, client as client_mod, messages  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.oci.credentials import Credential  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.oci.push import build_artifact, push_artifact  # noqa: E402
+from tests.helpers.registry import RegistryServer  # noqa: E402
+from tests.helpers.faultproxy import FaultProxy  # noqa: E402
 
 PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
 PASSWORD = "Oras-s3cret-pw-31"

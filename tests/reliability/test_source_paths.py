@@ -13,9 +13,6 @@ import tarfile
 
 import pytest
 
-from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
-from tests.helpers.registry import REGISTRY_BIN, RegistryServer  # noqa: E402
-
 from ansible_collections.helmkit.core.plugins.module_utils.errors import (  # noqa: E402
     ChartError, HelmkitError, RepositoryError)
 from ansible_collections.helmkit.core.plugins.module_utils.oci.client import OCI_MANIFEST  # noqa: E402
@@ -25,6 +22,8 @@ from ansible_collections.helmkit.core.plugins.module_utils.oci.push import (  # 
 from ansible_collections.helmkit.core.plugins.module_utils.safepath import join_inside, secure_join  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.deps import manager  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.pull import pull_chart  # noqa: E402
+from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
+from tests.helpers.registry import REGISTRY_BIN, RegistryServer  # noqa: E402
 
 from tests.helpers.reliabilitycharts import clear_error  # noqa: E402
 

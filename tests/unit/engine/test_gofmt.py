@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import helmref, ourrender
 from ansible_collections.helmkit.core.plugins.module_utils.engine import gofmt
+from tests.helpers import helmref, ourrender
 
 VALUES = {
     "f": 1000000, "g": 1.5, "h": 0.00001, "i": 123456.7, "s": "hi", "m": {"b": 2, "a": [1, "x", None]},

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import helmref, ourrender
 from ansible_collections.helmkit.core.plugins.module_utils.engine import lexer as lx
+from tests.helpers import helmref, ourrender
 
 
 def _tokens(text):

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import helmref, ourrender
 from ansible_collections.helmkit.core.plugins.module_utils.engine import nodes as nd
 from ansible_collections.helmkit.core.plugins.module_utils.engine.builtins import BUILTINS
 from ansible_collections.helmkit.core.plugins.module_utils.engine.errors import TemplateParseError
 from ansible_collections.helmkit.core.plugins.module_utils.engine.parser import parse
+from tests.helpers import helmref, ourrender
 
 
 def _parse(text, name="t"):

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import inspect
 
-from tests.helpers import helmref, ourrender
-
 from ansible_collections.helmkit.core.plugins.module_utils.engine.sprig import FUNCS
+from tests.helpers import helmref, ourrender
 
 SPRIG_NAMES = set("""
 hello ago date date_in_zone date_modify dateInZone dateModify duration durationRound htmlDate htmlDateInZone

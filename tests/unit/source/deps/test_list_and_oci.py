@@ -9,10 +9,10 @@ import tarfile
 import helm_python
 import pytest
 
-from tests.helpers.corpus import CHARTS_DIR
-from tests.helpers.depcharts import helm_copy, read_lock, write_chart
 from ansible_collections.helmkit.core.plugins.module_utils.source.deps import manager
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError
+from tests.helpers.corpus import CHARTS_DIR
+from tests.helpers.depcharts import helm_copy, read_lock, write_chart
 
 
 def _statuses(rows):

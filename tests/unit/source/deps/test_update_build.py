@@ -10,11 +10,11 @@ import shutil
 import helm_python
 import pytest
 
-from tests.helpers.corpus import CHARTS_DIR
-from tests.helpers.depcharts import helm_copy, read_lock, snapshot, write_chart
 from ansible_collections.helmkit.core.plugins.module_utils.source.deps import manager
 from ansible_collections.helmkit.core.plugins.module_utils.source.deps.lockfile import hash_req
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError
+from tests.helpers.corpus import CHARTS_DIR
+from tests.helpers.depcharts import helm_copy, read_lock, snapshot, write_chart
 
 update = manager.update_dependencies
 build = manager.build_dependencies

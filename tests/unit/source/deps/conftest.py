@@ -6,10 +6,10 @@ import os
 
 import pytest
 
-from tests.helpers.corpus import CHARTS_DIR
-from tests.helpers.depcharts import PODINFO_VERSIONS
 from ansible_collections.helmkit.core.plugins.module_utils.chart.package import package_chart
 from ansible_collections.helmkit.core.plugins.module_utils.repo import index as index_module
+from tests.helpers.corpus import CHARTS_DIR
+from tests.helpers.depcharts import PODINFO_VERSIONS
 
 
 @pytest.fixture(scope="session")

@@ -15,11 +15,11 @@ import pytest
 helm_python = pytest.importorskip("helm_python")
 
 
-from tests.helpers import brokencharts
-from tests.conformance import harness
 from ansible_collections.helmkit.core.plugins.module_utils.chart.lint import _subchart_paths, lint  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.chart.lint.deprecations import DEPRECATED  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError  # noqa: E402
+from tests.conformance import harness
+from tests.helpers import brokencharts
 
 CORPUS = harness.cases()
 

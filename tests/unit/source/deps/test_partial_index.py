@@ -6,10 +6,10 @@ import os
 
 import pytest
 
-from tests.helpers.corpus import INDEXES_DIR
 from ansible_collections.helmkit.core.plugins.module_utils.source.deps.partialindex import (
     index_chart_names, partial_index)
 from ansible_collections.helmkit.core.plugins.module_utils.repo.index import parse_index
+from tests.helpers.corpus import INDEXES_DIR
 
 INDEXES = INDEXES_DIR
 
