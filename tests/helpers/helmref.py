@@ -50,10 +50,9 @@ def write_chart(root: str, templates: dict, values_yaml: str = "", name: str = C
 
 
 def render_chart(path: str, values: dict | None = None, release: str = RELEASE, namespace: str = NAMESPACE) -> dict:
-    """Helm's render of the chart directory or archive ``path`` with user ``values``:
+    """Helm's render of the chart directory or ``.tgz`` ``path`` with user ``values``:
     ``{template path: text}`` (helm template's engine output, before hooks and manifests are split)."""
-    chart = helm_python.Chart.load(path) if os.path.isdir(path) else helm_python.Chart.load_archive(path)
-    return chart.render(values or {}, name=release, namespace=namespace)
+    return helm_python.Chart.load(path).render(values or {}, name=release, namespace=namespace)
 
 
 def render(templates: dict, values: dict | None = None, values_yaml: str = "", name: str = CHART) -> dict:
