@@ -31,7 +31,6 @@ CHART = "c"
 _CHART_YAML = "apiVersion: v2\nname: %s\nversion: 0.1.0\n"
 
 
-
 def write_chart(root: str, templates: dict, values_yaml: str = "", name: str = CHART) -> str:
     """Write chart ``name`` (apiVersion v2, version 0.1.0) under directory ``root``: ``templates`` is
     ``{path relative to templates/: text}``, ``values_yaml`` the text of values.yaml. Returns the chart directory."""

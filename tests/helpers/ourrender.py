@@ -38,8 +38,8 @@ def render_cases(cases: dict, values: dict | None = None, funcs: dict | None = N
     for case in cases:
         name = case_name(case)
         try:
-            out[case] = ts.execute(name, dict(_data(values), Template={"Name": name,
-                                                                      "BasePath": CHART + "/templates"}))
+            template = {"Name": name, "BasePath": CHART + "/templates"}
+            out[case] = ts.execute(name, dict(_data(values), Template=template))
         except TemplateError as exc:
             out[case] = exc
         else:

@@ -4,7 +4,6 @@ Helm and the source layer (source/locate.py) read."""
 import json
 import os
 import subprocess
-import sys
 
 import pytest
 import yaml

@@ -1,7 +1,6 @@
 """helm_search_hub (repo/hub.py, lookup and module) against a local server speaking Artifact Hub's documented search
 API (tests/helpers/artifacthub.py): paging up to max_results, an empty result, 429 with Retry-After, 5xx, an
 endpoint that is down."""
-import os
 import socket
 import time
 

@@ -300,7 +300,7 @@ def test_atomic_install_leaves_nothing_like_helms_rollback_on_failure(kubeapi, c
         if runner == "helm":
             with pytest.raises(Exception):
                 helmref.config(kubeapi.kubeconfig, namespace).install(chart, "web", broken, namespace=namespace,
-                                                  rollback_on_failure=True, timeout=3)
+                                                                      rollback_on_failure=True, timeout=3)
         else:
             with pytest.raises(recovery.AtomicError, match="has been uninstalled due to rollback-on-failure"):
                 _ours(client, "web", namespace, chart, broken, atomic=True, timeout=3)

@@ -2,7 +2,6 @@
 compared with Helm's own registry client (helm_python.RegistryClient.tags) in the same run; Link pagination;
 Basic credentials through the lookup; a tag list that is not JSON."""
 import json
-import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 

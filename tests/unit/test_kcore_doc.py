@@ -1,7 +1,6 @@
 """docs/migrating-from-kubernetes-core.md cannot drift from the code: its option and return-key tables are the ones
 tests/helpers/kcoredoc.py derives from the modules' argument specs and RETURN docs, and every option of the
 kubernetes.core-compatible adapters is either renamed or translated by module_utils/kcore.py."""
-import os
 
 from tests.helpers import kcoredoc  # noqa: E402
 

@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.engine import fromtoml, helmfuncs
 
-from tests.helpers import helmref, ourrender
+from tests.helpers import helmref
 
 # Documents whose decoding or error Helm and we must agree on: one per error kind fromtoml maps, plus values.
 DOCUMENTS = [

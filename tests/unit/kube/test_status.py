@@ -1,6 +1,5 @@
 """kstatus rules (kube/status.py) for each kind, and wait_ready on the emulator: watches until current, and a
 timeout that names each object, why, its conditions and a kubectl command."""
-import os
 
 import pytest
 

@@ -1,6 +1,5 @@
 """A fresh Kubernetes API emulator per test (it starts in well under a second), for the release tests, and the
 ``chart`` and ``client`` of the tiny release charts (tests/helpers/releasecharts.py)."""
-import os
 
 import pytest
 

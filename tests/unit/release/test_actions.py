@@ -14,7 +14,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.errors import Release
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, uninstall
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
 from tests.helpers.releasecharts import (NS, Rendered, clear_log, configmap, doc, make_render, options, requests,
-                                   simple_build, writes)
+                                         simple_build, writes)
 
 
 def secret(client, name, version):

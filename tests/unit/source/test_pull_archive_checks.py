@@ -13,7 +13,6 @@ from ansible_collections.helmkit.core.plugins.module_utils.source.pull import ar
 from tests.helpers.corpus import PODINFO
 
 
-
 def _podinfo():
     with open(PODINFO, "rb") as handle:
         return handle.read()

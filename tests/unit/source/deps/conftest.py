@@ -18,7 +18,7 @@ def repo_charts(tmp_path_factory):
     6.9.0 / 6.15.0 / 7.0.0-rc.1 (the real chart with another version)."""
     out = tmp_path_factory.mktemp("repo-charts")
     paths = [os.path.join(CHARTS_DIR, name) for name in ("common-2.31.10.tgz", "memcached-8.0.0.tgz",
-                                                     "podinfo-6.14.1.tgz")]
+                                                         "podinfo-6.14.1.tgz")]
     for version in PODINFO_VERSIONS:
         paths.append(package_chart(os.path.join(CHARTS_DIR, "podinfo-6.14.1.tgz"), str(out), version=version))
     return paths
