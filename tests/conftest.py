@@ -21,18 +21,21 @@ SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
 # ---- Kubernetes API for tests (tests/kubeapi, see its README) ------------------------------------------------
 import pytest  # noqa: E402
 
+# Test code imports the helpers with their package prefix (``tests.helpers``, from the checkout root) and the
+# emulator as ``kubeapi`` (from tests/); no test module puts anything else on sys.path.
 TESTS_DIR = os.path.join(ROOT, "tests")
-if TESTS_DIR not in sys.path:
-    sys.path.insert(0, TESTS_DIR)
+for _path in (TESTS_DIR, ROOT):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
 
 
-from helpers import leakscan, leakscan_plugin  # noqa: E402
+from tests.helpers import leakscan, leakscan_plugin  # noqa: E402
 
 
 def pytest_configure(config):
     """Register the session-wide leak scan (tests/helpers/leakscan.py)."""
-    if not config.pluginmanager.has_plugin("helpers.leakscan_plugin"):
-        config.pluginmanager.register(leakscan_plugin, "helpers.leakscan_plugin")
+    if not config.pluginmanager.has_plugin("tests.helpers.leakscan_plugin"):
+        config.pluginmanager.register(leakscan_plugin, "tests.helpers.leakscan_plugin")
 
 
 def _scanned(api):

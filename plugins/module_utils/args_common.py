@@ -92,6 +92,21 @@ REGISTRY_ARG_SPEC = dict((name, CHART_SOURCE_ARG_SPEC[name]) for name in (
     "username", "password", "token", "ca_file", "cert_file", "key_file", "insecure_skip_tls_verify", "plain_http",
     "registry_config", "credentials_secret", "credentials_secret_fallback_namespace"))
 
+# The values options of the modules that render a chart without a release (doc fragment helmkit.core.chart_values):
+# one more values file as a dict, Helm's --set variants and --skip-schema-validation (helm_lint, helm_template).
+CHART_VALUES_ARG_SPEC = dict(
+    values=dict(type="dict", default={}, aliases=["release_values"]),
+    set_values=dict(type="list", elements="dict", default=[], options=dict(
+        value=dict(type="str", required=True),
+        value_type=dict(type="str", default="raw", choices=["raw", "string", "json", "file", "literal"]))),
+    skip_schema_validation=dict(type="bool", default=False),
+)
+
+# Helm's plugin directory (doc fragment helmkit.core.helm_plugins): helm_plugin, helm_plugin_info.
+HELM_PLUGINS_ARG_SPEC = dict(
+    plugins_directory=dict(type="path"),
+)
+
 # helm_release's values input, post-rendering and drift options (doc fragment helmkit.core.release_input): the values
 # files' contents as the action plugin read them on the controller, Helm's --set variants, --post-renderer,
 # --wait-for-jobs, and drift detection.

@@ -42,39 +42,11 @@ options:
     type: str
     default: default
     aliases: [namespace]
-  values:
-    description: Values merged after O(values_files) (like one more C(helm -f) file).
-    type: dict
-    default: {}
-    aliases: [release_values]
   values_files:
     description: Values files on the host where the module runs, merged in order (like C(helm -f)).
     type: list
     elements: path
     default: []
-  set_values:
-    description:
-      - Values in Helm's C(--set) syntax, applied after O(values) and O(values_files), as in
-        M(helmkit.core.helm_template).
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      value:
-        description: A C(key=value) expression, for example V(image.tag=1.2).
-        type: str
-        required: true
-      value_type:
-        description:
-          - V(raw) is C(--set), V(string) C(--set-string), V(json) C(--set-json), V(file) C(--set-file),
-            V(literal) C(--set-literal).
-        type: str
-        choices: [raw, string, json, file, literal]
-        default: raw
-  skip_schema_validation:
-    description: Do not check values against C(values.schema.json) (C(--skip-schema-validation)).
-    type: bool
-    default: false
 attributes:
   check_mode:
     description: The module only reads, so it runs the same in check mode.
@@ -90,6 +62,7 @@ notes:
   - With O(with_subcharts), each chart below C(charts/) is linted on its own, as the C(helm) CLI does.
   - A path without C(Chart.yaml) fails with Helm's C(unable to check Chart.yaml file in chart) error.
 extends_documentation_fragment:
+  - helmkit.core.chart_values
   - helmkit.core.kube_auth.unused
 author:
   - helmkit maintainers (@helmkit)
@@ -144,7 +117,7 @@ total_charts_linted:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+    CHART_VALUES_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
 
 ARGUMENT_SPEC = dict(
     chart_ref=dict(type="path", required=True, aliases=["chart", "chart_path"]),
@@ -152,12 +125,7 @@ ARGUMENT_SPEC = dict(
     with_subcharts=dict(type="bool", default=False),
     kube_version=dict(type="str"),
     release_namespace=dict(type="str", default="default", aliases=["namespace"]),
-    values=dict(type="dict", default={}, aliases=["release_values"]),
     values_files=dict(type="list", elements="path", default=[]),
-    set_values=dict(type="list", elements="dict", default=[], options=dict(
-        value=dict(type="str", required=True),
-        value_type=dict(type="str", default="raw", choices=["raw", "string", "json", "file", "literal"]))),
-    skip_schema_validation=dict(type="bool", default=False),
 )
 
 
@@ -184,6 +152,7 @@ def _action(module):
 
 def main():
     argument_spec = dict(ARGUMENT_SPEC)
+    argument_spec.update(CHART_VALUES_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)  # accepted, unused: group module_defaults may set them
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     run_module(module, _action)

@@ -52,9 +52,6 @@ options:
     type: str
     choices: [present, absent, latest]
     default: present
-  plugins_directory:
-    description: Helm's plugin directory. Default E(HELM_PLUGINS), else Helm's default for the user running the task.
-    type: path
   timeout:
     description: Seconds a download or a hook may take.
     type: int
@@ -71,6 +68,7 @@ attributes:
     support: full
     membership: [helmkit.core.helm]
 extends_documentation_fragment:
+  - helmkit.core.helm_plugins
   - helmkit.core.kube_auth.unused
 author:
   - helmkit maintainers (@helmkit)
@@ -139,7 +137,7 @@ msg:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+    HELM_PLUGINS_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
 
 
 def _action(module):
@@ -166,9 +164,9 @@ def main():
         plugin_name=dict(type="str"),
         plugin_version=dict(type="str"),
         state=dict(type="str", default="present", choices=["present", "absent", "latest"]),
-        plugins_directory=dict(type="path"),
         timeout=dict(type="int", default=300),
     )
+    argument_spec.update(HELM_PLUGINS_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)  # accepted, unused: group module_defaults may set them
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_if=[("state", "present", ["plugin_path"]), ("state", "latest", ["plugin_path"]),

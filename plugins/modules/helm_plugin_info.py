@@ -17,9 +17,6 @@ options:
   plugin_name:
     description: Only this plugin.
     type: str
-  plugins_directory:
-    description: Helm's plugin directory. Default E(HELM_PLUGINS), else Helm's default for the user running the task.
-    type: path
 attributes:
   check_mode:
     description: The module only reads, so it runs the same in check mode.
@@ -32,6 +29,7 @@ attributes:
     support: full
     membership: [helmkit.core.helm]
 extends_documentation_fragment:
+  - helmkit.core.helm_plugins
   - helmkit.core.kube_auth.unused
 author:
   - helmkit maintainers (@helmkit)
@@ -78,7 +76,7 @@ plugin_list:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+    HELM_PLUGINS_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
 
 
 def _action(module):
@@ -91,7 +89,8 @@ def _action(module):
 
 
 def main():
-    argument_spec = dict(plugin_name=dict(type="str"), plugins_directory=dict(type="path"))
+    argument_spec = dict(plugin_name=dict(type="str"))
+    argument_spec.update(HELM_PLUGINS_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)  # accepted, unused: group module_defaults may set them
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     run_module(module, _action)

@@ -43,46 +43,15 @@ options:
     type: str
     default: default
     aliases: [namespace]
-  values:
-    description: Values merged after O(values_files) (like one more C(helm -f) file).
-    type: dict
-    default: {}
-    aliases: [release_values]
   values_files:
     description: Values files on the host where the module runs, merged in order (like C(helm -f)).
     type: list
     elements: str
     default: []
-  set_values:
-    description:
-      - Values in Helm's C(--set) syntax, applied after O(values) and O(values_files).
-      - As Helm does, entries are applied grouped by type in the order V(json), V(raw), V(string), V(file),
-        V(literal).
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      value:
-        description: A C(key=value) expression, for example V(image.tag=1.2) or V(list[0].name=x).
-        type: str
-        required: true
-      value_type:
-        description:
-          - V(raw) is C(--set), V(string) C(--set-string), V(json) C(--set-json), V(file) C(--set-file) (the value
-            is a path on the host where the module runs) and V(literal) C(--set-literal).
-        type: str
-        choices: [raw, string, json, file, literal]
-        default: raw
   lint:
     description:
       - Lint the chart with the same values first, like M(helmkit.core.helm_lint), and fail on any lint error
         before rendering (warnings do not fail).
-    type: bool
-    default: false
-  skip_schema_validation:
-    description:
-      - Do not validate the values against the chart's (and its subcharts') C(values.schema.json), like Helm v4's
-        C(--skip-schema-validation).
     type: bool
     default: false
   include_crds:
@@ -152,6 +121,7 @@ seealso:
 extends_documentation_fragment:
   - helmkit.core.kube_auth.secret
   - helmkit.core.chart_source
+  - helmkit.core.chart_values
 attributes:
   check_mode:
     description:
@@ -236,7 +206,7 @@ chart:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    CHART_SOURCE_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+    CHART_SOURCE_ARG_SPEC, CHART_VALUES_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
 
 ARGUMENT_SPEC = dict(
     chart_ref=dict(type="str", required=True, aliases=["chart"]),
@@ -244,13 +214,8 @@ ARGUMENT_SPEC = dict(
     chart_version=dict(type="str"),
     release_name=dict(type="str", default="release-name", aliases=["name"]),
     release_namespace=dict(type="str", default="default", aliases=["namespace"]),
-    values=dict(type="dict", default={}, aliases=["release_values"]),
     values_files=dict(type="list", elements="str", default=[]),
-    set_values=dict(type="list", elements="dict", default=[], options=dict(
-        value=dict(type="str", required=True),
-        value_type=dict(type="str", default="raw", choices=["raw", "string", "json", "file", "literal"]))),
     lint=dict(type="bool", default=False),
-    skip_schema_validation=dict(type="bool", default=False),
     include_crds=dict(type="bool", default=False),
     show_only=dict(type="list", elements="str", default=[]),
     skip_tests=dict(type="bool", default=False),
@@ -305,6 +270,7 @@ def _action(module):
 def main():
     argument_spec = dict(ARGUMENT_SPEC)
     argument_spec.update(CHART_SOURCE_ARG_SPEC)
+    argument_spec.update(CHART_VALUES_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)  # accepted, unused: group module_defaults may set them
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     run_module(module, _action)

@@ -1,14 +1,9 @@
 """Acceptance: our render of every corpus chart/variant equals Helm v4.2.3's, template by template."""
 from __future__ import annotations
 
-import os
-import sys
-
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import harness  # noqa: E402
+from tests.conformance import harness
 
 CASES = harness.cases()
 

@@ -16,9 +16,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 TESTS = os.path.join(ROOT, "tests")
 WORK = os.path.join(ROOT, ".demo")
 BIN = os.path.dirname(sys.executable)
-sys.path.insert(0, TESTS)
+sys.path[:0] = [ROOT, TESTS]
 
-from helpers.chartrepo import ChartRepoServer  # noqa: E402
+from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
 from kubeapi.fixture import KubeAPIServer  # noqa: E402
 
 

@@ -8,10 +8,10 @@ import os
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from helpers.parsetrees import full_parse, tree_difference
 from ansible_collections.helmkit.core.plugins.module_utils.caches import CACHES
 from ansible_collections.helmkit.core.plugins.module_utils.engine import fastparse
 from ansible_collections.helmkit.core.plugins.module_utils.engine.builtins import BUILTINS
+from tests.helpers.parsetrees import full_parse, tree_difference
 
 EXAMPLES = int(os.environ.get("HELMKIT_FUZZ_EXAMPLES", "300"))
 _SEED = os.environ.get("HELMKIT_FUZZ_SEED", "20261121")

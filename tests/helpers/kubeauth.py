@@ -12,7 +12,7 @@ import secrets
 
 import yaml
 
-from helpers import leakscan
+from tests.helpers import leakscan
 
 
 def _kube_client(kubeconfig):

@@ -361,9 +361,9 @@ def add_request_log(records, source):
 
 def watch_servers():
     """Wrap the test servers of tests/helpers: register their passwords, capture what they recorded."""
-    from helpers import chartrepo
+    from tests.helpers import chartrepo
     try:
-        from helpers import registry
+        from tests.helpers import registry
     except ImportError:  # pragma: no cover - the registry helper needs nothing special, but stay safe
         registry = None
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from helpers import leakscan
+from tests.helpers import leakscan
 
 #: The last session's ScanResult (None before the scan ran); the reliability totals add its leaks.
 RESULT = None

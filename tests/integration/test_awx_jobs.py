@@ -21,8 +21,8 @@ import ansible_runner
 import pytest
 import yaml
 
-from helpers import leakscan
-from helpers.kubeauth import ServiceAccountAccess
+from tests.helpers import leakscan
+from tests.helpers.kubeauth import ServiceAccountAccess
 
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -13,23 +13,19 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 
 import pytest
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
-from tests.helpers.registry import RegistryServer  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.oci import api  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.locate import locate  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.options import SourceOptions  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.ref import ChartRef  # noqa: E402
+from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
+from tests.helpers.registry import RegistryServer  # noqa: E402
 
 TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")

@@ -10,19 +10,16 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tarfile
 
 import pytest
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
-from tests.helpers.chartmuseum import ChartMuseumServer  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError, RepositoryError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.repo import chartmuseum, index  # noqa: E402
+from tests.helpers.chartmuseum import ChartMuseumServer  # noqa: E402
 
 TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")

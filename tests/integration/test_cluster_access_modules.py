@@ -10,8 +10,8 @@ import os
 import pytest
 import yaml
 
-from helpers import leakscan
-from helpers.kubeauth import ServiceAccountAccess
+from tests.helpers import leakscan
+from tests.helpers.kubeauth import ServiceAccountAccess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TREE = os.path.join(ROOT, ".tree")

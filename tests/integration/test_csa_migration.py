@@ -23,6 +23,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.kube.client import Ku
 from ansible_collections.helmkit.core.plugins.module_utils.kube.objects import parse_manifest, with_ownership
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, csa, inputs
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
+from tests.helpers import helmref
 
 MANAGER = "python"
 
@@ -83,11 +84,6 @@ def _configmap(client, namespace):
     return client.request("GET", "/api/v1/namespaces/%s/configmaps/cfg" % namespace)
 
 
-def _helm(kubeapi, namespace):
-    import helm_python
-    return helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace=namespace)
-
-
 def test_plain_server_side_apply_keeps_a_client_side_field(client, namespace, tmp_path):
     """The defect the migration fixes: without it, a dropped field owned by the Update entry stays."""
     _ours(client, namespace, _chart(tmp_path, "0.1.0", ["a", "b"]))
@@ -108,7 +104,7 @@ def test_we_migrate_like_helm_v4_then_helm_v4_upgrades(kubeapi, client, namespac
     assert [(e["manager"], e["operation"]) for e in live["metadata"]["managedFields"]] == [(MANAGER, "Apply")]
     assert SecretStorage(client, namespace).history("rel")[-1].record["apply_method"] == "ssa"
     # reverse interop: Helm v4 upgrades what we migrated and drops the next field
-    helm = _helm(kubeapi, namespace)
+    helm = helmref.config(kubeapi.kubeconfig, namespace)
     helm.upgrade(_chart(tmp_path, "0.3.0", ["a"]), "rel", {}, namespace=namespace)
     assert _configmap(client, namespace)["data"] == {"a": "a"}
     assert [(r["revision"], r["status"]) for r in helm.history("rel")] == [(1, "superseded"), (2, "superseded"),
@@ -120,7 +116,7 @@ def test_helm_v4_upgrade_of_the_same_state_gives_the_same_object(kubeapi, client
     """Reference: Helm v4 upgrading the same Helm 3 state drops the same field."""
     _ours(client, namespace, _chart(tmp_path, "0.1.0", ["a", "b", "c"]))
     _as_helm3(client, namespace)
-    _helm(kubeapi, namespace).upgrade(_chart(tmp_path, "0.2.0", ["a", "c"]), "rel", {}, namespace=namespace)
+    helmref.config(kubeapi.kubeconfig, namespace).upgrade(_chart(tmp_path, "0.2.0", ["a", "c"]), "rel", {}, namespace=namespace)
     theirs = _configmap(client, namespace)
     assert theirs["data"] == {"a": "a", "c": "c"}
     assert theirs["metadata"]["labels"]["tier"] == "0-2-0"

@@ -4,13 +4,10 @@ parameters". Modules that talk to Kubernetes must really use the defaults (the e
 import json
 import os
 import subprocess
-import sys
 
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 from tests.helpers.artifacthub import ArtifactHubServer  # noqa: E402
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402

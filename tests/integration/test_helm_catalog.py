@@ -3,13 +3,10 @@ field by field with Helm's own parse of it (helm_python.repo_index, served from 
 values of the latest version fetched from a real chart repository server only for the charts kept, compared with
 helm show values."""
 import os
-import sys
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.repo import config as cfg  # noqa: E402
@@ -18,7 +15,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.source.catalog import
 from ansible_collections.helmkit.core.plugins.module_utils.repo.index import update_index_cache  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.semver import parse_version  # noqa: E402
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
-from tests.integration.test_helm_template import run_play  # noqa: E402
+from tests.helpers.playbook import run_play  # noqa: E402
 
 SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
 LARGEST = max((os.path.join(SHARED, "indexes", n) for n in os.listdir(os.path.join(SHARED, "indexes"))),

@@ -5,15 +5,12 @@ Helm v4 renders for the same chart; a re-run changes nothing."""
 import json
 import os
 import subprocess
-import sys
 
 import helm_python
 import pytest
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
 

@@ -3,17 +3,14 @@ helm lint fails (errors; warnings under strict), values and set_values applied, 
 from __future__ import annotations
 
 import os
-import sys
 
 import pytest
 
 helm_python = pytest.importorskip("helm_python")
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "unit", "lint"))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import brokencharts  # noqa: E402
-from helpers.playbook import CHARTS, run_play  # noqa: E402
+from tests.helpers import brokencharts
+from tests.helpers.playbook import CHARTS, run_play  # noqa: E402
 
 NAMES = {1: "INFO", 2: "WARNING", 3: "ERROR"}
 
@@ -47,7 +44,7 @@ def test_module_reports_like_helm_and_fails_on_errors(tmp_path):
 
 
 def test_lint_option_stops_template_and_release_before_anything_else(tmp_path):
-    from helpers.playbook import KUBECONFIG
+    from tests.helpers.playbook import KUBECONFIG
     kubeconfig = tmp_path / "kubeconfig"
     kubeconfig.write_text(KUBECONFIG)  # points at 127.0.0.1:1: a release that got past lint would fail to connect
     broken = brokencharts.write_chart(str(tmp_path / "broken"), brokencharts.CASES["templates-no-selector"]["files"])

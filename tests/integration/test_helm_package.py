@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tarfile
 import tempfile
 
@@ -17,14 +16,13 @@ import pytest
 helm_python = pytest.importorskip("helm_python")
 pytest.importorskip("pysequoia")
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from helpers import leakscan  # noqa: E402
-from helpers.pgp import GPG, GpgSigner  # noqa: E402
-from helpers.playbook import CHARTS, run_play  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.packaging import package  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.repo.provenance import verify_provenance  # noqa: E402
+from tests.helpers import leakscan  # noqa: E402
+from tests.helpers.pgp import GPG, GpgSigner  # noqa: E402
+from tests.helpers.playbook import CHARTS, run_play  # noqa: E402
 
 pytestmark = pytest.mark.skipif(GPG is None, reason="gpg makes the test keys")
 PASSPHRASE = "correct horse battery staple 19"

@@ -13,15 +13,13 @@ import threading
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from helpers.playbook import PYTHON, run_play  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.install import install, uninstall  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.manifest import (  # noqa: E402
     PluginError, find_plugin, list_plugins)
 from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.paths import plugins_directory  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.run import (  # noqa: E402
     getter_for_scheme, post_render)
+from tests.helpers.playbook import PYTHON, run_play  # noqa: E402
 
 LABELER = ("#!%s\nimport os, sys\ntext = sys.stdin.read()\nsys.stdout.write(text.replace('kind: ConfigMap\\n"
            "metadata:\\n', 'kind: ConfigMap\\nmetadata:\\n  labels:\\n    post-rendered-by: ' + "

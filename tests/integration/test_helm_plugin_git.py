@@ -5,7 +5,6 @@ replacing; clear errors that leave the plugin directory as it was; the module th
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import time
 from wsgiref.simple_server import WSGIRequestHandler, make_server
@@ -18,14 +17,12 @@ from dulwich.repo import Repo  # noqa: E402
 from dulwich.server import DictBackend  # noqa: E402
 from dulwich.web import make_wsgi_chain  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from test_helm_template import run_play  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.install import install  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.manifest import (  # noqa: E402
     PluginError, find_plugin)
 from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.vcs import (  # noqa: E402
     install_name, is_vcs_source, resolve_version)
+from tests.helpers.playbook import run_play  # noqa: E402
 
 MANIFEST = """apiVersion: v1
 name: gitdemo

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import yaml
 
-from helpers.chartrepo import ChartRepoServer
+from tests.helpers.chartrepo import ChartRepoServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TREE = os.path.join(ROOT, ".tree")

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from helpers.playbook import CHARTS, run_module_tasks
+from tests.helpers.playbook import CHARTS, run_module_tasks
 
 PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
 

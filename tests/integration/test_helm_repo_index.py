@@ -5,17 +5,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
 
 import pytest
 
 helm_python = pytest.importorskip("helm_python")
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from helpers.playbook import CHARTS, run_play  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.libraries import yaml  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.repo.indexgen import generate_index  # noqa: E402
+from tests.helpers.playbook import CHARTS, run_play  # noqa: E402
 
 TIME = re.compile(r'(created|generated): "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"')
 

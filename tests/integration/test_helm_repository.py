@@ -4,14 +4,11 @@ Helm and the source layer (source/locate.py) read."""
 import json
 import os
 import subprocess
-import sys
 
 import pytest
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
 

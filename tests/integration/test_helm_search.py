@@ -1,14 +1,11 @@
 """The helmkit.core.helm_search lookup through ansible-playbook: repositories added by helm_repository from a real
 chart repository server, then searched; bad options fail the task with a clear message."""
 import os
-import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
-from tests.integration.test_helm_template import run_play  # noqa: E402
+from tests.helpers.playbook import run_play  # noqa: E402
 
 CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")

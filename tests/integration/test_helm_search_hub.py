@@ -1,22 +1,16 @@
 """helm_search_hub (repo/hub.py, lookup and module) against a local server speaking Artifact Hub's documented search
 API (tests/helpers/artifacthub.py): paging up to max_results, an empty result, 429 with Retry-After, 5xx, an
 endpoint that is down."""
-import os
 import socket
-import sys
 import time
 
 import pytest
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.repo import index as repo_index  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.repo.hub import search_hub  # noqa: E402
 from tests.helpers.artifacthub import ArtifactHubServer, make_package  # noqa: E402
-from tests.integration.test_helm_template import run_play  # noqa: E402
+from tests.helpers.playbook import run_play  # noqa: E402
 
 PACKAGES = [make_package(i) for i in range(130)] + [
     make_package(200, name="ingress-nginx", description="Ingress controller for Kubernetes", repo="ingress-nginx"),

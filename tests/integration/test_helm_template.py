@@ -3,27 +3,20 @@ set_values and values files, show_only, output_dir with changed/check mode, erro
 charts fetched from a repository server."""
 import json
 import os
-import sys
 
 import helm_python
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
-from tests.helpers.playbook import CHARTS, KUBECONFIG, run_play  # noqa: E402
+from tests.helpers.chartrepo import ChartRepoServer
+from tests.helpers import helmref
+from tests.helpers.playbook import CHARTS, run_play
 
 PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
 
 
 def _helm_manifest(path, values, name="release-name", namespace="default", tmp_path=None):
     """Helm v4's release manifest for an install dry-run (what helm template prints before hooks)."""
-    kubeconfig = tmp_path / "kubeconfig"
-    kubeconfig.write_text(KUBECONFIG)
-    config = helm_python.Config(kubeconfig_path=str(kubeconfig), namespace=namespace)
-    return config.install(helm_python.Chart.load(path), name, values, namespace=namespace, dry_run="client")["manifest"]
+    return helmref.dry_run_install(tmp_path, path, values, name, namespace)["manifest"]
 
 
 def test_module_and_lookup_render_like_helm(tmp_path):

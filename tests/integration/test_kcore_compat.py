@@ -7,12 +7,9 @@ names. Also runs against a real cluster (HELMKIT_TEST_KUBECONFIG); the namespace
 import json
 import os
 import subprocess
-import sys
 import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import ApiError, KubeClient  # noqa: E402
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402

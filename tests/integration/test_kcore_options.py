@@ -5,17 +5,14 @@ can do the same. Runs unchanged against a real cluster (HELMKIT_TEST_KUBECONFIG)
 """
 import os
 import shutil
-import sys
 import uuid
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import ApiError, KubeClient  # noqa: E402
-from tests.integration.test_helm_template import run_play  # noqa: E402
+from tests.helpers.playbook import run_play  # noqa: E402
 
 
 def _schema_chart(tmp_path):

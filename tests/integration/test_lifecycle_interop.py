@@ -17,6 +17,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.kube.client import Ku
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, recovery, reuse, \
     rollback, uninstall
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
+from tests.helpers import helmref
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
@@ -47,11 +48,6 @@ def _ours(client, name, namespace, chart, values, field_manager="python", atomic
     return release_task.ensure_present_recovering(client, options, chart, values, render, atomic=atomic)
 
 
-def _helm(kubeapi, namespace):
-    import helm_python
-    return helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace=namespace)
-
-
 def _history(client, name, namespace):
     return [(rel.version, rel.status, rel.description) for rel in SecretStorage(client, namespace).history(name)]
 
@@ -62,7 +58,7 @@ def _configmap(client, namespace, name):
 
 def test_we_install_helm_upgrades_we_roll_back_helm_lists_we_uninstall(kubeapi, client):
     namespace = _namespace(client, "ix-a")
-    helm = _helm(kubeapi, namespace)
+    helm = helmref.config(kubeapi.kubeconfig, namespace)
     installed = _ours(client, "pi", namespace, PODINFO, {"ui": {"message": "one"}}, labels={"team": "web"})
     assert installed.release.version == 1
     helm.upgrade(PODINFO, "pi", {"ui": {"message": "two"}}, namespace=namespace)
@@ -83,7 +79,7 @@ def test_we_install_helm_upgrades_we_roll_back_helm_lists_we_uninstall(kubeapi, 
 
 def test_helm_installs_we_upgrade_reusing_values_helm_rolls_back_we_see_it(kubeapi, client):
     namespace = _namespace(client, "ix-b")
-    helm = _helm(kubeapi, namespace)
+    helm = helmref.config(kubeapi.kubeconfig, namespace)
     helm.install(PODINFO, "pi", {"ui": {"message": "helm"}, "replicaCount": 1}, namespace=namespace)
     upgraded = _ours(client, "pi", namespace, PODINFO, {"replicaCount": 2}, params={"reuse_values": True})
     assert upgraded.changed and upgraded.release.version == 2
@@ -97,7 +93,7 @@ def test_helm_installs_we_upgrade_reusing_values_helm_rolls_back_we_see_it(kubea
 
 def test_field_manager_conflict_tells_what_to_do(kubeapi, client):
     namespace = _namespace(client, "ix-c")
-    helm = _helm(kubeapi, namespace)
+    helm = helmref.config(kubeapi.kubeconfig, namespace)
     helm.install(PODINFO, "pi", {"ui": {"message": "helm"}}, namespace=namespace)
     with pytest.raises(ReleaseError) as caught:
         _ours(client, "pi", namespace, PODINFO, {"ui": {"message": "ours"}}, field_manager="helm")
@@ -141,7 +137,7 @@ def test_failing_pre_upgrade_hook_job_fails_the_upgrade_and_atomic_rolls_back(ku
     record = SecretStorage(client, namespace).get("hk", 2)
     assert [h["last_run"]["phase"] for h in record.hooks] == ["Failed"]
     assert _configmap(client, namespace, "hk-cm")["data"] == {"message": "one"}
-    assert [r["status"] for r in _helm(kubeapi, namespace).history("hk")] == ["superseded", "failed", "deployed"]
+    assert [r["status"] for r in helmref.config(kubeapi.kubeconfig, namespace).history("hk")] == ["superseded", "failed", "deployed"]
 
 
 def test_crd_and_its_custom_resource_in_one_chart(kubeapi, client, tmp_path):
@@ -192,7 +188,7 @@ def test_our_rollback_record_matches_helms(kubeapi, client):
     """Helm rolls back to revision 1, then we roll back to revision 1 again: the two records differ only in
     version and timestamps, and in the Secret labels only by version and the time stamp."""
     namespace = _namespace(client, "ix-g")
-    helm = _helm(kubeapi, namespace)
+    helm = helmref.config(kubeapi.kubeconfig, namespace)
     helm.install(PODINFO, "pi", {"ui": {"message": "one"}}, namespace=namespace, labels={"team": "web"})
     helm.upgrade(PODINFO, "pi", {"ui": {"message": "two"}}, namespace=namespace)
     helm.rollback("pi", version=1)
@@ -246,7 +242,7 @@ def test_our_helm_test_records_results_as_helm_test_does(kubeapi, client):
     records = []
     for runner in ("helm", "ours"):
         namespace = _namespace(client, "ix-t")
-        helm = _helm(kubeapi, namespace)
+        helm = helmref.config(kubeapi.kubeconfig, namespace)
         helm.install(PODINFO, "pi", {}, namespace=namespace)
         if runner == "helm":
             helm.test("pi", timeout=60)
@@ -279,7 +275,7 @@ def test_atomic_upgrade_leaves_the_same_history_as_helms_rollback_on_failure(kub
     histories = []
     for runner in ("helm", "ours"):
         namespace = _namespace(client, "ix-at")
-        helm = _helm(kubeapi, namespace)
+        helm = helmref.config(kubeapi.kubeconfig, namespace)
         helm.install(chart, "web", {}, namespace=namespace, wait="watcher", timeout=30)
         broken = {"image": "nginx:2", "broken": True}
         if runner == "helm":
@@ -304,8 +300,8 @@ def test_atomic_install_leaves_nothing_like_helms_rollback_on_failure(kubeapi, c
         broken = {"broken": True}
         if runner == "helm":
             with pytest.raises(Exception):
-                _helm(kubeapi, namespace).install(chart, "web", broken, namespace=namespace,
-                                                  rollback_on_failure=True, timeout=3)
+                helmref.config(kubeapi.kubeconfig, namespace).install(chart, "web", broken, namespace=namespace,
+                                                                      rollback_on_failure=True, timeout=3)
         else:
             with pytest.raises(recovery.AtomicError, match="has been uninstalled due to rollback-on-failure"):
                 _ours(client, "web", namespace, chart, broken, atomic=True, timeout=3)

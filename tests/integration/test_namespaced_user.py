@@ -15,8 +15,8 @@ import subprocess
 import pytest
 import yaml
 
-from helpers import leakscan
-from helpers.kubeauth import ServiceAccountAccess
+from tests.helpers import leakscan
+from tests.helpers.kubeauth import ServiceAccountAccess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.join(ROOT, ".venv", "bin")

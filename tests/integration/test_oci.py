@@ -8,16 +8,11 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tarfile
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-from tests.helpers.registry import RegistryServer  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils.chart.package import package_chart  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError, RegistryError  # noqa: E402
@@ -27,6 +22,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.oci.credentials impor
 from ansible_collections.helmkit.core.plugins.module_utils.source.credentials import secret_reader  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.locate import locate  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.options import SourceOptions  # noqa: E402
+from tests.helpers.registry import RegistryServer  # noqa: E402
 
 import helm_python  # noqa: E402  (test-only reference, always installed by requirements-test.txt)
 

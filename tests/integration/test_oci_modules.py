@@ -8,15 +8,12 @@ import json
 import os
 import stat
 import subprocess
-import sys
 import tarfile
 
 import pytest
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 from tests.helpers.registry import RegistryServer  # noqa: E402
 

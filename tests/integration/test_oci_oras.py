@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import os
-import sys
 
 import oras.provider  # first: oras.decorator alone is a circular import
 import oras.decorator
@@ -13,18 +12,14 @@ import oras.logger
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-for path in (ROOT, os.path.join(ROOT, "tests")):
-    if path not in sys.path:
-        sys.path.insert(0, path)
-
-from tests.helpers.registry import RegistryServer  # noqa: E402
-from reliability.faultproxy import FaultProxy  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RegistryError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils import report  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.oci import api, client as client_mod  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.oci.credentials import Credential  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.oci.push import build_artifact, push_artifact  # noqa: E402
+from tests.helpers.registry import RegistryServer  # noqa: E402
+from tests.helpers.faultproxy import FaultProxy  # noqa: E402
 
 PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
 PASSWORD = "Oras-s3cret-pw-31"

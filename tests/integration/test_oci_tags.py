@@ -2,16 +2,10 @@
 compared with Helm's own registry client (helm_python.RegistryClient.tags) in the same run; Link pagination;
 Basic credentials through the lookup; a tag list that is not JSON."""
 import json
-import os
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RegistryError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.oci.api import open_client  # noqa: E402
@@ -19,7 +13,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.oci.push import CONFI
     CHART_LAYER_MEDIA_TYPE  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.oci.tags import chart_tags, helm_sorted_tags  # noqa: E402
 from tests.helpers.registry import REGISTRY_BIN, RegistryServer  # noqa: E402
-from tests.integration.test_helm_template import run_play  # noqa: E402
+from tests.helpers.playbook import run_play  # noqa: E402
 
 pytestmark = pytest.mark.skipif(REGISTRY_BIN is None, reason="docker-registry is not installed")
 PASSWORD = "tags-s3cret-pw"

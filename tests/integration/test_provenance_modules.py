@@ -7,20 +7,17 @@ they were."""
 import hashlib
 import os
 import shutil
-import sys
 
 import helm_python
 import pytest
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
 from tests.helpers.pgp import GPG, GpgSigner  # noqa: E402
 from tests.helpers.registry import REGISTRY_BIN, RegistryServer  # noqa: E402
-from tests.integration.test_helm_template import run_play  # noqa: E402
+from tests.helpers.playbook import run_play  # noqa: E402
 
 CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")

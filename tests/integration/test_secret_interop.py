@@ -16,6 +16,7 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
+from tests.helpers import helmref
 
 CHART = {
     "Chart.yaml": "apiVersion: v2\nname: secretive\nversion: 0.1.0\n",
@@ -50,11 +51,6 @@ def _ours(client, namespace, chart, values):
     return actions.ensure_present(client, options, inputs.resolve_chart(chart), values, render)
 
 
-def _helm(kubeapi, namespace):
-    import helm_python
-    return helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace=namespace)
-
-
 def _secret(client, namespace):
     found = client.request("GET", "/api/v1/namespaces/%s/secrets/sec-creds" % namespace)
     assert "stringData" not in found
@@ -69,7 +65,7 @@ def test_we_install_helm_v4_upgrades_the_secret_and_we_upgrade_again(kubeapi, cl
     namespace = "sec-ours-%s" % uuid.uuid4().hex[:6]
     _ours(client, namespace, chart, {"token": "one"})
     assert _secret(client, namespace) == {"token": "one", "extra": "keep"}
-    helm = _helm(kubeapi, namespace)
+    helm = helmref.config(kubeapi.kubeconfig, namespace)
     helm.upgrade(chart, "sec", {"token": "one"}, namespace=namespace)  # same value: was a 409 on .stringData.token
     helm.upgrade(chart, "sec", {"token": "two"}, namespace=namespace)
     assert _secret(client, namespace) == {"token": "two", "extra": "keep"}
@@ -82,7 +78,7 @@ def test_we_install_helm_v4_upgrades_the_secret_and_we_upgrade_again(kubeapi, cl
 
 def test_helm_v4_installs_we_upgrade_the_secret_and_helm_v4_upgrades_again(kubeapi, client, chart):
     namespace = "sec-helm-%s" % uuid.uuid4().hex[:6]
-    helm = _helm(kubeapi, namespace)
+    helm = helmref.config(kubeapi.kubeconfig, namespace)
     helm.install(chart, "sec", {"token": "one"}, namespace=namespace, create_namespace=True)
     _ours(client, namespace, chart, {"token": "one"})
     _ours(client, namespace, chart, {"token": "two"})

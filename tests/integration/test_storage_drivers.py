@@ -17,6 +17,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.release import action
 from ansible_collections.helmkit.core.plugins.module_utils.release.codec import decode_release
 from ansible_collections.helmkit.core.plugins.module_utils.release.query import ReleaseQuery
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import ReleaseStorage, resolve_driver
+from tests.helpers import helmref
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
@@ -36,11 +37,6 @@ def namespace(client):
                                                        "metadata": {"name": name}})
     yield name
     client.request("DELETE", "/api/v1/namespaces/%s" % name)
-
-
-def _helm(kubeapi, namespace):
-    import helm_python
-    return helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace=namespace, storage_driver=CM)
 
 
 def _options(name, namespace, **extra):
@@ -70,7 +66,7 @@ def _shape(obj):
 
 
 def test_helm_writes_configmaps_we_list_upgrade_and_roll_back(kubeapi, client, namespace):
-    helm = _helm(kubeapi, namespace)
+    helm = helmref.config(kubeapi.kubeconfig, namespace, storage_driver=CM)
     helm.install(PODINFO, "pi", {"ui": {"message": "helm"}}, namespace=namespace)
     assert list(_stored(client, namespace, "configmaps")) == ["sh.helm.release.v1.pi.v1"]
     listed = ReleaseQuery(client, CM).history("pi", namespace)
@@ -104,7 +100,7 @@ def test_we_write_configmaps_helm_upgrades_and_rolls_back_we_uninstall(kubeapi, 
     assert _stored(client, namespace, "secrets") == {}
     ours = _stored(client, namespace, "configmaps")["sh.helm.release.v1.pi.v1"]
     assert ours["metadata"]["labels"]["team"] == "web" and "modifiedAt" in ours["metadata"]["labels"]
-    helm = _helm(kubeapi, namespace)
+    helm = helmref.config(kubeapi.kubeconfig, namespace, storage_driver=CM)
     assert [(r["name"], r["revision"], r["status"]) for r in helm.list()] == [("pi", 1, "deployed")]
     helm.upgrade(PODINFO, "pi", {"ui": {"message": "two"}}, namespace=namespace)
     helm.rollback("pi", version=1)
@@ -146,7 +142,7 @@ def test_unsupported_driver_is_a_clear_error(monkeypatch, value, env, named):
 def test_modules_follow_helm_driver_from_the_environment(kubeapi, client, namespace, tmp_path, monkeypatch):
     """HELM_DRIVER=configmap in the task's environment: helm_release installs, upgrades and rolls back in
     ConfigMaps, helm_test and helm_release_info find the release, and Helm with the ConfigMap driver sees it."""
-    from helpers.playbook import run_module_tasks as run_play
+    from tests.helpers.playbook import run_module_tasks as run_play
 
     monkeypatch.setenv("HELM_DRIVER", "configmaps")
     base = {"release_name": "pi", "release_namespace": namespace, "kubeconfig": kubeapi.kubeconfig,
@@ -169,7 +165,7 @@ def test_modules_follow_helm_driver_from_the_environment(kubeapi, client, namesp
     assert results[5].get("releases") == []
     assert _stored(client, namespace, "secrets") == {}
     assert sorted(_stored(client, namespace, "configmaps")) == ["sh.helm.release.v1.pi.v%d" % n for n in (1, 2, 3)]
-    helm = _helm(kubeapi, namespace)
+    helm = helmref.config(kubeapi.kubeconfig, namespace, storage_driver=CM)
     assert [(r["revision"], r["status"]) for r in helm.history("pi")] == [
         (1, "superseded"), (2, "superseded"), (3, "deployed")]
     helm.uninstall("pi")

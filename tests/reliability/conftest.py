@@ -8,7 +8,7 @@ secret does not leak (each failed case counts as one leak). The leaks found by t
 the tests captured (tests/helpers/leakscan.py, run at session end) are added to "secrets leaked".
 """
 import pytest
-from helpers import leakscan_plugin
+from tests.helpers import leakscan_plugin
 
 MARKERS = ("fault", "bad_input", "secret")
 _OUTCOMES = {name: {"passed": 0, "total": 0} for name in MARKERS}

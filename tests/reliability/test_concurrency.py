@@ -17,7 +17,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.release import action
 from ansible_collections.helmkit.core.plugins.module_utils.release.lock import (ReleaseLock, ReleaseLockedError,
                                                                                 lease_name)
 
-from .helpers import history, make_namespace, release_chart, renderer
+from tests.helpers.reliabilitycharts import history, make_namespace, release_chart, renderer
 
 pytestmark = pytest.mark.fault
 NS = "rel-lock"

@@ -15,7 +15,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.errors import (ChartE
 from ansible_collections.helmkit.core.plugins.module_utils.kube.objects import parse_manifest
 from ansible_collections.helmkit.core.plugins.module_utils.repo.index import parse_index, resolve
 
-from .helpers import base_entries, chart_dir, clear_error, tgz
+from tests.helpers.reliabilitycharts import base_entries, chart_dir, clear_error, tgz
 
 pytestmark = pytest.mark.bad_input
 
@@ -214,7 +214,7 @@ def test_apiserver_rejection_quotes_the_reason_and_the_template(kubeconfig, tmp_
     from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
     from ansible_collections.helmkit.core.plugins.module_utils.release import actions
 
-    from .helpers import make_namespace, renderer
+    from tests.helpers.reliabilitycharts import make_namespace, renderer
 
     chart = load(chart_dir(tmp_path, {"bad.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n"}))
     with KubeClient(kubeconfig) as client:

@@ -11,7 +11,7 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
 from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_chart
 
-from .helpers import chart_dir, clear_error
+from tests.helpers.reliabilitycharts import chart_dir, clear_error
 
 pytestmark = pytest.mark.bad_input
 OUT = "hostile/templates/x.yaml"

@@ -28,9 +28,9 @@ from ansible_collections.helmkit.core.plugins.module_utils.oci.push import (CHAR
 from ansible_collections.helmkit.core.plugins.module_utils.repo import index as index_mod
 from ansible_collections.helmkit.core.plugins.module_utils.repo.index import http_get
 
-from helpers.hostile import HostileServer
+from tests.helpers.hostile import HostileServer
 
-from .helpers import base_entries, clear_error, tgz
+from tests.helpers.reliabilitycharts import base_entries, clear_error, tgz
 
 REGISTRY_PASSWORD = "hostile-registry-pw-5150"
 REGISTRY_ACCESS_TOKEN = "hostile-access-token-8086"
@@ -526,7 +526,7 @@ def test_a_flood_of_empty_entries_is_capped(monkeypatch):
 @pytest.mark.bad_input
 def test_helmignore_link_out_of_the_chart_is_refused_and_not_quoted(tmp_path):
     from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
-    from .helpers import chart_dir
+    from tests.helpers.reliabilitycharts import chart_dir
 
     outside = tmp_path / "private.txt"
     outside.write_text("private-line-1 **\n[unterminated-private-line-2\n")
@@ -539,7 +539,7 @@ def test_helmignore_link_out_of_the_chart_is_refused_and_not_quoted(tmp_path):
 @pytest.mark.bad_input
 def test_helmignore_that_is_a_fifo_is_refused(tmp_path):
     from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
-    from .helpers import chart_dir
+    from tests.helpers.reliabilitycharts import chart_dir
 
     path = chart_dir(tmp_path, {"cm.yaml": "a: 1\n"}, name="fifo")
     os.mkfifo(os.path.join(path, ".helmignore"))

@@ -21,7 +21,8 @@ from ansible_collections.helmkit.core.plugins.module_utils.errors import (ChartE
 from ansible_collections.helmkit.core.plugins.module_utils.release.inputs import collect_values
 from ansible_collections.helmkit.core.plugins.module_utils.repo.index import parse_index
 
-from .helpers import base_entries, chart_dir, clear_error, tgz
+from tests.helpers import helmref
+from tests.helpers.reliabilitycharts import base_entries, chart_dir, clear_error, tgz
 
 pytestmark = pytest.mark.bad_input
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -47,9 +48,8 @@ def _ours(path, values=None):
 
 
 def _helm(path, values=None):
-    import helm_python
     try:
-        return helm_python.Chart.load(path).render(values or {}, name="release-name", namespace="default")
+        return helmref.render_chart(path, values)
     except Exception as exc:  # pylint: disable=broad-except
         # the message is what is compared
         return "error: %s" % exc
@@ -289,11 +289,10 @@ def _store_gzipped(kubeconfig, namespace, secret, name, gzipped):
 
 @pytest.fixture(scope="module")
 def bad_records(kubeapi, tmp_path_factory):
-    import helm_python
     namespace = "rel-badrec"
     chart = chart_dir(tmp_path_factory.mktemp("badrec"), {"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
                                                                      "  name: {{ .Release.Name }}\n"}, name="rec")
-    helm = helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace=namespace)
+    helm = helmref.config(kubeapi.kubeconfig, namespace)
     helm.install(chart, "good", {}, namespace=namespace, create_namespace=True)
     _store_edited(kubeapi.kubeconfig, namespace, "good", "wordy", lambda rec: rec.update(version="one"))
     _store_edited(kubeapi.kubeconfig, namespace, "good", "fraction", lambda rec: rec.update(version=1.5))

@@ -14,7 +14,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.kube.client import Ku
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
 
-from .helpers import chart_dir, make_namespace, release_chart, renderer
+from tests.helpers.reliabilitycharts import chart_dir, make_namespace, release_chart, renderer
 
 pytestmark = pytest.mark.fault
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -39,12 +39,12 @@ TEMPLATES = {
 CHILD = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, %(tree)r)
-    sys.path.insert(0, %(here)r)
+    sys.path.insert(0, %(root)r)
     from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
     from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
     from ansible_collections.helmkit.core.plugins.module_utils.kube import apply as kube_apply, wait as kube_wait
     from ansible_collections.helmkit.core.plugins.module_utils.release import actions
-    from helpers import renderer
+    from tests.helpers.reliabilitycharts import renderer
     phase = %(phase)r
     original_apply = kube_apply.Applier.apply
     calls = []
@@ -97,7 +97,7 @@ def _killed_upgrade(kubeapi, client, tmp_path, name, phase):
     make_namespace(client, NS)
     actions.ensure_present(client, actions.ReleaseOptions(name, NS), chart, {"v": "1"}, renderer(name, NS))
     script = tmp_path / "child.py"
-    script.write_text(CHILD % {"tree": os.path.join(ROOT, ".tree"), "here": os.path.dirname(__file__),
+    script.write_text(CHILD % {"tree": os.path.join(ROOT, ".tree"), "root": ROOT,
                                "phase": phase, "kubeconfig": kubeapi.kubeconfig, "name": name, "ns": NS,
                                "chart": path})
     child = subprocess.Popen([PYTHON, str(script)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

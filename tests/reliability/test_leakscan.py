@@ -15,7 +15,7 @@ import uuid
 
 import pytest
 
-from helpers import leakscan
+from tests.helpers import leakscan
 
 pytestmark = pytest.mark.secret
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -136,9 +136,9 @@ def _session(tmp_path, printed, in_result, in_file, leak, select=()):
     (tmp_path / "test_planted.py").write_text(textwrap.dedent(PLANTED.format(
         printed=printed, in_result=in_result, in_file=in_file, printed_value=values[0], result_value=values[1],
         file_value=values[2], playbook=os.path.join(BIN, "ansible-playbook"))))
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "tests"), ANSIBLE_NOCOLOR="1",
+    env = dict(os.environ, PYTHONPATH=ROOT, ANSIBLE_NOCOLOR="1",
                ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=sys.executable)
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "helpers.leakscan_plugin",
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "tests.helpers.leakscan_plugin",
                            "--basetemp", str(tmp_path / "basetemp"), "test_planted.py"] + list(select), cwd=str(tmp_path), env=env,
                           capture_output=True, text=True, timeout=300, check=False)
     return proc, proc.stdout + proc.stderr

@@ -15,7 +15,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.release.lock import (
     ReleaseLock, ReleaseLockedError, ReleaseLockLostError, current_holder, lease_name, lease_seconds, parse_time)
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
 
-from .helpers import history, make_namespace, release_chart, renderer
+from tests.helpers.reliabilitycharts import history, make_namespace, release_chart, renderer
 
 pytestmark = pytest.mark.fault
 NS = "rel-lease"

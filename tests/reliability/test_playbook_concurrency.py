@@ -12,7 +12,7 @@ import yaml
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
 from ansible_collections.helmkit.core.plugins.module_utils.release.lock import lease_name
 
-from .helpers import chart_dir, history, make_namespace
+from tests.helpers.reliabilitycharts import chart_dir, history, make_namespace
 
 pytestmark = pytest.mark.fault
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 import yaml
 
-from helpers.chartrepo import ChartRepoServer
+from tests.helpers.chartrepo import ChartRepoServer
 
 pytestmark = pytest.mark.secret
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

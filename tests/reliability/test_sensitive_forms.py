@@ -30,7 +30,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.chart.render import r
 from ansible_collections.helmkit.core.plugins.module_utils.release.sensitive import (output_strings,
                                                                                      sensitive_strings)
 
-from .helpers import chart_dir
+from tests.helpers.reliabilitycharts import chart_dir
 
 pytestmark = pytest.mark.secret
 

@@ -10,8 +10,8 @@ from ansible_collections.helmkit.core.plugins.module_utils.kube.client import Ap
 from ansible_collections.helmkit.core.plugins.module_utils.kube.retry import RetryPolicy
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions
 
-from .faultproxy import FaultProxy
-from .helpers import history, make_namespace, release_chart, renderer
+from tests.helpers.faultproxy import FaultProxy
+from tests.helpers.reliabilitycharts import history, make_namespace, release_chart, renderer
 
 pytestmark = pytest.mark.fault
 NS = "rel-faults"
@@ -129,7 +129,7 @@ def test_release_install_survives_a_flaky_apiserver(client, proxy, tmp_path):
 def repo_proxy():
     import os
 
-    from helpers.chartrepo import ChartRepoServer
+    from tests.helpers.chartrepo import ChartRepoServer
 
     podinfo = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "charts", "podinfo-6.14.1.tgz")
     with ChartRepoServer(charts=[os.path.abspath(podinfo)]) as repo:

@@ -9,17 +9,9 @@ import hashlib
 import io
 import json
 import os
-import sys
 import tarfile
 
 import pytest
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
-from tests.helpers.registry import REGISTRY_BIN, RegistryServer  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import (  # noqa: E402
     ChartError, HelmkitError, RepositoryError)
@@ -30,8 +22,10 @@ from ansible_collections.helmkit.core.plugins.module_utils.oci.push import (  # 
 from ansible_collections.helmkit.core.plugins.module_utils.safepath import join_inside, secure_join  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.deps import manager  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.pull import pull_chart  # noqa: E402
+from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
+from tests.helpers.registry import REGISTRY_BIN, RegistryServer  # noqa: E402
 
-from .helpers import clear_error  # noqa: E402
+from tests.helpers.reliabilitycharts import clear_error  # noqa: E402
 
 pytestmark = pytest.mark.bad_input
 

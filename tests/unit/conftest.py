@@ -2,8 +2,7 @@
 tests/conftest.py has already done the path part and the rest does nothing.
 
 Paths: ansible-test imports every test file as a module of the ``ansible_collections.helmkit.core.tests.unit...``
-package, so the helper modules next to the tests (``_deps_env``, ``_repo_env``, ``_helmref``, ``chart_corpus``,
-``test_actions``, ...), ``tests/`` (``kubeapi``, ``helpers``) and the checkout root (``tests.helpers``) are put on
+package, so the checkout root (for ``tests.helpers``) and ``tests/`` (for the emulator, ``kubeapi``) are put on
 sys.path here.
 
 One process per worker, not one fork per test: ansible-test loads its ``ansible_forked`` plugin, which runs every test
@@ -22,8 +21,7 @@ UNIT = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.dirname(UNIT)
 ROOT = os.path.dirname(TESTS)
 
-for path in [ROOT, TESTS] + sorted(os.path.join(UNIT, name) for name in os.listdir(UNIT)
-                                   if os.path.isdir(os.path.join(UNIT, name)) and not name.startswith((".", "_"))):
+for path in (ROOT, TESTS):
     if path not in sys.path:
         sys.path.append(path)
 

@@ -1,12 +1,6 @@
 """docs/migrating-from-kubernetes-core.md cannot drift from the code: its option and return-key tables are the ones
 tests/helpers/kcoredoc.py derives from the modules' argument specs and RETURN docs, and every option of the
 kubernetes.core-compatible adapters is either renamed or translated by module_utils/kcore.py."""
-import os
-import sys
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 from tests.helpers import kcoredoc  # noqa: E402
 

@@ -16,15 +16,9 @@ from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import l
 from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_chart
 from ansible_collections.helmkit.core.plugins.module_utils.chart.template import template_chart
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError, HelmkitError, ValuesError
+from tests.helpers import helmref
 
 CHART_YAML = b"apiVersion: v2\nname: c\nversion: 0.1.0\n"
-KUBECONFIG = """apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
-contexts: [{name: c, context: {cluster: c, user: u, namespace: default}}]
-current-context: c
-users: [{name: u, user: {token: unused}}]
-"""
 
 
 def _helm_error(load, *args, **kwargs) -> str:
@@ -34,9 +28,7 @@ def _helm_error(load, *args, **kwargs) -> str:
 
 
 def _helm_install_error(path, values=None, tmp_path=None) -> str:
-    kubeconfig = tmp_path / "kubeconfig"
-    kubeconfig.write_text(KUBECONFIG)
-    config = helm_python.Config(kubeconfig_path=str(kubeconfig), namespace="default")
+    config = helmref.offline_config(tmp_path)
     return _helm_error(config.install, helm_python.Chart.load(path), "release-name", values, namespace="default",
                        dry_run="client")
 

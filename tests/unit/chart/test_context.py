@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-import helm_python
 import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.chart.context import (
@@ -11,6 +10,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.chart.context import 
 from ansible_collections.helmkit.core.plugins.module_utils.chart.files import Files, compile_glob
 from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
 from ansible_collections.helmkit.core.plugins.module_utils.chart.values import coalesce_values, process_dependencies
+from tests.helpers import helmref
 
 FILES = {
     "conf/a.yaml": "a: 1\n", "conf/b.txt": "bee\nline2\n", "conf/deep/c.yaml": "c: 3", "top.md": "# top",
@@ -43,7 +43,7 @@ def files_chart(make_chart):
 
 
 def _helm_lines(path):
-    text = helm_python.Chart.load(path).render(name="r", namespace="ns")["c/templates/probe.txt"]
+    text = helmref.render_chart(path, release="r", namespace="ns")["c/templates/probe.txt"]
     out = {}
     key = None
     for line in text.split("\n"):

@@ -16,6 +16,7 @@ from ansible_collections.helmkit.core.plugins.module_utils._common import valid_
 from ansible_collections.helmkit.core.plugins.module_utils.chart import loader, render, template
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError
 from ansible_collections.helmkit.core.plugins.module_utils.release.codec import go_json
+from tests.helpers import helmref
 
 CM_HEAD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cut\ndata:\n"
 CASES = {
@@ -41,7 +42,7 @@ def _chart(root, manifest, notes=None):
 
 
 def _helm_install_error(kubeapi, chart_dir, name):
-    cfg = helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace="default")
+    cfg = helmref.config(kubeapi.kubeconfig)
     try:
         cfg.install(helm_python.Chart.load(chart_dir), name, {}, namespace="default")
     except helm_python.HelmError as exc:
@@ -92,7 +93,7 @@ def _stored_notes(kubeapi, name):
 def test_cut_notes_are_stored_like_helm(tmp_path, kubeapi):
     notes = 'cut: {{ "héllo" | trunc 2 }} {{ "gA==" | b64dec }}\n'
     chart_dir = _chart(str(tmp_path / "cut"), CM_HEAD + "  a: b\n", notes)
-    cfg = helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace="default")
+    cfg = helmref.config(kubeapi.kubeconfig)
     try:
         cfg.install(helm_python.Chart.load(chart_dir), "cut-notes", {}, namespace="default")
     finally:

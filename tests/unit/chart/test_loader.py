@@ -11,7 +11,7 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError
 
-from chart_corpus import CORPUS
+from tests.helpers.corpus import CORPUS
 
 
 def _walk(chart, ref_deps=None):

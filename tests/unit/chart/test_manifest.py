@@ -12,15 +12,8 @@ from ansible_collections.helmkit.core.plugins.module_utils.chart.manifest import
     build_manifest, extract_notes, sort_manifests, split_manifests)
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError
 
-from chart_corpus import CHARTS_DIR, SHARED, corpus_manifest
-
-KUBECONFIG = """apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
-contexts: [{name: c, context: {cluster: c, user: u, namespace: test-ns}}]
-current-context: c
-users: [{name: u, user: {token: unused}}]
-"""
+from tests.helpers import helmref
+from tests.helpers.corpus import CHARTS_DIR, SHARED, corpus_manifest
 
 # Charts whose render is deterministic and installable (not a library chart): Helm's engine output in expected/
 # is then exactly what a dry-run install renders.
@@ -29,9 +22,7 @@ CASES = [e for e in corpus_manifest() if not e.get("nondeterministic") and e.get
 
 @pytest.fixture(scope="module")
 def helm_config(tmp_path_factory):
-    path = tmp_path_factory.mktemp("kube") / "config"
-    path.write_text(KUBECONFIG)
-    return helm_python.Config(kubeconfig_path=str(path), namespace="test-ns")
+    return helmref.offline_config(tmp_path_factory.mktemp("kube"), "test-ns")
 
 
 def _user_values(name):

@@ -12,15 +12,9 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import load_values
 from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_release
 
-from chart_corpus import CHARTS_DIR, corpus_manifest
+from tests.helpers import helmref
+from tests.helpers.corpus import CHARTS_DIR, corpus_manifest
 
-KUBECONFIG = """apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
-contexts: [{name: c, context: {cluster: c, user: u, namespace: test-ns}}]
-current-context: c
-users: [{name: u, user: {token: unused}}]
-"""
 NAMES = ("kube-prometheus-stack", "wordpress", "podinfo")
 ENTRIES = {e["name"]: e for e in corpus_manifest() if e["name"] in NAMES}
 CASES = [(name, variant) for name in NAMES for variant in ("default", "alt")
@@ -29,9 +23,7 @@ CASES = [(name, variant) for name in NAMES for variant in ("default", "alt")
 
 @pytest.fixture(scope="module")
 def helm_config(tmp_path_factory):
-    path = tmp_path_factory.mktemp("kube") / "config"
-    path.write_text(KUBECONFIG)
-    return helm_python.Config(kubeconfig_path=str(path), namespace="test-ns")
+    return helmref.offline_config(tmp_path_factory.mktemp("kube"), "test-ns")
 
 
 def _values_text(name, variant):

@@ -11,15 +11,9 @@ from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload impo
 from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_chart, render_release
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError, HelmkitError, ValuesError
 
-from chart_corpus import CHARTS_DIR, corpus_manifest
+from tests.helpers import helmref
+from tests.helpers.corpus import CHARTS_DIR, corpus_manifest
 
-KUBECONFIG = """apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
-contexts: [{name: c, context: {cluster: c, user: u, namespace: test-ns}}]
-current-context: c
-users: [{name: u, user: {token: unused}}]
-"""
 FIRST_BAR = ("podinfo", "ingress-nginx", "redis")
 CASES = [e for e in corpus_manifest() if e["name"] in FIRST_BAR or (
     not e.get("nondeterministic") and e.get("type") != "library" and not e["deps"])]
@@ -27,9 +21,7 @@ CASES = [e for e in corpus_manifest() if e["name"] in FIRST_BAR or (
 
 @pytest.fixture(scope="module")
 def helm_config(tmp_path_factory):
-    path = tmp_path_factory.mktemp("kube") / "config"
-    path.write_text(KUBECONFIG)
-    return helm_python.Config(kubeconfig_path=str(path), namespace="test-ns")
+    return helmref.offline_config(tmp_path_factory.mktemp("kube"), "test-ns")
 
 
 def _values_text(name):
@@ -157,7 +149,7 @@ def test_release_matches_stored_helm_record(record_name, tgz):
     """The manifest, notes and hooks (except run times and random name suffixes) Helm v4 stored for a real
     install (../shared/reference/releases) are what render_release produces for the same inputs."""
     import json
-    from chart_corpus import SHARED
+    from tests.helpers.corpus import SHARED
     from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import to_json_values
     with open(os.path.join(SHARED, "reference", "releases", record_name)) as handle:
         record = json.load(handle)

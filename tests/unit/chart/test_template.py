@@ -20,7 +20,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.chart.template import
     collect_values, go_path_match, sync_output_dir, template_chart)
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError
 
-from chart_corpus import CHARTS_DIR, SHARED
+from tests.helpers.corpus import CHARTS_DIR, SHARED
 
 _GO_SPACE = "\t\n\v\f\r \x85\xa0"
 _COUNTER = itertools.count()

@@ -10,7 +10,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import l
 from ansible_collections.helmkit.core.plugins.module_utils.chart.values import (
     coalesce_values, process_dependencies)
 
-from chart_corpus import CHARTS_DIR, corpus_manifest, helm_rendered_values
+from tests.helpers.corpus import CHARTS_DIR, corpus_manifest, helm_rendered_values
 
 
 def _ours(path, user):

@@ -11,7 +11,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload impo
 from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
 from ansible_collections.helmkit.core.plugins.module_utils.chart.values import coalesce_values, process_dependencies
 
-from chart_corpus import helm_rendered_values
+from tests.helpers.corpus import helm_rendered_values
 
 KEYS = st.sampled_from(["a", "b", "c", "global", "sub", "enabled"])
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.sampled_from(["x", "y", ""]))

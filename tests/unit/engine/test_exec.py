@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from _helmref import helm_render_error, helm_render_many, ours_error, ours_render_many
+from tests.helpers import helmref, ourrender
 
 VALUES = {
     "s": "str", "n": 3, "f": 1.5, "big": 1000000, "zero": 0, "t": True, "no": False, "empty": "",
@@ -96,12 +96,12 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def reference():
-    return helm_render_many(CASES, VALUES)
+    return helmref.render_cases(CASES, VALUES)
 
 
 @pytest.fixture(scope="module")
 def ours():
-    return ours_render_many(CASES, VALUES)
+    return ourrender.render_cases(CASES, VALUES)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -190,6 +190,6 @@ ERROR_CASES = {
 @pytest.mark.parametrize("case", sorted(ERROR_CASES))
 def test_errors_match_helm(case):
     text = ERROR_CASES[case]
-    expected = helm_render_error(case, text, VALUES)
+    expected = helmref.case_error(case, text, VALUES)
     assert expected, "Helm rendered %r without error" % text
-    assert ours_error(case, text, VALUES) == expected
+    assert ourrender.case_error(case, text, VALUES) == expected

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from _helmref import helm_render_error, helm_render_many, ours_error, ours_render_many
+from tests.helpers import helmref, ourrender
 
 VALUES = {"s": "str", "n": 3, "f": 1.5, "z": 0, "t": True, "e": "", "l": ["a", "b", None], "el": [],
           "m": {"a": 1, "b": {"c": "d"}, "n": None, "u": "h\u00e9 <&>"}, "nums": [1, 2.5, -3, 1e6, 0.0001, 1e-7],
@@ -85,13 +85,13 @@ CASES = {"d%03d" % i: text for i, text in enumerate(_Generator(seed).body(0)
 
 @pytest.fixture(scope="module")
 def ours():
-    return ours_render_many(CASES, VALUES)
+    return ourrender.render_cases(CASES, VALUES)
 
 
 def test_rendered_templates_match_helm(ours):
     rendered = {case: CASES[case] for case in CASES if isinstance(ours[case], str)}
     assert len(rendered) >= 20
-    reference = helm_render_many(rendered, VALUES)
+    reference = helmref.render_cases(rendered, VALUES)
     assert {case: ours[case] for case in rendered} == reference
 
 
@@ -100,8 +100,8 @@ def test_errors_match_helm(ours):
     assert len(failing) >= 100
     mismatches = {}
     for case in failing:
-        expected = helm_render_error(case, CASES[case], VALUES)
-        got = ours_error(case, CASES[case], VALUES)
+        expected = helmref.case_error(case, CASES[case], VALUES)
+        got = ourrender.case_error(case, CASES[case], VALUES)
         if got != expected:
             mismatches[case] = (CASES[case], expected, got)
     assert mismatches == {}
@@ -194,8 +194,8 @@ VALID_CASES = {"v%03d" % i: _ValidGenerator(seed).body(0) for i, seed in enumera
 
 
 def test_mostly_valid_templates_match_helm():
-    ours = ours_render_many(VALID_CASES, VALUES)
+    ours = ourrender.render_cases(VALID_CASES, VALUES)
     rendered = {case: VALID_CASES[case] for case in VALID_CASES if isinstance(ours[case], str)}
     assert len(rendered) >= 200
-    reference = helm_render_many(rendered, VALUES)
+    reference = helmref.render_cases(rendered, VALUES)
     assert {case: ours[case] for case in rendered} == reference

@@ -10,13 +10,13 @@ import tarfile
 
 import pytest
 
-from helpers.parsetrees import full_parse, tree_difference
 from ansible_collections.helmkit.core.plugins.module_utils.caches import CACHES
 from ansible_collections.helmkit.core.plugins.module_utils.engine import fastparse
 from ansible_collections.helmkit.core.plugins.module_utils.engine.builtins import BUILTINS
 from ansible_collections.helmkit.core.plugins.module_utils.engine.errors import TemplateParseError
 from ansible_collections.helmkit.core.plugins.module_utils.engine.helm import _Renderer
 from ansible_collections.helmkit.core.plugins.module_utils.engine.parser import parse
+from tests.helpers.parsetrees import full_parse, tree_difference
 
 CHARTS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "charts")
 HELM_FUNCTIONS = frozenset(_Renderer(False, None, 1000).funcs) | frozenset(BUILTINS)

@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.engine import fromtoml, helmfuncs
 
-from _helmref import helm_render_many
+from tests.helpers import helmref
 
 # Documents whose decoding or error Helm and we must agree on: one per error kind fromtoml maps, plus values.
 DOCUMENTS = [
@@ -22,7 +22,7 @@ DOCUMENTS = [
 
 def test_from_toml_matches_helm():
     cases = {"t%d.yaml" % i: "{{ toJson (fromToml (index .Values.docs %d)) }}" % i for i in range(len(DOCUMENTS))}
-    helm = helm_render_many(cases, values={"docs": DOCUMENTS})
+    helm = helmref.render_cases(cases, values={"docs": DOCUMENTS})
     mismatches = [(doc, helm["t%d.yaml" % i], helmfuncs.to_json(helmfuncs.from_toml(doc)))
                   for i, doc in enumerate(DOCUMENTS)
                   if helm["t%d.yaml" % i] != helmfuncs.to_json(helmfuncs.from_toml(doc))]

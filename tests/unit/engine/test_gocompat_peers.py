@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from _sprigref import helm_error, helm_outputs, our_error, our_outputs
+from tests.helpers import helmref, ourrender
 
 T = '(toDate "2006-01-02 15:04" "2020-01-02 03:04")'
 VALUES = {"n": 1, "s": "text", "m": {"a": 1}, "l": [1]}
@@ -43,11 +43,11 @@ ERRORS = [
 
 
 def test_duration_outputs_match_helm():
-    assert our_outputs(OUTPUTS, VALUES) == helm_outputs(OUTPUTS, VALUES)
+    assert ourrender.render_helm_cases(OUTPUTS, VALUES) == helmref.render_cases(OUTPUTS, VALUES)
 
 
 @pytest.mark.parametrize("text", ERRORS)
 def test_duration_and_call_errors_match_helm(text):
-    expected = helm_error("e", text, VALUES)
+    expected = helmref.case_error("e", text, VALUES)
     assert expected, "Helm rendered %r without error" % text
-    assert our_error("e", text, VALUES) == expected
+    assert ourrender.helm_case_error("e", text, VALUES) == expected

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from _helmref import go_values, helm_render_many
 from ansible_collections.helmkit.core.plugins.module_utils.engine import gofmt
+from tests.helpers import helmref, ourrender
 
 VALUES = {
     "f": 1000000, "g": 1.5, "h": 0.00001, "i": 123456.7, "s": "hi", "m": {"b": 2, "a": [1, "x", None]},
@@ -42,7 +42,7 @@ EXTRA = [
 
 
 def _operands(values):
-    return go_values(values)
+    return ourrender.go_values(values)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def reference():
         cases["x%03d" % j] = "{{ %s }}" % text
     cases["sprint"] = '{{ print 1 2 "a" "b" 3 nil 4.5 .Values.l "c" .Values.m }}'
     cases["sprintln"] = '{{ println 1 "a" 2.5 nil .Values.l }}'
-    return helm_render_many(cases, VALUES)
+    return helmref.render_cases(cases, VALUES)
 
 
 def test_sprintf_verbs_match_helm(reference):

@@ -7,7 +7,7 @@ import difflib
 import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.engine import goyaml
-from helm_ref import helm_render
+from tests.helpers import helmref
 
 QUOTING = [
     "*", "yes", "on", "~", "null", "0x1F", "1e3", "  lead", "a: b", "#x", "é", "a\nb ", "a\n", "a\n\n", "\tx",
@@ -48,7 +48,7 @@ def _values():
 
 def test_to_yaml_matches_helm_for_values_passed_in():
     values = _values()
-    ref = helm_render({"a.yaml": "{{ toYaml .Values }}\n"}, values=values)["c/templates/a.yaml"]
+    ref = helmref.render({"a.yaml": "{{ toYaml .Values }}\n"}, values=values)["c/templates/a.yaml"]
     # Helm receives the values as JSON, so numbers arrive as float64, as our from_json gives them.
     ours = goyaml.dump(goyaml.from_json(goyaml.to_json(values))) + "\n"
     assert ref == ours, _diff(ref, ours)
@@ -57,7 +57,7 @@ def test_to_yaml_matches_helm_for_values_passed_in():
 def test_to_yaml_of_scalars_and_containers_at_top_level():
     cases = ["plain", "a\nb", "", "yes", [], {}, None, [["a"]], "x" * 85 + " " + "y" * 10]
     templates = {"t%d.yaml" % i: "{{ toYaml (index .Values.cases %d) }}" % i for i in range(len(cases))}
-    ref = helm_render(templates, values={"cases": cases})
+    ref = helmref.render(templates, values={"cases": cases})
     for i, case in enumerate(cases):
         assert ref["c/templates/t%d.yaml" % i] == goyaml.dump(case), case
 
@@ -114,14 +114,14 @@ bin: !!binary aGVsbG8=
 
 
 def test_from_yaml_then_to_yaml_matches_helm():
-    ref = helm_render({"a.yaml": "{{ toYaml (fromYaml .Values.text) }}\n"}, values={"text": VALUES_YAML})
+    ref = helmref.render({"a.yaml": "{{ toYaml (fromYaml .Values.text) }}\n"}, values={"text": VALUES_YAML})
     ours = goyaml.dump(goyaml.unmarshal(VALUES_YAML)) + "\n"
     assert ref["c/templates/a.yaml"] == ours, _diff(ref["c/templates/a.yaml"], ours)
 
 
 def test_to_json_matches_helm():
     values = _values()
-    ref = helm_render({"a.yaml": "{{ toJson .Values }}"}, values=values)["c/templates/a.yaml"]
+    ref = helmref.render({"a.yaml": "{{ toJson .Values }}"}, values=values)["c/templates/a.yaml"]
     assert ref == goyaml.to_json(goyaml.from_json(goyaml.to_json(values)))
 
 
@@ -146,7 +146,7 @@ def test_resolve_plain_kinds():
 
 
 def test_to_yaml_fails_like_helm_on_characters_yaml_refuses():
-    ref = helm_render({"a.yaml": "[{{ toYaml .Values }}]"}, values={"a": "x\x7fy"})["c/templates/a.yaml"]
+    ref = helmref.render({"a.yaml": "[{{ toYaml .Values }}]"}, values={"a": "x\x7fy"})["c/templates/a.yaml"]
     assert ref == "[]"
     with pytest.raises(goyaml.GoYamlError, match="control characters are not allowed"):
         goyaml.dump({"a": "x\x7fy"})

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 
 from ansible_collections.helmkit.core.plugins.module_utils.engine import goyaml, helmfuncs
-from helm_ref import helm_render
+from tests.helpers import helmref
 
 PIECES = ["a", "b", "Z", "0", "7", "1.5", "1e3", "0x1F", "-", "--", "---", ":", ": ", "#", " #", "?", "*", "&", "!",
           "|", ">", "'", '"', "%", "@", "`", ",", "[", "]", "{", "}", " ", "  ", "\n", "\n\n", "\t", "yes", "No",
@@ -46,7 +46,7 @@ def _cases(seed: int, count: int) -> list:
 def _compare(func: str, ours_fn, seed: int, count: int = 150) -> None:
     cases = _cases(seed, count)
     template = ("{{- range .Values.cases }}{{ %s . }}\n%s\n{{ end }}" % (func, SEPARATOR))
-    out = helm_render({"t.yaml": template}, values={"cases": cases})["c/templates/t.yaml"]
+    out = helmref.render({"t.yaml": template}, values={"cases": cases})["c/templates/t.yaml"]
     helm_outputs = out.split("\n%s\n" % SEPARATOR)[:-1]
     values = goyaml.from_json(goyaml.to_json(cases))  # as Helm receives them: numbers as float64
     assert len(helm_outputs) == len(values)
@@ -75,7 +75,7 @@ def test_random_from_yaml_round_trip_matches_helm():
     cases = _cases(99, 120)
     texts = [goyaml.dump(value) for value in goyaml.from_json(goyaml.to_json(cases))]
     template = "{{- range .Values.texts }}{{ toJson (fromYamlArray (printf \"- %s\" (. | toJson))) }}\n{{ end }}"
-    out = helm_render({"t.yaml": template}, values={"texts": texts})["c/templates/t.yaml"].split("\n")[:-1]
+    out = helmref.render({"t.yaml": template}, values={"texts": texts})["c/templates/t.yaml"].split("\n")[:-1]
     ours = [helmfuncs.to_json(helmfuncs.from_yaml_array("- %s" % helmfuncs.to_json(text))) for text in texts]
     assert out == ours
 
@@ -92,7 +92,7 @@ def test_random_yaml_text_parses_like_helm():
         rng = random.Random(seed)
         docs += ["".join(rng.choice(YAML_PIECES) for _i in range(rng.randint(1, 12))) for _i in range(300)]
     text = "\n".join("{{ toJson (fromYaml (index .Values.docs %d)) }}" % i for i in range(len(docs)))
-    ref = helm_render({"t.yaml": text}, values={"docs": docs})["c/templates/t.yaml"].split("\n")
+    ref = helmref.render({"t.yaml": text}, values={"docs": docs})["c/templates/t.yaml"].split("\n")
     ours = [helmfuncs.to_json(helmfuncs.from_yaml(doc)) for doc in docs]
     mismatches = [(doc, want, got) for doc, want, got in zip(docs, ref, ours) if want != got]
     assert not mismatches[:3]

@@ -7,7 +7,7 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.engine import goyaml
 from ansible_collections.helmkit.core.plugins.module_utils.engine.helm import (
     RenderError, RenderTemplate, render, sort_templates)
-from helm_ref import helm_render
+from tests.helpers import helmref
 
 CHART = "c"
 
@@ -15,20 +15,11 @@ CHART = "c"
 def ours(templates: dict, values=None, strict=False, lookup=None) -> dict:
     """Render ``{path under templates/: text}`` with helm.render and a context like Helm's for a root chart."""
     vals = goyaml.from_json(goyaml.to_json(values or {}))
-    context = {"Values": vals, "Release": {"Name": "test-release", "Namespace": "test-ns"},
+    context = {"Values": vals, "Release": {"Name": helmref.RELEASE, "Namespace": helmref.NAMESPACE},
                "Chart": {"Name": CHART}, "Capabilities": {}, "Files": {}, "Subcharts": {}}
     items = [RenderTemplate("%s/templates/%s" % (CHART, rel), text, context, "%s/templates" % CHART)
              for rel, text in templates.items()]
     return render(items, strict=strict, lookup=lookup)
-
-
-def helm_error_text(templates: dict, values=None) -> str:
-    import helm_python
-    try:
-        helm_render(templates, values=values)
-    except helm_python.HelmError as exc:
-        return str(exc)
-    raise AssertionError("Helm rendered without error")
 
 
 def our_error_text(templates: dict, values=None) -> str:
@@ -54,7 +45,7 @@ ORDER = {
 
 def test_order_partials_notes_and_no_value_match_helm():
     values = {"m": {}}
-    assert ours(ORDER, values) == helm_render(ORDER, values=values)
+    assert ours(ORDER, values) == helmref.render(ORDER, values=values)
 
 
 def test_sort_templates_is_deepest_first_then_reverse_lexical():
@@ -80,7 +71,7 @@ FUNCS = {
 
 def test_helm_functions_match_helm():
     values = {"v": "V", "tplmap": {"name": "{{ .Values.v }}-x", "list": ["a", "{{ .Release.Name }}"]}}
-    assert ours(FUNCS, values) == helm_render(FUNCS, values=values)
+    assert ours(FUNCS, values) == helmref.render(FUNCS, values=values)
 
 
 ERRORS = {
@@ -134,14 +125,14 @@ ERRORS = {
 @pytest.mark.parametrize("case", sorted(ERRORS))
 def test_error_messages_match_helm(case):
     templates = {"t.yaml": ERRORS[case]}
-    assert our_error_text(templates) == helm_error_text(templates)
+    assert our_error_text(templates) == helmref.render_error(templates)
 
 
 def test_include_recursion_is_stopped():
     templates = {"t.yaml": '{{ define "r" }}{{ include "r" . }}{{ end }}{{ include "r" . }}'}
     message = our_error_text(templates)
     assert message.endswith("rendering template has a nested reference name: r: unable to execute template")
-    assert message == helm_error_text(templates)
+    assert message == helmref.render_error(templates)
 
 
 def test_strict_mode_fails_on_missing_key():
@@ -195,10 +186,10 @@ def test_capabilities_and_release_objects_encode_like_helm():
     text = ("{{ toJson .Capabilities.KubeVersion }}|{{ toYaml .Capabilities.KubeVersion }}|{{ toJson .Release }}|"
             "{{ toJson .Template }}|{{ toJson .Capabilities.APIVersions | trunc 60 }}|{{ toJson .Capabilities }}|"
             "{{ toYaml .Capabilities.HelmVersion }}")
-    context = {"Values": {}, "Release": release_object("test-release", "test-ns"), "Chart": {},
+    context = {"Values": {}, "Release": release_object(helmref.RELEASE, helmref.NAMESPACE), "Chart": {},
                "Capabilities": Capabilities(), "Files": {}, "Subcharts": {}}
     ours_out = render([RenderTemplate("c/templates/t.yaml", text, context, "c/templates")])
-    assert ours_out == helm_render({"t.yaml": text})
+    assert ours_out == helmref.render({"t.yaml": text})
 
 
 def test_lint_mode_lets_required_and_fail_pass():
@@ -215,23 +206,21 @@ def test_sprig_objects_encode_like_helm():
     text = ('{{ toJson (toDate "2006-01-02 15:04:05" "2024-03-04 05:06:07") }}|'
             '{{ toYaml (dict "t" (toDate "2006-01-02" "2024-03-04")) }}|'
             '{{ semver "1.2.3-beta.1+meta" | toJson }}|{{ toJson (genSelfSignedCert "x" nil nil 1 | typeOf) }}')
-    assert ours({"t.yaml": text}) == helm_render({"t.yaml": text})
+    assert ours({"t.yaml": text}) == helmref.render({"t.yaml": text})
 
 
 def test_parent_defines_override_subchart_defines_like_helm(tmp_path):
-    import helm_python
-    from helm_ref import write_chart
-    parent = write_chart(str(tmp_path), {
+    parent = helmref.write_chart(str(tmp_path), {
         "_helpers.tpl": '{{ define "x" }}parent-x{{ end }}',
         "p.yaml": '{{ include "x" . }}|{{ include "only-sub" . }}|{{ .Template.BasePath }}',
     })
-    write_chart(str(tmp_path / "c" / "charts"), {
+    helmref.write_chart(str(tmp_path / "c" / "charts"), {
         "_helpers.tpl": '{{ define "x" }}sub-x{{ end }}{{ define "only-sub" }}sub-only{{ end }}',
         "s.yaml": '{{ include "x" . }}|{{ .Template.Name }}|{{ .Template.BasePath }}',
     }, name="sub")
     with open(str(tmp_path / "c" / "Chart.yaml"), "a") as handle:
         handle.write("dependencies:\n- name: sub\n  version: 0.1.0\n")
-    want = helm_python.Chart.load(parent).render({}, name="test-release", namespace="test-ns")
+    want = helmref.render_chart(parent)
 
     def ctx():
         return {"Values": {}, "Release": {}, "Chart": {}, "Capabilities": {}, "Files": {}, "Subcharts": {}}

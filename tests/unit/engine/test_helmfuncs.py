@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.engine import helmfuncs
 from ansible_collections.helmkit.core.plugins.module_utils.engine.errors import FuncError
-from helm_ref import helm_render
+from tests.helpers import helmref
 
 YAML_DOCS = ["a: 1", "- a\n- b", "abc", "", "a: [", "a: b: c", "null", "1", "{a: 1}\n---\nb: 2", "a:\n\tb: 1",
              "? [a]\n: 1", "a: 1\na: 2", "x: !!binary aGVsbG8=", "- 1\n- 2.5", "k: 'unterminated", "@x",
@@ -38,7 +38,7 @@ def test_from_yaml_and_from_json_match_helm():
         lines.append("{{ toJson (fromJsonArray (index .Values.jdocs %d)) }}" % i)
         ours.append(helmfuncs.to_json(helmfuncs.from_json(doc)))
         ours.append(helmfuncs.to_json(helmfuncs.from_json_array(doc)))
-    ref = helm_render({"a.yaml": "\n".join(lines)}, values={"docs": YAML_DOCS, "jdocs": JSON_DOCS})
+    ref = helmref.render({"a.yaml": "\n".join(lines)}, values={"docs": YAML_DOCS, "jdocs": JSON_DOCS})
     got = ref["c/templates/a.yaml"].split("\n")
     mismatches = [(line, h, o) for line, h, o in zip(lines, got, ours) if h != o]
     assert not mismatches
@@ -50,7 +50,7 @@ PRETTY = [{"a": [1, 2], "b": {"c": "yes", "d": None}}, ["x", ["y"], {}], {"s": "
 
 def test_to_yaml_pretty_matches_helm():
     templates = {"p%d.yaml" % i: "{{ toYamlPretty (index .Values.cases %d) }}" % i for i in range(len(PRETTY))}
-    ref = helm_render(templates, values={"cases": PRETTY})
+    ref = helmref.render(templates, values={"cases": PRETTY})
     values = helmfuncs.from_json(helmfuncs.to_json({"cases": PRETTY}))["cases"]
     for i, case in enumerate(values):
         assert ref["c/templates/p%d.yaml" % i] == helmfuncs.to_yaml_pretty(case), case
@@ -78,7 +78,7 @@ def test_to_toml_matches_helm():
              {"s": "q\"uote\n", "f": 1.5, "arr": [{"x": 1.0, "y": {"z": 1.0}}, {"x": 2.0}], "z": "last"},
              {"only": {"table": "x"}}]
     templates = {"t%d.yaml" % i: "{{ toToml (index .Values.cases %d) }}" % i for i in range(len(cases))}
-    ref = helm_render(templates, values={"cases": cases})
+    ref = helmref.render(templates, values={"cases": cases})
     for i, case in enumerate(cases):
         assert ref["c/templates/t%d.yaml" % i] == helmfuncs.to_toml(case), case
 
@@ -103,7 +103,7 @@ def test_random_to_toml_matches_helm():
     cases = [dict(("k%d" % j, _toml_case(rng)) for j in range(rng.randint(1, 4))) for _i in range(60)]
     cases += [1.5, True, [1.0, "x"], {"a": [[{}]]}, {"a": None}, {"a": [None]}]
     templates = {"t%d.yaml" % i: "{{ toToml (index .Values.cases %d) }}" % i for i in range(len(cases))}
-    ref = helm_render(templates, values={"cases": cases})
+    ref = helmref.render(templates, values={"cases": cases})
     values = helmfuncs.from_json(helmfuncs.to_json({"cases": cases}))["cases"]
     mismatches = [(case, ref["c/templates/t%d.yaml" % i], helmfuncs.to_toml(case)) for i, case in enumerate(values)
                   if ref["c/templates/t%d.yaml" % i] != helmfuncs.to_toml(case)]
@@ -114,6 +114,6 @@ def test_from_toml_matches_helm():
     docs = ['a = 1\nb = "x"\n[t]\nc = [1, 2]\n', "a = 1.5\nd = 1979-05-27T07:32:00Z", 'x = [1, "a"]',
             "[[arr]]\nq = true\n[[arr]]\nq = false", "big = 9223372036854775807", 'k."dotted key" = "v"']
     text = "\n".join("{{ toJson (fromToml (index .Values.docs %d)) }}" % i for i in range(len(docs)))
-    ref = helm_render({"t.yaml": text}, values={"docs": docs})["c/templates/t.yaml"].split("\n")
+    ref = helmref.render({"t.yaml": text}, values={"docs": docs})["c/templates/t.yaml"].split("\n")
     assert ref == [helmfuncs.to_json(helmfuncs.from_toml(doc)) for doc in docs]
     assert list(helmfuncs.from_toml("a = ")) == ["Error"]

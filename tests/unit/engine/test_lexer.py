@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from _helmref import helm_render_many, ours_render_many
 from ansible_collections.helmkit.core.plugins.module_utils.engine import lexer as lx
+from tests.helpers import helmref, ourrender
 
 
 def _tokens(text):
@@ -86,7 +86,7 @@ TRIM_CASES = {
 
 
 def test_trim_behaviour_matches_helm():
-    assert ours_render_many(TRIM_CASES) == helm_render_many(TRIM_CASES)
+    assert ourrender.render_cases(TRIM_CASES) == helmref.render_cases(TRIM_CASES)
 
 
 # -- the regular-expression fast path inside actions must produce exactly the state functions' items ------------

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from _helmref import helm_render_error, ours_error
 from ansible_collections.helmkit.core.plugins.module_utils.engine import nodes as nd
 from ansible_collections.helmkit.core.plugins.module_utils.engine.builtins import BUILTINS
 from ansible_collections.helmkit.core.plugins.module_utils.engine.errors import TemplateParseError
 from ansible_collections.helmkit.core.plugins.module_utils.engine.parser import parse
+from tests.helpers import helmref, ourrender
 
 
 def _parse(text, name="t"):
@@ -77,9 +77,9 @@ PARSE_ERRORS = {
 @pytest.mark.parametrize("case", sorted(PARSE_ERRORS))
 def test_parse_errors_match_helm(case):
     text = PARSE_ERRORS[case]
-    expected = helm_render_error(case, text)
+    expected = helmref.case_error(case, text)
     assert expected, "Helm rendered %r without error" % text
-    assert ours_error(case, text) == expected
+    assert ourrender.case_error(case, text) == expected
 
 
 @pytest.mark.parametrize("text,message", [

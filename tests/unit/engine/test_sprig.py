@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from _sprigref import helm_error, helm_outputs, our_error, our_outputs
+from tests.helpers import helmref, ourrender
 
 VALUES = {
     "s": "Hello World", "n": 3, "f": 1.5, "neg": -2.75, "zero": 0, "t": True, "no": False, "empty": "",
@@ -198,12 +198,12 @@ FAMILIES = {
 
 @pytest.fixture(scope="module")
 def reference():
-    return helm_outputs(FAMILIES, VALUES)
+    return helmref.render_cases(FAMILIES, VALUES)
 
 
 @pytest.fixture(scope="module")
 def ours():
-    return our_outputs(FAMILIES, VALUES)
+    return ourrender.render_helm_cases(FAMILIES, VALUES)
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
@@ -369,6 +369,6 @@ ERRORS = [
 
 @pytest.mark.parametrize("text", ERRORS)
 def test_error_matches_helm(text):
-    expected = helm_error("e", text, ERROR_VALUES)
+    expected = helmref.case_error("e", text, ERROR_VALUES)
     assert expected, "Helm rendered %r without error" % text
-    assert our_error("e", text, ERROR_VALUES) == expected
+    assert ourrender.helm_case_error("e", text, ERROR_VALUES) == expected

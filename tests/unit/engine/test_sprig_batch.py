@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from _sprigref import helm_outputs, our_outputs
+from tests.helpers import helmref, ourrender
 
 _PIECES = ["a", "b", "Z", "x", "HTTP", "Server", "id", "2", "10", "0", " ", "  ", "\t", "\n", "_", "-", "__", ".",
            ",", "!", "$", "(", "[", "\\", "\"", "'", "é", "ß", "Σ", "ǅ", "İ", "ﬁ", "日本", "☃", "😀", "\u00a0",
@@ -252,7 +252,7 @@ EXPRS = {"strings": STRING_FUNCS, "numbers": NUMBER_FUNCS, "numeric_strings": NU
 
 @pytest.fixture(scope="module")
 def rendered():
-    return helm_outputs(CASES, VALUES), our_outputs(CASES, VALUES)
+    return helmref.render_cases(CASES, VALUES), ourrender.render_helm_cases(CASES, VALUES)
 
 
 @pytest.mark.parametrize("family", sorted(CASES))

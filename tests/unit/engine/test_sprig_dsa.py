@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import warnings
 
-from _sprigref import our_outputs
+from tests.helpers import ourrender
 
 
 def test_dsa_key_without_deprecation_warning():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        out = our_outputs({"dsa": '{{ genPrivateKey "dsa" | trunc 31 }}|{{ genPrivateKey "ed25519" | trunc 27 }}'},
-                          {})
+        out = ourrender.render_helm_cases(
+            {"dsa": '{{ genPrivateKey "dsa" | trunc 31 }}|{{ genPrivateKey "ed25519" | trunc 27 }}'}, {})
     assert out["dsa"] == "-----BEGIN DSA PRIVATE KEY-----|-----BEGIN PRIVATE KEY-----"
     assert [str(w.message) for w in caught if "DSA" in str(w.message)] == []

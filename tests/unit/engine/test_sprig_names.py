@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import inspect
 
-from _sprigref import helm_error, our_error
-
 from ansible_collections.helmkit.core.plugins.module_utils.engine.sprig import FUNCS
+from tests.helpers import helmref, ourrender
 
 SPRIG_NAMES = set("""
 hello ago date date_in_zone date_modify dateInZone dateModify duration durationRound htmlDate htmlDateInZone
@@ -35,16 +34,16 @@ def test_funcs_is_sprigs_map_without_env():
 
 def test_every_name_is_defined_in_helm_and_ours():
     text = "{{ if false }}%s{{ end }}" % "".join("{{ %s }}" % name for name in sorted(SPRIG_NAMES))
-    assert helm_error("names", text, {}) == ""
-    assert our_error("names", text, {}) == ""
+    assert helmref.case_error("names", text, {}) == ""
+    assert ourrender.helm_case_error("names", text, {}) == ""
 
 
 def test_env_functions_are_not_defined():
     for name in ("env", "expandenv"):
         text = "{{ if false }}{{ %s \"HOME\" }}{{ end }}" % name
-        expected = helm_error("env", text, {})
+        expected = helmref.case_error("env", text, {})
         assert "not defined" in expected
-        assert our_error("env", text, {}) == expected
+        assert ourrender.helm_case_error("env", text, {}) == expected
 
 
 def test_every_function_declares_go_parameter_types_and_has_a_docstring():

@@ -6,7 +6,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from _sprigref import helm_outputs, our_outputs
+from tests.helpers import helmref, ourrender
 
 FORMS = r"""{{ len (randAlphaNum 16) }}|{{ regexMatch "^[A-Za-z0-9]{16}$" (randAlphaNum 16) }}|{{ regexMatch "^[A-Za-z]{8}$" (randAlpha 8) }}|
 {{ regexMatch "^[0-9]{5}$" (randNumeric 5) }}|{{ regexMatch "^[ -~]{40}$" (randAscii 40) }}|{{ randAlpha 0 }}
@@ -39,7 +39,7 @@ CERTS = r"""{{ $ca := genCA "my-ca" 365 -}}
 @pytest.fixture(scope="module")
 def rendered():
     cases = {"forms": FORMS, "certs": CERTS}
-    return helm_outputs(cases, {}), our_outputs(cases, {})
+    return helmref.render_cases(cases, {}), ourrender.render_helm_cases(cases, {})
 
 
 def test_forms_match_helm(rendered):

@@ -22,8 +22,8 @@ import yaml
 from ansible_collections.helmkit.core.plugins.module_utils.errors import KubeError
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import ApiError, KubeClient
 from ansible_collections.helmkit.core.plugins.module_utils.kube.config import Settings, connection_secrets
-from helpers import leakscan
-from helpers.kubeauth import ServiceAccountAccess, exec_plugin, run_count
+from tests.helpers import leakscan
+from tests.helpers.kubeauth import ServiceAccountAccess, exec_plugin, run_count
 
 CONFIGMAPS = "/api/v1/namespaces/default/configmaps"
 _VARIABLES = ("K8S_AUTH_HOST", "K8S_AUTH_API_KEY", "K8S_AUTH_KUBECONFIG", "K8S_AUTH_CONTEXT", "K8S_AUTH_USERNAME",

@@ -1,7 +1,5 @@
 """kstatus rules (kube/status.py) for each kind, and wait_ready on the emulator: watches until current, and a
 timeout that names each object, why, its conditions and a kubectl command."""
-import os
-import sys
 
 import pytest
 
@@ -9,10 +7,6 @@ from ansible_collections.helmkit.core.plugins.module_utils.errors import KubeErr
 from ansible_collections.helmkit.core.plugins.module_utils.kube import status, wait
 from ansible_collections.helmkit.core.plugins.module_utils.kube.apply import Applier
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
-
-TESTS = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if TESTS not in sys.path:
-    sys.path.insert(0, TESTS)
 
 from kubeapi.fixture import KubeAPIServer  # noqa: E402
 

@@ -1,17 +1,11 @@
 """A fresh Kubernetes API emulator per test (it starts in well under a second), for the release tests, and the
 ``chart`` and ``client`` of the tiny release charts (tests/helpers/releasecharts.py)."""
-import os
-import sys
 
 import pytest
 
-TESTS = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if TESTS not in sys.path:
-    sys.path.insert(0, TESTS)
-
 from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient  # noqa: E402
-from helpers.releasecharts import NS  # noqa: E402
+from tests.helpers.releasecharts import NS  # noqa: E402
 from kubeapi.fixture import KubeAPIServer  # noqa: E402
 
 

@@ -13,8 +13,8 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError, KubeError
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, uninstall
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
-from helpers.releasecharts import (NS, Rendered, clear_log, configmap, doc, make_render, options, requests,
-                                   simple_build, writes)
+from tests.helpers.releasecharts import (NS, Rendered, clear_log, configmap, doc, make_render, options, requests,
+                                         simple_build, writes)
 
 
 def secret(client, name, version):

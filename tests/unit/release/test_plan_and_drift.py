@@ -8,7 +8,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.errors import Helmkit
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, diff, drift
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
 
-from helpers.releasecharts import NS, Rendered, clear_log, configmap, doc, make_render, options, requests, simple_build
+from tests.helpers.releasecharts import NS, Rendered, clear_log, configmap, doc, make_render, options, requests, simple_build
 
 
 def real_writes(client):

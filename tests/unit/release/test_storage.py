@@ -9,7 +9,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.release.storage impor
 
 import pytest
 
-from helpers.releasecharts import make_render, simple_build
+from tests.helpers.releasecharts import make_render, simple_build
 
 SHARED = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared"))
 NS = "store-ns"

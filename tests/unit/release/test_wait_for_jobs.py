@@ -5,7 +5,7 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions
 
-from helpers.releasecharts import NS, Rendered, doc, make_render, options
+from tests.helpers.releasecharts import NS, Rendered, doc, make_render, options
 
 JOB = ("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n"
        "    kubeapi.helmkit.test/fail: \"true\"\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n"

@@ -10,7 +10,8 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError
 from ansible_collections.helmkit.core.plugins.module_utils.repo import index as ix
 
-from _repo_env import SHARED, ChartRepoServer, PODINFO
+from tests.helpers.chartrepo import ChartRepoServer
+from tests.helpers.corpus import PODINFO, SHARED
 
 INDEXES = os.path.join(SHARED, "indexes")
 

@@ -9,7 +9,6 @@ import os
 import pytest
 import yaml
 
-from _repo_env import ChartRepoServer
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError, RepositoryError
 from ansible_collections.helmkit.core.plugins.module_utils.repo import index as index_module
 from ansible_collections.helmkit.core.plugins.module_utils.repo.config import (
@@ -22,6 +21,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.source.catalog import
 from ansible_collections.helmkit.core.plugins.module_utils.source.deps import manager
 from ansible_collections.helmkit.core.plugins.module_utils.source.locate import locate
 from ansible_collections.helmkit.core.plugins.module_utils.source.options import SourceOptions
+from tests.helpers.chartrepo import ChartRepoServer
 
 LIMIT = 20000
 

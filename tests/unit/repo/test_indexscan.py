@@ -9,7 +9,7 @@ import yaml
 from ansible_collections.helmkit.core.plugins.module_utils.repo import index as ix
 from ansible_collections.helmkit.core.plugins.module_utils.repo import indexscan
 
-from _repo_env import SHARED
+from tests.helpers.corpus import SHARED
 
 INDEXES = os.path.join(SHARED, "indexes")
 

@@ -17,7 +17,8 @@ from ansible_collections.helmkit.core.plugins.module_utils.repo.provenance impor
     default_keyring, load_keyring, parse_provenance, verify_provenance)
 from ansible_collections.helmkit.core.plugins.module_utils.source.pull import pull_chart
 
-from _repo_env import PODINFO, REDIS, ChartRepoServer  # importing _repo_env puts the checkout on sys.path
+from tests.helpers.chartrepo import ChartRepoServer
+from tests.helpers.corpus import PODINFO, REDIS
 from tests.helpers.pgp import GPG, GpgSigner
 
 NAME = os.path.basename(PODINFO)

@@ -10,7 +10,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.errors import Reposit
 from ansible_collections.helmkit.core.plugins.module_utils.repo import config as cfg
 from ansible_collections.helmkit.core.plugins.module_utils.repo.search import search_repositories
 
-from _repo_env import SHARED
+from tests.helpers.corpus import SHARED
 
 SMALL = b"""apiVersion: v1
 entries:

@@ -4,7 +4,7 @@ Helm asks k8s.io/apiserver's ``deprecation.IsDeprecated`` and ``WarningMessage``
 scheme; those read the ``+k8s:prerelease-lifecycle-gen`` tags of k8s.io/api. This table holds those tags as built
 into Helm v4.2.3 (client-go 1.36): ``(apiVersion, kind) -> ((deprecated major, minor), (removed major, minor) or None,
 "replacement apiVersion Kind" or None)``. Types not listed are not deprecated or not in Helm's scheme (custom
-resources), and get no warning. tests/unit/lint checks every entry against Helm.
+resources), and get no warning. tests/unit/chart/lint checks every entry against Helm.
 """
 from __future__ import annotations
 

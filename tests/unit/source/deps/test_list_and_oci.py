@@ -9,9 +9,10 @@ import tarfile
 import helm_python
 import pytest
 
-from _deps_env import CHARTS, helm_copy, read_lock, write_chart
 from ansible_collections.helmkit.core.plugins.module_utils.source.deps import manager
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError
+from tests.helpers.corpus import CHARTS_DIR
+from tests.helpers.depcharts import helm_copy, read_lock, write_chart
 
 
 def _statuses(rows):
@@ -30,11 +31,11 @@ def test_list_statuses_match_helm(tmp_path, repo_charts):
     ])
     charts = os.path.join(parent, "charts")
     os.makedirs(charts)
-    shutil.copy(os.path.join(CHARTS, "common-2.31.10.tgz"), charts)                       # ok
+    shutil.copy(os.path.join(CHARTS_DIR, "common-2.31.10.tgz"), charts)                       # ok
     shutil.copy(next(p for p in repo_charts if p.endswith("podinfo-6.9.0.tgz")), charts)  # wrong version
     write_chart(os.path.join(charts, "sub"), "sub", version="1.2.0")                       # unpacked
     write_chart(os.path.join(charts, "other"), "other", version="3.0.0")                   # unpacked, wrong version
-    shutil.copy(os.path.join(CHARTS, "memcached-8.0.0.tgz"), os.path.join(charts, "liar-1.0.0.tgz"))  # misnamed
+    shutil.copy(os.path.join(CHARTS_DIR, "memcached-8.0.0.tgz"), os.path.join(charts, "liar-1.0.0.tgz"))  # misnamed
     ours = manager.list_dependencies(parent)
     assert _statuses(ours) == _statuses(helm_python.dependency_list(parent))
     # memcached is "unpacked": liar-1.0.0.tgz holds the memcached chart, so the loaded parent has it.
@@ -48,7 +49,7 @@ def test_list_too_many_matches_and_unloadable_archives_match_helm(tmp_path):
     charts = os.path.join(parent, "charts")
     os.makedirs(charts)
     for version in ("2.31.10", "2.31.9"):
-        shutil.copy(os.path.join(CHARTS, "common-2.31.10.tgz"), os.path.join(charts, "common-%s.tgz" % version))
+        shutil.copy(os.path.join(CHARTS_DIR, "common-2.31.10.tgz"), os.path.join(charts, "common-%s.tgz" % version))
     ours = manager.list_dependencies(parent)
     assert [r["status"] for r in ours] == ["too many matches"]
     assert _statuses(ours) == _statuses(helm_python.dependency_list(parent))
@@ -67,8 +68,8 @@ def registry():
         pytest.fail("docker-registry is required for the OCI dependency tests (apt-get install docker-registry)")
     with RegistryServer() as reg:
         from ansible_collections.helmkit.core.plugins.module_utils.oci.api import push
-        push(os.path.join(CHARTS, "memcached-8.0.0.tgz"), "oci://%s/charts" % reg.host, plain_http=True)
-        push(os.path.join(CHARTS, "podinfo-6.14.1.tgz"), "oci://%s/charts" % reg.host, plain_http=True)
+        push(os.path.join(CHARTS_DIR, "memcached-8.0.0.tgz"), "oci://%s/charts" % reg.host, plain_http=True)
+        push(os.path.join(CHARTS_DIR, "podinfo-6.14.1.tgz"), "oci://%s/charts" % reg.host, plain_http=True)
         yield reg
 
 

@@ -10,10 +10,11 @@ import shutil
 import helm_python
 import pytest
 
-from _deps_env import CHARTS, helm_copy, read_lock, snapshot, write_chart
 from ansible_collections.helmkit.core.plugins.module_utils.source.deps import manager
 from ansible_collections.helmkit.core.plugins.module_utils.source.deps.lockfile import hash_req
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError
+from tests.helpers.corpus import CHARTS_DIR
+from tests.helpers.depcharts import helm_copy, read_lock, snapshot, write_chart
 
 update = manager.update_dependencies
 build = manager.build_dependencies
@@ -55,7 +56,7 @@ def test_parent_with_http_file_and_alias_dependencies_matches_helm(tmp_path, cha
     lock = assert_same_as_helm(parent)
     assert [d["version"] for d in lock["dependencies"]] == ["2.31.10", "2.31.10", "0.3.1"]
     with open(os.path.join(parent, "charts", "common-2.31.10.tgz"), "rb") as fh, \
-            open(os.path.join(CHARTS, "common-2.31.10.tgz"), "rb") as orig:
+            open(os.path.join(CHARTS_DIR, "common-2.31.10.tgz"), "rb") as orig:
         assert hashlib.sha256(fh.read()).digest() == hashlib.sha256(orig.read()).digest()
     assert chart_repo.chart_requests().count("/common-2.31.10.tgz") >= 1
 

@@ -14,7 +14,8 @@ from ansible_collections.helmkit.core.plugins.module_utils.source.locate import 
 from ansible_collections.helmkit.core.plugins.module_utils.source.options import SourceOptions
 from ansible_collections.helmkit.core.plugins.module_utils.source.ref import ChartRef
 
-from _repo_env import PODINFO, REDIS, ChartRepoServer
+from tests.helpers.chartrepo import ChartRepoServer
+from tests.helpers.corpus import PODINFO, REDIS
 
 
 def fetch_chart(chart_ref, repo_url=None, **options):

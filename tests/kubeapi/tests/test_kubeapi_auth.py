@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from helpers.kubeauth import ServiceAccountAccess
+from tests.helpers.kubeauth import ServiceAccountAccess
 
 UNAUTHORIZED = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": "Unauthorized",
                 "reason": "Unauthorized", "code": 401}

@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from helpers.kubeauth import ServiceAccountAccess
+from tests.helpers.kubeauth import ServiceAccountAccess
 
 RBAC = "/apis/rbac.authorization.k8s.io/v1"
 

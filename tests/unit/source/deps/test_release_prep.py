@@ -6,10 +6,10 @@ import os
 
 import pytest
 
-from _deps_env import snapshot, write_chart
 from ansible_collections.helmkit.core.plugins.module_utils.source.deps import manager
 from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError
+from tests.helpers.depcharts import snapshot, write_chart
 
 
 def _parent(tmp_path, repo_url):

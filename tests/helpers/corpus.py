@@ -1,4 +1,5 @@
-"""Paths of the shared chart corpus (../shared/charts), for chart tests."""
+"""The shared chart corpus (../shared/charts, ../shared/indexes beside the checkout): paths, its manifest, and the
+`.Values` Helm v4 gives a corpus chart's templates."""
 from __future__ import annotations
 
 import glob
@@ -6,8 +7,13 @@ import json
 import os
 
 
-SHARED = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared"))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
 CHARTS_DIR = os.path.join(SHARED, "charts")
+INDEXES_DIR = os.path.join(SHARED, "indexes")
+PODINFO = os.path.join(CHARTS_DIR, "podinfo-6.14.1.tgz")
+REDIS = os.path.join(CHARTS_DIR, "redis-23.1.1.tgz")
+NGINX = os.path.join(CHARTS_DIR, "ingress-nginx-4.15.1.tgz")
 CORPUS = sorted(glob.glob(os.path.join(CHARTS_DIR, "*.tgz")))
 
 

@@ -12,7 +12,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.semver import (
     Constraint, SemverError, Version, parse_constraint, parse_version,
 )
 
-from _helm_semver import HelmSemver
+from tests.helpers.helmref import HelmSemver
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,11 @@
-"""Helpers for dependency tests: paths, chart writing, snapshots of ``charts/`` plus the lock."""
+"""Helpers for dependency tests: charts with dependencies, snapshots of ``charts/`` plus the lock."""
 from __future__ import annotations
 
 import os
 import shutil
-import sys
 
 import yaml
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 PODINFO_VERSIONS = ("6.9.0", "6.15.0", "7.0.0-rc.1")
 
 

@@ -1,4 +1,4 @@
-"""plugins/module_utils/transport.py: the TLS and digest helpers shared by repo/ and oci/."""
+"""plugins/module_utils/transport/: the TLS and digest helpers shared by repo/ and oci/."""
 from __future__ import annotations
 
 import hashlib

@@ -12,7 +12,8 @@ from ansible_collections.helmkit.core.plugins.module_utils.errors import Reposit
 from ansible_collections.helmkit.core.plugins.module_utils.repo import index as ix
 from ansible_collections.helmkit.core.plugins.module_utils.source.pull import pull_chart
 
-from _repo_env import PODINFO, ChartRepoServer
+from tests.helpers.chartrepo import ChartRepoServer
+from tests.helpers.corpus import PODINFO
 
 VERSIONS = ["0.9.0", "1.0.0", "1.0.1", "1.1.0-beta.1", "1.1.0", "1.2.3", "1.10.0", "v2.0.0", "2.0.0-rc.1",
             "2.1.0+build.7", "3.0.0-alpha"]

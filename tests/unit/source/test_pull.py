@@ -13,7 +13,8 @@ from ansible_collections.helmkit.core.plugins.module_utils.repo.config import (
 )
 from ansible_collections.helmkit.core.plugins.module_utils.source.pull import pull_chart
 
-from _repo_env import PODINFO, REDIS, ChartRepoServer
+from tests.helpers.chartrepo import ChartRepoServer
+from tests.helpers.corpus import PODINFO, REDIS
 
 
 def _sha(path):

@@ -3,7 +3,6 @@ helm_pull's untar and re-run comparison refuse what the loader refuses, with the
 from __future__ import annotations
 
 import io
-import os
 import tarfile
 
 import pytest
@@ -11,8 +10,7 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.chart import loader
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError
 from ansible_collections.helmkit.core.plugins.module_utils.source.pull import archive_matches_directory
-
-PODINFO = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "charts", "podinfo-6.14.1.tgz")
+from tests.helpers.corpus import PODINFO
 
 
 def _podinfo():

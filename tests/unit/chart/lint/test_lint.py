@@ -9,21 +9,17 @@ Expected output always comes from helm_python; nothing here is hand-written.
 from __future__ import annotations
 
 import os
-import sys
 
 import pytest
 
 helm_python = pytest.importorskip("helm_python")
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "conformance"))
 
-import brokencharts  # noqa: E402
-import harness  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.chart.lint import _subchart_paths, lint  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.chart.lint.deprecations import DEPRECATED  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError  # noqa: E402
+from tests.conformance import harness
+from tests.helpers import brokencharts
 
 CORPUS = harness.cases()
 

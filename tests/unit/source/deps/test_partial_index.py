@@ -6,12 +6,12 @@ import os
 
 import pytest
 
-from _deps_env import ROOT
 from ansible_collections.helmkit.core.plugins.module_utils.source.deps.partialindex import (
     index_chart_names, partial_index)
 from ansible_collections.helmkit.core.plugins.module_utils.repo.index import parse_index
+from tests.helpers.corpus import INDEXES_DIR
 
-INDEXES = os.path.abspath(os.path.join(ROOT, "..", "shared", "indexes"))
+INDEXES = INDEXES_DIR
 
 
 @pytest.mark.parametrize("name", ["aws-eks-charts-index.yaml", "fluent-helm-charts-index.yaml",

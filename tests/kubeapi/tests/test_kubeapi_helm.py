@@ -6,19 +6,15 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-import os
 import uuid
 
 import pytest
 from kubernetes import client, config, dynamic
 from kubernetes.client.rest import ApiException
 
-import helm_python  # noqa: E402  (test-only reference, always installed by requirements-test.txt)
-
-CHARTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "..",
-                      "shared", "charts")
-PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
-INGRESS_NGINX = os.path.join(CHARTS, "ingress-nginx-4.15.1.tgz")
+from tests.helpers import helmref
+from tests.helpers.corpus import NGINX as INGRESS_NGINX
+from tests.helpers.corpus import PODINFO
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +44,7 @@ def _decode_release(secret):
 
 def test_podinfo_lifecycle(kubeapi, core, dyn):
     ns = _namespace()
-    cfg = helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace=ns)
+    cfg = helmref.config(kubeapi.kubeconfig, ns)
     rel = cfg.install(PODINFO, "pi", {"replicaCount": 2}, create_namespace=True, wait="watcher", timeout=60)
     assert rel["status"] == "deployed" and rel["revision"] == 1
     assert core.read_namespace(ns).status.phase == "Active"
@@ -90,7 +86,7 @@ def test_podinfo_lifecycle(kubeapi, core, dyn):
 
 def test_podinfo_install_requests_match_helms_wire_protocol(kubeapi_log):
     ns = _namespace()
-    cfg = helm_python.Config(kubeconfig_path=kubeapi_log.kubeconfig, namespace=ns)
+    cfg = helmref.config(kubeapi_log.kubeconfig, ns)
     cfg.install(PODINFO, "wire", None, create_namespace=True, wait="watcher", timeout=60)
     log = kubeapi_log.request_log()
     writes = [(r.method, r.path, r.content_type) for r in log if r.method != "GET"]
@@ -110,7 +106,7 @@ def test_podinfo_install_requests_match_helms_wire_protocol(kubeapi_log):
 
 def test_ingress_nginx_with_hooks(kubeapi, core, dyn):
     ns = _namespace()
-    cfg = helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace=ns)
+    cfg = helmref.config(kubeapi.kubeconfig, ns)
     rel = cfg.install(INGRESS_NGINX, "ing", None, create_namespace=True, wait="watcher", timeout=120)
     assert rel["status"] == "deployed"
     record = _decode_release(_release_secrets(core, ns, "ing")[-1])
@@ -142,8 +138,8 @@ def test_failing_workload_fails_the_release(kubeapi, core, tmp_path):
         "    kubeapi.helmkit.test/fail: \"true\"\nspec:\n  selector:\n    matchLabels: {app: x}\n  template:\n"
         "    metadata:\n      labels: {app: x}\n    spec:\n      containers:\n      - name: c\n        image: x\n")
     ns = _namespace()
-    cfg = helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace=ns)
-    with pytest.raises(helm_python.HelmError):
+    cfg = helmref.config(kubeapi.kubeconfig, ns)
+    with pytest.raises(helmref.HelmError):
         cfg.install(str(chart), "bad", None, create_namespace=True, wait="watcher", timeout=20)
     labels = _release_secrets(core, ns, "bad")[-1].metadata.labels
     assert labels["status"] == "failed"
@@ -151,7 +147,7 @@ def test_failing_workload_fails_the_release(kubeapi, core, tmp_path):
 
 def test_configmap_storage_driver(kubeapi, core):
     ns = _namespace()
-    cfg = helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace=ns, storage_driver="configmap")
+    cfg = helmref.config(kubeapi.kubeconfig, ns, storage_driver="configmap")
     cfg.install(PODINFO, "cmrel", None, create_namespace=True, timeout=60)
     maps = core.list_namespaced_config_map(ns, label_selector="owner=helm,name=cmrel").items
     assert [m.metadata.name for m in maps] == ["sh.helm.release.v1.cmrel.v1"]
@@ -163,7 +159,7 @@ def test_configmap_storage_driver(kubeapi, core):
 
 def test_helm_test_runs_podinfo_test_pods(kubeapi, core):
     ns = _namespace()
-    cfg = helm_python.Config(kubeconfig_path=kubeapi.kubeconfig, namespace=ns)
+    cfg = helmref.config(kubeapi.kubeconfig, ns)
     cfg.install(PODINFO, "tp", None, create_namespace=True, wait="watcher", timeout=60)
     result = cfg.test("tp", timeout=60)
     assert result["release"]["status"] == "deployed"

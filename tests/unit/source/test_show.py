@@ -11,7 +11,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import l
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError
 from ansible_collections.helmkit.core.plugins.module_utils.source.show import FORMATS, render_show, show_chart
 
-from _repo_env import PODINFO, SHARED
+from tests.helpers.corpus import PODINFO, SHARED
 
 CHARTS = sorted(glob.glob(os.path.join(SHARED, "charts", "*.tgz")))
 

@@ -11,7 +11,7 @@ from kubernetes import client, config
 
 from kubeapi.fixture import KubeAPIServer
 
-TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KUBEAPI = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def test_kubeconfig_shape(tmp_path):
@@ -55,7 +55,7 @@ def test_ready_delay_holds_workloads_back(tmp_path):
 
 def test_cli_runs_as_a_script_and_prints_a_ready_line(tmp_path):
     kc = str(tmp_path / "kc")
-    proc = subprocess.Popen([sys.executable, os.path.join(TESTS, "kubeapi", "__main__.py"), "--kubeconfig", kc,
+    proc = subprocess.Popen([sys.executable, os.path.join(KUBEAPI, "__main__.py"), "--kubeconfig", kc,
                              "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline()

@@ -6,9 +6,10 @@ import os
 
 import pytest
 
-from _deps_env import CHARTS, PODINFO_VERSIONS
 from ansible_collections.helmkit.core.plugins.module_utils.chart.package import package_chart
 from ansible_collections.helmkit.core.plugins.module_utils.repo import index as index_module
+from tests.helpers.corpus import CHARTS_DIR
+from tests.helpers.depcharts import PODINFO_VERSIONS
 
 
 @pytest.fixture(scope="session")
@@ -16,10 +17,10 @@ def repo_charts(tmp_path_factory):
     """Archives served by the test repository: common, memcached, podinfo 6.14.1 and repackaged podinfo
     6.9.0 / 6.15.0 / 7.0.0-rc.1 (the real chart with another version)."""
     out = tmp_path_factory.mktemp("repo-charts")
-    paths = [os.path.join(CHARTS, name) for name in ("common-2.31.10.tgz", "memcached-8.0.0.tgz",
-                                                     "podinfo-6.14.1.tgz")]
+    paths = [os.path.join(CHARTS_DIR, name) for name in ("common-2.31.10.tgz", "memcached-8.0.0.tgz",
+                                                         "podinfo-6.14.1.tgz")]
     for version in PODINFO_VERSIONS:
-        paths.append(package_chart(os.path.join(CHARTS, "podinfo-6.14.1.tgz"), str(out), version=version))
+        paths.append(package_chart(os.path.join(CHARTS_DIR, "podinfo-6.14.1.tgz"), str(out), version=version))
     return paths
 
 
