@@ -11,7 +11,7 @@ import tarfile
 
 import pytest
 
-from helpers.releasecharts import NS
+from tests.helpers.releasecharts import NS
 
 TESTS = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROOT = os.path.dirname(TESTS)
