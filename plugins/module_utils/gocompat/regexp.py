@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
+import unicodedata
 
 from ..errors import HelmkitError
 from ..libraries import missing_library
@@ -60,7 +62,6 @@ _SCRIPTS = {
 
 
 def _in_class(name: str):
-    import unicodedata
     if name in _SCRIPTS:
         prefixes = _SCRIPTS[name]
         return lambda ch: unicodedata.name(ch, "").startswith(prefixes)
@@ -74,7 +75,6 @@ def _in_class(name: str):
 @functools.lru_cache(maxsize=64)
 def _category_ranges(name: str, negate: bool) -> str:
     """Character-class ranges for a Unicode general category or script (\\pL, \\p{Lu}, \\p{Greek}, \\PN)."""
-    import sys
     test = _in_class(name)
     if test is None:
         raise GoRegexpError("invalid character class range: `\\p{%s}`" % name)
