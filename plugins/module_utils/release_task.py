@@ -286,7 +286,7 @@ class HelmReleaseTask:
         from .release import inputs, sensitive
         request = self.request
         if request.verify:
-            from .source.verify import load_verified_chart
+            from .source.pull import load_verified_chart
             self.chart, self.provenance = load_verified_chart(request.chart_ref, request.source, request.keyring,
                                                               request.chart_repo_url)
         else:
