@@ -393,13 +393,13 @@ chart_source:
            "credentials_source": "Secret \"apps/regcred\""}
 """
 
-from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils._common import AnsibleModule, run_module  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.kube.client import resolve_namespace  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.release_task import (  # noqa: E402
+    cluster_options, release_action, release_argument_spec)
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import resolve_namespace
-    from ansible_collections.helmkit.core.plugins.module_utils.release_task import cluster_options, release_action
     namespace, source = resolve_namespace(module.params["release_namespace"], cluster_options(module.params))
     module.params["release_namespace"] = namespace
     output = release_action(module)
@@ -408,7 +408,6 @@ def _action(module):
 
 
 def main():
-    from ansible_collections.helmkit.core.plugins.module_utils.release_task import release_argument_spec
     module = AnsibleModule(argument_spec=release_argument_spec(), supports_check_mode=True,
                            required_if=[("state", "present", ["chart_ref"])])
     run_module(module, _action)
