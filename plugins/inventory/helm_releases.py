@@ -154,7 +154,11 @@ from ansible.errors import AnsibleParserError  # noqa: E402
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.kube.client import (  # noqa: E402
+    KubeClient, resolve_namespace)
 from ansible_collections.helmkit.core.plugins.module_utils.kube.config import AUTH_OPTIONS  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.release.query import (  # noqa: E402
+    ReleaseQuery, find_releases)
 
 CONNECTION_KEYS = ("name", "namespaces") + AUTH_OPTIONS
 ALIASES = {"kube_context": "context", "verify_ssl": "validate_certs", "ssl_ca_cert": "ca_cert",
@@ -216,8 +220,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _read_clusters(self) -> list:
         """Releases of every connection as a list of plain dicts (cacheable): release data plus ``cluster``."""
-        from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
-        from ansible_collections.helmkit.core.plugins.module_utils.release.query import ReleaseQuery
 
         from ansible_collections.helmkit.core.plugins.module_utils import report
 
@@ -246,8 +248,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         """Releases of one connection. Without ``namespaces`` every namespace is read (``helm list -A``); a user
         who may not list Helm's records across the cluster (403, a namespaced-only RBAC role) gets a warning that
         says so and the releases of the namespace Helm would use (kube/config.py: resolve_namespace)."""
-        from ansible_collections.helmkit.core.plugins.module_utils.kube.client import resolve_namespace
-        from ansible_collections.helmkit.core.plugins.module_utils.release.query import find_releases
 
         all_values = self.get_option("all_values")
         if conn["namespaces"]:

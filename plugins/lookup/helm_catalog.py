@@ -120,13 +120,13 @@ from ansible.errors import AnsibleLookupError  # noqa: E402
 from ansible.plugins.lookup import LookupBase  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.source.catalog import build_catalog  # noqa: E402
 
 
 class LookupModule(LookupBase):
     """``query('helmkit.core.helm_catalog', *repositories, **options)``: see DOCUMENTATION."""
 
     def run(self, terms, variables=None, **kwargs):
-        from ansible_collections.helmkit.core.plugins.module_utils.source.catalog import build_catalog
 
         self.set_options(var_options=variables, direct=kwargs)
         opt = self.get_option

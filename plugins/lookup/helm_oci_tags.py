@@ -56,16 +56,16 @@ from ansible.plugins.lookup import LookupBase  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.args_common import (  # noqa: E402
     KUBE_AUTH_UNUSED_ARG_SPEC, REGISTRY_ARG_SPEC)
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.oci.api import open_client  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.oci.reference import parse_reference  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.oci.tags import chart_tags  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options  # noqa: E402
 
 
 class LookupModule(LookupBase):
     """``query('helmkit.core.helm_oci_tags', *references, **options)``: see DOCUMENTATION."""
 
     def run(self, terms, variables=None, **kwargs):
-        from ansible_collections.helmkit.core.plugins.module_utils.oci.api import open_client
-        from ansible_collections.helmkit.core.plugins.module_utils.oci.reference import parse_reference
-        from ansible_collections.helmkit.core.plugins.module_utils.oci.tags import chart_tags
-        from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
 
         self.set_options(var_options=variables, direct=kwargs)
         opt = self.get_option

@@ -109,6 +109,9 @@ from ansible.plugins.lookup import LookupBase  # noqa: E402
 from ansible.utils.display import Display  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.kube.client import AUTH_OPTIONS, KubeClient  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.release.query import (  # noqa: E402
+    ReleaseQuery, find_releases, scope_namespaces)
 from ansible_collections.helmkit.core.plugins.plugin_utils.lookup_keywords import check_keywords  # noqa: E402
 from ansible_collections.helmkit.core.plugins.plugin_utils.reporting import displayed  # noqa: E402
 
@@ -119,10 +122,6 @@ class LookupModule(LookupBase):
     """``lookup('helmkit.core.helm_release', *names, **options)``: see DOCUMENTATION."""
 
     def run(self, terms, variables=None, **kwargs):
-        from ansible_collections.helmkit.core.plugins.module_utils.kube.client import AUTH_OPTIONS, KubeClient
-        from ansible_collections.helmkit.core.plugins.module_utils.release.query import (
-            ReleaseQuery, find_releases, scope_namespaces)
-
         check_keywords(self, kwargs)
         self.set_options(var_options=variables, direct=kwargs)
         opt = self.get_option

@@ -138,7 +138,9 @@ from ansible.plugins.lookup import LookupBase  # noqa: E402
 
 from ansible.utils.display import Display  # noqa: E402
 
+from ansible_collections.helmkit.core.plugins.module_utils import report  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.repo.search import search_repositories  # noqa: E402
 from ansible_collections.helmkit.core.plugins.plugin_utils.lookup_keywords import check_keywords  # noqa: E402
 
 display = Display()
@@ -163,9 +165,6 @@ class LookupModule(LookupBase):
     """``query('helmkit.core.helm_search', *terms, **options)``: see DOCUMENTATION."""
 
     def run(self, terms, variables=None, **kwargs):
-        from ansible_collections.helmkit.core.plugins.module_utils import report
-        from ansible_collections.helmkit.core.plugins.module_utils.repo.search import search_repositories
-
         check_keywords(self, kwargs)
         self.set_options(var_options=variables, direct=kwargs)
         opt = self.get_option

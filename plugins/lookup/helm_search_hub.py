@@ -70,13 +70,13 @@ from ansible.errors import AnsibleLookupError  # noqa: E402
 from ansible.plugins.lookup import LookupBase  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.repo.hub import search_hub  # noqa: E402
 
 
 class LookupModule(LookupBase):
     """``query('helmkit.core.helm_search_hub', *terms, **options)``: see DOCUMENTATION."""
 
     def run(self, terms, variables=None, **kwargs):
-        from ansible_collections.helmkit.core.plugins.module_utils.repo.hub import search_hub
 
         self.set_options(var_options=variables, direct=kwargs)
         opt = self.get_option

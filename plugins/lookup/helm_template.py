@@ -112,7 +112,11 @@ _raw:
 from ansible.errors import AnsibleLookupError  # noqa: E402
 from ansible.plugins.lookup import LookupBase  # noqa: E402
 
+from ansible_collections.helmkit.core.plugins.module_utils.args_common import CHART_SOURCE_ARG_SPEC  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.chart import template  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.source.locate import load  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options  # noqa: E402
 from ansible_collections.helmkit.core.plugins.plugin_utils.lookup_keywords import check_keywords  # noqa: E402
 
 _SET_TYPES = ("raw", "string", "json", "file", "literal")
@@ -133,7 +137,6 @@ def _normalise_set_values(items):
 
 def _source_params(opt):
     """The chart-source options of the lookup (doc fragment helmkit.core.chart_source) as a params dict."""
-    from ansible_collections.helmkit.core.plugins.module_utils.args_common import CHART_SOURCE_ARG_SPEC
     params = dict((name, opt(name)) for name in CHART_SOURCE_ARG_SPEC)
     params["chart_version"] = opt("chart_version")
     return params
@@ -143,10 +146,6 @@ class LookupModule(LookupBase):
     """``lookup('helmkit.core.helm_template', chart_ref, **options)``: see DOCUMENTATION."""
 
     def run(self, terms, variables=None, **kwargs):
-        from ansible_collections.helmkit.core.plugins.module_utils.chart import template
-        from ansible_collections.helmkit.core.plugins.module_utils.source.locate import load
-        from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
-
         check_keywords(self, kwargs)
         self.set_options(var_options=variables, direct=kwargs)
         opt = self.get_option

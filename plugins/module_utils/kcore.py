@@ -16,7 +16,10 @@ import shutil
 import tempfile
 
 from .args_common import KUBE_AUTH_CHART_ARG_SPEC
+from .chart.goyamlload import load_values
 from .errors import HelmkitError
+from .repo.config import entry_http_options, helm_paths, load_repository_file
+from .repo.index import update_index_cache
 
 # kubernetes.core's doc fragment helm_common_options: binary_path plus the connection options, which are the native
 # modules' (args_common.KUBE_AUTH_CHART_ARG_SPEC, the same names and meaning) so that they resolve through the one
@@ -288,8 +291,6 @@ def update_repositories(timeout: int = 120) -> list:
     """``helm repo update``: download the index of every repository of Helm's repositories.yaml into Helm's
     repository cache (kubernetes.core's ``update_repo_cache``). Returns the names updated; raises
     :class:`~.errors.RepositoryError` naming the repository that failed."""
-    from .repo.config import entry_http_options, helm_paths, load_repository_file
-    from .repo.index import update_index_cache
     paths = helm_paths()
     names = []
     for entry in load_repository_file(paths.repository_config).repositories:
@@ -304,7 +305,6 @@ def has_dependencies(chart_ref: str) -> bool:
     path = os.path.expanduser(chart_ref or "")
     if not os.path.isdir(path):
         return True
-    from .chart.goyamlload import load_values
     for name in ("Chart.yaml", "requirements.yaml"):
         try:
             with open(os.path.join(path, name), "rb") as handle:
@@ -329,7 +329,7 @@ def prepared_chart(chart_ref: str, repo_url, dependency_update: bool, check_mode
         warn(NO_DEPENDENCIES_WARNING)
         yield chart_ref
         return
-    from .source.deps.manager import prepare_chart_directory
+    from .source.deps.manager import prepare_chart_directory  # deferred: speed: only dependency_update loads it
     scratch = tempfile.mkdtemp(prefix="helmkit-template-deps-") if check_mode else None
     try:
         path, _result = prepare_chart_directory(local, True, check_mode=check_mode, scratch=scratch)

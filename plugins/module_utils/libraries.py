@@ -17,17 +17,24 @@ Other packages (httpx, kubernetes, oras, pysequoia) are guarded in the one file 
         httpx = missing_library("httpx")
         HAS_HTTPX = False
 
+A package that only one path needs (httpx for a download, jsonschema for a chart with values.schema.json, dulwich
+for a git plugin source) is imported where that path starts, through :func:`import_library`, with the reason on the
+same line (tests/unit/test_imports.py holds the rule):
+
+    jsonschema = import_library("jsonschema", "jsonschema")  # optional: jsonschema (only a chart with a schema)
+
 The pattern follows Ansible's module guidelines ("Importing and using shared code": HAS_ flags and
 ``ansible.module_utils.basic.missing_required_lib``).
 """
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 
 from .errors import HelmkitError
 
-__all__ = ["MissingLibraryError", "MissingLibrary", "missing_library", "HAS_YAML", "yaml"]
+__all__ = ["MissingLibraryError", "MissingLibrary", "missing_library", "import_library", "HAS_YAML", "yaml"]
 
 
 class MissingLibraryError(HelmkitError):
@@ -85,6 +92,22 @@ def missing_library(package: str) -> MissingLibrary:
     error = sys.exc_info()[1]
     reason = "%s: %s" % (type(error).__name__, error) if error is not None else "not installed"
     return MissingLibrary(package, reason, traceback.format_exc() if error is not None else "")
+
+
+def import_library(name: str, package: str, error=None):
+    """Import the module ``name`` (dotted, e.g. ``"dulwich.porcelain"``) of the pip package ``package`` now.
+
+    For a third-party package that only one path needs, imported where that path starts. Returns the module.
+    Raises :class:`MissingLibraryError` naming ``package`` when it cannot be imported, or ``error(message)`` with
+    the same message when ``error`` (an exception class, e.g. a template's FuncError) is given.
+    """
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        missing = missing_library(package).error()
+    if error is None:
+        raise missing
+    raise error(str(missing))
 
 
 try:

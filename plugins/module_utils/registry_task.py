@@ -3,6 +3,8 @@ out of an OCI registry from a module's params (``oci/credentials.py``, ``oci/cli
 from __future__ import annotations
 
 from .errors import HelmkitError
+from .oci import credentials as creds
+from .oci.client import RegistryClient
 
 
 def registry_login(params: dict, check_mode: bool) -> dict:
@@ -10,8 +12,6 @@ def registry_login(params: dict, check_mode: bool) -> dict:
     insecure, plain_http, ca_file, cert_file, key_file). Returns ``{changed, registry_config, host}``. Logging in
     checks the credentials against the registry first. Raises :class:`HelmkitError` (missing credentials, a
     registry that refuses them)."""
-    from .oci import credentials as creds
-    from .oci.client import RegistryClient
     host = creds.normalize_host(params["host"])
     path = params.get("registry_config") or creds.helm_registry_config_path()
     result = dict(changed=False, registry_config=path, host=host)

@@ -289,7 +289,7 @@ class HelmReleaseTask:
             return
         request = self.request
         if request.verify:
-            from .source.verify import load_verified_chart  # deferred: provenance crypto, for verify only
+            from .source.pull import load_verified_chart  # deferred: provenance crypto, for verify only
             self.chart, self.provenance = load_verified_chart(request.chart_ref, request.source, request.keyring,
                                                               request.chart_repo_url)
         else:

@@ -329,10 +329,16 @@ command:
 
 import difflib  # noqa: E402
 
+from ansible_collections.helmkit.core.plugins.module_utils import kcore  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     AnsibleModule, run_module, valid_text)
-from ansible_collections.helmkit.core.plugins.module_utils.kcore import (  # noqa: E402
-    COMMON_ARG_SPEC, HELM_ARG_SPEC)
+from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.kcore import COMMON_ARG_SPEC, HELM_ARG_SPEC  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.release.query import (  # noqa: E402
+    ReleaseQuery, find_releases)
+from ansible_collections.helmkit.core.plugins.module_utils.release_task import (  # noqa: E402
+    cluster_options, release_action, release_defaults, user_values)
 
 
 def _prepared(diffs: list) -> str:
@@ -347,9 +353,6 @@ def _prepared(diffs: list) -> str:
 
 def _stored_values(params: dict):
     """The release's user-supplied values as stored (``helm get values``); None when it has none."""
-    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
-    from ansible_collections.helmkit.core.plugins.module_utils.release.query import ReleaseQuery, find_releases
-    from ansible_collections.helmkit.core.plugins.module_utils.release_task import cluster_options
     with KubeClient.from_options(cluster_options(params)) as client:
         found = find_releases(ReleaseQuery(client), name=params["release_name"],
                               namespaces=[params["release_namespace"]])
@@ -357,10 +360,6 @@ def _stored_values(params: dict):
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils import kcore
-    from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError
-    from ansible_collections.helmkit.core.plugins.module_utils.release_task import release_action, release_defaults
-
     params = module.params
     command = kcore.helm_command(params)
     try:
@@ -379,7 +378,6 @@ def _action(module):
         if status and params["release_state"] == "present" and not module.check_mode:
             values = _stored_values(native)
         elif status and params["release_state"] == "present":
-            from ansible_collections.helmkit.core.plugins.module_utils.release_task import user_values
             values = user_values(native)
     except HelmkitError as exc:
         message = valid_text(str(exc))

@@ -164,11 +164,11 @@ verified:
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     CHART_SOURCE_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.source.deps import manager  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options  # noqa: E402
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.source.deps import manager
-    from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
 
     p = module.params
     if p["state"] == "list":

@@ -80,10 +80,10 @@ dependencies:
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.source.deps import manager  # noqa: E402
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.source.deps import manager
 
     return {"changed": False, "dependencies": manager.list_dependencies(module.params["chart_path"])}
 

@@ -115,17 +115,17 @@ status:
       type: dict
 """
 
-from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils import kcore  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils._common import AnsibleModule, run_module  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.kcore import (  # noqa: E402
     COMMON_ARG_SPEC, HELM_INFO_ARG_SPEC)
+from ansible_collections.helmkit.core.plugins.module_utils.kube.client import (  # noqa: E402
+    KubeClient, connection_secrets)
+from ansible_collections.helmkit.core.plugins.module_utils.release.query import (  # noqa: E402
+    ReleaseQuery, find_releases)
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils import kcore
-    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, connection_secrets
-    from ansible_collections.helmkit.core.plugins.module_utils.release.query import ReleaseQuery, find_releases
-
     params = module.params
     if params["binary_path"]:
         module.warn(kcore.BINARY_PATH_WARNING)

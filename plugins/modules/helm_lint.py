@@ -118,6 +118,8 @@ total_charts_linted:
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     CHART_VALUES_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.chart.lint import SEVERITY_NAMES, lint  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.chart.template import collect_values  # noqa: E402
 
 ARGUMENT_SPEC = dict(
     chart_ref=dict(type="path", required=True, aliases=["chart", "chart_path"]),
@@ -130,8 +132,6 @@ ARGUMENT_SPEC = dict(
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.chart.lint import SEVERITY_NAMES, lint
-    from ansible_collections.helmkit.core.plugins.module_utils.chart.template import collect_values
 
     p = module.params
     values = collect_values(p["values_files"], p["values"], p["set_values"])

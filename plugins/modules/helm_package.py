@@ -130,10 +130,10 @@ sha256:
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.source.packaging import package  # noqa: E402
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.source.packaging import package
     p = module.params
     return package(p["path"], p["destination"], version=p["version"], app_version=p["app_version"],
                    dependency_update=p["dependency_update"], sign=p["sign"], key=p["key"], keyring=p["keyring"],

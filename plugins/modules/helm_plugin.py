@@ -138,11 +138,11 @@ msg:
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     HELM_PLUGINS_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.install import install, uninstall  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.paths import plugins_directory  # noqa: E402
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.install import install, uninstall
-    from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.paths import plugins_directory
     p = module.params
     plugins_dir = p["plugins_directory"] or plugins_directory()
     if p["state"] == "absent":

@@ -77,11 +77,11 @@ plugin_list:
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     HELM_PLUGINS_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.manifest import list_plugins  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.paths import plugins_directory  # noqa: E402
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.manifest import list_plugins
-    from ansible_collections.helmkit.core.plugins.module_utils.helmplugin.paths import plugins_directory
     p = module.params
     plugins = list_plugins(p["plugins_directory"] or plugins_directory())
     found = [pl.as_dict() for pl in plugins if not p["plugin_name"] or pl.name == p["plugin_name"]]

@@ -205,14 +205,14 @@ provenance:
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     CHART_SOURCE_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.kcore import BINARY_PATH_WARNING  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.source.pull import pull_chart  # noqa: E402
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
-    from ansible_collections.helmkit.core.plugins.module_utils.source.pull import pull_chart
     p = module.params
     if p["binary_path"]:
-        from ansible_collections.helmkit.core.plugins.module_utils.kcore import BINARY_PATH_WARNING
         module.warn(BINARY_PATH_WARNING)
     return pull_chart(
         p["chart_ref"], p["destination"], repo_url=p["repo_url"], untar=p["untar"], untar_dir=p["untar_dir"],

@@ -129,18 +129,23 @@ provenance:
   type: bool
 """
 
+from urllib.parse import urlsplit  # noqa: E402
+
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     KUBE_AUTH_UNUSED_ARG_SPEC, REGISTRY_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.oci import api  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.oci.reference import parse_reference  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.repo import chartmuseum  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.repo.config import (  # noqa: E402
+    helm_paths, load_repository_file)
+from ansible_collections.helmkit.core.plugins.module_utils.source.deps.sources import urls_equal  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options  # noqa: E402
 
 
 def _chartmuseum(module, options):
     """The ChartMuseum branch: credentials through SourceOptions' one precedence (task, Secret, the
     repositories.yaml entry with the same URL), then repo/chartmuseum.push."""
-    from urllib.parse import urlsplit
-    from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError
-    from ansible_collections.helmkit.core.plugins.module_utils.repo import chartmuseum
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.config import helm_paths, load_repository_file
-    from ansible_collections.helmkit.core.plugins.module_utils.source.deps.sources import urls_equal
     p = module.params
     url = p["remote"]
     entry = None
@@ -160,9 +165,6 @@ def _chartmuseum(module, options):
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.oci import api
-    from ansible_collections.helmkit.core.plugins.module_utils.oci.reference import parse_reference
-    from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
     p = module.params
     options = module_source_options(p)
     if p["remote"].lower().startswith(("http://", "https://")):

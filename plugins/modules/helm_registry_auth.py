@@ -118,16 +118,15 @@ registry_config:
   type: str
 """
 
+from ansible_collections.helmkit.core.plugins.module_utils import kcore  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module, valid_text)
+from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.kcore import REGISTRY_AUTH_ARG_SPEC  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.registry_task import registry_login  # noqa: E402
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils import kcore
-    from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError
-    from ansible_collections.helmkit.core.plugins.module_utils.registry_task import registry_login
-
     params = kcore.registry_params(module.params, module.warn)
     command = kcore.registry_command(params)
     try:

@@ -100,10 +100,10 @@ host:
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.registry_task import registry_login  # noqa: E402
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.registry_task import registry_login
     return registry_login(module.params, module.check_mode)
 
 

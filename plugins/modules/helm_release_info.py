@@ -145,16 +145,17 @@ warnings:
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.kube.client import (  # noqa: E402
+    KubeClient, connection_secrets)
+from ansible_collections.helmkit.core.plugins.module_utils.release.query import (  # noqa: E402
+    ReleaseQuery, find_releases, scope_namespaces)
 
 STATUSES = ["deployed", "failed", "pending-install", "pending-upgrade", "pending-rollback", "superseded",
             "uninstalling", "uninstalled", "unknown"]
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
-    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, connection_secrets
-    from ansible_collections.helmkit.core.plugins.module_utils.release.query import (
-        ReleaseQuery, find_releases, scope_namespaces)
 
     params = module.params
     module.no_log_values.update(connection_secrets(params))

@@ -80,10 +80,10 @@ charts:
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.repo.indexgen import generate_index  # noqa: E402
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.indexgen import generate_index
     p = module.params
     return generate_index(p["path"], p["url"] or "", p["merge"], check_mode=module.check_mode)
 

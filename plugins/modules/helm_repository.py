@@ -176,10 +176,19 @@ import os  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     KUBE_AUTH_UNUSED_ARG_SPEC, REPO_AUTH_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.gocompat.duration import parse_timeout  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.kcore import BINARY_PATH_WARNING  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.repo.config import (  # noqa: E402
+    RepositoryEntry, entry_http_options, helm_paths, index_cache_path, load_repository_file, locked,
+    repository_cache_files, save_repository_file)
+from ansible_collections.helmkit.core.plugins.module_utils.repo.index import (  # noqa: E402
+    read_index_file, update_index_cache)
+from ansible_collections.helmkit.core.plugins.module_utils.repo.update import update_repositories  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.transport import redact_url  # noqa: E402
 
 
 def _entry_from_params(p):
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.config import RepositoryEntry
     return RepositoryEntry(p["name"], p["url"], username=p["username"], password=p["password"],
                            cert_file=p["cert_file"], key_file=p["key_file"], ca_file=p["ca_file"],
                            insecure_skip_tls_verify=p["insecure_skip_tls_verify"],
@@ -187,15 +196,11 @@ def _entry_from_params(p):
 
 
 def _http_options(entry, timeout):
-    from ansible_collections.helmkit.core.plugins.module_utils.gocompat.duration import parse_timeout
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.config import entry_http_options
     return entry_http_options(entry, parse_timeout(timeout))
 
 
 def _read(path):
     """The cached index bytes, or None (missing, unreadable, or over HELMKIT_MAX_INDEX_BYTES: then replaced)."""
-    from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.index import read_index_file
     try:
         return read_index_file(path)
     except RepositoryError:
@@ -203,7 +208,6 @@ def _read(path):
 
 
 def _remove_cache(cache_dir, name):
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.config import repository_cache_files
     for path in repository_cache_files(cache_dir, name):
         try:
             os.remove(path)
@@ -212,11 +216,6 @@ def _remove_cache(cache_dir, name):
 
 
 def _present(module, paths, repo_file, existing, result):
-    from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.config import save_repository_file
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.index import update_index_cache
-    from ansible_collections.helmkit.core.plugins.module_utils.transport import redact_url
-
     p = module.params
     desired = _entry_from_params(p)
     if existing is not None and existing.url.rstrip("/") != desired.url.rstrip("/") and not p["force_update"]:
@@ -245,8 +244,6 @@ def _present(module, paths, repo_file, existing, result):
 
 
 def _absent(module, paths, repo_file, existing, result):
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.config import save_repository_file
-
     if existing is None:
         return
     result["changed"] = True
@@ -261,9 +258,6 @@ def _absent(module, paths, repo_file, existing, result):
 
 def _updated(module, paths):
     """``state: updated``: refresh the named repository, or all of them, in parallel (repo/update.py)."""
-    from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.config import load_repository_file
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.update import update_repositories
 
     p = module.params
     entries = load_repository_file(paths.repository_config).repositories
@@ -290,14 +284,8 @@ def _updated(module, paths):
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.config import (
-        helm_paths, index_cache_path, load_repository_file, locked)
-    from ansible_collections.helmkit.core.plugins.module_utils.transport import redact_url
-
     p = module.params
     if p["binary_path"]:
-        from ansible_collections.helmkit.core.plugins.module_utils.kcore import BINARY_PATH_WARNING
         module.warn(BINARY_PATH_WARNING)
     if p["state"] == "updated":
         return _updated(module, helm_paths(p["repository_config"], p["repository_cache"]))

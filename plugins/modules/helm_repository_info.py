@@ -110,11 +110,11 @@ import os  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.repo.config import (  # noqa: E402
+    helm_paths, index_cache_path, load_repository_file)
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.config import (
-        helm_paths, index_cache_path, load_repository_file)
     p = module.params
     paths = helm_paths(p["repository_config"], p["repository_cache"])
     wanted = set(p["name"] or [])

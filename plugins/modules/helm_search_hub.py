@@ -95,10 +95,10 @@ charts:
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.repo.hub import search_hub  # noqa: E402
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.repo.hub import search_hub
     p = module.params
     charts = search_hub(p["terms"], endpoint=p["endpoint"], max_results=p["max_results"], timeout=p["timeout"],
                         ca_file=p["ca_file"])

@@ -117,11 +117,11 @@ url:
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     CHART_SOURCE_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.source.show import show_chart  # noqa: E402
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
-    from ansible_collections.helmkit.core.plugins.module_utils.source.show import show_chart
     p = module.params
     result = show_chart(p["chart_ref"], output=p["output"], options=module_source_options(p), repo_url=p["repo_url"])
     result["changed"] = False

@@ -205,8 +205,12 @@ chart:
   sample: {name: web, version: 1.0.0}
 """
 
+from ansible_collections.helmkit.core.plugins.module_utils import kcore  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     CHART_SOURCE_ARG_SPEC, CHART_VALUES_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.chart import template  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.source.locate import load  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options  # noqa: E402
 
 ARGUMENT_SPEC = dict(
     chart_ref=dict(type="str", required=True, aliases=["chart"]),
@@ -232,11 +236,6 @@ ARGUMENT_SPEC = dict(
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils import kcore
-    from ansible_collections.helmkit.core.plugins.module_utils.chart import template
-    from ansible_collections.helmkit.core.plugins.module_utils.source.locate import load
-    from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options
-
     params = module.params
     if params["binary_path"]:
         module.warn(kcore.BINARY_PATH_WARNING)
@@ -245,7 +244,8 @@ def _action(module):
         chart, _located = load(chart_ref, module_source_options(params), params["chart_repo_url"])
     values = template.collect_values(params["values_files"], params["values"], params["set_values"])
     if params["lint"]:
-        from ansible_collections.helmkit.core.plugins.module_utils.chart.lint import lint_loaded_chart, require_clean
+        from ansible_collections.helmkit.core.plugins.module_utils.chart.lint import (  # deferred: speed: lint: false skips the linter
+            lint_loaded_chart, require_clean)
         require_clean(lint_loaded_chart(chart, values, params["release_namespace"], params["kube_version"]),
                       params["chart_ref"])
     result = template.template_chart(

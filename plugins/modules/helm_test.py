@@ -123,14 +123,13 @@ status:
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
     KUBE_AUTH_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.gocompat.duration import parse_timeout  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.kube.client import (  # noqa: E402
+    KubeClient, connection_secrets, resolve_namespace)
+from ansible_collections.helmkit.core.plugins.module_utils.release import testing  # noqa: E402
 
 
 def _action(module):
-    from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient, connection_secrets, \
-        resolve_namespace
-    from ansible_collections.helmkit.core.plugins.module_utils.release import testing
-    from ansible_collections.helmkit.core.plugins.module_utils.gocompat.duration import parse_timeout
-
     params = module.params
     timeout = parse_timeout(params["timeout"])
     module.no_log_values.update(connection_secrets(params))

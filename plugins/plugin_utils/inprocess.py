@@ -40,6 +40,13 @@ import sys
 import time
 import traceback
 
+from ansible import constants as C
+from ansible.module_utils import basic
+from ansible.module_utils.json_utils import _filter_non_json_lines
+from ansible.vars.clean import remove_internal_keys
+
+from ansible_collections.helmkit.core.plugins.module_utils import _bytecache
+
 _PREFIX = "ansible_collections.helmkit.core.plugins."
 _OFF = ("0", "off", "false", "no")
 
@@ -61,7 +68,6 @@ def _same_python(interpreter) -> bool:
 def task_interpreter(action, task_vars: dict):
     """The Python interpreter the task's module would run with (str), or None when it is not known without
     running interpreter discovery (``auto``, not yet discovered)."""
-    from ansible import constants as C  # pylint: disable=import-outside-toplevel
 
     variables = task_vars
     if action._task.delegate_to:
@@ -134,13 +140,12 @@ def cache_bytecode() -> None:
     """Put :class:`_CollectionCodeCache` first on ``sys.meta_path`` (idempotent)."""
     if any(isinstance(finder, _CollectionCodeCache) for finder in sys.meta_path):
         return
-    from ansible_collections.helmkit.core.plugins.module_utils import _bytecache  # pylint: disable=import-outside-toplevel
     sys.meta_path.insert(0, _CollectionCodeCache(_bytecache.cached_code))
 
 
 @contextlib.contextmanager
 def _module_context(environment: dict):
-    from ansible.module_utils import _internal  # pylint: disable=import-outside-toplevel
+    from ansible.module_utils import _internal  # deferred: 2.19+ API, older cores keep the plugin  # pylint: disable=import-outside-toplevel
 
     saved_environ = dict(os.environ)
     saved_controller = _internal.is_controller
@@ -161,7 +166,8 @@ def _module_context(environment: dict):
 
 def _prepare(action, module_name: str, module_args: dict, task_vars: dict) -> tuple:
     """(encoded parameters, task environment) as ``_execute_module`` would send them."""
-    from ansible.module_utils.common.json import Direction, get_module_encoder  # pylint: disable=import-outside-toplevel
+    from ansible.module_utils.common.json import (  # deferred: 2.19+ API  # pylint: disable=import-outside-toplevel
+        Direction, get_module_encoder)
 
     args = dict(module_args)
     action._update_module_args(module_name, args, task_vars)
@@ -175,8 +181,6 @@ def _prepare(action, module_name: str, module_args: dict, task_vars: dict) -> tu
 
 def _call_main(module_fqn: str, params: bytes, environment: dict) -> tuple:
     """Run the module's ``main()``; returns (exit code, what it printed)."""
-    from ansible.module_utils import basic  # pylint: disable=import-outside-toplevel
-
     out = io.StringIO()
     code = 0
     with _module_context(environment):
@@ -199,7 +203,6 @@ _PROFILE = "legacy"
 def run(action, module_name: str, module_fqn: str, module_args: dict, task_vars: dict) -> dict:
     """Run module ``module_fqn`` (``ansible_collections....modules.NAME``, whose ``main()`` builds an
     AnsibleModule) with ``module_args`` in this process; returns the task result as ``_execute_module`` does."""
-    from ansible.vars.clean import remove_internal_keys  # pylint: disable=import-outside-toplevel
 
     params, environment = _prepare(action, module_name, module_args, task_vars)
     code, printed = _call_main(module_fqn, params, environment)
@@ -219,7 +222,6 @@ def _write_job(path: str, info: dict) -> None:
 
 def _job_result(code: int, printed: str) -> dict:
     """The module's result as ``async_wrapper`` stores it: its JSON, or a failure saying what it printed."""
-    from ansible.module_utils.json_utils import _filter_non_json_lines  # pylint: disable=import-outside-toplevel
 
     try:
         filtered, _warnings = _filter_non_json_lines(printed)

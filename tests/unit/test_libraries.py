@@ -14,7 +14,8 @@ import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils import _common
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError
-from ansible_collections.helmkit.core.plugins.module_utils.libraries import MissingLibraryError, missing_library
+from ansible_collections.helmkit.core.plugins.module_utils.libraries import (
+    MissingLibraryError, import_library, missing_library)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -104,6 +105,20 @@ def test_missing_library_stand_in():
     with pytest.raises(MissingLibraryError):
         stand_in.unavailable("stream")
     assert not hasattr(stand_in, "__deepcopy__")
+
+
+def test_import_library_returns_the_module_or_names_the_package():
+    assert import_library("json.decoder", "json") is importlib.import_module("json.decoder")
+    with pytest.raises(MissingLibraryError) as err:
+        import_library("not_a_real_package_helmkit.sub", "not-a-real-package")
+    assert err.value.package == "not-a-real-package"
+    assert "pip install not-a-real-package" in str(err.value)
+
+    class TemplateError(HelmkitError):
+        pass
+
+    with pytest.raises(TemplateError, match="helmkit.core needs the Python package not-a-real-package"):
+        import_library("not_a_real_package_helmkit", "not-a-real-package", TemplateError)
 
 
 class _Module:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import posixpath
 import re
+from ..engine import goyaml
 
 
 class Files(dict):
@@ -56,7 +57,6 @@ class Files(dict):
 def _to_yaml(mapping: dict) -> str:
     if not mapping:
         return ""
-    from ..engine import goyaml
     return goyaml.dump(mapping)
 
 

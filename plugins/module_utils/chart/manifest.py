@@ -15,7 +15,7 @@ import re
 from ..gocompat import yamlalias
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import ChartError
-from .goyamlload import GoYamlLoader, go_yaml_error_text, utf8_problem as _utf8_problem
+from .goyamlload import GoYamlLoader, go_format_float, go_yaml_error_text, utf8_problem as _utf8_problem
 
 HOOK_ANNOTATION = "helm.sh/hook"
 HOOK_WEIGHT_ANNOTATION = "helm.sh/hook-weight"
@@ -142,7 +142,6 @@ def _as_str(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        from .goyamlload import go_format_float
         return go_format_float(value, 32)
     return str(value)
 

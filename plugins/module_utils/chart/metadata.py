@@ -11,6 +11,7 @@ import re
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import ChartError, ValuesError
 from ..engine.goyaml import GoYamlError, check_aliases
+from ..semver import SemverError, parse_version
 from .goyamlload import GoYamlLoader, decode_utf8, go_format_float, go_yaml_error_text, load_go_yaml
 
 # (json name, Go field name, kind) in chart.Metadata struct order.
@@ -30,8 +31,6 @@ DEPENDENCY_FIELDS = (
     ("import-values", "ImportValues", "any"), ("alias", "Alias", "str"),
 )
 _ALWAYS_KEPT = {("dependency", "repository")}  # `json:"repository"` has no omitempty
-_SEMVER = re.compile(r"^v?(0|[1-9]\d*)(\.(0|[1-9]\d*))?(\.(0|[1-9]\d*))?"
-                     r"(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$")
 _ALIAS = re.compile(r"^[a-zA-Z0-9_-]+$")
 
 
@@ -197,10 +196,6 @@ def _sanitize(meta: dict) -> None:
 
 
 def _valid_semver(version: str) -> bool:
-    try:
-        from ..semver import SemverError, parse_version
-    except ImportError:  # pragma: no cover - the shared semver module ships with the collection
-        return bool(_SEMVER.match(version))
     try:
         parse_version(version)
     except (SemverError, ValueError):

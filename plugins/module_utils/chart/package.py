@@ -25,7 +25,7 @@ import zlib
 from ..engine.goyaml import marshal
 from ..errors import ChartError
 from ..gocompat.flate import gzip_header, gzip_member, gzip_trailer
-from .loader import ZERO_TIME, load_chart
+from .loader import ChartFile, ZERO_TIME, load_chart
 from .metadata import DEPENDENCY_FIELDS
 
 __all__ = ["package_chart", "archive_bytes", "tar_stream", "tar_writes"]
@@ -207,7 +207,6 @@ def _raw_files(chart):
         return raw
     if chart.raw_values is None:
         return []
-    from .loader import ChartFile
     return [ChartFile("values.yaml", chart.raw_values, getattr(chart, "values_modtime", None) or chart.modtime)]
 
 

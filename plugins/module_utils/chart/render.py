@@ -11,10 +11,16 @@ stores and applies. Neither touches a cluster (``lookup`` gives empty results un
 """
 from __future__ import annotations
 
+import importlib
 import json
+import re
 
+from ..engine.helm import RenderTemplate, render
 from ..engine.runtime import EngineScope
 from ..errors import ChartError, HelmkitError, ValuesError
+from ..gocompat.regexp import RegexpError, compile_go
+from ..libraries import MissingLibraryError, import_library
+from ..semver import SemverError, parse_constraint
 from .context import Capabilities, chart_context, release_object
 from .loader import Chart, load_chart
 from .manifest import Manifest, build_manifest, extract_notes, sort_manifests
@@ -93,10 +99,9 @@ def schema_errors(schema, values, where: str) -> list:
     rest. ``type``, ``const`` and ``enum`` stop the validation of their location, as in v6.
     """
     try:
-        import jsonschema
-    except ImportError:
-        raise ChartError("%s ships values.schema.json but the Python package 'jsonschema' is not installed; "
-                         "install it (pip install jsonschema) to render this chart" % where) from None
+        jsonschema = import_library("jsonschema", "jsonschema")  # optional: jsonschema (only a chart with a schema)
+    except MissingLibraryError as exc:
+        raise ChartError("%s ships values.schema.json: %s" % (where, exc)) from None
     if not isinstance(schema, dict):
         return []
     validator_class = _linear_time(jsonschema, jsonschema.validators.validator_for(
@@ -150,7 +155,6 @@ def _schema_search(expected, text) -> bool:
     """Whether the schema regex ``expected`` (a ``pattern`` or a ``patternProperties`` key) matches somewhere in
     ``text``, by Go's regexp on RE2 (gocompat/regexp.py): linear time. Raises ChartError for a pattern Go
     refuses."""
-    from ..gocompat.regexp import RegexpError, compile_go
     try:
         return compile_go(expected, must=True).search(text) is not None
     except RegexpError as exc:
@@ -168,7 +172,6 @@ class _GoPatterns(object):
         return _schema_search(expected, text) or None
 
     def __getattr__(self, name):
-        import re
         return getattr(re, name)
 
 
@@ -182,7 +185,6 @@ def _route_library_patterns(jsonschema) -> None:
     ones that look at ``patternProperties`` of the schema beside them (``additionalProperties``,
     ``unevaluatedProperties``) go through the library's helpers, so the helpers' ``re`` is replaced. Only schema
     patterns go through ``re.search`` there; the library's own fixed regexes are compiled objects."""
-    import importlib
     for name in _PATTERN_MODULES:
         try:
             module = importlib.import_module("jsonschema." + name)
@@ -326,7 +328,6 @@ def _plain_number(value):
 
 def _render_templates(chart: Chart, values: dict, release: dict, capabilities, strict: bool, lookup,
                       lint: bool = False):
-    from ..engine.helm import RenderTemplate, render
 
     templates = []
     _collect_templates(chart, chart_context(chart, values, release, capabilities), templates, RenderTemplate)
@@ -417,7 +418,6 @@ def _check_kube_version(chart: Chart, capabilities) -> None:
     constraint = chart.metadata.get("kubeVersion")
     if not constraint:
         return
-    from ..semver import SemverError, parse_constraint
     try:
         ok = parse_constraint(constraint).check(capabilities.KubeVersion.Version)
     except (SemverError, ValueError):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 
 from ..errors import ValuesError
+from ..semver import SemverError, parse_constraint
 
 GLOBAL_KEY = "global"
 
@@ -169,7 +170,6 @@ def clone_chart_tree(chart):
 
 def _compatible(constraint: str, version: str) -> bool:
     # IsCompatibleRange: a constraint or version that does not parse is "not compatible".
-    from ..semver import SemverError, parse_constraint
     try:
         return parse_constraint(constraint).check(version)
     except (SemverError, ValueError, TypeError):

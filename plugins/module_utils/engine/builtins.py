@@ -3,6 +3,10 @@
 ``and``, ``or`` and ``call`` need the executor (short-circuit, the callee's name) and are implemented in
 compiler.py; the others are plain functions here and are listed in :data:`BUILTINS`. Errors are raised as
 FuncError with Go's message; the executor wraps them into ``error calling NAME: ...``.
+
+The comparison functions follow text/template/funcs.go (eq, ne, lt, le, gt, ge) of the Go release Helm v4 is built
+with: int and float64 do not compare ("incompatible types for comparison: float64 and int"), comparing with nil is
+allowed for ``eq``/``ne``, and ``lt``/``le``/``gt``/``ge`` accept only basic kinds (gotypes.basic_kind).
 """
 from __future__ import annotations
 
@@ -165,34 +169,89 @@ def println(*args) -> str:
     return out
 
 
+def _comparable(value) -> bool:
+    return not isinstance(value, (dict, list, tuple, bytes, bytearray)) and getattr(type(value), "__hash__", None) is not None
+
+
+def _eq_one(a, ka: int, b) -> bool:
+    kb = gotypes.basic_kind(b)
+    if ka != kb:
+        if a is not None and b is not None:
+            raise FuncError("incompatible types for comparison: %s and %s" % (go_type_name(a), go_type_name(b)))
+        return False
+    if ka != gotypes.INVALID_KIND:
+        return a == b
+    if a is None or b is None:
+        return (a is None) == (b is None)
+    if _reflect_kind(a) != _reflect_kind(b):
+        raise FuncError(sprintf("non-comparable types %s: %v, %s: %v", a, go_type_name(a), go_type_name(b), b))
+    if not _comparable(b):
+        raise FuncError(sprintf("non-comparable type %s: %v", b, go_type_name(b)))
+    if getattr(type(a), "go_kind", None) == "ptr":
+        return a is b  # Go pointers are equal only when they point at the same value
+    return a is b or (type(a) is type(b) and a == b)
+
+
+def _reflect_kind(value) -> str:
+    if isinstance(value, dict):
+        return "map"
+    if isinstance(value, (list, tuple, bytes, bytearray)):
+        return "slice"
+    return "struct"
+
+
 def eq(arg1, *args) -> bool:
-    """Go ``eq`` (variadic), see gotypes.eq."""
-    return gotypes.eq(arg1, *args)
+    """Go template ``eq``: arg1 == args[0] || arg1 == args[1] || ...
+
+    Raises FuncError "missing argument for comparison" with no args, and "incompatible types for comparison:
+    T1 and T2" for two non-nil values of different basic kinds (int vs float64 included).
+    """
+    if not args:
+        raise FuncError("missing argument for comparison")
+    k1 = gotypes.basic_kind(arg1)
+    for arg in args:
+        if _eq_one(arg1, k1, arg):
+            return True
+    return False
 
 
 def ne(arg1, arg2) -> bool:
-    """Go ``ne``."""
-    return gotypes.ne(arg1, arg2)
+    """Go template ``ne``: not eq(arg1, arg2), with eq's errors."""
+    return not eq(arg1, arg2)
 
 
 def lt(arg1, arg2) -> bool:
-    """Go ``lt``."""
-    return gotypes.lt(arg1, arg2)
+    """Go template ``lt`` on basic kinds (strings compare by bytes).
+
+    Raises FuncError "invalid type for comparison" for nil, maps, slices, objects, bools; "incompatible types for
+    comparison: T1 and T2" for different kinds.
+    """
+    k1 = gotypes.basic_kind(arg1)
+    k2 = gotypes.basic_kind(arg2)
+    if k1 == gotypes.INVALID_KIND or k2 == gotypes.INVALID_KIND:
+        raise FuncError("invalid type for comparison")
+    if k1 != k2:
+        raise FuncError("incompatible types for comparison: %s and %s" % (go_type_name(arg1), go_type_name(arg2)))
+    if k1 == gotypes.BOOL_KIND or k1 == gotypes.COMPLEX_KIND:
+        raise FuncError("invalid type for comparison")
+    if k1 == gotypes.STRING_KIND:
+        return arg1.encode("utf-8", "surrogatepass") < arg2.encode("utf-8", "surrogatepass")
+    return arg1 < arg2
 
 
 def le(arg1, arg2) -> bool:
-    """Go ``le``."""
-    return gotypes.le(arg1, arg2)
+    """Go template ``le``: lt or eq."""
+    return lt(arg1, arg2) or eq(arg1, arg2)
 
 
 def gt(arg1, arg2) -> bool:
-    """Go ``gt``."""
-    return gotypes.gt(arg1, arg2)
+    """Go template ``gt``: not le."""
+    return not le(arg1, arg2)
 
 
 def ge(arg1, arg2) -> bool:
-    """Go ``ge``."""
-    return gotypes.ge(arg1, arg2)
+    """Go template ``ge``: not lt."""
+    return not lt(arg1, arg2)
 
 
 def _and(arg0, *args):  # pragma: no cover - the executor short-circuits and/or itself

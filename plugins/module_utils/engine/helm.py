@@ -27,8 +27,11 @@ from . import helmfuncs
 from ..errors import HelmkitError
 from .errors import FuncError, TemplateError, TemplateExecError, TemplateParseError
 from .gofmt import go_quote
+from .gotypes import go_type_name
 from .limits import budget_scope, check_deadline, grow
 from .runtime import EngineScope
+from .sprig import FUNCS
+from .template import TemplateSet
 
 __all__ = ["RenderTemplate", "RenderError", "render", "sort_templates", "cleanup_parse_error",
            "cleanup_exec_error"]
@@ -193,12 +196,10 @@ def _reformat_trace(message: str):
 # ---------------------------------------------------------------------------------------------------------------
 
 def _template_set_class():
-    from .template import TemplateSet
     return TemplateSet
 
 
 def _sprig_funcs() -> dict:
-    from .sprig import FUNCS
     funcs = dict(FUNCS)
     funcs.pop("env", None)
     funcs.pop("expandenv", None)
@@ -376,7 +377,6 @@ class _Renderer(object):
 
 
 def _type_name(value) -> str:
-    from .gotypes import go_type_name
     return "interface {}" if value is None else go_type_name(value)
 
 

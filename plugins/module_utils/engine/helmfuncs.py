@@ -17,6 +17,7 @@ import math
 from . import fromtoml, goyaml
 from .errors import FuncError
 from .gofmt import format_float_g
+from .gotypes import go_type_name
 
 _MAP_TYPE = "map[string]interface {}"
 _SLICE_TYPE = "[]interface {}"
@@ -150,7 +151,6 @@ def _as_text(value) -> str:
 
 
 def _go_type(value) -> str:
-    from .gotypes import go_type_name
     return go_type_name(value)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from zoneinfo import ZoneInfo
 
 from .duration import NS, time_quote
 from .ints import Int64
@@ -65,7 +66,6 @@ def load_location(name: str):
     if name == "Local":
         return local_zone()
     try:
-        from zoneinfo import ZoneInfo
         return ZoneInfo(name)
     except Exception:  # unknown zone, bad name, or no tz database
         return None

@@ -20,6 +20,8 @@ U+FFFD, RE2 does not match it at all.
 from __future__ import annotations
 
 import re
+import sys
+import unicodedata
 
 from ..caches import CACHES
 from ..errors import HelmkitError
@@ -60,7 +62,6 @@ _SCRIPTS = {
 
 
 def _in_class(name: str):
-    import unicodedata
     if name in _SCRIPTS:
         prefixes = _SCRIPTS[name]
         return lambda ch: unicodedata.name(ch, "").startswith(prefixes)
@@ -81,7 +82,6 @@ def _category_ranges(name: str, negate: bool) -> str:
 
 
 def _compute_category_ranges(name: str, negate: bool) -> str:
-    import sys
     test = _in_class(name)
     if test is None:
         raise GoRegexpError("invalid character class range: `\\p{%s}`" % name)

@@ -20,6 +20,7 @@ import tarfile
 import tempfile
 import zlib
 
+from ..repo.index import http_get
 from .manifest import PLUGIN_FILE, PluginError, find_plugin, load_plugin
 from .run import execute, prepare
 from .vcs import clone, install_name, is_vcs_source
@@ -37,7 +38,6 @@ def _is_url(source: str) -> bool:
 
 
 def _download(url: str, timeout: float) -> bytes:
-    from ..repo.index import http_get
     return http_get(url, timeout=timeout, what="plugin")
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 import re
 
-from ..gocompat import yamlalias
 from ..errors import HelmkitError
+from ..gocompat import yamlalias
 from ..libraries import yaml
+from ..semver import SemverError, parse_version
 
 PLUGIN_FILE = "plugin.yaml"
 _VALID_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -84,7 +85,6 @@ def _legacy_command(command: str) -> list:
 
 
 def _check_version(version: str, source: str, required: bool) -> None:
-    from ..semver import SemverError, parse_version
     if not version:
         if required:
             raise PluginError("%s: plugin `version` is required" % source)

@@ -21,6 +21,7 @@ import io
 import os
 import re
 
+from ..libraries import import_library
 from ..semver import SemverError, parse_constraint, parse_version
 from ..transport import Deadline, redact_url, run_with_deadline
 from .manifest import PluginError
@@ -53,13 +54,8 @@ def install_name(source: str) -> str:
 
 
 def _dulwich():
-    try:
-        from dulwich import porcelain
-        from dulwich.repo import Repo
-    except ImportError:  # pragma: no cover - depends on the host
-        from ..libraries import missing_library
-        raise missing_library("dulwich").error() from None
-    return porcelain, Repo
+    porcelain = import_library("dulwich.porcelain", "dulwich")  # optional: dulwich (only a git plugin source)
+    return porcelain, import_library("dulwich.repo", "dulwich").Repo  # optional: dulwich (only a git plugin source)
 
 
 def _text(value) -> str:

@@ -7,13 +7,16 @@ from __future__ import annotations
 import os
 import tempfile
 
+from ..chart.loader import load_archive
+from ..chart.package import package_chart
 from ..errors import ChartError
 from ..repo.config import helm_paths
 from ..repo.fetch import chart_cache_dir
+from ..repo.sign import sign_archive
 from .client import DEFAULT_TIMEOUT, RegistryClient
 from .credentials import resolve_credentials
-from .push import build_artifact, created_time, push_artifact, read_archive_for_push
 from .pull import pull_chart
+from .push import build_artifact, created_time, push_artifact, read_archive_for_push
 from .reference import parse_reference
 
 __all__ = ["open_client", "pull", "push"]
@@ -54,7 +57,6 @@ def push(chart_path, remote, check_mode=False, sign=None, **options):
     """
     target = parse_reference(remote, require_name=False)
     if os.path.isdir(chart_path):
-        from ..chart.package import package_chart
         if not os.path.isfile(os.path.join(chart_path, "Chart.yaml")):
             raise ChartError("%s is not a chart directory: it has no Chart.yaml (give a chart directory or a .tgz)"
                              % chart_path)
@@ -77,8 +79,6 @@ def _signed(data, archive_path, sign, prov):
     """The provenance bytes to push: a new signature when ``sign`` is given, else the ``.prov`` file read."""
     if not sign:
         return prov
-    from ..chart.loader import load_archive
-    from ..repo.sign import sign_archive
     chart = load_archive(data, archive_path)
     return sign_archive(data, os.path.basename(archive_path), chart.metadata, sign["key"], sign["keyring"],
                         sign.get("passphrase_file"))

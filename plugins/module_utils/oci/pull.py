@@ -14,6 +14,7 @@ import os
 
 from ..errors import RegistryError
 from ..repo.config import atomic_write
+from ..repo.fetch import read_chart_metadata
 from ..transport import sha256_file
 from .client import DOCKER_LIST, OCI_INDEX
 from .push import CHART_LAYER_MEDIA_TYPE, CONFIG_MEDIA_TYPE
@@ -108,7 +109,6 @@ def pull_chart(client, ref_text, version=None, devel=False, cache_dir=None, dest
     name = (meta or {}).get("name") or ref.name
     chart_version = (meta or {}).get("version") or (tag_to_version(ref.tag) if ref.tag else "")
     if meta is None and not chart_version:
-        from ..repo.fetch import read_chart_metadata
         name, chart_version = read_chart_metadata(path)
     if destination:
         with open(path, "rb") as fh:

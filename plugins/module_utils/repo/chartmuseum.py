@@ -26,8 +26,11 @@ import posixpath
 import tempfile
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from ..chart.loader import load_archive
+from ..chart.package import package_chart
 from ..errors import ChartError, RepositoryError
 from .index import http_get, http_post, redact_url
+from .sign import sign_archive
 
 __all__ = ["api_url", "read_chart", "push", "upload"]
 
@@ -55,8 +58,6 @@ def read_chart(chart_path, sign=None):
     temporary directory (chart/package.py). ``sign``: ``{"key", "keyring", "passphrase_file"}`` makes a new
     provenance file (repo/sign.py) instead of reading one. Nothing is written beside the chart. Raises ChartError
     for a path that is not a chart, RepositoryError for a key that cannot sign."""
-    from ..chart.loader import load_archive
-    from ..chart.package import package_chart
     if os.path.isdir(chart_path):
         if not os.path.isfile(os.path.join(chart_path, "Chart.yaml")):
             raise ChartError("%s is not a chart directory: it has no Chart.yaml (give a chart directory or a .tgz)"
@@ -74,7 +75,6 @@ def read_chart(chart_path, sign=None):
     file_name = os.path.basename(chart_path)
     prov = None
     if sign:
-        from .sign import sign_archive
         prov = sign_archive(data, file_name, chart.metadata, sign["key"], sign["keyring"], sign.get("passphrase_file"))
     elif os.path.isfile(chart_path + ".prov"):
         try:

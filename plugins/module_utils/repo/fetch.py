@@ -12,10 +12,12 @@ import tarfile
 
 from ..gocompat import yamlalias
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
-from ..errors import RepositoryError
+from ..errors import ChartError, RepositoryError
 from ..transport import sha256_file
 from .config import atomic_write, describe_yaml_error, index_cache_path, locked
-from .index import IndexLoader, http_get, load_cached_index, redact_url, resolve, update_index_cache
+from .index import http_get, load_cached_index, redact_url, resolve, update_index_cache
+from .indexscan import IndexLoader
+from ..chart.loader import chart_yaml_bytes
 
 __all__ = ["chart_cache_dir", "read_chart_metadata", "download", "resolve_with_refresh", "refresh_index",
            "cached_exact"]
@@ -47,8 +49,6 @@ def read_chart_metadata(path):
 def _archive_chart_yaml(path):
     """The Chart.yaml of the archive at ``path``, streamed under the loader's limits (no ``getmembers()``, which
     inflates the whole archive first). Raises RepositoryError."""
-    from ..chart.loader import chart_yaml_bytes
-    from ..errors import ChartError
     with open(path, "rb") as fh:
         data = fh.read()
     try:

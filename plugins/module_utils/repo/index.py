@@ -15,13 +15,14 @@ file's size, mtime and SHA-256 are unchanged.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
 import ssl
 from urllib.parse import urlsplit, urlunsplit, urljoin
 
-from ..libraries import missing_library, HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
+from ..libraries import import_library, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
 from ..gocompat.yamlalias import AliasError, check_aliases, max_yaml_nodes
 from ..semver import SemverError, parse_constraint, parse_version
@@ -30,7 +31,7 @@ from ..transport import (Deadline, limit_message, max_chart_bytes, max_index_byt
 from ..transport.retry import RetryPolicy
 from .config import (atomic_write, charts_list_path, describe_yaml_error, index_cache_path, parsed_index_path,
                      repository_of_cache_file)
-from .indexscan import FIELDS, scan_index
+from .indexscan import FIELDS, IndexLoader, scan_index
 
 __all__ = [
     "ChartVersion", "IndexFile", "parse_index", "load_index_file", "load_cached_index", "resolve", "fetch_index",
@@ -45,22 +46,6 @@ DEFAULT_RETRIES = 3
 #: lower ``RETRY.base``.
 RETRY = RetryPolicy(attempts=DEFAULT_RETRIES + 1, base=0.5, max_retry_after=30.0)
 _CACHE_FORMAT = 2
-
-
-class IndexLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader) if HAS_YAML else object):
-    """The C safe loader that keeps scalars as Helm's string fields see them.
-
-    Helm unmarshals the index into Go structs whose version fields are strings, so ``version: 1.10`` is "1.10"
-    and ``created: 2024-01-01T00:00:00Z`` is the text itself; only booleans (``deprecated``) stay typed.
-    """
-
-
-if HAS_YAML:
-    IndexLoader.yaml_implicit_resolvers = dict(
-        (first, [(tag, regexp) for tag, regexp in resolvers
-                 if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float", "tag:yaml.org,2002:int")])
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    )
 
 
 class ChartVersion(object):
@@ -338,7 +323,6 @@ def resolve_reference_url(base_url, ref_url):
 
 
 def _basic_auth_header(username, password):
-    import base64
     token = base64.b64encode(("%s:%s" % (username or "", password or "")).encode("utf-8")).decode("ascii")
     return "Basic " + token
 
@@ -368,10 +352,7 @@ def http_get(url, username=None, password=None, pass_credentials=False, ca_file=
     answer is cut off. Raises RepositoryError with the (redacted) URL and a hint for 401/403/404/other statuses,
     for unreachable hosts and for a limit hit (naming it and how to raise it); no credential appears in a message.
     """
-    try:
-        import httpx
-    except ImportError:  # pragma: no cover - depends on the host
-        raise missing_library("httpx").error() from None
+    httpx = import_library("httpx", "httpx")  # optional: httpx (only a download imports it, not an unchanged release)
 
     verify = True
     if url.startswith("https") or ca_file or cert_file or insecure_skip_tls_verify:
@@ -552,10 +533,7 @@ def http_post(url, files, username=None, password=None, pass_credentials=False, 
     limit of every JSON answer of an API. Raises
     RepositoryError for an unreachable server, a TLS failure, a redirect elsewhere than http(s) or the deadline.
     """
-    try:
-        import httpx
-    except ImportError:  # pragma: no cover - depends on the host
-        raise missing_library("httpx").error() from None
+    httpx = import_library("httpx", "httpx")  # optional: httpx (only a download imports it, not an unchanged release)
     verify = True
     if url.startswith("https") or ca_file or cert_file or insecure_skip_tls_verify:
         verify = ssl_context(ca_file, cert_file, key_file, insecure_skip_tls_verify, RepositoryError)

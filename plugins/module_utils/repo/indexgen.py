@@ -22,9 +22,12 @@ import os
 import posixpath
 from urllib.parse import urlsplit, urlunsplit
 
-from ..gocompat import yamlalias
 from ..chart.goyamlload import GoYamlLoader
+from ..chart.loader import load_chart
+from ..chart.metadata import METADATA_FIELDS, go_struct
+from ..engine import goyaml
 from ..errors import HelmkitError, RepositoryError
+from ..gocompat import yamlalias
 from ..libraries import yaml
 from ..semver import SemverError, parse_version
 from .config import atomic_write
@@ -60,7 +63,6 @@ def _archives(directory: str) -> list:
 
 
 def _entry(path: str, directory: str, base_url: str) -> dict:
-    from ..chart.loader import load_chart
     rel = os.path.relpath(path, directory)
     parent, file_name = os.path.split(rel)
     try:
@@ -97,7 +99,6 @@ def _load_merge(path: str) -> dict:
     """The entries of the index to merge (``{}`` when the file does not exist). Raises RepositoryError."""
     if not os.path.exists(path):
         return {}
-    from ..chart.metadata import METADATA_FIELDS, go_struct
     try:
         with open(path, "rb") as handle:
             raw = yamlalias.load(handle.read().decode("utf-8", "replace"), GoYamlLoader)
@@ -159,7 +160,6 @@ def generate_index(directory: str, base_url: str = "", merge=None, check_mode: b
     in check mode, or when only ``generated``/``created`` would change. Raises RepositoryError (not a directory, a
     non-chart archive, an unreadable merge index, an index that cannot be written).
     """
-    from ..engine import goyaml
     index = index_directory(directory, base_url, merge)
     target = os.path.join(directory, "index.yaml")
     text = goyaml.marshal(index)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 
+from ..engine.helmfuncs import to_yaml
 from ..errors import RepositoryError
 from .provenance import first_line, require_pysequoia, pysequoia
 
@@ -21,7 +22,6 @@ __all__ = ["message_block", "select_key", "sign_archive"]
 def message_block(archive: bytes, file_name: str, metadata: dict) -> str:
     """Helm's signed text for ``archive`` named ``file_name`` whose Chart.yaml metadata is ``metadata``
     (JSON field names, empty fields omitted, as chart/metadata.py keeps it)."""
-    from ..engine.helmfuncs import to_yaml
     sums = to_yaml({"files": {file_name: "sha256:" + hashlib.sha256(archive).hexdigest()}})
     return to_yaml(metadata) + "\n" + "\n...\n" + sums + "\n"
 

@@ -9,6 +9,7 @@ repositories alike. The Credential's ``source`` names the namespace that was use
 from __future__ import annotations
 
 from ..errors import RegistryError
+from ..kube.client import ApiError, KubeClient
 from ..oci.credentials import secret_credentials
 
 __all__ = ["secret_reader", "kubeconfig_secret_reader", "credential_from_secret"]
@@ -17,7 +18,6 @@ __all__ = ["secret_reader", "kubeconfig_secret_reader", "credential_from_secret"
 def secret_reader(kube_client):
     """A ``read_secret(name, namespace) -> dict or None`` over a ``kube/client.py: KubeClient`` (``GET
     /api/v1/namespaces/NS/secrets/NAME``; 404 is None, other API errors propagate as KubeError)."""
-    from ..kube.client import ApiError
 
     def read_secret(name, namespace):
         try:
@@ -35,7 +35,6 @@ def kubeconfig_secret_reader(kubeconfig=None, context=None, auth=None):
     auth)`` (``auth``: more connection options, kube/config.py's names); nothing connects unless
     ``credentials_secret`` is actually read."""
     def read_secret(name, namespace):
-        from ..kube.client import KubeClient
         with KubeClient(kubeconfig, context, auth=auth) as client:
             return secret_reader(client)(name, namespace)
     return read_secret

@@ -22,13 +22,13 @@ import hashlib
 import os
 from urllib.parse import urlsplit
 
+from ..chart.loader import load_chart
 from ..errors import ChartError, RepositoryError
-from ..oci.reference import parse_reference
 from ..helmplugin.run import getter_for_scheme
+from ..oci.reference import parse_reference
 from ..repo.config import atomic_write, helm_paths, load_repository_file, url_cache_name
 from ..repo.fetch import (
-    cached_exact, chart_cache_dir, download, read_chart_metadata, refresh_index, resolve_with_refresh,
-)
+    cached_exact, chart_cache_dir, download, read_chart_metadata, refresh_index, resolve_with_refresh)
 from ..repo.index import redact_url, resolve_reference_url
 from ..transport import sha256_file
 from .options import SourceOptions
@@ -219,7 +219,7 @@ def download_resolved(found, options):
 
 
 def _oci(ref, options):
-    from ..oci.api import pull
+    from ..oci.api import pull  # deferred: speed: only an oci:// chart imports the OCI client (oras)
     parsed = parse_reference(ref.location)
     registry = options.registry_options(parsed.host)
     credential = registry.get("credential")
@@ -235,7 +235,6 @@ def load(ref, options=None, repo_url=None):
     """Locate ``ref`` (a ChartRef, or the text of a chart argument with the repository URL ``repo_url``) and load
     it with ``chart/loader.py``. Returns ``(Chart, LocatedChart)``; raises what :func:`locate` and the loader
     raise."""
-    from ..chart.loader import load_chart
     ref = ref if isinstance(ref, ChartRef) else ChartRef.parse(ref, repo_url)
     located = locate(ref, options)
     return load_chart(located.path), located

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 
-from ..gocompat.duration import parse_timeout
 from ..errors import ChartError
+from ..gocompat.duration import parse_timeout
 from ..repo.index import DEFAULT_TIMEOUT
 
 __all__ = ["SourceOptions", "MAX_WORKERS", "module_source_options"]
@@ -112,7 +112,7 @@ class SourceOptions(object):
         if not self.credentials_secret or self.explicit_credentials():
             return None
         if host not in self._secret_credentials:
-            from .credentials import credential_from_secret
+            from .credentials import credential_from_secret  # deferred: speed: without credentials_secret no kubernetes client
             self._secret_credentials[host] = credential_from_secret(self, host)
         return self._secret_credentials[host]
 
@@ -168,7 +168,7 @@ def module_source_options(params, namespace=None, read_secret=None, request_time
     elif params.get("timeout") is not None:  # seconds or a Go duration ("2m"), read as every module reads one
         params["timeout"] = parse_timeout(params["timeout"])
     if params.get("credentials_secret") and read_secret is None:
-        from .credentials import kubeconfig_secret_reader
+        from .credentials import kubeconfig_secret_reader  # deferred: speed: without credentials_secret no kubernetes client
         # host, username and password are the repository's or registry's in a chart-source task, never the cluster's
         auth = dict((name, params.get(name)) for name in ("api_key", "validate_certs", "ca_cert", "client_cert",
                                                           "client_key", "proxy", "no_proxy", "proxy_headers",

@@ -13,8 +13,13 @@ import hashlib
 import os
 import tempfile
 
+from ..chart.package import package_bytes
 from ..errors import ChartError, HelmkitError
+from ..repo.config import atomic_write
+from ..repo.provenance import verify_provenance
+from ..repo.sign import sign_archive
 from ..semver import SemverError, parse_version
+from .deps.manager import prepare_chart_directory
 
 __all__ = ["package"]
 
@@ -37,7 +42,6 @@ def _same_file(path: str, data: bytes) -> bool:
 
 
 def _prov_still_valid(prov_path: str, archive: bytes, file_name: str, keyring: str, key: str) -> bool:
-    from ..repo.provenance import verify_provenance
     try:
         with open(prov_path, "rb") as handle:
             prov = handle.read()
@@ -48,7 +52,6 @@ def _prov_still_valid(prov_path: str, archive: bytes, file_name: str, keyring: s
 
 
 def _write(path: str, data: bytes, mtime=None) -> None:
-    from ..repo.config import atomic_write  # the project's one atomic writer: temp file, fsync, rename
     atomic_write(path, data)
     if mtime is not None:
         os.utime(path, (mtime, mtime))
@@ -63,8 +66,6 @@ def package(chart_path: str, destination: str = ".", version=None, app_version=N
     "sha256"}``. Raises ChartError (not a chart directory, missing dependencies, bad version, unwritable
     destination) or RepositoryError (keyring, key, passphrase, dependency download).
     """
-    from .deps.manager import prepare_chart_directory
-    from ..chart.package import package_bytes
 
     if not os.path.isfile(os.path.join(chart_path, "Chart.yaml")):
         raise ChartError("%s is not a chart directory: it has no Chart.yaml; give the directory that holds the "
@@ -81,7 +82,6 @@ def package(chart_path: str, destination: str = ".", version=None, app_version=N
     archive_same = _same_file(target, data)
     prov_same = not sign or (archive_same and _prov_still_valid(prov_path, data, file_name, keyring, key))
     if sign and not prov_same:
-        from ..repo.sign import sign_archive
         prov = sign_archive(data, file_name, chart.metadata, key, keyring, passphrase_file)
     changed = not (archive_same and prov_same)
     if changed and not check_mode:

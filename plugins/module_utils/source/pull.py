@@ -30,7 +30,10 @@ import shutil
 import tempfile
 from urllib.parse import urlsplit
 
+from ..chart.loader import iter_archive, load_chart
 from ..errors import HelmkitError, RepositoryError
+from ..gocompat import yamlalias
+from ..libraries import yaml
 from ..oci.reference import parse_reference, tag_to_version
 from ..report import warn
 from ..repo.config import atomic_write
@@ -40,9 +43,10 @@ from ..safepath import join_inside
 from ..transport import sha256_file
 from .locate import LocatedChart, check, download_resolved, locate, resolve
 from .options import SourceOptions
-from .ref import OCI, ChartRef
+from .ref import LOCAL, OCI, ChartRef
+from .verify import fetch_for, fetch_http_provenance, fetch_oci_provenance, read_local_provenance, verify_chart
 
-__all__ = ["pull_chart", "archive_file_name", "extract_archive", "archive_matches_directory"]
+__all__ = ["pull_chart", "archive_file_name", "extract_archive", "archive_matches_directory", "load_verified_chart"]
 
 
 def archive_file_name(url, name, version, oci=False):
@@ -69,7 +73,6 @@ def _archive_members(data, origin):
     The chart loader's streaming reader and entry checks (chart.loader.iter_archive); raises ChartError for unsafe,
     truncated or oversized entries.
     """
-    from ..chart.loader import iter_archive
     members, top = [], None
     for member, name, content in iter_archive(data, origin):
         top = top or member.name.replace("\\", "/").split("/", 1)[0]
@@ -143,8 +146,6 @@ def extract_archive(data, parent, origin="chart archive", replace=False, chart_n
 
 
 def _chart_yaml_name(members, origin):
-    from ..gocompat import yamlalias
-    from ..libraries import yaml
     raw = dict(members).get("Chart.yaml")
     if raw is None:
         raise RepositoryError("%s is not a chart archive: no Chart.yaml inside" % origin)
@@ -255,7 +256,6 @@ def _fetch_provenance(located, url, options):
     """The provenance bytes of ``located`` (``<url>.prov``, the OCI provenance layer, or ``<archive>.prov``) with
     the file name the archive is saved under and where the provenance came from (for messages); raises
     RepositoryError/RegistryError."""
-    from .verify import fetch_for, fetch_http_provenance, fetch_oci_provenance, read_local_provenance
     label = _chart_label(located.name, located.version)
     if located.kind == OCI:
         registry = options.registry_options(located.repository)
@@ -273,7 +273,6 @@ def _fetch_provenance(located, url, options):
 def _verify(located, url, keyring, options):
     """Verify ``located`` with its provenance (see :func:`_fetch_provenance`); returns ``(verification dict,
     provenance bytes)``; raises RepositoryError (nothing is written)."""
-    from .verify import verify_chart
     prov, file_name, where = _fetch_provenance(located, url, options)
     digest = located.digest
     if url and located.kind != OCI:
@@ -302,3 +301,26 @@ def _save_provenance(archive_target, prov, check_mode):
     if not check_mode:
         atomic_write(path, prov, mode=0o644)
     return True
+
+
+def load_verified_chart(chart_ref, options=None, keyring=None, repo_url=None):
+    """``helm install --verify``: fetch ``chart_ref`` (a ChartRef or its text: ``repo/chart``, a name with
+    ``repo_url``, a .tgz URL, ``oci://``, or a local .tgz with its ``.prov``) through ``options`` (SourceOptions),
+    verify it and load it.
+
+    Returns ``(Chart, verification dict)``. Raises RepositoryError "cannot verify a directory" for a chart directory
+    (as Helm's LocateChart does), and the errors of :func:`pull_chart` with ``verify``.
+    """
+    ref = chart_ref if isinstance(chart_ref, ChartRef) else ChartRef.parse(chart_ref, repo_url)
+    if ref.kind == LOCAL and os.path.isdir(ref.location):
+        raise RepositoryError("cannot verify a directory: %s is a chart directory; verify works on a packaged chart "
+                              "(.tgz with its .prov, from helm package --sign) or a chart from a repository or "
+                              "registry. Set verify: false for a chart directory" % ref.text)
+    scratch = tempfile.mkdtemp(prefix="helmkit-verify-")
+    try:
+        if ref.kind == LOCAL:
+            ref = ChartRef.parse(ref.location)
+        pulled = pull_chart(ref, scratch, verify=True, keyring=keyring, options=options)
+        return load_chart(pulled["path"]), pulled["provenance"]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

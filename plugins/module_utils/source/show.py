@@ -11,6 +11,10 @@ Behaviour follows Helm v4 ``pkg/action/show.go``: the chart is located like ``he
 * ``all``: those four joined with ``---`` lines exactly as ``helm show all`` prints them.
 """
 from __future__ import annotations
+from ..engine.goyaml import marshal
+from ..errors import RepositoryError
+from .locate import load
+from .options import SourceOptions
 
 
 __all__ = ["FORMATS", "show_chart", "render_show"]
@@ -41,7 +45,6 @@ def _text(data):
 
 def render_show(chart, output="all"):
     """The text ``helm show <output>`` prints for a loaded chart (``chart/loader.py: Chart``)."""
-    from ..engine.goyaml import marshal
     parts = []
     if output in ("chart", "all"):
         parts.append(marshal(chart.metadata) + "\n")
@@ -74,9 +77,6 @@ def show_chart(chart_ref, output="all", options=None, repo_url=None, **source_op
     text}``), ``name``, ``version``, ``digest``, ``url``, ``repository``. Raises RepositoryError/RegistryError/
     ChartError.
     """
-    from ..errors import RepositoryError
-    from .locate import load
-    from .options import SourceOptions
     if output not in FORMATS:
         raise RepositoryError("output %r is not one of %s" % (output, ", ".join(FORMATS)))
     options = (options or SourceOptions()).copy(**source_options) if source_options else options

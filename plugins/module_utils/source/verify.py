@@ -16,17 +16,16 @@ The file name checked against the provenance ``files`` entry is the download URL
 """
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
+import json
 
 from ..errors import HelmkitError, RegistryError, RepositoryError
-from ..transport import sha256_file
+from ..oci.reference import parse_reference
 from ..repo.index import http_get, redact_url
 from ..repo.provenance import verify_provenance
+from ..transport import sha256_file
 
 __all__ = ["PROV_LAYER_MEDIA_TYPE", "fetch_http_provenance", "fetch_oci_provenance", "read_local_provenance",
-           "fetch_for", "verify_chart", "load_verified_chart"]
+           "fetch_for", "verify_chart"]
 
 PROV_LAYER_MEDIA_TYPE = "application/vnd.cncf.helm.chart.provenance.v1.prov"
 
@@ -51,9 +50,7 @@ def fetch_oci_provenance(pulled_ref, **client_options):
     ``PulledChart.ref`` gives it). ``client_options``: :func:`~..oci.api.open_client`'s. Raises RepositoryError
     when the manifest has no provenance layer (the chart was pushed without its .prov), RegistryError for
     registry failures."""
-    from ..oci.api import open_client
-    from ..oci.reference import parse_reference
-    import json
+    from ..oci.api import open_client  # deferred: speed: only an oci:// chart imports the OCI client (oras)
     ref = parse_reference(pulled_ref)
     reference = ref.digest or ref.tag
     with open_client(ref.host, **client_options) as client:
@@ -107,29 +104,3 @@ def verify_chart(archive_path, file_name, prov_data, keyring, chart_label, prov_
         return verify_provenance(prov_data, file_name, digest, keyring, source=prov_label).as_dict()
     except HelmkitError as exc:
         raise RepositoryError("verifying %s failed: %s" % (chart_label, exc))
-
-
-def load_verified_chart(chart_ref, options=None, keyring=None, repo_url=None):
-    """``helm install --verify``: fetch ``chart_ref`` (a ChartRef or its text: ``repo/chart``, a name with
-    ``repo_url``, a .tgz URL, ``oci://``, or a local .tgz with its ``.prov``) through ``options`` (SourceOptions),
-    verify it and load it.
-
-    Returns ``(Chart, verification dict)``. Raises RepositoryError "cannot verify a directory" for a chart directory
-    (as Helm's LocateChart does), and the errors of :func:`~.pull.pull_chart` with ``verify``.
-    """
-    from ..chart.loader import load_chart
-    from .pull import pull_chart
-    from .ref import LOCAL, ChartRef
-    ref = chart_ref if isinstance(chart_ref, ChartRef) else ChartRef.parse(chart_ref, repo_url)
-    if ref.kind == LOCAL and os.path.isdir(ref.location):
-        raise RepositoryError("cannot verify a directory: %s is a chart directory; verify works on a packaged chart "
-                              "(.tgz with its .prov, from helm package --sign) or a chart from a repository or "
-                              "registry. Set verify: false for a chart directory" % ref.text)
-    scratch = tempfile.mkdtemp(prefix="helmkit-verify-")
-    try:
-        if ref.kind == LOCAL:
-            ref = ChartRef.parse(ref.location)
-        pulled = pull_chart(ref, scratch, verify=True, keyring=keyring, options=options)
-        return load_chart(pulled["path"]), pulled["provenance"]
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)

@@ -56,19 +56,19 @@ def test_escapers():
 
 
 def test_comparisons_follow_go():
-    assert gotypes.eq(1, 2, 3, 1) is True
-    assert gotypes.eq(None, None) is True
-    assert gotypes.eq("a", None) is False
-    assert gotypes.lt("a", "b") and gotypes.le(2, 2) and gotypes.gt(2.5, 1.5) and gotypes.ge(1, 1)
+    assert b.eq(1, 2, 3, 1) is True
+    assert b.eq(None, None) is True
+    assert b.eq("a", None) is False
+    assert b.lt("a", "b") and b.le(2, 2) and b.gt(2.5, 1.5) and b.ge(1, 1)
     with pytest.raises(FuncError, match="incompatible types for comparison: float64 and int"):
-        gotypes.eq(1.0, 1)
+        b.eq(1.0, 1)
     with pytest.raises(FuncError, match="invalid type for comparison"):
-        gotypes.lt([1], [2])
+        b.lt([1], [2])
     with pytest.raises(FuncError, match="missing argument for comparison"):
-        gotypes.eq(1)
+        b.eq(1)
     with pytest.raises(FuncError, match="non-comparable types"):
-        gotypes.eq({"a": 1}, [1])
-    assert gotypes.eq(True, True) and not gotypes.ne(True, True)
+        b.eq({"a": 1}, [1])
+    assert b.eq(True, True) and not b.ne(True, True)
 
 
 def test_truth_and_type_names():

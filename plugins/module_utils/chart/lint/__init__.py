@@ -14,6 +14,7 @@ from ..loader import read_archive
 from .chartfile import lint_chartfile
 from .rules import lint_crds, lint_dependencies, lint_templates, lint_values
 from .support import ERROR, SEVERITY_NAMES, WARNING, Linter  # noqa: F401
+from ..package import archive_bytes
 
 __all__ = ["lint", "lint_chart_dir", "SEVERITY_NAMES"]
 
@@ -122,7 +123,6 @@ def lint_loaded_chart(chart, values=None, namespace: str = "default", kube_versi
     The chart is written as Helm would package it (chart/package.py) to a private temporary directory, linted
     there and removed. Returns what :func:`lint` returns.
     """
-    from ..package import archive_bytes
     workdir = tempfile.mkdtemp(prefix="helmkit-lint-")
     try:
         archive = os.path.join(workdir, "chart.tgz")

@@ -10,10 +10,12 @@ import re
 from urllib.parse import urlsplit
 
 from ...gocompat import yamlalias
+from ...gocompat.strconv import go_quote
 from ...libraries import yaml
 from ...semver import SemverError, parse_constraint, parse_version
 from ..goyamlload import GoYamlLoader, go_yaml_error_text
 from ..metadata import DEPENDENCY_FIELDS, MAINTAINER_FIELDS, METADATA_FIELDS, as_string
+from .k8sdoc import json_kind as kind
 from .support import ERROR, INFO, WARNING
 
 _PRE_IDENT = r"(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)"
@@ -41,7 +43,6 @@ def go_type_name(value) -> str:
 
 
 def json_kind(value) -> str:
-    from .k8sdoc import json_kind as kind
     return kind(value)
 
 
@@ -183,7 +184,6 @@ def _name_problem(name: str):
 
 
 def _quote(text: str) -> str:
-    from ...gocompat.strconv import go_quote
     return go_quote(text)
 
 

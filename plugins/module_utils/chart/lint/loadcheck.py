@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 import re
 
-from ...gocompat import yamlalias
 from ...errors import HelmkitError
-from ...semver import SemverError, parse_version
+from ...gocompat import yamlalias
+from ...gocompat.strconv import go_quote
 from ...libraries import yaml
+from ...semver import SemverError, parse_version
 from ..goyamlload import GoYamlLoader, go_yaml_error_text, load_values
 from ..loader import load_directory
 from .chartfile import load_chartfile
@@ -18,7 +19,6 @@ _ALIAS = re.compile(r"^[a-zA-Z0-9_-]+$")
 
 
 def _quote(text: str) -> str:
-    from ...gocompat.strconv import go_quote
     return go_quote(text)
 
 

@@ -7,6 +7,7 @@ import json
 import os
 
 from ...errors import HelmkitError
+from ...gocompat.strconv import go_quote
 from ..render import schema_errors, render_for_lint, validate_values_schema
 from ..values import coalesce_tables, coalesce_values, deep_copy, process_dependencies
 from .deprecations import deprecation_problem
@@ -118,7 +119,6 @@ def _top_indent_problem(content: str):
         if not line.strip():
             continue
         if line.startswith((" ", "\t")):
-            from ...gocompat.strconv import go_quote
             return "document starts with an illegal indent: %s, which may cause parsing problems" % go_quote(line)
         return None
     return None
@@ -126,7 +126,6 @@ def _top_indent_problem(content: str):
 
 def _selector_problem(obj: dict, content: str):
     if obj["kind"] in _SELECTOR_KINDS and "matchLabels" not in content and "matchExpressions" not in content:
-        from ...gocompat.strconv import go_quote
         return "a %s must contain matchLabels or matchExpressions, and %s does not" % (
             obj["kind"], go_quote(obj["name"]))
     return None

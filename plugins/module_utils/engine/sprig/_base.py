@@ -11,7 +11,7 @@ import re
 
 from ..errors import FuncError
 # The one Go quoting function, re-exported for the Sprig families.
-from ..gofmt import go_quote  # noqa: F401  pylint: disable=unused-import
+from ..gofmt import format_value, go_quote  # noqa: F401  pylint: disable=unused-import
 from ...gocompat.ints import Int64, Uint64  # noqa: F401  pylint: disable=unused-import
 from ...gocompat.strconv import underscore_ok
 from ..gotypes import go_type_name, parse_digits
@@ -102,7 +102,6 @@ def strval(value) -> str:
         return value
     if isinstance(value, (bytes, bytearray)):
         return bytes(value).decode("utf-8", "replace")
-    from ..gofmt import format_value
     return format_value(value)
 
 

@@ -1,10 +1,11 @@
 """Sprig's crypto and security functions (Masterminds/sprig/v3 crypto.go).
 
 Hashes, derivePassword (scrypt + HMAC, deterministic) and randBytes use only the standard library. Keys,
-certificates and AES need the ``cryptography`` package, bcrypt/htpasswd need ``bcrypt`` (or the standard
-``crypt`` module with bcrypt support); they are imported when first called and a FuncError names the missing
-package. Output has Helm's form: PEM blocks of the same types, RSA 4096 for genPrivateKey, RSA 2048 for
-certificates, X.509 v3 with Sprig's key usages, "$2a$10$" bcrypt hashes.
+certificates and AES need the ``cryptography`` package, bcrypt/htpasswd need ``bcrypt`` (or the standard ``crypt``
+module with bcrypt support). This family is imported only when a template first calls one of its functions
+(lazy.py), so the optional packages are imported here at the top, guarded the libraries.py way, and a function that
+needs a missing one raises a FuncError naming the package. Output has Helm's form: PEM blocks of the same types, RSA
+4096 for genPrivateKey, RSA 2048 for certificates, X.509 v3 with Sprig's key usages, "$2a$10$" bcrypt hashes.
 """
 from __future__ import annotations
 
@@ -16,9 +17,41 @@ import ipaddress
 import os
 import secrets
 import struct
+import warnings
 
+from ...libraries import MissingLibraryError, missing_library
 from ..errors import FuncError
-from ._base import INT, STRING, go_func
+from ..gofmt import format_value
+from ..gotypes import go_type_name
+from ._base import ArgTypeError, INT, STRING, go_func
+from .encoding import CorruptInput, b64_error, go_b64decode
+
+try:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization as ser
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from cryptography.utils import CryptographyDeprecationWarning
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    HAS_CRYPTOGRAPHY = True
+except ImportError:  # pragma: no cover - depends on the host; _need_cryptography() then raises FuncError
+    x509 = hashes = ser = dsa = ec = ed25519 = rsa = missing_library("cryptography")
+    Cipher = algorithms = modes = CryptographyDeprecationWarning = ExtendedKeyUsageOID = NameOID = x509
+    HAS_CRYPTOGRAPHY = False
+
+try:
+    import bcrypt as bcrypt_lib
+    HAS_BCRYPT = True
+except ImportError:  # pragma: no cover - depends on the host; the crypt module may stand in
+    bcrypt_lib = missing_library("bcrypt")
+    HAS_BCRYPT = False
+
+try:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import crypt as crypt_lib  # the standard library's, removed in Python 3.13
+except ImportError:  # pragma: no cover - Python 3.13+ or a host without it
+    crypt_lib = missing_library("crypt")
 
 SLICE = "[]interface {}"
 CERT = "sprig.certificate"
@@ -45,9 +78,7 @@ _CHARS = {
 
 
 def _need_cryptography():
-    try:
-        import cryptography  # noqa: F401
-    except ImportError:
+    if not HAS_CRYPTOGRAPHY:
         raise FuncError("this function needs the Python package 'cryptography' on the host that renders "
                         "templates; install it with: pip install cryptography")
 
@@ -77,21 +108,13 @@ def randBytes(count):
 
 
 def _bcrypt_hash(password: bytes) -> str:
-    try:
-        import bcrypt as bcrypt_lib
-    except ImportError:
-        bcrypt_lib = None
-    if bcrypt_lib is not None:
+    if HAS_BCRYPT:
         hashed = bcrypt_lib.hashpw(password, bcrypt_lib.gensalt(rounds=10, prefix=b"2a"))
         return hashed.decode("ascii")
     try:
-        import warnings
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            import crypt as crypt_lib
         hashed = crypt_lib.crypt(password.decode("utf-8", "surrogateescape"),
                                  crypt_lib.mksalt(crypt_lib.METHOD_BLOWFISH, rounds=1 << 10))
-    except (ImportError, AttributeError, OSError):
+    except (MissingLibraryError, AttributeError, OSError):
         hashed = None
     if not hashed or not hashed.startswith("$2"):
         raise FuncError("bcrypt and htpasswd need the Python package 'bcrypt' on the host that renders "
@@ -119,8 +142,6 @@ def htpasswd(username, password):
 # Keys ------------------------------------------------------------------------------------------------------------
 
 def _pem_for_key(key) -> str:
-    from cryptography.hazmat.primitives import serialization as ser
-    from cryptography.hazmat.primitives.asymmetric import ed25519
     # RSA, ECDSA and DSA keys in their traditional PEM forms, ed25519 in PKCS#8, as Sprig's pemBlockForKey. The DSA
     # class is not named: cryptography 51 warns (CryptographyDeprecationWarning) on every access to it.
     if isinstance(key, ed25519.Ed25519PrivateKey):
@@ -131,16 +152,12 @@ def _pem_for_key(key) -> str:
 
 
 def _rsa_key(bits: int):
-    from cryptography.hazmat.primitives.asymmetric import rsa
     return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
 
 def _dsa_key():
     """A 2048-bit DSA private key, only for a chart that asks ``genPrivateKey "dsa"`` (Sprig's DSA). cryptography 51
     deprecates DSA with a warning on every use; the chart's request is honoured without printing it."""
-    import warnings
-    from cryptography.hazmat.primitives.asymmetric import dsa
-    from cryptography.utils import CryptographyDeprecationWarning
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="DSA is deprecated", category=CryptographyDeprecationWarning)
         return dsa.generate_private_key(key_size=2048)
@@ -153,7 +170,6 @@ def genPrivateKey(kind):
     if kind not in ("", "rsa", "dsa", "ecdsa", "ed25519"):
         return "Unknown type " + kind
     _need_cryptography()
-    from cryptography.hazmat.primitives.asymmetric import ec, ed25519
     if kind in ("", "rsa"):
         key = _rsa_key(4096)
     elif kind == "dsa":
@@ -166,7 +182,6 @@ def genPrivateKey(kind):
 
 
 def _parse_private_key(pem: str):
-    from cryptography.hazmat.primitives import serialization as ser
     text = pem.strip()
     if "-----BEGIN" not in text:
         raise FuncError("no PEM data in input")
@@ -199,13 +214,10 @@ def _str_list(values, what: str) -> list:
     if values is None:
         return []
     if not isinstance(values, (list, tuple)):
-        from ..gotypes import go_type_name
-        from ._base import ArgTypeError
         raise ArgTypeError("wrong type for value; expected []interface {}; got %s" % go_type_name(values), 1)
     out = []
     for v in values:
         if not isinstance(v, str):
-            from ..gofmt import format_value
             raise FuncError(what % format_value(v))
         out.append(v)
     return out
@@ -222,9 +234,6 @@ def _ips(values) -> list:
 
 
 def _build_cert(cn: str, ips: list, dns: list, days: int, key, issuer_cert, issuer_key, is_ca: bool) -> Certificate:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization as ser
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
     now = datetime.datetime.now(datetime.timezone.utc)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]) if cn else x509.Name([])
     builder = (x509.CertificateBuilder()
@@ -254,7 +263,6 @@ def _build_cert(cn: str, ips: list, dns: list, days: int, key, issuer_cert, issu
     if names:
         builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
     signer = issuer_key if issuer_key is not None else key
-    from cryptography.hazmat.primitives.asymmetric import ed25519
     algorithm = None if isinstance(signer, ed25519.Ed25519PrivateKey) else hashes.SHA256()
     cert = builder.sign(signer, algorithm)
     return Certificate(cert.public_bytes(ser.Encoding.PEM).decode("ascii"), _pem_for_key(key))
@@ -305,10 +313,7 @@ def genSelfSignedCertWithKey(cn, ips, dns, days, key_pem):
 
 
 def _signed(cn, ips, dns, days, ca, key) -> Certificate:
-    from cryptography import x509
     if not isinstance(ca, Certificate):
-        from ..gotypes import go_type_name
-        from ._base import ArgTypeError
         raise ArgTypeError("wrong type for value; expected sprig.certificate; got %s"
                            % ("interface {}" if ca is None else go_type_name(ca)), 4)
     ip_list = _ips(ips)
@@ -342,8 +347,6 @@ def genSignedCertWithKey(cn, ips, dns, days, ca, key_pem):
 def buildCustomCert(b64cert, b64key):
     """Sprig buildCustomCert: a certificate struct from base64-encoded PEM certificate and key (validated)."""
     _need_cryptography()
-    from cryptography import x509
-    from .encoding import CorruptInput, go_b64decode
     try:
         cert = go_b64decode(b64cert.encode("utf-8", "surrogateescape"))
     except CorruptInput:
@@ -378,7 +381,6 @@ def encryptAES(password, plaintext):
     if plaintext == "":
         return ""
     _need_cryptography()
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
     content = plaintext.encode("utf-8", "surrogateescape")
     pad = 16 - len(content) % 16
     content += bytes([pad]) * pad
@@ -390,7 +392,6 @@ def encryptAES(password, plaintext):
 @go_func(STRING, STRING)
 def decryptAES(password, crypt_text):
     """Sprig decryptAES: the inverse of encryptAES. Raises FuncError for bad base64 or short input."""
-    from .encoding import b64_error, go_b64decode
     err = b64_error(crypt_text)
     if err:
         raise FuncError(err)
@@ -400,7 +401,6 @@ def decryptAES(password, crypt_text):
     if len(data) % 16:
         raise FuncError("crypto/cipher: input not full blocks")
     _need_cryptography()
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
     dec = Cipher(algorithms.AES(_aes_key(password)), modes.CBC(data[:16])).decryptor()
     plain = dec.update(data[16:]) + dec.finalize()
     if not plain:

@@ -6,16 +6,16 @@ from __future__ import annotations
 import re
 import time
 
-from ..errors import FuncError
-from ._base import ANY, STRING, ArgTypeError, Int64, go_func
 from ...gocompat.duration import format_duration, parse_duration
 from ...gocompat.gotime import GoTime, NS, UTC, local_zone, load_location, go_format, go_parse, zero_time
+from ..errors import FuncError
+from ..gotypes import go_type_name
+from ._base import ANY, STRING, ArgTypeError, Int64, go_func, wrap_int64
 
 
 # Template functions ----------------------------------------------------------------------------------------------
 
 def _wrap_duration(ns: int) -> int:
-    from ._base import wrap_int64
     return wrap_int64(ns)
 
 
@@ -34,7 +34,6 @@ def _in_zone(t: GoTime, zone: str) -> GoTime:
 
 def _need_time(value, index: int) -> GoTime:
     if not isinstance(value, GoTime):
-        from ..gotypes import go_type_name
         raise ArgTypeError("wrong type for value; expected time.Time; got %s"
                            % ("interface {}" if value is None else go_type_name(value)), index)
     return value

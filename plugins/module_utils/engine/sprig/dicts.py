@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 
 from ..errors import FuncError
+from ..gotypes import go_type_name
 from ._base import ANY, MAP, STRING, StringSlice, empty, go_func, strval
 
 
@@ -157,7 +158,6 @@ def _dig(d, default, path):
     if not more:
         return step
     if not isinstance(step, dict):
-        from ..gotypes import go_type_name
         raise FuncError("interface conversion: interface {} is %s, not map[string]interface {}"
                         % ("nil" if step is None else go_type_name(step)))
     return _dig(step, default, more)
@@ -168,7 +168,6 @@ def dig(*args):
     """Sprig dig KEY... DEFAULT DICT: walk nested maps by keys; DEFAULT when a key is missing."""
     if len(args) < 3:
         raise FuncError("dig needs at least three arguments")
-    from ..gotypes import go_type_name
     d = args[-1]
     if not isinstance(d, dict):
         raise FuncError("interface conversion: interface {} is %s, not map[string]interface {}"

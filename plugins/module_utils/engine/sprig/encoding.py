@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 
 from ..errors import FuncError
+from ..gojson import GoJsonError, from_json, to_json
 from ._base import ANY, STRING, go_bytes, go_func, from_go_bytes
 
 
@@ -150,7 +151,6 @@ def b32dec(s):
 # JSON: Sprig's encoders and decoders over Go's encoding/json (engine/gojson.py) ---------------------------------
 
 def _encode(value, escape_html: bool, indent, must: bool) -> str:
-    from ..gojson import GoJsonError, to_json
     try:
         return to_json(value, escape_html=escape_html, indent=indent)
     except GoJsonError as exc:
@@ -198,7 +198,6 @@ def mustToJson(value):
 @go_func(STRING)
 def fromJson(s):
     """Sprig fromJson: decode JSON (numbers as float64); nil on error (Helm replaces this one)."""
-    from ..gojson import GoJsonError, from_json
     try:
         return from_json(s, errors=[])
     except GoJsonError:
@@ -208,7 +207,6 @@ def fromJson(s):
 @go_func(STRING)
 def mustFromJson(s):
     """Sprig mustFromJson: decode JSON (numbers as float64), failing with Go's message on bad input."""
-    from ..gojson import GoJsonError, from_json
     try:
         return from_json(s)
     except GoJsonError as exc:

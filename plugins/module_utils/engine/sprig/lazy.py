@@ -16,7 +16,7 @@ CRYPTO_NAMES = ("bcrypt", "htpasswd", "genPrivateKey", "derivePassword", "buildC
 
 
 def _crypto():
-    from . import crypto  # a static import, so that Ansible's AnsiballZ builder ships the family
+    from . import crypto  # deferred: speed: a render calling no crypto function never imports it (static, so AnsiballZ ships it)
     return crypto
 
 

@@ -8,7 +8,7 @@ import socket
 import uuid
 
 from ..errors import FuncError
-from ._base import MAP, STRING, go_func, strval
+from ._base import MAP, STRING, go_func, go_quote, strval
 
 _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _HEX = "0123456789ABCDEF"
@@ -35,7 +35,6 @@ def _unescape(s: str, what: str) -> str:
 
 
 def _quote(s: str) -> str:
-    from ._base import go_quote
     return go_quote(s)
 
 

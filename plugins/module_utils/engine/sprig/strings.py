@@ -11,9 +11,11 @@ import unicodedata
 import zlib
 
 from ..errors import FuncError
+from ..gofmt import format_value
 from ..limits import grow
-from ._base import (ANY, INT, STRING, StringMap, StringSlice, from_go_bytes, go_bytes, go_func, go_lower, go_quote,
-                    go_title, go_upper, strval)
+from ._base import (
+    ANY, INT, STRING, StringMap, StringSlice, from_go_bytes, go_bytes, go_func, go_lower, go_quote, go_title, go_upper,
+    strval)
 
 _GO_SPACE = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
                       "\u200a\u2028\u2029\u202f\u205f\u3000")
@@ -301,14 +303,12 @@ def quote(*values):
 @go_func(variadic=ANY)
 def squote(*values):
     """Sprig squote: each non-nil argument as '%v', joined by spaces."""
-    from ..gofmt import format_value
     return " ".join("'%s'" % format_value(v) for v in values if v is not None)
 
 
 @go_func(variadic=ANY)
 def cat(*values):
     """Sprig cat: the non-nil arguments printed with %v, separated by spaces."""
-    from ..gofmt import format_value
     out = " ".join(format_value(v) for v in values if v is not None)
     grow("cat", len(out))
     return out

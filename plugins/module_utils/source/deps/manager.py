@@ -19,6 +19,7 @@ import re
 import shutil
 import tempfile
 
+from ...chart.loader import load_chart
 from ...errors import ChartError, RepositoryError
 from ...repo.fetch import read_chart_metadata
 from ...semver import SemverError, parse_constraint, parse_version
@@ -374,7 +375,6 @@ def list_dependencies(chart_path):
     chart), ``corrupt``, ``invalid version``, ``too many matches``. Raises ChartError for a chart Helm cannot load
     (Chart.yaml, or an archive in ``charts/`` that is not a chart: Helm's "error unpacking subchart ...").
     """
-    from ...chart.loader import load_chart
     info = read_chart_dependencies(chart_path)
     charts_dir = os.path.join(info.path, "charts")
     parent = load_chart(info.path)  # like Helm, an unloadable subchart fails the listing

@@ -26,18 +26,24 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
+from ...chart.loader import load_chart
+from ...chart.package import archive_bytes
 from ...errors import ChartError, RegistryError, RepositoryError
+from ...oci.reference import parse_reference, tag_to_version
 from ...repo.config import (
-    MANAGER_PREFIX, RepositoryEntry, atomic_write, charts_list_path, helm_paths, index_cache_path,
-    load_repository_file, locked, manager_cache_name, parsed_index_path)
+    MANAGER_PREFIX, RepositoryEntry, atomic_write, charts_list_path, helm_paths, index_cache_path, load_repository_file,
+    locked, manager_cache_name, parsed_index_path)
 from ...repo.fetch import read_chart_metadata
 from ...repo.index import (
-    http_get, load_cached_index, nearest_versions, parse_index, read_index_file, redact_url,
-    resolve_reference_url, save_parsed_index)
+    http_get, load_cached_index, nearest_versions, parse_index, read_index_file, redact_url, resolve_reference_url,
+    save_parsed_index)
 from ...safepath import join_inside
 from ...semver import SemverError, parse_constraint, parse_version
 from ...transport import sha256_file
+from ..locate import Resolved, download_resolved, locate
 from ..options import SourceOptions
+from ..ref import ChartRef
+from ..verify import fetch_for, fetch_http_provenance, fetch_oci_provenance, verify_chart
 from .partialindex import index_chart_names, partial_index
 
 __all__ = ["SourceOptions", "Sources", "urls_equal", "MANAGER_PREFIX"]
@@ -268,8 +274,6 @@ class Sources(object):
     def pull_oci(self, repo, name, version):
         """Locate ``<repo>/<name>`` at ``version`` (exact or constraint) through ``source/locate.py`` (the OCI
         transport, into the chart cache), once per run. Returns the LocatedChart."""
-        from ..locate import locate
-        from ..ref import ChartRef
         key = (repo, name, version)
         with self._lock:
             if key in self._oci:
@@ -316,7 +320,6 @@ class Sources(object):
         if digest and os.path.isfile(existing) and sha256_file(existing) == digest:
             fetched = Fetched(filename, path=existing, name=name, version=cv.version, skipped=True)
         else:
-            from ..locate import Resolved, download_resolved
             found = Resolved(url, digest, name, cv.version, entry.name, options, "repo")
             try:
                 path = download_resolved(found, self.options.copy(repository_cache=self.paths.repository_cache)).path
@@ -329,15 +332,12 @@ class Sources(object):
 
     def _verify_http(self, name, version, url, filename, path, options):
         """Verify a repository dependency with ``<url>.prov`` (Helm's VerifyAlways); the verification dict."""
-        from ..verify import fetch_for, fetch_http_provenance, verify_chart
         label = 'dependency "%s" %s' % (name, version)
         prov = fetch_for(label, fetch_http_provenance, url, options)
         return verify_chart(path, filename, prov, self.options.keyring, label, redact_url(url + ".prov"))
 
     def _verify_oci(self, name, pulled):
         """Verify an OCI dependency with its manifest's provenance layer; the verification dict."""
-        from ...oci.reference import parse_reference
-        from ..verify import fetch_for, fetch_oci_provenance, verify_chart
         o = self.options
         label = 'dependency "%s" %s' % (name, pulled.version)
         prov = fetch_for(label, fetch_oci_provenance, pulled.url,
@@ -346,8 +346,6 @@ class Sources(object):
                             "provenance layer of %s" % pulled.url, pulled.digest)
 
     def _package_local(self, dep):
-        from ...chart.loader import load_chart
-        from ...chart.package import archive_bytes
         path = local_path(dep["repository"], self.local_base)
         chart = load_chart(path)
         version = chart.metadata.get("version", "")
@@ -365,7 +363,6 @@ class Sources(object):
 
 def _resolved_version(pulled):
     """The version an OCI pull resolved to: its tag as a version (Helm's file name), else the chart's version."""
-    from ...oci.reference import parse_reference, tag_to_version
     tag = parse_reference(pulled.url).tag
     return tag_to_version(tag) if tag else pulled.version
 
