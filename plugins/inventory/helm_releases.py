@@ -153,6 +153,7 @@ import re  # noqa: E402
 from ansible.errors import AnsibleParserError  # noqa: E402
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable  # noqa: E402
 
+from ansible_collections.helmkit.core.plugins.module_utils import report  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import (  # noqa: E402
     KubeClient, resolve_namespace)
@@ -220,9 +221,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _read_clusters(self) -> list:
         """Releases of every connection as a list of plain dicts (cacheable): release data plus ``cluster``."""
-
-        from ansible_collections.helmkit.core.plugins.module_utils import report
-
         releases = []
         for conn in self._connections():
             kubeconfig = conn["kubeconfig"]
