@@ -304,7 +304,7 @@ def has_dependencies(chart_ref: str) -> bool:
     path = os.path.expanduser(chart_ref or "")
     if not os.path.isdir(path):
         return True
-    from .chart.goyamlload import load_values
+    from .yaml.load import load_values
     for name in ("Chart.yaml", "requirements.yaml"):
         try:
             with open(os.path.join(path, name), "rb") as handle:

@@ -56,8 +56,8 @@ class Files(dict):
 def _to_yaml(mapping: dict) -> str:
     if not mapping:
         return ""
-    from ..engine import goyaml
-    return goyaml.dump(mapping)
+    from ..yaml.emit_v2 import dump
+    return dump(mapping)
 
 
 def compile_glob(pattern: str):

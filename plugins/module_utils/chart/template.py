@@ -22,8 +22,8 @@ import re
 
 from ..errors import ChartError, ValuesError
 from ..gocompat.filepath import BadPattern, match
+from ..yaml.load import load_go_yaml, load_values, merge_maps, to_json_values
 from .context import Capabilities
-from .goyamlload import load_go_yaml, load_values, merge_maps, to_json_values
 from .manifest import split_manifests
 from .render import crd_objects, render_release
 from .setvalues import parse_set, parse_set_file, parse_set_json, parse_set_literal, parse_set_string

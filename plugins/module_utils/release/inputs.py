@@ -12,8 +12,8 @@ import os
 from dataclasses import dataclass
 from typing import List, Optional
 
-from ..chart.goyamlload import load_values, merge_maps, to_json_values
 from ..errors import ChartError, ValuesError
+from ..yaml.load import load_values, merge_maps, to_json_values
 
 
 def resolve_chart(chart_ref: str, options=None, chart_repo_url: str = None):

@@ -54,7 +54,7 @@ _DUMP_FOLD = re.compile(r"\n *(?:\\(?= ))?")
 
 
 def _yaml_double(text: str) -> str:
-    from ..engine.goyaml import dump
+    from ..yaml.emit_v2 import dump
     try:
         dumped = dump(text)
     except HelmkitError:  # a value go-yaml cannot write has no YAML form to mask
@@ -263,7 +263,7 @@ def vault_strings(files) -> set:
     Vault-encrypted on the controller: each of their values of at least 4 characters, as text, base64 and base64
     twice (Secret data and release records), so that decrypted values never show in results, diffs or errors.
     Empty when no file was encrypted."""
-    from ..chart.goyamlload import load_values
+    from ..yaml.load import load_values
 
     found = set()
     for entry in files:

@@ -21,13 +21,15 @@ import os
 import ssl
 from urllib.parse import urlsplit, urlunsplit, urljoin
 
-from ..libraries import missing_library, HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
+from ..libraries import missing_library, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
-from ..gocompat.yamlalias import AliasError, check_aliases, max_yaml_nodes
 from ..semver import SemverError, parse_constraint, parse_version
 from ..transport import (Deadline, limit_message, max_chart_bytes, max_index_bytes, max_manifest_bytes,
                          may_send_credentials, read_capped, redact_url, run_with_deadline, ssl_context)
 from ..transport.retry import RetryPolicy
+from ..yaml.aliases import check_aliases, max_yaml_nodes
+from ..yaml.errors import AliasError
+from ..yaml.load import IndexLoader
 from .config import (atomic_write, charts_list_path, describe_yaml_error, index_cache_path, parsed_index_path,
                      repository_of_cache_file)
 from .indexscan import FIELDS, scan_index
@@ -45,22 +47,6 @@ DEFAULT_RETRIES = 3
 #: lower ``RETRY.base``.
 RETRY = RetryPolicy(attempts=DEFAULT_RETRIES + 1, base=0.5, max_retry_after=30.0)
 _CACHE_FORMAT = 2
-
-
-class IndexLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader) if HAS_YAML else object):
-    """The C safe loader that keeps scalars as Helm's string fields see them.
-
-    Helm unmarshals the index into Go structs whose version fields are strings, so ``version: 1.10`` is "1.10"
-    and ``created: 2024-01-01T00:00:00Z`` is the text itself; only booleans (``deprecated``) stay typed.
-    """
-
-
-if HAS_YAML:
-    IndexLoader.yaml_implicit_resolvers = dict(
-        (first, [(tag, regexp) for tag, regexp in resolvers
-                 if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float", "tag:yaml.org,2002:int")])
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    )
 
 
 class ChartVersion(object):

@@ -24,8 +24,9 @@ from __future__ import annotations
 import io
 import re
 
-from ..gocompat import yamlalias
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
+from ..yaml import aliases
+from ..yaml.load import IndexLoader
 
 __all__ = ["FIELDS", "scan_index"]
 
@@ -196,7 +197,7 @@ def _scan(data, bfields):
     finish_field(current)
     if not seen_entries:
         raise _Unusual()
-    top = yamlalias.load(b"".join(top_lines) or b"{}", _loader()) or {}
+    top = aliases.load(b"".join(top_lines) or b"{}", IndexLoader) or {}
     if not isinstance(top, dict):
         raise _Unusual()
     if snippets:
@@ -208,7 +209,7 @@ def _apply_snippets(snippets, targets, batch=256):
     """Parse the deferred fields, ``batch`` at a time, each batch one YAML document (a sequence of one-key
     mappings), and store the values. Batches bound the memory PyYAML's node graph takes."""
     for start in range(0, len(snippets), batch):
-        values = yamlalias.load(b"".join(snippets[start:start + batch]), _loader())
+        values = aliases.load(b"".join(snippets[start:start + batch]), IndexLoader)
         part = targets[start:start + batch]
         if not isinstance(values, list) or len(values) != len(part):
             raise _Unusual()
@@ -216,8 +217,3 @@ def _apply_snippets(snippets, targets, batch=256):
             if not isinstance(item, dict) or len(item) != 1:
                 raise _Unusual()
             meta[key] = item[key]
-
-
-def _loader():
-    from .index import IndexLoader
-    return IndexLoader

@@ -142,13 +142,14 @@ def extract_archive(data, parent, origin="chart archive", replace=False, chart_n
 
 
 def _chart_yaml_name(members, origin):
-    from ..gocompat import yamlalias
     from ..libraries import yaml
+    from ..yaml import aliases
+    from ..yaml.safe import SafeLoader
     raw = dict(members).get("Chart.yaml")
     if raw is None:
         raise RepositoryError("%s is not a chart archive: no Chart.yaml inside" % origin)
     try:
-        meta = yamlalias.load(raw, yaml.SafeLoader) or {}
+        meta = aliases.load(raw, SafeLoader) or {}
     except yaml.YAMLError:
         raise RepositoryError("%s: Chart.yaml is not valid YAML" % origin)
     return str(meta.get("name") or "") if isinstance(meta, dict) else ""

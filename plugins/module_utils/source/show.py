@@ -41,7 +41,7 @@ def _text(data):
 
 def render_show(chart, output="all"):
     """The text ``helm show <output>`` prints for a loaded chart (``chart/loader.py: Chart``)."""
-    from ..engine.goyaml import marshal
+    from ..yaml.emit_v2 import marshal
     parts = []
     if output in ("chart", "all"):
         parts.append(marshal(chart.metadata) + "\n")

@@ -1,6 +1,6 @@
 """Test helper: render small generated charts with real Helm v4 (helm_python) as the reference.
 
-Used by the goyaml / helmfuncs / helm render tests. Never imported by runtime code.
+Used by the yaml / helmfuncs / helm render tests. Never imported by runtime code.
 """
 from __future__ import annotations
 

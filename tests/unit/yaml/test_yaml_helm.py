@@ -1,4 +1,4 @@
-"""goyaml against real Helm v4: toYaml of values passed in (strings, numbers, nesting, key order), fromYaml of
+"""yaml/ (emit_v2, unmarshal) and engine/gojson against real Helm v4: toYaml of values passed in (strings, numbers, nesting, key order), fromYaml of
 YAML text, toJson. Each group renders one chart with helm_python and compares with our output byte for byte."""
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ import difflib
 
 import pytest
 
-from ansible_collections.helmkit.core.plugins.module_utils.engine import goyaml
+from ansible_collections.helmkit.core.plugins.module_utils.engine import gojson
+from ansible_collections.helmkit.core.plugins.module_utils.yaml import emit_v2
+from ansible_collections.helmkit.core.plugins.module_utils.yaml.errors import GoYamlError
+from ansible_collections.helmkit.core.plugins.module_utils.yaml.resolve import resolve_plain
+from ansible_collections.helmkit.core.plugins.module_utils.yaml.unmarshal import unmarshal
 from helm_ref import helm_render
 
 QUOTING = [
@@ -50,7 +54,7 @@ def test_to_yaml_matches_helm_for_values_passed_in():
     values = _values()
     ref = helm_render({"a.yaml": "{{ toYaml .Values }}\n"}, values=values)["c/templates/a.yaml"]
     # Helm receives the values as JSON, so numbers arrive as float64, as our from_json gives them.
-    ours = goyaml.dump(goyaml.from_json(goyaml.to_json(values))) + "\n"
+    ours = emit_v2.dump(gojson.from_json(gojson.to_json(values))) + "\n"
     assert ref == ours, _diff(ref, ours)
 
 
@@ -59,7 +63,7 @@ def test_to_yaml_of_scalars_and_containers_at_top_level():
     templates = {"t%d.yaml" % i: "{{ toYaml (index .Values.cases %d) }}" % i for i in range(len(cases))}
     ref = helm_render(templates, values={"cases": cases})
     for i, case in enumerate(cases):
-        assert ref["c/templates/t%d.yaml" % i] == goyaml.dump(case), case
+        assert ref["c/templates/t%d.yaml" % i] == emit_v2.dump(case), case
 
 
 VALUES_YAML = r'''
@@ -115,38 +119,38 @@ bin: !!binary aGVsbG8=
 
 def test_from_yaml_then_to_yaml_matches_helm():
     ref = helm_render({"a.yaml": "{{ toYaml (fromYaml .Values.text) }}\n"}, values={"text": VALUES_YAML})
-    ours = goyaml.dump(goyaml.unmarshal(VALUES_YAML)) + "\n"
+    ours = emit_v2.dump(unmarshal(VALUES_YAML)) + "\n"
     assert ref["c/templates/a.yaml"] == ours, _diff(ref["c/templates/a.yaml"], ours)
 
 
 def test_to_json_matches_helm():
     values = _values()
     ref = helm_render({"a.yaml": "{{ toJson .Values }}"}, values=values)["c/templates/a.yaml"]
-    assert ref == goyaml.to_json(goyaml.from_json(goyaml.to_json(values)))
+    assert ref == gojson.to_json(gojson.from_json(gojson.to_json(values)))
 
 
 def test_json_float_formatting():
-    assert [goyaml.go_json_float(x) for x in (3.0, 1e21, 1e-7, 1.5e-7, -0.0, 1e20, 0.1, 1e-10)] == [
+    assert [gojson.go_json_float(x) for x in (3.0, 1e21, 1e-7, 1.5e-7, -0.0, 1e20, 0.1, 1e-10)] == [
         "3", "1e+21", "1e-7", "1.5e-7", "-0", "100000000000000000000", "0.1", "1e-10"]
-    with pytest.raises(goyaml.GoJsonError, match="unsupported value: NaN"):
-        goyaml.go_json_float(float("nan"))
+    with pytest.raises(gojson.GoJsonError, match="unsupported value: NaN"):
+        gojson.go_json_float(float("nan"))
 
 
 def test_marshal_refuses_nan_with_go_message():
-    with pytest.raises(goyaml.GoYamlError, match=r"error marshaling into JSON: json: unsupported value: \+Inf"):
-        goyaml.marshal({"a": float("inf")})
+    with pytest.raises(GoYamlError, match=r"error marshaling into JSON: json: unsupported value: \+Inf"):
+        emit_v2.marshal({"a": float("inf")})
 
 
 def test_resolve_plain_kinds():
-    assert goyaml.resolve_plain("yes") == ("bool", True)
-    assert goyaml.resolve_plain("0x1F") == ("int", 31)
-    assert goyaml.resolve_plain("2024-01-02") == ("timestamp", "2024-01-02")
-    assert goyaml.resolve_plain("1e400") == ("str", "1e400")
-    assert goyaml.resolve_plain("abc") == ("str", "abc")
+    assert resolve_plain("yes") == ("bool", True)
+    assert resolve_plain("0x1F") == ("int", 31)
+    assert resolve_plain("2024-01-02") == ("timestamp", "2024-01-02")
+    assert resolve_plain("1e400") == ("str", "1e400")
+    assert resolve_plain("abc") == ("str", "abc")
 
 
 def test_to_yaml_fails_like_helm_on_characters_yaml_refuses():
     ref = helm_render({"a.yaml": "[{{ toYaml .Values }}]"}, values={"a": "x\x7fy"})["c/templates/a.yaml"]
     assert ref == "[]"
-    with pytest.raises(goyaml.GoYamlError, match="control characters are not allowed"):
-        goyaml.dump({"a": "x\x7fy"})
+    with pytest.raises(GoYamlError, match="control characters are not allowed"):
+        emit_v2.dump({"a": "x\x7fy"})
