@@ -92,7 +92,8 @@ def _json_tree(value):
             raise GoYamlError("error marshaling into JSON: json: unsupported value: %s" % format_float(value))
         return _json_number_node(format_json_float(value))
     if isinstance(value, dict):
-        return Map((_string_node(key), _json_tree(value[key])) for key in sorted_keys(_string_keys(value)))
+        mapping = _string_keys(value)
+        return Map((_string_node(key), _json_tree(mapping[key])) for key in sorted_keys(mapping))
     if isinstance(value, (list, tuple)):
         return [_json_tree(item) for item in value]
     raise GoYamlError("error marshaling into JSON: json: unsupported type: %s" % type(value).__name__)
