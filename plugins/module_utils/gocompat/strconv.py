@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import decimal
 import math
+import struct
 
 _ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
             "\\": "\\\\", '"': '\\"'}
@@ -86,14 +87,16 @@ def format_float(value: float, bits: int = 64) -> str:
     6, else fixed (``123456``, ``0.0001``); ``NaN``, ``+Inf``, ``-Inf``; ``-0`` for negative zero. Never raises.
 
     Used where go-yaml and sigs.k8s.io/yaml print a float (map keys, the emitters' floats, ``%#v`` in go-yaml's
-    messages)."""
+    messages). With ``bits`` 32 the value is first rounded to float32 (``float32(x)``; too large is an infinity)."""
+    if bits == 32:
+        value = to_float32(value)
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
         return "+Inf" if value > 0 else "-Inf"
     if value == 0:
         return "-0" if math.copysign(1.0, value) < 0 else "0"
-    text = repr(value) if bits == 64 else repr(float("%.8g" % value))
+    text = repr(value) if bits == 64 else _shortest_float32(value)
     dec = decimal.Decimal(text).normalize()
     sign, digit_tuple, exp = dec.as_tuple()
     digits = "".join(str(d) for d in digit_tuple)
@@ -108,6 +111,23 @@ def format_float(value: float, bits: int = 64) -> str:
     if point >= len(digits):
         return prefix + digits + "0" * (point - len(digits))
     return prefix + digits[:point] + "." + digits[point:]
+
+
+def to_float32(value: float) -> float:
+    """Go's ``float32(value)``: the nearest float32 (as a Python float); an infinity when it is too large."""
+    try:
+        return struct.unpack("f", struct.pack("f", value))[0]
+    except OverflowError:
+        return math.copysign(math.inf, value)
+
+
+def _shortest_float32(value: float) -> str:
+    """The fewest significant digits that read back (through float32) as the float32 ``value``, nearest first."""
+    for digits in range(1, 10):
+        text = "%.*e" % (digits - 1, value)
+        if to_float32(float(text)) == value:
+            return text
+    return repr(value)
 
 
 def format_json_float(value: float) -> str:

@@ -28,7 +28,7 @@ from .resolve import resolve_plain
 from .safe import SafeLoader
 
 __all__ = ["GoYamlLoader", "IndexLoader", "load_go_yaml", "load_values",
-           "to_json_values", "merge_maps", "decode_utf8", "max_values_bytes"]
+           "to_json_values", "merge_maps", "decode_utf8", "max_values_bytes", "json_key"]
 
 DEFAULT_MAX_VALUES_BYTES = 32 * 1024 * 1024
 
@@ -75,8 +75,14 @@ if HAS_YAML:
     GoYamlLoader.add_multi_constructor("!", _construct_unknown)
 
 
-def _key_string(key) -> str:
-    # sigs.k8s.io/yaml convertToJSONableObject: keys are formatted by their Go type.
+_FLOAT_KEY_WORDS = {"+Inf": ".inf", "-Inf": "-.inf", "NaN": ".nan"}
+
+
+def json_key(key):
+    """The JSON object key sigs.k8s.io/yaml (yaml.go convertToJSONableObject) makes of a decoded YAML map key:
+    str as is, bool ``true``/``false``, int its decimal text, float ``strconv.FormatFloat(k, 'g', -1, 32)`` with
+    ``.inf``/``-.inf``/``.nan`` for the special values (``3.14159265358979`` gives ``3.1415927``, ``1e300`` gives
+    ``.inf``). None for nil and any other type, which sigs.k8s.io/yaml refuses: the caller words that error."""
     if isinstance(key, str):
         return key
     if isinstance(key, bool):
@@ -84,7 +90,15 @@ def _key_string(key) -> str:
     if isinstance(key, int):
         return str(key)
     if isinstance(key, float):
-        return format_float(key)
+        text = format_float(key, 32)
+        return _FLOAT_KEY_WORDS.get(text, text)
+    return None
+
+
+def _key_string(key) -> str:
+    text = json_key(key)
+    if text is not None:
+        return text
     if key is None:
         raise ValuesError("error converting YAML to JSON: unsupported map key of type: <nil>; quote the key "
                           "(\"null\": ...) to use it as a string")

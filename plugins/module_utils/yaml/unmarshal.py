@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import math
-import struct
 
 from ..gocompat.strconv import format_float
 from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from .aliases import check_document
 from .errors import GoYamlError, go_yaml_error_text
+from .load import json_key
 from .resolve import BOOL, FLOAT, INT, MERGE, NULL, STR, TIMESTAMP, resolve_plain
 from .safe import SafeLoader
 
@@ -176,32 +176,11 @@ def _to_json_value(value):
 
 
 def _yaml_key_string(key) -> str:
-    if isinstance(key, str):
-        return key
-    if key is True:
-        return "true"
-    if key is False:
-        return "false"
-    if isinstance(key, int):
-        return str(key)
-    if isinstance(key, float):
-        if math.isnan(key):
-            return ".nan"
-        if math.isinf(key):
-            return ".inf" if key > 0 else "-.inf"
-        return _format_float32_g(key)
-    raise GoYamlError("error converting YAML to JSON: Unsupported map key of type: %s, key: %r" % (
-        type(key).__name__, key))
-
-
-def _format_float32_g(value: float) -> str:
-    """strconv.FormatFloat(value, 'g', -1, 32): shortest digits that round-trip through float32."""
-    f32 = struct.unpack("f", struct.pack("f", value))[0]
-    for digits in range(1, 18):
-        text = "%.*e" % (digits - 1, f32)
-        if struct.unpack("f", struct.pack("f", float(text)))[0] == f32:
-            return format_float(float(text))
-    return format_float(f32)
+    text = json_key(key)
+    if text is None:
+        raise GoYamlError("error converting YAML to JSON: Unsupported map key of type: %s, key: %r" % (
+            type(key).__name__, key))
+    return text
 
 
 def unmarshal(text: str):

@@ -3,12 +3,14 @@ YAML text, toJson. Each group renders one chart with helm_python and compares wi
 from __future__ import annotations
 
 import difflib
+import json
 
 import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.engine import gojson
 from ansible_collections.helmkit.core.plugins.module_utils.yaml import emit_v2
 from ansible_collections.helmkit.core.plugins.module_utils.yaml.errors import GoYamlError
+from ansible_collections.helmkit.core.plugins.module_utils.yaml.load import load_values
 from ansible_collections.helmkit.core.plugins.module_utils.yaml.resolve import resolve_plain
 from ansible_collections.helmkit.core.plugins.module_utils.yaml.unmarshal import unmarshal
 from helm_ref import helm_render
@@ -154,3 +156,17 @@ def test_to_yaml_fails_like_helm_on_characters_yaml_refuses():
     assert ref == "[]"
     with pytest.raises(GoYamlError, match="control characters are not allowed"):
         emit_v2.dump({"a": "x\x7fy"})
+
+
+FLOAT_KEYS = "m:\n  3.14159265358979: a\n  .nan: b\n  1e300: c\n  0.1: d\n  16777217: e\n  1.5: f\n  1e-50: g\n  -.inf: h\n"
+
+
+def test_float_map_keys_as_helm_in_values_and_from_yaml():
+    """sigs.k8s.io/yaml formats a float key as a float32 ('g', -1, 32) with .inf/.nan: values.yaml and fromYaml
+    agree with Helm (values.yaml printed 3.14159265358979, NaN and 1e+300 before they shared one key rule)."""
+    ref = helm_render({"a.yaml": "{{ toJson .Values }}\n---\n{{ toJson (fromYaml .Values.text) }}"},
+                      values_yaml=FLOAT_KEYS + "text: |\n" + "".join("  " + line + "\n"
+                                                                    for line in FLOAT_KEYS.splitlines()))
+    values_ref, from_yaml_ref = ref["c/templates/a.yaml"].split("\n---\n")
+    assert load_values(FLOAT_KEYS)["m"] == json.loads(values_ref)["m"]
+    assert gojson.to_json(unmarshal(FLOAT_KEYS)) == from_yaml_ref
