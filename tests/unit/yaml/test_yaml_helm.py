@@ -1,5 +1,6 @@
-"""yaml/ (emit_v2, unmarshal) and engine/gojson against real Helm v4: toYaml of values passed in (strings, numbers, nesting, key order), fromYaml of
-YAML text, toJson. Each group renders one chart with helm_python and compares with our output byte for byte."""
+"""yaml/ (emit_v2, unmarshal) and engine/gojson against real Helm v4: toYaml of values passed in (strings,
+numbers, nesting, key order), fromYaml of YAML text, toJson, float map keys. Each group renders one chart with
+helm_python and compares with our output byte for byte."""
 from __future__ import annotations
 
 import difflib
@@ -158,7 +159,8 @@ def test_to_yaml_fails_like_helm_on_characters_yaml_refuses():
         emit_v2.dump({"a": "x\x7fy"})
 
 
-FLOAT_KEYS = "m:\n  3.14159265358979: a\n  .nan: b\n  1e300: c\n  0.1: d\n  16777217: e\n  1.5: f\n  1e-50: g\n  -.inf: h\n"
+FLOAT_KEYS = ("m:\n  3.14159265358979: a\n  .nan: b\n  1e300: c\n  0.1: d\n  16777217: e\n  1.5: f\n  1e-50: g\n"
+              "  -.inf: h\n")
 
 
 def test_float_map_keys_as_helm_in_values_and_from_yaml():
