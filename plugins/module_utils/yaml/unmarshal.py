@@ -118,7 +118,6 @@ if HAS_YAML:
     _GoConstructor.add_constructor("tag:yaml.org,2002:null", _GoConstructor.construct_yaml_null)
 
 
-
 if HAS_YAML:
     class UnmarshalLoader(_GoConstructor, _GoResolver, SafeLoader):
         """The Go-semantics loader of ``fromYaml``: PyYAML's C parser (yaml/safe.py), go-yaml v2's scalar
@@ -208,4 +207,3 @@ def unmarshal(text: str):
     except GoYamlError as exc:
         raise GoYamlError("error converting YAML to JSON: %s" % exc)
     return _to_json_value(data)
-

@@ -166,9 +166,9 @@ FLOAT_KEYS = ("m:\n  3.14159265358979: a\n  .nan: b\n  1e300: c\n  0.1: d\n  167
 def test_float_map_keys_as_helm_in_values_and_from_yaml():
     """sigs.k8s.io/yaml formats a float key as a float32 ('g', -1, 32) with .inf/.nan: values.yaml and fromYaml
     agree with Helm (values.yaml printed 3.14159265358979, NaN and 1e+300 before they shared one key rule)."""
+    text = "".join("  " + line + "\n" for line in FLOAT_KEYS.splitlines())
     ref = helm_render({"a.yaml": "{{ toJson .Values }}\n---\n{{ toJson (fromYaml .Values.text) }}"},
-                      values_yaml=FLOAT_KEYS + "text: |\n" + "".join("  " + line + "\n"
-                                                                    for line in FLOAT_KEYS.splitlines()))
+                      values_yaml=FLOAT_KEYS + "text: |\n" + text)
     values_ref, from_yaml_ref = ref["c/templates/a.yaml"].split("\n---\n")
     assert load_values(FLOAT_KEYS)["m"] == json.loads(values_ref)["m"]
     assert gojson.to_json(unmarshal(FLOAT_KEYS)) == from_yaml_ref
