@@ -105,7 +105,7 @@ def main(argv=None) -> int:
     _clock = CLOCKS[args.clock]
     harness.ensure_importable()
     import helm_python
-    from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import load_values
+    from ansible_collections.helmkit.core.plugins.module_utils.yaml.load import load_values
     from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_chart
     from ansible_collections.helmkit.core.plugins.module_utils.caches import CACHES
     cache_home = tempfile.mkdtemp(prefix="helmkit-bench-")

@@ -16,10 +16,10 @@ import shutil
 import tempfile
 
 from .args_common import KUBE_AUTH_CHART_ARG_SPEC
-from .chart.goyamlload import load_values
 from .errors import HelmkitError
 from .repo.config import entry_http_options, helm_paths, load_repository_file
 from .repo.index import update_index_cache
+from .yaml.load import load_values
 
 # kubernetes.core's doc fragment helm_common_options: binary_path plus the connection options, which are the native
 # modules' (args_common.KUBE_AUTH_CHART_ARG_SPEC, the same names and meaning) so that they resolve through the one

@@ -64,7 +64,7 @@ def load_expected(entry: dict, variant: str) -> dict:
 def user_values(entry: dict, variant: str):
     """The variant's values file parsed as Helm parses values files (our go-yaml v2 loader), or None."""
     ensure_importable()
-    from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import load_values
+    from ansible_collections.helmkit.core.plugins.module_utils.yaml.load import load_values
     path = values_path(entry, variant)
     if path is None:
         return None

@@ -228,7 +228,7 @@ def test_apiserver_rejection_quotes_the_reason_and_the_template(kubeconfig, tmp_
 
 
 def test_a_100_mb_values_file_is_refused_before_parsing(tmp_path):
-    from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import load_values
+    from ansible_collections.helmkit.core.plugins.module_utils.yaml.load import load_values
     from ansible_collections.helmkit.core.plugins.module_utils.errors import ValuesError
 
     path = tmp_path / "huge.yaml"
@@ -243,7 +243,7 @@ def test_a_100_mb_values_file_is_refused_before_parsing(tmp_path):
 
 
 def test_raised_values_limit_lets_a_bigger_file_through(monkeypatch):
-    from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import load_values
+    from ansible_collections.helmkit.core.plugins.module_utils.yaml.load import load_values
 
     monkeypatch.setenv("HELMKIT_MAX_VALUES_BYTES", "8")
     clear_error(load_values, b"a: 123456789\n")

@@ -12,7 +12,7 @@ import zlib
 import pytest
 import yaml
 
-from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import load_values
+from ansible_collections.helmkit.core.plugins.module_utils.yaml.load import load_values
 from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_archive, load_chart
 from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_chart
 from ansible_collections.helmkit.core.plugins.module_utils.chart.setvalues import parse_set, parse_set_json
@@ -373,7 +373,7 @@ def test_a_gzip_bomb_record_is_refused_at_the_limit_naming_the_secret(bad_record
     assert "8388608" in message and took < 10, (message, took)
 
 
-# -- every YAML entry point has go-yaml's alias guards (gocompat/yamlalias.py) -------------------------------------
+# -- every YAML entry point has go-yaml's alias guards (yaml/aliases.py) -------------------------------------------
 
 def _indented(text, spaces):
     return "".join(" " * spaces + line + "\n" for line in text.splitlines())

@@ -68,8 +68,8 @@ def test_every_module_utils_and_module_imports_without_third_party_packages():
 
 def test_using_yaml_without_pyyaml_names_the_package():
     snippet = r"""
-from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import load_values
-from ansible_collections.helmkit.core.plugins.module_utils.engine.goyaml import unmarshal
+from ansible_collections.helmkit.core.plugins.module_utils.yaml.load import load_values
+from ansible_collections.helmkit.core.plugins.module_utils.yaml.unmarshal import unmarshal
 from ansible_collections.helmkit.core.plugins.module_utils.libraries import MissingLibraryError
 for call in (lambda: unmarshal("a: 1"), lambda: load_values("a: 1", "values.yaml")):
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import posixpath
 import re
-from ..engine import goyaml
+from ..yaml.emit_v2 import dump
 
 
 class Files(dict):
@@ -57,7 +57,7 @@ class Files(dict):
 def _to_yaml(mapping: dict) -> str:
     if not mapping:
         return ""
-    return goyaml.dump(mapping)
+    return dump(mapping)
 
 
 def compile_glob(pattern: str):

@@ -23,7 +23,7 @@ import zlib
 from ..errors import ChartError
 from ..gocompat.strconv import go_quote
 from ..transport import env_limit, limit_message
-from .goyamlload import load_go_yaml, load_values
+from ..yaml.load import load_go_yaml, load_values
 from . import loadcache
 from .ignore import IgnoreRules
 from .metadata import apply_requirements, parse_metadata, validate_metadata

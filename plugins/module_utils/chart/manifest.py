@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 
-from ..gocompat import yamlalias
+from ..gocompat.strconv import format_float
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import ChartError
-from .goyamlload import GoYamlLoader, go_format_float, go_yaml_error_text, utf8_problem as _utf8_problem
+from ..yaml import aliases
+from ..yaml.errors import go_yaml_error_text, utf8_problem as _utf8_problem
+from ..yaml.load import GoYamlLoader
 
 HOOK_ANNOTATION = "helm.sh/hook"
 HOOK_WEIGHT_ANNOTATION = "helm.sh/hook-weight"
@@ -142,7 +144,7 @@ def _as_str(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return go_format_float(value, 32)
+        return format_float(value, 32)
     return str(value)
 
 
@@ -169,7 +171,7 @@ def parse_head(document: str, path: str) -> dict:
                 raise ChartError("YAML parse error on %s: error converting YAML to JSON: yaml: %s"
                                  % (path, problem)) from None
     try:
-        raw = yamlalias.load(document, GoYamlLoader)
+        raw = aliases.load(document, GoYamlLoader)
     except yaml.YAMLError as exc:
         raise ChartError("YAML parse error on %s: error converting YAML to JSON: %s"
                          % (path, go_yaml_error_text(exc, document))) from None

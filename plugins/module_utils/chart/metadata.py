@@ -10,9 +10,11 @@ import re
 
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import ChartError, ValuesError
-from ..engine.goyaml import GoYamlError, check_aliases
+from ..gocompat.strconv import format_float
 from ..semver import SemverError, parse_version
-from .goyamlload import GoYamlLoader, decode_utf8, go_format_float, go_yaml_error_text, load_go_yaml
+from ..yaml.aliases import check_document
+from ..yaml.errors import GoYamlError, go_yaml_error_text
+from ..yaml.load import GoYamlLoader, decode_utf8, load_go_yaml
 
 # (json name, Go field name, kind) in chart.Metadata struct order.
 METADATA_FIELDS = (
@@ -45,7 +47,7 @@ def as_string(value, where: str) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return go_format_float(value, 32)
+        return format_float(value, 32)
     raise ChartError("%s: expected a string, got %s" % (where, type(value).__name__))
 
 
@@ -119,7 +121,7 @@ def parse_metadata(data, source: str = "Chart.yaml") -> dict:
         raise ChartError("%s: cannot load Chart.yaml: error converting YAML to JSON: %s; fix the YAML syntax"
                          % (source, go_yaml_error_text(exc, data))) from None
     try:
-        check_aliases(raw, data, source)
+        check_document(raw, data)
     except GoYamlError as exc:
         raise ChartError("%s: cannot load Chart.yaml: error converting YAML to JSON: %s" % (source, exc)) from None
     if raw is None:

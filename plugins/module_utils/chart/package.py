@@ -22,9 +22,9 @@ import re
 import tarfile
 import zlib
 
-from ..engine.goyaml import marshal
 from ..errors import ChartError
 from ..gocompat.flate import gzip_header, gzip_member, gzip_trailer
+from ..yaml.emit_v2 import marshal
 from .loader import ChartFile, ZERO_TIME, load_chart
 from .metadata import DEPENDENCY_FIELDS
 

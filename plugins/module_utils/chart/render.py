@@ -366,7 +366,7 @@ def render_chart(chart, values=None, release_name="release-name", namespace="def
     Args:
         chart: a chart directory path, a ``.tgz`` path, the ``.tgz`` bytes, or a loaded :class:`Chart`.
         values (dict | None): user values (already parsed; numbers as Helm sees them, e.g. from
-            ``goyamlload.load_values``), coalesced over the chart's defaults.
+            ``yaml/load.py load_values``), coalesced over the chart's defaults.
         release_name, namespace (str): ``.Release.Name`` / ``.Release.Namespace``.
         revision (int): ``.Release.Revision``. is_upgrade (bool): ``.Release.IsUpgrade`` (IsInstall is the negation).
         kube_version (str | None): ``.Capabilities.KubeVersion`` (default v1.36.0, Helm v4.2.3's offline default).

@@ -22,8 +22,8 @@ import re
 
 from ..errors import ChartError, ValuesError
 from ..gocompat.filepath import BadPattern, match
+from ..yaml.load import load_go_yaml
 from .context import Capabilities
-from .goyamlload import load_go_yaml
 from .manifest import split_manifests
 from .render import crd_objects, render_release
 from .uservalues import merge_values

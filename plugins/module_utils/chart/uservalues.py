@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 
 from ..errors import ValuesError
-from .goyamlload import load_values, merge_maps, to_json_values
+from ..yaml.load import load_values, merge_maps, to_json_values
 from .setvalues import parse_set, parse_set_file, parse_set_json, parse_set_literal, parse_set_string
 
 # Helm's MergeValues order of the --set kinds, by helmkit's value_type names.

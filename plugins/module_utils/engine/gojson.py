@@ -13,9 +13,9 @@ from __future__ import annotations
 import base64
 import json
 import math
-from decimal import Decimal
 
 from ..errors import HelmkitError
+from ..gocompat.strconv import format_json_float
 from .gofmt import go_quote
 from .limits import LARGE_STRING, grow, node_tick
 
@@ -44,19 +44,7 @@ def go_json_float(value: float) -> str:
         raise GoJsonError("json: unsupported value: NaN")
     if math.isinf(value):
         raise GoJsonError("json: unsupported value: %sInf" % ("+" if value > 0 else "-"))
-    magnitude = abs(value)
-    if magnitude != 0 and (magnitude < 1e-6 or magnitude >= 1e21):
-        sign, digits, exponent = Decimal(repr(value)).as_tuple()
-        text = "".join(str(d) for d in digits).rstrip("0") or "0"
-        exp = len(digits) + exponent - 1
-        mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
-        # strconv's 'e' format pads the exponent to two digits; encoding/json then turns e-07 into e-7.
-        exp_text = ("-%d" % -exp) if exp < 0 else ("+%02d" % exp)
-        return "%s%se%s" % ("-" if sign else "", mantissa, exp_text)
-    text = format(Decimal(repr(value)), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    return format_json_float(value)
 
 
 def jsonable(value):

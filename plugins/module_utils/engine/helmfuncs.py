@@ -14,36 +14,57 @@ from __future__ import annotations
 import datetime
 import math
 
-from . import fromtoml, goyaml
+from ..yaml import emit_v2, emit_v3
+from ..yaml.errors import GoYamlError
+from ..yaml.unmarshal import unmarshal
+from . import fromtoml, gojson
 from .errors import FuncError
 from .gofmt import format_float_g
 from .gotypes import go_type_name
+from .limits import grow, node_tick
 
 _MAP_TYPE = "map[string]interface {}"
 _SLICE_TYPE = "[]interface {}"
 
 
+def _yaml_text(value) -> str:
+    """sigs.k8s.io/yaml Marshal without the final newline: encoding/json (gojson.jsonable), then go-yaml v2."""
+    try:
+        data = gojson.jsonable(value)
+    except gojson.GoJsonError as exc:
+        raise GoYamlError("error marshaling into JSON: %s" % exc) from None
+    return emit_v2.dump(data)
+
+
+def _pretty_node() -> None:
+    node_tick("toYamlPretty")
+
+
+def _pretty_string(size: int) -> None:
+    grow("toYamlPretty", size)
+
+
 def to_yaml(value) -> str:
     """toYaml: sigs.k8s.io/yaml Marshal without the final newline; "" when the value cannot be marshalled."""
     try:
-        return goyaml.dump(value)
-    except goyaml.GoYamlError:
+        return _yaml_text(value)
+    except GoYamlError:
         return ""
 
 
 def must_to_yaml(value) -> str:
     """mustToYaml: like toYaml, but raises FuncError (Go's marshal error text) instead of printing ""."""
     try:
-        return goyaml.dump(value)
-    except goyaml.GoYamlError as exc:
+        return _yaml_text(value)
+    except GoYamlError as exc:
         raise FuncError(str(exc))
 
 
 def to_yaml_pretty(value) -> str:
     """toYamlPretty: go-yaml v3 Encoder with SetIndent(2), no final newline; "" on error."""
     try:
-        return goyaml.marshal_pretty(value)
-    except (goyaml.GoYamlError, goyaml.GoJsonError):
+        return emit_v3.marshal_pretty(value, on_node=_pretty_node, on_string=_pretty_string)
+    except (GoYamlError, gojson.GoJsonError):
         return ""
 
 
@@ -61,15 +82,15 @@ def _kind_name(value) -> str:
 
 
 def _unmarshal_yaml(text: str, want_map: bool):
-    data = goyaml.unmarshal(text)
+    data = unmarshal(text)
     if data is None:
         return {} if want_map else []
     if want_map and not isinstance(data, dict):
-        raise goyaml.GoYamlError("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go "
-                                 "value of type %s" % (_kind_name(data), _MAP_TYPE))
+        raise GoYamlError("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go "
+                          "value of type %s" % (_kind_name(data), _MAP_TYPE))
     if not want_map and not isinstance(data, list):
-        raise goyaml.GoYamlError("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go "
-                                 "value of type %s" % (_kind_name(data), _SLICE_TYPE))
+        raise GoYamlError("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go "
+                          "value of type %s" % (_kind_name(data), _SLICE_TYPE))
     return data
 
 
@@ -78,7 +99,7 @@ def from_yaml(text) -> dict:
     mapping or not YAML."""
     try:
         return _unmarshal_yaml(_as_text(text), True)
-    except goyaml.GoYamlError as exc:
+    except GoYamlError as exc:
         return {"Error": str(exc)}
 
 
@@ -86,36 +107,36 @@ def from_yaml_array(text) -> list:
     """fromYamlArray: the first YAML document as a list; [message] when it is not a sequence or not YAML."""
     try:
         return _unmarshal_yaml(_as_text(text), False)
-    except goyaml.GoYamlError as exc:
+    except GoYamlError as exc:
         return [str(exc)]
 
 
 def to_json(value) -> str:
     """toJson: Go json.Marshal (sorted keys, HTML-escaped); "" when the value cannot be encoded."""
     try:
-        return goyaml.to_json(value)
-    except goyaml.GoJsonError:
+        return gojson.to_json(value)
+    except gojson.GoJsonError:
         return ""
 
 
 def must_to_json(value) -> str:
     """mustToJson: like toJson but raises FuncError with Go's encoder message."""
     try:
-        return goyaml.to_json(value)
-    except goyaml.GoJsonError as exc:
+        return gojson.to_json(value)
+    except gojson.GoJsonError as exc:
         raise FuncError(str(exc))
 
 
 def _unmarshal_json(text: str, want_map: bool):
     """json.Unmarshal into a map / slice: (value or None for JSON null, first decode error or None)."""
     errors = []
-    data = goyaml.from_json(text, errors)
+    data = gojson.from_json(text, errors)
     if data is not None:
         if want_map and not isinstance(data, dict):
-            raise goyaml.GoJsonError("json: cannot unmarshal %s into Go value of type %s" % (
+            raise gojson.GoJsonError("json: cannot unmarshal %s into Go value of type %s" % (
                 _kind_name(data), _MAP_TYPE))
         if not want_map and not isinstance(data, list):
-            raise goyaml.GoJsonError("json: cannot unmarshal %s into Go value of type %s" % (
+            raise gojson.GoJsonError("json: cannot unmarshal %s into Go value of type %s" % (
                 _kind_name(data), _SLICE_TYPE))
     return data, (errors[0] if errors else None)
 
@@ -125,7 +146,7 @@ def from_json(text) -> dict:
     nil map (None), as json.Unmarshal leaves it."""
     try:
         data, error = _unmarshal_json(_as_text(text), True)
-    except goyaml.GoJsonError as exc:
+    except gojson.GoJsonError as exc:
         return {"Error": str(exc)}
     if error is not None:
         data = {} if data is None else data
@@ -137,7 +158,7 @@ def from_json_array(text) -> list:
     """fromJsonArray: a JSON array as a list; [message] otherwise (JSON null gives a nil slice, None)."""
     try:
         data, error = _unmarshal_json(_as_text(text), False)
-    except goyaml.GoJsonError as exc:
+    except gojson.GoJsonError as exc:
         return [str(exc)]
     return [error] if error is not None else data
 
@@ -439,29 +460,29 @@ def funcs() -> dict:
 
 def _to_pretty_json(value) -> str:
     try:
-        return goyaml.to_json(value, indent="  ")
-    except goyaml.GoJsonError:
+        return gojson.to_json(value, indent="  ")
+    except gojson.GoJsonError:
         return ""
 
 
 def _must_to_pretty_json(value) -> str:
     try:
-        return goyaml.to_json(value, indent="  ")
-    except goyaml.GoJsonError as exc:
+        return gojson.to_json(value, indent="  ")
+    except gojson.GoJsonError as exc:
         raise FuncError(str(exc))
 
 
 def _to_raw_json(value) -> str:
     try:
-        return goyaml.to_json(value, escape_html=False)
-    except goyaml.GoJsonError:
+        return gojson.to_json(value, escape_html=False)
+    except gojson.GoJsonError:
         return ""
 
 
 def _must_to_raw_json(value) -> str:
     try:
-        return goyaml.to_json(value, escape_html=False)
-    except goyaml.GoJsonError as exc:
+        return gojson.to_json(value, escape_html=False)
+    except gojson.GoJsonError as exc:
         raise FuncError(str(exc))
 
 

@@ -10,9 +10,11 @@ lists of at most a few hundred items). Raise them with environment variables on 
 * ``HELMKIT_MAX_OUTPUT_BYTES`` (default 128 MiB): most output one template may produce in ``range`` loops
   (checked every 1024 iterations); the largest template of the 42-chart corpus renders under 2 MiB;
 * ``HELMKIT_MAX_VALUES_BYTES`` (default 32 MiB): largest values document (a values file, ``values.yaml``) parsed;
-  parsing YAML takes some 20 times its size in memory, so a 100 MB values file would need about 2 GB;
+  parsing YAML takes some 20 times its size in memory, so a 100 MB values file would need about 2 GB (read by
+  yaml/load.py);
 * ``HELMKIT_MAX_YAML_NODES`` (default 1,000,000): values one YAML document (values, a values file, ``fromYaml``,
-  Chart.yaml) may hold once its aliases are expanded: go-yaml's "excessive aliasing" guard (billion laughs);
+  Chart.yaml) may hold once its aliases are expanded: go-yaml's "excessive aliasing" guard (billion laughs; read by
+  yaml/aliases.py);
 * ``HELMKIT_RENDER_TIMEOUT`` (default 120 seconds): the render deadline, for all templates of one render together
   (the largest corpus chart renders in under a second);
 * ``HELMKIT_MAX_RENDER_WORK`` (default 1 GiB): the work budget, the sum of the sizes of all large strings (64 KiB
@@ -32,12 +34,10 @@ import os
 import threading
 import time
 
-from ..gocompat import yamlalias
 from .errors import FuncError
 
 DEFAULT_MAX_LIST_LENGTH = 1000000
 DEFAULT_MAX_STRING_BYTES = 64 * 1024 * 1024
-DEFAULT_MAX_VALUES_BYTES = 32 * 1024 * 1024
 DEFAULT_MAX_OUTPUT_BYTES = 128 * 1024 * 1024
 DEFAULT_RENDER_SECONDS = 120
 DEFAULT_MAX_RENDER_WORK = 1024 * 1024 * 1024
@@ -72,11 +72,6 @@ def string_limit_message(func: str, size: int) -> str:
             "the limit with the environment variable HELMKIT_MAX_STRING_BYTES" % (func, size, max_string_bytes()))
 
 
-def max_values_bytes() -> int:
-    """The values-document size limit in bytes (``HELMKIT_MAX_VALUES_BYTES`` or 32 MiB)."""
-    return _env_int("HELMKIT_MAX_VALUES_BYTES", DEFAULT_MAX_VALUES_BYTES)
-
-
 def max_output_bytes() -> int:
     """The per-template output limit in bytes (``HELMKIT_MAX_OUTPUT_BYTES`` or 128 MiB)."""
     return _env_int("HELMKIT_MAX_OUTPUT_BYTES", DEFAULT_MAX_OUTPUT_BYTES)
@@ -86,16 +81,6 @@ def output_limit_message(size: int) -> str:
     return ("the template's output reached %d bytes, over helmkit's limit of %d; if the chart really renders that "
             "much, raise the limit with the environment variable HELMKIT_MAX_OUTPUT_BYTES"
             % (size, max_output_bytes()))
-
-
-def max_yaml_nodes() -> int:
-    """Values a YAML document may hold once its aliases are expanded (``HELMKIT_MAX_YAML_NODES`` or 1,000,000;
-    gocompat/yamlalias.py)."""
-    return yamlalias.max_yaml_nodes()
-
-
-def yaml_nodes_message() -> str:
-    return "yaml: " + yamlalias.excessive_aliasing()
 
 
 def render_seconds() -> int:

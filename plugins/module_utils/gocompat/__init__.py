@@ -1,6 +1,7 @@
 """Go standard-library behaviour that Helm's output depends on, each ported once (foundation layer).
 
-- ``strconv``: ``strconv.Quote`` / ``QuoteToASCII`` / ``QuoteRune`` (fmt's ``%q``).
+- ``strconv``: ``strconv.Quote`` / ``QuoteToASCII`` / ``QuoteRune`` (fmt's ``%q``), ``FormatFloat(x, 'g', -1, 64|32)``
+  and encoding/json's float format.
 - ``duration``: ``time.ParseDuration`` and ``time.Duration.String`` (with Go's overflow checks and error texts).
 - ``filepath``: ``path/filepath.Match`` with '/' separators.
 - ``flate``: ``compress/flate``'s writer at DefaultCompression and ``compress/gzip``'s framing, byte for byte (Helm's

@@ -10,9 +10,10 @@ import os
 import re
 
 from ..errors import HelmkitError
-from ..gocompat import yamlalias
 from ..libraries import yaml
 from ..semver import SemverError, parse_version
+from ..yaml import aliases
+from ..yaml.safe import SafeLoader
 
 PLUGIN_FILE = "plugin.yaml"
 _VALID_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -172,7 +173,7 @@ def load_plugin(directory: str) -> Plugin:
         raise PluginError("failed to read plugin at %s: %s; a plugin directory must hold plugin.yaml"
                           % (source, exc.strerror or exc)) from None
     try:
-        raw = yamlalias.load(text, yaml.SafeLoader)
+        raw = aliases.load(text, SafeLoader)
     except yaml.YAMLError as exc:
         raise PluginError("%s: not valid YAML: %s" % (source, exc)) from None
     if not isinstance(raw, dict):

@@ -29,9 +29,10 @@ import subprocess
 import tempfile
 import threading
 
-from ..gocompat import yamlalias
 from ..errors import KubeError
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
+from ..yaml import aliases
+from ..yaml.safe import SafeLoader
 
 try:  # The kubernetes package is a runtime requirement; keep the import error readable when it is missing.
     import urllib3
@@ -86,10 +87,10 @@ def _is_content(text: str) -> bool:
 
 
 def _load_yaml(text):
-    """A kubeconfig (text or an open file) parsed, with go-yaml's alias guards (gocompat/yamlalias.py)."""
+    """A kubeconfig (text or an open file) parsed, with go-yaml's alias guards (yaml/aliases.py)."""
     if hasattr(text, "read"):
         text = text.read()
-    return yamlalias.load(text, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return aliases.load(text, SafeLoader)
 
 
 _SECRET_KEYS = ("token", "password", "client-key-data", "id-token", "refresh-token", "client-secret", "access-token")

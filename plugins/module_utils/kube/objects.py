@@ -10,10 +10,10 @@ from __future__ import annotations
 import base64
 import copy
 
-from ..gocompat import yamlalias
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
-from ..chart.goyamlload import GoYamlLoader
 from ..errors import KubeError
+from ..yaml import aliases
+from ..yaml.load import GoYamlLoader
 
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
 MANAGED_BY_HELM = "Helm"
@@ -52,13 +52,13 @@ def _key(key) -> str:
 def parse_manifest(text: str, source: str = "manifest") -> list:
     """Parse a multi-document manifest into a list of object dicts, skipping empty documents.
 
-    Scalars resolve as go-yaml v2 does (``chart/goyamlload.py``), as in Helm's YAML -> JSON conversion.
+    Scalars resolve as go-yaml v2 does (``yaml/load.py``), as in Helm's YAML -> JSON conversion.
 
     Raises :class:`KubeError` naming ``source`` and the line when a document is not valid YAML or not an object
     with apiVersion, kind and metadata.name.
     """
     try:
-        documents = [_as_json(doc) for doc in yamlalias.load_all(text, GoYamlLoader) if doc is not None]
+        documents = [_as_json(doc) for doc in aliases.load_all(text, GoYamlLoader) if doc is not None]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = " line %d" % (mark.line + 1) if mark is not None else ""

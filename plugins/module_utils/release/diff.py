@@ -20,17 +20,17 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
+from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import HelmkitError, ReleaseError
 from ..kube.apply import Applier
 from ..kube.objects import as_go_json, identity, keeps_resource, parse_manifest
+from ..yaml.safe import SafeDumper
 from . import actions
 from .hooks import ordered_hooks
 from .record import PENDING_STATUSES, STATUS_UNINSTALLED, Release, hook_record, sorted_map
 from .storage import ReleaseStorage
 
 _DROPPED_METADATA = ("managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink")
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper) if HAS_YAML else None
 
 
 def comparable(obj: dict) -> dict:
@@ -70,7 +70,7 @@ def to_yaml(obj) -> str:
     """Block YAML of ``obj`` with sorted keys (empty text for None), the text diffs are made of."""
     if obj is None:
         return ""
-    return yaml.dump(obj, Dumper=_DUMPER, default_flow_style=False, sort_keys=True, allow_unicode=True)
+    return yaml.dump(obj, Dumper=SafeDumper, default_flow_style=False, sort_keys=True, allow_unicode=True)
 
 
 def unified_diff(before: str, after: str, before_name: str, after_name: str) -> str:

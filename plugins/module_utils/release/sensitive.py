@@ -27,12 +27,12 @@ import binascii
 import re
 from urllib.parse import quote, quote_plus
 
-from ..chart.goyamlload import load_values
 from ..engine.builtins import html, js
 from ..engine.gofmt import go_quote
 from ..engine.gojson import to_json
-from ..engine.goyaml import dump
 from ..errors import HelmkitError, ValuesError
+from ..yaml.emit_v2 import dump
+from ..yaml.load import load_values
 
 
 def _split(path: str) -> list:

@@ -26,18 +26,17 @@ import os
 import sys
 import tempfile
 
-from ..gocompat import yamlalias
-from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
+from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
 from ..transport import redact_url
+from ..yaml import aliases
+from ..yaml.safe import SafeDumper, SafeLoader
 
 __all__ = [
     "RepositoryEntry", "RepositoryFile", "HelmPaths", "helm_paths", "load_repository_file",
     "save_repository_file", "locked", "atomic_write", "index_cache_path", "charts_list_path", "describe_yaml_error",
 ]
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if HAS_YAML else None
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper) if HAS_YAML else None
 
 # repositories.yaml key -> RepositoryEntry attribute, in Helm's field order.
 _ENTRY_KEYS = (
@@ -142,7 +141,7 @@ class RepositoryFile(object):
             "generated": self.generated,
             "repositories": [e.to_dict() for e in self.repositories],
         }
-        return yaml.dump(data, Dumper=_DUMPER, default_flow_style=False, sort_keys=True)
+        return yaml.dump(data, Dumper=SafeDumper, default_flow_style=False, sort_keys=True)
 
 
 def entry_http_options(entry, timeout):
@@ -261,7 +260,7 @@ def load_repository_file(path):
     except OSError as exc:
         raise RepositoryError("cannot read repository config %s: %s" % (path, exc.strerror))
     try:
-        data = yamlalias.load(raw, _LOADER)
+        data = aliases.load(raw, SafeLoader)
     except yaml.YAMLError as exc:
         raise RepositoryError("repository config %s is not valid YAML: %s; fix or delete the file"
                               % (path, describe_yaml_error(exc)))

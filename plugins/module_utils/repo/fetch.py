@@ -10,13 +10,13 @@ import hashlib
 import os
 import tarfile
 
-from ..gocompat import yamlalias
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..errors import ChartError, RepositoryError
 from ..transport import sha256_file
+from ..yaml import aliases
+from ..yaml.load import IndexLoader
 from .config import atomic_write, describe_yaml_error, index_cache_path, locked
 from .index import http_get, load_cached_index, redact_url, resolve, update_index_cache
-from .indexscan import IndexLoader
 from ..chart.loader import chart_yaml_bytes
 
 __all__ = ["chart_cache_dir", "read_chart_metadata", "download", "resolve_with_refresh", "refresh_index",
@@ -36,7 +36,7 @@ def read_chart_metadata(path):
                 raw = fh.read()
         else:
             raw = _archive_chart_yaml(path)
-        meta = yamlalias.load(raw, IndexLoader) or {}
+        meta = aliases.load(raw, IndexLoader) or {}
     except (OSError, tarfile.TarError, EOFError) as exc:
         raise RepositoryError("cannot read chart %s: %s" % (path, getattr(exc, "strerror", None) or exc))
     except yaml.YAMLError as exc:

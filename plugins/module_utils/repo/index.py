@@ -24,14 +24,16 @@ from urllib.parse import urlsplit, urlunsplit, urljoin
 
 from ..libraries import import_library, yaml  # PyYAML, guarded once in libraries.py
 from ..errors import RepositoryError
-from ..gocompat.yamlalias import AliasError, check_aliases, max_yaml_nodes
 from ..semver import SemverError, parse_constraint, parse_version
 from ..transport import (Deadline, limit_message, max_chart_bytes, max_index_bytes, max_manifest_bytes,
                          may_send_credentials, read_capped, redact_url, run_with_deadline, ssl_context)
 from ..transport.retry import RetryPolicy
+from ..yaml.aliases import check_aliases, max_yaml_nodes
+from ..yaml.errors import AliasError
+from ..yaml.load import IndexLoader
 from .config import (atomic_write, charts_list_path, describe_yaml_error, index_cache_path, parsed_index_path,
                      repository_of_cache_file)
-from .indexscan import FIELDS, IndexLoader, scan_index
+from .indexscan import FIELDS, scan_index
 
 __all__ = [
     "ChartVersion", "IndexFile", "parse_index", "load_index_file", "load_cached_index", "resolve", "fetch_index",

@@ -22,14 +22,14 @@ import os
 import posixpath
 from urllib.parse import urlsplit, urlunsplit
 
-from ..chart.goyamlload import GoYamlLoader
 from ..chart.loader import load_chart
 from ..chart.metadata import METADATA_FIELDS, go_struct
-from ..engine import goyaml
 from ..errors import HelmkitError, RepositoryError
-from ..gocompat import yamlalias
 from ..libraries import yaml
 from ..semver import SemverError, parse_version
+from ..yaml import aliases
+from ..yaml.emit_v2 import marshal
+from ..yaml.load import GoYamlLoader
 from .config import atomic_write
 
 __all__ = ["generate_index", "index_directory"]
@@ -101,7 +101,7 @@ def _load_merge(path: str) -> dict:
         return {}
     try:
         with open(path, "rb") as handle:
-            raw = yamlalias.load(handle.read().decode("utf-8", "replace"), GoYamlLoader)
+            raw = aliases.load(handle.read().decode("utf-8", "replace"), GoYamlLoader)
     except (OSError, yaml.YAMLError) as exc:
         raise RepositoryError("merge failed: cannot read %s: %s; give merge: an index.yaml" % (path, exc)) from None
     if not isinstance(raw, dict) or not raw.get("apiVersion"):
@@ -162,21 +162,21 @@ def generate_index(directory: str, base_url: str = "", merge=None, check_mode: b
     """
     index = index_directory(directory, base_url, merge)
     target = os.path.join(directory, "index.yaml")
-    text = goyaml.marshal(index)
+    text = marshal(index)
     existing = None
     if os.path.isfile(target):
         try:
             with open(target, "rb") as handle:
-                existing = yamlalias.load(handle.read().decode("utf-8", "replace"), GoYamlLoader)
+                existing = aliases.load(handle.read().decode("utf-8", "replace"), GoYamlLoader)
         except (OSError, yaml.YAMLError):
             existing = None
-    changed = _without_times(existing) != _without_times(yamlalias.load(text, GoYamlLoader))
+    changed = _without_times(existing) != _without_times(aliases.load(text, GoYamlLoader))
     if changed and not check_mode:
         if not os.access(directory, os.W_OK):
             raise RepositoryError("cannot write %s: the directory %s is not writable; fix its permissions or run the "
                                   "task as a user that may write there" % (target, directory))
         if merge and not os.path.exists(merge):  # Helm writes the missing merge index, empty
-            atomic_write(merge, goyaml.marshal({"apiVersion": "v1", "entries": {}, "generated": _now()})
+            atomic_write(merge, marshal({"apiVersion": "v1", "entries": {}, "generated": _now()})
                          .encode("utf-8"))
         atomic_write(target, text.encode("utf-8"))
     charts = {name: [v.get("version", "") for v in versions] for name, versions in index["entries"].items()}

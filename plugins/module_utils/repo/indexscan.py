@@ -24,26 +24,11 @@ from __future__ import annotations
 import io
 import re
 
-from ..gocompat import yamlalias
-from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
+from ..libraries import yaml  # PyYAML, guarded once in libraries.py
+from ..yaml import aliases
+from ..yaml.load import IndexLoader
 
-__all__ = ["FIELDS", "IndexLoader", "scan_index"]
-
-
-class IndexLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader) if HAS_YAML else object):
-    """The C safe loader that keeps scalars as Helm's string fields see them.
-
-    Helm unmarshals the index into Go structs whose version fields are strings, so ``version: 1.10`` is "1.10"
-    and ``created: 2024-01-01T00:00:00Z`` is the text itself; only booleans (``deprecated``) stay typed.
-    """
-
-
-if HAS_YAML:
-    IndexLoader.yaml_implicit_resolvers = dict(
-        (first, [(tag, regexp) for tag, regexp in resolvers
-                 if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float", "tag:yaml.org,2002:int")])
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    )
+__all__ = ["FIELDS", "scan_index"]
 
 # ChartVersion fields kept from each version mapping.
 FIELDS = frozenset(["name", "version", "digest", "created", "deprecated", "apiVersion", "appVersion",
@@ -212,7 +197,7 @@ def _scan(data, bfields):
     finish_field(current)
     if not seen_entries:
         raise _Unusual()
-    top = yamlalias.load(b"".join(top_lines) or b"{}", IndexLoader) or {}
+    top = aliases.load(b"".join(top_lines) or b"{}", IndexLoader) or {}
     if not isinstance(top, dict):
         raise _Unusual()
     if snippets:
@@ -224,7 +209,7 @@ def _apply_snippets(snippets, targets, batch=256):
     """Parse the deferred fields, ``batch`` at a time, each batch one YAML document (a sequence of one-key
     mappings), and store the values. Batches bound the memory PyYAML's node graph takes."""
     for start in range(0, len(snippets), batch):
-        values = yamlalias.load(b"".join(snippets[start:start + batch]), IndexLoader)
+        values = aliases.load(b"".join(snippets[start:start + batch]), IndexLoader)
         part = targets[start:start + batch]
         if not isinstance(values, list) or len(values) != len(part):
             raise _Unusual()

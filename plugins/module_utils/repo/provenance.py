@@ -32,9 +32,10 @@ except ImportError:  # pragma: no cover - depends on the host; verify then fails
     pysequoia = PacketPile = None
     HAS_PYSEQUOIA = False
 
-from ..gocompat import yamlalias
 from ..errors import RepositoryError
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
+from ..yaml import aliases
+from ..yaml.safe import SafeLoader
 from .config import describe_yaml_error
 
 __all__ = ["Provenance", "Verification", "parse_provenance", "check_provenance", "verify_provenance",
@@ -46,7 +47,7 @@ _END = "-----END PGP SIGNATURE-----"
 
 
 def _loader():
-    return getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    return SafeLoader
 
 
 def require_pysequoia():
@@ -132,8 +133,8 @@ def _message_block(cleartext, source):
                               % source)
     loader = _loader()
     try:
-        metadata = yamlalias.load(parts[0], loader) or {}
-        sums = yamlalias.load(parts[1], loader) or {}
+        metadata = aliases.load(parts[0], loader) or {}
+        sums = aliases.load(parts[1], loader) or {}
     except yaml.YAMLError as exc:
         raise RepositoryError("%s: the signed message is not valid YAML: %s" % (source, describe_yaml_error(exc)))
     files = sums.get("files") if isinstance(sums, dict) else None

@@ -32,15 +32,16 @@ from urllib.parse import urlsplit
 
 from ..chart.loader import iter_archive, load_chart
 from ..errors import HelmkitError, RepositoryError
-from ..gocompat import yamlalias
 from ..libraries import yaml
 from ..oci.reference import parse_reference, tag_to_version
-from ..report import warn
 from ..repo.config import atomic_write
 from ..repo.fetch import read_chart_metadata
 from ..repo.index import redact_url
+from ..report import warn
 from ..safepath import join_inside
 from ..transport import sha256_file
+from ..yaml import aliases
+from ..yaml.safe import SafeLoader
 from .locate import LocatedChart, check, download_resolved, locate, resolve
 from .options import SourceOptions
 from .ref import LOCAL, OCI, ChartRef
@@ -150,7 +151,7 @@ def _chart_yaml_name(members, origin):
     if raw is None:
         raise RepositoryError("%s is not a chart archive: no Chart.yaml inside" % origin)
     try:
-        meta = yamlalias.load(raw, yaml.SafeLoader) or {}
+        meta = aliases.load(raw, SafeLoader) or {}
     except yaml.YAMLError:
         raise RepositoryError("%s: Chart.yaml is not valid YAML" % origin)
     return str(meta.get("name") or "") if isinstance(meta, dict) else ""

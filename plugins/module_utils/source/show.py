@@ -11,7 +11,7 @@ Behaviour follows Helm v4 ``pkg/action/show.go``: the chart is located like ``he
 * ``all``: those four joined with ``---`` lines exactly as ``helm show all`` prints them.
 """
 from __future__ import annotations
-from ..engine.goyaml import marshal
+from ..yaml.emit_v2 import marshal
 from ..errors import RepositoryError
 from .locate import load
 from .options import SourceOptions

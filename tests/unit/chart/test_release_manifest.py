@@ -9,7 +9,7 @@ import re
 import helm_python
 import pytest
 
-from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import load_values
+from ansible_collections.helmkit.core.plugins.module_utils.yaml.load import load_values
 from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_release
 
 from tests.helpers import helmref

@@ -7,7 +7,7 @@ import os
 import helm_python
 import pytest
 
-from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import load_values
+from ansible_collections.helmkit.core.plugins.module_utils.yaml.load import load_values
 from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_chart, render_release
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError, HelmkitError, ValuesError
 
@@ -150,7 +150,7 @@ def test_release_matches_stored_helm_record(record_name, tgz):
     install (../shared/reference/releases) are what render_release produces for the same inputs."""
     import json
     from tests.helpers.corpus import SHARED
-    from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import to_json_values
+    from ansible_collections.helmkit.core.plugins.module_utils.yaml.load import to_json_values
     with open(os.path.join(SHARED, "reference", "releases", record_name)) as handle:
         record = json.load(handle)
     ours = render_release(os.path.join(CHARTS_DIR, tgz), to_json_values(record.get("config") or {}),

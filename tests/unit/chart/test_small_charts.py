@@ -144,7 +144,7 @@ def test_template_text_of_a_subchart_tree(make_chart):
 
 
 # Plain scalars where the two go-yaml v2 resolvers once disagreed (issue 17): values.yaml goes through the chart
-# loader, s.yaml through fromYaml; both now use gocompat/yamlscalar.py and must print what Helm prints.
+# loader, s.yaml through fromYaml; both now use yaml/resolve.py and must print what Helm prints.
 SCALARS = ("plusmax: +18456744073709551615\nplusu64: +18446744073709551615\nu64: 18446744073709551615\n"
            "negbig: -9223372036854775809\noctal: 0o17\nold: 017\nhuge: 1e400\nday: 2024-01-02\nunder: .1_0\n"
            "dot: .5\nbin: 0b101\nnegbin: -0b101\nhex: 0x1F\nyes: yes\ntilde: ~\nsep: 1_000\nus1: ._1\nus2: .1__0\nus3: .1_\nus4: .1_e1_0\n")

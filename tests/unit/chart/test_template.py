@@ -165,7 +165,7 @@ def _mask_hook_names(text):
 def test_podinfo_matches_stored_helm_release():
     with open(os.path.join(SHARED, "reference", "releases", "podinfo.v1.json")) as handle:
         record = json.load(handle)
-    from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import to_json_values
+    from ansible_collections.helmkit.core.plugins.module_utils.yaml.load import to_json_values
     args = dict(release_name=record["name"], namespace=record["namespace"], revision=record["version"])
     values = to_json_values(record.get("config") or {})
     path = os.path.join(CHARTS_DIR, "podinfo-6.14.1.tgz")
@@ -225,7 +225,7 @@ def test_show_only_patterns_follow_go_filepath_match(pattern, name, matched):
 
 
 def test_values_assembled_in_helms_order(tmp_path):
-    from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import merge_maps
+    from ansible_collections.helmkit.core.plugins.module_utils.yaml.load import merge_maps
     base = tmp_path / "base.yaml"
     base.write_text("a: {b: 1, c: [1, 2]}\nkeep: yes\n")
     over = tmp_path / "over.yaml"

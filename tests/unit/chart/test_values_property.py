@@ -7,7 +7,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.helmkit.core.plugins.module_utils.chart.goyamlload import to_json_values
+from ansible_collections.helmkit.core.plugins.module_utils.yaml.load import to_json_values
 from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
 from ansible_collections.helmkit.core.plugins.module_utils.chart.values import coalesce_values, process_dependencies
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import random
 
-from ansible_collections.helmkit.core.plugins.module_utils.engine import goyaml, helmfuncs
+from ansible_collections.helmkit.core.plugins.module_utils.engine import gojson, helmfuncs
+from ansible_collections.helmkit.core.plugins.module_utils.yaml import emit_v2
 from tests.helpers import helmref
 
 PIECES = ["a", "b", "Z", "0", "7", "1.5", "1e3", "0x1F", "-", "--", "---", ":", ": ", "#", " #", "?", "*", "&", "!",
@@ -48,7 +49,7 @@ def _compare(func: str, ours_fn, seed: int, count: int = 150) -> None:
     template = ("{{- range .Values.cases }}{{ %s . }}\n%s\n{{ end }}" % (func, SEPARATOR))
     out = helmref.render({"t.yaml": template}, values={"cases": cases})["c/templates/t.yaml"]
     helm_outputs = out.split("\n%s\n" % SEPARATOR)[:-1]
-    values = goyaml.from_json(goyaml.to_json(cases))  # as Helm receives them: numbers as float64
+    values = gojson.from_json(gojson.to_json(cases))  # as Helm receives them: numbers as float64
     assert len(helm_outputs) == len(values)
     mismatches = [(value, ref, ours_fn(value)) for value, ref in zip(values, helm_outputs) if ref != ours_fn(value)]
     assert not mismatches[:3], mismatches[:3]
@@ -73,7 +74,7 @@ def test_random_to_yaml_pretty_matches_helm():
 
 def test_random_from_yaml_round_trip_matches_helm():
     cases = _cases(99, 120)
-    texts = [goyaml.dump(value) for value in goyaml.from_json(goyaml.to_json(cases))]
+    texts = [emit_v2.dump(value) for value in gojson.from_json(gojson.to_json(cases))]
     template = "{{- range .Values.texts }}{{ toJson (fromYamlArray (printf \"- %s\" (. | toJson))) }}\n{{ end }}"
     out = helmref.render({"t.yaml": template}, values={"texts": texts})["c/templates/t.yaml"].split("\n")[:-1]
     ours = [helmfuncs.to_json(helmfuncs.from_yaml_array("- %s" % helmfuncs.to_json(text))) for text in texts]

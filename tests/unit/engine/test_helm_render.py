@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.helmkit.core.plugins.module_utils.engine import goyaml
+from ansible_collections.helmkit.core.plugins.module_utils.engine import gojson
 from ansible_collections.helmkit.core.plugins.module_utils.engine.helm import (
     RenderError, RenderTemplate, render, sort_templates)
 from tests.helpers import helmref
@@ -14,7 +14,7 @@ CHART = "c"
 
 def ours(templates: dict, values=None, strict=False, lookup=None) -> dict:
     """Render ``{path under templates/: text}`` with helm.render and a context like Helm's for a root chart."""
-    vals = goyaml.from_json(goyaml.to_json(values or {}))
+    vals = gojson.from_json(gojson.to_json(values or {}))
     context = {"Values": vals, "Release": {"Name": helmref.RELEASE, "Namespace": helmref.NAMESPACE},
                "Chart": {"Name": CHART}, "Capabilities": {}, "Files": {}, "Subcharts": {}}
     items = [RenderTemplate("%s/templates/%s" % (CHART, rel), text, context, "%s/templates" % CHART)

@@ -9,11 +9,12 @@ import os
 import re
 from urllib.parse import urlsplit
 
-from ...gocompat import yamlalias
 from ...gocompat.strconv import go_quote
 from ...libraries import yaml
 from ...semver import SemverError, parse_constraint, parse_version
-from ..goyamlload import GoYamlLoader, go_yaml_error_text
+from ...yaml import aliases
+from ...yaml.errors import go_yaml_error_text
+from ...yaml.load import GoYamlLoader
 from ..metadata import DEPENDENCY_FIELDS, MAINTAINER_FIELDS, METADATA_FIELDS, as_string
 from .k8sdoc import json_kind as kind
 from .support import ERROR, INFO, WARNING
@@ -89,7 +90,7 @@ def load_chartfile(path: str):
     except OSError as exc:
         raise ValueError("open %s: %s" % (path, (exc.strerror or str(exc)).lower())) from None
     try:
-        raw = yamlalias.load(text, GoYamlLoader)
+        raw = aliases.load(text, GoYamlLoader)
     except yaml.YAMLError as exc:
         raise ValueError("error converting YAML to JSON: %s" % go_yaml_error_text(exc, text)) from None
     if raw is None:

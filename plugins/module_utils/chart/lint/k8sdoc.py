@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 
-from ...gocompat import yamlalias
 from ...libraries import yaml
-from ..goyamlload import GoYamlLoader, go_yaml_error_text
+from ...yaml import aliases
+from ...yaml.errors import go_yaml_error_text
+from ...yaml.load import GoYamlLoader
 from ..metadata import as_string
 
 
@@ -94,7 +95,7 @@ def to_struct(value):
 
 def _load_yaml(chunk: str):
     try:
-        return yamlalias.load(chunk, GoYamlLoader)
+        return aliases.load(chunk, GoYamlLoader)
     except yaml.YAMLError as exc:
         raise DocError("error converting YAML to JSON: %s" % go_yaml_error_text(exc, chunk)) from None
 

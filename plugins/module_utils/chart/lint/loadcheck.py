@@ -7,11 +7,12 @@ import os
 import re
 
 from ...errors import HelmkitError
-from ...gocompat import yamlalias
 from ...gocompat.strconv import go_quote
 from ...libraries import yaml
 from ...semver import SemverError, parse_version
-from ..goyamlload import GoYamlLoader, go_yaml_error_text, load_values
+from ...yaml import aliases
+from ...yaml.errors import go_yaml_error_text
+from ...yaml.load import GoYamlLoader, load_values
 from ..loader import load_directory
 from .chartfile import load_chartfile
 
@@ -62,7 +63,7 @@ def read_values(path: str):
         return None, "open %s: %s" % (path, (exc.strerror or str(exc)).lower())
     text = data.decode("utf-8", "replace")
     try:
-        yamlalias.load_all(text, GoYamlLoader)
+        aliases.load_all(text, GoYamlLoader)
     except yaml.YAMLError as exc:
         return None, "error converting YAML to JSON: %s" % go_yaml_error_text(exc, text)
     try:

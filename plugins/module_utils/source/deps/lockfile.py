@@ -14,10 +14,10 @@ import os
 import time
 
 from ...engine.gojson import GoStruct, to_json
-from ...engine.goyaml import marshal
 from ...errors import ChartError
-from ...chart.goyamlload import load_go_yaml
 from ...chart.metadata import DEPENDENCY_FIELDS, apply_requirements, parse_metadata, validate_metadata
+from ...yaml.emit_v2 import marshal
+from ...yaml.load import load_go_yaml
 
 __all__ = ["ChartDependencies", "read_chart_dependencies", "hash_req", "hash_v2_req", "lock_text", "go_now",
            "locked_entry"]

@@ -8,15 +8,18 @@ first walk over it (JSON conversion, a merge, a deep copy, ``toYaml``), which th
 :func:`load` and :func:`load_all` are ``yaml.load``/``yaml.load_all`` followed by :func:`check_aliases` on each
 document; every module that parses YAML from outside (values, Chart.yaml, indexes, provenance files, manifests,
 plugin.yaml, kubeconfigs, repositories.yaml) goes through them or through :func:`check_aliases`. The guard raises
-:class:`AliasError`, a ``yaml.YAMLError``, so each caller's own YAML-error handling words it with the file's name.
+:class:`AliasError` (yaml/errors.py), a ``yaml.YAMLError``, so each caller's own YAML-error handling words it with the
+file's name; :func:`check_document` raises :class:`GoYamlError` with go-yaml's ``yaml:`` text instead.
 
 Limit: ``HELMKIT_MAX_YAML_NODES`` (default 1,000,000 values once aliases are expanded; docs/limits.md); a caller may
 pass a larger ``limit`` (a repository index holds up to 10,000,000).
 """
 from __future__ import annotations
 
-from ..libraries import HAS_YAML, yaml
+from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from ..transport import env_limit
+from .errors import AliasError, GoYamlError
+from .safe import SafeLoader
 
 DEFAULT_MAX_YAML_NODES = 1000000
 
@@ -33,27 +36,12 @@ def excessive_aliasing(limit: int = None) -> str:
             "HELMKIT_MAX_YAML_NODES" % (limit or max_yaml_nodes()))
 
 
-class AliasError(yaml.MarkedYAMLError if HAS_YAML else Exception):
-    """A document refused by go-yaml's alias guards. ``problem`` is go-yaml's text without ``yaml:`` (``anchor 'a'
-    value contains itself``, ``document contains excessive aliasing: ...``); ``str()`` is the same text."""
-
-    def __init__(self, problem: str):
-        if HAS_YAML:
-            super().__init__(problem=problem)
-        else:  # pragma: no cover - no YAML, nothing to guard
-            super().__init__(problem)
-        self.problem = problem
-
-    def __str__(self):
-        return self.problem
-
-
 def self_containing_anchor(text) -> str:
     """The name of the first anchor in ``text`` whose alias appears inside its own node (``a: &a [*a]``), or "".
     Walks the parser's events (no construction), so it is safe on any document."""
     open_anchors = []
     try:
-        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        for event in yaml.parse(text, Loader=SafeLoader):
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 open_anchors.append(event.anchor)
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
@@ -79,6 +67,16 @@ def check_aliases(value, text, limit: int = None) -> None:
     expansion; the walk keeps its own stack (no recursion limit)."""
     if _has_alias(text):
         _walk(value, text, limit or max_yaml_nodes())
+
+
+def check_document(value, text) -> None:
+    """:func:`check_aliases` with the default limit, raising GoYamlError with go-yaml's text: ``yaml: anchor 'a'
+    value contains itself`` for a recursive alias, and Go's "excessive aliasing" (naming HELMKIT_MAX_YAML_NODES)
+    for an alias bomb. For sigs.k8s.io/yaml's callers (values, Chart.yaml, ``fromYaml``)."""
+    try:
+        check_aliases(value, text)
+    except AliasError as exc:
+        raise GoYamlError("yaml: %s" % exc.problem) from None
 
 
 def _walk(value, text, limit: int) -> None:

@@ -1,39 +1,49 @@
-"""YAML loading with the semantics Helm gets from sigs.k8s.io/yaml over go-yaml v2.
+"""YAML loaders, each built once on PyYAML's C loader (yaml/safe.py), and Helm's values loading.
 
-Helm reads ``values.yaml`` with ``sigs.k8s.io/yaml``: go-yaml v2 decodes the document, the result is converted to
-JSON and decoded again into ``map[string]interface{}``. So, unlike PyYAML:
+* :class:`GoYamlLoader` -- the Go-semantics loader: what Helm gets from sigs.k8s.io/yaml over go-yaml v2 for
+  ``values.yaml``, Chart.yaml, manifests and charts' YAML files. Plain scalars resolve as go-yaml v2's
+  ``resolve.go`` does (yaml/resolve.py): ``y``/``Y``/``n``/``N`` are booleans, ``1e3`` is a float, ``0777`` is
+  octal, ``08`` is the float 8, ``1:20`` (sexagesimal) and timestamps stay strings; unknown tags decode by kind.
+* :class:`IndexLoader` -- a repository index: scalars stay the strings Helm's Go struct fields see (``version:
+  1.10`` is "1.10", ``created`` its text); only booleans stay typed (pkg/repo/index.go).
+* ``SafeLoader`` / ``SafeDumper`` -- plain YAML 1.1 (yaml/safe.py), for files Helm reads into typed structs
+  (repositories.yaml, kubeconfigs, plugin.yaml, provenance) and for the diff's YAML.
+* :func:`load_values` -- Helm's ``LoadValues``: after the JSON round trip every number is a float64 (Python
+  ``float``) and map keys are strings (``on: x`` gives the key ``"true"``).
 
-* plain scalars resolve as go-yaml v2's ``resolve.go`` does: ``y``/``Y``/``n``/``N`` are booleans, ``1e3`` is a
-  float, ``0777`` is octal, ``08`` is the float 8, ``1:20`` (sexagesimal) and timestamps stay strings;
-* every number becomes a float64 (Python ``float``) after the JSON round trip;
-* map keys become strings (``on: x`` gives the key ``"true"``).
-
-PyYAML's C parser (``yaml.CSafeLoader``) does the parsing; only scalar resolution and the final conversion are ours.
+Only scalar resolution and the final conversion are ours; PyYAML's C parser does the parsing.
 """
 from __future__ import annotations
 
-import decimal
 import math
 import re
 
-from ..gocompat import yamlalias
-from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
-from ..engine.goyaml import GoYamlError, check_aliases
-from ..engine.limits import max_values_bytes, max_yaml_nodes, yaml_nodes_message
 from ..errors import ValuesError
-from ..gocompat.yamlscalar import resolve_plain as resolve_scalar
+from ..gocompat.strconv import format_float
+from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
+from ..transport import env_limit
+from .aliases import check_document, excessive_aliasing, load as load_checked, max_yaml_nodes
+from .errors import GoYamlError, utf8_problem
+from .resolve import resolve_plain
+from .safe import SafeLoader
+
+__all__ = ["GoYamlLoader", "IndexLoader", "load_go_yaml", "load_values",
+           "to_json_values", "merge_maps", "decode_utf8", "max_values_bytes", "json_key"]
+
+DEFAULT_MAX_VALUES_BYTES = 32 * 1024 * 1024
+
+
+def max_values_bytes() -> int:
+    """The values-document size limit in bytes (``HELMKIT_MAX_VALUES_BYTES`` or 32 MiB; docs/limits.md)."""
+    return env_limit("HELMKIT_MAX_VALUES_BYTES", DEFAULT_MAX_VALUES_BYTES)
+
 
 _PLAIN_TAG = "tag:helmkit:plain"
 
 
-def resolve_plain(text: str):
-    """A plain (unquoted, untagged) scalar's value as go-yaml v2 decodes it into ``interface{}``: None, bool, int,
-    float or the text itself (timestamps stay strings). The resolver is gocompat/yamlscalar.py's."""
-    return resolve_scalar(text)[1]
-
-
-class GoYamlLoader(yaml.CSafeLoader if HAS_YAML else object):
-    """CSafeLoader whose implicit resolution follows go-yaml v2 instead of PyYAML's YAML 1.1 table."""
+class GoYamlLoader(SafeLoader if HAS_YAML else object):
+    """The C safe loader whose implicit resolution follows go-yaml v2 (yaml/resolve.py) instead of PyYAML's YAML 1.1
+    table; timestamps stay strings and values with unknown (local) tags decode by their node kind."""
 
 
 if HAS_YAML:
@@ -43,7 +53,7 @@ if HAS_YAML:
 
 
 def _construct_plain(loader, node):
-    return resolve_plain(loader.construct_scalar(node))
+    return resolve_plain(loader.construct_scalar(node))[1]
 
 
 def _construct_timestamp_as_string(loader, node):
@@ -65,33 +75,14 @@ if HAS_YAML:
     GoYamlLoader.add_multi_constructor("!", _construct_unknown)
 
 
-def go_format_float(value: float, bits: int = 64) -> str:
-    """strconv.FormatFloat(value, 'g', -1, bits): shortest digits; exponent form when exp < -4 or exp >= 6."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if value == 0:
-        return "-0" if math.copysign(1.0, value) < 0 else "0"
-    text = repr(value) if bits == 64 else repr(float("%.8g" % value))
-    dec = decimal.Decimal(text).normalize()
-    sign, digit_tuple, exp = dec.as_tuple()
-    digits = "".join(str(d) for d in digit_tuple)
-    point = len(digits) + exp  # digits before the decimal point (Go's digs.dp)
-    sci = point - 1
-    prefix = "-" if sign else ""
-    if sci < -4 or sci >= 6:
-        body = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        return "%s%se%s%02d" % (prefix, body, "-" if sci < 0 else "+", abs(sci))
-    if point <= 0:
-        return prefix + "0." + "0" * (-point) + digits
-    if point >= len(digits):
-        return prefix + digits + "0" * (point - len(digits))
-    return prefix + digits[:point] + "." + digits[point:]
+_FLOAT_KEY_WORDS = {"+Inf": ".inf", "-Inf": "-.inf", "NaN": ".nan"}
 
 
-def _key_string(key) -> str:
-    # sigs.k8s.io/yaml convertToJSONableObject: keys are formatted by their Go type.
+def json_key(key):
+    """The JSON object key sigs.k8s.io/yaml (yaml.go convertToJSONableObject) makes of a decoded YAML map key:
+    str as is, bool ``true``/``false``, int its decimal text, float ``strconv.FormatFloat(k, 'g', -1, 32)`` with
+    ``.inf``/``-.inf``/``.nan`` for the special values (``3.14159265358979`` gives ``3.1415927``, ``1e300`` gives
+    ``.inf``). None for nil and any other type, which sigs.k8s.io/yaml refuses: the caller words that error."""
     if isinstance(key, str):
         return key
     if isinstance(key, bool):
@@ -99,14 +90,19 @@ def _key_string(key) -> str:
     if isinstance(key, int):
         return str(key)
     if isinstance(key, float):
-        return go_format_float(key)
+        text = format_float(key, 32)
+        return _FLOAT_KEY_WORDS.get(text, text)
+    return None
+
+
+def _key_string(key) -> str:
+    text = json_key(key)
+    if text is not None:
+        return text
     if key is None:
         raise ValuesError("error converting YAML to JSON: unsupported map key of type: <nil>; quote the key "
                           "(\"null\": ...) to use it as a string")
     raise ValuesError("unsupported map key %r: keys must be scalars" % (key,))
-
-
-MAX_CONVERTED_NODES = 1_000_000  # the default of HELMKIT_MAX_YAML_NODES (engine/limits.py)
 
 
 def to_json_values(value, _budget=None):
@@ -120,7 +116,7 @@ def to_json_values(value, _budget=None):
         _budget = [max_yaml_nodes()]
     _budget[0] -= 1
     if _budget[0] < 0:
-        raise ValuesError(yaml_nodes_message())
+        raise ValuesError("yaml: " + excessive_aliasing())
     if isinstance(value, dict):
         return {_key_string(k): to_json_values(v, _budget) for k, v in value.items()}
     if isinstance(value, list):
@@ -131,7 +127,7 @@ def to_json_values(value, _budget=None):
         return float(value)
     if isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
         raise ValuesError("error converting YAML to JSON: json: unsupported value: %s; quote it to use it as a "
-                          "string" % go_format_float(value))
+                          "string" % format_float(value))
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return value
@@ -143,65 +139,13 @@ def load_go_yaml(data, source: str = "values"):
     Raises ValuesError naming ``source`` and the line on a syntax error.
     """
     try:
-        return yamlalias.load(data, GoYamlLoader)
+        return load_checked(data, GoYamlLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = " line %d column %d" % (mark.line + 1, mark.column + 1) if mark else ""
         raise ValuesError("cannot parse %s:%s: %s; fix the YAML syntax" % (source, where, exc.problem)) from None
     except yaml.YAMLError as exc:
         raise ValuesError("cannot parse %s: %s; fix the YAML syntax" % (source, exc)) from None
-
-
-def go_yaml_error_text(exc, text: str = None) -> str:
-    """A PyYAML (libyaml) error worded as go-yaml v2 words it: ``yaml: line N: <problem>``.
-
-    go-yaml v2 (yaml.go ``parser.fail``) reports the problem mark's 0-based line for parser errors, one more for
-    scanner errors, the context mark's line when the problem is on line 0, and no line when both are 0.
-    """
-    problem = getattr(exc, "problem", None) or str(exc)
-    mark, context = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
-    if "undefined alias" in problem and mark is not None and text is not None:
-        found = re.match(r"\*([^\s,\[\]{}]+)", text[mark.index:])
-        if found:  # go-yaml's composer names the anchor and gives no line
-            return "yaml: unknown anchor '%s' referenced" % found.group(1)
-    line = 0
-    if mark is not None and mark.line != 0:
-        line = mark.line + (1 if isinstance(exc, yaml.scanner.ScannerError) else 0)
-    elif context is not None:
-        line = context.line
-    return "yaml: %s%s" % ("line %d: " % line if line else "", problem)
-
-
-def utf8_problem(data: bytes):
-    """go-yaml's reader check (readerc.go yaml_parser_update_buffer) of UTF-8 input: its message for the first
-    bad sequence, or None. Only called for text that holds invalid UTF-8 (a cut multi-byte character, b64dec, a
-    values file or Chart.yaml in another encoding)."""
-    i, size = 0, len(data)
-    while i < size:
-        octet = data[i]
-        if octet < 0x80:
-            i += 1
-            continue
-        if octet & 0xE0 == 0xC0:
-            width, value = 2, octet & 0x1F
-        elif octet & 0xF0 == 0xE0:
-            width, value = 3, octet & 0x0F
-        elif octet & 0xF8 == 0xF0:
-            width, value = 4, octet & 0x07
-        else:
-            return "invalid leading UTF-8 octet"
-        if i + width > size:
-            return "incomplete UTF-8 octet sequence"
-        for k in range(1, width):
-            if data[i + k] & 0xC0 != 0x80:
-                return "invalid trailing UTF-8 octet"
-            value = (value << 6) | (data[i + k] & 0x3F)
-        if value < (0x80, 0x800, 0x10000)[width - 2]:
-            return "invalid length of a UTF-8 sequence"
-        if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
-            return "invalid Unicode character"
-        i += width
-    return None
 
 
 def decode_utf8(data, what: str) -> str:
@@ -248,7 +192,7 @@ def load_values(data, source: str = "values.yaml") -> dict:
             raise ValuesError("%s: expected a map of values at top level, got %s; put values under keys"
                               % (source, type(doc).__name__))
         try:
-            check_aliases(doc, data, source)
+            check_document(doc, data)
             converted = to_json_values(doc)
         except GoYamlError as exc:
             raise ValuesError("cannot load %s: error converting YAML to JSON: %s" % (source, exc)) from None
@@ -267,3 +211,19 @@ def merge_maps(base: dict, override: dict) -> dict:
         else:
             out[key] = value
     return out
+
+
+class IndexLoader(SafeLoader if HAS_YAML else object):
+    """The C safe loader that keeps scalars as Helm's string fields see them.
+
+    Helm unmarshals the index into Go structs whose version fields are strings, so ``version: 1.10`` is "1.10"
+    and ``created: 2024-01-01T00:00:00Z`` is the text itself; only booleans (``deprecated``) stay typed.
+    """
+
+
+if HAS_YAML:
+    IndexLoader.yaml_implicit_resolvers = dict(
+        (first, [(tag, regexp) for tag, regexp in resolvers
+                 if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float", "tag:yaml.org,2002:int")])
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    )

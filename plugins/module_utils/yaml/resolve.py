@@ -1,15 +1,15 @@
-"""go-yaml v2's resolver (gopkg.in/yaml.v2 resolve.go): what a plain (unquoted, untagged) YAML scalar means.
+"""go-yaml's resolvers (gopkg.in/yaml.v2 and yaml.v3 resolve.go): what a plain (unquoted, untagged) scalar means.
 
-The collection's one implementation: the Go-semantics loader (chart/goyamlload.py), ``fromYaml`` and the emitters'
-quoting decisions (engine/goyaml.py) all resolve through :func:`resolve_plain`. Also the go-yaml v3 resolver's
-building blocks (``go_parse_int``, ``is_timestamp``, ``GO_FLOAT``), which differ from v2 only in their tables.
+The collection's one implementation: the Go-semantics loader (yaml/load.py), ``fromYaml`` (yaml/unmarshal.py) and
+the emitters' quoting decisions (yaml/emit_v2.py, yaml/emit_v3.py) all resolve through :func:`resolve_plain`
+(go-yaml v2) or :func:`resolve_kind_v3` (go-yaml v3, whose tables differ: only true/false are booleans).
 """
 from __future__ import annotations
 
 import math
 import re
 
-from .strconv import parse_digits, underscore_ok
+from ..gocompat.strconv import parse_digits, underscore_ok
 
 _INT64_MIN = -(1 << 63)
 _INT64_MAX = (1 << 63) - 1
@@ -80,6 +80,9 @@ def go_parse_int(text: str):
 
 
 def is_timestamp(text: str) -> bool:
+    """go-yaml's timestamp rule (resolve.go parseTimestamp over allowedTimestampFormats): ``text`` is one of the
+    date or date-time layouts (``2006-1-2``, ``2006-1-2T15:4:5.999999999Z07:00``, ``2006-1-2 15:4:5.999999999``)
+    with a real calendar day and an hour, minute and second in range."""
     match = TIMESTAMP_RE.match(text)
     if not match:
         return False
@@ -161,3 +164,42 @@ def parse_float(text: str):
     except (OverflowError, ValueError):
         return None
     return None if math.isinf(value) else value
+
+
+def resolve_kind_v3(text: str) -> str:
+    """go-yaml v3's ``resolve("", text)`` for a plain scalar, kind only: one of the kinds of :func:`resolve_plain`.
+
+    Differs from v2 in its tables (gopkg.in/yaml.v3 resolve.go): only ``true``/``false`` (three spellings each) are
+    booleans, and a ``.`` hint is a float only when strconv.ParseFloat's syntax accepts the text as written."""
+    if text in ("", "~", "null", "Null", "NULL"):
+        return NULL
+    if text in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        return BOOL
+    if text in FLOAT_SPECIALS:
+        return FLOAT
+    hint = text[:1]
+    if hint == ".":
+        return FLOAT if GO_FLOAT.match(text) else STR
+    if hint in "+-0123456789":
+        if is_timestamp(text):
+            return TIMESTAMP
+        plain = text.replace("_", "")
+        if go_parse_int(plain) is not None:
+            return INT
+        if YAML_STYLE_FLOAT.match(plain):
+            return FLOAT
+        if plain.startswith("0b") or plain.startswith("-0b"):
+            digits = plain[3:] if plain.startswith("-") else plain[2:]
+            if digits and all(c in "01" for c in digits):
+                return INT
+    return STR
+
+
+_BASE60_FLOAT = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+
+
+def looks_base60(text: str) -> bool:
+    """go-yaml's isBase60Float (encode.go): ``text`` looks like a YAML 1.1 sexagesimal float (``1:20``,
+    ``190:20:30.15``), which both go-yaml versions quote when they write a string although neither reads it as a
+    number."""
+    return bool(text and text[0] in "+-0123456789" and ":" in text and _BASE60_FLOAT.match(text))

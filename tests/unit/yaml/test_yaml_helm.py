@@ -1,12 +1,19 @@
-"""goyaml against real Helm v4: toYaml of values passed in (strings, numbers, nesting, key order), fromYaml of
-YAML text, toJson. Each group renders one chart with helm_python and compares with our output byte for byte."""
+"""yaml/ (emit_v2, unmarshal) and engine/gojson against real Helm v4: toYaml of values passed in (strings,
+numbers, nesting, key order), fromYaml of YAML text, toJson, float map keys. Each group renders one chart with
+helm_python and compares with our output byte for byte."""
 from __future__ import annotations
 
 import difflib
+import json
 
 import pytest
 
-from ansible_collections.helmkit.core.plugins.module_utils.engine import goyaml
+from ansible_collections.helmkit.core.plugins.module_utils.engine import gojson
+from ansible_collections.helmkit.core.plugins.module_utils.yaml import emit_v2
+from ansible_collections.helmkit.core.plugins.module_utils.yaml.errors import GoYamlError
+from ansible_collections.helmkit.core.plugins.module_utils.yaml.load import load_values
+from ansible_collections.helmkit.core.plugins.module_utils.yaml.resolve import resolve_plain
+from ansible_collections.helmkit.core.plugins.module_utils.yaml.unmarshal import unmarshal
 from tests.helpers import helmref
 
 QUOTING = [
@@ -50,7 +57,7 @@ def test_to_yaml_matches_helm_for_values_passed_in():
     values = _values()
     ref = helmref.render({"a.yaml": "{{ toYaml .Values }}\n"}, values=values)["c/templates/a.yaml"]
     # Helm receives the values as JSON, so numbers arrive as float64, as our from_json gives them.
-    ours = goyaml.dump(goyaml.from_json(goyaml.to_json(values))) + "\n"
+    ours = emit_v2.dump(gojson.from_json(gojson.to_json(values))) + "\n"
     assert ref == ours, _diff(ref, ours)
 
 
@@ -59,7 +66,7 @@ def test_to_yaml_of_scalars_and_containers_at_top_level():
     templates = {"t%d.yaml" % i: "{{ toYaml (index .Values.cases %d) }}" % i for i in range(len(cases))}
     ref = helmref.render(templates, values={"cases": cases})
     for i, case in enumerate(cases):
-        assert ref["c/templates/t%d.yaml" % i] == goyaml.dump(case), case
+        assert ref["c/templates/t%d.yaml" % i] == emit_v2.dump(case), case
 
 
 VALUES_YAML = r'''
@@ -115,38 +122,53 @@ bin: !!binary aGVsbG8=
 
 def test_from_yaml_then_to_yaml_matches_helm():
     ref = helmref.render({"a.yaml": "{{ toYaml (fromYaml .Values.text) }}\n"}, values={"text": VALUES_YAML})
-    ours = goyaml.dump(goyaml.unmarshal(VALUES_YAML)) + "\n"
+    ours = emit_v2.dump(unmarshal(VALUES_YAML)) + "\n"
     assert ref["c/templates/a.yaml"] == ours, _diff(ref["c/templates/a.yaml"], ours)
 
 
 def test_to_json_matches_helm():
     values = _values()
     ref = helmref.render({"a.yaml": "{{ toJson .Values }}"}, values=values)["c/templates/a.yaml"]
-    assert ref == goyaml.to_json(goyaml.from_json(goyaml.to_json(values)))
+    assert ref == gojson.to_json(gojson.from_json(gojson.to_json(values)))
 
 
 def test_json_float_formatting():
-    assert [goyaml.go_json_float(x) for x in (3.0, 1e21, 1e-7, 1.5e-7, -0.0, 1e20, 0.1, 1e-10)] == [
+    assert [gojson.go_json_float(x) for x in (3.0, 1e21, 1e-7, 1.5e-7, -0.0, 1e20, 0.1, 1e-10)] == [
         "3", "1e+21", "1e-7", "1.5e-7", "-0", "100000000000000000000", "0.1", "1e-10"]
-    with pytest.raises(goyaml.GoJsonError, match="unsupported value: NaN"):
-        goyaml.go_json_float(float("nan"))
+    with pytest.raises(gojson.GoJsonError, match="unsupported value: NaN"):
+        gojson.go_json_float(float("nan"))
 
 
 def test_marshal_refuses_nan_with_go_message():
-    with pytest.raises(goyaml.GoYamlError, match=r"error marshaling into JSON: json: unsupported value: \+Inf"):
-        goyaml.marshal({"a": float("inf")})
+    with pytest.raises(GoYamlError, match=r"error marshaling into JSON: json: unsupported value: \+Inf"):
+        emit_v2.marshal({"a": float("inf")})
 
 
 def test_resolve_plain_kinds():
-    assert goyaml.resolve_plain("yes") == ("bool", True)
-    assert goyaml.resolve_plain("0x1F") == ("int", 31)
-    assert goyaml.resolve_plain("2024-01-02") == ("timestamp", "2024-01-02")
-    assert goyaml.resolve_plain("1e400") == ("str", "1e400")
-    assert goyaml.resolve_plain("abc") == ("str", "abc")
+    assert resolve_plain("yes") == ("bool", True)
+    assert resolve_plain("0x1F") == ("int", 31)
+    assert resolve_plain("2024-01-02") == ("timestamp", "2024-01-02")
+    assert resolve_plain("1e400") == ("str", "1e400")
+    assert resolve_plain("abc") == ("str", "abc")
 
 
 def test_to_yaml_fails_like_helm_on_characters_yaml_refuses():
     ref = helmref.render({"a.yaml": "[{{ toYaml .Values }}]"}, values={"a": "x\x7fy"})["c/templates/a.yaml"]
     assert ref == "[]"
-    with pytest.raises(goyaml.GoYamlError, match="control characters are not allowed"):
-        goyaml.dump({"a": "x\x7fy"})
+    with pytest.raises(GoYamlError, match="control characters are not allowed"):
+        emit_v2.dump({"a": "x\x7fy"})
+
+
+FLOAT_KEYS = ("m:\n  3.14159265358979: a\n  .nan: b\n  1e300: c\n  0.1: d\n  16777217: e\n  1.5: f\n  1e-50: g\n"
+              "  -.inf: h\n")
+
+
+def test_float_map_keys_as_helm_in_values_and_from_yaml():
+    """sigs.k8s.io/yaml formats a float key as a float32 ('g', -1, 32) with .inf/.nan: values.yaml and fromYaml
+    agree with Helm (values.yaml printed 3.14159265358979, NaN and 1e+300 before they shared one key rule)."""
+    text = "".join("  " + line + "\n" for line in FLOAT_KEYS.splitlines())
+    ref = helmref.render({"a.yaml": "{{ toJson .Values }}\n---\n{{ toJson (fromYaml .Values.text) }}"},
+                      values_yaml=FLOAT_KEYS + "text: |\n" + text)
+    values_ref, from_yaml_ref = ref["c/templates/a.yaml"].split("\n---\n")
+    assert load_values(FLOAT_KEYS)["m"] == json.loads(values_ref)["m"]
+    assert gojson.to_json(unmarshal(FLOAT_KEYS)) == from_yaml_ref
