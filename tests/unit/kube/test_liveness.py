@@ -30,7 +30,8 @@ def secret(name):
 
 
 OBJECTS = ([configmap("cm-%d" % i) for i in range(5)] + [secret("only-secret")]
-           + [configmap("cm-other-%d" % i, OTHER) for i in range(3)] + [cluster_role("live-role-%d" % i) for i in range(2)])
+           + [configmap("cm-other-%d" % i, OTHER) for i in range(3)]
+           + [cluster_role("live-role-%d" % i) for i in range(2)])
 GROUPS = 4  # ConfigMaps in NS, ConfigMaps in OTHER, ClusterRoles (listed); the Secret alone is read with a GET
 
 
