@@ -30,6 +30,7 @@ import; :func:`cache_bytecode` gives that loader the module bytecode cache (``mo
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import io
 import json
@@ -179,11 +180,30 @@ def _prepare(action, module_name: str, module_args: dict, task_vars: dict) -> tu
     return params, environment
 
 
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """Run without the cyclic garbage collector; restored afterwards.
+
+    A module run allocates hundreds of thousands of objects that live until it ends (imports, a chart's parse trees
+    and compiled templates, the render), so the collector's passes move survivors and find next to nothing. For an
+    unchanged kube-prometheus-stack task that was 0.05-0.09 s of CPU through ``ansible-playbook`` (A/B in one run)
+    and 0.2-0.3 s of a module run in a fresh process, for no memory (the same peak RSS with and without).
+    Reference counting frees what it always frees; cyclic garbage waits until the collector is back on, after the
+    module returns (the worker exits soon after; a loop's next item starts with it on)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _call_main(module_fqn: str, params: bytes, environment: dict) -> tuple:
     """Run the module's ``main()``; returns (exit code, what it printed)."""
     out = io.StringIO()
     code = 0
-    with _module_context(environment):
+    with _module_context(environment), _no_cycle_collection():
         basic._ANSIBLE_ARGS = params
         basic._ANSIBLE_PROFILE = _PROFILE
         try:

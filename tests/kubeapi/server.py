@@ -29,6 +29,22 @@ from .store import APPLY, WriteOptions
 PROTOBUF = "application/vnd.kubernetes.protobuf"
 SELF_SUBJECT_REVIEWS = "/apis/authentication.k8s.io/v1/selfsubjectreviews"
 
+METADATA_LIST_TYPE = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
+
+
+def wants_metadata_list(accept: str) -> bool:
+    """Whether an Accept header asks a LIST for metadata only, as client-go's metadata client and ``kubectl get -o
+    name`` do: an entry ``application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`` (parameters in any
+    order; ``v1beta1`` too). The server then answers a ``meta.k8s.io/v1`` PartialObjectMetadataList: each item only
+    ``kind``, ``apiVersion`` and the object's ``metadata``."""
+    for entry in accept.split(","):
+        parts = [p.strip() for p in entry.split(";")]
+        params = dict(p.split("=", 1) for p in parts[1:] if "=" in p)
+        if parts[0] == "application/json" and params.get("g") == "meta.k8s.io" \
+                and params.get("v") in ("v1", "v1beta1") and params.get("as") == "PartialObjectMetadataList":
+            return True
+    return False
+
 
 class APIServer(ThreadingHTTPServer):
     """ThreadingHTTPServer that does the TLS handshake in the per-connection thread.
@@ -430,6 +446,12 @@ class Handler(BaseHTTPRequestHandler):
                 {"rv": meta["resourceVersion"], "after": list(_item_key(items[limit - 1]))}).encode()).decode()
             meta["remainingItemCount"] = len(items) - limit
             items = items[:limit]
+        if wants_metadata_list(self.headers.get("Accept", "")):
+            return self._send_json(200, {"kind": "PartialObjectMetadataList", "apiVersion": "meta.k8s.io/v1",
+                                         "metadata": meta, "items": [
+                                             {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                                              "metadata": item.get("metadata") or {}} for item in items]},
+                                   content_type=METADATA_LIST_TYPE)
         for item in items:
             item.pop("apiVersion", None)
             item.pop("kind", None)

@@ -80,3 +80,32 @@ def test_collection_loader_imports_use_the_bytecode_cache(cache):
     assert os.stat(os.path.join(cache, os.listdir(cache)[0])).st_mtime_ns == mtime, "read, not written again"
     inprocess.cache_bytecode()
     assert sum(isinstance(f, inprocess._CollectionCodeCache) for f in sys.meta_path) == 1
+
+
+def test_the_module_runs_without_the_cycle_collector_which_is_restored_after(monkeypatch):
+    """_call_main: no cyclic garbage collection while main() runs (its objects live until it ends), and the
+    collector is on again afterwards, also when main() fails; a collector that was off stays off."""
+    import gc
+    import types
+
+    seen = []
+
+    def main(fail=False):
+        seen.append(gc.isenabled())
+        if fail:
+            raise SystemExit(1)
+        print('{"changed": false}')
+    module = types.ModuleType(FAKE)
+    module.main = main
+    monkeypatch.setitem(sys.modules, FAKE, module)
+    assert gc.isenabled()
+    assert inprocess._call_main(FAKE, b"{}", {}) == (0, '{"changed": false}\n')
+    module.main = lambda: main(fail=True)
+    assert inprocess._call_main(FAKE, b"{}", {})[0] == 1
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        inprocess._call_main(FAKE, b"{}", {})
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

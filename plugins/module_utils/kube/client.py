@@ -108,16 +108,17 @@ class KubeClient:
                          "that kubeconfig/context point at it." % (self.server, reason))
 
     def request(self, method: str, path: str, query=None, body=None, content_type: str = "application/json",
-                stream: bool = False, timeout=None):
+                stream: bool = False, timeout=None, accept: str = "application/json"):
         """Send one request; returns the decoded JSON body (dict), or the open urllib3 response when ``stream``.
 
         ``query`` is a list of (name, value) pairs; ``body`` a dict serialised as compact JSON; ``timeout`` seconds
-        (default ``self.retry.request_timeout``, none for streams). Throttling (429), unavailability (5xx) and lost
+        (default ``self.retry.request_timeout``, none for streams); ``accept`` the ``Accept`` header (a JSON media
+        type, such as the metadata-only list of kube/liveness.py). Throttling (429), unavailability (5xx) and lost
         connections are retried with backoff as ``kube/retry.py`` says; a create (POST) whose answer was lost is
         read back before anything is sent again. Raises :class:`ApiError` for an error status and
         :class:`KubeError` when the server cannot be reached; both name the attempts when retries ran out.
         """
-        headers = {"Accept": "application/json", "Content-Type": content_type}
+        headers = {"Accept": accept, "Content-Type": content_type}
         params = []
         for name, value in query or ():
             if isinstance(value, bool):

@@ -26,6 +26,7 @@ from typing import Optional
 from ..errors import HelmkitError, KubeError, ReleaseError, ReleaseFailedError
 from ..kube import wait as kube_wait
 from ..kube.apply import Applier
+from ..kube.liveness import missing_objects
 from ..kube.objects import identity, keeps_resource, parse_manifest
 from ..kube.parallel import apply_in_kind_batches, map_bounded
 from . import csa, hooks as release_hooks
@@ -157,7 +158,7 @@ def _same_values(left: dict, right: dict) -> bool:
 
 
 def _all_live(applier: Applier, objects: list) -> bool:
-    return all(map_bounded(lambda obj: applier.get(obj) is not None, objects))
+    return not missing_objects(applier, objects)  # a LIST per kind and namespace, GETs for the rest (kube/liveness.py)
 
 
 def _check_adoptable(applier: Applier, objects: list, action: str) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ..errors import HelmkitError, KubeError
 from ..kube.apply import Applier
 from ..kube.objects import describe, parse_manifest
+from ..kube.parallel import map_bounded
 from .diff import changed_paths, comparable
 
 MODES = ("detect", "correct", "ignore")
@@ -132,17 +133,14 @@ def release_objects(applier: Applier, release) -> list:
 def detect(client, release, field_manager: str = "helm", ignore: list = None) -> list:
     """Drifted objects of ``release`` (a deployed ``Release``), as a list of :class:`Drift` in manifest order.
 
-    Sends GETs and forced ``dryRun=All`` applies only. Raises :class:`KubeError` when the server rejects the stored
-    object.
+    Sends GETs and forced ``dryRun=All`` applies only, for several objects at a time (``kube/parallel.py:
+    map_bounded``; each object's GET and apply stay in order). Raises :class:`KubeError` when the server rejects
+    the stored object: that of the first such object in manifest order, whatever the threads' timing.
     """
     validate_ignore(ignore)
     applier = Applier(client, release.name, release.namespace, field_manager, force_conflicts=True, dry_run=True)
-    found = []
-    for obj in release_objects(applier, release):
-        drift = _object_drift(applier, obj, ignore)
-        if drift is not None:
-            found.append(drift)
-    return found
+    found = map_bounded(lambda obj: _object_drift(applier, obj, ignore), release_objects(applier, release))
+    return [drift for drift in found if drift is not None]
 
 
 def correct(client, release, drifts: list, field_manager: str = "helm") -> int:

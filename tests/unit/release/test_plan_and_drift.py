@@ -185,3 +185,52 @@ def test_plan_lists_the_hooks_the_action_would_run_in_helms_order(client, chart)
     plan = diff.plan_release(client, options(), chart, {}, make_render(with_hooks))
     assert plan.summary()["hooks"] == [{"name": "early", "kind": "Job", "event": "pre-install", "weight": -1},
                                        {"name": "late", "kind": "ConfigMap", "event": "pre-install", "weight": 5}]
+
+
+def many_build(chart_, values, revision, is_upgrade):
+    """Ten ConfigMaps and two Secrets: several objects per kind, so the checks read them concurrently."""
+    manifest = "".join(doc("cm-%d.yaml" % i, configmap("many-%d" % i, {"index": '"%d"' % i})) for i in range(10))
+    manifest += "".join(doc("s-%d.yaml" % i, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: many-secret-%d\n"
+                            "type: Opaque\nstringData:\n  key: v%d\n" % (i, i)) for i in range(2))
+    return Rendered(chart_, manifest)
+
+
+MANY = [("configmaps", "many-%d" % i) for i in range(10)] + [("secrets", "many-secret-%d" % i) for i in range(2)]
+
+
+def test_drift_of_any_one_object_out_of_many_is_found_changed_or_deleted(client, chart):
+    """drift.detect reads the objects concurrently: each object in turn, one field changed and then the object
+    deleted, is reported alone, with the field, and nothing else is."""
+    actions.ensure_present(client, options(), chart, {}, make_render(many_build))
+    release = SecretStorage(client, NS).history("demo")[-1]
+    assert drift.detect(client, release) == []
+    for index, (resource, name) in enumerate(MANY):
+        path = "/api/v1/namespaces/%s/%s/%s" % (NS, resource, name)
+        field = {"data": {"index": "edited"}} if resource == "configmaps" else {"data": {"key": "ZWRpdGVk"}}
+        client.request("PATCH", path, query=[("fieldManager", "kubectl-edit")], body=field,
+                       content_type="application/merge-patch+json")
+        found = drift.detect(client, release)
+        assert [(d.object["metadata"]["name"], d.missing) for d in found] == [(name, False)], index
+        assert [f["path"] for f in found[0].fields] == ["/data/index" if resource == "configmaps" else "/data/key"]
+        client.request("DELETE", path)
+        found = drift.detect(client, release)
+        assert [(d.object["metadata"]["name"], d.missing) for d in found] == [(name, True)], index
+        assert drift.correct(client, release, found) == 1
+    assert drift.detect(client, release) == []
+
+
+def test_an_unchanged_rerun_sees_any_one_deleted_object_out_of_many(client, chart):
+    """The unchanged check lists each kind once (kube/liveness.py); deleting any one object still makes the re-run
+    put it back with an upgrade, and an untouched release is still a no-op with reads only."""
+    render = make_render(many_build)
+    actions.ensure_present(client, options(), chart, {}, render)
+    clear_log(client)
+    assert not actions.ensure_present(client, options(), chart, {}, render).changed
+    assert all_non_get(client) == []
+    reads = [r["path"] for r in requests(client) if r["method"] == "GET" and "/many-" in r["path"]]
+    assert reads == []  # two LISTs (ConfigMaps, Secrets), no GET per object
+    for index, (resource, name) in enumerate(MANY[::3] + MANY[-1:]):
+        client.request("DELETE", "/api/v1/namespaces/%s/%s/%s" % (NS, resource, name))
+        result = actions.ensure_present(client, options(), chart, {}, render)
+        assert result.changed and result.release.version == index + 2, name
+        client.request("GET", "/api/v1/namespaces/%s/%s/%s" % (NS, resource, name))
