@@ -16,6 +16,9 @@ MODULE_UTILS = os.path.join(ROOT, "plugins", "module_utils")
 PATH_SETUP = {os.path.join("tests", "conftest.py"), os.path.join("tests", "unit", "conftest.py")}
 #: Top-level names that test code may import from tests/ itself: the package prefix and the emulator.
 ALLOWED_LOCAL = {"tests", "kubeapi"}
+#: Folder names that are also third-party packages the tests import by that name: tests/unit/yaml mirrors
+#: module_utils/yaml, and ``import yaml`` is PyYAML (a regular package wins over a folder without __init__.py).
+THIRD_PARTY = {"yaml"}
 
 
 def _python_files():
@@ -37,7 +40,7 @@ def _local_names():
     for root, dirs, files in os.walk(TESTS):
         names.update(d for d in dirs if not d.startswith("."))
         names.update(f[:-3] for f in files if f.endswith(".py") and f != "__init__.py")
-    return names - ALLOWED_LOCAL
+    return names - ALLOWED_LOCAL - THIRD_PARTY
 
 
 def test_unit_folders_mirror_module_utils():

@@ -51,9 +51,12 @@ def test_exception_restores_gc_and_recursion_limit():
 
 def test_a_disabled_collector_stays_disabled():
     gc.disable()
-    with EngineScope():
-        pass
-    assert not gc.isenabled()
+    try:
+        with EngineScope():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()  # the rest of the run expects the collector on (test_inprocess_rules checks it)
 
 
 def test_nested_scope_may_raise_the_limit_and_the_original_comes_back():
