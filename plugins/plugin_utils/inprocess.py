@@ -79,16 +79,20 @@ def task_interpreter(action, task_vars: dict):
     return value or None
 
 
-def usable(action, task_vars: dict) -> bool:
-    """Whether ``action``'s task can run its module in this process (see the module docstring)."""
+def on_controller(action) -> bool:
+    """Whether ``action``'s task runs on the controller as this account: connection ``local``, no ``become``, and
+    ``HELMKIT_IN_PROCESS`` not turned off (files the task's module would read or write are this process's)."""
     if os.environ.get("HELMKIT_IN_PROCESS", "").strip().lower() in _OFF:
         return False
     connection = action._connection
     if getattr(connection, "transport", None) != "local" or getattr(connection, "_remote_is_local", False):
         return False
-    if action._play_context.become or getattr(connection, "become", None) is not None:
-        return False
-    return _same_python(task_interpreter(action, task_vars))
+    return not (action._play_context.become or getattr(connection, "become", None) is not None)
+
+
+def usable(action, task_vars: dict) -> bool:
+    """Whether ``action``'s task can run its module in this process (see the module docstring)."""
+    return on_controller(action) and _same_python(task_interpreter(action, task_vars))
 
 
 class _CollectionCodeCache(object):
