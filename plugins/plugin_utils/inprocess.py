@@ -263,12 +263,19 @@ def _watch(job_path: str, jid: str, limit: int, module_fqn: str, params: bytes, 
         time.sleep(0.05)
 
 
-def start_async(action, module_name: str, module_fqn: str, module_args: dict, task_vars: dict) -> dict:
+def start_async(action, module_name: str, module_fqn: str, module_args: dict, task_vars: dict,
+                preload=()) -> dict:
     """Start module ``module_fqn`` as an async job of this controller; returns what ``async_wrapper`` returns
-    (``started``, ``finished``, ``ansible_job_id``, ``results_file``) for ``async_status`` to poll."""
+    (``started``, ``finished``, ``ansible_job_id``, ``results_file``) for ``async_status`` to poll.
+
+    ``preload``: names under ``ansible_collections.helmkit.core.plugins.`` (``module_utils.release_task``) that the
+    module imports where used; they are imported here, once per worker, so that each forked job does not import
+    them again (a loop of async releases: about 0.3 s of CPU per job)."""
     params, environment = _prepare(action, module_name, module_args, task_vars)
     with _module_context({}):  # once per worker: the jobs are forked with everything imported
         importlib.import_module(module_fqn)
+        for name in preload:
+            importlib.import_module(_PREFIX + name)
     async_dir = os.path.expanduser(str(action.get_shell_option("async_dir", default="~/.ansible_async")))
     os.makedirs(async_dir, exist_ok=True)
     jid = "j%d.%d" % (secrets.randbelow(999999999999), os.getpid())

@@ -51,3 +51,15 @@ def test_wait_polls_until_finished_or_timeout(tmp_path):
         is None
     failure = waiter.timed_out("j1.1", path, 2)
     assert failure["failed"] and failure["finished"] is False and "did not finish within 2 seconds" in failure["msg"]
+
+
+def test_the_async_preload_of_helm_release_names_modules_that_exist():
+    """The action plugin imports these before an async loop forks its jobs; a renamed module must fail here, not
+    leave the jobs importing it again unnoticed."""
+    import importlib
+
+    from ansible_collections.helmkit.core.plugins.action import helm_release as action
+
+    assert action.ASYNC_PRELOAD
+    for name in action.ASYNC_PRELOAD:
+        importlib.import_module("ansible_collections.helmkit.core.plugins." + name)
