@@ -7,8 +7,8 @@
 On the controller (connection ``local``, no ``become``: the job file is this account's) the job file is read here,
 a few times a second, with the module's own reader (``plugins/modules/helm_async_wait.py``): no module run per
 poll. Elsewhere, one run of the module on the managed host waits. ``HELMKIT_IN_PROCESS=0`` always runs the module.
-The job directory is found as async_status's action plugin finds it (the ``async_dir`` shell option, ``~``
-expanded for the remote user), and the job's result is decoded as a module's output is.
+The job directory is the ``async_dir`` option or, as async_status's action plugin finds it, the ``async_dir`` shell
+option (``~`` expanded for the remote user), and the job's result is decoded as a module's output is.
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ _ARGS = {
     "jid": {"type": "str", "required": True},
     "timeout": {"type": "int", "default": 3600},
     "cleanup": {"type": "bool", "default": False},
+    "async_dir": {"type": "path"},
 }
 
 
@@ -49,7 +50,8 @@ class ActionModule(ActionBase):
         validation, args = self.validate_argument_spec(argument_spec=spec)
         del validation
         jid = args["jid"]
-        async_dir = self._remote_expand_user(self.get_shell_option("async_dir", default="~/.ansible_async"))
+        async_dir = self._remote_expand_user(
+            args["async_dir"] or self.get_shell_option("async_dir", default="~/.ansible_async"))
         path = self._connection._shell.join_path(async_dir, jid)
         result.update(started=True, finished=False, ansible_job_id=jid, results_file=path, stdout="", stderr="",
                       stdout_lines=[], stderr_lines=[])
@@ -57,7 +59,7 @@ class ActionModule(ActionBase):
             waited = self._wait_here(path, jid, args)
         else:
             module_args = dict((name, value) for name, value in self._task.args.items())
-            module_args["_async_dir"] = async_dir
+            module_args["async_dir"] = async_dir
             waited = self._execute_module(module_name="helmkit.core.helm_async_wait", module_args=module_args,
                                           task_vars=task_vars)
         result = merge_hash(result, waited)

@@ -22,8 +22,8 @@ description:
   - Fails, like the job, when the job failed (with the job's C(msg)); a job that C(async) killed fails with
     V(Timeout exceeded), as Ansible's C(async_wrapper) reports it. A job that has not finished after O(timeout)
     seconds fails with RV(finished=false); the job itself keeps running.
-  - The job directory is Ansible's C(async_dir) shell option (the C(ansible_async_dir) variable), as for
-    M(ansible.builtin.async_status).
+  - The job directory is O(async_dir), else Ansible's C(async_dir) shell option (the C(ansible_async_dir) variable),
+    as for M(ansible.builtin.async_status).
   - Used by the C(helmkit.core.releases) role to wait for the releases of a dependency level it started
     concurrently.
 options:
@@ -42,6 +42,12 @@ options:
       - Remove the job file once the job has finished (M(ansible.builtin.async_status) C(mode=cleanup)).
     type: bool
     default: false
+  async_dir:
+    description:
+      - The directory of the job files. When not given, Ansible's C(async_dir) shell option (the
+        C(ansible_async_dir) variable, default C(~/.ansible_async)) as M(ansible.builtin.async_status) finds it,
+        C(~) expanded for the remote user.
+    type: path
 extends_documentation_fragment:
   - helmkit.core.kube_auth.unused
 attributes:
@@ -166,12 +172,12 @@ def main():
         jid=dict(type="str", required=True),
         timeout=dict(type="int", default=3600),
         cleanup=dict(type="bool", default=False),
-        _async_dir=dict(type="path", required=True),  # from the action plugin, as async_status's
+        async_dir=dict(type="path"),  # the action plugin always gives it
     )
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     jid = module.params["jid"]
-    path = os.path.join(module.params["_async_dir"], jid)
+    path = os.path.join(module.params["async_dir"] or os.path.expanduser("~/.ansible_async"), jid)
     try:
         data = wait_for_job(path, jid, module.params["timeout"])
     except FileNotFoundError:
