@@ -35,6 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 BIN = os.path.join(ROOT, ".venv", "bin")
 RERUN_TARGET = 30.0
+_LAST_CPU = [0.0]
 
 
 def _env(work: str) -> dict:
@@ -47,12 +48,14 @@ def _env(work: str) -> dict:
 
 
 def _timed(command, env, cwd) -> tuple:
-    """(seconds, peak RSS in MiB of the command's largest process, stdout) of one command; exits on failure."""
+    """(seconds, peak RSS in MiB of the command's largest process, stdout) of one command; exits on failure. The
+    CPU seconds of the command and its reaped children are kept in ``_LAST_CPU`` (robust to the machine's load)."""
     with tempfile.TemporaryFile(mode="w+") as out, tempfile.TemporaryFile(mode="w+") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=err)
         _pid, status, usage = os.wait4(proc.pid, 0)  # rusage of the command and its reaped descendants
         elapsed = time.perf_counter() - started
+        _LAST_CPU[0] = usage.ru_utime + usage.ru_stime
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
@@ -143,6 +146,31 @@ def write_records(api, chart_path: str, count: int, namespaces: int) -> None:
             SecretStorage(client, namespace).create(release)
 
 
+_PARSE_ONLY = """
+import json, sys, time
+from ansible.inventory.manager import InventoryManager
+from ansible.parsing.dataloader import DataLoader
+from ansible.plugins.loader import init_plugin_loader
+init_plugin_loader()
+wall, cpu = time.perf_counter(), time.process_time()
+import kubernetes.config
+imported = time.process_time() - cpu
+wall, cpu = time.perf_counter(), time.process_time()
+hosts = len(InventoryManager(loader=DataLoader(), sources=[sys.argv[1]]).hosts)
+print(json.dumps({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu, "hosts": hosts,
+                  "kubernetes_import_cpu": imported}))
+"""
+
+
+def parse_only(config: str, env: dict, work: str) -> dict:
+    """The plugin's parse alone, in a Python process with Ansible and the ``kubernetes`` package already imported:
+    wall and CPU seconds (what ``ansible-playbook`` pays for the inventory, without ansible-inventory's output), and
+    the CPU seconds of importing ``kubernetes`` (paid by any run that reads a cluster)."""
+    out = subprocess.run([os.path.join(BIN, "python"), "-c", _PARSE_ONLY, config], env=env, cwd=work, check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def inventory_runs(api, work: str, count: int, namespaces: int) -> dict:
     """ansible-inventory with the helm_releases plugin over the records, an empty baseline, and Helm's list."""
     import helm_python
@@ -157,17 +185,23 @@ def inventory_runs(api, work: str, count: int, namespaces: int) -> dict:
         handle.write("localhost\n")
     inventory = os.path.join(BIN, "ansible-inventory")
     plugin, peak, out = _timed([inventory, "-i", config, "--list"], env, work)
+    plugin_cpu = _LAST_CPU[0]
     hosts = [h for h in json.loads(out).get("_meta", {}).get("hostvars", {}) if h.startswith("bench/inv-")]
     if len(hosts) != count:
         raise SystemExit("the inventory has %d releases, expected %d" % (len(hosts), count))
     baseline, _peak, _out = _timed([inventory, "-i", "empty.ini", "--list"], env, work)
-    started = time.perf_counter()
+    baseline_cpu = _LAST_CPU[0]
+    started, started_cpu = time.perf_counter(), time.process_time()
     listed = helm_python.Config(kubeconfig_path=api.kubeconfig).list(all_namespaces=True, all_states=True)
-    helm = time.perf_counter() - started
+    helm, helm_cpu = time.perf_counter() - started, time.process_time() - started_cpu
     found = [r for r in listed if str(r.get("name", "")).startswith("inv-")]
     if len(found) != count:
         raise SystemExit("helm list found %d releases, expected %d" % (len(found), count))
-    return {"plugin": plugin, "baseline": baseline, "helm": helm, "peak": peak}
+    alone = parse_only(config, env, work)
+    if alone["hosts"] != count:
+        raise SystemExit("the parse alone found %d releases, expected %d" % (alone["hosts"], count))
+    return {"alone": alone, "plugin": plugin, "baseline": baseline, "helm": helm, "peak": peak, "plugin_cpu": plugin_cpu - baseline_cpu,
+            "helm_cpu": helm_cpu}
 
 
 def main(argv=None) -> int:
@@ -211,6 +245,10 @@ def main(argv=None) -> int:
               "%.2f s, plugin %.2f s; Helm v4 list (in-process) %.2f s; plugin / Helm = %.2fx; peak RSS %.0f MiB"
               % (args.inventory, args.namespaces, inv["plugin"], inv["baseline"], plugin, inv["helm"],
                  plugin / inv["helm"], inv["peak"]))
+        print("  CPU seconds: plugin (ansible-inventory minus the empty inventory) %.2f s; Helm v4 list %.2f s"
+              % (inv["plugin_cpu"], inv["helm_cpu"]))
+        print("  the plugin's parse alone (Ansible and kubernetes imported): %.2f s, %.2f s CPU; importing kubernetes "
+              "%.2f s CPU" % (inv["alone"]["wall"], inv["alone"]["cpu"], inv["alone"]["kubernetes_import_cpu"]))
     print("load average at end: %.2f %.2f %.2f" % os.getloadavg())
     return 0
 

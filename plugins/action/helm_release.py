@@ -21,6 +21,12 @@ from ansible_collections.helmkit.core.plugins.plugin_utils import inprocess
 
 
 _MODULE_FQN = "ansible_collections.helmkit.core.plugins.modules.helm_release"
+# What an install, upgrade or unchanged run imports where used (module_utils keeps imports lazy so that each path
+# pays only for its own): imported once per worker before an async loop forks its jobs (inprocess.start_async).
+ASYNC_PRELOAD = ("module_utils.release_task", "module_utils.release.actions", "module_utils.release.unchanged",
+                 "module_utils.release.recovery", "module_utils.release.diff", "module_utils.kube.client",
+                 "module_utils.chart.render", "module_utils.source.options", "module_utils.source.locate",
+                 "module_utils.source.deps.manager")
 
 
 class ActionModule(ActionBase):
@@ -90,8 +96,10 @@ class ActionModule(ActionBase):
             args.pop("values_files", None)
         module_name = self._task.resolved_action or "helmkit.core.helm_release"
         if inprocess.usable(self, task_vars):  # on the controller: no AnsiballZ payload, no second Python
-            start = inprocess.start_async if self._task.async_val else inprocess.run
-            return merge_hash(result, start(self, module_name, _MODULE_FQN, args, task_vars))
+            if self._task.async_val:
+                started = inprocess.start_async(self, module_name, _MODULE_FQN, args, task_vars, ASYNC_PRELOAD)
+                return merge_hash(result, started)
+            return merge_hash(result, inprocess.run(self, module_name, _MODULE_FQN, args, task_vars))
         wrap_async = self._task.async_val and not self._connection.has_native_async
         result = merge_hash(result, self._execute_module(
             module_name=module_name, module_args=args, task_vars=task_vars, wrap_async=wrap_async))

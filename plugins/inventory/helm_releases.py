@@ -153,15 +153,9 @@ import re  # noqa: E402
 from ansible.errors import AnsibleParserError  # noqa: E402
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable  # noqa: E402
 
-from ansible_collections.helmkit.core.plugins.module_utils import report  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
-from ansible_collections.helmkit.core.plugins.module_utils.kube.client import (  # noqa: E402
-    KubeClient, resolve_namespace)
-from ansible_collections.helmkit.core.plugins.module_utils.kube.config import AUTH_OPTIONS  # noqa: E402
-from ansible_collections.helmkit.core.plugins.module_utils.release.query import (  # noqa: E402
-    ReleaseQuery, find_releases)
+from ansible_collections.helmkit.core.plugins.plugin_utils import inprocess  # noqa: E402
 
-CONNECTION_KEYS = ("name", "namespaces") + AUTH_OPTIONS
 ALIASES = {"kube_context": "context", "verify_ssl": "validate_certs", "ssl_ca_cert": "ca_cert",
            "cert_file": "client_cert", "key_file": "client_key"}
 
@@ -182,6 +176,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return os.path.basename(path).endswith(("helm_releases.yml", "helm_releases.yaml"))
 
     def parse(self, inventory, loader, path, cache=True):
+        # the collection loader compiles every imported file on every run; module_utils (kube, release) come from
+        # the bytecode cache instead (plugin_utils/inprocess.py), as for modules run on the controller
+        inprocess.cache_bytecode()
         super(InventoryModule, self).parse(inventory, loader, path, cache)
         self._read_config_data(path)
         cache_key = self.get_cache_key(path)
@@ -202,25 +199,32 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # -- reading -------------------------------------------------------------------------------------------------
 
     def _connections(self):
+        from ansible_collections.helmkit.core.plugins.module_utils.kube.config import AUTH_OPTIONS  # deferred: after cache_bytecode()
+
+        connection_keys = ("name", "namespaces") + AUTH_OPTIONS
         connections = self.get_option("connections") or [{}]
         for index, conn in enumerate(connections):
             if not isinstance(conn, dict):
                 raise AnsibleParserError("connections[%d] must be a dict with keys name, kubeconfig, context, "
                                          "namespaces; got %r" % (index, conn))
             conn = {ALIASES.get(key, key): value for key, value in conn.items()}
-            unknown = set(conn) - set(CONNECTION_KEYS)
+            unknown = set(conn) - set(connection_keys)
             if unknown:
                 raise AnsibleParserError("connections[%d] has unknown keys %s; expected %s"
-                                         % (index, ", ".join(sorted(unknown)), ", ".join(CONNECTION_KEYS)))
+                                         % (index, ", ".join(sorted(unknown)), ", ".join(connection_keys)))
             namespaces = conn.get("namespaces") or []
             if isinstance(namespaces, str) or not isinstance(namespaces, list):
                 raise AnsibleParserError("connections[%d].namespaces must be a list of namespace names" % index)
-            found = {key: conn.get(key) for key in CONNECTION_KEYS}
+            found = {key: conn.get(key) for key in connection_keys}
             found.update(name=str(conn.get("name") or conn.get("context") or "default"), namespaces=namespaces)
             yield found
 
     def _read_clusters(self) -> list:
         """Releases of every connection as a list of plain dicts (cacheable): release data plus ``cluster``."""
+        from ansible_collections.helmkit.core.plugins.module_utils import report  # deferred: after cache_bytecode()
+        from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient  # deferred: after cache_bytecode()
+        from ansible_collections.helmkit.core.plugins.module_utils.release.query import ReleaseQuery  # deferred: after cache_bytecode()
+
         releases = []
         for conn in self._connections():
             kubeconfig = conn["kubeconfig"]
@@ -246,6 +250,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         """Releases of one connection. Without ``namespaces`` every namespace is read (``helm list -A``); a user
         who may not list Helm's records across the cluster (403, a namespaced-only RBAC role) gets a warning that
         says so and the releases of the namespace Helm would use (kube/config.py: resolve_namespace)."""
+        from ansible_collections.helmkit.core.plugins.module_utils.kube.client import resolve_namespace  # deferred: after cache_bytecode()
+        from ansible_collections.helmkit.core.plugins.module_utils.release.query import find_releases  # deferred: after cache_bytecode()
 
         all_values = self.get_option("all_values")
         if conn["namespaces"]:

@@ -34,6 +34,7 @@ def _module_args(tmp_path, repo_url, registry_host, hub_url="http://127.0.0.1:9"
     return {
         "helm": {"release_name": "grp-defaults", "release_namespace": "default", "chart_ref": PODINFO},
         "helm_info": {"release_name": "grp-defaults", "release_namespace": "default"},
+        "helm_async_wait": {"jid": "j-no-such-job", "timeout": 1},
         "helm_registry_auth": {"host": registry_host, "username": "u", "password": "p", "plain_http": True,
                                "registry_config": registry_config},
         "helm_dependency": {"chart_path": str(chart_dir), "state": "list"},
@@ -96,6 +97,8 @@ def test_every_group_module_accepts_group_kube_defaults(tmp_path, kubeapi):
         if name == "helm_test":
             # no release "grp-defaults" exists (helm_release ran in check mode): it reached the cluster through the defaults
             assert result.get("failed") and "not found" in result["msg"], (name, result)
+        elif name == "helm_async_wait":  # no job of that id: it ran, with the defaults accepted
+            assert result.get("failed") and result["msg"] == "could not find job", (name, result)
         else:
             assert not result.get("failed"), (name, result.get("msg"))
     assert by_module["helm_release"]["changed"] is True  # planned an install against the default cluster

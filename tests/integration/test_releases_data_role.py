@@ -87,6 +87,8 @@ def test_stack_playbook(kubeapi_log, tmp_path):
     assert found["web-canary"].info["first_deployed"] > store_done
     assert "Start the level's releases concurrently" in first.stdout  # web and web-canary ran as async jobs
     assert recap(first.stdout)["rescued"] == "0"
+    for name in ("web", "web-canary"):  # helm_async_wait reports each release's own result
+        assert "changed: [localhost] => (item=%s/%s)" % (namespace, name) in first.stdout
     assert '"store": "deployed", "web": "deployed", "web-canary": "deployed"' in " ".join(first.stdout.split())
 
     # a sequential re-run with the same input changes nothing (hello-web prints .Release.Revision, which
@@ -144,3 +146,57 @@ def test_role_with_repository_and_bad_input(kubeapi, tmp_path):
     invalid = playbook(tmp_path, ["bad.yml"])
     assert invalid.returncode != 0
     assert "value of state must be one of: present, absent, got: gone found in releases" in invalid.stdout
+
+
+NEVER_READY = """apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: {{ .Release.Name }}
+  annotations:
+    kubeapi.helmkit.test/fail: "true"
+spec:
+  replicas: 1
+  serviceName: {{ .Release.Name }}
+  selector:
+    matchLabels: {app: {{ .Release.Name }}}
+  template:
+    metadata:
+      labels: {app: {{ .Release.Name }}}
+    spec:
+      containers:
+        - name: never
+          image: registry.invalid/never-ready:0
+"""
+
+
+@pytest.mark.parametrize("in_process", [True, False], ids=["controller-reads-job-files", "module-waits"])
+def test_parallel_level_with_a_failing_and_a_timed_out_release(kubeapi, tmp_path, in_process):
+    """One level of three releases run concurrently: one installs, one fails (its chart is missing), one is still
+    waiting for a StatefulSet that never becomes ready when its async job is killed (releases_async_timeout). The
+    role fails naming both, with the module's message and async's "Timeout exceeded"; the good one is installed;
+    the job files are removed. HELMKIT_IN_PROCESS=0 waits through helm_async_wait's module run instead of reading
+    the job files on the controller."""
+    namespace = "rd-level-%s" % ("here" if in_process else "module")
+    chart = tmp_path / "never-ready"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: never-ready\nversion: 0.1.0\n")
+    (chart / "templates" / "statefulset.yaml").write_text(NEVER_READY)
+    play = [{"hosts": "localhost", "connection": "local", "gather_facts": False, "roles": [{
+        "role": "helmkit.core.releases", "releases_kubeconfig": kubeapi.kubeconfig, "releases_parallel": True,
+        # long enough for "ok" also when each job is an AnsiballZ module run on a loaded machine
+        "releases_async_timeout": 8 if in_process else 20,
+        "releases": [{"name": "ok", "namespace": namespace,
+                      "chart": os.path.join(ROOT, "examples", "charts", "hello-store")},
+                     {"name": "nochart", "namespace": namespace, "chart": str(tmp_path / "no-such-chart")},
+                     {"name": "slow", "namespace": namespace, "chart": str(chart), "wait": True, "timeout": 300}]}]}]
+    (tmp_path / "level.yml").write_text(yaml.safe_dump(play))
+    result = playbook(tmp_path, ["level.yml", "-vvv"], {} if in_process else {"HELMKIT_IN_PROCESS": "0"})
+    assert result.returncode != 0
+    out = result.stdout
+    assert ("AnsiballZ_helm_async_wait" in out) is not in_process
+    assert "changed: [localhost] => (item=%s/ok)" % namespace in out
+    assert "%s/nochart: chart path %s not found" % (namespace, tmp_path / "no-such-chart") in out
+    assert "%s/slow: Timeout exceeded" % namespace in out
+    assert recap(out)["rescued"] == "1"
+    assert releases_in(kubeapi.kubeconfig, namespace)["ok"].status == "deployed"
+    assert os.listdir(str(tmp_path / "home" / ".ansible_async")) == []  # cleanup: true

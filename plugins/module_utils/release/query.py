@@ -20,6 +20,7 @@ import fnmatch
 from ..chart.values import coalesce_values
 from ..errors import HelmkitError, KubeError, ReleaseError
 from ..kube.config import resolve_namespace
+from ..kube.parallel import map_bounded
 from ..report import warn
 from .codec import decode_release
 from .record import Release
@@ -108,9 +109,20 @@ class ReleaseQuery:
 
         Returns a list of :class:`Release` sorted by (namespace, name, revision).
         """
+        return self.revisions_in([namespace], name)[0]
+
+    def revisions_in(self, namespaces: list, name: str = None) -> list:
+        """:meth:`revisions` of each namespace in ``namespaces`` (a list; ``[None]`` for all namespaces), one list
+        per namespace in that order. The LISTs are sent concurrently (kube/parallel.py: map_bounded: a cluster's
+        latency is paid once, not once per namespace); records are decoded in order, so :attr:`warnings` keeps
+        its order. The error of the first namespace (in order) whose LIST failed is raised."""
         selector = "owner=helm" if not name else "owner=helm,name=%s" % name
-        releases = [rel for rel in (self.decode(item) for item in self._list(namespace, selector)) if rel]
-        return sorted(releases, key=lambda rel: (rel.namespace, rel.name, rel.version))
+        listings = map_bounded(lambda namespace: self._list(namespace, selector), list(namespaces))
+        found = []
+        for items in listings:
+            releases = [rel for rel in (self.decode(item) for item in items) if rel]
+            found.append(sorted(releases, key=lambda rel: (rel.namespace, rel.name, rel.version)))
+        return found
 
     def history(self, name: str, namespace: str) -> list:
         """All stored revisions of one release, oldest first (empty list when it does not exist)."""
@@ -208,8 +220,7 @@ def find_releases(query: ReleaseQuery, *, name: str = None, namespaces=None, sta
     """
     scopes = list(namespaces) if namespaces else [None]
     found = []
-    for namespace in scopes:
-        revisions = query.revisions(namespace, name)
+    for revisions in query.revisions_in(scopes, name):
         groups = {}
         for rel in revisions:
             groups.setdefault((rel.namespace, rel.name), []).append(rel)
