@@ -9,9 +9,8 @@ not fit its operand prints ``%!d(string=x)``, a missing operand ``%!d(MISSING)``
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 
-from ..gocompat.strconv import go_quote  # noqa: F401  re-exported for the engine's many callers
+from ..gocompat.strconv import format_float, go_quote  # noqa: F401  go_quote re-exported for the engine's many callers
 from .gotypes import go_type_name
 from .limits import grow
 
@@ -420,18 +419,6 @@ def _rune(value: int) -> str:
 
 # Floats ----------------------------------------------------------------------------------------------------------
 
-def _digits_shortest(value: float):
-    """Shortest round-trip decimal digits of |value|: (digits without trailing zeros, decimal point position)."""
-    if value == 0:
-        return "", 0
-    _unused, digit_tuple, exponent = Decimal(repr(abs(value))).as_tuple()
-    digits = "".join(str(d) for d in digit_tuple).rstrip("0")
-    dp = len(digit_tuple) + exponent
-    stripped = digits.lstrip("0")
-    dp -= len(digits) - len(stripped)
-    return stripped, dp
-
-
 def _digits_rounded(value: float, ndigits: int):
     """|value| correctly rounded to ``ndigits`` significant digits: (digits without trailing zeros, point)."""
     if value == 0:
@@ -470,21 +457,18 @@ def _fmt_f(digits: str, dp: int, prec: int) -> str:
 
 
 def format_float_g(value: float, prec: int = -1, upper: bool = False) -> str:
-    """strconv.FormatFloat(value, 'g', prec, 64) for a finite value; prec -1 means shortest."""
-    shortest = prec < 0
-    if shortest:
-        digits, dp = _digits_shortest(value)
-        prec = len(digits)
-    else:
-        if prec == 0:
-            prec = 1
-        digits, dp = _digits_rounded(value, prec)
+    """strconv.FormatFloat(value, 'g', prec, 64) for a finite value; prec -1 means shortest, which is
+    gocompat/strconv.py's ``format_float`` (the one home of Go's shortest float printing)."""
+    if prec < 0:
+        text = format_float(value)
+        return text.upper() if upper else text
+    if prec == 0:
+        prec = 1
+    digits, dp = _digits_rounded(value, prec)
     nd = len(digits)
     eprec = prec
     if eprec > nd and nd >= dp:
         eprec = nd
-    if shortest:
-        eprec = 6
     exp = dp - 1
     sign = "-" if math.copysign(1.0, value) < 0 else ""
     if exp < -4 or exp >= eprec:

@@ -9,13 +9,13 @@ import struct
 import pytest
 import yaml as pyyaml
 
-from ansible_collections.helmkit.core.plugins.module_utils.engine.gofmt import format_float_g
 from ansible_collections.helmkit.core.plugins.module_utils.gocompat.strconv import format_float, format_json_float
 from ansible_collections.helmkit.core.plugins.module_utils.yaml import aliases, emit_v2, emit_v3, load, safe
 from ansible_collections.helmkit.core.plugins.module_utils.yaml.errors import GoYamlError, go_yaml_error_text
 from ansible_collections.helmkit.core.plugins.module_utils.yaml.resolve import looks_base60, resolve_kind_v3, \
     resolve_plain
 from ansible_collections.helmkit.core.plugins.module_utils.yaml.unmarshal import UnmarshalLoader, unmarshal
+from tests.helpers import helmref
 
 
 @pytest.mark.parametrize("text,v2,v3", [
@@ -38,11 +38,20 @@ def test_format_float_is_strconv_g_shortest():
     assert [format_float(x) for x in (0.0, -0.0, 1e6, 123456.0, 1e-4, 1e-5, 1e21, 0.1)] == [
         "0", "-0", "1e+06", "123456", "0.0001", "1e-05", "1e+21", "0.1"]
     assert [format_float(x) for x in (float("nan"), float("inf"), float("-inf"))] == ["NaN", "+Inf", "-Inf"]
+
+
+def test_format_float_prints_random_floats_as_helm():
+    """Helm prints a float64 value with fmt's %v, strconv.FormatFloat(f, 'g', -1, 64): 2000 random finite
+    float64s (every exponent) in one render against format_float."""
     rng = random.Random(17)
-    for _i in range(20000):  # the same digits as engine/gofmt.py's general 'g' formatter
+    values = []
+    while len(values) < 2000:
         value = struct.unpack("d", struct.pack("Q", rng.getrandbits(64)))[0]
         if math.isfinite(value):
-            assert format_float(value) == format_float_g(value), value
+            values.append(value)
+    out = helmref.render({"t.yaml": "{{ range .Values.cases }}{{ . }}\n{{ end }}"},
+                         values={"cases": values})["c/templates/t.yaml"]
+    assert out.splitlines() == [format_float(value) for value in values]
 
 
 def test_format_json_float_examples():
