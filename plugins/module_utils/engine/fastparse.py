@@ -171,7 +171,6 @@ class _FastParser(object):
         self.has_function = has_function
         self.lazy = lazy  # leave if/with/range bodies for later (see _LazyBody)
         self.lazy_body = None  # the body ListNode an action just opened, in lazy mode
-        self.ends = {}  # lazy mode: offset of an action opening a body -> offset of the action closing it
         self.tree_set = {}
         self.tree = None
         self.vars = ["$"]
@@ -292,9 +291,7 @@ class _FastParser(object):
         _LazyBody in its ListNode. Returns the offset of the {{end}} or {{else}} that closes it."""
         body = self.lazy_body
         self.lazy_body = None
-        end = self.ends.get(self.base)  # found when an enclosing body was skipped
-        if end is None:
-            end = self._skip(start)
+        end = self._skip(start)
         del body.nodes
         body.lazy = _LazyBody(self, start, frame[_PIPE].pos, frame[_ELSE] is body)
         return end
@@ -307,9 +304,7 @@ class _FastParser(object):
         subset."""
         text = self.text
         find = text.find
-        ends = self.ends
         open_kinds = []
-        openers = []  # offsets of the actions opening the nested bodies (see self.ends)
         while True:
             x = find(LEFT_DELIM_TEXT, pos)
             if x < 0:
@@ -321,19 +316,15 @@ class _FastParser(object):
             kind, second, size = head
             if kind in _CONTROL_CONTEXT:
                 open_kinds.append(kind)
-                openers.append(x)
             elif kind == END:
                 if not open_kinds:
                     return x
                 open_kinds.pop()
-                ends[openers.pop()] = x
             elif kind == ELSE:
                 if not open_kinds:
                     return x
                 if second != RIGHT_DELIM and (second != open_kinds[-1] or second == RANGE):
                     raise _Fallback()
-                ends[openers[-1]] = x
-                openers[-1] = x
             elif kind == BLOCK or kind == DEFINE:
                 raise _Fallback()
             pos = x + size
@@ -598,7 +589,7 @@ class _LazyBody(object):
     exactly those an eager parse makes."""
 
     __slots__ = ("name", "text", "has_function", "tree", "vars", "range_depth", "start", "line", "pipe_pos",
-                 "is_else", "ends")
+                 "is_else")
 
     def __init__(self, parser: _FastParser, start: int, pipe_pos: int, is_else: bool) -> None:
         self.name = parser.name
@@ -611,7 +602,6 @@ class _LazyBody(object):
         self.line = parser.line(start)
         self.pipe_pos = pipe_pos  # identifies the body in a full parse (_full_parse_body)
         self.is_else = is_else
-        self.ends = parser.ends  # shared: where the bodies nested in this one end
 
     def __call__(self, node) -> list:
         """The nodes of body ``node`` (whose position this sets, as an eager parse does)."""
@@ -621,7 +611,6 @@ class _LazyBody(object):
         parser.range_depth = self.range_depth
         parser.line_pos = self.start
         parser.line_no = self.line
-        parser.ends = self.ends
         nodes = []
         try:
             parser._run(self.start, nodes, [None], [node], 1)
