@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 
 from . import nodes as nd
-from .parser import go_unquote, parse_full
 from .tokens import (
     ASSIGN, BLOCK, BOOL, BREAK, CHAR, CONTINUE, DECLARE, DEFINE, DOT, ELSE, END, FIELD, IDENTIFIER, IF,
     LEFT_COMMENT, LEFT_DELIM_TEXT, LEFT_PAREN, NIL, NUMBER, NUMBER_END, OPERATORS, PIPE, QUOTED, RANGE, RAW_QUOTED,
@@ -70,70 +69,11 @@ _KIND, _PIPE, _BODY, _ELSE, _CHAINED, _MARK, _OUTER = range(7)
 # cleared by template.clear_caches() so a cold render measures the real work.
 _ACTION_CACHE = {}
 _ACTION_CACHE_LIMIT = 50000
-_HEAD_CACHE = {}  # action text -> _action_head(), for actions of skipped bodies not tokenised yet
-_LAZY_MAX_PARENS = 100  # more parens in an action of a skipped body make the lazy parse decline (stack depth)
 
 
 def clear_caches() -> None:
     """Forget the tokenised actions (see template.clear_caches)."""
     _ACTION_CACHE.clear()
-    _HEAD_CACHE.clear()
-
-
-def _action_entry(text: str, x: int):
-    """The tokenised action at ``x`` (a "{{"), from the cache or :func:`_tokenise`; None when it is not in the
-    subset (a comment, or the full parser's business)."""
-    close = text.find(RIGHT_DELIM_TEXT, x + 2)
-    key = text[x:close + 2] if close >= 0 else None
-    entry = _ACTION_CACHE.get(key)
-    if entry is None:
-        entry = _tokenise(text, x)
-        if entry is not None and entry[3] == close + 2 - x:  # ends at the first "}}": the key finds it next time
-            if len(_ACTION_CACHE) >= _ACTION_CACHE_LIMIT:
-                _ACTION_CACHE.clear()
-            _ACTION_CACHE[key] = entry
-    return entry
-
-
-def _action_head(text: str, x: int):
-    """For skipping an action at ``x`` (a "{{"): (kind of its first token, kind of its second, its length), or None
-    when it is not in the subset (a comment, or the full parser's business). Cheaper than :func:`_tokenise`, which
-    it uses only through the action cache: a skipped body needs only to know where actions open and close.
-    Declines (raises _Fallback) an action with enough parentheses to exhaust the stack when its body is parsed."""
-    close = text.find(RIGHT_DELIM_TEXT, x + 2)
-    key = text[x:close + 2] if close >= 0 else None
-    entry = _ACTION_CACHE.get(key)
-    if entry is not None:
-        toks = entry[2]
-        return toks[0][0], toks[1][0] if len(toks) > 1 else RIGHT_DELIM, entry[3]
-    head = _HEAD_CACHE.get(key)
-    if head is not None:
-        return head
-    m = _ACTION.match(text, x)
-    if m is None:
-        return None
-    if text.count("(", x, m.end()) > _LAZY_MAX_PARENS:
-        raise _Fallback()
-    first = _TOKENS.match(text, m.start(2), m.end(2))
-    if first is None:
-        head = (RIGHT_DELIM, RIGHT_DELIM, m.end() - x)  # an empty action: not valid, but not ours to report
-    else:
-        second = _TOKENS.match(text, first.end(), m.end(2))
-        head = (_token_kind(first.group(2)), _token_kind(second.group(2)) if second else RIGHT_DELIM, m.end() - x)
-    if m.end() == close + 2:
-        if len(_HEAD_CACHE) >= _ACTION_CACHE_LIMIT:
-            _HEAD_CACHE.clear()
-        _HEAD_CACHE[key] = head
-    return head
-
-
-def _token_kind(tok: str) -> int:
-    kind = _FIRST_CHAR_KIND.get(tok[0])
-    if kind is None:
-        return word_kind(tok)
-    if kind == FIELD and len(tok) == 1:
-        return DOT
-    return kind
 
 
 def _tokenise(text: str, x: int):
@@ -165,12 +105,10 @@ def _tokenise(text: str, x: int):
 class _FastParser(object):
     """State of one fast parse (see the module docstring)."""
 
-    def __init__(self, name: str, text: str, has_function, lazy: bool = False) -> None:
+    def __init__(self, name: str, text: str, has_function) -> None:
         self.name = name
         self.text = text
         self.has_function = has_function
-        self.lazy = lazy  # leave if/with/range bodies for later (see _LazyBody)
-        self.lazy_body = None  # the body ListNode an action just opened, in lazy mode
         self.tree_set = {}
         self.tree = None
         self.vars = ["$"]
@@ -195,41 +133,36 @@ class _FastParser(object):
 
     # -- file level --------------------------------------------------------------------------------------------
     def parse(self) -> dict:
-        root_tree = self.tree = nd.Tree(self.name, self.name, self.text)
-        root_tree.root = nd.ListNode(root_tree, 0)
-        frames = []
-        self._run(0, root_tree.root.nodes, frames, [root_tree.root], -1)
-        if frames:
-            raise _Fallback()  # unexpected EOF
-        self._add(root_tree)
-        return self.tree_set
-
-    def _run(self, pos: int, cur: list, frames: list, pending: list, stop: int) -> None:
-        """Parse items from ``pos`` to the end of the text; or, when ``stop`` >= 0, up to the {{end}} or {{else}}
-        that would close the frame at depth ``stop`` (a lazy body, see _LazyBody). ``pending``: ListNodes whose
-        position is that of the next item (Go: peekNonSpace().pos)."""
         text = self.text
         size = len(text)
         find = text.find
+        cache = _ACTION_CACHE
+        root_tree = self.tree = nd.Tree(self.name, self.name, text)
+        root_tree.root = nd.ListNode(root_tree, 0)
+        pending = [root_tree.root]  # ListNodes whose position is that of the next item (Go: peekNonSpace().pos)
+        frames = []
+        cur = root_tree.root.nodes
+        pos = 0
         while True:
             x = find(LEFT_DELIM_TEXT, pos)
             if x < 0:
-                if stop >= 0:
-                    raise _Fallback()  # unexpected EOF
                 if pos < size:
                     if pending:
                         _place(pending, pos)
                     cur.append(nd.TextNode(self.tree, pos, text[pos:]))
-                if pending:
-                    _place(pending, size)
-                return
-            entry = _action_entry(text, x)
+                break
+            close = find(RIGHT_DELIM_TEXT, x + 2)
+            key = text[x:close + 2] if close >= 0 else None
+            entry = cache.get(key)
             if entry is None:
-                end, trim = self._comment(x)
-                if x > pos:
-                    self._text(pos, x, trim, pending, cur)
-                pos = end
-                continue
+                entry = _tokenise(text, x)
+                if entry is None:
+                    pos, cur = self._comment(x, pos, pending, cur)
+                    continue
+                if entry[3] == close + 2 - x:  # the action ends at the first "}}": the key finds it next time
+                    if len(cache) >= _ACTION_CACHE_LIMIT:
+                        cache.clear()
+                    cache[key] = entry
             if x > pos:
                 chunk = text[pos:x]
                 if entry[0]:
@@ -240,32 +173,22 @@ class _FastParser(object):
                     cur.append(nd.TextNode(self.tree, pos, chunk))
             if pending:
                 _place(pending, x)
-            toks = entry[2]
-            if len(frames) == stop and (toks[0][0] == END or toks[0][0] == ELSE):
-                return
-            self.toks = toks
+            self.toks = entry[2]
             self.base = x
-            cur = self._action(toks, frames, pending, cur)
+            cur = self._action(entry[2], frames, pending, cur)
             pos = x + entry[3]
             if entry[1]:
                 while pos < size and text[pos] in SPACES:
                     pos += 1
-            if self.lazy_body is not None:
-                pos = self._defer(pos, frames[-1])
+        if frames:
+            raise _Fallback()  # unexpected EOF
+        if pending:
+            _place(pending, size)
+        self._add(root_tree)
+        return self.tree_set
 
-    def _text(self, pos: int, x: int, trim: bool, pending: list, cur: list) -> None:
-        """The text from ``pos`` to an action at ``x`` (right-trimmed when the action has a left trim marker)."""
-        chunk = self.text[pos:x]
-        if trim:
-            chunk = chunk.rstrip(SPACES)
-        if chunk:
-            if pending:
-                _place(pending, pos)
-            cur.append(nd.TextNode(self.tree, pos, chunk))
-
-    def _comment(self, x: int):
-        """A ``{{/* */}}`` comment at ``x``: (offset after it and the spaces a right trim marker removes, whether it
-        has a left trim marker)."""
+    def _comment(self, x: int, pos: int, pending: list, cur: list):
+        """A ``{{/* */}}`` comment at ``x`` (text before it ends at ``x``); returns (position after it, cur)."""
         text = self.text
         m = _COMMENT_START.match(text, x)
         if m is None:
@@ -274,60 +197,27 @@ class _FastParser(object):
         if end < 0:
             raise _Fallback()
         end += 2
+        trim = False
         after = text[end:end + 1]
         if text.startswith(RIGHT_DELIM_TEXT, end):
             end += 2
         elif after != "" and after in SPACES and text.startswith(TRIM_MARKER + RIGHT_DELIM_TEXT, end + 1):
             end += 4
-            while end < len(text) and text[end] in SPACES:
-                end += 1
+            trim = True
         else:
             raise _Fallback()
-        return end, m.start(1) >= 0
-
-    # -- lazy bodies -------------------------------------------------------------------------------------------
-    def _defer(self, start: int, frame: list) -> int:
-        """Lazy mode: the body an action just opened (of ``frame``) starts at ``start``; skip it and leave a
-        _LazyBody in its ListNode. Returns the offset of the {{end}} or {{else}} that closes it."""
-        body = self.lazy_body
-        self.lazy_body = None
-        end = self._skip(start)
-        del body.nodes
-        body.lazy = _LazyBody(self, start, frame[_PIPE].pos, frame[_ELSE] is body)
-        return end
-
-    def _skip(self, pos: int) -> int:
-        """The offset of the {{end}} or {{else}} closing the body that starts at ``pos``, found by the first two
-        tokens of each action (:func:`_action_head`). Only for a text known to parse (lazy mode), so this checks
-        only what the fast path declines in a valid file: ``block``, an else of another kind
-        (``{{if}}...{{else with}}``), actions deep enough to exhaust the stack, and anything outside the token
-        subset."""
-        text = self.text
-        find = text.find
-        open_kinds = []
-        while True:
-            x = find(LEFT_DELIM_TEXT, pos)
-            if x < 0:
-                raise _Fallback()
-            head = _action_head(text, x)
-            if head is None:
-                pos = self._comment(x)[0]
-                continue
-            kind, second, size = head
-            if kind in _CONTROL_CONTEXT:
-                open_kinds.append(kind)
-            elif kind == END:
-                if not open_kinds:
-                    return x
-                open_kinds.pop()
-            elif kind == ELSE:
-                if not open_kinds:
-                    return x
-                if second != RIGHT_DELIM and (second != open_kinds[-1] or second == RANGE):
-                    raise _Fallback()
-            elif kind == BLOCK or kind == DEFINE:
-                raise _Fallback()
-            pos = x + size
+        if x > pos:
+            chunk = text[pos:x]
+            if m.start(1) >= 0:
+                chunk = chunk.rstrip(SPACES)
+            if chunk:
+                if pending:
+                    _place(pending, pos)
+                cur.append(nd.TextNode(self.tree, pos, chunk))
+        if trim:
+            while end < len(text) and text[end] in SPACES:
+                end += 1
+        return end, cur
 
     def _add(self, tree) -> None:
         old = self.tree_set.get(tree.name)
@@ -349,10 +239,7 @@ class _FastParser(object):
             if kind == RANGE:
                 self.range_depth += 1
             body = nd.ListNode(tree, 0)
-            if self.lazy:
-                self.lazy_body = body
-            else:
-                pending.append(body)
+            pending.append(body)
             frames.append([kind, pipe, body, None, False, mark, cur])
             return body.nodes
         if kind == END:
@@ -421,10 +308,7 @@ class _FastParser(object):
             if kind == RANGE:
                 self.range_depth -= 1
             else_list = frame[_ELSE] = nd.ListNode(self.tree, 0)
-            if self.lazy:
-                self.lazy_body = else_list
-            else:
-                pending.append(else_list)
+            pending.append(else_list)
             return else_list.nodes
         if second[0] != kind or kind == RANGE:  # else if in an if, else with in a with
             raise _Fallback()
@@ -432,10 +316,7 @@ class _FastParser(object):
         mark = len(self.vars)
         pipe = self._pipeline(2, _CONTROL_CONTEXT[kind], RIGHT_DELIM)[0]
         body = nd.ListNode(self.tree, 0)
-        if self.lazy:
-            self.lazy_body = body
-        else:
-            pending.append(body)
+        pending.append(body)
         frames.append([kind, pipe, body, None, True, mark, None])
         return body.nodes
 
@@ -579,63 +460,8 @@ class _FastParser(object):
     def _unquote(self, quoted: str) -> str:
         if quoted[0] == '"' and "\\" not in quoted:
             return quoted[1:-1]
+        from .parser import go_unquote
         return go_unquote(quoted, self)
-
-
-class _LazyBody(object):
-    """The parse of an if/with/range body left for later (lazy mode), stored in the body's ``ListNode.lazy`` and
-    run by ``ListNode.nodes`` on first use: the same parser, resumed at the body's start with the variables,
-    range depth, tree and line it had there, stops at the {{end}} or {{else}} that closes the body. Its nodes are
-    exactly those an eager parse makes."""
-
-    __slots__ = ("name", "text", "has_function", "tree", "vars", "range_depth", "start", "line", "pipe_pos",
-                 "is_else")
-
-    def __init__(self, parser: _FastParser, start: int, pipe_pos: int, is_else: bool) -> None:
-        self.name = parser.name
-        self.text = parser.text
-        self.has_function = parser.has_function
-        self.tree = parser.tree
-        self.vars = list(parser.vars)
-        self.range_depth = parser.range_depth
-        self.start = start
-        self.line = parser.line(start)
-        self.pipe_pos = pipe_pos  # identifies the body in a full parse (_full_parse_body)
-        self.is_else = is_else
-
-    def __call__(self, node) -> list:
-        """The nodes of body ``node`` (whose position this sets, as an eager parse does)."""
-        parser = _FastParser(self.name, self.text, self.has_function, True)
-        parser.tree = self.tree
-        parser.vars = list(self.vars)
-        parser.range_depth = self.range_depth
-        parser.line_pos = self.start
-        parser.line_no = self.line
-        nodes = []
-        try:
-            parser._run(self.start, nodes, [None], [node], 1)
-        except (_Fallback, RecursionError):
-            return self._full_parse_body(node)
-        return nodes
-
-    def _full_parse_body(self, node) -> list:
-        """The body's nodes from a full parse of the whole file (which parsed before, or no body would be lazy).
-        Not reached on the corpus or by the fuzz test: _skip declines everything that needs it."""
-        tree = self.tree
-        stack = [t.root for t in parse_full(tree.parse_name, tree.text, self.has_function).values()]
-        while stack:
-            item = stack.pop()
-            if item.__class__ is nd.ListNode:
-                stack.extend(item.nodes)
-            elif isinstance(item, nd.BranchNode):
-                if item.pos == self.pipe_pos:
-                    body = item.else_list if self.is_else else item.list
-                    node.pos = body.pos
-                    return body.nodes
-                stack.append(item.list)
-                if item.else_list is not None:
-                    stack.append(item.else_list)
-        raise AssertionError("lazy body not found in the full parse")  # pragma: no cover
 
 
 def _place(pending: list, pos: int) -> None:
@@ -645,22 +471,18 @@ def _place(pending: list, pos: int) -> None:
     del pending[:]
 
 
-def fast_parse(name: str, text: str, has_function, lazy: bool = False):
+def fast_parse(name: str, text: str, has_function):
     """Parse ``text`` as template file ``name`` if it uses only the fast path's subset.
 
     Args:
         name (str): template (file) name. text (str): its text. has_function (callable str -> bool): which
             function names exist (Go's parse-time "function not defined" check).
-        lazy (bool): only for a text known to parse (with these function names: an earlier process parsed it):
-            the bodies of if/with/range are skipped by their actions' first tokens and parsed when first used
-            (``ListNode.nodes``), since a values set leaves most of a chart's branches unentered. On a text that
-            does not parse, a lazy parse may miss the error.
 
     Returns:
         dict[str, nodes.Tree] | None: the trees :func:`parser.parse` would return, or None when the full parser must
         run (the subset is not enough, or the text is invalid; the full parser then raises Go's error).
     """
     try:
-        return _FastParser(name, text, has_function, lazy).parse()
+        return _FastParser(name, text, has_function).parse()
     except (_Fallback, RecursionError):
         return None

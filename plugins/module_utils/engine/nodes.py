@@ -45,34 +45,17 @@ class Node(object):
 
 
 class ListNode(Node):
-    """A sequence of nodes (``nodes``). ``lazy``: None, or a callable that parses the nodes of a body the fast
-    parser left for later (fastparse.py, lazy mode); ``nodes`` is then read through it on first use."""
+    """A sequence of nodes (``nodes``)."""
 
-    __slots__ = ("nodes", "lazy")
+    __slots__ = ("nodes",)
 
     def __init__(self, tree, pos) -> None:
         self.tree = tree  # Node.__init__ inlined: nodes are made by the hundred thousand
         self.pos = pos
         self.nodes = []
-        self.lazy = None
-
-    def __getattr__(self, name: str):
-        # Only reached when the slot is unset: the nodes of a lazy body, parsed now.
-        if name != "nodes":
-            raise AttributeError(name)
-        fill = self.lazy
-        if fill is None:  # filled meanwhile by another thread
-            return _LIST_NODES.__get__(self, ListNode)
-        nodes = fill(self)
-        self.nodes = nodes
-        self.lazy = None
-        return nodes
 
     def __str__(self) -> str:
         return "".join(str(n) for n in self.nodes)
-
-
-_LIST_NODES = ListNode.__dict__["nodes"]
 
 
 class TextNode(Node):

@@ -4,8 +4,7 @@
 declines (other syntax, or an invalid file), the trees an earlier process stored in :mod:`.treecache` under the
 caller's content key; and last :func:`parser.parse_full` (Go's lexer and parser, ported), which also produces every
 parse error, so errors keep Go's text and line. Both parsers build the same trees from the same token table
-(:mod:`.tokens`). A file an earlier process parsed is parsed lazily: the bodies of if/with/range are parsed
-when first executed.
+(:mod:`.tokens`).
 
 Only files the fast path declines go through the disk cache: the others parse about as fast as an entry is read
 back, and writing them made a first module run about 1.5x slower than a cold one (docs/engine.md, "Performance").
@@ -17,7 +16,7 @@ from .fastparse import fast_parse
 from .parser import parse_full
 
 
-def parse_file(name: str, text: str, has_function, cache_key: str | None = None, known_valid: bool = False) -> dict:
+def parse_file(name: str, text: str, has_function, cache_key: str | None = None) -> dict:
     """Parse ``text`` as template file ``name``.
 
     Args:
@@ -25,9 +24,6 @@ def parse_file(name: str, text: str, has_function, cache_key: str | None = None,
         has_function (callable str -> bool): which function names exist (Go's parse-time "function not defined").
         cache_key (str | None): the file's content key (:mod:`.template`'s sha256 of function names, name and
             text) to look up and store in the on-disk tree cache; None leaves the cache alone (a piece of a file).
-        known_valid (bool): an earlier process parsed this text with these functions (its define index says so):
-            the fast path then leaves if/with/range bodies for their first use (:func:`fastparse.fast_parse`'s
-            lazy mode). Only then: a lazy parse does not look for errors inside the bodies it skips.
 
     Returns:
         dict[str, nodes.Tree]: the file's own tree under ``name`` and one per ``{{define}}``/``{{block}}``.
@@ -35,7 +31,7 @@ def parse_file(name: str, text: str, has_function, cache_key: str | None = None,
     Raises:
         TemplateParseError: with Go's message (``template: NAME:LINE: ...``).
     """
-    trees = fast_parse(name, text, has_function, known_valid)
+    trees = fast_parse(name, text, has_function)
     if trees is not None:
         return trees
     if cache_key is not None:

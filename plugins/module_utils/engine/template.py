@@ -23,6 +23,7 @@ from . import treecache
 
 _PARSE_CACHE = {}
 _PARSE_CACHE_LIMIT = 20000
+_MIN_DEFINES = 3  # files with fewer templates are parsed whole: an index entry would cost about what it saves
 
 
 def _define_spans(name: str, text: str, trees: dict):
@@ -71,7 +72,7 @@ class _File(object):
                 if tree is not None:
                     return tree
             with EngineScope():
-                self.whole = parse_file(self.name, self.text, self.func_names.__contains__, self.key, True)
+                self.whole = parse_file(self.name, self.text, self.func_names.__contains__, self.key)
         return self.whole[tname]
 
     def _piece(self, start: int, end: int) -> dict:
@@ -82,7 +83,7 @@ class _File(object):
         padded = "\n" * lines + " " * (start - lines) + self.text[start:end]
         try:
             with EngineScope():
-                trees = parse_file(self.name, padded, self.func_names.__contains__, None, True)
+                trees = parse_file(self.name, padded, self.func_names.__contains__)
         except TemplateParseError:
             return {}
         for tree in trees.values():
@@ -114,7 +115,8 @@ def _parse_cached(name: str, text: str, func_names: frozenset, func_key: str) ->
     key = hashlib.sha256(("%s\0%s\0%s" % (func_key, name, text)).encode("utf-8", "surrogatepass")).hexdigest()
     trees = _PARSE_CACHE.get(key)
     if trees is None:
-        spans = treecache.load_spans(key)
+        may_define = "define" in text or "block" in text
+        spans = treecache.load_spans(key) if may_define else None
         if spans is not None:
             file = _File(name, text, func_names, key, spans)
             trees = {tname: _Deferred(file, tname, empty) for tname, _start, _end, empty in spans}
@@ -125,7 +127,7 @@ def _parse_cached(name: str, text: str, func_names: frozenset, func_key: str) ->
                     trees = parse_file(name, text, func_names.__contains__, key)
                 except TemplateParseError as exc:
                     trees = exc
-            if not isinstance(trees, TemplateParseError):
+            if may_define and not isinstance(trees, TemplateParseError) and len(trees) >= _MIN_DEFINES:
                 spans = _define_spans(name, text, trees)
                 if spans is not None:
                     treecache.store_spans(key, spans)

@@ -70,54 +70,6 @@ def test_fast_path_builds_the_full_parsers_trees(name):
     assert tree_difference(fast, full) is None, tree_difference(fast, full)
 
 
-LAZY_CASES = {
-    "nested": "a\n{{- if .a }}\n  {{- range $i, $v := .l }}{{ $i }}{{ if $v }}{{ break }}{{ end }}{{ end }}\n"
-              "{{- else if .b -}}\n b {{ with $x := .c }}{{ $x }}{{ else }}{{ $x }}{{ end }}{{ else }}  \n{{ end }}z",
-    "empty_bodies": "{{ if .a }}{{ end }}{{ range .l }}{{ else }}{{ end }}{{ with .w }}{{/* c */}}{{ end }}",
-    "comment_in_body": "{{ if .a }}x {{- /* }} {{ end */ -}} y{{ end }}",
-    "string_with_delims": "{{ if .a }}{{ \"{{ end }}\" }}{{ `{{ else }}` }}{{ end }}",
-    "trim_closers": "{{ if .a -}}\n  x  \n{{- else -}}\n  y  \n{{- end }}",
-    "lines": "1\n{{ if .a }}\n2\n{{ .x }}\n{{ else }}\n{{ .y }}{{ end }}\n{{ .z }}",
-    "define_bodies": "{{ define \"d\" }}{{ if .a }}{{ .a }}{{ end }}{{ end }}{{ if .b }}{{ template \"d\" }}{{ end }}",
-}
-LAZY_DECLINED = {  # valid, outside what a lazy parse may skip: the whole file goes the usual way
-    "block_in_body": "{{ if .a }}{{ block \"b\" . }}x{{ end }}{{ end }}",
-    "else_with_in_if": "{{ if .a }}x{{ else with .b }}y{{ end }}",
-    "float_in_body": "{{ if .a }}{{ 1.5 }}{{ end }}",
-}
-
-
-@pytest.mark.parametrize("name", sorted(FAST_CASES) + sorted(LAZY_CASES))
-def test_lazy_bodies_become_the_full_parsers_trees(name):
-    """A lazy parse (for a text known to parse) leaves bodies for later; read, they are the eager trees."""
-    text = FAST_CASES.get(name, LAZY_CASES.get(name))
-    fastparse.clear_caches()
-    lazy = fastparse.fast_parse("c/templates/t.yaml", text, HELM_FUNCTIONS.__contains__, True)
-    full = full_parse("c/templates/t.yaml", text, HELM_FUNCTIONS.__contains__)
-    assert lazy is not None
-    assert tree_difference(lazy, full) is None, tree_difference(lazy, full)  # reads every body
-
-
-def test_lazy_bodies_are_parsed_when_first_read():
-    lazy = fastparse.fast_parse("t", LAZY_CASES["nested"], HELM_FUNCTIONS.__contains__, True)
-    branch = lazy["t"].root.nodes[1]
-    assert branch.list.lazy is not None and branch.else_list.nodes[0].list.lazy is not None
-    assert [type(n).__name__ for n in branch.list.nodes] == ["RangeNode"]
-    assert branch.list.lazy is None
-
-
-@pytest.mark.parametrize("name", sorted(LAZY_DECLINED))
-def test_lazy_parse_declines_what_it_may_not_skip(name):
-    assert fastparse.fast_parse("t", LAZY_DECLINED[name], HELM_FUNCTIONS.__contains__, True) is None
-
-
-def test_a_lazy_body_the_fast_path_cannot_parse_comes_from_the_full_parser(monkeypatch):
-    text = LAZY_CASES["nested"]
-    lazy = fastparse.fast_parse("t", text, HELM_FUNCTIONS.__contains__, True)
-    monkeypatch.setattr(fastparse._FastParser, "_run", lambda *a: fastparse._FastParser.errorf(None, ""))
-    assert tree_difference(lazy, full_parse("t", text, HELM_FUNCTIONS.__contains__)) is None
-
-
 FALLBACK_CASES = {
     "block": "{{ block \"b\" . }}x{{ end }}",
     "char_constant": "{{ 'a' }}",
@@ -194,20 +146,6 @@ def test_every_corpus_template_gets_the_full_parsers_trees():
         assert tree_difference(fast, full) is None, (name, tree_difference(fast, full))
     assert total > 1900
     assert fast_count >= 0.99 * total  # the fast path is what charts actually use
-
-
-def test_every_corpus_template_parsed_lazily_gets_the_full_parsers_trees():
-    """What a later process does with a file an earlier one parsed (parsing.parse_file with known_valid)."""
-    lazy_count = 0
-    fastparse.clear_caches()
-    for name, text in _corpus_templates():
-        lazy = fastparse.fast_parse(name, text, HELM_FUNCTIONS.__contains__, True)
-        if lazy is None:
-            continue
-        lazy_count += 1
-        full = full_parse(name, text, HELM_FUNCTIONS.__contains__)
-        assert tree_difference(lazy, full) is None, (name, tree_difference(lazy, full))
-    assert lazy_count > 1900
 
 
 def test_cached_actions_give_positions_of_their_own_occurrence():

@@ -75,13 +75,12 @@ def test_second_process_reads_the_entry(cache_dir, monkeypatch):
     assert calls == []
 
 
-def test_files_the_fast_parser_handles_get_only_their_define_index(cache_dir):
-    """Their trees parse about as fast as an entry reads back: writing them would only slow down the first process.
-    The index (which also says that the file parses, so a later process parses it lazily) is written."""
+def test_files_the_fast_parser_handles_are_not_written(cache_dir):
+    """They parse about as fast as an entry reads back: writing them would only slow down the first process."""
     ts = TemplateSet(FUNCS)
     ts.add("fast.yaml", '{{- define "n" }}{{ .Values.name | default "n" }}{{ end }}{{ template "n" . }}')
     assert ts.execute("fast.yaml", {"Values": {"name": "x"}}) == "x"
-    assert [name[-6:] for name in os.listdir(str(cache_dir))] == ["-spans"]
+    assert not cache_dir.exists() or os.listdir(str(cache_dir)) == []
 
 
 def test_corrupt_entry_is_ignored_and_rebuilt(cache_dir):
@@ -156,7 +155,7 @@ def test_works_when_module_utils_run_from_a_zip(tmp_path):
                             text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "5 1.5\n"
-    assert len(os.listdir(str(tmp_path / "cache" / "helmkit" / "templates"))) == 2  # the trees, the index
+    assert len(os.listdir(str(tmp_path / "cache" / "helmkit" / "templates"))) == 1
 
 
 HELPERS = ('{{/* helpers */}}\n{{- define "a" -}}A {{ .name }}{{- end -}}\n'
@@ -218,22 +217,3 @@ def test_a_piece_that_does_not_parse_alone_falls_back_to_the_whole_file(cache_di
     ts.add("t.yaml", text)
     assert (ts.execute("t.yaml", {}), ts.execute("a", {})) == first == ("v", "A")
     assert text in seen  # the file's own template: the whole file
-
-
-def test_later_process_parses_only_the_branches_it_enters(cache_dir, monkeypatch):
-    from ansible_collections.helmkit.core.plugins.module_utils.engine import fastparse
-    text = "{{ if .Values.on }}on: {{ .Values.on }}{{ else }}off: {{ .Values.unused | default 1 }}{{ end }}\n"
-
-    def render():
-        ts = TemplateSet(FUNCS)
-        ts.add("branches.yaml", text)
-        return ts.execute("branches.yaml", {"Values": {"on": "yes"}})
-    first = render()
-    assert first == "on: yes\n"
-    template.clear_caches()  # as a new process
-    bodies = []
-    real = fastparse._LazyBody.__call__
-    monkeypatch.setattr(fastparse._LazyBody, "__call__",
-                        lambda self, node: bodies.append(self.start) or real(self, node))
-    assert render() == first
-    assert bodies == [text.index("on:")]  # the else branch was never parsed
