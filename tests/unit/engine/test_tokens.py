@@ -36,8 +36,9 @@ def test_operators_have_the_tables_kind_in_both_lexers(operator, monkeypatch):
 
 
 def test_delimiters_and_trim_markers():
-    assert _lexed("a {{- .x -}} b") == [(tk.TEXT, "a"), (tk.LEFT_DELIM, tk.LEFT_DELIM_TEXT), (tk.FIELD, ".x"),
-                                       (tk.RIGHT_DELIM, tk.RIGHT_DELIM_TEXT), (tk.TEXT, "b")]
+    expected = [(tk.TEXT, "a"), (tk.LEFT_DELIM, tk.LEFT_DELIM_TEXT), (tk.FIELD, ".x"),
+                (tk.RIGHT_DELIM, tk.RIGHT_DELIM_TEXT), (tk.TEXT, "b")]
+    assert _lexed("a {{- .x -}} b") == expected
     left_trim, right_trim, toks, end = fastparse._tokenise("{{- .x -}}", 0)
     assert (left_trim, right_trim, end) == (True, True, 10)
     assert [tok[:2] for tok in toks] == [(tk.FIELD, ".x"), (tk.RIGHT_DELIM, tk.RIGHT_DELIM_TEXT)]
