@@ -25,37 +25,37 @@ import re
 
 from ..caches import CACHES
 from . import nodes as nd
-from .lexer import (
-    ASSIGN, BLOCK, BOOL, BREAK, CHAR, CONTINUE, DECLARE, DEFINE, DOT, ELSE, END, FIELD, IDENTIFIER, IF, KEYWORDS,
-    LEFT_PAREN, NIL, NUMBER, PIPE, RANGE, RAW_STRING, RIGHT_DELIM, RIGHT_PAREN, STRING, TEMPLATE, VARIABLE, WITH)
+from .parser import go_unquote
+from .tokens import (
+    ASSIGN, BLOCK, BOOL, BREAK, CHAR, CONTINUE, DECLARE, DEFINE, DOT, ELSE, END, FIELD, IDENTIFIER, IF,
+    LEFT_COMMENT, LEFT_DELIM_TEXT, LEFT_PAREN, NIL, NUMBER, NUMBER_END, OPERATORS, PIPE, QUOTED, RANGE, RAW_QUOTED,
+    RAW_STRING, RIGHT_COMMENT, RIGHT_DELIM, RIGHT_DELIM_TEXT, RIGHT_PAREN, SPACE_CLASS, SPACES, STRING, TEMPLATE,
+    TERMINATOR, TRIM_MARKER, VARIABLE, WITH, WORD, word_kind)
 
 
 class _Fallback(Exception):
     """The input is outside the fast path's subset (or invalid): let the full parser handle it."""
 
 
-# Go's lexer ends a field, variable or identifier only at one of these (lex.go atTerminator); a number must not be
-# followed by anything that would continue it (".", "e", "x", "i", "_", letters...).
-_TERM = r"(?=[ \t\r\n.,|:)(]|\}\}|\Z)"
-_NUM_END = r"(?=[ \t\r\n|)(,]|\}\}|\Z)"
-_WORD = r"[A-Za-z_][A-Za-z0-9_]*"
-# A field chain ".a.b.c" or "$x.a.b" is one token here (Go's lexer makes one item per ".name"; the parser joins
-# them into one FieldNode/VariableNode positioned at the second name, which _operand reproduces).
-_TOKEN = (r"\.(?:" + _WORD + r"(?:\." + _WORD + r")*)?" + _TERM
-          + r"|\$[A-Za-z0-9_]*(?:\." + _WORD + r")*" + _TERM
-          + r"|" + _WORD + _TERM
-          + r'|"(?:[^"\\\n]|\\[^\n])*"'
-          + r"|`[^`]*`"
-          + r"|-?(?:0|[1-9][0-9]{0,17})" + _NUM_END
-          + r"|:=|[|()=,]")
+# The scanners are built from the shared token table (tokens.py). A field chain ".a.b.c" or "$x.a.b" is one token
+# here (Go's lexer makes one item per ".name"; the parser joins them into one FieldNode/VariableNode positioned at the
+# second name, which _operand reproduces).
+_TOKEN = (r"\.(?:" + WORD + r"(?:\." + WORD + r")*)?" + TERMINATOR
+          + r"|\$[A-Za-z0-9_]*(?:\." + WORD + r")*" + TERMINATOR
+          + "|" + WORD + TERMINATOR
+          + "|" + QUOTED
+          + "|" + RAW_QUOTED
+          + r"|-?(?:0|[1-9][0-9]{0,17})" + NUMBER_END
+          + "|" + "|".join(re.escape(op) for op in sorted(OPERATORS, key=len, reverse=True)))
 # A whole action: "{{", optional left trim marker (group 1), tokens (group 2), optional right trim marker (group 3).
-_ACTION = re.compile(r"\{\{(-[ \t\r\n])?((?:[ \t\r\n]*(?:" + _TOKEN + r"))*)[ \t\r\n]*?([ \t\r\n]-)?\}\}")
-_TOKENS = re.compile(r"([ \t\r\n]*)(" + _TOKEN + r")")
-_COMMENT_START = re.compile(r"\{\{(-[ \t\r\n])?/\*")
-_SPACES = " \t\r\n"
+_LEFT = re.escape(LEFT_DELIM_TEXT) + "(" + re.escape(TRIM_MARKER) + SPACE_CLASS + ")?"
+_ACTION = re.compile(_LEFT + "((?:" + SPACE_CLASS + "*(?:" + _TOKEN + "))*)" + SPACE_CLASS + "*?("
+                     + SPACE_CLASS + re.escape(TRIM_MARKER) + ")?" + re.escape(RIGHT_DELIM_TEXT))
+_TOKENS = re.compile("(" + SPACE_CLASS + "*)(" + _TOKEN + ")")
+_COMMENT_START = re.compile(_LEFT + re.escape(LEFT_COMMENT))
 
-_FIRST_CHAR_KIND = {".": FIELD, "$": VARIABLE, '"': STRING, "`": RAW_STRING, "-": NUMBER, "|": PIPE,
-                    "(": LEFT_PAREN, ")": RIGHT_PAREN, "=": ASSIGN, ":": DECLARE, ",": CHAR}
+_FIRST_CHAR_KIND = {".": FIELD, "$": VARIABLE, '"': STRING, "`": RAW_STRING, "-": NUMBER}
+_FIRST_CHAR_KIND.update((op[0], kind) for op, kind in OPERATORS.items())
 for _digit in "0123456789":
     _FIRST_CHAR_KIND[_digit] = NUMBER
 _OPERAND_START = frozenset([BOOL, DOT, FIELD, IDENTIFIER, NUMBER, NIL, RAW_STRING, STRING, VARIABLE, LEFT_PAREN])
@@ -87,15 +87,13 @@ def _tokenise(text: str, x: int):
             pos += len(space)
         kind = kinds.get(tok[0])
         if kind is None:
-            kind = KEYWORDS.get(tok)
-            if kind is None:
-                kind = BOOL if tok == "true" or tok == "false" else IDENTIFIER
+            kind = word_kind(tok)
         elif kind == FIELD and len(tok) == 1:
             kind = DOT
         append((kind, tok, pos, space != ""))
         pos += len(tok)
     end = m.end()
-    append((RIGHT_DELIM, "}}", end - 2 - x, True))
+    append((RIGHT_DELIM, RIGHT_DELIM_TEXT, end - 2 - x, True))
     return m.start(1) >= 0, m.start(3) >= 0, tuple(toks), end - x
 
 
@@ -141,14 +139,14 @@ class _FastParser(object):
         cur = root_tree.root.nodes
         pos = 0
         while True:
-            x = find("{{", pos)
+            x = find(LEFT_DELIM_TEXT, pos)
             if x < 0:
                 if pos < size:
                     if pending:
                         _place(pending, pos)
                     cur.append(nd.TextNode(self.tree, pos, text[pos:]))
                 break
-            close = find("}}", x + 2)
+            close = find(RIGHT_DELIM_TEXT, x + 2)
             key = text[x:close + 2] if close >= 0 else None
             entry = cache.get(key)
             if entry is None:
@@ -161,7 +159,7 @@ class _FastParser(object):
             if x > pos:
                 chunk = text[pos:x]
                 if entry[0]:
-                    chunk = chunk.rstrip(_SPACES)
+                    chunk = chunk.rstrip(SPACES)
                 if chunk:
                     if pending:
                         _place(pending, pos)
@@ -173,7 +171,7 @@ class _FastParser(object):
             cur = self._action(entry[2], frames, pending, cur)
             pos = x + entry[3]
             if entry[1]:
-                while pos < size and text[pos] in _SPACES:
+                while pos < size and text[pos] in SPACES:
                     pos += 1
         if frames:
             raise _Fallback()  # unexpected EOF
@@ -188,15 +186,15 @@ class _FastParser(object):
         m = _COMMENT_START.match(text, x)
         if m is None:
             raise _Fallback()
-        end = text.find("*/", m.end())
+        end = text.find(RIGHT_COMMENT, m.end())
         if end < 0:
             raise _Fallback()
         end += 2
         trim = False
         after = text[end:end + 1]
-        if text.startswith("}}", end):
+        if text.startswith(RIGHT_DELIM_TEXT, end):
             end += 2
-        elif after != "" and after in _SPACES and text.startswith("-}}", end + 1):
+        elif after != "" and after in SPACES and text.startswith(TRIM_MARKER + RIGHT_DELIM_TEXT, end + 1):
             end += 4
             trim = True
         else:
@@ -204,13 +202,13 @@ class _FastParser(object):
         if x > pos:
             chunk = text[pos:x]
             if m.start(1) >= 0:
-                chunk = chunk.rstrip(_SPACES)
+                chunk = chunk.rstrip(SPACES)
             if chunk:
                 if pending:
                     _place(pending, pos)
                 cur.append(nd.TextNode(self.tree, pos, chunk))
         if trim:
-            while end < len(text) and text[end] in _SPACES:
+            while end < len(text) and text[end] in SPACES:
                 end += 1
         return end, cur
 
@@ -455,7 +453,6 @@ class _FastParser(object):
     def _unquote(self, quoted: str) -> str:
         if quoted[0] == '"' and "\\" not in quoted:
             return quoted[1:-1]
-        from .parser import go_unquote
         return go_unquote(quoted, self)
 
 

@@ -11,24 +11,17 @@ from __future__ import annotations
 import re
 from operator import itemgetter
 
-# Item types (text/template/parse/lex.go itemType). Keywords come after KEYWORD.
-ERROR, BOOL, CHAR, CHAR_CONSTANT, COMMENT, COMPLEX, ASSIGN, DECLARE, EOF, FIELD, IDENTIFIER, LEFT_DELIM, \
-    LEFT_PAREN, NUMBER, PIPE, RAW_STRING, RIGHT_DELIM, RIGHT_PAREN, SPACE, STRING, TEXT, VARIABLE, KEYWORD, \
-    BLOCK, BREAK, CONTINUE, DOT, DEFINE, ELSE, END, IF, NIL, RANGE, TEMPLATE, WITH = range(35)
+from ..gocompat.strconv import go_quote
+from .tokens import (
+    ASSIGN, CHAR, CHAR_CONSTANT, COMPLEX, DECLARE, DOT, EOF, ERROR, FIELD, KEYWORD, LEFT_COMMENT, LEFT_DELIM,
+    LEFT_DELIM_TEXT, LEFT_PAREN, NUMBER, NUMBER_END, OPERATORS, PIPE, QUOTED, RAW_STRING, RIGHT_COMMENT, RIGHT_DELIM,
+    RIGHT_DELIM_TEXT, RIGHT_PAREN, SPACE, SPACE_CLASS, SPACES, STRING, TERMINATOR, TEXT, TRIM_MARKER, VARIABLE, WORD,
+    word_kind)
 
-KEYWORDS = {
-    ".": DOT, "block": BLOCK, "break": BREAK, "continue": CONTINUE, "define": DEFINE, "else": ELSE, "end": END,
-    "if": IF, "range": RANGE, "nil": NIL, "template": TEMPLATE, "with": WITH,
-}
-
-LEFT_DELIM_TEXT = "{{"
-RIGHT_DELIM_TEXT = "}}"
-LEFT_COMMENT = "/*"
-RIGHT_COMMENT = "*/"
-_SPACES = " \t\r\n"
 _ASCII_WORD = re.compile(r"[A-Za-z0-9_]*")
-_SPACE_RUN = re.compile(r"[ \t\r\n]*")
-_QUOTED = re.compile(r'(?:[^"\\\n]|\\[^\n])*"')
+_SPACE_RUN = re.compile(SPACE_CLASS + "*")
+_QUOTED = re.compile(QUOTED[1:])  # the rest of a string after its opening quote
+_RIGHT_TRIM_DELIM = TRIM_MARKER + RIGHT_DELIM_TEXT
 
 
 class Item(tuple):
@@ -55,7 +48,6 @@ class Item(tuple):
             return self.val
         if self.typ > KEYWORD:
             return "<%s>" % self.val
-        from .gofmt import go_quote
         if len(self.val) > 10:
             return go_quote(self.val[:10]) + "..."
         return go_quote(self.val)
@@ -80,11 +72,11 @@ def _is_digit(c: str) -> bool:
 
 
 def _has_left_trim(s: str, i: int) -> bool:
-    return len(s) >= i + 2 and s[i] == "-" and s[i + 1] in _SPACES
+    return len(s) >= i + 2 and s[i] == TRIM_MARKER and s[i + 1] in SPACES
 
 
 def _has_right_trim(s: str, i: int) -> bool:
-    return len(s) >= i + 2 and s[i] in _SPACES and s[i + 1] == "-"
+    return len(s) >= i + 2 and s[i] in SPACES and s[i + 1] == TRIM_MARKER
 
 
 class Lexer(object):
@@ -147,7 +139,7 @@ class Lexer(object):
 
     def at_terminator(self) -> bool:
         c = self.peek()
-        if c == "" or c in _SPACES or c in ".,|:)(":
+        if c == "" or c in SPACES or c in ".,|:)(":
             return True
         return self.input.startswith(RIGHT_DELIM_TEXT, self.pos)
 
@@ -158,7 +150,7 @@ class Lexer(object):
         c = text[pos:pos + 1]
         if c == "}":
             return text.startswith(RIGHT_DELIM_TEXT, pos), False
-        if c and c in _SPACES and text.startswith("-" + RIGHT_DELIM_TEXT, pos + 1):
+        if c and c in SPACES and text.startswith(_RIGHT_TRIM_DELIM, pos + 1):
             return True, True
         return False, False
 
@@ -170,13 +162,13 @@ class Lexer(object):
 
 
 def _right_trim_length(s: str) -> int:
-    return len(s) - len(s.rstrip(_SPACES))
+    return len(s) - len(s.rstrip(SPACES))
 
 
 def _left_trim_length(s: str, i: int) -> int:
     j = i
     n = len(s)
-    while j < n and s[j] in _SPACES:
+    while j < n and s[j] in SPACES:
         j += 1
     return j - i
 
@@ -260,21 +252,20 @@ def lex_right_delim(lx: Lexer):
 
 
 # Fast path inside actions: one regular expression recognises the common tokens (spaces, fields, variables,
-# identifiers and keywords, simple strings and integers, pipes, parens, := and =, a plain "}}"). Each alternative
-# only matches where Go's state functions would produce exactly that one item (words must be followed by one of
-# Go's terminators, integers by a character that cannot continue a number); everything else -- trim markers,
+# identifiers and keywords, simple strings and integers, the operators of tokens.OPERATORS, a plain "}}"). Each
+# alternative only matches where Go's state functions would produce exactly that one item (words must be followed by
+# one of Go's terminators, integers by a character that cannot continue a number); everything else -- trim markers,
 # errors, chars, raw strings, other numbers, non-ASCII -- goes to the state functions below, one step at a time.
-_TERMINATOR = r"(?=[ \t\r\n.,|:)(]|\}\}|\Z)"
+# It halves the lexing time of the files the fast parser declines (see docs/engine.md, "Performance").
 _FAST = re.compile(
-    r"(?P<sp>[ \t\r\n]+)"
-    r"|(?P<rd>\}\})"
-    r"|(?P<fld>\.(?:[A-Za-z_][A-Za-z0-9_]*)?)" + _TERMINATOR
-    + r"|(?P<var>\$[A-Za-z0-9_]*)" + _TERMINATOR
-    + r"|(?P<id>[A-Za-z_][A-Za-z0-9_]*)" + _TERMINATOR
-    + r'|(?P<str>"(?:[^"\\\n]|\\[^\n])*")'
-    + r"|(?P<num>0|[1-9][0-9]*)(?=[ \t\r\n|)(,]|\}\}|\Z)"
-    + r"|(?P<one>[|()=]|:=)")
-_ONE = {"|": PIPE, "(": LEFT_PAREN, ")": RIGHT_PAREN, "=": ASSIGN, ":=": DECLARE}
+    "(?P<sp>" + SPACE_CLASS + "+)"
+    + "|(?P<rd>" + re.escape(RIGHT_DELIM_TEXT) + ")"
+    + r"|(?P<fld>\.(?:" + WORD + ")?)" + TERMINATOR
+    + r"|(?P<var>\$[A-Za-z0-9_]*)" + TERMINATOR
+    + "|(?P<id>" + WORD + ")" + TERMINATOR
+    + "|(?P<str>" + QUOTED + ")"
+    + "|(?P<num>0|[1-9][0-9]*)" + NUMBER_END
+    + "|(?P<one>" + "|".join(re.escape(op) for op in sorted(OPERATORS, key=len, reverse=True)) + ")")
 _GROUP_TYPE = {4: VARIABLE, 6: STRING, 7: NUMBER}  # by group number: sp=1 rd=2 fld=3 var=4 id=5 str=6 num=7 one=8
 
 
@@ -296,7 +287,7 @@ def _lex_action_fast(lx: Lexer):
         end = m.end()
         val = m.group()
         if kind == 1:  # spaces
-            if text.startswith("-}}", end):
+            if text.startswith(_RIGHT_TRIM_DELIM, end):
                 break  # a right trim marker: lex_space and at_right_delim handle it
             append(_tuple_new(Item, (SPACE, pos, val, line)))
             if "\n" in val:
@@ -306,21 +297,18 @@ def _lex_action_fast(lx: Lexer):
                 break  # a lone "." at the end of input lexes as a number in Go
             append(_tuple_new(Item, (FIELD if len(val) > 1 else DOT, pos, val, line)))
         elif kind == 5:  # identifier, keyword or bool
-            typ = KEYWORDS.get(val)
-            if typ is None:
-                typ = BOOL if val == "true" or val == "false" else IDENTIFIER
-            append(_tuple_new(Item, (typ, pos, val, line)))
+            append(_tuple_new(Item, (word_kind(val), pos, val, line)))
         elif kind == 2:  # "}}"
             if lx.paren_depth != 0:
                 break
             append(_tuple_new(Item, (RIGHT_DELIM, pos, val, line)))
             # lex_text and lex_left_delim inlined for the common case: text, then "{{" or "{{- " opening an action
-            x = text.find("{{", end)
+            x = text.find(LEFT_DELIM_TEXT, end)
             if x < 0 or x + 2 >= len(text):
                 pos = end
                 state = lex_text
                 break
-            trim = text[x + 2] == "-" and x + 3 < len(text) and text[x + 3] in _SPACES
+            trim = text[x + 2] == TRIM_MARKER and x + 3 < len(text) and text[x + 3] in SPACES
             if x > end:
                 stop = x - _right_trim_length(text[end:x]) if trim else x
                 chunk = text[end:stop]
@@ -340,8 +328,8 @@ def _lex_action_fast(lx: Lexer):
             lx.paren_depth = 0
             pos = after
             continue
-        elif kind == 8:  # | ( ) = :=
-            typ = _ONE[val]
+        elif kind == 8:  # | ( ) = := ,
+            typ = OPERATORS[val]
             if typ == LEFT_PAREN:
                 lx.paren_depth += 1
             elif typ == RIGHT_PAREN:
@@ -375,7 +363,7 @@ def _lex_inside_action_step(lx: Lexer):
     c = lx.next()
     if c == "":
         return lx.errorf("unclosed action")
-    if c in _SPACES:
+    if c in SPACES:
         lx.backup()
         return lex_space
     if c == "=":
@@ -447,15 +435,7 @@ def lex_identifier(lx: Lexer):
             word = lx.input[lx.start:lx.pos]
             if not lx.at_terminator():
                 return lx.errorf("bad character %s" % _sharp_u(c))
-            key = KEYWORDS.get(word)
-            if key is not None:
-                lx.emit(key)
-            elif word[0] == ".":
-                lx.emit(FIELD)
-            elif word == "true" or word == "false":
-                lx.emit(BOOL)
-            else:
-                lx.emit(IDENTIFIER)
+            lx.emit(word_kind(word))  # the word starts with a letter or digit: never a field
             return lex_inside_action
 
 
@@ -517,7 +497,6 @@ def lex_number(lx: Lexer):
 
 
 def _quote(s: str) -> str:
-    from .gofmt import go_quote
     return go_quote(s)
 
 

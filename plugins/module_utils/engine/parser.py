@@ -1,7 +1,7 @@
 """Parser for Go's text/template, producing trees of :mod:`nodes` (text/template/parse/parse.go).
 
-``parse(name, text, has_function)`` returns ``{template name: Tree}``: the file's own tree under ``name`` plus one
-tree per ``{{define}}``/``{{block}}``. Errors raise TemplateParseError with Go's text, e.g.
+``parse_full(name, text, has_function)`` returns ``{template name: Tree}``: the file's own tree under ``name`` plus
+one tree per ``{{define}}``/``{{block}}``. Errors raise TemplateParseError with Go's text, e.g.
 ``template: NAME:LINE: unexpected "}" in operand`` or ``template: NAME:LINE: function "foo" not defined``.
 """
 from __future__ import annotations
@@ -10,13 +10,12 @@ import math
 
 from . import lexer as lx
 from . import nodes as nd
-from .lexer import (  # token types as module globals: the parser compares them in its hottest paths
+from .tokens import (  # token types as module globals: the parser compares them in its hottest paths
     ASSIGN, BLOCK, BOOL, BREAK, CHAR, CHAR_CONSTANT, COMPLEX, CONTINUE, DECLARE, DEFINE, DOT, ELSE, END, EOF,
     ERROR, FIELD, IDENTIFIER, IF, LEFT_DELIM, LEFT_PAREN, NIL, NUMBER, PIPE, RANGE, RAW_STRING, RIGHT_DELIM,
     RIGHT_PAREN, SPACE, STRING, TEMPLATE, TEXT, VARIABLE, WITH)
-from ..gocompat.strconv import underscore_ok
+from ..gocompat.strconv import go_quote, underscore_ok
 from .errors import TemplateParseError
-from .fastparse import fast_parse
 
 
 class Parser(object):
@@ -514,7 +513,6 @@ _OPERAND_START = frozenset([BOOL, CHAR_CONSTANT, COMPLEX, DOT, FIELD, IDENTIFIER
 
 
 def _q(s: str) -> str:
-    from .gofmt import go_quote
     return go_quote(s)
 
 
@@ -647,22 +645,12 @@ def go_unquote(text: str, parser) -> str:
     return out.decode("utf-8", "replace")
 
 
-def parse(name: str, text: str, has_function) -> dict:
-    """Parse one file named ``name``. ``has_function(ident) -> bool`` says which functions exist.
-
-    Returns ``{template name: nodes.Tree}``. Raises TemplateParseError with Go's message.
-    Files written in the common subset are parsed by :func:`fastparse.fast_parse` (same trees, a few times faster);
-    the rest, and every invalid file, by :func:`parse_full`.
-    """
-    trees = fast_parse(name, text, has_function)
-    if trees is not None:
-        return trees
-    return parse_full(name, text, has_function)
-
-
 def parse_full(name: str, text: str, has_function) -> dict:
-    """:func:`parse` without the fast path: the state-function lexer and this module's port of Go's parser, for any
-    input. Same arguments, result and errors."""
+    """Parse one file named ``name`` with the state-function lexer and this module's port of Go's parser, for any
+    input. ``has_function(ident) -> bool`` says which functions exist.
+
+    Returns ``{template name: nodes.Tree}``. Raises TemplateParseError with Go's message. Callers go through
+    :func:`parsing.parse_file`, which tries the fast path first."""
     parser = Parser(name, text, has_function)
     try:
         return parser.parse()

@@ -3,9 +3,9 @@
 Helm builds one set per render: ``template.New("gotpl").Option("missingkey=zero").Funcs(m)`` and then
 ``t.New(file).Parse(text)`` for every file; every ``{{define}}`` joins the shared set (a later definition replaces an
 earlier one unless the later one is empty) and files are executed with ``ExecuteTemplate``. Parsing is cached by
-content (sha256 of name, text and function names) for the whole process (``caches.CACHES.parse_trees``) and, for files outside the fast parser's
-subset, through :mod:`.treecache` on disk for later processes; compiled code is cached on the parse trees, so a
-template is parsed and compiled once. A later process reads a file that defines templates through its define
+content (sha256 of name, text and function names) for the whole process (``caches.CACHES.parse_trees``); how a file is
+parsed (fast path, on-disk tree cache, full parser) is decided by :func:`parsing.parse_file`. Compiled code is cached
+on the parse trees, so a template is parsed and compiled once. A later process reads a file that defines templates through its define
 index (:func:`treecache.load_spans`) and parses each template only when it is first executed.
 """
 from __future__ import annotations
@@ -18,25 +18,11 @@ from .builtins import BUILTINS
 from .compiler import State, compile_tree, error_message
 from .errors import TemplateExecError, TemplateParseError
 from .gofmt import go_quote
-from .fastparse import fast_parse
-from .parser import parse_full
+from .parsing import parse_file
 from .runtime import EngineScope
 from . import treecache
 
 _MIN_DEFINES = 3  # files with fewer templates are parsed whole: an index entry would cost about what it saves
-
-
-def _parse_file(name: str, text: str, func_names: frozenset, key: str) -> dict:
-    """Parse a whole file. Files in the fast path's subset parse about as fast as the disk cache reads them back,
-    so only the others (full parser, several times slower) are looked up in and written to it. Raises
-    TemplateParseError."""
-    trees = fast_parse(name, text, func_names.__contains__)
-    if trees is None:
-        trees = treecache.load(key)  # another process may have parsed this file already
-    if trees is None:
-        trees = parse_full(name, text, func_names.__contains__)
-        treecache.store(key, trees)
-    return trees
 
 
 def _define_spans(name: str, text: str, trees: dict):
@@ -85,7 +71,7 @@ class _File(object):
                 if tree is not None:
                     return tree
             with EngineScope():
-                self.whole = _parse_file(self.name, self.text, self.func_names, self.key)
+                self.whole = parse_file(self.name, self.text, self.func_names.__contains__, self.key)
         return self.whole[tname]
 
     def _piece(self, start: int, end: int) -> dict:
@@ -96,9 +82,7 @@ class _File(object):
         padded = "\n" * lines + " " * (start - lines) + self.text[start:end]
         try:
             with EngineScope():
-                trees = fast_parse(self.name, padded, self.func_names.__contains__)
-                if trees is None:
-                    trees = parse_full(self.name, padded, self.func_names.__contains__)
+                trees = parse_file(self.name, padded, self.func_names.__contains__)
         except TemplateParseError:
             return {}
         for tree in trees.values():
@@ -139,7 +123,7 @@ def _parse_cached(name: str, text: str, func_names: frozenset, func_key: str) ->
             # Parsing allocates many long-lived objects; the cyclic GC would rescan them over and over.
             with EngineScope():
                 try:
-                    trees = _parse_file(name, text, func_names, key)
+                    trees = parse_file(name, text, func_names.__contains__, key)
                 except TemplateParseError as exc:
                     trees = exc
             if may_define and not isinstance(trees, TemplateParseError) and len(trees) >= _MIN_DEFINES:

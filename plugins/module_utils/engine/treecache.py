@@ -60,9 +60,9 @@ class _Unencodable(Exception):
 def _engine_digest() -> bytes:
     """sha256 over the Python magic number and the sources of the modules that define the tree format. Read through
     each module's loader, so it also works when module_utils run from a zip (Ansible's AnsiballZ payload)."""
-    from . import fastparse, lexer, parser
+    from . import fastparse, lexer, parser, tokens
     digest = hashlib.sha256(importlib.util.MAGIC_NUMBER)
-    for module in (lexer, parser, fastparse, nd, sys.modules[__name__]):
+    for module in (tokens, lexer, parser, fastparse, nd, sys.modules[__name__]):
         loader = getattr(module, "__loader__", None)
         source = loader.get_source(module.__name__) if loader is not None else None
         if source is None:

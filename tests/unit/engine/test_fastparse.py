@@ -15,7 +15,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.engine import fastpar
 from ansible_collections.helmkit.core.plugins.module_utils.engine.builtins import BUILTINS
 from ansible_collections.helmkit.core.plugins.module_utils.engine.errors import TemplateParseError
 from ansible_collections.helmkit.core.plugins.module_utils.engine.helm import _Renderer
-from ansible_collections.helmkit.core.plugins.module_utils.engine.parser import parse
+from ansible_collections.helmkit.core.plugins.module_utils.engine.parsing import parse_file
 from tests.helpers.parsetrees import full_parse, tree_difference
 
 CHARTS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "charts")
@@ -112,9 +112,9 @@ FALLBACK_CASES = {
 def test_other_syntax_and_invalid_files_go_to_the_full_parser(name):
     fast, full = _same_as_full(FALLBACK_CASES[name])
     assert fast is None
-    if isinstance(full, Exception):  # and the full parser gives Go's error through parse()
+    if isinstance(full, Exception):  # and the full parser gives Go's error through parse_file()
         with pytest.raises(TemplateParseError) as raised:
-            parse("c/templates/t.yaml", FALLBACK_CASES[name], HELM_FUNCTIONS.__contains__)
+            parse_file("c/templates/t.yaml", FALLBACK_CASES[name], HELM_FUNCTIONS.__contains__)
         assert str(raised.value) == str(full)
 
 

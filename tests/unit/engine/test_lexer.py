@@ -5,6 +5,7 @@ import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.engine import lexer as lx
 from tests.helpers import helmref, ourrender
+from ansible_collections.helmkit.core.plugins.module_utils.engine import tokens as tk
 
 
 def _tokens(text):
@@ -13,39 +14,39 @@ def _tokens(text):
 
 def test_text_and_action_tokens():
     assert _tokens('a {{ .x.y | printf "%d" $v }}b') == [
-        (lx.TEXT, "a "), (lx.LEFT_DELIM, "{{"), (lx.SPACE, " "), (lx.FIELD, ".x"), (lx.FIELD, ".y"),
-        (lx.SPACE, " "), (lx.PIPE, "|"), (lx.SPACE, " "), (lx.IDENTIFIER, "printf"), (lx.SPACE, " "),
-        (lx.STRING, '"%d"'), (lx.SPACE, " "), (lx.VARIABLE, "$v"), (lx.SPACE, " "), (lx.RIGHT_DELIM, "}}"),
-        (lx.TEXT, "b"), (lx.EOF, ""),
+        (tk.TEXT, "a "), (tk.LEFT_DELIM, "{{"), (tk.SPACE, " "), (tk.FIELD, ".x"), (tk.FIELD, ".y"),
+        (tk.SPACE, " "), (tk.PIPE, "|"), (tk.SPACE, " "), (tk.IDENTIFIER, "printf"), (tk.SPACE, " "),
+        (tk.STRING, '"%d"'), (tk.SPACE, " "), (tk.VARIABLE, "$v"), (tk.SPACE, " "), (tk.RIGHT_DELIM, "}}"),
+        (tk.TEXT, "b"), (tk.EOF, ""),
     ]
 
 
 def test_keywords_literals_and_punctuation():
     text = "{{if else end range with define template block break continue nil true false . $ $x := = ( ) , 'a' `r` 1.5e3 0x1F -2}}"
-    kinds = [t for t, _unused in _tokens(text) if t != lx.SPACE]
-    assert kinds == [lx.LEFT_DELIM, lx.IF, lx.ELSE, lx.END, lx.RANGE, lx.WITH, lx.DEFINE, lx.TEMPLATE, lx.BLOCK,
-                     lx.BREAK, lx.CONTINUE, lx.NIL, lx.BOOL, lx.BOOL, lx.DOT, lx.VARIABLE, lx.VARIABLE,
-                     lx.DECLARE, lx.ASSIGN, lx.LEFT_PAREN, lx.RIGHT_PAREN, lx.CHAR, lx.CHAR_CONSTANT,
-                     lx.RAW_STRING, lx.NUMBER, lx.NUMBER, lx.NUMBER, lx.RIGHT_DELIM, lx.EOF]
+    kinds = [t for t, _unused in _tokens(text) if t != tk.SPACE]
+    assert kinds == [tk.LEFT_DELIM, tk.IF, tk.ELSE, tk.END, tk.RANGE, tk.WITH, tk.DEFINE, tk.TEMPLATE, tk.BLOCK,
+                     tk.BREAK, tk.CONTINUE, tk.NIL, tk.BOOL, tk.BOOL, tk.DOT, tk.VARIABLE, tk.VARIABLE,
+                     tk.DECLARE, tk.ASSIGN, tk.LEFT_PAREN, tk.RIGHT_PAREN, tk.CHAR, tk.CHAR_CONSTANT,
+                     tk.RAW_STRING, tk.NUMBER, tk.NUMBER, tk.NUMBER, tk.RIGHT_DELIM, tk.EOF]
 
 
 def test_trim_markers_need_the_space():
-    assert _tokens("a  {{- 3 -}}  b") == [(lx.TEXT, "a"), (lx.LEFT_DELIM, "{{"), (lx.NUMBER, "3"),
-                                          (lx.RIGHT_DELIM, "}}"), (lx.TEXT, "b"), (lx.EOF, "")]
-    assert _tokens("{{ 3  -}}")[3] == (lx.SPACE, " ")
+    assert _tokens("a  {{- 3 -}}  b") == [(tk.TEXT, "a"), (tk.LEFT_DELIM, "{{"), (tk.NUMBER, "3"),
+                                          (tk.RIGHT_DELIM, "}}"), (tk.TEXT, "b"), (tk.EOF, "")]
+    assert _tokens("{{ 3  -}}")[3] == (tk.SPACE, " ")
     # "{{-3}}" is the number -3, not a trim marker
-    assert (lx.NUMBER, "-3") in _tokens("a {{-3}} b")
-    assert _tokens("a {{-3}} b")[0] == (lx.TEXT, "a ")
+    assert (tk.NUMBER, "-3") in _tokens("a {{-3}} b")
+    assert _tokens("a {{-3}} b")[0] == (tk.TEXT, "a ")
 
 
 def test_comments_are_dropped_and_trimmed():
-    assert _tokens("a {{/* x */}} b") == [(lx.TEXT, "a "), (lx.TEXT, " b"), (lx.EOF, "")]
-    assert _tokens("a \n{{- /* x */ -}}\n b") == [(lx.TEXT, "a"), (lx.TEXT, "b"), (lx.EOF, "")]
+    assert _tokens("a {{/* x */}} b") == [(tk.TEXT, "a "), (tk.TEXT, " b"), (tk.EOF, "")]
+    assert _tokens("a \n{{- /* x */ -}}\n b") == [(tk.TEXT, "a"), (tk.TEXT, "b"), (tk.EOF, "")]
 
 
 def test_item_lines_follow_newlines():
     items = lx.lex("t", "a\nb{{ 1\n}}\n{{ `x\ny` }}{{ 2 }}")
-    lines = [(item.val, item.line) for item in items if item.typ in (lx.NUMBER, lx.RAW_STRING, lx.EOF)]
+    lines = [(item.val, item.line) for item in items if item.typ in (tk.NUMBER, tk.RAW_STRING, tk.EOF)]
     assert lines == [("1", 2), ("`x\ny`", 4), ("2", 5), ("", 5)]
 
 
@@ -65,13 +66,13 @@ def test_item_lines_follow_newlines():
 ])
 def test_lexing_errors(text, message):
     last = lx.lex("t", text)[-1]
-    assert last.typ == lx.ERROR
+    assert last.typ == tk.ERROR
     assert last.val == message
 
 
 def test_item_string_forms():
     items = lx.lex("t", '{{ if "abcdefghijklmnop" }}')
-    assert [str(i) for i in items if i.typ in (lx.IF, lx.STRING, lx.EOF)] == \
+    assert [str(i) for i in items if i.typ in (tk.IF, tk.STRING, tk.EOF)] == \
         ["<if>", '"\\"abcdefghi"...', "EOF"]
 
 

@@ -6,12 +6,12 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.engine import nodes as nd
 from ansible_collections.helmkit.core.plugins.module_utils.engine.builtins import BUILTINS
 from ansible_collections.helmkit.core.plugins.module_utils.engine.errors import TemplateParseError
-from ansible_collections.helmkit.core.plugins.module_utils.engine.parser import parse
+from ansible_collections.helmkit.core.plugins.module_utils.engine.parsing import parse_file
 from tests.helpers import helmref, ourrender
 
 
 def _parse(text, name="t"):
-    return parse(name, text, BUILTINS.__contains__)
+    return parse_file(name, text, BUILTINS.__contains__)
 
 
 PARSE_ERRORS = {
@@ -140,7 +140,7 @@ def test_numbers_are_typed_like_go():
 
 
 def test_has_function_decides_identifiers():
-    trees = parse("t", "{{ custom 1 }}", lambda name: name == "custom")
+    trees = parse_file("t", "{{ custom 1 }}", lambda name: name == "custom")
     assert str(trees["t"].root) == "{{custom 1}}"
     with pytest.raises(TemplateParseError):
-        parse("t", "{{ custom 1 }}", lambda name: False)
+        parse_file("t", "{{ custom 1 }}", lambda name: False)

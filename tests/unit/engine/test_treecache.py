@@ -7,8 +7,8 @@ import stat
 import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.caches import CACHES
-from ansible_collections.helmkit.core.plugins.module_utils.engine import template, treecache
-from ansible_collections.helmkit.core.plugins.module_utils.engine.parser import parse
+from ansible_collections.helmkit.core.plugins.module_utils.engine import parsing, template, treecache
+from ansible_collections.helmkit.core.plugins.module_utils.engine.parsing import parse_file
 from ansible_collections.helmkit.core.plugins.module_utils.engine.template import TemplateSet
 
 TEXT = ('{{- define "x.name" -}}{{ .Values.name | default "n" | trunc 63 }}{{- end -}}\n'
@@ -51,7 +51,7 @@ def _shape(node):
 
 
 def test_round_trip_keeps_every_slot():
-    trees = parse("t.yaml", TEXT, lambda name: name in FUNCS or name in ("and", "eq", "not", "printf"))
+    trees = parse_file("t.yaml", TEXT, lambda name: name in FUNCS or name in ("and", "eq", "not", "printf"))
     again = treecache.loads(treecache.dumps(trees))
     assert list(again) == list(trees)
     for name in trees:
@@ -60,7 +60,7 @@ def test_round_trip_keeps_every_slot():
         assert all(n.tree is again[name] for n in again[name].root.nodes)
 
 
-def test_second_process_reads_the_entry(cache_dir):
+def test_second_process_reads_the_entry(cache_dir, monkeypatch):
     data = {"Values": {"list": ["a", "b"], "obj": {"a": {"b": 7}}, "name": "abc"}}
     first = _render(data)
     files = sorted(os.listdir(str(cache_dir)))
@@ -68,12 +68,9 @@ def test_second_process_reads_the_entry(cache_dir):
     assert stat.S_IMODE(os.stat(str(cache_dir)).st_mode) == 0o700
     CACHES.clear()  # as a new process: nothing in memory
     calls = []
-    real = template.parse_full
-    template.parse_full = lambda *a: calls.append(a) or real(*a)
-    try:
-        assert _render(data) == first
-    finally:
-        template.parse_full = real
+    real = parsing.parse_full
+    monkeypatch.setattr(parsing, "parse_full", lambda *a: calls.append(a) or real(*a))
+    assert _render(data) == first
     assert calls == []
 
 
@@ -174,9 +171,8 @@ def _helpers_set(text=HELPERS):
 
 def _parsed_texts(monkeypatch):
     seen = []
-    for name in ("fast_parse", "parse_full"):
-        real = getattr(template, name)
-        monkeypatch.setattr(template, name, lambda n, t, f, _real=real: seen.append(t) or _real(n, t, f))
+    real = template.parse_file
+    monkeypatch.setattr(template, "parse_file", lambda n, t, *rest: seen.append(t) or real(n, t, *rest))
     return seen
 
 

@@ -1,0 +1,44 @@
+"""The one place that decides how a template file is parsed: fast path, on-disk tree cache, or full parser.
+
+:func:`parse_file` tries :func:`fastparse.fast_parse` (the one-pass parser of the syntax charts use); when it
+declines (other syntax, or an invalid file), the trees an earlier process stored in :mod:`.treecache` under the
+caller's content key; and last :func:`parser.parse_full` (Go's lexer and parser, ported), which also produces every
+parse error, so errors keep Go's text and line. Both parsers build the same trees from the same token table
+(:mod:`.tokens`).
+
+Only files the fast path declines go through the disk cache: the others parse about as fast as an entry is read
+back, and writing them made a first module run about 1.5x slower than a cold one (docs/engine.md, "Performance").
+"""
+from __future__ import annotations
+
+from . import treecache
+from .fastparse import fast_parse
+from .parser import parse_full
+
+
+def parse_file(name: str, text: str, has_function, cache_key: str | None = None) -> dict:
+    """Parse ``text`` as template file ``name``.
+
+    Args:
+        name (str): the file's name (template name and error location). text (str): its text.
+        has_function (callable str -> bool): which function names exist (Go's parse-time "function not defined").
+        cache_key (str | None): the file's content key (:mod:`.template`'s sha256 of function names, name and
+            text) to look up and store in the on-disk tree cache; None leaves the cache alone (a piece of a file).
+
+    Returns:
+        dict[str, nodes.Tree]: the file's own tree under ``name`` and one per ``{{define}}``/``{{block}}``.
+
+    Raises:
+        TemplateParseError: with Go's message (``template: NAME:LINE: ...``).
+    """
+    trees = fast_parse(name, text, has_function)
+    if trees is not None:
+        return trees
+    if cache_key is not None:
+        trees = treecache.load(cache_key)  # another process may have parsed this file already
+        if trees is not None:
+            return trees
+    trees = parse_full(name, text, has_function)
+    if cache_key is not None:
+        treecache.store(cache_key, trees)
+    return trees
