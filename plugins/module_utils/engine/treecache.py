@@ -33,6 +33,7 @@ import marshal
 import sys
 
 from .. import privatecache
+from . import fastparse, lexer, parser, tokens
 from . import nodes as nd
 
 MAX_ENTRIES = 4000
@@ -60,7 +61,6 @@ class _Unencodable(Exception):
 def _engine_digest() -> bytes:
     """sha256 over the Python magic number and the sources of the modules that define the tree format. Read through
     each module's loader, so it also works when module_utils run from a zip (Ansible's AnsiballZ payload)."""
-    from . import fastparse, lexer, parser, tokens
     digest = hashlib.sha256(importlib.util.MAGIC_NUMBER)
     for module in (tokens, lexer, parser, fastparse, nd, sys.modules[__name__]):
         loader = getattr(module, "__loader__", None)
