@@ -33,6 +33,7 @@ import contextlib
 import glob
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -256,25 +257,28 @@ def compare_task(api, chart: str, repeat: int) -> dict:
     work = tempfile.mkdtemp(prefix="helmkit-bench-task-")
     runner = TaskRunner(work)
     figures = {step: {k: [] for k in ("task", "wall", "cpu", "helm", "helm_cpu")} for step in ("install", "upgrade")}
-    for round_ in range(repeat):
-        debug = runner.run({"ansible.builtin.debug": {"msg": "x"}})
-        sides = {}
-        order = ("ours", "helm") if round_ % 2 == 0 else ("helm", "ours")
-        for side in order:
-            release = "%s%d-%s" % (side[0], round_, short)
-            namespace = "ibench-" + release
-            if side == "ours":
-                sides[side] = _task_side(runner, api.kubeconfig, path, chart, release, namespace)
-            else:
-                sides[side] = _helm_side(api.kubeconfig, path, chart, release, namespace)
-        for index, step in enumerate(("install", "upgrade")):
-            ours, helm = sides["ours"][index], sides["helm"][index]
-            row = figures[step]
-            row["task"].append(ours["task"])
-            row["wall"].append(ours["wall"])
-            row["cpu"].append(ours["cpu"] - debug["cpu"])
-            row["helm"].append(helm["wall"])
-            row["helm_cpu"].append(helm["cpu"])
+    try:
+        for round_ in range(repeat):
+            debug = runner.run({"ansible.builtin.debug": {"msg": "x"}})
+            sides = {}
+            order = ("ours", "helm") if round_ % 2 == 0 else ("helm", "ours")
+            for side in order:
+                release = "%s%d-%s" % (side[0], round_, short)
+                namespace = "ibench-" + release
+                if side == "ours":
+                    sides[side] = _task_side(runner, api.kubeconfig, path, chart, release, namespace)
+                else:
+                    sides[side] = _helm_side(api.kubeconfig, path, chart, release, namespace)
+            for index, step in enumerate(("install", "upgrade")):
+                ours, helm = sides["ours"][index], sides["helm"][index]
+                row = figures[step]
+                row["task"].append(ours["task"])
+                row["wall"].append(ours["wall"])
+                row["cpu"].append(ours["cpu"] - debug["cpu"])
+                row["helm"].append(helm["wall"])
+                row["helm_cpu"].append(helm["cpu"])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return figures
 
 
