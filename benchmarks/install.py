@@ -1,6 +1,7 @@
 """Install/upgrade benchmark (issue 7, item 12): helmkit.core's release actions against Helm v4 (helm_python).
 
-``python benchmarks/install.py [--objects 50] [--repeat 3] [--chart NAME ...] [--no-ansible]``
+``python benchmarks/install.py [--objects 50] [--repeat 3] [--chart NAME ...] [--no-ansible] [--latency MS]``
+``python benchmarks/install.py --task [--chart NAME ...] [--repeat 2] [--latency MS]``
 
 1. A generated chart with ``--objects`` objects (ServiceAccounts, ConfigMaps, Secrets, Services, Deployments, in
    equal parts) is installed and then upgraded (every ConfigMap changes) by us and by helm_python, in the same run,
@@ -10,14 +11,30 @@
 3. The idempotent re-run of an ``ansible-playbook`` helm_release task on the generated chart: the task's own time
    from Ansible's junit callback (module start-up, AnsiballZ, chart load, render, release check), target <= 1.5 s.
 
+With ``--task`` (issue 16's install target), only this instead: for each ``--chart`` (default podinfo, ingress-nginx
+and kube-prometheus-stack), an install and then an upgrade (changed values) through an ``ansible-playbook``
+helm_release task with ``wait: true``, against Helm v4 in-process (helm_python, ``wait="watcher"``, Helm v4's
+``--wait``) doing the same install and upgrade, in the same run, in separate namespaces under separate release
+names (cluster-scoped objects are named after the release). Printed per step: the task's time (Ansible's junit
+callback), the whole ``ansible-playbook`` run, Helm's time, ratios task/Helm (best and median of ``--repeat``), and
+CPU seconds (the playbook's above a ``debug`` play's, against Helm's own process time). Which side goes first
+alternates by round, so that each pays once for creating a chart's CRDs.
+
+``--latency MS`` makes the emulator wait that long before serving each request (see tests/kubeapi/README.md).
+When ``HELMKIT_TEST_KUBECONFIG`` is set, everything runs against that cluster instead of the emulator, and what the
+run created there is removed at the end, also when it fails.
+
 Not a test: the machine's load shows in the numbers, so compare ratios measured in the same run.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
 import json
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,6 +46,10 @@ ROOT = os.path.dirname(HERE)
 CHARTS = os.path.join(ROOT, "..", "shared", "charts")
 BIN = os.path.join(ROOT, ".venv", "bin")
 RERUN_TARGET = 1.5
+TASK_CHARTS = ["podinfo-6.14.1", "ingress-nginx-4.15.1", "kube-prometheus-stack-88.5.3"]
+#: short names for releases and namespaces; Helm's fullname helpers cut names at 63 (some at 26) characters
+_SHORT = {"podinfo": "podinfo", "ingress-nginx": "ingress", "kube-prometheus-stack": "kps"}
+WAIT_TIMEOUT = 600
 
 _TEMPLATES = {
     "serviceaccount": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Release.Name }}-sa-%(i)d\n",
@@ -140,16 +161,197 @@ def ansible_rerun(api, path: str, repeat: int) -> list:
     return times
 
 
+def task_values(chart: str, release: str, upgrade: bool) -> dict:
+    """The values of ``chart``'s install (``upgrade`` False) or upgrade for release ``release``: the upgrade changes
+    the pod template of one workload, so that it rolls out and the wait has something to wait for."""
+    base = chart.rsplit("-", 1)[0]
+    annotations = {"podAnnotations": {"bench": "2"}} if upgrade else {}
+    if base == "ingress-nginx":  # the IngressClass is cluster-scoped and named "nginx" by default
+        return {"controller": dict(annotations, ingressClassResource={"name": release})}
+    if base == "kube-prometheus-stack":
+        return {"prometheusOperator": annotations} if upgrade else {}
+    if base == "podinfo":
+        return {"ui": {"message": "round 2"}} if upgrade else {}
+    return {"bench": "2"} if upgrade else {}
+
+
+def _timed(command, env, cwd) -> tuple:
+    """(wall seconds, CPU seconds of ``command`` and its children, output); exits on failure."""
+    with tempfile.TemporaryFile(mode="w+") as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        text = out.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("%s failed:\n%s" % (" ".join(command[:2]), text[-4000:]))
+    return wall, usage.ru_utime + usage.ru_stime, text
+
+
+class TaskRunner:
+    """``ansible-playbook`` runs of one task in ``work`` (a directory), timed: the task (junit callback), the whole
+    run, and the run's CPU seconds."""
+
+    def __init__(self, work: str):
+        self.work = work
+        self.env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        self.env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".tree"), ANSIBLE_NOCOLOR="1",
+                        ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=os.path.join(BIN, "python"),
+                        ANSIBLE_CALLBACKS_ENABLED="ansible.builtin.junit", JUNIT_TASK_CLASS="yes",
+                        JUNIT_OUTPUT_DIR=os.path.join(work, "junit"))
+
+    def run(self, task: dict) -> dict:
+        """Run ``task`` (a dict as in a playbook) alone in a play: ``{"task", "wall", "cpu"}`` seconds and
+        ``changed`` (bool)."""
+        for old in glob.glob(os.path.join(self.work, "junit", "*.xml")):
+            os.remove(old)
+        play = os.path.join(self.work, "play.yml")
+        with open(play, "w") as handle:
+            json.dump([{"hosts": "localhost", "gather_facts": False, "tasks": [dict(task, name="timed")]}], handle)
+        wall, cpu, out = _timed([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local", play],
+                                self.env, self.work)
+        report = glob.glob(os.path.join(self.work, "junit", "*.xml"))[0]
+        seconds = [float(c.get("time")) for c in ElementTree.parse(report).iter("testcase") if "timed" in c.get("name")]
+        return {"task": seconds[0], "wall": wall, "cpu": cpu, "changed": "changed=1" in out}
+
+
+def _task_side(runner, kubeconfig, path, chart, release, namespace) -> list:
+    """Our install and upgrade of ``chart`` through a helm_release task with wait: two TaskRunner.run results."""
+    steps = []
+    for upgrade in (False, True):
+        args = {"name": release, "namespace": namespace, "create_namespace": True, "chart_ref": path,
+                "kubeconfig": kubeconfig, "wait": True, "timeout": WAIT_TIMEOUT,
+                "values": task_values(chart, release, upgrade)}
+        result = runner.run({"helmkit.core.helm_release": args})
+        if not result["changed"]:
+            raise SystemExit("the %s of %s through the task reported no change" % (
+                "upgrade" if upgrade else "install", chart))
+        steps.append(result)
+    return steps
+
+
+def _helm_side(kubeconfig, path, chart, release, namespace) -> list:
+    """Helm v4's install and upgrade of ``chart`` in-process with ``wait="watcher"``: ``[{"wall", "cpu"}] * 2``."""
+    import helm_python
+
+    config = helm_python.Config(kubeconfig_path=kubeconfig, namespace=namespace)
+    steps = []
+    for upgrade in (False, True):
+        values = task_values(chart, release, upgrade)
+        started, cpu = time.perf_counter(), time.process_time()
+        if upgrade:
+            config.upgrade(path, release, values, namespace=namespace, wait="watcher", timeout=WAIT_TIMEOUT)
+        else:
+            config.install(path, release, values, namespace=namespace, create_namespace=True, wait="watcher",
+                           timeout=WAIT_TIMEOUT)
+        steps.append({"wall": time.perf_counter() - started, "cpu": time.process_time() - cpu})
+    return steps
+
+
+def compare_task(api, chart: str, repeat: int) -> dict:
+    """``{"install"|"upgrade": {figure: [one per round]}}`` for ``chart`` through a task and through Helm; figures
+    ``task``, ``wall``, ``cpu`` (the playbook's above a ``debug`` play's), ``helm``, ``helm_cpu``."""
+    path = os.path.abspath(os.path.join(CHARTS, chart + ".tgz"))
+    short = _SHORT.get(chart.rsplit("-", 1)[0], chart.rsplit("-", 1)[0][:12])
+    work = tempfile.mkdtemp(prefix="helmkit-bench-task-")
+    runner = TaskRunner(work)
+    figures = {step: {k: [] for k in ("task", "wall", "cpu", "helm", "helm_cpu")} for step in ("install", "upgrade")}
+    try:
+        for round_ in range(repeat):
+            debug = runner.run({"ansible.builtin.debug": {"msg": "x"}})
+            sides = {}
+            order = ("ours", "helm") if round_ % 2 == 0 else ("helm", "ours")
+            for side in order:
+                release = "%s%d-%s" % (side[0], round_, short)
+                namespace = "ibench-" + release
+                if side == "ours":
+                    sides[side] = _task_side(runner, api.kubeconfig, path, chart, release, namespace)
+                else:
+                    sides[side] = _helm_side(api.kubeconfig, path, chart, release, namespace)
+            for index, step in enumerate(("install", "upgrade")):
+                ours, helm = sides["ours"][index], sides["helm"][index]
+                row = figures[step]
+                row["task"].append(ours["task"])
+                row["wall"].append(ours["wall"])
+                row["cpu"].append(ours["cpu"] - debug["cpu"])
+                row["helm"].append(helm["wall"])
+                row["helm_cpu"].append(helm["cpu"])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return figures
+
+
+def print_task(chart: str, figures: dict):
+    """One line per step: best and median of each figure, and the ratios task/Helm."""
+    for step, row in figures.items():
+        best = {k: min(v) for k, v in row.items()}
+        median = {k: statistics.median(v) for k, v in row.items()}
+        print("%-30s %-8s %7.2f %7.2f %7.2f %6.2fx %6.2fx %7.2f %7.2f %7.2f %7.2f" % (
+            chart, step, best["task"], best["wall"], best["helm"], best["task"] / best["helm"],
+            median["task"] / median["helm"], median["task"], median["helm"], best["cpu"], best["helm_cpu"]))
+
+
+@contextlib.contextmanager
+def cluster(latency_ms: float):
+    """The cluster to measure on: the one of ``HELMKIT_TEST_KUBECONFIG`` (what the run creates there is removed
+    when it ends, whether it failed or not), else a kubeapi emulator that waits ``latency_ms`` per request."""
+    from kubeapi.fixture import ExternalCluster, KubeAPIServer, clean_up, snapshot
+
+    external = os.environ.get("HELMKIT_TEST_KUBECONFIG")
+    if not external:
+        with KubeAPIServer(ready_delay=0.05, latency=latency_ms / 1000.0) as api:
+            yield api
+        return
+    if latency_ms:
+        print("--latency is ignored on a real cluster (HELMKIT_TEST_KUBECONFIG): its latency is its own")
+    before = snapshot(external)
+    try:
+        yield ExternalCluster(external)
+    finally:
+        problems = clean_up(external, before)
+        if problems:
+            print("cleaning the cluster up left problems:\n  " + "\n  ".join(problems))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--objects", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--chart", action="append", default=[])
     parser.add_argument("--no-ansible", action="store_true")
+    parser.add_argument("--task", action="store_true",
+                        help="install and upgrade through a helm_release task with wait, against Helm with wait")
+    parser.add_argument("--latency", type=float, default=0.0, metavar="MS",
+                        help="milliseconds the emulator waits before serving each request (default 0)")
     args = parser.parse_args(argv)
     sys.path.insert(0, os.path.join(ROOT, ".tree"))
     sys.path.insert(0, os.path.join(ROOT, "tests"))
-    from kubeapi.fixture import KubeAPIServer
+    print("load average at start: %.2f %.2f %.2f on %d CPUs; %s" % (os.getloadavg() + (os.cpu_count() or 0,) + (
+        "cluster of HELMKIT_TEST_KUBECONFIG" if os.environ.get("HELMKIT_TEST_KUBECONFIG")
+        else "emulator, latency %g ms per request" % args.latency,)))
+    with cluster(args.latency) as api:
+        if args.task:
+            main_task(api, args.chart or TASK_CHARTS, args.repeat)
+        else:
+            main_in_process(api, args)
+    print("load average at end: %.2f %.2f %.2f" % os.getloadavg())
+    return 0
+
+
+def main_task(api, charts: list, repeat: int):
+    """The ``--task`` mode: install and upgrade through a task against Helm, both with wait."""
+    print("seconds; task = the helm_release task (junit), play = the whole ansible-playbook run; ratio = task/helm; "
+          "CPU = ansible-playbook's above a debug play's, and Helm's process time; best/median of %d" % repeat)
+    print("%-30s %-8s %7s %7s %7s %7s %7s %7s %7s %7s %7s" % (
+        "chart", "step", "task", "play", "helm", "best", "median", "task~", "helm~", "CPU", "helmCPU"))
+    for chart in charts:
+        print_task(chart, compare_task(api, chart, repeat))
+        sys.stdout.flush()
+
+
+def main_in_process(api, args):
+    """The modes before ``--task``: release actions in-process against Helm without wait, and the re-run."""
     # Import everything once so that first-import time does not count against the first round.
     import ansible_collections.helmkit.core.plugins.module_utils.chart.render  # noqa: F401
     import ansible_collections.helmkit.core.plugins.module_utils.engine.helm  # noqa: F401
@@ -161,20 +363,18 @@ def main(argv=None) -> int:
                                          for name in args.chart]
     print("%-28s %9s %9s %7s %9s %9s %7s %9s" % ("chart", "ours ins", "helm ins", "ratio", "ours upg", "helm upg",
                                                  "ratio", "ours noop"))
-    with KubeAPIServer(ready_delay=0.05) as api:
-        for label, path in rows:
-            best = compare(api, path, label, args.repeat)
-            print("%-28s %9.3f %9.3f %7.2f %9.3f %9.3f %7.2f %9.3f" % (
-                label if label != "generated" else "generated (%d objects)" % args.objects,
-                best["ours_install"], best["helm_install"], best["install_ratio"], best["ours_upgrade"],
-                best["helm_upgrade"], best["upgrade_ratio"], best["ours_noop"]))
-        if not args.no_ansible:
-            times = ansible_rerun(api, generated, args.repeat)
-            best, ping = min(times)
-            print("ansible-playbook helm_release idempotent re-run (task time, best of %d): %.3f s (target <= %.1f s: "
-                  "%s); ansible.builtin.ping in the same play: %.3f s" % (
-                      len(times), best, RERUN_TARGET, "met" if best <= RERUN_TARGET else "NOT met", ping))
-    return 0
+    for label, path in rows:
+        best = compare(api, path, label, args.repeat)
+        print("%-28s %9.3f %9.3f %7.2f %9.3f %9.3f %7.2f %9.3f" % (
+            label if label != "generated" else "generated (%d objects)" % args.objects,
+            best["ours_install"], best["helm_install"], best["install_ratio"], best["ours_upgrade"],
+            best["helm_upgrade"], best["upgrade_ratio"], best["ours_noop"]))
+    if not args.no_ansible:
+        times = ansible_rerun(api, generated, args.repeat)
+        best, ping = min(times)
+        print("ansible-playbook helm_release idempotent re-run (task time, best of %d): %.3f s (target <= %.1f s: "
+              "%s); ansible.builtin.ping in the same play: %.3f s" % (
+                  len(times), best, RERUN_TARGET, "met" if best <= RERUN_TARGET else "NOT met", ping))
 
 
 if __name__ == "__main__":

@@ -42,10 +42,11 @@ def write_kubeconfig(path, url, ca_pem, token):
 
 class Emulator:
     """A running emulator. Args: kubeconfig (path to write), port (0 = free port), ready_delay (seconds before
-    simulated workloads are ready), state_dir (None, or a directory for ca.crt/ca.key/state.json/token).
+    simulated workloads are ready), state_dir (None, or a directory for ca.crt/ca.key/state.json/token), latency
+    (seconds every API request waits before it is served, as over a network; see server.APIServer.latency).
     """
 
-    def __init__(self, kubeconfig, port=0, ready_delay=0.2, state_dir=None):
+    def __init__(self, kubeconfig, port=0, ready_delay=0.2, state_dir=None, latency=0.0):
         self.kubeconfig = kubeconfig
         self.state_dir = state_dir
         ca_pem, ca_key = load_or_make_ca(state_dir)
@@ -70,6 +71,7 @@ class Emulator:
         self.token = self._token()
         self.auth = Authenticator(self.store, self.token, ca_pem, ca_key)
         self.httpd = APIServer(("127.0.0.1", port), self.store, self.token, ctx, self.auth)
+        self.httpd.latency = latency
         self.url = "https://127.0.0.1:%d" % self.httpd.server_address[1]
         write_kubeconfig(kubeconfig, self.url, ca_pem, self.token)
         self._saver = None
@@ -125,7 +127,7 @@ class Emulator:
 
 def main(argv=None):
     """CLI: python -m kubeapi --kubeconfig PATH [--port N] [--ready-delay S] [--state-dir DIR]
-    [--legacy-discovery-only].
+    [--legacy-discovery-only] [--latency S].
 
     Prints one line ``kubeapi ready url=<url> kubeconfig=<path>`` when it accepts connections.
     """
@@ -139,8 +141,13 @@ def main(argv=None):
     parser.add_argument("--state-dir", default=None, help="keep CA, token and objects here across restarts")
     parser.add_argument("--legacy-discovery-only", action="store_true",
                         help="serve only legacy discovery, as a server without aggregated discovery does")
+    parser.add_argument("--latency", type=float, default=0.0,
+                        help="seconds every API request waits before it is served, as a real API server over a "
+                             "network does (default 0; 0.005 is a nearby cluster)")
     args = parser.parse_args(argv)
-    emu = Emulator(args.kubeconfig, args.port, args.ready_delay, args.state_dir)
+    if args.latency < 0:
+        parser.error("--latency must be 0 or more seconds")
+    emu = Emulator(args.kubeconfig, args.port, args.ready_delay, args.state_dir, args.latency)
     emu.httpd.aggregated_discovery = not args.legacy_discovery_only
     done = threading.Event()
 

@@ -49,13 +49,15 @@ class KubeAPIServer:
 
     Args: kubeconfig (path to write; default: a file in a fresh temp dir), port (0 = free), ready_delay
     (seconds before simulated workloads are ready), state_dir (optional), start_timeout (seconds),
-    aggregated_discovery (False: serve only legacy discovery, as a server without it).
+    aggregated_discovery (False: serve only legacy discovery, as a server without it), latency (seconds every API
+    request waits before it is served, as over a network; default 0).
     Attributes after start(): ``kubeconfig`` (str path), ``url`` (str), ``process`` (Popen).
     """
 
     def __init__(self, kubeconfig=None, port=0, ready_delay=0.2, state_dir=None, start_timeout=30.0,
-                 aggregated_discovery=True):
+                 aggregated_discovery=True, latency=0.0):
         self._tmp = None
+        self.latency = latency
         self.aggregated_discovery = aggregated_discovery
         if kubeconfig is None:
             self._tmp = tempfile.mkdtemp(prefix="kubeapi-")
@@ -80,6 +82,8 @@ class KubeAPIServer:
             cmd += ["--state-dir", self.state_dir]
         if not self.aggregated_discovery:
             cmd.append("--legacy-discovery-only")
+        if self.latency:
+            cmd += ["--latency", repr(float(self.latency))]
         self._stderr = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self._stderr, env=env, text=True)
         line = []

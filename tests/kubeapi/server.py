@@ -65,6 +65,10 @@ class APIServer(ThreadingHTTPServer):
         self.log_lock = threading.Lock()
         self.stopping = threading.Event()
         self.aggregated_discovery = True  # False: a server without aggregated discovery (before v1.26, or disabled)
+        #: Seconds every API request waits before it is served (the control endpoints /_kubeapi/ aside): a network
+        #: round trip plus the real server's own work (authentication, admission, etcd), which the emulator
+        #: otherwise answers in well under a millisecond. A watch pays it once, before its first event.
+        self.latency = 0.0
         ThreadingHTTPServer.__init__(self, address, Handler)
 
     def finish_request(self, request, client_address):
@@ -187,6 +191,8 @@ class Handler(BaseHTTPRequestHandler):
             self.server.record({"method": self.command, "path": path, "query": parsed.query,
                                 "content_type": content_type.split(";")[0].strip(),
                                 "user_agent": self.headers.get("User-Agent", ""), "time": time.time()})
+            if self.server.latency > 0:
+                time.sleep(self.server.latency)
         try:
             try:
                 peer = self.connection.getpeercert()

@@ -1,4 +1,4 @@
-"""The kubeapi emulator as a process: CLI, kubeconfig it writes, --state-dir persistence, --ready-delay."""
+"""The kubeapi emulator as a process: CLI, kubeconfig it writes, --state-dir persistence, --ready-delay, --latency."""
 from __future__ import annotations
 
 import os
@@ -6,9 +6,11 @@ import subprocess
 import sys
 import time
 
+import pytest
 import yaml
 from kubernetes import client, config
 
+from kubeapi import app
 from kubeapi.fixture import KubeAPIServer
 
 KUBEAPI = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -51,6 +53,28 @@ def test_ready_delay_holds_workloads_back(tmp_path):
             "containers": [{"name": "c", "image": "x"}]}})
         time.sleep(0.5)  # longer than the default delay: with 600 s the pod must still be pending
         assert v1.read_namespaced_pod("p", "default").status.phase == "Pending"
+
+
+def test_latency_delays_every_answer(tmp_path):
+    latency = 0.25
+    with KubeAPIServer(kubeconfig=str(tmp_path / "kc"), latency=latency) as api:
+        v1 = client.CoreV1Api(config.new_client_from_config(api.kubeconfig))
+        v1.read_namespace("default")  # the connection is open: the requests below pay only the latency
+        api.clear_request_log()
+        for name in ("a", "b", "c"):
+            started = time.monotonic()
+            v1.create_namespaced_config_map("default", {"metadata": {"name": name}})
+            assert time.monotonic() - started >= latency
+        started = time.monotonic()
+        assert len(v1.list_namespaced_config_map("default").items) >= 3
+        assert time.monotonic() - started >= latency
+        assert [r.method for r in api.request_log()] == ["POST", "POST", "POST", "GET"]
+
+
+def test_latency_must_not_be_negative(tmp_path):
+    with pytest.raises(SystemExit):
+        app.main(["--kubeconfig", str(tmp_path / "kc"), "--latency", "-0.1"])
+    assert not (tmp_path / "kc").exists()
 
 
 def test_cli_runs_as_a_script_and_prints_a_ready_line(tmp_path):
