@@ -168,7 +168,7 @@ def test_float_map_keys_as_helm_in_values_and_from_yaml():
     agree with Helm (values.yaml printed 3.14159265358979, NaN and 1e+300 before they shared one key rule)."""
     text = "".join("  " + line + "\n" for line in FLOAT_KEYS.splitlines())
     ref = helmref.render({"a.yaml": "{{ toJson .Values }}\n---\n{{ toJson (fromYaml .Values.text) }}"},
-                      values_yaml=FLOAT_KEYS + "text: |\n" + text)
+                         values_yaml=FLOAT_KEYS + "text: |\n" + text)
     values_ref, from_yaml_ref = ref["c/templates/a.yaml"].split("\n---\n")
     assert load_values(FLOAT_KEYS)["m"] == json.loads(values_ref)["m"]
     assert gojson.to_json(unmarshal(FLOAT_KEYS)) == from_yaml_ref
