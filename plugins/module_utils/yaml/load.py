@@ -28,7 +28,7 @@ from .resolve import resolve_plain
 from .safe import SafeLoader
 
 __all__ = ["GoYamlLoader", "IndexLoader", "load_go_yaml", "load_values",
-           "to_json_values", "merge_maps", "decode_utf8", "max_values_bytes", "json_key"]
+           "to_json_values", "json_trip", "JsonTripError", "merge_maps", "decode_utf8", "max_values_bytes", "json_key"]
 
 DEFAULT_MAX_VALUES_BYTES = 32 * 1024 * 1024
 
@@ -95,42 +95,64 @@ def json_key(key):
     return None
 
 
-def _key_string(key) -> str:
-    text = json_key(key)
-    if text is not None:
-        return text
-    if key is None:
-        raise ValuesError("error converting YAML to JSON: unsupported map key of type: <nil>; quote the key "
-                          "(\"null\": ...) to use it as a string")
-    raise ValuesError("unsupported map key %r: keys must be scalars" % (key,))
+class JsonTripError(Exception):
+    """What sigs.k8s.io/yaml's YAML -> JSON trip refuses: ``kind`` is ``"key"`` (``value`` is a map key that
+    :func:`json_key` cannot name: nil, a list, a mapping) or ``"value"`` (``value`` is a NaN or infinite float,
+    which encoding/json refuses). Each caller words it for its reader (:func:`to_json_values`, fromYaml)."""
+
+    def __init__(self, kind: str, value):
+        super(JsonTripError, self).__init__(kind, value)
+        self.kind = kind
+        self.value = value
 
 
-def to_json_values(value, _budget=None):
-    """Convert a decoded YAML value as the YAML -> JSON -> interface{} round trip does.
+def json_trip(value, budget=None):
+    """The one YAML -> JSON -> ``interface{}`` round trip of sigs.k8s.io/yaml (yaml.go: yamlToJSON, then
+    encoding/json into ``interface{}``), for a decoded YAML value.
 
-    dict keys become strings, every int becomes a float, lists and dicts are converted recursively. Aliases are
-    expanded (as the JSON round trip does); a document whose expansion exceeds HELMKIT_MAX_YAML_NODES raises
-    ValuesError, like go-yaml's "document contains excessive aliasing" guard against alias bombs.
-    """
-    if _budget is None:
-        _budget = [max_yaml_nodes()]
-    _budget[0] -= 1
-    if _budget[0] < 0:
-        raise ValuesError("yaml: " + excessive_aliasing())
+    Map keys become strings (:func:`json_key`), every int becomes a float, bytes become text, lists and maps are
+    converted recursively (aliases expanded, as the JSON text holds them). ``budget`` (a one-item list of nodes
+    still allowed, or None for no limit) bounds that expansion: past it raises ValuesError with go-yaml's
+    "document contains excessive aliasing". Raises :class:`JsonTripError` for a key or value JSON cannot hold."""
+    if budget is not None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise ValuesError("yaml: " + excessive_aliasing())
     if isinstance(value, dict):
-        return {_key_string(k): to_json_values(v, _budget) for k, v in value.items()}
+        out = {}
+        for key, item in value.items():
+            text = json_key(key)
+            if text is None:
+                raise JsonTripError("key", key)
+            out[text] = json_trip(item, budget)
+        return out
     if isinstance(value, list):
-        return [to_json_values(v, _budget) for v in value]
+        return [json_trip(item, budget) for item in value]
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int):
         return float(value)
     if isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
-        raise ValuesError("error converting YAML to JSON: json: unsupported value: %s; quote it to use it as a "
-                          "string" % format_float(value))
+        raise JsonTripError("value", value)
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return value
+
+
+def to_json_values(value):
+    """A decoded values document as Helm's values loading sees it (:func:`json_trip`), with the node bound of
+    HELMKIT_MAX_YAML_NODES against alias bombs. Raises ValuesError: a nil or collection map key, a NaN or
+    infinite number (each with the fix to make), excessive aliasing."""
+    try:
+        return json_trip(value, [max_yaml_nodes()])
+    except JsonTripError as exc:
+        if exc.kind == "value":
+            raise ValuesError("error converting YAML to JSON: json: unsupported value: %s; quote it to use it as a "
+                              "string" % format_float(exc.value)) from None
+        if exc.value is None:
+            raise ValuesError("error converting YAML to JSON: unsupported map key of type: <nil>; quote the key "
+                              "(\"null\": ...) to use it as a string") from None
+        raise ValuesError("unsupported map key %r: keys must be scalars" % (exc.value,)) from None
 
 
 def load_go_yaml(data, source: str = "values"):

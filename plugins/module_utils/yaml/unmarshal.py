@@ -7,13 +7,12 @@ YAML 1.1 scalars resolve as go-yaml v2 does (yaml/resolve.py), then the JSON tri
 from __future__ import annotations
 
 import json
-import math
 
 from ..gocompat.strconv import format_float
 from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from .aliases import check_document
 from .errors import GoYamlError, go_yaml_error_text
-from .load import json_key
+from .load import JsonTripError, json_key, json_trip
 from .resolve import BOOL, FLOAT, INT, MERGE, NULL, STR, TIMESTAMP, resolve_plain
 from .safe import SafeLoader
 
@@ -155,23 +154,15 @@ def _go_sharp(value) -> str:
 
 
 def _to_json_value(value):
-    """A go-yaml v2 decoded value -> what encoding/json hands back for it (sigs.k8s.io/yaml's JSON trip)."""
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            out[_yaml_key_string(key)] = _to_json_value(item)
-        return out
-    if isinstance(value, list):
-        return [_to_json_value(item) for item in value]
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int):
-        return float(value)
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):  # encoding/json refuses them
-            raise GoYamlError("error converting YAML to JSON: json: unsupported value: %s" % format_float(value))
-        return value
-    return value
+    """A go-yaml v2 decoded value -> what encoding/json hands back for it (sigs.k8s.io/yaml's JSON trip,
+    :func:`load.json_trip`), with Go's error texts. Map keys are JSON strings already (``construct_mapping``)."""
+    try:
+        return json_trip(value)
+    except JsonTripError as exc:
+        if exc.kind == "key":
+            _yaml_key_string(exc.value)  # raises Go's text for the key
+        raise GoYamlError("error converting YAML to JSON: json: unsupported value: %s"
+                          % format_float(exc.value)) from None  # encoding/json refuses NaN and infinities
 
 
 def _yaml_key_string(key) -> str:
