@@ -177,7 +177,10 @@ def main():
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     jid = module.params["jid"]
-    path = os.path.join(module.params["async_dir"] or os.path.expanduser("~/.ansible_async"), jid)
+    if not module.params["async_dir"]:  # the action plugin resolves it as async_status does, and always gives it
+        module.fail_json(msg="helm_async_wait: no async_dir; the module runs through its action plugin, which sets "
+                             "it from the task or Ansible's async_dir shell option (run it as a task)")
+    path = os.path.join(module.params["async_dir"], jid)
     try:
         data = wait_for_job(path, jid, module.params["timeout"])
     except FileNotFoundError:
