@@ -169,6 +169,17 @@ spec:
 """
 
 
+def _uninstall_after_the_killed_job(kubeapi, tmp_path, namespace):
+    """async killed the "slow" job while it held the release's lock; the cluster clean-up must not meet that lock
+    (a real cluster's clean-up would fail on it). Uninstall it here, waiting until the lock's holder is gone."""
+    play = [{"hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": [{
+        "helmkit.core.helm_release": {"release_name": "slow", "release_namespace": namespace, "state": "absent",
+                                      "kubeconfig": kubeapi.kubeconfig, "wait_for_lock": 120}}]}]
+    (tmp_path / "cleanup.yml").write_text(yaml.safe_dump(play))
+    done = playbook(tmp_path, ["cleanup.yml"])
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 @pytest.mark.parametrize("in_process", [True, False], ids=["controller-reads-job-files", "module-waits"])
 def test_parallel_level_with_a_failing_and_a_timed_out_release(kubeapi, tmp_path, in_process):
     """One level of three releases run concurrently: one installs, one fails (its chart is missing), one is still
@@ -190,7 +201,10 @@ def test_parallel_level_with_a_failing_and_a_timed_out_release(kubeapi, tmp_path
                      {"name": "nochart", "namespace": namespace, "chart": str(tmp_path / "no-such-chart")},
                      {"name": "slow", "namespace": namespace, "chart": str(chart), "wait": True, "timeout": 300}]}]}]
     (tmp_path / "level.yml").write_text(yaml.safe_dump(play))
-    result = playbook(tmp_path, ["level.yml", "-vvv"], {} if in_process else {"HELMKIT_IN_PROCESS": "0"})
+    try:
+        result = playbook(tmp_path, ["level.yml", "-vvv"], {} if in_process else {"HELMKIT_IN_PROCESS": "0"})
+    finally:
+        _uninstall_after_the_killed_job(kubeapi, tmp_path, namespace)
     assert result.returncode != 0
     out = result.stdout
     assert ("AnsiballZ_helm_async_wait" in out) is not in_process
