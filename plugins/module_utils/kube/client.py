@@ -9,6 +9,7 @@ never logged or put in messages.
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from ..errors import KubeError
 from ..transport import may_send_credentials, redact_url
@@ -18,12 +19,13 @@ from .config import AUTH_OPTIONS, DEFAULT_KUBECONFIG, connection_secrets, instal
 from .discovery import Discovery, cache_directory
 from .retry import RetryPolicy, describe_attempts
 
-try:  # The kubernetes package is a runtime requirement; keep the import error readable when it is missing.
+from .k8s_lite import HAS_KUBERNETES, VERSION, RESTClientObject
+
+if HAS_KUBERNETES:
     import urllib3
-    from kubernetes import client as k8s_client
-    HAS_KUBERNETES = True
-except ImportError:  # pragma: no cover - depends on the host
-    HAS_KUBERNETES = False
+
+# What the package's ApiClient sent (servers and audit logs see the same client as before).
+USER_AGENT = "OpenAPI-Generator/%s/python" % VERSION
 
 
 class ApiError(KubeError):
@@ -76,8 +78,11 @@ class KubeClient:
         self.configuration.retries = urllib3.util.Retry(total=1, connect=1, read=0, redirect=0, status=0, other=0,
                                                         raise_on_redirect=False, respect_retry_after_header=False)
         self.server = self.configuration.host
-        self.api_client = k8s_client.ApiClient(self.configuration)
-        install_transport(self.api_client, self.connection)
+        # RESTClientObject (the package's urllib3 pool: TLS, proxies, no_proxy) without its ApiClient, whose
+        # pydantic models cost 0.05 s of imports and serve nothing here (docs/engine.md, "a lighter kubernetes
+        # import"): URLs, query strings and the Authorization header are built in _send.
+        self.rest_client = RESTClientObject(self.configuration)
+        install_transport(self.rest_client, self.connection)
         self._mappings = {}
         self.retry = RetryPolicy()
 
@@ -95,7 +100,7 @@ class KubeClient:
     def close(self) -> None:
         """Release the connection pool (and the connection's temporary certificate files)."""
         try:
-            self.api_client.close()
+            self.rest_client.close()
         except Exception:  # pragma: no cover - closing is best effort
             pass
         self.connection.close()
@@ -158,9 +163,19 @@ class KubeClient:
             raise error
 
     def _send(self, method, path, params, headers, body, stream, timeout):
-        prepared = self.api_client.param_serialize(method.upper(), path, query_params=params, header_params=headers,
-                                                   body=body, auth_settings=["BearerToken"])
-        response = self.api_client.call_api(*prepared, _request_timeout=timeout)
+        """One request through the REST client; returns ``(response, body bytes)`` (b"" for an open stream).
+        The URL is the server, ``path`` and ``params`` percent-encoded (``quote``, as the package's ApiClient did);
+        the Authorization header comes from the configuration's auth settings (the connection's credential
+        through ``refresh_api_key_hook``, or an auth-provider's token)."""
+        url = self.configuration.host + path
+        if params:
+            url += "?" + "&".join("%s=%s" % (name, quote(str(value))) for name, value in params)
+        headers = dict(headers, **{"User-Agent": USER_AGENT})
+        for setting in self.configuration.auth_settings().values():
+            if setting.get("in") == "header" and setting.get("value"):
+                headers[setting["key"]] = setting["value"]
+        response = self.rest_client.request(method.upper(), url, headers=headers, body=body,
+                                            _request_timeout=timeout)
         if stream and 200 <= response.status <= 299:
             return response, b""
         return response, response.read()

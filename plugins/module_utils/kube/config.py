@@ -21,29 +21,18 @@ user), never its value.
 """
 from __future__ import annotations
 
-import base64
-import datetime
-import json
 import os
-import subprocess
 import tempfile
-import threading
 
 from ..errors import KubeError
 from ..libraries import yaml  # PyYAML, guarded once in libraries.py
-from ..yaml import aliases
-from ..yaml.safe import SafeLoader
+from . import kubeconfig as kubeconfig_module
+# The credential classes are re-exported: they were defined here before kube/credentials.py.
+from .credentials import Credential, ExecCredential, FileToken, basic_credential  # noqa: F401  pylint: disable=unused-import
+from .k8s_lite import HAS_KUBERNETES, ApiException, Configuration
 
-try:  # The kubernetes package is a runtime requirement; keep the import error readable when it is missing.
+if HAS_KUBERNETES:
     import urllib3
-    from kubernetes import client as k8s_client
-    from kubernetes.client.exceptions import ApiException
-    from kubernetes.config.config_exception import ConfigException
-    from kubernetes.config.kube_config import KubeConfigLoader, KubeConfigMerger
-    HAS_KUBERNETES = True
-except ImportError:  # pragma: no cover - depends on the host
-    HAS_KUBERNETES = False
-    KubeConfigLoader = object
 
 DEFAULT_KUBECONFIG = "~/.kube/config"
 SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
@@ -79,18 +68,8 @@ SECRET_ENVIRONMENT = ("K8S_AUTH_API_KEY", "K8S_AUTH_PASSWORD", "HELM_KUBETOKEN")
 _TRUE = ("y", "yes", "on", "1", "true", "t")
 _FALSE = ("n", "no", "off", "0", "false", "f")
 PENDING = "helmkit-pending-credential"  # placeholder the transport drops (an exec plugin that gives only a certificate)
-_EXEC_TIMEOUT = 120  # seconds an exec credential plugin may take (it may open a browser for a login)
-
-
-def _is_content(text: str) -> bool:
-    return "\n" in text or text.lstrip().startswith(("apiVersion", "{", "clusters", "kind:"))
-
-
-def _load_yaml(text):
-    """A kubeconfig (text or an open file) parsed, with go-yaml's alias guards (yaml/aliases.py)."""
-    if hasattr(text, "read"):
-        text = text.read()
-    return aliases.load(text, SafeLoader)
+_is_content = kubeconfig_module.is_content
+_load_yaml = kubeconfig_module.load_yaml
 
 
 _SECRET_KEYS = ("token", "password", "client-key-data", "id-token", "refresh-token", "client-secret", "access-token")
@@ -188,231 +167,7 @@ class Settings:
         return self._values.get(name, (None, None))[1]
 
 
-# -- credentials -------------------------------------------------------------------------------------------------------
-
-class Credential:
-    """A bearer token (or Basic header) and where it came from. ``header()`` returns the Authorization value;
-    ``refresh()`` forgets a cached token so the next ``header()`` reads it again (True when that can change it)."""
-
-    kind = "token"
-
-    def __init__(self, value, source, scheme="Bearer"):
-        self._value = value
-        self.source = source
-        self.scheme = scheme
-
-    def header(self) -> str:
-        return "%s %s" % (self.scheme, self._value)
-
-    def refresh(self) -> bool:
-        return False
-
-    def secrets(self) -> set:
-        return {self._value}
-
-    def refused(self) -> str:
-        """The 401 explanation: which credential the server refused."""
-        if self.scheme == "Basic":
-            return "the username and password from %s were refused (API servers since Kubernetes 1.19 accept no " \
-                   "basic authentication; use a token)" % self.source
-        return "the token from %s was refused" % self.source
-
-
-def basic_credential(username, password, source):
-    """A Credential sending ``Authorization: Basic`` for ``username``/``password``."""
-    raw = base64.b64encode(("%s:%s" % (username, password)).encode("utf-8")).decode("ascii")
-    cred = Credential(raw, source, scheme="Basic")
-    cred.secrets = lambda: {raw, password}
-    return cred
-
-
-class FileToken(Credential):
-    """A token read from a file, again whenever the file changes (a kubelet rotates projected service-account
-    tokens; client-go re-reads them) and on ``refresh()``."""
-
-    def __init__(self, path, source):
-        super().__init__(None, source)
-        self.path = path
-        self._stamp = None
-        self._lock = threading.Lock()
-
-    def header(self) -> str:
-        with self._lock:
-            try:
-                info = os.stat(self.path)
-            except OSError as exc:
-                raise KubeError("cannot read the token file %s (%s): %s" % (self.path, self.source, exc.strerror))
-            stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
-            if stamp != self._stamp or self._value is None:
-                with open(self.path, encoding="utf-8") as handle:
-                    self._value = handle.read().strip()
-                self._stamp = stamp
-            return "Bearer %s" % self._value
-
-    def refresh(self) -> bool:
-        with self._lock:
-            self._stamp = None
-        return True
-
-    def secrets(self) -> set:
-        return {self._value} if self._value else set()
-
-
-def _parse_time(text):
-    try:
-        return datetime.datetime.strptime(text.replace("Z", "+00:00").split(".")[0].replace("+00:00", ""),
-                                          "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc)
-    except (ValueError, AttributeError):
-        return None
-
-
-class ExecCredential(Credential):
-    """A kubeconfig ``exec`` credential plugin (client.authentication.k8s.io ExecCredential, as client-go's
-    ``plugin/pkg/client/auth/exec`` runs it): the command runs with ``args``, ``env`` and ``KUBERNETES_EXEC_INFO``;
-    its ``status.token`` is cached until ``status.expirationTimestamp`` and fetched again after a 401.
-    Client certificates (``clientCertificateData``/``clientKeyData``) are read once, at connection time.
-    Raises :class:`KubeError` naming the command when it is missing, fails (with its stderr) or prints no
-    ExecCredential; the output itself (the token) never appears in a message."""
-
-    def __init__(self, spec, user, base_path):
-        super().__init__(None, "the exec plugin of kubeconfig user %r" % user)
-        self.spec = spec
-        self.user = user
-        self.base_path = base_path
-        self.expiry = None
-        self.status = None
-        self._lock = threading.Lock()
-
-    def _command(self):
-        command = self.spec.get("command") or ""
-        if not command:
-            raise KubeError("kubeconfig user %r: exec has no command" % self.user)
-        if os.sep in command and not os.path.isabs(command) and self.base_path:
-            command = os.path.join(self.base_path, command)
-        return command
-
-    def run(self) -> dict:
-        """Run the plugin; returns the ExecCredential ``status`` dict."""
-        command = self._command()
-        api_version = self.spec.get("apiVersion") or "client.authentication.k8s.io/v1"
-        env = dict(os.environ)
-        for item in self.spec.get("env") or []:
-            env[str(item.get("name"))] = str(item.get("value", ""))
-        env["KUBERNETES_EXEC_INFO"] = json.dumps({"apiVersion": api_version, "kind": "ExecCredential",
-                                                  "spec": {"interactive": False}})
-        argv = [command] + [str(a) for a in self.spec.get("args") or []]
-        try:
-            done = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                                  timeout=_EXEC_TIMEOUT, check=False)
-        except FileNotFoundError:
-            hint = self.spec.get("installHint")
-            raise KubeError("kubeconfig user %r: the exec credential plugin %r was not found%s" % (
-                self.user, command, ("; " + hint.strip()) if hint else "; install it or fix exec.command")) from None
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise KubeError("kubeconfig user %r: the exec credential plugin %r could not run: %s"
-                            % (self.user, command, getattr(exc, "strerror", None) or exc)) from None
-        if done.returncode != 0:
-            stderr = done.stderr.decode("utf-8", "replace").strip()[-2000:]
-            raise KubeError("kubeconfig user %r: the exec credential plugin %r exited with status %d: %s"
-                            % (self.user, command, done.returncode, stderr or "(no output on stderr)"))
-        try:
-            answer = json.loads(done.stdout.decode("utf-8"))
-            status = answer["status"]
-            if not isinstance(status, dict):
-                raise TypeError
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            raise KubeError("kubeconfig user %r: the exec credential plugin %r did not print an ExecCredential "
-                            "with a status (expected JSON: {\"kind\": \"ExecCredential\", \"status\": {\"token\": "
-                            "...}})" % (self.user, command)) from None
-        if not status.get("token") and not status.get("clientCertificateData"):
-            raise KubeError("kubeconfig user %r: the ExecCredential of %r has neither status.token nor "
-                            "status.clientCertificateData" % (self.user, command))
-        return status
-
-    def _fresh(self):
-        if self.status is None or (self.expiry is not None
-                                   and datetime.datetime.now(datetime.timezone.utc) >= self.expiry):
-            self.status = self.run()
-            self.expiry = _parse_time(self.status.get("expirationTimestamp"))
-            self._value = self.status.get("token")
-
-    def header(self) -> str:
-        with self._lock:
-            self._fresh()
-            return "Bearer %s" % self._value if self._value else None
-
-    def refresh(self) -> bool:
-        with self._lock:
-            self.status = None
-        return True
-
-    def secrets(self) -> set:
-        return {v for v in (self._value, (self.status or {}).get("clientKeyData")) if v}
-
-
 # -- kubeconfig --------------------------------------------------------------------------------------------------------
-
-class _Loader(KubeConfigLoader):
-    """client's KubeConfigLoader, with ``tokenFile`` and ``exec`` users left to this module (re-read, refreshed,
-    with clear errors) instead of being read once or failing into a log line."""
-
-    credential = None
-
-    def _load_user_token(self):
-        if "tokenFile" in self._user and not self._user.safe_get("token"):
-            path = os.path.join(self._get_base_path(self._user.path), self._user["tokenFile"])
-            self.credential = FileToken(path, "the tokenFile of kubeconfig user %r" % self._user_name())
-            return True
-        found = super()._load_user_token()
-        if found:
-            self.credential = Credential(self.token.split(" ", 1)[1],
-                                         "kubeconfig user %r" % self._user_name())
-        return found
-
-    def _load_from_exec_plugin(self):
-        if "exec" not in self._user:
-            return None
-        spec = self._user["exec"].value
-        self.credential = ExecCredential(spec if isinstance(spec, dict) else {}, self._user_name(),
-                                         self._get_base_path(self._user.path))
-        status = self.credential.run()
-        self.credential.status = status
-        self.credential.expiry = _parse_time(status.get("expirationTimestamp"))
-        self.credential._value = status.get("token")
-        if status.get("clientCertificateData"):
-            self.exec_cert = (status.get("clientCertificateData"), status.get("clientKeyData") or "")
-        return True
-
-    def _load_user_pass_token(self):
-        if "username" in self._user and "password" in self._user:
-            self.credential = basic_credential(self._user["username"], self._user["password"],
-                                               "kubeconfig user %r" % self._user_name())
-            return True
-        return None
-
-    def _user_name(self):
-        return self._current_context["context"].safe_get("user") or "?"
-
-
-def _kubeconfig_loader(kubeconfig, context, persist):
-    """A loaded ``_Loader`` for a kubeconfig path (``:``-joined paths merge), dict or YAML text."""
-    if isinstance(kubeconfig, dict):
-        return _Loader(config_dict=kubeconfig, active_context=context, config_base_path=None)
-    if isinstance(kubeconfig, str) and _is_content(kubeconfig):
-        data = _load_yaml(kubeconfig)
-        if not isinstance(data, dict):
-            raise KubeError("kubeconfig: the given text is not a kubeconfig (expected a YAML mapping)")
-        return _Loader(config_dict=data, active_context=context, config_base_path=None)
-    paths = kubeconfig_paths(kubeconfig)
-    if not any(os.path.exists(p) for p in paths):
-        raise KubeError("kubeconfig file %s not found; pass kubeconfig=<path>, or set K8S_AUTH_KUBECONFIG or "
-                        "KUBECONFIG" % os.pathsep.join(paths))
-    merger = KubeConfigMerger(os.pathsep.join(paths))
-    if merger.config is None:
-        raise KubeError("kubeconfig file %s holds no configuration" % os.pathsep.join(paths))
-    return _Loader(config_dict=merger.config, active_context=context, config_base_path=None,
-                   config_persister=merger.save_changes if persist else None)
-
 
 def _kubeconfig_documents(kubeconfig, paths: list) -> list:
     """The kubeconfig documents (dicts) of ``kubeconfig`` (a dict or YAML text), else of the existing files
@@ -430,22 +185,9 @@ def _kubeconfig_documents(kubeconfig, paths: list) -> list:
     return [doc for doc in documents if isinstance(doc, dict)]
 
 
-def _context_names(kubeconfig, paths: list):
-    """Sorted context names of ``kubeconfig`` (a dict, YAML text, or the files ``paths`` merged), or None when it
-    cannot be read: for the error that names a context which is not there."""
-    try:
-        documents = _kubeconfig_documents(kubeconfig, paths)
-        return sorted({entry.get("name") for doc in documents
-                       for entry in doc.get("contexts") or [] if isinstance(entry, dict) and entry.get("name")})
-    except (OSError, yaml.YAMLError):
-        return None
-
-
 def kubeconfig_paths(kubeconfig=None, environ=None) -> list:
     """The kubeconfig files to read: ``kubeconfig``, else ``KUBECONFIG`` (``:``-joined), else ~/.kube/config."""
-    environ = os.environ if environ is None else environ
-    path = kubeconfig or environ.get("KUBECONFIG") or DEFAULT_KUBECONFIG
-    return [os.path.expanduser(p) for p in str(path).split(os.pathsep) if p]
+    return kubeconfig_module.kubeconfig_paths(kubeconfig, environ, DEFAULT_KUBECONFIG)
 
 
 # -- in-cluster --------------------------------------------------------------------------------------------------------
@@ -605,7 +347,7 @@ def _nothing_configured(environ) -> str:
 
 def _base(connection, settings, environ):
     """Load the kubeconfig or in-cluster configuration under the explicit settings; returns the Configuration."""
-    configuration = k8s_client.Configuration()
+    configuration = Configuration()
     kubeconfig, context = settings.value("kubeconfig"), settings.value("context")
     if kubeconfig is None and settings.value("host") and _has_own_credentials(settings):
         connection.origin = "host from %s" % settings.source("host")
@@ -621,38 +363,100 @@ def _base(connection, settings, environ):
             connection.origin = "host from %s, without a kubeconfig" % settings.source("host")
             return configuration
         raise KubeError(_nothing_configured(environ))
+    paths = [] if isinstance(kubeconfig, dict) or (isinstance(kubeconfig, str) and _is_content(kubeconfig)) \
+        else kubeconfig_paths(kubeconfig, environ)
+    if paths and not any(os.path.exists(p) for p in paths):
+        raise KubeError("kubeconfig file %s not found; pass kubeconfig=<path>, or set K8S_AUTH_KUBECONFIG or "
+                        "KUBECONFIG" % os.pathsep.join(paths))
     try:
-        loader = _kubeconfig_loader(kubeconfig, context, bool(settings.value("persist_config")))
-        loader.load_and_set(configuration)
-    except ConfigException as exc:
-        paths = [] if isinstance(kubeconfig, dict) or (isinstance(kubeconfig, str) and _is_content(kubeconfig)) \
-            else kubeconfig_paths(kubeconfig, environ)
-        names = _context_names(kubeconfig, paths) if context else None
-        if names is not None and context not in names:
-            raise KubeError("kubeconfig %s has no context %r; its contexts are: %s. Set context to one of them, or "
-                            "leave it unset for the kubeconfig's current-context"
-                            % (os.pathsep.join(paths) or "(given as data)", context,
-                               ", ".join(names) or "none")) from None
-        raise KubeError("invalid kubeconfig%s: %s" % (" (context %r)" % context if context else "", exc)) from None
+        selection = kubeconfig_module.select(kubeconfig_module.read(kubeconfig, paths), context)
     except yaml.YAMLError as exc:
         raise KubeError("kubeconfig is not valid YAML: %s" % exc) from None
-    connection.credential = loader.credential
-    connection.origin = "kubeconfig user %r" % loader._user_name()
+    except OSError as exc:
+        raise KubeError("cannot read kubeconfig %s: %s" % (exc.filename or os.pathsep.join(paths),
+                                                            exc.strerror or exc)) from None
+    if selection.user is not None and "auth-provider" in selection.user.value:
+        _auth_provider(connection, configuration, kubeconfig, selection.context, settings)
+        return configuration
+    _apply_kubeconfig(connection, configuration, selection, settings)
+    return configuration
+
+
+def _apply_kubeconfig(connection, configuration, selection, settings):
+    """Set ``configuration`` and ``connection.credential`` from a kubeconfig :class:`.kubeconfig.Selection`, as
+    client-go's ``DirectClientConfig.ClientConfig`` does: the cluster's server, CA (file or data), TLS options and
+    proxy; the user's client certificate and key (file or data, the data written to private temporary files that
+    ``Connection.close`` removes) and one credential, by the package's order: ``token``, else ``tokenFile``, else
+    ``exec``, else ``username``/``password``."""
+    cluster, user = selection.cluster, selection.user
+    who = "kubeconfig user %r" % (selection.user_name or "?")
+    server = cluster.get("server")
+    if server:
+        configuration.host = str(server).rstrip("/")
+    elif not settings.value("host"):
+        raise KubeError("kubeconfig %s: cluster %r has no server; set its cluster.server to https://HOST[:PORT], or "
+                        "give host" % (selection.where, cluster.name))
+    connection.origin = who
+    exec_cert = None
+    if user is not None:
+        if user.get("token"):
+            connection.credential = Credential(str(user.get("token")), who)
+        elif user.get("tokenFile"):
+            connection.credential = FileToken(user.path("tokenFile"), "the tokenFile of %s" % who)
+        elif user.get("exec"):
+            spec = user.get("exec")
+            connection.credential = ExecCredential(spec if isinstance(spec, dict) else {}, selection.user_name,
+                                                   user.base_directory())
+            exec_cert = connection.credential.start()
+        elif "username" in user.value and "password" in user.value:
+            connection.credential = basic_credential(user.get("username"), user.get("password"), who)
+
+    def write(data):
+        return connection.temp_file(data)
+
+    if str(configuration.host or "").startswith("https"):
+        configuration.ssl_ca_cert = kubeconfig_module.file_or_data(cluster, "certificate-authority", write,
+                                                                   "cluster")
+        if user is not None and not exec_cert:
+            configuration.cert_file = kubeconfig_module.file_or_data(user, "client-certificate", write, "user")
+            configuration.key_file = kubeconfig_module.file_or_data(user, "client-key", write, "user")
+    if "insecure-skip-tls-verify" in cluster.value:
+        configuration.verify_ssl = not _boolean(cluster.get("insecure-skip-tls-verify"),
+                                                "kubeconfig cluster %r: insecure-skip-tls-verify" % cluster.name)
+    if cluster.get("tls-server-name"):
+        configuration.tls_server_name = cluster.get("tls-server-name")
+    if cluster.get("proxy-url"):
+        configuration.proxy = cluster.get("proxy-url")
     if configuration.ssl_ca_cert:
         connection.ca_source = "the certificate-authority of the kubeconfig's cluster"
     if configuration.cert_file:
-        connection.client_cert_source = "kubeconfig user %r" % loader._user_name()
-    exec_cert = getattr(loader, "exec_cert", None)
+        connection.client_cert_source = who
     if exec_cert:
         configuration.cert_file = connection.temp_file(exec_cert[0].encode("utf-8"))
         configuration.key_file = connection.temp_file(exec_cert[1].encode("utf-8"))
+        connection.client_cert_source = connection.credential.source
+
+
+def _auth_provider(connection, configuration, kubeconfig, context, settings):
+    """A user with an ``auth-provider`` (oidc...): loaded by the kubernetes package's KubeConfigLoader
+    (kube/authprovider.py), which refreshes its tokens through ``configuration.refresh_api_key_hook``."""
+    from . import authprovider  # deferred: speed: only auth-provider users need kubernetes.config (0.1 s of imports)
+    loader = authprovider.load(kubeconfig, context, bool(settings.value("persist_config")), configuration)
+    connection.credential = loader.credential
+    connection.origin = "kubeconfig user %r" % loader.user_name()
+    if configuration.ssl_ca_cert:
+        connection.ca_source = "the certificate-authority of the kubeconfig's cluster"
+    if configuration.cert_file:
+        connection.client_cert_source = "kubeconfig user %r" % loader.user_name()
+    if loader.exec_cert:
+        configuration.cert_file = connection.temp_file(loader.exec_cert[0].encode("utf-8"))
+        configuration.key_file = connection.temp_file(loader.exec_cert[1].encode("utf-8"))
         connection.client_cert_source = loader.credential.source
-    if loader.credential is None and "BearerToken" in configuration.api_key:  # auth-provider (oidc, gcp): theirs
+    if loader.credential is None and "BearerToken" in configuration.api_key:  # the provider's token: theirs
         connection.credential = None
     else:
         configuration.refresh_api_key_hook = None
         configuration.api_key.pop("BearerToken", None)
-    return configuration
 
 
 def _overlay(connection, configuration, settings):
@@ -727,7 +531,7 @@ def resolve_connection(options=None, environ=None) -> Connection:
 def _context_namespace(kubeconfig, context, environ):
     """(namespace, context name) of the kubeconfig context a connection uses (``context``, else current-context),
     read without running credential plugins; (None, name) when that context sets none. Raises KubeError, yaml
-    errors or ConfigException when the kubeconfig cannot be read."""
+    errors or KubeError when the kubeconfig cannot be read."""
     documents = _kubeconfig_documents(kubeconfig, kubeconfig_paths(kubeconfig, environ))
     # client-go's merge of several files: the first file that sets current-context, or names a context, wins.
     name = context or next((doc["current-context"] for doc in documents if doc.get("current-context")), None)
@@ -803,11 +607,10 @@ def _ssl_reason(reason) -> str:
     return text
 
 
-def install_transport(api_client, connection) -> None:
-    """Make every request of ``api_client`` (REST calls and discovery alike) carry the impersonation headers,
-    fetch a changed token once more after a 401, and turn a final 401 into :class:`KubeError` naming the
-    credential's source (:meth:`Connection.unauthorized`)."""
-    rest = api_client.rest_client
+def install_transport(rest, connection) -> None:
+    """Make every request of ``rest`` (a kubernetes.client.rest.RESTClientObject; REST calls and discovery alike)
+    carry the impersonation headers, fetch a changed token once more after a 401, and turn a final 401 into
+    :class:`KubeError` naming the credential's source (:meth:`Connection.unauthorized`)."""
     send = rest.request
     extra = connection.headers()
 
