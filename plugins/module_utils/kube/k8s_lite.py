@@ -35,16 +35,25 @@ _LOCK = threading.RLock()
 
 def _completing_getattr(module):
     """The PEP 562 ``__getattr__`` of the stand-in package: run the real ``kubernetes/__init__.py`` once, then
-    answer from the completed module."""
-    state = {"done": False}
+    answer from the completed module. While it runs (its ``from . import x`` asks the module for ``x``) and after,
+    a missing name is an AttributeError; when it fails (a submodule's dependency missing), the ImportError reaches
+    the caller, as ``import kubernetes`` would have raised it, and the next access tries again."""
+    state = {"phase": "stand-in"}
 
     def __getattr__(name):
-        if name.startswith("__") or state["done"]:
+        if name.startswith("__") or state["phase"] == "complete":
             raise AttributeError("module 'kubernetes' has no attribute %r" % name)
-        with _LOCK:
-            if not state["done"]:
-                state["done"] = True
-                module.__spec__.loader.exec_module(module)
+        with _LOCK:  # another thread waits here until the run is over; the running thread re-enters (RLock)
+            if state["phase"] == "running":
+                raise AttributeError("module 'kubernetes' has no attribute %r" % name)
+            if state["phase"] == "stand-in":
+                state["phase"] = "running"
+                try:
+                    module.__spec__.loader.exec_module(module)
+                except BaseException:
+                    state["phase"] = "stand-in"
+                    raise
+                state["phase"] = "complete"
         try:
             return module.__dict__[name]
         except KeyError:

@@ -65,7 +65,7 @@ class Stanza:
         value = self.value.get(key)
         if not value:
             return None
-        value = os.path.expanduser(str(value))
+        value = str(value)
         if self.origin and not os.path.isabs(value):
             value = os.path.join(os.path.dirname(os.path.abspath(self.origin)), value)
         return os.path.normpath(value)

@@ -300,3 +300,17 @@ def test_an_already_imported_package_is_used_as_it_is():
         "print(json.dumps({'same': sys.modules['kubernetes'] is real, 'getattr': '__getattr__' in vars(real)}))\n"
         % _PREFIX)
     assert found == {"same": True, "getattr": False}
+
+
+def test_threads_completing_the_package_at_once():
+    found = _run(
+        "import json, threading\n"
+        "import %s.client\n"
+        "import kubernetes\n"
+        "out = []\n"
+        "threads = [threading.Thread(target=lambda: out.append(kubernetes.dynamic.DynamicClient.__name__))\n"
+        "           for _ in range(4)]\n"
+        "[t.start() for t in threads]\n"
+        "[t.join() for t in threads]\n"
+        "print(json.dumps(out))\n" % _PREFIX)
+    assert found == ["DynamicClient"] * 4
