@@ -6,7 +6,8 @@ Each setting is taken from the first of (docs/getting-started.md has the same ta
 2. its ``K8S_AUTH_*`` environment variable (kubernetes.core's, and what AWX's Kubernetes credential injects);
 3. Helm's ``HELM_KUBE*`` variable (``HELM_KUBEAPISERVER``, ``HELM_KUBETOKEN``, ...);
 4. the kubeconfig: ``kubeconfig``/``K8S_AUTH_KUBECONFIG``, else ``KUBECONFIG`` (paths joined by ``:`` are merged, as
-   client-go does), else ``~/.kube/config``;
+   client-go does), else ``~/.kube/config``; read by kube/kubeconfig.py (client-go's rules), except users with an
+   ``auth-provider``, which the ``kubernetes`` package's loader reads (kube/authprovider.py, imported only then);
 5. in-cluster configuration (client-go's ``rest.InClusterConfig``): ``KUBERNETES_SERVICE_HOST``/``_PORT`` and the
    service-account token and CA, when no kubeconfig file exists.
 
