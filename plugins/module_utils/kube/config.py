@@ -374,8 +374,8 @@ def _base(connection, settings, environ):
     except yaml.YAMLError as exc:
         raise KubeError("kubeconfig is not valid YAML: %s" % exc) from None
     except OSError as exc:
-        raise KubeError("cannot read kubeconfig %s: %s" % (exc.filename or os.pathsep.join(paths),
-                                                            exc.strerror or exc)) from None
+        where = exc.filename or os.pathsep.join(paths)
+        raise KubeError("cannot read kubeconfig %s: %s" % (where, exc.strerror or exc)) from None
     if selection.user is not None and "auth-provider" in selection.user.value:
         _auth_provider(connection, configuration, kubeconfig, selection.context, settings)
         return configuration

@@ -17,6 +17,7 @@ from ..errors import KubeError
 
 _EXEC_TIMEOUT = 120  # seconds an exec credential plugin may take (it may open a browser for a login)
 
+
 class Credential:
     """A bearer token (or Basic header) and where it came from. ``header()`` returns the Authorization value;
     ``refresh()`` forgets a cached token so the next ``header()`` reads it again (True when that can change it)."""

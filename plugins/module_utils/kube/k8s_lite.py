@@ -20,8 +20,7 @@ module, once, under a lock, and the attribute is then looked up again. ``from ku
 ``__project__`` are set at once (from ``kubernetes.client.__version__``, the same release string) so a version
 check costs nothing. When ``kubernetes`` was already imported, it is used as it is.
 
-Exports: ``HAS_KUBERNETES``, ``Configuration``, ``RESTClientObject``, ``ApiException``, ``urllib3`` and
-``VERSION`` (the package's version, or None when it is missing).
+Exports: ``HAS_KUBERNETES``, ``Configuration``, ``RESTClientObject``, ``ApiException`` and ``VERSION`` (the package's version, or None when it is missing).
 """
 from __future__ import annotations
 
@@ -86,7 +85,6 @@ def _install_parent():
 
 
 try:  # The kubernetes package is a runtime requirement; keep the import error readable when it is missing.
-    import urllib3
     _install_parent()
     Configuration = importlib.import_module("kubernetes.client.configuration").Configuration
     ApiException = importlib.import_module("kubernetes.client.exceptions").ApiException

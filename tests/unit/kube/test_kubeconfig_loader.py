@@ -250,8 +250,8 @@ _PREFIX = "ansible_collections.helmkit.core.plugins.module_utils.kube"
 def test_auth_provider_user_uses_the_package_only_then(quiet, tmp_path):
     claims = base64.urlsafe_b64encode(json.dumps({"exp": int(time.time()) + 3600}).encode()).decode().rstrip("=")
     token = "eyJhbGciOiJub25lIn0.%s.c2ln" % claims
-    oidc = _config(user={"auth-provider": {"name": "oidc", "config": {"id-token": token, "client-id": "x",
-                                                                       "idp-issuer-url": "https://idp.invalid"}}})
+    provider = {"name": "oidc", "config": {"id-token": token, "client-id": "x", "idp-issuer-url": "https://idp.invalid"}}
+    oidc = _config(user={"auth-provider": provider})
     (tmp_path / "oidc").write_text(yaml.safe_dump(oidc))
     (tmp_path / "token").write_text(yaml.safe_dump(_config()))
     found = _run(
