@@ -314,3 +314,27 @@ def test_threads_completing_the_package_at_once():
         "[t.join() for t in threads]\n"
         "print(json.dumps(out))\n" % _PREFIX)
     assert found == ["DynamicClient"] * 4
+
+
+def test_exec_client_certificate_and_relative_command(quiet, tmp_path):
+    """An exec plugin named by a relative path (with a separator: client-go resolves it against the kubeconfig's
+    directory) that returns a client certificate: written to private temporary files, removed on close; the
+    certificate's source is the plugin, and no bearer token is sent."""
+    (tmp_path / "bin").mkdir()
+    script = tmp_path / "bin" / "cert-plugin"
+    status = {"clientCertificateData": _CERT.decode(), "clientKeyData": _KEY.decode()}
+    script.write_text("#!%s\nimport json\nprint(json.dumps({'apiVersion': 'client.authentication.k8s.io/v1', "
+                      "'kind': 'ExecCredential', 'status': %r}))\n" % (sys.executable, status))
+    script.chmod(0o755)
+    path = tmp_path / "config"
+    path.write_text(yaml.safe_dump(_config(user={"exec": {"apiVersion": "client.authentication.k8s.io/v1",
+                                                           "command": "./bin/cert-plugin"}})))
+    connection = resolve_connection({"kubeconfig": str(path)})
+    configuration = connection.configuration
+    assert _read(configuration.cert_file) == _CERT and _read(configuration.key_file) == _KEY
+    assert stat.S_IMODE(os.stat(configuration.key_file).st_mode) == 0o600
+    assert connection.client_cert_source == "the exec plugin of kubeconfig user 'u'"
+    assert connection.credential.header() is None
+    files = [configuration.cert_file, configuration.key_file]
+    connection.close()
+    assert not any(os.path.exists(name) for name in files)
