@@ -15,7 +15,7 @@ import shlex
 import shutil
 import tempfile
 
-from .args_common import KUBE_AUTH_CHART_ARG_SPEC
+from .args_common import BINARY_PATH_ARG_SPEC, KUBE_AUTH_CHART_ARG_SPEC
 from .errors import HelmkitError
 from .repo.config import entry_http_options, helm_paths, load_repository_file
 from .repo.index import update_index_cache
@@ -30,7 +30,7 @@ from .yaml.load import load_values
 KCORE_CONNECTION = ("kubeconfig", "context", "host", "api_key", "ca_cert", "validate_certs")
 COMMON_ARG_SPEC = dict((name, dict(KUBE_AUTH_CHART_ARG_SPEC[name])) for name in KCORE_CONNECTION)
 COMMON_ARG_SPEC["kubeconfig"]["aliases"] = ["kubeconfig_path"]
-COMMON_ARG_SPEC["binary_path"] = dict(type="path")
+COMMON_ARG_SPEC.update(BINARY_PATH_ARG_SPEC)
 
 # kubernetes.core.helm's own options (kubernetes.core 6.x), with its defaults.
 HELM_ARG_SPEC = dict(
@@ -79,7 +79,7 @@ HELM_INFO_ARG_SPEC = dict(
 )
 
 REGISTRY_AUTH_ARG_SPEC = dict(
-    binary_path=dict(type="path"),
+    BINARY_PATH_ARG_SPEC,
     host=dict(type="str", required=True, aliases=["registry_url"]),
     state=dict(type="str", default="present", choices=["present", "absent"]),
     username=dict(type="str", aliases=["repo_username"]),
@@ -94,6 +94,13 @@ REGISTRY_AUTH_ARG_SPEC = dict(
 
 BINARY_PATH_WARNING = ("binary_path is ignored: helmkit.core runs no helm binary (the release is rendered and applied "
                        "in Python)")
+
+
+def warn_binary_path(params: dict, warn) -> None:
+    """The one treatment of kubernetes.core's ``binary_path`` (args_common.BINARY_PATH_ARG_SPEC): when ``params``
+    set it, ``warn(text)`` reports :data:`BINARY_PATH_WARNING`; nothing else reads it."""
+    if params.get("binary_path"):
+        warn(BINARY_PATH_WARNING)
 WAIT_TIMEOUT_DEPRECATION = "wait_timeout is deprecated (as in kubernetes.core): use timeout instead"
 NO_DEPENDENCIES_WARNING = ("There is no dependencies block defined in Chart.yaml. Dependency update will not be "
                            "performed. Please consider add dependencies block or disable dependency_update to "
@@ -164,8 +171,7 @@ def release_params(params: dict, native_defaults: dict, warn) -> dict:
     :data:`HELM_TRANSLATED` translated. ``native_defaults`` are helm_release's defaults
     (``release_task.release_defaults()``); ``warn(text)`` reports a warning. ``force`` and ``server_side`` become
     the release options ``force_replace`` and ``server_side`` (Helm v4's flags, ``release/actions.py``)."""
-    if params.get("binary_path"):
-        warn(BINARY_PATH_WARNING)
+    warn_binary_path(params, warn)
     out = dict(native_defaults)
     out.update({native: params.get(name) for name, native in HELM_RENAMES.items()})
     out.update(connection_options(params))
@@ -407,8 +413,7 @@ def is_localhost(host: str) -> bool:
 def registry_params(params: dict, warn) -> dict:
     """``registry_task.registry_login``'s params for kubernetes.core.helm_registry_auth's; a registry on localhost
     gets plain HTTP (see :func:`is_localhost`)."""
-    if params.get("binary_path"):
-        warn(BINARY_PATH_WARNING)
+    warn_binary_path(params, warn)
     out = dict(params)
     out["plain_http"] = bool(params.get("plain_http")) or is_localhost(params["host"])
     return out

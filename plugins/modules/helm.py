@@ -190,6 +190,7 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - helmkit.core.binary_path
   - helmkit.core.kcore
 attributes:
   check_mode:

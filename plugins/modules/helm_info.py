@@ -36,6 +36,7 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - helmkit.core.binary_path
   - helmkit.core.kcore
 attributes:
   check_mode:
@@ -127,8 +128,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.release.query import 
 
 def _action(module):
     params = module.params
-    if params["binary_path"]:
-        module.warn(kcore.BINARY_PATH_WARNING)
+    kcore.warn_binary_path(params, module.warn)
     cluster = kcore.connection_options(params)
     module.no_log_values.update(connection_secrets(cluster))
     with KubeClient.from_options(cluster) as client:
