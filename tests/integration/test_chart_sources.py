@@ -26,11 +26,11 @@ from ansible_collections.helmkit.core.plugins.module_utils.source.options import
 from ansible_collections.helmkit.core.plugins.module_utils.source.ref import ChartRef  # noqa: E402
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
 from tests.helpers.registry import RegistryServer  # noqa: E402
+from tests.helpers.corpus import CHARTS_DIR as CHARTS  # noqa: E402
 
 TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
-CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
 
 REPO_PASSWORD = "Src-basic-pw-4821"

@@ -9,12 +9,12 @@ import pytest
 import yaml
 
 from tests.helpers.chartrepo import ChartRepoServer
+from tests.helpers.corpus import CHARTS_DIR as CHARTS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
-CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 
 
 REPO_CHARTS = ("podinfo-6.14.1", "ingress-nginx-4.15.1", "redis-23.1.1")

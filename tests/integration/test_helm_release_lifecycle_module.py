@@ -5,7 +5,8 @@ import uuid
 
 import pytest
 
-from tests.helpers.playbook import CHARTS, run_module_tasks
+from tests.helpers.corpus import CHARTS_DIR as CHARTS
+from tests.helpers.playbook import run_module_tasks
 
 PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
 

@@ -11,11 +11,11 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
+from tests.helpers.corpus import CHARTS_DIR as CHARTS
 
 TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
-CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
 REDIS = os.path.join(CHARTS, "redis-23.1.1.tgz")
 SECRET = "Sup3r-s3cret-chart-pw"

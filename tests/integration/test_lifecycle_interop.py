@@ -18,9 +18,8 @@ from ansible_collections.helmkit.core.plugins.module_utils.release import action
     rollback, uninstall
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
 from tests.helpers import helmref
+from tests.helpers.corpus import PODINFO
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
 EMULATOR_ONLY = pytest.mark.skipif(bool(os.environ.get("HELMKIT_TEST_KUBECONFIG")),
                                    reason="needs the kubeapi emulator's kubeapi.helmkit.test/fail annotation")
 

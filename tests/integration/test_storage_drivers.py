@@ -4,7 +4,6 @@ upgrades and rolls back, and the stored objects agree in name, labels and encodi
 (HELMKIT_TEST_KUBECONFIG); every test deletes its namespace.
 """
 import base64
-import os
 import uuid
 
 import pytest
@@ -18,9 +17,8 @@ from ansible_collections.helmkit.core.plugins.module_utils.release.codec import 
 from ansible_collections.helmkit.core.plugins.module_utils.release.query import ReleaseQuery
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import ReleaseStorage, resolve_driver
 from tests.helpers import helmref
+from tests.helpers.corpus import PODINFO
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
 CM = "configmap"
 
 

@@ -9,9 +9,9 @@ from ansible_collections.helmkit.core.plugins.module_utils.release.storage impor
 
 import pytest
 
+from tests.helpers.corpus import SHARED
 from tests.helpers.releasecharts import make_render, simple_build
 
-SHARED = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared"))
 NS = "store-ns"
 
 
