@@ -4,7 +4,8 @@ gopkg.in/yaml.v2 and yaml.v3 print with the same machine: block style, indent 2,
 their text allows (yaml_emitter_analyze_scalar, yaml_emitter_select_scalar_style), quoted scalars folded at column
 80 (v2), keys sorted by sorter.go's keyList.Less. yaml/emit_v2.py (``toYaml``) and yaml/emit_v3.py
 (``toYamlPretty``) build a tree of :class:`Scalar`, :class:`Map` and lists (each a :class:`TreeBuilder`, which holds
-the type dispatch both share) and print it with :class:`Emitter`; the v3 differences are flags (``v3`` in the scalar analysis and key order, ``indent_sequences``, no folding).
+the type dispatch both share) and print it with :class:`Emitter`; the v3 differences are flags (``v3`` in the
+scalar analysis and key order, ``indent_sequences``, no folding).
 """
 from __future__ import annotations
 
