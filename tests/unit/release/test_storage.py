@@ -3,7 +3,6 @@ import base64
 import json
 import os
 
-from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage, secret_name
 
@@ -16,11 +15,9 @@ NS = "store-ns"
 
 
 @pytest.fixture
-def client(emulator):
-    with KubeClient(emulator.kubeconfig) as kube:
-        kube.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
-                                                         "metadata": {"name": NS}})
-        yield kube
+def namespace():
+    """tests/unit/release/conftest.py's ``client`` creates this module's namespace."""
+    return NS
 
 
 def _put_raw_secret(client, name, version, payload: bytes, labels):
