@@ -94,6 +94,11 @@ REGISTRY_AUTH_ARG_SPEC = dict(
 
 BINARY_PATH_WARNING = ("binary_path is ignored: helmkit.core runs no helm binary (the release is rendered and applied "
                        "in Python)")
+WAIT_TIMEOUT_DEPRECATION = "wait_timeout is deprecated (as in kubernetes.core): use timeout instead"
+NO_DEPENDENCIES_WARNING = ("There is no dependencies block defined in Chart.yaml. Dependency update will not be "
+                           "performed. Please consider add dependencies block or disable dependency_update to "
+                           "remove this warning.")
+MASK = "********"
 
 
 def warn_binary_path(params: dict, warn) -> None:
@@ -101,11 +106,6 @@ def warn_binary_path(params: dict, warn) -> None:
     set it, ``warn(text)`` reports :data:`BINARY_PATH_WARNING`; nothing else reads it."""
     if params.get("binary_path"):
         warn(BINARY_PATH_WARNING)
-WAIT_TIMEOUT_DEPRECATION = "wait_timeout is deprecated (as in kubernetes.core): use timeout instead"
-NO_DEPENDENCIES_WARNING = ("There is no dependencies block defined in Chart.yaml. Dependency update will not be "
-                           "performed. Please consider add dependencies block or disable dependency_update to "
-                           "remove this warning.")
-MASK = "********"
 
 
 # -- connection ------------------------------------------------------------------------------------------------------
@@ -202,6 +202,22 @@ def _quote(value) -> str:
     return shlex.quote(str(value))
 
 
+_SET_FLAGS = {"raw": "--set", "string": "--set-string", "json": "--set-json", "file": "--set-file",
+              "literal": "--set-literal"}
+
+
+def _values_words(values_files, inline_values, set_values) -> list:
+    """The values flags of the equivalent helm command line (list of str): ``--values=FILE`` per values file,
+    ``--values=<release_values>`` standing for inline values (never printed), then each ``set_values`` item as
+    ``--set``/``--set-string``/``--set-json``/``--set-file``/``--set-literal`` by its ``value_type``."""
+    words = ["--values=%s" % _quote(path) for path in values_files or []]
+    if inline_values:
+        words.append("--values=<release_values>")
+    for item in set_values or []:
+        words.append("%s %s" % (_SET_FLAGS[item.get("value_type") or "raw"], _quote(item["value"])))
+    return words
+
+
 def helm_command(params: dict) -> str:
     """The ``helm`` command line kubernetes.core.helm would run for ``params``, for reference (``command``).
     Values given inline are shown as a values file, ``--set`` values as given (secrets among them are masked by the
@@ -240,13 +256,7 @@ def helm_command(params: dict) -> str:
                        ("post_renderer", "--post-renderer"), ("history_max", "--history-max")):
         if params.get(name) is not None:
             words.append("%s=%s" % (flag, _quote(params[name])))
-    words += ["--values=%s" % _quote(path) for path in params.get("values_files") or []]
-    if params.get("release_values"):
-        words.append("--values=<release_values>")
-    set_flags = {"raw": "--set", "string": "--set-string", "json": "--set-json", "file": "--set-file",
-                 "literal": "--set-literal"}
-    for item in params.get("set_values") or []:
-        words.append("%s %s" % (set_flags[item.get("value_type") or "raw"], _quote(item["value"])))
+    words += _values_words(params.get("values_files"), params.get("release_values"), params.get("set_values"))
     words += [_quote(params["release_name"]), _quote(params.get("chart_ref") or "")]
     return " ".join(words)
 
@@ -359,13 +369,7 @@ def template_command(params: dict) -> str:
     words += [flag for name, flag in flags if params.get(name)]
     words += ["--show-only=%s" % _quote(item) for item in params.get("show_only") or []]
     words += ["--api-versions=%s" % _quote(item) for item in params.get("api_versions") or []]
-    words += ["--values=%s" % _quote(path) for path in params.get("values_files") or []]
-    if params.get("values"):
-        words.append("--values=<release_values>")
-    set_flags = {"raw": "--set", "string": "--set-string", "json": "--set-json", "file": "--set-file",
-                 "literal": "--set-literal"}
-    for item in params.get("set_values") or []:
-        words.append("%s %s" % (set_flags[item.get("value_type") or "raw"], _quote(item["value"])))
+    words += _values_words(params.get("values_files"), params.get("values"), params.get("set_values"))
     return " ".join(words)
 
 
