@@ -36,6 +36,7 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.binary_path
   - helmkit.core.kcore
 attributes:
@@ -45,11 +46,6 @@ attributes:
   diff_mode:
     description: Read-only; nothing to compare.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

@@ -92,6 +92,7 @@ options:
     type: raw
     default: 120
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.binary_path
   - helmkit.core.kube_auth.secret
   - helmkit.core.chart_source
@@ -104,11 +105,6 @@ attributes:
     description:
       - No diff is produced.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

@@ -54,6 +54,7 @@ options:
     description: The credentials file. Helm's (E(HELM_REGISTRY_CONFIG) or C(registry/config.json)) by default.
     type: path
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.binary_path
   - helmkit.core.kube_auth.unused
 attributes:
@@ -63,11 +64,6 @@ attributes:
   diff_mode:
     description: No diff is returned.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

@@ -67,6 +67,7 @@ options:
     type: raw
     default: 120
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.binary_path
   - helmkit.core.kube_auth.unused
   - helmkit.core.repo_auth
@@ -79,11 +80,6 @@ attributes:
     description:
       - The repository entry before and after, without passwords.
     support: full
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

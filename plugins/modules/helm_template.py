@@ -116,6 +116,7 @@ seealso:
     plugin_type: lookup
   - module: helmkit.core.helm_release
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.binary_path
   - helmkit.core.kube_auth.secret
   - helmkit.core.chart_source
@@ -129,11 +130,6 @@ attributes:
     description:
       - With O(output_dir), the files that would be written or changed, before and after.
     support: full
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """
