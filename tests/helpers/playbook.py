@@ -25,8 +25,9 @@ users: [{name: u, user: {token: unused}}]
 """
 
 
-def run_play(tmp_path, tasks, env_extra=None):
-    """Run ``tasks`` (each registered as r<N>, errors ignored) and return (results, output)."""
+def run_play(tmp_path, tasks, env_extra=None, timeout=300):
+    """Run ``tasks`` (each registered as r<N>, errors ignored) and return (results, output); ``env_extra`` adds
+    environment variables, ``timeout`` bounds the playbook (seconds)."""
     play_tasks = []
     for index, task in enumerate(tasks):
         task = dict(task)
@@ -42,7 +43,8 @@ def run_play(tmp_path, tasks, env_extra=None):
                ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=PYTHON)
     env.update(env_extra or {})
     cmd = [PLAYBOOK, "-i", "localhost,", "-c", "local", "-v", str(playbook)]
-    proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=timeout,
+                          check=False)
     assert out.exists(), "playbook did not finish:\n%s\n%s" % (proc.stdout[-4000:], proc.stderr[-4000:])
     return json.loads(out.read_text()), proc.stdout + proc.stderr
 
