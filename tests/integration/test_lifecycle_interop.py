@@ -13,7 +13,6 @@ import yaml
 
 from ansible_collections.helmkit.core.plugins.module_utils import release_task
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError, ReleaseError
-from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, recovery, reuse, \
     rollback, uninstall
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
@@ -29,12 +28,6 @@ def _namespace(client, prefix):
     client.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
                                                        "metadata": {"name": name}})
     return name
-
-
-@pytest.fixture
-def client(kubeapi):
-    with KubeClient(kubeapi.kubeconfig) as kube:
-        yield kube
 
 
 def _ours(client, name, namespace, chart, values, field_manager="python", atomic=False, params=None, timeout=60,
