@@ -28,8 +28,8 @@ tree:
 system-deps:
 	@bash scripts/install-system-deps.sh
 
-# The whole test suite: pytest (unit, conformance, integration), ansible-test sanity and the docs site build. Each
-# part runs even when an earlier one failed; `make test` names the failed parts and exits non-zero if any failed.
+# The whole test suite: pytest (everything under tests/), ansible-test sanity and the docs site build. Each part runs
+# even when an earlier one failed; `make test` names the failed parts and exits non-zero if any failed.
 test:
 	@failed=""; \
 	$(MAKE) --no-print-directory pytest || failed="$$failed pytest"; \
@@ -38,6 +38,10 @@ test:
 	if [ -n "$$failed" ]; then echo "make test: failed:$$failed" >&2; exit 1; fi; \
 	echo "make test: pytest, sanity and docs passed"
 
+# Every test pytest collects under tests/: unit (tests/unit), conformance against Helm v4 (tests/conformance),
+# integration through ansible-playbook (tests/integration), reliability (tests/reliability: hostile input, server
+# faults, interruptions, leaked secrets), fuzz (tests/fuzz) and the Kubernetes API emulator's own tests
+# (tests/kubeapi/tests).
 pytest: system-deps venv tree
 	$(PY) -m pytest -q tests
 
@@ -46,9 +50,10 @@ pytest: system-deps venv tree
 sanity: venv
 	.ci/sanity
 
-# ansible-test units on a temporary ansible_collections/helmkit/core copy (.ci/units): tests/unit under ansible-test's
-# pytest-xdist workers, with tests/unit/requirements.txt installed into ansible-test's own venv. Not part of `make test`
-# (pytest already runs tests/unit there); UNITS_WORKERS=N sets the number of workers (default 2).
+# ansible-test units on a temporary ansible_collections/helmkit/core copy (.ci/units): tests/unit only (the other
+# folders of tests/ are not unit tests and run only under `make pytest`), under ansible-test's pytest-xdist workers,
+# with tests/unit/requirements.txt installed into ansible-test's own venv. Not part of `make test` (`make pytest`
+# already runs tests/unit there); UNITS_WORKERS=N sets the number of workers (default 2).
 units: system-deps venv
 	.ci/units
 

@@ -28,7 +28,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path[:0] = [ROOT, os.path.join(ROOT, ".tree")]
-INDEXES = os.path.join(os.path.dirname(ROOT), "shared", "indexes")
+
+from tests.helpers.corpus import INDEXES_DIR as INDEXES  # noqa: E402  (the one home of ../shared paths)
 DEFAULT_INDEX = "grafana-helm-charts-index.yaml"
 
 

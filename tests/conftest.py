@@ -15,9 +15,6 @@ os.environ.setdefault("ANSIBLE_COLLECTIONS_PATH", TREE)
 # under a HOME that is not the account's (CI) they disagree. An absolute directory makes every playbook agree.
 os.environ.setdefault("ANSIBLE_ASYNC_DIR", os.path.join(os.path.expanduser("~"), ".ansible_async"))
 
-SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
-
-
 # ---- Kubernetes API for tests (tests/kubeapi, see its README) ------------------------------------------------
 import pytest  # noqa: E402
 

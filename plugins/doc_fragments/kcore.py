@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """kubernetes.core's common Helm options (its doc fragment ``helm_common_options``) as the kubernetes.core-compatible
-modules ``helm`` and ``helm_info`` take them (``helmkit.core.kcore``); ``module_utils/kcore.py: COMMON_ARG_SPEC``
-declares them."""
+modules ``helm`` and ``helm_info`` take them (``helmkit.core.kcore``, with ``helmkit.core.binary_path`` for its
+``binary_path``); ``module_utils/kcore.py: COMMON_ARG_SPEC`` declares them."""
 from __future__ import annotations
 
 
@@ -9,10 +9,6 @@ class ModuleDocFragment(object):
 
     DOCUMENTATION = r"""
 options:
-  binary_path:
-    description:
-      - Accepted for kubernetes.core compatibility and ignored, with a warning; no C(helm) binary is run.
-    type: path
   kubeconfig:
     description:
       - The kubeconfig to use, as a path, a dict (the parsed kubeconfig) or the kubeconfig's YAML text.

@@ -121,13 +121,14 @@ from ansible.plugins.lookup import LookupBase  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.catalog import build_catalog  # noqa: E402
+from ansible_collections.helmkit.core.plugins.plugin_utils.lookup_keywords import check_keywords  # noqa: E402
 
 
 class LookupModule(LookupBase):
     """``query('helmkit.core.helm_catalog', *repositories, **options)``: see DOCUMENTATION."""
 
     def run(self, terms, variables=None, **kwargs):
-
+        check_keywords(self, kwargs)
         self.set_options(var_options=variables, direct=kwargs)
         opt = self.get_option
         try:

@@ -60,13 +60,14 @@ from ansible_collections.helmkit.core.plugins.module_utils.oci.api import open_c
 from ansible_collections.helmkit.core.plugins.module_utils.oci.reference import parse_reference  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.oci.tags import chart_tags  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options  # noqa: E402
+from ansible_collections.helmkit.core.plugins.plugin_utils.lookup_keywords import check_keywords  # noqa: E402
 
 
 class LookupModule(LookupBase):
     """``query('helmkit.core.helm_oci_tags', *references, **options)``: see DOCUMENTATION."""
 
     def run(self, terms, variables=None, **kwargs):
-
+        check_keywords(self, kwargs)
         self.set_options(var_options=variables, direct=kwargs)
         opt = self.get_option
         if not terms:

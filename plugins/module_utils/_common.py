@@ -16,7 +16,7 @@ from .libraries import MissingLibraryError
 from .report import routed
 from .transport import url_secrets
 from .args_common import (  # noqa: F401  pylint: disable=unused-import
-    CHART_SOURCE_ARG_SPEC, CHART_VALUES_ARG_SPEC, HELM_PLUGINS_ARG_SPEC, KUBE_AUTH_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC,
+    BINARY_PATH_ARG_SPEC, CHART_SOURCE_ARG_SPEC, CHART_VALUES_ARG_SPEC, HELM_PLUGINS_ARG_SPEC, KUBE_AUTH_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC,
     REGISTRY_ARG_SPEC, REPO_AUTH_ARG_SPEC)
 
 _INSECURE_OPTIONS = ("insecure_skip_tls_verify", "insecure")

@@ -102,6 +102,13 @@ CHART_VALUES_ARG_SPEC = dict(
     skip_schema_validation=dict(type="bool", default=False),
 )
 
+# kubernetes.core's path of the helm binary (doc fragment helmkit.core.binary_path): accepted and ignored, with
+# kcore.warn_binary_path's warning, by the modules that take kubernetes.core's option names (helm, helm_info,
+# helm_pull, helm_registry_auth, helm_repository, helm_template).
+BINARY_PATH_ARG_SPEC = dict(
+    binary_path=dict(type="path"),
+)
+
 # Helm's plugin directory (doc fragment helmkit.core.helm_plugins): helm_plugin, helm_plugin_info.
 HELM_PLUGINS_ARG_SPEC = dict(
     plugins_directory=dict(type="path"),

@@ -15,7 +15,7 @@ import shlex
 import shutil
 import tempfile
 
-from .args_common import KUBE_AUTH_CHART_ARG_SPEC
+from .args_common import BINARY_PATH_ARG_SPEC, KUBE_AUTH_CHART_ARG_SPEC
 from .errors import HelmkitError
 from .repo.config import entry_http_options, helm_paths, load_repository_file
 from .repo.index import update_index_cache
@@ -30,7 +30,7 @@ from .yaml.load import load_values
 KCORE_CONNECTION = ("kubeconfig", "context", "host", "api_key", "ca_cert", "validate_certs")
 COMMON_ARG_SPEC = dict((name, dict(KUBE_AUTH_CHART_ARG_SPEC[name])) for name in KCORE_CONNECTION)
 COMMON_ARG_SPEC["kubeconfig"]["aliases"] = ["kubeconfig_path"]
-COMMON_ARG_SPEC["binary_path"] = dict(type="path")
+COMMON_ARG_SPEC.update(BINARY_PATH_ARG_SPEC)
 
 # kubernetes.core.helm's own options (kubernetes.core 6.x), with its defaults.
 HELM_ARG_SPEC = dict(
@@ -79,7 +79,7 @@ HELM_INFO_ARG_SPEC = dict(
 )
 
 REGISTRY_AUTH_ARG_SPEC = dict(
-    binary_path=dict(type="path"),
+    BINARY_PATH_ARG_SPEC,
     host=dict(type="str", required=True, aliases=["registry_url"]),
     state=dict(type="str", default="present", choices=["present", "absent"]),
     username=dict(type="str", aliases=["repo_username"]),
@@ -99,6 +99,13 @@ NO_DEPENDENCIES_WARNING = ("There is no dependencies block defined in Chart.yaml
                            "performed. Please consider add dependencies block or disable dependency_update to "
                            "remove this warning.")
 MASK = "********"
+
+
+def warn_binary_path(params: dict, warn) -> None:
+    """The one treatment of kubernetes.core's ``binary_path`` (args_common.BINARY_PATH_ARG_SPEC): when ``params``
+    set it, ``warn(text)`` reports :data:`BINARY_PATH_WARNING`; nothing else reads it."""
+    if params.get("binary_path"):
+        warn(BINARY_PATH_WARNING)
 
 
 # -- connection ------------------------------------------------------------------------------------------------------
@@ -164,8 +171,7 @@ def release_params(params: dict, native_defaults: dict, warn) -> dict:
     :data:`HELM_TRANSLATED` translated. ``native_defaults`` are helm_release's defaults
     (``release_task.release_defaults()``); ``warn(text)`` reports a warning. ``force`` and ``server_side`` become
     the release options ``force_replace`` and ``server_side`` (Helm v4's flags, ``release/actions.py``)."""
-    if params.get("binary_path"):
-        warn(BINARY_PATH_WARNING)
+    warn_binary_path(params, warn)
     out = dict(native_defaults)
     out.update({native: params.get(name) for name, native in HELM_RENAMES.items()})
     out.update(connection_options(params))
@@ -194,6 +200,22 @@ def release_params(params: dict, native_defaults: dict, warn) -> dict:
 
 def _quote(value) -> str:
     return shlex.quote(str(value))
+
+
+_SET_FLAGS = {"raw": "--set", "string": "--set-string", "json": "--set-json", "file": "--set-file",
+              "literal": "--set-literal"}
+
+
+def _values_words(values_files, inline_values, set_values) -> list:
+    """The values flags of the equivalent helm command line (list of str): ``--values=FILE`` per values file,
+    ``--values=<release_values>`` standing for inline values (never printed), then each ``set_values`` item as
+    ``--set``/``--set-string``/``--set-json``/``--set-file``/``--set-literal`` by its ``value_type``."""
+    words = ["--values=%s" % _quote(path) for path in values_files or []]
+    if inline_values:
+        words.append("--values=<release_values>")
+    for item in set_values or []:
+        words.append("%s %s" % (_SET_FLAGS[item.get("value_type") or "raw"], _quote(item["value"])))
+    return words
 
 
 def helm_command(params: dict) -> str:
@@ -234,13 +256,7 @@ def helm_command(params: dict) -> str:
                        ("post_renderer", "--post-renderer"), ("history_max", "--history-max")):
         if params.get(name) is not None:
             words.append("%s=%s" % (flag, _quote(params[name])))
-    words += ["--values=%s" % _quote(path) for path in params.get("values_files") or []]
-    if params.get("release_values"):
-        words.append("--values=<release_values>")
-    set_flags = {"raw": "--set", "string": "--set-string", "json": "--set-json", "file": "--set-file",
-                 "literal": "--set-literal"}
-    for item in params.get("set_values") or []:
-        words.append("%s %s" % (set_flags[item.get("value_type") or "raw"], _quote(item["value"])))
+    words += _values_words(params.get("values_files"), params.get("release_values"), params.get("set_values"))
     words += [_quote(params["release_name"]), _quote(params.get("chart_ref") or "")]
     return " ".join(words)
 
@@ -353,13 +369,7 @@ def template_command(params: dict) -> str:
     words += [flag for name, flag in flags if params.get(name)]
     words += ["--show-only=%s" % _quote(item) for item in params.get("show_only") or []]
     words += ["--api-versions=%s" % _quote(item) for item in params.get("api_versions") or []]
-    words += ["--values=%s" % _quote(path) for path in params.get("values_files") or []]
-    if params.get("values"):
-        words.append("--values=<release_values>")
-    set_flags = {"raw": "--set", "string": "--set-string", "json": "--set-json", "file": "--set-file",
-                 "literal": "--set-literal"}
-    for item in params.get("set_values") or []:
-        words.append("%s %s" % (set_flags[item.get("value_type") or "raw"], _quote(item["value"])))
+    words += _values_words(params.get("values_files"), params.get("values"), params.get("set_values"))
     return " ".join(words)
 
 
@@ -407,8 +417,7 @@ def is_localhost(host: str) -> bool:
 def registry_params(params: dict, warn) -> dict:
     """``registry_task.registry_login``'s params for kubernetes.core.helm_registry_auth's; a registry on localhost
     gets plain HTTP (see :func:`is_localhost`)."""
-    if params.get("binary_path"):
-        warn(BINARY_PATH_WARNING)
+    warn_binary_path(params, warn)
     out = dict(params)
     out["plain_http"] = bool(params.get("plain_http")) or is_localhost(params["host"])
     return out

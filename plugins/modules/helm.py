@@ -190,6 +190,8 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - helmkit.core.action_group
+  - helmkit.core.binary_path
   - helmkit.core.kcore
 attributes:
   check_mode:
@@ -198,11 +200,6 @@ attributes:
   diff_mode:
     description: RV(diff) holds C(prepared), the unified diff of the values and of each object that changes.
     support: full
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 notes:
   - Set O(server_side) and O(force) knowing the differences above; see docs/migrating-from-kubernetes-core.md.
 author:

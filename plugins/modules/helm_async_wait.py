@@ -49,6 +49,7 @@ options:
         C(~) expanded for the remote user.
     type: path
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.kube_auth.unused
 attributes:
   check_mode:
@@ -57,11 +58,6 @@ attributes:
   diff_mode:
     description: Nothing is changed, so there is no diff.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 seealso:
   - module: ansible.builtin.async_status
 author:

@@ -19,6 +19,7 @@ description:
   - Every change is staged first. A failure leaves C(charts/) and the lock file exactly as they were.
   - Idempotent. Supports check mode (resolves and downloads into the cache, changes nothing in the chart).
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.kube_auth.secret
   - helmkit.core.chart_source
 options:
@@ -82,11 +83,6 @@ attributes:
     description:
       - No diff is produced.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

@@ -17,6 +17,7 @@ description:
     a change).
   - Reads local files only; it contacts no repository and no cluster. Supports check mode.
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.kube_auth.unused
 options:
   chart_path:
@@ -32,11 +33,6 @@ attributes:
     description:
       - Nothing is changed, so there is no diff.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

@@ -36,6 +36,8 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - helmkit.core.action_group
+  - helmkit.core.binary_path
   - helmkit.core.kcore
 attributes:
   check_mode:
@@ -44,11 +46,6 @@ attributes:
   diff_mode:
     description: Read-only; nothing to compare.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """
@@ -127,8 +124,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.release.query import 
 
 def _action(module):
     params = module.params
-    if params["binary_path"]:
-        module.warn(kcore.BINARY_PATH_WARNING)
+    kcore.warn_binary_path(params, module.warn)
     cluster = kcore.connection_options(params)
     module.no_log_values.update(connection_secrets(cluster))
     with KubeClient.from_options(cluster) as client:

@@ -54,14 +54,11 @@ attributes:
   diff_mode:
     description: Nothing is changed, so there is no diff.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership: [helmkit.core.helm]
 notes:
   - With O(with_subcharts), each chart below C(charts/) is linted on its own, as the C(helm) CLI does.
   - A path without C(Chart.yaml) fails with Helm's C(unable to check Chart.yaml file in chart) error.
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.chart_values
   - helmkit.core.kube_auth.unused
 author:

@@ -65,15 +65,12 @@ attributes:
   diff_mode:
     description: Archives are binary; there is no diff.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership: [helmkit.core.helm]
 notes:
   - The archive is byte-identical to the one C(helm package) writes (tar stream, gzip header and Go's DEFLATE bytes),
     except that Helm writes two or more subcharts in a random order. The Go-exact compressor is pure Python, about
     1 MB of chart per second (a 7 MB chart such as kube-prometheus-stack takes 6 to 7 seconds).
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.kube_auth.unused
 author:
   - helmkit maintainers (@helmkit)

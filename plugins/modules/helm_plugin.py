@@ -63,11 +63,8 @@ attributes:
   diff_mode:
     description: No diff is returned.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership: [helmkit.core.helm]
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.helm_plugins
   - helmkit.core.kube_auth.unused
 author:

@@ -44,9 +44,6 @@ options:
     type: bool
     default: false
     aliases: [untar_chart]
-  binary_path:
-    description: Accepted for kubernetes.core compatibility and ignored, with a warning; no C(helm) binary is run.
-    type: path
   untar_dir:
     description: Directory, relative to O(destination) unless absolute, that receives the unpacked chart.
     type: path
@@ -95,6 +92,8 @@ options:
     type: raw
     default: 120
 extends_documentation_fragment:
+  - helmkit.core.action_group
+  - helmkit.core.binary_path
   - helmkit.core.kube_auth.secret
   - helmkit.core.chart_source
 attributes:
@@ -106,11 +105,6 @@ attributes:
     description:
       - No diff is produced.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """
@@ -204,16 +198,15 @@ provenance:
 """
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    CHART_SOURCE_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
-from ansible_collections.helmkit.core.plugins.module_utils.kcore import BINARY_PATH_WARNING  # noqa: E402
+    BINARY_PATH_ARG_SPEC, CHART_SOURCE_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+from ansible_collections.helmkit.core.plugins.module_utils.kcore import warn_binary_path  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.pull import pull_chart  # noqa: E402
 
 
 def _action(module):
     p = module.params
-    if p["binary_path"]:
-        module.warn(BINARY_PATH_WARNING)
+    warn_binary_path(p, module.warn)
     return pull_chart(
         p["chart_ref"], p["destination"], repo_url=p["repo_url"], untar=p["untar"], untar_dir=p["untar_dir"],
         force=p["force"], verify=p["verify"], keyring=p["keyring"], check_mode=module.check_mode,
@@ -225,7 +218,6 @@ def main():
         chart_ref=dict(type="str", required=True, aliases=["chart"]),
         chart_version=dict(type="str", aliases=["version"]),
         repo_url=dict(type="str", aliases=["chart_repo_url", "url"]),
-        binary_path=dict(type="path"),
         destination=dict(type="path", required=True),
         untar=dict(type="bool", default=False, aliases=["untar_chart"]),
         untar_dir=dict(type="path", default="."),
@@ -235,6 +227,7 @@ def main():
         provenance=dict(type="bool", default=False),
         timeout=dict(type="raw", default=120),
     )
+    argument_spec.update(BINARY_PATH_ARG_SPEC)
     argument_spec.update(CHART_SOURCE_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,

@@ -65,6 +65,7 @@ options:
     description: File whose first line unlocks a protected signing key.
     type: path
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.kube_auth.secret
   - helmkit.core.chart_source.registry
 attributes:
@@ -78,11 +79,6 @@ attributes:
     description:
       - No diff is produced.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

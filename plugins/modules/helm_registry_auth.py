@@ -15,9 +15,6 @@ description:
     config). No C(helm) binary is run; RV(command) is the equivalent command line, for reference.
   - A registry on C(localhost), C(127.0.0.1) or C([::1]) is spoken to over plain HTTP, as Helm 3's resolver does.
 options:
-  binary_path:
-    description: Accepted for kubernetes.core compatibility and ignored, with a warning.
-    type: path
   host:
     description: Registry C(host[:port]).
     type: str
@@ -57,6 +54,8 @@ options:
     description: The credentials file. Helm's (E(HELM_REGISTRY_CONFIG) or C(registry/config.json)) by default.
     type: path
 extends_documentation_fragment:
+  - helmkit.core.action_group
+  - helmkit.core.binary_path
   - helmkit.core.kube_auth.unused
 attributes:
   check_mode:
@@ -65,11 +64,6 @@ attributes:
   diff_mode:
     description: No diff is returned.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

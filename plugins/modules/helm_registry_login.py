@@ -55,6 +55,7 @@ options:
     description: PEM private key of O(cert_file).
     type: path
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.kube_auth.unused
 attributes:
   check_mode:
@@ -65,11 +66,6 @@ attributes:
     description:
       - No diff is produced; credentials never appear in the result.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

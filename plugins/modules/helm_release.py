@@ -178,6 +178,7 @@ options:
         C(pubring.kbx)). Default Helm's, C($GNUPGHOME/pubring.gpg) or C(~/.gnupg/pubring.gpg).
     type: path
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.kube_auth.chart
   - helmkit.core.chart_source
   - helmkit.core.release_input
@@ -193,11 +194,6 @@ attributes:
       - A diff of the release values and one per object that changes, between the live object (without
         managedFields, status, resourceVersion) and the server's dry-run result. Secret values are masked.
     support: full
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

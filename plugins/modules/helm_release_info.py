@@ -25,6 +25,7 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.kube_auth
   - helmkit.core.release_query
 attributes:
@@ -34,11 +35,6 @@ attributes:
   diff_mode:
     description: Nothing is changed, so there is no diff.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

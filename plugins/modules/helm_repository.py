@@ -43,9 +43,6 @@ options:
     choices: [present, absent, updated]
     default: present
     aliases: [repo_state]
-  binary_path:
-    description: Accepted for kubernetes.core compatibility and ignored, with a warning; no C(helm) binary is run.
-    type: path
   force_update:
     description:
       - Replace an existing repository of the same name that has a different URL (Helm's C(--force-update)).
@@ -70,6 +67,8 @@ options:
     type: raw
     default: 120
 extends_documentation_fragment:
+  - helmkit.core.action_group
+  - helmkit.core.binary_path
   - helmkit.core.kube_auth.unused
   - helmkit.core.repo_auth
 attributes:
@@ -81,11 +80,6 @@ attributes:
     description:
       - The repository entry before and after, without passwords.
     support: full
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """
@@ -175,10 +169,10 @@ failed_repositories:
 import os  # noqa: E402
 
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    KUBE_AUTH_UNUSED_ARG_SPEC, REPO_AUTH_ARG_SPEC, AnsibleModule, run_module)
+    BINARY_PATH_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, REPO_AUTH_ARG_SPEC, AnsibleModule, run_module)
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.gocompat.duration import parse_timeout  # noqa: E402
-from ansible_collections.helmkit.core.plugins.module_utils.kcore import BINARY_PATH_WARNING  # noqa: E402
+from ansible_collections.helmkit.core.plugins.module_utils.kcore import warn_binary_path  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.repo.config import (  # noqa: E402
     RepositoryEntry, entry_http_options, helm_paths, index_cache_path, load_repository_file, locked,
     repository_cache_files, save_repository_file)
@@ -285,8 +279,7 @@ def _updated(module, paths):
 
 def _action(module):
     p = module.params
-    if p["binary_path"]:
-        module.warn(BINARY_PATH_WARNING)
+    warn_binary_path(p, module.warn)
     if p["state"] == "updated":
         return _updated(module, helm_paths(p["repository_config"], p["repository_cache"]))
     if p["url"] and p["url"].strip().lower().startswith("oci://"):
@@ -321,11 +314,11 @@ def main():
         name=dict(type="str", aliases=["repo_name"]),
         url=dict(type="str", aliases=["repo_url"]),
         state=dict(type="str", choices=["present", "absent", "updated"], default="present", aliases=["repo_state"]),
-        binary_path=dict(type="path"),
         force_update=dict(type="bool", default=False, aliases=["force"]),
         update_cache=dict(type="bool", default=False),
         timeout=dict(type="raw", default=120),
     )
+    argument_spec.update(BINARY_PATH_ARG_SPEC)
     argument_spec.update(REPO_AUTH_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)  # accepted, unused: lets group module_defaults set kubeconfig
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,

@@ -29,6 +29,7 @@ options:
       - Directory of Helm's repository cache. Defaults like the C(helm) CLI (E(HELM_REPOSITORY_CACHE), ...).
     type: path
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.kube_auth.unused
 attributes:
   check_mode:
@@ -39,11 +40,6 @@ attributes:
     description:
       - Nothing is changed, so there is no diff.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

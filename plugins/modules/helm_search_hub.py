@@ -40,6 +40,7 @@ options:
     description: PEM file of the CA certificates that sign the endpoint's certificate (a private Artifact Hub).
     type: path
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.kube_auth.unused
 attributes:
   check_mode:
@@ -48,11 +49,6 @@ attributes:
   diff_mode:
     description: Nothing changes, so there is no diff.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

@@ -42,6 +42,7 @@ options:
     type: raw
     default: 120
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.kube_auth.secret
   - helmkit.core.chart_source
 attributes:
@@ -53,11 +54,6 @@ attributes:
     description:
       - Nothing is changed, so there is no diff.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

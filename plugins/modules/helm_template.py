@@ -101,9 +101,6 @@ options:
     description: Download the index of every added repository first (C(helm repo update)).
     type: bool
     default: false
-  binary_path:
-    description: Accepted for kubernetes.core compatibility and ignored, with a warning; no C(helm) binary is run.
-    type: path
   output_dir:
     description:
       - Also write the rendered documents to files in this directory, laid out as C(helm template --output-dir)
@@ -119,6 +116,8 @@ seealso:
     plugin_type: lookup
   - module: helmkit.core.helm_release
 extends_documentation_fragment:
+  - helmkit.core.action_group
+  - helmkit.core.binary_path
   - helmkit.core.kube_auth.secret
   - helmkit.core.chart_source
   - helmkit.core.chart_values
@@ -131,11 +130,6 @@ attributes:
     description:
       - With O(output_dir), the files that would be written or changed, before and after.
     support: full
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """
@@ -207,7 +201,8 @@ chart:
 
 from ansible_collections.helmkit.core.plugins.module_utils import kcore  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils._common import (  # noqa: E402
-    CHART_SOURCE_ARG_SPEC, CHART_VALUES_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule, run_module)
+    BINARY_PATH_ARG_SPEC, CHART_SOURCE_ARG_SPEC, CHART_VALUES_ARG_SPEC, KUBE_AUTH_UNUSED_ARG_SPEC, AnsibleModule,
+    run_module)
 from ansible_collections.helmkit.core.plugins.module_utils.chart import template  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.locate import load  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.source.options import module_source_options  # noqa: E402
@@ -231,14 +226,12 @@ ARGUMENT_SPEC = dict(
     disable_hook=dict(type="bool", default=False),
     dependency_update=dict(type="bool", default=False, aliases=["dep_up"]),
     update_repo_cache=dict(type="bool", default=False),
-    binary_path=dict(type="path"),
 )
 
 
 def _action(module):
     params = module.params
-    if params["binary_path"]:
-        module.warn(kcore.BINARY_PATH_WARNING)
+    kcore.warn_binary_path(params, module.warn)
     with kcore.prepared_chart(params["chart_ref"], params["chart_repo_url"], params["dependency_update"],
                               module.check_mode, module.warn) as chart_ref:
         chart, _located = load(chart_ref, module_source_options(params), params["chart_repo_url"])
@@ -269,6 +262,7 @@ def _action(module):
 
 def main():
     argument_spec = dict(ARGUMENT_SPEC)
+    argument_spec.update(BINARY_PATH_ARG_SPEC)
     argument_spec.update(CHART_SOURCE_ARG_SPEC)
     argument_spec.update(CHART_VALUES_ARG_SPEC)
     argument_spec.update(KUBE_AUTH_UNUSED_ARG_SPEC)  # accepted, unused: group module_defaults may set them

@@ -57,6 +57,7 @@ options:
     type: str
     choices: [secret, configmap]
 extends_documentation_fragment:
+  - helmkit.core.action_group
   - helmkit.core.kube_auth
 attributes:
   check_mode:
@@ -65,11 +66,6 @@ attributes:
   diff_mode:
     description: Tests change no configuration, so there is no diff.
     support: none
-  action_group:
-    description: Use C(group/helmkit.core.helm) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - helmkit.core.helm
 author:
   - helmkit maintainers (@helmkit)
 """

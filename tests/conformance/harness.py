@@ -16,8 +16,13 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
-CHARTS_DIR = os.path.join(SHARED, "charts")
+if ROOT not in sys.path:  # run.py and benchmarks/render.py import this file as ``harness``
+    sys.path.insert(0, ROOT)
+
+from tests.helpers import corpus as _corpus  # noqa: E402  (tests/helpers/corpus.py: the corpus's paths)
+
+CHARTS_DIR = _corpus.CHARTS_DIR
+corpus = _corpus.corpus_manifest
 
 
 def ensure_importable() -> None:
@@ -31,11 +36,6 @@ def ensure_importable() -> None:
         sys.path.insert(0, tree)
 
 
-def corpus() -> list:
-    with open(os.path.join(CHARTS_DIR, "manifest.json")) as handle:
-        return json.load(handle)
-
-
 def cases(entries=None) -> list:
     """``[(entry, variant)]`` for every chart and every variant that has expected output."""
     out = []
@@ -47,13 +47,11 @@ def cases(entries=None) -> list:
 
 
 def expected_path(entry: dict, variant: str) -> str:
-    return os.path.join(CHARTS_DIR, "expected", "%s.%s.json" % (entry["name"], variant))
+    return _corpus.expected_path(entry["name"], variant)
 
 
 def values_path(entry: dict, variant: str):
-    suffix = "" if variant == "default" else "-alt"
-    path = os.path.join(CHARTS_DIR, "values", "%s%s.yaml" % (entry["name"], suffix))
-    return path if os.path.exists(path) else None
+    return _corpus.values_path(entry["name"], variant)
 
 
 def load_expected(entry: dict, variant: str) -> dict:

@@ -25,15 +25,14 @@ import email.parser
 import email.policy
 import io
 import json
-import ssl
 import tarfile
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
-from .chartrepo import make_test_pki
+from .chartrepo import make_test_pki, start_server, stop_server
 
 __all__ = ["ChartMuseumServer"]
 
@@ -211,33 +210,21 @@ class ChartMuseumServer(object):
 
     def start(self):
         import tempfile
-        self._server = ThreadingHTTPServer((self.host, 0), _Handler)
-        self._server.daemon_threads = True
-        self._server.museum = self
-        scheme = "http"
+        pki = None
         if self.tls:
             if self.pki is None:
                 self._tmp = tempfile.mkdtemp(prefix="helmkit-chartmuseum-")
                 self.pki = make_test_pki(self._tmp)
-            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            ctx.load_cert_chain(self.pki["server_cert"], self.pki["server_key"])
-            if self.client_ca:
-                ctx.verify_mode = ssl.CERT_REQUIRED
-                ctx.load_verify_locations(self.pki["ca_file"])
-            self._server.socket = ctx.wrap_socket(self._server.socket, server_side=True)
-            self.ca_file = self.pki["ca_file"]
-            self.client_cert_file, self.client_key_file = self.pki["client_cert"], self.pki["client_key"]
-            scheme = "https"
-        self.url = "%s://%s:%d" % (scheme, self.host, self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, name="chartmuseum", daemon=True)
-        self._thread.start()
+            pki = self.pki
+            self.ca_file = pki["ca_file"]
+            self.client_cert_file, self.client_key_file = pki["client_cert"], pki["client_key"]
+        self._server, self._thread, self.url = start_server(_Handler, self.host, "chartmuseum", pki, self.client_ca,
+                                                            museum=self)
         return self
 
     def stop(self):
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(5)
+            stop_server(self._server, self._thread)
             self._server = None
         if self._tmp:
             import shutil

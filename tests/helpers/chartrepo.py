@@ -23,7 +23,7 @@ import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-__all__ = ["ChartRepoServer", "make_test_pki"]
+__all__ = ["ChartRepoServer", "make_test_pki", "start_server", "stop_server"]
 
 
 def make_test_pki(directory, hosts=("127.0.0.1", "localhost")):
@@ -92,6 +92,37 @@ def make_test_pki(directory, hosts=("127.0.0.1", "localhost")):
     write_cert(paths["client_cert"], client_cert)
     write_key(paths["client_key"], client_key)
     return paths
+
+
+def start_server(handler, host: str, name: str, pki: dict = None, client_ca: bool = False, **attributes):
+    """``handler`` served by a ThreadingHTTPServer on ``host`` (a free port), in a daemon thread named ``name``:
+    plain HTTP without ``pki``, else TLS with its server certificate (:func:`make_test_pki`), requiring client
+    certificates signed by its CA with ``client_ca``. ``attributes`` are set on the server before it serves (the
+    handler reads them as ``self.server.<name>``). Returns ``(server, thread, url)``; :func:`stop_server` stops it."""
+    server = ThreadingHTTPServer((host, 0), handler)
+    server.daemon_threads = True
+    for key, value in attributes.items():
+        setattr(server, key, value)
+    scheme = "http"
+    if pki is not None:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(pki["server_cert"], pki["server_key"])
+        if client_ca:
+            ctx.verify_mode = ssl.CERT_REQUIRED
+            ctx.load_verify_locations(pki["ca_file"])
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    url = "%s://%s:%d" % (scheme, host, server.server_address[1])
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    return server, thread, url
+
+
+def stop_server(server, thread) -> None:
+    """Stop what :func:`start_server` started: no more requests, the socket closed, the thread ended (5 s at most)."""
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -202,33 +233,19 @@ class ChartRepoServer(object):
                 fh.write(self.index_override)
         else:
             helm_python.repo_index_generate(self.directory)
-        self._server = ThreadingHTTPServer((self.host, 0), _Handler)
-        self._server.daemon_threads = True
-        self._server.repo = self
-        scheme = "http"
+        pki = None
         if self.tls:
-            pki = self.pki or make_test_pki(self._tmp)
-            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            ctx.load_cert_chain(pki["server_cert"], pki["server_key"])
-            if self.client_ca:
-                ctx.verify_mode = ssl.CERT_REQUIRED
-                ctx.load_verify_locations(pki["ca_file"])
-            self._server.socket = ctx.wrap_socket(self._server.socket, server_side=True)
+            pki = self.pki = self.pki or make_test_pki(self._tmp)
             self.ca_file = pki["ca_file"]
             self.client_cert_file = pki["client_cert"]
             self.client_key_file = pki["client_key"]
-            self.pki = pki
-            scheme = "https"
-        self.url = "%s://%s:%d" % (scheme, self.host, self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, name="chartrepo", daemon=True)
-        self._thread.start()
+        self._server, self._thread, self.url = start_server(_Handler, self.host, "chartrepo", pki, self.client_ca,
+                                                            repo=self)
         return self
 
     def stop(self):
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(5)
+            stop_server(self._server, self._thread)
             self._server = None
         if self._tmp:
             shutil.rmtree(self._tmp, ignore_errors=True)

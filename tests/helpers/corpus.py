@@ -1,5 +1,6 @@
-"""The shared chart corpus (../shared/charts, ../shared/indexes beside the checkout): paths, its manifest, and the
-`.Values` Helm v4 gives a corpus chart's templates."""
+"""The shared chart corpus (../shared/charts, ../shared/indexes beside the checkout): the one home of its paths (the
+charts, their values files and Helm's expected output), its manifest, and the `.Values` Helm v4 gives a corpus
+chart's templates. The conformance harness, the benchmarks and the tests all take the paths from here."""
 from __future__ import annotations
 
 import glob
@@ -15,11 +16,35 @@ PODINFO = os.path.join(CHARTS_DIR, "podinfo-6.14.1.tgz")
 REDIS = os.path.join(CHARTS_DIR, "redis-23.1.1.tgz")
 NGINX = os.path.join(CHARTS_DIR, "ingress-nginx-4.15.1.tgz")
 CORPUS = sorted(glob.glob(os.path.join(CHARTS_DIR, "*.tgz")))
+VALUES_DIR = os.path.join(CHARTS_DIR, "values")
+EXPECTED_DIR = os.path.join(CHARTS_DIR, "expected")
 
 
-def corpus_manifest():
+def corpus_manifest() -> list:
+    """manifest.json: one dict a chart (``name``, ``version``, ``tgz``, ``deps``, ``expected``, ...)."""
     with open(os.path.join(CHARTS_DIR, "manifest.json")) as handle:
         return json.load(handle)
+
+
+def values_path(name: str, variant: str = "default"):
+    """The values file of chart ``name``'s ``variant`` (``default``: values/<name>.yaml, ``alt``:
+    values/<name>-alt.yaml), or None when the corpus has none (the chart's own values only)."""
+    path = os.path.join(VALUES_DIR, "%s%s.yaml" % (name, "" if variant == "default" else "-alt"))
+    return path if os.path.exists(path) else None
+
+
+def values_text(name: str, variant: str = "default"):
+    """The text of :func:`values_path`, or None."""
+    path = values_path(name, variant)
+    if path is None:
+        return None
+    with open(path) as handle:
+        return handle.read()
+
+
+def expected_path(name: str, variant: str = "default") -> str:
+    """Helm v4's render of chart ``name`` with ``variant``'s values: expected/<name>.<variant>.json."""
+    return os.path.join(EXPECTED_DIR, "%s.%s.json" % (name, variant))
 
 
 # Helm renders deeper paths first, so this probe sees .Values before any template can `set` into them.

@@ -15,7 +15,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
-CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 # a kubeconfig naming no reachable cluster, for modules that need one only to start
 KUBECONFIG = """apiVersion: v1
 kind: Config
@@ -26,8 +25,11 @@ users: [{name: u, user: {token: unused}}]
 """
 
 
-def run_play(tmp_path, tasks, env_extra=None):
-    """Run ``tasks`` (each registered as r<N>, errors ignored) and return (results, output)."""
+def run_play(tmp_path, tasks, env_extra=None, timeout=300, diff=False, module_defaults=None):
+    """Run ``tasks`` (each registered as r<N>, errors ignored) in one play on localhost and return (results, output).
+
+    ``env_extra`` adds environment variables, ``timeout`` bounds the playbook (seconds), ``diff`` runs it with
+    ``--diff``, ``module_defaults`` is the play's. The one playbook runner of the integration tests."""
     play_tasks = []
     for index, task in enumerate(tasks):
         task = dict(task)
@@ -38,33 +40,26 @@ def run_play(tmp_path, tasks, env_extra=None):
     play_tasks.append({"name": "save", "copy": {"content": "{{ [%s] | to_json }}" % ", ".join(
         "r%d" % i for i in range(len(tasks))), "dest": str(out)}, "check_mode": False})
     playbook = tmp_path / "play.yml"
-    playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}]))
+    play = {"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}
+    if module_defaults:
+        play["module_defaults"] = module_defaults
+    playbook.write_text(yaml.safe_dump([play]))
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
                ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=PYTHON)
     env.update(env_extra or {})
-    cmd = [PLAYBOOK, "-i", "localhost,", "-c", "local", "-v", str(playbook)]
-    proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=300, check=False)
+    cmd = [PLAYBOOK, "-i", "localhost,", "-c", "local", "-v", str(playbook)] + (["--diff"] if diff else [])
+    proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=timeout,
+                          check=False)
     assert out.exists(), "playbook did not finish:\n%s\n%s" % (proc.stdout[-4000:], proc.stderr[-4000:])
     return json.loads(out.read_text()), proc.stdout + proc.stderr
 
 
 def run_module_tasks(tmp_path, tasks):
-    """Run ``tasks`` (list of (module, args) pairs) in one play, each ``ignore_errors``; returns their results."""
+    """Run ``tasks`` (list of (module, args) pairs; ``_diff``/``_check_mode`` keys in args) in one play, each
+    ``ignore_errors``; returns their results (:func:`run_play`)."""
     play_tasks = []
-    for index, (module, args) in enumerate(tasks):
+    for module, args in tasks:
         args = dict(args)
-        task = {"name": "task %d" % index, "register": "r%d" % index, "ignore_errors": True,
-                "diff": args.pop("_diff", False), "check_mode": args.pop("_check_mode", False)}
-        task["helmkit.core.%s" % module] = args
-        play_tasks.append(task)
-    out = tmp_path / "results.json"
-    play_tasks.append({"name": "save", "check_mode": False, "copy": {"content": "{{ [%s] | to_json }}" % ", ".join(
-        "r%d" % i for i in range(len(tasks))), "dest": str(out)}})
-    playbook = tmp_path / "play.yml"
-    playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}]))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0",
-               ANSIBLE_PYTHON_INTERPRETER=PYTHON)
-    proc = subprocess.run([PLAYBOOK, "-i", "localhost,", "-c", "local", str(playbook)], env=env, cwd=str(tmp_path),
-                          capture_output=True, text=True, timeout=600, check=False)
-    assert out.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
-    return json.loads(out.read_text())
+        play_tasks.append({"helmkit.core.%s" % module: args, "diff": args.pop("_diff", False),
+                           "check_mode": args.pop("_check_mode", False)})
+    return run_play(tmp_path, play_tasks, timeout=600)[0]

@@ -1,4 +1,5 @@
-"""Small builders shared by the reliability cases: charts as .tgz bytes and directories, clean-error checks."""
+"""Small builders shared by the reliability cases (and the integration tests' web chart): charts as .tgz bytes and
+directories, clean-error checks."""
 import io
 import os
 import tarfile
@@ -60,6 +61,25 @@ def clear_error(call, *args, expected=HelmkitError, **kwargs):
 
 CM_TEMPLATE = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\ndata:\n"
                "  greeting: {{ .Values.greeting | default \"hello\" | quote }}\n")
+
+
+WEB_DEPLOYMENT = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
+    "{{- if .Values.broken }}\n  annotations:\n    kubeapi.helmkit.test/fail: \"true\"\n{{- end }}\n"
+    "spec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n"
+    "      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n"
+    "        image: {{ .Values.image }}\n")
+
+
+def web_chart(tmp_path) -> str:
+    """The directory of chart ``web`` (0.1.0) under ``tmp_path``: one Deployment; ``broken: true`` annotates it so
+    that the emulator never makes it ready (kubeapi.helmkit.test/fail)."""
+    root = tmp_path / "web"
+    (root / "templates").mkdir(parents=True, exist_ok=True)
+    (root / "Chart.yaml").write_text("apiVersion: v2\nname: web\nversion: 0.1.0\n")
+    (root / "values.yaml").write_text("image: nginx\nbroken: false\n")
+    (root / "templates" / "deploy.yaml").write_text(WEB_DEPLOYMENT)
+    return str(root)
 
 
 def release_chart(root, name="rel"):

@@ -12,12 +12,8 @@ import base64
 import hashlib
 import json
 import os
-import subprocess
 
 import pytest
-import yaml
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.oci import api  # noqa: E402
@@ -26,11 +22,9 @@ from ansible_collections.helmkit.core.plugins.module_utils.source.options import
 from ansible_collections.helmkit.core.plugins.module_utils.source.ref import ChartRef  # noqa: E402
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
 from tests.helpers.registry import RegistryServer  # noqa: E402
+from tests.helpers.corpus import CHARTS_DIR as CHARTS  # noqa: E402
+from tests.helpers.playbook import run_play  # noqa: E402
 
-TREE = os.path.join(ROOT, ".tree")
-PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
-PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
-CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
 
 REPO_PASSWORD = "Src-basic-pw-4821"
@@ -203,23 +197,8 @@ def test_update_repo_cache_refreshes_only_that_repository(isolated, bearer_repo)
 # -- modules through ansible-playbook ---------------------------------------------------------------------------
 
 def run_tasks(tmp_path, tasks, env):
-    """Run ``tasks`` ([(module, args)]) in one play, each ignore_errors; returns the registered results."""
-    play_tasks = []
-    for index, (module, args) in enumerate(tasks):
-        play_tasks.append({"name": "task %d" % index, module: args, "register": "r%d" % index,
-                           "ignore_errors": True})
-    results = "{{ [%s] | to_json }}" % ", ".join("r%d" % i for i in range(len(tasks)))
-    out = tmp_path / "results.json"
-    play_tasks.append({"name": "save results", "copy": {"content": results, "dest": str(out)}})
-    playbook = tmp_path / "play.yml"
-    playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}]))
-    full_env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
-                    ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=PYTHON)
-    full_env.update(env)
-    proc = subprocess.run([PLAYBOOK, "-i", "localhost,", "-c", "local", str(playbook)], env=full_env,
-                          cwd=str(tmp_path), capture_output=True, text=True, timeout=900, check=False)
-    assert out.exists(), "playbook did not finish:\n%s\n%s" % (proc.stdout[-4000:], proc.stderr[-4000:])
-    return json.loads(out.read_text()), proc.stdout + proc.stderr
+    """Run ``tasks`` ([(module, args)]) in one play, each ignore_errors; returns (results, output)."""
+    return run_play(tmp_path, [{module: args} for module, args in tasks], env, timeout=900)
 
 
 def _module_args(text, repo_url, options, kube_names=False):

@@ -20,11 +20,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError, RepositoryError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.repo import chartmuseum, index  # noqa: E402
 from tests.helpers.chartmuseum import ChartMuseumServer  # noqa: E402
+from tests.helpers.corpus import CHARTS_DIR as CHARTS  # noqa: E402
 
 TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
-CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
 CM_PASSWORD = "cm-Secr3t-upload-pw"
 CM_TOKEN = "cm-bearer-T0ken-4f9a2c"

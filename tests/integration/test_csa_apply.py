@@ -17,7 +17,6 @@ import uuid
 import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
-from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, uninstall
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
 
@@ -41,12 +40,6 @@ def _chart(tmp_path, version, keys, env, sidecar):
         "    spec:\n      containers:\n        - name: app\n          image: nginx:1\n          env:\n%s%s"
         % (env_text, side))
     return str(path)
-
-
-@pytest.fixture
-def client(kubeapi):
-    with KubeClient(kubeapi.kubeconfig) as kube:
-        yield kube
 
 
 @pytest.fixture

@@ -13,13 +13,9 @@ exactly that state (the objects POSTed under the field manager, the record witho
 helm_python applies as field manager "python" (the embedding program's name), so our side uses that name.
 Runs unchanged against a real cluster (HELMKIT_TEST_KUBECONFIG); every namespace is deleted at the end.
 """
-import uuid
-
-import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils import release_task
 from ansible_collections.helmkit.core.plugins.module_utils.kube.apply import Applier
-from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
 from ansible_collections.helmkit.core.plugins.module_utils.kube.objects import parse_manifest, with_ownership
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, csa, inputs
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
@@ -38,21 +34,6 @@ def _chart(tmp_path, version, keys):
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  labels:\n    tier: %s\ndata:\n%s"
         % ("{{ .Chart.Version | replace \".\" \"-\" }}", data))
     return str(path)
-
-
-@pytest.fixture
-def client(kubeapi):
-    with KubeClient(kubeapi.kubeconfig) as kube:
-        yield kube
-
-
-@pytest.fixture
-def namespace(client):
-    name = "csa-%s" % uuid.uuid4().hex[:6]
-    client.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
-                                                       "metadata": {"name": name}})
-    yield name
-    client.request("DELETE", "/api/v1/namespaces/%s" % name)
 
 
 def _ours(client, namespace, chart, values=None):

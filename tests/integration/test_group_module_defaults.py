@@ -12,11 +12,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 from tests.helpers.artifacthub import ArtifactHubServer  # noqa: E402
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
 from tests.helpers.registry import RegistryServer  # noqa: E402
+from tests.helpers.corpus import PODINFO  # noqa: E402
 
 TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
-PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
 KUBE_MODULES = ("helm", "helm_info", "helm_release", "helm_release_info", "helm_test")
 
 

@@ -6,7 +6,6 @@ import os
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.repo import config as cfg  # noqa: E402
@@ -16,8 +15,8 @@ from ansible_collections.helmkit.core.plugins.module_utils.repo.index import upd
 from ansible_collections.helmkit.core.plugins.module_utils.semver import parse_version  # noqa: E402
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
 from tests.helpers.playbook import run_play  # noqa: E402
+from tests.helpers.corpus import SHARED
 
-SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
 LARGEST = max((os.path.join(SHARED, "indexes", n) for n in os.listdir(os.path.join(SHARED, "indexes"))),
               key=os.path.getsize)
 PODINFO = os.path.join(SHARED, "charts", "podinfo-6.14.1.tgz")

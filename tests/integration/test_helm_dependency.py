@@ -4,20 +4,15 @@ provenance files, a failing task that changes nothing; the lock it writes is acc
 import json
 import os
 import shutil
-import subprocess
 
 import helm_python
 import pytest
 import yaml
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
+from tests.helpers.corpus import CHARTS_DIR as CHARTS  # noqa: E402
+from tests.helpers.playbook import run_play  # noqa: E402
 
-TREE = os.path.join(ROOT, ".tree")
-PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
-PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
-CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 SECRET = "Dep-s3cret-pw-42"
 
 
@@ -39,25 +34,13 @@ def write_parent(directory, repo_url):
 
 
 def run_tasks(tmp_path, tasks):
+    """Run ``tasks`` (helm_dependency argument dicts; ``_check_mode`` for check mode) in one play (playbook.run_play)."""
     play_tasks = []
-    for index, args in enumerate(tasks):
+    for args in tasks:
         args = dict(args)
-        check = args.pop("_check_mode", False)
-        play_tasks.append({"name": "task %d" % index, "helmkit.core.helm_dependency": args,
-                           "register": "r%d" % index, "ignore_errors": True, "check_mode": check})
-    out = tmp_path / "results.json"
-    play_tasks.append({"name": "save", "copy": {"content": "{{ [%s] | to_json }}" % ", ".join(
-        "r%d" % i for i in range(len(tasks))), "dest": str(out)}, "check_mode": False})
-    playbook = tmp_path / "play.yml"
-    playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}]))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
-               ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=PYTHON,
-               HELM_REPOSITORY_CONFIG=str(tmp_path / "helm" / "repositories.yaml"),
-               HELM_REPOSITORY_CACHE=str(tmp_path / "helm" / "cache"))
-    proc = subprocess.run([PLAYBOOK, "-i", "localhost,", "-c", "local", "-v", str(playbook)], env=env,
-                          cwd=str(tmp_path), capture_output=True, text=True, timeout=300, check=False)
-    assert out.exists(), "playbook did not finish:\n%s\n%s" % (proc.stdout[-4000:], proc.stderr[-4000:])
-    return json.loads(out.read_text()), proc.stdout + proc.stderr
+        play_tasks.append({"helmkit.core.helm_dependency": args, "check_mode": args.pop("_check_mode", False)})
+    return run_play(tmp_path, play_tasks, {"HELM_REPOSITORY_CONFIG": str(tmp_path / "helm" / "repositories.yaml"),
+                                           "HELM_REPOSITORY_CACHE": str(tmp_path / "helm" / "cache")})
 
 
 def test_update_list_build_check_mode(repo, tmp_path):

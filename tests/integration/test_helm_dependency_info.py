@@ -7,12 +7,12 @@ import subprocess
 
 import helm_python
 import yaml
+from tests.helpers.corpus import CHARTS_DIR as CHARTS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
-CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 
 
 def _write_parent(directory):

@@ -2,22 +2,15 @@
 directory whose dependency is not in charts/ fails with a message naming helm_dependency; check mode resolves on
 a copy and leaves the chart untouched; dependency_update: true updates charts/ and Chart.lock, then installs what
 Helm v4 renders for the same chart; a re-run changes nothing."""
-import json
 import os
-import subprocess
 
 import helm_python
 import pytest
 import yaml
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
-
-TREE = os.path.join(ROOT, ".tree")
-PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
-PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
-CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
+from tests.helpers.corpus import CHARTS_DIR as CHARTS  # noqa: E402
+from tests.helpers.playbook import run_play  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -27,24 +20,12 @@ def repo():
 
 
 def run_tasks(tmp_path, tasks, env_extra):
+    """Run ``tasks`` (helm_release argument dicts; ``_check_mode`` for check mode) in one play (playbook.run_play)."""
     play_tasks = []
-    for index, args in enumerate(tasks):
+    for args in tasks:
         args = dict(args)
-        check = args.pop("_check_mode", False)
-        play_tasks.append({"name": "task %d" % index, "helmkit.core.helm_release": args,
-                           "register": "r%d" % index, "ignore_errors": True, "check_mode": check})
-    out = tmp_path / "results.json"
-    play_tasks.append({"name": "save", "copy": {"content": "{{ [%s] | to_json }}" % ", ".join(
-        "r%d" % i for i in range(len(tasks))), "dest": str(out)}, "check_mode": False})
-    playbook = tmp_path / "play.yml"
-    playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}]))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
-               ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=PYTHON)
-    env.update(env_extra)
-    proc = subprocess.run([PLAYBOOK, "-i", "localhost,", "-c", "local", str(playbook)], env=env,
-                          cwd=str(tmp_path), capture_output=True, text=True, timeout=600, check=False)
-    assert out.exists(), "playbook did not finish:\n%s\n%s" % (proc.stdout[-4000:], proc.stderr[-4000:])
-    return json.loads(out.read_text())
+        play_tasks.append({"helmkit.core.helm_release": args, "check_mode": args.pop("_check_mode", False)})
+    return run_play(tmp_path, play_tasks, env_extra, timeout=600)[0]
 
 
 def test_dependency_update_on_helm_release(repo, kubeapi, tmp_path):

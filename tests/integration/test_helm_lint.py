@@ -10,7 +10,8 @@ helm_python = pytest.importorskip("helm_python")
 
 
 from tests.helpers import brokencharts
-from tests.helpers.playbook import CHARTS, run_play  # noqa: E402
+from tests.helpers.corpus import CHARTS_DIR as CHARTS  # noqa: E402
+from tests.helpers.playbook import run_play  # noqa: E402
 
 NAMES = {1: "INFO", 2: "WARNING", 3: "ERROR"}
 

@@ -22,7 +22,8 @@ from ansible_collections.helmkit.core.plugins.module_utils.source.packaging impo
 from ansible_collections.helmkit.core.plugins.module_utils.repo.provenance import verify_provenance  # noqa: E402
 from tests.helpers import leakscan  # noqa: E402
 from tests.helpers.pgp import GPG, GpgSigner  # noqa: E402
-from tests.helpers.playbook import CHARTS, run_play  # noqa: E402
+from tests.helpers.corpus import CHARTS_DIR as CHARTS  # noqa: E402
+from tests.helpers.playbook import run_play  # noqa: E402
 
 pytestmark = pytest.mark.skipif(GPG is None, reason="gpg makes the test keys")
 PASSPHRASE = "correct horse battery staple 19"

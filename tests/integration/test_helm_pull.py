@@ -5,12 +5,11 @@ import os
 
 import helm_python
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
 from tests.helpers.playbook import run_play  # noqa: E402
+from tests.helpers.corpus import CHARTS_DIR as CHARTS
 
-CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
 REDIS = os.path.join(CHARTS, "redis-23.1.1.tgz")
 SECRET = "Pull-s3cret-pw"

@@ -3,18 +3,12 @@ installed, re-run without a single write, upgraded, checked, uninstalled; bad in
 message and writes nothing."""
 import json
 import os
-import subprocess
 
 import pytest
-import yaml
 
 from tests.helpers.chartrepo import ChartRepoServer
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TREE = os.path.join(ROOT, ".tree")
-PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
-PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
-CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
+from tests.helpers.corpus import CHARTS_DIR as CHARTS
+from tests.helpers.playbook import run_play
 
 
 REPO_CHARTS = ("podinfo-6.14.1", "ingress-nginx-4.15.1", "redis-23.1.1")
@@ -42,28 +36,14 @@ def run_tasks(tmp_path, tasks, extra_env=None):
     """Run ``tasks`` (list of helm_release argument dicts) in one play; returns the registered results in order.
 
     Every task is ``ignore_errors`` so that a failure's result is returned too. A ``_check_mode: true`` entry runs
-    that task in check mode.
+    that task in check mode. The playbook's output is kept in ``run_tasks.last_output``.
     """
     play_tasks = []
-    for index, args in enumerate(tasks):
+    for args in tasks:
         args = dict(args)
-        check = args.pop("_check_mode", False)
-        play_tasks.append({"name": "task %d" % index, "helmkit.core.helm_release": args,
-                           "register": "r%d" % index, "ignore_errors": True, "check_mode": check})
-    results = "{{ [%s] | to_json }}" % ", ".join("r%d" % i for i in range(len(tasks)))
-    out = tmp_path / "results.json"
-    play_tasks.append({"name": "save results", "copy": {"content": results, "dest": str(out)},
-                       "check_mode": False})
-    playbook = tmp_path / "play.yml"
-    playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}]))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
-               ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=PYTHON)
-    env.update(extra_env or {})
-    cmd = [PLAYBOOK, "-i", "localhost,", "-c", "local", str(playbook)]
-    proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=600, check=False)
-    assert out.exists(), "playbook did not finish:\n%s\n%s" % (proc.stdout[-4000:], proc.stderr[-4000:])
-    run_tasks.last_output = proc.stdout + proc.stderr
-    return json.loads(out.read_text())
+        play_tasks.append({"helmkit.core.helm_release": args, "check_mode": args.pop("_check_mode", False)})
+    results, run_tasks.last_output = run_play(tmp_path, play_tasks, extra_env, timeout=600)
+    return results
 
 
 def writes(log):

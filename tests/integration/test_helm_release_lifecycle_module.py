@@ -5,7 +5,9 @@ import uuid
 
 import pytest
 
-from tests.helpers.playbook import CHARTS, run_module_tasks
+from tests.helpers.corpus import CHARTS_DIR as CHARTS
+from tests.helpers.playbook import run_module_tasks
+from tests.helpers.reliabilitycharts import web_chart
 
 PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
 
@@ -54,26 +56,12 @@ def test_rollback_test_and_uninstall_with_kept_history(kubeapi, tmp_path):
     assert [r["status"] for r in helm.history("pi")][-1] == "deployed"
 
 
-def _web_chart(tmp_path):
-    root = tmp_path / "web"
-    (root / "templates").mkdir(parents=True)
-    (root / "Chart.yaml").write_text("apiVersion: v2\nname: web\nversion: 0.1.0\n")
-    (root / "values.yaml").write_text("image: nginx\nbroken: false\n")
-    (root / "templates" / "deploy.yaml").write_text(
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
-        "{{- if .Values.broken }}\n  annotations:\n    kubeapi.helmkit.test/fail: \"true\"\n{{- end }}\n"
-        "spec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n"
-        "      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n"
-        "        image: {{ .Values.image }}\n")
-    return str(root)
-
-
 @pytest.mark.skipif(bool(os.environ.get("HELMKIT_TEST_KUBECONFIG")),
                     reason="needs the kubeapi emulator's kubeapi.helmkit.test/fail annotation")
 def test_atomic_upgrade_fails_the_task_rolls_back_and_a_later_run_recovers(kubeapi, tmp_path):
     namespace = "it-atomic-%s" % uuid.uuid4().hex[:6]
     base = {"release_name": "web", "release_namespace": namespace, "kubeconfig": kubeapi.kubeconfig,
-            "chart_ref": _web_chart(tmp_path), "create_namespace": True, "timeout": 3}
+            "chart_ref": web_chart(tmp_path), "create_namespace": True, "timeout": 3}
     good, bad, plain_bad, fixed = run_module_tasks(tmp_path, [
         ("helm_release", dict(base, wait=True)),
         ("helm_release", dict(base, values={"image": "nginx:2", "broken": True}, atomic=True)),

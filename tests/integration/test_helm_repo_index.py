@@ -13,7 +13,8 @@ helm_python = pytest.importorskip("helm_python")
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RepositoryError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.libraries import yaml  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.repo.indexgen import generate_index  # noqa: E402
-from tests.helpers.playbook import CHARTS, run_play  # noqa: E402
+from tests.helpers.corpus import CHARTS_DIR as CHARTS  # noqa: E402
+from tests.helpers.playbook import run_play  # noqa: E402
 
 TIME = re.compile(r'(created|generated): "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"')
 

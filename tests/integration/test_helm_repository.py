@@ -11,11 +11,11 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
+from tests.helpers.corpus import CHARTS_DIR as CHARTS
+from tests.helpers.playbook import run_play
 
 TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
-PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
-CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
 REDIS = os.path.join(CHARTS, "redis-23.1.1.tgz")
 SECRET = "Sup3r-s3cret-chart-pw"
@@ -40,26 +40,10 @@ def run_tasks(tmp_path, tasks, env_extra, diff=False, module_defaults=None):
     Returns (results in order, full ansible-playbook output).
     """
     play_tasks = []
-    for index, args in enumerate(tasks):
+    for args in tasks:
         args = dict(args)
-        check = args.pop("_check_mode", False)
-        play_tasks.append({"name": "task %d" % index, "helmkit.core.helm_repository": args,
-                           "register": "r%d" % index, "ignore_errors": True, "check_mode": check})
-    out = tmp_path / "results.json"
-    play_tasks.append({"name": "save", "copy": {"content": "{{ [%s] | to_json }}" % ", ".join(
-        "r%d" % i for i in range(len(tasks))), "dest": str(out)}, "check_mode": False})
-    playbook = tmp_path / "play.yml"
-    play = {"hosts": "localhost", "gather_facts": False, "tasks": play_tasks}
-    if module_defaults:
-        play["module_defaults"] = module_defaults
-    playbook.write_text(yaml.safe_dump([play]))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=TREE, ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
-               ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=PYTHON)
-    env.update(env_extra)
-    cmd = [PLAYBOOK, "-i", "localhost,", "-c", "local", "-v", str(playbook)] + (["--diff"] if diff else [])
-    proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=300, check=False)
-    assert out.exists(), "playbook did not finish:\n%s\n%s" % (proc.stdout[-4000:], proc.stderr[-4000:])
-    return json.loads(out.read_text()), proc.stdout + proc.stderr
+        play_tasks.append({"helmkit.core.helm_repository": args, "check_mode": args.pop("_check_mode", False)})
+    return run_play(tmp_path, play_tasks, env_extra, diff=diff, module_defaults=module_defaults)
 
 
 def _config(helm_env):

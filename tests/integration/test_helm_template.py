@@ -9,7 +9,8 @@ import pytest
 
 from tests.helpers.chartrepo import ChartRepoServer
 from tests.helpers import helmref
-from tests.helpers.playbook import CHARTS, run_play
+from tests.helpers.corpus import CHARTS_DIR as CHARTS
+from tests.helpers.playbook import run_play
 
 PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
 

@@ -7,12 +7,12 @@ import subprocess
 import sys
 
 import yaml
+from tests.helpers.corpus import PODINFO
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
-PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
 NO_LOG_MARKER = "it-inprocess-hidden-7731"
 
 

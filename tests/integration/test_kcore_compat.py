@@ -14,11 +14,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import ApiError, KubeClient  # noqa: E402
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
 from tests.helpers.registry import RegistryServer  # noqa: E402
+from tests.helpers.corpus import PODINFO
 
 TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
-PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
 PLAYS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kcore")
 
 

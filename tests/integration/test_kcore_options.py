@@ -12,6 +12,7 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import ApiError, KubeClient  # noqa: E402
+from tests.helpers.corpus import CHARTS_DIR, PODINFO  # noqa: E402
 from tests.helpers.playbook import run_play  # noqa: E402
 
 
@@ -91,8 +92,8 @@ def test_helm_pull_provenance_saves_the_prov_file_unverified(tmp_path):
     import helm_python
     from tests.helpers.chartrepo import ChartRepoServer
 
-    podinfo = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
-    common = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "common-2.31.10.tgz"))
+    podinfo = PODINFO
+    common = os.path.join(CHARTS_DIR, "common-2.31.10.tgz")
     prov = b"-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\nname: podinfo\n(served as is, never verified)\n"
     dest = tmp_path / "pulled"
     with ChartRepoServer(charts=[podinfo, common]) as repo:

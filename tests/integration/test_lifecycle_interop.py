@@ -13,14 +13,13 @@ import yaml
 
 from ansible_collections.helmkit.core.plugins.module_utils import release_task
 from ansible_collections.helmkit.core.plugins.module_utils.errors import HelmkitError, ReleaseError
-from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, recovery, reuse, \
     rollback, uninstall
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
 from tests.helpers import helmref
+from tests.helpers.corpus import PODINFO
+from tests.helpers.reliabilitycharts import web_chart
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
 EMULATOR_ONLY = pytest.mark.skipif(bool(os.environ.get("HELMKIT_TEST_KUBECONFIG")),
                                    reason="needs the kubeapi emulator's kubeapi.helmkit.test/fail annotation")
 
@@ -30,12 +29,6 @@ def _namespace(client, prefix):
     client.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
                                                        "metadata": {"name": name}})
     return name
-
-
-@pytest.fixture
-def client(kubeapi):
-    with KubeClient(kubeapi.kubeconfig) as kube:
-        yield kube
 
 
 def _ours(client, name, namespace, chart, values, field_manager="python", atomic=False, params=None, timeout=60,
@@ -255,23 +248,9 @@ def test_our_helm_test_records_results_as_helm_test_does(kubeapi, client):
     assert (ours.status, ours.description) == (theirs.status, theirs.description) == ("deployed", "Install complete")
 
 
-def _web_chart(tmp_path):
-    root = tmp_path / "web"
-    (root / "templates").mkdir(parents=True, exist_ok=True)
-    (root / "Chart.yaml").write_text("apiVersion: v2\nname: web\nversion: 0.1.0\n")
-    (root / "values.yaml").write_text("image: nginx\nbroken: false\n")
-    (root / "templates" / "deploy.yaml").write_text(
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
-        "{{- if .Values.broken }}\n  annotations:\n    kubeapi.helmkit.test/fail: \"true\"\n{{- end }}\n"
-        "spec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n"
-        "      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n"
-        "        image: {{ .Values.image }}\n")
-    return str(root)
-
-
 @EMULATOR_ONLY
 def test_atomic_upgrade_leaves_the_same_history_as_helms_rollback_on_failure(kubeapi, client, tmp_path):
-    chart = _web_chart(tmp_path)
+    chart = web_chart(tmp_path)
     histories = []
     for runner in ("helm", "ours"):
         namespace = _namespace(client, "ix-at")
@@ -294,7 +273,7 @@ def test_atomic_upgrade_leaves_the_same_history_as_helms_rollback_on_failure(kub
 
 @EMULATOR_ONLY
 def test_atomic_install_leaves_nothing_like_helms_rollback_on_failure(kubeapi, client, tmp_path):
-    chart = _web_chart(tmp_path)
+    chart = web_chart(tmp_path)
     for runner in ("helm", "ours"):
         namespace = _namespace(client, "ix-ai")
         broken = {"broken": True}

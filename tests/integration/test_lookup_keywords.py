@@ -1,4 +1,4 @@
-"""The lookups reject keywords that are not their options (issue 21): a misspelled keyword used to be dropped
+"""Every lookup rejects keywords that are not its options (issue 21): a misspelled keyword used to be dropped
 silently by ansible-core (`valuess=` rendered without the values). Checked through ansible-playbook, exact text."""
 import json
 import os
@@ -25,6 +25,15 @@ LOOKUPS = [
      "client_key, context, history, host, impersonate_groups, impersonate_user, kubeconfig, namespaces, no_proxy, "
      "password, persist_config, proxy, proxy_headers, release_namespace, revision, status, storage_driver, username, "
      "validate_certs"),
+    ("helm_catalog", "'bitnami', valuse='latest'", "lookup helmkit.core.helm_catalog: unknown keyword 'valuse' (did "
+     "you mean 'values'?); its options are: allow, deny, devel, repository_cache, repository_config, values"),
+    ("helm_search_hub", "'nginx', max_result=3", "lookup helmkit.core.helm_search_hub: unknown keyword 'max_result' "
+     "(did you mean 'max_results'?); its options are: ca_file, endpoint, max_results, timeout"),
+    ("helm_oci_tags", "'oci://localhost:1/x', tokn='t'", "lookup helmkit.core.helm_oci_tags: unknown keyword 'tokn' "
+     "(did you mean 'token'?); its options are: api_key, ca_cert, ca_file, cert_file, client_cert, client_key, "
+     "context, credentials_secret, credentials_secret_fallback_namespace, impersonate_groups, impersonate_user, "
+     "insecure_skip_tls_verify, key_file, kubeconfig, no_proxy, page_size, password, persist_config, plain_http, "
+     "proxy, proxy_headers, registry_config, token, username, validate_certs"),
 ]
 
 
@@ -45,3 +54,9 @@ def test_unknown_keywords_fail_with_the_options(tmp_path):
     for (name, _args, expected), result in zip(LOOKUPS, results):
         assert result["failed"] is True, name
         assert expected in result["msg"], (name, result["msg"])
+
+
+def test_every_lookup_is_checked():
+    lookups = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, "plugins", "lookup"))
+                     if name.endswith(".py") and not name.startswith("_"))
+    assert sorted(name for name, _args, _msg in LOOKUPS) == lookups

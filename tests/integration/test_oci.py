@@ -12,7 +12,6 @@ import tarfile
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from ansible_collections.helmkit.core.plugins.module_utils.chart.package import package_chart  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError, RegistryError  # noqa: E402
@@ -25,8 +24,8 @@ from ansible_collections.helmkit.core.plugins.module_utils.source.options import
 from tests.helpers.registry import RegistryServer  # noqa: E402
 
 import helm_python  # noqa: E402  (test-only reference, always installed by requirements-test.txt)
+from tests.helpers.corpus import CHARTS_DIR as CHARTS
 
-CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
 PASSWORD = "Registry-s3cret-pw"
 

@@ -16,12 +16,12 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tests.helpers.registry import RegistryServer  # noqa: E402
+from tests.helpers.corpus import PODINFO
 
 
 TREE = os.path.join(ROOT, ".tree")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
-PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
 SECRET = "Login-s3cret-pw-42"
 
 

@@ -4,14 +4,12 @@ name the registry, the request and the attempts; oras's own sleeping retry decor
 from __future__ import annotations
 
 import base64
-import os
 
 import oras.provider  # first: oras.decorator alone is a circular import
 import oras.decorator
 import oras.logger
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import RegistryError  # noqa: E402
 from ansible_collections.helmkit.core.plugins.module_utils import report  # noqa: E402
@@ -20,8 +18,8 @@ from ansible_collections.helmkit.core.plugins.module_utils.oci.credentials impor
 from ansible_collections.helmkit.core.plugins.module_utils.oci.push import build_artifact, push_artifact  # noqa: E402
 from tests.helpers.registry import RegistryServer  # noqa: E402
 from tests.helpers.faultproxy import FaultProxy  # noqa: E402
+from tests.helpers.corpus import PODINFO
 
-PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
 PASSWORD = "Oras-s3cret-pw-31"
 
 

@@ -17,11 +17,10 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
 from ansible_collections.helmkit.core.plugins.module_utils.chart.package import package_chart, tar_stream
 from ansible_collections.helmkit.core.plugins.module_utils.gocompat.flate import gzip_member
+from tests.helpers.corpus import CHARTS_DIR as CHARTS
 
 helm_python = pytest.importorskip("helm_python")
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 CORPUS = sorted(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(CHARTS, "*.tgz")))
 BLOCK = 512
 

@@ -12,14 +12,13 @@ import helm_python
 import pytest
 import yaml
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tests.helpers.chartrepo import ChartRepoServer  # noqa: E402
 from tests.helpers.pgp import GPG, GpgSigner  # noqa: E402
 from tests.helpers.registry import REGISTRY_BIN, RegistryServer  # noqa: E402
 from tests.helpers.playbook import run_play  # noqa: E402
+from tests.helpers.corpus import CHARTS_DIR as CHARTS
 
-CHARTS = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts"))
 PODINFO = os.path.join(CHARTS, "podinfo-6.14.1.tgz")
 COMMON = os.path.join(CHARTS, "common-2.31.10.tgz")
 SIGNER = "Chart Signer <signer@example.com>"

@@ -9,13 +9,13 @@ import subprocess
 
 import pytest
 import yaml
+from tests.helpers.corpus import PODINFO
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TREE = os.path.join(ROOT, ".tree")
 BIN = os.path.join(ROOT, ".venv", "bin")
 PYTHON = os.path.join(BIN, "python")
 HELLO_WEB = os.path.join(ROOT, "examples", "charts", "hello-web")
-PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
 UNREACHABLE = {"apiVersion": "v1", "kind": "Config", "current-context": "c",
                "clusters": [{"name": "c", "cluster": {"server": "https://127.0.0.1:9"}}],
                "users": [{"name": "u", "user": {"token": "rd-secret-token-456"}}],

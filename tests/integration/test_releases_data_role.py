@@ -9,12 +9,12 @@ import pytest
 import yaml
 
 from tests.helpers.chartrepo import ChartRepoServer
+from tests.helpers.corpus import PODINFO
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TREE = os.path.join(ROOT, ".tree")
 BIN = os.path.join(ROOT, ".venv", "bin")
 STACK = os.path.join(ROOT, "playbooks", "stack.yml")
-PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
 
 
 def load_filter():

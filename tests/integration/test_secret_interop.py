@@ -13,7 +13,6 @@ import uuid
 
 import pytest
 
-from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
 from tests.helpers import helmref
@@ -36,12 +35,6 @@ def chart(tmp_path):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
     return str(root)
-
-
-@pytest.fixture
-def client(kubeapi):
-    with KubeClient(kubeapi.kubeconfig) as kube:
-        yield kube
 
 
 def _ours(client, namespace, chart, values):

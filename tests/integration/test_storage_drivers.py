@@ -4,39 +4,20 @@ upgrades and rolls back, and the stored objects agree in name, labels and encodi
 (HELMKIT_TEST_KUBECONFIG); every test deletes its namespace.
 """
 import base64
-import os
-import uuid
 
 import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils import release_task
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
-from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs, rollback, \
     uninstall
 from ansible_collections.helmkit.core.plugins.module_utils.release.codec import decode_release
 from ansible_collections.helmkit.core.plugins.module_utils.release.query import ReleaseQuery
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import ReleaseStorage, resolve_driver
 from tests.helpers import helmref
+from tests.helpers.corpus import PODINFO
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PODINFO = os.path.abspath(os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz"))
 CM = "configmap"
-
-
-@pytest.fixture
-def client(kubeapi):
-    with KubeClient(kubeapi.kubeconfig) as kube:
-        yield kube
-
-
-@pytest.fixture
-def namespace(client):
-    name = "drv-%s" % uuid.uuid4().hex[:6]
-    client.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
-                                                       "metadata": {"name": name}})
-    yield name
-    client.request("DELETE", "/api/v1/namespaces/%s" % name)
 
 
 def _options(name, namespace, **extra):

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from tests.helpers.chartrepo import ChartRepoServer
+from tests.helpers.corpus import PODINFO
 
 pytestmark = pytest.mark.secret
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -139,7 +140,7 @@ def secret_run(kubeapi, tmp_path_factory):
         handle.write("apiVersion: v2\nname: plain\nversion: 0.1.0\n")
     with open(os.path.join(plain, "templates", "secret.yaml"), "w") as handle:
         handle.write(PLAIN_SECRET_TEMPLATE)
-    podinfo = os.path.join(ROOT, "..", "shared", "charts", "podinfo-6.14.1.tgz")
+    podinfo = PODINFO
     release = {"release_name": "sec", "release_namespace": "rel-secrets", "create_namespace": True,
                "chart_ref": chart, "kubeconfig": "{{ kubeconfig_data }}", "values": {"password": "{{ db_password }}"},
                "sensitive_values": ["password"]}

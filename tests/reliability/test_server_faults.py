@@ -10,6 +10,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.kube.client import Ap
 from ansible_collections.helmkit.core.plugins.module_utils.kube.retry import RetryPolicy
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions
 
+from tests.helpers.corpus import PODINFO
 from tests.helpers.faultproxy import FaultProxy
 from tests.helpers.reliabilitycharts import history, make_namespace, release_chart, renderer
 
@@ -131,7 +132,7 @@ def repo_proxy():
 
     from tests.helpers.chartrepo import ChartRepoServer
 
-    podinfo = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "charts", "podinfo-6.14.1.tgz")
+    podinfo = PODINFO
     with ChartRepoServer(charts=[os.path.abspath(podinfo)]) as repo:
         with FaultProxy(repo.url, None) as running:
             yield running

@@ -98,3 +98,15 @@ def test_unset_validate_certs_leaves_the_kubeconfigs_insecure_skip_tls_verify():
     assert connection.configuration.verify_ssl is False
     params["validate_certs"] = True
     assert resolve_connection(kcore.connection_options(params)).configuration.verify_ssl is True
+
+
+def test_install_and_template_commands_word_values_flags_alike():
+    sets = [{"value": "a=1"}, {"value": "b=x", "value_type": "string"}, {"value": "c={}", "value_type": "json"},
+            {"value": "d=f.txt", "value_type": "file"}, {"value": "e=1,2", "value_type": "literal"}]
+    flags = ("--values=v.yaml --values=<release_values> --set a=1 --set-string b=x --set-json 'c={}' "
+             "--set-file d=f.txt --set-literal e=1,2")
+    install = kcore.helm_command(_params(values_files=["v.yaml"], release_values={"a": 1}, set_values=sets))
+    assert install.endswith(" " + flags + " app ./chart")
+    template = kcore.template_command({"release_name": "app", "chart_ref": "./chart", "release_namespace": "web",
+                                       "values_files": ["v.yaml"], "values": {"a": 1}, "set_values": sets})
+    assert template.endswith(" " + flags)

@@ -37,3 +37,27 @@ def test_native_modules_take_the_kubernetes_core_names_of_their_own_options():
     for name in ("untar_chart", "verify_chart", "verify_chart_keyring", "repo_url"):
         row = next(line for line in pull.splitlines() if line.startswith("| `%s`" % name))
         assert row.endswith("| same |"), row
+
+
+def test_binary_path_has_one_doc_fragment_and_one_spec():
+    """Every module taking kubernetes.core's binary_path declares it from args_common and documents it through the
+    helmkit.core.binary_path fragment (one text, one spec), and is told it is ignored by kcore.warn_binary_path."""
+    import yaml
+    from ansible_collections.helmkit.core.plugins.module_utils import kcore
+    from ansible_collections.helmkit.core.plugins.module_utils.args_common import BINARY_PATH_ARG_SPEC
+    takers = [name for name in ("helm", "helm_info", "helm_pull", "helm_registry_auth", "helm_repository",
+                                "helm_template", "helm_release", "helm_lint", "helm_show")
+              if "binary_path" in kcoredoc.module_spec(name)]
+    assert sorted(takers) == ["helm", "helm_info", "helm_pull", "helm_registry_auth", "helm_repository",
+                              "helm_template"]
+    for name in takers:
+        assert kcoredoc.module_spec(name)["binary_path"] == BINARY_PATH_ARG_SPEC["binary_path"], name
+        module = __import__("ansible_collections.helmkit.core.plugins.modules." + name, fromlist=["DOCUMENTATION"])
+        doc = yaml.safe_load(module.DOCUMENTATION)
+        assert "binary_path" not in doc["options"], name
+        assert "helmkit.core.binary_path" in doc["extends_documentation_fragment"], name
+    warnings = []
+    kcore.warn_binary_path({"binary_path": None}, warnings.append)
+    assert warnings == []
+    kcore.warn_binary_path({"binary_path": "/usr/bin/helm"}, warnings.append)
+    assert warnings == [kcore.BINARY_PATH_WARNING]

@@ -22,6 +22,22 @@ def documentation(source: str) -> dict:
     raise AssertionError("no DOCUMENTATION")
 
 
+def attributes(doc: dict) -> dict:
+    """The module's attributes as ansible-doc shows them: its own, plus those of the doc fragments it extends
+    (plugins/doc_fragments/<name>.py, ``DOCUMENTATION`` or the named variable)."""
+    attrs = {}
+    for fragment in doc.get("extends_documentation_fragment") or []:
+        parts = fragment.split(".")  # helmkit.core.<module>[.<variable>]
+        with open(os.path.join(ROOT, "plugins", "doc_fragments", parts[2] + ".py")) as handle:
+            text = handle.read()
+        variable = parts[3].upper() if len(parts) > 3 else "DOCUMENTATION"
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == [variable]:
+                attrs.update(yaml.safe_load(node.value.value).get("attributes") or {})
+    attrs.update(doc.get("attributes") or {})
+    return attrs
+
+
 def supports_check_mode(source: str) -> bool:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "AnsibleModule":
@@ -43,7 +59,7 @@ def test_every_module_is_checked():
 def test_attributes(name):
     with open(os.path.join(MODULES, name + ".py")) as f:
         source = f.read()
-    attrs = documentation(source).get("attributes") or {}
+    attrs = attributes(documentation(source))
     assert {"check_mode", "diff_mode", "action_group"} <= set(attrs), "%s: attributes %s" % (name, sorted(attrs))
     for key, attr in attrs.items():
         assert attr.get("support") in ("full", "partial", "none", "N/A"), (name, key, attr)

@@ -432,7 +432,7 @@ def _upgrade(applier, storage, options, chart, config, render, history, checked=
     objects = _objects(applier, rendered.manifest, "manifest")
     deployed = storage.last_deployed(history)
     current = deployed or last
-    old_objects = _previous_objects(applier, current)
+    old_objects = release_objects(applier, current)
     server_side = csa.server_side_apply(options.server_side, current)
     if server_side and options.force_replace:
         raise ReleaseError('Upgrade "%s" failed: %s (force replace works with client-side apply: server_side false)'
@@ -489,8 +489,10 @@ def _cleanup(applier, introduced: list, timeout: float) -> None:
         pass
 
 
-def _previous_objects(applier, release: Release) -> list:
-    """Objects of a stored revision's manifest; kinds the server no longer knows are left out."""
+def release_objects(applier, release: Release) -> list:
+    """The objects of a stored revision's manifest (list of dicts), namespaces normalised by ``applier``; kinds the
+    server no longer serves are left out (they cannot be applied, deleted or compared anyway). The one reading of
+    a stored manifest for upgrade, rollback, uninstall, recovery, the diff and drift detection."""
     result = []
     for obj in parse_manifest(release.manifest, source="release %s revision %d manifest"
                               % (release.name, release.version)):

@@ -271,7 +271,7 @@ def plan_release(client, options, chart, values: dict, render, history: list = N
     if not installing:
         new_ids = {identity(obj) for obj in objects + unknown}
         current = storage.last_deployed(history) or last
-        for obj in actions._previous_objects(applier, current):
+        for obj in actions.release_objects(applier, current):
             if identity(obj) in new_ids:
                 continue
             if keeps_resource(obj):

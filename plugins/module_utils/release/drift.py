@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 from ..errors import HelmkitError, KubeError
 from ..kube.apply import Applier
-from ..kube.objects import describe, parse_manifest
+from ..kube.objects import describe
 from ..kube.parallel import map_bounded
+from .actions import release_objects
 from .diff import changed_paths, comparable
 
 MODES = ("detect", "correct", "ignore")
@@ -115,19 +116,6 @@ def _object_drift(applier: Applier, obj: dict, ignore: list):
         fields.append({"path": path, "live": _masked(obj, path, resolve_pointer(before, path)),
                        "desired": _masked(obj, path, resolve_pointer(after, path))})
     return Drift(obj, fields) if fields else None
-
-
-def release_objects(applier: Applier, release) -> list:
-    """Objects of ``release``'s stored manifest, namespaces normalised; kinds the server no longer serves are
-    skipped."""
-    objects = []
-    for obj in parse_manifest(release.manifest, source="release %s revision %d manifest"
-                              % (release.name, release.version)):
-        try:
-            objects.append(applier.normalise(obj))
-        except HelmkitError:
-            continue
-    return objects
 
 
 def detect(client, release, field_manager: str = "helm", ignore: list = None) -> list:

@@ -30,7 +30,8 @@ from ..kube.apply import Applier
 from ..kube.objects import identity, keeps_resource, ownership_error
 from . import actions
 from .record import PENDING_STATUSES, STATUS_DEPLOYED, STATUS_FAILED, STATUS_SUPERSEDED
-from .rollback import release_objects, rollback
+from .actions import release_objects
+from .rollback import rollback
 from .storage import ReleaseStorage
 from .uninstall import uninstall
 

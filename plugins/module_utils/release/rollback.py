@@ -22,27 +22,14 @@ from typing import Optional
 from ..errors import HelmkitError, ReleaseError, ReleaseFailedError
 from ..kube import wait as kube_wait
 from ..kube.apply import Applier
-from ..kube.objects import identity, keeps_resource, parse_manifest
+from ..kube.objects import identity, keeps_resource
 from . import hooks as release_hooks
 from .record import (STATUS_DEPLOYED, STATUS_FAILED, STATUS_PENDING_ROLLBACK, STATUS_SUPERSEDED, Release,
                      info_record)
-from .actions import ActionResult
+from .actions import ActionResult, release_objects
 from .codec import go_time
 from .lock import ReleaseLock
 from .storage import ReleaseStorage
-
-
-def release_objects(applier, release: Release) -> list:
-    """The objects of a stored revision's manifest, namespaces normalised; kinds the server no longer serves are
-    left out (they cannot be applied or deleted anyway)."""
-    result = []
-    for obj in parse_manifest(release.manifest, source="release %s revision %d manifest"
-                              % (release.name, release.version)):
-        try:
-            result.append(applier.normalise(obj))
-        except HelmkitError:
-            continue
-    return result
 
 
 def target_revision(history: list, revision: int) -> Release:

@@ -23,7 +23,7 @@ from ..kube.client import ApiError
 from ..kube.objects import describe, keeps_resource
 from . import hooks as release_hooks
 from .record import STATUS_FAILED, STATUS_UNINSTALLED, STATUS_UNINSTALLING, Release
-from .rollback import release_objects
+from .actions import release_objects
 from .lock import ReleaseLock
 from .storage import ReleaseStorage, secret_name
 

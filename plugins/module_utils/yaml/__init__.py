@@ -2,8 +2,9 @@
 
 - ``resolve``: go-yaml v2's (and v3's) resolution of plain scalars, the collection's one implementation.
 - ``safe``: PyYAML's safe loader and dumper, the C (libyaml) classes where available: chosen once.
-- ``load``: the loaders built on it (Go-semantics ``GoYamlLoader``, ``IndexLoader``) and Helm's ``LoadValues``.
-- ``unmarshal``: sigs.k8s.io/yaml ``Unmarshal`` (``fromYaml``).
+- ``decode``: the one Go-semantics loader (``GoYamlLoader``: go-yaml v2 decoding as sigs.k8s.io/yaml does it).
+- ``load``: ``IndexLoader``, Helm's ``LoadValues`` and the YAML -> JSON trip.
+- ``unmarshal``: sigs.k8s.io/yaml ``Unmarshal`` as ``fromYaml`` words it.
 - ``aliases``: go-yaml's alias guards (recursive aliases, alias bombs) for every YAML entry point.
 - ``emit``: the block emitter both go-yaml versions share; ``emit_v2``: ``toYaml`` (sigs.k8s.io/yaml over go-yaml
   v2); ``emit_v3``: ``toYamlPretty`` (go-yaml v3).

@@ -3,8 +3,9 @@
 gopkg.in/yaml.v2 and yaml.v3 print with the same machine: block style, indent 2, scalars in the plainest style
 their text allows (yaml_emitter_analyze_scalar, yaml_emitter_select_scalar_style), quoted scalars folded at column
 80 (v2), keys sorted by sorter.go's keyList.Less. yaml/emit_v2.py (``toYaml``) and yaml/emit_v3.py
-(``toYamlPretty``) build a tree of :class:`Scalar`, :class:`Map` and lists and print it with :class:`Emitter`; the
-v3 differences are flags (``v3`` in the scalar analysis and key order, ``indent_sequences``, no folding).
+(``toYamlPretty``) build a tree of :class:`Scalar`, :class:`Map` and lists (each a :class:`TreeBuilder`, which holds
+the type dispatch both share) and print it with :class:`Emitter`; the v3 differences are flags (``v3`` in the
+scalar analysis and key order, ``indent_sequences``, no folding).
 """
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import math
 
 from ..gocompat.strconv import format_float
 
-__all__ = ["PLAIN", "SINGLE", "DOUBLE", "LITERAL", "Scalar", "Map", "Emitter", "string_scalar", "yaml_float",
-           "sorted_keys", "sorted_keys_v3"]
+__all__ = ["PLAIN", "SINGLE", "DOUBLE", "LITERAL", "Scalar", "Map", "Emitter", "TreeBuilder", "string_scalar",
+           "yaml_float", "sorted_keys", "sorted_keys_v3"]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -524,3 +525,57 @@ def yaml_float(value: float) -> str:
     if math.isinf(value):
         return ".inf" if value > 0 else "-.inf"
     return format_float(value)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Value -> tree: the type dispatch both encoders share
+# ---------------------------------------------------------------------------------------------------------------
+
+class TreeBuilder(object):
+    """Python value -> emitter tree (:class:`Scalar`, :class:`Map`, lists): the one type dispatch of go-yaml's
+    encoders (encode.go marshal: nil, bool, string, int, float, map, slice, anything else).
+
+    ``None``/``True``/``False`` are ``null``/``true``/``false`` in both versions; a subclass says what each other
+    kind becomes: :meth:`string`, :meth:`integer`, :meth:`floating`, :meth:`mapping` (call :meth:`build` for the
+    keys and values it keeps), :meth:`sequence` and :meth:`other` (anything else: convert it or raise).
+    yaml/emit_v2.py (``toYaml``, JSON data) and yaml/emit_v3.py (``toYamlPretty``, Go values) are the two.
+    """
+
+    def build(self, value):
+        """The tree node of ``value``; raises what the subclass's methods raise (GoYamlError)."""
+        if value is None:
+            return Scalar("null", PLAIN)
+        if value is True:
+            return Scalar("true", PLAIN)
+        if value is False:
+            return Scalar("false", PLAIN)
+        if isinstance(value, str):
+            return self.string(value)
+        if isinstance(value, int):
+            return self.integer(value)
+        if isinstance(value, float):
+            return self.floating(value)
+        if isinstance(value, dict):
+            return self.mapping(value)
+        if isinstance(value, (list, tuple)):
+            return self.sequence(value)
+        return self.other(value)
+
+    def string(self, value: str) -> Scalar:
+        raise NotImplementedError
+
+    def integer(self, value: int) -> Scalar:
+        return Scalar(str(value), PLAIN)
+
+    def floating(self, value: float) -> Scalar:
+        return Scalar(yaml_float(value), PLAIN)
+
+    def mapping(self, value: dict) -> Map:
+        raise NotImplementedError
+
+    def sequence(self, value) -> list:
+        build = self.build
+        return [build(item) for item in value]
+
+    def other(self, value):
+        raise NotImplementedError

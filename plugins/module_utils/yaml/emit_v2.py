@@ -15,7 +15,7 @@ import math
 import re
 
 from ..gocompat.strconv import format_float, format_json_float
-from .emit import PLAIN, Emitter, Map, Scalar, sorted_keys, string_scalar, yaml_float
+from .emit import PLAIN, Emitter, Map, Scalar, TreeBuilder, sorted_keys, string_scalar, yaml_float
 from .errors import GoYamlError
 from .resolve import INT, MERGE, STR, looks_base60, resolve_plain
 
@@ -75,28 +75,31 @@ def _string_node(text: str) -> Scalar:
     return string_scalar(text, needs_quotes)
 
 
-def _json_tree(value):
-    """JSON data -> emitter tree, as go-yaml v2 sees the JSON text of ``value``."""
-    if value is None:
-        return Scalar("null", PLAIN)
-    if value is True:
-        return Scalar("true", PLAIN)
-    if value is False:
-        return Scalar("false", PLAIN)
-    if isinstance(value, str):
+class _JsonTree(TreeBuilder):
+    """JSON data -> emitter tree, as go-yaml v2 sees the JSON text of ``value`` (numbers read back from their JSON
+    text, map keys strings in go-yaml v2's order)."""
+
+    def string(self, value: str) -> Scalar:
         return _string_node(value)
-    if isinstance(value, int):
+
+    def integer(self, value: int) -> Scalar:
         return _json_number_node(str(value))
-    if isinstance(value, float):
+
+    def floating(self, value: float) -> Scalar:
         if math.isnan(value) or math.isinf(value):
             raise GoYamlError("error marshaling into JSON: json: unsupported value: %s" % format_float(value))
         return _json_number_node(format_json_float(value))
-    if isinstance(value, dict):
+
+    def mapping(self, value: dict) -> Map:
         mapping = _string_keys(value)
-        return Map((_string_node(key), _json_tree(mapping[key])) for key in sorted_keys(mapping))
-    if isinstance(value, (list, tuple)):
-        return [_json_tree(item) for item in value]
-    raise GoYamlError("error marshaling into JSON: json: unsupported type: %s" % type(value).__name__)
+        build = self.build
+        return Map((_string_node(key), build(mapping[key])) for key in sorted_keys(mapping))
+
+    def other(self, value):
+        raise GoYamlError("error marshaling into JSON: json: unsupported type: %s" % type(value).__name__)
+
+
+_JSON_TREE = _JsonTree()
 
 
 def _string_keys(mapping: dict) -> dict:
@@ -119,7 +122,7 @@ def marshal(data) -> str:
     NaN/Inf (``error marshaling into JSON: json: unsupported value: NaN``), other types, and strings go-yaml's
     reader refuses (``error converting JSON to YAML: yaml: control characters are not allowed``).
     """
-    return Emitter().emit_document(_json_tree(data))
+    return Emitter().emit_document(_JSON_TREE.build(data))
 
 
 def dump(data) -> str:

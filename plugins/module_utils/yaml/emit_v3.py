@@ -8,7 +8,7 @@ when it is one of YAML 1.1's old booleans (``yes``, ``off``) or looks like a bas
 """
 from __future__ import annotations
 
-from .emit import PLAIN, Emitter, Map, Scalar, sorted_keys_v3, string_scalar, yaml_float
+from .emit import Emitter, Map, Scalar, TreeBuilder, sorted_keys_v3, string_scalar
 from .errors import GoYamlError
 from .resolve import STR, looks_base60, resolve_kind_v3
 
@@ -37,36 +37,30 @@ def _ignore(*_args) -> None:
     return None
 
 
-class _NativeTree(object):
+class _NativeTree(TreeBuilder):
     """Python value -> emitter tree as go-yaml v3 encodes Go values, charging the caller's work meter."""
 
     def __init__(self, on_node, on_string) -> None:
         self.on_node = on_node or _ignore
         self.on_string = on_string or _ignore
 
-    def build(self, value):
-        if value is None:
-            return Scalar("null", PLAIN)
-        if value is True:
-            return Scalar("true", PLAIN)
-        if value is False:
-            return Scalar("false", PLAIN)
-        if isinstance(value, str):
-            self.on_string(len(value))
-            return string_scalar(value, needs_quotes_v3, v3=True)
-        if isinstance(value, int):
-            return Scalar(str(value), PLAIN)
-        if isinstance(value, float):
-            return Scalar(yaml_float(value), PLAIN)
-        if isinstance(value, dict):
-            self.on_node()
-            keys = list(value)
-            if all(isinstance(k, str) for k in keys):
-                keys = sorted_keys_v3(keys)
-            return Map((self.build(k), self.build(value[k])) for k in keys)
-        if isinstance(value, (list, tuple)):
-            self.on_node()
-            return [self.build(item) for item in value]
+    def string(self, value: str) -> Scalar:
+        self.on_string(len(value))
+        return string_scalar(value, needs_quotes_v3, v3=True)
+
+    def mapping(self, value: dict) -> Map:
+        self.on_node()
+        keys = list(value)
+        if all(isinstance(k, str) for k in keys):
+            keys = sorted_keys_v3(keys)
+        build = self.build
+        return Map((build(k), build(value[k])) for k in keys)
+
+    def sequence(self, value) -> list:
+        self.on_node()
+        return TreeBuilder.sequence(self, value)
+
+    def other(self, value):
         if isinstance(value, (bytes, bytearray)):
             return self.build(bytes(value).decode("utf-8", "replace"))
         converter = getattr(value, "go_json", None)

@@ -2,6 +2,7 @@
 
 * :class:`GoYamlError` -- YAML could not be produced or parsed; its message is go-yaml's / sigs.k8s.io/yaml's.
 * :class:`AliasError` -- a document refused by go-yaml's alias guards (yaml/aliases.py), a ``yaml.YAMLError``.
+* :class:`GoDecodeError` -- a document the Go-semantics loader (yaml/decode.py) refuses, a ``yaml.YAMLError``.
 * :func:`go_yaml_error_text` -- a PyYAML error worded as go-yaml v2's ``parser.fail`` words it.
 * :func:`utf8_problem` -- go-yaml's reader check of UTF-8 input.
 """
@@ -32,6 +33,24 @@ class AliasError(yaml.MarkedYAMLError if HAS_YAML else Exception):
         return self.problem
 
 
+class GoDecodeError(yaml.MarkedYAMLError if HAS_YAML else Exception):
+    """A document go-yaml v2 or sigs.k8s.io/yaml refuses while decoding (yaml/decode.py): ``problem`` (also
+    ``str()``) is Go's text as it follows ``error converting YAML to JSON: `` (``yaml: cannot decode !!str `x` as a
+    !!int``, ``yaml: invalid map key: ...``, ``unsupported map key of type: ...``); ``fix`` is the change to
+    suggest to a user, or None."""
+
+    def __init__(self, problem: str, fix: str = None):
+        if HAS_YAML:
+            super().__init__(problem=problem)
+        else:  # pragma: no cover - no YAML, nothing to decode
+            super().__init__(problem)
+        self.problem = problem
+        self.fix = fix
+
+    def __str__(self):
+        return self.problem
+
+
 _ALIAS_NAME = re.compile(r"\*([0-9A-Za-z_-]+)")
 
 
@@ -43,7 +62,9 @@ def go_yaml_error_text(exc, text: str = None) -> str:
     undefined alias is the composer's ``unknown anchor 'name' referenced`` (the name read from ``text``, the
     document the error came from, at the problem mark), a reader error is ``control characters are not allowed``
     (readerc.go) and a bad merge value ``map merge requires map or sequence of maps as the value`` (decode.go).
-    Never raises."""
+    A :class:`GoDecodeError` carries Go's text already. Never raises."""
+    if isinstance(exc, GoDecodeError):
+        return exc.problem
     if HAS_YAML and isinstance(exc, yaml.reader.ReaderError):
         return "yaml: control characters are not allowed"
     problem = getattr(exc, "problem", None) or "unknown problem parsing YAML content"

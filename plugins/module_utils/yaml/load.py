@@ -1,9 +1,10 @@
 """YAML loaders, each built once on PyYAML's C loader (yaml/safe.py), and Helm's values loading.
 
-* :class:`GoYamlLoader` -- the Go-semantics loader: what Helm gets from sigs.k8s.io/yaml over go-yaml v2 for
-  ``values.yaml``, Chart.yaml, manifests and charts' YAML files. Plain scalars resolve as go-yaml v2's
-  ``resolve.go`` does (yaml/resolve.py): ``y``/``Y``/``n``/``N`` are booleans, ``1e3`` is a float, ``0777`` is
-  octal, ``08`` is the float 8, ``1:20`` (sexagesimal) and timestamps stay strings; unknown tags decode by kind.
+* :class:`GoYamlLoader` -- the one Go-semantics loader (yaml/decode.py): what Helm gets from sigs.k8s.io/yaml over
+  go-yaml v2 for ``values.yaml``, ``fromYaml``, Chart.yaml, manifests and charts' YAML files. Plain scalars resolve
+  as go-yaml v2's ``resolve.go`` does (yaml/resolve.py): ``y``/``Y``/``n``/``N`` are booleans, ``1e3`` is a float,
+  ``0777`` is octal, ``08`` is the float 8, ``1:20`` (sexagesimal) and timestamps stay strings; unknown tags decode
+  by kind; map keys are their JSON strings.
 * :class:`IndexLoader` -- a repository index: scalars stay the strings Helm's Go struct fields see (``version:
   1.10`` is "1.10", ``created`` its text); only booleans stay typed (pkg/repo/index.go).
 * ``SafeLoader`` / ``SafeDumper`` -- plain YAML 1.1 (yaml/safe.py), for files Helm reads into typed structs
@@ -16,15 +17,14 @@ Only scalar resolution and the final conversion are ours; PyYAML's C parser does
 from __future__ import annotations
 
 import math
-import re
 
 from ..errors import ValuesError
 from ..gocompat.strconv import format_float
 from ..libraries import HAS_YAML, yaml  # PyYAML, guarded once in libraries.py
 from ..transport import env_limit
 from .aliases import check_document, excessive_aliasing, load as load_checked, max_yaml_nodes
-from .errors import GoYamlError, utf8_problem
-from .resolve import resolve_plain
+from .decode import GoYamlLoader, json_key
+from .errors import GoDecodeError, GoYamlError, utf8_problem
 from .safe import SafeLoader
 
 __all__ = ["GoYamlLoader", "IndexLoader", "load_go_yaml", "load_values",
@@ -36,63 +36,6 @@ DEFAULT_MAX_VALUES_BYTES = 32 * 1024 * 1024
 def max_values_bytes() -> int:
     """The values-document size limit in bytes (``HELMKIT_MAX_VALUES_BYTES`` or 32 MiB; docs/limits.md)."""
     return env_limit("HELMKIT_MAX_VALUES_BYTES", DEFAULT_MAX_VALUES_BYTES)
-
-
-_PLAIN_TAG = "tag:helmkit:plain"
-
-
-class GoYamlLoader(SafeLoader if HAS_YAML else object):
-    """The C safe loader whose implicit resolution follows go-yaml v2 (yaml/resolve.py) instead of PyYAML's YAML 1.1
-    table; timestamps stay strings and values with unknown (local) tags decode by their node kind."""
-
-
-if HAS_YAML:
-    GoYamlLoader.yaml_implicit_resolvers = {}
-    GoYamlLoader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^<<$"), ["<"])
-    GoYamlLoader.add_implicit_resolver(_PLAIN_TAG, re.compile(r"(?s).*"), None)
-
-
-def _construct_plain(loader, node):
-    return resolve_plain(loader.construct_scalar(node))[1]
-
-
-def _construct_timestamp_as_string(loader, node):
-    return loader.construct_scalar(node)
-
-
-def _construct_unknown(loader, suffix, node):
-    # go-yaml v2 decodes values with unknown (local) tags by their node kind.
-    if isinstance(node, yaml.MappingNode):
-        return loader.construct_mapping(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    return loader.construct_scalar(node)
-
-
-if HAS_YAML:
-    GoYamlLoader.add_constructor(_PLAIN_TAG, _construct_plain)
-    GoYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_string)
-    GoYamlLoader.add_multi_constructor("!", _construct_unknown)
-
-
-_FLOAT_KEY_WORDS = {"+Inf": ".inf", "-Inf": "-.inf", "NaN": ".nan"}
-
-
-def json_key(key):
-    """The JSON object key sigs.k8s.io/yaml (yaml.go convertToJSONableObject) makes of a decoded YAML map key:
-    str as is, bool ``true``/``false``, int its decimal text, float ``strconv.FormatFloat(k, 'g', -1, 32)`` with
-    ``.inf``/``-.inf``/``.nan`` for the special values (``3.14159265358979`` gives ``3.1415927``, ``1e300`` gives
-    ``.inf``). None for nil and any other type, which sigs.k8s.io/yaml refuses: the caller words that error."""
-    if isinstance(key, str):
-        return key
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    if isinstance(key, int):
-        return str(key)
-    if isinstance(key, float):
-        text = format_float(key, 32)
-        return _FLOAT_KEY_WORDS.get(text, text)
-    return None
 
 
 class JsonTripError(Exception):
@@ -201,6 +144,9 @@ def load_values(data, source: str = "values.yaml") -> dict:
     result = {}
     try:
         docs = list(yaml.load_all(data, Loader=GoYamlLoader))
+    except GoDecodeError as exc:
+        raise ValuesError("cannot load %s: error converting YAML to JSON: %s%s"
+                          % (source, exc.problem, "; " + exc.fix if exc.fix else "")) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = " line %d" % (mark.line + 1) if mark else ""

@@ -1,6 +1,6 @@
 """go-yaml's resolvers (gopkg.in/yaml.v2 and yaml.v3 resolve.go): what a plain (unquoted, untagged) scalar means.
 
-The collection's one implementation: the Go-semantics loader (yaml/load.py), ``fromYaml`` (yaml/unmarshal.py) and
+The collection's one implementation: the Go-semantics loader (yaml/decode.py, also ``fromYaml``'s) and
 the emitters' quoting decisions (yaml/emit_v2.py, yaml/emit_v3.py) all resolve through :func:`resolve_plain`
 (go-yaml v2) or :func:`resolve_kind_v3` (go-yaml v3, whose tables differ: only true/false are booleans).
 """

@@ -10,9 +10,9 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.caches import CACHES
 from ansible_collections.helmkit.core.plugins.module_utils.chart import loadcache, loader
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError
+from tests.helpers.corpus import NGINX
 
-SHARED = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "charts"))
-CHART = os.path.join(SHARED, "ingress-nginx-4.15.1.tgz")
+CHART = NGINX
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.chart.manifest import
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError
 
 from tests.helpers import helmref
-from tests.helpers.corpus import CHARTS_DIR, SHARED, corpus_manifest
+from tests.helpers.corpus import CHARTS_DIR, SHARED, corpus_manifest, expected_path, values_text
 
 # Charts whose render is deterministic and installable (not a library chart): Helm's engine output in expected/
 # is then exactly what a dry-run install renders.
@@ -26,16 +26,13 @@ def helm_config(tmp_path_factory):
 
 
 def _user_values(name):
-    path = os.path.join(CHARTS_DIR, "values", name + ".yaml")
-    if not os.path.exists(path):
-        return None
-    with open(path) as handle:
-        return helm_python.values_from_yaml(handle.read())
+    text = values_text(name)
+    return None if text is None else helm_python.values_from_yaml(text)
 
 
 @pytest.mark.parametrize("entry", CASES, ids=[e["name"] for e in CASES])
 def test_manifest_and_notes_match_dry_run_install(entry, helm_config):
-    with open(os.path.join(CHARTS_DIR, "expected", entry["name"] + ".default.json")) as handle:
+    with open(expected_path(entry["name"])) as handle:
         files = dict(json.load(handle)["manifests"])
     chart = helm_python.Chart.load(os.path.join(CHARTS_DIR, entry["tgz"]))
     release = helm_config.install(chart, "test-release", _user_values(entry["name"]), namespace="test-ns",

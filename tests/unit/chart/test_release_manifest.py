@@ -13,7 +13,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.yaml.load import load
 from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_release
 
 from tests.helpers import helmref
-from tests.helpers.corpus import CHARTS_DIR, corpus_manifest
+from tests.helpers.corpus import CHARTS_DIR, corpus_manifest, values_text
 
 NAMES = ("kube-prometheus-stack", "wordpress", "podinfo")
 ENTRIES = {e["name"]: e for e in corpus_manifest() if e["name"] in NAMES}
@@ -24,14 +24,6 @@ CASES = [(name, variant) for name in NAMES for variant in ("default", "alt")
 @pytest.fixture(scope="module")
 def helm_config(tmp_path_factory):
     return helmref.offline_config(tmp_path_factory.mktemp("kube"), "test-ns")
-
-
-def _values_text(name, variant):
-    path = os.path.join(CHARTS_DIR, "values", name + ("-alt" if variant == "alt" else "") + ".yaml")
-    if variant == "default" and not os.path.exists(path):
-        return None
-    with open(path) as handle:
-        return handle.read()
 
 
 _RANDOM = re.compile(r"(password|Password|PASSWORD|secret|token|checksum/|tls\.(crt|key)|ca\.crt)[^\n]*")
@@ -46,7 +38,7 @@ def _mask_random(text):
 def test_manifest_equals_helms_stored_manifest(helm_config, name, variant):
     entry = ENTRIES[name]
     path = os.path.join(CHARTS_DIR, entry["tgz"])
-    text = _values_text(name, variant)
+    text = values_text(name, variant)
     ours = render_release(path, load_values(text) if text else None, release_name="test-release",
                           namespace="test-ns", revision=1, is_upgrade=False)
     helm = helm_config.install(helm_python.Chart.load(path), "test-release",

@@ -12,7 +12,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.chart.render import r
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError, HelmkitError, ValuesError
 
 from tests.helpers import helmref
-from tests.helpers.corpus import CHARTS_DIR, corpus_manifest
+from tests.helpers.corpus import CHARTS_DIR, corpus_manifest, values_text
 
 FIRST_BAR = ("podinfo", "ingress-nginx", "redis")
 CASES = [e for e in corpus_manifest() if e["name"] in FIRST_BAR or (
@@ -24,11 +24,6 @@ def helm_config(tmp_path_factory):
     return helmref.offline_config(tmp_path_factory.mktemp("kube"), "test-ns")
 
 
-def _values_text(name):
-    path = os.path.join(CHARTS_DIR, "values", name + ".yaml")
-    return open(path).read() if os.path.exists(path) else None
-
-
 def _mask_random(text):
     # redis renders a random password into a Secret (and its checksum into the pods): compare everything else.
     return "\n".join(line for line in text.split("\n")
@@ -37,7 +32,7 @@ def _mask_random(text):
 
 @pytest.mark.parametrize("entry", CASES, ids=[e["name"] for e in CASES])
 def test_release_manifest_and_notes_match_helm_dry_run(entry, helm_config):
-    text = _values_text(entry["name"])
+    text = values_text(entry["name"])
     path = os.path.join(CHARTS_DIR, entry["tgz"])
     ours = render_release(path, load_values(text) if text else None, release_name="test-release",
                           namespace="test-ns", revision=1, is_upgrade=False)

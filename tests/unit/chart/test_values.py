@@ -10,7 +10,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import l
 from ansible_collections.helmkit.core.plugins.module_utils.chart.values import (
     coalesce_values, process_dependencies)
 
-from tests.helpers.corpus import CHARTS_DIR, corpus_manifest, helm_rendered_values
+from tests.helpers.corpus import CHARTS_DIR, corpus_manifest, helm_rendered_values, values_text
 
 
 def _ours(path, user):
@@ -19,12 +19,8 @@ def _ours(path, user):
 
 
 def _values_file(name, variant):
-    suffix = "" if variant == "default" else "-alt"
-    path = os.path.join(CHARTS_DIR, "values", "%s%s.yaml" % (name, suffix))
-    if not os.path.exists(path):
-        return None
-    with open(path) as handle:
-        return helm_python.values_from_yaml(handle.read())
+    text = values_text(name, variant)
+    return None if text is None else helm_python.values_from_yaml(text)
 
 
 # Library charts (type: library) render nothing, so Helm shows no `.Values` to compare with.

@@ -16,9 +16,9 @@ from ansible_collections.helmkit.core.plugins.module_utils.engine.builtins impor
 from ansible_collections.helmkit.core.plugins.module_utils.engine.errors import TemplateParseError
 from ansible_collections.helmkit.core.plugins.module_utils.engine.helm import _Renderer
 from ansible_collections.helmkit.core.plugins.module_utils.engine.parsing import parse_file
+from tests.helpers.corpus import CHARTS_DIR as CHARTS
 from tests.helpers.parsetrees import full_parse, tree_difference
 
-CHARTS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "charts")
 HELM_FUNCTIONS = frozenset(_Renderer(False, None, 1000).funcs) | frozenset(BUILTINS)
 
 

@@ -27,8 +27,15 @@ def chart(tmp_path):
 
 
 @pytest.fixture
-def client(emulator):
+def namespace():
+    """The namespace ``client`` creates first; a test module may override this fixture with its own."""
+    return NS
+
+
+@pytest.fixture
+def client(emulator, namespace):
+    """A KubeClient of ``emulator``, with ``namespace`` created."""
     with KubeClient(emulator.kubeconfig) as kube:
         kube.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
-                                                         "metadata": {"name": NS}})
+                                                         "metadata": {"name": namespace}})
         yield kube

@@ -9,8 +9,9 @@ import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
 from ansible_collections.helmkit.core.plugins.module_utils.release import codec
+from tests.helpers.corpus import SHARED
 
-REFERENCE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "reference", "releases")
+REFERENCE = os.path.join(SHARED, "reference", "releases")
 RECORDS = sorted(p for p in glob.glob(os.path.join(REFERENCE, "*.json")) if not p.endswith(".meta.json"))
 
 

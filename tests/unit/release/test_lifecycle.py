@@ -10,9 +10,7 @@ import zlib
 import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils import release_task
-from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import load_chart
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ReleaseError
-from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, hooks, recovery, rollback, \
     testing, uninstall
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
@@ -69,21 +67,9 @@ def build(chart, values, revision, is_upgrade):
 
 
 @pytest.fixture
-def chart(tmp_path):
-    root = tmp_path / "demo"
-    (root / "templates").mkdir(parents=True)
-    (root / "Chart.yaml").write_text("apiVersion: v2\nname: demo\nversion: 1.2.3\n")
-    (root / "values.yaml").write_text("greeting: hello\n")
-    (root / "templates" / "cm.yaml").write_text("# rendered by the tests\n")
-    return load_chart(str(root))
-
-
-@pytest.fixture
-def client(emulator):
-    with KubeClient(emulator.kubeconfig) as kube:
-        kube.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
-                                                         "metadata": {"name": NS}})
-        yield kube
+def namespace():
+    """tests/unit/release/conftest.py's ``client`` creates this module's namespace."""
+    return NS
 
 
 def options(**overrides):

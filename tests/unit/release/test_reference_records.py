@@ -11,8 +11,8 @@ from ansible_collections.helmkit.core.plugins.module_utils.chart.loader import l
 from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions, inputs
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage
+from tests.helpers.corpus import SHARED
 
-SHARED = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared"))
 REFERENCE = os.path.join(SHARED, "reference", "releases")
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
 

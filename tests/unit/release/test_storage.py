@@ -3,24 +3,21 @@ import base64
 import json
 import os
 
-from ansible_collections.helmkit.core.plugins.module_utils.kube.client import KubeClient
 from ansible_collections.helmkit.core.plugins.module_utils.release import actions
 from ansible_collections.helmkit.core.plugins.module_utils.release.storage import SecretStorage, secret_name
 
 import pytest
 
+from tests.helpers.corpus import SHARED
 from tests.helpers.releasecharts import make_render, simple_build
 
-SHARED = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared"))
 NS = "store-ns"
 
 
 @pytest.fixture
-def client(emulator):
-    with KubeClient(emulator.kubeconfig) as kube:
-        kube.request("POST", "/api/v1/namespaces", body={"apiVersion": "v1", "kind": "Namespace",
-                                                         "metadata": {"name": NS}})
-        yield kube
+def namespace():
+    """tests/unit/release/conftest.py's ``client`` creates this module's namespace."""
+    return NS
 
 
 def _put_raw_secret(client, name, version, payload: bytes, labels):

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.engine import gojson
+from ansible_collections.helmkit.core.plugins.module_utils.errors import ValuesError
 from ansible_collections.helmkit.core.plugins.module_utils.yaml import emit_v2
 from ansible_collections.helmkit.core.plugins.module_utils.yaml.errors import GoYamlError
 from ansible_collections.helmkit.core.plugins.module_utils.yaml.load import load_values
@@ -172,3 +173,41 @@ def test_float_map_keys_as_helm_in_values_and_from_yaml():
     values_ref, from_yaml_ref = ref["c/templates/a.yaml"].split("\n---\n")
     assert load_values(FLOAT_KEYS)["m"] == json.loads(values_ref)["m"]
     assert gojson.to_json(unmarshal(FLOAT_KEYS)) == from_yaml_ref
+
+
+# Documents on which the two Go-semantics loaders this collection had (values files, fromYaml) each parted from
+# Helm; Helm reads both through the same sigs.k8s.io/yaml Unmarshal, so now one loader (yaml/decode.py) reads both.
+ONE_LOADER = [
+    "true: a\n1: b\n",          # Python takes True and 1 for one dict key: values lost a key
+    "a: !!str [1, 2]\n",        # !!str on a collection is ignored (values refused it)
+    "a: <<\n",                  # a plain << value is the string (both refused it as a merge)
+    "a: !!merge x\n",
+    "a: !!python/none ''\n",    # a tag go-yaml cannot resolve keeps the text (both refused it)
+    "a: !foo 12\n",             # a local tag decodes by kind (fromYaml refused it)
+    "a: !foo [1, {b: 2}]\n",
+    "a: !!int '12'\nb: !!float 1\nc: !!binary aGVsbG8=\nd: 2024-01-01\ne: !!timestamp 2024-01-01\n",
+]
+
+
+@pytest.mark.parametrize("text", ONE_LOADER)
+def test_values_files_and_from_yaml_read_through_one_loader_as_helm(text):
+    quoted = "".join("  " + line + "\n" for line in text.splitlines())
+    ref = helmref.render({"a.yaml": "{{ toJson .Values }}\n---\n{{ toJson (fromYaml .Values.text) }}"},
+                         values_yaml=text + "text: |\n" + quoted)
+    values_ref, from_yaml_ref = ref["c/templates/a.yaml"].split("\n---\n")
+    expected_values = json.loads(values_ref)
+    expected_values.pop("text")
+    assert load_values(text) == expected_values
+    assert gojson.to_json(unmarshal(text)) == from_yaml_ref
+
+
+@pytest.mark.parametrize("text", ["a: !!int x\n", "~: x\n", "? [1]\n: x\n"])
+def test_values_files_and_from_yaml_refuse_with_helms_text(text):
+    ref = helmref.render({"a.yaml": "{{ toJson (fromYaml .Values.text) }}"}, values={"text": text})
+    go_text = json.loads(ref["c/templates/a.yaml"])["Error"]
+    with pytest.raises(GoYamlError) as from_yaml:
+        unmarshal(text)
+    assert str(from_yaml.value) == go_text
+    with pytest.raises(ValuesError) as values:
+        load_values(text)
+    assert str(values.value).startswith("cannot load values.yaml: " + go_text)

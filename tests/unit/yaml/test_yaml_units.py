@@ -14,7 +14,7 @@ from ansible_collections.helmkit.core.plugins.module_utils.yaml import aliases, 
 from ansible_collections.helmkit.core.plugins.module_utils.yaml.errors import GoYamlError, go_yaml_error_text
 from ansible_collections.helmkit.core.plugins.module_utils.yaml.resolve import looks_base60, resolve_kind_v3, \
     resolve_plain
-from ansible_collections.helmkit.core.plugins.module_utils.yaml.unmarshal import UnmarshalLoader, unmarshal
+from ansible_collections.helmkit.core.plugins.module_utils.yaml.unmarshal import unmarshal
 from tests.helpers import helmref
 
 
@@ -103,7 +103,7 @@ def test_v3_emitter_charges_the_callers_meter():
 
 def test_every_loader_is_built_on_the_one_safe_loader():
     assert safe.SafeLoader is getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
-    for loader in (load.GoYamlLoader, load.IndexLoader, UnmarshalLoader):
+    for loader in (load.GoYamlLoader, load.IndexLoader):
         assert issubclass(loader, safe.SafeLoader)
     assert pyyaml.load("v: 1.10\nc: 2024-01-01\nd: true", Loader=load.IndexLoader) == {
         "v": "1.10", "c": "2024-01-01", "d": True}
