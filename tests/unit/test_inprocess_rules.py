@@ -112,8 +112,12 @@ def test_the_module_runs_without_the_cycle_collector_which_is_restored_after(mon
 
 
 _PARENT = r'''
-import json, multiprocessing, os, signal, sys, threading
+import gc, json, multiprocessing, os, signal, sys, threading
 import ansible.executor.task_queue_manager  # what the process running the plays has imported
+from ansible import context
+from ansible.module_utils.common.collections import ImmutableDict
+if os.environ.get("PROBE_CLI") != "0":
+    context.CLIARGS = ImmutableDict({"forks": 5, "args": ["play.yml"]})  # what the command line parsed
 from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 _AnsibleCollectionFinder(paths=[sys.argv[1]])._install()
 signals = (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE, signal.SIGHUP)
@@ -136,7 +140,7 @@ process.start()
 in_worker = queue.get(timeout=60)
 process.join()
 print(json.dumps({"before": before, "after": after, "loaded": loaded, "kubernetes": "kubernetes" in sys.modules,
-                  "in_worker": in_worker}))
+                  "in_worker": in_worker, "frozen": gc.get_freeze_count()}))
 '''
 
 
@@ -159,15 +163,18 @@ def _load_in_parent(tmp_path, **environ):
 
 def test_the_process_running_the_plays_preloads_the_module_path_safely_for_fork(tmp_path):
     """Loading the action plugin in the process running the plays imports the module's path (each task's worker,
-    forked afterwards, inherits it), starting no thread, opening no file or socket, setting no signal handler; a
-    worker forked from it does not count as that process; HELMKIT_IN_PROCESS=0 turns the preload off."""
+    forked afterwards, inherits it), starting no thread, opening no file or socket, setting no signal handler, and
+    freezes the collector's view of the process; a worker forked from it does not count as that process, nor does a
+    process that is not an Ansible command line; HELMKIT_IN_PROCESS=0 turns the preload off."""
     seen = _load_in_parent(tmp_path)
     assert seen["loaded"] == ["modules.helm_release", "module_utils.release.actions", "module_utils.kube.client",
                               "module_utils.chart.render"] and seen["kubernetes"]
     assert seen["after"] == seen["before"], "a thread, descriptor or signal handler left by the imports"
-    assert seen["in_worker"] is False
+    assert seen["in_worker"] is False and seen["frozen"] > 50000
     off = _load_in_parent(tmp_path, HELMKIT_IN_PROCESS="0")
     assert off["loaded"] == [] and not off["kubernetes"]
+    not_cli = _load_in_parent(tmp_path, PROBE_CLI="0")
+    assert not_cli["loaded"] == [], "another program loading the plugin (tests, ansible-doc) imports nothing more"
 
 
 class _Task(object):
