@@ -2,6 +2,7 @@
 
 ``python benchmarks/install.py [--objects 50] [--repeat 3] [--chart NAME ...] [--no-ansible] [--latency MS]``
 ``python benchmarks/install.py --task [--chart NAME ...] [--repeat 2] [--latency MS]``
+``python benchmarks/install.py --play-tasks 5 [--before COLLECTIONS_PATH] [--chart NAME ...] [--repeat 2] [--latency MS]``
 
 1. A generated chart with ``--objects`` objects (ServiceAccounts, ConfigMaps, Secrets, Services, Deployments, in
    equal parts) is installed and then upgraded (every ConfigMap changes) by us and by helm_python, in the same run,
@@ -19,6 +20,13 @@ names (cluster-scoped objects are named after the release). Printed per step: th
 callback), the whole ``ansible-playbook`` run, Helm's time, ratios task/Helm (best and median of ``--repeat``), and
 CPU seconds (the playbook's above a ``debug`` play's, against Helm's own process time). Which side goes first
 alternates by round, so that each pays once for creating a chart's CRDs.
+
+With ``--play-tasks N``, only this instead: for each ``--chart`` (default podinfo), a play of one ``helm_release``
+task (install, then upgrade, each its own ``ansible-playbook`` run) and a play of N tasks (an install and N-1
+upgrades, one ``ansible-playbook`` run), with wait, against Helm v4 in-process doing the same N steps: task times, the
+play's wall and CPU seconds (above a ``debug`` play's). ``--before PATH`` runs the same plays also with the
+collection found under ``PATH`` (an ``ANSIBLE_COLLECTIONS_PATH``, e.g. an older commit exported with ``git archive``
+into ``PATH/ansible_collections/helmkit/core``), alternating which goes first, for before/after figures of one run.
 
 ``--latency MS`` makes the emulator wait that long before serving each request (see tests/kubeapi/README.md).
 When ``HELMKIT_TEST_KUBECONFIG`` is set, everything runs against that cluster instead of the emulator, and what the
@@ -161,18 +169,18 @@ def ansible_rerun(api, path: str, repeat: int) -> list:
     return times
 
 
-def task_values(chart: str, release: str, upgrade: bool) -> dict:
+def task_values(chart: str, release: str, upgrade: bool, mark: str = "2") -> dict:
     """The values of ``chart``'s install (``upgrade`` False) or upgrade for release ``release``: the upgrade changes
-    the pod template of one workload, so that it rolls out and the wait has something to wait for."""
+    the pod template of one workload (to ``mark``), so that it rolls out and the wait has something to wait for."""
     base = chart.rsplit("-", 1)[0]
-    annotations = {"podAnnotations": {"bench": "2"}} if upgrade else {}
+    annotations = {"podAnnotations": {"bench": mark}} if upgrade else {}
     if base == "ingress-nginx":  # the IngressClass is cluster-scoped and named "nginx" by default
         return {"controller": dict(annotations, ingressClassResource={"name": release})}
     if base == "kube-prometheus-stack":
         return {"prometheusOperator": annotations} if upgrade else {}
     if base == "podinfo":
-        return {"ui": {"message": "round 2"}} if upgrade else {}
-    return {"bench": "2"} if upgrade else {}
+        return {"ui": {"message": "round " + mark}} if upgrade else {}
+    return {"bench": mark} if upgrade else {}
 
 
 def _timed(command, env, cwd) -> tuple:
@@ -282,6 +290,88 @@ def compare_task(api, chart: str, repeat: int) -> dict:
     return figures
 
 
+def _play(runner, tasks: list) -> dict:
+    """One ``ansible-playbook`` run of ``tasks`` (each named ``timedN``): ``{"tasks": [seconds], "wall", "cpu"}``."""
+    for old in glob.glob(os.path.join(runner.work, "junit", "*.xml")):
+        os.remove(old)
+    play = os.path.join(runner.work, "play.yml")
+    with open(play, "w") as handle:
+        json.dump([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}], handle)
+    wall, cpu, _out = _timed([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local", play],
+                             runner.env, runner.work)
+    report = glob.glob(os.path.join(runner.work, "junit", "*.xml"))[0]
+    seconds = [float(c.get("time")) for c in ElementTree.parse(report).iter("testcase") if "timed" in c.get("name")]
+    return {"tasks": seconds, "wall": wall, "cpu": cpu}
+
+
+def compare_plays(api, chart: str, count: int, repeat: int, trees: dict) -> dict:
+    """``{side: {figure: [one per round]}}`` for the plays of ``--play-tasks`` (see the module docstring); sides
+    are the keys of ``trees`` (name -> ANSIBLE_COLLECTIONS_PATH) and ``helm``."""
+    path = os.path.abspath(os.path.join(CHARTS, chart + ".tgz"))
+    short = _SHORT.get(chart.rsplit("-", 1)[0], chart.rsplit("-", 1)[0][:12])
+    sides = list(trees) + ["helm"]
+    figures = {side: {k: [] for k in ("install", "upgrade", "one_wall", "one_cpu", "n_wall", "n_cpu", "n_tasks")}
+               for side in sides}
+    for round_ in range(repeat):
+        for side in (sides if round_ % 2 == 0 else list(reversed(sides))):
+            release = "%s%d-%s" % (side[0], round_, short)
+            row = figures[side]
+            if side == "helm":
+                steps = [dict(zip(("install", "upgrade"), _helm_side(api.kubeconfig, path, chart, release, release)))]
+                import helm_python
+
+                config = helm_python.Config(kubeconfig_path=api.kubeconfig, namespace=release + "n")
+                started, cpu = time.perf_counter(), time.process_time()
+                for index in range(count):
+                    values = task_values(chart, release + "n", index > 0, str(index + 1))
+                    if index:
+                        config.upgrade(path, release + "n", values, namespace=release + "n", wait="watcher",
+                                       timeout=WAIT_TIMEOUT)
+                    else:
+                        config.install(path, release + "n", values, namespace=release + "n", create_namespace=True,
+                                       wait="watcher", timeout=WAIT_TIMEOUT)
+                row["install"].append(steps[0]["install"]["wall"])
+                row["upgrade"].append(steps[0]["upgrade"]["wall"])
+                row["one_wall"].append((steps[0]["install"]["wall"] + steps[0]["upgrade"]["wall"]) / 2)
+                row["one_cpu"].append((steps[0]["install"]["cpu"] + steps[0]["upgrade"]["cpu"]) / 2)
+                row["n_wall"].append(time.perf_counter() - started)
+                row["n_cpu"].append(time.process_time() - cpu)
+                row["n_tasks"].append(row["n_wall"][-1])
+                continue
+            runner = TaskRunner(tempfile.mkdtemp(prefix="helmkit-bench-play-"))
+            runner.env["ANSIBLE_COLLECTIONS_PATH"] = trees[side]
+            try:
+                debug = _play(runner, [{"name": "timed", "ansible.builtin.debug": {"msg": "x"}}])
+
+                def task(name, index, upgrade):
+                    values = task_values(chart, name, upgrade, str(index + 1))
+                    return {"name": "timed%d" % index, "helmkit.core.helm_release": {
+                        "name": name, "namespace": name, "create_namespace": True, "chart_ref": path,
+                        "kubeconfig": api.kubeconfig, "wait": True, "timeout": WAIT_TIMEOUT, "values": values}}
+
+                one = [_play(runner, [task(release, index, index > 0)]) for index in range(2)]
+                many = _play(runner, [task(release + "n", index, index > 0) for index in range(count)])
+            finally:
+                shutil.rmtree(runner.work, ignore_errors=True)
+            row["install"].append(one[0]["tasks"][0])
+            row["upgrade"].append(one[1]["tasks"][0])
+            row["one_wall"].append((one[0]["wall"] + one[1]["wall"]) / 2)
+            row["one_cpu"].append((one[0]["cpu"] + one[1]["cpu"]) / 2 - debug["cpu"])
+            row["n_wall"].append(many["wall"])
+            row["n_cpu"].append(many["cpu"] - debug["cpu"])
+            row["n_tasks"].append(sum(many["tasks"]))
+    return figures
+
+
+def print_plays(chart: str, count: int, figures: dict):
+    """One line per side: medians of the rounds."""
+    for side, row in figures.items():
+        median = {k: statistics.median(v) for k, v in row.items()}
+        print("%-22s %-7s %8.2f %8.2f %9.2f %8.2f %9.2f %8.2f %9.2f" % (
+            chart, side, median["install"], median["upgrade"], median["one_wall"], median["one_cpu"],
+            median["n_wall"], median["n_cpu"], median["n_tasks"]))
+
+
 def print_task(chart: str, figures: dict):
     """One line per step: best and median of each figure, and the ratios task/Helm."""
     for step, row in figures.items():
@@ -322,6 +412,10 @@ def main(argv=None) -> int:
     parser.add_argument("--no-ansible", action="store_true")
     parser.add_argument("--task", action="store_true",
                         help="install and upgrade through a helm_release task with wait, against Helm with wait")
+    parser.add_argument("--play-tasks", type=int, default=0, metavar="N",
+                        help="a play of one helm_release task against a play of N, with wait (see above)")
+    parser.add_argument("--before", metavar="COLLECTIONS_PATH",
+                        help="with --play-tasks: also run the plays with the collection found under this path")
     parser.add_argument("--latency", type=float, default=0.0, metavar="MS",
                         help="milliseconds the emulator waits before serving each request (default 0)")
     args = parser.parse_args(argv)
@@ -331,7 +425,9 @@ def main(argv=None) -> int:
         "cluster of HELMKIT_TEST_KUBECONFIG" if os.environ.get("HELMKIT_TEST_KUBECONFIG")
         else "emulator, latency %g ms per request" % args.latency,)))
     with cluster(args.latency) as api:
-        if args.task:
+        if args.play_tasks:
+            main_plays(api, args.chart or TASK_CHARTS[:1], args.play_tasks, args.repeat, args.before)
+        elif args.task:
             main_task(api, args.chart or TASK_CHARTS, args.repeat)
         else:
             main_in_process(api, args)
@@ -347,6 +443,22 @@ def main_task(api, charts: list, repeat: int):
         "chart", "step", "task", "play", "helm", "best", "median", "task~", "helm~", "CPU", "helmCPU"))
     for chart in charts:
         print_task(chart, compare_task(api, chart, repeat))
+        sys.stdout.flush()
+
+
+def main_plays(api, charts: list, count: int, repeat: int, before=None):
+    """The ``--play-tasks`` mode: plays of one and of ``count`` helm_release tasks, against Helm."""
+    trees = {"after": os.path.join(ROOT, ".tree")} if before else {"ours": os.path.join(ROOT, ".tree")}
+    if before:
+        trees = {"before": os.path.abspath(before), "after": trees["after"]}
+    print("seconds, medians of %d rounds; 1 task: its time (junit) for an install and an upgrade, the play's wall "
+          "and CPU (above a debug play's; mean of the two plays); %d tasks (an install and %d upgrades): the play's "
+          "wall, CPU above debug, and the tasks' sum. helm: the same steps in-process (wall; CPU its own)"
+          % (repeat, count, count - 1))
+    print("%-22s %-7s %8s %8s %9s %8s %9s %8s %9s" % ("chart", "side", "install", "upgrade", "1 wall", "1 CPU",
+                                                      "%d wall" % count, "%d CPU" % count, "%d tasks" % count))
+    for chart in charts:
+        print_plays(chart, count, compare_plays(api, chart, count, repeat, trees))
         sys.stdout.flush()
 
 

@@ -22,11 +22,16 @@ from ansible_collections.helmkit.core.plugins.plugin_utils import inprocess
 
 _MODULE_FQN = "ansible_collections.helmkit.core.plugins.modules.helm_release"
 # What an install, upgrade or unchanged run imports where used (module_utils keeps imports lazy so that each path
-# pays only for its own): imported once per worker before an async loop forks its jobs (inprocess.start_async).
-ASYNC_PRELOAD = ("module_utils.release_task", "module_utils.release.actions", "module_utils.release.unchanged",
-                 "module_utils.release.recovery", "module_utils.release.diff", "module_utils.kube.client",
-                 "module_utils.chart.render", "module_utils.source.options", "module_utils.source.locate",
-                 "module_utils.source.deps.manager")
+# pays only for its own): imported in the process running the plays when it loads this plugin (PRELOAD, below), and
+# once per worker before an async loop forks its jobs (ASYNC_PRELOAD, inprocess.start_async).
+PRELOAD = ("module_utils.release_task", "module_utils.release.actions", "module_utils.release.unchanged",
+           "module_utils.release.recovery", "module_utils.release.diff", "module_utils.kube.client",
+           "module_utils.chart.render", "module_utils.source.options", "module_utils.source.locate")
+ASYNC_PRELOAD = PRELOAD + ("module_utils.source.deps.manager",)
+
+# Each task's worker is forked from the process running the plays after that process loaded this class, so the
+# workers of every helm_release task inherit these imports instead of paying them (docs/engine.md, "Module start-up").
+inprocess.preload(_MODULE_FQN, PRELOAD)
 
 
 class ActionModule(ActionBase):
