@@ -17,7 +17,9 @@ nothing. Its key adds to the archive's bytes and limits the values limits and a 
 modules that decide what loading builds (:data:`_TREE_SOURCES`, and PyYAML's version), so a changed loader never
 serves a stale tree. The process keeps the last few trees' bodies in memory too
 (``caches.CACHES.charts``), so rendering the same chart again in one process neither reads nor inflates anything;
-every load builds new objects from the body (``marshal``), so callers own what they get.
+every load builds new objects from the body (``marshal``), so callers own what they get. A tree of at most
+:data:`MAX_PLAIN_TREE_BYTES` is stored uncompressed (inflating it would cost more than checking its digest; the
+entries stay within 256 x 256 KiB), a larger one zlib-compressed.
 
 A chart's ``values.yaml`` is the other large cost (PyYAML builds its objects in Python): :func:`values` keeps the
 parsed values document of at least :data:`MIN_VALUES_BYTES`, keyed by the bytes and the values limits in force
@@ -45,6 +47,7 @@ from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 MAX_ENTRIES = 256
 MAX_CACHED_BYTES = 8 * 1024 * 1024
 MIN_VALUES_BYTES = 4096
+MAX_PLAIN_TREE_BYTES = 256 * 1024  # larger trees are stored zlib-compressed
 _PYTHON = ("%d.%d\0" % sys.version_info[:2]).encode("ascii")  # marshal's format is the interpreter's
 _HEADER = b"helmkit-chart-files-2\0" + _PYTHON
 _VALUES_HEADER = b"helmkit-values-1\0" + _PYTHON
@@ -169,7 +172,7 @@ def load_tree(key):
         if body is None:
             return None
         try:
-            raw = zlib.decompress(body)
+            raw = zlib.decompress(memoryview(body)[1:]) if body[:1] == b"z" else memoryview(body)[1:]
         except zlib.error:
             CACHE.remove(key)
             return None
@@ -180,7 +183,7 @@ def load_tree(key):
         return None
     if spent.__class__ is not int or packed.__class__ is not tuple:
         return None
-    CACHES.charts[key] = raw
+    CACHES.charts[key] = bytes(raw)
     return spent, packed
 
 
@@ -198,4 +201,6 @@ def store_tree(key, spent: int, packed: tuple) -> None:
         return
     CACHES.charts[key] = raw
     if CACHE.directory() is not None:
-        CACHE.write(key, zlib.compress(raw, 1), _TREE_HEADER)
+        # Inflating costs more than checking the entry's digest: small trees are stored as they are.
+        body = b"m" + raw if len(raw) <= MAX_PLAIN_TREE_BYTES else b"z" + zlib.compress(raw, 1)
+        CACHE.write(key, body, _TREE_HEADER)
