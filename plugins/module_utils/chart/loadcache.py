@@ -52,11 +52,18 @@ _PYTHON = ("%d.%d\0" % sys.version_info[:2]).encode("ascii")  # marshal's format
 _HEADER = b"helmkit-chart-files-2\0" + _PYTHON
 _VALUES_HEADER = b"helmkit-values-1\0" + _PYTHON
 _TREE_HEADER = b"helmkit-chart-tree-1\0" + _PYTHON
+_VERDICT_HEADER = b"helmkit-schema-valid-1\0" + _PYTHON
+#: Modules whose code decides whether values pass a chart's values.schema.json (with the jsonschema library).
+_VERDICT_SOURCES = ("chart.render", "gocompat.regexp")
+#: The library files whose version decides it: package -> files (size and modification time, read without importing).
+_VALIDATOR_FILES = (("jsonschema", ("__init__.py", "validators.py", "_keywords.py", "_types.py")),
+                    ("referencing", ("__init__.py", "_core.py")))
 #: Modules (below module_utils) whose code decides what a loaded chart tree holds.
 _TREE_SOURCES = ("chart.loader", "chart.metadata", "chart.loadcache", "yaml.load", "yaml.resolve", "yaml.aliases",
                  "yaml.safe", "gocompat.strconv")
 CACHE = privatecache.PrivateCache(("helmkit", "charts"), MAX_ENTRIES, switch="HELMKIT_TEMPLATE_CACHE")
-_SOURCES_DIGEST = []
+_SOURCES_DIGEST = {}
+_VALIDATOR_STAMP = {}
 
 
 def _key(data: bytes, budget) -> str:
@@ -127,13 +134,14 @@ def values(data: bytes, load):
     return result
 
 
-def _sources_digest() -> bytes:
-    """sha256 over PyYAML's version and the sources of :data:`_TREE_SOURCES` (read through each module's loader,
-    so it also works from Ansible's AnsiballZ zip); once per process. OSError when a source cannot be read."""
-    if not _SOURCES_DIGEST:
+def _sources_digest(names=_TREE_SOURCES) -> bytes:
+    """sha256 over PyYAML's version and the sources of the modules ``names`` (below module_utils; read through each
+    module's loader, so it also works from Ansible's AnsiballZ zip); once per process and ``names``. OSError when
+    a source cannot be read."""
+    if names not in _SOURCES_DIGEST:
         base = __name__.rsplit(".", 2)[0]
         digest = hashlib.sha256(importlib.util.MAGIC_NUMBER + str(getattr(yaml, "__version__", "")).encode("ascii"))
-        for name in _TREE_SOURCES:
+        for name in names:
             module = sys.modules.get("%s.%s" % (base, name))
             loader = getattr(module, "__loader__", None)
             source = loader.get_source(module.__name__) if loader is not None else None
@@ -142,8 +150,8 @@ def _sources_digest() -> bytes:
             if not isinstance(source, bytes):  # Ansible's collection loader returns bytes, importlib's str
                 source = source.encode("utf-8", "surrogatepass")
             digest.update(source)
-        _SOURCES_DIGEST.append(digest.digest())
-    return _SOURCES_DIGEST[0]
+        _SOURCES_DIGEST[names] = digest.digest()
+    return _SOURCES_DIGEST[names]
 
 
 def tree_key(data: bytes, budget):
@@ -204,3 +212,57 @@ def store_tree(key, spent: int, packed: tuple) -> None:
         # Inflating costs more than checking the entry's digest: small trees are stored as they are.
         body = b"m" + raw if len(raw) <= MAX_PLAIN_TREE_BYTES else b"z" + zlib.compress(raw, 1)
         CACHE.write(key, body, _TREE_HEADER)
+
+
+def _validator_stamp():
+    """Where and which version of the schema validator (jsonschema, referencing) this process would import: each
+    file's path, size and modification time, found without importing them; once per process. None when one is
+    missing (validation then reports it)."""
+    if not _VALIDATOR_STAMP:
+        parts = []
+        try:
+            for package, files in _VALIDATOR_FILES:
+                spec = importlib.util.find_spec(package)
+                if spec is None or not spec.origin:
+                    raise OSError(package)
+                folder = os.path.dirname(spec.origin)
+                for name in files:
+                    info = os.stat(os.path.join(folder, name))
+                    parts.append("%s\0%d\0%d" % (os.path.join(folder, name), info.st_size, info.st_mtime_ns))
+        except (OSError, ImportError, ValueError):
+            parts = None
+        _VALIDATOR_STAMP[0] = None if parts is None else "\0".join(parts).encode("utf-8", "surrogatepass")
+    return _VALIDATOR_STAMP[0]
+
+
+def schema_verdict_key(checks):
+    """The key of "these values pass these schemas" for ``checks`` (``[(chart path, values.schema.json bytes,
+    values), ...]``), or None when it cannot be kept: the disk cache off, the validator not found, values that
+    ``marshal`` does not store exactly. Equal keys mean equal schemas, equal values (types included) and the same
+    validator code and library files."""
+    stamp = _validator_stamp()
+    if stamp is None or CACHE.directory() is None:
+        return None
+    try:
+        digest = hashlib.sha256(_VERDICT_HEADER + _sources_digest(_VERDICT_SOURCES) + stamp)
+        for where, schema, values in checks:
+            where = where.encode("utf-8", "surrogatepass")
+            body = marshal.dumps(values, 2)  # version 2: no shared references, so equal values give equal bytes
+            digest.update(b"%d\0%d\0%d\0" % (len(where), len(schema), len(body)))
+            digest.update(where)
+            digest.update(schema)
+            digest.update(body)
+    except (OSError, ImportError, AttributeError, ValueError):
+        return None
+    return digest.hexdigest()
+
+
+def known_valid(key) -> bool:
+    """Whether an earlier validation of ``key`` (:func:`schema_verdict_key`) found no problem."""
+    return key is not None and CACHE.read(key, _VERDICT_HEADER) is not None
+
+
+def remember_valid(key) -> None:
+    """Record that the validation of ``key`` found no problem (a failed validation is never recorded)."""
+    if key is not None:
+        CACHE.write(key, b"", _VERDICT_HEADER)

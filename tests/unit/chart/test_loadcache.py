@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.caches import CACHES
-from ansible_collections.helmkit.core.plugins.module_utils.chart import loadcache, loader
+from ansible_collections.helmkit.core.plugins.module_utils.chart import loadcache, loader, render
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError, ValuesError
 
 SHARED = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "charts"))
@@ -208,7 +208,7 @@ def test_other_values_limits_or_loader_sources_do_not_hit(cache_dir, monkeypatch
     monkeypatch.delenv("HELMKIT_MAX_VALUES_BYTES")
     budget = loader.ArchiveBudget()
     key = loadcache.tree_key(_data(), budget)
-    monkeypatch.setattr(loadcache, "_SOURCES_DIGEST", [b"another loader"])
+    monkeypatch.setattr(loadcache, "_SOURCES_DIGEST", {loadcache._TREE_SOURCES: b"another loader"})  # noqa: SLF001
     assert loadcache.tree_key(_data(), budget) != key
     assert loadcache.load_tree(loadcache.tree_key(_data(), budget)) is None
 
@@ -251,3 +251,72 @@ def test_a_failed_load_is_not_stored(cache_dir, monkeypatch):
             loader.load_chart(CHART)
     assert not CACHES.charts
     assert not cache_dir.exists() or os.listdir(str(cache_dir)) == []
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Schema verdicts: values an earlier run found valid against the same schemas are not validated (nor jsonschema
+# imported) again; values that fail are validated every time.
+
+SCHEMA_CHART = {
+    "Chart.yaml": "apiVersion: v2\nname: top\nversion: 0.1.0\n",
+    "values.yaml": "replicas: 1\nsub: {port: 80}\n",
+    "values.schema.json": '{"type": "object", "properties": {"replicas": {"type": "integer", "minimum": 1}}}',
+    "templates/a.yaml": "replicas: {{ .Values.replicas }}\n",
+    "charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+    "charts/sub/values.yaml": "port: 80\n",
+    "charts/sub/values.schema.json": '{"properties": {"port": {"type": "integer"}}}',
+}
+
+
+def _validations(monkeypatch):
+    calls = []
+    real = render.schema_errors
+
+    def counted(*args):
+        calls.append(args[2])
+        return real(*args)
+    monkeypatch.setattr(render, "schema_errors", counted)
+    return calls
+
+
+def test_valid_values_are_validated_once(cache_dir, monkeypatch, make_chart):
+    path = make_chart(SCHEMA_CHART)
+    calls = _validations(monkeypatch)
+    first = render.render_chart(path, {"replicas": 2})
+    assert calls == ["top", "top/charts/sub"]
+    CACHES.clear(disk_state=True)  # as a new process
+    assert render.render_chart(path, {"replicas": 2}) == first
+    assert calls == ["top", "top/charts/sub"]
+    render.render_chart(path, {"replicas": 3})  # other values: validated
+    render.render_chart(path, {"replicas": 2.0})  # a float is other values too
+    assert len(calls) == 6
+
+
+@pytest.mark.parametrize("values", [{"replicas": 0}, {"sub": {"port": "http"}}, {"replicas": "1"}])
+def test_invalid_values_are_refused_every_time(cache_dir, monkeypatch, make_chart, values):
+    path = make_chart(SCHEMA_CHART)
+    render.render_chart(path, {"replicas": 2})
+    for _round in range(2):
+        CACHES.clear(disk_state=True)
+        with pytest.raises(ValuesError, match="don't meet the specifications"):
+            render.render_chart(path, values)
+
+
+def test_verdicts_need_the_disk_cache_and_the_same_validator(cache_dir, monkeypatch, make_chart):
+    path = make_chart(SCHEMA_CHART)
+    checks = [("top", b"{}", {"a": 1})]
+    key = loadcache.schema_verdict_key(checks)
+    assert key is not None and loadcache.schema_verdict_key([("top", b"{}", {"a": 1.0})]) != key
+    monkeypatch.setattr(loadcache, "_VALIDATOR_STAMP", {0: b"another jsonschema"})
+    assert loadcache.schema_verdict_key(checks) not in (key, None)
+    monkeypatch.setattr(loadcache, "_VALIDATOR_STAMP", {0: None})
+    assert loadcache.schema_verdict_key(checks) is None
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_dir.parent.parent))
+    monkeypatch.setenv("HELMKIT_TEMPLATE_CACHE", "0")
+    CACHES.clear(disk_state=True)
+    assert loadcache.schema_verdict_key(checks) is None
+    calls = _validations(monkeypatch)
+    render.render_chart(path)
+    render.render_chart(path)
+    assert len(calls) == 4
