@@ -317,11 +317,14 @@ def load_archive(data: bytes, origin: str = "<archive bytes>", budget=None, dept
         return load_files(read_archive(data, origin, budget), origin, budget, depth)
     key = loadcache.tree_key(data, budget)
     cached = loadcache.load_tree(key)
-    if cached is not None:
-        spent, packed = cached
-        if spent < budget.remaining:
-            budget.remaining -= spent
-            return _unpack_chart(packed, {})
+    if cached is not None and cached[0] < budget.remaining:
+        try:
+            chart = _unpack_chart(cached[1], {})
+        except (ValueError, TypeError):  # a well-hashed entry of another shape: load and store it again
+            chart = None
+        if chart is not None:
+            budget.remaining -= cached[0]
+            return chart
     chart = load_files(_chart_files(_archive_entries(data, origin, budget)), origin, budget, depth, False)
     loadcache.store_tree(key, budget.limit - budget.remaining, _pack_chart(chart))
     return chart

@@ -320,3 +320,9 @@ def test_verdicts_need_the_disk_cache_and_the_same_validator(cache_dir, monkeypa
     render.render_chart(path)
     render.render_chart(path)
     assert len(calls) == 4
+
+
+def test_a_tree_of_another_shape_is_loaded_again(cache_dir, monkeypatch):
+    expected = _tree(loader.load_chart(CHART))
+    monkeypatch.setattr(loadcache, "load_tree", lambda _key: (1, ("not", "a", "tree")))
+    assert _tree(loader.load_chart(CHART)) == expected
