@@ -13,6 +13,7 @@ attribute           bound                                    user
 ``regexps``         512 patterns                             ``gocompat/regexp.py`` (compiled Go regexps)
 ``categories``      64 Unicode classes (``\\p{Greek}``)        ``gocompat/regexp.py`` (class ranges)
 ``arities``         weak: one entry per live function        ``engine/compiler.py`` (argument counts)
+``charts``          4 loaded chart trees (<= 8 MiB each)      ``chart/loadcache.py`` (marshalled trees)
 ==================  =======================================  ==================================================
 
 Compiled template code is cached on its parse tree, so it goes with ``parse_trees``. The on-disk caches are
@@ -61,19 +62,22 @@ class EngineCaches(object):
     ACTIONS = 50000
     REGEXPS = 512
     CATEGORIES = 64
+    CHARTS = 4
 
     def __init__(self):
         self.parse_trees = LRU(self.PARSE_TREES)
         self.actions = LRU(self.ACTIONS)
         self.regexps = LRU(self.REGEXPS)
         self.categories = LRU(self.CATEGORIES)
+        self.charts = LRU(self.CHARTS)
         self.arities = weakref.WeakKeyDictionary()  # per-render closures (include, tpl) must not be kept alive here
 
     def clear(self, disk_state: bool = False) -> None:
         """Forget every cached entry, so the next render starts cold, as in a fresh process (benchmarks, tests).
         With ``disk_state``, every on-disk cache also forgets its resolved directory and on/off state, reading
         ``XDG_CACHE_HOME`` and its switch (``HELMKIT_TEMPLATE_CACHE``, ...) again; its entries stay on disk."""
-        for cache in (self.parse_trees, self.actions, self.regexps, self.categories, self.arities):
+        for cache in (self.parse_trees, self.actions, self.regexps, self.categories, self.charts,
+                      self.arities):
             cache.clear()
         if disk_state:
             privatecache.reset_all()

@@ -249,13 +249,30 @@ def read_archive(data: bytes, origin: str = "<archive bytes>", budget=None) -> l
     entries = loadcache.load(data, budget)  # read by an earlier process under the same limits
     if entries is None:
         before = budget.remaining
-        entries = []
-        for member, name, content in iter_archive(data, origin, budget):
-            if content.startswith(_UTF8_BOM):
-                content = content[3:]
-            entries.append((name, content, member.mtime))
+        entries = _archive_entries(data, origin, budget)
         loadcache.store(data, budget, before - budget.remaining, entries)
-    return [ChartFile(name, content, _utc(mtime * 1_000_000_000)) for name, content, mtime in entries]
+    return _chart_files(entries)
+
+
+def _archive_entries(data: bytes, origin: str, budget) -> list:
+    """``[(name, content, mtime seconds), ...]`` of the archive's files, BOMs dropped (:func:`iter_archive`)."""
+    entries = []
+    for member, name, content in iter_archive(data, origin, budget):
+        if content.startswith(_UTF8_BOM):
+            content = content[3:]
+        entries.append((name, content, member.mtime))
+    return entries
+
+
+def _chart_files(entries) -> list:
+    times = {}  # the entries of an archive mostly share one mtime
+    out = []
+    for name, content, mtime in entries:
+        modtime = times.get(mtime)
+        if modtime is None:
+            modtime = times[mtime] = _utc(mtime * 1_000_000_000)
+        out.append(ChartFile(name, content, modtime))
+    return out
 
 
 def _size_text(size: int) -> str:
@@ -289,9 +306,76 @@ def _entry_name(member, origin: str) -> str:
 
 def load_archive(data: bytes, origin: str = "<archive bytes>", budget=None, depth: int = 0) -> Chart:
     """Load a chart from ``.tgz`` bytes (``origin`` names it in errors). ``budget``/``depth``: those of the
-    enclosing chart when this archive is a subchart (see :class:`ArchiveBudget`)."""
+    enclosing chart when this archive is a subchart (see :class:`ArchiveBudget`).
+
+    A chart's top level (depth 0, fresh budget) comes from :mod:`.loadcache` when this process or an earlier one
+    loaded the same bytes under the same limits: the whole loaded tree (parsed Chart.yaml, lock, values, files and
+    subcharts), rebuilt as new objects, so nothing is read, inflated or parsed again and the caller owns what it
+    gets. Only a load that succeeded is kept: an archive that fails fails the same way every time."""
     budget = budget or ArchiveBudget()
-    return load_files(read_archive(data, origin, budget), origin, budget, depth)
+    if depth or budget.remaining != budget.limit:
+        return load_files(read_archive(data, origin, budget), origin, budget, depth)
+    key = loadcache.tree_key(data, budget)
+    cached = loadcache.load_tree(key)
+    if cached is not None and cached[0] < budget.remaining:
+        try:
+            chart = _unpack_chart(cached[1], {})
+        except (ValueError, TypeError):  # a well-hashed entry of another shape: load and store it again
+            chart = None
+        if chart is not None:
+            budget.remaining -= cached[0]
+            return chart
+    chart = load_files(_chart_files(_archive_entries(data, origin, budget)), origin, budget, depth, False)
+    loadcache.store_tree(key, budget.limit - budget.remaining, _pack_chart(chart))
+    return chart
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+_MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+def _pack_chart(chart: Chart) -> tuple:
+    """A loaded chart tree as plain data for :mod:`.loadcache` (``marshal``); times as microseconds since the
+    epoch (a ChartFile's modtime has microsecond precision, so the round trip is exact). Every attribute of a
+    Chart except ``parent`` (rebuilt from the tree) is packed: tests/unit/chart/test_loadcache.py checks it."""
+    return (chart.metadata, chart.lock, chart.values, chart.raw_values, _micros(chart.values_modtime), chart.schema,
+            _micros(chart.schema_modtime), _micros(chart.modtime), _pack_files(chart.templates),
+            _pack_files(chart.files), [_pack_chart(sub) for sub in chart.dependencies])
+
+
+def _pack_files(files) -> list:
+    return [(f.name, f.data, _micros(f.modtime)) for f in files]
+
+
+def _micros(moment) -> int:
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _unpack_chart(packed, times: dict) -> Chart:
+    """The Chart tree :func:`_pack_chart` packed (``times``: microseconds -> datetime, shared by the tree)."""
+    (metadata, lock, values, raw_values, values_modtime, schema, schema_modtime, modtime, templates, files,
+     dependencies) = packed
+    chart = Chart()
+    chart.metadata = metadata
+    chart.lock = lock
+    chart.values = values
+    chart.raw_values = raw_values
+    chart.values_modtime = _time(values_modtime, times)
+    chart.schema = schema
+    chart.schema_modtime = _time(schema_modtime, times)
+    chart.modtime = _time(modtime, times)
+    chart.templates = [ChartFile(name, data, _time(micros, times)) for name, data, micros in templates]
+    chart.files = [ChartFile(name, data, _time(micros, times)) for name, data, micros in files]
+    for sub in dependencies:
+        chart.add_dependency(_unpack_chart(sub, times))
+    return chart
+
+
+def _time(micros: int, times: dict) -> datetime.datetime:
+    moment = times.get(micros)
+    if moment is None:
+        moment = times[micros] = _EPOCH + micros * _MICROSECOND
+    return moment
 
 
 def chart_yaml_bytes(data: bytes, origin: str = "<archive bytes>") -> bytes:
@@ -370,10 +454,11 @@ def _check_link(path: str, top: str) -> None:
                          "the file into the chart instead)" % (path, real, top))
 
 
-def load_files(files: list, origin: str = "chart", budget=None, depth: int = 0) -> Chart:
+def load_files(files: list, origin: str = "chart", budget=None, depth: int = 0, cache_values: bool = True) -> Chart:
     """Build a Chart from chart-relative ChartFiles (Helm's loader.LoadFiles); loads subcharts recursively, at
     most ``HELMKIT_MAX_CHART_DEPTH`` levels, subchart archives spending from ``budget`` (an :class:`ArchiveBudget`
-    shared by the whole tree; a new one when None)."""
+    shared by the whole tree; a new one when None). ``cache_values``: parsed ``values.yaml`` documents may come
+    from (and go to) :func:`.loadcache.values` (False when the whole tree is being cached)."""
     budget = budget or ArchiveBudget()
     budget.check_depth(depth, origin)
     chart = Chart()
@@ -397,7 +482,10 @@ def load_files(files: list, origin: str = "chart", budget=None, depth: int = 0) 
         elif name == "values.yaml":
             chart.raw_values = f.data
             chart.values_modtime = f.modtime
-            chart.values = loadcache.values(f.data, lambda: load_values(f.data, "%s: values.yaml" % origin))
+            if cache_values:
+                chart.values = loadcache.values(f.data, lambda: load_values(f.data, "%s: values.yaml" % origin))
+            else:
+                chart.values = load_values(f.data, "%s: values.yaml" % origin)
         elif name == "values.schema.json":
             chart.schema = f.data
             chart.schema_modtime = f.modtime
@@ -425,11 +513,11 @@ def load_files(files: list, origin: str = "chart", budget=None, depth: int = 0) 
         if sub_name.endswith(".tgz"):
             if len(sub_files) != 1 or sub_files[0].name != "charts/" + sub_name:
                 raise ChartError("%s: error unpacking subchart tar: expected a single file" % where)
-            sub = load_archive(sub_files[0].data, where, budget, depth + 1)
+            sub = load_files(read_archive(sub_files[0].data, where, budget), where, budget, depth + 1, cache_values)
         else:
             prefix = "charts/%s/" % sub_name
             inner = [ChartFile(f.name[len(prefix):], f.data, f.modtime) for f in sub_files if f.name.startswith(prefix)]
-            sub = load_files(inner, where, budget, depth + 1)
+            sub = load_files(inner, where, budget, depth + 1, cache_values)
         chart.add_dependency(sub)
     chart.dependencies.sort(key=lambda c: c.name)
     return chart

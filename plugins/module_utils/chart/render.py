@@ -21,6 +21,7 @@ from ..errors import ChartError, HelmkitError, ValuesError
 from ..gocompat.regexp import RegexpError, compile_go
 from ..libraries import MissingLibraryError, import_library
 from ..semver import SemverError, parse_constraint
+from . import loadcache
 from .context import Capabilities, chart_context, release_object
 from .loader import Chart, load_chart
 from .manifest import Manifest, build_manifest, extract_notes, sort_manifests
@@ -65,28 +66,44 @@ def validate_values_schema(chart: Chart, values: dict) -> None:
     """Check ``values`` against ``values.schema.json`` of the chart and, recursively, of each subchart.
 
     Helm does this on install and template (pkg/chart/common/util/jsonschema.go ``ValidateAgainstSchema``).
-    Uses the ``jsonschema`` package, imported only when a chart ships a schema.
+    Uses the ``jsonschema`` package, imported only when a chart ships a schema, and only when no earlier run found
+    the same values valid against the same schemas (:func:`.loadcache.known_valid`: importing jsonschema costs
+    more than many a whole render).
     Raises ValuesError listing every chart and violation, or ChartError when a schema is not valid JSON.
     """
+    checks = []
+    _schema_checks(chart, values, checks)
+    if not checks:
+        return
+    key = loadcache.schema_verdict_key([(sub.full_path(), sub.schema, sub_values) for sub, sub_values in checks])
+    if loadcache.known_valid(key):
+        return
     problems = []
-    _collect_schema_problems(chart, values, problems)
+    for sub, sub_values in checks:
+        _collect_schema_problems(sub, sub_values, problems)
     if problems:
         raise ValuesError("values don't meet the specifications of the schema(s) in the following chart(s):\n"
                           + "".join(problems))
+    loadcache.remember_valid(key)
+
+
+def _schema_checks(chart: Chart, values: dict, out: list) -> None:
+    """``(chart, its values)`` for the chart and each subchart (depth first) that ships a schema."""
+    if chart.schema:
+        out.append((chart, values))
+    for sub in chart.dependencies:
+        sub_values = values.get(sub.name)
+        _schema_checks(sub, sub_values if isinstance(sub_values, dict) else {}, out)
 
 
 def _collect_schema_problems(chart: Chart, values: dict, problems: list) -> None:
-    if chart.schema:
-        try:
-            schema = json.loads(chart.schema)
-        except ValueError as exc:
-            raise ChartError("%s: values.schema.json is not valid JSON: %s" % (chart.full_path(), exc)) from None
-        errors = schema_errors(schema, values, chart.full_path())
-        if errors:
-            problems.append("%s:\n%s\n" % (chart.name, "\n".join(errors)))
-    for sub in chart.dependencies:
-        sub_values = values.get(sub.name)
-        _collect_schema_problems(sub, sub_values if isinstance(sub_values, dict) else {}, problems)
+    try:
+        schema = json.loads(chart.schema)
+    except ValueError as exc:
+        raise ChartError("%s: values.schema.json is not valid JSON: %s" % (chart.full_path(), exc)) from None
+    errors = schema_errors(schema, values, chart.full_path())
+    if errors:
+        problems.append("%s:\n%s\n" % (chart.name, "\n".join(errors)))
 
 
 def schema_errors(schema, values, where: str) -> list:

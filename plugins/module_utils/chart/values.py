@@ -101,16 +101,20 @@ def _coalesce_globals(dest: dict, src: dict) -> None:
     dest[GLOBAL_KEY] = dest_globals
 
 
-def _clean_nils(values: dict) -> None:
-    for key in [k for k, v in values.items() if v is None]:
-        del values[key]
-    for value in values.values():
-        if isinstance(value, dict):
-            _clean_nils(value)
+def _copy_without_nils(values: dict) -> dict:
+    """``deep_copy(values)`` without null-valued keys in any of its maps, in one walk (Helm's coalesce drops them
+    from a default it does not merge; lists are copied as they are, their maps keeping their nulls)."""
+    return {key: _copy_without_nils(value) if isinstance(value, dict) else deep_copy(value)
+            for key, value in values.items() if value is not None}
 
 
 def _coalesce_chart_values(chart, dest: dict, merge: bool) -> None:
-    defaults = deep_copy(chart.values or {})
+    """Helm's coalesceValues: the chart's defaults under ``dest``. Helm deep-copies the chart's values first so
+    that coalescing (which inserts and changes default maps) never changes the chart; here each default is copied
+    when it is used, so a default that ``dest`` overrides or deletes is not copied at all, and the nulls of a
+    default that coalescing cleans are dropped by the copy itself. The chart's values are never changed and
+    ``dest`` holds only new maps and lists, as with Helm's copy."""
+    defaults = chart.values or {}
     sub_names = {sub.name for sub in chart.dependencies}
     for key, default in defaults.items():
         if key in dest:
@@ -118,17 +122,16 @@ def _coalesce_chart_values(chart, dest: dict, merge: bool) -> None:
             if value is None and not merge:
                 del dest[key]
             elif isinstance(value, dict) and isinstance(default, dict):
-                table_merge = merge or key in sub_names
-                if not table_merge:
-                    _clean_nils(default)
-                _coalesce_tables(value, default, table_merge)
-        else:
-            if not merge:
-                if default is None:
-                    continue
-                if isinstance(default, dict):
-                    _clean_nils(default)
-            dest[key] = default
+                if merge or key in sub_names:
+                    _coalesce_tables(value, deep_copy(default), True)
+                else:
+                    _coalesce_tables(value, _copy_without_nils(default), False)
+        elif merge:
+            dest[key] = deep_copy(default)
+        elif isinstance(default, dict):
+            dest[key] = _copy_without_nils(default)
+        elif default is not None:
+            dest[key] = deep_copy(default)
 
 
 def _coalesce_tables(dst, src, merge: bool):
@@ -158,10 +161,13 @@ def _coalesce_tables(dst, src, merge: bool):
 
 
 def clone_chart_tree(chart):
-    """Copy a Chart's tree so dependency processing can change metadata, values and subcharts freely."""
+    """Copy a Chart's tree so dependency processing can change metadata and subcharts freely. The values are
+    shared, not copied: nothing changes a chart's values in place (dependency processing replaces them, and every
+    coalescing copies them before it changes anything: :func:`_coalesce_chart_values`), so the copy would only
+    cost time; tests/unit/chart/test_values.py renders templates that ``set``/``unset``/``merge`` into
+    ``.Values`` and checks the loaded chart is unchanged."""
     new = copy.copy(chart)
-    new.metadata = copy.deepcopy(chart.metadata)
-    new.values = deep_copy(chart.values)
+    new.metadata = deep_copy(chart.metadata)  # plain data from Chart.yaml
     new.dependencies = []
     for sub in chart.dependencies:
         new.add_dependency(clone_chart_tree(sub))
@@ -183,7 +189,7 @@ def _alias_dependency(charts, dep: dict):
         if not _compatible(dep.get("version", ""), candidate.metadata.get("version", "")):
             continue
         aliased = copy.copy(candidate)
-        aliased.metadata = copy.deepcopy(candidate.metadata)
+        aliased.metadata = deep_copy(candidate.metadata)
         if dep.get("alias"):
             aliased.metadata["name"] = dep["alias"]
         return aliased

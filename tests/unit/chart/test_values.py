@@ -81,3 +81,36 @@ def test_process_dependencies_drops_disabled_subcharts(make_chart):
     assert sorted(c.name for c in chart.dependencies) == ["lib", "two"]
     assert [d["name"] for d in chart.metadata["dependencies"]] == ["two", "lib"]
     assert all(d["enabled"] for d in chart.metadata["dependencies"])
+
+
+# Templates that change .Values in place (Sprig's set, unset, merge, mergeOverwrite), in a chart with a subchart,
+# globals and import-values: each sees what the templates before it changed, as in Helm (templates run in name
+# order), and a loaded chart rendered twice gives the same output both times and is itself never changed --
+# coalescing copies what it changes, the processed chart shares the loaded chart's values.
+MUTATING_CHART = dict(IMPORTS_CHART, **{
+    "values.yaml": "imported: {here: {keep: top}}\nk: from-parent\nm: {a: {b: 1}, l: [{x: 1}]}\n"
+                   "global: {g: {h: 1}}\nsub: {s: {t: 1}}\n",
+    "Chart.yaml": IMPORTS_CHART["Chart.yaml"] + "  - {name: sub, version: 0.1.0}\n",
+    "charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+    "charts/sub/values.yaml": "s: {t: 0, u: 2}\nglobal: {g: {i: 2}}\n",
+    "charts/sub/templates/b.yaml": "sub: {{ .Values | toJson }}\n"
+                                   "{{- $_ := set .Values.global.g \"fromsub\" 1 }}{{ $_ := set .Values.s \"t\" 9 }}",
+    "templates/a.yaml": "{{- $_ := set .Values.m.a \"b\" 2 }}{{ $_ := unset .Values \"k\" }}"
+                        "{{- $_ := merge .Values.imported.here (dict \"new\" 1) }}"
+                        "{{- $_ := set (index .Values.m.l 0) \"x\" 5 }}{{ $_ := set .Values.global.g \"top\" 1 }}"
+                        "{{- $_ := mergeOverwrite .Values.sub (dict \"s\" (dict \"t\" 3)) }}a: {{ .Values | toJson }}\n",
+    "templates/z.yaml": "z: {{ .Values | toJson }}\nchart: {{ .Chart.Name }} {{ .Subcharts.sub.Values | toJson }}\n",
+})
+
+
+def test_templates_changing_values_leave_the_loaded_chart_alone(make_chart):
+    from ansible_collections.helmkit.core.plugins.module_utils.chart.render import render_chart
+    from tests.unit.chart.test_loadcache import _tree
+    path = make_chart(MUTATING_CHART)
+    helm = helm_python.Chart.load(path).render(None, name="release-name", namespace="default")
+    loaded = load_chart(path)
+    before = _tree(loaded)
+    first = render_chart(loaded)
+    assert first == {name: text for name, text in helm.items() if name in first} and len(first) == 3
+    assert render_chart(loaded) == first
+    assert _tree(loaded) == before
