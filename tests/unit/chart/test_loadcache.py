@@ -11,7 +11,7 @@ import pytest
 from ansible_collections.helmkit.core.plugins.module_utils.caches import CACHES
 from ansible_collections.helmkit.core.plugins.module_utils.chart import loadcache, loader, render
 from ansible_collections.helmkit.core.plugins.module_utils.errors import ChartError, ValuesError
-from tests.helpers.corpus import NGINX
+from tests.helpers.corpus import CHARTS_DIR, CORPUS, NGINX
 
 CHART = NGINX
 
@@ -149,13 +149,9 @@ def _tree(chart):
     return out
 
 
-def _corpus():
-    return sorted(name for name in os.listdir(SHARED) if name.endswith(".tgz"))
-
-
-@pytest.mark.parametrize("archive", _corpus())
+@pytest.mark.parametrize("archive", [os.path.basename(path) for path in CORPUS])
 def test_a_cached_tree_is_exactly_what_loading_builds(cache_dir, monkeypatch, archive):
-    with open(os.path.join(SHARED, archive), "rb") as handle:
+    with open(os.path.join(CHARTS_DIR, archive), "rb") as handle:
         data = handle.read()
     monkeypatch.setenv("HELMKIT_TEMPLATE_CACHE", "0")
     CACHES.clear(disk_state=True)
