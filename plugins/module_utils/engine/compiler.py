@@ -13,6 +13,7 @@ scoped by ``if``/``with``/``range``, ``template`` calls start a fresh variable s
 from __future__ import annotations
 
 import inspect
+import weakref
 
 from ..caches import CACHES
 from . import nodes as nd
@@ -126,12 +127,20 @@ def _compute_arity(fn):
 def check_arity(state, node, name: str, fn, nargs: int, piped: bool) -> None:
     """Go evalCall's argument count check; ``nargs`` excludes a piped final value."""
     low, high = arity(fn)
+    message = _arity_message(name, low, high, nargs, piped)
+    if message is not None:
+        fail(state, node, message)
+
+
+def _arity_message(name: str, low: int, high, nargs: int, piped: bool):
+    """Go evalCall's argument count error for ``nargs`` arguments (plus a piped one), or None."""
     num_in = nargs + (1 if piped else 0)
     if high is None:
         if num_in < low:
-            fail(state, node, "wrong number of args for %s: want at least %d got %d" % (name, low, nargs))
+            return "wrong number of args for %s: want at least %d got %d" % (name, low, nargs)
     elif num_in < low or num_in > high:
-        fail(state, node, "wrong number of args for %s: want %d got %d" % (name, high, num_in))
+        return "wrong number of args for %s: want %d got %d" % (name, high, num_in)
+    return None
 
 
 def call_function(state, node, name: str, fn, argv):
@@ -402,17 +411,12 @@ class _Compiler(object):
 
     # pipelines and commands -------------------------------------------------------------------------------------
     def pipe(self, node, dot_iface):
-        cmds = tuple(self.command(c, dot_iface, node if i == 0 else last_at(node.cmds[i - 1]))
-                     for i, c in enumerate(node.cmds))
+        cmds = tuple(self.command(c, dot_iface, node, i) for i, c in enumerate(node.cmds))
         names = [v.ident[0] for v in node.decl]
+        if not names and len(cmds) == 1:
+            return cmds[0]  # a command closure run with (state, dot) has nothing piped into it
         is_assign = node.is_assign
         at = last_at(node)
-        if not names and len(cmds) == 1:
-            only = cmds[0]
-
-            def run_pipe1(state, dot):
-                return only(state, dot, MISSING)
-            return run_pipe1
 
         def run_pipe(state, dot):
             value = MISSING
@@ -426,7 +430,9 @@ class _Compiler(object):
             return value
         return run_pipe
 
-    def command(self, cmd, dot_iface, at):
+    def command(self, cmd, dot_iface, pipe_node, index: int):
+        """Closure ``(state, dot, final=MISSING) -> value`` for command ``index`` of ``pipe_node``; ``final`` is
+        the value piped in from the previous command."""
         first = cmd.args[0]
         if isinstance(first, nd.FieldNode):
             return self.field_command(cmd, first, dot_iface)
@@ -438,8 +444,9 @@ class _Compiler(object):
             pipe = self.pipe(first, dot_iface)
             nargs = len(cmd.args)
 
-            def run_paren(state, dot, final):
+            def run_paren(state, dot, final=MISSING):
                 if nargs > 1 or final is not MISSING:
+                    at = pipe_node if index == 0 else last_at(pipe_node.cmds[index - 1])
                     fail(state, at, "can't give argument to non-function %s" % cmd.args[0])
                 return pipe(state, dot)
             return run_paren
@@ -450,14 +457,14 @@ class _Compiler(object):
     def literal_command(self, cmd, first):
         nargs = len(cmd.args)
         if isinstance(first, nd.NilNode):
-            def run_nil(state, dot, final):
+            def run_nil(state, dot, final=MISSING):
                 if nargs > 1 or final is not MISSING:
                     fail(state, first, "can't give argument to non-function %s" % first)
                 fail(state, first, "nil is not a command")
             return run_nil
         value_of = self.constant(first)
 
-        def run_literal(state, dot, final):
+        def run_literal(state, dot, final=MISSING):
             if nargs > 1 or final is not MISSING:
                 fail(state, first, "can't give argument to non-function %s" % first)
             return value_of(state, dot)
@@ -499,7 +506,7 @@ class _Compiler(object):
             return self.pipe(node, dot_iface)
         else:  # pragma: no cover
             raise AssertionError(node)
-        return lambda state, dot: cmd(state, dot, MISSING)
+        return cmd  # run with (state, dot): nothing piped in
 
     def field_command(self, cmd, field, dot_iface):
         idents = tuple(field.ident)
@@ -519,7 +526,7 @@ class _Compiler(object):
             fail(state, var, "undefined variable: %s" % name)
 
         if not idents:
-            def run_var(state, dot, final):
+            def run_var(state, dot, final=MISSING):
                 value = get(state, dot)
                 if nargs > 0 or final is not MISSING:
                     fail(state, var, "can't give argument to non-function %s" % var)
@@ -529,7 +536,7 @@ class _Compiler(object):
 
     def chain_command(self, cmd, chain, dot_iface):
         if isinstance(chain.node, nd.NilNode):
-            def run_nil_chain(state, dot, final):
+            def run_nil_chain(state, dot, final=MISSING):
                 fail(state, chain, "indirection through explicit nil in %s" % chain)
             return run_nil_chain
         receiver = self.arg(chain.node, dot_iface)
@@ -553,15 +560,21 @@ class _Compiler(object):
         len_of_invalid = name == "len" and (first is None or isinstance(first, (nd.NilNode, nd.PipeNode)) or (
             isinstance(first, nd.VariableNode) and len(first.ident) == 1))
 
+        site = _CallSite(name, ident, err_node, arg_nodes, args, dot_iface, iface_args)
+
         def _call(state, dot, final, fn):
-            check_arity(state, ident, name, fn, nargs, final is not MISSING)
-            types = getattr(fn, "go_args", None)
-            if types is None:
+            known = site.known
+            plan = known[1] if known is not None and known[0]() is fn else site.prepare(fn)
+            message = plan[final is not MISSING]
+            if message is not None:
+                fail(state, ident, message)
+            steps = plan[2]
+            if steps is None:
                 argv = [a(state, dot) for a in args]
                 if final is not MISSING:
                     argv.append(final)
             else:
-                argv = typed_args(state, dot, fn, types, arg_nodes, args, final, ident, dot_iface, iface_args)
+                argv = _typed_argv(state, dot, steps, final, plan[3], plan[4])
             if len_of_invalid and fn is _LEN and len(argv) == 1 and argv[0] is None:
                 fail(state, err_node, "error calling len: reflect: call of reflect.Value.Type on zero Value")
             return call_function(state, err_node, name, fn, argv)
@@ -569,7 +582,7 @@ class _Compiler(object):
         if name in ("and", "or"):
             want = name == "or"
 
-            def run_and_or(state, dot, final):
+            def run_and_or(state, dot, final=MISSING):
                 fn = state.funcs.get(name)
                 if fn is not None:
                     return _call(state, dot, final, fn)
@@ -588,7 +601,7 @@ class _Compiler(object):
         if name == "call":
             callee = str(arg_nodes[0]) if arg_nodes else ""
 
-            def run_call(state, dot, final):
+            def run_call(state, dot, final=MISSING):
                 fn = state.funcs.get(name)
                 if fn is not None:
                     return _call(state, dot, final, fn)
@@ -610,7 +623,7 @@ class _Compiler(object):
                 return call_function(state, err_node, "call", target, argv[1:])
             return run_call
 
-        def run_function(state, dot, final):
+        def run_function(state, dot, final=MISSING):
             fn = state.funcs.get(name, builtin)
             if fn is None:
                 fail(state, ident, "%s is not a defined function" % go_quote(name))
@@ -631,29 +644,30 @@ def _param_type(types, index: int, fixed: int, variadic: bool):
     return types[index] if index < len(types) else None
 
 
-def _literal_for(state, node, typ: str):
-    """Go evalBool/evalString/evalInteger/evalFloat: a literal argument for a typed parameter."""
+def _literal_value(node, typ: str):
+    """Go evalBool/evalString/evalInteger/evalFloat: ``(value, None)`` for a literal argument of a typed
+    parameter, or ``(None, error message)``."""
     if typ == "bool":
         if isinstance(node, nd.BoolNode):
-            return node.true
-        fail(state, node, "expected bool; found %s" % node)
+            return node.true, None
+        return None, "expected bool; found %s" % node
     if typ == "string":
         if isinstance(node, nd.StringNode):
-            return node.text
-        fail(state, node, "expected string; found %s" % node)
+            return node.text, None
+        return None, "expected string; found %s" % node
     if typ in ("int", "int64", "int32", "int8", "int16"):
         if isinstance(node, nd.NumberNode) and node.is_int:
-            return node.int_value
-        fail(state, node, "expected integer; found %s" % node)
+            return node.int_value, None
+        return None, "expected integer; found %s" % node
     if typ in ("float64", "float32"):
         if isinstance(node, nd.NumberNode) and node.is_float:
-            return node.float_value
-        fail(state, node, "expected float; found %s" % node)
+            return node.float_value, None
+        return None, "expected float; found %s" % node
     if typ.startswith("uint"):
         if isinstance(node, nd.NumberNode) and node.is_int and node.int_value >= 0:
-            return node.int_value
-        fail(state, node, "expected unsigned integer; found %s" % node)
-    fail(state, node, "can't handle %s for arg of type %s" % (node, typ))
+            return node.int_value, None
+        return None, "expected unsigned integer; found %s" % node
+    return None, "can't handle %s for arg of type %s" % (node, typ)
 
 
 def _validate(state, node, value, typ: str, from_interface: bool = False, map_entry: bool = False):
@@ -675,39 +689,98 @@ def _validate(state, node, value, typ: str, from_interface: bool = False, map_en
     return value
 
 
-def typed_args(state, dot, fn, types, arg_nodes, args, final, ident, dot_iface: bool = False,
-               iface_args=frozenset()):
-    """Evaluate arguments for a function that declares Go parameter types in ``fn.go_args`` (a tuple of Go type
-    names, the last one being the element type of a variadic parameter; None or "interface {}" accept anything).
-    Gives Go's "expected string; found 1" / "wrong type for value; expected string; got int" errors.
-    ``dot_iface``: dot is an element of a range (an interface {}), so a nil dot is a nil interface too; so is a
-    range element variable, at the argument indexes in ``iface_args``."""
-    low, high = arity(fn)
-    variadic = high is None
-    argv = []
-    for i, node in enumerate(arg_nodes):
-        typ = _param_type(types, i, low, variadic)
-        if typ is None or typ.startswith("interface"):
-            argv.append(args[i](state, dot))
-        elif isinstance(node, nd.NilNode):
-            if not _can_be_nil(typ):
-                fail(state, node, "cannot assign nil to %s" % typ)
-            argv.append(None)
-        elif isinstance(node, (nd.BoolNode, nd.StringNode, nd.NumberNode)):
-            argv.append(_literal_for(state, node, typ))
+_EVAL, _CONST, _FAIL, _CHECK = range(4)
+# Python classes whose Go type name (gotypes.go_type_name) is fixed: a value of exactly one of these classes fits a
+# parameter of that type without the full check (_validate).
+_EXACT_TYPES = {str: "string", int: "int", float: "float64", dict: "map[string]interface {}",
+                list: "[]interface {}", tuple: "[]interface {}"}
+
+
+class _CallSite(object):
+    """What one function call in a template needs to know about the function it calls, worked out when the site
+    first runs with that function and kept while the same function object is called there (a weak reference: a
+    render's ``include`` closure must not outlive the render): Go's argument count check (evalCall) and how each
+    argument is evaluated for the function's Go parameter types (evalArg: ``fn.go_args``)."""
+
+    __slots__ = ("name", "ident", "err_node", "arg_nodes", "args", "dot_iface", "iface_args", "known")
+
+    def __init__(self, name, ident, err_node, arg_nodes, args, dot_iface, iface_args) -> None:
+        self.name = name
+        self.ident = ident
+        self.err_node = err_node
+        self.arg_nodes = arg_nodes
+        self.args = args
+        self.dot_iface = dot_iface
+        self.iface_args = iface_args
+        self.known = None  # (weak reference to the function, its plan): one attribute, so threads see a pair
+
+    def prepare(self, fn):
+        """``(arity error without a piped value or None, with one or None, argument steps or None, type of a
+        piped value or None, node a piped value's type error points at)`` for ``fn``; remembered for ``fn``."""
+        low, high = arity(fn)
+        nargs = len(self.args)
+        messages = tuple(_arity_message(self.name, low, high, nargs, piped) for piped in (False, True))
+        types = getattr(fn, "go_args", None)
+        if types is None:
+            plan = messages + (None, None, None)
         else:
-            # evalPipeline unwraps interfaces; a bare variable holds an unwrapped value too.
-            unwrapped = isinstance(node, nd.PipeNode) or (isinstance(node, nd.VariableNode) and len(node.ident) == 1)
-            # A field (Go evalFieldNode/evalChainNode/evalVariableNode with fields) keeps the map's interface {}.
-            map_entry = isinstance(node, (nd.FieldNode, nd.ChainNode)) or (
-                isinstance(node, nd.VariableNode) and len(node.ident) > 1) or (
-                dot_iface and isinstance(node, nd.DotNode)) or i in iface_args
-            argv.append(_validate(state, last_at(node), args[i](state, dot), typ, not unwrapped, map_entry))
+            variadic = high is None
+            steps = tuple(self._step(i, node, _param_type(types, i, low, variadic))
+                          for i, node in enumerate(self.arg_nodes))
+            final_type = _param_type(types, nargs, low, variadic)
+            final_at = last_at(self.arg_nodes[-1]) if self.arg_nodes else self.ident
+            plan = messages + (steps, final_type, final_at)
+        try:
+            self.known = (weakref.ref(fn), plan)
+        except TypeError:  # not weak-referenceable (a C function): worked out on every call
+            pass
+        return plan
+
+    def _step(self, i, node, typ):
+        """Go evalArg for argument ``i`` of parameter type ``typ``: ``(kind, closure or value, node, type,
+        from_interface, map_entry)``."""
+        arg = self.args[i]
+        if typ is None or typ.startswith("interface"):
+            return (_EVAL, arg, None, None, False, False)
+        if isinstance(node, nd.NilNode):
+            if not _can_be_nil(typ):
+                return (_FAIL, None, node, "cannot assign nil to %s" % typ, False, False)
+            return (_CONST, None, None, None, False, False)
+        if isinstance(node, (nd.BoolNode, nd.StringNode, nd.NumberNode)):
+            value, message = _literal_value(node, typ)
+            if message is not None:
+                return (_FAIL, None, node, message, False, False)
+            return (_CONST, value, None, None, False, False)
+        # evalPipeline unwraps interfaces; a bare variable holds an unwrapped value too.
+        unwrapped = isinstance(node, nd.PipeNode) or (isinstance(node, nd.VariableNode) and len(node.ident) == 1)
+        # A field (Go evalFieldNode/evalChainNode/evalVariableNode with fields) keeps the map's interface {}.
+        map_entry = isinstance(node, (nd.FieldNode, nd.ChainNode)) or (
+            isinstance(node, nd.VariableNode) and len(node.ident) > 1) or (
+            self.dot_iface and isinstance(node, nd.DotNode)) or i in self.iface_args
+        return (_CHECK, arg, last_at(node), typ, not unwrapped, map_entry)
+
+
+def _typed_argv(state, dot, steps, final, final_type, final_at) -> list:
+    """The argument list of a call to a function with Go parameter types, by its site's steps
+    (:meth:`_CallSite._step`); Go's "expected string; found 1" / "wrong type for value; expected string; got int"
+    errors, raised in argument order."""
+    argv = []
+    for kind, arg, node, typ, from_interface, map_entry in steps:
+        if kind is _CHECK:
+            value = arg(state, dot)
+            if _EXACT_TYPES.get(value.__class__) != typ:
+                value = _validate(state, node, value, typ, from_interface, map_entry)
+            argv.append(value)
+        elif kind is _EVAL:
+            argv.append(arg(state, dot))
+        elif kind is _CONST:
+            argv.append(arg)
+        else:
+            fail(state, node, typ)
     if final is not MISSING:
-        typ = _param_type(types, len(arg_nodes), low, variadic)
-        if typ is not None:
-            at = last_at(arg_nodes[-1]) if arg_nodes else ident
-            final = _validate(state, at, final, typ)
+        if final_type is not None:
+            if _EXACT_TYPES.get(final.__class__) != final_type:
+                final = _validate(state, final_at, final, final_type)
         argv.append(final)
     return argv
 
@@ -741,7 +814,7 @@ def _field_chain_runner(node, idents, args, first_iface, receiver_of):
     if nargs == 0 and last == 0:
         name0 = idents[0]
 
-        def run_field1(state, dot, final):
+        def run_field1(state, dot, final=MISSING):
             receiver = receiver_of(state, dot)
             if receiver.__class__ is dict and final is MISSING:
                 value = receiver.get(name0, MISSING)
@@ -750,7 +823,7 @@ def _field_chain_runner(node, idents, args, first_iface, receiver_of):
             return eval_field(state, node, name0, receiver, first_iface, (), final, dot)
         return run_field1
 
-    def run_fields(state, dot, final):
+    def run_fields(state, dot, final=MISSING):
         receiver = receiver_of(state, dot)
         iface = first_iface
         for i in range(last):
