@@ -185,23 +185,94 @@ _NESTED = frozenset((tuple, list))
 _DECODERS = [_make_decoder(cls, slots) for cls, slots in zip(_CLASSES, _SLOTS)]
 
 
+TAGS = dict(_INDEX)  # node class -> the tag (first item) of its stored form
+
+
+def field_index(cls, slot: str) -> int:
+    """Where slot ``slot`` of a ``cls`` node is in its stored form (after the tag)."""
+    return 1 + _SLOTS[_INDEX[cls]].index(slot)
+
+
+class _SameTree(object):
+    """Resolves every tree reference of a stored form to one tree: the nodes of a tree's form all belong to it."""
+
+    __slots__ = ("tree",)
+
+    def __init__(self, tree) -> None:
+        self.tree = tree
+
+    def __getitem__(self, _key):
+        return self.tree
+
+
+_ANY_TREE = _SameTree((_TREE, 0))  # encoding one tree's form: every node refers to that tree
+
+
+def tree_form(tree):
+    """The stored form of ``tree``'s root, what the compiler reads: plain tuples and lists (a node is
+    ``(tag, pos, tree reference, slots...)``, :data:`TAGS`, :func:`field_index`), encoded from the nodes once and
+    kept on the tree, or loaded from disk by :func:`load` without building nodes."""
+    form = tree.form
+    if form is None:
+        form = tree.form = _encode(tree.root, _ANY_TREE)
+    return form
+
+
+def form_node(form, tree):
+    """The node of :mod:`.nodes` that ``form`` (a node's stored form in ``tree``) stands for: error messages
+    need its text and position."""
+    return _decode(form, _SameTree(tree))
+
+
+class _StoredTree(nd.Tree):
+    """A tree read back from disk: the compiler reads its stored form; the nodes (``root``) are built from it only
+    when something asks for them (a redefinition check, a test)."""
+
+    __slots__ = ()
+
+    @property
+    def root(self):
+        root = _ROOT.__get__(self)
+        if root is None and self.form is not None:
+            root = _decode(self.form, _SameTree(self))
+            _ROOT.__set__(self, root)
+        return root
+
+    @root.setter
+    def root(self, value):
+        _ROOT.__set__(self, value)
+
+
+_ROOT = nd.Tree.__dict__["root"]  # the slot behind _StoredTree.root
+
+
+def stored_root(tree):
+    """``tree``'s nodes if they have been built (tests: a later process builds none to render)."""
+    return _ROOT.__get__(tree)
+
+
 def dumps(trees: dict) -> bytes:
-    """Serialise a parse result ``{name: Tree}`` (fresh from the parser: nothing compiled) to marshal bytes.
+    """Serialise a parse result ``{name: Tree}`` (its trees' stored forms, :func:`tree_form`; not the file's text,
+    which the caller has) to marshal bytes.
 
     Raises _Unencodable for objects the format does not know (the caller then does not cache)."""
-    order = list(trees.values())
-    index = {id(tree): (_TREE, i) for i, tree in enumerate(order)}
-    heads = [(tree.name, tree.parse_name, tree.text) for tree in order]
-    roots = [_encode(tree.root, index) for tree in order]
-    return marshal.dumps((list(trees), [order.index(t) for t in trees.values()], heads, roots))
+    order = []
+    for tree in trees.values():
+        if tree not in order:
+            order.append(tree)
+    heads = [(tree.name, tree.parse_name, tree_form(tree)) for tree in order]
+    return marshal.dumps((list(trees), [order.index(t) for t in trees.values()], heads))
 
 
-def loads(data: bytes) -> dict:
-    """Inverse of :func:`dumps`: a new ``{name: Tree}`` with fresh node objects."""
-    names, positions, heads, roots = marshal.loads(data)
-    order = [nd.Tree(name, parse_name, text) for name, parse_name, text in heads]
-    for tree, root in zip(order, roots):
-        tree.root = _decode(root, order)
+def loads(data: bytes, text: str) -> dict:
+    """Inverse of :func:`dumps` for a file of text ``text``: a new ``{name: Tree}`` holding the stored forms (no
+    node is built: :class:`_StoredTree`)."""
+    names, positions, heads = marshal.loads(data)
+    order = []
+    for name, parse_name, form in heads:
+        tree = _StoredTree(name, parse_name, text)
+        tree.form = form
+        order.append(tree)
     return {name: order[i] for name, i in zip(names, positions)}
 
 
@@ -215,14 +286,14 @@ def _write(name: str, body: bytes) -> None:
     CACHE.write(name, body, name.encode("ascii") + b"\0")
 
 
-def load(key: str):
-    """The cached parse result for ``key`` (hex digest) or None (miss, cache off, or a bad entry, which is
-    removed)."""
+def load(key: str, text: str):
+    """The cached parse result for ``key`` (hex digest of the function names, file name and ``text``) or None
+    (miss, cache off, or a bad entry, which is removed)."""
     body = _read(key)
     if body is None:
         return None
     try:
-        return loads(body)
+        return loads(body, text)
     except Exception:  # a well-hashed entry from a buggy writer: ignore and rebuild
         CACHE.remove(key)
         return None
@@ -237,28 +308,3 @@ def store(key: str, trees: dict) -> None:
     except (_Unencodable, KeyError, ValueError, RecursionError):
         return
     _write(key, body)
-
-
-def load_spans(key: str):
-    """The define index of the file with content key ``key``: ``((template name, start, end, is empty), ...)``
-    (see :func:`store_spans`), or None."""
-    body = _read(key + "-spans")
-    if body is None:
-        return None
-    try:
-        spans = marshal.loads(body)
-    except (EOFError, ValueError, TypeError):
-        return None
-    if spans.__class__ is not tuple or not all(
-            item.__class__ is tuple and len(item) == 4 and item[0].__class__ is str and item[1].__class__ is int
-            and item[2].__class__ is int and item[3].__class__ is bool for item in spans):
-        return None
-    return spans
-
-
-def store_spans(key: str, spans) -> None:
-    """Record where each template of a file is defined: ``spans`` is ``((name, start, end, is empty), ...)`` in
-    the parse result's order, ``start``/``end`` the offsets of the text that holds its ``{{define}}`` (-1 for the
-    file's own template), so that a later process parses only the templates it executes."""
-    if CACHE.directory() is not None:
-        _write(key + "-spans", marshal.dumps(tuple(spans)))
