@@ -81,21 +81,33 @@ CACHE = privatecache.PrivateCache(("helmkit", "templates"), MAX_ENTRIES, switch=
                                   header=_header)
 
 
-def _encode(value, trees: dict):
-    cls = value.__class__
-    index = _INDEX.get(cls)
-    if index is not None:  # a node: the common case first
-        return _ENCODERS[index](value, trees)
-    if cls in _SCALAR_SET:
-        return value
-    if cls is list:
-        return [v if v.__class__ in _SCALAR_SET else _encode(v, trees) for v in value]
-    if cls is tuple:
-        return (_TUPLE,) + tuple(_encode(v, trees) for v in value)
-    raise _Unencodable()
+class _Encoders(dict):
+    """Encoder by class (:func:`_make_encoder` for node classes, lists and tuples); a value of any other class
+    cannot be stored."""
+
+    def __missing__(self, cls):
+        raise _Unencodable()
 
 
-def _encode_generic(value, trees: dict):
+_ENC = _Encoders()
+_NAME_LISTS = frozenset((("FieldNode", "ident"), ("VariableNode", "ident"), ("ChainNode", "field")))
+_TREE_REF = (_TREE, 0)  # a tree's form refers only to that tree (form_node resolves it)
+
+
+def _encode(value):
+    """The stored form of ``value`` (a node, a list or tuple of them, or a scalar)."""
+    return value if value.__class__ in _SCALAR_SET else _ENC[value.__class__](value)
+
+
+def _encode_list(value):
+    return [v if v.__class__ in _SCALAR_SET else _ENC[v.__class__](v) for v in value]
+
+
+def _encode_tuple(value):
+    return (_TUPLE,) + tuple(_encode(v) for v in value)
+
+
+def _encode_generic(value):
     """A node some of whose slots were never set: those become _UNSET_ITEM."""
     index = _INDEX[value.__class__]
     out = [index]
@@ -105,33 +117,37 @@ def _encode_generic(value, trees: dict):
         except AttributeError:
             out.append(_UNSET_ITEM)
             continue
-        out.append(trees[id(item)] if item.__class__ is _Tree else _encode(item, trees))
+        out.append(_TREE_REF if item.__class__ is _Tree else _encode(item))
     return tuple(out)
 
 
 def _make_encoder(index, slots):
-    """An encoder for one node class: straight-line attribute reads (see :func:`_make_decoder`). A node's ``tree``
-    must be one of the trees being written (KeyError otherwise: the entry is not cached)."""
+    """An encoder for one node class: straight-line attribute reads, each slot's value encoded by its class's
+    encoder directly (see :func:`_make_decoder`). This runs once per node of every tree a first process stores."""
     reads = ", ".join("obj.%s" % slot for slot in slots)
-    lines = ["def encode(obj, trees):",
+    lines = ["def encode(obj):",
              "    try:",
              "        %s = %s%s" % (", ".join("a%d" % i for i in range(len(slots))) or "_", reads or "()",
                                     "," if len(slots) == 1 else ""),
              "    except AttributeError:",
-             "        return _encode_generic(obj, trees)"]
+             "        return _encode_generic(obj)"]
     parts = ["%d" % index]
     for i, slot in enumerate(slots):
         if slot == "tree":
-            parts.append("trees[id(a%d)]" % i)
+            parts.append("_TREE_REF")
+        elif (_CLASSES[index].__name__, slot) in _NAME_LISTS:
+            parts.append("a%d" % i)  # a list of strings, never changed after parsing: shared, not copied
         else:
-            parts.append("a{0} if a{0}.__class__ in _SCALAR_SET else _encode(a{0}, trees)".format(i))
+            parts.append("a{0} if a{0}.__class__ in _SCALAR_SET else _ENC[a{0}.__class__](a{0})".format(i))
     lines.append("    return (%s,)" % ", ".join(parts))
-    scope = {"_encode": _encode, "_encode_generic": _encode_generic, "_SCALAR_SET": _SCALAR_SET}
+    scope = {"_ENC": _ENC, "_encode_generic": _encode_generic, "_SCALAR_SET": _SCALAR_SET, "_TREE_REF": _TREE_REF}
     exec(compile("\n".join(lines), "<treecache %s>" % _CLASSES[index].__name__, "exec"), scope)  # noqa: S102
     return scope["encode"]
 
 
-_ENCODERS = [_make_encoder(i, slots) for i, slots in enumerate(_SLOTS)]
+_ENC.update((cls, _make_encoder(i, slots)) for i, (cls, slots) in enumerate(zip(_CLASSES, _SLOTS)))
+_ENC[list] = _encode_list
+_ENC[tuple] = _encode_tuple
 
 
 def _decode(value, trees: list):
@@ -205,16 +221,13 @@ class _SameTree(object):
         return self.tree
 
 
-_ANY_TREE = _SameTree((_TREE, 0))  # encoding one tree's form: every node refers to that tree
-
-
 def tree_form(tree):
     """The stored form of ``tree``'s root, what the compiler reads: plain tuples and lists (a node is
     ``(tag, pos, tree reference, slots...)``, :data:`TAGS`, :func:`field_index`), encoded from the nodes once and
     kept on the tree, or loaded from disk by :func:`load` without building nodes."""
     form = tree.form
     if form is None:
-        form = tree.form = _encode(tree.root, _ANY_TREE)
+        form = tree.form = _encode(tree.root)
     return form
 
 
