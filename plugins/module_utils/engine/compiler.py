@@ -17,7 +17,7 @@ import weakref
 
 from ..caches import CACHES
 from . import nodes as nd
-from . import treecache
+from . import forms
 from .builtins import BUILTINS
 from .errors import FuncError, TemplateExecError
 from .gofmt import format_value, go_quote
@@ -29,9 +29,9 @@ MAX_EXEC_DEPTH = 100000
 _LEN = BUILTINS["len"]
 MISSING = object()  # Go's missingVal: no value piped into a command
 
-# The stored form of parse trees (treecache.tree_form) the compiler reads: a node is a tuple (tag, pos, tree index,
+# The stored form of parse trees (forms.tree_form) the compiler reads: a node is a tuple (tag, pos, tree index,
 # then its slots in nodes.py's order); these name the tags and the indexes of the slots read here.
-_TAG, _FIELD_AT = treecache.TAGS, treecache.field_index
+_TAG, _FIELD_AT = forms.TAGS, forms.field_index
 _ACTION, _BOOL, _BREAK, _CHAIN, _COMMAND, _CONTINUE, _DOT, _FIELD, _IDENTIFIER, _IF, _LIST, _NIL, _NUMBER, _PIPE, \
     _RANGE, _STRING, _TEMPLATE, _TEXT, _VARIABLE, _WITH = (_TAG[cls] for cls in (
         nd.ActionNode, nd.BoolNode, nd.BreakNode, nd.ChainNode, nd.CommandNode, nd.ContinueNode, nd.DotNode,
@@ -110,7 +110,7 @@ def _node_of(at):
     """The node of an error location: a ``(form, tree)`` pair (:meth:`_Compiler.at`) is rebuilt into a node of
     :mod:`.nodes` (its text and position for the message); a node is itself."""
     if at.__class__ is tuple:
-        return treecache.form_node(at[0], at[1])
+        return forms.form_node(at[0], at[1])
     return at
 
 
@@ -212,11 +212,11 @@ def print_value(value) -> str:
 
 def compile_tree(tree):
     """Compile (once) and return ``run(state, dot)`` for a parse tree. The compiler reads the tree's stored form
-    (:func:`treecache.tree_form`: plain tuples, what a later process loads from disk without building nodes)."""
+    (:func:`forms.tree_form`: plain tuples, what a later process loads from disk without building nodes)."""
     run = tree.compiled
     if run is None:
         with EngineScope():  # compiling allocates many long-lived closures; see runtime.py
-            run = _Compiler(tree).list(treecache.tree_form(tree), False)
+            run = _Compiler(tree).list(forms.tree_form(tree), False)
         tree.compiled = run
     return run
 
@@ -243,7 +243,7 @@ def last_at(form):
 
 
 class _Compiler(object):
-    """Builds closures from a tree's stored form (tuples: see :mod:`.treecache`); ``dot_iface`` tells whether dot
+    """Builds closures from a tree's stored form (tuples: see :mod:`.forms`); ``dot_iface`` tells whether dot
     is an interface {} value (inside range), which only changes error texts ("nil pointer evaluating interface
     {}.x", "can't evaluate field x in type interface {}"). ``iface_vars`` names the range element variables in
     scope: like dot there, they hold interface {} values. Closures that may fail keep ``(form, tree)`` pairs

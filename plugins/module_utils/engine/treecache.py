@@ -1,15 +1,11 @@
 """Persistent cache of parse trees shared between processes (a later module run does not parse again).
 
-Only files the fast parser (:mod:`.fastparse`) declines are stored: the others parse about as fast as an entry is
-read back, so writing them would only slow down the first process. Each entry is one template file's parse result
-(``{template name: Tree}``) under
-``${XDG_CACHE_HOME:-~/.cache}/helmkit/templates/<key>``, where ``key`` is the content hash that
-:mod:`.template` already uses for its in-process cache (function names, file name and text). A file that defines
-templates also gets a small *define index* (``<key>-spans``, :func:`store_spans`): where each ``{{define}}``
-starts and ends, so that a later process parses only the templates it executes (a chart's helper files define
-hundreds of partials, most of which a given values set never calls). Entries hold only
-plain data written by :mod:`marshal` (ints, strings, floats, complex numbers, lists, tuples): nodes are flattened to
-``(class index, slot values...)`` tuples and rebuilt from the classes of :mod:`.nodes`; nothing is ever unpickled.
+Each entry is one template file's parse result (``{template name: Tree}``) under
+``${XDG_CACHE_HOME:-~/.cache}/helmkit/templates/<key>``, where ``key`` is the content hash that :mod:`.template`
+already uses for its in-process cache (function names, file name and text). Every file that parses is stored. An
+entry holds the trees' stored forms (:mod:`.forms`: plain tuples and lists written by :mod:`marshal`; nothing is
+ever unpickled) and not the file's text, which the caller has. A later process loads an entry with one
+:func:`marshal.loads` and the compiler reads the forms as they are: no parse, no node objects.
 
 Safety:
 
@@ -17,7 +13,7 @@ Safety:
   only if it is owned by the current user and not writable by group or others (otherwise the cache is silently
   off); writes are atomic (a temporary file renamed into place);
 * each file starts with a header naming the format, a hash of the Python bytecode magic number and of the lexer,
-  parser, fastparse, nodes and treecache sources (so any engine change invalidates every entry) and the key,
+  parser, fastparse, nodes, forms and treecache sources (so any engine change invalidates every entry) and the key,
   followed by the sha256 of the body: a file that does not match is ignored, removed and rebuilt, so a truncated or
   corrupted entry never reaches :func:`marshal.loads`;
 * the directory is bounded (:data:`MAX_ENTRIES`): when a process first writes and finds more entries, it removes
@@ -33,36 +29,19 @@ import marshal
 import sys
 
 from .. import privatecache
-from . import fastparse, lexer, parser, tokens
+from . import fastparse, forms, lexer, parser, tokens
 from . import nodes as nd
+from .forms import FormTree, Unencodable, tree_form
 
 MAX_ENTRIES = 4000
-_FORMAT = b"helmkit-trees-2\0"
-_TREE, _TUPLE, _UNSET = -1, -2, -3
-
-_CLASSES = sorted((obj for obj in vars(nd).values() if isinstance(obj, type) and issubclass(obj, nd.Node)),
-                  key=lambda cls: cls.__name__)
-_INDEX = {cls: i for i, cls in enumerate(_CLASSES)}
-_SLOTS = []
-for _cls in _CLASSES:
-    _names = []
-    for _base in reversed(_cls.__mro__):
-        _names.extend(_base.__dict__.get("__slots__", ()))
-    _SLOTS.append(tuple(_names))
-_Tree = nd.Tree
-_SCALAR_SET = frozenset((str, int, float, bool, complex, type(None)))
-_UNSET_ITEM = (-3,)
-
-
-class _Unencodable(Exception):
-    pass
+_FORMAT = b"helmkit-trees-3\0"
 
 
 def _engine_digest() -> bytes:
     """sha256 over the Python magic number and the sources of the modules that define the tree format. Read through
     each module's loader, so it also works when module_utils run from a zip (Ansible's AnsiballZ payload)."""
     digest = hashlib.sha256(importlib.util.MAGIC_NUMBER)
-    for module in (tokens, lexer, parser, fastparse, nd, sys.modules[__name__]):
+    for module in (tokens, lexer, parser, fastparse, nd, forms, sys.modules[__name__]):
         loader = getattr(module, "__loader__", None)
         source = loader.get_source(module.__name__) if loader is not None else None
         if source is None:
@@ -81,194 +60,11 @@ CACHE = privatecache.PrivateCache(("helmkit", "templates"), MAX_ENTRIES, switch=
                                   header=_header)
 
 
-class _Encoders(dict):
-    """Encoder by class (:func:`_make_encoder` for node classes, lists and tuples); a value of any other class
-    cannot be stored."""
-
-    def __missing__(self, cls):
-        raise _Unencodable()
-
-
-_ENC = _Encoders()
-_NAME_LISTS = frozenset((("FieldNode", "ident"), ("VariableNode", "ident"), ("ChainNode", "field")))
-_TREE_REF = (_TREE, 0)  # a tree's form refers only to that tree (form_node resolves it)
-
-
-def _encode(value):
-    """The stored form of ``value`` (a node, a list or tuple of them, or a scalar)."""
-    return value if value.__class__ in _SCALAR_SET else _ENC[value.__class__](value)
-
-
-def _encode_list(value):
-    return [v if v.__class__ in _SCALAR_SET else _ENC[v.__class__](v) for v in value]
-
-
-def _encode_tuple(value):
-    return (_TUPLE,) + tuple(_encode(v) for v in value)
-
-
-def _encode_generic(value):
-    """A node some of whose slots were never set: those become _UNSET_ITEM."""
-    index = _INDEX[value.__class__]
-    out = [index]
-    for slot in _SLOTS[index]:
-        try:
-            item = getattr(value, slot)
-        except AttributeError:
-            out.append(_UNSET_ITEM)
-            continue
-        out.append(_TREE_REF if item.__class__ is _Tree else _encode(item))
-    return tuple(out)
-
-
-def _make_encoder(index, slots):
-    """An encoder for one node class: straight-line attribute reads, each slot's value encoded by its class's
-    encoder directly (see :func:`_make_decoder`). This runs once per node of every tree a first process stores."""
-    reads = ", ".join("obj.%s" % slot for slot in slots)
-    lines = ["def encode(obj):",
-             "    try:",
-             "        %s = %s%s" % (", ".join("a%d" % i for i in range(len(slots))) or "_", reads or "()",
-                                    "," if len(slots) == 1 else ""),
-             "    except AttributeError:",
-             "        return _encode_generic(obj)"]
-    parts = ["%d" % index]
-    for i, slot in enumerate(slots):
-        if slot == "tree":
-            parts.append("_TREE_REF")
-        elif (_CLASSES[index].__name__, slot) in _NAME_LISTS:
-            parts.append("a%d" % i)  # a list of strings, never changed after parsing: shared, not copied
-        else:
-            parts.append("a{0} if a{0}.__class__ in _SCALAR_SET else _ENC[a{0}.__class__](a{0})".format(i))
-    lines.append("    return (%s,)" % ", ".join(parts))
-    scope = {"_ENC": _ENC, "_encode_generic": _encode_generic, "_SCALAR_SET": _SCALAR_SET, "_TREE_REF": _TREE_REF}
-    exec(compile("\n".join(lines), "<treecache %s>" % _CLASSES[index].__name__, "exec"), scope)  # noqa: S102
-    return scope["encode"]
-
-
-_ENC.update((cls, _make_encoder(i, slots)) for i, (cls, slots) in enumerate(zip(_CLASSES, _SLOTS)))
-_ENC[list] = _encode_list
-_ENC[tuple] = _encode_tuple
-
-
-def _decode(value, trees: list):
-    if value.__class__ is tuple:
-        tag = value[0]
-        if tag >= 0:
-            return _DECODERS[tag](value, trees)
-        if tag == _TUPLE:
-            return tuple(_decode(v, trees) for v in value[1:])
-        if tag == _TREE:
-            return trees[value[1]]
-        raise ValueError("bad tag %r" % (tag,))
-    if value.__class__ is list:
-        return [_decode(v, trees) if v.__class__ in _NESTED else v for v in value]
-    return value
-
-
-def _decode_generic(value, trees: list):
-    """A node some of whose slots were never set (marked _UNSET_ITEM)."""
-    cls = _CLASSES[value[0]]
-    obj = cls.__new__(cls)
-    for slot, item in zip(_SLOTS[value[0]], value[1:]):
-        if item.__class__ is tuple and item[0] == _UNSET:
-            continue
-        setattr(obj, slot, _decode(item, trees))
-    return obj
-
-
-def _make_decoder(cls, slots):
-    """A decoder for one node class with every slot set: straight-line attribute stores, about twice as fast as a
-    setattr loop (this runs once per node of every template read from the cache). The generated source uses only
-    the class's own slot names."""
-    lines = ["def decode(value, trees):",
-             "    if _UNSET_ITEM in value:",
-             "        return _decode_generic(value, trees)",
-             "    obj = _new(_cls)"]
-    for i, slot in enumerate(slots, 1):
-        lines.append("    item = value[%d]" % i)
-        if slot == "tree":  # always (_TREE, index)
-            lines.append("    obj.tree = trees[item[1]] if item.__class__ is tuple and item[0] == %d else item" % _TREE)
-        else:
-            lines.append("    obj.%s = _decode(item, trees) if item.__class__ in _NESTED else item" % slot)
-    lines.append("    return obj")
-    scope = {"_new": object.__new__, "_cls": cls, "_decode": _decode, "_decode_generic": _decode_generic,
-             "_NESTED": _NESTED, "_UNSET_ITEM": _UNSET_ITEM}
-    exec(compile("\n".join(lines), "<treecache %s>" % cls.__name__, "exec"), scope)  # noqa: S102
-    return scope["decode"]
-
-
-_NESTED = frozenset((tuple, list))
-_DECODERS = [_make_decoder(cls, slots) for cls, slots in zip(_CLASSES, _SLOTS)]
-
-
-TAGS = dict(_INDEX)  # node class -> the tag (first item) of its stored form
-
-
-def field_index(cls, slot: str) -> int:
-    """Where slot ``slot`` of a ``cls`` node is in its stored form (after the tag)."""
-    return 1 + _SLOTS[_INDEX[cls]].index(slot)
-
-
-class _SameTree(object):
-    """Resolves every tree reference of a stored form to one tree: the nodes of a tree's form all belong to it."""
-
-    __slots__ = ("tree",)
-
-    def __init__(self, tree) -> None:
-        self.tree = tree
-
-    def __getitem__(self, _key):
-        return self.tree
-
-
-def tree_form(tree):
-    """The stored form of ``tree``'s root, what the compiler reads: plain tuples and lists (a node is
-    ``(tag, pos, tree reference, slots...)``, :data:`TAGS`, :func:`field_index`), encoded from the nodes once and
-    kept on the tree, or loaded from disk by :func:`load` without building nodes."""
-    form = tree.form
-    if form is None:
-        form = tree.form = _encode(tree.root)
-    return form
-
-
-def form_node(form, tree):
-    """The node of :mod:`.nodes` that ``form`` (a node's stored form in ``tree``) stands for: error messages
-    need its text and position."""
-    return _decode(form, _SameTree(tree))
-
-
-class _StoredTree(nd.Tree):
-    """A tree read back from disk: the compiler reads its stored form; the nodes (``root``) are built from it only
-    when something asks for them (a redefinition check, a test)."""
-
-    __slots__ = ()
-
-    @property
-    def root(self):
-        root = _ROOT.__get__(self)
-        if root is None and self.form is not None:
-            root = _decode(self.form, _SameTree(self))
-            _ROOT.__set__(self, root)
-        return root
-
-    @root.setter
-    def root(self, value):
-        _ROOT.__set__(self, value)
-
-
-_ROOT = nd.Tree.__dict__["root"]  # the slot behind _StoredTree.root
-
-
-def stored_root(tree):
-    """``tree``'s nodes if they have been built (tests: a later process builds none to render)."""
-    return _ROOT.__get__(tree)
-
-
 def dumps(trees: dict) -> bytes:
     """Serialise a parse result ``{name: Tree}`` (its trees' stored forms, :func:`tree_form`; not the file's text,
     which the caller has) to marshal bytes.
 
-    Raises _Unencodable for objects the format does not know (the caller then does not cache)."""
+    Raises Unencodable for objects the format does not know (the caller then does not cache)."""
     order = []
     for tree in trees.values():
         if tree not in order:
@@ -279,11 +75,11 @@ def dumps(trees: dict) -> bytes:
 
 def loads(data: bytes, text: str) -> dict:
     """Inverse of :func:`dumps` for a file of text ``text``: a new ``{name: Tree}`` holding the stored forms (no
-    node is built: :class:`_StoredTree`)."""
+    node is built: :class:`FormTree`)."""
     names, positions, heads = marshal.loads(data)
     order = []
     for name, parse_name, form in heads:
-        tree = _StoredTree(name, parse_name, text)
+        tree = FormTree(name, parse_name, text)
         tree.form = form
         order.append(tree)
     return {name: order[i] for name, i in zip(names, positions)}
@@ -318,6 +114,6 @@ def store(key: str, trees: dict) -> None:
         return
     try:
         body = dumps(trees)
-    except (_Unencodable, KeyError, ValueError, RecursionError):
+    except (Unencodable, KeyError, ValueError, RecursionError):
         return
     _write(key, body)

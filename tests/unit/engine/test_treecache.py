@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.caches import CACHES
-from ansible_collections.helmkit.core.plugins.module_utils.engine import parsing, treecache
+from ansible_collections.helmkit.core.plugins.module_utils.engine import forms, parsing, treecache
 from ansible_collections.helmkit.core.plugins.module_utils.engine.nodes import Tree
 from ansible_collections.helmkit.core.plugins.module_utils.engine.parsing import parse_file
 from ansible_collections.helmkit.core.plugins.module_utils.engine.template import TemplateSet
@@ -98,7 +98,7 @@ def test_a_later_process_compiles_the_stored_form_without_parsing_or_building_no
     monkeypatch.setattr(parsing, "parse_full", refuse)
     again, ts = run({"Values": {"name": "x", "x": {"y": 1}}})
     assert again == first
-    assert all(treecache.stored_root(ts.lookup(name)) is None for name in ("fast.yaml", "n"))  # no node built
+    assert all(forms.stored_root(ts.lookup(name)) is None for name in ("fast.yaml", "n"))  # no node built
     assert run({"Values": {"name": "x", "x": 5}})[0] == error  # the node is rebuilt for the message
 
 
