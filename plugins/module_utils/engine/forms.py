@@ -103,6 +103,8 @@ _ENC[tuple] = _encode_tuple
 
 
 def _decode(value, trees: list):
+    if value.__class__ is list and value and value[0].__class__ is int:  # a ListNode built by the fast parser
+        return _DECODERS[value[0]](value, trees)
     if value.__class__ is tuple:
         tag = value[0]
         if tag >= 0:
@@ -214,3 +216,25 @@ _ROOT = nd.Tree.__dict__["root"]  # the slot behind FormTree.root
 def stored_root(tree):
     """``tree``'s nodes if they have been built (tests: a later process builds none to render)."""
     return _ROOT.__get__(tree)
+
+
+_LIST_TAG, _TEXT_TAG = _INDEX[nd.ListNode], _INDEX[nd.TextNode]
+
+
+def is_empty_form(form) -> bool:
+    """Go's parse.IsEmptyTree (:func:`nodes.is_empty_tree`) on a stored form: nothing but white space text."""
+    if form is None:
+        return True
+    tag = form[0]
+    if tag == _LIST_TAG:
+        return all(is_empty_form(n) for n in form[3])
+    if tag == _TEXT_TAG:
+        return form[3].strip(" \t\r\n\v\f\x85\xa0") == ""
+    return False
+
+
+def is_empty_tree(tree) -> bool:
+    """Go's parse.IsEmptyTree of ``tree``'s root, read from its stored form when it has one (no nodes built)."""
+    if tree.form is not None:
+        return is_empty_form(tree.form)
+    return nd.is_empty_tree(tree.root)

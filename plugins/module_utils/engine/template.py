@@ -13,10 +13,10 @@ from __future__ import annotations
 import hashlib
 
 from ..caches import CACHES
-from . import nodes as nd
 from .builtins import BUILTINS
 from .compiler import State, compile_tree, error_message
 from .errors import TemplateExecError, TemplateParseError
+from .forms import is_empty_tree
 from .gofmt import go_quote
 from .parsing import parse_file
 from .runtime import EngineScope
@@ -80,7 +80,7 @@ class TemplateSet(object):
         names, key = self._func_names()
         trees = _parse_cached(name, text, names, key)
         for tname, tree in trees.items():
-            if tname in self._trees and nd.is_empty_tree(tree.root):
+            if tname in self._trees and is_empty_tree(tree):
                 continue
             self._trees[tname] = tree
 
