@@ -1,15 +1,18 @@
 """Fast path of the template parser: the common subset of text/template syntax, lexed and parsed in one pass.
 
-``fast_parse(name, text, has_function)`` returns the same ``{template name: nodes.Tree}`` as :func:`parser.parse`
-(node for node: classes, positions, lines, texts), or None when the file uses anything outside the subset or is
-not valid. The caller then runs the full lexer and parser (parser.py, a port of text/template/parse), which also
-produces Go's error messages; this module never reports an error itself, so errors keep Go's text and positions.
+``fast_parse(name, text, has_function)`` returns the same trees as :func:`parser.parse` (node for node: classes,
+positions, lines, texts), built directly in their stored form (:mod:`.forms`: tuples the compiler reads and the
+disk cache stores; ``forms.FormTree.root`` builds the nodes when asked), or None when the file uses anything
+outside the subset or is not valid. The caller then runs the full lexer and parser (parser.py, a port of
+text/template/parse), which also produces Go's error messages; this module never reports an error itself, so
+errors keep Go's text and positions.
 
 Why: the full path makes one token object per token (spaces included) and walks it through state functions and a
 token buffer with backup, as Go does. Charts are written in a small subset -- fields, variables, function calls,
 strings, small integers, pipes, parens, if/else/range/with/define/template/end, comments and trim markers -- so
 here each action is recognised by one regular expression and split into tokens by ``findall`` (C code), spaces are
-a flag on the next token, and a recursive descent over that list builds the nodes directly.
+a flag on the next token, and a recursive descent over that list builds the trees' stored form directly (no node
+objects: a cold render only builds the tuples the compiler reads).
 
 The subset (everything else falls back): actions whose tokens are ASCII fields, variables, identifiers and keywords
 (each followed by one of Go's terminators), interpreted and raw strings, decimal integers of up to 18 digits
@@ -467,7 +470,6 @@ def _place(pending: list, pos: int) -> None:
     del pending[:]
 
 
-
 def fast_parse(name: str, text: str, has_function):
     """Parse ``text`` as template file ``name`` if it uses only the fast path's subset.
 
@@ -476,8 +478,9 @@ def fast_parse(name: str, text: str, has_function):
             function names exist (Go's parse-time "function not defined" check).
 
     Returns:
-        dict[str, nodes.Tree] | None: the trees :func:`parser.parse` would return, or None when the full parser must
-        run (the subset is not enough, or the text is invalid; the full parser then raises Go's error).
+        dict[str, forms.FormTree] | None: the trees :func:`parser.parse` would return (as stored forms), or None
+        when the full parser must run (the subset is not enough, or the text is invalid; the full parser then
+        raises Go's error).
     """
     try:
         return _FastParser(name, text, has_function).parse()
