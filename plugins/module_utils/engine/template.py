@@ -22,16 +22,16 @@ from .parsing import parse_file
 from .runtime import EngineScope
 
 
-def _parse_cached(name: str, text: str, func_names: frozenset, func_key: str) -> dict:
+def _parse_cached(name: str, text: str, func_names: frozenset, func_key: str, persist: bool = True) -> dict:
     """``{template name: Tree}`` of a file, from the process-wide cache or :func:`parsing.parse_file` (the on-disk
-    cache of an earlier process, or a parse). Raises TemplateParseError."""
+    cache of an earlier process, or a parse; ``persist=False`` leaves the disk alone). Raises TemplateParseError."""
     key = hashlib.sha256(("%s\0%s\0%s" % (func_key, name, text)).encode("utf-8", "surrogatepass")).hexdigest()
     trees = CACHES.parse_trees.get(key)
     if trees is None:
         # Parsing allocates many long-lived objects; the cyclic GC would rescan them over and over.
         with EngineScope():
             try:
-                trees = parse_file(name, text, func_names.__contains__, key)
+                trees = parse_file(name, text, func_names.__contains__, key if persist else None)
             except TemplateParseError as exc:
                 trees = exc
         CACHES.parse_trees[key] = trees
@@ -72,13 +72,15 @@ class TemplateSet(object):
         self.funcs.update(funcs)
         self._names = None
 
-    def add(self, name: str, text: str) -> None:
+    def add(self, name: str, text: str, persist: bool = True) -> None:
         """Parse ``text`` as template ``name`` (Go's t.New(name).Parse(text)); its {{define}}s join the set.
+        ``persist=False``: the text is not a chart's file (``tpl``'s, which may come from values and hold
+        secrets), so its trees are not read from or written to the on-disk cache.
 
         Raises TemplateParseError with Go's message (``template: NAME:LINE: ...``).
         """
         names, key = self._func_names()
-        trees = _parse_cached(name, text, names, key)
+        trees = _parse_cached(name, text, names, key, persist)
         for tname, tree in trees.items():
             if tname in self._trees and is_empty_tree(tree):
                 continue

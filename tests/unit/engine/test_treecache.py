@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.caches import CACHES
-from ansible_collections.helmkit.core.plugins.module_utils.engine import forms, parsing, treecache
+from ansible_collections.helmkit.core.plugins.module_utils.engine import forms, helm, parsing, treecache
 from ansible_collections.helmkit.core.plugins.module_utils.engine.nodes import Tree
 from ansible_collections.helmkit.core.plugins.module_utils.engine.parsing import parse_file
 from ansible_collections.helmkit.core.plugins.module_utils.engine.template import TemplateSet
@@ -200,3 +200,20 @@ def test_errors_in_a_stored_template_keep_the_file_positions(cache_dir):
     assert "_helpers.tpl:3:" in first
     CACHES.clear()
     assert error() == first
+
+
+def test_tpl_text_is_not_written(cache_dir):
+    """tpl's text comes from values, which may hold secrets: its trees stay in memory."""
+    ts = TemplateSet(FUNCS)
+    ts.add("tpl-text", "{{ .password }}", persist=False)
+    assert ts.execute("tpl-text", {"password": "s3cret"}) == "s3cret"
+    assert not cache_dir.exists() or os.listdir(str(cache_dir)) == []
+
+
+def test_helm_tpl_writes_no_entry(cache_dir):
+    context = {"Values": {"t": "{{ .Values.secretish }}", "secretish": "s3cret-value"}}
+    out = helm.render([helm.RenderTemplate("c/templates/a.yaml", "x: {{ tpl .Values.t . }}", context)])
+    assert out["c/templates/a.yaml"] == "x: s3cret-value"
+    assert len(os.listdir(str(cache_dir))) == 1  # the chart's file, not tpl's text
+    assert all(b"s3cret" not in (cache_dir / n).read_bytes() and b"secretish" not in (cache_dir / n).read_bytes()
+               for n in os.listdir(str(cache_dir)))
