@@ -617,8 +617,9 @@ class _Compiler(object):
         args = tuple(self.arg(a, dot_iface) for a in arg_nodes)
         nargs = len(args)
         err_node = self.at(cmd if cmd is not None else ident)
-        iface_args = frozenset(i for i, a in enumerate(arg_nodes) if a[0] == _VARIABLE
-                               and len(a[_IDENT]) == 1 and a[_IDENT][0] in self.iface_vars)
+        iface_vars = self.iface_vars
+        iface_args = frozenset(i for i, a in enumerate(arg_nodes) if a[0] == _VARIABLE and len(a[_IDENT]) == 1
+                               and a[_IDENT][0] in iface_vars) if iface_vars else _NO_INDEXES
         builtin = BUILTINS.get(name)
 
         # Go's len sees an untyped nil (nil literal, variable or pipeline result) differently from a nil
@@ -627,8 +628,8 @@ class _Compiler(object):
         len_of_invalid = name == "len" and (first is None or first[0] == _NIL or first[0] == _PIPE or (
             first[0] == _VARIABLE and len(first[_IDENT]) == 1))
 
-        site = _CallSite(name, self.at(ident), err_node, arg_nodes, args, dot_iface, iface_args, self.tree)
         ident = self.at(ident)
+        site = _CallSite(name, ident, err_node, arg_nodes, args, dot_iface, iface_args, self.tree)
 
         def _call(state, dot, final, fn):
             known = site.known
@@ -761,6 +762,7 @@ def _validate(state, node, value, typ: str, from_interface: bool = False, map_en
 
 
 _EVAL, _CONST, _FAIL, _CHECK = range(4)
+_NO_INDEXES = frozenset()
 # Python classes whose Go type name (gotypes.go_type_name) is fixed: a value of exactly one of these classes fits a
 # parameter of that type without the full check (_validate).
 _EXACT_TYPES = {str: "string", int: "int", float: "float64", dict: "map[string]interface {}",
@@ -791,7 +793,10 @@ class _CallSite(object):
         piped value or None, node a piped value's type error points at)`` for ``fn``; remembered for ``fn``."""
         low, high = arity(fn)
         nargs = len(self.args)
-        messages = tuple(_arity_message(self.name, low, high, nargs, piped) for piped in (False, True))
+        if low <= nargs and (high is None or nargs + 1 <= high):
+            messages = (None, None)
+        else:
+            messages = tuple(_arity_message(self.name, low, high, nargs, piped) for piped in (False, True))
         types = getattr(fn, "go_args", None)
         if types is None:
             plan = messages + (None, None, None)
