@@ -18,6 +18,10 @@ def tree_difference(a, b, path: str = "trees"):
 
     Nodes are compared slot by slot (positions, lines, texts, values, children); a node's ``tree`` by its name and
     parse name; ``compiled`` (set by the compiler) is ignored."""
+    if isinstance(a, nd.Tree) and isinstance(b, nd.Tree):  # a Tree or a forms.FormTree (nodes built from its form)
+        if (a.name, a.parse_name, a.text) != (b.name, b.parse_name, b.text):
+            return "%s: tree %r/%r vs %r/%r" % (path, a.name, a.parse_name, b.name, b.parse_name)
+        return tree_difference(a.root, b.root, path + ".root")
     if type(a) is not type(b):
         return "%s: %s vs %s" % (path, type(a).__name__, type(b).__name__)
     if isinstance(a, nd.Tree):

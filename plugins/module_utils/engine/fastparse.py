@@ -1,15 +1,18 @@
 """Fast path of the template parser: the common subset of text/template syntax, lexed and parsed in one pass.
 
-``fast_parse(name, text, has_function)`` returns the same ``{template name: nodes.Tree}`` as :func:`parser.parse`
-(node for node: classes, positions, lines, texts), or None when the file uses anything outside the subset or is
-not valid. The caller then runs the full lexer and parser (parser.py, a port of text/template/parse), which also
-produces Go's error messages; this module never reports an error itself, so errors keep Go's text and positions.
+``fast_parse(name, text, has_function)`` returns the same trees as :func:`parser.parse` (node for node: classes,
+positions, lines, texts), built directly in their stored form (:mod:`.forms`: tuples the compiler reads and the
+disk cache stores; ``forms.FormTree.root`` builds the nodes when asked), or None when the file uses anything
+outside the subset or is not valid. The caller then runs the full lexer and parser (parser.py, a port of
+text/template/parse), which also produces Go's error messages; this module never reports an error itself, so
+errors keep Go's text and positions.
 
 Why: the full path makes one token object per token (spaces included) and walks it through state functions and a
 token buffer with backup, as Go does. Charts are written in a small subset -- fields, variables, function calls,
 strings, small integers, pipes, parens, if/else/range/with/define/template/end, comments and trim markers -- so
 here each action is recognised by one regular expression and split into tokens by ``findall`` (C code), spaces are
-a flag on the next token, and a recursive descent over that list builds the nodes directly.
+a flag on the next token, and a recursive descent over that list builds the trees' stored form directly (no node
+objects: a cold render only builds the tuples the compiler reads).
 
 The subset (everything else falls back): actions whose tokens are ASCII fields, variables, identifiers and keywords
 (each followed by one of Go's terminators), interpreted and raw strings, decimal integers of up to 18 digits
@@ -25,6 +28,7 @@ import re
 
 from ..caches import CACHES
 from . import nodes as nd
+from .forms import TAGS, TREE_REF, FormTree, is_empty_form
 from .parser import go_unquote
 from .tokens import (
     ASSIGN, BLOCK, BOOL, BREAK, CHAR, CONTINUE, DECLARE, DEFINE, DOT, ELSE, END, FIELD, IDENTIFIER, IF,
@@ -59,9 +63,18 @@ _FIRST_CHAR_KIND.update((op[0], kind) for op, kind in OPERATORS.items())
 for _digit in "0123456789":
     _FIRST_CHAR_KIND[_digit] = NUMBER
 _OPERAND_START = frozenset([BOOL, DOT, FIELD, IDENTIFIER, NUMBER, NIL, RAW_STRING, STRING, VARIABLE, LEFT_PAREN])
-_LITERALS = (nd.BoolNode, nd.DotNode, nd.NilNode, nd.NumberNode, nd.StringNode)
+# The nodes are built in their stored form (engine/forms.py): (tag, pos, TREE_REF, slots in nodes.py's order);
+# a ListNode's form is a list, since its position is set when the next item is reached (_place).
+_T_ACTION, _T_BOOL, _T_BREAK, _T_CHAIN, _T_COMMAND, _T_CONTINUE, _T_DOT, _T_FIELD, _T_IDENTIFIER, _T_LIST, _T_NIL, \
+    _T_NUMBER, _T_PIPE, _T_STRING, _T_TEMPLATE, _T_TEXT, _T_VARIABLE = (TAGS[cls] for cls in (
+        nd.ActionNode, nd.BoolNode, nd.BreakNode, nd.ChainNode, nd.CommandNode, nd.ContinueNode, nd.DotNode,
+        nd.FieldNode, nd.IdentifierNode, nd.ListNode, nd.NilNode, nd.NumberNode, nd.PipeNode, nd.StringNode,
+        nd.TemplateNode, nd.TextNode, nd.VariableNode))
+_LITERALS = frozenset(TAGS[cls] for cls in (nd.BoolNode, nd.DotNode, nd.NilNode, nd.NumberNode, nd.StringNode))
 _CONTROL_CONTEXT = {IF: "if", RANGE: "range", WITH: "with"}
-_CONTROL_NODE = {IF: nd.IfNode, RANGE: nd.RangeNode, WITH: nd.WithNode}
+_CONTROL_NODE = {IF: TAGS[nd.IfNode], RANGE: TAGS[nd.RangeNode], WITH: TAGS[nd.WithNode]}
+_NODES = 3  # where a ListNode form keeps its nodes, a TextNode form its text, a CommandNode form its arguments
+_PIPE_POS, _PIPE_LINE = 1, 3
 
 # frame fields (a list per open if/range/with/define)
 _KIND, _PIPE, _BODY, _ELSE, _CHAINED, _MARK, _OUTER = range(7)
@@ -132,11 +145,11 @@ class _FastParser(object):
         size = len(text)
         find = text.find
         cache = CACHES.actions
-        root_tree = self.tree = nd.Tree(self.name, self.name, text)
-        root_tree.root = nd.ListNode(root_tree, 0)
-        pending = [root_tree.root]  # ListNodes whose position is that of the next item (Go: peekNonSpace().pos)
+        root_tree = self.tree = FormTree(self.name, self.name, text)
+        root_tree.form = [_T_LIST, 0, TREE_REF, []]
+        pending = [root_tree.form]  # ListNodes whose position is that of the next item (Go: peekNonSpace().pos)
         frames = []
-        cur = root_tree.root.nodes
+        cur = root_tree.form[_NODES]
         pos = 0
         while True:
             x = find(LEFT_DELIM_TEXT, pos)
@@ -144,7 +157,7 @@ class _FastParser(object):
                 if pos < size:
                     if pending:
                         _place(pending, pos)
-                    cur.append(nd.TextNode(self.tree, pos, text[pos:]))
+                    cur.append((_T_TEXT, pos, TREE_REF, text[pos:]))
                 break
             close = find(RIGHT_DELIM_TEXT, x + 2)
             key = text[x:close + 2] if close >= 0 else None
@@ -163,7 +176,7 @@ class _FastParser(object):
                 if chunk:
                     if pending:
                         _place(pending, pos)
-                    cur.append(nd.TextNode(self.tree, pos, chunk))
+                    cur.append((_T_TEXT, pos, TREE_REF, chunk))
             if pending:
                 _place(pending, x)
             self.toks = entry[2]
@@ -206,7 +219,7 @@ class _FastParser(object):
             if chunk:
                 if pending:
                     _place(pending, pos)
-                cur.append(nd.TextNode(self.tree, pos, chunk))
+                cur.append((_T_TEXT, pos, TREE_REF, chunk))
         if trim:
             while end < len(text) and text[end] in SPACES:
                 end += 1
@@ -214,10 +227,10 @@ class _FastParser(object):
 
     def _add(self, tree) -> None:
         old = self.tree_set.get(tree.name)
-        if old is None or nd.is_empty_tree(old.root):
+        if old is None or is_empty_form(old.form):
             self.tree_set[tree.name] = tree
             return
-        if not nd.is_empty_tree(tree.root):
+        if not is_empty_form(tree.form):
             raise _Fallback()  # multiple definition
 
     # -- actions -----------------------------------------------------------------------------------------------
@@ -225,16 +238,15 @@ class _FastParser(object):
         """Parse one action; returns the node list that later items go to."""
         first = toks[0]
         kind = first[0]
-        tree = self.tree
         if kind in _CONTROL_CONTEXT:
             mark = len(self.vars)
             pipe = self._pipeline(1, _CONTROL_CONTEXT[kind], RIGHT_DELIM)[0]
             if kind == RANGE:
                 self.range_depth += 1
-            body = nd.ListNode(tree, 0)
+            body = [_T_LIST, 0, TREE_REF, []]
             pending.append(body)
             frames.append([kind, pipe, body, None, False, mark, cur])
-            return body.nodes
+            return body[_NODES]
         if kind == END:
             if toks[1][0] != RIGHT_DELIM or not frames:
                 raise _Fallback()
@@ -253,18 +265,18 @@ class _FastParser(object):
             pipe = None
             if toks[2][0] != RIGHT_DELIM:
                 pipe = self._pipeline(2, "template clause", RIGHT_DELIM)[0]
-            cur.append(nd.TemplateNode(tree, base + name_tok[2], line, name, pipe))
+            cur.append((_T_TEMPLATE, base + name_tok[2], TREE_REF, line, name, pipe))
             return cur
         if kind == BREAK or kind == CONTINUE:
             if toks[1][0] != RIGHT_DELIM or self.range_depth == 0:
                 raise _Fallback()
-            node_class = nd.BreakNode if kind == BREAK else nd.ContinueNode
-            cur.append(node_class(tree, base + first[2], self.line(base + first[2])))
+            cur.append((_T_BREAK if kind == BREAK else _T_CONTINUE, base + first[2], TREE_REF,
+                        self.line(base + first[2])))
             return cur
         if kind == BLOCK:
             raise _Fallback()
         pos = base + first[2]
-        cur.append(nd.ActionNode(tree, pos, self.line(pos), self._pipeline(0, "command", RIGHT_DELIM)[0]))
+        cur.append((_T_ACTION, pos, TREE_REF, self.line(pos), self._pipeline(0, "command", RIGHT_DELIM)[0]))
         return cur
 
     def _end(self, frames: list) -> list:
@@ -273,7 +285,7 @@ class _FastParser(object):
             kind = frame[_KIND]
             if kind == DEFINE:
                 tree = frame[_PIPE]
-                tree.root = frame[_BODY]
+                tree.form = frame[_BODY]
                 self._add(tree)
                 self.vars, self.range_depth = frame[_ELSE]
                 self.tree = frame[_MARK]
@@ -281,13 +293,13 @@ class _FastParser(object):
             if kind == RANGE and frame[_ELSE] is None:
                 self.range_depth -= 1
             pipe = frame[_PIPE]
-            node = _CONTROL_NODE[kind](self.tree, pipe.pos, pipe.line, pipe, frame[_BODY], frame[_ELSE])
+            node = (_CONTROL_NODE[kind], pipe[_PIPE_POS], TREE_REF, pipe[_PIPE_LINE], pipe, frame[_BODY], frame[_ELSE])
             del self.vars[frame[_MARK]:]
             if not frame[_CHAINED]:
                 outer = frame[_OUTER]
                 outer.append(node)
                 return outer
-            frames[-1][_ELSE].nodes.append(node)  # {{else if}}: the same {{end}} closes the enclosing if too
+            frames[-1][_ELSE][_NODES].append(node)  # {{else if}}: the same {{end}} closes the enclosing if too
 
     def _else(self, toks: tuple, frames: list, pending: list) -> list:
         if not frames:
@@ -300,31 +312,31 @@ class _FastParser(object):
         if second[0] == RIGHT_DELIM:
             if kind == RANGE:
                 self.range_depth -= 1
-            else_list = frame[_ELSE] = nd.ListNode(self.tree, 0)
+            else_list = frame[_ELSE] = [_T_LIST, 0, TREE_REF, []]
             pending.append(else_list)
-            return else_list.nodes
+            return else_list[_NODES]
         if second[0] != kind or kind == RANGE:  # else if in an if, else with in a with
             raise _Fallback()
-        frame[_ELSE] = nd.ListNode(self.tree, self.base + second[2])
+        frame[_ELSE] = [_T_LIST, self.base + second[2], TREE_REF, []]
         mark = len(self.vars)
         pipe = self._pipeline(2, _CONTROL_CONTEXT[kind], RIGHT_DELIM)[0]
-        body = nd.ListNode(self.tree, 0)
+        body = [_T_LIST, 0, TREE_REF, []]
         pending.append(body)
         frames.append([kind, pipe, body, None, True, mark, None])
-        return body.nodes
+        return body[_NODES]
 
     def _define(self, toks: tuple, frames: list, pending: list, cur: list) -> list:
         name_tok = toks[1]
         if frames or (name_tok[0] != STRING and name_tok[0] != RAW_STRING) or toks[2][0] != RIGHT_DELIM:
             raise _Fallback()
-        tree = nd.Tree(self._unquote(name_tok[1]), self.name, self.text)
-        body = nd.ListNode(tree, 0)
+        tree = FormTree(self._unquote(name_tok[1]), self.name, self.text)
+        body = [_T_LIST, 0, TREE_REF, []]
         frames.append([DEFINE, tree, body, (self.vars, self.range_depth), False, self.tree, cur])
         pending.append(body)
         self.vars = ["$"]
         self.range_depth = 0
         self.tree = tree
-        return body.nodes
+        return body[_NODES]
 
     # -- pipelines ---------------------------------------------------------------------------------------------
     def _pipeline(self, i: int, context: str, end: int):
@@ -332,37 +344,38 @@ class _FastParser(object):
         toks = self.toks
         tok = toks[i]
         pos = self.base + tok[2]
-        pipe = nd.PipeNode(self.tree, pos, self.line(pos))
+        line = self.line(pos)
+        is_assign = False
+        decl = []
         if tok[0] == VARIABLE:
-            decl = pipe.decl
             while True:
                 var = toks[i]
                 if var[0] != VARIABLE or "." in var[1]:
                     break
                 nxt = toks[i + 1][0]
                 if nxt == ASSIGN or nxt == DECLARE:
-                    pipe.is_assign = nxt == ASSIGN
+                    is_assign = nxt == ASSIGN
                     i += 2
-                    decl.append(nd.VariableNode(self.tree, self.base + var[2], var[1]))
+                    decl.append((_T_VARIABLE, self.base + var[2], TREE_REF, [var[1]]))
                     self.vars.append(var[1])
                 elif nxt == CHAR:
                     i += 2
-                    decl.append(nd.VariableNode(self.tree, self.base + var[2], var[1]))
+                    decl.append((_T_VARIABLE, self.base + var[2], TREE_REF, [var[1]]))
                     self.vars.append(var[1])
                     if context == "range" and len(decl) < 2 and toks[i][0] in (VARIABLE, RIGHT_DELIM, RIGHT_PAREN):
                         continue
                     raise _Fallback()
                 break
-        cmds = pipe.cmds
+        cmds = []
         while True:
             kind = toks[i][0]
             if kind == end:
                 if not cmds:
                     raise _Fallback()
                 for cmd in cmds[1:]:
-                    if isinstance(cmd.args[0], _LITERALS):
+                    if cmd[_NODES][0][0] in _LITERALS:
                         raise _Fallback()
-                return pipe, i + 1
+                return (_T_PIPE, pos, TREE_REF, line, is_assign, decl, cmds), i + 1
             if kind not in _OPERAND_START:
                 raise _Fallback()
             cmd, i = self._command(i)
@@ -370,8 +383,8 @@ class _FastParser(object):
 
     def _command(self, i: int):
         toks = self.toks
-        cmd = nd.CommandNode(self.tree, self.base + toks[i][2])
-        args = cmd.args
+        args = []
+        cmd = (_T_COMMAND, self.base + toks[i][2], TREE_REF, args)
         space_done = True  # Go's nextNonSpace already consumed the space before the first operand
         while True:
             j = self._operand(i, args)
@@ -399,53 +412,47 @@ class _FastParser(object):
         toks = self.toks
         tok = toks[i]
         kind = tok[0]
-        tree = self.tree
         pos = self.base + tok[2]
         if kind == FIELD or kind == VARIABLE:
             text = tok[1]
             dot = text.find(".", 1)
             if kind == FIELD:
-                node = nd.FieldNode(tree, pos if dot < 0 else pos + dot, text)
+                node = (_T_FIELD, pos if dot < 0 else pos + dot, TREE_REF, text[1:].split("."))
             else:
-                if dot < 0:
-                    node = nd.VariableNode(tree, pos, text)
-                else:  # Go: term $x, then a chain of fields joined into a VariableNode at the first field
-                    node = nd.VariableNode(tree, pos + dot, text)
-                if node.ident[0] not in self.vars:
+                # Go: term $x, then a chain of fields joined into a VariableNode at the first field
+                ident = text.split(".")
+                if ident[0] not in self.vars:
                     raise _Fallback()
+                node = (_T_VARIABLE, pos if dot < 0 else pos + dot, TREE_REF, ident)
             args.append(node)
             return i + 1
         if kind == IDENTIFIER:
             if not self.has_function(tok[1]):
                 raise _Fallback()
-            node = nd.IdentifierNode(tree, pos, tok[1])
+            node = (_T_IDENTIFIER, pos, TREE_REF, tok[1])
         elif kind == STRING or kind == RAW_STRING:
-            node = nd.StringNode(tree, pos, tok[1], self._unquote(tok[1]))
+            node = (_T_STRING, pos, TREE_REF, tok[1], self._unquote(tok[1]))
         elif kind == DOT:
-            node = nd.DotNode(tree, pos)
+            node = (_T_DOT, pos, TREE_REF)
         elif kind == NUMBER:
-            node = nd.NumberNode(tree, pos, tok[1])
             value = int(tok[1])
-            node.is_int = node.is_float = True
-            node.int_value = node.value = value
-            node.float_value = float(value)
+            # text, value, is_int, is_float, is_complex, int_value, float_value
+            node = (_T_NUMBER, pos, TREE_REF, tok[1], value, True, True, False, value, float(value))
         elif kind == LEFT_PAREN:
             node, i = self._pipeline(i + 1, "parenthesized pipeline", RIGHT_PAREN)
             i -= 1
         elif kind == BOOL:
-            node = nd.BoolNode(tree, pos, tok[1] == "true")
+            node = (_T_BOOL, pos, TREE_REF, tok[1] == "true")
         elif kind == NIL:
-            node = nd.NilNode(tree, pos)
+            node = (_T_NIL, pos, TREE_REF)
         else:
             return i
         i += 1
         tok = toks[i]
         if tok[0] == FIELD and not tok[3]:  # (pipeline).a.b or fn.a: a ChainNode
-            if isinstance(node, _LITERALS) or tok[1] == ".":
+            if node[0] in _LITERALS or tok[1] == ".":
                 raise _Fallback()
-            chain = nd.ChainNode(tree, self.base + tok[2], node)
-            chain.field.extend(tok[1][1:].split("."))
-            node = chain
+            node = (_T_CHAIN, self.base + tok[2], TREE_REF, node, tok[1][1:].split("."))
             i += 1
         args.append(node)
         return i
@@ -457,9 +464,9 @@ class _FastParser(object):
 
 
 def _place(pending: list, pos: int) -> None:
-    """Give the waiting ListNodes the position of the item just reached."""
+    """Give the waiting ListNodes (forms: lists) the position of the item just reached."""
     for node in pending:
-        node.pos = pos
+        node[1] = pos
     del pending[:]
 
 
@@ -471,8 +478,9 @@ def fast_parse(name: str, text: str, has_function):
             function names exist (Go's parse-time "function not defined" check).
 
     Returns:
-        dict[str, nodes.Tree] | None: the trees :func:`parser.parse` would return, or None when the full parser must
-        run (the subset is not enough, or the text is invalid; the full parser then raises Go's error).
+        dict[str, forms.FormTree] | None: the trees :func:`parser.parse` would return (as stored forms), or None
+        when the full parser must run (the subset is not enough, or the text is invalid; the full parser then
+        raises Go's error).
     """
     try:
         return _FastParser(name, text, has_function).parse()

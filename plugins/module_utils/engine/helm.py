@@ -291,7 +291,7 @@ class _Renderer(object):
         if clone is None:
             clone = parent.clone()
             try:
-                clone.add(ROOT_NAME, text)
+                clone.add(ROOT_NAME, text, persist=False)  # values text: never written to disk
             except TemplateParseError as exc:
                 raise FuncError("cannot parse template %s: %s" % (go_quote(text), exc))
             self.tpl_cache[key] = clone

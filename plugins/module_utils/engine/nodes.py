@@ -11,15 +11,16 @@ from .gofmt import go_quote
 
 class Tree(object):
     """One parsed template: ``name`` (template name), ``parse_name`` (file it was parsed from), ``text`` (that
-    file's whole text), ``root`` (ListNode)."""
+    file's whole text), ``root`` (ListNode), ``form`` (the root as plain tuples, see engine/treecache.py)."""
 
-    __slots__ = ("name", "parse_name", "text", "root", "compiled")
+    __slots__ = ("name", "parse_name", "text", "root", "form", "compiled")
 
     def __init__(self, name: str, parse_name: str, text: str) -> None:
         self.name = name
         self.parse_name = parse_name
         self.text = text
         self.root = None
+        self.form = None  # the root's stored form (engine/treecache.py tree_form), what the compiler reads
         self.compiled = None
 
     def location(self, pos: int) -> str:

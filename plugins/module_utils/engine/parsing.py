@@ -31,14 +31,13 @@ def parse_file(name: str, text: str, has_function, cache_key: str | None = None)
     Raises:
         TemplateParseError: with Go's message (``template: NAME:LINE: ...``).
     """
-    trees = fast_parse(name, text, has_function)
-    if trees is not None:
-        return trees
     if cache_key is not None:
-        trees = treecache.load(cache_key)  # another process may have parsed this file already
+        trees = treecache.load(cache_key, text)  # an earlier process parsed this file already
         if trees is not None:
             return trees
-    trees = parse_full(name, text, has_function)
+    trees = fast_parse(name, text, has_function)
+    if trees is None:
+        trees = parse_full(name, text, has_function)
     if cache_key is not None:
         treecache.store(cache_key, trees)
     return trees

@@ -5,131 +5,35 @@ Helm builds one set per render: ``template.New("gotpl").Option("missingkey=zero"
 earlier one unless the later one is empty) and files are executed with ``ExecuteTemplate``. Parsing is cached by
 content (sha256 of name, text and function names) for the whole process (``caches.CACHES.parse_trees``); how a file is
 parsed (fast path, on-disk tree cache, full parser) is decided by :func:`parsing.parse_file`. Compiled code is cached
-on the parse trees, so a template is parsed and compiled once. A later process reads a file that defines templates through its define
-index (:func:`treecache.load_spans`) and parses each template only when it is first executed.
+on the parse trees, so a template is parsed and compiled once. A later process reads each file's trees in their
+stored form (:mod:`.treecache`) and compiles them without parsing or building nodes.
 """
 from __future__ import annotations
 
 import hashlib
 
 from ..caches import CACHES
-from . import nodes as nd
 from .builtins import BUILTINS
 from .compiler import State, compile_tree, error_message
 from .errors import TemplateExecError, TemplateParseError
+from .forms import is_empty_tree
 from .gofmt import go_quote
 from .parsing import parse_file
 from .runtime import EngineScope
-from . import treecache
-
-_MIN_DEFINES = 3  # files with fewer templates are parsed whole: an index entry would cost about what it saves
 
 
-def _define_spans(name: str, text: str, trees: dict):
-    """``((template name, start, end, is empty), ...)`` for treecache.store_spans, or None when the file's
-    defines cannot be cut apart safely. A define's text starts at the ``{{`` of its action (found back from its
-    body) and runs to the start of the next one, so it may carry top-level text and actions after its ``{{end}}``;
-    a piece that does not parse on its own makes :class:`_File` parse the whole file instead."""
-    starts = []
-    for tname, tree in trees.items():
-        if tname == name:
-            continue
-        if "{{" in tname or "}}" in tname:  # a name holding a delimiter would fool the search for the action
-            return None
-        start = text.rfind("{{", 0, tree.root.pos)
-        if start < 0:
-            return None
-        starts.append(start)
-    ends = dict(zip(sorted(starts), sorted(starts)[1:] + [len(text)]))
-    spans = []
-    position = iter(starts)
-    for tname, tree in trees.items():
-        start = -1 if tname == name else next(position)
-        spans.append((tname, start, ends.get(start, -1), nd.is_empty_tree(tree.root)))
-    return tuple(spans)
-
-
-class _File(object):
-    """A file read through its define index (treecache.load_spans): each template is parsed alone when first
-    looked up; the file's own template, or a piece that does not parse alone, parses the whole file."""
-
-    __slots__ = ("name", "text", "func_names", "key", "spans", "whole")
-
-    def __init__(self, name: str, text: str, func_names: frozenset, key: str, spans) -> None:
-        self.name = name
-        self.text = text
-        self.func_names = func_names
-        self.key = key
-        self.spans = {tname: (start, end) for tname, start, end, _empty in spans}
-        self.whole = None
-
-    def tree(self, tname: str):
-        if self.whole is None:
-            start, end = self.spans[tname]
-            if start >= 0:
-                tree = self._piece(start, end).get(tname)
-                if tree is not None:
-                    return tree
-            with EngineScope():
-                self.whole = parse_file(self.name, self.text, self.func_names.__contains__, self.key)
-        return self.whole[tname]
-
-    def _piece(self, start: int, end: int) -> dict:
-        """Parse ``text[start:end]`` where it stands: preceded by as many newlines and characters as the file has
-        before it, so positions and line numbers are the file's; the trees then point at the file's text, which
-        error locations read. {} when it does not parse alone."""
-        lines = self.text.count("\n", 0, start)
-        padded = "\n" * lines + " " * (start - lines) + self.text[start:end]
-        try:
-            with EngineScope():
-                trees = parse_file(self.name, padded, self.func_names.__contains__)
-        except TemplateParseError:
-            return {}
-        for tree in trees.values():
-            tree.text = self.text
-        return trees
-
-
-class _Deferred(object):
-    """A template of a :class:`_File`: ``empty`` (Go's IsEmptyTree) known from the index, the tree parsed on
-    first lookup."""
-
-    __slots__ = ("file", "name", "empty", "parsed")
-
-    def __init__(self, file: _File, name: str, empty: bool) -> None:
-        self.file = file
-        self.name = name
-        self.empty = empty
-        self.parsed = None
-
-    def tree(self):
-        if self.parsed is None:
-            self.parsed = self.file.tree(self.name)
-        return self.parsed
-
-
-def _parse_cached(name: str, text: str, func_names: frozenset, func_key: str) -> dict:
-    """``{template name: Tree or _Deferred}`` of a file, from the process-wide cache, the define index of an
-    earlier process, or a parse. Raises TemplateParseError."""
+def _parse_cached(name: str, text: str, func_names: frozenset, func_key: str, persist: bool = True) -> dict:
+    """``{template name: Tree}`` of a file, from the process-wide cache or :func:`parsing.parse_file` (the on-disk
+    cache of an earlier process, or a parse; ``persist=False`` leaves the disk alone). Raises TemplateParseError."""
     key = hashlib.sha256(("%s\0%s\0%s" % (func_key, name, text)).encode("utf-8", "surrogatepass")).hexdigest()
     trees = CACHES.parse_trees.get(key)
     if trees is None:
-        may_define = "define" in text or "block" in text
-        spans = treecache.load_spans(key) if may_define else None
-        if spans is not None:
-            file = _File(name, text, func_names, key, spans)
-            trees = {tname: _Deferred(file, tname, empty) for tname, _start, _end, empty in spans}
-        else:
-            # Parsing allocates many long-lived objects; the cyclic GC would rescan them over and over.
-            with EngineScope():
-                try:
-                    trees = parse_file(name, text, func_names.__contains__, key)
-                except TemplateParseError as exc:
-                    trees = exc
-            if may_define and not isinstance(trees, TemplateParseError) and len(trees) >= _MIN_DEFINES:
-                spans = _define_spans(name, text, trees)
-                if spans is not None:
-                    treecache.store_spans(key, spans)
+        # Parsing allocates many long-lived objects; the cyclic GC would rescan them over and over.
+        with EngineScope():
+            try:
+                trees = parse_file(name, text, func_names.__contains__, key if persist else None)
+            except TemplateParseError as exc:
+                trees = exc
         CACHES.parse_trees[key] = trees
     if isinstance(trees, TemplateParseError):
         raise TemplateParseError(str(trees))
@@ -168,15 +72,17 @@ class TemplateSet(object):
         self.funcs.update(funcs)
         self._names = None
 
-    def add(self, name: str, text: str) -> None:
+    def add(self, name: str, text: str, persist: bool = True) -> None:
         """Parse ``text`` as template ``name`` (Go's t.New(name).Parse(text)); its {{define}}s join the set.
+        ``persist=False``: the text is not a chart's file (``tpl``'s, which may come from values and hold
+        secrets), so its trees are not read from or written to the on-disk cache.
 
         Raises TemplateParseError with Go's message (``template: NAME:LINE: ...``).
         """
         names, key = self._func_names()
-        trees = _parse_cached(name, text, names, key)
+        trees = _parse_cached(name, text, names, key, persist)
         for tname, tree in trees.items():
-            if tname in self._trees and (tree.empty if tree.__class__ is _Deferred else nd.is_empty_tree(tree.root)):
+            if tname in self._trees and is_empty_tree(tree):
                 continue
             self._trees[tname] = tree
 
@@ -190,8 +96,7 @@ class TemplateSet(object):
 
     def lookup(self, name: str):
         """The parse tree of template ``name`` or None."""
-        tree = self._trees.get(name)
-        return tree.tree() if tree.__class__ is _Deferred else tree
+        return self._trees.get(name)
 
     def clone(self) -> "TemplateSet":
         """A copy sharing parse trees; adding templates or functions to the copy leaves this set alone."""

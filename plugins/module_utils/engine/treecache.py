@@ -1,15 +1,11 @@
 """Persistent cache of parse trees shared between processes (a later module run does not parse again).
 
-Only files the fast parser (:mod:`.fastparse`) declines are stored: the others parse about as fast as an entry is
-read back, so writing them would only slow down the first process. Each entry is one template file's parse result
-(``{template name: Tree}``) under
-``${XDG_CACHE_HOME:-~/.cache}/helmkit/templates/<key>``, where ``key`` is the content hash that
-:mod:`.template` already uses for its in-process cache (function names, file name and text). A file that defines
-templates also gets a small *define index* (``<key>-spans``, :func:`store_spans`): where each ``{{define}}``
-starts and ends, so that a later process parses only the templates it executes (a chart's helper files define
-hundreds of partials, most of which a given values set never calls). Entries hold only
-plain data written by :mod:`marshal` (ints, strings, floats, complex numbers, lists, tuples): nodes are flattened to
-``(class index, slot values...)`` tuples and rebuilt from the classes of :mod:`.nodes`; nothing is ever unpickled.
+Each entry is one template file's parse result (``{template name: Tree}``) under
+``${XDG_CACHE_HOME:-~/.cache}/helmkit/templates/<key>``, where ``key`` is the content hash that :mod:`.template`
+already uses for its in-process cache (function names, file name and text). Every file that parses is stored. An
+entry holds the trees' stored forms (:mod:`.forms`: plain tuples and lists written by :mod:`marshal`; nothing is
+ever unpickled) and not the file's text, which the caller has. A later process loads an entry with one
+:func:`marshal.loads` and the compiler reads the forms as they are: no parse, no node objects.
 
 Safety:
 
@@ -17,7 +13,7 @@ Safety:
   only if it is owned by the current user and not writable by group or others (otherwise the cache is silently
   off); writes are atomic (a temporary file renamed into place);
 * each file starts with a header naming the format, a hash of the Python bytecode magic number and of the lexer,
-  parser, fastparse, nodes and treecache sources (so any engine change invalidates every entry) and the key,
+  parser, fastparse, nodes, forms and treecache sources (so any engine change invalidates every entry) and the key,
   followed by the sha256 of the body: a file that does not match is ignored, removed and rebuilt, so a truncated or
   corrupted entry never reaches :func:`marshal.loads`;
 * the directory is bounded (:data:`MAX_ENTRIES`): when a process first writes and finds more entries, it removes
@@ -33,36 +29,19 @@ import marshal
 import sys
 
 from .. import privatecache
-from . import fastparse, lexer, parser, tokens
+from . import fastparse, forms, lexer, parser, tokens
 from . import nodes as nd
+from .forms import FormTree, Unencodable, tree_form
 
 MAX_ENTRIES = 4000
-_FORMAT = b"helmkit-trees-2\0"
-_TREE, _TUPLE, _UNSET = -1, -2, -3
-
-_CLASSES = sorted((obj for obj in vars(nd).values() if isinstance(obj, type) and issubclass(obj, nd.Node)),
-                  key=lambda cls: cls.__name__)
-_INDEX = {cls: i for i, cls in enumerate(_CLASSES)}
-_SLOTS = []
-for _cls in _CLASSES:
-    _names = []
-    for _base in reversed(_cls.__mro__):
-        _names.extend(_base.__dict__.get("__slots__", ()))
-    _SLOTS.append(tuple(_names))
-_Tree = nd.Tree
-_SCALAR_SET = frozenset((str, int, float, bool, complex, type(None)))
-_UNSET_ITEM = (-3,)
-
-
-class _Unencodable(Exception):
-    pass
+_FORMAT = b"helmkit-trees-3\0"
 
 
 def _engine_digest() -> bytes:
     """sha256 over the Python magic number and the sources of the modules that define the tree format. Read through
     each module's loader, so it also works when module_utils run from a zip (Ansible's AnsiballZ payload)."""
     digest = hashlib.sha256(importlib.util.MAGIC_NUMBER)
-    for module in (tokens, lexer, parser, fastparse, nd, sys.modules[__name__]):
+    for module in (tokens, lexer, parser, fastparse, nd, forms, sys.modules[__name__]):
         loader = getattr(module, "__loader__", None)
         source = loader.get_source(module.__name__) if loader is not None else None
         if source is None:
@@ -81,127 +60,28 @@ CACHE = privatecache.PrivateCache(("helmkit", "templates"), MAX_ENTRIES, switch=
                                   header=_header)
 
 
-def _encode(value, trees: dict):
-    cls = value.__class__
-    index = _INDEX.get(cls)
-    if index is not None:  # a node: the common case first
-        return _ENCODERS[index](value, trees)
-    if cls in _SCALAR_SET:
-        return value
-    if cls is list:
-        return [v if v.__class__ in _SCALAR_SET else _encode(v, trees) for v in value]
-    if cls is tuple:
-        return (_TUPLE,) + tuple(_encode(v, trees) for v in value)
-    raise _Unencodable()
-
-
-def _encode_generic(value, trees: dict):
-    """A node some of whose slots were never set: those become _UNSET_ITEM."""
-    index = _INDEX[value.__class__]
-    out = [index]
-    for slot in _SLOTS[index]:
-        try:
-            item = getattr(value, slot)
-        except AttributeError:
-            out.append(_UNSET_ITEM)
-            continue
-        out.append(trees[id(item)] if item.__class__ is _Tree else _encode(item, trees))
-    return tuple(out)
-
-
-def _make_encoder(index, slots):
-    """An encoder for one node class: straight-line attribute reads (see :func:`_make_decoder`). A node's ``tree``
-    must be one of the trees being written (KeyError otherwise: the entry is not cached)."""
-    reads = ", ".join("obj.%s" % slot for slot in slots)
-    lines = ["def encode(obj, trees):",
-             "    try:",
-             "        %s = %s%s" % (", ".join("a%d" % i for i in range(len(slots))) or "_", reads or "()",
-                                    "," if len(slots) == 1 else ""),
-             "    except AttributeError:",
-             "        return _encode_generic(obj, trees)"]
-    parts = ["%d" % index]
-    for i, slot in enumerate(slots):
-        if slot == "tree":
-            parts.append("trees[id(a%d)]" % i)
-        else:
-            parts.append("a{0} if a{0}.__class__ in _SCALAR_SET else _encode(a{0}, trees)".format(i))
-    lines.append("    return (%s,)" % ", ".join(parts))
-    scope = {"_encode": _encode, "_encode_generic": _encode_generic, "_SCALAR_SET": _SCALAR_SET}
-    exec(compile("\n".join(lines), "<treecache %s>" % _CLASSES[index].__name__, "exec"), scope)  # noqa: S102
-    return scope["encode"]
-
-
-_ENCODERS = [_make_encoder(i, slots) for i, slots in enumerate(_SLOTS)]
-
-
-def _decode(value, trees: list):
-    if value.__class__ is tuple:
-        tag = value[0]
-        if tag >= 0:
-            return _DECODERS[tag](value, trees)
-        if tag == _TUPLE:
-            return tuple(_decode(v, trees) for v in value[1:])
-        if tag == _TREE:
-            return trees[value[1]]
-        raise ValueError("bad tag %r" % (tag,))
-    if value.__class__ is list:
-        return [_decode(v, trees) if v.__class__ in _NESTED else v for v in value]
-    return value
-
-
-def _decode_generic(value, trees: list):
-    """A node some of whose slots were never set (marked _UNSET_ITEM)."""
-    cls = _CLASSES[value[0]]
-    obj = cls.__new__(cls)
-    for slot, item in zip(_SLOTS[value[0]], value[1:]):
-        if item.__class__ is tuple and item[0] == _UNSET:
-            continue
-        setattr(obj, slot, _decode(item, trees))
-    return obj
-
-
-def _make_decoder(cls, slots):
-    """A decoder for one node class with every slot set: straight-line attribute stores, about twice as fast as a
-    setattr loop (this runs once per node of every template read from the cache). The generated source uses only
-    the class's own slot names."""
-    lines = ["def decode(value, trees):",
-             "    if _UNSET_ITEM in value:",
-             "        return _decode_generic(value, trees)",
-             "    obj = _new(_cls)"]
-    for i, slot in enumerate(slots, 1):
-        lines.append("    item = value[%d]" % i)
-        if slot == "tree":  # always (_TREE, index)
-            lines.append("    obj.tree = trees[item[1]] if item.__class__ is tuple and item[0] == %d else item" % _TREE)
-        else:
-            lines.append("    obj.%s = _decode(item, trees) if item.__class__ in _NESTED else item" % slot)
-    lines.append("    return obj")
-    scope = {"_new": object.__new__, "_cls": cls, "_decode": _decode, "_decode_generic": _decode_generic,
-             "_NESTED": _NESTED, "_UNSET_ITEM": _UNSET_ITEM}
-    exec(compile("\n".join(lines), "<treecache %s>" % cls.__name__, "exec"), scope)  # noqa: S102
-    return scope["decode"]
-
-
-_NESTED = frozenset((tuple, list))
-_DECODERS = [_make_decoder(cls, slots) for cls, slots in zip(_CLASSES, _SLOTS)]
-
-
 def dumps(trees: dict) -> bytes:
-    """Serialise a parse result ``{name: Tree}`` (fresh from the parser: nothing compiled) to marshal bytes.
+    """Serialise a parse result ``{name: Tree}`` (its trees' stored forms, :func:`tree_form`; not the file's text,
+    which the caller has) to marshal bytes.
 
-    Raises _Unencodable for objects the format does not know (the caller then does not cache)."""
-    order = list(trees.values())
-    index = {id(tree): (_TREE, i) for i, tree in enumerate(order)}
-    heads = [(tree.name, tree.parse_name, tree.text) for tree in order]
-    roots = [_encode(tree.root, index) for tree in order]
-    return marshal.dumps((list(trees), [order.index(t) for t in trees.values()], heads, roots))
+    Raises Unencodable for objects the format does not know (the caller then does not cache)."""
+    order = []
+    for tree in trees.values():
+        if tree not in order:
+            order.append(tree)
+    heads = [(tree.name, tree.parse_name, tree_form(tree)) for tree in order]
+    return marshal.dumps((list(trees), [order.index(t) for t in trees.values()], heads))
 
 
-def loads(data: bytes) -> dict:
-    """Inverse of :func:`dumps`: a new ``{name: Tree}`` with fresh node objects."""
-    names, positions, heads, roots = marshal.loads(data)
-    order = [nd.Tree(name, parse_name, text) for name, parse_name, text in heads]
-    for tree, root in zip(order, roots):
-        tree.root = _decode(root, order)
+def loads(data: bytes, text: str) -> dict:
+    """Inverse of :func:`dumps` for a file of text ``text``: a new ``{name: Tree}`` holding the stored forms (no
+    node is built: :class:`FormTree`)."""
+    names, positions, heads = marshal.loads(data)
+    order = []
+    for name, parse_name, form in heads:
+        tree = FormTree(name, parse_name, text)
+        tree.form = form
+        order.append(tree)
     return {name: order[i] for name, i in zip(names, positions)}
 
 
@@ -215,14 +95,14 @@ def _write(name: str, body: bytes) -> None:
     CACHE.write(name, body, name.encode("ascii") + b"\0")
 
 
-def load(key: str):
-    """The cached parse result for ``key`` (hex digest) or None (miss, cache off, or a bad entry, which is
-    removed)."""
+def load(key: str, text: str):
+    """The cached parse result for ``key`` (hex digest of the function names, file name and ``text``) or None
+    (miss, cache off, or a bad entry, which is removed)."""
     body = _read(key)
     if body is None:
         return None
     try:
-        return loads(body)
+        return loads(body, text)
     except Exception:  # a well-hashed entry from a buggy writer: ignore and rebuild
         CACHE.remove(key)
         return None
@@ -234,31 +114,6 @@ def store(key: str, trees: dict) -> None:
         return
     try:
         body = dumps(trees)
-    except (_Unencodable, KeyError, ValueError, RecursionError):
+    except (Unencodable, KeyError, ValueError, RecursionError):
         return
     _write(key, body)
-
-
-def load_spans(key: str):
-    """The define index of the file with content key ``key``: ``((template name, start, end, is empty), ...)``
-    (see :func:`store_spans`), or None."""
-    body = _read(key + "-spans")
-    if body is None:
-        return None
-    try:
-        spans = marshal.loads(body)
-    except (EOFError, ValueError, TypeError):
-        return None
-    if spans.__class__ is not tuple or not all(
-            item.__class__ is tuple and len(item) == 4 and item[0].__class__ is str and item[1].__class__ is int
-            and item[2].__class__ is int and item[3].__class__ is bool for item in spans):
-        return None
-    return spans
-
-
-def store_spans(key: str, spans) -> None:
-    """Record where each template of a file is defined: ``spans`` is ``((name, start, end, is empty), ...)`` in
-    the parse result's order, ``start``/``end`` the offsets of the text that holds its ``{{define}}`` (-1 for the
-    file's own template), so that a later process parses only the templates it executes."""
-    if CACHE.directory() is not None:
-        _write(key + "-spans", marshal.dumps(tuple(spans)))

@@ -7,7 +7,8 @@ import stat
 import pytest
 
 from ansible_collections.helmkit.core.plugins.module_utils.caches import CACHES
-from ansible_collections.helmkit.core.plugins.module_utils.engine import parsing, template, treecache
+from ansible_collections.helmkit.core.plugins.module_utils.engine import forms, helm, parsing, treecache
+from ansible_collections.helmkit.core.plugins.module_utils.engine.nodes import Tree
 from ansible_collections.helmkit.core.plugins.module_utils.engine.parsing import parse_file
 from ansible_collections.helmkit.core.plugins.module_utils.engine.template import TemplateSet
 
@@ -41,7 +42,7 @@ def _shape(node):
     if isinstance(node, tuple):
         return tuple(_shape(n) for n in node)
     slots = getattr(node, "__slots__", None)
-    if slots is None or node.__class__.__name__ == "Tree":
+    if slots is None or isinstance(node, Tree):
         return node if slots is None else ("tree", node.name)
     out = [type(node).__name__]
     for cls in type(node).__mro__:
@@ -52,7 +53,7 @@ def _shape(node):
 
 def test_round_trip_keeps_every_slot():
     trees = parse_file("t.yaml", TEXT, lambda name: name in FUNCS or name in ("and", "eq", "not", "printf"))
-    again = treecache.loads(treecache.dumps(trees))
+    again = treecache.loads(treecache.dumps(trees), TEXT)
     assert list(again) == list(trees)
     for name in trees:
         assert _shape(again[name].root) == _shape(trees[name].root)
@@ -63,8 +64,7 @@ def test_round_trip_keeps_every_slot():
 def test_second_process_reads_the_entry(cache_dir, monkeypatch):
     data = {"Values": {"list": ["a", "b"], "obj": {"a": {"b": 7}}, "name": "abc"}}
     first = _render(data)
-    files = sorted(os.listdir(str(cache_dir)))
-    assert len(files) == 2 and files[1] == files[0] + "-spans"  # the trees, and the file's define index
+    assert len(os.listdir(str(cache_dir))) == 1
     assert stat.S_IMODE(os.stat(str(cache_dir)).st_mode) == 0o700
     CACHES.clear()  # as a new process: nothing in memory
     calls = []
@@ -74,12 +74,32 @@ def test_second_process_reads_the_entry(cache_dir, monkeypatch):
     assert calls == []
 
 
-def test_files_the_fast_parser_handles_are_not_written(cache_dir):
-    """They parse about as fast as an entry reads back: writing them would only slow down the first process."""
-    ts = TemplateSet(FUNCS)
-    ts.add("fast.yaml", '{{- define "n" }}{{ .Values.name | default "n" }}{{ end }}{{ template "n" . }}')
-    assert ts.execute("fast.yaml", {"Values": {"name": "x"}}) == "x"
-    assert not cache_dir.exists() or os.listdir(str(cache_dir)) == []
+def test_a_later_process_compiles_the_stored_form_without_parsing_or_building_nodes(cache_dir, monkeypatch):
+    """Files of the fast parser's subset are stored too: a later process then neither parses them nor builds
+    node objects (the compiler reads the stored tuples; nodes are made only for an error message)."""
+    text = '{{- define "n" }}{{ .Values.name | default "n" }}{{ end }}{{ template "n" . }} {{ .Values.x.y }}'
+
+    def run(data):
+        ts = TemplateSet(FUNCS)
+        ts.add("fast.yaml", text)
+        try:
+            return ts.execute("fast.yaml", data), ts
+        except Exception as exc:  # noqa: BLE001 - the error text is compared
+            return str(exc), ts
+    first = run({"Values": {"name": "x", "x": {"y": 1}}})[0]
+    error = run({"Values": {"name": "x", "x": 5}})[0]
+    assert first == "x 1" and 'executing "fast.yaml" at <.Values.x.y>' in error and "fast.yaml:1:" in error
+    assert len(os.listdir(str(cache_dir))) == 1
+    CACHES.clear()  # as a new process
+
+    def refuse(*_args):
+        raise AssertionError("parsed again")
+    monkeypatch.setattr(parsing, "fast_parse", refuse)
+    monkeypatch.setattr(parsing, "parse_full", refuse)
+    again, ts = run({"Values": {"name": "x", "x": {"y": 1}}})
+    assert again == first
+    assert all(forms.stored_root(ts.lookup(name)) is None for name in ("fast.yaml", "n"))  # no node built
+    assert run({"Values": {"name": "x", "x": 5}})[0] == error  # the node is rebuilt for the message
 
 
 def test_corrupt_entry_is_ignored_and_rebuilt(cache_dir):
@@ -122,7 +142,7 @@ def test_directory_is_bounded(cache_dir, monkeypatch):
     for i in range(6):
         (cache_dir / ("old%d" % i)).write_bytes(b"x")
     _render({"Values": {}})
-    assert len(os.listdir(str(cache_dir))) == 4  # oldest pruned to half the bound, then the trees and the index
+    assert len(os.listdir(str(cache_dir))) == 3  # oldest pruned to half the bound, then the file's trees
 
 
 def test_works_when_module_utils_run_from_a_zip(tmp_path):
@@ -169,30 +189,7 @@ def _helpers_set(text=HELPERS):
     return ts
 
 
-def _parsed_texts(monkeypatch):
-    seen = []
-    real = template.parse_file
-    monkeypatch.setattr(template, "parse_file", lambda n, t, *rest: seen.append(t) or real(n, t, *rest))
-    return seen
-
-
-def test_later_process_parses_only_the_templates_it_executes(cache_dir, monkeypatch):
-    data = {"Values": {"name": "x"}}
-    first = _helpers_set().execute("use.yaml", data)
-    assert first == "A x/C"
-    assert any(name.endswith("-spans") for name in os.listdir(str(cache_dir)))
-    CACHES.clear()  # as a new process
-    seen = _parsed_texts(monkeypatch)
-    ts = _helpers_set()
-    assert ts.names() == ["_helpers.tpl", "a", "b", "c", "empty", "use.yaml"]
-    assert ts.execute("use.yaml", data) == first
-    pieces = [t.strip() for t in seen if t != '{{ template "c" .Values }}']
-    assert sorted(pieces) == ['{{ define "c" }}{{ template "a" . }}/C{{ end }}',
-                              '{{- define "a" -}}A {{ .name }}{{- end -}}\n\u00fcn\u00efc\u00f6d\u00e9']
-    assert len(seen) == 3  # use.yaml, "c" and "a": never the whole helpers file, never "b"
-
-
-def test_errors_in_a_template_parsed_alone_keep_the_file_positions(cache_dir):
+def test_errors_in_a_stored_template_keep_the_file_positions(cache_dir):
     def error():
         ts = _helpers_set()
         ts.add("b.yaml", '{{ template "b" .Values }}')
@@ -205,14 +202,18 @@ def test_errors_in_a_template_parsed_alone_keep_the_file_positions(cache_dir):
     assert error() == first
 
 
-def test_a_piece_that_does_not_parse_alone_falls_back_to_the_whole_file(cache_dir, monkeypatch):
-    text = '{{ $v := "v" }}{{ define "a" }}A{{ end }}{{ $v }}{{ define "b" }}B{{ end }}{{ define "c" }}C{{ end }}'
+def test_tpl_text_is_not_written(cache_dir):
+    """tpl's text comes from values, which may hold secrets: its trees stay in memory."""
     ts = TemplateSet(FUNCS)
-    ts.add("t.yaml", text)
-    first = ts.execute("t.yaml", {}), ts.execute("a", {})
-    CACHES.clear()
-    seen = _parsed_texts(monkeypatch)
-    ts = TemplateSet(FUNCS)
-    ts.add("t.yaml", text)
-    assert (ts.execute("t.yaml", {}), ts.execute("a", {})) == first == ("v", "A")
-    assert text in seen  # the file's own template: the whole file
+    ts.add("tpl-text", "{{ .password }}", persist=False)
+    assert ts.execute("tpl-text", {"password": "s3cret"}) == "s3cret"
+    assert not cache_dir.exists() or os.listdir(str(cache_dir)) == []
+
+
+def test_helm_tpl_writes_no_entry(cache_dir):
+    context = {"Values": {"t": "{{ .Values.secretish }}", "secretish": "s3cret-value"}}
+    out = helm.render([helm.RenderTemplate("c/templates/a.yaml", "x: {{ tpl .Values.t . }}", context)])
+    assert out["c/templates/a.yaml"] == "x: s3cret-value"
+    assert len(os.listdir(str(cache_dir))) == 1  # the chart's file, not tpl's text
+    assert all(b"s3cret" not in (cache_dir / n).read_bytes() and b"secretish" not in (cache_dir / n).read_bytes()
+               for n in os.listdir(str(cache_dir)))

@@ -56,6 +56,12 @@ def _accepts(param: str, value) -> bool:
     return True
 
 
+# Classes whose values _accepts certainly takes, for each parameter type it checks (go_func's wrapper skips
+# check_arg for them; types not here accept anything).
+_FITS = {STRING: frozenset((str,)), INT: frozenset((int,)), BOOL: frozenset((bool,)), FLOAT: frozenset((int, float)),
+         MAP: frozenset((dict, type(None)))}
+
+
 def check_arg(param: str, value, index: int) -> None:
     """Raise ArgTypeError with Go's message when ``value`` cannot be passed as a Go ``param``."""
     if _accepts(param, value):
@@ -77,14 +83,20 @@ def go_func(*params: str, variadic: str = None):
     def deco(fn):
         name = fn.__name__.rstrip("_")
 
+        n = len(params)
+        # per parameter: classes that certainly fit (None: _accepts takes anything), so most calls skip check_arg
+        fits = tuple(_FITS.get(param) for param in params)
+        variadic_fits = _FITS.get(variadic)
+
         @functools.wraps(fn)
         def wrapper(*args):
-            n = len(params)
             if (variadic is None and len(args) != n) or len(args) < n:
                 want = ("at least %d" % n) if variadic is not None else str(n)
                 raise FuncError("wrong number of args for %s: want %s got %d" % (name, want, len(args)))
             for i, value in enumerate(args):
-                check_arg(params[i] if i < n else variadic, value, i)
+                classes = fits[i] if i < n else variadic_fits
+                if classes is not None and value.__class__ not in classes:
+                    check_arg(params[i] if i < n else variadic, value, i)
             return fn(*args)
 
         wrapper.go_params = params
