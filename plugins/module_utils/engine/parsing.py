@@ -1,13 +1,12 @@
-"""The one place that decides how a template file is parsed: fast path, on-disk tree cache, or full parser.
+"""The one place that decides how a template file is parsed: on-disk stored form, fast path, or full parser.
 
-:func:`parse_file` tries :func:`fastparse.fast_parse` (the one-pass parser of the syntax charts use); when it
-declines (other syntax, or an invalid file), the trees an earlier process stored in :mod:`.treecache` under the
-caller's content key; and last :func:`parser.parse_full` (Go's lexer and parser, ported), which also produces every
-parse error, so errors keep Go's text and line. Both parsers build the same trees from the same token table
-(:mod:`.tokens`).
-
-Only files the fast path declines go through the disk cache: the others parse about as fast as an entry is read
-back, and writing them made a first module run about 1.5x slower than a cold one (docs/engine.md, "Performance").
+:func:`parse_file` first asks :mod:`.treecache` for the stored form an earlier process left under the caller's
+content key (one ``marshal.loads``: no parsing, no node objects); then tries :func:`fastparse.fast_parse` (the
+one-pass parser of the syntax charts use, which builds the stored form directly); and last
+:func:`parser.parse_full` (Go's lexer and parser, ported), which also produces every parse error, so errors keep
+Go's text and line. Whatever parsed is stored for the next process. Both parsers use the same token table
+(:mod:`.tokens`); the stored form is :mod:`.forms` (docs/engine.md, "render per later process -- the compiler reads
+the stored form").
 """
 from __future__ import annotations
 
