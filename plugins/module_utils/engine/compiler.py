@@ -39,13 +39,15 @@ _ACTION, _BOOL, _BREAK, _CHAIN, _COMMAND, _CONTINUE, _DOT, _FIELD, _IDENTIFIER, 
         nd.StringNode, nd.TemplateNode, nd.TextNode, nd.VariableNode, nd.WithNode))
 _CONSTANTS = frozenset((_DOT, _BOOL, _STRING, _NUMBER, _NIL))
 _IDENT = _FIELD_AT(nd.FieldNode, "ident")
-assert _IDENT == _FIELD_AT(nd.VariableNode, "ident") == _FIELD_AT(nd.IdentifierNode, "ident")
+if not _IDENT == _FIELD_AT(nd.VariableNode, "ident") == _FIELD_AT(nd.IdentifierNode, "ident"):
+    raise AssertionError("engine/forms.py: field, variable and identifier forms keep their name in different slots")
 _LIST_NODES = _FIELD_AT(nd.ListNode, "nodes")
 _TEXT_TEXT = _FIELD_AT(nd.TextNode, "text")
 _ACTION_PIPE = _FIELD_AT(nd.ActionNode, "pipe")
 _BRANCH_PIPE, _BRANCH_LIST, _BRANCH_ELSE = (_FIELD_AT(nd.IfNode, slot) for slot in ("pipe", "list", "else_list"))
-assert all((_FIELD_AT(cls, "pipe"), _FIELD_AT(cls, "list"), _FIELD_AT(cls, "else_list"))
-           == (_BRANCH_PIPE, _BRANCH_LIST, _BRANCH_ELSE) for cls in (nd.RangeNode, nd.WithNode))
+if not all((_FIELD_AT(cls, "pipe"), _FIELD_AT(cls, "list"), _FIELD_AT(cls, "else_list"))
+           == (_BRANCH_PIPE, _BRANCH_LIST, _BRANCH_ELSE) for cls in (nd.RangeNode, nd.WithNode)):
+    raise AssertionError("engine/forms.py: if, range and with forms keep pipe, list and else in different slots")
 _TEMPLATE_NAME, _TEMPLATE_PIPE = _FIELD_AT(nd.TemplateNode, "name"), _FIELD_AT(nd.TemplateNode, "pipe")
 _PIPE_IS_ASSIGN, _PIPE_DECL, _PIPE_CMDS = (_FIELD_AT(nd.PipeNode, slot) for slot in ("is_assign", "decl", "cmds"))
 _COMMAND_ARGS = _FIELD_AT(nd.CommandNode, "args")
