@@ -16,11 +16,20 @@ executing* ``__init__.py``, and put in ``sys.modules``; submodules then import a
 real package gives, the module carries a PEP 562 ``__getattr__``: the first attribute it does not have yet
 (``kubernetes.config``, ``kubernetes.dynamic``, ``kubernetes.watch``...) runs the real ``__init__.py`` in that same
 module, once, under a lock, and the attribute is then looked up again. ``from kubernetes import config`` and
-``import kubernetes.dynamic`` work as well (they import the submodule through ``__path__``). ``__version__`` and
-``__project__`` are set at once (from ``kubernetes.client.__version__``, the same release string) so a version
-check costs nothing. When ``kubernetes`` was already imported, it is used as it is.
+``import kubernetes.dynamic`` work as well (they import the submodule through ``__path__``). ``kubernetes.client``
+is made the same way (before 37.0 its ``__init__.py`` imports every API class and model: about 600 modules, 0.1 s).
+``__version__`` and ``__project__`` are set at once (the release string read from ``kubernetes/client/__init__.py``)
+so a version check costs nothing. When ``kubernetes`` was already imported, it is used as it is.
 
-Exports: ``HAS_KUBERNETES``, ``Configuration``, ``RESTClientObject``, ``ApiException`` and ``VERSION`` (the package's version, or None when it is missing).
+Releases: requirements.txt allows 29.0.0 up. Before 37.0 (the older OpenAPI generator) ``RESTClientObject.request``
+raises ApiException for any answer outside 2xx and preloads the body; ``RESTClientObject`` here is then a subclass
+with 37.0's contract (every answer back unread; see ``_current_rest_client``). Before 36.0 ``auth_settings()``
+reads ``api_key["authorization"]``, from 36.0 ``api_key["BearerToken"]``: ``API_KEY`` names the one this release
+reads. SOCKS proxies need 37.0 (earlier releases' pool manager has none). tests/unit/kube/test_k8s_lite.py checks
+these contracts against the installed release.
+
+Exports: ``HAS_KUBERNETES``, ``Configuration``, ``RESTClientObject``, ``ApiException``, ``API_KEY`` and ``VERSION``
+(the package's version, or None when it is missing).
 """
 from __future__ import annotations
 
