@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import re
 import sys
 import threading
@@ -163,8 +164,6 @@ def _current_rest_client(base):
     code = base.request.__code__
     if "_preload_content" not in code.co_varnames[:code.co_argcount]:
         return base
-    import json  # pylint: disable=import-outside-toplevel
-    import urllib3  # pylint: disable=import-outside-toplevel
 
     class RESTClientObject(base):  # pylint: disable=redefined-outer-name
         """The package's RESTClientObject with 37.0's ``request`` and ``close`` (see ``_current_rest_client``)."""
@@ -199,6 +198,7 @@ def _api_key_name(configuration_class) -> str:
 
 try:  # The kubernetes package is a runtime requirement; keep the import error readable when it is missing.
     _install_parent()
+    import urllib3  # a dependency of the package's rest.py; _current_rest_client's subclass sends through it
     Configuration = importlib.import_module("kubernetes.client.configuration").Configuration
     ApiException = importlib.import_module("kubernetes.client.exceptions").ApiException
     RESTClientObject = _current_rest_client(importlib.import_module("kubernetes.client.rest").RESTClientObject)
