@@ -77,7 +77,7 @@ def test_the_package_parts_are_there():
 def test_the_api_key_entry_is_sent_as_the_authorization_header():
     configuration = k8s_lite.Configuration()
     hook_calls = []
-    configuration.refresh_api_key_hook = lambda config: hook_calls.append(config)
+    configuration.refresh_api_key_hook = hook_calls.append
     configuration.api_key[k8s_lite.API_KEY] = "Bearer helmkit-lite-token"
     headers = [setting for setting in configuration.auth_settings().values() if setting.get("in") == "header"]
     assert [(setting["key"].lower(), setting["value"]) for setting in headers] == [

@@ -339,8 +339,8 @@ def test_exec_client_certificate_and_relative_command(quiet, tmp_path):
                       "'kind': 'ExecCredential', 'status': %r}))\n" % (sys.executable, status))
     script.chmod(0o755)
     path = tmp_path / "config"
-    path.write_text(yaml.safe_dump(_config(user={"exec": {"apiVersion": "client.authentication.k8s.io/v1",
-                                                           "command": "./bin/cert-plugin"}})))
+    plugin = {"apiVersion": "client.authentication.k8s.io/v1", "command": "./bin/cert-plugin"}
+    path.write_text(yaml.safe_dump(_config(user={"exec": plugin})))
     connection = resolve_connection({"kubeconfig": str(path)})
     configuration = connection.configuration
     assert _read(configuration.cert_file) == _CERT and _read(configuration.key_file) == _KEY
