@@ -30,7 +30,7 @@ from ..libraries import yaml  # PyYAML, guarded once in libraries.py
 from . import kubeconfig as kubeconfig_module
 # The credential classes are re-exported: they were defined here before kube/credentials.py.
 from .credentials import Credential, ExecCredential, FileToken, basic_credential  # noqa: F401  pylint: disable=unused-import
-from .k8s_lite import HAS_KUBERNETES, ApiException, Configuration
+from .k8s_lite import API_KEY, HAS_KUBERNETES, ApiException, Configuration
 
 if HAS_KUBERNETES:
     import urllib3
@@ -268,7 +268,7 @@ class Connection:
             why = self.credential.refused()
         elif self.configuration.cert_file:
             why = "the client certificate from %s was refused" % (self.client_cert_source or "the kubeconfig")
-        elif self.configuration.api_key.get("BearerToken"):
+        elif self.configuration.api_key.get(API_KEY):
             why = "the auth-provider token of %s was refused" % self.origin
         else:
             why = ("no credentials were sent (%s); set api_key or K8S_AUTH_API_KEY, client_cert and client_key, or "
@@ -453,11 +453,11 @@ def _auth_provider(connection, configuration, kubeconfig, context, settings):
         configuration.cert_file = connection.temp_file(loader.exec_cert[0].encode("utf-8"))
         configuration.key_file = connection.temp_file(loader.exec_cert[1].encode("utf-8"))
         connection.client_cert_source = loader.credential.source
-    if loader.credential is None and "BearerToken" in configuration.api_key:  # the provider's token: theirs
+    if loader.credential is None and API_KEY in configuration.api_key:  # the provider's token: theirs
         connection.credential = None
     else:
         configuration.refresh_api_key_hook = None
-        configuration.api_key.pop("BearerToken", None)
+        configuration.api_key.pop(API_KEY, None)
 
 
 def _overlay(connection, configuration, settings):
@@ -522,9 +522,9 @@ def resolve_connection(options=None, environ=None) -> Connection:
         credential = connection.credential
 
         def _hook(config):
-            config.api_key["BearerToken"] = credential.header() or PENDING
+            config.api_key[API_KEY] = credential.header() or PENDING
         configuration.refresh_api_key_hook = _hook
-        configuration.api_key["BearerToken"] = PENDING  # replaced by the hook before each request
+        configuration.api_key[API_KEY] = PENDING  # replaced by the hook before each request
     connection.configuration = configuration
     return connection
 
