@@ -6,7 +6,7 @@ TREE   := $(CURDIR)/.tree
 export ANSIBLE_COLLECTIONS_PATH := $(TREE)
 export PYTHONPATH := $(TREE)
 
-.PHONY: all venv tree system-deps test pytest sanity docs units demo cluster shell clean
+.PHONY: all venv tree system-deps test pytest floor sanity docs units demo cluster shell clean
 
 all: test
 
@@ -17,6 +17,14 @@ $(VENV)/.installed: requirements.txt requirements-test.txt
 	touch $@
 
 venv: $(VENV)/.installed
+
+# A second venv with the oldest releases requirements.txt allows (requirements-floor.txt), for `make floor`.
+FLOOR := $(CURDIR)/.venv-floor
+$(FLOOR)/.installed: requirements.txt requirements-test.txt requirements-floor.txt
+	$(PYTHON) -m venv $(FLOOR)
+	$(FLOOR)/bin/pip install -q --upgrade pip
+	$(FLOOR)/bin/pip install -q -r requirements-test.txt -c requirements-floor.txt
+	touch $@
 
 # An ansible_collections/helmkit/core tree that points at this checkout, so that
 # `ansible_collections.helmkit.core...` imports and ANSIBLE_COLLECTIONS_PATH both work.
@@ -33,10 +41,11 @@ system-deps:
 test:
 	@failed=""; \
 	$(MAKE) --no-print-directory pytest || failed="$$failed pytest"; \
+	$(MAKE) --no-print-directory floor || failed="$$failed floor"; \
 	$(MAKE) --no-print-directory sanity || failed="$$failed sanity"; \
 	$(MAKE) --no-print-directory docs || failed="$$failed docs"; \
 	if [ -n "$$failed" ]; then echo "make test: failed:$$failed" >&2; exit 1; fi; \
-	echo "make test: pytest, sanity and docs passed"
+	echo "make test: pytest, floor, sanity and docs passed"
 
 # Every test pytest collects under tests/: unit (tests/unit), conformance against Helm v4 (tests/conformance),
 # integration through ansible-playbook (tests/integration), reliability (tests/reliability: hostile input, server
@@ -44,6 +53,14 @@ test:
 # (tests/kubeapi/tests).
 pytest: system-deps venv tree
 	$(PY) -m pytest -q tests
+
+# The oldest supported releases (requirements-floor.txt: ansible-core 2.16, kubernetes 29) on what they change: the
+# cluster connection (tests/unit/kube) and releases installed, upgraded and removed through ansible-playbook, which
+# on ansible-core before 2.19 runs helm_release as an AnsiballZ module instead of in the action plugin's process.
+floor: system-deps tree $(FLOOR)/.installed
+	$(FLOOR)/bin/python -c "import ansible.release, kubernetes; print('floor: ansible-core', ansible.release.__version__, 'kubernetes', kubernetes.__version__)"
+	$(FLOOR)/bin/python -m pytest -q tests/unit/kube tests/integration/test_kcore_options.py \
+	  "tests/integration/test_helm_release.py::test_lifecycle" tests/integration/test_helm_release_lifecycle_module.py
 
 # ansible-test sanity on a temporary ansible_collections/helmkit/core copy (.ci/sanity); ansible-test installs its
 # tools (pylint, yamllint, ...) into venvs under ~/.ansible/test on the first run and reuses them afterwards.

@@ -1,5 +1,6 @@
 """Running tasks through ansible-playbook on localhost, for the integration tests: the collection from the checkout's
-``.tree`` (``make tree``), the interpreter of the shared ``.venv``, results read back as JSON.
+``.tree`` (``make tree``), the interpreter running the tests (the shared ``.venv``'s, or ``make floor``'s), results
+read back as JSON.
 
 * :func:`run_play`: task dicts as written in a playbook; returns ``(results, output)``.
 * :func:`run_module_tasks`: ``(module, args)`` pairs of helmkit.core modules, with ``_diff``/``_check_mode`` in
@@ -8,12 +9,15 @@
 import json
 import os
 import subprocess
+import sys
 
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TREE = os.path.join(ROOT, ".tree")
-PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
+# The interpreter running the tests and its ansible-playbook: the shared .venv's under `make pytest`, the oldest
+# supported releases' under `make floor`.
+PYTHON = os.path.join(os.path.dirname(sys.executable), "python")
 PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
 # a kubeconfig naming no reachable cluster, for modules that need one only to start
 KUBECONFIG = """apiVersion: v1

@@ -11,7 +11,8 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.join(ROOT, ".venv", "bin")
-DEV_FILES = [".venv/bin/python", ".tree/ansible_collections/x", ".demo/cluster/kubeconfig", ".hypothesis/examples/x",
+DEV_FILES = [".venv/bin/python", ".venv-floor/bin/python", ".tree/ansible_collections/x", ".demo/cluster/kubeconfig",
+             ".hypothesis/examples/x",
              ".docs-site/build/html/index.html", ".pytest_cache/v/x", "tests/output/junit.xml",
              "plugins/modules/__pycache__/helm_release.cpython-311.pyc", "benchmarks/render.py",
              "helmkit-core-0.0.1.tar.gz", ".ci/run"]
@@ -55,3 +56,25 @@ def test_build_ignore(tmp_path):
                    "meta/execution-environment.yml", "plugins/modules/helm_release.py", "roles/releases/tasks/main.yml",
                    "plugins/filter/releases_plan.yml", "docs/limits.md", "playbooks/stack.yml"):
         assert needed in members, needed
+
+
+def _requirements(name):
+    """{package: version spec} of requirements file ``name`` (comments and markers dropped)."""
+    found = {}
+    with open(os.path.join(ROOT, name)) as handle:
+        for line in handle:
+            line = line.split("#", 1)[0].split(";", 1)[0].strip()
+            if line and not line.startswith("-"):
+                package = line.split("=", 1)[0].split(">", 1)[0].split("<", 1)[0].strip()
+                found[package] = line[len(package):].strip()
+    return found
+
+
+def test_make_floor_pins_the_lower_bounds_of_requirements():
+    """`make floor` tests the oldest releases requirements.txt allows: each pin of requirements-floor.txt is that
+    package's lower bound there (ansible-core's as a release series), so the two cannot drift apart."""
+    runtime, floor = _requirements("requirements.txt"), _requirements("requirements-floor.txt")
+    assert set(floor) == {"ansible-core", "kubernetes"}
+    for package, pin in floor.items():
+        assert pin.startswith("==") and runtime[package].startswith(">="), (package, pin, runtime[package])
+        assert pin[2:].replace(".*", "") == runtime[package][2:], (package, pin, runtime[package])
