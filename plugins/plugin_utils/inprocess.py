@@ -61,9 +61,9 @@ except ImportError:
     _internal = Direction = get_module_encoder = None
 
 from ansible_collections.helmkit.core.plugins.module_utils import _bytecache
+from ansible_collections.helmkit.core.plugins.module_utils.privatecache import switched_off
 
 _PREFIX = "ansible_collections.helmkit.core.plugins."
-_OFF = ("0", "off", "false", "no")
 
 
 def _same_python(interpreter) -> bool:
@@ -103,7 +103,7 @@ def task_interpreter(action, task_vars: dict):
 def on_controller(action) -> bool:
     """Whether ``action``'s task runs on the controller as this account: connection ``local``, no ``become``, and
     ``HELMKIT_IN_PROCESS`` not turned off (files the task's module would read or write are this process's)."""
-    if os.environ.get("HELMKIT_IN_PROCESS", "").strip().lower() in _OFF:
+    if switched_off("HELMKIT_IN_PROCESS"):
         return False
     connection = action._connection
     if getattr(connection, "transport", None) != "local" or getattr(connection, "_remote_is_local", False):
@@ -167,8 +167,7 @@ def preload(module_fqn: str, names=()) -> bool:
     (copy-on-write). Measured A/B (docs/engine.md, 2026-12-06 third session): without it the preload cost an
     unchanged podinfo play 0.04 s of CPU more than no preload; with it 0.05 s less. Cyclic garbage that exists at
     that moment is never collected (the process is as long-lived as its playbook run)."""
-    if os.environ.get("HELMKIT_IN_PROCESS", "").strip().lower() in _OFF or not _controller_main_process() \
-            or missing_apis():
+    if switched_off("HELMKIT_IN_PROCESS") or not _controller_main_process() or missing_apis():
         return False
     cache_bytecode()
     try:  # not in _module_context: the strategy's results thread reads os.environ and is_controller meanwhile
