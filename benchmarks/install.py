@@ -49,6 +49,8 @@ import tempfile
 import time
 from xml.etree import ElementTree
 
+from rerun import run_measured  # the one timed run of a command (this directory is on sys.path: a script's)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 CHARTS = os.path.join(ROOT, "..", "shared", "charts")
@@ -183,20 +185,6 @@ def task_values(chart: str, release: str, upgrade: bool, mark: str = "2") -> dic
     return {"bench": mark} if upgrade else {}
 
 
-def _timed(command, env, cwd) -> tuple:
-    """(wall seconds, CPU seconds of ``command`` and its children, output); exits on failure."""
-    with tempfile.TemporaryFile(mode="w+") as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        out.seek(0)
-        text = out.read()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit("%s failed:\n%s" % (" ".join(command[:2]), text[-4000:]))
-    return wall, usage.ru_utime + usage.ru_stime, text
-
-
 class TaskRunner:
     """``ansible-playbook`` runs of one task in ``work`` (a directory), timed: the task (junit callback), the whole
     run, and the run's CPU seconds."""
@@ -217,8 +205,8 @@ class TaskRunner:
         play = os.path.join(self.work, "play.yml")
         with open(play, "w") as handle:
             json.dump([{"hosts": "localhost", "gather_facts": False, "tasks": [dict(task, name="timed")]}], handle)
-        wall, cpu, out = _timed([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local", play],
-                                self.env, self.work)
+        wall, cpu, out = run_measured([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local", play],
+                                      self.env, self.work)
         report = glob.glob(os.path.join(self.work, "junit", "*.xml"))[0]
         seconds = [float(c.get("time")) for c in ElementTree.parse(report).iter("testcase") if "timed" in c.get("name")]
         return {"task": seconds[0], "wall": wall, "cpu": cpu, "changed": "changed=1" in out}
@@ -297,8 +285,8 @@ def _play(runner, tasks: list) -> dict:
     play = os.path.join(runner.work, "play.yml")
     with open(play, "w") as handle:
         json.dump([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}], handle)
-    wall, cpu, _out = _timed([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local", play],
-                             runner.env, runner.work)
+    wall, cpu, _out = run_measured([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local", play],
+                                   runner.env, runner.work)
     report = glob.glob(os.path.join(runner.work, "junit", "*.xml"))[0]
     seconds = [float(c.get("time")) for c in ElementTree.parse(report).iter("testcase") if "timed" in c.get("name")]
     return {"tasks": seconds, "wall": wall, "cpu": cpu}

@@ -49,8 +49,9 @@ def _env(work: str, **extra) -> dict:
     return env
 
 
-def _run(command, env, cwd) -> tuple:
-    """(wall seconds, CPU seconds of the command and its children, stdout); exits on failure."""
+def run_measured(command, env, cwd) -> tuple:
+    """(wall seconds, CPU seconds of ``command`` and its children, its output with stderr); exits on failure. Also
+    used by install.py."""
     with tempfile.TemporaryFile(mode="w+") as out:
         started = time.perf_counter()
         proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
@@ -82,15 +83,15 @@ def measure(api, chart: str, repeat: int) -> dict:
     playbook = [os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local"]
     env = _env(work)
     for _attempt in range(2):  # install; a second run settles charts whose output depends on CRDs they install
-        _run(playbook + [release], env, work)
+        run_measured(playbook + [release], env, work)
     remote_env = _env(work, HELMKIT_IN_PROCESS="0")
     deltas, tasks, debugs, remote = [], [], [], []
     cpu = {"debug": [], "task": [], "remote": []}
     for _round in range(repeat):
-        base, base_cpu, _out = _run(playbook + [debug], env, work)
+        base, base_cpu, _out = run_measured(playbook + [debug], env, work)
         cpu["debug"].append(base_cpu)
         for runs, task_env, label in ((tasks, env, "task"), (remote, remote_env, "remote")):
-            wall, used, out = _run(playbook + [release], task_env, work)
+            wall, used, out = run_measured(playbook + [release], task_env, work)
             if "changed=0" not in out:
                 raise SystemExit("the re-run of %s was not idempotent:\n%s" % (chart, out[-3000:]))
             runs.append(wall)
@@ -108,7 +109,7 @@ def measure(api, chart: str, repeat: int) -> dict:
 
 def module_alone(work: str, playbook: list, release: str, repeat: int) -> dict:
     """CPU and wall seconds of the kept AnsiballZ module: cache on (warm), off, and exploded (bytecode)."""
-    _run(playbook + [release], _env(work, ANSIBLE_KEEP_REMOTE_FILES="1", HELMKIT_IN_PROCESS="0"), work)
+    run_measured(playbook + [release], _env(work, ANSIBLE_KEEP_REMOTE_FILES="1", HELMKIT_IN_PROCESS="0"), work)
     kept = glob.glob(os.path.join(work, "remote-tmp", "*", "AnsiballZ_helm_release.py"))[0]
     module = os.path.join(work, "module")
     os.makedirs(module)
@@ -116,13 +117,13 @@ def module_alone(work: str, playbook: list, release: str, repeat: int) -> dict:
     script = os.path.join(module, "AnsiballZ_helm_release.py")
     python = os.path.join(BIN, "python")
     env = _env(work)
-    _run([python, script, "explode"], env, module)
+    run_measured([python, script, "explode"], env, module)
     figures = {}
     for label, command, extra in (("cached", [python, script], {}),
                                   ("compiled", [python, script], {"HELMKIT_BYTECODE_CACHE": "0"}),
                                   ("exploded", [python, script, "execute"], {})):
-        _run(command, _env(work, **extra), module)  # warm the caches
-        runs = [_run(command, _env(work, **extra), module)[:2] for _round in range(repeat)]
+        run_measured(command, _env(work, **extra), module)  # warm the caches
+        runs = [run_measured(command, _env(work, **extra), module)[:2] for _round in range(repeat)]
         figures[label] = (min(r[0] for r in runs), min(r[1] for r in runs))
     return figures
 
