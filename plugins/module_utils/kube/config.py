@@ -170,22 +170,6 @@ class Settings:
 
 # -- kubeconfig --------------------------------------------------------------------------------------------------------
 
-def _kubeconfig_documents(kubeconfig, paths: list) -> list:
-    """The kubeconfig documents (dicts) of ``kubeconfig`` (a dict or YAML text), else of the existing files
-    ``paths``, read without running credential plugins. Raises OSError, yaml errors or KubeError."""
-    if isinstance(kubeconfig, dict):
-        documents = [kubeconfig]
-    elif isinstance(kubeconfig, str) and _is_content(kubeconfig):
-        documents = [_load_yaml(kubeconfig)]
-    else:
-        documents = []
-        for path in paths:
-            if os.path.exists(path):
-                with open(path, "rb") as handle:
-                    documents.append(_load_yaml(handle))
-    return [doc for doc in documents if isinstance(doc, dict)]
-
-
 def kubeconfig_paths(kubeconfig=None, environ=None) -> list:
     """The kubeconfig files to read: ``kubeconfig``, else ``KUBECONFIG`` (``:``-joined), else ~/.kube/config."""
     return kubeconfig_module.kubeconfig_paths(kubeconfig, environ, DEFAULT_KUBECONFIG)
@@ -531,16 +515,13 @@ def resolve_connection(options=None, environ=None) -> Connection:
 
 def _context_namespace(kubeconfig, context, environ):
     """(namespace, context name) of the kubeconfig context a connection uses (``context``, else current-context),
-    read without running credential plugins; (None, name) when that context sets none. Raises KubeError, yaml
-    errors or KubeError when the kubeconfig cannot be read."""
-    documents = _kubeconfig_documents(kubeconfig, kubeconfig_paths(kubeconfig, environ))
-    # client-go's merge of several files: the first file that sets current-context, or names a context, wins.
-    name = context or next((doc["current-context"] for doc in documents if doc.get("current-context")), None)
-    for doc in documents:
-        for entry in doc.get("contexts") or []:
-            if isinstance(entry, dict) and entry.get("name") == name:
-                return (entry.get("context") or {}).get("namespace") or None, name
-    return None, name
+    from the merged kubeconfig (kube/kubeconfig.py: client-go's merge), read without running credential plugins;
+    (None, name) when that context sets none or is not there. Raises KubeError, yaml errors or OSError when the
+    kubeconfig cannot be read."""
+    merged = kubeconfig_module.read(kubeconfig, kubeconfig_paths(kubeconfig, environ))
+    name = context or merged.current_context
+    stanza = merged.contexts.get(name)
+    return (stanza.get("namespace") or None) if stanza else None, name
 
 
 def resolve_namespace(namespace=None, options=None, environ=None) -> tuple:
@@ -568,7 +549,7 @@ def resolve_namespace(namespace=None, options=None, environ=None) -> tuple:
     if kubeconfig is not None or any(os.path.exists(p) for p in kubeconfig_paths(None, environ)):
         try:
             found, context = _context_namespace(kubeconfig, settings.value("context"), environ)
-        except (yaml.YAMLError, OSError, AttributeError, TypeError):
+        except (KubeError, yaml.YAMLError, OSError, AttributeError, TypeError):
             return DEFAULT_NAMESPACE, "default"
         if found:
             return found, "the namespace of kubeconfig context %r" % context
